@@ -1,0 +1,103 @@
+import * as fs from "fs";
+import * as path from "path";
+import { phaseConfig } from "../phases";
+import { BackendKind, CellSpec, ComputeEngine, PhaseConfig, PhaseNumber } from "../phases/types";
+import { DeploymentInputs, loadInputs, ROOT } from "./deployment";
+import { Issues } from "./errors";
+import { validateDeployment, validatePhase, validateTenants } from "./validate";
+
+/** Everything a synth needs, resolved and validated. */
+export interface Settings {
+  readonly phase: PhaseConfig;
+  readonly deployment: DeploymentInputs;
+  /** Enterprise tenants of this phase (empty before phase 3). */
+  readonly tenants: readonly CellSpec[];
+  /** Where the inputs came from; true when terraform.tfvars is missing and the example was used. */
+  readonly inputsFile: string;
+  readonly usingExampleInputs: boolean;
+}
+
+/** Options from the command line and the environment; each overrides terraform.tfvars. */
+export interface Options {
+  readonly phase?: string | number;
+  readonly backend?: string;
+  readonly compute?: string;
+  /** Deployment inputs file (default terraform.tfvars, else terraform.tfvars.example). */
+  readonly varsFile?: string;
+  /** Tenant registry file (default phases/tenants/<the phase's registry>). */
+  readonly tenantsFile?: string;
+  /** Tenants given in memory (benchmarks, tests); wins over tenantsFile. */
+  readonly tenants?: unknown;
+}
+
+export const TENANTS_DIR = path.join(ROOT, "phases", "tenants");
+
+/** Reads `--name value` / `--name=value` flags and PHASE/BACKEND/COMPUTE from the environment. */
+export function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options {
+  const flags = parseFlags(argv);
+  return {
+    phase: flags.phase ?? env.PHASE,
+    backend: flags.backend ?? env.BACKEND,
+    compute: flags.compute ?? env.COMPUTE,
+    varsFile: flags.vars ?? env.RESTARTIX_TFVARS,
+    tenantsFile: flags.tenants ?? env.RESTARTIX_TENANTS,
+  };
+}
+
+export function parseFlags(argv: readonly string[]): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith("--")) continue;
+    const eq = arg.indexOf("=");
+    if (eq > 0) {
+      out[arg.slice(2, eq)] = arg.slice(eq + 1);
+    } else if (i + 1 < argv.length && !argv[i + 1].startsWith("--")) {
+      out[arg.slice(2)] = argv[++i];
+    } else {
+      out[arg.slice(2)] = "true";
+    }
+  }
+  return out;
+}
+
+/**
+ * Resolves and validates the whole configuration before any construct exists. Every problem is
+ * collected and thrown at once as a ConfigError naming field, value and fix.
+ */
+export function resolveSettings(options: Options = {}): Settings {
+  const loaded = loadInputs(options.varsFile);
+  const values = { ...loaded.values };
+  if (options.phase !== undefined) values.phase = /^\d+$/.test(String(options.phase)) ? Number(options.phase) : String(options.phase);
+  if (options.backend !== undefined) values.backend = options.backend;
+  if (options.compute !== undefined) values.compute = options.compute;
+
+  const issues = new Issues();
+  const deployment = validateDeployment(values, loaded.file, issues);
+  issues.throwIfAny(); // the phase and compute engine must be valid before the phase can be checked
+
+  const phase = phaseConfig(deployment.phase);
+  validatePhase(phase, deployment, issues);
+  let tenants: CellSpec[] = [];
+  if (options.tenants !== undefined) {
+    tenants = validateTenants(options.tenants, "tenants (in memory)", phase, deployment.compute, issues);
+  } else {
+    const file = options.tenantsFile ?? (phase.enterprise ? path.join(TENANTS_DIR, phase.enterprise.registryFile) : undefined);
+    if (file !== undefined) {
+      tenants = validateTenants(readJson(file, issues), file, phase, deployment.compute, issues);
+    }
+  }
+  issues.throwIfAny();
+  return { phase, deployment, tenants, inputsFile: loaded.file, usingExampleInputs: loaded.usingExample };
+}
+
+function readJson(file: string, issues: Issues): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    issues.add(`tenants (${path.basename(file)})`, file, `cannot be read: ${(e as Error).message}`, "fix the JSON or restore the file from git");
+    return [];
+  }
+}
+
+export type { BackendKind, ComputeEngine, PhaseNumber };

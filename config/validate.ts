@@ -1,0 +1,383 @@
+import * as path from "path";
+import {
+  BackendKind,
+  CellSpec,
+  ComputeEngine,
+  CutoverTarget,
+  DatabaseConfig,
+  PhaseConfig,
+  PhaseNumber,
+  ServiceConfig,
+  ServiceSizing,
+} from "../phases/types";
+import { cidrsOverlap, parseCidr } from "../lib/cidr";
+import {
+  ALLOWED_REGIONS,
+  APPRUNNER_MAX_CONCURRENCY,
+  APPRUNNER_MAX_INSTANCES,
+  APPRUNNER_SIZES,
+  CACHE_NODE_TYPES,
+  DB_INSTANCE_CLASSES,
+  FARGATE_SIZES,
+  POSTGRES_MAJOR_VERSIONS,
+  REDIS_ENGINE_VERSIONS,
+  RESERVED_TENANT_IDS,
+} from "./allowed";
+import { DeploymentInputs } from "./deployment";
+import { Issues } from "./errors";
+import { TfvarsValue } from "./tfvars";
+
+const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const HEX32 = /^[0-9a-f]{32}$/;
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const GITHUB_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+export const TENANT_ID = /^[a-z][a-z0-9-]{1,18}[a-z0-9]$/;
+
+/** Reads and checks every deployment input; problems go to `issues`. */
+export function validateDeployment(values: Readonly<Record<string, TfvarsValue>>, file: string, issues: Issues): DeploymentInputs {
+  const where = (name: string) => `${name} (${path.basename(file)})`;
+  const str = (name: string): string => {
+    const v = values[name];
+    if (v === undefined) {
+      issues.add(where(name), null, "is required", `add ${name} = "..." to ${path.basename(file)} (see terraform.tfvars.example)`);
+      return "";
+    }
+    if (typeof v !== "string") {
+      issues.add(where(name), v, "expected a quoted string", `write ${name} = "${String(v)}"`);
+      return String(v);
+    }
+    return v;
+  };
+  const known = new Set([
+    "account_id", "alert_email", "domain", "cloudflare_zone_id", "cloudflare_account_id", "github_owner",
+    "github_repository", "state_bucket", "tfc_organization", "backend", "compute", "phase", "core_target",
+    "core_railway_origin", "telemetry_target", "telemetry_railway_origin",
+  ]);
+  for (const name of Object.keys(values)) {
+    if (!known.has(name)) issues.add(where(name), values[name], "is not a known input", "remove it or fix its spelling (see terraform.tfvars.example)");
+  }
+
+  const accountId = str("account_id");
+  issues.check(/^\d{12}$/.test(accountId), where("account_id"), accountId, "expected a 12-digit AWS account id", "copy it from the AWS console's account menu");
+  const alertEmail = str("alert_email");
+  issues.check(EMAIL.test(alertEmail), where("alert_email"), alertEmail, "expected an email address", 'set alert_email = "ops@your-clinic.com"');
+  const domain = str("domain");
+  issues.check(HOSTNAME.test(domain), where("domain"), domain, "expected a lower-case domain name", 'set domain = "restartix.com"');
+  const zone = str("cloudflare_zone_id");
+  issues.check(HEX32.test(zone), where("cloudflare_zone_id"), zone, "expected 32 lower-case hex characters", "copy the Zone ID from the Cloudflare dashboard's overview page");
+  const cfAccount = str("cloudflare_account_id");
+  issues.check(HEX32.test(cfAccount), where("cloudflare_account_id"), cfAccount, "expected 32 lower-case hex characters", "copy the Account ID from the Cloudflare dashboard");
+  const owner = str("github_owner");
+  issues.check(GITHUB_NAME.test(owner), where("github_owner"), owner, "expected a GitHub user or organization name", "use the part after github.com/");
+  const repo = str("github_repository");
+  issues.check(GITHUB_NAME.test(repo), where("github_repository"), repo, "expected a repository name", "use the repository name only, without the owner");
+  const stateBucket = str("state_bucket");
+  issues.check(BUCKET.test(stateBucket) && !stateBucket.includes(".."), where("state_bucket"), stateBucket, "expected an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)", 'set state_bucket = "restartix-terraform-state-<account id>"');
+  const tfcOrganization = str("tfc_organization");
+  const backend = str("backend") as BackendKind;
+  issues.oneOf(where("backend"), backend, ["s3", "cloud", "local"] as BackendKind[], 'set backend = "s3" (or pass --backend)');
+  if (backend === "cloud") {
+    issues.check(tfcOrganization !== "", where("tfc_organization"), tfcOrganization, 'is required when backend = "cloud"', "set tfc_organization to your HCP Terraform organization");
+  }
+  const compute = str("compute") as ComputeEngine;
+  issues.oneOf(where("compute"), compute, ["apprunner", "fargate"] as ComputeEngine[], 'set compute = "apprunner" or "fargate" (or pass --compute)');
+  const phase = values.phase as PhaseNumber;
+  issues.oneOf(where("phase"), phase, [1, 2, 3, 4] as PhaseNumber[], "set phase = 1, 2, 3 or 4 (or pass --phase)");
+
+  const cutover = (key: "core" | "telemetry") => {
+    const target = str(`${key}_target`) as CutoverTarget;
+    issues.oneOf(where(`${key}_target`), target, ["railway", "aws"] as CutoverTarget[], `set ${key}_target = "railway" before the cutover and "aws" after it`);
+    const origin = str(`${key}_railway_origin`);
+    issues.check(HOSTNAME.test(origin), where(`${key}_railway_origin`), origin, "expected a hostname", "use the *.up.railway.app hostname of the service (no https://)");
+    return { target, railwayOrigin: origin };
+  };
+
+  return {
+    accountId,
+    alertEmail,
+    domain,
+    cloudflareZoneId: zone,
+    cloudflareAccountId: cfAccount,
+    githubOwner: owner,
+    githubRepository: repo,
+    stateBucket,
+    tfcOrganization,
+    backend,
+    compute,
+    phase,
+    cutover: { core: cutover("core"), telemetry: cutover("telemetry") },
+  };
+}
+
+/** Checks a phase configuration against the deployment it is used with. */
+export function validatePhase(config: PhaseConfig, deployment: DeploymentInputs, issues: Issues): void {
+  const p = `phase${config.phase}`;
+  const regions = config.regions;
+  issues.check(regions.filter((r) => r.primary).length === 1, `${p}.regions`, regions.map((r) => r.region), "exactly one region must be primary", "mark the region of the shared tier primary: true");
+  if (config.phase < 4) {
+    issues.check(regions.length === 1, `${p}.regions`, regions.map((r) => r.region), "a second region is a phase 4 feature", "remove the extra region or move to phase 4");
+  }
+  const seenKeys = new Set<string>();
+  regions.forEach((r, i) => {
+    const f = `${p}.regions[${i}]`;
+    issues.check(!seenKeys.has(r.key), `${f}.key`, r.key, "region keys must be unique", "give each region its own short key");
+    seenKeys.add(r.key);
+    issues.check(/^[a-z]{2,4}$/.test(r.key), `${f}.key`, r.key, "expected 2-4 lower-case letters (used in stack names)", 'use e.g. "eu" or "us"');
+    issues.oneOf(`${f}.region`, r.region, ALLOWED_REGIONS);
+    issues.oneOf(`${f}.backupRegion`, r.backupRegion, ALLOWED_REGIONS);
+    issues.check(r.backupRegion !== r.region, `${f}.backupRegion`, r.backupRegion, "cross-region backups need a different region", "pick another region in the same jurisdiction");
+    const n = r.network;
+    issues.check(n.azs.length >= 2, `${f}.network.azs`, n.azs, "RDS Multi-AZ needs at least 2 availability zones", "list two AZs of the region");
+    n.azs.forEach((az, j) =>
+      issues.check(new RegExp(`^${r.region}[a-f]$`).test(az), `${f}.network.azs[${j}]`, az, `expected an AZ of ${r.region}`, `use ${r.region}a, ${r.region}b, ...`),
+    );
+    issues.check(new Set(n.azs).size === n.azs.length, `${f}.network.azs`, n.azs, "AZs must be distinct", "list each AZ once");
+    const cidr = parseCidr(n.cidr);
+    if (issues.check(cidr !== undefined, `${f}.network.cidr`, n.cidr, "expected an IPv4 network in CIDR notation", 'use e.g. "10.0.0.0/16"')) {
+      issues.check(cidr!.prefix >= 16 && cidr!.prefix <= 24, `${f}.network.cidr`, n.cidr, "a VPC prefix must be /16 to /24", "use a /16");
+      const subnetPrefix = cidr!.prefix + n.subnetNewBits;
+      issues.check(
+        n.subnetNewBits >= 1 && subnetPrefix <= 28 && 2 ** (n.subnetNewBits - 1) >= n.azs.length,
+        `${f}.network.subnetNewBits`,
+        n.subnetNewBits,
+        `subnets of /${subnetPrefix} must be /28 or larger and ${n.azs.length} public + ${n.azs.length} private must fit in the VPC`,
+        "use 4 for a /16 VPC (/20 subnets)",
+      );
+    }
+    issues.check(n.natGateways >= 1 && n.natGateways <= n.azs.length, `${f}.network.natGateways`, n.natGateways, `expected 1 to ${n.azs.length} (one per AZ at most)`, "use 1 (the document) or one per AZ");
+    issues.oneOf(`${f}.cache.nodeType`, r.cache.nodeType, CACHE_NODE_TYPES);
+    issues.oneOf(`${f}.cache.engineVersion`, r.cache.engineVersion, REDIS_ENGINE_VERSIONS);
+    issues.intRange(`${f}.cache.replicas`, r.cache.replicas, 0, 5);
+    issues.intRange(`${f}.cache.snapshotRetentionDays`, r.cache.snapshotRetentionDays, 0, 35);
+  });
+  for (let i = 0; i < regions.length; i++) {
+    for (let j = i + 1; j < regions.length; j++) {
+      issues.check(
+        !cidrsOverlap(regions[i].network.cidr, regions[j].network.cidr),
+        `${p}.regions[${j}].network.cidr`,
+        regions[j].network.cidr,
+        `overlaps ${regions[i].network.cidr} of ${regions[i].region} (VPCs must never overlap, so they can be peered later)`,
+        "use the next free /16, e.g. 10.1.0.0/16",
+      );
+    }
+  }
+
+  const primary = regions.find((r) => r.primary) ?? regions[0];
+  validateDatabase(`${p}.database`, config.database, primary.network.azs, config.phase, issues);
+  validateConnectionMath(`${p}.database`, config.database, Object.values(config.services), issues);
+
+  const names = new Set<string>();
+  const subdomains = new Set<string>();
+  for (const svc of Object.values(config.services)) {
+    const f = `${p}.services.${svc.key}`;
+    validateSizing(f, svc, deployment.compute, issues);
+    issues.check(!names.has(svc.name), `${f}.name`, svc.name, "service names must be unique", "rename one service");
+    names.add(svc.name);
+    issues.check(/^[a-z][a-z0-9-]{3,39}$/.test(svc.name), `${f}.name`, svc.name, "App Runner service names are 4-40 lower-case characters", "shorten the name");
+    const host = `${svc.subdomain}.${deployment.domain}`;
+    issues.check(!subdomains.has(host), `${f}.subdomain`, host, "duplicate hostname: two services cannot share one", "give each service its own subdomain");
+    subdomains.add(host);
+    issues.intRange(`${f}.port`, svc.port, 1, 65535);
+    issues.check(!(svc.env.PORT !== undefined || svc.secretEnv.includes("PORT")), `${f}.env.PORT`, svc.env.PORT ?? "PORT", "PORT is reserved: App Runner sets it from the service port", `remove PORT from env and set ${f}.port instead`);
+    issues.check(svc.env.DB_POOL_MAX === undefined, `${f}.env.DB_POOL_MAX`, svc.env.DB_POOL_MAX, "DB_POOL_MAX is derived from dbPoolMax (the connection math uses it)", `remove it from env and set ${f}.dbPoolMax`);
+    for (const name of [...Object.keys(svc.env), ...svc.secretEnv]) {
+      issues.check(ENV_NAME.test(name), `${f}.env`, name, "environment variable names are upper-case letters, digits and _", "rename the variable");
+    }
+    for (const name of svc.secretEnv) {
+      issues.check(svc.env[name] === undefined, `${f}.env.${name}`, name, "is both a plain and a secret variable", "keep it in secretEnv only");
+    }
+    const hc = svc.healthCheck;
+    issues.check(hc.path.startsWith("/"), `${f}.healthCheck.path`, hc.path, "expected an absolute path", 'use "/health"');
+    issues.intRange(`${f}.healthCheck.intervalSeconds`, hc.intervalSeconds, 1, 20);
+    issues.intRange(`${f}.healthCheck.timeoutSeconds`, hc.timeoutSeconds, 1, 20);
+    issues.check(hc.timeoutSeconds <= hc.intervalSeconds, `${f}.healthCheck.timeoutSeconds`, hc.timeoutSeconds, `must not exceed the interval (${hc.intervalSeconds} s)`, "shorten the timeout");
+    issues.intRange(`${f}.healthCheck.healthyThreshold`, hc.healthyThreshold, 1, 20);
+    issues.intRange(`${f}.healthCheck.unhealthyThreshold`, hc.unhealthyThreshold, 1, 20);
+  }
+
+  for (const bucket of [config.storage.uploadsBucket, config.storage.accessLogsBucket, config.backups.primaryBucket, config.backups.replicaBucket]) {
+    issues.check(BUCKET.test(bucket), `${p}.storage`, bucket, "expected an S3 bucket name", "use 3-63 lower-case letters, digits and hyphens");
+  }
+  issues.check(config.backups.replicaRegion !== primary.region, `${p}.backups.replicaRegion`, config.backups.replicaRegion, "the replica bucket must be in another region", `pick a region other than ${primary.region}`);
+  issues.oneOf(`${p}.backups.replicaRegion`, config.backups.replicaRegion, ALLOWED_REGIONS);
+  issues.intRange(`${p}.backups.objectLockDays`, config.backups.objectLockDays, 1, 3650);
+  issues.check(
+    config.backups.transitionToInfrequentAccessDays >= 30 &&
+      config.backups.transitionToGlacierDays >= config.backups.transitionToInfrequentAccessDays + 30 &&
+      config.backups.expireDays > config.backups.transitionToGlacierDays &&
+      config.backups.expireDays >= config.backups.objectLockDays,
+    `${p}.backups`,
+    [config.backups.transitionToInfrequentAccessDays, config.backups.transitionToGlacierDays, config.backups.expireDays],
+    "lifecycle days must respect S3 minimums (IA >= 30, Glacier >= IA + 30, expiry after Glacier and after the lock)",
+    "use 30 / 90 / 365",
+  );
+
+  const a = config.observability.alarms;
+  issues.check(EMAIL.test(deployment.alertEmail), "alert_email", deployment.alertEmail, "alarms need a valid address", "fix alert_email");
+  issues.check(a.dbConnectionsFraction > 0 && a.dbConnectionsFraction <= 1, `${p}.observability.alarms.dbConnectionsFraction`, a.dbConnectionsFraction, "expected a fraction in (0, 1]", "use 0.8 (160 of 200)");
+  issues.check(a.errorRatePercent > 0 && a.errorRatePercent < 100, `${p}.observability.alarms.errorRatePercent`, a.errorRatePercent, "expected a percentage between 0 and 100", "use 1");
+  issues.check(config.observability.budgetUsd > 0, `${p}.observability.budgetUsd`, config.observability.budgetUsd, "expected a positive amount", "use the document's $200 for phase 1");
+  issues.check(
+    config.observability.budgetAlertPercents.every((x) => x > 0 && x <= 200),
+    `${p}.observability.budgetAlertPercents`,
+    config.observability.budgetAlertPercents,
+    "expected percentages from 1 to 200",
+    "use [80, 100]",
+  );
+  issues.check([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].includes(config.observability.logRetentionDays), `${p}.observability.logRetentionDays`, config.observability.logRetentionDays, "CloudWatch accepts only its fixed retention values", "use 365");
+
+  for (const rl of config.edge.rateLimits) {
+    issues.check(rl.requestsPerPeriod > 0 && [10, 60, 120, 300, 600, 3600].includes(rl.periodSeconds), `${p}.edge.rateLimits`, rl, "Cloudflare accepts periods of 10, 60, 120, 300, 600 or 3600 s and a positive request count", "use periodSeconds 10 on a Free zone");
+  }
+  if (config.enterprise) {
+    issues.check(config.phase >= 3, `${p}.enterprise`, config.enterprise.registryFile, "the enterprise tier starts in phase 3", "remove enterprise from this phase");
+    issues.check(config.enterprise.sizes[config.enterprise.defaultSize] !== undefined, `${p}.enterprise.defaultSize`, config.enterprise.defaultSize, `expected one of ${Object.keys(config.enterprise.sizes).join(", ")}`, "name an existing size");
+  }
+  if (config.globalRouting) {
+    issues.check(config.phase === 4 && regions.length > 1, `${p}.globalRouting`, config.globalRouting.tableName, "global routing needs phase 4's second region", "remove globalRouting or add the region");
+    issues.check(regions.some((r) => r.key === config.globalRouting!.defaultRegionKey), `${p}.globalRouting.defaultRegionKey`, config.globalRouting.defaultRegionKey, "is not a region key of this phase", `use one of ${regions.map((r) => r.key).join(", ")}`);
+  }
+  const shardIds = new Set<string>();
+  for (const region of regions) {
+    for (const s of region.shards) {
+      const f = `${p}.regions[${region.key}].shards[${s.id}]`;
+      issues.check(config.phase === 4, f, s.id, "shards are a phase 4 feature", "remove the shard");
+      issues.check(/^[a-z]{2,4}-\d{1,2}$/.test(s.id) && s.id.startsWith(`${region.key}-`), `${f}.id`, s.id, `expected <region key>-<number>, e.g. ${region.key}-2`, "rename the shard (before its first deploy only)");
+      issues.check(!shardIds.has(s.id), `${f}.id`, s.id, "shard ids must be unique", "rename one shard");
+      shardIds.add(s.id);
+      issues.oneOf(`${f}.instanceClass`, s.instanceClass, DB_INSTANCE_CLASSES);
+      validateSizing(`${f}.service`, s.service, deployment.compute, issues);
+      validateCellConnections(f, s.service, config, issues);
+    }
+  }
+}
+
+function validateDatabase(f: string, db: DatabaseConfig, azs: readonly string[], phase: PhaseNumber, issues: Issues): void {
+  issues.oneOf(`${f}.instanceClass`, db.instanceClass, DB_INSTANCE_CLASSES);
+  issues.oneOf(`${f}.engineVersion`, db.engineVersion, POSTGRES_MAJOR_VERSIONS);
+  issues.check(/^[a-z][a-z0-9-]{0,62}$/.test(db.identifier) && !db.identifier.endsWith("-") && !db.identifier.includes("--"), `${f}.identifier`, db.identifier, "expected an RDS identifier (lower-case letters, digits, single hyphens)", "rename it (only before the first deploy: a new identifier is a new database)");
+  issues.intRange(`${f}.allocatedStorageGb`, db.allocatedStorageGb, 20, 65536, "gp3 needs at least 20 GB");
+  issues.check(db.maxAllocatedStorageGb >= db.allocatedStorageGb, `${f}.maxAllocatedStorageGb`, db.maxAllocatedStorageGb, `must be at least allocatedStorageGb (${db.allocatedStorageGb})`, "raise the autoscaling ceiling");
+  issues.check(db.backupRetentionDays >= 7, `${f}.backupRetentionDays`, db.backupRetentionDays, "below the document's 7-day PITR window", "set 7 or more");
+  issues.intRange(`${f}.backupRetentionDays`, db.backupRetentionDays, 1, 35);
+  issues.oneOf(`${f}.monitoringIntervalSeconds`, db.monitoringIntervalSeconds, [1, 5, 10, 15, 30, 60]);
+  issues.check(db.performanceInsightsRetentionDays === 7 || (db.performanceInsightsRetentionDays % 31 === 0 && db.performanceInsightsRetentionDays <= 731), `${f}.performanceInsightsRetentionDays`, db.performanceInsightsRetentionDays, "Performance Insights keeps 7 days (free tier) or a multiple of 31 up to 731", "use 7");
+  issues.check(db.masterUsername !== "postgres" && db.masterUsername !== "admin" && /^[a-z][a-z0-9_]{0,62}$/.test(db.masterUsername), `${f}.masterUsername`, db.masterUsername, "expected a custom admin name (not postgres/admin)", 'use "restartix_admin"');
+  issues.check(db.multiAz, `${f}.multiAz`, db.multiAz, "patient data needs a standby in a second AZ", "set multiAz: true");
+  if (phase < 2) {
+    issues.check(db.readReplicas.length === 0, `${f}.readReplicas`, db.readReplicas.map((r) => r.id), "read replicas start in phase 2 (the read/write split)", "remove them from this phase");
+  }
+  const ids = new Set<string>();
+  db.readReplicas.forEach((r, i) => {
+    issues.check(!ids.has(r.id), `${f}.readReplicas[${i}].id`, r.id, "replica ids must be unique", "rename one replica");
+    ids.add(r.id);
+    issues.oneOf(`${f}.readReplicas[${i}].instanceClass`, r.instanceClass, DB_INSTANCE_CLASSES);
+    issues.check(azs.includes(r.az), `${f}.readReplicas[${i}].az`, r.az, `expected one of the VPC's AZs (${azs.join(", ")})`, "place the replica in a VPC AZ");
+  });
+  const pm = db.parameters;
+  issues.intRange(`${f}.parameters.maxConnections`, pm.maxConnections, 20, 5000);
+  issues.check(pm.sharedBuffersMb >= 128 && pm.effectiveCacheSizeMb >= pm.sharedBuffersMb, `${f}.parameters`, { sharedBuffersMb: pm.sharedBuffersMb, effectiveCacheSizeMb: pm.effectiveCacheSizeMb }, "shared_buffers must be >= 128 MB and effective_cache_size at least as large", "use 25% and 75% of the instance's RAM");
+}
+
+/**
+ * The document's connection math: sum over services of pool x maximum instances, plus background
+ * connections, must stay within 80% of max_connections (100 of 200 in phase 1, alarm at 160).
+ */
+function validateConnectionMath(f: string, db: DatabaseConfig, services: readonly ServiceSizing[], issues: Issues): void {
+  const need = services.reduce((sum, s) => sum + s.dbPoolMax * s.maxInstances, 0) + db.backgroundConnections;
+  const limit = Math.floor(db.parameters.maxConnections * 0.8);
+  issues.check(
+    need <= limit,
+    `${f}.parameters.maxConnections`,
+    db.parameters.maxConnections,
+    `the services can open ${services.map((s) => `${s.maxInstances} x ${s.dbPoolMax}`).join(" + ")} + ${db.backgroundConnections} = ${need} connections, above 80% of max_connections (${limit})`,
+    `raise max_connections to at least ${Math.ceil(need / 0.8)} or lower the pools or maximum instances`,
+  );
+}
+
+function validateCellConnections(f: string, service: ServiceSizing, config: PhaseConfig, issues: Issues): void {
+  validateConnectionMath(f, { ...config.database, parameters: config.database.parameters }, [service], issues);
+}
+
+function validateSizing(f: string, s: ServiceSizing | ServiceConfig, compute: ComputeEngine, issues: Issues): void {
+  issues.check(s.minInstances >= 1 && Number.isInteger(s.minInstances), `${f}.minInstances`, s.minInstances, "expected at least 1", "use 1");
+  issues.check(s.minInstances <= s.maxInstances, `${f}.minInstances`, s.minInstances, `must not exceed maxInstances (${s.maxInstances})`, "lower minInstances or raise maxInstances");
+  issues.check(s.maxInstances <= APPRUNNER_MAX_INSTANCES, `${f}.maxInstances`, s.maxInstances, `App Runner scales to at most ${APPRUNNER_MAX_INSTANCES} instances`, "split the load across shards");
+  issues.intRange(`${f}.maxConcurrency`, s.maxConcurrency, 1, APPRUNNER_MAX_CONCURRENCY);
+  issues.intRange(`${f}.dbPoolMax`, s.dbPoolMax, 1, 500);
+  const table = compute === "fargate" ? FARGATE_SIZES : APPRUNNER_SIZES;
+  const engine = compute === "fargate" ? "Fargate" : "App Runner";
+  const ok = (table[s.cpu] ?? []).includes(s.memory);
+  issues.check(
+    ok,
+    `${f}.cpu/memory`,
+    `${s.cpu}/${s.memory}`,
+    `${engine} does not accept ${s.cpu / 1024} vCPU with ${s.memory / 1024} GB`,
+    `use one of ${Object.entries(table)
+      .map(([c, ms]) => `${Number(c) / 1024} vCPU: ${ms.slice(0, 4).map((m) => `${m / 1024} GB`).join("/")}${ms.length > 4 ? "/..." : ""}`)
+      .join("; ")}`,
+  );
+}
+
+/** Raw registry entry as stored in phases/tenants/*.json. */
+export interface TenantEntry {
+  readonly id: string;
+  readonly name: string;
+  readonly region: string;
+  readonly size?: string;
+  readonly instanceClass: string;
+  readonly allocatedStorageGb: number;
+  readonly maxAllocatedStorageGb: number;
+  readonly service: ServiceSizing;
+}
+
+export function validateTenants(entries: unknown, file: string, config: PhaseConfig, compute: ComputeEngine, issues: Issues): CellSpec[] {
+  const where = path.basename(file);
+  if (!Array.isArray(entries)) {
+    issues.add(`tenants (${where})`, entries, "expected a JSON array of tenants", "write [] for no tenants");
+    return [];
+  }
+  if (!config.enterprise) {
+    issues.check(entries.length === 0, `tenants (${where})`, entries.length, `phase ${config.phase} has no enterprise tier`, "move to phase 3 or remove the tenants");
+    return [];
+  }
+  const seen = new Set<string>();
+  const shardIds = new Set(config.regions.flatMap((r) => r.shards.map((s) => s.id)));
+  const regions = config.regions.map((r) => r.region);
+  const cells: CellSpec[] = [];
+  entries.forEach((raw, i) => {
+    const t = raw as TenantEntry;
+    const f = `tenants[${typeof t?.id === "string" ? t.id : i}] (${where})`;
+    if (typeof t !== "object" || t === null || typeof t.id !== "string") {
+      issues.add(f, raw, "expected an object with an id", "use `npm run tenant -- add <id>` to write entries");
+      return;
+    }
+    issues.check(TENANT_ID.test(t.id), `${f}.id`, t.id, "expected 3-20 characters: a lower-case letter, then letters, digits or hyphens, not ending in a hyphen", 'use e.g. "org-101"');
+    issues.check(!RESERVED_TENANT_IDS.includes(t.id), `${f}.id`, t.id, "is a reserved word (it would collide with a stack, hostname or shared resource)", "choose another id");
+    issues.check(!seen.has(t.id) && !shardIds.has(t.id), `${f}.id`, t.id, "duplicate id: each tenant needs its own", "choose another id");
+    seen.add(t.id);
+    issues.check(typeof t.name === "string" && t.name.trim().length > 0 && t.name.length <= 100, `${f}.name`, t.name, "expected a display name of 1-100 characters", "set the clinic's name");
+    issues.check(regions.includes(t.region), `${f}.region`, t.region, `is not a region of phase ${config.phase} (${regions.join(", ")})`, "use a deployed region");
+    issues.oneOf(`${f}.instanceClass`, t.instanceClass, DB_INSTANCE_CLASSES);
+    issues.check(Number.isInteger(t.allocatedStorageGb) && t.allocatedStorageGb >= 20 && t.maxAllocatedStorageGb >= t.allocatedStorageGb, `${f}.allocatedStorageGb`, t.allocatedStorageGb, "expected at least 20 GB and no more than maxAllocatedStorageGb", "use a size preset");
+    if (typeof t.service !== "object" || t.service === null) {
+      issues.add(`${f}.service`, t.service, "expected the service sizing object", "use a size preset");
+      return;
+    }
+    validateSizing(`${f}.service`, t.service, compute, issues);
+    validateCellConnections(f, t.service, config, issues);
+    cells.push({
+      id: t.id,
+      name: t.name,
+      region: t.region,
+      kind: "tenant",
+      instanceClass: t.instanceClass,
+      allocatedStorageGb: t.allocatedStorageGb,
+      maxAllocatedStorageGb: t.maxAllocatedStorageGb,
+      service: t.service,
+    });
+  });
+  return cells;
+}

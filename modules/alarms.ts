@@ -1,0 +1,189 @@
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check";
+import { TerraformProvider } from "cdktf";
+import { Construct } from "constructs";
+import { AlarmThresholds } from "../phases/types";
+
+const GB = 1024 ** 3;
+
+export interface ServiceAlarmsProps {
+  readonly serviceName: string;
+  readonly serviceId: string;
+  readonly thresholds: AlarmThresholds;
+  /** SNS topic in the service's region. */
+  readonly topicArn: string;
+  readonly provider?: TerraformProvider;
+}
+
+/** The document's App Runner alarms: 5xx rate over 1% for 5 minutes, p99 latency over 1 s for 5 minutes. */
+export class AppRunnerAlarms extends Construct {
+  readonly alarms: CloudwatchMetricAlarm[];
+
+  constructor(scope: Construct, id: string, props: ServiceAlarmsProps) {
+    super(scope, id);
+    const t = props.thresholds;
+    const dims = { ServiceName: props.serviceName, ServiceID: props.serviceId };
+    const actions = { alarmActions: [props.topicArn], okActions: [props.topicArn], provider: props.provider };
+    this.alarms = [
+      new CloudwatchMetricAlarm(this, "error-rate", {
+        ...actions,
+        alarmName: `${props.serviceName}-5xx-rate`,
+        alarmDescription: `${props.serviceName}: 5xx responses above ${t.errorRatePercent}% of requests for ${t.errorRateMinutes} minutes`,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: t.errorRatePercent,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        treatMissingData: "notBreaching",
+        metricQuery: [
+          {
+            id: "rate",
+            expression: "IF(requests > 0, 100 * errors / requests, 0)",
+            label: "5xx %",
+            returnData: true,
+          },
+          {
+            id: "errors",
+            metric: { namespace: "AWS/AppRunner", metricName: "5xxStatusResponses", stat: "Sum", period: t.errorRateMinutes * 60, dimensions: dims },
+          },
+          {
+            id: "requests",
+            metric: { namespace: "AWS/AppRunner", metricName: "Requests", stat: "Sum", period: t.errorRateMinutes * 60, dimensions: dims },
+          },
+        ],
+        tags: { Name: `${props.serviceName}-5xx-rate` },
+      }),
+      new CloudwatchMetricAlarm(this, "latency", {
+        ...actions,
+        alarmName: `${props.serviceName}-p99-latency`,
+        alarmDescription: `${props.serviceName}: p99 latency above ${t.p99LatencyMs} ms for ${t.latencyMinutes} minutes`,
+        namespace: "AWS/AppRunner",
+        metricName: "RequestLatency",
+        dimensions: dims,
+        extendedStatistic: "p99",
+        period: 60,
+        evaluationPeriods: t.latencyMinutes,
+        datapointsToAlarm: t.latencyMinutes,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: t.p99LatencyMs,
+        treatMissingData: "notBreaching",
+        tags: { Name: `${props.serviceName}-p99-latency` },
+      }),
+    ];
+  }
+}
+
+export interface DatabaseAlarmsProps {
+  readonly identifier: string;
+  readonly maxConnections: number;
+  readonly thresholds: AlarmThresholds;
+  readonly topicArn: string;
+  readonly provider?: TerraformProvider;
+}
+
+/** The document's RDS alarms: connections above 80% of max_connections, CPU, free storage. */
+export class DatabaseAlarms extends Construct {
+  readonly alarms: CloudwatchMetricAlarm[];
+
+  constructor(scope: Construct, id: string, props: DatabaseAlarmsProps) {
+    super(scope, id);
+    const t = props.thresholds;
+    const common = {
+      namespace: "AWS/RDS",
+      dimensions: { DBInstanceIdentifier: props.identifier },
+      alarmActions: [props.topicArn],
+      okActions: [props.topicArn],
+      treatMissingData: "missing",
+      provider: props.provider,
+    };
+    const connections = Math.round(props.maxConnections * t.dbConnectionsFraction);
+    this.alarms = [
+      new CloudwatchMetricAlarm(this, "connections", {
+        ...common,
+        alarmName: `${props.identifier}-connections`,
+        alarmDescription: `${props.identifier}: more than ${connections} connections (${Math.round(t.dbConnectionsFraction * 100)}% of max_connections ${props.maxConnections})`,
+        metricName: "DatabaseConnections",
+        statistic: "Maximum",
+        period: 300,
+        evaluationPeriods: 1,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: connections,
+        tags: { Name: `${props.identifier}-connections` },
+      }),
+      new CloudwatchMetricAlarm(this, "cpu", {
+        ...common,
+        alarmName: `${props.identifier}-cpu`,
+        alarmDescription: `${props.identifier}: CPU above ${t.dbCpuPercent}% for ${t.dbCpuMinutes} minutes`,
+        metricName: "CPUUtilization",
+        statistic: "Average",
+        period: 300,
+        evaluationPeriods: t.dbCpuMinutes / 5,
+        datapointsToAlarm: t.dbCpuMinutes / 5,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: t.dbCpuPercent,
+        tags: { Name: `${props.identifier}-cpu` },
+      }),
+      new CloudwatchMetricAlarm(this, "free-storage", {
+        ...common,
+        alarmName: `${props.identifier}-free-storage`,
+        alarmDescription: `${props.identifier}: less than ${t.dbFreeStorageGb} GB free storage`,
+        metricName: "FreeStorageSpace",
+        statistic: "Minimum",
+        period: 300,
+        evaluationPeriods: 1,
+        comparisonOperator: "LessThanThreshold",
+        threshold: t.dbFreeStorageGb * GB,
+        tags: { Name: `${props.identifier}-free-storage` },
+      }),
+    ];
+  }
+}
+
+export interface HealthCheckAlarmProps {
+  readonly name: string;
+  /** Host to probe over HTTPS (the service's default domain). */
+  readonly host: string;
+  readonly path: string;
+  readonly failures: number;
+  /** SNS topic in us-east-1: Route 53 health check metrics exist only there. */
+  readonly topicArn: string;
+  /** The us-east-1 provider. */
+  readonly provider: TerraformProvider;
+}
+
+/** "Core API Unhealthy: health check failures, > 3 consecutive failures": a Route 53 health check and its alarm. */
+export class HealthCheckAlarm extends Construct {
+  readonly check: Route53HealthCheck;
+  readonly alarm: CloudwatchMetricAlarm;
+
+  constructor(scope: Construct, id: string, props: HealthCheckAlarmProps) {
+    super(scope, id);
+    this.check = new Route53HealthCheck(this, "check", {
+      type: "HTTPS",
+      fqdn: props.host,
+      port: 443,
+      resourcePath: props.path,
+      failureThreshold: props.failures,
+      requestInterval: 10,
+      measureLatency: false,
+      provider: props.provider,
+      tags: { Name: `${props.name}-health` },
+    });
+    this.alarm = new CloudwatchMetricAlarm(this, "alarm", {
+      alarmName: `${props.name}-unhealthy`,
+      alarmDescription: `CRITICAL ${props.name}: ${props.failures} consecutive failed health checks on ${props.path}`,
+      namespace: "AWS/Route53",
+      metricName: "HealthCheckStatus",
+      dimensions: { HealthCheckId: this.check.id },
+      statistic: "Minimum",
+      period: 60,
+      evaluationPeriods: 1,
+      comparisonOperator: "LessThanThreshold",
+      threshold: 1,
+      treatMissingData: "breaching",
+      alarmActions: [props.topicArn],
+      okActions: [props.topicArn],
+      provider: props.provider,
+      tags: { Name: `${props.name}-unhealthy` },
+    });
+  }
+}

@@ -1,0 +1,81 @@
+import { TerraformProvider } from "cdktf";
+import { Construct } from "constructs";
+import { PolicyStatement, serviceTrust } from "../lib/iam";
+import { ServiceRole } from "./service-role";
+
+export interface InstanceRoleProps {
+  readonly name: string;
+  readonly region: string;
+  /** ARNs of the secrets the service reads, and nothing else. */
+  readonly secretArns: readonly string[];
+  /** Key that encrypts those secrets. */
+  readonly kmsKeyArn: string;
+  /** Patient-files bucket ARN, when the service reads and writes uploads. @default - no S3 access */
+  readonly uploadsBucketArn?: string;
+  /** Service principal of the runtime (App Runner or ECS tasks). */
+  readonly principal: "tasks.apprunner.amazonaws.com" | "ecs-tasks.amazonaws.com";
+  readonly provider?: TerraformProvider;
+}
+
+/** X-Ray write actions have no resource-level permissions: "*" is the only valid resource. */
+const XRAY: PolicyStatement = {
+  Sid: "XRayTraces",
+  Effect: "Allow",
+  Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"],
+  Resource: "*",
+};
+
+/**
+ * The role a service runs as: GetSecretValue on its own secrets (exact ARNs, stricter than the
+ * document's restartix/production/*), Decrypt through Secrets Manager only, Get/PutObject on the
+ * uploads bucket when it handles patient files, and X-Ray traces. No wildcard actions.
+ */
+export function instanceRole(scope: Construct, id: string, props: InstanceRoleProps): ServiceRole {
+  const statements: PolicyStatement[] = [
+    { Sid: "OwnSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [...props.secretArns] },
+    {
+      Sid: "DecryptSecrets",
+      Effect: "Allow",
+      Action: "kms:Decrypt",
+      Resource: props.kmsKeyArn,
+      Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${props.region}.amazonaws.com` } },
+    },
+    XRAY,
+  ];
+  if (props.uploadsBucketArn) {
+    statements.push({ Sid: "PatientFiles", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject"], Resource: `${props.uploadsBucketArn}/*` });
+  }
+  return new ServiceRole(scope, id, {
+    name: props.name,
+    description: `Runtime role of ${props.name.replace(/-instance$/, "")}`,
+    trustPolicy: serviceTrust(props.principal),
+    statements,
+    provider: props.provider,
+  });
+}
+
+export interface ImagePullRoleProps {
+  readonly name: string;
+  readonly repositoryArns: readonly string[];
+  readonly provider?: TerraformProvider;
+}
+
+/** The role App Runner pulls images with: read-only on the listed repositories. */
+export function imagePullRole(scope: Construct, id: string, props: ImagePullRoleProps): ServiceRole {
+  return new ServiceRole(scope, id, {
+    name: props.name,
+    description: "App Runner pulls the service images from ECR",
+    service: "build.apprunner.amazonaws.com",
+    statements: [
+      {
+        Sid: "PullImages",
+        Effect: "Allow",
+        Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability", "ecr:DescribeImages"],
+        Resource: [...props.repositoryArns],
+      },
+      // Registry-wide by design: the token call has no resource.
+      { Sid: "RegistryToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+    ],
+    provider: props.provider,
+  });
+}

@@ -1,0 +1,57 @@
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { TerraformProvider } from "cdktf";
+import { Construct } from "constructs";
+
+export interface AppSecretsProps {
+  /** Secrets Manager path, e.g. restartix/production/core-api. */
+  readonly path: string;
+  /** Variable names; each becomes the secret <path>/<NAME>. */
+  readonly names: readonly string[];
+  readonly kmsKeyArn: string;
+  readonly provider?: TerraformProvider;
+}
+
+/**
+ * Empty Secrets Manager secrets, one per environment variable: App Runner injects a whole secret
+ * into one variable and cannot pick a key out of a JSON secret, so the document's
+ * restartix/production/core-api becomes a path holding one secret per value. Values are set out of
+ * band (README "Secrets"); Terraform never sees them.
+ */
+export class AppSecrets extends Construct {
+  readonly path: string;
+  private readonly secrets = new Map<string, SecretsmanagerSecret>();
+
+  constructor(scope: Construct, id: string, props: AppSecretsProps) {
+    super(scope, id);
+    this.path = props.path;
+    for (const name of props.names) {
+      this.secrets.set(
+        name,
+        new SecretsmanagerSecret(this, name, {
+          name: `${props.path}/${name}`,
+          description: `${name} of ${props.path} (value set out of band)`,
+          kmsKeyId: props.kmsKeyArn,
+          recoveryWindowInDays: 30,
+          provider: props.provider,
+          tags: { Name: `${props.path}/${name}` },
+          lifecycle: { preventDestroy: true },
+        }),
+      );
+    }
+  }
+
+  arn(name: string): string {
+    const secret = this.secrets.get(name);
+    if (!secret) throw new Error(`AppSecrets ${this.path}: no secret ${name} (known: ${[...this.secrets.keys()].join(", ")})`);
+    return secret.arn;
+  }
+
+  get names(): string[] {
+    return [...this.secrets.keys()];
+  }
+
+  /** Variable name -> secret ARN, for runtime_environment_secrets and task definitions. */
+  get arns(): Record<string, string> {
+    return Object.fromEntries([...this.secrets].map(([n, s]) => [n, s.arn]));
+  }
+}

@@ -1,0 +1,57 @@
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { TerraformProvider } from "cdktf";
+import { Construct } from "constructs";
+import { accountRoot, policyDocument } from "../lib/iam";
+
+export interface DataKeyProps {
+  readonly alias: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly provider?: TerraformProvider;
+}
+
+/**
+ * The customer-managed key of one region: encrypts RDS, Performance Insights, ElastiCache, Secrets
+ * Manager, CloudWatch Logs, SNS, ECR, DynamoDB and the backup buckets there. Yearly rotation on,
+ * 30-day deletion window, protected from destroy. IAM decides who uses it (the root statement);
+ * the service statements let CloudWatch Logs and alarms use it without a caller's role.
+ */
+export class DataKey extends Construct {
+  readonly key: KmsKey;
+  readonly arn: string;
+
+  constructor(scope: Construct, id: string, props: DataKeyProps) {
+    super(scope, id);
+    const { accountId, region } = props;
+    this.key = new KmsKey(this, "key", {
+      description: `RestartiX data key (${region})`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      provider: props.provider,
+      policy: policyDocument([
+        { Sid: "AccountAdministersThroughIam", Effect: "Allow", Principal: { AWS: accountRoot(accountId) }, Action: "kms:*", Resource: "*" },
+        {
+          Sid: "CloudWatchLogs",
+          Effect: "Allow",
+          Principal: { Service: `logs.${region}.amazonaws.com` },
+          Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+          Resource: "*",
+          Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${accountId}:*` } },
+        },
+        {
+          Sid: "AlarmsPublishToEncryptedTopics",
+          Effect: "Allow",
+          Principal: { Service: "cloudwatch.amazonaws.com" },
+          Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+          Resource: "*",
+          Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+        },
+      ]),
+      tags: { Name: props.alias },
+      lifecycle: { preventDestroy: true },
+    });
+    this.arn = this.key.arn;
+    new KmsAlias(this, "alias", { name: `alias/${props.alias}`, targetKeyId: this.key.keyId, provider: props.provider });
+  }
+}

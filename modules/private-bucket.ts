@@ -1,0 +1,152 @@
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import {
+  S3BucketLifecycleConfiguration,
+  S3BucketLifecycleConfigurationRule,
+} from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
+import { S3BucketObjectLockConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { TerraformProvider } from "cdktf";
+import { Construct } from "constructs";
+import { PolicyStatement, policyDocument } from "../lib/iam";
+
+export interface PrivateBucketProps {
+  readonly bucketName: string;
+  /**
+   * Customer-managed key for SSE-KMS.
+   * @default - SSE-S3 (AES-256), as the document sets for patient files
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * Adopt an existing bucket with an import block instead of creating a new one.
+   * @default false
+   */
+  readonly adopt?: boolean;
+  /**
+   * Where server access logs go.
+   * @default - none (only for the access-log bucket itself and the state bucket)
+   */
+  readonly accessLogs?: { readonly bucket: string; readonly prefix: string };
+  /**
+   * Object Lock default retention; can only be turned on when the bucket is created.
+   * @default - no Object Lock
+   */
+  readonly objectLock?: { readonly mode: "COMPLIANCE" | "GOVERNANCE"; readonly days: number };
+  /** Lifecycle rules in addition to aborting incomplete uploads after 7 days. @default - none */
+  readonly lifecycleRules?: readonly S3BucketLifecycleConfigurationRule[];
+  /** Bucket policy statements beside the TLS-only rule. @default - none */
+  readonly policyStatements?: (bucketArn: string) => readonly PolicyStatement[];
+  /** Disable ACLs (BucketOwnerEnforced). False only for a bucket that receives ACL-based log delivery. @default true */
+  readonly ownerEnforced?: boolean;
+  readonly provider?: TerraformProvider;
+}
+
+/**
+ * An S3 bucket that cannot be public or read over plain HTTP: public access block with all four
+ * flags, ACLs disabled, versioning, default encryption, TLS-only policy, optional access logs and
+ * Object Lock. Never force-destroyed and protected by prevent_destroy.
+ */
+export class PrivateBucket extends Construct {
+  readonly bucket: S3Bucket;
+  readonly versioning: S3BucketVersioningA;
+  readonly arn: string;
+  readonly name: string;
+
+  constructor(scope: Construct, id: string, props: PrivateBucketProps) {
+    super(scope, id);
+    const provider = props.provider;
+    this.bucket = new S3Bucket(this, "bucket", {
+      bucket: props.bucketName,
+      forceDestroy: false,
+      objectLockEnabled: props.objectLock ? true : undefined,
+      provider,
+      tags: { Name: props.bucketName },
+      lifecycle: { preventDestroy: true },
+    });
+    if (props.adopt) this.bucket.importFrom(props.bucketName, provider);
+    this.arn = this.bucket.arn;
+    this.name = this.bucket.bucket;
+    const bucket = this.bucket.id;
+
+    const pab = new S3BucketPublicAccessBlock(this, "public-access", {
+      bucket,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+      provider,
+    });
+    new S3BucketOwnershipControls(this, "ownership", {
+      bucket,
+      rule: { objectOwnership: props.ownerEnforced === false ? "BucketOwnerPreferred" : "BucketOwnerEnforced" },
+      provider,
+    });
+    this.versioning = new S3BucketVersioningA(this, "versioning", {
+      bucket,
+      versioningConfiguration: { status: "Enabled" },
+      provider,
+    });
+    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
+      bucket,
+      rule: [
+        {
+          applyServerSideEncryptionByDefault: props.kmsKeyArn
+            ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn }
+            : { sseAlgorithm: "AES256" },
+          bucketKeyEnabled: props.kmsKeyArn ? true : undefined,
+        },
+      ],
+      provider,
+    });
+    new S3BucketPolicy(this, "policy", {
+      bucket,
+      policy: policyDocument([
+        {
+          Sid: "DenyInsecureTransport",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:*",
+          Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+        ...(props.policyStatements ? props.policyStatements(this.bucket.arn) : []),
+      ]),
+      dependsOn: [pab],
+      provider,
+    });
+    if (props.accessLogs) {
+      new S3BucketLoggingA(this, "logging", {
+        bucket,
+        targetBucket: props.accessLogs.bucket,
+        targetPrefix: props.accessLogs.prefix,
+        provider,
+      });
+    }
+    if (props.objectLock) {
+      new S3BucketObjectLockConfigurationA(this, "object-lock", {
+        bucket,
+        rule: { defaultRetention: { mode: props.objectLock.mode, days: props.objectLock.days } },
+        dependsOn: [this.versioning],
+        provider,
+      });
+    }
+    new S3BucketLifecycleConfiguration(this, "lifecycle", {
+      bucket,
+      rule: [
+        {
+          id: "abort-incomplete-uploads",
+          status: "Enabled",
+          filter: [{ prefix: "" }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+        },
+        ...(props.lifecycleRules ?? []),
+      ],
+      dependsOn: [this.versioning],
+      provider,
+    });
+  }
+}

@@ -1,0 +1,60 @@
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { TerraformProvider } from "cdktf";
+import { Construct } from "constructs";
+import { PolicyStatement, policyDocument, serviceTrust } from "../lib/iam";
+
+export interface ServiceRoleProps {
+  readonly name: string;
+  readonly description: string;
+  /** Service principal allowed to assume the role, e.g. tasks.apprunner.amazonaws.com. */
+  readonly service?: string;
+  /** A complete trust policy; overrides `service`. */
+  readonly trustPolicy?: string;
+  /**
+   * Permissions, as a customer-managed policy (no inline policies: cdk-nag IAMNoInlinePolicy).
+   * @default - no policy of its own
+   */
+  readonly statements?: readonly PolicyStatement[];
+  /** AWS-managed policies to attach (by ARN). @default - none */
+  readonly managedPolicyArns?: readonly string[];
+  readonly provider?: TerraformProvider;
+}
+
+/** An IAM role for one AWS service with exactly the permissions it lists. */
+export class ServiceRole extends Construct {
+  readonly role: IamRole;
+  readonly arn: string;
+  readonly name: string;
+
+  constructor(scope: Construct, id: string, props: ServiceRoleProps) {
+    super(scope, id);
+    if (!props.trustPolicy && !props.service) {
+      throw new Error(`ServiceRole ${props.name}: give a service principal or a trust policy`);
+    }
+    this.role = new IamRole(this, "role", {
+      name: props.name,
+      description: props.description,
+      assumeRolePolicy: props.trustPolicy ?? serviceTrust(props.service!),
+      maxSessionDuration: 3600,
+      provider: props.provider,
+      tags: { Name: props.name },
+    });
+    this.arn = this.role.arn;
+    this.name = this.role.name;
+    if (props.statements && props.statements.length > 0) {
+      const policy = new IamPolicy(this, "policy", {
+        name: props.name,
+        description: `Permissions of ${props.name}`,
+        policy: policyDocument(props.statements),
+        provider: props.provider,
+        tags: { Name: props.name },
+      });
+      new IamRolePolicyAttachment(this, "attach", { role: this.role.name, policyArn: policy.arn, provider: props.provider });
+    }
+    (props.managedPolicyArns ?? []).forEach((arn, i) =>
+      new IamRolePolicyAttachment(this, `managed-${i}`, { role: this.role.name, policyArn: arn, provider: props.provider }),
+    );
+  }
+}

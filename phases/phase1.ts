@@ -1,0 +1,213 @@
+import { PhaseConfig, ServiceSizing } from "./types";
+
+/**
+ * Phase 1 (now): one region, 1-10 clinics. Values from the design document unless a comment says
+ * why they differ; README "Decisions" lists every such choice.
+ */
+
+const core: ServiceSizing = {
+  cpu: 1024, // 1 vCPU
+  memory: 2048, // 2 GB
+  minInstances: 1,
+  maxInstances: 5,
+  maxConcurrency: 100,
+  // The document's connection math uses a pool of 20 (its env list says DB_POOL_MAX 30, which
+  // would need 5 x 30 + 45 + 10 = 205 connections, above 80% of 200). One setting: 20.
+  dbPoolMax: 20,
+};
+
+export const phase1: PhaseConfig = {
+  phase: 1,
+  project: "restartix",
+  environment: "production",
+  secretsPrefix: "restartix/production",
+  regions: [
+    {
+      key: "eu",
+      region: "eu-central-1",
+      primary: true,
+      network: {
+        name: "restartix-prod",
+        cidr: "10.0.0.0/16",
+        azs: ["eu-central-1a", "eu-central-1b"],
+        subnetNewBits: 4,
+        natGateways: 1,
+        connectorName: "restartix-vpc-connector",
+      },
+      cache: {
+        id: "restartix-redis",
+        nodeType: "cache.t4g.micro",
+        engineVersion: "7.1",
+        replicas: 0,
+        port: 6379,
+        // Redis holds only ephemeral data (booking holds, rate limits, idempotency keys).
+        snapshotRetentionDays: 0,
+      },
+      // EU backups stay in the EU (GDPR): Ireland.
+      backupRegion: "eu-west-1",
+      shards: [],
+    },
+  ],
+  database: {
+    identifier: "restartix-prod",
+    engineVersion: "17",
+    instanceClass: "db.t4g.medium",
+    allocatedStorageGb: 50,
+    maxAllocatedStorageGb: 200,
+    multiAz: true,
+    backupRetentionDays: 7,
+    monitoringIntervalSeconds: 60,
+    performanceInsightsRetentionDays: 7,
+    dbName: "restartix",
+    masterUsername: "restartix_admin",
+    port: 5432,
+    parameters: {
+      maxConnections: 200,
+      sharedBuffersMb: 1024,
+      effectiveCacheSizeMb: 3072,
+      workMemMb: 32,
+      maintenanceWorkMemMb: 256,
+      logMinDurationStatementMs: 1000,
+    },
+    readReplicas: [],
+    backgroundConnections: 10,
+  },
+  services: {
+    core: {
+      key: "core",
+      name: "restartix-core-api",
+      dockerfile: "Dockerfile.api",
+      ...core,
+      // The document says PORT 9000 (service configuration) and 8080 (setup step 7, App Runner's
+      // console default). 9000 is what the application is configured with.
+      port: 9000,
+      requestTimeoutSeconds: 30,
+      healthCheck: {
+        path: "/health",
+        protocol: "HTTP",
+        intervalSeconds: 10,
+        timeoutSeconds: 5,
+        healthyThreshold: 1,
+        unhealthyThreshold: 5,
+      },
+      env: { APP_ENV: "production", LOG_LEVEL: "info" },
+      secretEnv: [
+        "DATABASE_URL",
+        "REDIS_URL",
+        "CLERK_SECRET_KEY",
+        "CLERK_WEBHOOK_SECRET",
+        "DAILY_API_KEY",
+        "ENCRYPTION_KEY",
+      ],
+      subdomain: "api",
+      uploadsAccess: true,
+    },
+    telemetry: {
+      key: "telemetry",
+      name: "restartix-telemetry-api",
+      dockerfile: "Dockerfile.telemetry",
+      cpu: 512,
+      memory: 1024,
+      minInstances: 1,
+      maxInstances: 3,
+      maxConcurrency: 200,
+      dbPoolMax: 15,
+      port: 4000,
+      requestTimeoutSeconds: 10,
+      // The document gives path, protocol, interval and timeout; thresholds are App Runner's defaults.
+      healthCheck: {
+        path: "/health",
+        protocol: "HTTP",
+        intervalSeconds: 10,
+        timeoutSeconds: 5,
+        healthyThreshold: 1,
+        unhealthyThreshold: 5,
+      },
+      env: { APP_ENV: "production", LOG_LEVEL: "info" },
+      secretEnv: ["DATABASE_URL", "CLICKHOUSE_URL"],
+      subdomain: "telemetry",
+      uploadsAccess: false,
+    },
+  },
+  registry: { untaggedExpireDays: 30, keepTaggedImages: 10 },
+  storage: {
+    uploadsBucket: "restartix-uploads-prod",
+    accessLogsBucket: "restartix-access-logs-prod",
+  },
+  backups: {
+    primaryBucket: "restartix-backups-primary",
+    replicaBucket: "restartix-backups-replica",
+    replicaRegion: "eu-west-1",
+    objectLockDays: 30,
+    transitionToInfrequentAccessDays: 30,
+    transitionToGlacierDays: 90,
+    expireDays: 365,
+    schedule: "cron(0 3 * * ? *)",
+    scheduleTimezone: "Europe/Berlin",
+    dumpImage: "public.ecr.aws/docker/library/postgres:17-alpine",
+    replicateAutomatedBackups: false,
+  },
+  observability: {
+    topicName: "restartix-alerts",
+    dashboardName: "restartix-production",
+    alarms: {
+      errorRatePercent: 1,
+      errorRateMinutes: 5,
+      p99LatencyMs: 1000,
+      latencyMinutes: 5,
+      healthCheckFailures: 3,
+      dbConnectionsFraction: 0.8,
+      dbCpuPercent: 80,
+      dbCpuMinutes: 10,
+      dbFreeStorageGb: 10,
+      monthlySpendUsd: 200,
+    },
+    budgetUsd: 200,
+    budgetAlertPercents: [80, 100],
+    logRetentionDays: 365,
+  },
+  edge: {
+    customRules: [],
+    // Values a Cloudflare Free zone accepts (10 s period and timeout); raise them on Pro+.
+    rateLimits: [
+      {
+        description: "API: 100 requests per 10 s per client IP",
+        expression: "(http.request.uri.path wildcard \"/*\")",
+        requestsPerPeriod: 100,
+        periodSeconds: 10,
+        mitigationTimeoutSeconds: 10,
+      },
+    ],
+    minTlsVersion: "1.2",
+  },
+  delivery: {
+    workflowPath: ".github/workflows/deploy.yml",
+    environmentName: "production",
+    branch: "main",
+    actionsSecrets: [],
+  },
+  fargate: {
+    // https://www.cloudflare.com/ips-v4 (retrieved 2026-11-28)
+    cloudflareIpv4: [
+      "173.245.48.0/20",
+      "103.21.244.0/22",
+      "103.22.200.0/22",
+      "103.31.4.0/22",
+      "141.101.64.0/18",
+      "108.162.192.0/18",
+      "190.93.240.0/20",
+      "188.114.96.0/20",
+      "197.234.240.0/22",
+      "198.41.128.0/17",
+      "162.158.0.0/15",
+      "104.16.0.0/13",
+      "104.24.0.0/14",
+      "172.64.0.0/13",
+      "131.0.72.0/22",
+    ],
+    albName: "restartix-prod",
+    clusterName: "restartix-prod",
+    deregistrationDelaySeconds: 30,
+    sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+  },
+};

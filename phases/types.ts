@@ -1,0 +1,295 @@
+/**
+ * The typed shape of a phase. Every number and name from the design document lives in a value of
+ * this type (phases/phase1.ts .. phase4.ts); stacks and modules receive these values and never
+ * hard-code them.
+ */
+
+export type PhaseNumber = 1 | 2 | 3 | 4;
+export const PHASES: readonly PhaseNumber[] = [1, 2, 3, 4];
+
+export type ComputeEngine = "apprunner" | "fargate";
+export type BackendKind = "s3" | "cloud" | "local";
+export type ServiceKey = "core" | "telemetry";
+
+/** One VPC: the document's "restartix-prod" network. */
+export interface NetworkConfig {
+  /** VPC name tag, e.g. restartix-prod. */
+  readonly name: string;
+  /** IPv4 CIDR of the VPC, e.g. 10.0.0.0/16. */
+  readonly cidr: string;
+  /** Availability zones by name (no data source: plans run offline). At least 2 (RDS Multi-AZ). */
+  readonly azs: readonly string[];
+  /** Bits added to the VPC prefix for each subnet (4: a /16 VPC gets /20 subnets). */
+  readonly subnetNewBits: number;
+  /** NAT gateways; the document runs 1 ("saves cost, sufficient for Phase 1"). */
+  readonly natGateways: number;
+  /** Name of the App Runner VPC connector. */
+  readonly connectorName: string;
+}
+
+/** PostgreSQL parameter group values in human units; modules convert to RDS units. */
+export interface PostgresParameters {
+  readonly maxConnections: number;
+  readonly sharedBuffersMb: number;
+  readonly effectiveCacheSizeMb: number;
+  readonly workMemMb: number;
+  readonly maintenanceWorkMemMb: number;
+  /** Statements slower than this are logged (CKV2_AWS_30). */
+  readonly logMinDurationStatementMs: number;
+}
+
+export interface ReadReplicaConfig {
+  /** Short fixed id, part of the construct ID and the RDS identifier: never rename. */
+  readonly id: string;
+  readonly instanceClass: string;
+  readonly az: string;
+}
+
+export interface DatabaseConfig {
+  /** RDS identifier (stateful name: never rename). */
+  readonly identifier: string;
+  /** Major engine version; minor versions upgrade automatically. */
+  readonly engineVersion: string;
+  readonly instanceClass: string;
+  readonly allocatedStorageGb: number;
+  /** Storage autoscaling ceiling. */
+  readonly maxAllocatedStorageGb: number;
+  readonly multiAz: boolean;
+  readonly backupRetentionDays: number;
+  readonly monitoringIntervalSeconds: number;
+  readonly performanceInsightsRetentionDays: number;
+  readonly dbName: string;
+  readonly masterUsername: string;
+  readonly port: number;
+  readonly parameters: PostgresParameters;
+  readonly readReplicas: readonly ReadReplicaConfig[];
+  /** Connections held by background jobs and monitoring, for the connection math. */
+  readonly backgroundConnections: number;
+}
+
+export interface CacheConfig {
+  /** ElastiCache replication group id (stateful name: never rename). */
+  readonly id: string;
+  readonly nodeType: string;
+  readonly engineVersion: string;
+  readonly replicas: number;
+  readonly port: number;
+  readonly snapshotRetentionDays: number;
+}
+
+export interface HealthCheckConfig {
+  readonly path: string;
+  readonly protocol: "HTTP" | "TCP";
+  readonly intervalSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly healthyThreshold: number;
+  readonly unhealthyThreshold: number;
+}
+
+/** Sizing of one service: the values an App Runner service and a Fargate service share. */
+export interface ServiceSizing {
+  /** CPU in vCPU units of 1024 (1024 = 1 vCPU). */
+  readonly cpu: number;
+  /** Memory in MiB. */
+  readonly memory: number;
+  readonly minInstances: number;
+  readonly maxInstances: number;
+  /** Requests per instance before scaling up. */
+  readonly maxConcurrency: number;
+  /** Database pool size per instance (DB_POOL_MAX and the connection math). */
+  readonly dbPoolMax: number;
+}
+
+export interface ServiceConfig extends ServiceSizing {
+  readonly key: ServiceKey;
+  /** Service name, also the ECR repository name. */
+  readonly name: string;
+  readonly dockerfile: string;
+  /** Container port (App Runner injects it as PORT). */
+  readonly port: number;
+  /** Request timeout of the document; App Runner's is fixed at 120 s, Fargate uses it on the ALB. */
+  readonly requestTimeoutSeconds: number;
+  readonly healthCheck: HealthCheckConfig;
+  /** Plain (non-secret) environment variables. DB_POOL_MAX is derived from dbPoolMax. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Names of the variables injected from Secrets Manager. */
+  readonly secretEnv: readonly string[];
+  /** Public hostname label under the deployment's domain (api -> api.<domain>). */
+  readonly subdomain: string;
+  /** Whether the service reads and writes patient files (S3_BUCKET, S3_REGION, bucket access). */
+  readonly uploadsAccess: boolean;
+}
+
+export interface RegistryConfig {
+  readonly untaggedExpireDays: number;
+  readonly keepTaggedImages: number;
+}
+
+export interface StorageConfig {
+  /** The existing patient-files bucket: adopted with an import block, never created. */
+  readonly uploadsBucket: string;
+  /** Server access logs of the data buckets land here. */
+  readonly accessLogsBucket: string;
+}
+
+export interface BackupConfig {
+  readonly primaryBucket: string;
+  readonly replicaBucket: string;
+  /** Region of the replica bucket: kept in the EU so EU patient data never leaves it. */
+  readonly replicaRegion: string;
+  /** Object Lock retention (compliance mode) of each dump. */
+  readonly objectLockDays: number;
+  readonly transitionToInfrequentAccessDays: number;
+  readonly transitionToGlacierDays: number;
+  readonly expireDays: number;
+  /** EventBridge Scheduler expression of the daily pg_dump. */
+  readonly schedule: string;
+  readonly scheduleTimezone: string;
+  /** PostgreSQL client image used by the dump task. */
+  readonly dumpImage: string;
+  /** Phase 4: replicate RDS automated backups to each region's backup region. */
+  readonly replicateAutomatedBackups: boolean;
+}
+
+export interface AlarmThresholds {
+  /** 5xx responses as % of requests. */
+  readonly errorRatePercent: number;
+  readonly errorRateMinutes: number;
+  readonly p99LatencyMs: number;
+  readonly latencyMinutes: number;
+  /** Consecutive failed health checks. */
+  readonly healthCheckFailures: number;
+  /** Fraction of max_connections that raises the connections alarm (160 of 200). */
+  readonly dbConnectionsFraction: number;
+  readonly dbCpuPercent: number;
+  readonly dbCpuMinutes: number;
+  readonly dbFreeStorageGb: number;
+  readonly monthlySpendUsd: number;
+}
+
+export interface ObservabilityConfig {
+  readonly topicName: string;
+  readonly dashboardName: string;
+  readonly alarms: AlarmThresholds;
+  readonly budgetUsd: number;
+  readonly budgetAlertPercents: readonly number[];
+  readonly logRetentionDays: number;
+}
+
+export type CutoverTarget = "railway" | "aws";
+
+export interface RateLimitConfig {
+  readonly description: string;
+  /** Cloudflare rules-language expression selecting the requests counted. */
+  readonly expression: string;
+  readonly requestsPerPeriod: number;
+  readonly periodSeconds: number;
+  readonly mitigationTimeoutSeconds: number;
+}
+
+export interface CustomWafRule {
+  readonly description: string;
+  readonly expression: string;
+  readonly action: "block" | "managed_challenge" | "js_challenge" | "log";
+}
+
+export interface EdgeConfig {
+  readonly customRules: readonly CustomWafRule[];
+  readonly rateLimits: readonly RateLimitConfig[];
+  readonly minTlsVersion: "1.2" | "1.3";
+}
+
+export interface DeliveryConfig {
+  readonly workflowPath: string;
+  readonly environmentName: string;
+  readonly branch: string;
+  /** Names of GitHub Actions secrets the app repository needs, each fed by a sensitive variable. */
+  readonly actionsSecrets: readonly string[];
+}
+
+/** Sizing presets for enterprise tenants (`npm run tenant -- add --size`). */
+export interface TenantSize {
+  readonly instanceClass: string;
+  readonly allocatedStorageGb: number;
+  readonly maxAllocatedStorageGb: number;
+  readonly service: ServiceSizing;
+}
+
+export interface EnterpriseConfig {
+  /** Registry file under phases/tenants/. */
+  readonly registryFile: string;
+  readonly sizes: Readonly<Record<string, TenantSize>>;
+  readonly defaultSize: string;
+}
+
+/** A dedicated service + database: an enterprise tenant or a phase 4 shard. */
+export interface CellSpec {
+  readonly id: string;
+  readonly name: string;
+  readonly region: string;
+  readonly kind: "tenant" | "shard";
+  readonly instanceClass: string;
+  readonly allocatedStorageGb: number;
+  readonly maxAllocatedStorageGb: number;
+  readonly service: ServiceSizing;
+}
+
+export interface ShardConfig {
+  /** eu-2, us-1, ...: stack shard-<id>; EU-1 is the shared tier itself. */
+  readonly id: string;
+  readonly instanceClass: string;
+  readonly allocatedStorageGb: number;
+  readonly maxAllocatedStorageGb: number;
+  readonly service: ServiceSizing;
+}
+
+export interface RegionConfig {
+  /** Short key used in stack names of secondary regions (network-us). */
+  readonly key: string;
+  readonly region: string;
+  readonly primary: boolean;
+  readonly network: NetworkConfig;
+  /** Redis of this region (the primary region's is the shared tier cache). */
+  readonly cache: CacheConfig;
+  /** Region that receives this region's cross-region backups (layer 3). */
+  readonly backupRegion: string;
+  readonly shards: readonly ShardConfig[];
+}
+
+export interface GlobalRoutingConfig {
+  readonly tableName: string;
+  readonly workerName: string;
+  /** Region key served when an organization is unknown or its region is down. */
+  readonly defaultRegionKey: string;
+}
+
+export interface FargateConfig {
+  /** Cloudflare's published IP ranges: the only sources allowed into the ALB. */
+  readonly cloudflareIpv4: readonly string[];
+  readonly albName: string;
+  readonly clusterName: string;
+  readonly deregistrationDelaySeconds: number;
+  /** TLS policy of the HTTPS listener. */
+  readonly sslPolicy: string;
+}
+
+export interface PhaseConfig {
+  readonly phase: PhaseNumber;
+  readonly project: string;
+  readonly environment: string;
+  /** Prefix of the Secrets Manager secrets (restartix/production). */
+  readonly secretsPrefix: string;
+  readonly regions: readonly RegionConfig[];
+  /** The shared tier's primary database (shard EU-1 in phase 4). */
+  readonly database: DatabaseConfig;
+  readonly services: Readonly<Record<ServiceKey, ServiceConfig>>;
+  readonly registry: RegistryConfig;
+  readonly storage: StorageConfig;
+  readonly backups: BackupConfig;
+  readonly observability: ObservabilityConfig;
+  readonly edge: EdgeConfig;
+  readonly delivery: DeliveryConfig;
+  readonly fargate: FargateConfig;
+  readonly enterprise?: EnterpriseConfig;
+  readonly globalRouting?: GlobalRoutingConfig;
+}

@@ -1,0 +1,94 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { Settings } from "../config/settings";
+import { workspaceName } from "../lib/naming";
+import { BackendKind } from "../phases/types";
+
+export interface BaseStackProps {
+  readonly settings: Settings;
+  /** Region of the stack's default AWS provider. */
+  readonly region: string;
+  /**
+   * Backend of this stack.
+   * @default - the deployment's backend (s3, cloud or local)
+   */
+  readonly backend?: BackendKind;
+}
+
+/**
+ * A stack with the project's backend, an AWS provider pinned to the deployment's account with the
+ * base tags, and providers for other regions on demand.
+ */
+export class BaseStack extends TerraformStack {
+  readonly settings: Settings;
+  readonly region: string;
+  readonly aws: AwsProvider;
+  private readonly regionalProviders = new Map<string, AwsProvider>();
+
+  constructor(scope: Construct, name: string, props: BaseStackProps) {
+    super(scope, name);
+    this.settings = props.settings;
+    this.region = props.region;
+    configureBackend(this, name, props.backend ?? props.settings.deployment.backend, props.settings);
+    this.aws = this.newAwsProvider("aws", props.region);
+    this.regionalProviders.set(props.region, this.aws);
+  }
+
+  /** The AWS provider of `region` (the default one, or an alias named after the region). */
+  awsIn(region: string): AwsProvider {
+    let provider = this.regionalProviders.get(region);
+    if (!provider) {
+      provider = this.newAwsProvider(`aws-${region}`, region, region);
+      this.regionalProviders.set(region, provider);
+    }
+    return provider;
+  }
+
+  private newAwsProvider(id: string, region: string, alias?: string): AwsProvider {
+    const { phase, deployment } = this.settings;
+    return new AwsProvider(this, id, {
+      region,
+      alias,
+      // A deploy with credentials of any other account fails before it changes anything.
+      allowedAccountIds: [deployment.accountId],
+      defaultTags: [
+        {
+          tags: {
+            project: phase.project,
+            environment: phase.environment,
+            "managed-by": "cdktf",
+            stack: this.node.id,
+          },
+        },
+      ],
+    });
+  }
+}
+
+export function configureBackend(stack: TerraformStack, name: string, kind: BackendKind, settings: Settings): void {
+  const { phase, deployment } = settings;
+  const primaryRegion = phase.regions.find((r) => r.primary)!.region;
+  switch (kind) {
+    case "s3":
+      new S3Backend(stack, {
+        bucket: deployment.stateBucket,
+        key: `${name}/terraform.tfstate`,
+        region: primaryRegion,
+        encrypt: true,
+      });
+      // S3-native locking (Terraform >= 1.10); cdktf 0.21's S3Backend has no field for it.
+      stack.addOverride("terraform.backend.s3.use_lockfile", true);
+      break;
+    case "cloud":
+      new CloudBackend(stack, {
+        organization: deployment.tfcOrganization,
+        workspaces: new NamedCloudWorkspace(workspaceName(phase.project, phase.environment, name)),
+      });
+      break;
+    case "local":
+      // Relative to the stack's working directory (cdktf.out/stacks/<name>): the repository root.
+      new LocalBackend(stack, { path: `../../../terraform.${name}.tfstate` });
+      break;
+  }
+}

@@ -1,0 +1,83 @@
+import { Construct } from "constructs";
+import { AppSecrets } from "../modules/app-secrets";
+import { Postgres } from "../modules/postgres";
+import { RedisCache } from "../modules/redis";
+import { ServiceRole } from "../modules/service-role";
+import { secretsPath } from "../lib/naming";
+import { RegionConfig, ServiceKey } from "../phases/types";
+import { BaseStack, BaseStackProps } from "./base";
+import { KeysStack } from "./keys";
+import { NetworkStack } from "./network";
+
+export interface DataStackProps extends BaseStackProps {
+  readonly regionConfig: RegionConfig;
+  readonly keys: KeysStack;
+  readonly network: NetworkStack;
+}
+
+/**
+ * The region's stateful core. Primary region: the shared tier's PostgreSQL (and its replicas from
+ * phase 2), Redis, the services' secrets and the Enhanced Monitoring role every database uses.
+ * Secondary region: its Redis only (its databases live in shard and tenant stacks).
+ */
+export class DataStack extends BaseStack {
+  readonly redis: RedisCache;
+  readonly postgres?: Postgres;
+  readonly monitoringRole?: ServiceRole;
+  readonly secrets = new Map<ServiceKey, AppSecrets>();
+  /** Secret for the backup job's dump encryption key (BACKUP_ENCRYPTION_KEY). */
+  readonly backupSecrets?: AppSecrets;
+
+  constructor(scope: Construct, name: string, props: DataStackProps) {
+    super(scope, name, props);
+    const { phase } = props.settings;
+    const rc = props.regionConfig;
+    const keyArn = props.keys.keyArn(rc.region);
+    const privateSubnets = props.network.network.privateSubnets.map((s) => s.id);
+
+    this.redis = new RedisCache(this, "redis", {
+      config: rc.cache,
+      subnetIds: privateSubnets,
+      securityGroupIds: [props.network.redisSg.id],
+      kmsKeyArn: keyArn,
+    });
+    if (!rc.primary) return;
+
+    this.monitoringRole = new ServiceRole(this, "rds-monitoring", {
+      name: `${phase.project}-rds-monitoring`,
+      description: "RDS Enhanced Monitoring publishes OS metrics to CloudWatch",
+      service: "monitoring.rds.amazonaws.com",
+      managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"],
+    });
+    const db = phase.database;
+    this.postgres = new Postgres(this, "postgres", {
+      ...db,
+      subnetIds: privateSubnets,
+      securityGroupIds: [props.network.rdsSg!.id],
+      kmsKeyArn: keyArn,
+      monitoringRoleArn: this.monitoringRole.arn,
+      readReplicas: db.readReplicas,
+    });
+    for (const svc of Object.values(phase.services)) {
+      this.secrets.set(
+        svc.key,
+        new AppSecrets(this, `${svc.key}-secrets`, {
+          path: secretsPath(phase.secretsPrefix, svc.name, phase.project),
+          names: svc.secretEnv,
+          kmsKeyArn: keyArn,
+        }),
+      );
+    }
+    this.backupSecrets = new AppSecrets(this, "backup-secrets", {
+      path: `${phase.secretsPrefix}/backup`,
+      names: ["BACKUP_ENCRYPTION_KEY"],
+      kmsKeyArn: keyArn,
+    });
+  }
+
+  serviceSecrets(key: ServiceKey): AppSecrets {
+    const s = this.secrets.get(key);
+    if (!s) throw new Error(`DataStack: no secrets for service ${key} (is this the primary region?)`);
+    return s;
+  }
+}

@@ -1,0 +1,110 @@
+import { ApprunnerVpcConnector } from "@cdktf/provider-aws/lib/apprunner-vpc-connector";
+import { Construct } from "constructs";
+import { Firewall } from "../modules/security-group";
+import { VpcNetwork } from "../modules/vpc-network";
+import { RegionConfig } from "../phases/types";
+import { BaseStack, BaseStackProps } from "./base";
+import { KeysStack } from "./keys";
+
+export interface NetworkStackProps extends BaseStackProps {
+  readonly regionConfig: RegionConfig;
+  readonly keys: KeysStack;
+}
+
+/**
+ * The region's private network and its firewalls. In the primary region it also holds the shared
+ * tier's groups (restartix-rds, restartix-redis, the App Runner connector or the Fargate task and
+ * ALB groups, the backup job) and the App Runner VPC connector. Tenants and shards add their own
+ * groups in their own stacks.
+ */
+export class NetworkStack extends BaseStack {
+  readonly network: VpcNetwork;
+  readonly redisSg: Firewall;
+  /** Shared tier only. */
+  readonly rdsSg?: Firewall;
+  /** The group the shared services connect from (App Runner connector or Fargate tasks). */
+  readonly appSg?: Firewall;
+  readonly backupJobSg?: Firewall;
+  readonly albSg?: Firewall;
+  readonly connector?: ApprunnerVpcConnector;
+
+  constructor(scope: Construct, name: string, props: NetworkStackProps) {
+    super(scope, name, props);
+    const { phase, deployment } = props.settings;
+    const rc = props.regionConfig;
+    const prefix = phase.project;
+    const vpcId = () => this.network.vpc.id;
+
+    this.network = new VpcNetwork(this, "network", {
+      config: rc.network,
+      region: rc.region,
+      accountId: deployment.accountId,
+      kmsKeyArn: props.keys.keyArn(rc.region),
+      logRetentionDays: phase.observability.logRetentionDays,
+    });
+
+    this.redisSg = new Firewall(this, "redis-sg", {
+      name: rc.primary ? `${prefix}-redis` : `${prefix}-redis-${rc.key}`,
+      description: `Redis (${rc.cache.port}) from ${prefix} services only`,
+      vpcId: vpcId(),
+    });
+    if (!rc.primary) return;
+
+    const db = phase.database;
+    this.rdsSg = new Firewall(this, "rds-sg", {
+      name: `${prefix}-rds`,
+      description: `PostgreSQL (${db.port}) from ${prefix} services only`,
+      vpcId: vpcId(),
+    });
+    this.backupJobSg = new Firewall(this, "backup-job-sg", {
+      name: `${prefix}-backup-job`,
+      description: "Daily pg_dump task: PostgreSQL and HTTPS out, nothing in",
+      vpcId: vpcId(),
+    });
+
+    if (deployment.compute === "apprunner") {
+      this.appSg = new Firewall(this, "connector-sg", {
+        name: `${prefix}-apprunner-connector`,
+        description: "App Runner VPC connector: no ingress; PostgreSQL, Redis and HTTPS out",
+        vpcId: vpcId(),
+      });
+      this.connector = new ApprunnerVpcConnector(this, "connector", {
+        vpcConnectorName: rc.network.connectorName,
+        subnets: this.network.privateSubnets.map((s) => s.id),
+        securityGroups: [this.appSg.id],
+        tags: { Name: rc.network.connectorName },
+      });
+    } else {
+      this.albSg = new Firewall(this, "alb-sg", {
+        name: `${prefix}-alb`,
+        description: "ALB: HTTPS from Cloudflare's published ranges only",
+        vpcId: vpcId(),
+      });
+      this.appSg = new Firewall(this, "tasks-sg", {
+        name: `${prefix}-app-tasks`,
+        description: "Fargate tasks: service ports from the ALB; PostgreSQL, Redis and HTTPS out",
+        vpcId: vpcId(),
+      });
+      phase.fargate.cloudflareIpv4.forEach((cidr, i) => {
+        this.albSg!.allowIn({ id: `https-cloudflare-${i}`, port: 443, cidr, description: `HTTPS from Cloudflare ${cidr}` });
+        // Port 80 only answers with a redirect to HTTPS.
+        this.albSg!.allowIn({ id: `http-cloudflare-${i}`, port: 80, cidr, description: `HTTP (redirect) from Cloudflare ${cidr}` });
+      });
+      for (const svc of Object.values(phase.services)) {
+        this.albSg.allowOut({ id: `to-${svc.key}`, port: svc.port, peerGroupId: this.appSg.id, description: `ALB to ${svc.name}` });
+        this.appSg.allowIn({ id: `from-alb-${svc.key}`, port: svc.port, peerGroupId: this.albSg.id, description: `${svc.name} from the ALB` });
+      }
+    }
+
+    const app = this.appSg;
+    this.rdsSg.allowIn({ id: "postgres-from-app", port: db.port, peerGroupId: app.id, description: "PostgreSQL from the services" });
+    this.redisSg.allowIn({ id: "redis-from-app", port: rc.cache.port, peerGroupId: app.id, description: "Redis from the services" });
+    app.allowOut({ id: "postgres", port: db.port, peerGroupId: this.rdsSg.id, description: "PostgreSQL to restartix-rds" });
+    app.allowOut({ id: "redis", port: rc.cache.port, peerGroupId: this.redisSg.id, description: "Redis to restartix-redis" });
+    app.allowOut({ id: "https", port: 443, cidr: "0.0.0.0/0", description: "HTTPS to Clerk, Daily.co, AWS APIs via NAT" });
+
+    this.rdsSg.allowIn({ id: "postgres-from-backup-job", port: db.port, peerGroupId: this.backupJobSg.id, description: "PostgreSQL from the daily pg_dump" });
+    this.backupJobSg.allowOut({ id: "postgres", port: db.port, peerGroupId: this.rdsSg.id, description: "pg_dump to restartix-rds" });
+    this.backupJobSg.allowOut({ id: "https", port: 443, cidr: "0.0.0.0/0", description: "HTTPS to S3, ECR and CloudWatch" });
+  }
+}
