@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
 import { stubStateFile } from "./placeholders";
-import { providersOf, SynthStack, TerraformJson } from "./synth";
+import { providersOf, SynthStack } from "./synth";
 
 /**
  * A real `terraform init` + `terraform plan` of a synthesized stack with the pinned AWS provider
@@ -76,12 +76,13 @@ export function prepareStack(
   priorState?: string,
 ): PreparedStack {
   fs.mkdirSync(path.join(dir, "upstream"), { recursive: true });
-  const json = JSON.parse(JSON.stringify(stack.json)) as TerraformJson & Record<string, any>;
+  // A mutable deep copy: the synthesized JSON stays as it was.
+  const json = JSON.parse(JSON.stringify(stack.json)) as Record<string, any>;
   const tf = (json.terraform ?? {}) as Record<string, unknown>;
   delete tf.backend;
   delete tf.cloud;
   tf.backend = { local: { path: "terraform.tfstate" } };
-  json.terraform = tf as TerraformJson["terraform"];
+  json.terraform = tf;
 
   for (const provider of json.provider?.aws ?? []) {
     // The account guard needs the caller's identity, which an offline plan never asks for.

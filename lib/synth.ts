@@ -60,11 +60,11 @@ export function providersOf(stack: SynthStack): string[] {
 }
 
 /** Stacks in dependency order (producers before consumers), stable by name otherwise. */
-export function dependencyOrder(stacks: readonly SynthStack[]): SynthStack[] {
+export function dependencyOrder<T extends Pick<SynthStack, "name" | "dependencies">>(stacks: readonly T[]): T[] {
   const byName = new Map(stacks.map((s) => [s.name, s]));
   const done = new Set<string>();
-  const out: SynthStack[] = [];
-  const visit = (s: SynthStack, trail: string[]) => {
+  const out: T[] = [];
+  const visit = (s: T, trail: string[]) => {
     if (done.has(s.name)) return;
     if (trail.includes(s.name)) throw new Error(`dependency cycle: ${[...trail, s.name].join(" -> ")}`);
     for (const dep of s.dependencies) {

@@ -144,7 +144,7 @@ export const phase1: PhaseConfig = {
     expireDays: 365,
     schedule: "cron(0 3 * * ? *)",
     scheduleTimezone: "Europe/Berlin",
-    dumpImage: "public.ecr.aws/docker/library/postgres:17-alpine",
+    jobRepository: "restartix-backup-job",
     replicateAutomatedBackups: false,
   },
   observability: {
@@ -167,12 +167,19 @@ export const phase1: PhaseConfig = {
     logRetentionDays: 365,
   },
   edge: {
-    customRules: [],
+    customRules: [
+      {
+        description: "Block HTTP methods the APIs never serve",
+        expression: '(not http.request.method in {"GET" "HEAD" "POST" "PUT" "PATCH" "DELETE" "OPTIONS"})',
+        action: "block",
+      },
+    ],
     // Values a Cloudflare Free zone accepts (10 s period and timeout); raise them on Pro+.
     rateLimits: [
       {
-        description: "API: 100 requests per 10 s per client IP",
-        expression: "(http.request.uri.path wildcard \"/*\")",
+        description: "Core API: 100 requests per 10 s per client IP",
+        service: "core",
+        expression: "true",
         requestsPerPeriod: 100,
         periodSeconds: 10,
         mitigationTimeoutSeconds: 10,

@@ -145,8 +145,8 @@ export interface BackupConfig {
   /** EventBridge Scheduler expression of the daily pg_dump. */
   readonly schedule: string;
   readonly scheduleTimezone: string;
-  /** PostgreSQL client image used by the dump task. */
-  readonly dumpImage: string;
+  /** ECR repository of the dump image (backup/Dockerfile: pg_dump, openssl, aws-cli). */
+  readonly jobRepository: string;
   /** Phase 4: replicate RDS automated backups to each region's backup region. */
   readonly replicateAutomatedBackups: boolean;
 }
@@ -180,7 +180,9 @@ export type CutoverTarget = "railway" | "aws";
 
 export interface RateLimitConfig {
   readonly description: string;
-  /** Cloudflare rules-language expression selecting the requests counted. */
+  /** Service whose hostname the limit applies to. */
+  readonly service: ServiceKey;
+  /** Further Cloudflare rules-language condition on the requests counted ("true" for all). */
   readonly expression: string;
   readonly requestsPerPeriod: number;
   readonly periodSeconds: number;

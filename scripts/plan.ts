@@ -59,6 +59,8 @@ function printSummary(results: PlanResult[], notPlanned: string[], seconds: numb
   const failed = results.filter((r) => !r.ok);
   const totals = results.reduce((t, r) => ({ add: t.add + r.add, change: t.change + r.change, destroy: t.destroy + r.destroy }), { add: 0, change: 0, destroy: 0 });
   console.log("");
+  console.log("In dependency order:");
+  for (const r of results) console.log(`  ${r.ok ? "ok  " : "FAIL"} ${r.stack.padEnd(24)} ${r.summary}`);
   console.log(`Summary: ${results.length - failed.length}/${results.length} stacks planned, ${totals.add} to add, ${totals.change} to change, ${totals.destroy} to destroy, ${seconds.toFixed(1)} s`);
   if (failed.length) console.log(`Failed: ${failed.map((r) => r.stack).join(", ")}`);
   if (notPlanned.length) console.log(`Not planned offline (provider not in the local mirror; checked by tests on the synthesized JSON): ${notPlanned.join(", ")}`);

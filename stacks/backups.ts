@@ -1,24 +1,33 @@
 import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
 import { Construct } from "constructs";
+import { BackupJob } from "../modules/backup-job";
 import { PrivateBucket } from "../modules/private-bucket";
 import { ServiceRole } from "../modules/service-role";
 import { BaseStack, BaseStackProps } from "./base";
+import { DataStack } from "./data";
 import { KeysStack } from "./keys";
+import { NetworkStack } from "./network";
+import { RegistryStack } from "./registry";
 import { StorageStack } from "./storage";
 
 export interface BackupsStackProps extends BaseStackProps {
   readonly keys: KeysStack;
   readonly storage: StorageStack;
+  readonly network: NetworkStack;
+  readonly data: DataStack;
+  readonly registry: RegistryStack;
 }
 
 /**
- * Backup layers 2 and 3: the daily pg_dump lands in restartix-backups-primary (Object Lock in
- * compliance mode, so nobody, root included, can delete a dump before its retention ends), which
- * replicates to restartix-backups-replica in the replica region.
+ * Backup layers 2 and 3: the daily pg_dump (a scheduled Fargate task) lands in
+ * restartix-backups-primary (Object Lock in compliance mode, so nobody, root included, can delete a
+ * dump before its retention ends), which replicates to restartix-backups-replica in the replica
+ * region.
  */
 export class BackupsStack extends BaseStack {
   readonly primary: PrivateBucket;
   readonly replica: PrivateBucket;
+  readonly job: BackupJob;
 
   constructor(scope: Construct, name: string, props: BackupsStackProps) {
     super(scope, name, props);
@@ -114,6 +123,25 @@ export class BackupsStack extends BaseStack {
         },
       ],
       dependsOn: [this.primary.versioning, this.replica.versioning],
+    });
+
+    const db = props.data.postgres!;
+    this.job = new BackupJob(this, "job", {
+      name: `${phase.project}-pg-dump`,
+      region: primaryRegion,
+      accountId: props.settings.deployment.accountId,
+      image: `${props.registry.backupJob.repository.repositoryUrl}:latest`,
+      schedule: b.schedule,
+      timezone: b.scheduleTimezone,
+      bucketName: this.primary.name,
+      bucketArn: this.primary.arn,
+      kmsKeyArn: props.keys.keyArn(primaryRegion),
+      databaseArn: db.instance.arn,
+      databaseIdentifier: phase.database.identifier,
+      secrets: props.data.backupSecrets!.arns,
+      subnetIds: props.network.network.privateSubnets.map((s) => s.id),
+      securityGroupId: props.network.backupJobSg!.id,
+      logRetentionDays: phase.observability.logRetentionDays,
     });
   }
 }

@@ -16,21 +16,35 @@ export interface BaseStackProps {
   readonly backend?: BackendKind;
 }
 
+export interface ProjectStackProps {
+  readonly settings: Settings;
+  /** @default - the deployment's backend (s3, cloud or local) */
+  readonly backend?: BackendKind;
+}
+
+/** A stack with the project's settings and backend, and no provider of its own (Cloudflare, GitHub). */
+export class ProjectStack extends TerraformStack {
+  readonly settings: Settings;
+
+  constructor(scope: Construct, name: string, props: ProjectStackProps) {
+    super(scope, name);
+    this.settings = props.settings;
+    configureBackend(this, name, props.backend ?? props.settings.deployment.backend, props.settings);
+  }
+}
+
 /**
  * A stack with the project's backend, an AWS provider pinned to the deployment's account with the
  * base tags, and providers for other regions on demand.
  */
-export class BaseStack extends TerraformStack {
-  readonly settings: Settings;
+export class BaseStack extends ProjectStack {
   readonly region: string;
   readonly aws: AwsProvider;
   private readonly regionalProviders = new Map<string, AwsProvider>();
 
   constructor(scope: Construct, name: string, props: BaseStackProps) {
-    super(scope, name);
-    this.settings = props.settings;
+    super(scope, name, props);
     this.region = props.region;
-    configureBackend(this, name, props.backend ?? props.settings.deployment.backend, props.settings);
     this.aws = this.newAwsProvider("aws", props.region);
     this.regionalProviders.set(props.region, this.aws);
   }

@@ -25,7 +25,7 @@ export class DataStack extends BaseStack {
   readonly postgres?: Postgres;
   readonly monitoringRole?: ServiceRole;
   readonly secrets = new Map<ServiceKey, AppSecrets>();
-  /** Secret for the backup job's dump encryption key (BACKUP_ENCRYPTION_KEY). */
+  /** The backup job's secrets: its database URL and the dump encryption key. */
   readonly backupSecrets?: AppSecrets;
 
   constructor(scope: Construct, name: string, props: DataStackProps) {
@@ -70,7 +70,8 @@ export class DataStack extends BaseStack {
     }
     this.backupSecrets = new AppSecrets(this, "backup-secrets", {
       path: `${phase.secretsPrefix}/backup`,
-      names: ["BACKUP_ENCRYPTION_KEY"],
+      // A read-only role's connection string, and the key dumps are encrypted with.
+      names: ["DATABASE_URL", "BACKUP_ENCRYPTION_KEY"],
       kmsKeyArn: keyArn,
     });
   }

@@ -5,6 +5,8 @@ import { BackupsStack } from "./backups";
 import { BootstrapStack } from "./bootstrap";
 import { ComputeStack } from "./compute";
 import { DataStack } from "./data";
+import { DeliveryStack } from "./delivery";
+import { EdgeStack } from "./edge";
 import { KeysStack } from "./keys";
 import { NetworkStack } from "./network";
 import { ObservabilityStack } from "./observability";
@@ -22,6 +24,8 @@ export interface Stacks {
   readonly backups: BackupsStack;
   readonly compute: ComputeStack;
   readonly observability: ObservabilityStack;
+  readonly edge: EdgeStack;
+  readonly delivery: DeliveryStack;
   /** Secondary regions' network, data and observability stacks (phase 4). */
   readonly regional: readonly { network: NetworkStack; data: DataStack; observability: ObservabilityStack }[];
 }
@@ -41,9 +45,11 @@ export function buildStacks(app: App, settings: Settings): Stacks {
   const registry = new RegistryStack(app, "registry", { ...base, keys });
   const data = new DataStack(app, "data", { ...base, regionConfig: primary, keys, network });
   const storage = new StorageStack(app, "storage", base);
-  const backups = new BackupsStack(app, "backups", { ...base, keys, storage });
+  const backups = new BackupsStack(app, "backups", { ...base, keys, storage, network, data, registry });
   const compute = new ComputeStack(app, "compute", { ...base, keys, network, registry, data, storage });
   const observability = new ObservabilityStack(app, "observability", { ...base, regionConfig: primary, keys, compute, data });
+  const edge = new EdgeStack(app, "edge", { settings, compute });
+  const delivery = new DeliveryStack(app, "delivery", { ...base, registry });
 
   const regional = phase.regions
     .filter((r) => !r.primary)
@@ -57,5 +63,5 @@ export function buildStacks(app: App, settings: Settings): Stacks {
       };
     });
 
-  return { bootstrap, keys, network, registry, data, storage, backups, compute, observability, regional };
+  return { bootstrap, keys, network, registry, data, storage, backups, compute, observability, edge, delivery, regional };
 }

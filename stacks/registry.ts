@@ -11,10 +11,13 @@ export interface RegistryStackProps extends BaseStackProps {
 
 /**
  * The container images: one ECR repository per service in the primary region, and in phase 4 a
- * copy in every other region (App Runner pulls only from its own region), fed by ECR replication.
+ * copy in every other region (App Runner pulls only from its own region), fed by ECR replication;
+ * plus the backup job's image.
  */
 export class RegistryStack extends BaseStack {
   private readonly repos = new Map<string, ImageRepository>();
+  /** The daily pg_dump image (backup/Dockerfile). */
+  readonly backupJob: ImageRepository;
 
   constructor(scope: Construct, name: string, props: RegistryStackProps) {
     super(scope, name, props);
@@ -34,6 +37,11 @@ export class RegistryStack extends BaseStack {
         );
       }
     }
+    this.backupJob = new ImageRepository(this, "backup-job", {
+      name: phase.backups.jobRepository,
+      kmsKeyArn: props.keys.keyArn(this.region),
+      lifecycle: phase.registry,
+    });
     const others = phase.regions.filter((r) => !r.primary);
     if (others.length > 0) {
       new EcrReplicationConfiguration(this, "replication", {

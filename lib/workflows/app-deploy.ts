@@ -1,0 +1,166 @@
+import { Document } from "yaml";
+
+/** One service image the application repository builds. */
+export interface AppDeployService {
+  /** Job id suffix (deploy-<key>): core, telemetry. */
+  readonly key: string;
+  /** Service name, also the ECR repository name (restartix-core-api). */
+  readonly name: string;
+  /** Dockerfile at the application repository's root (Dockerfile.api). */
+  readonly dockerfile: string;
+}
+
+/** Fargate has no auto-deploy on push: the workflow rolls these services after the pushes. */
+export interface AppDeployEcs {
+  readonly cluster: string;
+  readonly services: readonly { readonly name: string }[];
+}
+
+export interface AppDeployInput {
+  /** AWS region of the registry and services; documented in the header (the value comes from vars). */
+  readonly region: string;
+  /** Branch whose pushes deploy (main). */
+  readonly branch: string;
+  /** GitHub environment of the deploy jobs: the deploy role trusts its OIDC sub claim only. */
+  readonly environment: string;
+  /** Actions variable holding the deploy role ARN (AWS_DEPLOY_ROLE_ARN). */
+  readonly roleVariable: string;
+  /** Actions variable holding the registry host <account>.dkr.ecr.<region>.amazonaws.com (ECR_REGISTRY). */
+  readonly registryVariable: string;
+  /** Actions variable holding the region (AWS_REGION). */
+  readonly regionVariable: string;
+  readonly services: readonly AppDeployService[];
+  /** @default - App Runner: the `latest` push deploys, no rollout step */
+  readonly ecs?: AppDeployEcs;
+}
+
+const ACTIONS = {
+  checkout: "actions/checkout@v4",
+  credentials: "aws-actions/configure-aws-credentials@v4",
+  ecrLogin: "aws-actions/amazon-ecr-login@v2",
+} as const;
+
+/**
+ * The application repository's .github/workflows/deploy.yml: the document's pipeline (build, push
+ * to ECR, App Runner deploys `latest`), with OIDC instead of stored access keys, one job per
+ * service, and an ECS rollout job when the services run on Fargate.
+ */
+export function appDeployWorkflow(input: AppDeployInput): string {
+  validate(input);
+  const vars = (name: string) => `\${{ vars.${name} }}`;
+  // A fresh object per use: a shared one would be written as a YAML anchor and alias.
+  const credentials = () => ({
+    name: "Configure AWS credentials (OIDC, no stored keys)",
+    uses: ACTIONS.credentials,
+    with: { "role-to-assume": vars(input.roleVariable), "aws-region": vars(input.regionVariable) },
+  });
+  // workflow_dispatch can start from any branch; only the deploy branch may reach production.
+  const onBranch = `github.ref == 'refs/heads/${input.branch}'`;
+  const jobs: Record<string, unknown> = {};
+  for (const s of input.services) {
+    jobs[`deploy-${s.key}`] = {
+      name: `Build and push ${s.name}`,
+      "runs-on": "ubuntu-latest",
+      "timeout-minutes": 30,
+      if: onBranch,
+      environment: input.environment,
+      steps: [
+        { uses: ACTIONS.checkout, with: { "persist-credentials": false } },
+        credentials(),
+        { name: "Log in to ECR", uses: ACTIONS.ecrLogin },
+        {
+          name: `Build and push ${s.name}`,
+          // Expressions reach the script through env only, never spliced into the shell text.
+          env: { REGISTRY: vars(input.registryVariable), IMAGE_TAG: "${{ github.sha }}" },
+          // The commit tag is pushed first so that every `latest` App Runner deploys has a traceable twin.
+          run: [
+            `docker build -f ${s.dockerfile} -t "$REGISTRY/${s.name}:$IMAGE_TAG" -t "$REGISTRY/${s.name}:latest" .`,
+            `docker push "$REGISTRY/${s.name}:$IMAGE_TAG"`,
+            `docker push "$REGISTRY/${s.name}:latest"`,
+            "",
+          ].join("\n"),
+        },
+      ],
+    };
+  }
+  if (input.ecs) jobs["roll-out"] = ecsRollout(input, input.ecs, credentials(), onBranch);
+
+  const doc = new Document({
+    name: "Build and deploy",
+    on: { push: { branches: [input.branch] }, workflow_dispatch: {} },
+    // The id token is what the deploy role trusts; nothing here writes to the repository.
+    permissions: { "id-token": "write", contents: "read" },
+    // Two pushes in a row queue instead of racing; a running deploy is never cancelled half-pushed.
+    concurrency: { group: `deploy-${input.environment}`, "cancel-in-progress": false },
+    jobs,
+  });
+  doc.commentBefore = header(input);
+  return doc.toString({ lineWidth: 0 });
+}
+
+function ecsRollout(input: AppDeployInput, ecs: AppDeployEcs, credentials: object, onBranch: string): object {
+  const names = ecs.services.map((s) => s.name);
+  return {
+    name: "Roll out ECS services",
+    needs: input.services.map((s) => `deploy-${s.key}`),
+    "runs-on": "ubuntu-latest",
+    // services-stable gives up after 10 minutes (40 polls, 15 s apart) and fails the job.
+    "timeout-minutes": 20,
+    if: onBranch,
+    environment: input.environment,
+    steps: [
+      credentials,
+      ...names.map((name) => ({
+        name: `Force a new deployment of ${name}`,
+        // The task definitions reference :latest, so a new deployment pulls the image just pushed.
+        run: `aws ecs update-service --cluster ${ecs.cluster} --service ${name} --force-new-deployment --query service.serviceName --output text\n`,
+      })),
+      {
+        name: "Wait until the services are stable",
+        run: `aws ecs wait services-stable --cluster ${ecs.cluster} --services ${names.join(" ")}\n`,
+      },
+    ],
+  };
+}
+
+function header(input: AppDeployInput): string {
+  const deploys = input.ecs ? `then rolls ECS cluster ${input.ecs.cluster} (Fargate has no auto-deploy)` : "App Runner deploys each new `latest` on its own";
+  return [
+    " Generated by the infrastructure repository (lib/workflows/app-deploy.ts): edit it there, not here.",
+    ` On push to ${input.branch}: builds each service image, pushes :<commit sha> and :latest to ECR, ${deploys}.`,
+    ` Actions variables it reads (set by the infrastructure): ${input.roleVariable}, ${input.registryVariable}, ${input.regionVariable} (${input.region}).`,
+    ` AWS access is OIDC only: the deploy role trusts the "${input.environment}" environment of this repository.`,
+  ].join("\n");
+}
+
+// Values land in shell scripts literally, so they must be plain names (validated, not quoted).
+const NAME = /^[a-z0-9][a-z0-9._/-]*$/;
+const DOCKERFILE = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
+const KEY = /^[a-z][a-z0-9-]*$/;
+const VARIABLE = /^(?!GITHUB_)[A-Z_][A-Z0-9_]*$/;
+
+function validate(input: AppDeployInput): void {
+  const problems: string[] = [];
+  const check = (ok: boolean, field: string, value: unknown, fix: string) => {
+    if (!ok) problems.push(`${field} = ${JSON.stringify(value)}: ${fix}`);
+  };
+  check(input.services.length > 0, "services", input.services, "list at least one service");
+  const keys = input.services.map((s) => s.key);
+  check(new Set(keys).size === keys.length, "services[].key", keys, "keys name the jobs and must be unique");
+  input.services.forEach((s, i) => {
+    check(KEY.test(s.key), `services[${i}].key`, s.key, "use lowercase letters, digits and dashes");
+    check(NAME.test(s.name), `services[${i}].name`, s.name, "use an ECR repository name (lowercase, digits, . _ / -)");
+    check(DOCKERFILE.test(s.dockerfile), `services[${i}].dockerfile`, s.dockerfile, "use a relative path without spaces or quotes");
+  });
+  for (const [field, value] of [["roleVariable", input.roleVariable], ["registryVariable", input.registryVariable], ["regionVariable", input.regionVariable]] as const) {
+    check(VARIABLE.test(value), field, value, "use an Actions variable name (A-Z, 0-9, _; not GITHUB_)");
+  }
+  check(/^[A-Za-z0-9._/-]+$/.test(input.branch), "branch", input.branch, "use a branch name without spaces or quotes");
+  check(/^[A-Za-z0-9._-]+$/.test(input.environment), "environment", input.environment, "use an environment name without spaces");
+  if (input.ecs) {
+    check(/^[A-Za-z0-9_-]+$/.test(input.ecs.cluster), "ecs.cluster", input.ecs.cluster, "use an ECS cluster name");
+    check(input.ecs.services.length > 0, "ecs.services", input.ecs.services, "list the ECS services to roll, or leave ecs out for App Runner");
+    input.ecs.services.forEach((s, i) => check(/^[A-Za-z0-9_-]+$/.test(s.name), `ecs.services[${i}].name`, s.name, "use an ECS service name (letters, digits, _ -)"));
+  }
+  if (problems.length) throw new Error(`appDeployWorkflow: invalid input:\n  ${problems.join("\n  ")}`);
+}

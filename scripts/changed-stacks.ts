@@ -1,0 +1,107 @@
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ROOT } from "../config/deployment";
+import { parseFlags } from "../config/settings";
+import { diffOutdirs, readOutdir, selectStacks, StackDiff } from "../lib/stack-diff";
+
+const USAGE = `usage: npm run -s changed-stacks -- (--base-ref REF | --base-dir DIR | --all) [--head-dir DIR]
+                                    [--with-dependencies] [--with-dependents] [--json]
+Prints the stacks whose synthesized cdk.tf.json differs between the base and the head (new stacks
+included), one per line, producers first. The head is synthesized from this checkout unless
+--head-dir names an outdir already synthesized. If the base cannot be synthesized, every stack is
+printed: planning too much is safe, planning too little is not.`;
+
+function main(argv: readonly string[]): number {
+  const flags = parseFlags(argv);
+  const sources = ["base-ref", "base-dir", "all"].filter((f) => flags[f] !== undefined);
+  if (flags.help !== undefined || sources.length !== 1) {
+    console.error(USAGE);
+    return 2;
+  }
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "changed-stacks-"));
+  try {
+    const headDir = flags["head-dir"] ?? synthHead(path.join(scratch, "head"));
+    const head = readOutdir(headDir);
+    let diff: StackDiff;
+    let baseNote: string | undefined;
+    if (flags["base-dir"] !== undefined) {
+      diff = diffOutdirs(flags["base-dir"], headDir);
+    } else if (flags["base-ref"] !== undefined) {
+      const base = synthRef(flags["base-ref"], scratch);
+      if ("error" in base) baseNote = base.error;
+      diff = "error" in base ? everything(head.map((s) => s.name)) : diffOutdirs(base.dir, headDir);
+    } else {
+      baseNote = "--all: no base";
+      diff = everything(head.map((s) => s.name));
+    }
+    const selected = selectStacks([...diff.changed, ...diff.added], head, {
+      dependencies: flags["with-dependencies"] !== undefined,
+      dependents: flags["with-dependents"] !== undefined,
+    });
+    if (baseNote) console.error(`changed-stacks: every stack selected (${baseNote})`);
+    if (diff.removed.length) {
+      console.error(`changed-stacks: stacks no longer synthesized: ${diff.removed.join(", ")}. Nothing destroys them automatically; run cdktf destroy on them from the base if they must go.`);
+    }
+    console.log(flags.json !== undefined ? JSON.stringify({ ...diff, selected, baseNote: baseNote ?? null }, null, 2) : selected.join("\n"));
+    return 0;
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+const everything = (names: string[]): StackDiff => ({ changed: [], added: [...names].sort(), removed: [], unchanged: [] });
+
+/** Synthesizes this checkout with the same entry point cdktf uses (cdktf.json "app"). */
+function synthHead(outdir: string): string {
+  if (!run("npm", ["run", "-s", "synth"], ROOT, outdir)) throw new Error("synth of the head failed (see above)");
+  return outdir;
+}
+
+/**
+ * Synthesizes another commit: its tracked files are exported with `git archive` into a scratch
+ * directory (no worktree to register or clean up, the checkout is not touched), then that tree's
+ * own `npm run synth` runs there, with the same deployment inputs and environment as the head.
+ */
+function synthRef(ref: string, scratch: string): { dir: string } | { error: string } {
+  // A ref that starts with "-" would be read by git as an option.
+  if (ref.startsWith("-")) return { error: `base ref ${JSON.stringify(ref)} is not a ref` };
+  let commit: string;
+  try {
+    commit = execFileSync("git", ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { cwd: ROOT, encoding: "utf8" }).trim();
+  } catch {
+    return { error: `base ref ${ref} not found (in CI, check out with fetch-depth: 0)` };
+  }
+  const tree = path.join(scratch, "base");
+  const outdir = path.join(scratch, "base.out");
+  fs.mkdirSync(tree);
+  const tar = execFileSync("git", ["archive", "--format=tar", commit], { cwd: ROOT, maxBuffer: 1 << 30 });
+  execFileSync("tar", ["-x", "-C", tree], { input: tar });
+  const lock = (dir: string) => (fs.existsSync(path.join(dir, "package-lock.json")) ? fs.readFileSync(path.join(dir, "package-lock.json"), "utf8") : "");
+  if (lock(tree) === lock(ROOT) && fs.existsSync(path.join(ROOT, "node_modules"))) {
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(tree, "node_modules"), "dir");
+  } else if (!run("npm", ["ci", "--no-audit", "--no-fund"], tree)) {
+    return { error: `npm ci failed for ${ref} (${commit.slice(0, 12)})` };
+  }
+  // Deployment inputs are git-ignored: the base must see the same ones as the head.
+  const tfvars = path.join(ROOT, "terraform.tfvars");
+  if (fs.existsSync(tfvars)) fs.copyFileSync(tfvars, path.join(tree, "terraform.tfvars"));
+  if (!run("npm", ["run", "-s", "synth"], tree, outdir)) return { error: `synth failed for ${ref} (${commit.slice(0, 12)})` };
+  // An older main.ts may ignore CDKTF_OUTDIR and write its default outdir.
+  const dir = [outdir, path.join(tree, "cdktf.out")].find((d) => fs.existsSync(path.join(d, "manifest.json")));
+  return dir ? { dir } : { error: `synth of ${ref} wrote no manifest.json` };
+}
+
+/** Runs a command with its output on stderr, so stdout carries only the stack names. */
+function run(cmd: string, args: string[], cwd: string, outdir?: string): boolean {
+  const env = outdir ? { ...process.env, CDKTF_OUTDIR: outdir } : process.env;
+  return spawnSync(cmd, args, { cwd, env, stdio: ["ignore", 2, 2] }).status === 0;
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (e) {
+  console.error(`changed-stacks: ${(e as Error).message}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,95 @@
+import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
+import { Construct } from "constructs";
+import { PolicyStatement, policyDocument } from "../lib/iam";
+import { ServiceRole } from "../modules/service-role";
+import { BaseStack, BaseStackProps } from "./base";
+import { RegistryStack } from "./registry";
+
+export interface DeliveryStackProps extends BaseStackProps {
+  readonly registry: RegistryStack;
+}
+
+export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
+
+/** The sub claims GitHub issues for the application repository's main branch and production environment. */
+export function deploySubjects(owner: string, repo: string, branch: string, environment: string): string[] {
+  return [`repo:${owner}/${repo}:ref:refs/heads/${branch}`, `repo:${owner}/${repo}:environment:${environment}`];
+}
+
+/**
+ * The AWS side of delivery: GitHub's OIDC identity provider and GitHubActionsDeployRole, which
+ * only the application repository's main branch or production environment can assume, and which
+ * can only push the service images (and start or roll their deployments). It replaces the
+ * document's IAM user with long-lived access keys: nothing to leak, nothing to rotate.
+ */
+export class DeliveryStack extends BaseStack {
+  readonly role: ServiceRole;
+
+  constructor(scope: Construct, name: string, props: DeliveryStackProps) {
+    super(scope, name, props);
+    const { phase, deployment } = props.settings;
+    const { delivery } = phase;
+    const oidc = new IamOpenidConnectProvider(this, "github-oidc", {
+      url: `https://${GITHUB_OIDC_HOST}`,
+      clientIdList: ["sts.amazonaws.com"],
+      tags: { Name: "github-actions" },
+    });
+
+    const primary = this.region;
+    const repositories = Object.values(phase.services).map((s) => props.registry.repository(s.key, primary).repository.arn);
+    const account = deployment.accountId;
+    const statements: PolicyStatement[] = [
+      // The token call has no resource: "*" is the only valid value.
+      { Sid: "RegistryLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+      {
+        Sid: "PushServiceImages",
+        Effect: "Allow",
+        Action: [
+          "ecr:BatchCheckLayerAvailability",
+          "ecr:InitiateLayerUpload",
+          "ecr:UploadLayerPart",
+          "ecr:CompleteLayerUpload",
+          "ecr:PutImage",
+          "ecr:BatchGetImage",
+        ],
+        Resource: repositories,
+      },
+    ];
+    const services = Object.values(phase.services);
+    if (deployment.compute === "apprunner") {
+      // Named by pattern, not by reference: the services are created after the first image push.
+      statements.push({
+        Sid: "StartDeployment",
+        Effect: "Allow",
+        Action: ["apprunner:StartDeployment", "apprunner:DescribeService"],
+        Resource: services.map((s) => `arn:aws:apprunner:${primary}:${account}:service/${s.name}/*`),
+      });
+    } else {
+      statements.push({
+        Sid: "RollEcsServices",
+        Effect: "Allow",
+        Action: ["ecs:UpdateService", "ecs:DescribeServices"],
+        Resource: services.map((s) => `arn:aws:ecs:${primary}:${account}:service/${phase.fargate.clusterName}/${s.name}`),
+      });
+    }
+
+    this.role = new ServiceRole(this, "deploy-role", {
+      name: "GitHubActionsDeployRole",
+      description: `Pushes ${services.map((s) => s.name).join(" and ")} images from ${deployment.githubOwner}/${deployment.githubRepository}`,
+      trustPolicy: policyDocument([
+        {
+          Effect: "Allow",
+          Principal: { Federated: oidc.arn },
+          Action: "sts:AssumeRoleWithWebIdentity",
+          Condition: {
+            StringEquals: {
+              [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com",
+              [`${GITHUB_OIDC_HOST}:sub`]: deploySubjects(deployment.githubOwner, deployment.githubRepository, delivery.branch, delivery.environmentName),
+            },
+          },
+        },
+      ]),
+      statements,
+    });
+  }
+}
