@@ -7,6 +7,8 @@ import { AlarmThresholds } from "../phases/types";
 const GB = 1024 ** 3;
 
 export interface ServiceAlarmsProps {
+  /** Name used in alarm names and descriptions (the configured service name). */
+  readonly label: string;
   readonly serviceName: string;
   readonly serviceId: string;
   readonly thresholds: AlarmThresholds;
@@ -23,12 +25,13 @@ export class AppRunnerAlarms extends Construct {
     super(scope, id);
     const t = props.thresholds;
     const dims = { ServiceName: props.serviceName, ServiceID: props.serviceId };
+    const label = props.label;
     const actions = { alarmActions: [props.topicArn], okActions: [props.topicArn], provider: props.provider };
     this.alarms = [
       new CloudwatchMetricAlarm(this, "error-rate", {
         ...actions,
-        alarmName: `${props.serviceName}-5xx-rate`,
-        alarmDescription: `${props.serviceName}: 5xx responses above ${t.errorRatePercent}% of requests for ${t.errorRateMinutes} minutes`,
+        alarmName: `${label}-5xx-rate`,
+        alarmDescription: `${label}: 5xx responses above ${t.errorRatePercent}% of requests for ${t.errorRateMinutes} minutes`,
         comparisonOperator: "GreaterThanThreshold",
         threshold: t.errorRatePercent,
         evaluationPeriods: 1,
@@ -50,12 +53,12 @@ export class AppRunnerAlarms extends Construct {
             metric: { namespace: "AWS/AppRunner", metricName: "Requests", stat: "Sum", period: t.errorRateMinutes * 60, dimensions: dims },
           },
         ],
-        tags: { Name: `${props.serviceName}-5xx-rate` },
+        tags: { Name: `${label}-5xx-rate` },
       }),
       new CloudwatchMetricAlarm(this, "latency", {
         ...actions,
-        alarmName: `${props.serviceName}-p99-latency`,
-        alarmDescription: `${props.serviceName}: p99 latency above ${t.p99LatencyMs} ms for ${t.latencyMinutes} minutes`,
+        alarmName: `${label}-p99-latency`,
+        alarmDescription: `${label}: p99 latency above ${t.p99LatencyMs} ms for ${t.latencyMinutes} minutes`,
         namespace: "AWS/AppRunner",
         metricName: "RequestLatency",
         dimensions: dims,
@@ -66,7 +69,7 @@ export class AppRunnerAlarms extends Construct {
         comparisonOperator: "GreaterThanThreshold",
         threshold: t.p99LatencyMs,
         treatMissingData: "notBreaching",
-        tags: { Name: `${props.serviceName}-p99-latency` },
+        tags: { Name: `${label}-p99-latency` },
       }),
     ];
   }

@@ -6,6 +6,7 @@ import { BootstrapStack } from "./bootstrap";
 import { ComputeStack } from "./compute";
 import { DataStack } from "./data";
 import { DeliveryStack } from "./delivery";
+import { DeliveryGithubStack } from "./delivery-github";
 import { EdgeStack } from "./edge";
 import { KeysStack } from "./keys";
 import { NetworkStack } from "./network";
@@ -26,6 +27,7 @@ export interface Stacks {
   readonly observability: ObservabilityStack;
   readonly edge: EdgeStack;
   readonly delivery: DeliveryStack;
+  readonly deliveryGithub: DeliveryGithubStack;
   /** Secondary regions' network, data and observability stacks (phase 4). */
   readonly regional: readonly { network: NetworkStack; data: DataStack; observability: ObservabilityStack }[];
 }
@@ -50,6 +52,7 @@ export function buildStacks(app: App, settings: Settings): Stacks {
   const observability = new ObservabilityStack(app, "observability", { ...base, regionConfig: primary, keys, compute, data });
   const edge = new EdgeStack(app, "edge", { settings, compute });
   const delivery = new DeliveryStack(app, "delivery", { ...base, registry });
+  const deliveryGithub = new DeliveryGithubStack(app, "delivery-github", { settings, delivery, region: primary.region });
 
   const regional = phase.regions
     .filter((r) => !r.primary)
@@ -63,5 +66,5 @@ export function buildStacks(app: App, settings: Settings): Stacks {
       };
     });
 
-  return { bootstrap, keys, network, registry, data, storage, backups, compute, observability, edge, delivery, regional };
+  return { bootstrap, keys, network, registry, data, storage, backups, compute, observability, edge, delivery, deliveryGithub, regional };
 }

@@ -53,6 +53,7 @@ export class ObservabilityStack extends BaseStack {
 
     for (const svc of props.compute.services.values()) {
       new AppRunnerAlarms(this, `${svc.config.key}-alarms`, {
+        label: svc.config.name,
         serviceName: svc.name,
         serviceId: svc.id,
         thresholds: t,

@@ -1,0 +1,193 @@
+import { PhaseNumber } from "./types";
+
+/**
+ * What the cost model cannot read from the synthesized JSON: how much the infrastructure is used.
+ * One typed object per phase (each phase spreads the one before and changes what grows). These are
+ * estimates for RestartiX's size in each phase, not measurements: replace them with the bill's
+ * figures once there is a bill. `npm run cost` prints every item with the quantity it used.
+ */
+
+/** Usage of one S3 bucket: a fixed amount stored, or a daily write rate aged through its lifecycle. */
+export type BucketUsage =
+  | { readonly storedGb: number }
+  /** Objects written per day; the bucket's lifecycle rules (read from the JSON) age them. */
+  | { readonly writtenGbPerDay: number };
+
+export interface AppRunnerUsage {
+  /**
+   * Hours a month the provisioned (min_size) instances of a service are active. An instance is
+   * active while it serves requests; a Route 53 health check every 10 s (many checkers) keeps it
+   * active around the clock, and the model then uses hoursPerMonth instead (see activeWhenHealthChecked).
+   */
+  readonly activeHoursPerMonth: number;
+  /** Whether a service probed by a Route 53 health check counts as active every hour of the month. */
+  readonly activeWhenHealthChecked: boolean;
+  /** Busy hours a month (clinic opening hours: 12 h x 22 days) when extra instances run. */
+  readonly peakHoursPerMonth: number;
+  /** Instances above min_size during peak hours, by service name; `default` for any other service. */
+  readonly extraInstancesAtPeak: Readonly<Record<string, number>> & { readonly default: number };
+  /** GB a month each service sends to the internet (responses to Cloudflare). */
+  readonly egressGbPerServiceMonth: number;
+  /** GB of application logs a month each service writes to CloudWatch Logs. */
+  readonly logGbPerServiceMonth: number;
+  /** X-Ray traces recorded a month per service with tracing on. */
+  readonly tracesPerServiceMonth: number;
+}
+
+export interface FargateUsage {
+  /** Tasks above the desired/min count during peak hours, by service name; `default` otherwise. */
+  readonly extraTasksAtPeak: Readonly<Record<string, number>> & { readonly default: number };
+  readonly peakHoursPerMonth: number;
+  /** Minutes one scheduled task (the daily pg_dump) runs. */
+  readonly scheduledTaskMinutes: number;
+  readonly logGbPerServiceMonth: number;
+  readonly egressGbPerServiceMonth: number;
+  /** Load Balancer Capacity Units an ALB averages. */
+  readonly averageLcu: number;
+}
+
+export interface DatabaseUsage {
+  /** Backup storage as a multiple of allocated storage (7 days of snapshots + WAL); the first 1x is free. */
+  readonly backupGbPerAllocatedGb: number;
+  /** GB of PostgreSQL logs a month each instance exports to CloudWatch Logs. */
+  readonly logExportGbPerInstanceMonth: number;
+  /** GB a month of Enhanced Monitoring data (RDSOSMetrics log group) per instance at 60 s. */
+  readonly enhancedMonitoringGbPerInstanceMonth: number;
+  /** Replicated automated backups in the destination region, as a multiple of allocated storage. */
+  readonly replicatedBackupGbPerAllocatedGb: number;
+}
+
+export interface UsageAssumptions {
+  /** AWS bills a month as 730 hours (8,760 / 12). */
+  readonly hoursPerMonth: number;
+  readonly appRunner: AppRunnerUsage;
+  readonly fargate: FargateUsage;
+  readonly database: DatabaseUsage;
+  /** GB processed a month by each NAT gateway (Clerk, Daily.co, ClickHouse calls; S3 uses the free endpoint). */
+  readonly natGbPerGatewayMonth: number;
+  /** GB a month of VPC flow logs per flow log (ALL traffic, 60 s aggregation). */
+  readonly flowLogGbPerFlowLogMonth: number;
+  /** GB processed a month by each interface VPC endpoint. */
+  readonly interfaceEndpointGbMonth: number;
+  /** CloudWatch Logs archive: months of ingestion retained at steady state, and the compressed/raw ratio. */
+  readonly logStorage: { readonly monthsRetained: number; readonly compressedRatio: number };
+  /** S3 buckets by name; `default` for a bucket not named here. */
+  readonly buckets: Readonly<Record<string, BucketUsage>> & { readonly default: BucketUsage };
+  /** GB of images kept per ECR repository (10 tagged Go images after the lifecycle rules). */
+  readonly ecrGbPerRepository: number;
+  readonly secretsApiCallsPerSecretMonth: number;
+  readonly kmsRequestsPerKeyMonth: number;
+  readonly snsPublishesPerTopicMonth: number;
+  /** DynamoDB per table (the routing table): requests a month and GB stored. */
+  readonly dynamodb: { readonly writesPerMonth: number; readonly readsPerMonth: number; readonly storedGb: number };
+  /** Requests a month through each AWS WAF web ACL. */
+  readonly wafRequestsPerAclMonth: number;
+}
+
+const phase1: UsageAssumptions = {
+  hoursPerMonth: 730,
+  appRunner: {
+    activeHoursPerMonth: 264,
+    activeWhenHealthChecked: true,
+    peakHoursPerMonth: 264,
+    extraInstancesAtPeak: { default: 0 },
+    egressGbPerServiceMonth: 20,
+    logGbPerServiceMonth: 2,
+    tracesPerServiceMonth: 200_000,
+  },
+  fargate: {
+    extraTasksAtPeak: { default: 0 },
+    peakHoursPerMonth: 264,
+    scheduledTaskMinutes: 15,
+    logGbPerServiceMonth: 2,
+    egressGbPerServiceMonth: 20,
+    averageLcu: 1,
+  },
+  database: {
+    // 7 daily snapshots are incremental: about 1.2x the allocated storage, of which 1x is free.
+    backupGbPerAllocatedGb: 1.2,
+    logExportGbPerInstanceMonth: 1,
+    enhancedMonitoringGbPerInstanceMonth: 0.1,
+    replicatedBackupGbPerAllocatedGb: 1.2,
+  },
+  natGbPerGatewayMonth: 50,
+  flowLogGbPerFlowLogMonth: 3,
+  interfaceEndpointGbMonth: 10,
+  // 365-day retention: a year of ingestion at steady state, stored at about 15% of its raw size.
+  logStorage: { monthsRetained: 12, compressedRatio: 0.15 },
+  buckets: {
+    // The document lists the uploads bucket under external services at $10-50/month: 400 GB-2 TB.
+    "restartix-uploads-prod": { storedGb: 500 },
+    // A compressed daily pg_dump of a 10-clinic database.
+    "restartix-backups-primary": { writtenGbPerDay: 2 },
+    "restartix-backups-replica": { writtenGbPerDay: 2 },
+    "restartix-access-logs-prod": { writtenGbPerDay: 0.05 },
+    default: { storedGb: 1 },
+  },
+  ecrGbPerRepository: 1.5,
+  secretsApiCallsPerSecretMonth: 5_000,
+  kmsRequestsPerKeyMonth: 100_000,
+  snsPublishesPerTopicMonth: 1_000,
+  dynamodb: { writesPerMonth: 1_000_000, readsPerMonth: 10_000_000, storedGb: 1 },
+  wafRequestsPerAclMonth: 10_000_000,
+};
+
+/** Phase 2 (10-50 clinics): about 4x the traffic, the core API above its minimum at peak. */
+const phase2: UsageAssumptions = {
+  ...phase1,
+  appRunner: {
+    ...phase1.appRunner,
+    extraInstancesAtPeak: { default: 0, "restartix-core-api": 1 },
+    egressGbPerServiceMonth: 80,
+    logGbPerServiceMonth: 8,
+    tracesPerServiceMonth: 800_000,
+  },
+  natGbPerGatewayMonth: 200,
+  flowLogGbPerFlowLogMonth: 8,
+  buckets: {
+    ...phase1.buckets,
+    // The document's S3 uploads line grows to $50-100/month: 2-4 TB.
+    "restartix-uploads-prod": { storedGb: 2_500 },
+    "restartix-backups-primary": { writtenGbPerDay: 8 },
+    "restartix-backups-replica": { writtenGbPerDay: 8 },
+    "restartix-access-logs-prod": { writtenGbPerDay: 0.2 },
+  },
+};
+
+/** Phase 3 (50-100 clinics): the shared core API runs up to 10 instances. */
+const phase3: UsageAssumptions = {
+  ...phase2,
+  appRunner: {
+    ...phase2.appRunner,
+    extraInstancesAtPeak: { default: 0, "restartix-core-api": 4, "restartix-telemetry-api": 1 },
+    egressGbPerServiceMonth: 150,
+    logGbPerServiceMonth: 15,
+    tracesPerServiceMonth: 1_500_000,
+  },
+  natGbPerGatewayMonth: 500,
+  flowLogGbPerFlowLogMonth: 25,
+  buckets: {
+    ...phase2.buckets,
+    "restartix-uploads-prod": { storedGb: 5_000 },
+    "restartix-backups-primary": { writtenGbPerDay: 20 },
+    "restartix-backups-replica": { writtenGbPerDay: 20 },
+    "restartix-access-logs-prod": { writtenGbPerDay: 0.5 },
+  },
+};
+
+/** Phase 4 (100-1000+ clinics, two regions): per-resource figures; the resources multiply. */
+const phase4: UsageAssumptions = {
+  ...phase3,
+  natGbPerGatewayMonth: 800,
+  buckets: {
+    ...phase3.buckets,
+    "restartix-uploads-prod": { storedGb: 10_000 },
+  },
+  dynamodb: { writesPerMonth: 2_000_000, readsPerMonth: 50_000_000, storedGb: 1 },
+};
+
+export const USAGE: Readonly<Record<PhaseNumber, UsageAssumptions>> = { 1: phase1, 2: phase2, 3: phase3, 4: phase4 };
+
+export function usageFor(phase: PhaseNumber): UsageAssumptions {
+  return USAGE[phase];
+}
