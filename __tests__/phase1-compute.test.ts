@@ -46,7 +46,7 @@ describe("phase 1 App Runner services", () => {
       expect(s.source_configuration.auto_deployments_enabled).toBe(true);
       expect(s.source_configuration.image_repository.image_repository_type).toBe("ECR");
       expect(s.source_configuration.image_repository.image_identifier).toMatch(/repository_url\}:latest$/);
-      expect(s.source_configuration.authentication_configuration.access_role_arn).toMatch(/aws_iam_role\.ecr-access-role_/);
+      expect(s.source_configuration.authentication_configuration.access_role_arn).toMatch(/cross-stack-output-aws_iam_roleapprunner-pull-role_.*arn/);
     }
   });
 
@@ -115,10 +115,13 @@ describe("phase 1 IAM: least privilege, no wildcard actions", () => {
     expect(statements.find((s: any) => s.Sid === "OwnSecrets").Resource).toHaveLength(2);
   });
 
-  test("ECR access role: pull-only on the two repositories", () => {
-    const { trust, statements } = role("apprunner-ecr-access");
+  test("ECR access role (registry stack): pull-only on the two service repositories", () => {
+    const registry = stack(synth({ phase: 1 }), "registry");
+    const [, r] = resources(registry, "aws_iam_role").find(([, x]) => x.name === "restartix-apprunner-ecr-access")!;
+    const trust = policy(r.assume_role_policy);
+    const statements = policy(resources(registry, "aws_iam_policy").find(([, p]) => p.name === r.name)![1].policy).Statement;
     expect(trust.Statement[0].Principal.Service).toBe("build.apprunner.amazonaws.com");
-    const pull = statements.find((s: any) => s.Sid === "PullImages");
+    const pull = statements.find((s: any) => s.Sid === "PullImages")!;
     expect(pull.Action).toEqual(["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability", "ecr:DescribeImages"]);
     expect(pull.Resource).toHaveLength(2);
   });

@@ -12,6 +12,8 @@ export interface InstanceRoleProps {
   readonly kmsKeyArn: string;
   /** Patient-files bucket ARN, when the service reads and writes uploads. @default - no S3 access */
   readonly uploadsBucketArn?: string;
+  /** Key of the uploads bucket when it is SSE-KMS. @default - SSE-S3, no key access */
+  readonly uploadsKmsKeyArn?: string;
   /** Service principal of the runtime (App Runner or ECS tasks). */
   readonly principal: "tasks.apprunner.amazonaws.com" | "ecs-tasks.amazonaws.com";
   readonly provider?: TerraformProvider;
@@ -44,6 +46,15 @@ export function instanceRole(scope: Construct, id: string, props: InstanceRolePr
   ];
   if (props.uploadsBucketArn) {
     statements.push({ Sid: "PatientFiles", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject"], Resource: `${props.uploadsBucketArn}/*` });
+    if (props.uploadsKmsKeyArn) {
+      statements.push({
+        Sid: "PatientFilesKey",
+        Effect: "Allow",
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: props.uploadsKmsKeyArn,
+        Condition: { StringEquals: { "kms:ViaService": `s3.${props.region}.amazonaws.com` } },
+      });
+    }
   }
   return new ServiceRole(scope, id, {
     name: props.name,

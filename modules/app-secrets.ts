@@ -1,5 +1,5 @@
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
-import { TerraformProvider } from "cdktf";
+import { Fn, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 
 export interface AppSecretsProps {
@@ -8,6 +8,13 @@ export interface AppSecretsProps {
   /** Variable names; each becomes the secret <path>/<NAME>. */
   readonly names: readonly string[];
   readonly kmsKeyArn: string;
+  /**
+   * Copies of every secret in other regions (phase 4: cells there read the shared values locally).
+   * @default - no replicas
+   */
+  readonly replicas?: readonly { readonly region: string; readonly kmsKeyArn: string }[];
+  /** Region of the secrets (to derive replica ARNs). */
+  readonly region: string;
   readonly provider?: TerraformProvider;
 }
 
@@ -19,11 +26,13 @@ export interface AppSecretsProps {
  */
 export class AppSecrets extends Construct {
   readonly path: string;
+  private readonly region: string;
   private readonly secrets = new Map<string, SecretsmanagerSecret>();
 
   constructor(scope: Construct, id: string, props: AppSecretsProps) {
     super(scope, id);
     this.path = props.path;
+    this.region = props.region;
     for (const name of props.names) {
       this.secrets.set(
         name,
@@ -32,6 +41,7 @@ export class AppSecrets extends Construct {
           description: `${name} of ${props.path} (value set out of band)`,
           kmsKeyId: props.kmsKeyArn,
           recoveryWindowInDays: 30,
+          replica: props.replicas?.map((r) => ({ region: r.region, kmsKeyId: r.kmsKeyArn })),
           provider: props.provider,
           tags: { Name: `${props.path}/${name}` },
           lifecycle: { preventDestroy: true },
@@ -44,6 +54,12 @@ export class AppSecrets extends Construct {
     const secret = this.secrets.get(name);
     if (!secret) throw new Error(`AppSecrets ${this.path}: no secret ${name} (known: ${[...this.secrets.keys()].join(", ")})`);
     return secret.arn;
+  }
+
+  /** ARN of a secret's copy in `region` (a replica keeps the name and suffix, only the region differs). */
+  arnIn(name: string, region: string): string {
+    const arn = this.arn(name);
+    return region === this.region ? arn : Fn.replace(arn, `:${this.region}:`, `:${region}:`);
   }
 
   get names(): string[] {

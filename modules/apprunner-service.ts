@@ -7,6 +7,11 @@ import { HealthCheckConfig, ServiceSizing } from "../phases/types";
 
 export interface AppRunnerServiceProps {
   readonly serviceName: string;
+  /**
+   * Name of the autoscaling and observability configurations (App Runner allows 32 characters).
+   * @default - the service name
+   */
+  readonly configName?: string;
   /** Image to run, e.g. <registry>/restartix-core-api:latest. */
   readonly image: string;
   readonly port: number;
@@ -35,8 +40,12 @@ export class AppRunnerService extends Construct {
   constructor(scope: Construct, id: string, props: AppRunnerServiceProps) {
     super(scope, id);
     const { sizing, healthCheck: hc, provider } = props;
+    const configName = props.configName ?? props.serviceName;
+    if (configName.length > 32) {
+      throw new Error(`AppRunnerService ${props.serviceName}: configName "${configName}" is ${configName.length} characters; App Runner allows 32. Pass a shorter configName.`);
+    }
     const scaling = new ApprunnerAutoScalingConfigurationVersion(this, "scaling", {
-      autoScalingConfigurationName: props.serviceName.slice(0, 32),
+      autoScalingConfigurationName: configName,
       minSize: sizing.minInstances,
       maxSize: sizing.maxInstances,
       maxConcurrency: sizing.maxConcurrency,
@@ -46,7 +55,7 @@ export class AppRunnerService extends Construct {
       lifecycle: { createBeforeDestroy: true },
     });
     const observability = new ApprunnerObservabilityConfiguration(this, "observability", {
-      observabilityConfigurationName: props.serviceName.slice(0, 32),
+      observabilityConfigurationName: configName,
       traceConfiguration: { vendor: "AWSXRAY" },
       provider,
       tags: { Name: props.serviceName },

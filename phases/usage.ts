@@ -8,10 +8,14 @@ import { PhaseNumber } from "./types";
  */
 
 /** Usage of one S3 bucket: a fixed amount stored, or a daily write rate aged through its lifecycle. */
-export type BucketUsage =
+export type BucketUsage = (
   | { readonly storedGb: number }
   /** Objects written per day; the bucket's lifecycle rules (read from the JSON) age them. */
-  | { readonly writtenGbPerDay: number };
+  | { readonly writtenGbPerDay: number }
+) & {
+  /** Shown beside the bucket's charge where the design document counts it elsewhere. */
+  readonly why?: string;
+};
 
 export interface AppRunnerUsage {
   /**
@@ -84,6 +88,8 @@ export interface UsageAssumptions {
   readonly wafRequestsPerAclMonth: number;
 }
 
+const UPLOADS_WHY = "the document counts the uploads bucket under external services (S3 uploads), not in its AWS total";
+
 const phase1: UsageAssumptions = {
   hoursPerMonth: 730,
   appRunner: {
@@ -117,7 +123,7 @@ const phase1: UsageAssumptions = {
   logStorage: { monthsRetained: 12, compressedRatio: 0.15 },
   buckets: {
     // The document lists the uploads bucket under external services at $10-50/month: 400 GB-2 TB.
-    "restartix-uploads-prod": { storedGb: 500 },
+    "restartix-uploads-prod": { storedGb: 500, why: UPLOADS_WHY },
     // A compressed daily pg_dump of a 10-clinic database.
     "restartix-backups-primary": { writtenGbPerDay: 2 },
     "restartix-backups-replica": { writtenGbPerDay: 2 },
@@ -147,7 +153,7 @@ const phase2: UsageAssumptions = {
   buckets: {
     ...phase1.buckets,
     // The document's S3 uploads line grows to $50-100/month: 2-4 TB.
-    "restartix-uploads-prod": { storedGb: 2_500 },
+    "restartix-uploads-prod": { storedGb: 2_500, why: UPLOADS_WHY },
     "restartix-backups-primary": { writtenGbPerDay: 8 },
     "restartix-backups-replica": { writtenGbPerDay: 8 },
     "restartix-access-logs-prod": { writtenGbPerDay: 0.2 },
@@ -168,7 +174,7 @@ const phase3: UsageAssumptions = {
   flowLogGbPerFlowLogMonth: 25,
   buckets: {
     ...phase2.buckets,
-    "restartix-uploads-prod": { storedGb: 5_000 },
+    "restartix-uploads-prod": { storedGb: 5_000, why: UPLOADS_WHY },
     "restartix-backups-primary": { writtenGbPerDay: 20 },
     "restartix-backups-replica": { writtenGbPerDay: 20 },
     "restartix-access-logs-prod": { writtenGbPerDay: 0.5 },
@@ -181,7 +187,7 @@ const phase4: UsageAssumptions = {
   natGbPerGatewayMonth: 800,
   buckets: {
     ...phase3.buckets,
-    "restartix-uploads-prod": { storedGb: 10_000 },
+    "restartix-uploads-prod": { storedGb: 10_000, why: UPLOADS_WHY },
   },
   dynamodb: { writesPerMonth: 2_000_000, readsPerMonth: 50_000_000, storedGb: 1 },
 };

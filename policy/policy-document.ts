@@ -73,7 +73,8 @@ function fromJson(text: string): readonly Statement[] | undefined {
   });
 }
 
-function fromDataSource(config: Readonly<Record<string, any>>): readonly Statement[] {
+/** Statements of an aws_iam_policy_document data source's own configuration. */
+export function fromDataSource(config: Readonly<Record<string, any>>): readonly Statement[] {
   return blocks(config.statement).map((s): Statement => {
     const principals = new Map<string, string[]>();
     for (const p of blocks(s.principals)) {

@@ -1,6 +1,6 @@
 import { ApprunnerCustomDomainAssociation } from "@cdktf/provider-aws/lib/apprunner-custom-domain-association";
 import { Construct } from "constructs";
-import { instanceRole, imagePullRole } from "../modules/app-roles";
+import { instanceRole } from "../modules/app-roles";
 import { AppRunnerService } from "../modules/apprunner-service";
 import { ServiceConfig, ServiceKey } from "../phases/types";
 import { BaseStack, BaseStackProps } from "./base";
@@ -52,12 +52,11 @@ export function serviceEnv(
 
 /**
  * The shared tier's two APIs on App Runner (the document's default engine), each with its own
- * runtime role, pulling from ECR, reaching the VPC through the connector, with a custom domain
+ * runtime role, pulling from ECR with the registry's pull role, reaching the VPC through the connector, with a custom domain
  * association whose validation records the edge stack publishes in Cloudflare.
  */
 export class ComputeStack extends BaseStack {
   readonly services = new Map<ServiceKey, RunningService>();
-  readonly imagePullRoleArn: string;
 
   constructor(scope: Construct, name: string, props: ComputeStackProps) {
     super(scope, name, props);
@@ -67,11 +66,6 @@ export class ComputeStack extends BaseStack {
     const postgres = props.data.postgres!;
     const replicaHosts = postgres.replicas.map((r) => r.address);
 
-    const pull = imagePullRole(this, "ecr-access-role", {
-      name: `${phase.project}-apprunner-ecr-access`,
-      repositoryArns: Object.values(phase.services).map((s) => props.registry.repository(s.key, region).repository.arn),
-    });
-    this.imagePullRoleArn = pull.arn;
 
     for (const svc of Object.values(phase.services)) {
       const secrets = props.data.serviceSecrets(svc.key);
@@ -92,7 +86,7 @@ export class ComputeStack extends BaseStack {
         env: serviceEnv(svc, region, phase.storage.uploadsBucket, replicaHosts),
         secrets: secrets.arns,
         vpcConnectorArn: props.network.connector!.arn,
-        accessRoleArn: pull.arn,
+        accessRoleArn: props.registry.pullRole.arn,
         instanceRoleArn: role.arn,
         kmsKeyArn: keyArn,
       });

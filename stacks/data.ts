@@ -1,3 +1,4 @@
+import { DbInstanceAutomatedBackupsReplication } from "@cdktf/provider-aws/lib/db-instance-automated-backups-replication";
 import { Construct } from "constructs";
 import { AppSecrets } from "../modules/app-secrets";
 import { Postgres } from "../modules/postgres";
@@ -58,6 +59,16 @@ export class DataStack extends BaseStack {
       monitoringRoleArn: this.monitoringRole.arn,
       readReplicas: db.readReplicas,
     });
+    if (phase.backups.replicateAutomatedBackups) {
+      // Backup layer 3 for the database itself (phase 4): its automated backups, copied to the backup region.
+      new DbInstanceAutomatedBackupsReplication(this, "backup-replication", {
+        sourceDbInstanceArn: this.postgres.instance.arn,
+        kmsKeyId: props.keys.keyArn(rc.backupRegion),
+        retentionPeriod: db.backupRetentionDays,
+        provider: this.awsIn(rc.backupRegion),
+      });
+    }
+    const otherRegions = phase.regions.filter((r) => !r.primary);
     for (const svc of Object.values(phase.services)) {
       this.secrets.set(
         svc.key,
@@ -65,6 +76,9 @@ export class DataStack extends BaseStack {
           path: secretsPath(phase.secretsPrefix, svc.name, phase.project),
           names: svc.secretEnv,
           kmsKeyArn: keyArn,
+          region: rc.region,
+          // Cells in other regions read the shared values (Clerk, Daily.co, encryption key) locally.
+          replicas: svc.key === "core" ? otherRegions.map((r) => ({ region: r.region, kmsKeyArn: props.keys.keyArn(r.region) })) : undefined,
         }),
       );
     }
@@ -73,6 +87,7 @@ export class DataStack extends BaseStack {
       // A read-only role's connection string, and the key dumps are encrypted with.
       names: ["DATABASE_URL", "BACKUP_ENCRYPTION_KEY"],
       kmsKeyArn: keyArn,
+      region: rc.region,
     });
   }
 

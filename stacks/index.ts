@@ -1,8 +1,10 @@
 import { App } from "cdktf";
 import { Settings } from "../config/settings";
-import { regionalStackName } from "../lib/naming";
+import { cellStackName, regionalStackName } from "../lib/naming";
+import { CellSpec, RegionConfig } from "../phases/types";
 import { BackupsStack } from "./backups";
 import { BootstrapStack } from "./bootstrap";
+import { CellStack } from "./cell";
 import { ComputeStack } from "./compute";
 import { DataStack } from "./data";
 import { DeliveryStack } from "./delivery";
@@ -12,24 +14,35 @@ import { KeysStack } from "./keys";
 import { NetworkStack } from "./network";
 import { ObservabilityStack } from "./observability";
 import { RegistryStack } from "./registry";
+import { RoutingStack } from "./routing";
 import { StorageStack } from "./storage";
+
+/** The stacks one region has: its network, data, patient files and alerts. */
+export interface RegionStacks {
+  readonly config: RegionConfig;
+  readonly network: NetworkStack;
+  readonly data: DataStack;
+  readonly storage: StorageStack;
+  readonly observability: ObservabilityStack;
+}
 
 /** Every stack of one synth, by role, so callers (tests, tools) reach them by property. */
 export interface Stacks {
   readonly bootstrap: BootstrapStack;
   readonly keys: KeysStack;
-  readonly network: NetworkStack;
   readonly registry: RegistryStack;
-  readonly data: DataStack;
-  readonly storage: StorageStack;
+  /** The primary region's stacks (network, data, storage, observability). */
+  readonly primary: RegionStacks;
+  /** Secondary regions' stacks (phase 4), by region name. */
+  readonly regions: ReadonlyMap<string, RegionStacks>;
   readonly backups: BackupsStack;
   readonly compute: ComputeStack;
-  readonly observability: ObservabilityStack;
   readonly edge: EdgeStack;
   readonly delivery: DeliveryStack;
   readonly deliveryGithub: DeliveryGithubStack;
-  /** Secondary regions' network, data and observability stacks (phase 4). */
-  readonly regional: readonly { network: NetworkStack; data: DataStack; observability: ObservabilityStack }[];
+  readonly routing?: RoutingStack;
+  /** Shards (phase 4) and enterprise tenants (phase 3+), one stack each. */
+  readonly cells: readonly CellStack[];
 }
 
 /**
@@ -38,33 +51,65 @@ export interface Stacks {
  */
 export function buildStacks(app: App, settings: Settings): Stacks {
   const { phase } = settings;
-  const primary = phase.regions.find((r) => r.primary)!;
-  const base = { settings, region: primary.region };
+  const primaryConfig = phase.regions.find((r) => r.primary)!;
+  const base = { settings, region: primaryConfig.region };
 
   const bootstrap = new BootstrapStack(app, "bootstrap", base);
   const keys = new KeysStack(app, "keys", base);
-  const network = new NetworkStack(app, "network", { ...base, regionConfig: primary, keys });
   const registry = new RegistryStack(app, "registry", { ...base, keys });
-  const data = new DataStack(app, "data", { ...base, regionConfig: primary, keys, network });
-  const storage = new StorageStack(app, "storage", base);
-  const backups = new BackupsStack(app, "backups", { ...base, keys, storage, network, data, registry });
-  const compute = new ComputeStack(app, "compute", { ...base, keys, network, registry, data, storage });
-  const observability = new ObservabilityStack(app, "observability", { ...base, regionConfig: primary, keys, compute, data });
+
+  const regionStacks = (rc: RegionConfig): Omit<RegionStacks, "observability"> => {
+    const props = { settings, region: rc.region, regionConfig: rc, keys };
+    const network = new NetworkStack(app, regionalStackName("network", rc), props);
+    const data = new DataStack(app, regionalStackName("data", rc), { ...props, network });
+    const storage = new StorageStack(app, regionalStackName("storage", rc), props);
+    return { config: rc, network, data, storage };
+  };
+
+  const p = regionStacks(primaryConfig);
+  const compute = new ComputeStack(app, "compute", { ...base, keys, network: p.network, registry, data: p.data, storage: p.storage });
+  const primary: RegionStacks = {
+    ...p,
+    observability: new ObservabilityStack(app, "observability", { ...base, regionConfig: primaryConfig, keys, compute, data: p.data }),
+  };
+  const backups = new BackupsStack(app, "backups", { ...base, keys, storage: primary.storage, network: primary.network, data: primary.data, registry });
+
+  const regions = new Map<string, RegionStacks>();
+  for (const rc of phase.regions.filter((r) => !r.primary)) {
+    const r = regionStacks(rc);
+    regions.set(rc.region, {
+      ...r,
+      observability: new ObservabilityStack(app, regionalStackName("observability", rc), { settings, region: rc.region, regionConfig: rc, keys }),
+    });
+  }
+  const inRegion = (region: string): RegionStacks => (region === primaryConfig.region ? primary : regions.get(region)!);
+
+  const routing = phase.globalRouting ? new RoutingStack(app, "routing", { ...base, config: phase.globalRouting, keys }) : undefined;
+
+  const shards: CellSpec[] = phase.regions.flatMap((rc) =>
+    rc.shards.map((s) => ({ ...s, kind: "shard" as const, name: `Shared shard ${s.id.toUpperCase()}`, region: rc.region })),
+  );
+  const cells = [...shards, ...settings.tenants].map((cell) => {
+    const r = inRegion(cell.region);
+    return new CellStack(app, cellStackName(cell.kind, cell.id), {
+      settings,
+      region: cell.region,
+      cell,
+      regionConfig: r.config,
+      keys,
+      network: r.network,
+      registry,
+      sharedData: primary.data,
+      storage: r.storage,
+      alerts: r.observability,
+      globalAlerts: primary.observability,
+      routing,
+    });
+  });
+
   const edge = new EdgeStack(app, "edge", { settings, compute });
   const delivery = new DeliveryStack(app, "delivery", { ...base, registry });
-  const deliveryGithub = new DeliveryGithubStack(app, "delivery-github", { settings, delivery, region: primary.region });
+  const deliveryGithub = new DeliveryGithubStack(app, "delivery-github", { settings, delivery, region: primaryConfig.region });
 
-  const regional = phase.regions
-    .filter((r) => !r.primary)
-    .map((rc) => {
-      const props = { settings, region: rc.region, regionConfig: rc, keys };
-      const net = new NetworkStack(app, regionalStackName("network", rc), props);
-      return {
-        network: net,
-        data: new DataStack(app, regionalStackName("data", rc), { ...props, network: net }),
-        observability: new ObservabilityStack(app, regionalStackName("observability", rc), props),
-      };
-    });
-
-  return { bootstrap, keys, network, registry, data, storage, backups, compute, observability, edge, delivery, deliveryGithub, regional };
+  return { bootstrap, keys, registry, primary, regions, backups, compute, edge, delivery, deliveryGithub, routing, cells };
 }

@@ -1,6 +1,8 @@
 import { EcrReplicationConfiguration } from "@cdktf/provider-aws/lib/ecr-replication-configuration";
 import { Construct } from "constructs";
+import { imagePullRole } from "../modules/app-roles";
 import { ImageRepository } from "../modules/ecr-repository";
+import { ServiceRole } from "../modules/service-role";
 import { ServiceKey } from "../phases/types";
 import { BaseStack, BaseStackProps } from "./base";
 import { KeysStack } from "./keys";
@@ -18,6 +20,8 @@ export class RegistryStack extends BaseStack {
   private readonly repos = new Map<string, ImageRepository>();
   /** The daily pg_dump image (backup/Dockerfile). */
   readonly backupJob: ImageRepository;
+  /** The one role App Runner pulls service images with, in every region (IAM is global). */
+  readonly pullRole: ServiceRole;
 
   constructor(scope: Construct, name: string, props: RegistryStackProps) {
     super(scope, name, props);
@@ -41,6 +45,10 @@ export class RegistryStack extends BaseStack {
       name: phase.backups.jobRepository,
       kmsKeyArn: props.keys.keyArn(this.region),
       lifecycle: phase.registry,
+    });
+    this.pullRole = imagePullRole(this, "apprunner-pull-role", {
+      name: `${phase.project}-apprunner-ecr-access`,
+      repositoryArns: [...this.repos.values()].map((r) => r.repository.arn),
     });
     const others = phase.regions.filter((r) => !r.primary);
     if (others.length > 0) {

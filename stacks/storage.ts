@@ -1,21 +1,33 @@
 import { Construct } from "constructs";
 import { PrivateBucket } from "../modules/private-bucket";
+import { RegionConfig } from "../phases/types";
 import { BaseStack, BaseStackProps } from "./base";
+import { KeysStack } from "./keys";
+
+export interface StorageStackProps extends BaseStackProps {
+  readonly regionConfig: RegionConfig;
+  readonly keys: KeysStack;
+}
 
 /**
- * Patient files. The uploads bucket already exists ("S3 (already using)"): it is adopted with an
- * import block, never created, and keeps SSE-S3 as the document says. Its server access logs (and
- * the backup buckets') go to the access-log bucket, kept six years (HIPAA documentation retention).
+ * Patient files of one region. In the primary region the uploads bucket already exists
+ * ("S3 (already using)"): it is adopted with an import block, never created, and keeps SSE-S3 as
+ * the document says. A secondary region (phase 4) gets its own new bucket, KMS-encrypted, so US
+ * clinics' files stay in the US. Server access logs go to the region's access-log bucket, kept six
+ * years (HIPAA documentation retention).
  */
 export class StorageStack extends BaseStack {
   readonly uploads: PrivateBucket;
   readonly accessLogs: PrivateBucket;
 
-  constructor(scope: Construct, name: string, props: BaseStackProps) {
+  constructor(scope: Construct, name: string, props: StorageStackProps) {
     super(scope, name, props);
     const { phase, deployment } = props.settings;
+    const rc = props.regionConfig;
+    const suffix = rc.primary ? "" : `-${rc.key}`;
+    const uploadsName = `${phase.storage.uploadsBucket}${suffix}`;
     this.accessLogs = new PrivateBucket(this, "access-logs", {
-      bucketName: phase.storage.accessLogsBucket,
+      bucketName: `${phase.storage.accessLogsBucket}${suffix}`,
       // S3 server access logging can only write to SSE-S3 buckets.
       policyStatements: (arn) => [
         {
@@ -39,9 +51,10 @@ export class StorageStack extends BaseStack {
       ],
     });
     this.uploads = new PrivateBucket(this, "uploads", {
-      bucketName: phase.storage.uploadsBucket,
-      adopt: true,
-      accessLogs: { bucket: this.accessLogs.name, prefix: `s3/${phase.storage.uploadsBucket}/` },
+      bucketName: uploadsName,
+      adopt: rc.primary,
+      kmsKeyArn: rc.primary ? undefined : props.keys.keyArn(rc.region),
+      accessLogs: { bucket: this.accessLogs.name, prefix: `s3/${uploadsName}/` },
     });
   }
 }

@@ -1,5 +1,5 @@
 import { Pricer, PricingContext, Resource } from "../context";
-import { LineItem } from "../line-item";
+import { LineItem, usd } from "../line-item";
 import { MissingPrice } from "../price-table";
 import { logCharges } from "./logs";
 
@@ -31,7 +31,11 @@ const dbInstance: Pricer = (r, ctx) => {
       priceKey: "rds.postgres.instanceHour",
       variant: String(c.instance_class),
       priceFactor: factor,
-      why: multiAz ? "Multi-AZ bills the standby like the primary: 2x the Single-AZ hourly price" : source ? "a read replica bills as a full Single-AZ instance" : undefined,
+      why: multiAz
+        ? `Multi-AZ bills the standby like the primary: 2 x ${c.instance_class} (Single-AZ alone: ${usd(ctx.hours * ctx.price("rds.postgres.instanceHour", r.region, String(c.instance_class)))}/month)`
+        : source
+          ? "a read replica bills as a full Single-AZ instance"
+          : undefined,
     }),
     ctx.item(r, {
       service: "RDS",

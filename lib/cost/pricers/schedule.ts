@@ -20,11 +20,22 @@ export function runsPerMonth(expression: string, hoursPerMonth: number): number 
     if (field === "*" || field === "?") return all;
     const step = /^(?:\*|\d+)\/(\d+)$/.exec(field);
     if (step) return Math.ceil(all / Number(step[1]));
-    return field.split(",").length;
+    return field.split(",").reduce((n, part) => {
+      const span = /^(\w+)-(\w+)$/.exec(part);
+      return n + (span ? ordinal(span[2]) - ordinal(span[1]) + 1 : 1);
+    }, 0);
   };
   const perDay = count(minute, 60) * count(hour, 24);
   let daysPerMonth = days;
   if (dom !== "*" && dom !== "?") daysPerMonth = count(dom, days);
-  else if (dow !== "*" && dow !== "?") daysPerMonth = (count(dow.replace(/-/g, ","), 7) / 7) * days;
+  else if (dow !== "*" && dow !== "?") daysPerMonth = (count(dow, 7) / 7) * days;
   return perDay * daysPerMonth;
+}
+
+const WEEKDAYS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+
+/** A cron field value as a number: 1-31, or a weekday name (SUN = 0 ... SAT = 6). */
+function ordinal(value: string): number {
+  const day = WEEKDAYS.indexOf(value.toUpperCase());
+  return day >= 0 ? day : Number(value);
 }

@@ -43,7 +43,7 @@ const bucket: Pricer = (r, ctx) => {
   const name = String(r.config.bucket ?? r.name);
   const use = usageOfBucket(name, ctx);
   if ("storedGb" in use) {
-    return [ctx.item(r, { service: "S3", component: "STANDARD storage", quantity: use.storedGb, unit: "GB-month", priceKey: "s3.storageGbMonth", variant: "STANDARD" })];
+    return [ctx.item(r, { service: "S3", component: "STANDARD storage", quantity: use.storedGb, unit: "GB-month", priceKey: "s3.storageGbMonth", variant: "STANDARD", why: use.why })];
   }
   // Objects written every day, aged through the lifecycle: at steady state each class holds
   // (days spent in it) x (GB written per day).
@@ -61,7 +61,7 @@ const bucket: Pricer = (r, ctx) => {
         unit: "GB-month",
         priceKey: "s3.storageGbMonth",
         variant: tier.storageClass,
-        why: expireDays === undefined ? "no expiration rule: one year of writes shown; the bucket keeps growing" : undefined,
+        why: use.why ?? (expireDays === undefined ? "no expiration rule: one year of writes shown; the bucket keeps growing" : undefined),
       }),
     );
   });

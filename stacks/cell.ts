@@ -1,0 +1,197 @@
+import { ApprunnerVpcConnector } from "@cdktf/provider-aws/lib/apprunner-vpc-connector";
+import { DbInstanceAutomatedBackupsReplication } from "@cdktf/provider-aws/lib/db-instance-automated-backups-replication";
+import { DynamodbTableItem } from "@cdktf/provider-aws/lib/dynamodb-table-item";
+import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
+import { Construct } from "constructs";
+import { AppRunnerAlarms, DatabaseAlarms, HealthCheckAlarm } from "../modules/alarms";
+import { instanceRole } from "../modules/app-roles";
+import { AppSecrets } from "../modules/app-secrets";
+import { AppRunnerService } from "../modules/apprunner-service";
+import { Postgres } from "../modules/postgres";
+import { allowIngress, Firewall } from "../modules/security-group";
+import { CellSpec, RegionConfig } from "../phases/types";
+import { BaseStack, BaseStackProps } from "./base";
+import { serviceEnv } from "./compute";
+import { DataStack } from "./data";
+import { GLOBAL_REGION, KeysStack } from "./keys";
+import { NetworkStack } from "./network";
+import { ObservabilityStack } from "./observability";
+import { RegistryStack } from "./registry";
+import { RoutingStack } from "./routing";
+import { StorageStack } from "./storage";
+
+/** Secrets each cell holds for itself; the rest of the core API's secrets are shared. */
+export const CELL_OWN_SECRETS = ["DATABASE_URL", "REDIS_URL"];
+
+export interface CellStackProps extends BaseStackProps {
+  readonly cell: CellSpec;
+  readonly regionConfig: RegionConfig;
+  readonly keys: KeysStack;
+  /** The cell's region's network (its VPC, subnets and shared Redis group). */
+  readonly network: NetworkStack;
+  readonly registry: RegistryStack;
+  /** The primary region's data stack: monitoring role and the shared core secrets. */
+  readonly sharedData: DataStack;
+  readonly storage: StorageStack;
+  /** The cell's region's alert topic. */
+  readonly alerts: ObservabilityStack;
+  /** The primary observability stack (its us-east-1 topic takes health-check alarms). */
+  readonly globalAlerts: ObservabilityStack;
+  /** Phase 4: the global routing table. @default - no routing table item */
+  readonly routing?: RoutingStack;
+}
+
+/** Names of a cell's resources: restartix-tenant-org-101, restartix-shard-us-2. */
+export function cellNames(project: string, cell: Pick<CellSpec, "kind" | "id">) {
+  const base = `${project}-${cell.kind}-${cell.id}`;
+  return {
+    base,
+    service: base,
+    // App Runner limits autoscaling and observability configuration names to 32 characters.
+    config: `rx-${cell.kind}-${cell.id}`,
+    identifier: base,
+    connector: base,
+  };
+}
+
+/**
+ * A dedicated service + database: an enterprise tenant (phase 3+) or a shard (phase 4). Everything
+ * the document's provisioning list names lives here, so adding or removing one touches this stack
+ * only: its RDS instance (encrypted, Multi-AZ, own parameter group, protected), a security group
+ * only its own service can reach, its VPC connector, its App Runner service on the shared image,
+ * its secrets, its alarms, its routing entry. The shared Redis admits it through a rule this stack
+ * owns.
+ */
+export class CellStack extends BaseStack {
+  readonly postgres: Postgres;
+  readonly service: AppRunnerService;
+
+  constructor(scope: Construct, name: string, props: CellStackProps) {
+    super(scope, name, props);
+    const { phase } = props.settings;
+    const { cell, regionConfig: rc } = props;
+    const names = cellNames(phase.project, cell);
+    const region = rc.region;
+    const keyArn = props.keys.keyArn(region);
+    const vpcId = props.network.network.vpc.id;
+    const privateSubnets = props.network.network.privateSubnets.map((s) => s.id);
+    const db = phase.database;
+    const core = phase.services.core;
+
+    const dbSg = new Firewall(this, "db-sg", { name: `${names.base}-rds`, description: `PostgreSQL of ${cell.name}: from its own service only`, vpcId });
+    const appSg = new Firewall(this, "connector-sg", { name: `${names.base}-connector`, description: `VPC connector of ${cell.name}: no ingress`, vpcId });
+    dbSg.allowIn({ id: "postgres-from-service", port: db.port, peerGroupId: appSg.id, description: `PostgreSQL from ${names.service}` });
+    appSg.allowOut({ id: "postgres", port: db.port, peerGroupId: dbSg.id, description: `PostgreSQL to ${names.base}-rds` });
+    appSg.allowOut({ id: "redis", port: rc.cache.port, peerGroupId: props.network.redisSg.id, description: "Redis to the region's cache" });
+    appSg.allowOut({ id: "https", port: 443, cidr: "0.0.0.0/0", description: "HTTPS to Clerk, Daily.co, AWS APIs via NAT" });
+    allowIngress(this, props.network.redisSg.id, {
+      id: "redis-from-cell",
+      port: rc.cache.port,
+      peerGroupId: appSg.id,
+      description: `Redis from ${names.service}`,
+    });
+    const connector = new ApprunnerVpcConnector(this, "connector", {
+      vpcConnectorName: names.connector,
+      subnets: privateSubnets,
+      securityGroups: [appSg.id],
+      tags: { Name: names.connector },
+    });
+
+    this.postgres = new Postgres(this, "postgres", {
+      ...db,
+      identifier: names.identifier,
+      instanceClass: cell.instanceClass,
+      allocatedStorageGb: cell.allocatedStorageGb,
+      maxAllocatedStorageGb: cell.maxAllocatedStorageGb,
+      multiAz: true,
+      subnetIds: privateSubnets,
+      securityGroupIds: [dbSg.id],
+      kmsKeyArn: keyArn,
+      monitoringRoleArn: props.sharedData.monitoringRole!.arn,
+      readReplicas: [],
+    });
+
+    const own = new AppSecrets(this, "secrets", {
+      path: `${phase.secretsPrefix}/${cell.kind}s/${cell.id}`,
+      names: CELL_OWN_SECRETS,
+      kmsKeyArn: keyArn,
+      region,
+    });
+    const shared = props.sharedData.serviceSecrets("core");
+    const secrets: Record<string, string> = {};
+    for (const n of core.secretEnv) secrets[n] = CELL_OWN_SECRETS.includes(n) ? own.arn(n) : shared.arnIn(n, region);
+
+    const uploads = props.storage.uploads;
+    const role = instanceRole(this, "instance-role", {
+      name: `${names.base}-instance`,
+      region,
+      secretArns: Object.values(secrets),
+      kmsKeyArn: keyArn,
+      uploadsBucketArn: uploads.arn,
+      uploadsKmsKeyArn: rc.primary ? undefined : keyArn,
+      principal: "tasks.apprunner.amazonaws.com",
+    });
+    this.service = new AppRunnerService(this, "service", {
+      serviceName: names.service,
+      configName: names.config,
+      image: `${props.registry.repository("core", region).repository.repositoryUrl}:latest`,
+      port: core.port,
+      sizing: cell.service,
+      healthCheck: core.healthCheck,
+      env: {
+        ...serviceEnv({ ...core, ...cell.service }, region, uploads.name, []),
+        // Lets the API know which tenant or shard it serves.
+        CELL_ID: `${cell.kind}:${cell.id}`,
+      },
+      secrets,
+      vpcConnectorArn: connector.arn,
+      accessRoleArn: props.registry.pullRole.arn,
+      instanceRoleArn: role.arn,
+      kmsKeyArn: keyArn,
+    });
+
+    const t = phase.observability.alarms;
+    const svc = this.service.service;
+    new AppRunnerAlarms(this, "alarms", { label: names.service, serviceName: svc.serviceName, serviceId: svc.serviceId, thresholds: t, topicArn: props.alerts.topic.arn });
+    new DatabaseAlarms(this, "db-alarms", { identifier: names.identifier, maxConnections: db.parameters.maxConnections, thresholds: t, topicArn: props.alerts.topic.arn });
+    new HealthCheckAlarm(this, "health", {
+      name: names.service,
+      host: svc.serviceUrl,
+      path: core.healthCheck.path,
+      failures: t.healthCheckFailures,
+      topicArn: props.globalAlerts.globalTopic!.arn,
+      provider: this.awsIn(GLOBAL_REGION),
+    });
+
+    // The provisioning record (tenant_shards): where this tenant or shard is served from.
+    const entry = { kind: cell.kind, id: cell.id, name: cell.name, region, service: names.service, serviceUrl: svc.serviceUrl };
+    new SsmParameter(this, "routing-entry", {
+      name: `/${phase.project}/${phase.environment}/tenant-shards/${cell.kind}/${cell.id}`,
+      type: "String",
+      value: JSON.stringify(entry),
+      description: `Routing entry of ${cell.kind} ${cell.id}`,
+      tags: { Name: `${cell.kind}-${cell.id}-routing` },
+    });
+    if (props.routing && cell.kind === "tenant") {
+      new DynamodbTableItem(this, "routing-item", {
+        tableName: props.routing.table.name,
+        hashKey: "organization_id",
+        item: JSON.stringify({
+          organization_id: { S: cell.id },
+          region: { S: rc.key },
+          shard: { S: `tenant:${cell.id}` },
+          origin: { S: svc.serviceUrl },
+        }),
+        provider: this.awsIn(props.routing.region),
+      });
+    }
+    if (phase.backups.replicateAutomatedBackups) {
+      new DbInstanceAutomatedBackupsReplication(this, "backup-replication", {
+        sourceDbInstanceArn: this.postgres.instance.arn,
+        kmsKeyId: props.keys.keyArn(rc.backupRegion),
+        retentionPeriod: db.backupRetentionDays,
+        provider: this.awsIn(rc.backupRegion),
+      });
+    }
+  }
+}

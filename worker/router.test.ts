@@ -1,0 +1,230 @@
+import worker, { chooseRoute, createRouteCache, decodeJwtPayload, handle, organizationId, parseOrigins, RouterEnv } from "./router";
+
+const ORIGINS = { eu: "api-eu.example.com", us: "api-us.example.com" };
+const ROUTES: Record<string, unknown> = {
+  org_eu2: { region: "eu", shard: "eu-2" },
+  org_us3: { region: "us", shard: "us-3" },
+};
+
+/** A JWT-shaped token with the given payload (unsigned: the router never verifies). */
+const jwt = (payload: object) => ["e30", Buffer.from(JSON.stringify(payload)).toString("base64url"), "sig"].join(".");
+
+function kv(entries = ROUTES) {
+  const get = jest.fn(async (key: string) => entries[key] ?? null);
+  return { get };
+}
+
+function env(overrides: Partial<RouterEnv> = {}): RouterEnv {
+  return { ROUTES: kv(), ORIGINS: JSON.stringify(ORIGINS), DEFAULT_REGION: "eu", ...overrides };
+}
+
+/** A fetch that answers per origin host: a status, or "down" for a network error. */
+function upstream(byHost: Record<string, number | "down">) {
+  const seen: Request[] = [];
+  const fetchFn = jest.fn(async (req: Request) => {
+    seen.push(req);
+    const outcome = byHost[new URL(req.url).host] ?? 200;
+    if (outcome === "down") throw new TypeError("fetch failed");
+    return new Response(`from ${new URL(req.url).host}`, { status: outcome });
+  });
+  return { fetchFn, seen };
+}
+
+const request = (headers: Record<string, string> = {}, method = "GET", path = "/v1/patients?page=2") =>
+  new Request(`https://api.example.com${path}`, { method, headers, body: method === "POST" ? '{"a":1}' : undefined });
+
+describe("organizationId", () => {
+  it("prefers the X-Organization-Id header", () => {
+    expect(organizationId(new Headers({ "X-Organization-Id": "org_us3", Authorization: `Bearer ${jwt({ org_id: "org_eu2" })}` }))).toBe("org_us3");
+  });
+
+  it("falls back to the Clerk session token's org_id claim (v1) or o.id (v2)", () => {
+    expect(organizationId(new Headers({ Authorization: `Bearer ${jwt({ sub: "user_1", org_id: "org_eu2" })}` }))).toBe("org_eu2");
+    expect(organizationId(new Headers({ Authorization: `Bearer ${jwt({ sub: "user_1", o: { id: "org_us3" } })}` }))).toBe("org_us3");
+  });
+
+  it("returns null without an organization, or for malformed input", () => {
+    expect(organizationId(new Headers())).toBeNull();
+    expect(organizationId(new Headers({ Authorization: `Bearer ${jwt({ sub: "user_1" })}` }))).toBeNull();
+    expect(organizationId(new Headers({ Authorization: "Bearer not-a-jwt" }))).toBeNull();
+    expect(organizationId(new Headers({ "X-Organization-Id": "../etc/passwd" }))).toBeNull();
+  });
+
+  it("decodes base64url payloads with UTF-8 text", () => {
+    expect(decodeJwtPayload(jwt({ name: "Clinică Ü", org_id: "org_eu2" }))).toEqual({ name: "Clinică Ü", org_id: "org_eu2" });
+  });
+});
+
+describe("configuration", () => {
+  it("reads ORIGINS, else ORIGIN_EU and ORIGIN_US", () => {
+    expect(parseOrigins({ ORIGINS: JSON.stringify(ORIGINS) })).toEqual(ORIGINS);
+    expect(parseOrigins({ ORIGIN_EU: "eu.example.com", ORIGIN_US: "us.example.com" })).toEqual({ eu: "eu.example.com", us: "us.example.com" });
+    expect(() => parseOrigins({})).toThrow(/no origin configured/);
+  });
+
+  it("refuses a default region without an origin", () => {
+    expect(() => chooseRoute(null, ORIGINS, "ap")).toThrow(/DEFAULT_REGION "ap" has no origin/);
+  });
+
+  it("sends an entry naming an unknown region to the default region, without a shard", () => {
+    expect(chooseRoute({ region: "ap", shard: "ap-1" }, ORIGINS, "eu")).toEqual({ region: "eu", shard: null, origin: ORIGINS.eu, known: false });
+  });
+
+  it("answers 503 without leaking details when misconfigured", async () => {
+    const { fetchFn } = upstream({});
+    const logged = jest.spyOn(console, "error").mockImplementation(() => undefined);
+    const res = await handle(request(), env({ ORIGINS: "{not json" }), { cache: createRouteCache(), fetchFn });
+    expect(logged.mock.calls).toEqual([["router: misconfigured: ORIGINS is not valid JSON"]]);
+    logged.mockRestore();
+    expect(res.status).toBe(503);
+    expect(fetchFn).not.toHaveBeenCalled();
+  });
+});
+
+describe("routing", () => {
+  it("routes by header to the organization's region, with region and shard headers", async () => {
+    const { fetchFn, seen } = upstream({});
+    const res = await handle(request({ "X-Organization-Id": "org_us3" }), env(), { cache: createRouteCache(), fetchFn });
+    expect(await res.text()).toBe("from api-us.example.com");
+    expect(seen[0].url).toBe("https://api-us.example.com/v1/patients?page=2");
+    expect(seen[0].headers.get("X-Restartix-Region")).toBe("us");
+    expect(seen[0].headers.get("X-Restartix-Shard")).toBe("us-3");
+  });
+
+  it("routes by the JWT claim and passes the Authorization header through untouched", async () => {
+    const { fetchFn, seen } = upstream({});
+    const token = `Bearer ${jwt({ org_id: "org_eu2" })}`;
+    await handle(request({ Authorization: token }), env(), { cache: createRouteCache(), fetchFn });
+    expect(new URL(seen[0].url).host).toBe("api-eu.example.com");
+    expect(seen[0].headers.get("X-Restartix-Shard")).toBe("eu-2");
+    expect(seen[0].headers.get("Authorization")).toBe(token);
+  });
+
+  it("sends unknown and anonymous requests to DEFAULT_REGION without a shard", async () => {
+    const cases: Record<string, string>[] = [{ "X-Organization-Id": "org_new" }, {}];
+    for (const headers of cases) {
+      const { fetchFn, seen } = upstream({});
+      await handle(request(headers), env({ DEFAULT_REGION: "us" }), { cache: createRouteCache(), fetchFn });
+      expect(new URL(seen[0].url).host).toBe("api-us.example.com");
+      expect(seen[0].headers.get("X-Restartix-Region")).toBe("us");
+      expect(seen[0].headers.has("X-Restartix-Shard")).toBe(false);
+    }
+  });
+
+  it("drops routing headers a client sent itself", async () => {
+    const { fetchFn, seen } = upstream({});
+    await handle(request({ "X-Organization-Id": "org_eu2", "X-Restartix-Shard": "us-1", "X-Restartix-Failover-From": "us" }), env(), { cache: createRouteCache(), fetchFn });
+    expect(seen[0].headers.get("X-Restartix-Shard")).toBe("eu-2");
+    expect(seen[0].headers.has("X-Restartix-Failover-From")).toBe(false);
+  });
+
+  it("forwards method and body of writes", async () => {
+    const { fetchFn, seen } = upstream({});
+    await handle(request({ "X-Organization-Id": "org_eu2" }, "POST"), env(), { cache: createRouteCache(), fetchFn });
+    expect(seen[0].method).toBe("POST");
+    expect(await seen[0].text()).toBe('{"a":1}');
+  });
+
+  it("routes through the default export too", async () => {
+    const real = global.fetch;
+    const { fetchFn, seen } = upstream({});
+    global.fetch = fetchFn as unknown as typeof fetch;
+    try {
+      await worker.fetch(request({ "X-Organization-Id": "org_us3" }), env());
+    } finally {
+      global.fetch = real;
+    }
+    expect(new URL(seen[0].url).host).toBe("api-us.example.com");
+  });
+});
+
+describe("route cache", () => {
+  it("serves repeated lookups from memory for 60 s, then asks KV again", async () => {
+    let clock = 0;
+    const cache = createRouteCache({ now: () => clock });
+    const e = env();
+    const { fetchFn } = upstream({});
+    const send = () => handle(request({ "X-Organization-Id": "org_eu2" }), e, { cache, fetchFn });
+    await send();
+    clock = 59_999;
+    await send();
+    expect(e.ROUTES.get).toHaveBeenCalledTimes(1);
+    expect(e.ROUTES.get).toHaveBeenCalledWith("org_eu2", { type: "json", cacheTtl: 60 });
+    clock = 60_000;
+    await send();
+    expect(e.ROUTES.get).toHaveBeenCalledTimes(2);
+  });
+
+  it("caches unknown organizations too, and stays bounded", async () => {
+    const cache = createRouteCache({ max: 2 });
+    const load = jest.fn(async () => null);
+    await cache.get("a", load);
+    await cache.get("a", load);
+    await cache.get("b", load);
+    await cache.get("c", load);
+    expect(load).toHaveBeenCalledTimes(3);
+    expect(cache.size).toBe(2);
+  });
+
+  it("routes to the default region when KV fails", async () => {
+    const broken = { get: jest.fn(async () => Promise.reject(new Error("KV down"))) };
+    const { fetchFn, seen } = upstream({});
+    const quiet = jest.spyOn(console, "error").mockImplementation(() => undefined);
+    await handle(request({ "X-Organization-Id": "org_us3" }), env({ ROUTES: broken }), { cache: createRouteCache(), fetchFn });
+    quiet.mockRestore();
+    expect(new URL(seen[0].url).host).toBe("api-eu.example.com");
+  });
+});
+
+describe("failover", () => {
+  let logged: jest.SpyInstance;
+  beforeEach(() => (logged = jest.spyOn(console, "error").mockImplementation(() => undefined)));
+  afterEach(() => logged.mockRestore());
+
+  const send = (fetchFn: (r: Request) => Promise<Response>, overrides: Partial<RouterEnv>, method = "GET", headers: Record<string, string> = { "X-Organization-Id": "org_eu2" }) =>
+    handle(request(headers, method), env(overrides), { cache: createRouteCache(), fetchFn });
+
+  it.each([503, 502, 504, "down"] as const)("with FAILOVER=on, retries a GET once at the other region when the origin answers %s", async (outcome) => {
+    const { fetchFn, seen } = upstream({ "api-eu.example.com": outcome });
+    const res = await send(fetchFn, { FAILOVER: "on" });
+    expect(res.status).toBe(200);
+    expect(seen.map((r) => new URL(r.url).host)).toEqual(["api-eu.example.com", "api-us.example.com"]);
+    expect(seen[1].headers.get("X-Restartix-Region")).toBe("us");
+    expect(seen[1].headers.get("X-Restartix-Failover-From")).toBe("eu");
+  });
+
+  it("is off by default (EU data residency): the failure goes back to the client", async () => {
+    const { fetchFn, seen } = upstream({ "api-eu.example.com": 503 });
+    const res = await send(fetchFn, {});
+    expect(res.status).toBe(503);
+    expect(seen).toHaveLength(1);
+  });
+
+  it("answers 502 for a network error without failover", async () => {
+    const { fetchFn } = upstream({ "api-eu.example.com": "down" });
+    expect((await send(fetchFn, { FAILOVER: "off" })).status).toBe(502);
+  });
+
+  it("never retries a non-idempotent request", async () => {
+    const { fetchFn, seen } = upstream({ "api-eu.example.com": 503 });
+    const res = await send(fetchFn, { FAILOVER: "on" }, "POST");
+    expect(res.status).toBe(503);
+    expect(seen).toHaveLength(1);
+  });
+
+  it("does not fail over on an ordinary error status", async () => {
+    const { fetchFn, seen } = upstream({ "api-eu.example.com": 500 });
+    expect((await send(fetchFn, { FAILOVER: "on" })).status).toBe(500);
+    expect(seen).toHaveLength(1);
+  });
+
+  it("logs neither the token nor the path", async () => {
+    const token = jwt({ org_id: "org_eu2", email: "patient@example.com" });
+    const { fetchFn } = upstream({ "api-eu.example.com": "down" });
+    await send(fetchFn, { FAILOVER: "on" }, "GET", { Authorization: `Bearer ${token}` });
+    const text = JSON.stringify(logged.mock.calls);
+    expect(logged).toHaveBeenCalled();
+    expect(text).not.toContain(token);
+    expect(text).not.toContain("patients");
+  });
+});
