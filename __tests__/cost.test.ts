@@ -42,8 +42,8 @@ const PRICES: PriceTable = {
 // Usage with the extras switched off, so each test isolates the charge it checks.
 const USE: UsageAssumptions = {
   ...USAGE[1],
-  appRunner: { ...USAGE[1].appRunner, activeHoursPerMonth: 200, extraInstancesAtPeak: { default: 0 }, egressGbPerServiceMonth: 0, logGbPerServiceMonth: 0 },
-  fargate: { ...USAGE[1].fargate, extraTasksAtPeak: { default: 0 }, egressGbPerServiceMonth: 0, logGbPerServiceMonth: 0 },
+  services: { default: { extraAtPeak: 0, egressGbMonth: 0, logGbMonth: 0, tracesMonth: 0 } },
+  appRunner: { ...USAGE[1].appRunner, activeHoursPerMonth: 200 },
   database: { ...USAGE[1].database, backupGbPerAllocatedGb: 1, logExportGbPerInstanceMonth: 0, enhancedMonitoringGbPerInstanceMonth: 0 },
   natGbPerGatewayMonth: 50,
   buckets: { default: { storedGb: 0 }, dumps: { writtenGbPerDay: 1 } },

@@ -17,6 +17,25 @@ export type BucketUsage = (
   readonly why?: string;
 };
 
+/** How much one service (App Runner or Fargate: the same names) is used. */
+export interface ServiceUsage {
+  /** Instances (tasks) above the minimum during peak hours. */
+  readonly extraAtPeak: number;
+  /** GB a month sent to the internet (responses to Cloudflare). */
+  readonly egressGbMonth: number;
+  /** GB of application logs a month written to CloudWatch Logs. */
+  readonly logGbMonth: number;
+  /** X-Ray traces recorded a month (App Runner with tracing on). */
+  readonly tracesMonth: number;
+}
+
+/** Services by name; `default` for every other service (tenant cells, shards). */
+export type ServicesUsage = Readonly<Record<string, Partial<ServiceUsage>>> & { readonly default: ServiceUsage };
+
+export function usageOfService(services: ServicesUsage, name: string): ServiceUsage {
+  return { ...services.default, ...services[name] };
+}
+
 export interface AppRunnerUsage {
   /**
    * Hours a month the provisioned (min_size) instances of a service are active. An instance is
@@ -26,26 +45,11 @@ export interface AppRunnerUsage {
   readonly activeHoursPerMonth: number;
   /** Whether a service probed by a Route 53 health check counts as active every hour of the month. */
   readonly activeWhenHealthChecked: boolean;
-  /** Busy hours a month (clinic opening hours: 12 h x 22 days) when extra instances run. */
-  readonly peakHoursPerMonth: number;
-  /** Instances above min_size during peak hours, by service name; `default` for any other service. */
-  readonly extraInstancesAtPeak: Readonly<Record<string, number>> & { readonly default: number };
-  /** GB a month each service sends to the internet (responses to Cloudflare). */
-  readonly egressGbPerServiceMonth: number;
-  /** GB of application logs a month each service writes to CloudWatch Logs. */
-  readonly logGbPerServiceMonth: number;
-  /** X-Ray traces recorded a month per service with tracing on. */
-  readonly tracesPerServiceMonth: number;
 }
 
 export interface FargateUsage {
-  /** Tasks above the desired/min count during peak hours, by service name; `default` otherwise. */
-  readonly extraTasksAtPeak: Readonly<Record<string, number>> & { readonly default: number };
-  readonly peakHoursPerMonth: number;
   /** Minutes one scheduled task (the daily pg_dump) runs. */
   readonly scheduledTaskMinutes: number;
-  readonly logGbPerServiceMonth: number;
-  readonly egressGbPerServiceMonth: number;
   /** Load Balancer Capacity Units an ALB averages. */
   readonly averageLcu: number;
 }
@@ -64,6 +68,9 @@ export interface DatabaseUsage {
 export interface UsageAssumptions {
   /** AWS bills a month as 730 hours (8,760 / 12). */
   readonly hoursPerMonth: number;
+  /** Busy hours a month (clinic opening hours: 12 h x 22 days) when extra instances run. */
+  readonly peakHoursPerMonth: number;
+  readonly services: ServicesUsage;
   readonly appRunner: AppRunnerUsage;
   readonly fargate: FargateUsage;
   readonly database: DatabaseUsage;
@@ -92,23 +99,10 @@ const UPLOADS_WHY = "the document counts the uploads bucket under external servi
 
 const phase1: UsageAssumptions = {
   hoursPerMonth: 730,
-  appRunner: {
-    activeHoursPerMonth: 264,
-    activeWhenHealthChecked: true,
-    peakHoursPerMonth: 264,
-    extraInstancesAtPeak: { default: 0 },
-    egressGbPerServiceMonth: 20,
-    logGbPerServiceMonth: 2,
-    tracesPerServiceMonth: 200_000,
-  },
-  fargate: {
-    extraTasksAtPeak: { default: 0 },
-    peakHoursPerMonth: 264,
-    scheduledTaskMinutes: 15,
-    logGbPerServiceMonth: 2,
-    egressGbPerServiceMonth: 20,
-    averageLcu: 1,
-  },
+  peakHoursPerMonth: 264,
+  services: { default: { extraAtPeak: 0, egressGbMonth: 20, logGbMonth: 2, tracesMonth: 200_000 } },
+  appRunner: { activeHoursPerMonth: 264, activeWhenHealthChecked: true },
+  fargate: { scheduledTaskMinutes: 15, averageLcu: 1 },
   database: {
     // 7 daily snapshots are incremental: about 1.2x the allocated storage, of which 1x is free.
     backupGbPerAllocatedGb: 1.2,
@@ -141,12 +135,9 @@ const phase1: UsageAssumptions = {
 /** Phase 2 (10-50 clinics): about 4x the traffic, the core API above its minimum at peak. */
 const phase2: UsageAssumptions = {
   ...phase1,
-  appRunner: {
-    ...phase1.appRunner,
-    extraInstancesAtPeak: { default: 0, "restartix-core-api": 1 },
-    egressGbPerServiceMonth: 80,
-    logGbPerServiceMonth: 8,
-    tracesPerServiceMonth: 800_000,
+  services: {
+    default: { extraAtPeak: 0, egressGbMonth: 20, logGbMonth: 2, tracesMonth: 200_000 },
+    "restartix-core-api": { extraAtPeak: 1, egressGbMonth: 80, logGbMonth: 8, tracesMonth: 800_000 },
   },
   natGbPerGatewayMonth: 200,
   flowLogGbPerFlowLogMonth: 8,
@@ -160,15 +151,16 @@ const phase2: UsageAssumptions = {
   },
 };
 
-/** Phase 3 (50-100 clinics): the shared core API runs up to 10 instances. */
+/**
+ * Phase 3 (50-100 clinics): the shared core API runs up to 10 instances; an enterprise tenant's
+ * service (the default) serves one large clinic.
+ */
 const phase3: UsageAssumptions = {
   ...phase2,
-  appRunner: {
-    ...phase2.appRunner,
-    extraInstancesAtPeak: { default: 0, "restartix-core-api": 4, "restartix-telemetry-api": 1 },
-    egressGbPerServiceMonth: 150,
-    logGbPerServiceMonth: 15,
-    tracesPerServiceMonth: 1_500_000,
+  services: {
+    default: { extraAtPeak: 0, egressGbMonth: 15, logGbMonth: 2, tracesMonth: 200_000 },
+    "restartix-core-api": { extraAtPeak: 4, egressGbMonth: 150, logGbMonth: 15, tracesMonth: 1_500_000 },
+    "restartix-telemetry-api": { extraAtPeak: 1, egressGbMonth: 20, logGbMonth: 4, tracesMonth: 400_000 },
   },
   natGbPerGatewayMonth: 500,
   flowLogGbPerFlowLogMonth: 25,

@@ -33,11 +33,14 @@ export class PolicyRun {
   private readonly results = new Map<TerraformStack, Finding[]>();
   private readonly attached = new Set<TerraformStack>();
 
-  constructor(readonly mode: PolicyMode) {}
+  constructor(
+    private readonly app: App,
+    readonly mode: PolicyMode,
+  ) {}
 
-  /** Every finding of every stack (stacks not validated yet, e.g. with skipValidation, are evaluated now). */
+  /** Every finding of every stack of the app (stacks not validated, e.g. with skipValidation, are evaluated now). */
   get findings(): Finding[] {
-    for (const stack of this.attached) if (!this.results.has(stack)) this.evaluate(stack);
+    for (const stack of this.stacks()) if (!this.results.has(stack)) this.evaluate(stack);
     return [...this.results.values()].flat();
   }
 
@@ -54,12 +57,17 @@ export class PolicyRun {
   }
 
   /** Stacks created after applyPolicyPack got no aspect; they are evaluated when the app validates. */
-  validateLateStacks(app: App): string[] {
-    const late = app.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c) && !this.attached.has(c));
-    return late.flatMap((stack) => {
-      this.attached.add(stack);
-      return this.messages(this.evaluate(stack));
-    });
+  validateLateStacks(): string[] {
+    return this.stacks()
+      .filter((stack) => !this.attached.has(stack))
+      .flatMap((stack) => {
+        this.attached.add(stack);
+        return this.messages(this.evaluate(stack));
+      });
+  }
+
+  private stacks(): TerraformStack[] {
+    return this.app.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c));
   }
 
   private evaluate(stack: TerraformStack): Finding[] {
@@ -98,10 +106,10 @@ export function applyPolicyPack(app: App, options: PolicyPackOptions = {}): Poli
   if (!POLICY_MODES.includes(mode as PolicyMode)) {
     throw new Error(`applyPolicyPack: mode ${JSON.stringify(mode)} is not one of ${POLICY_MODES.join(", ")} (context ${POLICY_MODE_CONTEXT} or options.mode)`);
   }
-  const run = new PolicyRun(mode as PolicyMode);
+  const run = new PolicyRun(app, mode as PolicyMode);
   const aspect = new PolicyAspect(run);
   for (const stack of app.node.findAll().filter(TerraformStack.isStack)) Aspects.of(stack).add(aspect);
-  app.node.addValidation({ validate: () => run.validateLateStacks(app) });
+  app.node.addValidation({ validate: () => run.validateLateStacks() });
   runs.set(app, run);
   return run;
 }

@@ -103,7 +103,12 @@ function tail(r: CostReport, bullet: string): string[] {
   const e = r.estimate;
   const out: string[] = [];
   out.push(e.notPriced.length ? `Not priced (${e.notPriced.length}):` : "Not priced: none (every AWS resource has a price or is free configuration).");
-  for (const n of e.notPriced) out.push(`${bullet}${n.stack}: ${n.address}: ${n.reason}`);
+  // One line per type and reason: forty tenant stacks with the same unpriced resource are one finding.
+  const groups = new Map<string, string[]>();
+  for (const n of e.notPriced) groups.set(`${n.type}: ${n.reason}`, [...(groups.get(`${n.type}: ${n.reason}`) ?? []), `${n.stack}/${n.address}`]);
+  for (const [what, where] of groups) {
+    out.push(`${bullet}${what} (${where.length}: ${where.slice(0, 3).join(", ")}${where.length > 3 ? ", ..." : ""})`);
+  }
   if (e.otherProviders.length) {
     const byProvider = new Map<string, number>();
     for (const o of e.otherProviders) byProvider.set(o.provider, (byProvider.get(o.provider) ?? 0) + o.count);

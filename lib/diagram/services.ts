@@ -23,6 +23,7 @@ const AWS_SERVICES: readonly (readonly [RegExp, string])[] = [
   [/^aws_dynamodb_/, "DynamoDB"],
   [/^aws_scheduler_/, "EventBridge Scheduler"],
   [/^aws_acm_/, "ACM"],
+  [/^aws_ssm_/, "SSM Parameter Store"],
   [/^aws_wafv2_/, "WAF"],
 ];
 

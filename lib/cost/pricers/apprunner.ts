@@ -1,3 +1,4 @@
+import { usageOfService } from "../../../phases/usage";
 import { Pricer, PricingContext, Resource } from "../context";
 import { LineItem } from "../line-item";
 import { MissingPrice } from "../price-table";
@@ -39,10 +40,12 @@ const service: Pricer = (r, ctx) => {
   const minSize = Number(scaling?.config.min_size ?? 1);
   const u = ctx.usage.appRunner;
   const name = String(c.service_name ?? r.name);
+  const use = usageOfService(ctx.usage.services, name);
+  const peakHours = ctx.usage.peakHoursPerMonth;
   const checked = u.activeWhenHealthChecked && isHealthChecked(r, ctx);
   const activeHours = checked ? ctx.hours : Math.min(u.activeHoursPerMonth, ctx.hours);
-  const extra = u.extraInstancesAtPeak[name] ?? u.extraInstancesAtPeak.default;
-  const activeInstanceHours = minSize * activeHours + extra * u.peakHoursPerMonth;
+  const extra = use.extraAtPeak;
+  const activeInstanceHours = minSize * activeHours + extra * peakHours;
   const idleInstanceHours = minSize * (ctx.hours - activeHours);
   const size = `${vcpu} vCPU / ${memGb} GB`;
   const why = checked
@@ -51,7 +54,7 @@ const service: Pricer = (r, ctx) => {
   const items: LineItem[] = [
     ctx.item(r, {
       service: "App Runner",
-      component: `active vCPU (${size}: ${minSize} x ${activeHours} h${extra ? ` + ${extra} x ${u.peakHoursPerMonth} peak h` : ""})`,
+      component: `active vCPU (${size}: ${minSize} x ${activeHours} h${extra ? ` + ${extra} x ${peakHours} peak h` : ""})`,
       quantity: activeInstanceHours * vcpu,
       unit: "vCPU-hour",
       priceKey: "apprunner.vcpuHour",
@@ -82,8 +85,8 @@ const service: Pricer = (r, ctx) => {
     );
   }
   items.push(
-    ctx.item(r, { service: "Data transfer", component: "responses to the internet (Cloudflare)", quantity: u.egressGbPerServiceMonth, unit: "GB", priceKey: "transfer.internetOutGb" }),
-    ...logCharges(r, ctx, u.logGbPerServiceMonth, "application logs"),
+    ctx.item(r, { service: "Data transfer", component: "responses to the internet (Cloudflare)", quantity: use.egressGbMonth, unit: "GB", priceKey: "transfer.internetOutGb" }),
+    ...logCharges(r, ctx, use.logGbMonth, "application logs"),
   );
   return items;
 };
@@ -93,12 +96,13 @@ const observability: Pricer = (r, ctx) => {
   if (r.config.trace_configuration?.vendor !== "AWSXRAY") return [];
   const users = ctx
     .resourcesOf(r.stack, "aws_apprunner_service")
-    .filter((s) => JSON.stringify(s.config.observability_configuration ?? {}).includes(`${r.type}.${r.name}.`)).length;
+    .filter((s) => JSON.stringify(s.config.observability_configuration ?? {}).includes(`${r.type}.${r.name}.`));
+  const traces = users.reduce((n, s) => n + usageOfService(ctx.usage.services, String(s.config.service_name ?? s.name)).tracesMonth, 0);
   return [
     ctx.item(r, {
       service: "X-Ray",
-      component: `traces recorded (${users} service${users === 1 ? "" : "s"})`,
-      quantity: (users * ctx.usage.appRunner.tracesPerServiceMonth) / 1e6,
+      component: `traces recorded (${users.length} service${users.length === 1 ? "" : "s"})`,
+      quantity: traces / 1e6,
       unit: "million traces",
       priceKey: "xray.tracesRecordedMillion",
       freeTier: "xray.traces",

@@ -1,3 +1,4 @@
+import { usageOfService } from "../../../phases/usage";
 import { Pricer, PricingContext, Resource } from "../context";
 import { LineItem } from "../line-item";
 import { MissingPrice } from "../price-table";
@@ -48,14 +49,13 @@ const ecsService: Pricer = (r, ctx) => {
     .resourcesOf(r.stack, "aws_appautoscaling_target")
     .find((t) => String(t.config.resource_id ?? "").includes(`aws_ecs_service.${r.name}.`));
   const tasks = Math.max(Number(c.desired_count ?? 0), Number(target?.config.min_capacity ?? 0));
-  const u = ctx.usage.fargate;
-  const name = String(c.name ?? r.name);
-  const extra = u.extraTasksAtPeak[name] ?? u.extraTasksAtPeak.default;
-  const taskHours = tasks * ctx.hours + extra * u.peakHoursPerMonth;
+  const use = usageOfService(ctx.usage.services, String(c.name ?? r.name));
+  const peak = ctx.usage.peakHoursPerMonth;
+  const taskHours = tasks * ctx.hours + use.extraAtPeak * peak;
   return [
-    ...fargateItems(r, ctx, size, taskHours, `${tasks} task(s) x ${ctx.hours} h${extra ? ` + ${extra} x ${u.peakHoursPerMonth} peak h` : ""}:`),
-    ctx.item(r, { service: "Data transfer", component: "responses to the internet (Cloudflare)", quantity: u.egressGbPerServiceMonth, unit: "GB", priceKey: "transfer.internetOutGb" }),
-    ...logCharges(r, ctx, u.logGbPerServiceMonth, "application logs"),
+    ...fargateItems(r, ctx, size, taskHours, `${tasks} task(s) x ${ctx.hours} h${use.extraAtPeak ? ` + ${use.extraAtPeak} x ${peak} peak h` : ""}:`),
+    ctx.item(r, { service: "Data transfer", component: "responses to the internet (Cloudflare)", quantity: use.egressGbMonth, unit: "GB", priceKey: "transfer.internetOutGb" }),
+    ...logCharges(r, ctx, use.logGbMonth, "application logs"),
   ];
 };
 

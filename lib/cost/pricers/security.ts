@@ -1,6 +1,6 @@
 import { Pricer } from "../context";
 
-/** KMS keys, Secrets Manager secrets, AWS WAF. */
+/** KMS keys, Secrets Manager secrets, SSM parameters, AWS WAF. */
 
 const kmsKey: Pricer = (r, ctx) => [
   ctx.item(r, { service: "KMS", component: "customer managed key", quantity: 1, unit: "key-month", priceKey: "kms.keyMonth", why: "each customer managed key bills $1/month; the document counts none" }),
@@ -39,9 +39,24 @@ const webAcl: Pricer = (r, ctx) => {
   ];
 };
 
+const parameter: Pricer = (r, ctx) => {
+  const advanced = r.config.tier === "Advanced" || r.config.tier === "Intelligent-Tiering";
+  return [
+    ctx.item(r, {
+      service: "SSM Parameter Store",
+      component: advanced ? "advanced parameter" : "standard parameter (no charge)",
+      quantity: 1,
+      unit: "parameter-month",
+      priceKey: "ssm.advancedParameterMonth",
+      priceFactor: advanced ? 1 : 0,
+    }),
+  ];
+};
+
 export const securityPricers: Readonly<Record<string, Pricer>> = {
   aws_kms_key: kmsKey,
   aws_kms_replica_key: kmsKey,
   aws_secretsmanager_secret: secret,
   aws_wafv2_web_acl: webAcl,
+  aws_ssm_parameter: parameter,
 };

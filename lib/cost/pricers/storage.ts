@@ -77,7 +77,7 @@ const replication: Pricer = (r, ctx) => {
     const destination = ctx.resolve(r.stack, rule.destination?.bucket);
     const crossRegion = destination !== undefined && destination.region !== source.region;
     return ctx.item(r, {
-      service: "Data transfer",
+      service: "Inter-region transfer",
       component: `S3 replication to ${destination?.region ?? "another bucket"}${crossRegion ? " (inter-region)" : " (same region: no transfer charge)"}`,
       quantity: crossRegion ? gbPerMonth : 0,
       unit: "GB",
@@ -100,7 +100,7 @@ const ecrReplication: Pricer = (r, ctx) => {
   return regions.flatMap((region) => [
     ctx.item(r, { service: "ECR", component: `replicated image storage (${repos} repositories)`, quantity: gb, unit: "GB-month", priceKey: "ecr.storageGbMonth", region }),
     ctx.item(r, {
-      service: "Data transfer",
+      service: "Inter-region transfer",
       component: `ECR replication to ${region} (one full copy a month)`,
       quantity: gb,
       unit: "GB",
