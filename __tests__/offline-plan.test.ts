@@ -13,7 +13,6 @@ const availability = offlinePlanAvailability();
 
 if (!availability.ok) {
   test.skip(`skipped: ${availability.reason}`, () => undefined);
-  // eslint-disable-next-line no-console
   console.warn(`offline plan tests skipped: ${availability.reason}`);
 } else {
   describe("offline terraform plan of phase 1", () => {

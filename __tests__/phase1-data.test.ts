@@ -102,6 +102,7 @@ describe("phase 1 secrets: one empty secret per variable, under the document's p
     expect(secrets.map((s) => s.name).sort()).toEqual(
       [
         "restartix/production/backup/BACKUP_ENCRYPTION_KEY",
+        "restartix/production/backup/DATABASE_URL",
         "restartix/production/core-api/CLERK_SECRET_KEY",
         "restartix/production/core-api/CLERK_WEBHOOK_SECRET",
         "restartix/production/core-api/DAILY_API_KEY",
@@ -143,7 +144,7 @@ describe("phase 1 ECR", () => {
 
   test("lifecycle: untagged images expire after 30 days, only the last 10 tagged are kept", () => {
     const policies = resources(registry, "aws_ecr_lifecycle_policy").map(([, p]) => JSON.parse(p.policy));
-    expect(policies).toHaveLength(2);
+    expect(policies).toHaveLength(3); // core, telemetry, backup job
     for (const p of policies) {
       expect(p.rules[0].selection).toEqual({ tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 30 });
       expect(p.rules[1].selection).toMatchObject({ tagStatus: "tagged", countType: "imageCountMoreThan", countNumber: 10 });

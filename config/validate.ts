@@ -331,6 +331,7 @@ export interface TenantEntry {
   readonly allocatedStorageGb: number;
   readonly maxAllocatedStorageGb: number;
   readonly service: ServiceSizing;
+  readonly decommission?: boolean;
 }
 
 export function validateTenants(entries: unknown, file: string, config: PhaseConfig, compute: ComputeEngine, issues: Issues): CellSpec[] {
@@ -358,6 +359,7 @@ export function validateTenants(entries: unknown, file: string, config: PhaseCon
     issues.check(!RESERVED_TENANT_IDS.includes(t.id), `${f}.id`, t.id, "is a reserved word (it would collide with a stack, hostname or shared resource)", "choose another id");
     issues.check(!seen.has(t.id) && !shardIds.has(t.id), `${f}.id`, t.id, "duplicate id: each tenant needs its own", "choose another id");
     seen.add(t.id);
+    issues.check(t.decommission === undefined || typeof t.decommission === "boolean", `${f}.decommission`, t.decommission, "expected true or false", "use `npm run tenant -- remove` to set it");
     issues.check(typeof t.name === "string" && t.name.trim().length > 0 && t.name.length <= 100, `${f}.name`, t.name, "expected a display name of 1-100 characters", "set the clinic's name");
     issues.check(regions.includes(t.region), `${f}.region`, t.region, `is not a region of phase ${config.phase} (${regions.join(", ")})`, "use a deployed region");
     issues.oneOf(`${f}.instanceClass`, t.instanceClass, DB_INSTANCE_CLASSES);
@@ -377,6 +379,7 @@ export function validateTenants(entries: unknown, file: string, config: PhaseCon
       allocatedStorageGb: t.allocatedStorageGb,
       maxAllocatedStorageGb: t.maxAllocatedStorageGb,
       service: t.service,
+      ...(t.decommission === true ? { decommission: true } : {}),
     });
   });
   return cells;

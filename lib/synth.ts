@@ -31,12 +31,15 @@ export interface SynthResult {
   readonly outdir: string;
 }
 
-/** Synthesizes a phase in-process into `outdir` and reads the stacks back. */
-export function synthesize(options: Options, outdir: string, settingsOverride?: Settings): SynthResult {
+/**
+ * Synthesizes a phase in-process into `outdir` and reads the stacks back. `context` is the app's
+ * construct context (e.g. the policy pack's mode for `npm run check`).
+ */
+export function synthesize(options: Options, outdir: string, settingsOverride?: Settings, context?: Record<string, unknown>): SynthResult {
   const settings = settingsOverride ?? resolveSettings(options);
   fs.rmSync(outdir, { recursive: true, force: true });
   fs.mkdirSync(outdir, { recursive: true });
-  const app = new App({ outdir });
+  const app = new App({ outdir, context });
   const built = buildStacks(app, settings);
   app.synth();
   return { settings, stacks: readStacks(outdir), app, built, outdir };

@@ -1,6 +1,7 @@
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { Fn, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { suppress } from "../policy/suppress";
 
 export interface AppSecretsProps {
   /** Secrets Manager path, e.g. restartix/production/core-api. */
@@ -15,6 +16,8 @@ export interface AppSecretsProps {
   readonly replicas?: readonly { readonly region: string; readonly kmsKeyArn: string }[];
   /** Region of the secrets (to derive replica ARNs). */
   readonly region: string;
+  /** prevent_destroy; off only to decommission a tenant (deleted secrets stay recoverable 30 days). @default true */
+  readonly protect?: boolean;
   readonly provider?: TerraformProvider;
 }
 
@@ -44,10 +47,15 @@ export class AppSecrets extends Construct {
           replica: props.replicas?.map((r) => ({ region: r.region, kmsKeyId: r.kmsKeyArn })),
           provider: props.provider,
           tags: { Name: `${props.path}/${name}` },
-          lifecycle: { preventDestroy: true },
+          lifecycle: { preventDestroy: props.protect ?? true },
         }),
       );
     }
+    suppress(
+      this,
+      "RX-SM-2",
+      "Values are set out of band and rotated by hand: third-party API keys (Clerk, Daily), connection strings and encryption keys have no rotation function",
+    );
   }
 
   arn(name: string): string {

@@ -3,6 +3,7 @@ import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { RegistryConfig } from "../phases/types";
+import { suppress } from "../policy/suppress";
 
 export interface ImageRepositoryProps {
   readonly name: string;
@@ -31,6 +32,11 @@ export class ImageRepository extends Construct {
       tags: { Name: props.name },
       lifecycle: { preventDestroy: true },
     });
+    suppress(
+      this.repository,
+      "RX-ECR-4",
+      "Deploys follow the latest tag (App Runner redeploys on its push, the backup task runs :latest); each image is also pushed under its commit SHA for rollbacks",
+    );
     new EcrLifecyclePolicy(this, "lifecycle", {
       repository: this.repository.name,
       provider: props.provider,

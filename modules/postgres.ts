@@ -27,6 +27,12 @@ export interface PostgresProps {
   readonly monitoringRoleArn: string;
   /** @default - no read replicas */
   readonly readReplicas?: readonly ReadReplicaConfig[];
+  /**
+   * Deletion protection and prevent_destroy. Off only to decommission a tenant, whose final
+   * snapshot is still taken.
+   * @default true
+   */
+  readonly protect?: boolean;
   readonly provider?: TerraformProvider;
 }
 
@@ -64,6 +70,7 @@ export class Postgres extends Construct {
     super(scope, id);
     const { provider } = props;
     const family = `postgres${props.engineVersion}`;
+    const protect = props.protect ?? true;
     const subnets = new DbSubnetGroup(this, "subnets", {
       name: props.identifier,
       description: `Private subnets of ${props.identifier}`,
@@ -97,7 +104,7 @@ export class Postgres extends Construct {
       autoMinorVersionUpgrade: true,
       caCertIdentifier: "rds-ca-rsa2048-g1",
       copyTagsToSnapshot: true,
-      deletionProtection: true,
+      deletionProtection: protect,
       iamDatabaseAuthenticationEnabled: true,
       enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
       applyImmediately: false,
@@ -126,7 +133,7 @@ export class Postgres extends Construct {
       skipFinalSnapshot: false,
       finalSnapshotIdentifier: `${props.identifier}-final`,
       tags: { Name: props.identifier },
-      lifecycle: { preventDestroy: true },
+      lifecycle: { preventDestroy: protect },
     });
 
     for (const replica of props.readReplicas ?? []) {
@@ -143,7 +150,7 @@ export class Postgres extends Construct {
           backupRetentionPeriod: 0,
           skipFinalSnapshot: true,
           tags: { Name: identifier, role: "read-replica" },
-          lifecycle: { preventDestroy: true },
+          lifecycle: { preventDestroy: protect },
         }),
       );
     }

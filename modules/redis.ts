@@ -3,6 +3,7 @@ import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subn
 import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { CacheConfig } from "../phases/types";
+import { suppress } from "../policy/suppress";
 
 export interface RedisCacheProps {
   readonly config: CacheConfig;
@@ -54,5 +55,9 @@ export class RedisCache extends Construct {
       tags: { Name: config.id },
       lifecycle: { preventDestroy: true },
     });
+    suppress(this.group, "RX-EC-4", "The design document's REDIS_URL carries no credentials; TLS is required and only the services' security groups reach the port");
+    if (config.snapshotRetentionDays === 0) {
+      suppress(this.group, "RX-EC-6", "Configured without snapshots: the cache holds only ephemeral data (booking holds, rate limits, idempotency keys)");
+    }
   }
 }

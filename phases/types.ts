@@ -230,6 +230,11 @@ export interface CellSpec {
   readonly name: string;
   readonly region: string;
   readonly kind: "tenant" | "shard";
+  /**
+   * Being removed (`npm run tenant -- remove`): protection comes off so `cdktf destroy` can run;
+   * the final snapshot stays.
+   */
+  readonly decommission?: boolean;
   readonly instanceClass: string;
   readonly allocatedStorageGb: number;
   readonly maxAllocatedStorageGb: number;

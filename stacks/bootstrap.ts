@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { PrivateBucket } from "../modules/private-bucket";
+import { suppress } from "../policy/suppress";
 import { BaseStack, BaseStackProps } from "./base";
 
 /**
@@ -25,5 +26,7 @@ export class BootstrapStack extends BaseStack {
         },
       ],
     });
+    suppress(this.stateBucket, "RX-S3-4", "SSE-S3 on purpose: the KMS keys are managed from this bucket's state, which must stay readable without them");
+    suppress(this.stateBucket, "RX-S3-5", "Created first, on local state, before the access-log bucket exists (that bucket's own state lives in this one)");
   }
 }

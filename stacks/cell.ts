@@ -109,6 +109,7 @@ export class CellStack extends BaseStack {
       kmsKeyArn: keyArn,
       monitoringRoleArn: props.sharedData.monitoringRole!.arn,
       readReplicas: [],
+      protect: !cell.decommission,
     });
 
     const own = new AppSecrets(this, "secrets", {
@@ -116,6 +117,7 @@ export class CellStack extends BaseStack {
       names: CELL_OWN_SECRETS,
       kmsKeyArn: keyArn,
       region,
+      protect: !cell.decommission,
     });
     const shared = props.sharedData.serviceSecrets("core");
     const secrets: Record<string, string> = {};

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { PrivateBucket } from "../modules/private-bucket";
 import { RegionConfig } from "../phases/types";
+import { suppress } from "../policy/suppress";
 import { BaseStack, BaseStackProps } from "./base";
 import { KeysStack } from "./keys";
 
@@ -50,11 +51,16 @@ export class StorageStack extends BaseStack {
         },
       ],
     });
+    suppress(this.accessLogs, "RX-S3-5", "This is the access-log bucket: S3 cannot deliver a bucket's server access logs to the bucket itself");
+    suppress(this.accessLogs, "RX-S3-4", "S3 server access log delivery only writes to buckets with SSE-S3 default encryption, not SSE-KMS");
     this.uploads = new PrivateBucket(this, "uploads", {
       bucketName: uploadsName,
       adopt: rc.primary,
       kmsKeyArn: rc.primary ? undefined : props.keys.keyArn(rc.region),
       accessLogs: { bucket: this.accessLogs.name, prefix: `s3/${uploadsName}/` },
     });
+    if (rc.primary) {
+      suppress(this.uploads, "RX-S3-4", "The adopted uploads bucket keeps SSE-S3 as the design document specifies; moving it to SSE-KMS is a separate migration");
+    }
   }
 }

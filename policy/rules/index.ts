@@ -46,6 +46,7 @@ import { KMSKeyDeletionWindow } from "./kms/KMSKeyDeletionWindow";
 import { KMSKeyPolicyDefined } from "./kms/KMSKeyPolicyDefined";
 import { KMSKeyPolicyNoWildcardPrincipal } from "./kms/KMSKeyPolicyNoWildcardPrincipal";
 import { RDSAutomaticMinorVersionUpgradeEnabled } from "./rds/RDSAutomaticMinorVersionUpgradeEnabled";
+import { RDSBackupReplicationEncrypted } from "./rds/RDSBackupReplicationEncrypted";
 import { RDSCaCertificate } from "./rds/RDSCaCertificate";
 import { RDSCopyTagsToSnapshot } from "./rds/RDSCopyTagsToSnapshot";
 import { RDSCustomAdminUsername } from "./rds/RDSCustomAdminUsername";
@@ -104,6 +105,7 @@ export const RULES: readonly Rule[] = [
   RDSFinalSnapshot,
   RDSCustomAdminUsername,
   RDSIamAuthentication,
+  RDSBackupReplicationEncrypted,
   ElastiCacheAtRestEncryption,
   ElastiCacheInTransitEncryption,
   ElastiCacheCustomerManagedKey,
