@@ -44,7 +44,8 @@ export class AppSecrets extends Construct {
           description: `${name} of ${props.path} (value set out of band)`,
           kmsKeyId: props.kmsKeyArn,
           recoveryWindowInDays: 30,
-          replica: props.replicas?.map((r) => ({ region: r.region, kmsKeyId: r.kmsKeyArn })),
+          // An empty block list is invalid Terraform JSON: leave the argument out instead.
+          replica: props.replicas?.length ? props.replicas.map((r) => ({ region: r.region, kmsKeyId: r.kmsKeyArn })) : undefined,
           provider: props.provider,
           tags: { Name: `${props.path}/${name}` },
           lifecycle: { preventDestroy: props.protect ?? true },

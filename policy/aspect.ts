@@ -1,3 +1,5 @@
+import * as fs from "fs";
+import * as path from "path";
 import { App, Aspects, IAspect, TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
 import { blocking, evaluateStack } from "./engine";
@@ -27,20 +29,25 @@ export function formatBlocking(f: Finding): string {
   return `[${f.ruleId}] stack "${f.stack}", ${f.address}: ${rule?.title ?? f.ruleId}: ${f.message}. Fix: ${rule?.fix ?? "see policy/rules"} (or, if this is by design, suppress(<construct>, "${f.ruleId}", "<why>") next to the construct)`;
 }
 
-/** The findings of one synth: filled in as each stack is validated, complete once app.synth() returns. */
+/**
+ * The findings of one synth. The app's validation, which cdktf runs after writing every stack,
+ * evaluates each stack once from the JSON just written (parsing it is far cheaper than resolving the
+ * tree a second time with toTerraform()) and, in enforce mode, fails app.synth() with every blocking
+ * finding of every stack at once.
+ */
 export class PolicyRun {
   readonly rules: readonly Rule[] = RULES;
   private readonly results = new Map<TerraformStack, Finding[]>();
-  private readonly attached = new Set<TerraformStack>();
+  private readonly stacks = new Set<TerraformStack>();
 
   constructor(
     private readonly app: App,
     readonly mode: PolicyMode,
   ) {}
 
-  /** Every finding of every stack of the app (stacks not validated, e.g. with skipValidation, are evaluated now). */
+  /** Every finding of every stack checked (stacks not synthesized yet are evaluated from the tree). */
   get findings(): Finding[] {
-    for (const stack of this.stacks()) if (!this.results.has(stack)) this.evaluate(stack);
+    for (const stack of this.checked()) if (!this.results.has(stack)) this.evaluate(stack);
     return [...this.results.values()].flat();
   }
 
@@ -49,36 +56,35 @@ export class PolicyRun {
     return blocking(this.findings);
   }
 
-  /** Registers the stack's validation (once): it runs after all aspects, so it sees the final tree. */
+  /** Marks a stack for checking (the aspect's job). */
   attach(stack: TerraformStack): void {
-    if (this.attached.has(stack)) return;
-    this.attached.add(stack);
-    stack.node.addValidation({ validate: () => this.messages(this.evaluate(stack)) });
+    this.stacks.add(stack);
   }
 
-  /** Stacks created after applyPolicyPack got no aspect; they are evaluated when the app validates. */
-  validateLateStacks(): string[] {
-    return this.stacks()
-      .filter((stack) => !this.attached.has(stack))
-      .flatMap((stack) => {
-        this.attached.add(stack);
-        return this.messages(this.evaluate(stack));
-      });
+  /** The app validation: evaluates every stack and returns the blocking findings in enforce mode. */
+  validate(): string[] {
+    const findings = this.checked().flatMap((stack) => this.evaluate(stack));
+    return this.mode === "enforce" ? blocking(findings).map(formatBlocking) : [];
   }
 
-  private stacks(): TerraformStack[] {
-    return this.app.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c));
+  /** The attached stacks, plus any created after applyPolicyPack (they never met the aspect). */
+  private checked(): TerraformStack[] {
+    for (const c of this.app.node.findAll()) if (TerraformStack.isStack(c)) this.stacks.add(c);
+    return [...this.stacks];
   }
 
   private evaluate(stack: TerraformStack): Finding[] {
-    // toTerraform() resolves every token: the JSON is exactly what is written to cdk.tf.json.
-    const findings = evaluateStack(stack.node.id, stack.toTerraform(), suppressionsOf(stack));
+    const findings = evaluateStack(stack.node.id, this.synthesized(stack) ?? stack.toTerraform(), suppressionsOf(stack));
     this.results.set(stack, findings);
     return findings;
   }
 
-  private messages(findings: readonly Finding[]): string[] {
-    return this.mode === "enforce" ? blocking(findings).map(formatBlocking) : [];
+  /** The stack's cdk.tf.json if this app has written it (the manifest lists only stacks it synthesized). */
+  private synthesized(stack: TerraformStack): Record<string, any> | undefined {
+    const entry = this.app.manifest.stacks[stack.node.id];
+    if (!entry || !entry.synthesizedStackPath.endsWith(".json")) return undefined;
+    const file = path.join(this.app.outdir, entry.synthesizedStackPath);
+    return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, any>) : undefined;
   }
 }
 
@@ -95,8 +101,9 @@ const runs = new WeakMap<App, PolicyRun>();
 
 /**
  * Applies the policy pack to every stack of the app: call it after the stacks are built and before
- * app.synth(). In enforce mode, synth fails on any unsuppressed error-level finding, naming stack,
- * address, rule and fix. Applying twice returns the first run.
+ * app.synth() (stacks added later are still checked). In enforce mode, app.synth() fails on any
+ * unsuppressed error-level finding, naming stack, address, rule and fix. Applying twice returns the
+ * first run.
  */
 export function applyPolicyPack(app: App, options: PolicyPackOptions = {}): PolicyRun {
   const existing = runs.get(app);
@@ -109,7 +116,7 @@ export function applyPolicyPack(app: App, options: PolicyPackOptions = {}): Poli
   const run = new PolicyRun(app, mode as PolicyMode);
   const aspect = new PolicyAspect(run);
   for (const stack of app.node.findAll().filter(TerraformStack.isStack)) Aspects.of(stack).add(aspect);
-  app.node.addValidation({ validate: () => run.validateLateStacks() });
+  app.node.addValidation({ validate: () => run.validate() });
   runs.set(app, run);
   return run;
 }

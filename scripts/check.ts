@@ -6,10 +6,10 @@ import { ConfigError } from "../config/errors";
 import { parseFlags, readOptions, resolveSettings } from "../config/settings";
 import { SynthResult, synthesize } from "../lib/synth";
 import { evaluateStack, Finding, POLICY_MODE_CONTEXT, RULES, suppressionsOf } from "../policy";
-import { formatTable, summarize, toJson, toSarif } from "../policy/report";
+import { formatTable, ReportMeta, summarize, toJson, toSarif } from "../policy/report";
 
-const FORMATS = ["table", "json", "sarif"] as const;
-type Format = (typeof FORMATS)[number];
+export const FORMATS = ["table", "json", "sarif"] as const;
+export type Format = (typeof FORMATS)[number];
 
 export interface CheckResult {
   readonly exitCode: number;
@@ -45,34 +45,56 @@ function lineFinder(outdir: string): (stack: string, address: string) => number 
   };
 }
 
-/**
- * npm run check -- --phase N [--format table|json|sarif] [--compute apprunner|fargate] [--output file]:
- * synthesizes the phase with the pack in report mode into .check/phase<N>-<compute> and reports
- * every finding. Exit code 1 on any unsuppressed error, 2 on invalid input.
- */
-export function runCheck(argv: readonly string[], env: NodeJS.ProcessEnv): CheckResult {
-  const flags = parseFlags(argv);
-  const format = (flags.format ?? "table") as Format;
-  if (!FORMATS.includes(format)) {
-    return { exitCode: 2, output: `--format ${JSON.stringify(flags.format)} is not one of ${FORMATS.join(", ")}`, findings: [] };
-  }
+/** A synthesized phase and its findings, ready to render in any format. */
+export interface CheckedPhase {
+  readonly findings: readonly Finding[];
+  readonly meta: ReportMeta;
+  readonly outdir: string;
+  readonly usingExampleInputs: boolean;
+  readonly inputsFile: string;
+}
+
+/** Synthesizes the phase the flags name, with the pack in report mode, into .check/phase<N>-<compute>. */
+export function checkPhase(argv: readonly string[], env: NodeJS.ProcessEnv): CheckedPhase {
   const options = readOptions(argv, env);
   // Validated first: the output directory is named after the phase and engine, and emptied.
   const settings = resolveSettings(options);
   const outdir = path.join(ROOT, ".check", `phase${settings.phase.phase}-${settings.deployment.compute}`);
   const result = synthesize(options, outdir, settings, { [POLICY_MODE_CONTEXT]: "report" });
-  const findings = findingsOf(result);
-  const meta = { phase: settings.phase.phase, compute: settings.deployment.compute, stacks: result.stacks.length };
-  let output: string;
-  if (format === "json") output = JSON.stringify(toJson(RULES, findings, meta), null, 2);
-  else if (format === "sarif") {
+  return {
+    findings: findingsOf(result),
+    meta: { phase: settings.phase.phase, compute: settings.deployment.compute, stacks: result.stacks.length },
+    outdir,
+    usingExampleInputs: settings.usingExampleInputs,
+    inputsFile: settings.inputsFile,
+  };
+}
+
+export function render(format: Format, checked: CheckedPhase): string {
+  const { findings, meta, outdir } = checked;
+  if (format === "json") return JSON.stringify(toJson(RULES, findings, meta), null, 2);
+  if (format === "sarif") {
     const artifactUri = (stack: string) => path.relative(ROOT, path.join(outdir, "stacks", stack, "cdk.tf.json")).split(path.sep).join("/");
-    output = JSON.stringify(toSarif(RULES, findings, { artifactUri, line: lineFinder(outdir) }), null, 2);
-  } else {
-    output = formatTable(RULES, findings, meta);
-    if (settings.usingExampleInputs) output = `Inputs: ${path.relative(ROOT, settings.inputsFile)} (terraform.tfvars not found)\n${output}`;
+    return JSON.stringify(toSarif(RULES, findings, { artifactUri, line: lineFinder(outdir) }), null, 2);
   }
-  return { exitCode: summarize(findings).errors > 0 ? 1 : 0, output, findings };
+  const table = formatTable(RULES, findings, meta);
+  return checked.usingExampleInputs ? `Inputs: ${path.relative(ROOT, checked.inputsFile)} (terraform.tfvars not found)\n${table}` : table;
+}
+
+/** 1 on any unsuppressed error-level finding. */
+export const exitCodeOf = (findings: readonly Finding[]): number => (summarize(findings).errors > 0 ? 1 : 0);
+
+/**
+ * npm run check -- --phase N [--format table|json|sarif] [--compute apprunner|fargate] [--output file]:
+ * every finding of the phase. Exit code 1 on any unsuppressed error, 2 on invalid input.
+ */
+export function runCheck(argv: readonly string[], env: NodeJS.ProcessEnv): CheckResult {
+  const format = (parseFlags(argv).format ?? "table") as Format;
+  if (!FORMATS.includes(format)) {
+    return { exitCode: 2, output: `--format ${JSON.stringify(format)} is not one of ${FORMATS.join(", ")}`, findings: [] };
+  }
+  const checked = checkPhase(argv, env);
+  return { exitCode: exitCodeOf(checked.findings), output: render(format, checked), findings: checked.findings };
 }
 
 if (require.main === module) {

@@ -1,0 +1,52 @@
+import * as fs from "fs";
+import * as path from "path";
+import { destructiveChanges } from "../policy/plan-gate";
+import { runPlanGate } from "../scripts/plan-gate";
+
+const fixture = (name: string) => path.join(__dirname, "fixtures", "plan-gate", name);
+
+describe("plan gate", () => {
+  test("updates in place, creates, reads and deletions of stateless resources pass", () => {
+    const { exitCode, output } = runPlanGate([fixture("safe.json")]);
+    expect(exitCode).toBe(0);
+    expect(output).toMatch(/safe\.json: no deletes or replaces of stateful resources\nplan-gate: pass$/);
+  });
+
+  test("replacing the database and deleting a read replica fail, each listed with its action", () => {
+    const { exitCode, output } = runPlanGate([fixture("replace-database.json")]);
+    expect(exitCode).toBe(1);
+    expect(output).toContain("aws_db_instance.postgres_instance_919E2690  replace (delete, then create) [delete, create]  forced by: identifier");
+    expect(output).toContain("aws_db_instance.postgres_replica-1_4C5D6E7F  delete [delete]");
+    expect(output).not.toContain("aws_db_parameter_group");
+    expect(output).toMatch(/plan-gate: FAIL: 2 delete\/replace of stateful resources/);
+  });
+
+  test("several plans at once: every destructive change of every file is listed", () => {
+    const { exitCode, output } = runPlanGate([fixture("safe.json"), fixture("replace-database.json"), fixture("delete-storage.json")]);
+    expect(exitCode).toBe(1);
+    expect(destructiveChanges(JSON.parse(fs.readFileSync(fixture("delete-storage.json"), "utf8"))).map((c) => [c.address, c.description])).toEqual([
+      ["aws_s3_bucket.uploads_bucket_556152F0", "delete"],
+      ["aws_kms_key.eu-central-1_key_25AABED9", "replace (create, then delete)"],
+    ]);
+    expect(output).toContain("delete-storage.json: 2 destructive change(s) to stateful resources");
+    expect(output).toMatch(/plan-gate: FAIL: 4 delete\/replace/);
+  });
+
+  test("--allow-label lists the changes and passes", () => {
+    const { exitCode, output } = runPlanGate([fixture("delete-storage.json"), "--allow-label"]);
+    expect(exitCode).toBe(0);
+    expect(output).toContain("aws_s3_bucket.uploads_bucket_556152F0  delete [delete]");
+    expect(output).toMatch(/pass \(--allow-label\): 2 destructive change\(s\) approved/);
+  });
+
+  test("a plan without resource_changes has nothing to gate", () => {
+    expect(runPlanGate([fixture("no-changes.json")]).exitCode).toBe(0);
+  });
+
+  test("usage errors, unreadable files and non-plans exit 2", () => {
+    expect(runPlanGate([])).toMatchObject({ exitCode: 2, output: expect.stringMatching(/^usage: npm run plan-gate/) });
+    expect(runPlanGate([fixture("safe.json"), "--force"])).toMatchObject({ exitCode: 2, output: expect.stringMatching(/unknown option --force/) });
+    expect(runPlanGate([fixture("not-a-plan.json")])).toMatchObject({ exitCode: 2, output: expect.stringMatching(/not a plan in JSON form/) });
+    expect(runPlanGate([fixture("missing.json")])).toMatchObject({ exitCode: 2, output: expect.stringMatching(/missing\.json: ENOENT/) });
+  });
+});

@@ -1,0 +1,4 @@
+import { cloudflareCases } from "./cases/cloudflare";
+import { runCases } from "./harness";
+
+runCases("Cloudflare rules", cloudflareCases);

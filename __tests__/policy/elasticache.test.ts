@@ -1,0 +1,4 @@
+import { elasticacheCases } from "./cases/elasticache";
+import { runCases } from "./harness";
+
+runCases("ElastiCache rules", elasticacheCases);

@@ -1,0 +1,4 @@
+import { rdsCases } from "./cases/rds";
+import { runCases } from "./harness";
+
+runCases("RDS rules", rdsCases);

@@ -1,0 +1,186 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ROOT } from "../config/deployment";
+import { parseFlags } from "../config/settings";
+import { writeBaselineApp } from "../lib/bench/baseline";
+import { measure, Measurement, median, peakMethod } from "../lib/bench/measure";
+import { writeTenantRegistry } from "../lib/bench/tenants";
+import { table } from "../lib/table";
+
+/**
+ * npm run bench [-- --runs N] [--tenants 10,100,1000] [--skip baseline,tests,plan,tenants] [--out FILE]
+ * Cold-process synth time and peak memory per phase, synth at scale, unit tests, offline plan per
+ * stack, and the cdktf template's default path (ts-node + package-root imports) as the baseline.
+ * A report with pass/fail beside each target, written to docs/benchmark.md; no test asserts timings.
+ */
+
+interface Row {
+  readonly what: string;
+  readonly figure: string;
+  readonly target?: string;
+  readonly pass?: boolean;
+  readonly note?: string;
+}
+
+const flags = parseFlags(process.argv.slice(2));
+const RUNS = Number(flags.runs ?? 3);
+const SKIP = new Set((flags.skip ?? "").split(",").filter(Boolean));
+const TENANT_COUNTS = (flags.tenants ?? "10,100,1000").split(",").map(Number);
+const OUT = flags.out ?? path.join(ROOT, "docs", "benchmark.md");
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "restartix-bench-"));
+const rows: Row[] = [];
+const details: string[] = [];
+
+const secs = (s: number) => `${s.toFixed(2)} s`;
+const mb = (m?: number) => (m === undefined ? "n/a" : m >= 1024 ? `${(m / 1024).toFixed(2)} GB` : `${m.toFixed(0)} MB`);
+const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
+
+/** Runs a command `runs` times (fresh process each) and keeps the medians. */
+async function repeat(label: string, runs: number, run: (i: number) => Promise<Measurement>): Promise<{ seconds: number; peakMb?: number; cpuSeconds?: number; all: Measurement[] }> {
+  const all: Measurement[] = [];
+  for (let i = 0; i < runs; i++) {
+    const m = await run(i);
+    if (m.code !== 0) throw new Error(`${label} exited ${m.code}:\n${m.output.slice(-2000)}`);
+    all.push(m);
+    log(`${label} run ${i + 1}/${runs}: ${secs(m.seconds)}, ${mb(m.peakMb)}`);
+  }
+  const peaks = all.map((m) => m.peakMb).filter((p): p is number => p !== undefined);
+  const cpus = all.map((m) => m.cpuSeconds).filter((c): c is number => c !== undefined);
+  return { seconds: median(all.map((m) => m.seconds)), peakMb: peaks.length ? median(peaks) : undefined, cpuSeconds: cpus.length ? median(cpus) : undefined, all };
+}
+
+const synth = (args: string[], outdir: string, cwd = ROOT) => measure(process.execPath, ["dist/main.js", ...args], { cwd, env: { ...process.env, CDKTF_OUTDIR: outdir } });
+const cpuNote = (r: { cpuSeconds?: number; all: Measurement[] }) =>
+  `median of ${r.all.length}${r.cpuSeconds !== undefined ? `; CPU ${secs(r.cpuSeconds)}` : ""}; runs ${r.all.map((m) => m.seconds.toFixed(2)).join(", ")} s`;
+
+async function phases(): Promise<number> {
+  let phase1 = NaN;
+  for (const phase of [1, 2, 3, 4]) {
+    const r = await repeat(`synth phase ${phase}`, RUNS, (i) => synth(["--phase", String(phase)], path.join(work, `p${phase}-${i}`)));
+    if (phase === 1) phase1 = r.seconds;
+    const target = phase === 1 ? 1.5 : undefined;
+    rows.push({ what: `synth phase ${phase} (cold process)`, figure: `${secs(r.seconds)}, ${mb(r.peakMb)}`, target: target ? `<= ${target} s` : undefined, pass: target ? r.seconds <= target : undefined, note: cpuNote(r) });
+  }
+  return phase1;
+}
+
+/** Phase 4 with the build: a clean copy of the sources transpiled by scripts/build.js, then synthesized. */
+async function phase4WithBuild(): Promise<void> {
+  const dir = path.join(work, "build-copy");
+  fs.mkdirSync(dir);
+  for (const d of ["config", "phases", "lib", "stacks", "modules", "policy", "scripts", "worker"].filter((x) => fs.existsSync(path.join(ROOT, x)))) {
+    fs.cpSync(path.join(ROOT, d), path.join(dir, d), { recursive: true, filter: (src) => !src.endsWith(".test.ts") });
+  }
+  for (const f of ["main.ts", "terraform.tfvars.example"]) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+  const r = await repeat("build + synth phase 4", RUNS, (i) => {
+    fs.rmSync(path.join(dir, "dist"), { recursive: true, force: true });
+    return measure("sh", ["-c", `"${process.execPath}" scripts/build.js && "${process.execPath}" dist/main.js --phase 4`], { cwd: dir, env: { ...process.env, CDKTF_OUTDIR: path.join(work, `b4-${i}`) } });
+  });
+  rows.push({ what: "synth phase 4, clean build included", figure: `${secs(r.seconds)}, ${mb(r.peakMb)}`, target: "<= 5 s", pass: r.seconds <= 5, note: cpuNote(r) });
+}
+
+async function tenants(): Promise<void> {
+  for (const count of TENANT_COUNTS) {
+    const file = writeTenantRegistry(ROOT, count, path.join(work, `tenants-${count}.json`));
+    const runs = count >= 1000 ? 1 : RUNS;
+    const r = await repeat(`synth ${count} tenants`, runs, (i) => synth(["--phase", "3", "--tenants", file], path.join(work, `t${count}-${i}`)));
+    const big = count >= 1000;
+    rows.push({
+      what: `synth phase 3 with ${count} enterprise tenants`,
+      figure: `${secs(r.seconds)}, ${mb(r.peakMb)}`,
+      target: big ? "<= 20 s and <= 2 GB" : undefined,
+      pass: big ? r.seconds <= 20 && (r.peakMb ?? 0) <= 2048 : undefined,
+      note: cpuNote(r),
+    });
+  }
+}
+
+async function unitTests(): Promise<void> {
+  const r = await measure(process.execPath, [path.join(ROOT, "node_modules", "jest", "bin", "jest.js"), "--silent"], { cwd: ROOT });
+  const summary = /Tests:\s+(.*)/.exec(r.output)?.[1] ?? `exit ${r.code}`;
+  rows.push({ what: "unit tests (jest, whole suite)", figure: secs(r.seconds), target: "<= 60 s", pass: r.seconds <= 60 && r.code === 0, note: summary + (r.cpuSeconds !== undefined ? `; CPU ${secs(r.cpuSeconds)}` : "") });
+}
+
+async function offlinePlan(): Promise<void> {
+  const r = await measure(process.execPath, ["dist/scripts/plan.js", "--phase", "1"], { cwd: ROOT });
+  const lines = [...r.output.matchAll(/^\[\d+\/\d+\] (ok  |FAIL) (\S+)\s+.*\(([\d.]+) s\)$/gm)];
+  if (!lines.length) {
+    rows.push({ what: "offline plan, phase 1", figure: "skipped", note: r.output.trim().split("\n").slice(-1)[0] ?? `exit ${r.code}` });
+    return;
+  }
+  rows.push({ what: "offline plan, phase 1 (all AWS-only stacks, 2 at a time)", figure: secs(r.seconds), note: `${lines.filter((l) => l[1].trim() === "ok").length}/${lines.length} stacks planned` });
+  details.push("Offline plan, phase 1, per stack (terraform init + plan, 2 stacks at a time):", "", table(["stack", "result", "seconds"], lines.map((l) => [l[2], l[1].trim(), l[3]]), [false, false, true]), "");
+}
+
+async function baseline(ours: number): Promise<void> {
+  const dir = path.join(work, "baseline");
+  fs.mkdirSync(dir);
+  const { rewrittenFiles } = writeBaselineApp(ROOT, dir);
+  const tsNode = path.join(ROOT, "node_modules", "ts-node", "dist", "bin.js");
+  const runs = Math.min(RUNS, 2);
+  const r = await repeat("baseline phase 1 (ts-node, package-root imports)", runs, (i) =>
+    measure(process.execPath, [tsNode, "main.ts", "--phase", "1"], { cwd: dir, env: { ...process.env, CDKTF_OUTDIR: path.join(work, `base-${i}`) }, timeoutMs: 600_000 }),
+  );
+  const same = sameStacks(path.join(work, "base-0"), path.join(work, "p1-0"));
+  const ratio = r.seconds / ours;
+  rows.push({ what: "baseline: phase 1 via ts-node + package-root imports", figure: `${secs(r.seconds)}, ${mb(r.peakMb)}`, note: `${rewrittenFiles} files rewritten; ${cpuNote(r)}; ${same}` });
+  rows.push({ what: "speed-up over the baseline (phase 1 synth)", figure: `${ratio.toFixed(1)}x`, target: ">= 10x", pass: ratio >= 10 });
+}
+
+/** Whether the baseline synthesized the same stacks as the real app (it must: same sources). */
+function sameStacks(a: string, b: string): string {
+  const list = (d: string) => fs.readdirSync(path.join(d, "stacks")).sort();
+  const [sa, sb] = [list(a), list(b)];
+  if (sa.join() !== sb.join()) return `DIFFERENT stacks: ${sa.join(",")} vs ${sb.join(",")}`;
+  const differ = sa.filter((s) => fs.readFileSync(path.join(a, "stacks", s, "cdk.tf.json"), "utf8") !== fs.readFileSync(path.join(b, "stacks", s, "cdk.tf.json"), "utf8"));
+  return differ.length ? `output differs in ${differ.join(", ")}` : "same cdk.tf.json for every stack";
+}
+
+function machine(): string {
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  const load = os.loadavg().map((l) => l.toFixed(2)).join(" ");
+  return `${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}; load average ${load}`;
+}
+
+async function main(): Promise<void> {
+  const startedLoad = os.loadavg().map((l) => l.toFixed(2)).join(" ");
+  const started = new Date();
+  const phase1 = await phases();
+  await phase4WithBuild();
+  if (!SKIP.has("tenants")) await tenants();
+  if (!SKIP.has("tests")) await unitTests();
+  if (!SKIP.has("plan")) await offlinePlan();
+  if (!SKIP.has("baseline")) await baseline(phase1);
+  const rendered = table(
+    ["measure", "figure", "target", "result", "note"],
+    rows.map((r) => [r.what, r.figure, r.target ?? "", r.pass === undefined ? "" : r.pass ? "pass" : "FAIL", r.note ?? ""]),
+  );
+  const text = [
+    "# Benchmark",
+    "",
+    `Generated by \`npm run bench\` on ${started.toISOString().slice(0, 16).replace("T", " ")} UTC. A report, not a test: nothing asserts these figures.`,
+    "",
+    `Machine: ${machine()} (load average at the start: ${startedLoad}). Peak memory: ${peakMethod()}.`,
+    `Each synth is a fresh \`node dist/main.js\` process writing to a temporary directory; figures are medians of ${RUNS} runs unless the note says otherwise.`,
+    "Wall times on a shared 2-core machine move with its load; the CPU seconds beside them move less.",
+    "",
+    "```",
+    rendered,
+    "```",
+    "",
+    ...(details.length ? ["```", ...details, "```", ""] : []),
+  ].join("\n");
+  fs.mkdirSync(path.dirname(OUT), { recursive: true });
+  fs.writeFileSync(OUT, text);
+  console.log(rendered);
+  console.log(`\nwritten to ${path.relative(process.cwd(), OUT)}`);
+}
+
+main()
+  .catch((e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exitCode = 1;
+  })
+  .finally(() => fs.rmSync(work, { recursive: true, force: true }));
