@@ -63,6 +63,7 @@ export function cellNames(project: string, cell: Pick<CellSpec, "kind" | "id">) 
  * owns.
  */
 export class CellStack extends BaseStack {
+  readonly cell: CellSpec;
   readonly postgres: Postgres;
   readonly service: AppRunnerService;
 
@@ -70,6 +71,7 @@ export class CellStack extends BaseStack {
     super(scope, name, props);
     const { phase } = props.settings;
     const { cell, regionConfig: rc } = props;
+    this.cell = cell;
     const names = cellNames(phase.project, cell);
     const region = rc.region;
     const keyArn = props.keys.keyArn(region);
@@ -181,7 +183,7 @@ export class CellStack extends BaseStack {
         item: JSON.stringify({
           organization_id: { S: cell.id },
           region: { S: rc.key },
-          shard: { S: `tenant:${cell.id}` },
+          shard: { S: `tenant-${cell.id}` },
           origin: { S: svc.serviceUrl },
         }),
         provider: this.awsIn(props.routing.region),

@@ -1,16 +1,36 @@
 import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
 import { DnsRecord } from "@cdktf/provider-cloudflare/lib/dns-record";
 import { Ruleset } from "@cdktf/provider-cloudflare/lib/ruleset";
+import { WorkersKvNamespace } from "@cdktf/provider-cloudflare/lib/workers-kv-namespace";
+import { WorkersRoute } from "@cdktf/provider-cloudflare/lib/workers-route";
+import { WorkersScript } from "@cdktf/provider-cloudflare/lib/workers-script";
 import { ZoneSetting } from "@cdktf/provider-cloudflare/lib/zone-setting";
+import * as fs from "fs";
+import * as path from "path";
+import { ROOT } from "../config/deployment";
 import { Fn, TerraformIterator } from "cdktf";
 import { Construct } from "constructs";
 import { ServiceKey } from "../phases/types";
 import { ProjectStack, ProjectStackProps } from "./base";
 import { ComputeStack } from "./compute";
 
+/** A phase 4 region as the router sees it: its key, its default origin and its shards' origins. */
+export interface RoutedRegion {
+  readonly key: string;
+  /** Origin of requests routed to the region without a shard of their own. */
+  readonly origin: string;
+  /** Shard id -> the shard service's default domain. */
+  readonly shards: Readonly<Record<string, string>>;
+}
+
 export interface EdgeStackProps extends ProjectStackProps {
   readonly compute: ComputeStack;
+  /** Phase 4 global routing: the regions the Worker routes to. @default - no Worker */
+  readonly routing?: { readonly workerName: string; readonly defaultRegionKey: string; readonly regions: readonly RoutedRegion[] };
 }
+
+/** The Worker's source, uploaded as-is (tests in worker/router.test.ts). */
+export const WORKER_SOURCE = path.join(ROOT, "worker", "router.js");
 
 /** Cloudflare's managed rulesets (ids are fixed across accounts). */
 export const CLOUDFLARE_MANAGED_RULESET = "efb7b8c949ac4650a09736fc376e9aee";
@@ -106,6 +126,8 @@ export class EdgeStack extends ProjectStack {
       phase: "http_request_firewall_custom",
       rules: phase.edge.customRules.map((r) => ({ action: r.action, expression: r.expression, description: r.description, enabled: true })),
     });
+    if (props.routing) this.addRouter(props.routing, zoneId, props.compute.service("core").hostname);
+
     new Ruleset(this, "rate-limits", {
       zoneId,
       kind: "zone",
@@ -129,5 +151,32 @@ export class EdgeStack extends ProjectStack {
         };
       }),
     });
+  }
+
+  /**
+   * Phase 4: the Worker on the API hostname sends each request to its organization's region and
+   * shard; ROUTES is the edge copy of the DynamoDB routing table. Failover stays off (EU data
+   * residency): turning it on is an incident decision (docs/global-routing.md).
+   */
+  private addRouter(routing: NonNullable<EdgeStackProps["routing"]>, zoneId: string, apiHostname: string): void {
+    const accountId = this.settings.deployment.cloudflareAccountId;
+    const routes = new WorkersKvNamespace(this, "routes", { accountId, title: `${routing.workerName}-routes` });
+    const origins = Object.fromEntries(routing.regions.map((r) => [r.key, r.origin]));
+    const shardOrigins = Object.assign({}, ...routing.regions.map((r) => r.shards));
+    const script = new WorkersScript(this, "router", {
+      accountId,
+      scriptName: routing.workerName,
+      content: fs.readFileSync(WORKER_SOURCE, "utf8"),
+      mainModule: "router.js",
+      compatibilityDate: "2026-01-01",
+      bindings: [
+        { name: "ROUTES", type: "kv_namespace", namespaceId: routes.id },
+        { name: "ORIGINS", type: "plain_text", text: JSON.stringify(origins) },
+        { name: "SHARD_ORIGINS", type: "plain_text", text: JSON.stringify(shardOrigins) },
+        { name: "DEFAULT_REGION", type: "plain_text", text: routing.defaultRegionKey },
+        { name: "FAILOVER", type: "plain_text", text: "off" },
+      ],
+    });
+    new WorkersRoute(this, "router-route", { zoneId, pattern: `${apiHostname}/*`, script: script.scriptName });
   }
 }

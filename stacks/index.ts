@@ -107,7 +107,22 @@ export function buildStacks(app: App, settings: Settings): Stacks {
     });
   });
 
-  const edge = new EdgeStack(app, "edge", { settings, compute });
+  const byRegion = (region: string) => cells.filter((c) => c.cell.kind === "shard" && c.cell.region === region);
+  const edge = new EdgeStack(app, "edge", {
+    settings,
+    compute,
+    routing: phase.globalRouting && {
+      workerName: phase.globalRouting.workerName,
+      defaultRegionKey: phase.globalRouting.defaultRegionKey,
+      regions: phase.regions.map((rc) => {
+        const shardOrigins: Record<string, string> = Object.fromEntries(byRegion(rc.region).map((c) => [c.cell.id, c.service.service.serviceUrl]));
+        // The shared tier of phases 1-3 is shard 1 of the primary region.
+        if (rc.primary) shardOrigins[`${rc.key}-1`] = compute.service("core").url;
+        const first = rc.primary ? compute.service("core").url : byRegion(rc.region)[0]?.service.service.serviceUrl;
+        return { key: rc.key, origin: first, shards: shardOrigins };
+      }),
+    },
+  });
   const delivery = new DeliveryStack(app, "delivery", { ...base, registry });
   const deliveryGithub = new DeliveryGithubStack(app, "delivery-github", { settings, delivery, region: primaryConfig.region });
 

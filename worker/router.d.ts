@@ -5,6 +5,7 @@ export interface RouterEnv {
   readonly ORIGINS?: string;
   readonly ORIGIN_EU?: string;
   readonly ORIGIN_US?: string;
+  readonly SHARD_ORIGINS?: string;
   readonly DEFAULT_REGION: string;
   readonly FAILOVER?: string;
 }
@@ -12,6 +13,7 @@ export interface RouterEnv {
 export interface RouteEntry {
   readonly region?: unknown;
   readonly shard?: unknown;
+  readonly origin?: unknown;
 }
 
 export interface Route {
@@ -30,7 +32,13 @@ export const ROUTE_TTL_MS: number;
 export function decodeJwtPayload(token: string): Record<string, any> | null;
 export function organizationId(headers: Headers): string | null;
 export function parseOrigins(env: Partial<RouterEnv>): Record<string, string>;
-export function chooseRoute(entry: RouteEntry | null | undefined, origins: Record<string, string>, defaultRegion: string): Route;
+export function parseShardOrigins(env: Partial<RouterEnv>): Record<string, string>;
+export function chooseRoute(
+  entry: RouteEntry | null | undefined,
+  origins: Record<string, string>,
+  defaultRegion: string,
+  shardOrigins?: Record<string, string>,
+): Route;
 export function failoverRegion(method: string, region: string, origins: Record<string, string>, env: Partial<RouterEnv>): string | null;
 export function originFailed(outcome: Response | Error): boolean;
 export function upstreamRequest(request: Request, route: Route, failedOver: string | null): Request;

@@ -4,8 +4,10 @@
 // admin flow. Dependency-free ES module, uploaded as-is. See docs/global-routing.md.
 //
 // Bindings and variables:
-//   ROUTES          KV namespace: key = organization id, value = {"region":"eu","shard":"eu-2"}
+//   ROUTES          KV namespace: key = organization id, value = {"region":"eu","shard":"eu-2"}, or for
+//                   an enterprise tenant {"region":"us","shard":"tenant-org-201","origin":"<id>.us-east-1.awsapprunner.com"}
 //   ORIGINS         JSON {"eu":"api-eu.example.com","us":"api-us.example.com"} (wins over the two below)
+//   SHARD_ORIGINS   JSON {"eu-2":"<service>.eu-central-1.awsapprunner.com", ...}: a shard's own service
 //   ORIGIN_EU, ORIGIN_US   origin hostnames when ORIGINS is not set
 //   DEFAULT_REGION  region key for requests without a known organization
 //   FAILOVER        "on" retries idempotent requests at the other region when the first fails. Off by
@@ -70,13 +72,33 @@ export function parseOrigins(env) {
   return Object.fromEntries(valid);
 }
 
-/** Where a request goes: the organization's region and shard, or the default region when unknown. */
-export function chooseRoute(entry, origins, defaultRegion) {
+// A tenant's own origin must be an App Runner service: a KV value can never send traffic elsewhere.
+const TENANT_ORIGIN = /^[a-z0-9-]{1,63}\.[a-z0-9-]{1,32}\.awsapprunner\.com$/;
+
+/** Shard id -> origin hostname, from SHARD_ORIGINS (optional). */
+export function parseShardOrigins(env) {
+  if (!env.SHARD_ORIGINS) return {};
+  let parsed;
+  try {
+    parsed = JSON.parse(env.SHARD_ORIGINS);
+  } catch {
+    throw new Error("SHARD_ORIGINS is not valid JSON");
+  }
+  return Object.fromEntries(Object.entries(parsed).filter(([id, host]) => SHARD.test(id) && typeof host === "string" && /^[A-Za-z0-9.-]+$/.test(host)));
+}
+
+/**
+ * Where a request goes: the organization's region and shard, or the default region when unknown.
+ * The origin is the tenant's own service, else its shard's service, else its region's origin.
+ */
+export function chooseRoute(entry, origins, defaultRegion, shardOrigins = {}) {
   if (!(defaultRegion in origins)) throw new Error(`DEFAULT_REGION "${defaultRegion}" has no origin`);
   const known = entry && typeof entry.region === "string" && entry.region in origins;
   const region = known ? entry.region : defaultRegion;
   const shard = known && typeof entry.shard === "string" && SHARD.test(entry.shard) ? entry.shard : null;
-  return { region, shard, origin: origins[region], known: Boolean(known) };
+  const own = known && typeof entry.origin === "string" && TENANT_ORIGIN.test(entry.origin) ? entry.origin : null;
+  const origin = own ?? (shard && shardOrigins[shard]) ?? origins[region];
+  return { region, shard, origin, known: Boolean(known) };
 }
 
 /** The region to retry at, or null: failover on, idempotent method, and another region exists. */
@@ -146,7 +168,7 @@ export async function handle(request, env, { cache = defaultCache, fetchFn = fet
     origins = parseOrigins(env);
     const orgId = organizationId(request.headers);
     const entry = orgId ? await cache.get(orgId, (id) => loadRoute(env.ROUTES, id)) : null;
-    route = chooseRoute(entry, origins, env.DEFAULT_REGION);
+    route = chooseRoute(entry, origins, env.DEFAULT_REGION, parseShardOrigins(env));
   } catch (e) {
     console.error(`router: misconfigured: ${e.message}`);
     return new Response(JSON.stringify({ error: "routing unavailable" }), { status: 503, headers: { "content-type": "application/json" } });

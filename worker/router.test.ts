@@ -1,4 +1,4 @@
-import worker, { chooseRoute, createRouteCache, decodeJwtPayload, handle, organizationId, parseOrigins, RouterEnv } from "./router";
+import worker, { chooseRoute, createRouteCache, decodeJwtPayload, handle, organizationId, parseOrigins, parseShardOrigins, RouterEnv } from "./router";
 
 const ORIGINS = { eu: "api-eu.example.com", us: "api-us.example.com" };
 const ROUTES: Record<string, unknown> = {
@@ -68,6 +68,18 @@ describe("configuration", () => {
 
   it("sends an entry naming an unknown region to the default region, without a shard", () => {
     expect(chooseRoute({ region: "ap", shard: "ap-1" }, ORIGINS, "eu")).toEqual({ region: "eu", shard: null, origin: ORIGINS.eu, known: false });
+  });
+
+  it("sends a shard to its own service, and a tenant to its App Runner service only", () => {
+    const shards = parseShardOrigins({ SHARD_ORIGINS: JSON.stringify({ "us-2": "s2.us-east-1.awsapprunner.com", "Bad Id": "x.example.com" }) });
+    expect(shards).toEqual({ "us-2": "s2.us-east-1.awsapprunner.com" });
+    expect(chooseRoute({ region: "us", shard: "us-2" }, ORIGINS, "eu", shards).origin).toBe("s2.us-east-1.awsapprunner.com");
+    expect(chooseRoute({ region: "us", shard: "us-9" }, ORIGINS, "eu", shards).origin).toBe(ORIGINS.us);
+    const tenant = { region: "us", shard: "tenant-org-201", origin: "t201.us-east-1.awsapprunner.com" };
+    expect(chooseRoute(tenant, ORIGINS, "eu", shards)).toEqual({ region: "us", shard: "tenant-org-201", origin: "t201.us-east-1.awsapprunner.com", known: true });
+    // A KV value naming any other host never becomes an origin.
+    expect(chooseRoute({ ...tenant, origin: "evil.example.com" }, ORIGINS, "eu", shards).origin).toBe(ORIGINS.us);
+    expect(() => parseShardOrigins({ SHARD_ORIGINS: "{" })).toThrow(/SHARD_ORIGINS is not valid JSON/);
   });
 
   it("answers 503 without leaking details when misconfigured", async () => {
