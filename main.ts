@@ -1,9 +1,11 @@
 import { App } from "cdktf";
 import { ConfigError } from "./config/errors";
 import { readOptions, resolveSettings } from "./config/settings";
+import { disableTokenStackTraces } from "./lib/fast-tokens";
 import { buildStacks } from "./stacks";
 
 // Reads the phase and options, wires the stacks, writes cdktf.out. Nothing else lives here.
+disableTokenStackTraces();
 try {
   const settings = resolveSettings(readOptions(process.argv.slice(2), process.env));
   if (settings.usingExampleInputs) {

@@ -3,6 +3,9 @@ import * as path from "path";
 import { App } from "cdktf";
 import { Options, resolveSettings, Settings } from "../config/settings";
 import { buildStacks, Stacks } from "../stacks";
+import { disableTokenStackTraces } from "./fast-tokens";
+
+disableTokenStackTraces();
 
 /** One synthesized stack as the tools see it: its name, JSON and the stacks it reads from. */
 export interface SynthStack {
