@@ -1,4 +1,6 @@
 import { App } from "cdktf";
+import * as fs from "fs";
+import * as path from "path";
 import { ConfigError } from "./config/errors";
 import { readOptions, resolveSettings } from "./config/settings";
 import { disableTokenStackTraces } from "./lib/fast-tokens";
@@ -15,6 +17,9 @@ try {
     );
   }
   const app = new App();
+  // Stacks of an earlier synth (another phase, engine or tenant list) must not linger beside these.
+  fs.rmSync(path.join(app.outdir, "stacks"), { recursive: true, force: true });
+  fs.mkdirSync(path.join(app.outdir, "stacks"), { recursive: true });
   buildStacks(app, settings);
   app.synth();
 } catch (e) {

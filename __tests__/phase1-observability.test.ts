@@ -76,7 +76,7 @@ describe("phase 1 observability (the document's alarms, dashboard and budget)", 
     expect(titles).toEqual([
       "Requests per minute",
       "Error rate (5xx / total, %)",
-      "Response time p50 / p95 / p99 (ms)",
+      "Response time p50 / p95 / p99",
       "Active instances",
       "CPU and memory per instance (%)",
       "RDS connections",

@@ -92,3 +92,21 @@ export const RESERVED_TENANT_IDS: readonly string[] = [
   "tenant",
   "www",
 ];
+
+/**
+ * Elastic Load Balancing's log-delivery account per region: ALB access logs in regions older than
+ * August 2022 are written by this account, which the log bucket's policy must allow.
+ */
+export const ELB_LOG_ACCOUNTS: Readonly<Record<string, string>> = {
+  "eu-central-1": "054676820928",
+  "eu-west-1": "156460612806",
+  "eu-west-2": "652711504416",
+  "eu-west-3": "009996457667",
+  "eu-north-1": "897822967062",
+  "us-east-1": "127311923021",
+  "us-east-2": "033677994240",
+  "us-west-2": "797873946194",
+  "ap-southeast-1": "114774131450",
+  "ap-southeast-2": "783225319266",
+  "ap-northeast-1": "582318560864",
+};

@@ -239,6 +239,16 @@ export function validatePhase(config: PhaseConfig, deployment: DeploymentInputs,
     issues.check(config.phase === 4 && regions.length > 1, `${p}.globalRouting`, config.globalRouting.tableName, "global routing needs phase 4's second region", "remove globalRouting or add the region");
     issues.check(regions.some((r) => r.key === config.globalRouting!.defaultRegionKey), `${p}.globalRouting.defaultRegionKey`, config.globalRouting.defaultRegionKey, "is not a region key of this phase", `use one of ${regions.map((r) => r.key).join(", ")}`);
   }
+  if (deployment.compute === "fargate") {
+    const cells = regions.flatMap((r) => r.shards).length + (config.enterprise ? 1 : 0);
+    issues.check(
+      cells === 0,
+      "compute",
+      deployment.compute,
+      `phase ${config.phase} has ${config.enterprise ? "an enterprise tier" : "shards"}, and tenants and shards run on App Runner only; Fargate covers the shared tier of phases 1 and 2`,
+      'use compute = "apprunner" for phases 3 and 4 (README, "A second compute engine")',
+    );
+  }
   const shardIds = new Set<string>();
   for (const region of regions) {
     for (const s of region.shards) {

@@ -190,3 +190,77 @@ export class HealthCheckAlarm extends Construct {
     });
   }
 }
+
+export interface AlbServiceAlarmsProps {
+  readonly label: string;
+  /** ALB and target group ARN suffixes (the CloudWatch dimensions). */
+  readonly loadBalancer: string;
+  readonly targetGroup: string;
+  readonly thresholds: AlarmThresholds;
+  readonly topicArn: string;
+  readonly provider?: TerraformProvider;
+}
+
+/** The document's service alarms rebuilt on ALB metrics (Fargate): 5xx rate, p99 latency, unhealthy targets. */
+export class AlbServiceAlarms extends Construct {
+  readonly alarms: CloudwatchMetricAlarm[];
+
+  constructor(scope: Construct, id: string, props: AlbServiceAlarmsProps) {
+    super(scope, id);
+    const t = props.thresholds;
+    const label = props.label;
+    const dims = { LoadBalancer: props.loadBalancer, TargetGroup: props.targetGroup };
+    const actions = { alarmActions: [props.topicArn], okActions: [props.topicArn], provider: props.provider };
+    const metric = (metricName: string, stat: string) => ({ namespace: "AWS/ApplicationELB", metricName, stat, period: t.errorRateMinutes * 60, dimensions: dims });
+    this.alarms = [
+      new CloudwatchMetricAlarm(this, "error-rate", {
+        ...actions,
+        alarmName: `${label}-5xx-rate`,
+        alarmDescription: `${label}: 5xx responses above ${t.errorRatePercent}% of requests for ${t.errorRateMinutes} minutes`,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: t.errorRatePercent,
+        evaluationPeriods: 1,
+        treatMissingData: "notBreaching",
+        metricQuery: [
+          { id: "rate", expression: "IF(requests > 0, 100 * errors / requests, 0)", label: "5xx %", returnData: true },
+          { id: "errors", metric: metric("HTTPCode_Target_5XX_Count", "Sum") },
+          { id: "requests", metric: metric("RequestCount", "Sum") },
+        ],
+        tags: { Name: `${label}-5xx-rate` },
+      }),
+      new CloudwatchMetricAlarm(this, "latency", {
+        ...actions,
+        alarmName: `${label}-p99-latency`,
+        alarmDescription: `${label}: p99 latency above ${t.p99LatencyMs} ms for ${t.latencyMinutes} minutes`,
+        namespace: "AWS/ApplicationELB",
+        metricName: "TargetResponseTime",
+        dimensions: dims,
+        extendedStatistic: "p99",
+        period: 60,
+        evaluationPeriods: t.latencyMinutes,
+        datapointsToAlarm: t.latencyMinutes,
+        comparisonOperator: "GreaterThanThreshold",
+        // TargetResponseTime is in seconds.
+        threshold: t.p99LatencyMs / 1000,
+        treatMissingData: "notBreaching",
+        tags: { Name: `${label}-p99-latency` },
+      }),
+      new CloudwatchMetricAlarm(this, "unhealthy", {
+        ...actions,
+        alarmName: `${label}-unhealthy`,
+        alarmDescription: `CRITICAL ${label}: targets failing their health check for ${t.healthCheckFailures} consecutive minutes`,
+        namespace: "AWS/ApplicationELB",
+        metricName: "UnHealthyHostCount",
+        dimensions: dims,
+        statistic: "Maximum",
+        period: 60,
+        evaluationPeriods: t.healthCheckFailures,
+        datapointsToAlarm: t.healthCheckFailures,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: 0,
+        treatMissingData: "breaching",
+        tags: { Name: `${label}-unhealthy` },
+      }),
+    ];
+  }
+}

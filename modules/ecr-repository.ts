@@ -35,7 +35,7 @@ export class ImageRepository extends Construct {
     suppress(
       this.repository,
       "RX-ECR-4",
-      "Deploys follow the latest tag (App Runner redeploys on its push, the backup task runs :latest); each image is also pushed under its commit SHA for rollbacks",
+      "Deploys follow the latest tag (App Runner redeploys on its push; ECS task definitions, the backup task's included, run :latest); each image is also pushed under its commit SHA for rollbacks",
     );
     new EcrLifecyclePolicy(this, "lifecycle", {
       repository: this.repository.name,

@@ -5,6 +5,8 @@ import { CellSpec, RegionConfig } from "../phases/types";
 import { BackupsStack } from "./backups";
 import { BootstrapStack } from "./bootstrap";
 import { CellStack } from "./cell";
+import { CertificatesStack } from "./certificates";
+import { CertificatesDnsStack } from "./certificates-dns";
 import { ComputeStack } from "./compute";
 import { DataStack } from "./data";
 import { DeliveryStack } from "./delivery";
@@ -67,7 +69,16 @@ export function buildStacks(app: App, settings: Settings): Stacks {
   };
 
   const p = regionStacks(primaryConfig);
-  const compute = new ComputeStack(app, "compute", { ...base, keys, network: p.network, registry, data: p.data, storage: p.storage });
+  // Fargate's ALB certificate is validated in Cloudflare before the compute stack waits for it.
+  let certificates: CertificatesStack | undefined;
+  let certificatesDns: CertificatesDnsStack | undefined;
+  if (settings.deployment.compute === "fargate") {
+    const hostnames = Object.values(phase.services).map((s) => `${s.subdomain}.${settings.deployment.domain}`);
+    certificates = new CertificatesStack(app, "certificates", { ...base, hostnames });
+    certificatesDns = new CertificatesDnsStack(app, "certificates-dns", { settings, certificates });
+  }
+  const compute = new ComputeStack(app, "compute", { ...base, keys, network: p.network, registry, data: p.data, storage: p.storage, certificates });
+  if (certificatesDns) compute.addDependency(certificatesDns);
   const primary: RegionStacks = {
     ...p,
     observability: new ObservabilityStack(app, "observability", { ...base, regionConfig: primaryConfig, keys, compute, data: p.data }),

@@ -3,7 +3,7 @@ import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboar
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { Construct } from "constructs";
 import { AlertTopic } from "../modules/alert-topic";
-import { AppRunnerAlarms, DatabaseAlarms, HealthCheckAlarm } from "../modules/alarms";
+import { AlbServiceAlarms, AppRunnerAlarms, DatabaseAlarms, HealthCheckAlarm } from "../modules/alarms";
 import { RegionConfig } from "../phases/types";
 import { BaseStack, BaseStackProps } from "./base";
 import { ComputeStack } from "./compute";
@@ -52,6 +52,16 @@ export class ObservabilityStack extends BaseStack {
           });
 
     for (const svc of props.compute.services.values()) {
+      if (svc.alb) {
+        new AlbServiceAlarms(this, `${svc.config.key}-alarms`, {
+          label: svc.config.name,
+          loadBalancer: svc.alb.loadBalancer,
+          targetGroup: svc.alb.targetGroup,
+          thresholds: t,
+          topicArn: this.topic.arn,
+        });
+        continue;
+      }
       new AppRunnerAlarms(this, `${svc.config.key}-alarms`, {
         label: svc.config.name,
         serviceName: svc.name,
@@ -119,7 +129,7 @@ export class ObservabilityStack extends BaseStack {
       dashboardName: o.dashboardName,
       dashboardBody: dashboardBody({
         region: this.region,
-        services: [...props.compute.services.values()].map((s) => ({ name: s.name, id: s.id })),
+        services: [...props.compute.services.values()].map((s) => ({ name: s.name, id: s.id, alb: s.alb })),
         databases: [db.identifier, ...postgres.replicas.map((r) => r.identifier)],
         cacheId: props.regionConfig.cache.id,
       }),

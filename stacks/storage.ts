@@ -1,4 +1,6 @@
 import { Construct } from "constructs";
+import { ELB_LOG_ACCOUNTS } from "../config/allowed";
+import { PolicyStatement } from "../lib/iam";
 import { PrivateBucket } from "../modules/private-bucket";
 import { RegionConfig } from "../phases/types";
 import { suppress } from "../policy/suppress";
@@ -30,16 +32,28 @@ export class StorageStack extends BaseStack {
     this.accessLogs = new PrivateBucket(this, "access-logs", {
       bucketName: `${phase.storage.accessLogsBucket}${suffix}`,
       // S3 server access logging can only write to SSE-S3 buckets.
-      policyStatements: (arn) => [
-        {
-          Sid: "S3ServerAccessLogDelivery",
-          Effect: "Allow",
-          Principal: { Service: "logging.s3.amazonaws.com" },
-          Action: "s3:PutObject",
-          Resource: `${arn}/*`,
-          Condition: { StringEquals: { "aws:SourceAccount": deployment.accountId } },
-        },
-      ],
+      policyStatements: (arn) => {
+        const statements: PolicyStatement[] = [
+          {
+            Sid: "S3ServerAccessLogDelivery",
+            Effect: "Allow",
+            Principal: { Service: "logging.s3.amazonaws.com" },
+            Action: "s3:PutObject",
+            Resource: `${arn}/*`,
+            Condition: { StringEquals: { "aws:SourceAccount": deployment.accountId } },
+          },
+        ];
+        if (deployment.compute === "fargate" && rc.primary) {
+          statements.push({
+            Sid: "AlbAccessLogDelivery",
+            Effect: "Allow",
+            Principal: { AWS: `arn:aws:iam::${ELB_LOG_ACCOUNTS[rc.region]}:root` },
+            Action: "s3:PutObject",
+            Resource: `${arn}/alb/*`,
+          });
+        }
+        return statements;
+      },
       lifecycleRules: [
         {
           id: "archive-then-expire",

@@ -1,0 +1,173 @@
+import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
+import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
+import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
+import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
+import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { Construct } from "constructs";
+import { HealthCheckConfig, ServiceSizing } from "../phases/types";
+import { LoadBalancer } from "./load-balancer";
+import { ServiceRole } from "./service-role";
+
+export interface FargateServiceProps {
+  readonly serviceName: string;
+  readonly region: string;
+  readonly clusterArn: string;
+  readonly clusterName: string;
+  readonly image: string;
+  readonly port: number;
+  readonly sizing: ServiceSizing;
+  readonly healthCheck: HealthCheckConfig;
+  readonly env: Readonly<Record<string, string>>;
+  /** Variable name -> Secrets Manager secret ARN, injected by ECS at start. */
+  readonly secrets: Readonly<Record<string, string>>;
+  readonly kmsKeyArn: string;
+  readonly taskRoleArn: string;
+  readonly vpcId: string;
+  readonly subnetIds: readonly string[];
+  readonly securityGroupId: string;
+  readonly loadBalancer: LoadBalancer;
+  readonly hostname: string;
+  /** Listener rule priority, unique per listener. */
+  readonly priority: number;
+  readonly logRetentionDays: number;
+  readonly deregistrationDelaySeconds: number;
+}
+
+/**
+ * One API on ECS Fargate: its task definition (the App Runner sizes), a service in the private
+ * subnets behind the ALB (host-header rule, /health target group at the document's interval,
+ * timeout and thresholds), the deployment circuit breaker with rollback, target-tracking scaling
+ * between the document's minimum and maximum, and a KMS-encrypted log group with retention.
+ */
+export class FargateService extends Construct {
+  readonly service: EcsService;
+  readonly targetGroup: LbTargetGroup;
+
+  constructor(scope: Construct, id: string, props: FargateServiceProps) {
+    super(scope, id);
+    const { sizing, healthCheck: hc } = props;
+    const logs = new CloudwatchLogGroup(this, "logs", {
+      name: `/ecs/${props.serviceName}`,
+      retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.kmsKeyArn,
+      tags: { Name: `/ecs/${props.serviceName}` },
+    });
+    const execution = new ServiceRole(this, "execution-role", {
+      name: `${props.serviceName}-execution`,
+      description: `Starts ${props.serviceName} tasks: pulls the image, writes logs, injects secrets`,
+      service: "ecs-tasks.amazonaws.com",
+      managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"],
+      statements: [
+        { Sid: "InjectSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: Object.values(props.secrets) },
+        {
+          Sid: "DecryptSecrets",
+          Effect: "Allow",
+          Action: "kms:Decrypt",
+          Resource: props.kmsKeyArn,
+          Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${props.region}.amazonaws.com` } },
+        },
+      ],
+    });
+    const task = new EcsTaskDefinition(this, "task", {
+      family: props.serviceName,
+      cpu: String(sizing.cpu),
+      memory: String(sizing.memory),
+      networkMode: "awsvpc",
+      requiresCompatibilities: ["FARGATE"],
+      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+      executionRoleArn: execution.arn,
+      taskRoleArn: props.taskRoleArn,
+      containerDefinitions: JSON.stringify([
+        {
+          name: props.serviceName,
+          image: props.image,
+          essential: true,
+          portMappings: [{ containerPort: props.port, protocol: "tcp" }],
+          // App Runner sets PORT itself; on Fargate the same one setting is passed explicitly.
+          environment: Object.entries({ ...props.env, PORT: String(props.port) }).map(([name, value]) => ({ name, value })),
+          secrets: Object.entries(props.secrets).map(([name, valueFrom]) => ({ name, valueFrom })),
+          logConfiguration: {
+            logDriver: "awslogs",
+            options: { "awslogs-group": logs.name, "awslogs-region": props.region, "awslogs-stream-prefix": "app" },
+          },
+        },
+      ]),
+      tags: { Name: props.serviceName },
+    });
+    this.targetGroup = new LbTargetGroup(this, "targets", {
+      // Target group names are limited to 32 characters.
+      name: props.serviceName.slice(0, 32),
+      port: props.port,
+      protocol: "HTTP",
+      targetType: "ip",
+      vpcId: props.vpcId,
+      deregistrationDelay: String(props.deregistrationDelaySeconds),
+      healthCheck: {
+        enabled: true,
+        path: hc.path,
+        protocol: "HTTP",
+        interval: hc.intervalSeconds,
+        timeout: hc.timeoutSeconds,
+        // An ALB counts at least 2 healthy checks; the document's 1 is App Runner's minimum.
+        healthyThreshold: Math.max(2, hc.healthyThreshold),
+        unhealthyThreshold: hc.unhealthyThreshold,
+        matcher: "200",
+      },
+      tags: { Name: props.serviceName },
+    });
+    new LbListenerRule(this, "route", {
+      listenerArn: props.loadBalancer.https.arn,
+      priority: props.priority,
+      action: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
+      condition: [{ hostHeader: { values: [props.hostname] } }],
+      tags: { Name: props.hostname },
+    });
+    this.service = new EcsService(this, "service", {
+      name: props.serviceName,
+      cluster: props.clusterArn,
+      taskDefinition: task.arn,
+      launchType: "FARGATE",
+      desiredCount: sizing.minInstances,
+      healthCheckGracePeriodSeconds: 60,
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      deploymentMinimumHealthyPercent: 100,
+      deploymentMaximumPercent: 200,
+      networkConfiguration: { subnets: [...props.subnetIds], securityGroups: [props.securityGroupId], assignPublicIp: false },
+      loadBalancer: [{ targetGroupArn: this.targetGroup.arn, containerName: props.serviceName, containerPort: props.port }],
+      propagateTags: "SERVICE",
+      enableExecuteCommand: false,
+      tags: { Name: props.serviceName },
+      // Autoscaling owns the running count after the first deploy.
+      lifecycle: { ignoreChanges: ["desired_count"] },
+      dependsOn: [props.loadBalancer.https],
+    });
+    const target = new AppautoscalingTarget(this, "scaling-target", {
+      serviceNamespace: "ecs",
+      scalableDimension: "ecs:service:DesiredCount",
+      resourceId: `service/${props.clusterName}/${props.serviceName}`,
+      minCapacity: sizing.minInstances,
+      maxCapacity: sizing.maxInstances,
+      dependsOn: [this.service],
+    });
+    new AppautoscalingPolicy(this, "scaling-policy", {
+      name: `${props.serviceName}-requests-per-target`,
+      policyType: "TargetTrackingScaling",
+      serviceNamespace: target.serviceNamespace,
+      scalableDimension: target.scalableDimension,
+      resourceId: target.resourceId,
+      targetTrackingScalingPolicyConfiguration: {
+        // Little's law with the 1 s latency budget: max concurrency N per instance = N requests per
+        // second = 60 N per minute, the ALB metric's unit.
+        targetValue: sizing.maxConcurrency * 60,
+        predefinedMetricSpecification: {
+          predefinedMetricType: "ALBRequestCountPerTarget",
+          resourceLabel: `${props.loadBalancer.lb.arnSuffix}/${this.targetGroup.arnSuffix}`,
+        },
+        scaleInCooldown: 300,
+        scaleOutCooldown: 60,
+      },
+    });
+  }
+}
