@@ -32,9 +32,13 @@ function phaseIssues(phase: 1 | 2 | 3 | 4, mutate: (c: any) => void, compute: "a
 const fields = (issues: readonly { field: string }[]) => issues.map((i) => i.field);
 
 describe("the shipped configuration is valid", () => {
-  test.each([1, 2, 3, 4] as const)("phase %i with App Runner and with Fargate", (phase) => {
+  test.each([1, 2, 3, 4] as const)("phase %i with App Runner", (phase) => {
     expect(phaseIssues(phase, () => undefined)).toEqual([]);
+  });
+
+  test.each([1, 2] as const)("phase %i with Fargate (cells are App Runner only: phases 3-4 refuse it)", (phase) => {
     expect(phaseIssues(phase, () => undefined, "fargate")).toEqual([]);
+    expect(fields(phaseIssues((phase + 2) as 3 | 4, () => undefined, "fargate"))).toEqual(["compute"]);
   });
 
   test("terraform.tfvars.example lists every input, generated from one list", () => {
@@ -57,6 +61,8 @@ describe("deployment inputs: every error names the field, the value and the fix"
     [{ backend: "consul" }, "backend (terraform.tfvars.example)", /expected one of "s3", "cloud", "local"/],
     [{ backend: "cloud", tfc_organization: "" }, "tfc_organization (terraform.tfvars.example)", /required when backend = "cloud"/],
     [{ compute: "lambda" }, "compute (terraform.tfvars.example)", /expected one of "apprunner", "fargate"/],
+    [{ compute_standby: "apprunner" }, "compute_standby (terraform.tfvars.example)", /same engine as compute/],
+    [{ compute_standby: "nomad" }, "compute_standby (terraform.tfvars.example)", /expected one of "apprunner", "fargate"/],
     [{ phase: 5 }, "phase (terraform.tfvars.example)", /expected one of 1, 2, 3, 4/],
     [{ core_target: "heroku" }, "core_target (terraform.tfvars.example)", /expected one of "railway", "aws"/],
     [{ telemetry_railway_origin: "https://x.up.railway.app" }, "telemetry_railway_origin (terraform.tfvars.example)", /expected a hostname/],
@@ -184,7 +190,7 @@ describe("tenant registry validation", () => {
   });
   const tenantIssues = (entries: unknown, phase = phase3) => {
     const issues = new Issues();
-    validateTenants(entries, "phases/tenants/test.json", phase, "apprunner", issues);
+    validateTenants(entries, "phases/tenants/test.json", phase, issues);
     return issues.all.map((i) => `${i.field}: ${i.problem}`);
   };
 

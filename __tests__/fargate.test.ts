@@ -86,7 +86,7 @@ describe("Fargate: the second compute engine (compute = \"fargate\")", () => {
     expect(lb.access_logs).toMatchObject({ enabled: true, prefix: "alb/restartix-prod" });
     expect(lb.subnets.every((s: string) => /public-eu-central-1/.test(s))).toBe(true);
     const logs = resources(stack(app, "storage"), "aws_s3_bucket_policy").map(([, p]) => policy(p.policy)).find((p) => p.Statement.some((s: any) => s.Sid === "AlbAccessLogDelivery"))!;
-    expect(logs.Statement.find((s: any) => s.Sid === "AlbAccessLogDelivery").Principal).toEqual({ AWS: "arn:aws:iam::054676820928:root" });
+    expect(logs.Statement.find((s: any) => s.Sid === "AlbAccessLogDelivery")!.Principal).toEqual({ AWS: "arn:aws:iam::054676820928:root" });
   });
 
   test("HTTPS with the validated ACM certificate, HTTP redirects to HTTPS", () => {
@@ -181,3 +181,62 @@ if (!availability.ok) {
     });
   });
 }
+
+describe("moving between engines: both run side by side while DNS moves", () => {
+  const vars = (compute: string, standby: string, target: string) => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rx-migrate-")), "terraform.tfvars");
+    fs.writeFileSync(
+      file,
+      fs
+        .readFileSync(path.join(__dirname, "..", "terraform.tfvars.example"), "utf8")
+        .replace('compute = "apprunner"', `compute = "${compute}"`)
+        .replace('compute_standby = ""', `compute_standby = "${standby}"`)
+        .replace('core_target = "railway"', `core_target = "${target}"`),
+    );
+    return file;
+  };
+  const both = synth({ phase: 1, varsFile: vars("fargate", "apprunner", "aws") });
+  const c = stack(both, "compute");
+
+  test("the compute stack runs the App Runner services and the Fargate services at once", () => {
+    expect(resources(c, "aws_apprunner_service")).toHaveLength(2);
+    expect(resources(c, "aws_ecs_service")).toHaveLength(2);
+    expect(resources(c, "aws_apprunner_custom_domain_association")).toHaveLength(2);
+    // One runtime role per service, trusted by both engines: it survives the move.
+    const trust = policy(resources(c, "aws_iam_role").find(([, r]) => r.name === "restartix-core-api-instance")![1].assume_role_policy);
+    expect(trust.Statement[0].Principal.Service).toEqual(["ecs-tasks.amazonaws.com", "tasks.apprunner.amazonaws.com"]);
+  });
+
+  test("RDS and Redis admit both the connector and the task group", () => {
+    const n = stack(both, "network");
+    const groups = Object.fromEntries(resources(n, "aws_security_group").map(([name, g]) => [g.name, `\${aws_security_group.${name}.id}`]));
+    const into = (g: string) => resources(n, "aws_vpc_security_group_ingress_rule").map(([, r]) => r).filter((r) => r.security_group_id === groups[g]).map((r) => r.referenced_security_group_id);
+    expect(into("restartix-rds")).toEqual(expect.arrayContaining([groups["restartix-apprunner-connector"], groups["restartix-app-tasks"]]));
+    expect(into("restartix-redis")).toEqual(expect.arrayContaining([groups["restartix-apprunner-connector"], groups["restartix-app-tasks"]]));
+  });
+
+  test("the public record follows compute (the ALB); App Runner's validation records stay until it is gone", () => {
+    const edge = stack(both, "edge");
+    const records = Object.fromEntries(resources(edge, "cloudflare_dns_record"));
+    expect(records["core-record"].content).toMatch(/aws_lbalb_.*dns_name/);
+    expect(records["core-validation"]).toBeDefined();
+  });
+
+  test("alarm names stay unique: the standby engine's carry its name", () => {
+    const names = resources(stack(both, "observability"), "aws_cloudwatch_metric_alarm").map(([, a]) => a.alarm_name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toEqual(expect.arrayContaining(["restartix-core-api-5xx-rate", "restartix-core-api-apprunner-5xx-rate"]));
+  });
+
+  test("the deploy role may deploy both engines, and the workflow rolls ECS after pushing", () => {
+    const sids = policy(resources(stack(both, "delivery"), "aws_iam_policy")[0][1].policy).Statement.map((s: any) => s.Sid);
+    expect(sids).toEqual(expect.arrayContaining(["StartDeployment", "RollEcsServices"]));
+    expect(only(stack(both, "delivery-github"), "github_repository_file").content).toContain("aws ecs update-service");
+  });
+
+  test("the data stacks do not change at all between App Runner, the migration and Fargate", () => {
+    const dataOf = (r: typeof both) => JSON.stringify(stack(r, "data").json.resource);
+    expect(dataOf(both)).toBe(dataOf(synth({ phase: 1 })));
+    expect(dataOf(synth({ phase: 1, compute: "fargate" }))).toBe(dataOf(synth({ phase: 1 })));
+  });
+});

@@ -26,6 +26,8 @@ export interface DeploymentInputs {
   readonly tfcOrganization: string;
   readonly backend: BackendKind;
   readonly compute: ComputeEngine;
+  /** A second engine kept running beside `compute` while traffic moves between them. */
+  readonly computeStandby?: ComputeEngine;
   readonly phase: PhaseNumber;
   readonly cutover: Readonly<Record<ServiceKey, Cutover>>;
 }
@@ -51,6 +53,7 @@ export const INPUT_FIELDS: readonly InputField[] = [
   { name: "tfc_organization", description: "HCP Terraform / Terraform Cloud organization (backend = \"cloud\")", example: "restartix", default: "" },
   { name: "backend", description: "Where state lives: s3 | cloud | local", example: "s3", default: "s3" },
   { name: "compute", description: "Compute engine: apprunner | fargate", example: "apprunner", default: "apprunner" },
+  { name: "compute_standby", description: "During an engine migration only: the other engine, kept running beside compute (\"\" otherwise)", example: "", default: "" },
   { name: "phase", description: "Growth phase this deployment is in: 1..4", example: 1, default: 1 },
   { name: "core_target", description: "Where api.<domain> points: railway | aws (the cutover switch)", example: "railway", default: "railway" },
   { name: "core_railway_origin", description: "Core API hostname on Railway (today's origin)", example: "restartix-core-api.up.railway.app" },
@@ -100,4 +103,9 @@ export function renderExample(): string {
     lines.push(`${f.name} = ${typeof f.example === "number" ? f.example : JSON.stringify(f.example)}`);
   }
   return lines.join("\n") + "\n";
+}
+
+/** The engines a deployment runs: its engine, then the standby one during a migration. */
+export function computeEngines(d: Pick<DeploymentInputs, "compute" | "computeStandby">): ComputeEngine[] {
+  return d.computeStandby ? [d.compute, d.computeStandby] : [d.compute];
 }

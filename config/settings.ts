@@ -80,11 +80,11 @@ export function resolveSettings(options: Options = {}): Settings {
   validatePhase(phase, deployment, issues);
   let tenants: CellSpec[] = [];
   if (options.tenants !== undefined) {
-    tenants = validateTenants(options.tenants, "tenants (in memory)", phase, deployment.compute, issues);
+    tenants = validateTenants(options.tenants, "tenants (in memory)", phase, issues);
   } else {
     const file = options.tenantsFile ?? (phase.enterprise ? path.join(TENANTS_DIR, phase.enterprise.registryFile) : undefined);
     if (file !== undefined) {
-      tenants = validateTenants(readJson(file, issues), file, phase, deployment.compute, issues);
+      tenants = validateTenants(readJson(file, issues), file, phase, issues);
     }
   }
   issues.throwIfAny();

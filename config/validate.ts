@@ -23,7 +23,7 @@ import {
   REDIS_ENGINE_VERSIONS,
   RESERVED_TENANT_IDS,
 } from "./allowed";
-import { DeploymentInputs } from "./deployment";
+import { computeEngines, DeploymentInputs } from "./deployment";
 import { Issues } from "./errors";
 import { TfvarsValue } from "./tfvars";
 
@@ -53,7 +53,7 @@ export function validateDeployment(values: Readonly<Record<string, TfvarsValue>>
   const known = new Set([
     "account_id", "alert_email", "domain", "cloudflare_zone_id", "cloudflare_account_id", "github_owner",
     "github_repository", "state_bucket", "tfc_organization", "backend", "compute", "phase", "core_target",
-    "core_railway_origin", "telemetry_target", "telemetry_railway_origin",
+    "core_railway_origin", "telemetry_target", "telemetry_railway_origin", "compute_standby",
   ]);
   for (const name of Object.keys(values)) {
     if (!known.has(name)) issues.add(where(name), values[name], "is not a known input", "remove it or fix its spelling (see terraform.tfvars.example)");
@@ -83,6 +83,12 @@ export function validateDeployment(values: Readonly<Record<string, TfvarsValue>>
   }
   const compute = str("compute") as ComputeEngine;
   issues.oneOf(where("compute"), compute, ["apprunner", "fargate"] as ComputeEngine[], 'set compute = "apprunner" or "fargate" (or pass --compute)');
+  const standbyRaw = str("compute_standby");
+  const computeStandby = standbyRaw === "" ? undefined : (standbyRaw as ComputeEngine);
+  if (computeStandby !== undefined) {
+    issues.oneOf(where("compute_standby"), computeStandby, ["apprunner", "fargate"] as ComputeEngine[], 'set compute_standby = "" (or the engine you are moving away from)');
+    issues.check(computeStandby !== compute, where("compute_standby"), computeStandby, `is the same engine as compute`, 'set compute_standby = "" or to the other engine');
+  }
   const phase = values.phase as PhaseNumber;
   issues.oneOf(where("phase"), phase, [1, 2, 3, 4] as PhaseNumber[], "set phase = 1, 2, 3 or 4 (or pass --phase)");
 
@@ -106,6 +112,7 @@ export function validateDeployment(values: Readonly<Record<string, TfvarsValue>>
     tfcOrganization,
     backend,
     compute,
+    computeStandby,
     phase,
     cutover: { core: cutover("core"), telemetry: cutover("telemetry") },
   };
@@ -172,7 +179,7 @@ export function validatePhase(config: PhaseConfig, deployment: DeploymentInputs,
   const subdomains = new Set<string>();
   for (const svc of Object.values(config.services)) {
     const f = `${p}.services.${svc.key}`;
-    validateSizing(f, svc, deployment.compute, issues);
+    validateSizing(f, svc, computeEngines(deployment), issues);
     issues.check(!names.has(svc.name), `${f}.name`, svc.name, "service names must be unique", "rename one service");
     names.add(svc.name);
     issues.check(/^[a-z][a-z0-9-]{3,39}$/.test(svc.name), `${f}.name`, svc.name, "App Runner service names are 4-40 lower-case characters", "shorten the name");
@@ -239,12 +246,12 @@ export function validatePhase(config: PhaseConfig, deployment: DeploymentInputs,
     issues.check(config.phase === 4 && regions.length > 1, `${p}.globalRouting`, config.globalRouting.tableName, "global routing needs phase 4's second region", "remove globalRouting or add the region");
     issues.check(regions.some((r) => r.key === config.globalRouting!.defaultRegionKey), `${p}.globalRouting.defaultRegionKey`, config.globalRouting.defaultRegionKey, "is not a region key of this phase", `use one of ${regions.map((r) => r.key).join(", ")}`);
   }
-  if (deployment.compute === "fargate") {
+  if (computeEngines(deployment).includes("fargate")) {
     const cells = regions.flatMap((r) => r.shards).length + (config.enterprise ? 1 : 0);
     issues.check(
       cells === 0,
-      "compute",
-      deployment.compute,
+      deployment.compute === "fargate" ? "compute" : "compute_standby",
+      "fargate",
       `phase ${config.phase} has ${config.enterprise ? "an enterprise tier" : "shards"}, and tenants and shards run on App Runner only; Fargate covers the shared tier of phases 1 and 2`,
       'use compute = "apprunner" for phases 3 and 4 (README, "A second compute engine")',
     );
@@ -258,7 +265,7 @@ export function validatePhase(config: PhaseConfig, deployment: DeploymentInputs,
       issues.check(!shardIds.has(s.id), `${f}.id`, s.id, "shard ids must be unique", "rename one shard");
       shardIds.add(s.id);
       issues.oneOf(`${f}.instanceClass`, s.instanceClass, DB_INSTANCE_CLASSES);
-      validateSizing(`${f}.service`, s.service, deployment.compute, issues);
+      validateSizing(`${f}.service`, s.service, computeEngines(deployment), issues);
       validateCellConnections(f, s.service, config, issues);
     }
   }
@@ -311,24 +318,27 @@ function validateCellConnections(f: string, service: ServiceSizing, config: Phas
   validateConnectionMath(f, { ...config.database, parameters: config.database.parameters }, [service], issues);
 }
 
-function validateSizing(f: string, s: ServiceSizing | ServiceConfig, compute: ComputeEngine, issues: Issues): void {
+function validateSizing(f: string, s: ServiceSizing | ServiceConfig, engines: readonly ComputeEngine[], issues: Issues): void {
   issues.check(s.minInstances >= 1 && Number.isInteger(s.minInstances), `${f}.minInstances`, s.minInstances, "expected at least 1", "use 1");
   issues.check(s.minInstances <= s.maxInstances, `${f}.minInstances`, s.minInstances, `must not exceed maxInstances (${s.maxInstances})`, "lower minInstances or raise maxInstances");
   issues.check(s.maxInstances <= APPRUNNER_MAX_INSTANCES, `${f}.maxInstances`, s.maxInstances, `App Runner scales to at most ${APPRUNNER_MAX_INSTANCES} instances`, "split the load across shards");
   issues.intRange(`${f}.maxConcurrency`, s.maxConcurrency, 1, APPRUNNER_MAX_CONCURRENCY);
   issues.intRange(`${f}.dbPoolMax`, s.dbPoolMax, 1, 500);
-  const table = compute === "fargate" ? FARGATE_SIZES : APPRUNNER_SIZES;
-  const engine = compute === "fargate" ? "Fargate" : "App Runner";
-  const ok = (table[s.cpu] ?? []).includes(s.memory);
-  issues.check(
-    ok,
-    `${f}.cpu/memory`,
-    `${s.cpu}/${s.memory}`,
-    `${engine} does not accept ${s.cpu / 1024} vCPU with ${s.memory / 1024} GB`,
-    `use one of ${Object.entries(table)
-      .map(([c, ms]) => `${Number(c) / 1024} vCPU: ${ms.slice(0, 4).map((m) => `${m / 1024} GB`).join("/")}${ms.length > 4 ? "/..." : ""}`)
-      .join("; ")}`,
-  );
+  // Every engine in use must accept the size (both during a migration).
+  for (const compute of engines) {
+    const table = compute === "fargate" ? FARGATE_SIZES : APPRUNNER_SIZES;
+    const engine = compute === "fargate" ? "Fargate" : "App Runner";
+    const ok = (table[s.cpu] ?? []).includes(s.memory);
+    issues.check(
+      ok,
+      `${f}.cpu/memory`,
+      `${s.cpu}/${s.memory}`,
+      `${engine} does not accept ${s.cpu / 1024} vCPU with ${s.memory / 1024} GB`,
+      `use one of ${Object.entries(table)
+        .map(([c, ms]) => `${Number(c) / 1024} vCPU: ${ms.slice(0, 4).map((m) => `${m / 1024} GB`).join("/")}${ms.length > 4 ? "/..." : ""}`)
+        .join("; ")}`,
+    );
+  }
 }
 
 /** Raw registry entry as stored in phases/tenants/*.json. */
@@ -344,7 +354,8 @@ export interface TenantEntry {
   readonly decommission?: boolean;
 }
 
-export function validateTenants(entries: unknown, file: string, config: PhaseConfig, compute: ComputeEngine, issues: Issues): CellSpec[] {
+/** Tenants run on App Runner (cells are App Runner only), so their sizes are checked against it. */
+export function validateTenants(entries: unknown, file: string, config: PhaseConfig, issues: Issues): CellSpec[] {
   const where = path.basename(file);
   if (!Array.isArray(entries)) {
     issues.add(`tenants (${where})`, entries, "expected a JSON array of tenants", "write [] for no tenants");
@@ -378,7 +389,7 @@ export function validateTenants(entries: unknown, file: string, config: PhaseCon
       issues.add(`${f}.service`, t.service, "expected the service sizing object", "use a size preset");
       return;
     }
-    validateSizing(`${f}.service`, t.service, compute, issues);
+    validateSizing(`${f}.service`, t.service, ["apprunner"], issues);
     validateCellConnections(f, t.service, config, issues);
     cells.push({
       id: t.id,

@@ -14,7 +14,7 @@ export function policyDocument(statements: readonly PolicyStatement[]): string {
 }
 
 /** Trust policy for an AWS service principal. */
-export function serviceTrust(service: string, condition?: PolicyStatement["Condition"]): string {
+export function serviceTrust(service: string | readonly string[], condition?: PolicyStatement["Condition"]): string {
   return policyDocument([
     { Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", ...(condition ? { Condition: condition } : {}) },
   ]);

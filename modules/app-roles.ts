@@ -14,8 +14,8 @@ export interface InstanceRoleProps {
   readonly uploadsBucketArn?: string;
   /** Key of the uploads bucket when it is SSE-KMS. @default - SSE-S3, no key access */
   readonly uploadsKmsKeyArn?: string;
-  /** Service principal of the runtime (App Runner or ECS tasks). */
-  readonly principal: "tasks.apprunner.amazonaws.com" | "ecs-tasks.amazonaws.com";
+  /** Service principals of the runtimes (App Runner, ECS tasks; both while an engine migration runs). */
+  readonly principals: readonly ("tasks.apprunner.amazonaws.com" | "ecs-tasks.amazonaws.com")[];
   readonly provider?: TerraformProvider;
 }
 
@@ -59,7 +59,7 @@ export function instanceRole(scope: Construct, id: string, props: InstanceRolePr
   return new ServiceRole(scope, id, {
     name: props.name,
     description: `Runtime role of ${props.name.replace(/-instance$/, "")}`,
-    trustPolicy: serviceTrust(props.principal),
+    trustPolicy: serviceTrust(props.principals.length === 1 ? props.principals[0] : [...props.principals]),
     statements,
     provider: props.provider,
   });

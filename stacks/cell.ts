@@ -133,7 +133,7 @@ export class CellStack extends BaseStack {
       kmsKeyArn: keyArn,
       uploadsBucketArn: uploads.arn,
       uploadsKmsKeyArn: rc.primary ? undefined : keyArn,
-      principal: "tasks.apprunner.amazonaws.com",
+      principals: ["tasks.apprunner.amazonaws.com"],
     });
     this.service = new AppRunnerService(this, "service", {
       serviceName: names.service,

@@ -6,6 +6,7 @@ import { AppRunnerService } from "../modules/apprunner-service";
 import { FargateService } from "../modules/fargate-service";
 import { LoadBalancer } from "../modules/load-balancer";
 import { ComputeEngine, ServiceConfig, ServiceKey } from "../phases/types";
+import { computeEngines } from "../config/deployment";
 import { BaseStack, BaseStackProps } from "./base";
 import { CertificatesStack } from "./certificates";
 import { DataStack } from "./data";
@@ -63,11 +64,15 @@ export function serviceEnv(
  * The shared tier's two APIs. App Runner (the document's engine, the default): each service pulls
  * from ECR with the registry's pull role, reaches the VPC through the connector, and has a custom
  * domain association whose validation records the edge stack publishes. Fargate (for accounts App
- * Runner no longer accepts): an ECS cluster and one ALB with a host rule per service. Both run as
- * per-service roles that read only their own secrets.
+ * Runner no longer accepts): an ECS cluster and one ALB with a host rule per service. During an
+ * engine migration both run side by side (`compute_standby`); `services` is always the engine the
+ * public records point at. Each service has one runtime role that reads only its own secrets.
  */
 export class ComputeStack extends BaseStack {
-  readonly services = new Map<ServiceKey, RunningService>();
+  /** The services of the deployment's engine. */
+  readonly services: Map<ServiceKey, RunningService>;
+  /** During a migration: the same services on the other engine. */
+  readonly standby?: Map<ServiceKey, RunningService>;
 
   constructor(scope: Construct, name: string, props: ComputeStackProps) {
     super(scope, name, props);
@@ -75,65 +80,71 @@ export class ComputeStack extends BaseStack {
     const region = this.region;
     const keyArn = props.keys.keyArn(region);
     const replicaHosts = props.data.postgres!.replicas.map((r) => r.address);
-    const principal = deployment.compute === "fargate" ? "ecs-tasks.amazonaws.com" : "tasks.apprunner.amazonaws.com";
+    const engines = computeEngines(deployment);
+    const principals = engines.map((e) => (e === "fargate" ? ("ecs-tasks.amazonaws.com" as const) : ("tasks.apprunner.amazonaws.com" as const)));
 
-    const roles = new Map(
-      Object.values(phase.services).map((svc) => [
-        svc.key,
-        instanceRole(this, `${svc.key}-instance-role`, {
-          name: `${svc.name}-instance`,
-          region,
-          secretArns: Object.values(props.data.serviceSecrets(svc.key).arns),
-          kmsKeyArn: keyArn,
-          uploadsBucketArn: svc.uploadsAccess ? props.storage.uploads.arn : undefined,
-          principal,
-        }),
-      ]),
-    );
-    const common = (svc: ServiceConfig) => ({
+    const specs = Object.values(phase.services).map((svc) => ({
+      svc,
       image: `${props.registry.repository(svc.key, region).repository.repositoryUrl}:latest`,
       env: serviceEnv(svc, region, phase.storage.uploadsBucket, replicaHosts),
       secrets: props.data.serviceSecrets(svc.key).arns,
       hostname: `${svc.subdomain}.${deployment.domain}`,
-      roleArn: roles.get(svc.key)!.arn,
-    });
+      roleArn: instanceRole(this, `${svc.key}-instance-role`, {
+        name: `${svc.name}-instance`,
+        region,
+        secretArns: Object.values(props.data.serviceSecrets(svc.key).arns),
+        kmsKeyArn: keyArn,
+        uploadsBucketArn: svc.uploadsAccess ? props.storage.uploads.arn : undefined,
+        principals,
+      }).arn,
+    }));
 
-    if (deployment.compute === "apprunner") {
-      for (const svc of Object.values(phase.services)) {
-        const c = common(svc);
-        const runner = new AppRunnerService(this, svc.key, {
-          serviceName: svc.name,
-          image: c.image,
-          port: svc.port,
-          sizing: svc,
-          healthCheck: svc.healthCheck,
-          env: c.env,
-          secrets: c.secrets,
-          vpcConnectorArn: props.network.connector!.arn,
-          accessRoleArn: props.registry.pullRole.arn,
-          instanceRoleArn: c.roleArn,
-          kmsKeyArn: keyArn,
-        });
-        const domain = new ApprunnerCustomDomainAssociation(this, `${svc.key}-domain`, {
-          serviceArn: runner.service.arn,
-          domainName: c.hostname,
-          enableWwwSubdomain: false,
-        });
-        this.services.set(svc.key, {
-          config: svc,
-          engine: "apprunner",
-          hostname: c.hostname,
-          arn: runner.service.arn,
-          name: runner.service.serviceName,
-          id: runner.service.serviceId,
-          url: runner.service.serviceUrl,
-          dnsTarget: domain.dnsTarget,
-          validationRecords: domain.certificateValidationRecords,
-        });
-      }
-      return;
+    const built = new Map<ComputeEngine, Map<ServiceKey, RunningService>>();
+    if (engines.includes("apprunner")) built.set("apprunner", this.appRunner(specs, props, keyArn));
+    if (engines.includes("fargate")) built.set("fargate", this.fargate(specs, props, keyArn));
+    this.services = built.get(deployment.compute)!;
+    this.standby = deployment.computeStandby ? built.get(deployment.computeStandby) : undefined;
+  }
+
+  private appRunner(specs: readonly ServiceSpec[], props: ComputeStackProps, keyArn: string): Map<ServiceKey, RunningService> {
+    const out = new Map<ServiceKey, RunningService>();
+    for (const c of specs) {
+      const svc = c.svc;
+      const runner = new AppRunnerService(this, svc.key, {
+        serviceName: svc.name,
+        image: c.image,
+        port: svc.port,
+        sizing: svc,
+        healthCheck: svc.healthCheck,
+        env: c.env,
+        secrets: c.secrets,
+        vpcConnectorArn: props.network.connector!.arn,
+        accessRoleArn: props.registry.pullRole.arn,
+        instanceRoleArn: c.roleArn,
+        kmsKeyArn: keyArn,
+      });
+      const domain = new ApprunnerCustomDomainAssociation(this, `${svc.key}-domain`, {
+        serviceArn: runner.service.arn,
+        domainName: c.hostname,
+        enableWwwSubdomain: false,
+      });
+      out.set(svc.key, {
+        config: svc,
+        engine: "apprunner",
+        hostname: c.hostname,
+        arn: runner.service.arn,
+        name: runner.service.serviceName,
+        id: runner.service.serviceId,
+        url: runner.service.serviceUrl,
+        dnsTarget: domain.dnsTarget,
+        validationRecords: domain.certificateValidationRecords,
+      });
     }
+    return out;
+  }
 
+  private fargate(specs: readonly ServiceSpec[], props: ComputeStackProps, keyArn: string): Map<ServiceKey, RunningService> {
+    const { phase } = props.settings;
     const f = phase.fargate;
     if (!props.certificates) throw new Error("ComputeStack: the Fargate engine needs the certificates stack");
     const cluster = new EcsCluster(this, "cluster", {
@@ -148,14 +159,15 @@ export class ComputeStack extends BaseStack {
       certificateArn: props.certificates.certificate.arn,
       sslPolicy: f.sslPolicy,
       // One ALB serves both APIs: the longest of their request timeouts.
-      idleTimeoutSeconds: Math.max(...Object.values(phase.services).map((s) => s.requestTimeoutSeconds)),
+      idleTimeoutSeconds: Math.max(...specs.map((c) => c.svc.requestTimeoutSeconds)),
       accessLogsBucket: props.storage.accessLogs.name,
     });
-    Object.values(phase.services).forEach((svc, i) => {
-      const c = common(svc);
-      const fargate = new FargateService(this, svc.key, {
+    const out = new Map<ServiceKey, RunningService>();
+    specs.forEach((c, i) => {
+      const svc = c.svc;
+      const fargate = new FargateService(this, `${svc.key}-ecs`, {
         serviceName: svc.name,
-        region,
+        region: this.region,
         clusterArn: cluster.arn,
         clusterName: f.clusterName,
         image: c.image,
@@ -168,14 +180,14 @@ export class ComputeStack extends BaseStack {
         taskRoleArn: c.roleArn,
         vpcId: props.network.network.vpc.id,
         subnetIds: props.network.network.privateSubnets.map((s) => s.id),
-        securityGroupId: props.network.appSg!.id,
+        securityGroupId: props.network.tasksSg!.id,
         loadBalancer: alb,
         hostname: c.hostname,
         priority: 10 * (i + 1),
         logRetentionDays: phase.observability.logRetentionDays,
         deregistrationDelaySeconds: f.deregistrationDelaySeconds,
       });
-      this.services.set(svc.key, {
+      out.set(svc.key, {
         config: svc,
         engine: "fargate",
         hostname: c.hostname,
@@ -187,6 +199,7 @@ export class ComputeStack extends BaseStack {
         alb: { loadBalancer: alb.lb.arnSuffix, targetGroup: fargate.targetGroup.arnSuffix },
       });
     });
+    return out;
   }
 
   service(key: ServiceKey): RunningService {
@@ -194,4 +207,18 @@ export class ComputeStack extends BaseStack {
     if (!s) throw new Error(`ComputeStack: no service ${key}`);
     return s;
   }
+
+  /** Every running service of every engine (both during a migration). */
+  get allServices(): RunningService[] {
+    return [...this.services.values(), ...(this.standby?.values() ?? [])];
+  }
+}
+
+interface ServiceSpec {
+  readonly svc: ServiceConfig;
+  readonly image: string;
+  readonly env: Record<string, string>;
+  readonly secrets: Record<string, string>;
+  readonly hostname: string;
+  readonly roleArn: string;
 }

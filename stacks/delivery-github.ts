@@ -5,6 +5,7 @@ import { RepositoryEnvironment } from "@cdktf/provider-github/lib/repository-env
 import { RepositoryFile } from "@cdktf/provider-github/lib/repository-file";
 import { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
+import { computeEngines } from "../config/deployment";
 import { appDeployWorkflow } from "../lib/workflows/app-deploy";
 import { ProjectStack, ProjectStackProps } from "./base";
 import { DeliveryStack } from "./delivery";
@@ -68,7 +69,7 @@ export class DeliveryGithubStack extends ProjectStack {
         regionVariable: "AWS_REGION",
         services: services.map((s) => ({ key: s.key, name: s.name, dockerfile: s.dockerfile })),
         ecs:
-          deployment.compute === "fargate"
+          computeEngines(deployment).includes("fargate")
             ? { cluster: phase.fargate.clusterName, services: services.map((s) => ({ name: s.name })) }
             : undefined,
       }),

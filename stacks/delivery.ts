@@ -1,5 +1,6 @@
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { Construct } from "constructs";
+import { computeEngines } from "../config/deployment";
 import { PolicyStatement, policyDocument } from "../lib/iam";
 import { ServiceRole } from "../modules/service-role";
 import { BaseStack, BaseStackProps } from "./base";
@@ -56,7 +57,8 @@ export class DeliveryStack extends BaseStack {
       },
     ];
     const services = Object.values(phase.services);
-    if (deployment.compute === "apprunner") {
+    const engines = computeEngines(deployment);
+    if (engines.includes("apprunner")) {
       // Named by pattern, not by reference: the services are created after the first image push.
       statements.push({
         Sid: "StartDeployment",
@@ -64,7 +66,8 @@ export class DeliveryStack extends BaseStack {
         Action: ["apprunner:StartDeployment", "apprunner:DescribeService"],
         Resource: services.map((s) => `arn:aws:apprunner:${primary}:${account}:service/${s.name}/*`),
       });
-    } else {
+    }
+    if (engines.includes("fargate")) {
       statements.push({
         Sid: "RollEcsServices",
         Effect: "Allow",

@@ -51,6 +51,24 @@ export class EdgeStack extends ProjectStack {
     new CloudflareProvider(this, "cloudflare", {});
     const zoneId = deployment.cloudflareZoneId;
 
+    for (const svc of props.compute.allServices.filter((s) => s.engine === "apprunner" && s.validationRecords)) {
+      const key = svc.config.key;
+      // Known values: this stack reads them from the compute stack's state after it is applied.
+      const records = TerraformIterator.fromComplexList(svc.validationRecords!, "name");
+      new DnsRecord(this, `${key}-validation`, {
+        forEach: records,
+        zoneId,
+        name: Fn.trimsuffix(records.getString("name"), "."),
+        type: records.getString("type"),
+        content: Fn.trimsuffix(records.getString("value"), "."),
+        // Validation must see the record itself, not Cloudflare's proxy; deleting it stops renewals.
+        proxied: false,
+        ttl: 1,
+        comment: `Certificate validation for ${svc.hostname}: never delete`,
+        lifecycle: { preventDestroy: true },
+      });
+    }
+
     for (const svc of props.compute.services.values()) {
       const key = svc.config.key;
       const cutover = deployment.cutover[key];
@@ -68,22 +86,6 @@ export class EdgeStack extends ProjectStack {
           comment: `${svc.config.name}: served by ${cutover.target} (cutover switch ${key}_target)`,
         }),
       );
-      if (svc.validationRecords) {
-        // Known values: this stack reads them from the compute stack's state after it is applied.
-        const records = TerraformIterator.fromComplexList(svc.validationRecords, "name");
-        new DnsRecord(this, `${key}-validation`, {
-          forEach: records,
-          zoneId,
-          name: Fn.trimsuffix(records.getString("name"), "."),
-          type: records.getString("type"),
-          content: Fn.trimsuffix(records.getString("value"), "."),
-          // Validation must see the record itself, not Cloudflare's proxy; deleting it stops renewals.
-          proxied: false,
-          ttl: 1,
-          comment: `Certificate validation for ${svc.hostname}: never delete`,
-          lifecycle: { preventDestroy: true },
-        });
-      }
     }
 
     const settings: [string, string, unknown][] = [

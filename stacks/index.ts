@@ -1,4 +1,5 @@
 import { App } from "cdktf";
+import { computeEngines } from "../config/deployment";
 import { Settings } from "../config/settings";
 import { cellStackName, regionalStackName } from "../lib/naming";
 import { CellSpec, RegionConfig } from "../phases/types";
@@ -72,7 +73,7 @@ export function buildStacks(app: App, settings: Settings): Stacks {
   // Fargate's ALB certificate is validated in Cloudflare before the compute stack waits for it.
   let certificates: CertificatesStack | undefined;
   let certificatesDns: CertificatesDnsStack | undefined;
-  if (settings.deployment.compute === "fargate") {
+  if (computeEngines(settings.deployment).includes("fargate")) {
     const hostnames = Object.values(phase.services).map((s) => `${s.subdomain}.${settings.deployment.domain}`);
     certificates = new CertificatesStack(app, "certificates", { ...base, hostnames });
     certificatesDns = new CertificatesDnsStack(app, "certificates-dns", { settings, certificates });

@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { Firewall } from "../modules/security-group";
 import { VpcNetwork } from "../modules/vpc-network";
 import { RegionConfig } from "../phases/types";
+import { computeEngines } from "../config/deployment";
 import { BaseStack, BaseStackProps } from "./base";
 import { KeysStack } from "./keys";
 
@@ -13,8 +14,8 @@ export interface NetworkStackProps extends BaseStackProps {
 
 /**
  * The region's private network and its firewalls. In the primary region it also holds the shared
- * tier's groups (restartix-rds, restartix-redis, the App Runner connector or the Fargate task and
- * ALB groups, the backup job) and the App Runner VPC connector. Tenants and shards add their own
+ * tier's groups (restartix-rds, restartix-redis, the App Runner connector and/or the Fargate task
+ * and ALB groups, the backup job) and the App Runner VPC connector. Tenants and shards add their own
  * groups in their own stacks.
  */
 export class NetworkStack extends BaseStack {
@@ -22,8 +23,10 @@ export class NetworkStack extends BaseStack {
   readonly redisSg: Firewall;
   /** Shared tier only. */
   readonly rdsSg?: Firewall;
-  /** The group the shared services connect from (App Runner connector or Fargate tasks). */
-  readonly appSg?: Firewall;
+  /** The group App Runner services connect from (their VPC connector's). */
+  readonly connectorSg?: Firewall;
+  /** The group Fargate tasks run in. */
+  readonly tasksSg?: Firewall;
   readonly backupJobSg?: Firewall;
   readonly albSg?: Firewall;
   readonly connector?: ApprunnerVpcConnector;
@@ -62,8 +65,10 @@ export class NetworkStack extends BaseStack {
       vpcId: vpcId(),
     });
 
-    if (deployment.compute === "apprunner") {
-      this.appSg = new Firewall(this, "connector-sg", {
+    const engines = computeEngines(deployment);
+    const appGroups: Firewall[] = [];
+    if (engines.includes("apprunner")) {
+      this.connectorSg = new Firewall(this, "connector-sg", {
         name: `${prefix}-apprunner-connector`,
         description: "App Runner VPC connector: no ingress; PostgreSQL, Redis and HTTPS out",
         vpcId: vpcId(),
@@ -71,16 +76,18 @@ export class NetworkStack extends BaseStack {
       this.connector = new ApprunnerVpcConnector(this, "connector", {
         vpcConnectorName: rc.network.connectorName,
         subnets: this.network.privateSubnets.map((s) => s.id),
-        securityGroups: [this.appSg.id],
+        securityGroups: [this.connectorSg.id],
         tags: { Name: rc.network.connectorName },
       });
-    } else {
+      appGroups.push(this.connectorSg);
+    }
+    if (engines.includes("fargate")) {
       this.albSg = new Firewall(this, "alb-sg", {
         name: `${prefix}-alb`,
         description: "ALB: HTTPS from Cloudflare's published ranges only",
         vpcId: vpcId(),
       });
-      this.appSg = new Firewall(this, "tasks-sg", {
+      this.tasksSg = new Firewall(this, "tasks-sg", {
         name: `${prefix}-app-tasks`,
         description: "Fargate tasks: service ports from the ALB; PostgreSQL, Redis and HTTPS out",
         vpcId: vpcId(),
@@ -91,17 +98,21 @@ export class NetworkStack extends BaseStack {
         this.albSg!.allowIn({ id: `http-cloudflare-${i}`, port: 80, cidr, description: `HTTP (redirect) from Cloudflare ${cidr}` });
       });
       for (const svc of Object.values(phase.services)) {
-        this.albSg.allowOut({ id: `to-${svc.key}`, port: svc.port, peerGroupId: this.appSg.id, description: `ALB to ${svc.name}` });
-        this.appSg.allowIn({ id: `from-alb-${svc.key}`, port: svc.port, peerGroupId: this.albSg.id, description: `${svc.name} from the ALB` });
+        this.albSg.allowOut({ id: `to-${svc.key}`, port: svc.port, peerGroupId: this.tasksSg.id, description: `ALB to ${svc.name}` });
+        this.tasksSg.allowIn({ id: `from-alb-${svc.key}`, port: svc.port, peerGroupId: this.albSg.id, description: `${svc.name} from the ALB` });
       }
+      appGroups.push(this.tasksSg);
     }
 
-    const app = this.appSg;
-    this.rdsSg.allowIn({ id: "postgres-from-app", port: db.port, peerGroupId: app.id, description: "PostgreSQL from the services" });
-    this.redisSg.allowIn({ id: "redis-from-app", port: rc.cache.port, peerGroupId: app.id, description: "Redis from the services" });
-    app.allowOut({ id: "postgres", port: db.port, peerGroupId: this.rdsSg.id, description: "PostgreSQL to restartix-rds" });
-    app.allowOut({ id: "redis", port: rc.cache.port, peerGroupId: this.redisSg.id, description: "Redis to restartix-redis" });
-    app.allowOut({ id: "https", port: 443, cidr: "0.0.0.0/0", description: "HTTPS to Clerk, Daily.co, AWS APIs via NAT" });
+    for (const app of appGroups) {
+      // IDs keep the App Runner rules' original names; the Fargate ones carry the group's.
+      const tag = app === this.connectorSg ? "" : "-tasks";
+      this.rdsSg.allowIn({ id: `postgres-from-app${tag}`, port: db.port, peerGroupId: app.id, description: `PostgreSQL from ${app === this.connectorSg ? "the App Runner connector" : "the Fargate tasks"}` });
+      this.redisSg.allowIn({ id: `redis-from-app${tag}`, port: rc.cache.port, peerGroupId: app.id, description: `Redis from ${app === this.connectorSg ? "the App Runner connector" : "the Fargate tasks"}` });
+      app.allowOut({ id: "postgres", port: db.port, peerGroupId: this.rdsSg.id, description: "PostgreSQL to restartix-rds" });
+      app.allowOut({ id: "redis", port: rc.cache.port, peerGroupId: this.redisSg.id, description: "Redis to restartix-redis" });
+      app.allowOut({ id: "https", port: 443, cidr: "0.0.0.0/0", description: "HTTPS to Clerk, Daily.co, AWS APIs via NAT" });
+    }
 
     this.rdsSg.allowIn({ id: "postgres-from-backup-job", port: db.port, peerGroupId: this.backupJobSg.id, description: "PostgreSQL from the daily pg_dump" });
     this.backupJobSg.allowOut({ id: "postgres", port: db.port, peerGroupId: this.rdsSg.id, description: "pg_dump to restartix-rds" });

@@ -51,10 +51,12 @@ export class ObservabilityStack extends BaseStack {
             provider: this.awsIn(GLOBAL_REGION),
           });
 
-    for (const svc of props.compute.services.values()) {
+    for (const svc of props.compute.allServices) {
+      // The standby engine's alarms carry its name: alarm names are unique per region.
+      const label = svc.engine === props.settings.deployment.compute ? svc.config.name : `${svc.config.name}-${svc.engine}`;
       if (svc.alb) {
-        new AlbServiceAlarms(this, `${svc.config.key}-alarms`, {
-          label: svc.config.name,
+        new AlbServiceAlarms(this, `${svc.config.key}-alb-alarms`, {
+          label,
           loadBalancer: svc.alb.loadBalancer,
           targetGroup: svc.alb.targetGroup,
           thresholds: t,
@@ -63,14 +65,14 @@ export class ObservabilityStack extends BaseStack {
         continue;
       }
       new AppRunnerAlarms(this, `${svc.config.key}-alarms`, {
-        label: svc.config.name,
+        label,
         serviceName: svc.name,
         serviceId: svc.id,
         thresholds: t,
         topicArn: this.topic.arn,
       });
       new HealthCheckAlarm(this, `${svc.config.key}-health`, {
-        name: svc.config.name,
+        name: label,
         host: svc.url,
         path: svc.config.healthCheck.path,
         failures: t.healthCheckFailures,

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { computeEngines } from "../config/deployment";
 import { ELB_LOG_ACCOUNTS } from "../config/allowed";
 import { PolicyStatement } from "../lib/iam";
 import { PrivateBucket } from "../modules/private-bucket";
@@ -43,7 +44,7 @@ export class StorageStack extends BaseStack {
             Condition: { StringEquals: { "aws:SourceAccount": deployment.accountId } },
           },
         ];
-        if (deployment.compute === "fargate" && rc.primary) {
+        if (computeEngines(deployment).includes("fargate") && rc.primary) {
           statements.push({
             Sid: "AlbAccessLogDelivery",
             Effect: "Allow",

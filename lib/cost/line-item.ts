@@ -2,6 +2,7 @@
 export type ServiceLine =
   | "App Runner"
   | "ECS Fargate"
+  | "Scheduled tasks"
   | "Load balancing"
   | "RDS"
   | "ElastiCache"

@@ -26,14 +26,15 @@ function taskSize(r: Resource, ctx: PricingContext, ref: unknown): TaskSize {
   return { vcpu, memGb, arch, extraEphemeralGb, label: `${vcpu} vCPU / ${memGb} GB ${arch}` };
 }
 
-function fargateItems(r: Resource, ctx: PricingContext, size: TaskSize, taskHours: number, what: string): LineItem[] {
+/** Fargate charges of `taskHours`; `service` tells a long-running service from a scheduled job. */
+function fargateItems(r: Resource, ctx: PricingContext, size: TaskSize, taskHours: number, what: string, service: "ECS Fargate" | "Scheduled tasks"): LineItem[] {
   const items = [
-    ctx.item(r, { service: "ECS Fargate", component: `${what} vCPU (${size.label})`, quantity: taskHours * size.vcpu, unit: "vCPU-hour", priceKey: "fargate.vcpuHour", variant: size.arch }),
-    ctx.item(r, { service: "ECS Fargate", component: `${what} memory (${size.label})`, quantity: taskHours * size.memGb, unit: "GB-hour", priceKey: "fargate.gbHour", variant: size.arch }),
+    ctx.item(r, { service, component: `${what} vCPU (${size.label})`, quantity: taskHours * size.vcpu, unit: "vCPU-hour", priceKey: "fargate.vcpuHour", variant: size.arch }),
+    ctx.item(r, { service, component: `${what} memory (${size.label})`, quantity: taskHours * size.memGb, unit: "GB-hour", priceKey: "fargate.gbHour", variant: size.arch }),
   ];
   if (size.extraEphemeralGb > 0) {
     items.push(
-      ctx.item(r, { service: "ECS Fargate", component: `${what} ephemeral storage above 20 GB`, quantity: taskHours * size.extraEphemeralGb, unit: "GB-hour", priceKey: "fargate.ephemeralGbHour" }),
+      ctx.item(r, { service, component: `${what} ephemeral storage above 20 GB`, quantity: taskHours * size.extraEphemeralGb, unit: "GB-hour", priceKey: "fargate.ephemeralGbHour" }),
     );
   }
   return items;
@@ -53,7 +54,7 @@ const ecsService: Pricer = (r, ctx) => {
   const peak = ctx.usage.peakHoursPerMonth;
   const taskHours = tasks * ctx.hours + use.extraAtPeak * peak;
   return [
-    ...fargateItems(r, ctx, size, taskHours, `${tasks} task(s) x ${ctx.hours} h${use.extraAtPeak ? ` + ${use.extraAtPeak} x ${peak} peak h` : ""}:`),
+    ...fargateItems(r, ctx, size, taskHours, `${tasks} task(s) x ${ctx.hours} h${use.extraAtPeak ? ` + ${use.extraAtPeak} x ${peak} peak h` : ""}:`, "ECS Fargate"),
     ctx.item(r, { service: "Data transfer", component: "responses to the internet (Cloudflare)", quantity: use.egressGbMonth, unit: "GB", priceKey: "transfer.internetOutGb" }),
     ...logCharges(r, ctx, use.logGbMonth, "application logs"),
   ];
@@ -107,7 +108,7 @@ const schedule: Pricer = (r, ctx) => {
   if (ecs) {
     const size = taskSize(r, ctx, ecs.task_definition_arn);
     const taskHours = (runs * Number(ecs.task_count ?? 1) * ctx.usage.fargate.scheduledTaskMinutes) / 60;
-    items.push(...fargateItems(r, ctx, size, taskHours, `scheduled task (${runs.toFixed(1)} runs x ${ctx.usage.fargate.scheduledTaskMinutes} min):`));
+    items.push(...fargateItems(r, ctx, size, taskHours, `scheduled task (${runs.toFixed(1)} runs x ${ctx.usage.fargate.scheduledTaskMinutes} min):`, "Scheduled tasks"));
   }
   return items;
 };
