@@ -5,6 +5,7 @@ import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { isAwsOnly, offlinePlanAvailability, planAll, PlanResult } from "../lib/offline-plan";
 import { dependencyOrder } from "../lib/synth";
+import { fromTerraformLiteral } from "../lib/terraform-literal";
 import { lintWorkflow } from "../lib/workflows/lint";
 import { only, policy, resources, stack, synth, text } from "./helpers";
 
@@ -145,7 +146,7 @@ describe("Fargate: the second compute engine (compute = \"fargate\")", () => {
         "arn:aws:ecs:eu-central-1:123456789012:service/restartix-prod/restartix-telemetry-api",
       ],
     });
-    const workflow = only(stack(app, "delivery-github"), "github_repository_file").content;
+    const workflow = fromTerraformLiteral(only(stack(app, "delivery-github"), "github_repository_file").content);
     expect(workflow).toContain("aws ecs update-service");
     expect(await lintWorkflow(workflow, ".github/workflows/deploy.yml")).toEqual([]);
   });

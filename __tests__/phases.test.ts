@@ -1,4 +1,7 @@
+import * as fs from "fs";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import { fromTerraformLiteral } from "../lib/terraform-literal";
+import { WORKER_SOURCE } from "../stacks/edge";
 import { only, resources, stack, synth, text } from "./helpers";
 
 const [p1, p2, p3, p4] = [1, 2, 3, 4].map((phase) => synth({ phase }));
@@ -201,6 +204,9 @@ describe("phase 4: two regions, shards, global routing, cross-region backups", (
     expect(bindings).toMatchObject({ DEFAULT_REGION: "eu", FAILOVER: "off" });
     expect(only(edge, "cloudflare_workers_route").pattern).toBe("api.example.com/*");
     expect(script.content).toContain("export async function handle");
+    // The script's template literals are escaped for Terraform, and come back exactly as the file.
+    expect(script.content.replaceAll("$${", "")).not.toContain("${");
+    expect(fromTerraformLiteral(script.content)).toBe(fs.readFileSync(WORKER_SOURCE, "utf8"));
     expect(resources(stack(p3, "edge"), "cloudflare_workers_script")).toEqual([]);
   });
 });

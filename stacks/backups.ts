@@ -2,6 +2,7 @@ import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bu
 import { Construct } from "constructs";
 import { BackupJob } from "../modules/backup-job";
 import { PrivateBucket } from "../modules/private-bucket";
+import { suppress } from "../policy/suppress";
 import { ServiceRole } from "../modules/service-role";
 import { BaseStack, BaseStackProps } from "./base";
 import { DataStack } from "./data";
@@ -50,11 +51,32 @@ export class BackupsStack extends BaseStack {
     const objectLock = { mode: "COMPLIANCE" as const, days: b.objectLockDays };
     const logs = props.storage.accessLogs.name;
 
+    // S3 delivers access logs only within a region: the replica region gets its own log bucket.
+    const replicaLogs = new PrivateBucket(this, "replica-access-logs", {
+      bucketName: `${phase.storage.accessLogsBucket}-${b.replicaRegion}`,
+      policyStatements: (arn) => [
+        {
+          Sid: "S3ServerAccessLogDelivery",
+          Effect: "Allow",
+          Principal: { Service: "logging.s3.amazonaws.com" },
+          Action: "s3:PutObject",
+          Resource: `${arn}/*`,
+          Condition: { StringEquals: { "aws:SourceAccount": props.settings.deployment.accountId } },
+        },
+      ],
+      lifecycleRules: [
+        { id: "archive-then-expire", status: "Enabled", filter: [{ prefix: "" }], transition: [{ days: 90, storageClass: "GLACIER" }], expiration: [{ days: 2192 }] },
+      ],
+      provider: this.awsIn(b.replicaRegion),
+    });
+    suppress(replicaLogs, "RX-S3-5", "This is the replica region's access-log bucket: S3 cannot deliver a bucket's access logs to itself");
+    suppress(replicaLogs, "RX-S3-4", "S3 server access log delivery only writes to buckets with SSE-S3 default encryption, not SSE-KMS");
     this.replica = new PrivateBucket(this, "replica", {
       bucketName: b.replicaBucket,
       kmsKeyArn: props.keys.keyArn(b.replicaRegion),
       objectLock,
       lifecycleRules,
+      accessLogs: { bucket: replicaLogs.name, prefix: `s3/${b.replicaBucket}/` },
       provider: this.awsIn(b.replicaRegion),
     });
     this.primary = new PrivateBucket(this, "primary", {

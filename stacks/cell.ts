@@ -9,6 +9,7 @@ import { AppSecrets } from "../modules/app-secrets";
 import { AppRunnerService } from "../modules/apprunner-service";
 import { Postgres } from "../modules/postgres";
 import { allowIngress, Firewall } from "../modules/security-group";
+import { suppress } from "../policy/suppress";
 import { CellSpec, RegionConfig } from "../phases/types";
 import { BaseStack, BaseStackProps } from "./base";
 import { serviceEnv } from "./compute";
@@ -121,6 +122,11 @@ export class CellStack extends BaseStack {
       region,
       protect: !cell.decommission,
     });
+    if (cell.decommission) {
+      const why = `${cell.kind} ${cell.id} is being decommissioned (npm run tenant -- remove): protection is off so cdktf destroy can run; the final snapshot is kept`;
+      for (const target of [this.postgres, own]) suppress(target, "RX-DL-1", why);
+      suppress(this.postgres, "RX-RDS-3", why);
+    }
     const shared = props.sharedData.serviceSecrets("core");
     const secrets: Record<string, string> = {};
     for (const n of core.secretEnv) secrets[n] = CELL_OWN_SECRETS.includes(n) ? own.arn(n) : shared.arnIn(n, region);

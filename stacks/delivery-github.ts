@@ -6,6 +6,7 @@ import { RepositoryFile } from "@cdktf/provider-github/lib/repository-file";
 import { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { computeEngines } from "../config/deployment";
+import { terraformLiteral } from "../lib/terraform-literal";
 import { appDeployWorkflow } from "../lib/workflows/app-deploy";
 import { ProjectStack, ProjectStackProps } from "./base";
 import { DeliveryStack } from "./delivery";
@@ -60,7 +61,8 @@ export class DeliveryGithubStack extends ProjectStack {
       repository,
       branch: delivery.branch,
       file: delivery.workflowPath,
-      content: appDeployWorkflow({
+      // GitHub's `${{ ... }}` must reach the file as written, not be read as Terraform interpolation.
+      content: terraformLiteral(appDeployWorkflow({
         region: props.region,
         branch: delivery.branch,
         environment: delivery.environmentName,
@@ -72,7 +74,7 @@ export class DeliveryGithubStack extends ProjectStack {
           computeEngines(deployment).includes("fargate")
             ? { cluster: phase.fargate.clusterName, services: services.map((s) => ({ name: s.name })) }
             : undefined,
-      }),
+      })),
       commitMessage: "Update the deploy workflow (managed by restartix-infra)",
       overwriteOnCreate: true,
     });

@@ -8,6 +8,7 @@ import { ZoneSetting } from "@cdktf/provider-cloudflare/lib/zone-setting";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
+import { terraformLiteral } from "../lib/terraform-literal";
 import { Fn, TerraformIterator } from "cdktf";
 import { Construct } from "constructs";
 import { ServiceKey } from "../phases/types";
@@ -168,7 +169,8 @@ export class EdgeStack extends ProjectStack {
     const script = new WorkersScript(this, "router", {
       accountId,
       scriptName: routing.workerName,
-      content: fs.readFileSync(WORKER_SOURCE, "utf8"),
+      // The script's own template literals must not be read as Terraform interpolation.
+      content: terraformLiteral(fs.readFileSync(WORKER_SOURCE, "utf8")),
       mainModule: "router.js",
       compatibilityDate: "2026-01-01",
       bindings: [

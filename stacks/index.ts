@@ -2,6 +2,7 @@ import { App } from "cdktf";
 import { computeEngines } from "../config/deployment";
 import { Settings } from "../config/settings";
 import { cellStackName, regionalStackName } from "../lib/naming";
+import { applyPolicyPack } from "../policy";
 import { CellSpec, RegionConfig } from "../phases/types";
 import { BackupsStack } from "./backups";
 import { BootstrapStack } from "./bootstrap";
@@ -137,6 +138,9 @@ export function buildStacks(app: App, settings: Settings): Stacks {
   });
   const delivery = new DeliveryStack(app, "delivery", { ...base, registry });
   const deliveryGithub = new DeliveryGithubStack(app, "delivery-github", { settings, delivery, region: primaryConfig.region });
+
+  // The policy pack checks every stack at synth; an unsuppressed error fails the synth.
+  applyPolicyPack(app);
 
   return { bootstrap, keys, registry, primary, regions, backups, compute, edge, delivery, deliveryGithub, routing, cells };
 }
