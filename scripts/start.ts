@@ -5,6 +5,7 @@ import { readOptions } from "../config/settings";
 import { estimateMonthlyCost } from "../lib/cost/estimate";
 import { dependencyOrder, providersOf, resourceCount, synthesize } from "../lib/synth";
 import { table } from "../lib/table";
+import { policyRunOf } from "../policy";
 
 const usd = (n: number) => `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
@@ -15,15 +16,31 @@ function main(): void {
   const { settings } = result;
   const cost = estimateMonthlyCost(result.stacks, settings);
   const costOf = new Map(cost.byStack.map((s) => [s.stack, s.totalMonthlyUsd]));
-  const rows = dependencyOrder(result.stacks).map((s) => [s.name, providersOf(s).join("+"), String(resourceCount(s)), costOf.has(s.name) ? usd(costOf.get(s.name)!) : "-"]);
+  const findings = policyRunOf(result.app)?.findings ?? [];
+  const findingsOf = (stack?: string) => {
+    const f = findings.filter((x) => stack === undefined || x.stack === stack);
+    const open = f.filter((x) => !x.suppressed);
+    const errors = open.filter((x) => x.level === "error").length;
+    return `${errors}E ${open.length - errors}W ${f.length - open.length}S`;
+  };
+  const rows = dependencyOrder(result.stacks).map((s) => [
+    s.name,
+    providersOf(s).join("+"),
+    String(resourceCount(s)),
+    findingsOf(s.name),
+    costOf.has(s.name) ? usd(costOf.get(s.name)!) : "-",
+  ]);
   const total = result.stacks.reduce((n, s) => n + resourceCount(s), 0);
   console.log(
     `Synthesized phase ${settings.phase.phase} (${settings.deployment.compute}, backend ${settings.deployment.backend}) into ${path.relative(process.cwd(), outdir) || "."}/stacks/<stack>/cdk.tf.json`,
   );
   if (settings.usingExampleInputs) console.log("Inputs: terraform.tfvars.example (copy it to terraform.tfvars before deploying)");
   console.log("");
-  console.log(table(["stack", "providers", "resources", "AWS $/month"], [...rows, ["total", "", String(total), usd(cost.totalMonthlyUsd)]], [false, false, true, true]));
-  console.log("\nCost: list prices of pricing/aws-prices.json and the usage of phases/usage.ts (npm run cost -- --phase N explains each line).");
+  console.log(
+    table(["stack", "providers", "resources", "policy", "AWS $/month"], [...rows, ["total", "", String(total), findingsOf(), usd(cost.totalMonthlyUsd)]], [false, false, true, true, true]),
+  );
+  console.log("\nPolicy: unsuppressed errors (E, none or the synth fails), warnings (W), suppressed with a reason (S): npm run check -- --phase N");
+  console.log("Cost: list prices of pricing/aws-prices.json and the usage of phases/usage.ts (npm run cost -- --phase N explains each line).");
 }
 
 try {
