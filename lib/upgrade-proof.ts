@@ -3,6 +3,7 @@ import * as path from "path";
 import { spawnSync } from "child_process";
 import { initProviders, PlanJson, planStack, TERRAFORM, terraformEnv } from "./offline-plan";
 import { placeholderFor } from "./placeholders";
+import { STATEFUL_TYPES } from "./stateful";
 import { SynthStack } from "./synth";
 
 /**
@@ -14,16 +15,7 @@ import { SynthStack } from "./synth";
  * between update in place and replacement (its ForceNew rules), not a list kept here.
  */
 
-export const STATEFUL_TYPES = [
-  "aws_db_instance",
-  "aws_s3_bucket",
-  "aws_dynamodb_table",
-  "aws_kms_key",
-  "aws_elasticache_replication_group",
-  "aws_secretsmanager_secret",
-  "aws_ecr_repository",
-  "aws_vpc",
-];
+export { STATEFUL_TYPES };
 
 export interface ResourceChange {
   readonly address: string;

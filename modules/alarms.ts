@@ -6,27 +6,61 @@ import { AlarmThresholds } from "../phases/types";
 
 const GB = 1024 ** 3;
 
+/** Where one service's request metrics live: App Runner's or the ALB's. */
+export interface ServiceMetrics {
+  readonly namespace: string;
+  readonly dimensions: Record<string, string>;
+  readonly requests: string;
+  readonly errors: string;
+  readonly latency: string;
+  /** Latency metric units per millisecond (App Runner reports ms, the ALB seconds). */
+  readonly latencyPerMs: number;
+  /** The ALB counts unhealthy targets; App Runner has no such metric (a Route 53 check covers it). */
+  readonly unhealthyHosts?: string;
+}
+
+export const appRunnerMetrics = (serviceName: string, serviceId: string): ServiceMetrics => ({
+  namespace: "AWS/AppRunner",
+  dimensions: { ServiceName: serviceName, ServiceID: serviceId },
+  requests: "Requests",
+  errors: "5xxStatusResponses",
+  latency: "RequestLatency",
+  latencyPerMs: 1,
+});
+
+export const albMetrics = (loadBalancer: string, targetGroup: string): ServiceMetrics => ({
+  namespace: "AWS/ApplicationELB",
+  dimensions: { LoadBalancer: loadBalancer, TargetGroup: targetGroup },
+  requests: "RequestCount",
+  errors: "HTTPCode_Target_5XX_Count",
+  latency: "TargetResponseTime",
+  latencyPerMs: 1 / 1000,
+  unhealthyHosts: "UnHealthyHostCount",
+});
+
 export interface ServiceAlarmsProps {
   /** Name used in alarm names and descriptions (the configured service name). */
   readonly label: string;
-  readonly serviceName: string;
-  readonly serviceId: string;
+  readonly metrics: ServiceMetrics;
   readonly thresholds: AlarmThresholds;
   /** SNS topic in the service's region. */
   readonly topicArn: string;
   readonly provider?: TerraformProvider;
 }
 
-/** The document's App Runner alarms: 5xx rate over 1% for 5 minutes, p99 latency over 1 s for 5 minutes. */
-export class AppRunnerAlarms extends Construct {
+/**
+ * The document's service alarms on either engine's metrics: 5xx rate over 1% for 5 minutes, p99
+ * latency over 1 s for 5 minutes, and (ALB) targets failing their health check.
+ */
+export class ServiceAlarms extends Construct {
   readonly alarms: CloudwatchMetricAlarm[];
 
   constructor(scope: Construct, id: string, props: ServiceAlarmsProps) {
     super(scope, id);
+    const { label, metrics: m } = props;
     const t = props.thresholds;
-    const dims = { ServiceName: props.serviceName, ServiceID: props.serviceId };
-    const label = props.label;
     const actions = { alarmActions: [props.topicArn], okActions: [props.topicArn], provider: props.provider };
+    const sum = (metricName: string) => ({ namespace: m.namespace, metricName, stat: "Sum", period: t.errorRateMinutes * 60, dimensions: m.dimensions });
     this.alarms = [
       new CloudwatchMetricAlarm(this, "error-rate", {
         ...actions,
@@ -38,20 +72,9 @@ export class AppRunnerAlarms extends Construct {
         datapointsToAlarm: 1,
         treatMissingData: "notBreaching",
         metricQuery: [
-          {
-            id: "rate",
-            expression: "IF(requests > 0, 100 * errors / requests, 0)",
-            label: "5xx %",
-            returnData: true,
-          },
-          {
-            id: "errors",
-            metric: { namespace: "AWS/AppRunner", metricName: "5xxStatusResponses", stat: "Sum", period: t.errorRateMinutes * 60, dimensions: dims },
-          },
-          {
-            id: "requests",
-            metric: { namespace: "AWS/AppRunner", metricName: "Requests", stat: "Sum", period: t.errorRateMinutes * 60, dimensions: dims },
-          },
+          { id: "rate", expression: "IF(requests > 0, 100 * errors / requests, 0)", label: "5xx %", returnData: true },
+          { id: "errors", metric: sum(m.errors) },
+          { id: "requests", metric: sum(m.requests) },
         ],
         tags: { Name: `${label}-5xx-rate` },
       }),
@@ -59,19 +82,39 @@ export class AppRunnerAlarms extends Construct {
         ...actions,
         alarmName: `${label}-p99-latency`,
         alarmDescription: `${label}: p99 latency above ${t.p99LatencyMs} ms for ${t.latencyMinutes} minutes`,
-        namespace: "AWS/AppRunner",
-        metricName: "RequestLatency",
-        dimensions: dims,
+        namespace: m.namespace,
+        metricName: m.latency,
+        dimensions: m.dimensions,
         extendedStatistic: "p99",
         period: 60,
         evaluationPeriods: t.latencyMinutes,
         datapointsToAlarm: t.latencyMinutes,
         comparisonOperator: "GreaterThanThreshold",
-        threshold: t.p99LatencyMs,
+        threshold: t.p99LatencyMs * m.latencyPerMs,
         treatMissingData: "notBreaching",
         tags: { Name: `${label}-p99-latency` },
       }),
     ];
+    if (m.unhealthyHosts) {
+      this.alarms.push(
+        new CloudwatchMetricAlarm(this, "unhealthy", {
+          ...actions,
+          alarmName: `${label}-unhealthy`,
+          alarmDescription: `CRITICAL ${label}: targets failing their health check for ${t.healthCheckFailures} consecutive minutes`,
+          namespace: m.namespace,
+          metricName: m.unhealthyHosts,
+          dimensions: m.dimensions,
+          statistic: "Maximum",
+          period: 60,
+          evaluationPeriods: t.healthCheckFailures,
+          datapointsToAlarm: t.healthCheckFailures,
+          comparisonOperator: "GreaterThanThreshold",
+          threshold: 0,
+          treatMissingData: "breaching",
+          tags: { Name: `${label}-unhealthy` },
+        }),
+      );
+    }
   }
 }
 
@@ -188,79 +231,5 @@ export class HealthCheckAlarm extends Construct {
       provider: props.provider,
       tags: { Name: `${props.name}-unhealthy` },
     });
-  }
-}
-
-export interface AlbServiceAlarmsProps {
-  readonly label: string;
-  /** ALB and target group ARN suffixes (the CloudWatch dimensions). */
-  readonly loadBalancer: string;
-  readonly targetGroup: string;
-  readonly thresholds: AlarmThresholds;
-  readonly topicArn: string;
-  readonly provider?: TerraformProvider;
-}
-
-/** The document's service alarms rebuilt on ALB metrics (Fargate): 5xx rate, p99 latency, unhealthy targets. */
-export class AlbServiceAlarms extends Construct {
-  readonly alarms: CloudwatchMetricAlarm[];
-
-  constructor(scope: Construct, id: string, props: AlbServiceAlarmsProps) {
-    super(scope, id);
-    const t = props.thresholds;
-    const label = props.label;
-    const dims = { LoadBalancer: props.loadBalancer, TargetGroup: props.targetGroup };
-    const actions = { alarmActions: [props.topicArn], okActions: [props.topicArn], provider: props.provider };
-    const metric = (metricName: string, stat: string) => ({ namespace: "AWS/ApplicationELB", metricName, stat, period: t.errorRateMinutes * 60, dimensions: dims });
-    this.alarms = [
-      new CloudwatchMetricAlarm(this, "error-rate", {
-        ...actions,
-        alarmName: `${label}-5xx-rate`,
-        alarmDescription: `${label}: 5xx responses above ${t.errorRatePercent}% of requests for ${t.errorRateMinutes} minutes`,
-        comparisonOperator: "GreaterThanThreshold",
-        threshold: t.errorRatePercent,
-        evaluationPeriods: 1,
-        treatMissingData: "notBreaching",
-        metricQuery: [
-          { id: "rate", expression: "IF(requests > 0, 100 * errors / requests, 0)", label: "5xx %", returnData: true },
-          { id: "errors", metric: metric("HTTPCode_Target_5XX_Count", "Sum") },
-          { id: "requests", metric: metric("RequestCount", "Sum") },
-        ],
-        tags: { Name: `${label}-5xx-rate` },
-      }),
-      new CloudwatchMetricAlarm(this, "latency", {
-        ...actions,
-        alarmName: `${label}-p99-latency`,
-        alarmDescription: `${label}: p99 latency above ${t.p99LatencyMs} ms for ${t.latencyMinutes} minutes`,
-        namespace: "AWS/ApplicationELB",
-        metricName: "TargetResponseTime",
-        dimensions: dims,
-        extendedStatistic: "p99",
-        period: 60,
-        evaluationPeriods: t.latencyMinutes,
-        datapointsToAlarm: t.latencyMinutes,
-        comparisonOperator: "GreaterThanThreshold",
-        // TargetResponseTime is in seconds.
-        threshold: t.p99LatencyMs / 1000,
-        treatMissingData: "notBreaching",
-        tags: { Name: `${label}-p99-latency` },
-      }),
-      new CloudwatchMetricAlarm(this, "unhealthy", {
-        ...actions,
-        alarmName: `${label}-unhealthy`,
-        alarmDescription: `CRITICAL ${label}: targets failing their health check for ${t.healthCheckFailures} consecutive minutes`,
-        namespace: "AWS/ApplicationELB",
-        metricName: "UnHealthyHostCount",
-        dimensions: dims,
-        statistic: "Maximum",
-        period: 60,
-        evaluationPeriods: t.healthCheckFailures,
-        datapointsToAlarm: t.healthCheckFailures,
-        comparisonOperator: "GreaterThanThreshold",
-        threshold: 0,
-        treatMissingData: "breaching",
-        tags: { Name: `${label}-unhealthy` },
-      }),
-    ];
   }
 }

@@ -90,3 +90,35 @@ export function imagePullRole(scope: Construct, id: string, props: ImagePullRole
     provider: props.provider,
   });
 }
+
+export interface ExecutionRoleProps {
+  readonly name: string;
+  readonly description: string;
+  readonly region: string;
+  /** Secrets ECS injects into the container at start. */
+  readonly secretArns: readonly string[];
+  readonly kmsKeyArn: string;
+}
+
+/**
+ * The ECS task execution role: pulls the image, writes the logs, and injects the task's secrets
+ * (so the application's own role never needs to read them).
+ */
+export function executionRole(scope: Construct, id: string, props: ExecutionRoleProps): ServiceRole {
+  return new ServiceRole(scope, id, {
+    name: props.name,
+    description: props.description,
+    service: "ecs-tasks.amazonaws.com",
+    managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"],
+    statements: [
+      { Sid: "InjectSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [...props.secretArns] },
+      {
+        Sid: "DecryptSecrets",
+        Effect: "Allow",
+        Action: "kms:Decrypt",
+        Resource: props.kmsKeyArn,
+        Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${props.region}.amazonaws.com` } },
+      },
+    ],
+  });
+}

@@ -3,6 +3,7 @@ import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { Construct } from "constructs";
+import { executionRole } from "./app-roles";
 import { ServiceRole } from "./service-role";
 
 export interface BackupJobProps {
@@ -47,21 +48,12 @@ export class BackupJob extends Construct {
       kmsKeyId: props.kmsKeyArn,
       tags: { Name: `/ecs/${name}` },
     });
-    const execution = new ServiceRole(this, "execution-role", {
+    const execution = executionRole(this, "execution-role", {
       name: `${name}-execution`,
       description: "Starts the backup task: pulls its image, writes its logs, injects its secrets",
-      service: "ecs-tasks.amazonaws.com",
-      managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"],
-      statements: [
-        { Sid: "InjectSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: Object.values(props.secrets) },
-        {
-          Sid: "DecryptSecrets",
-          Effect: "Allow",
-          Action: "kms:Decrypt",
-          Resource: props.kmsKeyArn,
-          Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
-        },
-      ],
+      region,
+      secretArns: Object.values(props.secrets),
+      kmsKeyArn: props.kmsKeyArn,
     });
     this.taskRole = new ServiceRole(this, "task-role", {
       name: "BackupJobRole",

@@ -8,7 +8,7 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Construct } from "constructs";
 import { HealthCheckConfig, ServiceSizing } from "../phases/types";
 import { LoadBalancer } from "./load-balancer";
-import { ServiceRole } from "./service-role";
+import { executionRole } from "./app-roles";
 
 export interface FargateServiceProps {
   readonly serviceName: string;
@@ -54,21 +54,12 @@ export class FargateService extends Construct {
       kmsKeyId: props.kmsKeyArn,
       tags: { Name: `/ecs/${props.serviceName}` },
     });
-    const execution = new ServiceRole(this, "execution-role", {
+    const execution = executionRole(this, "execution-role", {
       name: `${props.serviceName}-execution`,
       description: `Starts ${props.serviceName} tasks: pulls the image, writes logs, injects secrets`,
-      service: "ecs-tasks.amazonaws.com",
-      managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"],
-      statements: [
-        { Sid: "InjectSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: Object.values(props.secrets) },
-        {
-          Sid: "DecryptSecrets",
-          Effect: "Allow",
-          Action: "kms:Decrypt",
-          Resource: props.kmsKeyArn,
-          Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${props.region}.amazonaws.com` } },
-        },
-      ],
+      region: props.region,
+      secretArns: Object.values(props.secrets),
+      kmsKeyArn: props.kmsKeyArn,
     });
     const task = new EcsTaskDefinition(this, "task", {
       family: props.serviceName,

@@ -1,4 +1,5 @@
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
+import { DbInstanceAutomatedBackupsReplication } from "@cdktf/provider-aws/lib/db-instance-automated-backups-replication";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { TerraformProvider } from "cdktf";
@@ -154,5 +155,15 @@ export class Postgres extends Construct {
         }),
       );
     }
+  }
+
+  /** Backup layer 3 (phase 4): the instance's automated backups, copied to another region. */
+  replicateBackups(provider: TerraformProvider, kmsKeyArn: string, retentionDays: number): DbInstanceAutomatedBackupsReplication {
+    return new DbInstanceAutomatedBackupsReplication(this.node.scope!, "backup-replication", {
+      sourceDbInstanceArn: this.instance.arn,
+      kmsKeyId: kmsKeyArn,
+      retentionPeriod: retentionDays,
+      provider,
+    });
   }
 }

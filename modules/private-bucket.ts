@@ -38,6 +38,11 @@ export interface PrivateBucketProps {
   readonly objectLock?: { readonly mode: "COMPLIANCE" | "GOVERNANCE"; readonly days: number };
   /** Lifecycle rules in addition to aborting incomplete uploads after 7 days. @default - none */
   readonly lifecycleRules?: readonly S3BucketLifecycleConfigurationRule[];
+  /**
+   * This bucket receives S3 server access logs from buckets of this account (same region).
+   * @default - it does not
+   */
+  readonly accessLogTargetFor?: { readonly accountId: string };
   /** Bucket policy statements beside the TLS-only rule. @default - none */
   readonly policyStatements?: (bucketArn: string) => readonly PolicyStatement[];
   /** Disable ACLs (BucketOwnerEnforced). False only for a bucket that receives ACL-based log delivery. @default true */
@@ -113,6 +118,18 @@ export class PrivateBucket extends Construct {
           Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
           Condition: { Bool: { "aws:SecureTransport": "false" } },
         },
+        ...(props.accessLogTargetFor
+          ? [
+              {
+                Sid: "S3ServerAccessLogDelivery",
+                Effect: "Allow" as const,
+                Principal: { Service: "logging.s3.amazonaws.com" },
+                Action: "s3:PutObject",
+                Resource: `${this.bucket.arn}/*`,
+                Condition: { StringEquals: { "aws:SourceAccount": props.accessLogTargetFor.accountId } },
+              },
+            ]
+          : []),
         ...(props.policyStatements ? props.policyStatements(this.bucket.arn) : []),
       ]),
       dependsOn: [pab],

@@ -1,4 +1,4 @@
-import { PhaseConfig, ServiceSizing } from "./types";
+import { HealthCheckConfig, PhaseConfig, ServiceSizing } from "./types";
 
 /**
  * Phase 1 (now): one region, 1-10 clinics. Values from the design document unless a comment says
@@ -14,6 +14,16 @@ const core: ServiceSizing = {
   // The document's connection math uses a pool of 20 (its env list says DB_POOL_MAX 30, which
   // would need 5 x 30 + 45 + 10 = 205 connections, above 80% of 200). One setting: 20.
   dbPoolMax: 20,
+};
+
+/** The document's health check: /health over HTTP every 10 s, 5 s timeout, healthy 1, unhealthy 5. */
+const healthCheck: HealthCheckConfig = {
+  path: "/health",
+  protocol: "HTTP",
+  intervalSeconds: 10,
+  timeoutSeconds: 5,
+  healthyThreshold: 1,
+  unhealthyThreshold: 5,
 };
 
 export const phase1: PhaseConfig = {
@@ -82,14 +92,7 @@ export const phase1: PhaseConfig = {
       // console default). 9000 is what the application is configured with.
       port: 9000,
       requestTimeoutSeconds: 30,
-      healthCheck: {
-        path: "/health",
-        protocol: "HTTP",
-        intervalSeconds: 10,
-        timeoutSeconds: 5,
-        healthyThreshold: 1,
-        unhealthyThreshold: 5,
-      },
+      healthCheck,
       env: { APP_ENV: "production", LOG_LEVEL: "info" },
       secretEnv: [
         "DATABASE_URL",
@@ -114,15 +117,9 @@ export const phase1: PhaseConfig = {
       dbPoolMax: 15,
       port: 4000,
       requestTimeoutSeconds: 10,
-      // The document gives path, protocol, interval and timeout; thresholds are App Runner's defaults.
-      healthCheck: {
-        path: "/health",
-        protocol: "HTTP",
-        intervalSeconds: 10,
-        timeoutSeconds: 5,
-        healthyThreshold: 1,
-        unhealthyThreshold: 5,
-      },
+      // The document gives path, protocol, interval and timeout; the thresholds are App Runner's
+      // defaults, which are also the core API's.
+      healthCheck,
       env: { APP_ENV: "production", LOG_LEVEL: "info" },
       secretEnv: ["DATABASE_URL", "CLICKHOUSE_URL"],
       subdomain: "telemetry",

@@ -54,16 +54,7 @@ export class BackupsStack extends BaseStack {
     // S3 delivers access logs only within a region: the replica region gets its own log bucket.
     const replicaLogs = new PrivateBucket(this, "replica-access-logs", {
       bucketName: `${phase.storage.accessLogsBucket}-${b.replicaRegion}`,
-      policyStatements: (arn) => [
-        {
-          Sid: "S3ServerAccessLogDelivery",
-          Effect: "Allow",
-          Principal: { Service: "logging.s3.amazonaws.com" },
-          Action: "s3:PutObject",
-          Resource: `${arn}/*`,
-          Condition: { StringEquals: { "aws:SourceAccount": props.settings.deployment.accountId } },
-        },
-      ],
+      accessLogTargetFor: { accountId: props.settings.deployment.accountId },
       lifecycleRules: [
         { id: "archive-then-expire", status: "Enabled", filter: [{ prefix: "" }], transition: [{ days: 90, storageClass: "GLACIER" }], expiration: [{ days: 2192 }] },
       ],

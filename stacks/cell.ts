@@ -1,9 +1,8 @@
 import { ApprunnerVpcConnector } from "@cdktf/provider-aws/lib/apprunner-vpc-connector";
-import { DbInstanceAutomatedBackupsReplication } from "@cdktf/provider-aws/lib/db-instance-automated-backups-replication";
 import { DynamodbTableItem } from "@cdktf/provider-aws/lib/dynamodb-table-item";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { Construct } from "constructs";
-import { AppRunnerAlarms, DatabaseAlarms, HealthCheckAlarm } from "../modules/alarms";
+import { appRunnerMetrics, DatabaseAlarms, HealthCheckAlarm, ServiceAlarms } from "../modules/alarms";
 import { instanceRole } from "../modules/app-roles";
 import { AppSecrets } from "../modules/app-secrets";
 import { AppRunnerService } from "../modules/apprunner-service";
@@ -162,7 +161,7 @@ export class CellStack extends BaseStack {
 
     const t = phase.observability.alarms;
     const svc = this.service.service;
-    new AppRunnerAlarms(this, "alarms", { label: names.service, serviceName: svc.serviceName, serviceId: svc.serviceId, thresholds: t, topicArn: props.alerts.topic.arn });
+    new ServiceAlarms(this, "alarms", { label: names.service, metrics: appRunnerMetrics(svc.serviceName, svc.serviceId), thresholds: t, topicArn: props.alerts.topic.arn });
     new DatabaseAlarms(this, "db-alarms", { identifier: names.identifier, maxConnections: db.parameters.maxConnections, thresholds: t, topicArn: props.alerts.topic.arn });
     new HealthCheckAlarm(this, "health", {
       name: names.service,
@@ -196,12 +195,7 @@ export class CellStack extends BaseStack {
       });
     }
     if (phase.backups.replicateAutomatedBackups) {
-      new DbInstanceAutomatedBackupsReplication(this, "backup-replication", {
-        sourceDbInstanceArn: this.postgres.instance.arn,
-        kmsKeyId: props.keys.keyArn(rc.backupRegion),
-        retentionPeriod: db.backupRetentionDays,
-        provider: this.awsIn(rc.backupRegion),
-      });
+      this.postgres.replicateBackups(this.awsIn(rc.backupRegion), props.keys.keyArn(rc.backupRegion), db.backupRetentionDays);
     }
   }
 }

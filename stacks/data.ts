@@ -1,4 +1,3 @@
-import { DbInstanceAutomatedBackupsReplication } from "@cdktf/provider-aws/lib/db-instance-automated-backups-replication";
 import { Construct } from "constructs";
 import { AppSecrets } from "../modules/app-secrets";
 import { Postgres } from "../modules/postgres";
@@ -61,12 +60,7 @@ export class DataStack extends BaseStack {
     });
     if (phase.backups.replicateAutomatedBackups) {
       // Backup layer 3 for the database itself (phase 4): its automated backups, copied to the backup region.
-      new DbInstanceAutomatedBackupsReplication(this, "backup-replication", {
-        sourceDbInstanceArn: this.postgres.instance.arn,
-        kmsKeyId: props.keys.keyArn(rc.backupRegion),
-        retentionPeriod: db.backupRetentionDays,
-        provider: this.awsIn(rc.backupRegion),
-      });
+      this.postgres.replicateBackups(this.awsIn(rc.backupRegion), props.keys.keyArn(rc.backupRegion), db.backupRetentionDays);
     }
     const otherRegions = phase.regions.filter((r) => !r.primary);
     for (const svc of Object.values(phase.services)) {

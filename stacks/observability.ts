@@ -3,7 +3,7 @@ import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboar
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { Construct } from "constructs";
 import { AlertTopic } from "../modules/alert-topic";
-import { AlbServiceAlarms, AppRunnerAlarms, DatabaseAlarms, HealthCheckAlarm } from "../modules/alarms";
+import { albMetrics, appRunnerMetrics, DatabaseAlarms, HealthCheckAlarm, ServiceAlarms } from "../modules/alarms";
 import { RegionConfig } from "../phases/types";
 import { BaseStack, BaseStackProps } from "./base";
 import { ComputeStack } from "./compute";
@@ -55,22 +55,10 @@ export class ObservabilityStack extends BaseStack {
       // The standby engine's alarms carry its name: alarm names are unique per region.
       const label = svc.engine === props.settings.deployment.compute ? svc.config.name : `${svc.config.name}-${svc.engine}`;
       if (svc.alb) {
-        new AlbServiceAlarms(this, `${svc.config.key}-alb-alarms`, {
-          label,
-          loadBalancer: svc.alb.loadBalancer,
-          targetGroup: svc.alb.targetGroup,
-          thresholds: t,
-          topicArn: this.topic.arn,
-        });
+        new ServiceAlarms(this, `${svc.config.key}-alb-alarms`, { label, metrics: albMetrics(svc.alb.loadBalancer, svc.alb.targetGroup), thresholds: t, topicArn: this.topic.arn });
         continue;
       }
-      new AppRunnerAlarms(this, `${svc.config.key}-alarms`, {
-        label,
-        serviceName: svc.name,
-        serviceId: svc.id,
-        thresholds: t,
-        topicArn: this.topic.arn,
-      });
+      new ServiceAlarms(this, `${svc.config.key}-alarms`, { label, metrics: appRunnerMetrics(svc.name, svc.id), thresholds: t, topicArn: this.topic.arn });
       new HealthCheckAlarm(this, `${svc.config.key}-health`, {
         name: label,
         host: svc.url,

@@ -33,17 +33,9 @@ export class StorageStack extends BaseStack {
     this.accessLogs = new PrivateBucket(this, "access-logs", {
       bucketName: `${phase.storage.accessLogsBucket}${suffix}`,
       // S3 server access logging can only write to SSE-S3 buckets.
+      accessLogTargetFor: { accountId: deployment.accountId },
       policyStatements: (arn) => {
-        const statements: PolicyStatement[] = [
-          {
-            Sid: "S3ServerAccessLogDelivery",
-            Effect: "Allow",
-            Principal: { Service: "logging.s3.amazonaws.com" },
-            Action: "s3:PutObject",
-            Resource: `${arn}/*`,
-            Condition: { StringEquals: { "aws:SourceAccount": deployment.accountId } },
-          },
-        ];
+        const statements: PolicyStatement[] = [];
         if (computeEngines(deployment).includes("fargate") && rc.primary) {
           statements.push({
             Sid: "AlbAccessLogDelivery",

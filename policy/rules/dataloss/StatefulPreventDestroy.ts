@@ -1,17 +1,9 @@
 import { isTrue } from "../../json";
 import { Rule } from "../../types";
 
-/** Resources whose destruction loses data or everything encrypted under them. */
-export const STATEFUL_TYPES = [
-  "aws_db_instance",
-  "aws_s3_bucket",
-  "aws_dynamodb_table",
-  "aws_kms_key",
-  "aws_elasticache_replication_group",
-  "aws_secretsmanager_secret",
-  "aws_ecr_repository",
-  "aws_vpc",
-];
+import { STATEFUL_TYPES } from "../../../lib/stateful";
+
+export { STATEFUL_TYPES };
 
 export const StatefulPreventDestroy: Rule = {
   id: "RX-DL-1",
