@@ -6,6 +6,7 @@ import { cloudflareCases } from "./cases/cloudflare";
 import { cloudwatchCases } from "./cases/cloudwatch";
 import { datalossSecretCases } from "./cases/dataloss-secrets";
 import { ecrDynamodbCases } from "./cases/ecr-dynamodb";
+import { ecsElbCases } from "./cases/ecs-elb";
 import { elasticacheCases } from "./cases/elasticache";
 import { githubCases } from "./cases/github";
 import { iamCases } from "./cases/iam";
@@ -24,6 +25,7 @@ const ALL_CASES = [
   ...iamCases,
   ...networkCases,
   ...apprunnerCases,
+  ...ecsElbCases,
   ...cloudflareCases,
   ...githubCases,
   ...datalossSecretCases,

@@ -1,3 +1,13 @@
+import { ECSClusterContainerInsights } from "./ecs/ECSClusterContainerInsights";
+import { ECSServiceCircuitBreaker } from "./ecs/ECSServiceCircuitBreaker";
+import { ECSServiceNoPublicIp } from "./ecs/ECSServiceNoPublicIp";
+import { ECSTaskDefinitionLogging } from "./ecs/ECSTaskDefinitionLogging";
+import { ECSTaskDefinitionSecretsInjected } from "./ecs/ECSTaskDefinitionSecretsInjected";
+import { ALBAccessLogs } from "./elb/ALBAccessLogs";
+import { ALBDeletionProtection } from "./elb/ALBDeletionProtection";
+import { ALBDropInvalidHeaders } from "./elb/ALBDropInvalidHeaders";
+import { ALBListenerHttpsOnly } from "./elb/ALBListenerHttpsOnly";
+import { TargetGroupHealthCheck } from "./elb/TargetGroupHealthCheck";
 import { AppRunnerCustomerManagedKey } from "./apprunner/AppRunnerCustomerManagedKey";
 import { AppRunnerHealthCheck } from "./apprunner/AppRunnerHealthCheck";
 import { AppRunnerInstanceRole } from "./apprunner/AppRunnerInstanceRole";
@@ -88,6 +98,16 @@ import { Rule } from "../types";
 
 /** Every rule of the pack, in report order (by service, then number). */
 export const RULES: readonly Rule[] = [
+  ALBDeletionProtection,
+  ALBDropInvalidHeaders,
+  ALBAccessLogs,
+  ALBListenerHttpsOnly,
+  TargetGroupHealthCheck,
+  ECSClusterContainerInsights,
+  ECSServiceNoPublicIp,
+  ECSServiceCircuitBreaker,
+  ECSTaskDefinitionLogging,
+  ECSTaskDefinitionSecretsInjected,
   RDSStorageEncrypted,
   RDSMultiAZSupport,
   RDSInstanceDeletionProtectionEnabled,
