@@ -118,7 +118,9 @@ describe("deploy.yml", () => {
 
   it("deploys behind the protected infrastructure environment", () => {
     expect(deploy.environment).toBe("infrastructure");
-    expect(Object.entries(w.jobs).filter(([, j]) => j.environment).map(([n]) => n)).toEqual(["deploy"]);
+    // The backup image push uses the same protected environment and role.
+    expect(Object.entries(w.jobs).filter(([, j]) => j.environment).map(([n]) => n)).toEqual(["deploy", "backup-image"]);
+    expect(w.jobs["backup-image"].environment).toBe("infrastructure");
   });
 
   it("never runs two deploys at once and never cancels one", () => {
@@ -135,7 +137,7 @@ describe("deploy.yml", () => {
   it("assumes the infrastructure role through OIDC and passes provider tokens as env only", () => {
     const creds = deploy.steps.find((s) => s.uses === "aws-actions/configure-aws-credentials@v4");
     expect(creds?.with).toEqual({ "role-to-assume": "${{ vars.AWS_DEPLOY_INFRA_ROLE_ARN }}", "aws-region": "${{ vars.AWS_REGION }}" });
-    expect(jobsWith(w, "id-token")).toEqual(["deploy"]);
+    expect(jobsWith(w, "id-token")).toEqual(["deploy", "backup-image"]);
     const secretUses = steps(w).filter((s) => JSON.stringify(s).includes("secrets."));
     expect(secretUses.map((s) => s.env)).toEqual([
       expect.objectContaining({ CLOUDFLARE_API_TOKEN: "${{ secrets.CLOUDFLARE_API_TOKEN }}", GITHUB_TOKEN: "${{ secrets.GH_INFRA_TOKEN }}" }),
