@@ -1,7 +1,7 @@
 import { parse } from "yaml";
 import { phaseConfig } from "../phases";
 import { AppDeployInput, appDeployWorkflow } from "../lib/workflows/app-deploy";
-import { formatFindings, lintWorkflow } from "../lib/workflows/lint";
+import { formatFindings, lintWorkflow } from "../tools/workflow-lint";
 
 // The input the GitHub delivery stack builds from the phase config.
 const phase = phaseConfig(1);

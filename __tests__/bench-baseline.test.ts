@@ -1,4 +1,4 @@
-import { namespaceOf, rootImports } from "../lib/bench/baseline";
+import { namespaceOf, rootImports } from "../tools/bench/baseline";
 
 // The benchmark's baseline is the same app with package-root imports: the rewrite must keep it the
 // same program (names qualified in code, untouched in strings and property accesses).

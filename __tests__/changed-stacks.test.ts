@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from "child_process";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
-import { diffOutdirs, OutdirStack, readOutdir, selectStacks, stripJsonWhitespace } from "../lib/stack-diff";
+import { diffOutdirs, OutdirStack, readOutdir, selectStacks, stripJsonWhitespace } from "../tools/stack-diff";
 
 // Two small outdirs (see the comments in each case): keys identical, network reformatted only,
 // data with a changed value, storage with a space added inside a string, compute unchanged but

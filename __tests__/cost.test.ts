@@ -1,8 +1,8 @@
-import { costJson, costReport } from "../lib/cost/report";
-import { estimateMonthlyCost } from "../lib/cost/estimate";
-import { loadPriceTable, PriceTable } from "../lib/cost/price-table";
-import { runsPerMonth } from "../lib/cost/pricers/schedule";
-import { SynthStack } from "../lib/synth";
+import { costJson, costReport } from "../tools/cost/report";
+import { estimateMonthlyCost } from "../tools/cost/estimate";
+import { loadPriceTable, PriceTable } from "../tools/cost/price-table";
+import { runsPerMonth } from "../tools/cost/pricers/schedule";
+import { SynthStack } from "../tools/synth";
 import { phaseConfig } from "../phases";
 import { USAGE, UsageAssumptions } from "../phases/usage";
 import { synth } from "./helpers";

@@ -1,12 +1,12 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { collapseAlike } from "../lib/diagram/collapse";
-import { toDot } from "../lib/diagram/dot";
-import { buildGraph } from "../lib/diagram/graph";
-import { dotAvailable, renderDot } from "../lib/diagram/render";
-import { serviceOf } from "../lib/diagram/services";
-import { SynthStack } from "../lib/synth";
+import { collapseAlike } from "../tools/diagram/collapse";
+import { toDot } from "../tools/diagram/dot";
+import { buildGraph } from "../tools/diagram/graph";
+import { dotAvailable, renderDot } from "../tools/diagram/render";
+import { serviceOf } from "../tools/diagram/services";
+import { SynthStack } from "../tools/synth";
 import { synth } from "./helpers";
 
 const phase1 = synth({ phase: 1 });

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { fromTerraformLiteral } from "../lib/terraform-literal";
-import { lintWorkflow } from "../lib/workflows/lint";
+import { lintWorkflow } from "../tools/workflow-lint";
 import { EXAMPLE_VARS, only, policy, resources, stack, synth } from "./helpers";
 
 const result = synth({ phase: 1 });

@@ -3,10 +3,10 @@ import * as os from "os";
 import * as path from "path";
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
-import { isAwsOnly, offlinePlanAvailability, planAll, PlanResult } from "../lib/offline-plan";
-import { dependencyOrder } from "../lib/synth";
+import { isAwsOnly, offlinePlanAvailability, planAll, PlanResult } from "../tools/offline-plan";
+import { dependencyOrder } from "../tools/synth";
 import { fromTerraformLiteral } from "../lib/terraform-literal";
-import { lintWorkflow } from "../lib/workflows/lint";
+import { lintWorkflow } from "../tools/workflow-lint";
 import { only, policy, resources, stack, synth, text } from "./helpers";
 
 const app = synth({ phase: 1, compute: "fargate" });

@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
 import { Options } from "../config/settings";
-import { synthesize, SynthResult, SynthStack, TerraformJson } from "../lib/synth";
+import { synthesize, SynthResult, SynthStack, TerraformJson } from "../tools/synth";
 
 /** The deployment inputs every test uses (a developer's own terraform.tfvars never leaks in). */
 export const EXAMPLE_VARS = path.join(ROOT, "terraform.tfvars.example");

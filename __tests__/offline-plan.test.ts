@@ -1,8 +1,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { isAwsOnly, offlinePlanAvailability, planAll, PlanResult } from "../lib/offline-plan";
-import { dependencyOrder } from "../lib/synth";
+import { isAwsOnly, offlinePlanAvailability, planAll, PlanResult } from "../tools/offline-plan";
+import { dependencyOrder } from "../tools/synth";
 import { synth } from "./helpers";
 
 /**

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { ROOT } from "../config/deployment";
-import { formatFindings, lintWorkflow } from "../lib/workflows/lint";
+import { formatFindings, lintWorkflow } from "../tools/workflow-lint";
 
 type Step = { id?: string; name?: string; uses?: string; run?: string; if?: string; env?: Record<string, string>; with?: Record<string, any>; "continue-on-error"?: unknown };
 type Job = { permissions?: unknown; environment?: unknown; needs?: string | string[]; if?: string; "timeout-minutes"?: number; steps: Step[] };

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import { SynthResult } from "../lib/synth";
-import { STATEFUL_TYPES } from "../lib/upgrade-proof";
+import { SynthResult } from "../tools/synth";
+import { STATEFUL_TYPES } from "../tools/upgrade-proof";
 import { synth } from "./helpers";
 
 /**

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { resolveSettings } from "../config/settings";
-import { synthesize } from "../lib/synth";
+import { synthesize } from "../tools/synth";
 import { EXAMPLE_VARS, only, resources, stack, synth } from "./helpers";
 
 describe("tags: provider default tags plus Name", () => {

@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { ConfigError } from "../config/errors";
 import { ROOT } from "../config/deployment";
-import { offlinePlanAvailability } from "../lib/offline-plan";
+import { offlinePlanAvailability } from "../tools/offline-plan";
 import { parseCommand, runTenant, TenantCommandError } from "../scripts/tenant";
 import { EXAMPLE_VARS, only, resources, stack, synth } from "./helpers";
 

@@ -1,9 +1,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { offlinePlanAvailability } from "../lib/offline-plan";
-import { SynthResult } from "../lib/synth";
-import { changedStatefulResources, destructive, missingStatefulResources, proveUpgrade, STATEFUL_TYPES, UpgradeResult } from "../lib/upgrade-proof";
+import { offlinePlanAvailability } from "../tools/offline-plan";
+import { SynthResult } from "../tools/synth";
+import { changedStatefulResources, destructive, missingStatefulResources, proveUpgrade, STATEFUL_TYPES, UpgradeResult } from "../tools/upgrade-proof";
 import { synth } from "./helpers";
 
 /**

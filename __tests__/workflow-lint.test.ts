@@ -1,4 +1,4 @@
-import { lintWorkflow } from "../lib/workflows/lint";
+import { lintWorkflow } from "../tools/workflow-lint";
 
 // Proves the helper filters only the known `vars` false positive: other findings still fail tests.
 const workflow = (run: string) => `on: push

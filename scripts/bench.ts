@@ -3,9 +3,9 @@ import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
 import { parseFlags } from "../config/settings";
-import { writeBaselineApp } from "../lib/bench/baseline";
-import { measure, Measurement, median, peakMethod } from "../lib/bench/measure";
-import { writeTenantRegistry } from "../lib/bench/tenants";
+import { writeBaselineApp } from "../tools/bench/baseline";
+import { measure, Measurement, median, peakMethod } from "../tools/bench/measure";
+import { writeTenantRegistry } from "../tools/bench/tenants";
 import { table } from "../lib/table";
 
 /**

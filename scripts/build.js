@@ -7,7 +7,7 @@ const { transformSync } = require("@swc/core");
 
 const root = path.resolve(__dirname, "..");
 const out = path.join(root, "dist");
-const dirs = ["config", "phases", "lib", "stacks", "modules", "policy", "scripts", "worker"];
+const dirs = ["config", "phases", "lib", "tools", "stacks", "modules", "policy", "scripts", "worker"];
 const files = ["main.ts"];
 const walk = (dir) => {
   for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {

@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
 import { parseFlags } from "../config/settings";
-import { diffOutdirs, readOutdir, selectStacks, StackDiff } from "../lib/stack-diff";
+import { diffOutdirs, readOutdir, selectStacks, StackDiff } from "../tools/stack-diff";
 
 const USAGE = `usage: npm run -s changed-stacks -- (--base-ref REF | --base-dir DIR | --all) [--head-dir DIR]
                                     [--with-dependencies] [--with-dependents] [--json]

@@ -4,7 +4,7 @@ import { TerraformStack } from "cdktf";
 import { ROOT } from "../config/deployment";
 import { ConfigError } from "../config/errors";
 import { parseFlags, readOptions, resolveSettings } from "../config/settings";
-import { SynthResult, synthesize } from "../lib/synth";
+import { SynthResult, synthesize } from "../tools/synth";
 import { evaluateStack, Finding, POLICY_MODE_CONTEXT, RULES, suppressionsOf } from "../policy";
 import { formatTable, ReportMeta, summarize, toJson, toSarif } from "../policy/report";
 

@@ -4,10 +4,10 @@ import * as path from "path";
 import { ConfigError } from "../config/errors";
 import { parseFlags, readOptions, resolveSettings } from "../config/settings";
 import { PHASES, PhaseNumber } from "../phases/types";
-import { estimateMonthlyCost } from "../lib/cost/estimate";
-import { loadPriceTable } from "../lib/cost/price-table";
-import { costJson, costMarkdown, CostReport, costReport, costTable } from "../lib/cost/report";
-import { readStacks, synthesize } from "../lib/synth";
+import { estimateMonthlyCost } from "../tools/cost/estimate";
+import { loadPriceTable } from "../tools/cost/price-table";
+import { costJson, costMarkdown, CostReport, costReport, costTable } from "../tools/cost/report";
+import { readStacks, synthesize } from "../tools/synth";
 
 const USAGE = `npm run cost -- [--phase N | --all] [--format table|json|markdown] [--compute apprunner|fargate] [--items] [--from DIR] [--out FILE]
   --phase N     phase to price (default: terraform.tfvars / PHASE)

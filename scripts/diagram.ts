@@ -4,11 +4,11 @@ import * as path from "path";
 import { ROOT } from "../config/deployment";
 import { ConfigError } from "../config/errors";
 import { parseFlags, readOptions } from "../config/settings";
-import { toDot } from "../lib/diagram/dot";
-import { collapseAlike } from "../lib/diagram/collapse";
-import { buildGraph } from "../lib/diagram/graph";
-import { dotAvailable, renderDot } from "../lib/diagram/render";
-import { synthesize } from "../lib/synth";
+import { toDot } from "../tools/diagram/dot";
+import { collapseAlike } from "../tools/diagram/collapse";
+import { buildGraph } from "../tools/diagram/graph";
+import { dotAvailable, renderDot } from "../tools/diagram/render";
+import { synthesize } from "../tools/synth";
 
 /**
  * npm run diagram -- --phase N [--out DIR] [--compute apprunner|fargate]

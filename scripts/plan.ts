@@ -3,8 +3,8 @@ import * as path from "path";
 import { ConfigError } from "../config/errors";
 import { parseFlags } from "../config/settings";
 import { ROOT } from "../config/deployment";
-import { isAwsOnly, offlinePlanAvailability, planAll, PlanResult } from "../lib/offline-plan";
-import { dependencyOrder, providersOf, synthesize } from "../lib/synth";
+import { isAwsOnly, offlinePlanAvailability, planAll, PlanResult } from "../tools/offline-plan";
+import { dependencyOrder, providersOf, synthesize } from "../tools/synth";
 
 /**
  * npm run plan -- --phase N [--stack NAME] [--compute apprunner|fargate] [--jobs N]

@@ -2,8 +2,8 @@ import * as path from "path";
 import { ROOT } from "../config/deployment";
 import { ConfigError } from "../config/errors";
 import { readOptions } from "../config/settings";
-import { estimateMonthlyCost } from "../lib/cost/estimate";
-import { dependencyOrder, providersOf, resourceCount, synthesize } from "../lib/synth";
+import { estimateMonthlyCost } from "../tools/cost/estimate";
+import { dependencyOrder, providersOf, resourceCount, synthesize } from "../tools/synth";
 import { table } from "../lib/table";
 import { policyRunOf } from "../policy";
 

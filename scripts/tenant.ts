@@ -7,8 +7,8 @@ import { ConfigError } from "../config/errors";
 import { parseFlags, readOptions, resolveSettings, Settings, TENANTS_DIR } from "../config/settings";
 import { TenantEntry } from "../config/validate";
 import { cellStackName } from "../lib/naming";
-import { offlinePlanAvailability, planStack } from "../lib/offline-plan";
-import { synthesize } from "../lib/synth";
+import { offlinePlanAvailability, planStack } from "../tools/offline-plan";
+import { synthesize } from "../tools/synth";
 
 /**
  * Enterprise tenant provisioning (the document's "automated enterprise provisioning"):

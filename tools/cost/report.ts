@@ -1,5 +1,5 @@
 import { PhaseNumber } from "../../phases/types";
-import { table } from "../table";
+import { table } from "../../lib/table";
 import { compareWithDocument, Comparison, LineComparison } from "./compare";
 import { DOCUMENT_ESTIMATES } from "./document-estimates";
 import { CostEstimate } from "./estimate";

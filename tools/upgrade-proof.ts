@@ -3,7 +3,7 @@ import * as path from "path";
 import { spawnSync } from "child_process";
 import { initProviders, PlanJson, planStack, TERRAFORM, terraformEnv } from "./offline-plan";
 import { placeholderFor } from "./placeholders";
-import { STATEFUL_TYPES } from "./stateful";
+import { STATEFUL_TYPES } from "../lib/stateful";
 import { SynthStack } from "./synth";
 
 /**

@@ -3,7 +3,7 @@ import * as path from "path";
 import { App } from "cdktf";
 import { Options, resolveSettings, Settings } from "../config/settings";
 import { buildStacks, Stacks } from "../stacks";
-import { disableTokenStackTraces } from "./fast-tokens";
+import { disableTokenStackTraces } from "../lib/fast-tokens";
 
 disableTokenStackTraces();
 
