@@ -69,12 +69,55 @@ describe("deployment inputs: every error names the field, the value and the fix"
     [{ domian: "typo.com" }, "domian (terraform.tfvars.example)", /not a known input/],
     [{ account_id: 123456789012 }, "account_id (terraform.tfvars.example)", /expected a quoted string/],
     [{ alert_email: undefined }, "alert_email (terraform.tfvars.example)", /is required/],
+    [{ existing_platform: "yes" }, "existing_platform (terraform.tfvars.example)", /expected true or false/],
+    [{ core_record_id: "api" }, "core_record_id (terraform.tfvars.example)", /Cloudflare DNS record id: 32 lower-case hex/],
+    [{ telemetry_record_id: "ABCDEF" }, "telemetry_record_id (terraform.tfvars.example)", /Cloudflare DNS record id/],
+    [{ waf_managed_ruleset_id: "x" }, "waf_managed_ruleset_id (terraform.tfvars.example)", /Cloudflare ruleset id/],
+    [{ waf_custom_ruleset_id: "x" }, "waf_custom_ruleset_id (terraform.tfvars.example)", /Cloudflare ruleset id/],
+    [{ rate_limit_ruleset_id: "x" }, "rate_limit_ruleset_id (terraform.tfvars.example)", /Cloudflare ruleset id/],
+    [{ github_oidc_provider_arn: "arn:aws:iam::999999999999:oidc-provider/token.actions.githubusercontent.com" }, "github_oidc_provider_arn (terraform.tfvars.example)", /this account's GitHub OIDC provider/],
+    [{ uploads_existing_settings: ["policy", "cors"] }, "uploads_existing_settings (terraform.tfvars.example)", /expected only public_access_block/],
+    [{ uploads_existing_settings: ["policy", "policy"] }, "uploads_existing_settings (terraform.tfvars.example)", /twice/],
+    [{ uploads_existing_settings: "policy" }, "uploads_existing_settings (terraform.tfvars.example)", /expected a list/],
+    [{ manage_cloudtrail: "false" }, "manage_cloudtrail (terraform.tfvars.example)", /expected true or false/],
+    [{ manage_guardduty: 0 }, "manage_guardduty (terraform.tfvars.example)", /expected true or false/],
+    [{ manage_config: undefined }, "manage_config (terraform.tfvars.example)", /expected true or false/],
+    [{ manage_security_hub: "no" }, "manage_security_hub (terraform.tfvars.example)", /expected true or false/],
+    [{ health_probe: "pingdom" }, "health_probe (terraform.tfvars.example)", /expected one of "canary", "route53"/],
+    [{ zone_wide_tls: "on" }, "zone_wide_tls (terraform.tfvars.example)", /expected true or false/],
   ])("%j", (change, field, problem) => {
     const issues = deploymentIssues(change);
     expect(fields(issues)).toContain(field);
     const issue = issues.find((i) => i.field === field)!;
     expect(issue.problem).toMatch(problem);
     expect(issue.fix.length).toBeGreaterThan(5);
+  });
+
+  test("adoption inputs: empty means create; set ids and settings are read into one typed value", () => {
+    expect(deployment().adoption).toEqual({ records: {}, rulesets: { managed: undefined, custom: undefined, rateLimit: undefined }, githubOidcProviderArn: undefined, uploadsSettings: [] });
+    const issues = new Issues();
+    const id = "0123456789abcdef0123456789abcdef";
+    const d = validateDeployment(
+      {
+        ...exampleValues(),
+        core_record_id: id,
+        waf_managed_ruleset_id: id,
+        github_oidc_provider_arn: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+        uploads_existing_settings: ["policy", "lifecycle"],
+        manage_guardduty: false,
+      },
+      EXAMPLE_VARS,
+      issues,
+    );
+    expect(issues.all).toEqual([]);
+    expect(d.adoption.records).toEqual({ core: id });
+    expect(d.adoption.rulesets.managed).toBe(id);
+    expect(d.adoption.githubOidcProviderArn).toMatch(/oidc-provider/);
+    expect(d.adoption.uploadsSettings).toEqual(["policy", "lifecycle"]);
+    expect(d.audit).toEqual({ cloudtrail: true, guardduty: false, config: true, securityHub: true });
+    expect(d.existingPlatform).toBe(true);
+    expect(d.healthProbe).toBe("canary");
+    expect(d.zoneWideTls).toBe(false);
   });
 
   test("all errors are reported at once, each with field, value and fix, and nothing is synthesized", () => {

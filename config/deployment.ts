@@ -14,6 +14,38 @@ export interface Cutover {
   readonly railwayOrigin: string;
 }
 
+/** Sub-resources of the adopted uploads bucket that this code manages (each one an import when it exists). */
+export const UPLOADS_SETTINGS = ["public_access_block", "ownership", "versioning", "encryption", "policy", "lifecycle", "logging"] as const;
+export type UploadsSetting = (typeof UPLOADS_SETTINGS)[number];
+
+/**
+ * Objects that already exist in a Railway-era account and zone, adopted with `import` blocks
+ * instead of created (creating them fails or silently overwrites them). Empty means "create".
+ * `npm run discover` lists the values to put here.
+ */
+export interface Adoption {
+  /** Cloudflare DNS record ids of the public hostnames that already exist, by service. */
+  readonly records: Readonly<Partial<Record<ServiceKey, string>>>;
+  /** Ids of the zone's existing entry-point rulesets (one per phase per zone). */
+  readonly rulesets: { readonly managed?: string; readonly custom?: string; readonly rateLimit?: string };
+  /** ARN of the account's existing GitHub OIDC provider (one per URL per account). */
+  readonly githubOidcProviderArn?: string;
+  /** Settings the existing uploads bucket already has: imported, then changed in place by the plan. */
+  readonly uploadsSettings: readonly UploadsSetting[];
+}
+
+/** Account-level controls; each can be left to the AWS Organization that already provides it. */
+export interface AuditControls {
+  readonly cloudtrail: boolean;
+  readonly guardduty: boolean;
+  readonly config: boolean;
+  readonly securityHub: boolean;
+}
+
+/** How the "> 3 consecutive health check failures" alarm probes the services. */
+export type HealthProbe = "canary" | "route53";
+export const HEALTH_PROBES: readonly HealthProbe[] = ["canary", "route53"];
+
 export interface DeploymentInputs {
   readonly accountId: string;
   readonly alertEmail: string;
@@ -30,14 +62,21 @@ export interface DeploymentInputs {
   readonly computeStandby?: ComputeEngine;
   readonly phase: PhaseNumber;
   readonly cutover: Readonly<Record<ServiceKey, Cutover>>;
+  /** The account and zone already run RestartiX (the document's Railway era): adopt what exists. */
+  readonly existingPlatform: boolean;
+  readonly adoption: Adoption;
+  readonly audit: AuditControls;
+  readonly healthProbe: HealthProbe;
+  /** Apply SSL strict, minimum TLS and always-HTTPS to the whole zone instead of the API hostnames only. */
+  readonly zoneWideTls: boolean;
 }
 
 export interface InputField {
   readonly name: string;
   readonly description: string;
-  readonly example: string | number;
+  readonly example: string | number | boolean | readonly string[];
   /** Value used when the file leaves the field out; fields without one are required. */
-  readonly default?: string | number;
+  readonly default?: string | number | boolean | readonly string[];
 }
 
 /** Every deployment input, in the order terraform.tfvars.example lists them. */
@@ -59,6 +98,20 @@ export const INPUT_FIELDS: readonly InputField[] = [
   { name: "core_railway_origin", description: "Core API hostname on Railway (today's origin)", example: "restartix-core-api.up.railway.app" },
   { name: "telemetry_target", description: "Where the telemetry hostname points: railway | aws", example: "railway", default: "railway" },
   { name: "telemetry_railway_origin", description: "Telemetry API hostname on Railway", example: "restartix-telemetry-api.up.railway.app" },
+  { name: "existing_platform", description: "The zone and account already run RestartiX on Railway: adopt existing records, rulesets, OIDC provider and uploads bucket settings (npm run discover lists their ids)", example: true, default: true },
+  { name: "core_record_id", description: "Cloudflare DNS record id of the existing api.<domain> record (\"\" to create it)", example: "", default: "" },
+  { name: "telemetry_record_id", description: "Cloudflare DNS record id of the existing telemetry.<domain> record (\"\" to create it)", example: "", default: "" },
+  { name: "waf_managed_ruleset_id", description: "Id of the zone's existing http_request_firewall_managed entry-point ruleset (\"\" to create it)", example: "", default: "" },
+  { name: "waf_custom_ruleset_id", description: "Id of the zone's existing http_request_firewall_custom entry-point ruleset (\"\" to create it)", example: "", default: "" },
+  { name: "rate_limit_ruleset_id", description: "Id of the zone's existing http_ratelimit entry-point ruleset (\"\" to create it)", example: "", default: "" },
+  { name: "github_oidc_provider_arn", description: "ARN of the account's existing GitHub OIDC provider (\"\" to create it)", example: "", default: "" },
+  { name: "uploads_existing_settings", description: "Settings the existing uploads bucket already has, imported before they change: public_access_block, ownership, versioning, encryption, policy, lifecycle, logging", example: [], default: [] },
+  { name: "manage_cloudtrail", description: "Create the multi-region CloudTrail trail (false when an organization trail already covers this account)", example: true, default: true },
+  { name: "manage_guardduty", description: "Create GuardDuty detectors (false when a delegated GuardDuty administrator manages this account)", example: true, default: true },
+  { name: "manage_config", description: "Create the AWS Config recorder and delivery channel (false when the organization already records this account)", example: true, default: true },
+  { name: "manage_security_hub", description: "Enable Security Hub with AWS Foundational Security Best Practices (false when a delegated administrator does)", example: true, default: true },
+  { name: "health_probe", description: "How the unhealthy alarm probes the services: canary (CloudWatch Synthetics) | route53 (health checks)", example: "canary", default: "canary" },
+  { name: "zone_wide_tls", description: "Apply SSL strict, minimum TLS and always-HTTPS to every hostname of the zone (false: the API hostnames only)", example: false, default: false },
 ];
 
 export interface LoadedInputs {
@@ -100,7 +153,7 @@ export function renderExample(): string {
   ];
   for (const f of INPUT_FIELDS) {
     lines.push(`# ${f.description}${f.default !== undefined ? ` (default ${JSON.stringify(f.default)})` : ""}`);
-    lines.push(`${f.name} = ${typeof f.example === "number" ? f.example : JSON.stringify(f.example)}`);
+    lines.push(`${f.name} = ${typeof f.example === "string" ? JSON.stringify(f.example) : Array.isArray(f.example) ? `[${f.example.map((x) => JSON.stringify(x)).join(", ")}]` : String(f.example)}`);
   }
   return lines.join("\n") + "\n";
 }

@@ -23,7 +23,7 @@ import {
   REDIS_ENGINE_VERSIONS,
   RESERVED_TENANT_IDS,
 } from "./allowed";
-import { computeEngines, DeploymentInputs } from "./deployment";
+import { Adoption, AuditControls, computeEngines, DeploymentInputs, HEALTH_PROBES, HealthProbe, INPUT_FIELDS, UPLOADS_SETTINGS, UploadsSetting } from "./deployment";
 import { Issues } from "./errors";
 import { TfvarsValue } from "./tfvars";
 
@@ -50,11 +50,7 @@ export function validateDeployment(values: Readonly<Record<string, TfvarsValue>>
     }
     return v;
   };
-  const known = new Set([
-    "account_id", "alert_email", "domain", "cloudflare_zone_id", "cloudflare_account_id", "github_owner",
-    "github_repository", "state_bucket", "tfc_organization", "backend", "compute", "phase", "core_target",
-    "core_railway_origin", "telemetry_target", "telemetry_railway_origin", "compute_standby",
-  ]);
+  const known = new Set(INPUT_FIELDS.map((f) => f.name));
   for (const name of Object.keys(values)) {
     if (!known.has(name)) issues.add(where(name), values[name], "is not a known input", "remove it or fix its spelling (see terraform.tfvars.example)");
   }
@@ -100,6 +96,64 @@ export function validateDeployment(values: Readonly<Record<string, TfvarsValue>>
     return { target, railwayOrigin: origin };
   };
 
+  const bool = (name: string): boolean => {
+    const v = values[name];
+    if (typeof v === "boolean") return v;
+    issues.add(where(name), v ?? null, "expected true or false (unquoted)", `write ${name} = true or ${name} = false`);
+    return false;
+  };
+  const optionalId = (name: string, what: string, fix: string): string | undefined => {
+    const v = str(name);
+    if (v === "") return undefined;
+    issues.check(HEX32.test(v), where(name), v, `expected ${what}: 32 lower-case hex characters, or "" to create it`, fix);
+    return v;
+  };
+  const discoverFix = "run npm run discover and copy the id it prints";
+  const oidcRaw = str("github_oidc_provider_arn");
+  const oidcArn = oidcRaw === "" ? undefined : oidcRaw;
+  if (oidcArn !== undefined) {
+    issues.check(
+      new RegExp(`^arn:aws:iam::${accountId}:oidc-provider/token\\.actions\\.githubusercontent\\.com$`).test(oidcArn),
+      where("github_oidc_provider_arn"),
+      oidcArn,
+      `expected the ARN of this account's GitHub OIDC provider (arn:aws:iam::${accountId}:oidc-provider/token.actions.githubusercontent.com)`,
+      'copy it from `aws iam list-open-id-connect-providers`, or set "" to create the provider',
+    );
+  }
+  const settingsRaw = values.uploads_existing_settings;
+  let uploadsSettings: UploadsSetting[] = [];
+  if (Array.isArray(settingsRaw)) {
+    uploadsSettings = settingsRaw.filter((x): x is UploadsSetting => (UPLOADS_SETTINGS as readonly unknown[]).includes(x));
+    for (const x of settingsRaw) {
+      issues.check((UPLOADS_SETTINGS as readonly unknown[]).includes(x), where("uploads_existing_settings"), x, `expected only ${UPLOADS_SETTINGS.join(", ")}`, "list only what npm run discover reports for the uploads bucket");
+    }
+    issues.check(new Set(settingsRaw).size === settingsRaw.length, where("uploads_existing_settings"), settingsRaw, "lists a setting twice", "list each setting once");
+  } else {
+    issues.add(where("uploads_existing_settings"), settingsRaw ?? null, "expected a list of setting names", 'write uploads_existing_settings = ["policy", "lifecycle"] (or [])');
+  }
+  const adoption: Adoption = {
+    records: Object.fromEntries(
+      (["core", "telemetry"] as const)
+        .map((k) => [k, optionalId(`${k}_record_id`, "a Cloudflare DNS record id", discoverFix)] as const)
+        .filter(([, v]) => v !== undefined),
+    ),
+    rulesets: {
+      managed: optionalId("waf_managed_ruleset_id", "a Cloudflare ruleset id", discoverFix),
+      custom: optionalId("waf_custom_ruleset_id", "a Cloudflare ruleset id", discoverFix),
+      rateLimit: optionalId("rate_limit_ruleset_id", "a Cloudflare ruleset id", discoverFix),
+    },
+    githubOidcProviderArn: oidcArn,
+    uploadsSettings,
+  };
+  const audit: AuditControls = {
+    cloudtrail: bool("manage_cloudtrail"),
+    guardduty: bool("manage_guardduty"),
+    config: bool("manage_config"),
+    securityHub: bool("manage_security_hub"),
+  };
+  const healthProbe = str("health_probe") as HealthProbe;
+  issues.oneOf(where("health_probe"), healthProbe, HEALTH_PROBES, 'set health_probe = "canary" (about $2 a month per service) or "route53"');
+
   return {
     accountId,
     alertEmail,
@@ -115,6 +169,11 @@ export function validateDeployment(values: Readonly<Record<string, TfvarsValue>>
     computeStandby,
     phase,
     cutover: { core: cutover("core"), telemetry: cutover("telemetry") },
+    existingPlatform: bool("existing_platform"),
+    adoption,
+    audit,
+    healthProbe,
+    zoneWideTls: bool("zone_wide_tls"),
   };
 }
 

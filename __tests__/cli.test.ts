@@ -1,0 +1,35 @@
+import { CommandSpec, parseCommandLine, usageText } from "../tools/cli";
+
+const spec: CommandSpec = {
+  name: "demo",
+  summary: "A demo command.",
+  usage: ["--phase N [--jobs N]"],
+  flags: {
+    phase: { type: "string", description: "growth phase", choices: ["1", "2", "3", "4"], valueName: "N" },
+    jobs: { type: "integer", description: "parallel jobs", min: 1, max: 8 },
+    write: { type: "boolean", description: "write the report" },
+  },
+};
+
+describe("the shared command-line parser refuses what it does not understand", () => {
+  test.each<[string[], RegExp]>([
+    [["--phse", "2"], /^--phse: unknown flag\. Fix: use one of --phase N, --jobs N, --write, --help/],
+    [["3"], /^unexpected argument "3": this command takes flags only\. Fix: name the flag the value belongs to \(e\.g\. --phase 3\)/],
+    [["--phase"], /^--phase: .*argument missing.*Fix: write --phase N/],
+    [["--phase", "--jobs", "2"], /^--phase: missing value \(got the flag --jobs instead\)/],
+    [["--jobs", "abc"], /^--jobs: got "abc"; expected a whole number/],
+    [["--jobs", "4.5"], /^--jobs: got "4.5"; expected a whole number/],
+    [["--jobs", "9"], /^--jobs: got 9; expected 1 to 8/],
+    [["--phase", "7"], /^--phase: got "7"; expected one of 1, 2, 3, 4/],
+    [["--phase="], /^--phase: got an empty value/],
+    [["--write=yes"], /^--write: .*Fix: write --write without a value/],
+  ])("%j", (argv, message) => {
+    expect(() => parseCommandLine(spec, argv)).toThrow(message);
+  });
+
+  test("valid input, and --help wins over everything else", () => {
+    expect(parseCommandLine(spec, ["--phase", "2", "--jobs=3", "--write"])).toEqual({ flags: { phase: "2", jobs: 3, write: true }, positionals: [], help: false });
+    expect(parseCommandLine(spec, ["--help"]).help).toBe(true);
+    expect(usageText(spec)).toMatch(/npm run demo -- --phase N \[--jobs N\][\s\S]*--jobs N +parallel jobs[\s\S]*Exit codes: 0 success, 1 a check failed, 2 bad input/);
+  });
+});

@@ -1,0 +1,195 @@
+import { parseArgs } from "node:util";
+import { ConfigError } from "../config/errors";
+
+/**
+ * One strict command-line parser for every script (node:util parseArgs, strict): unknown flags,
+ * stray positionals, missing values and non-numeric numbers are refused with the list of valid
+ * flags; `--help` prints usage and exits 0 before any work. User errors print one line (no stack
+ * trace) and exit 2; a failing check exits 1.
+ *
+ * Exit codes: 0 success, 1 a check failed (policy errors, plan failed, gate refused), 2 bad input.
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+export interface FlagSpec {
+  readonly type: "string" | "boolean" | "integer";
+  readonly description: string;
+  /** Allowed values of a string flag. */
+  readonly choices?: readonly string[];
+  /** Placeholder shown in usage, e.g. N or FILE. */
+  readonly valueName?: string;
+  /** Integer bounds (inclusive). */
+  readonly min?: number;
+  readonly max?: number;
+  readonly short?: string;
+}
+
+export interface CommandSpec {
+  /** npm script name, e.g. "plan" (shown as `npm run plan -- ...`). */
+  readonly name: string;
+  readonly summary: string;
+  /** Usage lines after `npm run <name> --`. */
+  readonly usage: readonly string[];
+  readonly flags: Readonly<Record<string, FlagSpec>>;
+  /** Positional arguments: how many are accepted, and what they are (for messages). @default none */
+  readonly positionals?: { readonly min: number; readonly max: number; readonly describe: string };
+  /** Extra lines printed after the flags (examples, exit codes). */
+  readonly epilog?: readonly string[];
+}
+
+export type FlagValue = string | boolean | number | undefined;
+
+export interface ParsedCommand {
+  readonly flags: Readonly<Record<string, FlagValue>>;
+  readonly positionals: readonly string[];
+}
+
+/** Bad input on the command line or in a file: reported in one line, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** A check that ran and failed (exit code 1), already reported by the command. */
+export class CheckFailed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CheckFailed";
+  }
+}
+
+export function usageText(spec: CommandSpec): string {
+  const lines = [`${spec.summary}`, "", "Usage:"];
+  for (const u of spec.usage) lines.push(`  npm run ${spec.name} -- ${u}`.trimEnd());
+  lines.push("", "Options:");
+  const entries = Object.entries(spec.flags).map(([name, f]) => {
+    const value = f.type === "boolean" ? "" : ` ${f.valueName ?? (f.type === "integer" ? "N" : "VALUE")}`;
+    const choices = f.choices ? ` (${f.choices.join(" | ")})` : "";
+    return [`--${name}${value}`, `${f.description}${choices}`];
+  });
+  entries.push(["--help", "print this help and exit"]);
+  const width = Math.max(...entries.map(([a]) => a.length));
+  for (const [a, b] of entries) lines.push(`  ${a.padEnd(width)}  ${b}`);
+  if (spec.epilog?.length) lines.push("", ...spec.epilog);
+  lines.push("", "Exit codes: 0 success, 1 a check failed, 2 bad input.");
+  return lines.join("\n") + "\n";
+}
+
+const validFlags = (spec: CommandSpec): string =>
+  [...Object.entries(spec.flags).map(([n, f]) => (f.type === "boolean" ? `--${n}` : `--${n} ${f.valueName ?? (f.type === "integer" ? "N" : "VALUE")}`)), "--help"].join(", ");
+
+/** Parses argv strictly against the spec; throws UsageError naming the flag, the value and the fix. */
+export function parseCommandLine(spec: CommandSpec, argv: readonly string[]): ParsedCommand & { readonly help: boolean } {
+  const options: Record<string, { type: "string" | "boolean"; short?: string }> = { help: { type: "boolean", short: "h" } };
+  for (const [name, f] of Object.entries(spec.flags)) options[name] = { type: f.type === "boolean" ? "boolean" : "string", ...(f.short ? { short: f.short } : {}) };
+  // An option value that looks like a flag (`--phase --compute x`) is a missing value, not a value.
+  for (let i = 0; i < argv.length - 1; i++) {
+    const name = argv[i].startsWith("--") ? argv[i].slice(2) : undefined;
+    if (name && !name.includes("=") && options[name]?.type === "string" && argv[i + 1].startsWith("-") && !/^-\d/.test(argv[i + 1])) {
+      throw new UsageError(`--${name}: missing value (got the flag ${argv[i + 1]} instead). Fix: write --${name} ${spec.flags[name].valueName ?? "VALUE"}. Valid flags: ${validFlags(spec)}`);
+    }
+  }
+  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true }) as typeof parsed;
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const message = err.message.split("\n")[0];
+    if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+      const flag = /'([^']+)'/.exec(message)?.[1] ?? message;
+      throw new UsageError(`${flag}: unknown flag. Fix: use one of ${validFlags(spec)} (npm run ${spec.name} -- --help)`);
+    }
+    if (err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+      const flag = /'(--?[A-Za-z-]+)/.exec(message)?.[1] ?? "";
+      const f = spec.flags[flag.replace(/^-+/, "")];
+      const hint = f && f.type !== "boolean" ? `write ${flag} ${f.valueName ?? "VALUE"}` : `write ${flag} without a value`;
+      throw new UsageError(`${flag || "option"}: ${message.replace(/^Option '[^']+' /, "")}. Fix: ${hint}. Valid flags: ${validFlags(spec)}`);
+    }
+    throw new UsageError(`${message}. Valid flags: ${validFlags(spec)}`);
+  }
+  const help = parsed.values.help === true;
+  const flags: Record<string, FlagValue> = {};
+  for (const [name, f] of Object.entries(spec.flags)) {
+    const raw = parsed.values[name];
+    if (raw === undefined) continue;
+    if (f.type === "integer") {
+      const text = String(raw);
+      const n = Number(text);
+      if (!/^-?\d+$/.test(text.trim()) || !Number.isSafeInteger(n)) {
+        throw new UsageError(`--${name}: got "${text}"; expected a whole number. Fix: write --${name} ${f.valueName ?? "N"}, e.g. --${name} ${f.min ?? 1}`);
+      }
+      if ((f.min !== undefined && n < f.min) || (f.max !== undefined && n > f.max)) {
+        throw new UsageError(`--${name}: got ${n}; expected ${f.min ?? "-inf"} to ${f.max ?? "inf"}. Fix: pick a value in that range`);
+      }
+      flags[name] = n;
+    } else if (f.type === "string") {
+      const text = String(raw);
+      if (text === "") throw new UsageError(`--${name}: got an empty value. Fix: write --${name} ${f.valueName ?? "VALUE"}`);
+      if (f.choices && !f.choices.includes(text)) {
+        throw new UsageError(`--${name}: got "${text}"; expected one of ${f.choices.join(", ")}. Fix: write --${name} ${f.choices[0]}`);
+      }
+      flags[name] = text;
+    } else {
+      flags[name] = raw === true;
+    }
+  }
+  const max = spec.positionals?.max ?? 0;
+  const min = spec.positionals?.min ?? 0;
+  if (!help && parsed.positionals.length > max) {
+    const stray = parsed.positionals.slice(max);
+    const looksLikeValue = stray.length === 1 && max === 0;
+    throw new UsageError(
+      `unexpected argument${stray.length > 1 ? "s" : ""} ${stray.map((s) => JSON.stringify(s)).join(" ")}` +
+        (max === 0 ? `: this command takes flags only` : `: it takes at most ${max} (${spec.positionals!.describe})`) +
+        `. Fix: ${looksLikeValue ? `name the flag the value belongs to (e.g. --phase ${stray[0]}); ` : ""}valid flags: ${validFlags(spec)}`,
+    );
+  }
+  if (!help && parsed.positionals.length < min) {
+    throw new UsageError(`missing ${spec.positionals!.describe}. Fix: npm run ${spec.name} -- ${spec.usage[0]}`);
+  }
+  return { flags, positionals: parsed.positionals, help };
+}
+
+/**
+ * Runs a command: parses argv, prints usage on --help (exit 0, nothing done), and maps errors to
+ * exit codes: UsageError/ConfigError -> one line on stderr, 2; CheckFailed -> its message, 1.
+ * Anything else is a bug in this repository: its stack trace is printed, exit 1.
+ */
+export function runCommand(spec: CommandSpec, main: (args: ParsedCommand) => number | void | Promise<number | void>, argv: readonly string[] = process.argv.slice(2)): void {
+  const fail = (e: unknown): number => {
+    if (e instanceof UsageError || e instanceof ConfigError) {
+      process.stderr.write(`${spec.name}: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    if (e instanceof CheckFailed) {
+      if (e.message) process.stderr.write(`${spec.name}: ${e.message}\n`);
+      return EXIT.failed;
+    }
+    process.stderr.write(`${spec.name}: internal error (a bug in this repository, please report it):\n${(e as Error)?.stack ?? String(e)}\n`);
+    return EXIT.failed;
+  };
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(spec, argv);
+  } catch (e) {
+    process.exitCode = fail(e);
+    return;
+  }
+  if (parsed.help) {
+    process.stdout.write(usageText(spec));
+    process.exitCode = EXIT.ok;
+    return;
+  }
+  Promise.resolve()
+    .then(() => main(parsed))
+    .then(
+      (code) => {
+        process.exitCode = typeof code === "number" ? code : EXIT.ok;
+      },
+      (e) => {
+        process.exitCode = fail(e);
+      },
+    );
+}
