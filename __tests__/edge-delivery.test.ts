@@ -243,9 +243,15 @@ describe("GitHub delivery: OIDC, no access keys", () => {
     expect(resources(github, "github_actions_secret")).toEqual([]);
   });
 
-  test("deploy.yml is managed as a repository file and lints clean", async () => {
+  test("deploy.yml is proposed on its own branch and lints clean", async () => {
     const file = only(github, "github_repository_file");
-    expect(file).toMatchObject({ file: ".github/workflows/deploy.yml", branch: "main", repository: "restartix-platform" });
+    expect(file).toMatchObject({
+      file: ".github/workflows/deploy.yml",
+      branch: "restartix-infra/deploy-workflow",
+      autocreate_branch: true,
+      autocreate_branch_source_branch: "main",
+      repository: "restartix-platform",
+    });
     // Escaped for Terraform: GitHub receives `${{`, Terraform sees no interpolation.
     expect(file.content).toContain("role-to-assume: $${{ vars.AWS_DEPLOY_ROLE_ARN }}");
     expect(file.content.replaceAll("$${", "")).not.toContain("${");
@@ -255,5 +261,39 @@ describe("GitHub delivery: OIDC, no access keys", () => {
     expect(content).toContain("role-to-assume: ${{ vars.AWS_DEPLOY_ROLE_ARN }}");
     expect(content).not.toMatch(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY/);
     expect(await lintWorkflow(content, ".github/workflows/deploy.yml")).toEqual([]);
+  });
+
+  test("nothing is committed to the deploy branch: a pull request proposes the workflow, and a new version opens a new one", () => {
+    // A commit straight to main is refused by rulesets that require pull requests, and the production
+    // environment deploys only from protected branches.
+    expect(resources(github, "github_repository_file").map(([, f]) => f.branch)).not.toContain("main");
+    expect(only(github, "github_repository_pull_request")).toMatchObject({
+      base_repository: "restartix-platform",
+      base_ref: "main",
+      head_ref: "restartix-infra/deploy-workflow",
+      depends_on: ["github_repository_file.deploy-workflow"],
+      // A plain address: cdktf's "${...}" form here is rejected by terraform (see the stack).
+      lifecycle: { replace_triggered_by: ["github_repository_file.deploy-workflow"] },
+    });
+  });
+
+  test("the workflow is written only after the environment and the Actions variables it reads exist", () => {
+    expect(only(github, "github_repository_file").depends_on.sort()).toEqual(
+      [
+        "github_actions_variable.AWS_DEPLOY_ROLE_ARN",
+        "github_actions_variable.AWS_REGION",
+        "github_actions_variable.ECR_REGISTRY",
+        "github_repository_environment.production",
+      ].sort(),
+    );
+  });
+
+  test("an existing GitHub OIDC provider is referenced by ARN, neither created nor imported (destroy must not delete it)", () => {
+    const arn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+    const adopted = stack(synthWith({ github_oidc_provider_arn: arn }), "delivery");
+    expect(resources(adopted, "aws_iam_openid_connect_provider")).toEqual([]);
+    expect(adopted.json.import).toBeUndefined();
+    const role = resources(adopted, "aws_iam_role").find(([, r]) => r.name === "GitHubActionsDeployRole")![1];
+    expect(policy(role.assume_role_policy).Statement[0].Principal).toEqual({ Federated: arn });
   });
 });
