@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
+import { runTenant } from "../scripts/tenant";
 import { providersOf } from "../tools/synth";
 import { EXAMPLE_VARS, only, stack, synth } from "./helpers";
 
@@ -79,4 +80,22 @@ describe("phase 4: each cell's routing entry in the Worker's KV namespace", () =
     expect(added.key_name).toBe("org-999");
     expect(JSON.parse(added.value.replace(/\$\{[^}]*\}/g, "x"))).toEqual({ region: "us", shard: "tenant-org-999", origin: "x" });
   });
+});
+
+describe("npm run tenant in phase 4", () => {
+  test("prints the deploy and destroy commands with the tenant's route stack", async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rx-tenants-")), "phase4.json");
+    fs.copyFileSync(path.join(ROOT, "phases", "tenants", "phase4.json"), file);
+    const logs: string[] = [];
+    const spy = jest.spyOn(console, "log").mockImplementation((m) => void logs.push(String(m)));
+    try {
+      await runTenant(["add", "org-777", "--region", "us-east-1", "--phase", "4", "--vars", EXAMPLE_VARS, "--tenants", file]);
+      await runTenant(["remove", "org-777", "--confirm", "org-777", "--phase", "4", "--vars", EXAMPLE_VARS, "--tenants", file]);
+    } finally {
+      spy.mockRestore();
+    }
+    const text = logs.join("\n");
+    expect(text).toContain("PHASE=4 npx cdktf deploy tenant-org-777 route-tenant-org-777 --ignore-missing-stack-dependencies");
+    expect(text).toContain("PHASE=4 npx cdktf destroy route-tenant-org-777 tenant-org-777");
+  }, 240_000);
 });
