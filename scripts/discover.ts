@@ -16,7 +16,7 @@ runCommand(
       "skip-aws": { type: "boolean", description: "do not call AWS (no AWS credentials needed)" },
     },
     epilog: [
-      "Credentials come from the environment only: CLOUDFLARE_API_TOKEN (Zone: DNS Read, Zone WAF Read, Config Rules Read)",
+      "Credentials come from the environment only: CLOUDFLARE_API_TOKEN (Zone: DNS Read, Zone WAF Read, Config Settings Read)",
       "and the AWS CLI's usual ones (AWS_PROFILE, ...). Nothing secret is printed. docs/adoption.md has the equivalent curl/aws commands.",
       "Exit code 1: discovery found something a person must fix first (listed at the end).",
     ],
