@@ -294,6 +294,6 @@ describe("GitHub delivery: OIDC, no access keys", () => {
     expect(resources(adopted, "aws_iam_openid_connect_provider")).toEqual([]);
     expect(adopted.json.import).toBeUndefined();
     const role = resources(adopted, "aws_iam_role").find(([, r]) => r.name === "GitHubActionsDeployRole")![1];
-    expect(policy(role.assume_role_policy).Statement[0].Principal).toEqual({ Federated: arn });
+    expect(policy(role.assume_role_policy, adopted).Statement[0].Principal).toEqual({ Federated: arn });
   });
 });

@@ -3,6 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
 import { runTenant } from "../scripts/tenant";
+import { readJsonExpression } from "../lib/json-expression";
 import { providersOf } from "../tools/synth";
 import { EXAMPLE_VARS, only, stack, synth } from "./helpers";
 
@@ -14,7 +15,10 @@ const regionKey = (region: string) => p4.settings.phase.regions.find((r) => r.re
 /** The entry's value with its one reference (the cell's service domain) replaced by the producing stack's name. */
 function entryOf(name: string): { key: string; value: Record<string, string>; namespace: string } {
   const kv = only(stack(p4, name), "cloudflare_workers_kv");
-  const value = JSON.parse(kv.value.replace(/\$\{data\.terraform_remote_state\.cross-stack-reference-input-([\w-]+)\.outputs\.cross-stack-output-aws_apprunner_service\w+service_url\}/g, "<url of $1>"));
+  const raw = readJsonExpression(kv.value) as Record<string, string>;
+  const value = Object.fromEntries(
+    Object.entries(raw).map(([k, v]) => [k, v.replace(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-([\w-]+)\.outputs\.cross-stack-output-aws_apprunner_service\w+service_url\}$/, "<url of $1>")]),
+  );
   return { key: kv.key_name, value, namespace: kv.namespace_id };
 }
 
@@ -48,7 +52,7 @@ describe("phase 4: each cell's routing entry in the Worker's KV namespace", () =
 
   test("the tenant's KV entry matches its DynamoDB item (the source of truth)", () => {
     for (const c of cells.filter((x) => x.cell.kind === "tenant")) {
-      const item = JSON.parse(only(stack(p4, `tenant-${c.cell.id}`), "aws_dynamodb_table_item").item);
+      const item = readJsonExpression(only(stack(p4, `tenant-${c.cell.id}`), "aws_dynamodb_table_item").item) as Record<string, { S: string }>;
       const entry = entryOf(`route-tenant-${c.cell.id}`);
       expect({ key: item.organization_id.S, region: item.region.S, shard: item.shard.S }).toEqual({ key: entry.key, region: entry.value.region, shard: entry.value.shard });
     }
@@ -78,7 +82,7 @@ describe("phase 4: each cell's routing entry in the Worker's KV namespace", () =
     for (const s of p4.stacks) expect(stack(after, s.name).json).toEqual(s.json);
     const added = only(stack(after, "route-tenant-org-999"), "cloudflare_workers_kv");
     expect(added.key_name).toBe("org-999");
-    expect(JSON.parse(added.value.replace(/\$\{[^}]*\}/g, "x"))).toEqual({ region: "us", shard: "tenant-org-999", origin: "x" });
+    expect(readJsonExpression(added.value)).toEqual({ region: "us", shard: "tenant-org-999", origin: expect.stringMatching(/cross-stack-reference-input-tenant-org-999\./) });
   });
 });
 

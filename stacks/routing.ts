@@ -3,6 +3,7 @@ import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
 import { WorkersKv } from "@cdktf/provider-cloudflare/lib/workers-kv";
 import { WorkersKvNamespace } from "@cdktf/provider-cloudflare/lib/workers-kv-namespace";
 import { Construct } from "constructs";
+import { jsonExpression } from "../lib/json-expression";
 import { CellSpec, GlobalRoutingConfig } from "../phases/types";
 import { BaseStack, BaseStackProps, ProjectStack, ProjectStackProps } from "./base";
 import { KeysStack } from "./keys";
@@ -90,7 +91,8 @@ export class RouteEntryStack extends ProjectStack {
       accountId: props.settings.deployment.cloudflareAccountId,
       namespaceId: props.namespace.id,
       keyName: key,
-      value: JSON.stringify(value),
+      // jsonencode(): the value holds a reference, and valid HCL needs the expression form.
+      value: jsonExpression(value),
     });
   }
 }
