@@ -519,10 +519,10 @@ function validateStorage(f: string, s: { readonly allocatedStorageGb: number; re
   issues.check(ceiling >= allocated, `${f}.maxAllocatedStorageGb`, ceiling, `must be at least allocatedStorageGb (${allocated})`, fix ?? "raise the autoscaling ceiling");
   if (ceiling >= allocated) {
     issues.check(
-      Number.isInteger(ceiling) && ceiling >= Math.ceil(allocated * 1.1) && ceiling <= max,
+      Number.isInteger(ceiling) && ceiling >= Math.ceil((allocated * 11) / 10) && ceiling <= max,
       `${f}.maxAllocatedStorageGb`,
       ceiling,
-      `RDS needs the autoscaling ceiling at least 10% above the allocated ${allocated} GB (${Math.ceil(allocated * 1.1)}) and at most ${max} GB`,
+      `RDS needs the autoscaling ceiling at least 10% above the allocated ${allocated} GB (${Math.ceil((allocated * 11) / 10)}) and at most ${max} GB`,
       fix ?? `set it to ${Math.min(max, Math.ceil(allocated * 1.26))} or more (26% above avoids the "maximum reached" event)`,
     );
   }
