@@ -1,6 +1,6 @@
 import { optionsFrom, resolveSettings } from "./config/settings";
 import { disableTokenStackTraces } from "./lib/fast-tokens";
-import { CommandSpec, runCommand, SYNTH_FLAGS } from "./tools/cli";
+import { CommandSpec, ParsedCommand, runCommand, SYNTH_FLAGS } from "./tools/cli";
 import { synthesizeAtomically } from "./tools/synth";
 
 // Reads the phase and options, wires the stacks, writes cdktf.out. Nothing else lives here.
@@ -18,16 +18,18 @@ export const spec: CommandSpec = {
   ],
 };
 
+export function main({ flags }: ParsedCommand): void {
+  const settings = resolveSettings(optionsFrom(flags, process.env));
+  if (settings.usingExampleInputs) {
+    process.stderr.write(
+      `note: terraform.tfvars not found; synthesizing with the example inputs of ${settings.inputsFile}.\n` +
+        "      Copy it to terraform.tfvars and fill it in before any deploy.\n",
+    );
+  }
+  synthesizeAtomically(settings, process.env.CDKTF_OUTDIR ?? "cdktf.out");
+}
+
 if (require.main === module) {
   disableTokenStackTraces();
-  runCommand(spec, ({ flags }) => {
-    const settings = resolveSettings(optionsFrom(flags, process.env));
-    if (settings.usingExampleInputs) {
-      process.stderr.write(
-        `note: terraform.tfvars not found; synthesizing with the example inputs of ${settings.inputsFile}.\n` +
-          "      Copy it to terraform.tfvars and fill it in before any deploy.\n",
-      );
-    }
-    synthesizeAtomically(settings, process.env.CDKTF_OUTDIR ?? "cdktf.out");
-  });
+  runCommand(spec, main);
 }

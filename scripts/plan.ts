@@ -30,22 +30,28 @@ function jobsOf(flag: number | undefined, env: NodeJS.ProcessEnv): number {
   return Number(text);
 }
 
+/** What a plan run covers: the phase resolved like synth's (--phase, PHASE, phase in the tfvars file, 1), always on local state. */
+export function planTarget(flags: ParsedCommand["flags"], env: NodeJS.ProcessEnv) {
+  const jobs = jobsOf(flags.jobs as number | undefined, env);
+  const options = { ...optionsFrom(flags, env), backend: "local" };
+  const settings = resolveSettings(options);
+  const outdir = path.join(ROOT, ".plan", `phase${settings.phase.phase}`, "synth");
+  return { jobs, options, settings, outdir };
+}
+
 /**
  * npm run plan -- --phase N [--stack NAME] [--compute apprunner|fargate] [--jobs N]
  * A real terraform init + plan of every AWS-only stack of the phase, offline, in dependency order.
  * The phase is resolved like synth's (--phase, PHASE, phase in terraform.tfvars, 1).
  */
 export async function main({ flags }: ParsedCommand): Promise<number> {
-  const jobs = jobsOf(flags.jobs as number | undefined, process.env);
-  const options = { ...optionsFrom(flags, process.env), backend: "local" };
-  const settings = resolveSettings(options);
+  const { jobs, options, settings, outdir } = planTarget(flags, process.env);
   const availability = offlinePlanAvailability();
   if (!availability.ok) {
     console.error(`plan: cannot run: ${availability.reason}`);
     return 1;
   }
   const phase = settings.phase.phase;
-  const outdir = path.join(ROOT, ".plan", `phase${phase}`, "synth");
   const synth = synthesize(options, outdir, settings);
   const all = new Map(synth.stacks.map((s) => [s.name, s]));
   const ordered = dependencyOrder(synth.stacks);
