@@ -26,7 +26,7 @@ export interface Options {
   readonly varsFile?: string;
   /** Tenant registry file (default phases/tenants/<the phase's registry>). */
   readonly tenantsFile?: string;
-  /** Tenants given in memory (benchmarks, tests); wins over tenantsFile. */
+  /** Tenants given in memory (benchmarks, tests, a registry about to be written); wins over tenantsFile, which then names them in errors. */
   readonly tenants?: unknown;
   /**
    * Where phase, backend and compute came from, for error messages ("--phase", "PHASE").
@@ -127,7 +127,8 @@ export function resolveSettings(options: Options = {}): Settings {
   validatePhase(phase, deployment, issues);
   let tenants: CellSpec[] = [];
   if (options.tenants !== undefined) {
-    tenants = validateTenants(options.tenants, "tenants (in memory)", phase, issues);
+    // Named after the registry they will be written to, when there is one (npm run tenant).
+    tenants = validateTenants(options.tenants, options.tenantsFile ?? "tenants (in memory)", phase, issues);
   } else {
     const file = options.tenantsFile ?? (phase.enterprise ? path.join(TENANTS_DIR, phase.enterprise.registryFile) : undefined);
     if (file !== undefined) {

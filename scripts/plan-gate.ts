@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import { destructiveChanges, NotAPlan } from "../policy/plan-gate";
 import { STATEFUL_TYPES } from "../policy/rules/dataloss/StatefulPreventDestroy";
-import { CommandSpec, parseCommandLine, runCommand, UsageError } from "../tools/cli";
+import { CommandSpec, parseCommandLine, ParsedCommand, runCommand, UsageError } from "../tools/cli";
 
 export interface GateResult {
   readonly exitCode: number;
@@ -88,10 +88,10 @@ export function runPlanGate(argv: readonly string[], readFile: (file: string) =>
   return { exitCode: destructive > 0 && !allowed ? 1 : 0, output: lines.join("\n") };
 }
 
-if (require.main === module) {
-  runCommand(spec, ({ positionals, flags }) => {
-    const { exitCode, output } = runPlanGate([...positionals, ...(flags["allow-label"] ? ["--allow-label"] : [])]);
-    (exitCode === 0 ? process.stdout : process.stderr).write(`${output}\n`);
-    return exitCode;
-  });
+export function main({ positionals, flags }: ParsedCommand): number {
+  const { exitCode, output } = runPlanGate([...positionals, ...(flags["allow-label"] ? ["--allow-label"] : [])]);
+  (exitCode === 0 ? process.stdout : process.stderr).write(`${output}\n`);
+  return exitCode;
 }
+
+if (require.main === module) runCommand(spec, main);

@@ -124,8 +124,8 @@ async function confirm(id: string, flags: TenantCommand["flags"], what: string):
 }
 
 /** Validates the whole configuration with the new registry and plans the one stack that changes. */
-async function checkAndPlan(tenants: TenantEntry[], id: string, flags: TenantCommand["flags"]): Promise<void> {
-  const options = { ...optionsFrom(flags, process.env), tenants };
+async function checkAndPlan(tenants: TenantEntry[], id: string, flags: TenantCommand["flags"], file: string): Promise<void> {
+  const options = { ...optionsFrom(flags, process.env), tenants, tenantsFile: file };
   const settings = resolveSettings(options); // throws ConfigError naming every problem
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "restartix-tenant-"));
   const result = synthesize(options, outdir, settings);
@@ -171,7 +171,7 @@ async function execute(cmd: TenantCommand): Promise<void> {
     case "add": {
       if (tenants.some((t) => t.id === id)) throw new TenantCommandError(`${id} is already in ${path.basename(file)}. Fix: choose another id`);
       const next = [...tenants, newEntry(settings, id, cmd.flags)];
-      await checkAndPlan(next, id, cmd.flags);
+      await checkAndPlan(next, id, cmd.flags, file);
       write(file, next);
       console.log(`added ${id} to ${path.relative(ROOT, file)}`);
       console.log(`next: review and merge the change, then deploy only this tenant:\n  ${phaseEnv} npx cdktf deploy ${stack}`);
@@ -183,7 +183,7 @@ async function execute(cmd: TenantCommand): Promise<void> {
       if (!entry) throw new TenantCommandError(`no tenant ${id} in ${path.basename(file)}. Fix: npm run tenant -- list shows the ids`);
       await confirm(id, cmd.flags, `Decommission ${id} (${entry.name}): its database is deleted after a final snapshot`);
       const next = tenants.map((t) => (t.id === id ? { ...t, decommission: true } : t));
-      await checkAndPlan(next, id, cmd.flags);
+      await checkAndPlan(next, id, cmd.flags, file);
       write(file, next);
       console.log(`${id} is marked for decommission: deletion protection comes off, the final snapshot restartix-tenant-${id}-final is kept.`);
       console.log(`next:\n  ${phaseEnv} npx cdktf deploy ${stack}    # protection off\n  ${phaseEnv} npx cdktf destroy ${stack}   # final snapshot, then removal\n  npm run tenant -- forget ${id} --confirm ${id}`);
@@ -201,4 +201,7 @@ async function execute(cmd: TenantCommand): Promise<void> {
   }
 }
 
-if (require.main === module) runGroup(group, (action, parsed) => execute(fromParsed(action as TenantAction, parsed)));
+/** The group's main: one parsed command. */
+export const main = (action: string, parsed: ParsedCommand): Promise<void> => execute(fromParsed(action as TenantAction, parsed));
+
+if (require.main === module) runGroup(group, main);
