@@ -392,3 +392,11 @@ describe("the entry points, end to end (node dist/...)", () => {
     expect(snapshot(populated)).toEqual(before);
   });
 });
+
+describe("docs/commands.md documents every command", () => {
+  const doc = fs.readFileSync(path.join(ROOT, "docs", "commands.md"), "utf8");
+  test.each(COMMANDS.map(([name, spec]) => [name, spec] as const))("%s: its usage and every flag", (_name, spec) => {
+    for (const usage of spec.usage) expect(doc).toContain(usage);
+    for (const flag of Object.keys(spec.flags)) expect(doc).toContain(`--${flag}`);
+  });
+});
