@@ -98,18 +98,24 @@ export class HclParseError extends Error {
  * literals as "${...}" strings. Throws HclParseError with each diagnostic's line and column.
  */
 export function parseHcl(filename: string, text: string): Record<string, unknown> {
-  let error: string | null = null;
-  let result: string | undefined;
-  let called = false;
-  load().parse(filename, text, (e, r) => {
-    called = true;
-    error = e;
-    result = r;
-  });
-  if (!called) throw new Error("@cdktf/hcl2json: parse() did not answer synchronously");
-  if (error !== null) throw new HclParseError(diagnosticsOf(error, filename), error);
-  return JSON.parse(result ?? "{}") as Record<string, unknown>;
+  const key = `${filename}\0${text}`;
+  let answer = answers.get(key);
+  if (!answer) {
+    let called = false;
+    load().parse(filename, text, (error, result) => {
+      called = true;
+      answer = { error, result };
+    });
+    if (!called || !answer) throw new Error("@cdktf/hcl2json: parse() did not answer synchronously");
+    answers.set(key, answer);
+  }
+  if (answer.error !== null) throw new HclParseError(diagnosticsOf(answer.error, filename), answer.error);
+  // Parsed afresh on every call: callers get their own objects.
+  return JSON.parse(answer.result ?? "{}") as Record<string, unknown>;
 }
+
+/** The parser's answers by file name and text (a pure function; a process reads the same file many times). */
+const answers = new Map<string, { readonly error: string | null; readonly result?: string }>();
 
 /**
  * hcl2json reports `parse config: [<file>:<line>,<col>-<endline>,<endcol>: <summary>; <detail> ...]`
