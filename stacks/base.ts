@@ -22,6 +22,12 @@ export interface ProjectStackProps {
   readonly backend?: BackendKind;
 }
 
+/**
+ * Terraform versions every stack accepts: S3-native state locking (`use_lockfile`) needs 1.10; 2.x
+ * may change the language. CI installs 1.11.4 (the version the offline plans run on).
+ */
+export const TERRAFORM_REQUIRED_VERSION = ">= 1.10, < 2.0";
+
 /** A stack with the project's settings and backend, and no provider of its own (Cloudflare, GitHub). */
 export class ProjectStack extends TerraformStack {
   readonly settings: Settings;
@@ -29,6 +35,7 @@ export class ProjectStack extends TerraformStack {
   constructor(scope: Construct, name: string, props: ProjectStackProps) {
     super(scope, name);
     this.settings = props.settings;
+    this.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
     configureBackend(this, name, props.backend ?? props.settings.deployment.backend, props.settings);
   }
 }
