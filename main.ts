@@ -12,8 +12,8 @@ try {
   const settings = resolveSettings(readOptions(process.argv.slice(2), process.env));
   if (settings.usingExampleInputs) {
     process.stderr.write(
-      `note: terraform.tfvars not found; synthesizing with the example inputs of ${settings.inputsFile}.\n` +
-        "      Copy it to terraform.tfvars and fill it in before any deploy.\n",
+      `note: deployment.tfvars not found; synthesizing with the example inputs of ${settings.inputsFile}.\n` +
+        "      Copy it to deployment.tfvars and fill it in before any deploy.\n",
     );
   }
   const app = new App();

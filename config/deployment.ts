@@ -118,15 +118,39 @@ export interface LoadedInputs {
   /** Raw values by field name, before validation (config/validate.ts checks them all). */
   readonly values: Readonly<Record<string, TfvarsValue>>;
   readonly file: string;
-  /** True when terraform.tfvars is missing and the example file was used (synth only). */
+  /** True when deployment.tfvars is missing and the example file was used (synth only). */
   readonly usingExample: boolean;
 }
 
 export const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? "../.." : "..");
 
+/**
+ * The deployment inputs file at the repository root. Not `terraform.tfvars`: cdktf-cli passes a
+ * terraform.tfvars (and any *.auto.tfvars) of the project directory to every `terraform plan/apply`
+ * it runs as `-var-file`, and the stacks declare no variables, so `cdktf diff/deploy` printed
+ * "Value for undeclared variable" for every input.
+ */
+export const INPUTS_FILE = "deployment.tfvars";
+/** The name used before; still read (with a warning) when deployment.tfvars does not exist. */
+export const LEGACY_INPUTS_FILE = "terraform.tfvars";
+let legacyWarned = false;
+
 export function loadInputs(file?: string): LoadedInputs {
   const explicit = file !== undefined;
-  const chosen = file ?? path.join(ROOT, "terraform.tfvars");
+  let chosen = file ?? path.join(ROOT, INPUTS_FILE);
+  const legacy = path.join(ROOT, LEGACY_INPUTS_FILE);
+  if (!explicit && !fs.existsSync(chosen) && fs.existsSync(legacy)) {
+    chosen = legacy;
+    if (!legacyWarned) {
+      legacyWarned = true;
+      process.stderr.write(
+        `warning: reading the deployment inputs from ${LEGACY_INPUTS_FILE}; rename it: mv ${LEGACY_INPUTS_FILE} ${INPUTS_FILE}
+` +
+          `         (cdktf diff/deploy pass a ${LEGACY_INPUTS_FILE} to terraform, which warns about every input as an undeclared variable)
+`,
+      );
+    }
+  }
   if (!fs.existsSync(chosen)) {
     if (explicit) throw new Error(`deployment inputs: file ${chosen} does not exist (copy terraform.tfvars.example)`);
     const example = path.join(ROOT, "terraform.tfvars.example");
@@ -146,7 +170,8 @@ function withDefaults(values: Record<string, TfvarsValue>): Record<string, Tfvar
 /** The terraform.tfvars.example text, generated from INPUT_FIELDS (a test keeps the file in sync). */
 export function renderExample(): string {
   const lines = [
-    "# Deployment inputs: copy to terraform.tfvars (git-ignored) and fill in.",
+    "# Deployment inputs: copy to deployment.tfvars (git-ignored) and fill in. Not terraform.tfvars:",
+    "# cdktf diff/deploy would pass that file to terraform, which warns about every input.",
     "# None of these is secret. Credentials come from the environment only:",
     "#   AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, CLOUDFLARE_API_TOKEN, GITHUB_TOKEN.",
     "",

@@ -10,7 +10,7 @@ import { costJson, costMarkdown, CostReport, costReport, costTable } from "../to
 import { readStacks, synthesize } from "../tools/synth";
 
 const USAGE = `npm run cost -- [--phase N | --all] [--format table|json|markdown] [--compute apprunner|fargate] [--items] [--from DIR] [--out FILE]
-  --phase N     phase to price (default: terraform.tfvars / PHASE)
+  --phase N     phase to price (default: deployment.tfvars / PHASE)
   --all         every phase (with --format markdown: docs/cost-vs-document.md)
   --items       also print every priced line item (table format)
   --from DIR    price an existing synth output (cdktf.out) instead of synthesizing afresh

@@ -34,7 +34,7 @@ function main(): void {
   console.log(
     `Synthesized phase ${settings.phase.phase} (${settings.deployment.compute}, backend ${settings.deployment.backend}) into ${path.relative(process.cwd(), outdir) || "."}/stacks/<stack>/cdk.tf.json`,
   );
-  if (settings.usingExampleInputs) console.log("Inputs: terraform.tfvars.example (copy it to terraform.tfvars before deploying)");
+  if (settings.usingExampleInputs) console.log("Inputs: terraform.tfvars.example (copy it to deployment.tfvars before deploying)");
   console.log("");
   console.log(
     table(["stack", "providers", "resources", "policy", "AWS $/month"], [...rows, ["total", "", String(total), findingsOf(), usd(cost.totalMonthlyUsd)]], [false, false, true, true, true]),

@@ -40,7 +40,7 @@ export function parseCommand(argv: readonly string[]): TenantCommand {
 
 function registryPath(settings: Settings, flags: TenantCommand["flags"]): string {
   if (!settings.phase.enterprise) {
-    throw new TenantCommandError(`tenant: phase ${settings.phase.phase} has no enterprise tier (it starts in phase 3); pass --phase 3 or 4, or set phase in terraform.tfvars`);
+    throw new TenantCommandError(`tenant: phase ${settings.phase.phase} has no enterprise tier (it starts in phase 3); pass --phase 3 or 4, or set phase in deployment.tfvars`);
   }
   return flags.tenants ?? process.env.RESTARTIX_TENANTS ?? path.join(TENANTS_DIR, settings.phase.enterprise.registryFile);
 }
