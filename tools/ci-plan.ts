@@ -70,7 +70,10 @@ export interface CiLayout {
   readonly manual: readonly string[];
   readonly plan: readonly Batch[];
   readonly waves: readonly WaveLayout[];
-  /** Every job of the run: plan batches, apply batches, and the fixed jobs (select, approve, report). */
+  /**
+   * Every job of a deploy run: one plan job per apply batch (an apply job downloads only its own
+   * batch's plans), the apply jobs, and the fixed ones (FIXED_JOBS).
+   */
   readonly jobs: number;
   /** Largest number of stacks one job handles. */
   readonly stacksPerJob: number;
@@ -82,8 +85,8 @@ export interface CiLayout {
   readonly problems: readonly string[];
 }
 
-/** Jobs of the deploy workflow besides the matrices: select, approve, report. */
-export const FIXED_JOBS = 3;
+/** Jobs of the deploy workflow besides the matrices: select, summary, approve, report, backup-image. */
+export const FIXED_JOBS = 5;
 
 /** Splits `names` into batches of at most `size`, as evenly as possible. */
 export function batches(names: readonly string[], size: number, prefix: string): Batch[] {
@@ -116,7 +119,8 @@ export function ciLayout(stacks: readonly StackNode[], selected?: readonly strin
   const size = (n: number) => Math.max(limits.stacksAtOnce, Math.ceil(n / limits.maxParallel));
   const plan = batches(all, size(all.length), "p");
   const waveLayouts = waves.map((w, i) => ({ wave: i + 1, stacks: w.length, batches: batches(w, size(w.length), `w${i + 1}-b`) }));
-  const jobs = plan.length + waveLayouts.reduce((n, w) => n + w.batches.length, 0) + FIXED_JOBS;
+  const applyJobs = waveLayouts.reduce((n, w) => n + w.batches.length, 0);
+  const jobs = 2 * applyJobs + FIXED_JOBS;
   const stacksPerJob = Math.max(0, ...plan.map((b) => b.count), ...waveLayouts.flatMap((w) => w.batches.map((b) => b.count)));
   const fixed = DISK.nodeModules + DISK.npmCache + DISK.checkout + DISK.otherProviders;
   const diskGb = {
@@ -145,14 +149,14 @@ export function ciLayout(stacks: readonly StackNode[], selected?: readonly strin
 /** The human-readable dry run. */
 export function describeLayout(title: string, layout: CiLayout, limits: CiLimits = DEFAULT_LIMITS): string {
   const lines = [`${title}: ${layout.selected} stacks${layout.manual.length ? ` (left out, applied by hand: ${layout.manual.join(", ")})` : ""}`];
-  lines.push(`  plan matrix: ${layout.plan.length} job(s), up to ${Math.max(0, ...layout.plan.map((b) => b.count))} stacks each`);
+  lines.push(`  plan matrix of a pull request or drift run: ${layout.plan.length} job(s), up to ${Math.max(0, ...layout.plan.map((b) => b.count))} stacks each`);
   for (const w of layout.waves) {
     const sizes = w.batches.map((b) => b.count);
     const names = w.stacks <= 6 ? `: ${w.batches.map((b) => b.stacks).join(" | ")}` : "";
     lines.push(`  wave ${w.wave}: ${w.stacks} stack(s) in ${w.batches.length} job(s) of ${Math.min(...sizes)}-${Math.max(...sizes)}${names}`);
   }
   lines.push(
-    `  jobs in the run: ${layout.jobs} (limit ${limits.maxJobsPerRun}); max-parallel ${limits.maxParallel}; ${limits.stacksAtOnce} terraform processes per job`,
+    `  deploy run: ${layout.jobs} jobs (a plan and an apply job per wave batch, and ${FIXED_JOBS} others; limit ${limits.maxJobsPerRun}); max-parallel ${limits.maxParallel}; ${limits.stacksAtOnce} terraform processes per job`,
     `  disk per job: ${layout.diskGb.withPluginCache} GB with TF_PLUGIN_CACHE_DIR (one provider copy), ${layout.diskGb.withoutPluginCache} GB without (limit ${limits.diskGb} GB)`,
     `  time per job (estimate): plan ${layout.minutes.planJob} min, apply ${layout.minutes.applyJob} min (limit ${limits.jobMinutes} min)`,
     layout.problems.length ? `  REFUSED: ${layout.problems.join("; ")}` : "  fits GitHub's limits",
