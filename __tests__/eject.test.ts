@@ -62,6 +62,7 @@ describe("npm run eject -- --phase 1", () => {
     expect(compute).toMatch(/backend "s3" \{\s*bucket = "restartix-terraform-state-123456789012"\s*key = "compute\/terraform\.tfstate"[\s\S]*use_lockfile = true/);
     expect(compute).toMatch(/policy = "\$\{data\.aws_iam_policy_document\.[^.]+\.json\}"/);
     expect(compute).not.toMatch(/^\s*provider = "/m);
+    expect(compute).toMatch(/^required_version = ">= 1\.10, < 2\.0"$/m);
   });
 
   test("an existing directory that is not an earlier eject is refused", async () => {

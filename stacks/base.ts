@@ -38,6 +38,16 @@ export class ProjectStack extends TerraformStack {
     this.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
     configureBackend(this, name, props.backend ?? props.settings.deployment.backend, props.settings);
   }
+
+  /**
+   * cdktf 0.21 writes any terraform-block attribute besides required_providers, backend and cloud
+   * into `cdktf synth --hcl` output as `0 = "required_version"` (it renders the list of keys, not the
+   * object), which no HCL parser accepts: write the attribute itself.
+   */
+  override toHclTerraform(): ReturnType<TerraformStack["toHclTerraform"]> {
+    const out = super.toHclTerraform();
+    return { ...out, hcl: String(out.hcl).replace(/^\s*0 = "required_version"$/m, `required_version = ${JSON.stringify(TERRAFORM_REQUIRED_VERSION)}`) };
+  }
 }
 
 /**

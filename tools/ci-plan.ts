@@ -33,7 +33,7 @@ export const DEFAULT_LIMITS: CiLimits = {
   maxMatrixJobs: 256,
   maxJobsPerRun: 256,
   maxParallel: 20,
-  maxWaves: 8,
+  maxWaves: 10,
   stacksAtOnce: 4,
   diskGb: 14,
   jobMinutes: 120,
