@@ -58,7 +58,7 @@ describe.each(variants)("app deploy workflow (%s)", (_name, input) => {
       expect(job.environment).toBe("production");
       expect(job.if).toBe("github.ref == 'refs/heads/main'");
       expect(job["timeout-minutes"]).toBeGreaterThan(0);
-      const creds = job.steps.find((s) => s.uses === "aws-actions/configure-aws-credentials@v4");
+      const creds = job.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
       expect(creds?.with).toEqual({ "role-to-assume": "${{ vars.AWS_DEPLOY_ROLE_ARN }}", "aws-region": "${{ vars.AWS_REGION }}" });
     }
   });
@@ -66,15 +66,21 @@ describe.each(variants)("app deploy workflow (%s)", (_name, input) => {
   it.each(services)("builds $name from $dockerfile and pushes the sha and latest tags", (s) => {
     const job = w.jobs[`deploy-${s.key}`];
     expect(job.steps.map((x) => x.uses).filter(Boolean)).toEqual([
-      "actions/checkout@v4",
-      "aws-actions/configure-aws-credentials@v4",
-      "aws-actions/amazon-ecr-login@v2",
+      "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1",
+      "aws-actions/configure-aws-credentials@e6de054238d6b7531b4efff3b6587d9aade6a06c",
+      "aws-actions/amazon-ecr-login@03f1aad4c6c7ffd436567f42f9384779290529bd",
     ]);
     const build = job.steps.find((x) => x.run?.includes("docker build"))!;
     expect(build.env).toEqual({ REGISTRY: "${{ vars.ECR_REGISTRY }}", IMAGE_TAG: "${{ github.sha }}" });
     expect(build.run).toContain(`docker build -f ${s.dockerfile} `);
     const pushes = build.run!.split("\n").filter((l) => l.startsWith("docker push"));
     expect(pushes).toEqual([`docker push "$REGISTRY/${s.name}:$IMAGE_TAG"`, `docker push "$REGISTRY/${s.name}:latest"`]);
+  });
+
+  it("pins every action by commit SHA, with its version in a YAML comment", () => {
+    const uses = [...text.matchAll(/^\s*-?\s*uses:\s*(\S+)(.*)$/gm)];
+    expect(uses.length).toBeGreaterThan(0);
+    for (const [, ref, rest] of uses) expect([ref, rest.trim()]).toEqual([expect.stringMatching(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/), expect.stringMatching(/^# v\d+\.\d+\.\d+$/)]);
   });
 
   it("keeps every expression out of run scripts (shell injection, CKV_GHA_2)", () => {

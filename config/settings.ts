@@ -12,17 +12,17 @@ export interface Settings {
   readonly deployment: DeploymentInputs;
   /** Enterprise tenants of this phase (empty before phase 3). */
   readonly tenants: readonly CellSpec[];
-  /** Where the inputs came from; true when terraform.tfvars is missing and the example was used. */
+  /** Where the inputs came from; true when deployment.tfvars is missing and the example was used. */
   readonly inputsFile: string;
   readonly usingExampleInputs: boolean;
 }
 
-/** Options from the command line and the environment; each overrides terraform.tfvars. */
+/** Options from the command line and the environment; each overrides deployment.tfvars. */
 export interface Options {
   readonly phase?: string | number;
   readonly backend?: string;
   readonly compute?: string;
-  /** Deployment inputs file (default terraform.tfvars, else terraform.tfvars.example). */
+  /** Deployment inputs file (default deployment.tfvars, else terraform.tfvars.example). */
   readonly varsFile?: string;
   /** Tenant registry file (default phases/tenants/<the phase's registry>). */
   readonly tenantsFile?: string;
@@ -40,7 +40,7 @@ export const OPTION_ENV = { phase: "PHASE", backend: "BACKEND", compute: "COMPUT
 
 /**
  * Options from command-line flags already parsed strictly (tools/cli.ts), then the environment:
- * a flag wins over its variable, and both over terraform.tfvars. An empty variable counts as unset.
+ * a flag wins over its variable, and both over deployment.tfvars. An empty variable counts as unset.
  */
 export function optionsFrom(flags: Readonly<Record<string, string | number | boolean | undefined>>, env: NodeJS.ProcessEnv): Options {
   const pick = (flag: keyof typeof OPTION_ENV): { value?: string; source?: string } => {

@@ -118,7 +118,7 @@ export function validateDeployment(values: Readonly<Record<string, TfvarsValue>>
     where("phase"),
     phase,
     [1, 2, 3, 4] as PhaseNumber[],
-    unquoteFix("phase") ?? (sources.phase === "PHASE" ? "set PHASE=1, 2, 3 or 4, or unset it to use terraform.tfvars" : sources.phase ? `pass ${sources.phase} 1, 2, 3 or 4` : "set phase = 1, 2, 3 or 4 (or pass --phase)"),
+    unquoteFix("phase") ?? (sources.phase === "PHASE" ? "set PHASE=1, 2, 3 or 4, or unset it to use deployment.tfvars" : sources.phase ? `pass ${sources.phase} 1, 2, 3 or 4` : "set phase = 1, 2, 3 or 4 (or pass --phase)"),
   );
 
   const cutover = (key: "core" | "telemetry") => {

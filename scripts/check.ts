@@ -98,7 +98,7 @@ export function render(format: Format, checked: CheckedPhase): string {
     return JSON.stringify(toSarif(RULES, findings, { artifactUri, line: lineFinder(outdir) }), null, 2);
   }
   const table = formatTable(RULES, findings, meta);
-  return checked.usingExampleInputs ? `Inputs: ${path.relative(ROOT, checked.inputsFile)} (terraform.tfvars not found)\n${table}` : table;
+  return checked.usingExampleInputs ? `Inputs: ${path.relative(ROOT, checked.inputsFile)} (deployment.tfvars not found)\n${table}` : table;
 }
 
 /** 1 on any unsuppressed error-level finding. */

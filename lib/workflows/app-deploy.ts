@@ -1,4 +1,4 @@
-import { Document } from "yaml";
+import { Document, isPair, isScalar, visit } from "yaml";
 
 /** One service image the application repository builds. */
 export interface AppDeployService {
@@ -34,10 +34,12 @@ export interface AppDeployInput {
   readonly ecs?: AppDeployEcs;
 }
 
+// Pinned by commit SHA (a tag can be moved); the version is in the comment written beside each
+// `uses:` line. The SHAs are the tags' commits in the actions' repositories; Dependabot moves them.
 const ACTIONS = {
-  checkout: "actions/checkout@v4",
-  credentials: "aws-actions/configure-aws-credentials@v4",
-  ecrLogin: "aws-actions/amazon-ecr-login@v2",
+  checkout: "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1",
+  credentials: "aws-actions/configure-aws-credentials@e6de054238d6b7531b4efff3b6587d9aade6a06c # v6.2.3",
+  ecrLogin: "aws-actions/amazon-ecr-login@03f1aad4c6c7ffd436567f42f9384779290529bd # v2.1.7",
 } as const;
 
 /**
@@ -95,6 +97,17 @@ export function appDeployWorkflow(input: AppDeployInput): string {
     jobs,
   });
   doc.commentBefore = header(input);
+  // `uses: owner/action@<sha> # vX.Y.Z`: the version goes into a YAML comment, not the value.
+  visit(doc, {
+    Pair(_, pair) {
+      if (!isPair(pair) || !isScalar(pair.key) || pair.key.value !== "uses" || !isScalar(pair.value)) return;
+      const [ref, version] = String(pair.value.value).split(" # ");
+      if (version) {
+        pair.value.value = ref;
+        pair.value.comment = ` ${version}`;
+      }
+    },
+  });
   return doc.toString({ lineWidth: 0 });
 }
 
