@@ -63,8 +63,9 @@ describe("phase 1 RDS PostgreSQL (the document's values)", () => {
     const params = Object.fromEntries(only(data, "aws_db_parameter_group").parameter.map((p: any) => [p.name, p.value]));
     expect(params).toMatchObject({
       max_connections: "200",
-      shared_buffers: "131072", // 1 GB in 8 kB pages
-      effective_cache_size: "393216", // 3 GB in 8 kB pages
+      // 25% and 75% of the class's memory in 8 kB pages: 1 GB and 3 GB on db.t4g.medium
+      shared_buffers: "{DBInstanceClassMemory*25/819200}",
+      effective_cache_size: "{DBInstanceClassMemory*75/819200}",
       work_mem: "32768", // 32 MB in kB
       maintenance_work_mem: "262144", // 256 MB in kB
       "rds.force_ssl": "1",

@@ -354,7 +354,20 @@ function validateDatabase(f: string, db: DatabaseConfig, azs: readonly string[],
   });
   const pm = db.parameters;
   issues.intRange(`${f}.parameters.maxConnections`, pm.maxConnections, 20, 5000);
-  issues.check(pm.sharedBuffersMb >= 128 && pm.effectiveCacheSizeMb >= pm.sharedBuffersMb, `${f}.parameters`, { sharedBuffersMb: pm.sharedBuffersMb, effectiveCacheSizeMb: pm.effectiveCacheSizeMb }, "shared_buffers must be >= 128 MB and effective_cache_size at least as large", "use 25% and 75% of the instance's RAM");
+  issues.check(
+    Number.isInteger(pm.sharedBuffersPercent) && pm.sharedBuffersPercent >= 10 && pm.sharedBuffersPercent <= 40,
+    `${f}.parameters.sharedBuffersPercent`,
+    pm.sharedBuffersPercent,
+    "expected a whole percentage of the instance's memory from 10 to 40 (PostgreSQL's guidance is about 25%)",
+    "use 25 (1 GB on db.t4g.medium)",
+  );
+  issues.check(
+    Number.isInteger(pm.effectiveCacheSizePercent) && pm.effectiveCacheSizePercent >= pm.sharedBuffersPercent && pm.effectiveCacheSizePercent <= 90,
+    `${f}.parameters.effectiveCacheSizePercent`,
+    pm.effectiveCacheSizePercent,
+    `expected a whole percentage from sharedBuffersPercent (${pm.sharedBuffersPercent}) to 90: effective_cache_size at least as large as shared_buffers`,
+    "use 75 (3 GB on db.t4g.medium)",
+  );
 }
 
 /**

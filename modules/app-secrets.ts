@@ -14,6 +14,12 @@ export interface AppSecretsProps {
    * @default - no replicas
    */
   readonly replicas?: readonly { readonly region: string; readonly kmsKeyArn: string }[];
+  /**
+   * Which of `names` get the replicas (values that may leave the region: the shared third-party
+   * keys). A connection string of this region's database or cache never does.
+   * @default - every name
+   */
+  readonly replicate?: readonly string[];
   /** Region of the secrets (to derive replica ARNs). */
   readonly region: string;
   /** prevent_destroy; off only to decommission a tenant (deleted secrets stay recoverable 30 days). @default true */
@@ -36,6 +42,8 @@ export class AppSecrets extends Construct {
     super(scope, id);
     this.path = props.path;
     this.region = props.region;
+    const unknown = (props.replicate ?? []).filter((n) => !props.names.includes(n));
+    if (unknown.length > 0) throw new Error(`AppSecrets ${props.path}: replicate names ${unknown.join(", ")}, which are not among its secrets (${props.names.join(", ")})`);
     for (const name of props.names) {
       this.secrets.set(
         name,
@@ -45,7 +53,10 @@ export class AppSecrets extends Construct {
           kmsKeyId: props.kmsKeyArn,
           recoveryWindowInDays: 30,
           // An empty block list is invalid Terraform JSON: leave the argument out instead.
-          replica: props.replicas?.length ? props.replicas.map((r) => ({ region: r.region, kmsKeyId: r.kmsKeyArn })) : undefined,
+          replica:
+            props.replicas?.length && (props.replicate ?? props.names).includes(name)
+              ? props.replicas.map((r) => ({ region: r.region, kmsKeyId: r.kmsKeyArn }))
+              : undefined,
           provider: props.provider,
           tags: { Name: `${props.path}/${name}` },
           lifecycle: { preventDestroy: props.protect ?? true },

@@ -10,7 +10,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { TerraformProvider } from "cdktf";
+import { TerraformProvider, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { PolicyStatement, policyDocument } from "../lib/iam";
 
@@ -30,7 +30,7 @@ export interface PrivateBucketProps {
    * Where server access logs go.
    * @default - none (only for the access-log bucket itself and the state bucket)
    */
-  readonly accessLogs?: { readonly bucket: string; readonly prefix: string };
+  readonly accessLogs?: { readonly target: PrivateBucket; readonly prefix: string };
   /**
    * Object Lock default retention; can only be turned on when the bucket is created.
    * @default - no Object Lock
@@ -58,6 +58,8 @@ export interface PrivateBucketProps {
 export class PrivateBucket extends Construct {
   readonly bucket: S3Bucket;
   readonly versioning: S3BucketVersioningA;
+  /** The bucket policy (TLS only, plus log delivery for a log bucket). */
+  readonly policy: S3BucketPolicy;
   readonly arn: string;
   readonly name: string;
 
@@ -107,7 +109,7 @@ export class PrivateBucket extends Construct {
       ],
       provider,
     });
-    new S3BucketPolicy(this, "policy", {
+    this.policy = new S3BucketPolicy(this, "policy", {
       bucket,
       policy: policyDocument([
         {
@@ -136,10 +138,15 @@ export class PrivateBucket extends Construct {
       provider,
     });
     if (props.accessLogs) {
+      const target = props.accessLogs.target;
       new S3BucketLoggingA(this, "logging", {
         bucket,
-        targetBucket: props.accessLogs.bucket,
+        targetBucket: target.name,
         targetPrefix: props.accessLogs.prefix,
+        // S3 delivers logs only once the target's policy admits logging.s3.amazonaws.com; until
+        // then delivery fails. In the same stack the policy must exist first; a target in another
+        // stack is applied earlier by the stack order (this stack reads its name).
+        dependsOn: TerraformStack.of(target) === TerraformStack.of(this) ? [target.policy] : undefined,
         provider,
       });
     }

@@ -30,8 +30,14 @@ export interface NetworkConfig {
 /** PostgreSQL parameter group values in human units; modules convert to RDS units. */
 export interface PostgresParameters {
   readonly maxConnections: number;
-  readonly sharedBuffersMb: number;
-  readonly effectiveCacheSizeMb: number;
+  /**
+   * shared_buffers as a percentage of the instance class's memory: an RDS formula
+   * ({DBInstanceClassMemory*P/819200}, in 8 kB pages), so it scales when the class changes. 25 gives
+   * the document's 1 GB on db.t4g.medium (4 GB).
+   */
+  readonly sharedBuffersPercent: number;
+  /** effective_cache_size as a percentage of the class's memory (75: the document's 3 GB on 4 GB). */
+  readonly effectiveCacheSizePercent: number;
   readonly workMemMb: number;
   readonly maintenanceWorkMemMb: number;
   /** Statements slower than this are logged (CKV2_AWS_30). */

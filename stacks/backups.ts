@@ -49,7 +49,6 @@ export class BackupsStack extends BaseStack {
       },
     ];
     const objectLock = { mode: "COMPLIANCE" as const, days: b.objectLockDays };
-    const logs = props.storage.accessLogs.name;
 
     // S3 delivers access logs only within a region: the replica region gets its own log bucket.
     const replicaLogs = new PrivateBucket(this, "replica-access-logs", {
@@ -67,7 +66,7 @@ export class BackupsStack extends BaseStack {
       kmsKeyArn: props.keys.keyArn(b.replicaRegion),
       objectLock,
       lifecycleRules,
-      accessLogs: { bucket: replicaLogs.name, prefix: `s3/${b.replicaBucket}/` },
+      accessLogs: { target: replicaLogs, prefix: `s3/${b.replicaBucket}/` },
       provider: this.awsIn(b.replicaRegion),
     });
     this.primary = new PrivateBucket(this, "primary", {
@@ -75,7 +74,7 @@ export class BackupsStack extends BaseStack {
       kmsKeyArn: props.keys.keyArn(primaryRegion),
       objectLock,
       lifecycleRules,
-      accessLogs: { bucket: logs, prefix: `s3/${b.primaryBucket}/` },
+      accessLogs: { target: props.storage.accessLogs, prefix: `s3/${b.primaryBucket}/` },
     });
 
     const role = new ServiceRole(this, "replication-role", {

@@ -12,7 +12,7 @@ import { suppress } from "../policy/suppress";
 import { CellSpec, RegionConfig } from "../phases/types";
 import { BaseStack, BaseStackProps } from "./base";
 import { serviceEnv } from "./compute";
-import { DataStack } from "./data";
+import { CELL_OWN_SECRETS, DataStack } from "./data";
 import { GLOBAL_REGION, KeysStack } from "./keys";
 import { NetworkStack } from "./network";
 import { ObservabilityStack } from "./observability";
@@ -20,8 +20,7 @@ import { RegistryStack } from "./registry";
 import { RoutingStack } from "./routing";
 import { StorageStack } from "./storage";
 
-/** Secrets each cell holds for itself; the rest of the core API's secrets are shared. */
-export const CELL_OWN_SECRETS = ["DATABASE_URL", "REDIS_URL"];
+export { CELL_OWN_SECRETS };
 
 export interface CellStackProps extends BaseStackProps {
   readonly cell: CellSpec;
@@ -110,6 +109,7 @@ export class CellStack extends BaseStack {
       securityGroupIds: [dbSg.id],
       kmsKeyArn: keyArn,
       monitoringRoleArn: props.sharedData.monitoringRole!.arn,
+      logRetentionDays: phase.observability.logRetentionDays,
       readReplicas: [],
       protect: !cell.decommission,
     });

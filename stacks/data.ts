@@ -9,6 +9,13 @@ import { BaseStack, BaseStackProps } from "./base";
 import { KeysStack } from "./keys";
 import { NetworkStack } from "./network";
 
+/**
+ * Secrets a cell (tenant, shard) holds for itself: they name its own database and its region's
+ * cache. Every other secret of the core API is shared, and only those are copied to other regions:
+ * an EU connection string never leaves the EU.
+ */
+export const CELL_OWN_SECRETS: readonly string[] = ["DATABASE_URL", "REDIS_URL"];
+
 export interface DataStackProps extends BaseStackProps {
   readonly regionConfig: RegionConfig;
   readonly keys: KeysStack;
@@ -56,6 +63,7 @@ export class DataStack extends BaseStack {
       securityGroupIds: [props.network.rdsSg!.id],
       kmsKeyArn: keyArn,
       monitoringRoleArn: this.monitoringRole.arn,
+      logRetentionDays: phase.observability.logRetentionDays,
       readReplicas: db.readReplicas,
     });
     if (phase.backups.replicateAutomatedBackups) {
@@ -73,6 +81,7 @@ export class DataStack extends BaseStack {
           region: rc.region,
           // Cells in other regions read the shared values (Clerk, Daily.co, encryption key) locally.
           replicas: svc.key === "core" ? otherRegions.map((r) => ({ region: r.region, kmsKeyArn: props.keys.keyArn(r.region) })) : undefined,
+          replicate: svc.secretEnv.filter((n) => !CELL_OWN_SECRETS.includes(n)),
         }),
       );
     }

@@ -64,7 +64,7 @@ export class StorageStack extends BaseStack {
       bucketName: uploadsName,
       adopt: rc.primary,
       kmsKeyArn: rc.primary ? undefined : props.keys.keyArn(rc.region),
-      accessLogs: { bucket: this.accessLogs.name, prefix: `s3/${uploadsName}/` },
+      accessLogs: { target: this.accessLogs, prefix: `s3/${uploadsName}/` },
     });
     if (rc.primary) {
       suppress(this.uploads, "RX-S3-4", "The adopted uploads bucket keeps SSE-S3 as the design document specifies; moving it to SSE-KMS is a separate migration");

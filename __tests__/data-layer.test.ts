@@ -1,0 +1,123 @@
+import { memoryFormula, resolveMemoryFormula } from "../modules/postgres";
+import { only, resources, stack, synth } from "./helpers";
+
+const GiB = 1024 ** 3;
+const p1 = synth({ phase: 1 });
+const p2 = synth({ phase: 2 });
+const p3 = synth({ phase: 3 });
+const p4 = synth({ phase: 4 });
+
+const parameters = (s: ReturnType<typeof stack>) =>
+  Object.fromEntries((only(s, "aws_db_parameter_group").parameter as { name: string; value: string }[]).map((p) => [p.name, p.value]));
+
+describe("PostgreSQL memory parameters follow the instance class", () => {
+  test("shared_buffers and effective_cache_size are RDS formulas of DBInstanceClassMemory, not absolute values", () => {
+    for (const result of [p1, p2, p3]) {
+      const params = parameters(stack(result, "data"));
+      expect(params.shared_buffers).toBe("{DBInstanceClassMemory*25/819200}");
+      expect(params.effective_cache_size).toBe("{DBInstanceClassMemory*75/819200}");
+    }
+  });
+
+  test("they resolve to the document's 1 GB / 3 GB (8 kB pages) on db.t4g.medium and scale with r6g.large and xlarge", () => {
+    const pages = (gb: number) => (gb * GiB) / 8192;
+    const params = parameters(stack(p1, "data"));
+    expect(resolveMemoryFormula(params.shared_buffers, 4 * GiB)).toBe(pages(1));
+    expect(resolveMemoryFormula(params.effective_cache_size, 4 * GiB)).toBe(pages(3));
+    expect(resolveMemoryFormula(params.shared_buffers, 16 * GiB)).toBe(pages(4));
+    expect(resolveMemoryFormula(params.effective_cache_size, 32 * GiB)).toBe(pages(24));
+    expect(memoryFormula(25)).toBe("{DBInstanceClassMemory*25/819200}");
+  });
+
+  test("tenant databases use the same formulas", () => {
+    expect(parameters(stack(p3, "tenant-org-101")).shared_buffers).toBe("{DBInstanceClassMemory*25/819200}");
+  });
+});
+
+describe("read replicas in the source's region carry no kms_key_id", () => {
+  test("phase 2: the primary names the region's key, the replicas inherit it", () => {
+    const dbs = Object.fromEntries(resources(stack(p2, "data"), "aws_db_instance").map(([, d]) => [d.identifier, d]));
+    expect(dbs["restartix-prod"].kms_key_id).toMatch(/aws_kms_keyeu-central-1/);
+    for (const id of ["restartix-prod-replica-1", "restartix-prod-replica-2"]) {
+      expect(dbs[id].replicate_source_db).toBeDefined();
+      expect(dbs[id]).not.toHaveProperty("kms_key_id");
+      expect(dbs[id].storage_encrypted).toBe(true);
+    }
+  });
+});
+
+describe("RDS log export groups exist before the instances, with the region's key and the retention", () => {
+  test.each([
+    ["data", p2, ["restartix-prod", "restartix-prod-replica-1", "restartix-prod-replica-2"]],
+    ["tenant-org-101", p3, ["restartix-tenant-org-101"]],
+    ["shard-us-1", p4, ["restartix-shard-us-1"]],
+  ] as const)("%s", (name, result, identifiers) => {
+    const s = stack(result, name);
+    const groups = resources(s, "aws_cloudwatch_log_group").filter(([, g]) => String(g.name).startsWith("/aws/rds/"));
+    expect(groups.map(([, g]) => g.name).sort()).toEqual(identifiers.flatMap((id) => [`/aws/rds/instance/${id}/postgresql`, `/aws/rds/instance/${id}/upgrade`]).sort());
+    for (const [, g] of groups) {
+      expect(g.kms_key_id).toMatch(/aws_kms_key/);
+      expect(g.retention_in_days).toBe(365);
+    }
+    for (const [, db] of resources(s, "aws_db_instance")) {
+      expect(db.enabled_cloudwatch_logs_exports).toEqual(["postgresql", "upgrade"]);
+      const own = groups.filter(([, g]) => String(g.name).startsWith(`/aws/rds/instance/${db.identifier}/`)).map(([key]) => `aws_cloudwatch_log_group.${key}`);
+      expect(own).toHaveLength(2);
+      expect([...db.depends_on].sort()).toEqual(own.sort());
+    }
+  });
+});
+
+describe("phase 4: only the shared third-party secrets are copied to us-east-1", () => {
+  const secrets = Object.fromEntries(resources(stack(p4, "data"), "aws_secretsmanager_secret").map(([, s]) => [s.name, s]));
+
+  test.each(["CLERK_SECRET_KEY", "CLERK_WEBHOOK_SECRET", "DAILY_API_KEY", "ENCRYPTION_KEY"])("core-api/%s is replicated", (name) => {
+    expect(secrets[`restartix/production/core-api/${name}`].replica).toEqual([{ region: "us-east-1", kms_key_id: expect.stringMatching(/aws_kms_keyus-east-1/) }]);
+  });
+
+  test.each(["core-api/DATABASE_URL", "core-api/REDIS_URL", "telemetry-api/DATABASE_URL", "telemetry-api/CLICKHOUSE_URL", "backup/DATABASE_URL"])(
+    "%s stays in the EU",
+    (name) => {
+      expect(secrets[`restartix/production/${name}`]).toBeDefined();
+      expect(secrets[`restartix/production/${name}`]).not.toHaveProperty("replica");
+    },
+  );
+});
+
+describe("ECR replication copies exactly the repositories the other regions manage", () => {
+  const registry = stack(p4, "registry");
+  const filters = only(registry, "aws_ecr_replication_configuration").replication_configuration.rule[0].repository_filter as { filter: string; filter_type: string }[];
+  const repos = resources(registry, "aws_ecr_repository").map(([, r]) => r);
+  const matched = (name: string) => filters.some((f) => f.filter_type === "PREFIX_MATCH" && name.startsWith(f.filter));
+
+  test("every primary-region repository is matched exactly when us-east-1 has a managed copy of it", () => {
+    const usNames = new Set(repos.filter((r) => r.provider === "aws.us-east-1").map((r) => r.name));
+    const primary = repos.filter((r) => r.provider === undefined);
+    expect(primary.map((r) => r.name)).toContain("restartix-backup-job");
+    for (const r of primary) expect([r.name, matched(r.name)]).toEqual([r.name, usNames.has(r.name)]);
+  });
+});
+
+describe("S3 access logging waits for the target bucket's policy", () => {
+  const loggingOf = (s: ReturnType<typeof stack>) => resources(s, "aws_s3_bucket_logging").map(([, l]) => l);
+
+  test("same stack: the logging resource depends on the log bucket's policy", () => {
+    const storage = stack(p1, "storage");
+    const policies = resources(storage, "aws_s3_bucket_policy").map(([key]) => `aws_s3_bucket_policy.${key}`);
+    const logging = loggingOf(storage);
+    expect(logging.length).toBeGreaterThan(0);
+    for (const l of logging) {
+      const target = /^\$\{aws_s3_bucket\.([^.]+)\.bucket\}$/.exec(l.target_bucket)![1];
+      const targetPolicy = policies.find((p) => p.startsWith(`aws_s3_bucket_policy.${target.replace(/_bucket_[^_]+$/, "")}_policy_`));
+      expect(targetPolicy).toBeDefined();
+      expect(l.depends_on).toEqual([targetPolicy]);
+    }
+  });
+
+  test("another stack's log bucket: no depends_on (that stack is applied first)", () => {
+    const backups = stack(p1, "backups");
+    const crossStack = loggingOf(backups).filter((l) => String(l.target_bucket).includes("cross-stack-reference-input"));
+    expect(crossStack.length).toBeGreaterThan(0);
+    for (const l of crossStack) expect(l.depends_on).toBeUndefined();
+  });
+});
