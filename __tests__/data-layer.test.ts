@@ -121,3 +121,37 @@ describe("S3 access logging waits for the target bucket's policy", () => {
     for (const l of crossStack) expect(l.depends_on).toBeUndefined();
   });
 });
+
+describe("internet egress follows the services' declared outbound dependencies", () => {
+  type Rule = { security_group_id: string; from_port: number; to_port: number; cidr_ipv4?: string; description: string };
+  const egress = (s: ReturnType<typeof stack>, group: RegExp) =>
+    resources(s, "aws_vpc_security_group_egress_rule")
+      .map(([, r]) => r as Rule)
+      .filter((r) => group.test(r.security_group_id) && r.cidr_ipv4 === "0.0.0.0/0")
+      .map((r) => [r.from_port, r.to_port, r.description]);
+
+  test("the App Runner connector group opens 443 (Clerk, Daily.co, AWS APIs) and 8443 (ClickHouse Cloud), nothing else to the internet", () => {
+    expect(egress(stack(p1, "network"), /connector-sg/)).toEqual([
+      [443, 443, "HTTPS to Clerk, Daily.co, AWS APIs via NAT"],
+      [8443, 8443, "TCP 8443 to ClickHouse Cloud via NAT"],
+    ]);
+  });
+
+  test("the Fargate task group opens the same ports", () => {
+    const fargate = synth({ phase: 1, compute: "fargate" });
+    expect(egress(stack(fargate, "network"), /tasks-sg/).map(([from]) => from)).toEqual([443, 8443]);
+  });
+
+  test("a cell runs the core API only: 443 to its dependencies, no 8443", () => {
+    for (const name of ["tenant-org-101"]) expect(egress(stack(p3, name), /connector-sg/)).toEqual([[443, 443, "HTTPS to Clerk, Daily.co, AWS APIs via NAT"]]);
+    expect(egress(stack(p4, "shard-us-1"), /connector-sg/).map(([from]) => from)).toEqual([443]);
+  });
+
+  test("a port a service declares reaches its group (phase config drives the rules)", async () => {
+    const { outboundRules } = await import("../stacks/network");
+    expect(outboundRules([{ name: "A", port: 8443 }, { name: "B", port: 443 }, { name: "C", port: 8443 }])).toEqual([
+      { id: "https", port: 443, cidr: "0.0.0.0/0", description: "HTTPS to B via NAT" },
+      { id: "tcp-8443", port: 8443, cidr: "0.0.0.0/0", description: "TCP 8443 to A, C via NAT" },
+    ]);
+  });
+});

@@ -254,6 +254,14 @@ export function validatePhase(config: PhaseConfig, deployment: DeploymentInputs,
     for (const name of svc.secretEnv) {
       issues.check(svc.env[name] === undefined, `${f}.env.${name}`, name, "is both a plain and a secret variable", "keep it in secretEnv only");
     }
+    issues.check(svc.outbound.length > 0, `${f}.outbound`, svc.outbound, "a service with no outbound dependency cannot even reach AWS APIs (Secrets Manager, X-Ray)", '{ name: "AWS APIs", port: 443 }');
+    const seenOutbound = new Set<string>();
+    svc.outbound.forEach((d, i) => {
+      issues.check(Number.isInteger(d.port) && d.port >= 1 && d.port <= 65535, `${f}.outbound[${i}].port`, d.port, "expected a TCP port from 1 to 65535", "use the port of the dependency's URL (443 for https://, 8443 for ClickHouse Cloud)");
+      issues.check(typeof d.name === "string" && d.name.trim().length > 0, `${f}.outbound[${i}].name`, d.name, "expected the name of what the service calls (it becomes the rule's description)", 'e.g. "ClickHouse Cloud"');
+      issues.check(!seenOutbound.has(`${d.name}:${d.port}`), `${f}.outbound[${i}]`, d, "is declared twice", "list each dependency and port once");
+      seenOutbound.add(`${d.name}:${d.port}`);
+    });
     const hc = svc.healthCheck;
     issues.check(hc.path.startsWith("/"), `${f}.healthCheck.path`, hc.path, "expected an absolute path", 'use "/health"');
     issues.intRange(`${f}.healthCheck.intervalSeconds`, hc.intervalSeconds, 1, 20);

@@ -106,6 +106,12 @@ export const phase1: PhaseConfig = {
       ],
       subdomain: "api",
       uploadsAccess: true,
+      outbound: [
+        { name: "Clerk", port: 443 },
+        { name: "Daily.co", port: 443 },
+        // S3 goes through the gateway endpoint; Secrets Manager, X-Ray and the rest over the NAT.
+        { name: "AWS APIs", port: 443 },
+      ],
     },
     telemetry: {
       key: "telemetry",
@@ -126,6 +132,11 @@ export const phase1: PhaseConfig = {
       secretEnv: ["DATABASE_URL", "CLICKHOUSE_URL"],
       subdomain: "telemetry",
       uploadsAccess: false,
+      outbound: [
+        // CLICKHOUSE_URL is https://<host>.clickhouse.cloud:8443 (the document's secrets section).
+        { name: "ClickHouse Cloud", port: 8443 },
+        { name: "AWS APIs", port: 443 },
+      ],
     },
   },
   registry: { untaggedExpireDays: 30, keepTaggedImages: 10 },

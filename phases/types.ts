@@ -106,6 +106,17 @@ export interface ServiceSizing {
   readonly dbPoolMax: number;
 }
 
+/**
+ * Something a service calls outside the VPC, through the NAT gateway. Its security group opens
+ * exactly these ports (to any address: SaaS endpoints have no fixed ranges), nothing else.
+ */
+export interface OutboundDependency {
+  /** What is called, for the rule's description (Clerk, ClickHouse Cloud, AWS APIs). */
+  readonly name: string;
+  /** TCP port. */
+  readonly port: number;
+}
+
 export interface ServiceConfig extends ServiceSizing {
   readonly key: ServiceKey;
   /** Service name, also the ECR repository name. */
@@ -124,6 +135,8 @@ export interface ServiceConfig extends ServiceSizing {
   readonly subdomain: string;
   /** Whether the service reads and writes patient files (S3_BUCKET, S3_REGION, bucket access). */
   readonly uploadsAccess: boolean;
+  /** What the service reaches on the internet, and on which port: its egress rules. */
+  readonly outbound: readonly OutboundDependency[];
 }
 
 export interface RegistryConfig {

@@ -14,7 +14,7 @@ import { BaseStack, BaseStackProps } from "./base";
 import { serviceEnv } from "./compute";
 import { CELL_OWN_SECRETS, DataStack } from "./data";
 import { GLOBAL_REGION, KeysStack } from "./keys";
-import { NetworkStack } from "./network";
+import { NetworkStack, outboundRules } from "./network";
 import { ObservabilityStack } from "./observability";
 import { RegistryStack } from "./registry";
 import { RoutingStack } from "./routing";
@@ -84,7 +84,8 @@ export class CellStack extends BaseStack {
     dbSg.allowIn({ id: "postgres-from-service", port: db.port, peerGroupId: appSg.id, description: `PostgreSQL from ${names.service}` });
     appSg.allowOut({ id: "postgres", port: db.port, peerGroupId: dbSg.id, description: `PostgreSQL to ${names.base}-rds` });
     appSg.allowOut({ id: "redis", port: rc.cache.port, peerGroupId: props.network.redisSg.id, description: "Redis to the region's cache" });
-    appSg.allowOut({ id: "https", port: 443, cidr: "0.0.0.0/0", description: "HTTPS to Clerk, Daily.co, AWS APIs via NAT" });
+    // A cell runs the core API only: its declared dependencies are the group's internet egress.
+    for (const rule of outboundRules(core.outbound)) appSg.allowOut(rule);
     allowIngress(this, props.network.redisSg.id, {
       id: "redis-from-cell",
       port: rc.cache.port,
