@@ -155,3 +155,44 @@ describe("internet egress follows the services' declared outbound dependencies",
     ]);
   });
 });
+
+describe("the daily pg_dump stays out of the RDS backup and maintenance windows", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const w = require("../lib/windows") as typeof import("../lib/windows");
+
+  test("local time to UTC follows daylight saving (04:00 Berlin is 03:00 UTC in January, 02:00 UTC in July)", () => {
+    expect(new Date(w.localToUtc("Europe/Berlin", 2027, 0, 15, 4, 0)).toISOString()).toBe("2027-01-15T03:00:00.000Z");
+    expect(new Date(w.localToUtc("Europe/Berlin", 2027, 6, 15, 4, 0)).toISOString()).toBe("2027-07-15T02:00:00.000Z");
+  });
+
+  test("the checker finds a schedule that hits a window on the days it does (summer only here)", () => {
+    const windows = { backup: w.parseDailyWindow("01:30-02:00")! };
+    const conflicts = w.scheduleConflicts({ hour: 3, minute: 45, timeZone: "Europe/Berlin", runtimeMinutes: 30 }, windows, [2027]);
+    // 03:45 CEST = 01:45 UTC (inside); 03:45 CET = 02:45 UTC (outside).
+    expect(conflicts.length).toBeGreaterThan(200);
+    expect(conflicts.length).toBeLessThan(250);
+    expect(conflicts.every((c) => c.date >= "2027-03-28" && c.date < "2027-10-31")).toBe(true);
+  });
+
+  test.each([1, 2, 3, 4] as const)("phase %i: the synthesized windows and schedule never meet, on any day of two years", (phase) => {
+    const result = synth({ phase });
+    const db = resources(stack(result, "data"), "aws_db_instance").find(([, d]) => d.identifier === "restartix-prod")![1];
+    const schedule = only(stack(result, "backups"), "aws_scheduler_schedule");
+    const cron = w.parseDailyCron(schedule.schedule_expression)!;
+    expect(db.backup_window).toBe("00:00-00:30");
+    expect(db.maintenance_window).toBe("sun:00:45-sun:01:45");
+    expect(schedule.schedule_expression_timezone).toBe("Europe/Berlin");
+    const conflicts = w.scheduleConflicts(
+      { ...cron, timeZone: schedule.schedule_expression_timezone, runtimeMinutes: 60 },
+      { backup: w.parseDailyWindow(db.backup_window)!, maintenance: w.parseWeeklyWindow(db.maintenance_window)! },
+      [2026, 2027],
+    );
+    expect(conflicts).toEqual([]);
+    expect(w.windowsOverlap(w.parseDailyWindow(db.backup_window)!, w.parseWeeklyWindow(db.maintenance_window)!)).toBe(false);
+  });
+
+  test("phase 4: US cells use the US region's windows, replicas the primary's maintenance window", () => {
+    expect(only(stack(p4, "shard-us-1"), "aws_db_instance")).toMatchObject({ backup_window: "07:00-07:30", maintenance_window: "sun:07:45-sun:08:45" });
+    for (const [, d] of resources(stack(p2, "data"), "aws_db_instance")) expect(d.maintenance_window).toBe("sun:00:45-sun:01:45");
+  });
+});

@@ -11,6 +11,7 @@ import {
   ServiceSizing,
 } from "../phases/types";
 import { cidrsOverlap, parseCidr } from "../lib/cidr";
+import { parseDailyCron, parseDailyWindow, parseWeeklyWindow, scheduleConflicts, Window, windowMinutes, windowsOverlap } from "../lib/windows";
 import {
   ALLOWED_REGIONS,
   APPRUNNER_MAX_CONCURRENCY,
@@ -213,6 +214,19 @@ export function validatePhase(config: PhaseConfig, deployment: DeploymentInputs,
       );
     }
     issues.check(n.natGateways >= 1 && n.natGateways <= n.azs.length, `${f}.network.natGateways`, n.natGateways, `expected 1 to ${n.azs.length} (one per AZ at most)`, "use 1 (the document) or one per AZ");
+    const backupWindow = parseDailyWindow(r.databaseWindows.backup);
+    const maintenanceWindow = parseWeeklyWindow(r.databaseWindows.maintenance);
+    issues.check(backupWindow !== undefined, `${f}.databaseWindows.backup`, r.databaseWindows.backup, 'expected an RDS backup window "hh:mm-hh:mm" (UTC)', 'use e.g. "00:00-00:30"');
+    issues.check(maintenanceWindow !== undefined, `${f}.databaseWindows.maintenance`, r.databaseWindows.maintenance, 'expected an RDS maintenance window "ddd:hh:mm-ddd:hh:mm" (UTC)', 'use e.g. "sun:00:45-sun:01:45"');
+    if (backupWindow) {
+      issues.check(windowMinutes(backupWindow) >= 30, `${f}.databaseWindows.backup`, r.databaseWindows.backup, "RDS needs a backup window of at least 30 minutes", "widen the window to 30 minutes");
+    }
+    if (maintenanceWindow) {
+      issues.check(windowMinutes(maintenanceWindow) >= 30, `${f}.databaseWindows.maintenance`, r.databaseWindows.maintenance, "RDS needs a maintenance window of at least 30 minutes", "widen the window to 30 minutes");
+    }
+    if (backupWindow && maintenanceWindow) {
+      issues.check(!windowsOverlap(backupWindow, maintenanceWindow), `${f}.databaseWindows`, r.databaseWindows, "RDS rejects a backup window that overlaps the maintenance window", "move the maintenance window after the backup window");
+    }
     issues.oneOf(`${f}.cache.nodeType`, r.cache.nodeType, CACHE_NODE_TYPES);
     issues.oneOf(`${f}.cache.engineVersion`, r.cache.engineVersion, REDIS_ENGINE_VERSIONS);
     issues.intRange(`${f}.cache.replicas`, r.cache.replicas, 0, 5);
@@ -277,6 +291,7 @@ export function validatePhase(config: PhaseConfig, deployment: DeploymentInputs,
   issues.check(config.backups.replicaRegion !== primary.region, `${p}.backups.replicaRegion`, config.backups.replicaRegion, "the replica bucket must be in another region", `pick a region other than ${primary.region}`);
   issues.oneOf(`${p}.backups.replicaRegion`, config.backups.replicaRegion, ALLOWED_REGIONS);
   issues.intRange(`${p}.backups.objectLockDays`, config.backups.objectLockDays, 1, 3650);
+  validateBackupSchedule(`${p}.backups`, config, primary.databaseWindows, issues);
   issues.check(
     config.backups.transitionToInfrequentAccessDays >= 30 &&
       config.backups.transitionToGlacierDays >= config.backups.transitionToInfrequentAccessDays + 30 &&
@@ -336,6 +351,41 @@ export function validatePhase(config: PhaseConfig, deployment: DeploymentInputs,
       validateCellConnections(f, s.service, config, issues);
     }
   }
+}
+
+/**
+ * The daily pg_dump: a daily cron in a real time zone, a bounded runtime, an age alarm CloudWatch
+ * can evaluate, and a run that never touches the primary database's backup or maintenance window,
+ * on any day of the current year (both daylight-saving offsets; the rules repeat yearly).
+ */
+function validateBackupSchedule(f: string, config: PhaseConfig, windows: { backup: string; maintenance: string }, issues: Issues): void {
+  const b = config.backups;
+  const cron = parseDailyCron(b.schedule);
+  issues.check(cron !== undefined, `${f}.schedule`, b.schedule, "expected a daily EventBridge Scheduler cron, cron(M H * * ? *)", 'use e.g. "cron(0 4 * * ? *)"');
+  let zoneOk = true;
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: b.scheduleTimezone });
+  } catch {
+    zoneOk = false;
+  }
+  issues.check(zoneOk, `${f}.scheduleTimezone`, b.scheduleTimezone, "is not an IANA time zone", 'use e.g. "Europe/Berlin"');
+  issues.intRange(`${f}.maxRuntimeMinutes`, b.maxRuntimeMinutes, 5, 240);
+  // CloudWatch evaluates at most 7 days (hourly periods x evaluation periods <= 604,800 s), and
+  // a daily job needs more than 24 hours before a missing dump is certain.
+  issues.intRange(`${f}.maxDumpAgeHours`, b.maxDumpAgeHours, 25, 168, "use 26: more than a day (the dump is daily), at most 168 (CloudWatch evaluates at most 7 days)");
+  const parsed: Record<string, Window | undefined> = { "RDS backup window": parseDailyWindow(windows.backup), "RDS maintenance window": parseWeeklyWindow(windows.maintenance) };
+  if (!cron || !zoneOk || !parsed["RDS backup window"] || !parsed["RDS maintenance window"] || !Number.isInteger(b.maxRuntimeMinutes)) return;
+  const year = new Date().getUTCFullYear();
+  const conflicts = scheduleConflicts({ ...cron, timeZone: b.scheduleTimezone, runtimeMinutes: b.maxRuntimeMinutes }, parsed as Record<string, Window>, [year]);
+  issues.check(
+    conflicts.length === 0,
+    `${f}.schedule`,
+    b.schedule,
+    conflicts.length === 0
+      ? ""
+      : `the dump (up to ${b.maxRuntimeMinutes} minutes from ${cron.hour}:${String(cron.minute).padStart(2, "0")} ${b.scheduleTimezone}) overlaps the ${conflicts[0].window} (${windows.backup} / ${windows.maintenance} UTC) on ${conflicts.length} days, first ${conflicts[0].date} (starts ${conflicts[0].startUtc})`,
+    "move the schedule or the RDS windows apart (both daylight-saving offsets count)",
+  );
 }
 
 function validateDatabase(f: string, db: DatabaseConfig, azs: readonly string[], phase: PhaseNumber, issues: Issues): void {

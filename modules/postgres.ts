@@ -15,6 +15,10 @@ export interface PostgresProps {
   readonly maxAllocatedStorageGb: number;
   readonly multiAz: boolean;
   readonly backupRetentionDays: number;
+  /** Daily automated backup window, UTC ("hh:mm-hh:mm"). */
+  readonly backupWindow: string;
+  /** Weekly maintenance window, UTC ("ddd:hh:mm-ddd:hh:mm"). */
+  readonly maintenanceWindow: string;
   readonly monitoringIntervalSeconds: number;
   readonly performanceInsightsRetentionDays: number;
   readonly dbName: string;
@@ -172,8 +176,8 @@ export class Postgres extends Construct {
       port: props.port,
       dbSubnetGroupName: subnets.name,
       backupRetentionPeriod: props.backupRetentionDays,
-      backupWindow: "01:00-02:00",
-      maintenanceWindow: "sun:02:30-sun:03:30",
+      backupWindow: props.backupWindow,
+      maintenanceWindow: props.maintenanceWindow,
       skipFinalSnapshot: false,
       finalSnapshotIdentifier: `${props.identifier}-final`,
       tags: { Name: props.identifier },
@@ -197,6 +201,7 @@ export class Postgres extends Construct {
           multiAz: false,
           // A replica has no backups of its own; its data is the primary's.
           backupRetentionPeriod: 0,
+          maintenanceWindow: props.maintenanceWindow,
           skipFinalSnapshot: true,
           tags: { Name: identifier, role: "read-replica" },
           lifecycle: { preventDestroy: protect },

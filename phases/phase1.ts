@@ -55,6 +55,9 @@ export const phase1: PhaseConfig = {
       },
       // EU backups stay in the EU (GDPR): Ireland.
       backupRegion: "eu-west-1",
+      // 01:00-01:30 / 02:00-02:30 Berlin (winter / summer); maintenance Sunday night after it.
+      // The pg_dump (04:00 Berlin) runs after both in either season (a test checks every day).
+      databaseWindows: { backup: "00:00-00:30", maintenance: "sun:00:45-sun:01:45" },
       shards: [],
     },
   ],
@@ -152,8 +155,11 @@ export const phase1: PhaseConfig = {
     transitionToInfrequentAccessDays: 30,
     transitionToGlacierDays: 90,
     expireDays: 365,
-    schedule: "cron(0 3 * * ? *)",
+    // 04:00 Berlin is 02:00 or 03:00 UTC: after the RDS backup and maintenance windows above.
+    schedule: "cron(0 4 * * ? *)",
     scheduleTimezone: "Europe/Berlin",
+    maxRuntimeMinutes: 60,
+    maxDumpAgeHours: 26,
     jobRepository: "restartix-backup-job",
     replicateAutomatedBackups: false,
   },

@@ -161,9 +161,13 @@ export interface BackupConfig {
   readonly transitionToInfrequentAccessDays: number;
   readonly transitionToGlacierDays: number;
   readonly expireDays: number;
-  /** EventBridge Scheduler expression of the daily pg_dump. */
+  /** EventBridge Scheduler expression of the daily pg_dump: cron(M H * * ? *), local time of scheduleTimezone. */
   readonly schedule: string;
   readonly scheduleTimezone: string;
+  /** The dump is killed (and alarms) after this long; the schedule keeps this far from the RDS windows. */
+  readonly maxRuntimeMinutes: number;
+  /** Alarm when no dump has completed for this many hours (one missed day plus slack: 26). */
+  readonly maxDumpAgeHours: number;
   /** ECR repository of the dump image (backup/Dockerfile: pg_dump, openssl, aws-cli). */
   readonly jobRepository: string;
   /** Phase 4: replicate RDS automated backups to each region's backup region. */
@@ -277,8 +281,14 @@ export interface RegionConfig {
   readonly network: NetworkConfig;
   /** Redis of this region (the primary region's is the shared tier cache). */
   readonly cache: CacheConfig;
-  /** Region that receives this region's cross-region backups (layer 3). */
+  /** Region that receives this region's cross-region backups (layer 3) and its patient-file replica. */
   readonly backupRegion: string;
+  /**
+   * The RDS windows of every database in the region, in UTC: the daily automated backup
+   * ("hh:mm-hh:mm", at least 30 minutes) and the weekly maintenance ("ddd:hh:mm-ddd:hh:mm"). They
+   * must not overlap each other, and the daily pg_dump (primary region) must stay clear of both.
+   */
+  readonly databaseWindows: { readonly backup: string; readonly maintenance: string };
   readonly shards: readonly ShardConfig[];
 }
 

@@ -111,6 +111,8 @@ export class CellStack extends BaseStack {
       kmsKeyArn: keyArn,
       monitoringRoleArn: props.sharedData.monitoringRole!.arn,
       logRetentionDays: phase.observability.logRetentionDays,
+      backupWindow: rc.databaseWindows.backup,
+      maintenanceWindow: rc.databaseWindows.maintenance,
       readReplicas: [],
       protect: !cell.decommission,
     });

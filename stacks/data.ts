@@ -64,6 +64,8 @@ export class DataStack extends BaseStack {
       kmsKeyArn: keyArn,
       monitoringRoleArn: this.monitoringRole.arn,
       logRetentionDays: phase.observability.logRetentionDays,
+      backupWindow: rc.databaseWindows.backup,
+      maintenanceWindow: rc.databaseWindows.maintenance,
       readReplicas: db.readReplicas,
     });
     if (phase.backups.replicateAutomatedBackups) {
