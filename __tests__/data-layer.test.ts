@@ -7,6 +7,13 @@ const p2 = synth({ phase: 2 });
 const p3 = synth({ phase: 3 });
 const p4 = synth({ phase: 4 });
 
+/** Statements of the customer-managed IAM policy named `name` in a stack. */
+function policyStatements(s: ReturnType<typeof stack>, name: string): Record<string, any>[] {
+  const found = resources(s, "aws_iam_policy").find(([, p]) => p.name === name);
+  if (!found) throw new Error(`no aws_iam_policy ${name} in ${s.name}`);
+  return JSON.parse(found[1].policy).Statement;
+}
+
 const parameters = (s: ReturnType<typeof stack>) =>
   Object.fromEntries((only(s, "aws_db_parameter_group").parameter as { name: string; value: string }[]).map((p) => [p.name, p.value]));
 
@@ -157,7 +164,6 @@ describe("internet egress follows the services' declared outbound dependencies",
 });
 
 describe("the daily pg_dump stays out of the RDS backup and maintenance windows", () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const w = require("../lib/windows") as typeof import("../lib/windows");
 
   test("local time to UTC follows daylight saving (04:00 Berlin is 03:00 UTC in January, 02:00 UTC in July)", () => {
@@ -194,5 +200,75 @@ describe("the daily pg_dump stays out of the RDS backup and maintenance windows"
   test("phase 4: US cells use the US region's windows, replicas the primary's maintenance window", () => {
     expect(only(stack(p4, "shard-us-1"), "aws_db_instance")).toMatchObject({ backup_window: "07:00-07:30", maintenance_window: "sun:07:45-sun:08:45" });
     for (const [, d] of resources(stack(p2, "data"), "aws_db_instance")) expect(d.maintenance_window).toBe("sun:00:45-sun:01:45");
+  });
+});
+
+describe("a failed or missing dump alarms on the region's restartix-alerts topic", () => {
+  const backups = stack(p1, "backups");
+  const topicRef = /cross-stack-reference-input-observability.*aws_sns_topicalerts_topic.*arn/;
+  const alarms = Object.fromEntries(resources(backups, "aws_cloudwatch_metric_alarm").map(([, a]) => [a.alarm_name, a]));
+  const statementsOf = (policyName: string) => policyStatements(backups, policyName);
+
+  test("the task role may decrypt as well as generate data keys (multipart upload to SSE-KMS), through S3 only", () => {
+    const encrypt = statementsOf("BackupJobRole").find((s) => s.Sid === "EncryptDumps")!;
+    expect(encrypt.Action).toEqual(["kms:GenerateDataKey", "kms:Decrypt"]);
+    expect(encrypt.Condition).toEqual({ StringEquals: { "kms:ViaService": "s3.eu-central-1.amazonaws.com" } });
+    const report = statementsOf("BackupJobRole").find((s) => s.Sid === "ReportDumps")!;
+    expect(report).toMatchObject({ Action: "cloudwatch:PutMetricData", Condition: { StringEquals: { "cloudwatch:namespace": "RestartiX/Backups" } } });
+  });
+
+  test("the schedule is encrypted with the region's key and dead-letters to a KMS-encrypted queue its role may write", () => {
+    const schedule = only(backups, "aws_scheduler_schedule");
+    const queue = only(backups, "aws_sqs_queue");
+    expect(schedule.kms_key_arn).toMatch(/aws_kms_keyeu-central-1/);
+    expect(queue.kms_master_key_id).toMatch(/aws_kms_keyeu-central-1/);
+    expect(schedule.target.dead_letter_config.arn).toMatch(/^\$\{aws_sqs_queue\.job_dlq_.*\.arn\}$/);
+    const scheduler = statementsOf("restartix-pg-dump-scheduler");
+    expect(scheduler.find((s) => s.Sid === "DeadLetters")).toMatchObject({ Action: "sqs:SendMessage", Resource: schedule.target.dead_letter_config.arn });
+    expect(scheduler.find((s) => s.Sid === "ScheduleAndQueueKey")!.Action).toEqual(["kms:Decrypt", "kms:GenerateDataKey"]);
+    expect(alarms["restartix-pg-dump-not-started"]).toMatchObject({ namespace: "AWS/SQS", metric_name: "ApproximateNumberOfMessagesVisible", threshold: 1 });
+    expect(alarms["restartix-pg-dump-not-started"].alarm_actions[0]).toMatch(topicRef);
+  });
+
+  test("an EventBridge rule sends a task that stopped non-zero (or never started) to the topic", () => {
+    const rule = only(backups, "aws_cloudwatch_event_rule");
+    const pattern = rule.event_pattern as string;
+    expect(pattern).toMatch(/^\$\{jsonencode\(/);
+    expect(pattern).toContain('"detail-type" = ["ECS Task State Change"]');
+    expect(pattern).toMatch(/"exitCode" = \[\{\s*"anything-but" = 0\s*\}\]/);
+    expect(pattern).toContain('"stopCode" = ["TaskFailedToStart"]');
+    expect(pattern).toContain('"name" = ["pg-dump"]');
+    const target = only(backups, "aws_cloudwatch_event_target");
+    expect(target.arn).toMatch(topicRef);
+    expect(target.input_transformer.input_template).toContain("The daily pg_dump failed");
+  });
+
+  test("no completed dump in 26 hours: 26 hourly periods without the script's metric (missing = breaching)", () => {
+    const age = alarms["restartix-pg-dump-missing"];
+    expect(age).toMatchObject({
+      namespace: "RestartiX/Backups",
+      metric_name: "DumpsCompleted",
+      dimensions: { Database: "restartix-prod" },
+      statistic: "Sum",
+      period: 3600,
+      evaluation_periods: 26,
+      datapoints_to_alarm: 26,
+      comparison_operator: "LessThanThreshold",
+      threshold: 1,
+      treat_missing_data: "breaching",
+    });
+    // CloudWatch's limit: periods of an hour or more may span up to 7 days in total.
+    expect(age.period * age.evaluation_periods).toBeLessThanOrEqual(604800);
+    expect(age.alarm_actions[0]).toMatch(topicRef);
+    const task = JSON.parse(only(backups, "aws_ecs_task_definition").container_definitions)[0];
+    expect(task.environment).toEqual(expect.arrayContaining([{ name: "METRIC_NAMESPACE", value: "RestartiX/Backups" }, { name: "DATABASE_IDENTIFIER", value: "restartix-prod" }, { name: "MAX_RUNTIME_SECONDS", value: "3600" }]));
+  });
+
+  test("the alert topic admits EventBridge and CloudWatch of its own account, and the key lets EventBridge use it", () => {
+    const topicPolicy = JSON.parse(resources(stack(p1, "observability"), "aws_sns_topic_policy")[0][1].policy);
+    const events = topicPolicy.Statement.find((s: any) => s.Sid === "EventBridgeRules");
+    expect(events).toMatchObject({ Principal: { Service: "events.amazonaws.com" }, Action: "sns:Publish", Condition: { StringEquals: { "aws:SourceAccount": expect.stringMatching(/owner/) } } });
+    const keyPolicy = JSON.parse(resources(stack(p1, "keys"), "aws_kms_key")[0][1].policy);
+    expect(keyPolicy.Statement.find((s: any) => s.Sid === "EventsPublishToEncryptedTopics")).toMatchObject({ Principal: { Service: "events.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey*"] });
   });
 });

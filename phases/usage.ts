@@ -89,6 +89,8 @@ export interface UsageAssumptions {
   readonly secretsApiCallsPerSecretMonth: number;
   readonly kmsRequestsPerKeyMonth: number;
   readonly snsPublishesPerTopicMonth: number;
+  /** Requests a month on each SQS queue (dead-letter queues: a few inspections, almost always 0 messages). */
+  readonly sqsRequestsPerQueueMonth: number;
   /** DynamoDB per table (the routing table): requests a month and GB stored. */
   readonly dynamodb: { readonly writesPerMonth: number; readonly readsPerMonth: number; readonly storedGb: number };
   /** Requests a month through each AWS WAF web ACL. */
@@ -128,6 +130,7 @@ const phase1: UsageAssumptions = {
   secretsApiCallsPerSecretMonth: 5_000,
   kmsRequestsPerKeyMonth: 100_000,
   snsPublishesPerTopicMonth: 1_000,
+  sqsRequestsPerQueueMonth: 1_000,
   dynamodb: { writesPerMonth: 1_000_000, readsPerMonth: 10_000_000, storedGb: 1 },
   wafRequestsPerAclMonth: 10_000_000,
 };

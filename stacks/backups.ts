@@ -8,6 +8,7 @@ import { BaseStack, BaseStackProps } from "./base";
 import { DataStack } from "./data";
 import { KeysStack } from "./keys";
 import { NetworkStack } from "./network";
+import { ObservabilityStack } from "./observability";
 import { RegistryStack } from "./registry";
 import { StorageStack } from "./storage";
 
@@ -17,6 +18,8 @@ export interface BackupsStackProps extends BaseStackProps {
   readonly network: NetworkStack;
   readonly data: DataStack;
   readonly registry: RegistryStack;
+  /** The primary region's restartix-alerts topic (failed and missing dumps). */
+  readonly alerts: ObservabilityStack;
 }
 
 /**
@@ -154,6 +157,9 @@ export class BackupsStack extends BaseStack {
       subnetIds: props.network.network.privateSubnets.map((s) => s.id),
       securityGroupId: props.network.backupJobSg!.id,
       logRetentionDays: phase.observability.logRetentionDays,
+      alertTopicArn: props.alerts.topic.arn,
+      maxRuntimeMinutes: b.maxRuntimeMinutes,
+      maxDumpAgeHours: b.maxDumpAgeHours,
     });
   }
 }
