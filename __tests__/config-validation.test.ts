@@ -211,6 +211,8 @@ describe("phase configuration: every validation has a test that triggers it", ()
     ["health check path", 1, (c) => (c.services.core.healthCheck.path = "health"), "phase1.services.core.healthCheck.path", /absolute path/],
     ["health check timeout > interval", 1, (c) => (c.services.core.healthCheck.timeoutSeconds = 15), "phase1.services.core.healthCheck.timeoutSeconds", /must not exceed the interval/],
     ["bucket names", 1, (c) => (c.storage.uploadsBucket = "Uploads"), "phase1.storage", /S3 bucket name/],
+    ["bucket name too long with the account id", 1, (c) => (c.backups.primaryBucket = "restartix-backups-primary-copy-of-the-daily-database-dumps"), "phase1.storage", /3-63 .*\(71 characters, account id included\)/],
+    ["dump replica outside the backup region", 1, (c) => (c.backups.replicaRegion = "eu-west-2"), "phase1.backups.replicaRegion", /primary region's backup region \(eu-west-1\)/],
     ["backup lifecycle", 1, (c) => (c.backups.transitionToGlacierDays = 40), "phase1.backups", /S3 minimums/],
     ["replica bucket region", 1, (c) => (c.backups.replicaRegion = "eu-central-1"), "phase1.backups.replicaRegion", /another region/],
     ["alarm fraction", 1, (c) => (c.observability.alarms.dbConnectionsFraction = 1.5), "phase1.observability.alarms.dbConnectionsFraction", /fraction/],

@@ -1,5 +1,8 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { memoryFormula, resolveMemoryFormula } from "../modules/postgres";
-import { only, resources, stack, synth } from "./helpers";
+import { EXAMPLE_VARS, only, resources, stack, synth } from "./helpers";
 
 const GiB = 1024 ** 3;
 const p1 = synth({ phase: 1 });
@@ -270,5 +273,115 @@ describe("a failed or missing dump alarms on the region's restartix-alerts topic
     expect(events).toMatchObject({ Principal: { Service: "events.amazonaws.com" }, Action: "sns:Publish", Condition: { StringEquals: { "aws:SourceAccount": expect.stringMatching(/owner/) } } });
     const keyPolicy = JSON.parse(resources(stack(p1, "keys"), "aws_kms_key")[0][1].policy);
     expect(keyPolicy.Statement.find((s: any) => s.Sid === "EventsPublishToEncryptedTopics")).toMatchObject({ Principal: { Service: "events.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey*"] });
+  });
+});
+
+describe("bucket names are unique per account", () => {
+  test.each([1, 2, 3, 4] as const)("phase %i: every bucket but the state bucket and the adopted uploads bucket ends in the account id, 3-63 characters", (phase) => {
+    const names = synth({ phase }).stacks.flatMap((s) => resources(s, "aws_s3_bucket").map(([, b]) => String(b.bucket)));
+    const kept = ["restartix-terraform-state-123456789012", "restartix-uploads-prod"];
+    expect(names).toEqual(expect.arrayContaining(kept));
+    for (const name of names) {
+      expect(name.length).toBeGreaterThanOrEqual(3);
+      expect(name.length).toBeLessThanOrEqual(63);
+      if (!kept.includes(name)) expect(name).toMatch(/^restartix-[a-z0-9-]+-123456789012$/);
+    }
+    expect(new Set(names).size).toBe(names.length);
+  });
+});
+
+describe("the adopted uploads bucket: its existing settings are imported, so the plan shows what changes", () => {
+  const withSettings = (settings: string[]) => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rx-vars-")), "terraform.tfvars");
+    fs.writeFileSync(file, fs.readFileSync(EXAMPLE_VARS, "utf8").replace(/^uploads_existing_settings = .*$/m, `uploads_existing_settings = ${JSON.stringify(settings)}`));
+    return stack(synth({ phase: 1, varsFile: file }), "storage");
+  };
+  const importsOf = (s: ReturnType<typeof stack>) => ((s.json.import ?? []) as { to: string; id: string }[]).map((i) => [i.to.split(".")[0], i.id]);
+
+  test("none listed: only the bucket itself is imported", () => {
+    expect(importsOf(stack(p1, "storage"))).toEqual([["aws_s3_bucket", "restartix-uploads-prod"]]);
+  });
+
+  test("every listed setting of the uploads bucket (and nothing of any other bucket) is imported by the bucket's name", () => {
+    const all = ["public_access_block", "ownership", "versioning", "encryption", "policy", "lifecycle", "logging"];
+    const storage = withSettings(all);
+    expect(importsOf(storage).sort()).toEqual(
+      [
+        "aws_s3_bucket",
+        "aws_s3_bucket_public_access_block",
+        "aws_s3_bucket_ownership_controls",
+        "aws_s3_bucket_versioning",
+        "aws_s3_bucket_server_side_encryption_configuration",
+        "aws_s3_bucket_policy",
+        "aws_s3_bucket_lifecycle_configuration",
+        "aws_s3_bucket_logging",
+      ]
+        .map((t) => [t, "restartix-uploads-prod"])
+        .sort(),
+    );
+    const uploadsParts = new Set(
+      (storage.json.import as { to: string }[]).map((i) => i.to.split(".")[1]).filter((n) => n.startsWith("uploads_") && !n.startsWith("uploads-replica")),
+    );
+    expect(uploadsParts.size).toBe(8);
+  });
+
+  test("a partial list imports exactly those settings", () => {
+    expect(importsOf(withSettings(["policy", "lifecycle"])).map(([t]) => t).sort()).toEqual(["aws_s3_bucket", "aws_s3_bucket_lifecycle_configuration", "aws_s3_bucket_policy"]);
+  });
+});
+
+describe("patient files in two regions", () => {
+  test.each([
+    ["storage", p1, "eu-central-1", "eu-west-1", "restartix-uploads-prod", "restartix-uploads-prod-replica-123456789012"],
+    ["storage-us", p4, "us-east-1", "us-west-2", "restartix-uploads-prod-us-123456789012", "restartix-uploads-prod-us-replica-123456789012"],
+  ] as const)("%s: %s -> %s, KMS-encrypted, versioned, access-logged replica; delete markers and metrics stated", (name, result, region, backupRegion, source, replica) => {
+    const s = stack(result, name);
+    const buckets = Object.fromEntries(resources(s, "aws_s3_bucket").map(([key, b]) => [b.bucket, { key, ...b }]));
+    const replicaBucket = buckets[replica];
+    expect(replicaBucket.provider).toBe(`aws.${backupRegion}`);
+    const partOf = (type: string, bucketKey: string) => resources(s, type).map(([, r]) => r).find((r) => r.bucket === `\${aws_s3_bucket.${bucketKey}.id}`)!;
+    expect(partOf("aws_s3_bucket_versioning", replicaBucket.key).versioning_configuration).toEqual({ status: "Enabled" });
+    expect(partOf("aws_s3_bucket_server_side_encryption_configuration", replicaBucket.key).rule[0].apply_server_side_encryption_by_default).toEqual({
+      sse_algorithm: "aws:kms",
+      kms_master_key_id: expect.stringMatching(new RegExp(`aws_kms_key${backupRegion}`)),
+    });
+    const logging = partOf("aws_s3_bucket_logging", replicaBucket.key);
+    const logTarget = resources(s, "aws_s3_bucket").find(([key]) => logging.target_bucket === `\${aws_s3_bucket.${key}.bucket}`)![1];
+    expect(logTarget).toMatchObject({ bucket: `restartix-access-logs-prod-${backupRegion}-123456789012`, provider: `aws.${backupRegion}` });
+
+    const rep = only(s, "aws_s3_bucket_replication_configuration");
+    expect(rep.bucket).toBe(`\${aws_s3_bucket.${buckets[source].key}.id}`);
+    expect(rep.rule).toEqual([
+      {
+        id: `patient-files-to-${backupRegion}`,
+        status: "Enabled",
+        filter: { prefix: "" },
+        delete_marker_replication: { status: "Enabled" },
+        source_selection_criteria: { sse_kms_encrypted_objects: { status: "Enabled" } },
+        destination: {
+          bucket: `\${aws_s3_bucket.${replicaBucket.key}.arn}`,
+          storage_class: "STANDARD_IA",
+          encryption_configuration: { replica_kms_key_id: expect.stringMatching(new RegExp(`aws_kms_key${backupRegion}`)) },
+          metrics: { status: "Enabled", event_threshold: { minutes: 15 } },
+        },
+      },
+    ]);
+    expect(rep.depends_on).toHaveLength(2);
+
+    // The replication role: only the source's versions, only the replica's objects, keys only through S3.
+    const statements = policyStatements(s, name === "storage" ? "restartix-uploads-replication" : "restartix-uploads-replication-us");
+    const bySid = Object.fromEntries(statements.map((st) => [st.Sid, st]));
+    expect(bySid.ReadSourceVersions.Resource).toBe(`\${aws_s3_bucket.${buckets[source].key}.arn}/*`);
+    expect(bySid.WriteReplicas).toMatchObject({ Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], Resource: `\${aws_s3_bucket.${replicaBucket.key}.arn}/*` });
+    expect(bySid.DecryptSourceObjects.Condition).toEqual({ StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } });
+    expect(bySid.EncryptReplicas.Condition).toEqual({ StringEquals: { "kms:ViaService": `s3.${backupRegion}.amazonaws.com` } });
+    expect(statements.flatMap((st) => [st.Action].flat()).some((a) => a.endsWith("*"))).toBe(false);
+  });
+
+  test("the dump replica logs to the storage stack's eu-west-1 log bucket (one log bucket per region)", () => {
+    const backups = stack(p1, "backups");
+    expect(resources(backups, "aws_s3_bucket").map(([, b]) => b.bucket).sort()).toEqual(["restartix-backups-primary-123456789012", "restartix-backups-replica-123456789012"]);
+    const targets = resources(backups, "aws_s3_bucket_logging").map(([, l]) => l.target_bucket);
+    expect(targets.every((t) => String(t).includes("cross-stack-reference-input-storage"))).toBe(true);
   });
 });

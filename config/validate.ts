@@ -11,6 +11,7 @@ import {
   ServiceSizing,
 } from "../phases/types";
 import { cidrsOverlap, parseCidr } from "../lib/cidr";
+import { allBucketNames } from "../lib/naming";
 import { parseDailyCron, parseDailyWindow, parseWeeklyWindow, scheduleConflicts, Window, windowMinutes, windowsOverlap } from "../lib/windows";
 import {
   ALLOWED_REGIONS,
@@ -285,11 +286,25 @@ export function validatePhase(config: PhaseConfig, deployment: DeploymentInputs,
     issues.intRange(`${f}.healthCheck.unhealthyThreshold`, hc.unhealthyThreshold, 1, 20);
   }
 
-  for (const bucket of [config.storage.uploadsBucket, config.storage.accessLogsBucket, config.backups.primaryBucket, config.backups.replicaBucket]) {
-    issues.check(BUCKET.test(bucket), `${p}.storage`, bucket, "expected an S3 bucket name", "use 3-63 lower-case letters, digits and hyphens");
+  // Bucket names are global: all but the adopted uploads bucket end in the account id (lib/naming.ts).
+  for (const bucket of allBucketNames(config, deployment.accountId)) {
+    issues.check(
+      BUCKET.test(bucket) && !bucket.includes(".."),
+      `${p}.storage`,
+      bucket,
+      `expected an S3 bucket name of 3-63 lower-case letters, digits and hyphens (${bucket.length} characters, account id included)`,
+      "shorten storage.uploadsBucket / accessLogsBucket or backups.primaryBucket / replicaBucket",
+    );
   }
   issues.check(config.backups.replicaRegion !== primary.region, `${p}.backups.replicaRegion`, config.backups.replicaRegion, "the replica bucket must be in another region", `pick a region other than ${primary.region}`);
   issues.oneOf(`${p}.backups.replicaRegion`, config.backups.replicaRegion, ALLOWED_REGIONS);
+  issues.check(
+    config.backups.replicaRegion === primary.backupRegion,
+    `${p}.backups.replicaRegion`,
+    config.backups.replicaRegion,
+    `the dump replica must live in the primary region's backup region (${primary.backupRegion}), where the uploads replica and its log bucket are`,
+    `set backups.replicaRegion = "${primary.backupRegion}" or change the region's backupRegion`,
+  );
   issues.intRange(`${p}.backups.objectLockDays`, config.backups.objectLockDays, 1, 3650);
   validateBackupSchedule(`${p}.backups`, config, primary.databaseWindows, issues);
   issues.check(

@@ -12,6 +12,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { TerraformProvider, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { UploadsSetting } from "../config/deployment";
 import { PolicyStatement, policyDocument } from "../lib/iam";
 
 export interface PrivateBucketProps {
@@ -26,6 +27,14 @@ export interface PrivateBucketProps {
    * @default false
    */
   readonly adopt?: boolean;
+  /**
+   * With `adopt`: the settings the live bucket already has. Each gets an import block too, so the
+   * plan shows the change from the live value to this code's value as an in-place update instead
+   * of a create that silently overwrites it. A setting listed here that the bucket does not have
+   * makes the plan fail ("Cannot import non-existent remote object"): list only what exists.
+   * @default - none (every setting is created)
+   */
+  readonly adoptSettings?: readonly UploadsSetting[];
   /**
    * Where server access logs go.
    * @default - none (only for the access-log bucket itself and the state bucket)
@@ -87,7 +96,7 @@ export class PrivateBucket extends Construct {
       restrictPublicBuckets: true,
       provider,
     });
-    new S3BucketOwnershipControls(this, "ownership", {
+    const ownership = new S3BucketOwnershipControls(this, "ownership", {
       bucket,
       rule: { objectOwnership: props.ownerEnforced === false ? "BucketOwnerPreferred" : "BucketOwnerEnforced" },
       provider,
@@ -97,7 +106,7 @@ export class PrivateBucket extends Construct {
       versioningConfiguration: { status: "Enabled" },
       provider,
     });
-    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
+    const encryption = new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
       bucket,
       rule: [
         {
@@ -137,9 +146,10 @@ export class PrivateBucket extends Construct {
       dependsOn: [pab],
       provider,
     });
+    let logging: S3BucketLoggingA | undefined;
     if (props.accessLogs) {
       const target = props.accessLogs.target;
-      new S3BucketLoggingA(this, "logging", {
+      logging = new S3BucketLoggingA(this, "logging", {
         bucket,
         targetBucket: target.name,
         targetPrefix: props.accessLogs.prefix,
@@ -158,7 +168,7 @@ export class PrivateBucket extends Construct {
         provider,
       });
     }
-    new S3BucketLifecycleConfiguration(this, "lifecycle", {
+    const lifecycle = new S3BucketLifecycleConfiguration(this, "lifecycle", {
       bucket,
       rule: [
         {
@@ -172,5 +182,23 @@ export class PrivateBucket extends Construct {
       dependsOn: [this.versioning],
       provider,
     });
+
+    const settings = props.adoptSettings ?? [];
+    if (settings.length > 0 && !props.adopt) throw new Error(`PrivateBucket ${props.bucketName}: adoptSettings needs adopt: true`);
+    const parts: Record<UploadsSetting, { importFrom(id: string, provider?: TerraformProvider): void } | undefined> = {
+      public_access_block: pab,
+      ownership,
+      versioning: this.versioning,
+      encryption,
+      policy: this.policy,
+      lifecycle,
+      logging,
+    };
+    for (const setting of settings) {
+      const part = parts[setting];
+      if (!part) throw new Error(`PrivateBucket ${props.bucketName}: cannot adopt its ${setting}: this bucket does not manage one`);
+      // Every S3 bucket sub-resource imports by the bucket's name.
+      part.importFrom(props.bucketName, provider);
+    }
   }
 }
