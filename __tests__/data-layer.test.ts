@@ -385,3 +385,45 @@ describe("patient files in two regions", () => {
     expect(targets.every((t) => String(t).includes("cross-stack-reference-input-storage"))).toBe(true);
   });
 });
+
+describe("Redis AUTH: a generated token in Secrets Manager, carried by REDIS_URL", () => {
+  const data = stack(p1, "data");
+  const versions = Object.fromEntries(resources(data, "aws_secretsmanager_secret_version"));
+  const [tokenKey, token] = Object.entries(versions).find(([k]) => k.startsWith("redis_auth-token-value_"))!;
+
+  test("the replication group requires the token (TLS on) and rotates it with ROTATE, never replaced", () => {
+    const group = only(data, "aws_elasticache_replication_group");
+    expect(group).toMatchObject({
+      transit_encryption_enabled: true,
+      transit_encryption_mode: "required",
+      auth_token: `\${aws_secretsmanager_secret_version.${tokenKey}.secret_string}`,
+      auth_token_update_strategy: "ROTATE",
+    });
+  });
+
+  test("the token is generated at apply (no value in the JSON) into a KMS-encrypted, protected secret, and kept until replaced", () => {
+    expect(token.secret_string).toBe('${replace(join("", [uuid(), uuid()]), "-", "")}');
+    expect(token.lifecycle).toEqual({ ignore_changes: ["secret_string"] });
+    const secret = resources(data, "aws_secretsmanager_secret").find(([, s]) => s.name === "restartix/production/redis/restartix-redis/AUTH_TOKEN")![1];
+    expect(secret).toMatchObject({ kms_key_id: expect.stringMatching(/aws_kms_key/), lifecycle: { prevent_destroy: true } });
+  });
+
+  test("REDIS_URL is generated: rediss://:<token>@<primary endpoint>:6379", () => {
+    const url = Object.entries(versions).find(([k]) => k.startsWith("core-secrets_REDIS_URL-value_"))![1];
+    expect(url.secret_string).toBe(`rediss://:\${aws_secretsmanager_secret_version.${tokenKey}.secret_string}@\${aws_elasticache_replication_group.redis_group_D692ECB6.primary_endpoint_address}:6379`);
+  });
+
+  test("cells write their REDIS_URL from their region's cache (EU: data, US: data-us)", () => {
+    const url = (name: string) => only(stack(p4, name), "aws_secretsmanager_secret_version").secret_string as string;
+    expect(url("shard-eu-2")).toMatch(/^rediss:\/\/:\$\{data\.terraform_remote_state\.cross-stack-reference-input-data\.outputs\.[^}]*auth-token-value[^}]*\}@\$\{data\.terraform_remote_state\.cross-stack-reference-input-data\.outputs\.[^}]*primary_endpoint_address\}:6379$/);
+    expect(url("shard-us-1")).toMatch(/^rediss:\/\/:\$\{data\.terraform_remote_state\.cross-stack-reference-input-data-us\.outputs\./);
+    expect(resources(stack(p4, "data-us"), "aws_elasticache_replication_group")[0][1].auth_token).toMatch(/redis_auth-token-value_/);
+  });
+
+  test("the token flows between stacks only as sensitive outputs (state, never the plan's text)", () => {
+    const outputs = Object.values((stack(p4, "data-us").json.output ?? {}) as Record<string, { value: string; sensitive?: boolean }>);
+    const carrying = outputs.filter((o) => String(o.value).includes("auth-token-value"));
+    expect(carrying.length).toBeGreaterThan(0);
+    for (const o of carrying) expect(o.sensitive).toBe(true);
+  });
+});

@@ -110,14 +110,16 @@ describe("phase 1 secrets: one empty secret per variable, under the document's p
         "restartix/production/core-api/DATABASE_URL",
         "restartix/production/core-api/ENCRYPTION_KEY",
         "restartix/production/core-api/REDIS_URL",
+        "restartix/production/redis/restartix-redis/AUTH_TOKEN",
         "restartix/production/telemetry-api/CLICKHOUSE_URL",
         "restartix/production/telemetry-api/DATABASE_URL",
       ].sort(),
     );
   });
 
-  test("created without values: no secret version anywhere in the app", () => {
-    for (const s of result.stacks) expect(resources(s, "aws_secretsmanager_secret_version")).toEqual([]);
+  test("created without values, except the generated Redis AUTH token and the REDIS_URL that carries it", () => {
+    const versions = result.stacks.flatMap((s) => resources(s, "aws_secretsmanager_secret_version").map(([, v]) => `${s.name}: ${v.secret_id}`));
+    expect(versions.sort()).toEqual([expect.stringMatching(/^data: \$\{aws_secretsmanager_secret\.core-secrets_REDIS_URL_/), expect.stringMatching(/^data: \$\{aws_secretsmanager_secret\.redis_auth-token_/)]);
   });
 
   test("encrypted with the customer-managed key and protected", () => {

@@ -1,4 +1,5 @@
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { Fn, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { suppress } from "../policy/suppress";
@@ -28,20 +29,23 @@ export interface AppSecretsProps {
 }
 
 /**
- * Empty Secrets Manager secrets, one per environment variable: App Runner injects a whole secret
- * into one variable and cannot pick a key out of a JSON secret, so the document's
+ * Secrets Manager secrets, one per environment variable: App Runner injects a whole secret into one
+ * variable and cannot pick a key out of a JSON secret, so the document's
  * restartix/production/core-api becomes a path holding one secret per value. Values are set out of
- * band (README "Secrets"); Terraform never sees them.
+ * band (README "Secrets") and Terraform never sees them, except where `generate` derives one from
+ * resources it manages (REDIS_URL).
  */
 export class AppSecrets extends Construct {
   readonly path: string;
   private readonly region: string;
+  private readonly provider?: TerraformProvider;
   private readonly secrets = new Map<string, SecretsmanagerSecret>();
 
   constructor(scope: Construct, id: string, props: AppSecretsProps) {
     super(scope, id);
     this.path = props.path;
     this.region = props.region;
+    this.provider = props.provider;
     const unknown = (props.replicate ?? []).filter((n) => !props.names.includes(n));
     if (unknown.length > 0) throw new Error(`AppSecrets ${props.path}: replicate names ${unknown.join(", ")}, which are not among its secrets (${props.names.join(", ")})`);
     for (const name of props.names) {
@@ -68,6 +72,16 @@ export class AppSecrets extends Construct {
       "RX-SM-2",
       "Values are set out of band and rotated by hand: third-party API keys (Clerk, Daily), connection strings and encryption keys have no rotation function",
     );
+  }
+
+  /**
+   * Gives a secret a value Terraform derives from other resources (REDIS_URL from the cache's
+   * endpoint and generated token), instead of one set by hand: the JSON holds only the expression,
+   * the value lives in the encrypted state.
+   */
+  generate(name: string, value: string): SecretsmanagerSecretVersion {
+    if (!this.secrets.has(name)) this.arn(name);
+    return new SecretsmanagerSecretVersion(this, `${name}-value`, { secretId: this.secrets.get(name)!.id, secretString: value, provider: this.provider });
   }
 
   arn(name: string): string {

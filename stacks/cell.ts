@@ -31,6 +31,8 @@ export interface CellStackProps extends BaseStackProps {
   readonly registry: RegistryStack;
   /** The primary region's data stack: monitoring role and the shared core secrets. */
   readonly sharedData: DataStack;
+  /** The cell's region's data stack: its Redis (the cell's REDIS_URL is generated from it). */
+  readonly regionData: DataStack;
   readonly storage: StorageStack;
   /** The cell's region's alert topic. */
   readonly alerts: ObservabilityStack;
@@ -124,6 +126,8 @@ export class CellStack extends BaseStack {
       region,
       protect: !cell.decommission,
     });
+    // The region's cache, with its generated AUTH token (read from that stack's encrypted state).
+    own.generate("REDIS_URL", props.regionData.redis.url);
     if (cell.decommission) {
       const why = `${cell.kind} ${cell.id} is being decommissioned (npm run tenant -- remove): protection is off so cdktf destroy can run; the final snapshot is kept`;
       for (const target of [this.postgres, own]) suppress(target, "RX-DL-1", why);

@@ -47,6 +47,7 @@ export class DataStack extends BaseStack {
       subnetIds: privateSubnets,
       securityGroupIds: [props.network.redisSg.id],
       kmsKeyArn: keyArn,
+      authTokenSecretName: `${phase.secretsPrefix}/redis/${rc.cache.id}/AUTH_TOKEN`,
     });
     if (!rc.primary) return;
 
@@ -86,6 +87,10 @@ export class DataStack extends BaseStack {
           replicate: svc.secretEnv.filter((n) => !CELL_OWN_SECRETS.includes(n)),
         }),
       );
+    }
+    // REDIS_URL carries the generated AUTH token: Terraform writes it, nobody sets it by hand.
+    for (const svc of Object.values(phase.services)) {
+      if (svc.secretEnv.includes("REDIS_URL")) this.serviceSecrets(svc.key).generate("REDIS_URL", this.redis.url);
     }
     this.backupSecrets = new AppSecrets(this, "backup-secrets", {
       path: `${phase.secretsPrefix}/backup`,

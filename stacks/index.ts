@@ -113,6 +113,7 @@ export function buildStacks(app: App, settings: Settings): Stacks {
       network: r.network,
       registry,
       sharedData: primary.data,
+      regionData: r.data,
       storage: r.storage,
       alerts: r.observability,
       globalAlerts: primary.observability,
