@@ -56,6 +56,8 @@ export interface PrivateBucketProps {
   readonly policyStatements?: (bucketArn: string) => readonly PolicyStatement[];
   /** Disable ACLs (BucketOwnerEnforced). False only for a bucket that receives ACL-based log delivery. @default true */
   readonly ownerEnforced?: boolean;
+  /** Tags beside Name (data-classification = phi on patient-file buckets). @default - Name only */
+  readonly tags?: Readonly<Record<string, string>>;
   readonly provider?: TerraformProvider;
 }
 
@@ -80,7 +82,7 @@ export class PrivateBucket extends Construct {
       forceDestroy: false,
       objectLockEnabled: props.objectLock ? true : undefined,
       provider,
-      tags: { Name: props.bucketName },
+      tags: { Name: props.bucketName, ...props.tags },
       lifecycle: { preventDestroy: true },
     });
     if (props.adopt) this.bucket.importFrom(props.bucketName, provider);

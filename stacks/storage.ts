@@ -7,6 +7,7 @@ import { bucketNames } from "../lib/naming";
 import { PrivateBucket } from "../modules/private-bucket";
 import { ServiceRole } from "../modules/service-role";
 import { RegionConfig } from "../phases/types";
+import { PHI_TAG, PHI_VALUE } from "../policy/rules/s3/S3PatientFilesReplicated";
 import { suppress } from "../policy/suppress";
 import { BaseStack, BaseStackProps } from "./base";
 import { KeysStack } from "./keys";
@@ -86,6 +87,8 @@ export class StorageStack extends BaseStack {
       suppress(logs, "RX-S3-4", "S3 server access log delivery only writes to buckets with SSE-S3 default encryption, not SSE-KMS");
     }
 
+    // Patient files (PHI): the policy pack requires these to be replicated to another region.
+    const phi = { [PHI_TAG]: PHI_VALUE };
     const sourceKey = props.keys.keyArn(rc.region);
     const replicaKey = props.keys.keyArn(rc.backupRegion);
     this.uploads = new PrivateBucket(this, "uploads", {
@@ -94,6 +97,7 @@ export class StorageStack extends BaseStack {
       adoptSettings: rc.primary ? deployment.adoption.uploadsSettings : undefined,
       kmsKeyArn: rc.primary ? undefined : sourceKey,
       accessLogs: { target: this.accessLogs, prefix: `s3/${uploadsName}/` },
+      tags: phi,
     });
     if (rc.primary) {
       suppress(this.uploads, "RX-S3-4", "The adopted uploads bucket keeps SSE-S3 as the design document specifies; moving it to SSE-KMS is an opt-in migration (docs/uploads-bucket.md)");
@@ -103,6 +107,7 @@ export class StorageStack extends BaseStack {
       bucketName: replicaName,
       kmsKeyArn: replicaKey,
       accessLogs: { target: this.backupRegionAccessLogs, prefix: `s3/${replicaName}/` },
+      tags: phi,
       provider: this.awsIn(rc.backupRegion),
     });
 
