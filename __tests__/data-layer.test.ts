@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { memoryFormula, resolveMemoryFormula } from "../modules/postgres";
-import { EXAMPLE_VARS, only, resources, stack, synth } from "./helpers";
+import { EXAMPLE_VARS, json, only, policy, resources, stack, synth } from "./helpers";
 
 const GiB = 1024 ** 3;
 const p1 = synth({ phase: 1 });
@@ -14,7 +14,7 @@ const p4 = synth({ phase: 4 });
 function policyStatements(s: ReturnType<typeof stack>, name: string): Record<string, any>[] {
   const found = resources(s, "aws_iam_policy").find(([, p]) => p.name === name);
   if (!found) throw new Error(`no aws_iam_policy ${name} in ${s.name}`);
-  return JSON.parse(found[1].policy).Statement;
+  return policy(found[1].policy, s).Statement;
 }
 
 const parameters = (s: ReturnType<typeof stack>) =>
@@ -263,15 +263,17 @@ describe("a failed or missing dump alarms on the region's restartix-alerts topic
     // CloudWatch's limit: periods of an hour or more may span up to 7 days in total.
     expect(age.period * age.evaluation_periods).toBeLessThanOrEqual(604800);
     expect(age.alarm_actions[0]).toMatch(topicRef);
-    const task = JSON.parse(only(backups, "aws_ecs_task_definition").container_definitions)[0];
+    const task = json(only(backups, "aws_ecs_task_definition").container_definitions)[0];
     expect(task.environment).toEqual(expect.arrayContaining([{ name: "METRIC_NAMESPACE", value: "RestartiX/Backups" }, { name: "DATABASE_IDENTIFIER", value: "restartix-prod" }, { name: "MAX_RUNTIME_SECONDS", value: "3600" }]));
   });
 
   test("the alert topic admits EventBridge and CloudWatch of its own account, and the key lets EventBridge use it", () => {
-    const topicPolicy = JSON.parse(resources(stack(p1, "observability"), "aws_sns_topic_policy")[0][1].policy);
+    const observability = stack(p1, "observability");
+    const topicPolicy = policy(resources(observability, "aws_sns_topic_policy")[0][1].policy, observability);
     const events = topicPolicy.Statement.find((s: any) => s.Sid === "EventBridgeRules");
     expect(events).toMatchObject({ Principal: { Service: "events.amazonaws.com" }, Action: "sns:Publish", Condition: { StringEquals: { "aws:SourceAccount": expect.stringMatching(/owner/) } } });
-    const keyPolicy = JSON.parse(resources(stack(p1, "keys"), "aws_kms_key")[0][1].policy);
+    const keys = stack(p1, "keys");
+    const keyPolicy = policy(resources(keys, "aws_kms_key")[0][1].policy, keys);
     expect(keyPolicy.Statement.find((s: any) => s.Sid === "EventsPublishToEncryptedTopics")).toMatchObject({ Principal: { Service: "events.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey*"] });
   });
 });

@@ -33,7 +33,7 @@ export class AlertTopic extends Construct {
     const account = { StringEquals: { "aws:SourceAccount": this.topic.owner } };
     new SnsTopicPolicy(this, "policy", {
       arn: this.topic.arn,
-      policy: policyDocument([
+      policy: policyDocument(this, "policy-document", [
         {
           Sid: "AccountUsesThroughIam",
           Effect: "Allow",
@@ -43,7 +43,7 @@ export class AlertTopic extends Construct {
         },
         { Sid: "CloudWatchAlarms", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: "sns:Publish", Resource: this.topic.arn, Condition: account },
         { Sid: "EventBridgeRules", Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sns:Publish", Resource: this.topic.arn, Condition: account },
-      ]),
+      ], props.provider),
       provider: props.provider,
     });
     new SnsTopicSubscription(this, "email", {

@@ -8,6 +8,7 @@ import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { jsonExpression } from "../lib/json-expression";
 import { executionRole } from "./app-roles";
 import { ServiceRole } from "./service-role";
 
@@ -118,7 +119,7 @@ export class BackupJob extends Construct {
       runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
       executionRoleArn: execution.arn,
       taskRoleArn: this.taskRole.arn,
-      containerDefinitions: JSON.stringify([
+      containerDefinitions: jsonExpression([
         {
           name: BACKUP_CONTAINER,
           image: props.image,

@@ -122,7 +122,7 @@ export class PrivateBucket extends Construct {
     });
     this.policy = new S3BucketPolicy(this, "policy", {
       bucket,
-      policy: policyDocument([
+      policy: policyDocument(this, "policy-document", [
         {
           Sid: "DenyInsecureTransport",
           Effect: "Deny",
@@ -144,7 +144,7 @@ export class PrivateBucket extends Construct {
             ]
           : []),
         ...(props.policyStatements ? props.policyStatements(this.bucket.arn) : []),
-      ]),
+      ], provider),
       dependsOn: [pab],
       provider,
     });
