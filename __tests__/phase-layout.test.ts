@@ -24,6 +24,7 @@ import { RepositoryPullRequest } from "@cdktf/provider-github/lib/repository-pul
 import { WORKFLOW_BRANCH } from "../stacks/delivery-github";
 import { TerraformRemoteState, TerraformStack, Testing } from "cdktf";
 import { DB_STORAGE_TYPE } from "../config/allowed";
+import { bucketNames } from "../lib/naming";
 import { resolveSettings, Settings } from "../config/settings";
 import { RegionConfig } from "../phases/types";
 import { buildStacks } from "../stacks";
@@ -114,14 +115,16 @@ function expectKind(name: string, json: string, settings: Settings): void {
       }
       break;
     case "storage": {
-      const suffix = rc.primary ? "" : `-${rc.key}`;
-      expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: `${phase.storage.uploadsBucket}${suffix}` });
-      expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: `${phase.storage.accessLogsBucket}${suffix}` });
+      // Names end in the account id, except the adopted primary uploads bucket (lib/naming.ts).
+      const names = bucketNames(phase, deployment.accountId);
+      expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: rc.primary ? phase.storage.uploadsBucket : `${phase.storage.uploadsBucket}-${rc.key}-${deployment.accountId}` });
+      expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: `${phase.storage.accessLogsBucket}-${rc.region}-${deployment.accountId}` });
+      expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: names.uploadsReplica(rc) });
       break;
     }
     case "backups":
-      expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: phase.backups.primaryBucket, object_lock_enabled: true });
-      expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: phase.backups.replicaBucket, object_lock_enabled: true });
+      expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: `${phase.backups.primaryBucket}-${deployment.accountId}`, object_lock_enabled: true });
+      expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: `${phase.backups.replicaBucket}-${deployment.accountId}`, object_lock_enabled: true });
       expect(json).toHaveResourceWithProperties(SchedulerSchedule, { schedule_expression: phase.backups.schedule, schedule_expression_timezone: phase.backups.scheduleTimezone });
       break;
     case "compute":

@@ -176,7 +176,7 @@ describe("phase 4: two regions, shards, global routing, cross-region backups", (
   });
 
   test("US patient files stay in the US: a regional uploads bucket, KMS-encrypted", () => {
-    const bucket = resources(stack(p4, "storage-us"), "aws_s3_bucket").find(([, b]) => b.bucket === "restartix-uploads-prod-us")![1];
+    const bucket = resources(stack(p4, "storage-us"), "aws_s3_bucket").find(([, b]) => b.bucket === "restartix-uploads-prod-us-123456789012")![1];
     expect(bucket).toBeDefined();
     const env = only(stack(p4, "shard-us-1"), "aws_apprunner_service").source_configuration.image_repository.image_configuration.runtime_environment_variables;
     expect(env).toMatchObject({ S3_REGION: "us-east-1", CELL_ID: "shard:us-1" });

@@ -55,6 +55,9 @@ export const phase1: PhaseConfig = {
       },
       // EU backups stay in the EU (GDPR): Ireland.
       backupRegion: "eu-west-1",
+      // 01:00-01:30 / 02:00-02:30 Berlin (winter / summer); maintenance Sunday night after it.
+      // The pg_dump (04:00 Berlin) runs after both in either season (a test checks every day).
+      databaseWindows: { backup: "00:00-00:30", maintenance: "sun:00:45-sun:01:45" },
       shards: [],
     },
   ],
@@ -73,8 +76,10 @@ export const phase1: PhaseConfig = {
     port: 5432,
     parameters: {
       maxConnections: 200,
-      sharedBuffersMb: 1024,
-      effectiveCacheSizeMb: 3072,
+      // The document's 1 GB and 3 GB on db.t4g.medium (4 GB), as fractions of memory: the same
+      // parameter group then fits db.r6g.large (16 GB) and xlarge (32 GB) when the class grows.
+      sharedBuffersPercent: 25,
+      effectiveCacheSizePercent: 75,
       workMemMb: 32,
       maintenanceWorkMemMb: 256,
       logMinDurationStatementMs: 1000,
@@ -104,6 +109,12 @@ export const phase1: PhaseConfig = {
       ],
       subdomain: "api",
       uploadsAccess: true,
+      outbound: [
+        { name: "Clerk", port: 443 },
+        { name: "Daily.co", port: 443 },
+        // S3 goes through the gateway endpoint; Secrets Manager, X-Ray and the rest over the NAT.
+        { name: "AWS APIs", port: 443 },
+      ],
     },
     telemetry: {
       key: "telemetry",
@@ -124,6 +135,11 @@ export const phase1: PhaseConfig = {
       secretEnv: ["DATABASE_URL", "CLICKHOUSE_URL"],
       subdomain: "telemetry",
       uploadsAccess: false,
+      outbound: [
+        // CLICKHOUSE_URL is https://<host>.clickhouse.cloud:8443 (the document's secrets section).
+        { name: "ClickHouse Cloud", port: 8443 },
+        { name: "AWS APIs", port: 443 },
+      ],
     },
   },
   registry: { untaggedExpireDays: 30, keepTaggedImages: 10 },
@@ -139,8 +155,11 @@ export const phase1: PhaseConfig = {
     transitionToInfrequentAccessDays: 30,
     transitionToGlacierDays: 90,
     expireDays: 365,
-    schedule: "cron(0 3 * * ? *)",
+    // 04:00 Berlin is 02:00 or 03:00 UTC: after the RDS backup and maintenance windows above.
+    schedule: "cron(0 4 * * ? *)",
     scheduleTimezone: "Europe/Berlin",
+    maxRuntimeMinutes: 60,
+    maxDumpAgeHours: 26,
     jobRepository: "restartix-backup-job",
     replicateAutomatedBackups: false,
   },

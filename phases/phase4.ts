@@ -52,6 +52,8 @@ export const phase4: PhaseConfig = {
       },
       cache: { ...eu.cache, id: "restartix-redis-us" },
       backupRegion: "us-west-2",
+      // 02:00-02:30 / 03:00-03:30 US Eastern (winter / summer), outside US clinic hours.
+      databaseWindows: { backup: "07:00-07:30", maintenance: "sun:07:45-sun:08:45" },
       shards: ["us-1", "us-2", "us-3", "us-4", "us-5"].map(shard),
     },
   ],

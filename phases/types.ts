@@ -30,8 +30,14 @@ export interface NetworkConfig {
 /** PostgreSQL parameter group values in human units; modules convert to RDS units. */
 export interface PostgresParameters {
   readonly maxConnections: number;
-  readonly sharedBuffersMb: number;
-  readonly effectiveCacheSizeMb: number;
+  /**
+   * shared_buffers as a percentage of the instance class's memory: an RDS formula
+   * ({DBInstanceClassMemory*P/819200}, in 8 kB pages), so it scales when the class changes. 25 gives
+   * the document's 1 GB on db.t4g.medium (4 GB).
+   */
+  readonly sharedBuffersPercent: number;
+  /** effective_cache_size as a percentage of the class's memory (75: the document's 3 GB on 4 GB). */
+  readonly effectiveCacheSizePercent: number;
   readonly workMemMb: number;
   readonly maintenanceWorkMemMb: number;
   /** Statements slower than this are logged (CKV2_AWS_30). */
@@ -100,6 +106,17 @@ export interface ServiceSizing {
   readonly dbPoolMax: number;
 }
 
+/**
+ * Something a service calls outside the VPC, through the NAT gateway. Its security group opens
+ * exactly these ports (to any address: SaaS endpoints have no fixed ranges), nothing else.
+ */
+export interface OutboundDependency {
+  /** What is called, for the rule's description (Clerk, ClickHouse Cloud, AWS APIs). */
+  readonly name: string;
+  /** TCP port. */
+  readonly port: number;
+}
+
 export interface ServiceConfig extends ServiceSizing {
   readonly key: ServiceKey;
   /** Service name, also the ECR repository name. */
@@ -118,6 +135,8 @@ export interface ServiceConfig extends ServiceSizing {
   readonly subdomain: string;
   /** Whether the service reads and writes patient files (S3_BUCKET, S3_REGION, bucket access). */
   readonly uploadsAccess: boolean;
+  /** What the service reaches on the internet, and on which port: its egress rules. */
+  readonly outbound: readonly OutboundDependency[];
 }
 
 export interface RegistryConfig {
@@ -142,9 +161,13 @@ export interface BackupConfig {
   readonly transitionToInfrequentAccessDays: number;
   readonly transitionToGlacierDays: number;
   readonly expireDays: number;
-  /** EventBridge Scheduler expression of the daily pg_dump. */
+  /** EventBridge Scheduler expression of the daily pg_dump: cron(M H * * ? *), local time of scheduleTimezone. */
   readonly schedule: string;
   readonly scheduleTimezone: string;
+  /** The dump is killed (and alarms) after this long; the schedule keeps this far from the RDS windows. */
+  readonly maxRuntimeMinutes: number;
+  /** Alarm when no dump has completed for this many hours (one missed day plus slack: 26). */
+  readonly maxDumpAgeHours: number;
   /** ECR repository of the dump image (backup/Dockerfile: pg_dump, openssl, aws-cli). */
   readonly jobRepository: string;
   /** Phase 4: replicate RDS automated backups to each region's backup region. */
@@ -258,8 +281,14 @@ export interface RegionConfig {
   readonly network: NetworkConfig;
   /** Redis of this region (the primary region's is the shared tier cache). */
   readonly cache: CacheConfig;
-  /** Region that receives this region's cross-region backups (layer 3). */
+  /** Region that receives this region's cross-region backups (layer 3) and its patient-file replica. */
   readonly backupRegion: string;
+  /**
+   * The RDS windows of every database in the region, in UTC: the daily automated backup
+   * ("hh:mm-hh:mm", at least 30 minutes) and the weekly maintenance ("ddd:hh:mm-ddd:hh:mm"). They
+   * must not overlap each other, and the daily pg_dump (primary region) must stay clear of both.
+   */
+  readonly databaseWindows: { readonly backup: string; readonly maintenance: string };
   readonly shards: readonly ShardConfig[];
 }
 

@@ -9,7 +9,11 @@ import { PhaseNumber } from "./types";
 
 /** Usage of one S3 bucket: a fixed amount stored, or a daily write rate aged through its lifecycle. */
 export type BucketUsage = (
-  | { readonly storedGb: number }
+  | {
+      readonly storedGb: number;
+      /** New GB a month (what replication copies to another region). @default 0 */
+      readonly newGbPerMonth?: number;
+    }
   /** Objects written per day; the bucket's lifecycle rules (read from the JSON) age them. */
   | { readonly writtenGbPerDay: number }
 ) & {
@@ -89,6 +93,8 @@ export interface UsageAssumptions {
   readonly secretsApiCallsPerSecretMonth: number;
   readonly kmsRequestsPerKeyMonth: number;
   readonly snsPublishesPerTopicMonth: number;
+  /** Requests a month on each SQS queue (dead-letter queues: a few inspections, almost always 0 messages). */
+  readonly sqsRequestsPerQueueMonth: number;
   /** DynamoDB per table (the routing table): requests a month and GB stored. */
   readonly dynamodb: { readonly writesPerMonth: number; readonly readsPerMonth: number; readonly storedGb: number };
   /** Requests a month through each AWS WAF web ACL. */
@@ -117,17 +123,20 @@ const phase1: UsageAssumptions = {
   logStorage: { monthsRetained: 12, compressedRatio: 0.15 },
   buckets: {
     // The document lists the uploads bucket under external services at $10-50/month: 400 GB-2 TB.
-    "restartix-uploads-prod": { storedGb: 500, why: UPLOADS_WHY },
+    "restartix-uploads-prod": { storedGb: 500, newGbPerMonth: 25, why: UPLOADS_WHY },
+    // Its copy in the backup region (STANDARD_IA): not in the document, which has one region of files.
+    "restartix-uploads-prod-replica": { storedGb: 500 },
     // A compressed daily pg_dump of a 10-clinic database.
     "restartix-backups-primary": { writtenGbPerDay: 2 },
     "restartix-backups-replica": { writtenGbPerDay: 2 },
-    "restartix-access-logs-prod": { writtenGbPerDay: 0.05 },
+    "restartix-access-logs-prod-eu-central-1": { writtenGbPerDay: 0.05 },
     default: { storedGb: 1 },
   },
   ecrGbPerRepository: 1.5,
   secretsApiCallsPerSecretMonth: 5_000,
   kmsRequestsPerKeyMonth: 100_000,
   snsPublishesPerTopicMonth: 1_000,
+  sqsRequestsPerQueueMonth: 1_000,
   dynamodb: { writesPerMonth: 1_000_000, readsPerMonth: 10_000_000, storedGb: 1 },
   wafRequestsPerAclMonth: 10_000_000,
 };
@@ -144,10 +153,11 @@ const phase2: UsageAssumptions = {
   buckets: {
     ...phase1.buckets,
     // The document's S3 uploads line grows to $50-100/month: 2-4 TB.
-    "restartix-uploads-prod": { storedGb: 2_500, why: UPLOADS_WHY },
+    "restartix-uploads-prod": { storedGb: 2_500, newGbPerMonth: 100, why: UPLOADS_WHY },
+    "restartix-uploads-prod-replica": { storedGb: 2_500 },
     "restartix-backups-primary": { writtenGbPerDay: 8 },
     "restartix-backups-replica": { writtenGbPerDay: 8 },
-    "restartix-access-logs-prod": { writtenGbPerDay: 0.2 },
+    "restartix-access-logs-prod-eu-central-1": { writtenGbPerDay: 0.2 },
   },
 };
 
@@ -166,10 +176,11 @@ const phase3: UsageAssumptions = {
   flowLogGbPerFlowLogMonth: 25,
   buckets: {
     ...phase2.buckets,
-    "restartix-uploads-prod": { storedGb: 5_000, why: UPLOADS_WHY },
+    "restartix-uploads-prod": { storedGb: 5_000, newGbPerMonth: 200, why: UPLOADS_WHY },
+    "restartix-uploads-prod-replica": { storedGb: 5_000 },
     "restartix-backups-primary": { writtenGbPerDay: 20 },
     "restartix-backups-replica": { writtenGbPerDay: 20 },
-    "restartix-access-logs-prod": { writtenGbPerDay: 0.5 },
+    "restartix-access-logs-prod-eu-central-1": { writtenGbPerDay: 0.5 },
   },
 };
 
@@ -179,7 +190,8 @@ const phase4: UsageAssumptions = {
   natGbPerGatewayMonth: 800,
   buckets: {
     ...phase3.buckets,
-    "restartix-uploads-prod": { storedGb: 10_000, why: UPLOADS_WHY },
+    "restartix-uploads-prod": { storedGb: 10_000, newGbPerMonth: 400, why: UPLOADS_WHY },
+    "restartix-uploads-prod-replica": { storedGb: 10_000 },
   },
   dynamodb: { writesPerMonth: 2_000_000, readsPerMonth: 50_000_000, storedGb: 1 },
 };

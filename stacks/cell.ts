@@ -13,16 +13,15 @@ import { suppress } from "../policy/suppress";
 import { CellSpec, RegionConfig } from "../phases/types";
 import { BaseStack, BaseStackProps } from "./base";
 import { serviceEnv } from "./compute";
-import { DataStack } from "./data";
+import { CELL_OWN_SECRETS, DataStack } from "./data";
 import { GLOBAL_REGION, KeysStack } from "./keys";
-import { NetworkStack } from "./network";
+import { NetworkStack, outboundRules } from "./network";
 import { ObservabilityStack } from "./observability";
 import { RegistryStack } from "./registry";
 import { RouteEntry, routeEntryOf, RoutingStack } from "./routing";
 import { StorageStack } from "./storage";
 
-/** Secrets each cell holds for itself; the rest of the core API's secrets are shared. */
-export const CELL_OWN_SECRETS = ["DATABASE_URL", "REDIS_URL"];
+export { CELL_OWN_SECRETS };
 
 export interface CellStackProps extends BaseStackProps {
   readonly cell: CellSpec;
@@ -33,6 +32,8 @@ export interface CellStackProps extends BaseStackProps {
   readonly registry: RegistryStack;
   /** The primary region's data stack: monitoring role and the shared core secrets. */
   readonly sharedData: DataStack;
+  /** The cell's region's data stack: its Redis (the cell's REDIS_URL is generated from it). */
+  readonly regionData: DataStack;
   readonly storage: StorageStack;
   /** The cell's region's alert topic. */
   readonly alerts: ObservabilityStack;
@@ -88,7 +89,8 @@ export class CellStack extends BaseStack {
     dbSg.allowIn({ id: "postgres-from-service", port: db.port, peerGroupId: appSg.id, description: `PostgreSQL from ${names.service}` });
     appSg.allowOut({ id: "postgres", port: db.port, peerGroupId: dbSg.id, description: `PostgreSQL to ${names.base}-rds` });
     appSg.allowOut({ id: "redis", port: rc.cache.port, peerGroupId: props.network.redisSg.id, description: "Redis to the region's cache" });
-    appSg.allowOut({ id: "https", port: 443, cidr: "0.0.0.0/0", description: "HTTPS to Clerk, Daily.co, AWS APIs via NAT" });
+    // A cell runs the core API only: its declared dependencies are the group's internet egress.
+    for (const rule of outboundRules(core.outbound)) appSg.allowOut(rule);
     allowIngress(this, props.network.redisSg.id, {
       id: "redis-from-cell",
       port: rc.cache.port,
@@ -113,6 +115,9 @@ export class CellStack extends BaseStack {
       securityGroupIds: [dbSg.id],
       kmsKeyArn: keyArn,
       monitoringRoleArn: props.sharedData.monitoringRole!.arn,
+      logRetentionDays: phase.observability.logRetentionDays,
+      backupWindow: rc.databaseWindows.backup,
+      maintenanceWindow: rc.databaseWindows.maintenance,
       readReplicas: [],
       protect: !cell.decommission,
     });
@@ -124,6 +129,8 @@ export class CellStack extends BaseStack {
       region,
       protect: !cell.decommission,
     });
+    // The region's cache, with its generated AUTH token (read from that stack's encrypted state).
+    own.generate("REDIS_URL", props.regionData.redis.url);
     if (cell.decommission) {
       const why = `${cell.kind} ${cell.id} is being decommissioned (npm run tenant -- remove): protection is off so cdktf destroy can run; the final snapshot is kept`;
       for (const target of [this.postgres, own]) suppress(target, "RX-DL-1", why);

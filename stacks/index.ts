@@ -87,7 +87,7 @@ export function buildStacks(app: App, settings: Settings): Stacks {
     ...p,
     observability: new ObservabilityStack(app, "observability", { ...base, regionConfig: primaryConfig, keys, compute, data: p.data }),
   };
-  const backups = new BackupsStack(app, "backups", { ...base, keys, storage: primary.storage, network: primary.network, data: primary.data, registry });
+  const backups = new BackupsStack(app, "backups", { ...base, keys, storage: primary.storage, network: primary.network, data: primary.data, registry, alerts: primary.observability });
 
   const regions = new Map<string, RegionStacks>();
   for (const rc of phase.regions.filter((r) => !r.primary)) {
@@ -115,6 +115,7 @@ export function buildStacks(app: App, settings: Settings): Stacks {
       network: r.network,
       registry,
       sharedData: primary.data,
+      regionData: r.data,
       storage: r.storage,
       alerts: r.observability,
       globalAlerts: primary.observability,

@@ -4,6 +4,7 @@ import { RULES } from "../../policy";
 import { apprunnerCases } from "./cases/apprunner";
 import { cloudflareCases } from "./cases/cloudflare";
 import { cloudwatchCases } from "./cases/cloudwatch";
+import { dataLayerCases } from "./cases/data-layer";
 import { datalossSecretCases } from "./cases/dataloss-secrets";
 import { ecrDynamodbCases } from "./cases/ecr-dynamodb";
 import { ecsElbCases } from "./cases/ecs-elb";
@@ -29,6 +30,7 @@ const ALL_CASES = [
   ...cloudflareCases,
   ...githubCases,
   ...datalossSecretCases,
+  ...dataLayerCases,
 ];
 
 // IAM users are non-compliant by existing: the compliant stack is one without them.

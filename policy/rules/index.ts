@@ -1,4 +1,8 @@
 import { ECSClusterContainerInsights } from "./ecs/ECSClusterContainerInsights";
+import { RDSLogExportGroupsManaged } from "./rds/RDSLogExportGroupsManaged";
+import { RDSReplicaKmsKeySameRegion } from "./rds/RDSReplicaKmsKeySameRegion";
+import { S3PatientFilesReplicated } from "./s3/S3PatientFilesReplicated";
+import { SchedulerScheduleCustomerManagedKey } from "./scheduler/SchedulerScheduleCustomerManagedKey";
 import { ECSServiceCircuitBreaker } from "./ecs/ECSServiceCircuitBreaker";
 import { ECSServiceNoPublicIp } from "./ecs/ECSServiceNoPublicIp";
 import { ECSTaskDefinitionLogging } from "./ecs/ECSTaskDefinitionLogging";
@@ -126,6 +130,8 @@ export const RULES: readonly Rule[] = [
   RDSCustomAdminUsername,
   RDSIamAuthentication,
   RDSBackupReplicationEncrypted,
+  RDSLogExportGroupsManaged,
+  RDSReplicaKmsKeySameRegion,
   ElastiCacheAtRestEncryption,
   ElastiCacheInTransitEncryption,
   ElastiCacheCustomerManagedKey,
@@ -144,6 +150,8 @@ export const RULES: readonly Rule[] = [
   S3BucketReplicationEnabled,
   S3BackupBucketObjectLock,
   S3BucketPolicyNotPublic,
+  S3PatientFilesReplicated,
+  SchedulerScheduleCustomerManagedKey,
   SecretsManagerUsingKMSKey,
   SecretsManagerRotationEnabled,
   SecretsManagerRotationPeriod,

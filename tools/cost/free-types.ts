@@ -50,6 +50,10 @@ const FREE_TYPES: ReadonlySet<string> = new Set([
   "aws_eip_association",
   "aws_dynamodb_table_item",
   "aws_db_instance_role_association",
+  // AWS service events (ECS task state changes) on the default bus, and their rules and targets,
+  // carry no EventBridge charge; the SNS publishes they cause are priced on the topic.
+  "aws_cloudwatch_event_rule",
+  "aws_cloudwatch_event_target",
 ]);
 
 export function isFreeType(type: string): boolean {

@@ -20,6 +20,7 @@ export type ServiceLine =
   | "X-Ray"
   | "Route 53"
   | "SNS"
+  | "SQS"
   | "EventBridge Scheduler"
   | "WAF"
   | "Budgets";
