@@ -37,6 +37,32 @@ function report(phase: PhaseNumber | undefined, flags: Record<string, string | u
   }
 }
 
+/**
+ * The unhealthy alarm's two probes (deployment input health_probe) priced side by side: the same
+ * phase synthesized with each, so the difference includes what each does to App Runner (a Route 53
+ * check keeps an instance active all month; a canary wakes it for each run).
+ */
+function healthProbeOptions(phase: PhaseNumber | undefined): string {
+  const options = { ...readOptions(process.argv.slice(2), process.env), ...(phase !== undefined ? { phase } : {}) };
+  const base = resolveSettings(options);
+  if (!base.phase.regions.some((r) => r.primary) || base.deployment.compute !== "apprunner") return "";
+  const prices = loadPriceTable();
+  const lines = (["canary", "route53"] as const).map((probe) => {
+    const settings = { ...base, deployment: { ...base.deployment, healthProbe: probe } };
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "restartix-cost-"));
+    try {
+      const { stacks } = synthesize(options, outdir, settings);
+      const estimate = estimateMonthlyCost(stacks, settings, { prices });
+      const services = stacks.flatMap((st) => Object.keys(st.json.resource?.aws_apprunner_service ?? {})).length;
+      const chosen = probe === base.deployment.healthProbe ? " (in use)" : "";
+      return `  health_probe = "${probe}"${chosen}: total $${estimate.totalMonthlyUsd.toFixed(2)}/month for ${services} App Runner service(s)`;
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+  return ["Health probe options (same phase, each probe; the difference includes App Runner active hours):", ...lines].join("\n");
+}
+
 function main(): number {
   const flags = parseFlags(process.argv.slice(2));
   if (flags.help) {
@@ -53,6 +79,7 @@ function main(): number {
   if (format === "json") text = JSON.stringify(reports.length === 1 ? costJson(reports[0]) : reports.map(costJson), null, 2);
   else if (format === "markdown") text = costMarkdown(reports);
   else text = reports.map((r) => costTable(r, flags.items !== undefined)).join("\n\n");
+  if (format === "table" && !flags.all && !flags.from) text += `\n\n${healthProbeOptions(undefined)}`;
   if (flags.out) {
     fs.writeFileSync(flags.out, text + "\n");
     console.error(`cost: wrote ${flags.out}`);

@@ -14,6 +14,7 @@ import { Construct } from "constructs";
 import { ServiceKey } from "../phases/types";
 import { ProjectStack, ProjectStackProps } from "./base";
 import { ComputeStack } from "./compute";
+import { OriginSecret } from "./platform";
 
 /** A phase 4 region as the router sees it: its key, its default origin and its shards' origins. */
 export interface RoutedRegion {
@@ -26,6 +27,8 @@ export interface RoutedRegion {
 
 export interface EdgeStackProps extends ProjectStackProps {
   readonly compute: ComputeStack;
+  /** The origin header's value (platform stack): Cloudflare adds it to every request to the origins. */
+  readonly originSecret: OriginSecret;
   /** Phase 4 global routing: the regions the Worker routes to. @default - no Worker */
   readonly routing?: { readonly workerName: string; readonly defaultRegionKey: string; readonly regions: readonly RoutedRegion[] };
 }
@@ -129,7 +132,8 @@ export class EdgeStack extends ProjectStack {
       phase: "http_request_firewall_custom",
       rules: phase.edge.customRules.map((r) => ({ action: r.action, expression: r.expression, description: r.description, enabled: true })),
     });
-    if (props.routing) this.addRouter(props.routing, zoneId, props.compute.service("core").hostname);
+    if (props.routing) this.addRouter(props.routing, zoneId, props.compute.service("core").hostname, props.originSecret);
+    this.addOriginHeader(zoneId, [...props.compute.services.values()].map((s) => s.hostname), props.originSecret);
 
     new Ruleset(this, "rate-limits", {
       zoneId,
@@ -161,7 +165,7 @@ export class EdgeStack extends ProjectStack {
    * shard; ROUTES is the edge copy of the DynamoDB routing table. Failover stays off (EU data
    * residency): turning it on is an incident decision (docs/global-routing.md).
    */
-  private addRouter(routing: NonNullable<EdgeStackProps["routing"]>, zoneId: string, apiHostname: string): void {
+  private addRouter(routing: NonNullable<EdgeStackProps["routing"]>, zoneId: string, apiHostname: string, originSecret: OriginSecret): void {
     const accountId = this.settings.deployment.cloudflareAccountId;
     const routes = new WorkersKvNamespace(this, "routes", { accountId, title: `${routing.workerName}-routes` });
     const origins = Object.fromEntries(routing.regions.map((r) => [r.key, r.origin]));
@@ -179,8 +183,40 @@ export class EdgeStack extends ProjectStack {
         { name: "SHARD_ORIGINS", type: "plain_text", text: JSON.stringify(shardOrigins) },
         { name: "DEFAULT_REGION", type: "plain_text", text: routing.defaultRegionKey },
         { name: "FAILOVER", type: "plain_text", text: "off" },
+        // The Worker's own fetches to the App Runner domains skip the zone's transform rules: it adds the header itself.
+        { name: "ORIGIN_HEADER", type: "plain_text", text: this.settings.phase.originGuard.headerName },
+        { name: "ORIGIN_VERIFY", type: "secret_text", text: originSecret.value },
       ],
     });
     new WorkersRoute(this, "router-route", { zoneId, pattern: `${apiHostname}/*`, script: script.scriptName });
+  }
+
+  /**
+   * The origin guard's Cloudflare half: a late transform rule sets the secret origin header on
+   * every request to the API hostnames, after the WAF and rate limits ran; the AWS web ACLs admit
+   * nothing without it. The value comes from the platform stack's state (Secrets Manager generated
+   * it), so it is in this stack's state too, never in code or JSON. A zone has one
+   * http_request_late_transform entry point: set origin_header_ruleset_id to adopt an existing one.
+   */
+  private addOriginHeader(zoneId: string, hostnames: readonly string[], originSecret: OriginSecret): void {
+    const header = this.settings.phase.originGuard.headerName;
+    const ruleset = new Ruleset(this, "origin-header", {
+      zoneId,
+      kind: "zone",
+      name: "RestartiX origin header",
+      description: `Sets ${header} on requests to the AWS origins; their WAF admits nothing else`,
+      phase: "http_request_late_transform",
+      rules: [
+        {
+          action: "rewrite",
+          description: `Set ${header} (value from Secrets Manager ${originSecret.name})`,
+          expression: `(http.host in {${hostnames.map((h) => JSON.stringify(h)).join(" ")}})`,
+          enabled: true,
+          actionParameters: { headers: { [header]: { operation: "set", value: originSecret.value } } },
+        },
+      ],
+    });
+    const adopted = this.settings.deployment.adoption.rulesets.originHeader;
+    if (adopted) ruleset.importFrom(`zones/${zoneId}/${adopted}`);
   }
 }

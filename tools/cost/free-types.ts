@@ -50,6 +50,13 @@ const FREE_TYPES: ReadonlySet<string> = new Set([
   "aws_eip_association",
   "aws_dynamodb_table_item",
   "aws_db_instance_role_association",
+  "aws_wafv2_web_acl_association", // the web ACL is priced once, whatever it guards
+  "aws_wafv2_ip_set",
+  "aws_apprunner_observability_configuration", // X-Ray traces are priced on the services that record them
+  "aws_cloudwatch_event_rule", // scheduled rules carry no charge; the function they invoke is priced
+  "aws_cloudwatch_event_target",
+  "aws_lambda_permission",
+  "aws_s3_object", // a few KB of code, inside the bucket's stored GB
 ]);
 
 export function isFreeType(type: string): boolean {
