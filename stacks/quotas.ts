@@ -8,6 +8,7 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { App, TerraformResource, TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
+import { Firewall } from "../modules/security-group";
 import { PhaseConfig, QuotaKey } from "../phases/types";
 
 /** One AWS quota the layout can reach, named as Service Quotas names it. */
@@ -143,7 +144,8 @@ export function quotaUse(app: App, phase: PhaseConfig): QuotaUse[] {
   };
   for (const r of all(app, VpcSecurityGroupIngressRule)) count(r.securityGroupIdInput ?? r.node.path, "inbound", r);
   for (const r of all(app, VpcSecurityGroupEgressRule)) count(r.securityGroupIdInput ?? r.node.path, "outbound", r);
-  const groupName = new Map(all(app, SecurityGroup).map((g) => [g.id, `${g.nameInput ?? g.node.path}`]));
+  // A group's id token is the one its Firewall hands to every rule, in any stack.
+  const groupName = new Map(all(app, Firewall).map((f) => [f.id, `${f.group.nameInput ?? f.node.path}`]));
   for (const [key, { used, users }] of rules) {
     const [direction, groupId] = [key.slice(0, key.indexOf(" ")), key.slice(key.indexOf(" ") + 1)];
     out.push({ key: "rulesPerSecurityGroup", where: `${direction} rules of ${groupName.get(groupId) ?? groupId}`, used, limit: limit("rulesPerSecurityGroup"), users: [...users] });
