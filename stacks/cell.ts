@@ -15,7 +15,7 @@ import { CellSpec, RegionConfig } from "../phases/types";
 import { BaseStack, BaseStackProps } from "./base";
 import { serviceEnv } from "./compute";
 import { DataStack } from "./data";
-import { KeysStack } from "./keys";
+import { GLOBAL_REGION, KeysStack } from "./keys";
 import { NetworkStack } from "./network";
 import { ObservabilityStack } from "./observability";
 import { PlatformStack } from "./platform";
@@ -174,6 +174,9 @@ export class CellStack extends BaseStack {
     const t = phase.observability.alarms;
     new ServiceAlarms(this, "alarms", { label: names.service, metrics: appRunnerMetrics(svc.serviceName, svc.serviceId), thresholds: t, topicArn: props.alerts.topic.arn });
     new DatabaseAlarms(this, "db-alarms", { identifier: names.identifier, maxConnections: db.parameters.maxConnections, thresholds: t, topicArn: props.alerts.topic.arn });
+    // The us-east-1 provider stays even with the canary probe: a cell deployed with the Route 53 probe
+    // has health checks there, and Terraform needs their provider to delete them.
+    this.awsIn(GLOBAL_REGION);
     props.alerts.healthProbe(this, "", { label: names.service, probeName: names.config, host: svc.serviceUrl, path: core.healthCheck.path, failures: t.healthCheckFailures });
 
     // The provisioning record (tenant_shards): where this tenant or shard is served from.
