@@ -87,7 +87,7 @@ describe("GitHub delivery: OIDC, no access keys", () => {
 
   test("GitHubActionsDeployRole trusts only the app repository's main branch or production environment", () => {
     const role = resources(delivery, "aws_iam_role").find(([, r]) => r.name === "GitHubActionsDeployRole")![1];
-    const trust = policy(role.assume_role_policy).Statement;
+    const trust = policy(role.assume_role_policy, delivery).Statement;
     expect(trust).toHaveLength(1);
     expect(trust[0]).toMatchObject({
       Action: "sts:AssumeRoleWithWebIdentity",
@@ -105,13 +105,13 @@ describe("GitHub delivery: OIDC, no access keys", () => {
   });
 
   test("the deploy role can only push the two images and move the project's App Runner services to a commit's tag", () => {
-    const doc = policy(resources(delivery, "aws_iam_policy").find(([, p]) => p.name === "GitHubActionsDeployRole")![1].policy);
+    const doc = policy(resources(delivery, "aws_iam_policy").find(([, p]) => p.name === "GitHubActionsDeployRole")![1].policy, delivery);
     const bySid = Object.fromEntries(doc.Statement.map((s: any) => [s.Sid, s]));
     expect(Object.keys(bySid)).toEqual(["RegistryLogin", "PushServiceImages", "FindBootstrapImages", "FindAppRunnerServices", "DeployAppRunnerServices", "PassImagePullRole", "WaitForReplicatedImages"]);
     expect(bySid.PushServiceImages.Resource).toHaveLength(2);
     expect(bySid.DeployAppRunnerServices).toMatchObject({
       Action: ["apprunner:DescribeService", "apprunner:UpdateService", "apprunner:ListOperations"],
-      Resource: ["arn:aws:apprunner:eu-central-1:123456789012:service/restartix-*/*"],
+      Resource: "arn:aws:apprunner:eu-central-1:123456789012:service/restartix-*/*",
     });
     // UpdateService passes the image pull role back: to App Runner only.
     expect(bySid.PassImagePullRole.Condition).toEqual({ StringEquals: { "iam:PassedToService": "apprunner.amazonaws.com" } });

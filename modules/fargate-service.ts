@@ -6,6 +6,7 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Construct } from "constructs";
+import { jsonExpression } from "../lib/json-expression";
 import { HealthCheckConfig, ServiceSizing } from "../phases/types";
 import { LoadBalancer } from "./load-balancer";
 import { executionRole } from "./app-roles";
@@ -110,7 +111,7 @@ export class FargateService extends Construct {
       taskRoleArn: props.taskRoleArn,
       // The root filesystems are read-only: /tmp is the task's ephemeral storage, writable.
       volume: [{ name: "tmp" }],
-      containerDefinitions: JSON.stringify([
+      containerDefinitions: jsonExpression([
         {
           name: props.serviceName,
           image: props.image,

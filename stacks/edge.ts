@@ -8,6 +8,7 @@ import { ZoneSetting } from "@cdktf/provider-cloudflare/lib/zone-setting";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
+import { jsonExpression } from "../lib/json-expression";
 import { terraformLiteral } from "../lib/terraform-literal";
 import { Fn, TerraformIterator } from "cdktf";
 import { Construct } from "constructs";
@@ -179,8 +180,8 @@ export class EdgeStack extends ProjectStack {
       compatibilityDate: "2026-01-01",
       bindings: [
         { name: "ROUTES", type: "kv_namespace", namespaceId: routes.id },
-        { name: "ORIGINS", type: "plain_text", text: JSON.stringify(origins) },
-        { name: "SHARD_ORIGINS", type: "plain_text", text: JSON.stringify(shardOrigins) },
+        { name: "ORIGINS", type: "plain_text", text: jsonExpression(origins) },
+        { name: "SHARD_ORIGINS", type: "plain_text", text: jsonExpression(shardOrigins) },
         { name: "DEFAULT_REGION", type: "plain_text", text: routing.defaultRegionKey },
         { name: "FAILOVER", type: "plain_text", text: "off" },
         // The Worker's own fetches to the App Runner domains skip the zone's transform rules: it adds the header itself.
@@ -212,7 +213,8 @@ export class EdgeStack extends ProjectStack {
           description: `Set ${header} (value from Secrets Manager ${originSecret.name})`,
           expression: `(http.host in {${hostnames.map((h) => JSON.stringify(h)).join(" ")}})`,
           enabled: true,
-          actionParameters: { headers: { [header]: { operation: "set", value: originSecret.value } } },
+          // A function call: cdktf's HCL output writes a map of objects with a dashed key as invalid HCL.
+          actionParameters: { headers: Fn.tomap({ [header]: { operation: "set", value: originSecret.value } }) },
         },
       ],
     });
