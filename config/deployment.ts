@@ -31,6 +31,7 @@ export interface Adoption {
     readonly managed?: string;
     readonly custom?: string;
     readonly rateLimit?: string;
+    readonly config?: string;
     /** The zone's http_request_late_transform entry point (the origin header rule joins it). */
     readonly originHeader?: string;
   };
@@ -110,6 +111,7 @@ export const INPUT_FIELDS: readonly InputField[] = [
   { name: "waf_managed_ruleset_id", description: "Id of the zone's existing http_request_firewall_managed entry-point ruleset (\"\" to create it)", example: "", default: "" },
   { name: "waf_custom_ruleset_id", description: "Id of the zone's existing http_request_firewall_custom entry-point ruleset (\"\" to create it)", example: "", default: "" },
   { name: "rate_limit_ruleset_id", description: "Id of the zone's existing http_ratelimit entry-point ruleset (\"\" to create it)", example: "", default: "" },
+  { name: "config_rules_ruleset_id", description: "Id of the zone's existing http_config_settings entry-point ruleset (configuration rules; \"\" to create it)", example: "", default: "" },
   { name: "origin_header_ruleset_id", description: "Id of the zone's existing http_request_late_transform entry-point ruleset, which gets the origin header rule (\"\" to create it)", example: "", default: "" },
   { name: "github_oidc_provider_arn", description: "ARN of the account's existing GitHub OIDC provider (\"\" to create it)", example: "", default: "" },
   { name: "uploads_existing_settings", description: "Settings the existing uploads bucket already has, imported before they change: public_access_block, ownership, versioning, encryption, policy, lifecycle, logging", example: [], default: [] },

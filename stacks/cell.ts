@@ -21,7 +21,7 @@ import { NetworkStack } from "./network";
 import { ObservabilityStack } from "./observability";
 import { PlatformStack } from "./platform";
 import { RegistryStack } from "./registry";
-import { RoutingStack } from "./routing";
+import { RouteEntry, routeEntryOf, RoutingStack } from "./routing";
 import { StorageStack } from "./storage";
 
 /** Secrets each cell holds for itself; the rest of the core API's secrets are shared. */
@@ -72,6 +72,8 @@ export class CellStack extends BaseStack {
   readonly cell: CellSpec;
   readonly postgres: Postgres;
   readonly service: AppRunnerService;
+  /** Where this cell is served from, as the phase 4 Worker reads it from its ROUTES namespace. */
+  readonly routeEntry: RouteEntry;
 
   constructor(scope: Construct, name: string, props: CellStackProps) {
     super(scope, name, props);
@@ -189,6 +191,7 @@ export class CellStack extends BaseStack {
       description: `Routing entry of ${cell.kind} ${cell.id}`,
       tags: { Name: `${cell.kind}-${cell.id}-routing` },
     });
+    this.routeEntry = routeEntryOf(cell, rc.key, svc.serviceUrl);
     if (props.routing && cell.kind === "tenant") {
       new DynamodbTableItem(this, "routing-item", {
         tableName: props.routing.table.name,
