@@ -75,6 +75,7 @@ describe("deployment inputs: every error names the field, the value and the fix"
     [{ waf_managed_ruleset_id: "x" }, "waf_managed_ruleset_id (terraform.tfvars.example)", /Cloudflare ruleset id/],
     [{ waf_custom_ruleset_id: "x" }, "waf_custom_ruleset_id (terraform.tfvars.example)", /Cloudflare ruleset id/],
     [{ rate_limit_ruleset_id: "x" }, "rate_limit_ruleset_id (terraform.tfvars.example)", /Cloudflare ruleset id/],
+    [{ origin_header_ruleset_id: "late-transform" }, "origin_header_ruleset_id (terraform.tfvars.example)", /Cloudflare ruleset id/],
     [{ github_oidc_provider_arn: "arn:aws:iam::999999999999:oidc-provider/token.actions.githubusercontent.com" }, "github_oidc_provider_arn (terraform.tfvars.example)", /this account's GitHub OIDC provider/],
     [{ uploads_existing_settings: ["policy", "cors"] }, "uploads_existing_settings (terraform.tfvars.example)", /expected only public_access_block/],
     [{ uploads_existing_settings: ["policy", "policy"] }, "uploads_existing_settings (terraform.tfvars.example)", /twice/],
@@ -94,7 +95,7 @@ describe("deployment inputs: every error names the field, the value and the fix"
   });
 
   test("adoption inputs: empty means create; set ids and settings are read into one typed value", () => {
-    expect(deployment().adoption).toEqual({ records: {}, rulesets: { managed: undefined, custom: undefined, rateLimit: undefined }, githubOidcProviderArn: undefined, uploadsSettings: [] });
+    expect(deployment().adoption).toEqual({ records: {}, rulesets: { managed: undefined, custom: undefined, rateLimit: undefined, originHeader: undefined }, githubOidcProviderArn: undefined, uploadsSettings: [] });
     const issues = new Issues();
     const id = "0123456789abcdef0123456789abcdef";
     const d = validateDeployment(
@@ -102,6 +103,7 @@ describe("deployment inputs: every error names the field, the value and the fix"
         ...exampleValues(),
         core_record_id: id,
         waf_managed_ruleset_id: id,
+        origin_header_ruleset_id: id,
         github_oidc_provider_arn: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
         uploads_existing_settings: ["policy", "lifecycle"],
         manage_guardduty: false,
@@ -112,6 +114,7 @@ describe("deployment inputs: every error names the field, the value and the fix"
     expect(issues.all).toEqual([]);
     expect(d.adoption.records).toEqual({ core: id });
     expect(d.adoption.rulesets.managed).toBe(id);
+    expect(d.adoption.rulesets.originHeader).toBe(id);
     expect(d.adoption.githubOidcProviderArn).toMatch(/oidc-provider/);
     expect(d.adoption.uploadsSettings).toEqual(["policy", "lifecycle"]);
     expect(d.audit).toEqual({ cloudtrail: true, guardduty: false, config: true, securityHub: true });

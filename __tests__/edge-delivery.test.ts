@@ -214,15 +214,17 @@ describe("GitHub delivery: OIDC, no access keys", () => {
     });
   });
 
-  test("the deploy role can only push the two images and deploy the two services", () => {
+  test("the deploy role can only push the two images and move the project's App Runner services to a commit's tag", () => {
     const doc = policy(resources(delivery, "aws_iam_policy").find(([, p]) => p.name === "GitHubActionsDeployRole")![1].policy, delivery);
     const bySid = Object.fromEntries(doc.Statement.map((s: any) => [s.Sid, s]));
-    expect(Object.keys(bySid)).toEqual(["RegistryLogin", "PushServiceImages", "StartDeployment"]);
+    expect(Object.keys(bySid)).toEqual(["RegistryLogin", "PushServiceImages", "FindBootstrapImages", "FindAppRunnerServices", "DeployAppRunnerServices", "PassImagePullRole", "WaitForReplicatedImages"]);
     expect(bySid.PushServiceImages.Resource).toHaveLength(2);
-    expect(bySid.StartDeployment.Resource).toEqual([
-      "arn:aws:apprunner:eu-central-1:123456789012:service/restartix-core-api/*",
-      "arn:aws:apprunner:eu-central-1:123456789012:service/restartix-telemetry-api/*",
-    ]);
+    expect(bySid.DeployAppRunnerServices).toMatchObject({
+      Action: ["apprunner:DescribeService", "apprunner:UpdateService", "apprunner:ListOperations"],
+      Resource: "arn:aws:apprunner:eu-central-1:123456789012:service/restartix-*/*",
+    });
+    // UpdateService passes the image pull role back: to App Runner only.
+    expect(bySid.PassImagePullRole.Condition).toEqual({ StringEquals: { "iam:PassedToService": "apprunner.amazonaws.com" } });
   });
 
   test("no IAM user or access key anywhere", () => {

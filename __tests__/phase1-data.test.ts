@@ -117,9 +117,17 @@ describe("phase 1 secrets: one empty secret per variable, under the document's p
     );
   });
 
-  test("created without values, except the generated Redis AUTH token and the REDIS_URL that carries it", () => {
+  test("created without values, except generated ones: the Redis AUTH token, the REDIS_URL that carries it, and the origin header", () => {
     const versions = result.stacks.flatMap((s) => resources(s, "aws_secretsmanager_secret_version").map(([, v]) => `${s.name}: ${v.secret_id}`));
-    expect(versions.sort()).toEqual([expect.stringMatching(/^data: \$\{aws_secretsmanager_secret\.core-secrets_REDIS_URL_/), expect.stringMatching(/^data: \$\{aws_secretsmanager_secret\.redis_auth-token_/)]);
+    expect(versions.sort()).toEqual([
+      expect.stringMatching(/^data: \$\{aws_secretsmanager_secret\.core-secrets_REDIS_URL_/),
+      expect.stringMatching(/^data: \$\{aws_secretsmanager_secret\.redis_auth-token_/),
+      expect.stringMatching(/^platform: /),
+    ]);
+    const [[, version]] = resources(stack(result, "platform"), "aws_secretsmanager_secret_version");
+    // No literal: GetRandomPassword's result, kept as first generated (rotation is a deliberate replace).
+    expect(version.secret_string).toMatch(/^\$\{data\.aws_secretsmanager_random_password\.origin-secret-generated\.random_password\}$/);
+    expect(version.lifecycle).toEqual({ ignore_changes: ["secret_string"] });
   });
 
   test("encrypted with the customer-managed key and protected", () => {

@@ -177,6 +177,7 @@ export function validateDeployment(values: Readonly<Record<string, TfvarsValue>>
       custom: optionalId("waf_custom_ruleset_id", "a Cloudflare ruleset id", discoverFix),
       rateLimit: optionalId("rate_limit_ruleset_id", "a Cloudflare ruleset id", discoverFix),
       config: optionalId("config_rules_ruleset_id", "a Cloudflare ruleset id", discoverFix),
+      originHeader: optionalId("origin_header_ruleset_id", "a Cloudflare ruleset id", discoverFix),
     },
     githubOidcProviderArn: oidcArn,
     uploadsSettings,

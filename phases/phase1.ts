@@ -181,6 +181,18 @@ export const phase1: PhaseConfig = {
     budgetUsd: 200,
     budgetAlertPercents: [80, 100],
     logRetentionDays: 365,
+    healthProbe: {
+      // Every 5 minutes, 3 probes 5 s apart: about $10/month of canary runs per service instead of
+      // a Route 53 check that keeps an instance active all month (docs/compute-and-observability.md).
+      canaryIntervalMinutes: 5,
+      probeSpacingSeconds: 5,
+      canaryRuntime: "syn-nodejs-puppeteer-9.1",
+      canaryMemoryMb: 960,
+      artifactExpireDays: 30,
+      route53Regions: ["us-east-1", "us-west-2", "eu-west-1"],
+      // https://ip-ranges.amazonaws.com/ip-ranges.json, service ROUTE53_HEALTHCHECKS (retrieved 2026-11-30)
+      route53CheckerIpv4: ["107.23.255.0/26", "54.243.31.192/26", "54.244.52.192/26", "54.245.168.0/26", "176.34.159.192/26", "54.228.16.0/26", "15.177.0.0/18"],
+    },
   },
   edge: {
     customRules: [
@@ -232,5 +244,13 @@ export const phase1: PhaseConfig = {
     clusterName: "restartix-prod",
     deregistrationDelaySeconds: 30,
     sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    // Docker's official image mirrored on ECR Public (pullable through the NAT without Docker Hub limits).
+    tlsProxyImage: "public.ecr.aws/docker/library/caddy:2.8.4-alpine",
+    runAsUser: "65534:65534",
+  },
+  originGuard: {
+    headerName: "X-Origin-Verify",
+    secretName: "origin-verify",
+    valueLength: 48,
   },
 };

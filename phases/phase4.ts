@@ -58,6 +58,9 @@ export const phase4: PhaseConfig = {
     },
   ],
   backups: { ...phase3.backups, replicateAutomatedBackups: true },
+  // Raise before moving to phase 4 (Service Quotas, App Runner, both regions): us-east-1 runs 5
+  // shards + 30 tenants, each with its service and VPC connector (35 of each).
+  quotas: { apprunnerVpcConnectors: 50, apprunnerServices: 50 },
   enterprise: { ...phase3.enterprise!, registryFile: "phase4.json" },
   globalRouting: {
     tableName: "restartix-routing",

@@ -49,6 +49,26 @@ export interface AppRunnerUsage {
   readonly activeHoursPerMonth: number;
   /** Whether a service probed by a Route 53 health check counts as active every hour of the month. */
   readonly activeWhenHealthChecked: boolean;
+  /**
+   * Minutes of active vCPU one canary probe costs when it wakes an idle service (App Runner bills
+   * an instance active while it serves a request, with a minimum per activation: taken as 1 minute).
+   */
+  readonly activeMinutesPerWake: number;
+}
+
+/** CloudWatch Synthetics health canaries. */
+export interface CanaryUsage {
+  /** Seconds a run lasts (start-up and one healthy probe; failing runs are rare). */
+  readonly secondsPerRun: number;
+  /** KB of artifacts (log, report) a run writes to the observability bucket. */
+  readonly artifactKbPerRun: number;
+  /** KB of Lambda log lines a run writes to CloudWatch Logs. */
+  readonly logKbPerRun: number;
+}
+
+/** Lambda functions that run on a schedule (the log group sweeper). */
+export interface FunctionUsage {
+  readonly secondsPerInvocation: number;
 }
 
 export interface FargateUsage {
@@ -76,6 +96,8 @@ export interface UsageAssumptions {
   readonly peakHoursPerMonth: number;
   readonly services: ServicesUsage;
   readonly appRunner: AppRunnerUsage;
+  readonly canary: CanaryUsage;
+  readonly functions: FunctionUsage;
   readonly fargate: FargateUsage;
   readonly database: DatabaseUsage;
   /** GB processed a month by each NAT gateway (Clerk, Daily.co, ClickHouse calls; S3 uses the free endpoint). */
@@ -107,7 +129,9 @@ const phase1: UsageAssumptions = {
   hoursPerMonth: 730,
   peakHoursPerMonth: 264,
   services: { default: { extraAtPeak: 0, egressGbMonth: 20, logGbMonth: 2, tracesMonth: 200_000 } },
-  appRunner: { activeHoursPerMonth: 264, activeWhenHealthChecked: true },
+  appRunner: { activeHoursPerMonth: 264, activeWhenHealthChecked: true, activeMinutesPerWake: 1 },
+  canary: { secondsPerRun: 8, artifactKbPerRun: 20, logKbPerRun: 2 },
+  functions: { secondsPerInvocation: 2 },
   fargate: { scheduledTaskMinutes: 15, averageLcu: 1 },
   database: {
     // 7 daily snapshots are incremental: about 1.2x the allocated storage, of which 1x is free.

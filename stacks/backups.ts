@@ -1,3 +1,6 @@
+import * as path from "path";
+import { ROOT } from "../config/deployment";
+import { contentTag } from "../lib/image-tag";
 import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
 import { Construct } from "constructs";
 import { BackupJob } from "../modules/backup-job";
@@ -137,7 +140,8 @@ export class BackupsStack extends BaseStack {
       name: `${phase.project}-pg-dump`,
       region: primaryRegion,
       accountId: props.settings.deployment.accountId,
-      image: `${props.registry.backupJob.repository.repositoryUrl}:latest`,
+      // Immutable tags: the tag is the hash of backup/, built and pushed by the deploy workflow when absent.
+      image: `${props.registry.backupJob.repository.repositoryUrl}:${contentTag(path.join(ROOT, "backup"))}`,
       schedule: b.schedule,
       timezone: b.scheduleTimezone,
       bucketName: this.primary.name,

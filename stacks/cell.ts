@@ -3,10 +3,12 @@ import { DynamodbTableItem } from "@cdktf/provider-aws/lib/dynamodb-table-item";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { Construct } from "constructs";
 import { jsonExpression } from "../lib/json-expression";
-import { appRunnerMetrics, DatabaseAlarms, HealthCheckAlarm, ServiceAlarms } from "../modules/alarms";
+import { appRunnerMetrics, DatabaseAlarms, ServiceAlarms } from "../modules/alarms";
 import { instanceRole } from "../modules/app-roles";
 import { AppSecrets } from "../modules/app-secrets";
-import { AppRunnerService } from "../modules/apprunner-service";
+import { AppRunnerService, scalingConfiguration } from "../modules/apprunner-service";
+import { guard } from "../modules/waf";
+import { BOOTSTRAP_TAG } from "../lib/workflows/app-deploy";
 import { Postgres } from "../modules/postgres";
 import { allowIngress, Firewall } from "../modules/security-group";
 import { suppress } from "../policy/suppress";
@@ -17,6 +19,7 @@ import { CELL_OWN_SECRETS, DataStack } from "./data";
 import { GLOBAL_REGION, KeysStack } from "./keys";
 import { NetworkStack, outboundRules } from "./network";
 import { ObservabilityStack } from "./observability";
+import { PlatformStack } from "./platform";
 import { RegistryStack } from "./registry";
 import { RouteEntry, routeEntryOf, RoutingStack } from "./routing";
 import { StorageStack } from "./storage";
@@ -30,6 +33,8 @@ export interface CellStackProps extends BaseStackProps {
   /** The cell's region's network (its VPC, subnets and shared Redis group). */
   readonly network: NetworkStack;
   readonly registry: RegistryStack;
+  /** The cell's region's shared App Runner configurations and origin guard. */
+  readonly platform: PlatformStack;
   /** The primary region's data stack: monitoring role and the shared core secrets. */
   readonly sharedData: DataStack;
   /** The cell's region's data stack: its Redis (the cell's REDIS_URL is generated from it). */
@@ -150,10 +155,13 @@ export class CellStack extends BaseStack {
       uploadsKmsKeyArn: rc.primary ? undefined : keyArn,
       principals: ["tasks.apprunner.amazonaws.com"],
     });
+    // A size preset shares the region's configuration; a sizing of its own needs its own name.
+    const scaling = props.platform.scalingArn(cell.service) ?? scalingConfiguration(this, "scaling", { name: names.config, sizing: cell.service }).arn;
     this.service = new AppRunnerService(this, "service", {
       serviceName: names.service,
-      configName: names.config,
-      image: `${props.registry.repository("core", region).repository.repositoryUrl}:latest`,
+      autoScalingConfigurationArn: scaling,
+      observabilityConfigurationArn: props.platform.observabilityArn,
+      image: `${props.registry.repository("core", region).repository.repositoryUrl}:${BOOTSTRAP_TAG}`,
       port: core.port,
       sizing: cell.service,
       healthCheck: core.healthCheck,
@@ -169,18 +177,17 @@ export class CellStack extends BaseStack {
       kmsKeyArn: keyArn,
     });
 
-    const t = phase.observability.alarms;
     const svc = this.service.service;
+    // The default domain admits only requests that carry Cloudflare's origin header.
+    guard(this, "origin-guard", svc.arn, props.platform.webAclArn);
+
+    const t = phase.observability.alarms;
     new ServiceAlarms(this, "alarms", { label: names.service, metrics: appRunnerMetrics(svc.serviceName, svc.serviceId), thresholds: t, topicArn: props.alerts.topic.arn });
     new DatabaseAlarms(this, "db-alarms", { identifier: names.identifier, maxConnections: db.parameters.maxConnections, thresholds: t, topicArn: props.alerts.topic.arn });
-    new HealthCheckAlarm(this, "health", {
-      name: names.service,
-      host: svc.serviceUrl,
-      path: core.healthCheck.path,
-      failures: t.healthCheckFailures,
-      topicArn: props.globalAlerts.globalTopic!.arn,
-      provider: this.awsIn(GLOBAL_REGION),
-    });
+    // The us-east-1 provider stays even with the canary probe: a cell deployed with the Route 53 probe
+    // has health checks there, and Terraform needs their provider to delete them.
+    this.awsIn(GLOBAL_REGION);
+    props.alerts.healthProbe(this, "", { label: names.service, probeName: names.config, host: svc.serviceUrl, path: core.healthCheck.path, failures: t.healthCheckFailures });
 
     // The provisioning record (tenant_shards): where this tenant or shard is served from.
     const entry = { kind: cell.kind, id: cell.id, name: cell.name, region, service: names.service, serviceUrl: svc.serviceUrl };

@@ -3,7 +3,7 @@ import { computeEngines } from "../config/deployment";
 import { Settings } from "../config/settings";
 import { cellStackName, regionalStackName } from "../lib/naming";
 import { applyPolicyPack } from "../policy";
-import { CellSpec, RegionConfig } from "../phases/types";
+import { CellSpec, RegionConfig, ServiceSizing } from "../phases/types";
 import { BackupsStack } from "./backups";
 import { BootstrapStack } from "./bootstrap";
 import { CellStack } from "./cell";
@@ -17,6 +17,8 @@ import { EdgeStack } from "./edge";
 import { KeysStack } from "./keys";
 import { NetworkStack } from "./network";
 import { ObservabilityStack } from "./observability";
+import { PlatformStack } from "./platform";
+import { checkQuotas } from "./quotas";
 import { RegistryStack } from "./registry";
 import { RouteEntryStack, routeStackName, RoutingStack } from "./routing";
 import { StorageStack } from "./storage";
@@ -27,6 +29,7 @@ export interface RegionStacks {
   readonly network: NetworkStack;
   readonly data: DataStack;
   readonly storage: StorageStack;
+  readonly platform: PlatformStack;
   readonly observability: ObservabilityStack;
 }
 
@@ -64,12 +67,24 @@ export function buildStacks(app: App, settings: Settings): Stacks {
   const keys = new KeysStack(app, "keys", base);
   const registry = new RegistryStack(app, "registry", { ...base, keys });
 
+  // One shared App Runner auto scaling configuration per size and region: the shared tier, the
+  // region's shards, every enterprise size preset and every size the registry's tenants use.
+  const sizingsOf = (rc: RegionConfig): ServiceSizing[] => [
+    ...(rc.primary && computeEngines(settings.deployment).includes("apprunner") ? Object.values(phase.services) : []),
+    ...rc.shards.map((s) => s.service),
+    ...(phase.enterprise ? Object.values(phase.enterprise.sizes).map((s) => s.service) : []),
+    ...settings.tenants.filter((t) => t.region === rc.region).map((t) => t.service),
+  ];
+  const runsAppRunner = (rc: RegionConfig): boolean => sizingsOf(rc).length > 0;
+  let primaryPlatform: PlatformStack | undefined;
   const regionStacks = (rc: RegionConfig): Omit<RegionStacks, "observability"> => {
     const props = { settings, region: rc.region, regionConfig: rc, keys };
     const network = new NetworkStack(app, regionalStackName("network", rc), props);
     const data = new DataStack(app, regionalStackName("data", rc), { ...props, network });
     const storage = new StorageStack(app, regionalStackName("storage", rc), props);
-    return { config: rc, network, data, storage };
+    const platform = new PlatformStack(app, regionalStackName("platform", rc), { ...props, sizings: sizingsOf(rc), primary: primaryPlatform });
+    if (rc.primary) primaryPlatform = platform;
+    return { config: rc, network, data, storage, platform };
   };
 
   const p = regionStacks(primaryConfig);
@@ -81,11 +96,11 @@ export function buildStacks(app: App, settings: Settings): Stacks {
     certificates = new CertificatesStack(app, "certificates", { ...base, hostnames });
     certificatesDns = new CertificatesDnsStack(app, "certificates-dns", { settings, certificates });
   }
-  const compute = new ComputeStack(app, "compute", { ...base, keys, network: p.network, registry, data: p.data, storage: p.storage, certificates });
+  const compute = new ComputeStack(app, "compute", { ...base, keys, network: p.network, registry, data: p.data, storage: p.storage, platform: p.platform, certificates });
   if (certificatesDns) compute.addDependency(certificatesDns);
   const primary: RegionStacks = {
     ...p,
-    observability: new ObservabilityStack(app, "observability", { ...base, regionConfig: primaryConfig, keys, compute, data: p.data }),
+    observability: new ObservabilityStack(app, "observability", { ...base, regionConfig: primaryConfig, keys, compute, data: p.data, platform: p.platform, storage: p.storage, appRunner: runsAppRunner(primaryConfig) }),
   };
   const backups = new BackupsStack(app, "backups", { ...base, keys, storage: primary.storage, network: primary.network, data: primary.data, registry, alerts: primary.observability });
 
@@ -94,7 +109,17 @@ export function buildStacks(app: App, settings: Settings): Stacks {
     const r = regionStacks(rc);
     regions.set(rc.region, {
       ...r,
-      observability: new ObservabilityStack(app, regionalStackName("observability", rc), { settings, region: rc.region, regionConfig: rc, keys }),
+      // us-east-1 already has the primary stack's restartix-alerts (billing and health alarms): reused, never created twice.
+      observability: new ObservabilityStack(app, regionalStackName("observability", rc), {
+        settings,
+        region: rc.region,
+        regionConfig: rc,
+        keys,
+        platform: r.platform,
+        storage: r.storage,
+        appRunner: runsAppRunner(rc),
+        primary: primary.observability,
+      }),
     });
   }
   const inRegion = (region: string): RegionStacks => (region === primaryConfig.region ? primary : regions.get(region)!);
@@ -114,6 +139,7 @@ export function buildStacks(app: App, settings: Settings): Stacks {
       keys,
       network: r.network,
       registry,
+      platform: r.platform,
       sharedData: primary.data,
       regionData: r.data,
       storage: r.storage,
@@ -127,6 +153,7 @@ export function buildStacks(app: App, settings: Settings): Stacks {
   const edge = new EdgeStack(app, "edge", {
     settings,
     compute,
+    originSecret: p.platform.originSecret!,
     routing: phase.globalRouting && {
       workerName: phase.globalRouting.workerName,
       defaultRegionKey: phase.globalRouting.defaultRegionKey,
@@ -145,6 +172,8 @@ export function buildStacks(app: App, settings: Settings): Stacks {
   const delivery = new DeliveryStack(app, "delivery", { ...base, registry });
   const deliveryGithub = new DeliveryGithubStack(app, "delivery-github", { settings, delivery, region: primaryConfig.region });
 
+  // AWS would refuse a layout above its quotas halfway through a deploy: refuse it at synth instead.
+  checkQuotas(app, phase);
   // The policy pack checks every stack at synth; an unsuppressed error fails the synth.
   applyPolicyPack(app);
 

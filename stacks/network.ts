@@ -1,5 +1,6 @@
 import { ApprunnerVpcConnector } from "@cdktf/provider-aws/lib/apprunner-vpc-connector";
 import { Construct } from "constructs";
+import { tlsProxyPort } from "../modules/fargate-service";
 import { Firewall } from "../modules/security-group";
 import { VpcNetwork } from "../modules/vpc-network";
 import { OutboundDependency, RegionConfig } from "../phases/types";
@@ -119,8 +120,9 @@ export class NetworkStack extends BaseStack {
         this.albSg!.allowIn({ id: `http-cloudflare-${i}`, port: 80, cidr, description: `HTTP (redirect) from Cloudflare ${cidr}` });
       });
       for (const svc of Object.values(phase.services)) {
-        this.albSg.allowOut({ id: `to-${svc.key}`, port: svc.port, peerGroupId: this.tasksSg.id, description: `ALB to ${svc.name}` });
-        this.tasksSg.allowIn({ id: `from-alb-${svc.key}`, port: svc.port, peerGroupId: this.albSg.id, description: `${svc.name} from the ALB` });
+        // The ALB reaches each task's TLS sidecar, never the application's plain HTTP port.
+        this.albSg.allowOut({ id: `to-${svc.key}`, port: tlsProxyPort(svc.port), peerGroupId: this.tasksSg.id, description: `ALB to ${svc.name} (HTTPS)` });
+        this.tasksSg.allowIn({ id: `from-alb-${svc.key}`, port: tlsProxyPort(svc.port), peerGroupId: this.albSg.id, description: `${svc.name} from the ALB (HTTPS)` });
       }
       appGroups.push(this.tasksSg);
     }

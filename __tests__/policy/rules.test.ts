@@ -12,6 +12,7 @@ import { elasticacheCases } from "./cases/elasticache";
 import { githubCases } from "./cases/github";
 import { iamCases } from "./cases/iam";
 import { networkCases } from "./cases/network";
+import { originGuardCases } from "./cases/origin-guard";
 import { rdsCases } from "./cases/rds";
 import { s3Cases } from "./cases/s3";
 import { secretsKmsCases } from "./cases/secrets-kms";
@@ -31,6 +32,7 @@ const ALL_CASES = [
   ...githubCases,
   ...datalossSecretCases,
   ...dataLayerCases,
+  ...originGuardCases,
 ];
 
 // IAM users are non-compliant by existing: the compliant stack is one without them.

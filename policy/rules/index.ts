@@ -12,6 +12,12 @@ import { ALBDeletionProtection } from "./elb/ALBDeletionProtection";
 import { ALBDropInvalidHeaders } from "./elb/ALBDropInvalidHeaders";
 import { ALBListenerHttpsOnly } from "./elb/ALBListenerHttpsOnly";
 import { TargetGroupHealthCheck } from "./elb/TargetGroupHealthCheck";
+import { TargetGroupHttps } from "./elb/TargetGroupHttps";
+import { ECSContainerNonRoot } from "./ecs/ECSContainerNonRoot";
+import { ECSContainerReadOnlyRoot } from "./ecs/ECSContainerReadOnlyRoot";
+import { CanaryArtifactsEncrypted } from "./synthetics/CanaryArtifactsEncrypted";
+import { WebAclAssociated } from "./waf/WebAclAssociated";
+import { WebAclOriginHeader } from "./waf/WebAclOriginHeader";
 import { AppRunnerCustomerManagedKey } from "./apprunner/AppRunnerCustomerManagedKey";
 import { AppRunnerHealthCheck } from "./apprunner/AppRunnerHealthCheck";
 import { AppRunnerInstanceRole } from "./apprunner/AppRunnerInstanceRole";
@@ -107,11 +113,17 @@ export const RULES: readonly Rule[] = [
   ALBAccessLogs,
   ALBListenerHttpsOnly,
   TargetGroupHealthCheck,
+  TargetGroupHttps,
   ECSClusterContainerInsights,
   ECSServiceNoPublicIp,
   ECSServiceCircuitBreaker,
   ECSTaskDefinitionLogging,
   ECSTaskDefinitionSecretsInjected,
+  ECSContainerReadOnlyRoot,
+  ECSContainerNonRoot,
+  WebAclAssociated,
+  WebAclOriginHeader,
+  CanaryArtifactsEncrypted,
   RDSStorageEncrypted,
   RDSMultiAZSupport,
   RDSInstanceDeletionProtectionEnabled,

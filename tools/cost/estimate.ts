@@ -9,6 +9,7 @@ import { appRunnerPricers } from "./pricers/apprunner";
 import { databasePricers } from "./pricers/database";
 import { dynamodbPricers } from "./pricers/dynamodb";
 import { fargatePricers } from "./pricers/fargate";
+import { functionPricers } from "./pricers/functions";
 import { networkPricers } from "./pricers/network";
 import { observabilityPricers } from "./pricers/observability";
 import { securityPricers } from "./pricers/security";
@@ -17,6 +18,7 @@ import { storagePricers } from "./pricers/storage";
 /** Every resource type the model prices, by type. */
 export const PRICERS: Readonly<Record<string, Pricer>> = {
   ...appRunnerPricers,
+  ...functionPricers,
   ...databasePricers,
   ...dynamodbPricers,
   ...fargatePricers,

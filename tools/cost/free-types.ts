@@ -50,10 +50,15 @@ const FREE_TYPES: ReadonlySet<string> = new Set([
   "aws_eip_association",
   "aws_dynamodb_table_item",
   "aws_db_instance_role_association",
-  // AWS service events (ECS task state changes) on the default bus, and their rules and targets,
-  // carry no EventBridge charge; the SNS publishes they cause are priced on the topic.
+  "aws_wafv2_web_acl_association", // the web ACL is priced once, whatever it guards
+  "aws_wafv2_ip_set",
+  "aws_apprunner_observability_configuration", // X-Ray traces are priced on the services that record them
+  // Scheduled rules and AWS service events (ECS task state changes) on the default bus carry no
+  // EventBridge charge; the function they invoke and the SNS publishes they cause are priced there.
   "aws_cloudwatch_event_rule",
   "aws_cloudwatch_event_target",
+  "aws_lambda_permission",
+  "aws_s3_object", // a few KB of code, inside the bucket's stored GB
 ]);
 
 export function isFreeType(type: string): boolean {

@@ -18,6 +18,8 @@ export type ServiceLine =
   | "KMS"
   | "CloudWatch"
   | "X-Ray"
+  | "CloudWatch Synthetics"
+  | "Lambda"
   | "Route 53"
   | "SNS"
   | "SQS"
