@@ -214,4 +214,18 @@ export const phase1: PhaseConfig = {
     deregistrationDelaySeconds: 30,
     sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
   },
+  audit: {
+    trailName: "restartix-audit",
+    trailBucketPrefix: "restartix-cloudtrail",
+    configBucketPrefix: "restartix-config",
+    keyAlias: "restartix-audit",
+    objectLockMode: "COMPLIANCE",
+    retentionDays: 2192,
+    transitionToGlacierDays: 90,
+    logGroupName: "/aws/cloudtrail/restartix-audit",
+    logRetentionDays: 365,
+    guardDutyFindingFrequency: "FIFTEEN_MINUTES",
+    metricNamespace: "CISBenchmark",
+    alarmPeriodSeconds: 300,
+  },
 };

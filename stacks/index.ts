@@ -4,6 +4,7 @@ import { Settings } from "../config/settings";
 import { cellStackName, regionalStackName } from "../lib/naming";
 import { applyPolicyPack } from "../policy";
 import { CellSpec, RegionConfig } from "../phases/types";
+import { AuditStack } from "./audit";
 import { BackupsStack } from "./backups";
 import { BootstrapStack } from "./bootstrap";
 import { CellStack } from "./cell";
@@ -14,7 +15,7 @@ import { DataStack } from "./data";
 import { DeliveryStack } from "./delivery";
 import { DeliveryGithubStack } from "./delivery-github";
 import { EdgeStack } from "./edge";
-import { KeysStack } from "./keys";
+import { keyRegions, KeysStack } from "./keys";
 import { NetworkStack } from "./network";
 import { ObservabilityStack } from "./observability";
 import { RegistryStack } from "./registry";
@@ -45,6 +46,8 @@ export interface Stacks {
   readonly delivery: DeliveryStack;
   readonly deliveryGithub: DeliveryGithubStack;
   readonly routing?: RoutingStack;
+  /** Account-level audit and detection: CloudTrail, GuardDuty, AWS Config, Security Hub, CIS alarms. */
+  readonly audit: AuditStack;
   /** Shards (phase 4) and enterprise tenants (phase 3+), one stack each. */
   readonly cells: readonly CellStack[];
 }
@@ -136,11 +139,19 @@ export function buildStacks(app: App, settings: Settings): Stacks {
       }),
     },
   });
+  // Account-level controls: after the primary storage stack (its access-log bucket), before any
+  // compute; the data event buckets are read by name only (see AuditStack).
+  const audit = new AuditStack(app, "audit", {
+    ...base,
+    storage: primary.storage,
+    dataEventBuckets: [primary.storage.uploads, ...[...regions.values()].map((r) => r.storage.uploads), backups.primary, backups.replica],
+    regions: keyRegions(phase),
+  });
   const delivery = new DeliveryStack(app, "delivery", { ...base, registry });
   const deliveryGithub = new DeliveryGithubStack(app, "delivery-github", { settings, delivery, region: primaryConfig.region });
 
   // The policy pack checks every stack at synth; an unsuppressed error fails the synth.
   applyPolicyPack(app);
 
-  return { bootstrap, keys, registry, primary, regions, backups, compute, edge, delivery, deliveryGithub, routing, cells };
+  return { bootstrap, keys, registry, primary, regions, backups, compute, edge, delivery, deliveryGithub, routing, audit, cells };
 }
