@@ -3,20 +3,16 @@ import { SecurityhubFindingAggregator } from "@cdktf/provider-aws/lib/securityhu
 import { TerraformOutput, TerraformResource, Token } from "cdktf";
 import { Construct } from "constructs";
 import { AuditControls } from "../config/deployment";
+import { HIPAA_RETENTION_DAYS } from "../lib/hipaa";
 import { PolicyStatement } from "../lib/iam";
 import { AuditKey } from "../modules/audit-key";
 import { ConfigRecording, SecurityPosture, ThreatDetection } from "../modules/detection";
 import { PrivateBucket } from "../modules/private-bucket";
 import { AuditTrail, CisAlarms, trailArn } from "../modules/trail";
+import { AUDIT_CONTROLS_OUTPUT } from "../policy/rules/audit/DeploymentAuditControls";
 import { suppress } from "../policy/suppress";
 import { BaseStack, BaseStackProps } from "./base";
 import { StorageStack } from "./storage";
-
-/** Six years: HIPAA keeps required documentation six years (45 CFR 164.316(b)(2)(i)); 6 x 365 + 2 leap days. */
-export const HIPAA_RETENTION_DAYS = 2192;
-
-/** Name of the Terraform output that declares, per control, whether this stack or the organization provides it. */
-export const AUDIT_CONTROLS_OUTPUT = "audit_controls";
 
 export interface AuditStackProps extends BaseStackProps {
   /** The primary region's storage stack: its access-log bucket receives the audit buckets' server access logs. */

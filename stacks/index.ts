@@ -150,8 +150,9 @@ export function buildStacks(app: App, settings: Settings): Stacks {
   const delivery = new DeliveryStack(app, "delivery", { ...base, registry });
   const deliveryGithub = new DeliveryGithubStack(app, "delivery-github", { settings, delivery, region: primaryConfig.region });
 
-  // The policy pack checks every stack at synth; an unsuppressed error fails the synth.
-  applyPolicyPack(app);
+  // The policy pack checks every stack at synth, and the deployment as a whole (the audit
+  // controls exist or are left to the organization); an unsuppressed error fails the synth.
+  applyPolicyPack(app, { deploymentRules: true });
 
   return { bootstrap, keys, registry, primary, regions, backups, compute, edge, delivery, deliveryGithub, routing, audit, cells };
 }
