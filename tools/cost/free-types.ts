@@ -50,6 +50,12 @@ const FREE_TYPES: ReadonlySet<string> = new Set([
   "aws_eip_association",
   "aws_dynamodb_table_item",
   "aws_db_instance_role_association",
+  // Audit controls: priced on the trail, the detector, the recorder and the hub they configure.
+  "aws_guardduty_detector_feature",
+  "aws_config_configuration_recorder_status",
+  "aws_config_delivery_channel",
+  "aws_securityhub_standards_subscription",
+  "aws_securityhub_finding_aggregator",
 ]);
 
 export function isFreeType(type: string): boolean {

@@ -22,7 +22,11 @@ export type ServiceLine =
   | "SNS"
   | "EventBridge Scheduler"
   | "WAF"
-  | "Budgets";
+  | "Budgets"
+  | "CloudTrail"
+  | "GuardDuty"
+  | "Config"
+  | "Security Hub";
 
 /** One priced quantity of one resource. */
 export interface LineItem {

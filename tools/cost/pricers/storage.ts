@@ -36,7 +36,11 @@ function lifecycleOf(bucket: Resource, ctx: PricingContext): { transitions: Tier
 }
 
 export function usageOfBucket(bucketName: string, ctx: PricingContext): BucketUsage {
-  return ctx.usage.buckets[bucketName] ?? ctx.usage.buckets.default;
+  const exact = ctx.usage.buckets[bucketName];
+  if (exact) return exact;
+  // Account-scoped names (restartix-cloudtrail-<account id>) are assumed by prefix.
+  const prefix = Object.keys(ctx.usage.buckets).find((k) => k.endsWith("*") && bucketName.startsWith(k.slice(0, -1)));
+  return prefix ? ctx.usage.buckets[prefix] : ctx.usage.buckets.default;
 }
 
 const bucket: Pricer = (r, ctx) => {
