@@ -28,7 +28,7 @@ if (!availability.ok) {
 
     test("covers every AWS-only stack, including the AWS side of delivery", () => {
       expect(targets.map((s) => s.name).sort()).toEqual(
-        ["backups", "bootstrap", "compute", "data", "delivery", "keys", "network", "observability", "registry", "storage"].sort(),
+        ["audit", "backups", "bootstrap", "compute", "data", "delivery", "keys", "network", "observability", "registry", "storage"].sort(),
       );
     });
 
