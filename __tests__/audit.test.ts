@@ -90,7 +90,7 @@ describe("the trail bucket", () => {
   });
 
   test("CloudTrail may write only its own trail's files (aws:SourceArn), with the owner-full-control ACL", () => {
-    const statements = policy(part("aws_s3_bucket_policy").policy).Statement;
+    const statements = policy(part("aws_s3_bucket_policy").policy, audit1).Statement;
     const arn = `arn:aws:cloudtrail:eu-central-1:${ACCOUNT}:trail/restartix-audit`;
     expect(statements.find((s) => s.Sid === "CloudTrailAclCheck")).toMatchObject({ Action: "s3:GetBucketAcl", Condition: { StringEquals: { "aws:SourceArn": arn } } });
     expect(statements.find((s) => s.Sid === "CloudTrailWrite")).toMatchObject({
@@ -103,7 +103,7 @@ describe("the trail bucket", () => {
 
 describe("the audit key", () => {
   const key = only(audit1, "aws_kms_key");
-  const statements = policy(key.policy).Statement;
+  const statements = policy(key.policy, audit1).Statement;
   const sid = (s: string) => statements.find((x) => x.Sid === s)!;
 
   test("its own key, rotated, protected; CloudTrail may use it only for this account's trail", () => {

@@ -84,7 +84,7 @@ export class AuditKey extends Construct {
       description: `RestartiX audit key: CloudTrail, its log group, AWS Config (${region})`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: policyDocument(statements),
+      policy: policyDocument(this, "key-policy", statements, props.provider),
       provider: props.provider,
       tags: { Name: props.alias },
       lifecycle: { preventDestroy: true },
