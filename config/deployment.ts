@@ -27,7 +27,7 @@ export interface Adoption {
   /** Cloudflare DNS record ids of the public hostnames that already exist, by service. */
   readonly records: Readonly<Partial<Record<ServiceKey, string>>>;
   /** Ids of the zone's existing entry-point rulesets (one per phase per zone). */
-  readonly rulesets: { readonly managed?: string; readonly custom?: string; readonly rateLimit?: string };
+  readonly rulesets: { readonly managed?: string; readonly custom?: string; readonly rateLimit?: string; readonly config?: string };
   /** ARN of the account's existing GitHub OIDC provider (one per URL per account). */
   readonly githubOidcProviderArn?: string;
   /** Settings the existing uploads bucket already has: imported, then changed in place by the plan. */
@@ -104,6 +104,7 @@ export const INPUT_FIELDS: readonly InputField[] = [
   { name: "waf_managed_ruleset_id", description: "Id of the zone's existing http_request_firewall_managed entry-point ruleset (\"\" to create it)", example: "", default: "" },
   { name: "waf_custom_ruleset_id", description: "Id of the zone's existing http_request_firewall_custom entry-point ruleset (\"\" to create it)", example: "", default: "" },
   { name: "rate_limit_ruleset_id", description: "Id of the zone's existing http_ratelimit entry-point ruleset (\"\" to create it)", example: "", default: "" },
+  { name: "config_rules_ruleset_id", description: "Id of the zone's existing http_config_settings entry-point ruleset (configuration rules; \"\" to create it)", example: "", default: "" },
   { name: "github_oidc_provider_arn", description: "ARN of the account's existing GitHub OIDC provider (\"\" to create it)", example: "", default: "" },
   { name: "uploads_existing_settings", description: "Settings the existing uploads bucket already has, imported before they change: public_access_block, ownership, versioning, encryption, policy, lifecycle, logging", example: [], default: [] },
   { name: "manage_cloudtrail", description: "Create the multi-region CloudTrail trail (false when an organization trail already covers this account)", example: true, default: true },

@@ -141,6 +141,7 @@ export function validateDeployment(values: Readonly<Record<string, TfvarsValue>>
       managed: optionalId("waf_managed_ruleset_id", "a Cloudflare ruleset id", discoverFix),
       custom: optionalId("waf_custom_ruleset_id", "a Cloudflare ruleset id", discoverFix),
       rateLimit: optionalId("rate_limit_ruleset_id", "a Cloudflare ruleset id", discoverFix),
+      config: optionalId("config_rules_ruleset_id", "a Cloudflare ruleset id", discoverFix),
     },
     githubOidcProviderArn: oidcArn,
     uploadsSettings,

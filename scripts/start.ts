@@ -6,6 +6,7 @@ import { estimateMonthlyCost } from "../tools/cost/estimate";
 import { dependencyOrder, providersOf, resourceCount, synthesize } from "../tools/synth";
 import { table } from "../lib/table";
 import { policyRunOf } from "../policy";
+import { deploymentWarnings } from "../tools/discover/warnings";
 
 const usd = (n: number) => `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
@@ -35,6 +36,7 @@ function main(): void {
     `Synthesized phase ${settings.phase.phase} (${settings.deployment.compute}, backend ${settings.deployment.backend}) into ${path.relative(process.cwd(), outdir) || "."}/stacks/<stack>/cdk.tf.json`,
   );
   if (settings.usingExampleInputs) console.log("Inputs: terraform.tfvars.example (copy it to terraform.tfvars before deploying)");
+  for (const warning of deploymentWarnings(settings.deployment)) console.log(`Warning: ${warning}`);
   console.log("");
   console.log(
     table(["stack", "providers", "resources", "policy", "AWS $/month"], [...rows, ["total", "", String(total), findingsOf(), usd(cost.totalMonthlyUsd)]], [false, false, true, true, true]),

@@ -9,6 +9,7 @@ import { TenantEntry } from "../config/validate";
 import { cellStackName } from "../lib/naming";
 import { offlinePlanAvailability, planStack } from "../tools/offline-plan";
 import { synthesize } from "../tools/synth";
+import { routeStackName } from "../stacks/routing";
 
 /**
  * Enterprise tenant provisioning (the document's "automated enterprise provisioning"):
@@ -117,6 +118,8 @@ export async function runTenant(argv: readonly string[]): Promise<void> {
   const phaseEnv = `PHASE=${settings.phase.phase}`;
   const id = cmd.id!;
   const stack = cellStackName("tenant", id);
+  // Phase 4: the tenant's entry in the Worker's KV namespace is its route stack's, which reads the tenant's.
+  const route = settings.phase.globalRouting ? routeStackName("tenant", id) : undefined;
 
   switch (cmd.action) {
     case "list":
@@ -128,7 +131,7 @@ export async function runTenant(argv: readonly string[]): Promise<void> {
       await checkAndPlan(next, id, cmd.flags);
       write(file, next);
       console.log(`added ${id} to ${path.relative(ROOT, file)}`);
-      console.log(`next: review and merge the change, then deploy only this tenant:\n  ${phaseEnv} npx cdktf deploy ${stack} --ignore-missing-stack-dependencies   # its dependencies are deployed already`);
+      console.log(`next: review and merge the change, then deploy only this tenant:\n  ${phaseEnv} npx cdktf deploy ${[stack, route].filter(Boolean).join(" ")} --ignore-missing-stack-dependencies   # its dependencies are deployed already`);
       console.log("then: run the database migrations against its DATABASE_URL (README, Enterprise tenants).");
       return;
     }
@@ -140,7 +143,7 @@ export async function runTenant(argv: readonly string[]): Promise<void> {
       await checkAndPlan(next, id, cmd.flags);
       write(file, next);
       console.log(`${id} is marked for decommission: deletion protection comes off, the final snapshot restartix-tenant-${id}-final is kept.`);
-      console.log(`next:\n  ${phaseEnv} npx cdktf deploy ${stack} --ignore-missing-stack-dependencies    # protection off\n  ${phaseEnv} npx cdktf destroy ${stack}   # final snapshot, then removal\n  npm run tenant -- forget ${id} --confirm ${id}`);
+      console.log(`next:\n  ${phaseEnv} npx cdktf deploy ${stack} --ignore-missing-stack-dependencies    # protection off\n  ${phaseEnv} npx cdktf destroy ${[route, stack].filter(Boolean).join(" ")}   # final snapshot, then removal\n  npm run tenant -- forget ${id} --confirm ${id}`);
       return;
     }
     case "forget": {

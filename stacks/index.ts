@@ -19,7 +19,7 @@ import { keyRegions, KeysStack } from "./keys";
 import { NetworkStack } from "./network";
 import { ObservabilityStack } from "./observability";
 import { RegistryStack } from "./registry";
-import { RoutingStack } from "./routing";
+import { RouteEntryStack, routeStackName, RoutingStack } from "./routing";
 import { StorageStack } from "./storage";
 
 /** The stacks one region has: its network, data, patient files and alerts. */
@@ -50,6 +50,8 @@ export interface Stacks {
   readonly audit: AuditStack;
   /** Shards (phase 4) and enterprise tenants (phase 3+), one stack each. */
   readonly cells: readonly CellStack[];
+  /** Phase 4: each cell's entry in the Worker's KV namespace, one stack per cell. */
+  readonly routeEntries: readonly RouteEntryStack[];
 }
 
 /**
@@ -147,6 +149,9 @@ export function buildStacks(app: App, settings: Settings): Stacks {
     dataEventBuckets: [primary.storage.uploads, ...[...regions.values()].map((r) => r.storage.uploads), backups.primary, backups.replica],
     regions: keyRegions(phase),
   });
+  const routeEntries = edge.routes
+    ? cells.map((c) => new RouteEntryStack(app, routeStackName(c.cell.kind, c.cell.id), { settings, namespace: edge.routes!, entry: c.routeEntry }))
+    : [];
   const delivery = new DeliveryStack(app, "delivery", { ...base, registry });
   const deliveryGithub = new DeliveryGithubStack(app, "delivery-github", { settings, delivery, region: primaryConfig.region });
 
@@ -154,5 +159,5 @@ export function buildStacks(app: App, settings: Settings): Stacks {
   // controls exist or are left to the organization); an unsuppressed error fails the synth.
   applyPolicyPack(app, { deploymentRules: true });
 
-  return { bootstrap, keys, registry, primary, regions, backups, compute, edge, delivery, deliveryGithub, routing, audit, cells };
+  return { bootstrap, keys, registry, primary, regions, backups, compute, edge, delivery, deliveryGithub, routing, audit, cells, routeEntries };
 }
