@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { BackendKind, ComputeEngine, CutoverTarget, PhaseNumber, ServiceKey } from "../phases/types";
+import { ConfigError } from "./errors";
 import { parseTfvars, TfvarsValue } from "./tfvars";
 
 /**
@@ -128,12 +129,46 @@ export const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist$
 export function loadInputs(file?: string): LoadedInputs {
   const explicit = file !== undefined;
   const chosen = file ?? path.join(ROOT, "terraform.tfvars");
-  if (!fs.existsSync(chosen)) {
-    if (explicit) throw new Error(`deployment inputs: file ${chosen} does not exist (copy terraform.tfvars.example)`);
+  if (!explicit && isMissing(chosen)) {
     const example = path.join(ROOT, "terraform.tfvars.example");
-    return { values: withDefaults(parseTfvars(fs.readFileSync(example, "utf8"), example)), file: example, usingExample: true };
+    return { values: withDefaults(parseTfvars(readInputsFile(example), example)), file: example, usingExample: true };
   }
-  return { values: withDefaults(parseTfvars(fs.readFileSync(chosen, "utf8"), chosen)), file: chosen, usingExample: false };
+  return { values: withDefaults(parseTfvars(readInputsFile(chosen), chosen)), file: chosen, usingExample: false };
+}
+
+/** Nothing at all at the path (a broken symlink is something: it is reported, not skipped). */
+function isMissing(file: string): boolean {
+  try {
+    fs.lstatSync(file);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** The text of an inputs file; every way it can fail is a ConfigError naming the file and the fix. */
+export function readInputsFile(file: string): string {
+  const field = `deployment inputs (${path.basename(file)})`;
+  const fail = (problem: string, fix: string): never => {
+    throw new ConfigError([{ field, value: file, problem, fix }]);
+  };
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" && !isMissing(file)) {
+      return fail(`is a symbolic link to ${fs.readlinkSync(file)}, which does not exist`, "point the link at your inputs file, or replace it with a copy of terraform.tfvars.example");
+    }
+    if (code === "ENOENT") return fail("does not exist", "pass the path of your inputs file, or copy terraform.tfvars.example to it");
+    return fail(`cannot be read (${code ?? (e as Error).message})`, "check the path and its permissions");
+  }
+  if (stat.isDirectory()) return fail("is a directory, not a file", "pass the path of the terraform.tfvars file itself");
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch (e) {
+    return fail(`cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, "check the file's permissions (it must be readable by you)");
+  }
 }
 
 function withDefaults(values: Record<string, TfvarsValue>): Record<string, TfvarsValue> {
