@@ -8,6 +8,8 @@ import { main as synthMain, spec as synthSpec } from "../main";
 import { main as changedMain, spec as changedSpec } from "../scripts/changed-stacks";
 import { main as checkMain, spec as checkSpec } from "../scripts/check";
 import { main as costMain, spec as costSpec } from "../scripts/cost";
+import { main as deployOrderMain, spec as deployOrderSpec } from "../scripts/deploy-order";
+import { main as discoverMain, spec as discoverSpec } from "../scripts/discover";
 import { main as planMain, planTarget, spec as planSpec } from "../scripts/plan";
 import { runPlanGate, main as gateMain, spec as gateSpec } from "../scripts/plan-gate";
 import { main as startMain, spec as startSpec } from "../scripts/start";
@@ -99,6 +101,8 @@ const COMMANDS: readonly [string, CommandSpec, (a: ParsedCommand) => unknown][] 
   ["check", checkSpec, checkMain],
   ["plan-gate", gateSpec, gateMain],
   ["changed-stacks", changedSpec, changedMain],
+  ["deploy-order", deployOrderSpec, deployOrderMain],
+  ["discover", discoverSpec, discoverMain],
   ...Object.values(tenantGroup.commands).map((spec): [string, CommandSpec, () => undefined] => [`tenant ${spec.subcommand}`, spec, () => undefined]),
 ];
 

@@ -20,6 +20,8 @@ import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { RepositoryEnvironment } from "@cdktf/provider-github/lib/repository-environment";
 import { RepositoryFile } from "@cdktf/provider-github/lib/repository-file";
+import { RepositoryPullRequest } from "@cdktf/provider-github/lib/repository-pull-request";
+import { WORKFLOW_BRANCH } from "../stacks/delivery-github";
 import { TerraformRemoteState, TerraformStack, Testing } from "cdktf";
 import { DB_STORAGE_TYPE } from "../config/allowed";
 import { resolveSettings, Settings } from "../config/settings";
@@ -147,7 +149,9 @@ function expectKind(name: string, json: string, settings: Settings): void {
       break;
     case "delivery-github":
       expect(json).toHaveProviderWithProperties(GithubProvider, { owner: deployment.githubOwner });
-      expect(json).toHaveResourceWithProperties(RepositoryFile, { repository: deployment.githubRepository, file: phase.delivery.workflowPath, branch: phase.delivery.branch });
+      // The workflow is proposed on its own branch by a pull request into the deploy branch.
+      expect(json).toHaveResourceWithProperties(RepositoryFile, { repository: deployment.githubRepository, file: phase.delivery.workflowPath, branch: WORKFLOW_BRANCH, autocreate_branch_source_branch: phase.delivery.branch });
+      expect(json).toHaveResourceWithProperties(RepositoryPullRequest, { base_repository: deployment.githubRepository, base_ref: phase.delivery.branch, head_ref: WORKFLOW_BRANCH });
       expect(json).toHaveResourceWithProperties(RepositoryEnvironment, { repository: deployment.githubRepository, environment: phase.delivery.environmentName });
       break;
     case "edge":
