@@ -37,7 +37,17 @@ describe.each([1, 2, 3, 4])("phase %i on GitHub Actions", (phase) => {
 
 describe("a 1000-tenant registry (phase 4)", () => {
   const file = writeTenantRegistry(ROOT, 1000, path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rx-ci-plan-")), "tenants.json"));
-  const stacks = nodes(synth({ phase: 4, tenantsFile: file }));
+  const result = synth({ phase: 4, tenantsFile: file, quotaCheck: "report" });
+  const stacks = nodes(result);
+
+  test("AWS's quotas are reported for the dry run, not enforced: 1000 cells need raised App Runner and IAM quotas, and the shared Redis group's rules reach AWS's ceiling", () => {
+    const problems = result.built.quotaProblems.join("\n");
+    expect(problems).toMatch(/App Runner quota "Services" in eu-central-1: this layout needs 10\d\d/);
+    expect(problems).toMatch(/"Roles per account" \(quota code L-FE177D64\)/);
+    expect(problems).toMatch(/"Inbound or outbound rules per security group".*restartix-redis: this layout needs 10\d\d, above AWS's ceiling of 1000 .*Fix: AWS caps rules per group/);
+    // The same registry without the report mode is refused at synth.
+    expect(() => synth({ phase: 4, tenantsFile: file })).toThrow(/The layout exceeds AWS quotas \(\d\); nothing was synthesized/);
+  });
 
   test("fits: batched matrices, one provider copy per runner", () => {
     const layout = checkLayout(stacks);

@@ -254,7 +254,7 @@ describe("health probe: a canary by default, Route 53 on request", () => {
 
   test("the observability bucket holds the artifacts: private, SSE-KMS, logged, run artifacts expire", () => {
     const [[bucketName, bucket]] = resources(obs, "aws_s3_bucket");
-    expect(bucket.bucket).toBe("restartix-observability-123456789012-eu-central-1");
+    expect(bucket.bucket).toBe("restartix-observability-eu-central-1-123456789012");
     const ref = `\${aws_s3_bucket.${bucketName}.id}`;
     const find = (type: string) => resources(obs, type).map(([, r]) => r).find((r) => r.bucket === ref);
     expect(find("aws_s3_bucket_public_access_block")).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });

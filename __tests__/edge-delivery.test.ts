@@ -105,7 +105,7 @@ describe("Cloudflare edge", () => {
     expect(() => checkIfAllDependenciesAreIncluded(stacks.filter((s) => names.includes(s.name)) as any)).not.toThrow();
     // Without the closure cdktf refuses it: the old runbook's `cdktf deploy edge`.
     expect(() => checkIfAllDependenciesAreIncluded(stacks.filter((s) => s.name === "edge") as any)).toThrow(/dependencies are not included/);
-    if (phase === 1) expect(command).toBe("npx cdktf deploy keys network registry storage data compute edge");
+    if (phase === 1) expect(command).toBe("npx cdktf deploy keys network platform registry storage data compute edge");
   });
 
   test("TLS is scoped to the API hostnames by default: a configuration rule (SSL strict) and firewall rules (HTTPS only, TLS >= 1.2); no zone setting", () => {

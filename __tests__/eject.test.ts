@@ -52,7 +52,7 @@ describe("npm run eject -- --phase 1", () => {
   test("one folder per stack with main.tf, a README with the deploy order, and the marker", () => {
     expect(result.stacks.map((s) => s.name).sort()).toEqual(fs.readdirSync(out).filter((f) => fs.statSync(path.join(out, f)).isDirectory()).sort());
     for (const s of result.stacks) expect(fs.existsSync(path.join(out, s.name, "main.tf"))).toBe(true);
-    expect(fs.readFileSync(path.join(out, "README.md"), "utf8")).toMatch(/^1\. bootstrap, keys, storage$/m);
+    expect(fs.readFileSync(path.join(out, "README.md"), "utf8")).toMatch(/^1\. bootstrap, keys$/m);
     expect(fs.existsSync(path.join(out, EJECT_MARKER))).toBe(true);
   });
 

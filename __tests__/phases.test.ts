@@ -6,7 +6,7 @@ import { json, only, resources, stack, synth, text } from "./helpers";
 
 const [p1, p2, p3, p4] = [1, 2, 3, 4].map((phase) => synth({ phase }));
 const names = (r: typeof p1) => r.stacks.map((s) => s.name).sort();
-const BASE = ["backups", "bootstrap", "compute", "data", "delivery", "delivery-github", "edge", "keys", "network", "observability", "platform", "registry", "storage"];
+const BASE = ["audit", "backups", "bootstrap", "compute", "data", "delivery", "delivery-github", "edge", "keys", "network", "observability", "platform", "registry", "storage"];
 
 describe("stack layout per phase (names never contain the phase)", () => {
   test("phases 1 and 2 have the same thirteen stacks", () => {

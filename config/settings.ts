@@ -15,6 +15,12 @@ export interface Settings {
   /** Where the inputs came from; true when deployment.tfvars is missing and the example was used. */
   readonly inputsFile: string;
   readonly usingExampleInputs: boolean;
+  /**
+   * "enforce" refuses a layout above AWS's quotas at synth; "report" lists the problems in the
+   * result instead (dry runs of CI scale, such as npm run ci-plan -- --tenants 1000, which ask
+   * what GitHub can run, not what AWS would accept). @default "enforce"
+   */
+  readonly quotaCheck: "enforce" | "report";
 }
 
 /** Options from the command line and the environment; each overrides deployment.tfvars. */
@@ -28,6 +34,8 @@ export interface Options {
   readonly tenantsFile?: string;
   /** Tenants given in memory (benchmarks, tests, a registry about to be written); wins over tenantsFile, which then names them in errors. */
   readonly tenants?: unknown;
+  /** See Settings.quotaCheck. @default "enforce" */
+  readonly quotaCheck?: "enforce" | "report";
   /**
    * Where phase, backend and compute came from, for error messages ("--phase", "PHASE").
    * @default the command-line flag of the same name
@@ -136,7 +144,7 @@ export function resolveSettings(options: Options = {}): Settings {
     }
   }
   issues.throwIfAny();
-  return { phase, deployment, tenants, inputsFile: loaded.file, usingExampleInputs: loaded.usingExample };
+  return { phase, deployment, tenants, inputsFile: loaded.file, usingExampleInputs: loaded.usingExample, quotaCheck: options.quotaCheck ?? "enforce" };
 }
 
 function readJson(file: string, issues: Issues): unknown {

@@ -253,4 +253,18 @@ export const phase1: PhaseConfig = {
     secretName: "origin-verify",
     valueLength: 48,
   },
+  audit: {
+    trailName: "restartix-audit",
+    trailBucketPrefix: "restartix-cloudtrail",
+    configBucketPrefix: "restartix-config",
+    keyAlias: "restartix-audit",
+    objectLockMode: "COMPLIANCE",
+    retentionDays: 2192,
+    transitionToGlacierDays: 90,
+    logGroupName: "/aws/cloudtrail/restartix-audit",
+    logRetentionDays: 365,
+    guardDutyFindingFrequency: "FIFTEEN_MINUTES",
+    metricNamespace: "CISBenchmark",
+    alarmPeriodSeconds: 300,
+  },
 };

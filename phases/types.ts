@@ -360,6 +360,37 @@ export interface FargateConfig {
   readonly runAsUser: string;
 }
 
+/** Account-level audit and detection (the audit stack). */
+export interface AuditConfig {
+  /** The multi-region CloudTrail trail. */
+  readonly trailName: string;
+  /** Bucket names are global: the account id completes these prefixes (restartix-cloudtrail-<account>). */
+  readonly trailBucketPrefix: string;
+  readonly configBucketPrefix: string;
+  /** Alias of the audit key (its own key: see stacks/audit.ts). */
+  readonly keyAlias: string;
+  /**
+   * Object Lock mode of the trail bucket. COMPLIANCE: nobody, root included, can delete or shorten a
+   * log file's retention; GOVERNANCE: principals with s3:BypassGovernanceRetention can.
+   */
+  readonly objectLockMode: "COMPLIANCE" | "GOVERNANCE";
+  /**
+   * Days each log file (and each Config snapshot) is kept: HIPAA keeps required documentation six
+   * years (45 CFR 164.316(b)(2)(i)); 2192 days = 6 x 365 + 2 leap days. Also the Object Lock retention.
+   */
+  readonly retentionDays: number;
+  /** Days before log files move to S3 Glacier Flexible Retrieval. */
+  readonly transitionToGlacierDays: number;
+  /** CloudWatch Logs copy of the trail: what the CIS metric filters read (the S3 copy is the record). */
+  readonly logGroupName: string;
+  readonly logRetentionDays: number;
+  readonly guardDutyFindingFrequency: "FIFTEEN_MINUTES" | "ONE_HOUR" | "SIX_HOURS";
+  /** CloudWatch namespace of the CIS metric filters' metrics. */
+  readonly metricNamespace: string;
+  /** Period of the CIS alarms; each fires on one matching event in a period. */
+  readonly alarmPeriodSeconds: number;
+}
+
 export interface PhaseConfig {
   readonly phase: PhaseNumber;
   readonly project: string;
@@ -377,6 +408,7 @@ export interface PhaseConfig {
   readonly edge: EdgeConfig;
   readonly delivery: DeliveryConfig;
   readonly fargate: FargateConfig;
+  readonly audit: AuditConfig;
   readonly enterprise?: EnterpriseConfig;
   readonly globalRouting?: GlobalRoutingConfig;
   readonly originGuard: OriginGuardConfig;

@@ -89,6 +89,27 @@ export interface DatabaseUsage {
   readonly replicatedBackupGbPerAllocatedGb: number;
 }
 
+/**
+ * Volumes of the account-level audit controls (the audit stack). A "workload region" runs a VPC;
+ * other regions in use hold only backups, keys or the global alert topic.
+ */
+export interface AuditUsage {
+  /** CloudTrail management events a month in a workload region (services' API calls, deploys, the audit services' own reads). */
+  readonly managementEventsPerWorkloadRegionMonth: number;
+  /** Management events a month in a region that only holds data (replica buckets, keys). */
+  readonly managementEventsPerQuietRegionMonth: number;
+  /** Object reads and writes a month of the patient-file and backup buckets of a workload region (S3 data events). */
+  readonly s3DataEventsPerWorkloadRegionMonth: number;
+  /** Average size of one CloudTrail event as CloudWatch Logs ingests it, in KB. */
+  readonly eventKb: number;
+  /** AWS Config configuration items recorded a month (each change of a resource is one). */
+  readonly configItemsPerWorkloadRegionMonth: number;
+  readonly configItemsPerQuietRegionMonth: number;
+  /** Security Hub FSBP security checks a month (periodic and change-triggered control evaluations). */
+  readonly securityChecksPerWorkloadRegionMonth: number;
+  readonly securityChecksPerQuietRegionMonth: number;
+}
+
 export interface UsageAssumptions {
   /** AWS bills a month as 730 hours (8,760 / 12). */
   readonly hoursPerMonth: number;
@@ -108,7 +129,7 @@ export interface UsageAssumptions {
   readonly interfaceEndpointGbMonth: number;
   /** CloudWatch Logs archive: months of ingestion retained at steady state, and the compressed/raw ratio. */
   readonly logStorage: { readonly monthsRetained: number; readonly compressedRatio: number };
-  /** S3 buckets by name; `default` for a bucket not named here. */
+  /** S3 buckets by name (a key ending in * matches names with that prefix); `default` for a bucket not named here. */
   readonly buckets: Readonly<Record<string, BucketUsage>> & { readonly default: BucketUsage };
   /** GB of images kept per ECR repository (10 tagged Go images after the lifecycle rules). */
   readonly ecrGbPerRepository: number;
@@ -121,6 +142,7 @@ export interface UsageAssumptions {
   readonly dynamodb: { readonly writesPerMonth: number; readonly readsPerMonth: number; readonly storedGb: number };
   /** Requests a month through each AWS WAF web ACL. */
   readonly wafRequestsPerAclMonth: number;
+  readonly audit: AuditUsage;
 }
 
 const UPLOADS_WHY = "the document counts the uploads bucket under external services (S3 uploads), not in its AWS total";
@@ -154,6 +176,9 @@ const phase1: UsageAssumptions = {
     "restartix-backups-primary": { writtenGbPerDay: 2 },
     "restartix-backups-replica": { writtenGbPerDay: 2 },
     "restartix-access-logs-prod-eu-central-1": { writtenGbPerDay: 0.05 },
+    // CloudTrail log files (gzip, about a tenth of the events' size) and AWS Config snapshots.
+    "restartix-cloudtrail-*": { writtenGbPerDay: 0.01 },
+    "restartix-config-*": { writtenGbPerDay: 0.005 },
     default: { storedGb: 1 },
   },
   ecrGbPerRepository: 1.5,
@@ -163,6 +188,18 @@ const phase1: UsageAssumptions = {
   sqsRequestsPerQueueMonth: 1_000,
   dynamodb: { writesPerMonth: 1_000_000, readsPerMonth: 10_000_000, storedGb: 1 },
   wafRequestsPerAclMonth: 10_000_000,
+  audit: {
+    // About 20 API calls a minute: services' STS and KMS calls, deploys, Config's and Security Hub's own reads.
+    managementEventsPerWorkloadRegionMonth: 1_000_000,
+    managementEventsPerQuietRegionMonth: 50_000,
+    // 10 clinics x ~1,000 patient-file reads and writes a day.
+    s3DataEventsPerWorkloadRegionMonth: 300_000,
+    eventKb: 1.5,
+    configItemsPerWorkloadRegionMonth: 2_000,
+    configItemsPerQuietRegionMonth: 200,
+    securityChecksPerWorkloadRegionMonth: 10_000,
+    securityChecksPerQuietRegionMonth: 2_000,
+  },
 };
 
 /** Phase 2 (10-50 clinics): about 4x the traffic, the core API above its minimum at peak. */
@@ -182,7 +219,9 @@ const phase2: UsageAssumptions = {
     "restartix-backups-primary": { writtenGbPerDay: 8 },
     "restartix-backups-replica": { writtenGbPerDay: 8 },
     "restartix-access-logs-prod-eu-central-1": { writtenGbPerDay: 0.2 },
+    "restartix-cloudtrail-*": { writtenGbPerDay: 0.015 },
   },
+  audit: { ...phase1.audit, managementEventsPerWorkloadRegionMonth: 1_500_000, s3DataEventsPerWorkloadRegionMonth: 1_500_000, configItemsPerWorkloadRegionMonth: 2_500 },
 };
 
 /**
@@ -205,6 +244,15 @@ const phase3: UsageAssumptions = {
     "restartix-backups-primary": { writtenGbPerDay: 20 },
     "restartix-backups-replica": { writtenGbPerDay: 20 },
     "restartix-access-logs-prod-eu-central-1": { writtenGbPerDay: 0.5 },
+    "restartix-cloudtrail-*": { writtenGbPerDay: 0.03 },
+  },
+  // Ten tenant stacks (their services, databases and secrets) add API calls, resources and checks.
+  audit: {
+    ...phase2.audit,
+    managementEventsPerWorkloadRegionMonth: 3_000_000,
+    s3DataEventsPerWorkloadRegionMonth: 3_000_000,
+    configItemsPerWorkloadRegionMonth: 5_000,
+    securityChecksPerWorkloadRegionMonth: 20_000,
   },
 };
 
@@ -216,8 +264,18 @@ const phase4: UsageAssumptions = {
     ...phase3.buckets,
     "restartix-uploads-prod": { storedGb: 10_000, newGbPerMonth: 400, why: UPLOADS_WHY },
     "restartix-uploads-prod-replica": { storedGb: 10_000 },
+    // 2 x (5M management + 15M data events) x 1.5 KB, gzip to about a tenth.
+    "restartix-cloudtrail-*": { writtenGbPerDay: 0.2 },
   },
   dynamodb: { writesPerMonth: 2_000_000, readsPerMonth: 50_000_000, storedGb: 1 },
+  // Per workload region (eu-central-1 and us-east-1): 1,000+ clinics, 40 tenants and 8 shards between them.
+  audit: {
+    ...phase3.audit,
+    managementEventsPerWorkloadRegionMonth: 5_000_000,
+    s3DataEventsPerWorkloadRegionMonth: 15_000_000,
+    configItemsPerWorkloadRegionMonth: 10_000,
+    securityChecksPerWorkloadRegionMonth: 40_000,
+  },
 };
 
 export const USAGE: Readonly<Record<PhaseNumber, UsageAssumptions>> = { 1: phase1, 2: phase2, 3: phase3, 4: phase4 };

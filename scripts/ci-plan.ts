@@ -35,6 +35,7 @@ runCommand(spec, ({ flags }) => {
   try {
     let title: string;
     let outdir: string;
+    let quotaNotes: readonly string[] = [];
     if (flags.from !== undefined) {
       outdir = path.resolve(String(flags.from));
       if (!fs.existsSync(path.join(outdir, "manifest.json"))) throw new UsageError(`--from ${outdir}: no manifest.json there. Fix: npm run synth first, or give --phase N`);
@@ -42,8 +43,11 @@ runCommand(spec, ({ flags }) => {
     } else {
       const tenantsFile = flags.tenants !== undefined ? writeTenantRegistry(ROOT, flags.tenants as number, path.join(scratch, "tenants.json")) : undefined;
       outdir = path.join(scratch, "synth");
-      const { settings } = synthesize({ phase: flags.phase as number, compute: flags.compute as string | undefined, tenantsFile }, outdir);
+      // A generated registry asks what GitHub can run; what AWS would accept is reported, not enforced.
+      const quotaCheck = flags.tenants !== undefined ? "report" : "enforce";
+      const { settings, built } = synthesize({ phase: flags.phase as number, compute: flags.compute as string | undefined, tenantsFile, quotaCheck }, outdir);
       title = `Phase ${settings.phase.phase}${flags.tenants !== undefined ? ` with ${flags.tenants} enterprise tenants` : ""} (${settings.deployment.compute})`;
+      quotaNotes = built.quotaProblems;
     }
     const stacks = readManifest(outdir);
     const known = new Set(stacks.map((s) => s.name));
@@ -53,6 +57,8 @@ runCommand(spec, ({ flags }) => {
     const layout = ciLayout(stacks, selected, limits);
     if (flags.format === "json") process.stdout.write(`${JSON.stringify(layout, null, 2)}\n`);
     else process.stdout.write(`${describeLayout(title, layout, limits)}\n`);
+    // stderr, so that --format json stays machine-readable.
+    if (quotaNotes.length) process.stderr.write(`\nAWS would refuse this layout until these quotas are raised (not a CI limit):\n  - ${quotaNotes.join("\n  - ")}\n`);
     if (layout.problems.length) throw new CheckFailed(`the layout exceeds GitHub's limits: ${layout.problems.join("; ")}`);
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });

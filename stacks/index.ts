@@ -4,6 +4,7 @@ import { Settings } from "../config/settings";
 import { cellStackName, regionalStackName } from "../lib/naming";
 import { applyPolicyPack } from "../policy";
 import { CellSpec, RegionConfig, ServiceSizing } from "../phases/types";
+import { AuditStack } from "./audit";
 import { BackupsStack } from "./backups";
 import { BootstrapStack } from "./bootstrap";
 import { CellStack } from "./cell";
@@ -14,11 +15,11 @@ import { DataStack } from "./data";
 import { DeliveryStack } from "./delivery";
 import { DeliveryGithubStack } from "./delivery-github";
 import { EdgeStack } from "./edge";
-import { KeysStack } from "./keys";
+import { keyRegions, KeysStack } from "./keys";
 import { NetworkStack } from "./network";
 import { ObservabilityStack } from "./observability";
 import { PlatformStack } from "./platform";
-import { checkQuotas } from "./quotas";
+import { checkQuotas, quotaProblems, quotaUse } from "./quotas";
 import { RegistryStack } from "./registry";
 import { RouteEntryStack, routeStackName, RoutingStack } from "./routing";
 import { StorageStack } from "./storage";
@@ -35,6 +36,8 @@ export interface RegionStacks {
 
 /** Every stack of one synth, by role, so callers (tests, tools) reach them by property. */
 export interface Stacks {
+  /** AWS quotas the layout exceeds, when settings.quotaCheck is "report" (else the synth refused it). */
+  readonly quotaProblems: readonly string[];
   readonly bootstrap: BootstrapStack;
   readonly keys: KeysStack;
   readonly registry: RegistryStack;
@@ -48,6 +51,8 @@ export interface Stacks {
   readonly delivery: DeliveryStack;
   readonly deliveryGithub: DeliveryGithubStack;
   readonly routing?: RoutingStack;
+  /** Account-level audit and detection: CloudTrail, GuardDuty, AWS Config, Security Hub, CIS alarms. */
+  readonly audit: AuditStack;
   /** Shards (phase 4) and enterprise tenants (phase 3+), one stack each. */
   readonly cells: readonly CellStack[];
   /** Phase 4: each cell's entry in the Worker's KV namespace, one stack per cell. */
@@ -166,16 +171,28 @@ export function buildStacks(app: App, settings: Settings): Stacks {
       }),
     },
   });
+  // Account-level controls: after the primary storage stack (its access-log bucket), before any
+  // compute; the data event buckets are read by name only (see AuditStack).
+  const audit = new AuditStack(app, "audit", {
+    ...base,
+    storage: primary.storage,
+    // Every bucket holding patient data or dumps, replicas included: their object reads are audited.
+    dataEventBuckets: [primary.storage, ...[...regions.values()].map((r) => r.storage)].flatMap((s) => [s.uploads, s.uploadsReplica]).concat([backups.primary, backups.replica]),
+    regions: keyRegions(phase),
+  });
   const routeEntries = edge.routes
     ? cells.map((c) => new RouteEntryStack(app, routeStackName(c.cell.kind, c.cell.id), { settings, namespace: edge.routes!, entry: c.routeEntry }))
     : [];
   const delivery = new DeliveryStack(app, "delivery", { ...base, registry });
   const deliveryGithub = new DeliveryGithubStack(app, "delivery-github", { settings, delivery, region: primaryConfig.region });
 
-  // AWS would refuse a layout above its quotas halfway through a deploy: refuse it at synth instead.
-  checkQuotas(app, phase);
-  // The policy pack checks every stack at synth; an unsuppressed error fails the synth.
-  applyPolicyPack(app);
+  // AWS would refuse a layout above its quotas halfway through a deploy: refuse it at synth instead
+  // (a dry run of CI scale only reports them).
+  const quotaReport = settings.quotaCheck === "report" ? quotaProblems(quotaUse(app, phase)) : [];
+  if (settings.quotaCheck === "enforce") checkQuotas(app, phase);
+  // The policy pack checks every stack at synth, and the deployment as a whole (the audit
+  // controls exist or are left to the organization); an unsuppressed error fails the synth.
+  applyPolicyPack(app, { deploymentRules: true });
 
-  return { bootstrap, keys, registry, primary, regions, backups, compute, edge, delivery, deliveryGithub, routing, cells, routeEntries };
+  return { bootstrap, keys, registry, primary, regions, backups, compute, edge, delivery, deliveryGithub, routing, audit, cells, routeEntries, quotaProblems: quotaReport };
 }

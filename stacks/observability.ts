@@ -82,7 +82,7 @@ export class ObservabilityStack extends BaseStack {
       });
 
     if (props.appRunner) {
-      const bucketName = `${phase.project}-observability-${deployment.accountId}-${this.region}`;
+      const bucketName = `${phase.project}-observability-${this.region}-${deployment.accountId}`;
       const bucket = new PrivateBucket(this, "bucket", {
         bucketName,
         kmsKeyArn: keyArn,

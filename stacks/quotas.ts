@@ -22,6 +22,8 @@ export interface QuotaSpec {
   /** What one unit is counted over. */
   readonly scope: "region" | "account" | "security group";
   readonly defaultValue: number;
+  /** The highest value AWS grants on request, where AWS documents one. */
+  readonly maximum?: { readonly value: number; readonly fix: string };
   /** Where the default comes from; `confirmed: false` when no AWS page stating it was at hand. */
   readonly source: string;
   readonly confirmed: boolean;
@@ -82,6 +84,10 @@ export const QUOTAS: Readonly<Record<QuotaKey, QuotaSpec>> = {
     code: "L-0EA8095F",
     scope: "security group",
     defaultValue: 60,
+    maximum: {
+      value: 1000,
+      fix: "AWS caps rules per group times groups per network interface at 1000, so no request covers this: put the cells behind a shared client security group that the cache admits once, or split them over more than one cache",
+    },
     source: "Amazon VPC User Guide, Amazon VPC quotas (60 inbound and 60 outbound per group, IPv4 and IPv6 counted apart)",
     confirmed: true,
   },
@@ -161,6 +167,7 @@ export function quotaProblems(uses: readonly QuotaUse[]): string[] {
       const q = QUOTAS[u.key];
       const users = u.users.length > 6 ? `${u.users.slice(0, 6).join(", ")} and ${u.users.length - 6} more` : u.users.join(", ");
       const code = q.code ? ` (quota code ${q.code})` : "";
+      if (q.maximum && u.used > q.maximum.value) return `${q.service} quota "${q.name}"${code} in ${u.where}: this layout needs ${u.used}, above AWS's ceiling of ${q.maximum.value} (${users}). Fix: ${q.maximum.fix}.`;
       const fix =
         u.key === "apprunnerAutoScalingConfigurations"
           ? "give tenants a size preset of the phase (npm run tenant -- add --size) so they share its configuration, or request an increase"

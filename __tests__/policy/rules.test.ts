@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { RULES } from "../../policy";
 import { apprunnerCases } from "./cases/apprunner";
+import { auditCases, auditDeploymentCases } from "./cases/audit";
 import { cloudflareCases } from "./cases/cloudflare";
 import { cloudwatchCases } from "./cases/cloudwatch";
 import { dataLayerCases } from "./cases/data-layer";
@@ -33,7 +34,10 @@ const ALL_CASES = [
   ...datalossSecretCases,
   ...dataLayerCases,
   ...originGuardCases,
+  ...auditCases,
 ];
+
+const DEPLOYMENT_CASES = [...auditDeploymentCases];
 
 // IAM users are non-compliant by existing: the compliant stack is one without them.
 const COMPLIANT_BY_ABSENCE = ["RX-IAM-5"];
@@ -62,6 +66,13 @@ describe("the rule set", () => {
   });
 
   test.each(RULES.map((r) => [r.id] as const))("%s has a non-compliant and a compliant fixture", (id) => {
+    // A deployment rule's fixtures are whole deployments: one with findings, one without.
+    const deployment = DEPLOYMENT_CASES.filter((c) => c.rule === id);
+    if (RULES.find((r) => r.id === id)!.evaluateDeployment) {
+      expect(deployment.some((c) => c.fail.length > 0)).toBe(true);
+      expect(deployment.some((c) => c.fail.length === 0)).toBe(true);
+      return;
+    }
     const cases = ALL_CASES.filter((c) => c.rule === id);
     expect(cases.some((c) => c.fail.length > 0)).toBe(true);
     expect(cases.some((c) => c.pass.length > 0) || COMPLIANT_BY_ABSENCE.includes(id)).toBe(true);

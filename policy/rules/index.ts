@@ -104,6 +104,18 @@ import { SecurityGroupNoOpenIngress } from "./vpc/SecurityGroupNoOpenIngress";
 import { VPCDefaultSecurityGroupClosed } from "./vpc/VPCDefaultSecurityGroupClosed";
 import { VPCFlowLogsEnabled } from "./vpc/VPCFlowLogsEnabled";
 import { VPCSubnetAutoAssignPublicIpDisabled } from "./vpc/VPCSubnetAutoAssignPublicIpDisabled";
+import { DeploymentAuditControls } from "./audit/DeploymentAuditControls";
+import { CloudTrailBucketRetention } from "./cloudtrail/CloudTrailBucketRetention";
+import { CloudTrailCisAlarms } from "./cloudtrail/CloudTrailCisAlarms";
+import { CloudTrailCloudWatchLogs } from "./cloudtrail/CloudTrailCloudWatchLogs";
+import { CloudTrailEncrypted } from "./cloudtrail/CloudTrailEncrypted";
+import { CloudTrailLogFileValidation } from "./cloudtrail/CloudTrailLogFileValidation";
+import { CloudTrailMultiRegion } from "./cloudtrail/CloudTrailMultiRegion";
+import { CloudTrailS3DataEvents } from "./cloudtrail/CloudTrailS3DataEvents";
+import { ConfigRecorderEnabled } from "./config/ConfigRecorderEnabled";
+import { GuardDutyDataProtection } from "./guardduty/GuardDutyDataProtection";
+import { GuardDutyEnabled } from "./guardduty/GuardDutyEnabled";
+import { SecurityHubFoundationalStandard } from "./securityhub/SecurityHubFoundationalStandard";
 import { Rule } from "../types";
 
 /** Every rule of the pack, in report order (by service, then number). */
@@ -214,4 +226,16 @@ export const RULES: readonly Rule[] = [
   GitHubFileTemplateEscaped,
   StatefulPreventDestroy,
   NoSecretsInCode,
+  CloudTrailMultiRegion,
+  CloudTrailLogFileValidation,
+  CloudTrailEncrypted,
+  CloudTrailCloudWatchLogs,
+  CloudTrailBucketRetention,
+  CloudTrailS3DataEvents,
+  CloudTrailCisAlarms,
+  GuardDutyEnabled,
+  GuardDutyDataProtection,
+  ConfigRecorderEnabled,
+  SecurityHubFoundationalStandard,
+  DeploymentAuditControls,
 ];

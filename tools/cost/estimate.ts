@@ -6,6 +6,7 @@ import { isFreeType } from "./free-types";
 import { LineItem, NotPriced, round2, ServiceLine } from "./line-item";
 import { loadPriceTable, MissingPrice, PriceTable } from "./price-table";
 import { appRunnerPricers } from "./pricers/apprunner";
+import { auditPricers } from "./pricers/audit";
 import { databasePricers } from "./pricers/database";
 import { dynamodbPricers } from "./pricers/dynamodb";
 import { fargatePricers } from "./pricers/fargate";
@@ -18,6 +19,7 @@ import { storagePricers } from "./pricers/storage";
 /** Every resource type the model prices, by type. */
 export const PRICERS: Readonly<Record<string, Pricer>> = {
   ...appRunnerPricers,
+  ...auditPricers,
   ...functionPricers,
   ...databasePricers,
   ...dynamodbPricers,

@@ -59,6 +59,12 @@ const FREE_TYPES: ReadonlySet<string> = new Set([
   "aws_cloudwatch_event_target",
   "aws_lambda_permission",
   "aws_s3_object", // a few KB of code, inside the bucket's stored GB
+  // Audit controls: priced on the trail, the detector, the recorder and the hub they configure.
+  "aws_guardduty_detector_feature",
+  "aws_config_configuration_recorder_status",
+  "aws_config_delivery_channel",
+  "aws_securityhub_standards_subscription",
+  "aws_securityhub_finding_aggregator",
 ]);
 
 export function isFreeType(type: string): boolean {

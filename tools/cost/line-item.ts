@@ -25,7 +25,11 @@ export type ServiceLine =
   | "SQS"
   | "EventBridge Scheduler"
   | "WAF"
-  | "Budgets";
+  | "Budgets"
+  | "CloudTrail"
+  | "GuardDuty"
+  | "Config"
+  | "Security Hub";
 
 /** One priced quantity of one resource. */
 export interface LineItem {

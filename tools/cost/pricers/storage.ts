@@ -41,7 +41,11 @@ function lifecycleOf(bucket: Resource, ctx: PricingContext): { transitions: Tier
  */
 export function usageOfBucket(bucketName: string, ctx: PricingContext): BucketUsage {
   const logical = bucketName.replace(/-\d{12}$/, "");
-  return ctx.usage.buckets[bucketName] ?? ctx.usage.buckets[logical] ?? ctx.usage.buckets.default;
+  const exact = ctx.usage.buckets[bucketName] ?? ctx.usage.buckets[logical];
+  if (exact) return exact;
+  // Or by a prefix ending in "*" (restartix-cloudtrail-* for restartix-cloudtrail-<account id>-...).
+  const prefix = Object.keys(ctx.usage.buckets).find((k) => k.endsWith("*") && bucketName.startsWith(k.slice(0, -1)));
+  return prefix ? ctx.usage.buckets[prefix] : ctx.usage.buckets.default;
 }
 
 const bucket: Pricer = (r, ctx) => {
