@@ -14,7 +14,7 @@ import { keyRegions, KeysStack } from "../stacks/keys";
 import { StorageStack } from "../stacks/storage";
 import { phaseConfig } from "../phases";
 import { deployWaves } from "../tools/waves";
-import { EXAMPLE_VARS, only, policy, resources, stack, synth } from "./helpers";
+import { EXAMPLE_VARS, json, only, policy, resources, stack, synth } from "./helpers";
 
 const ACCOUNT = "123456789012";
 const p1 = synth({ phase: 1 });
@@ -199,6 +199,32 @@ describe("GuardDuty, AWS Config and Security Hub in every region holding data", 
     const aggregator = only(audit4, "aws_securityhub_finding_aggregator");
     expect(aggregator.linking_mode).toBe("SPECIFIED_REGIONS");
     expect([...aggregator.specified_regions].sort()).toEqual(["eu-west-1", "us-east-1", "us-west-2"]);
+  });
+});
+
+describe("findings reach restartix-alerts", () => {
+  const eventPattern = (rule: Record<string, any>) => json(rule.event_pattern);
+  const topicArn = "arn:aws:sns:eu-central-1:123456789012:restartix-alerts";
+
+  test("HIGH and CRITICAL Security Hub findings of every region (GuardDuty's among them), active and new, to the primary region's topic", () => {
+    for (const audit of [audit1, audit4]) {
+      const rule = only(audit, "aws_cloudwatch_event_rule");
+      expect(regionOf(audit.json, rule)).toBe("eu-central-1");
+      expect(eventPattern(rule)).toEqual({
+        source: ["aws.securityhub"],
+        "detail-type": ["Security Hub Findings - Imported"],
+        detail: { findings: { Severity: { Label: ["HIGH", "CRITICAL"] }, RecordState: ["ACTIVE"], Workflow: { Status: ["NEW"] } } },
+      });
+      expect(only(audit, "aws_cloudwatch_event_target")).toMatchObject({ arn: topicArn, rule: expect.stringContaining("aws_cloudwatch_event_rule.") });
+    }
+  });
+
+  test("with Security Hub left to the organization, GuardDuty's own findings of severity 7 or more; with neither, no rule", () => {
+    const noHub = stack(synth({ phase: 1, varsFile: varsWith({ manage_security_hub: "false" }) }), "audit");
+    expect(eventPattern(only(noHub, "aws_cloudwatch_event_rule"))).toEqual({ source: ["aws.guardduty"], "detail-type": ["GuardDuty Finding"], detail: { severity: [{ numeric: [">=", 7] }] } });
+    expect(only(noHub, "aws_cloudwatch_event_target").arn).toBe(topicArn);
+    const neither = stack(synth({ phase: 1, varsFile: varsWith({ manage_security_hub: "false", manage_guardduty: "false" }) }), "audit");
+    expect(resources(neither, "aws_cloudwatch_event_rule")).toEqual([]);
   });
 });
 

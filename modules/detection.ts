@@ -1,3 +1,5 @@
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { ConfigConfigurationRecorder } from "@cdktf/provider-aws/lib/config-configuration-recorder";
 import { ConfigConfigurationRecorderStatus } from "@cdktf/provider-aws/lib/config-configuration-recorder-status";
 import { ConfigDeliveryChannel } from "@cdktf/provider-aws/lib/config-delivery-channel";
@@ -5,7 +7,7 @@ import { GuarddutyDetector } from "@cdktf/provider-aws/lib/guardduty-detector";
 import { GuarddutyDetectorFeature } from "@cdktf/provider-aws/lib/guardduty-detector-feature";
 import { SecurityhubAccount } from "@cdktf/provider-aws/lib/securityhub-account";
 import { SecurityhubStandardsSubscription } from "@cdktf/provider-aws/lib/securityhub-standards-subscription";
-import { TerraformProvider, TerraformResource } from "cdktf";
+import { Fn, TerraformProvider, TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 
 /** GuardDuty features this project turns on explicitly (a new detector's defaults vary by region and date). */
@@ -112,6 +114,35 @@ export class SecurityPosture extends Construct {
       standardsArn: fsbpStandardArn(props.region),
       dependsOn: [this.account],
       provider: props.provider,
+    });
+  }
+}
+
+export interface FindingAlertsProps {
+  readonly name: string;
+  readonly description: string;
+  /** The EventBridge event pattern of the findings to forward. */
+  readonly pattern: Record<string, unknown>;
+  /** restartix-alerts of the rule's region (an SNS target must be in the rule's region). */
+  readonly topicArn: string;
+}
+
+/** An EventBridge rule that mails matching security findings to the alert topic. */
+export class FindingAlerts extends Construct {
+  readonly rule: CloudwatchEventRule;
+
+  constructor(scope: Construct, id: string, props: FindingAlertsProps) {
+    super(scope, id);
+    this.rule = new CloudwatchEventRule(this, "rule", {
+      name: props.name,
+      description: props.description,
+      eventPattern: Fn.jsonencode(props.pattern),
+      tags: { Name: props.name },
+    });
+    new CloudwatchEventTarget(this, "alert", {
+      rule: this.rule.name,
+      targetId: "alerts",
+      arn: props.topicArn,
     });
   }
 }

@@ -84,6 +84,10 @@ export function postgresParameters(p: PostgresParameters): { name: string; value
     { name: "rds.force_ssl", value: "1", applyMethod: "immediate" },
     { name: "log_min_duration_statement", value: String(p.logMinDurationStatementMs), applyMethod: "immediate" },
     { name: "log_statement", value: "ddl", applyMethod: "immediate" },
+    // Who logged in, from where, for how long: the database's own audit record of access
+    // (GuardDuty's RDS login analysis covers Aurora only). Exported with the postgresql log.
+    { name: "log_connections", value: "1", applyMethod: "immediate" },
+    { name: "log_disconnections", value: "1", applyMethod: "immediate" },
   ];
 }
 

@@ -266,5 +266,7 @@ export const phase1: PhaseConfig = {
     guardDutyFindingFrequency: "FIFTEEN_MINUTES",
     metricNamespace: "CISBenchmark",
     alarmPeriodSeconds: 300,
+    alertFindingSeverities: ["HIGH", "CRITICAL"],
+    minGuardDutySeverity: 7,
   },
 };

@@ -389,6 +389,14 @@ export interface AuditConfig {
   readonly metricNamespace: string;
   /** Period of the CIS alarms; each fires on one matching event in a period. */
   readonly alarmPeriodSeconds: number;
+  /**
+   * Security Hub severity labels of the findings mailed to restartix-alerts (GuardDuty's findings
+   * arrive through Security Hub; with Security Hub left to the organization, GuardDuty's own
+   * findings of at least `minGuardDutySeverity` are mailed instead).
+   */
+  readonly alertFindingSeverities: readonly ("LOW" | "MEDIUM" | "HIGH" | "CRITICAL")[];
+  /** GuardDuty severity (1-10) from which a finding is mailed when Security Hub is not managed here: 7 is HIGH. */
+  readonly minGuardDutySeverity: number;
 }
 
 export interface PhaseConfig {

@@ -6,7 +6,7 @@ import { AuditControls } from "../config/deployment";
 import { HIPAA_RETENTION_DAYS } from "../lib/hipaa";
 import { PolicyStatement } from "../lib/iam";
 import { AuditKey } from "../modules/audit-key";
-import { ConfigRecording, SecurityPosture, ThreatDetection } from "../modules/detection";
+import { ConfigRecording, FindingAlerts, SecurityPosture, ThreatDetection } from "../modules/detection";
 import { PrivateBucket } from "../modules/private-bucket";
 import { AuditTrail, CisAlarms, trailArn } from "../modules/trail";
 import { AUDIT_CONTROLS_OUTPUT } from "../policy/rules/audit/DeploymentAuditControls";
@@ -59,6 +59,7 @@ export class AuditStack extends BaseStack {
   readonly detectors = new Map<string, ThreatDetection>();
   readonly recorders = new Map<string, ConfigRecording>();
   readonly hubs = new Map<string, SecurityPosture>();
+  readonly findingAlerts?: FindingAlerts;
 
   constructor(scope: Construct, name: string, props: AuditStackProps) {
     super(scope, name, props);
@@ -77,6 +78,7 @@ export class AuditStack extends BaseStack {
     const trailName = a.trailName;
     const trailBucketName = `${a.trailBucketPrefix}-${account}`;
     const accessLogs = props.storage.accessLogs;
+    const alertTopicArn = `arn:aws:sns:${this.region}:${account}:${phase.observability.topicName}`;
 
     if (this.controls.cloudtrail || this.controls.config) {
       this.key = new AuditKey(this, "key", {
@@ -111,7 +113,6 @@ export class AuditStack extends BaseStack {
       // restartix-alerts of the primary region belongs to the observability stack, which depends on
       // compute: naming it by ARN keeps the audit stack deployable before compute exists. An alarm
       // whose topic is not there yet is accepted by CloudWatch and notifies once it exists.
-      const alertTopicArn = `arn:aws:sns:${this.region}:${account}:${phase.observability.topicName}`;
       this.cisAlarms = new CisAlarms(this, "cis-alarms", {
         logGroupName: this.trail.logGroup.name,
         namespace: a.metricNamespace,
@@ -217,6 +218,29 @@ export class AuditStack extends BaseStack {
           dependsOn: [...this.hubs.values()].map((h) => h.account),
         });
       }
+    }
+
+    // Findings worth waking someone for reach restartix-alerts, not only a console nobody watches:
+    // Security Hub's (every region's, through the aggregator; GuardDuty's findings among them), else
+    // GuardDuty's own in the primary region. The topic's policy and key admit EventBridge.
+    if (this.controls.securityHub) {
+      this.findingAlerts = new FindingAlerts(this, "finding-alerts", {
+        name: `${phase.project}-security-findings`,
+        description: `Security Hub findings of severity ${a.alertFindingSeverities.join(" or ")} (all regions, aggregated here) to ${phase.observability.topicName}`,
+        pattern: {
+          source: ["aws.securityhub"],
+          "detail-type": ["Security Hub Findings - Imported"],
+          detail: { findings: { Severity: { Label: [...a.alertFindingSeverities] }, RecordState: ["ACTIVE"], Workflow: { Status: ["NEW"] } } },
+        },
+        topicArn: alertTopicArn,
+      });
+    } else if (this.controls.guardduty) {
+      this.findingAlerts = new FindingAlerts(this, "finding-alerts", {
+        name: `${phase.project}-guardduty-findings`,
+        description: `GuardDuty findings of severity ${a.minGuardDutySeverity} or more in ${this.region} to ${phase.observability.topicName}`,
+        pattern: { source: ["aws.guardduty"], "detail-type": ["GuardDuty Finding"], detail: { severity: [{ numeric: [">=", a.minGuardDutySeverity] }] } },
+        topicArn: alertTopicArn,
+      });
     }
 
     const owner = (on: boolean): ControlOwner => (on ? "stack" : "organization");

@@ -78,6 +78,7 @@ import { RDSInstanceBackupEnabled } from "./rds/RDSInstanceBackupEnabled";
 import { RDSInstanceDeletionProtectionEnabled } from "./rds/RDSInstanceDeletionProtectionEnabled";
 import { RDSInstancePublicAccess } from "./rds/RDSInstancePublicAccess";
 import { RDSLogStatements } from "./rds/RDSLogStatements";
+import { RDSLogConnections } from "./rds/RDSLogConnections";
 import { RDSLoggingEnabled } from "./rds/RDSLoggingEnabled";
 import { RDSMultiAZSupport } from "./rds/RDSMultiAZSupport";
 import { RDSPerformanceInsightsEnabled } from "./rds/RDSPerformanceInsightsEnabled";
@@ -149,6 +150,7 @@ export const RULES: readonly Rule[] = [
   RDSInstancePublicAccess,
   RDSEncryptionInTransit,
   RDSLogStatements,
+  RDSLogConnections,
   RDSCaCertificate,
   RDSFinalSnapshot,
   RDSCustomAdminUsername,

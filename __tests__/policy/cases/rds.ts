@@ -39,6 +39,8 @@ const parameterGroup = (parameters: { name: string; value: string }[], name = "d
 const TLS_AND_LOGS = [
   { name: "rds.force_ssl", value: "1" },
   { name: "log_statement", value: "ddl" },
+  { name: "log_connections", value: "1" },
+  { name: "log_disconnections", value: "1" },
 ];
 
 function rds(instances: Record<string, object>, groups: Record<string, object> = { pg: parameterGroup(TLS_AND_LOGS) }) {
@@ -165,6 +167,25 @@ export const rdsCases: RuleCase[] = [
     ),
     pass: [A("pass")],
     fail: [A("fail")],
+  },
+  {
+    rule: "RX-RDS-21",
+    title: "a parameter group that does not log both logins and logouts fails",
+    json: rds(
+      {
+        pass: primary,
+        pass_mysql: { ...primary, engine: "mysql", parameter_group_name: "${aws_db_parameter_group.quiet.name}" },
+        fail: { ...primary, parameter_group_name: "${aws_db_parameter_group.quiet.name}" },
+        fail2: { ...primary, parameter_group_name: "${aws_db_parameter_group.half.name}" },
+      },
+      {
+        pg: parameterGroup(TLS_AND_LOGS),
+        quiet: parameterGroup([{ name: "rds.force_ssl", value: "1" }], "quiet"),
+        half: parameterGroup([...TLS_AND_LOGS.filter((p) => p.name !== "log_disconnections"), { name: "log_disconnections", value: "0" }], "half"),
+      },
+    ),
+    pass: [A("pass"), A("pass_mysql")],
+    fail: [A("fail"), A("fail2")],
   },
   {
     rule: "RX-RDS-14",
