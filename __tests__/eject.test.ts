@@ -2,7 +2,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { eject, EjectResult, EJECT_MARKER, lostInHcl, relocateLocalState, unquoteReferences } from "../tools/eject";
+import { eject, EjectResult, EJECT_MARKER, lostInHcl, relocateLocalState, splitUntypedResources, UNTYPED_FILE, unquoteReferences, untypedResourcesJson } from "../tools/eject";
 import { offlinePlanAvailability, TERRAFORM, terraformEnv } from "../tools/offline-plan";
 import { EXAMPLE_VARS } from "./helpers";
 
@@ -24,6 +24,35 @@ describe("the post-processing of cdktf's HCL", () => {
       "]",
       'name = "aws.eu-west-1"',
     ]);
+  });
+
+  test("lifecycle's reference lists are unquoted too, and ignore_changes = \"all\"", () => {
+    const hcl = ["lifecycle {", "ignore_changes = [", '"secret_string",', '"tags[\"Name\"]"', "]", "replace_triggered_by = [", '"terraform_data.v"', "]", "}", 'ignore_changes = "all"'].join("\n");
+    expect(unquoteReferences(hcl).split("\n")).toEqual(["lifecycle {", "ignore_changes = [", "secret_string,", '"tags[\"Name\"]"', "]", "replace_triggered_by = [", "terraform_data.v", "]", "}", "ignore_changes = all"]);
+  });
+
+  test("resources with an attribute cdktf cannot type (a WAF rule's statement) move to Terraform JSON, found by brace depth in unindented HCL", () => {
+    const hcl = [
+      'resource "aws_s3_bucket" "b" {',
+      'bucket = "x"',
+      "}",
+      'resource "aws_wafv2_web_acl" "acl" {',
+      "rule {",
+      "# Warning: The following attribute is of an unexpected type. Either there's a problem",
+      "statement = {",
+      'search_string = "${aws_secretsmanager_secret_version.v.secret_string}"',
+      "}",
+      "}",
+      "}",
+      'output "o" {',
+      "value = 1",
+      "}",
+    ].join("\n");
+    const split = splitUntypedResources(hcl);
+    expect(split.untyped).toEqual([{ type: "aws_wafv2_web_acl", name: "acl" }]);
+    expect(split.hcl.split("\n")).toEqual(['resource "aws_s3_bucket" "b" {', 'bucket = "x"', "}", 'output "o" {', "value = 1", "}"]);
+    const json = { resource: { aws_wafv2_web_acl: { acl: { "//": { metadata: {} }, name: "n", rule: [{ statement: { byte_match_statement: {} } }] } } } };
+    expect(untypedResourcesJson(json, split.untyped).resource).toEqual({ aws_wafv2_web_acl: { acl: { name: "n", rule: [{ statement: { byte_match_statement: {} } }] } } });
   });
 
   test("a local backend's state files are found from the ejected layout", () => {
@@ -52,6 +81,8 @@ describe("npm run eject -- --phase 1", () => {
   test("one folder per stack with main.tf, a README with the deploy order, and the marker", () => {
     expect(result.stacks.map((s) => s.name).sort()).toEqual(fs.readdirSync(out).filter((f) => fs.statSync(path.join(out, f)).isDirectory()).sort());
     for (const s of result.stacks) expect(fs.existsSync(path.join(out, s.name, "main.tf"))).toBe(true);
+    // The WAF web ACL's rule statements are written as Terraform JSON beside the platform stack's main.tf.
+    expect(JSON.parse(fs.readFileSync(path.join(out, "platform", UNTYPED_FILE), "utf8")).resource.aws_wafv2_web_acl).toBeDefined();
     expect(fs.readFileSync(path.join(out, "README.md"), "utf8")).toMatch(/^1\. bootstrap, keys$/m);
     expect(fs.existsSync(path.join(out, EJECT_MARKER))).toBe(true);
   });
@@ -80,7 +111,7 @@ describe("npm run eject -- --phase 1", () => {
 
   test("every AWS stack passes terraform init + validate with the real provider, without a warning", async () => {
     const aws = result.stacks.filter((s) => s.providers.length > 0 && s.providers.every((p) => p === "aws"));
-    expect(aws.map((s) => s.name).sort()).toEqual(["backups", "bootstrap", "compute", "data", "delivery", "keys", "network", "observability", "registry", "storage"]);
+    expect(aws.map((s) => s.name).sort()).toEqual(["audit", "backups", "bootstrap", "compute", "data", "delivery", "keys", "network", "observability", "platform", "registry", "storage"]);
     const run = (args: string[], cwd: string) =>
       new Promise<{ code: number; out: string }>((resolve) => {
         const p = spawn(TERRAFORM, args, { cwd, env: terraformEnv() });

@@ -14,12 +14,16 @@ import { deployWaves, readManifest } from "./waves";
  *
  * cdktf's HCL is post-processed: quoted references (`provider = "aws.eu-west-1"`, `depends_on =
  * ["x.y"]`, deprecated since Terraform 0.12) are unquoted, and a local backend's paths are made
- * relative to the ejected layout. Then every resource, data source, output and top-level argument
+ * relative to the ejected layout. Resources with an argument cdktf has no HCL type for (WAF rule
+ * statements) are written from the JSON synth into `untyped.tf.json` beside `main.tf`. Then every resource, data source, output and top-level argument
  * of the JSON synth is checked to be present in the HCL (cdktf's HCL renderer drops values it cannot
  * write, such as a null inside a function call).
  */
 
 export const EJECT_MARKER = ".restartix-eject";
+
+/** Where a stack's resources that cdktf cannot write as HCL go (Terraform JSON syntax, same module). */
+export const UNTYPED_FILE = "untyped.tf.json";
 
 export interface EjectedStack {
   readonly name: string;
@@ -56,21 +60,72 @@ export function synthHcl(options: Options, outdir: string): Settings {
 /** Terraform 0.12+ syntax for what cdktf still writes as quoted references. */
 export function unquoteReferences(hcl: string): string {
   const lines = hcl.split("\n");
-  let inDependsOn = false;
+  let inReferenceList = false;
   return lines
     .map((line) => {
-      if (/^\s*depends_on = \[\s*$/.test(line)) {
-        inDependsOn = true;
+      // Lists whose entries are references: depends_on, and lifecycle's ignore_changes and replace_triggered_by.
+      if (/^\s*(depends_on|ignore_changes|replace_triggered_by) = \[\s*$/.test(line)) {
+        inReferenceList = true;
         return line;
       }
-      if (inDependsOn) {
-        if (/^\s*\]\s*$/.test(line)) inDependsOn = false;
-        else return line.replace(/^(\s*)"([A-Za-z0-9_.-]+)"(,?)\s*$/, "$1$2$3");
+      if (inReferenceList) {
+        if (/^\s*\]\s*$/.test(line)) inReferenceList = false;
+        else return line.replace(/^(\s*)"([A-Za-z0-9_.\[\]-]+)"(,?)\s*$/, "$1$2$3");
         return line;
       }
-      return line.replace(/^(\s*provider = )"([a-z0-9_-]+(\.[A-Za-z0-9_-]+)?)"\s*$/, "$1$2");
+      return line.replace(/^(\s*ignore_changes = )"all"\s*$/, "$1all").replace(/^(\s*provider = )"([a-z0-9_-]+(\.[A-Za-z0-9_-]+)?)"\s*$/, "$1$2");
     })
     .join("\n");
+}
+
+/** What cdktf writes in place of an attribute it has no type for (e.g. a WAF rule's `statement`). */
+const UNTYPED_MARKER = "The following attribute is of an unexpected type";
+
+/**
+ * cdktf's HCL renderer writes attributes whose type the provider bindings skip (a WAFv2 rule's
+ * `statement`) as an object argument, which Terraform rejects ("Unsupported argument"; the block
+ * form is required), and says to use JSON synthesis for them. Those resource blocks are taken out of
+ * the HCL and returned by address, to be written from the JSON synth into a `.tf.json` file of the
+ * same module (Terraform's native JSON syntax).
+ */
+export function splitUntypedResources(hcl: string): { hcl: string; untyped: { type: string; name: string }[] } {
+  const lines = hcl.split("\n");
+  const kept: string[] = [];
+  const untyped: { type: string; name: string }[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const head = /^resource "([^"]+)" "([^"]+)" \{\s*$/.exec(lines[i]);
+    if (!head) {
+      kept.push(lines[i]);
+      continue;
+    }
+    // cdktf writes HCL unindented: find the block's end by brace depth (interpolations such as
+    // "${x}" open and close on one line).
+    let end = i;
+    for (let depth = 0; end < lines.length; end++) {
+      depth += (lines[end].match(/\{/g) ?? []).length - (lines[end].match(/\}/g) ?? []).length;
+      if (depth === 0) break;
+    }
+    const block = lines.slice(i, end + 1);
+    if (block.some((l) => l.includes(UNTYPED_MARKER))) untyped.push({ type: head[1], name: head[2] });
+    else kept.push(...block);
+    i = end;
+  }
+  return { hcl: kept.join("\n"), untyped };
+}
+
+/** The JSON synth's configuration of the given resources, without cdktf's metadata, as a Terraform JSON file. */
+export function untypedResourcesJson(json: Json, untyped: readonly { type: string; name: string }[]): Json {
+  const resource: Record<string, Record<string, Json>> = {};
+  for (const { type, name } of untyped) {
+    const config = json.resource?.[type]?.[name] as Json | undefined;
+    if (!config) throw new Error(`eject: ${type}.${name} is in the HCL but not in the JSON synth`);
+    const { "//": _metadata, ...rest } = config;
+    (resource[type] ??= {})[name] = rest;
+  }
+  return {
+    "//": "Resources with an argument cdktf cannot write as HCL (see main.tf); Terraform reads this file with main.tf.",
+    resource,
+  };
 }
 
 /** Local state files of the synthesized layout (cdktf.out/stacks/<stack>) relative to DIR/<stack>. */
@@ -133,7 +188,8 @@ export async function eject(options: Options, outDir: string, scratch: string): 
   const problems: string[] = [];
   for (const node of nodes) {
     const raw = fs.readFileSync(path.join(hclDir, manifest.stacks[node.name].synthesizedStackPath), "utf8");
-    const hcl = relocateLocalState(unquoteReferences(raw));
+    const split = splitUntypedResources(relocateLocalState(unquoteReferences(raw)));
+    const hcl = split.hcl;
     const json = JSON.parse(fs.readFileSync(path.join(jsonDir, jsonManifest.stacks[node.name].synthesizedStackPath), "utf8")) as Json;
     let parsed: Json;
     try {
@@ -142,11 +198,17 @@ export async function eject(options: Options, outDir: string, scratch: string): 
       problems.push(`${node.name}: the HCL does not parse: ${String(e).slice(0, 300)}`);
       continue;
     }
+    const untyped = split.untyped.length > 0 ? untypedResourcesJson(json, split.untyped) : undefined;
+    // The resources moved to JSON count as written.
+    for (const [type, byName] of Object.entries((untyped?.resource ?? {}) as Record<string, Record<string, Json>>)) {
+      for (const [name, config] of Object.entries(byName)) ((parsed.resource ??= {})[type] ??= {})[name] = [config];
+    }
     problems.push(...lostInHcl(json, parsed).map((l) => `${node.name}: ${l}`));
     const dir = path.join(outDir, node.name);
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, "main.tf"), hcl.endsWith("\n") ? hcl : `${hcl}\n`);
+    if (untyped) fs.writeFileSync(path.join(dir, UNTYPED_FILE), `${JSON.stringify(untyped, null, 2)}\n`);
     stacks.push({
       name: node.name,
       dir,
