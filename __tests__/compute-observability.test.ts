@@ -11,7 +11,7 @@ import { tlsProxyConfig, tlsProxyPort } from "../modules/fargate-service";
 import { phaseConfig } from "../phases";
 import { QUOTAS } from "../stacks/quotas";
 import { synthesize, SynthResult } from "../tools/synth";
-import { EXAMPLE_VARS, only, resources, stack, synth, varsWith } from "./helpers";
+import { EXAMPLE_VARS, only, onlyUnder, resources, stack, synth, varsWith } from "./helpers";
 
 const canaryScript = require("../functions/health-canary.js");
 const sweeper = require("../functions/log-groups.js");
@@ -397,7 +397,7 @@ describe("images: immutable tags", () => {
 
   test("the backup task names its image by the hash of backup/, the same hash the deploy workflow computes", () => {
     const backups = stack(synth({ phase: 1 }), "backups");
-    const task = only(backups, "aws_ecs_task_definition");
+    const task = onlyUnder(backups, "aws_ecs_task_definition", "job");
     const tag = contentTag(path.join(__dirname, "..", "backup"));
     expect((readJsonExpression(task.container_definitions) as any[])[0].image).toMatch(new RegExp(`:${tag}$`));
     const workflow = fs.readFileSync(path.join(__dirname, "..", ".github", "workflows", "deploy.yml"), "utf8");

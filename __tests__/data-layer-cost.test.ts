@@ -34,10 +34,24 @@ describe("cost of the data layer's additions", () => {
 
   test("the dump alarms: two alarms, the script's custom metric, an idle dead-letter queue", () => {
     const items = itemsOf(1, "backups");
-    expect(items.filter((i) => i.type === "aws_cloudwatch_metric_alarm" && i.component.startsWith("alarm"))).toHaveLength(2);
+    const job = items.filter((i) => i.address.includes(".job_"));
+    expect(job.filter((i) => i.type === "aws_cloudwatch_metric_alarm" && i.component.startsWith("alarm"))).toHaveLength(2);
     expect(items.find((i) => i.component === "custom metric RestartiX/Backups/DumpsCompleted")).toMatchObject({ quantity: 1, unitPriceUsd: 0.3 });
-    const queue = items.find((i) => i.type === "aws_sqs_queue")!;
+    const queue = job.find((i) => i.type === "aws_sqs_queue")!;
     expect(queue).toMatchObject({ service: "SQS", quantity: USAGE[1].sqsRequestsPerQueueMonth / 1e6, unitPriceUsd: unitPrice(prices, "sqs.requestsMillion", "eu-central-1") });
+  });
+
+  test("the credential rotations: one alarm, one monthly run each, on Fargate; an idle dead-letter queue", () => {
+    const items = itemsOf(1, "backups");
+    for (const prefix of ["db-rotation_", "backup-db-rotation_"]) {
+      const own = items.filter((i) => i.address.includes(`.${prefix}`));
+      expect(own.filter((i) => i.type === "aws_cloudwatch_metric_alarm").map((i) => i.monthlyUsd)).toEqual([0.1]);
+      const schedule = own.filter((i) => i.type === "aws_scheduler_schedule");
+      expect(schedule.find((i) => i.service === "EventBridge Scheduler")!.component).toBe("invocations (cron(30 4 1 * ? *))");
+      expect(schedule.find((i) => i.service === "EventBridge Scheduler")!.quantity).toBeCloseTo(1 / 1e6, 9);
+      expect(schedule.filter((i) => i.component.includes("scheduled task (1.0 runs")).length).toBeGreaterThan(0);
+      expect(own.filter((i) => i.type === "aws_sqs_queue")).toHaveLength(1);
+    }
   });
 
   test("phase 4: ECR replication copies the two service repositories, not the backup job's", () => {

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { memoryFormula, resolveMemoryFormula } from "../modules/postgres";
-import { EXAMPLE_VARS, json, only, policy, resources, stack, synth } from "./helpers";
+import { EXAMPLE_VARS, json, only, onlyUnder, policy, resources, stack, synth } from "./helpers";
 
 const GiB = 1024 ** 3;
 const p1 = synth({ phase: 1 });
@@ -186,7 +186,7 @@ describe("the daily pg_dump stays out of the RDS backup and maintenance windows"
   test.each([1, 2, 3, 4] as const)("phase %i: the synthesized windows and schedule never meet, on any day of two years", (phase) => {
     const result = synth({ phase });
     const db = resources(stack(result, "data"), "aws_db_instance").find(([, d]) => d.identifier === "restartix-prod")![1];
-    const schedule = only(stack(result, "backups"), "aws_scheduler_schedule");
+    const schedule = onlyUnder(stack(result, "backups"), "aws_scheduler_schedule", "job");
     const cron = w.parseDailyCron(schedule.schedule_expression)!;
     expect(db.backup_window).toBe("00:00-00:30");
     expect(db.maintenance_window).toBe("sun:00:45-sun:01:45");
@@ -221,8 +221,8 @@ describe("a failed or missing dump alarms on the region's restartix-alerts topic
   });
 
   test("the schedule is encrypted with the region's key and dead-letters to a KMS-encrypted queue its role may write", () => {
-    const schedule = only(backups, "aws_scheduler_schedule");
-    const queue = only(backups, "aws_sqs_queue");
+    const schedule = onlyUnder(backups, "aws_scheduler_schedule", "job");
+    const queue = onlyUnder(backups, "aws_sqs_queue", "job");
     expect(schedule.kms_key_arn).toMatch(/aws_kms_keyeu-central-1/);
     expect(queue.kms_master_key_id).toMatch(/aws_kms_keyeu-central-1/);
     expect(schedule.target.dead_letter_config.arn).toMatch(/^\$\{aws_sqs_queue\.job_dlq_.*\.arn\}$/);
@@ -234,14 +234,14 @@ describe("a failed or missing dump alarms on the region's restartix-alerts topic
   });
 
   test("an EventBridge rule sends a task that stopped non-zero (or never started) to the topic", () => {
-    const rule = only(backups, "aws_cloudwatch_event_rule");
+    const rule = onlyUnder(backups, "aws_cloudwatch_event_rule", "job");
     const pattern = rule.event_pattern as string;
     expect(pattern).toMatch(/^\$\{jsonencode\(/);
     expect(pattern).toContain('"detail-type" = ["ECS Task State Change"]');
     expect(pattern).toMatch(/"exitCode" = \[\{\s*"anything-but" = 0\s*\}\]/);
     expect(pattern).toContain('"stopCode" = ["TaskFailedToStart"]');
     expect(pattern).toContain('"name" = ["pg-dump"]');
-    const target = only(backups, "aws_cloudwatch_event_target");
+    const target = onlyUnder(backups, "aws_cloudwatch_event_target", "job");
     expect(target.arn).toMatch(topicRef);
     expect(target.input_transformer.input_template).toContain("The daily pg_dump failed");
   });
@@ -263,7 +263,7 @@ describe("a failed or missing dump alarms on the region's restartix-alerts topic
     // CloudWatch's limit: periods of an hour or more may span up to 7 days in total.
     expect(age.period * age.evaluation_periods).toBeLessThanOrEqual(604800);
     expect(age.alarm_actions[0]).toMatch(topicRef);
-    const task = json(only(backups, "aws_ecs_task_definition").container_definitions)[0];
+    const task = json(onlyUnder(backups, "aws_ecs_task_definition", "job").container_definitions)[0];
     expect(task.environment).toEqual(expect.arrayContaining([{ name: "METRIC_NAMESPACE", value: "RestartiX/Backups" }, { name: "DATABASE_IDENTIFIER", value: "restartix-prod" }, { name: "MAX_RUNTIME_SECONDS", value: "3600" }]));
   });
 

@@ -43,6 +43,13 @@ export function only(s: SynthStack, type: string): Record<string, any> {
   return list[0][1];
 }
 
+/** The one resource of a type under a construct ID prefix (the backups stack's `job_` pg_dump among its rotations). */
+export function onlyUnder(s: SynthStack, type: string, prefix: string): Record<string, any> {
+  const list = resources(s, type).filter(([id]) => id.startsWith(`${prefix}_`));
+  if (list.length !== 1) throw new Error(`expected one ${type} under ${prefix} in ${s.name}, found ${list.length}`);
+  return list[0][1];
+}
+
 const one = (v: string[]): string | string[] => (v.length === 1 ? v[0] : v);
 
 /**

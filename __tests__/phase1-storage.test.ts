@@ -1,6 +1,6 @@
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
-import { json, only, policy, resources, stack, synth, text } from "./helpers";
+import { json, only, onlyUnder, policy, resources, stack, synth, text } from "./helpers";
 
 const result = synth({ phase: 1 });
 const storage = stack(result, "storage");
@@ -94,7 +94,7 @@ describe("backups: layer 2 (daily pg_dump) and layer 3 (cross-region replication
       schedule_expression_timezone: "Europe/Berlin",
       flexible_time_window: { mode: "OFF" },
     });
-    const target = only(backups, "aws_scheduler_schedule").target;
+    const target = onlyUnder(backups, "aws_scheduler_schedule", "job").target;
     expect(target.ecs_parameters.launch_type).toBe("FARGATE");
     expect(target.ecs_parameters.network_configuration.assign_public_ip).toBe(false);
     expect(target.ecs_parameters.network_configuration.security_groups[0]).toMatch(/backup-job-sg/);
@@ -105,7 +105,7 @@ describe("backups: layer 2 (daily pg_dump) and layer 3 (cross-region replication
     const statements = policy(resources(backups, "aws_iam_policy").find(([, p]) => p.name === role.name)![1].policy, backups).Statement;
     expect(statements.map((s: any) => s.Action)).toEqual(["s3:PutObject", ["kms:GenerateDataKey", "kms:Decrypt"], "cloudwatch:PutMetricData", "rds:CreateDBSnapshot"]);
     expect(statements[0].Resource).toMatch(/aws_s3_bucket\.primary_bucket_.*\.arn\}\/\*$/);
-    const container = json(only(backups, "aws_ecs_task_definition").container_definitions)[0];
+    const container = json(onlyUnder(backups, "aws_ecs_task_definition", "job").container_definitions)[0];
     expect(container.secrets.map((s: any) => s.name).sort()).toEqual(["BACKUP_ENCRYPTION_KEY", "DATABASE_URL"]);
     expect(container.environment).toContainEqual({ name: "BACKUP_BUCKET", value: expect.stringMatching(/aws_s3_bucket\.primary_bucket_.*\.bucket/) });
   });

@@ -89,10 +89,16 @@ describe("phase 3: shared tier and enterprise tenants", () => {
     expect(only(tenant, "aws_db_parameter_group").name).toBe("restartix-tenant-org-101-postgres17");
   });
 
-  test("its database group admits only its own service's connector group", () => {
+  test("its database group admits only its own service's connector group and its credential rotation", () => {
     const ingress = resources(tenant, "aws_vpc_security_group_ingress_rule").map(([, r]) => r);
     const toDb = ingress.filter((r) => r.security_group_id === groups["restartix-tenant-org-101-rds"]);
-    expect(toDb).toEqual([expect.objectContaining({ from_port: 5432, referenced_security_group_id: groups["restartix-tenant-org-101-connector"] })]);
+    expect(toDb).toHaveLength(2);
+    expect(toDb).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ from_port: 5432, referenced_security_group_id: groups["restartix-tenant-org-101-connector"] }),
+        expect.objectContaining({ from_port: 5432, referenced_security_group_id: groups["restartix-tenant-org-101-db-rotation"] }),
+      ]),
+    );
     expect(only(tenant, "aws_apprunner_vpc_connector").security_groups).toEqual([groups["restartix-tenant-org-101-connector"]]);
   });
 
@@ -114,7 +120,7 @@ describe("phase 3: shared tier and enterprise tenants", () => {
       "restartix/production/tenants/org-101/REDIS_URL",
     ]);
     expect(resources(tenant, "aws_cloudwatch_metric_alarm").map(([, a]) => a.alarm_name).sort()).toEqual(
-      ["restartix-tenant-org-101-5xx-rate", "restartix-tenant-org-101-p99-latency", "restartix-tenant-org-101-unhealthy-canary", "restartix-tenant-org-101-canary-stopped", "restartix-tenant-org-101-connections", "restartix-tenant-org-101-cpu", "restartix-tenant-org-101-free-storage"].sort(),
+      ["restartix-tenant-org-101-5xx-rate", "restartix-tenant-org-101-p99-latency", "restartix-tenant-org-101-unhealthy-canary", "restartix-tenant-org-101-canary-stopped", "restartix-tenant-org-101-connections", "restartix-tenant-org-101-cpu", "restartix-tenant-org-101-free-storage", "restartix-tenant-org-101-db-rotation-not-started"].sort(),
     );
   });
 

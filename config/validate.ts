@@ -671,6 +671,18 @@ export function validatePhaseFormats(config: PhaseConfig, deployment: Deployment
   issues.check(scheduleProblem === undefined, `${p}.backups.schedule`, b.schedule, `expected an EventBridge Scheduler expression: ${scheduleProblem}`, 'use e.g. "cron(0 3 * * ? *)" (03:00 every day)');
   const zoneProblem = timeZoneProblem(b.scheduleTimezone);
   issues.check(zoneProblem === undefined, `${p}.backups.scheduleTimezone`, b.scheduleTimezone, `expected an IANA time zone: ${zoneProblem}`, 'use e.g. "Europe/Berlin" or "UTC"');
+  const rot = config.credentialRotation;
+  const rotationProblem = scheduleExpressionProblem(rot.schedule);
+  issues.check(rotationProblem === undefined, `${p}.credentialRotation.schedule`, rot.schedule, `expected an EventBridge Scheduler expression: ${rotationProblem}`, 'use e.g. "cron(30 4 1 * ? *)" (04:30 on the 1st of every month)');
+  issues.check(
+    rotationProblem !== undefined || rot.schedule.startsWith("cron("),
+    `${p}.credentialRotation.schedule`,
+    rot.schedule,
+    "expected a recurring cron expression (a rate drifts with each deploy, an at() runs once)",
+    'use e.g. "cron(30 4 1 * ? *)"',
+  );
+  const rotationZoneProblem = timeZoneProblem(rot.scheduleTimezone);
+  issues.check(rotationZoneProblem === undefined, `${p}.credentialRotation.scheduleTimezone`, rot.scheduleTimezone, `expected an IANA time zone: ${rotationZoneProblem}`, 'use e.g. "Europe/Berlin" or "UTC"');
   issues.intRange(`${p}.registry.untaggedExpireDays`, config.registry.untaggedExpireDays, 1, 36500, "ECR lifecycle rules count from 1 day");
   issues.intRange(`${p}.registry.keepTaggedImages`, config.registry.keepTaggedImages, 1, 10000, "keep at least 1 image (the running one)");
 }

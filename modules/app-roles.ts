@@ -110,15 +110,19 @@ export function executionRole(scope: Construct, id: string, props: ExecutionRole
     description: props.description,
     service: "ecs-tasks.amazonaws.com",
     managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"],
-    statements: [
-      { Sid: "InjectSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [...props.secretArns] },
-      {
-        Sid: "DecryptSecrets",
-        Effect: "Allow",
-        Action: "kms:Decrypt",
-        Resource: props.kmsKeyArn,
-        Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${props.region}.amazonaws.com` } },
-      },
-    ],
+    // A task that injects no secrets gets no secret access at all.
+    statements:
+      props.secretArns.length === 0
+        ? undefined
+        : [
+            { Sid: "InjectSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [...props.secretArns] },
+            {
+              Sid: "DecryptSecrets",
+              Effect: "Allow",
+              Action: "kms:Decrypt",
+              Resource: props.kmsKeyArn,
+              Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${props.region}.amazonaws.com` } },
+            },
+          ],
   });
 }

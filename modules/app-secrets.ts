@@ -3,6 +3,7 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { Fn, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { suppress } from "../policy/suppress";
+import { ROTATED_BY_TAG } from "./db-rotation";
 
 export interface AppSecretsProps {
   /** Secrets Manager path, e.g. restartix/production/core-api. */
@@ -21,6 +22,12 @@ export interface AppSecretsProps {
    * @default - every name
    */
   readonly replicate?: readonly string[];
+  /**
+   * Secrets a scheduled rotation rewrites (DATABASE_URL): name -> the rotation schedule's name. They
+   * carry the RotatedBy tag (RX-SM-2 accepts it; RX-SM-4 checks the schedule exists).
+   * @default - none: every secret is rotated by hand
+   */
+  readonly rotatedBy?: Readonly<Record<string, string>>;
   /** Region of the secrets (to derive replica ARNs). */
   readonly region: string;
   /** prevent_destroy; off only to decommission a tenant (deleted secrets stay recoverable 30 days). @default true */
@@ -48,6 +55,9 @@ export class AppSecrets extends Construct {
     this.provider = props.provider;
     const unknown = (props.replicate ?? []).filter((n) => !props.names.includes(n));
     if (unknown.length > 0) throw new Error(`AppSecrets ${props.path}: replicate names ${unknown.join(", ")}, which are not among its secrets (${props.names.join(", ")})`);
+    const rotatedBy = props.rotatedBy ?? {};
+    const unrotatable = Object.keys(rotatedBy).filter((n) => !props.names.includes(n));
+    if (unrotatable.length > 0) throw new Error(`AppSecrets ${props.path}: rotatedBy names ${unrotatable.join(", ")}, which are not among its secrets (${props.names.join(", ")})`);
     for (const name of props.names) {
       this.secrets.set(
         name,
@@ -62,16 +72,19 @@ export class AppSecrets extends Construct {
               ? props.replicas.map((r) => ({ region: r.region, kmsKeyId: r.kmsKeyArn }))
               : undefined,
           provider: props.provider,
-          tags: { Name: `${props.path}/${name}` },
+          tags: { Name: `${props.path}/${name}`, ...(rotatedBy[name] ? { [ROTATED_BY_TAG]: rotatedBy[name] } : {}) },
           lifecycle: { preventDestroy: props.protect ?? true },
         }),
       );
     }
-    suppress(
-      this,
-      "RX-SM-2",
-      "Values are set out of band and rotated by hand: third-party API keys (Clerk, Daily), connection strings and encryption keys have no rotation function",
-    );
+    for (const [name, secret] of this.secrets) {
+      if (rotatedBy[name]) continue;
+      suppress(
+        secret,
+        "RX-SM-2",
+        "Values are set out of band and rotated by hand: third-party API keys (Clerk, Daily.co, ClickHouse) and encryption keys have no API this code could rotate them through; REDIS_URL follows the cache token, rotated with terraform apply -replace (docs/data-and-backups.md)",
+      );
+    }
   }
 
   /**

@@ -62,24 +62,6 @@ export class BackupJob extends Construct {
   constructor(scope: Construct, id: string, props: BackupJobProps) {
     super(scope, id);
     const { name, region, accountId } = props;
-    const cluster = new EcsCluster(this, "cluster", {
-      name,
-      setting: [{ name: "containerInsights", value: "enabled" }],
-      tags: { Name: name },
-    });
-    const logs = new CloudwatchLogGroup(this, "logs", {
-      name: `/ecs/${name}`,
-      retentionInDays: props.logRetentionDays,
-      kmsKeyId: props.kmsKeyArn,
-      tags: { Name: `/ecs/${name}` },
-    });
-    const execution = executionRole(this, "execution-role", {
-      name: `${name}-execution`,
-      description: "Starts the backup task: pulls its image, writes its logs, injects its secrets",
-      region,
-      secretArns: Object.values(props.secrets),
-      kmsKeyArn: props.kmsKeyArn,
-    });
     this.taskRole = new ServiceRole(this, "task-role", {
       name: "BackupJobRole",
       description: "The daily pg_dump: writes dumps to the backups bucket, takes manual snapshots",
@@ -110,134 +92,35 @@ export class BackupJob extends Construct {
         },
       ],
     });
-    const task = new EcsTaskDefinition(this, "task", {
-      family: name,
-      cpu: "512",
-      memory: "1024",
-      networkMode: "awsvpc",
-      requiresCompatibilities: ["FARGATE"],
-      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
-      executionRoleArn: execution.arn,
-      taskRoleArn: this.taskRole.arn,
-      containerDefinitions: jsonExpression([
-        {
-          name: BACKUP_CONTAINER,
-          image: props.image,
-          essential: true,
-          readonlyRootFilesystem: true,
-          // The image's postgres user (uid 70 in the Alpine postgres images), no capabilities at all.
-          user: "70:70",
-          privileged: false,
-          linuxParameters: { capabilities: { drop: ["ALL"] } },
-          environment: [
-            { name: "BACKUP_BUCKET", value: props.bucketName },
-            { name: "AWS_REGION", value: region },
-            { name: "MAX_RUNTIME_SECONDS", value: String(props.maxRuntimeMinutes * 60) },
-            { name: "METRIC_NAMESPACE", value: BACKUP_METRIC_NAMESPACE },
-            { name: "DATABASE_IDENTIFIER", value: props.databaseIdentifier },
-          ],
-          secrets: Object.entries(props.secrets).map(([n, arn]) => ({ name: n, valueFrom: arn })),
-          logConfiguration: {
-            logDriver: "awslogs",
-            options: { "awslogs-group": logs.name, "awslogs-region": region, "awslogs-stream-prefix": "pg-dump" },
-          },
-        },
-      ]),
-      tags: { Name: name },
-    });
-    // Where the scheduler puts an invocation it could not deliver after its retries.
-    const dlq = new SqsQueue(this, "dlq", {
-      name: `${name}-dlq`,
-      kmsMasterKeyId: props.kmsKeyArn,
-      kmsDataKeyReusePeriodSeconds: 3600,
-      messageRetentionSeconds: 1209600,
-      tags: { Name: `${name}-dlq` },
-    });
-    const scheduler = new ServiceRole(this, "scheduler-role", {
-      name: `${name}-scheduler`,
-      description: "EventBridge Scheduler starts the daily backup task",
-      service: "scheduler.amazonaws.com",
-      statements: [
-        {
-          Sid: "RunBackupTask",
-          Effect: "Allow",
-          Action: "ecs:RunTask",
-          Resource: `arn:aws:ecs:${region}:${accountId}:task-definition/${name}:*`,
-          Condition: { ArnEquals: { "ecs:cluster": cluster.arn } },
-        },
-        { Sid: "PassTaskRoles", Effect: "Allow", Action: "iam:PassRole", Resource: [execution.arn, this.taskRole.arn] },
-        { Sid: "DeadLetters", Effect: "Allow", Action: "sqs:SendMessage", Resource: dlq.arn },
-        {
-          // The schedule is encrypted with the key (the scheduler decrypts it with this role), and
-          // so is the dead-letter queue it writes to.
-          Sid: "ScheduleAndQueueKey",
-          Effect: "Allow",
-          Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-          Resource: props.kmsKeyArn,
-        },
-      ],
-    });
-    new SchedulerSchedule(this, "schedule", {
+    scheduledTask(this, {
       name,
-      description: "Daily pg_dump of the shared database to the backups bucket (backup layer 2)",
-      scheduleExpression: props.schedule,
-      scheduleExpressionTimezone: props.timezone,
-      flexibleTimeWindow: { mode: "OFF" },
+      region,
+      accountId,
+      image: props.image,
+      schedule: props.schedule,
+      timezone: props.timezone,
       kmsKeyArn: props.kmsKeyArn,
-      target: {
-        arn: cluster.arn,
-        roleArn: scheduler.arn,
-        retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
-        deadLetterConfig: { arn: dlq.arn },
-        ecsParameters: {
-          taskDefinitionArn: task.arnWithoutRevision,
-          launchType: "FARGATE",
-          taskCount: 1,
-          networkConfiguration: { subnets: [...props.subnetIds], securityGroups: [props.securityGroupId], assignPublicIp: false },
-        },
+      taskRole: this.taskRole,
+      container: BACKUP_CONTAINER,
+      environment: {
+        BACKUP_BUCKET: props.bucketName,
+        AWS_REGION: region,
+        MAX_RUNTIME_SECONDS: String(props.maxRuntimeMinutes * 60),
+        METRIC_NAMESPACE: BACKUP_METRIC_NAMESPACE,
+        DATABASE_IDENTIFIER: props.databaseIdentifier,
       },
-    });
-
-    const alarm = { alarmActions: [props.alertTopicArn], okActions: [props.alertTopicArn] };
-    new CloudwatchMetricAlarm(this, "dlq-alarm", {
-      alarmName: `${name}-not-started`,
-      alarmDescription: `The scheduler could not start the daily pg_dump; the reason is in the SQS queue ${name}-dlq`,
-      namespace: "AWS/SQS",
-      metricName: "ApproximateNumberOfMessagesVisible",
-      dimensions: { QueueName: dlq.name },
-      statistic: "Maximum",
-      period: 300,
-      evaluationPeriods: 1,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      threshold: 1,
-      treatMissingData: "notBreaching",
-      ...alarm,
-      tags: { Name: `${name}-not-started` },
-    });
-
-    // ECS reports every task stop; a dump that exited non-zero (pg_dump, openssl or the upload
-    // failed, or the timeout killed it) or never started (image pull, secrets) is a failed backup.
-    const failed = new CloudwatchEventRule(this, "failed-rule", {
-      name: `${name}-failed`,
-      description: "The daily pg_dump task stopped with a non-zero exit code or failed to start",
-      eventPattern: Fn.jsonencode({
-        source: ["aws.ecs"],
-        "detail-type": ["ECS Task State Change"],
-        detail: {
-          clusterArn: [cluster.arn],
-          lastStatus: ["STOPPED"],
-          $or: [{ containers: { name: [BACKUP_CONTAINER], exitCode: [{ "anything-but": 0 }] } }, { stopCode: ["TaskFailedToStart"] }],
-        },
-      }),
-      tags: { Name: `${name}-failed` },
-    });
-    new CloudwatchEventTarget(this, "failed-alert", {
-      rule: failed.name,
-      targetId: "alerts",
-      arn: props.alertTopicArn,
-      inputTransformer: {
-        inputPaths: { task: "$.detail.taskArn", reason: "$.detail.stoppedReason", exit: "$.detail.containers[0].exitCode" },
-        inputTemplate: `"The daily pg_dump failed: task <task> stopped (<reason>, exit code <exit>). Logs: /ecs/${name}. No dump was written for today."`,
+      secrets: props.secrets,
+      subnetIds: props.subnetIds,
+      securityGroupId: props.securityGroupId,
+      logRetentionDays: props.logRetentionDays,
+      alertTopicArn: props.alertTopicArn,
+      text: {
+        execution: "Starts the backup task: pulls its image, writes its logs, injects its secrets",
+        scheduler: "EventBridge Scheduler starts the daily backup task",
+        schedule: "Daily pg_dump of the shared database to the backups bucket (backup layer 2)",
+        notStarted: `The scheduler could not start the daily pg_dump; the reason is in the SQS queue ${name}-dlq`,
+        failedRule: "The daily pg_dump task stopped with a non-zero exit code or failed to start",
+        failedMessage: `"The daily pg_dump failed: task <task> stopped (<reason>, exit code <exit>). Logs: /ecs/${name}. No dump was written for today."`,
       },
     });
 
@@ -256,8 +139,198 @@ export class BackupJob extends Construct {
       comparisonOperator: "LessThanThreshold",
       threshold: 1,
       treatMissingData: "breaching",
-      ...alarm,
+      alarmActions: [props.alertTopicArn],
+      okActions: [props.alertTopicArn],
       tags: { Name: `${name}-missing` },
     });
   }
+}
+
+export interface ScheduledTaskProps {
+  readonly name: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly image: string;
+  readonly schedule: string;
+  readonly timezone: string;
+  readonly kmsKeyArn: string;
+  /** The role the container runs as (the caller gives it exactly what the job needs). */
+  readonly taskRole: ServiceRole;
+  /** The container's name (the failure rule matches it). */
+  readonly container: string;
+  /** The image's command. @default - the image's entry point (the daily dump) */
+  readonly entryPoint?: readonly string[];
+  readonly environment: Readonly<Record<string, string>>;
+  /** Secrets ECS injects into the container: variable name -> secret ARN. */
+  readonly secrets: Readonly<Record<string, string>>;
+  readonly subnetIds: readonly string[];
+  readonly securityGroupId: string;
+  readonly logRetentionDays: number;
+  readonly alertTopicArn: string;
+  /** Descriptions and the failure message, in the job's own words. */
+  readonly text: {
+    readonly execution: string;
+    readonly scheduler: string;
+    readonly schedule: string;
+    readonly notStarted: string;
+    readonly failedRule: string;
+    /** EventBridge input template: <task>, <reason> and <exit> are filled in. */
+    readonly failedMessage: string;
+  };
+}
+
+/**
+ * A Fargate task EventBridge Scheduler starts on a schedule, in the private subnets, on the backup
+ * image, with its two failure alarms: the schedule's dead-letter queue (the scheduler could not
+ * start it) and an EventBridge rule on the task stopping with a non-zero exit code or failing to
+ * start. Creates its resources directly in `scope` under fixed IDs (cluster, logs, execution-role,
+ * task, dlq, scheduler-role, schedule, dlq-alarm, failed-rule, failed-alert): the backup job's
+ * addresses are the ones it had before this function existed.
+ */
+export function scheduledTask(scope: Construct, props: ScheduledTaskProps): { cluster: EcsCluster; task: EcsTaskDefinition } {
+  const { name, region, accountId } = props;
+  const cluster = new EcsCluster(scope, "cluster", {
+    name,
+    setting: [{ name: "containerInsights", value: "enabled" }],
+    tags: { Name: name },
+  });
+  const logs = new CloudwatchLogGroup(scope, "logs", {
+    name: `/ecs/${name}`,
+    retentionInDays: props.logRetentionDays,
+    kmsKeyId: props.kmsKeyArn,
+    tags: { Name: `/ecs/${name}` },
+  });
+  const execution = executionRole(scope, "execution-role", {
+    name: `${name}-execution`,
+    description: props.text.execution,
+    region,
+    secretArns: Object.values(props.secrets),
+    kmsKeyArn: props.kmsKeyArn,
+  });
+  const task = new EcsTaskDefinition(scope, "task", {
+    family: name,
+    cpu: "512",
+    memory: "1024",
+    networkMode: "awsvpc",
+    requiresCompatibilities: ["FARGATE"],
+    runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+    executionRoleArn: execution.arn,
+    taskRoleArn: props.taskRole.arn,
+    containerDefinitions: jsonExpression([
+      {
+        name: props.container,
+        image: props.image,
+        ...(props.entryPoint ? { entryPoint: [...props.entryPoint] } : {}),
+        essential: true,
+        readonlyRootFilesystem: true,
+        // The image's postgres user (uid 70 in the Alpine postgres images), no capabilities at all.
+        user: "70:70",
+        privileged: false,
+        linuxParameters: { capabilities: { drop: ["ALL"] } },
+        environment: Object.entries(props.environment).map(([n, value]) => ({ name: n, value })),
+        secrets: Object.entries(props.secrets).map(([n, arn]) => ({ name: n, valueFrom: arn })),
+        logConfiguration: {
+          logDriver: "awslogs",
+          options: { "awslogs-group": logs.name, "awslogs-region": region, "awslogs-stream-prefix": props.container },
+        },
+      },
+    ]),
+    tags: { Name: name },
+  });
+  // Where the scheduler puts an invocation it could not deliver after its retries.
+  const dlq = new SqsQueue(scope, "dlq", {
+    name: `${name}-dlq`,
+    kmsMasterKeyId: props.kmsKeyArn,
+    kmsDataKeyReusePeriodSeconds: 3600,
+    messageRetentionSeconds: 1209600,
+    tags: { Name: `${name}-dlq` },
+  });
+  const scheduler = new ServiceRole(scope, "scheduler-role", {
+    name: `${name}-scheduler`,
+    description: props.text.scheduler,
+    service: "scheduler.amazonaws.com",
+    statements: [
+      {
+        Sid: "RunBackupTask",
+        Effect: "Allow",
+        Action: "ecs:RunTask",
+        Resource: `arn:aws:ecs:${region}:${accountId}:task-definition/${name}:*`,
+        Condition: { ArnEquals: { "ecs:cluster": cluster.arn } },
+      },
+      { Sid: "PassTaskRoles", Effect: "Allow", Action: "iam:PassRole", Resource: [execution.arn, props.taskRole.arn] },
+      { Sid: "DeadLetters", Effect: "Allow", Action: "sqs:SendMessage", Resource: dlq.arn },
+      {
+        // The schedule is encrypted with the key (the scheduler decrypts it with this role), and
+        // so is the dead-letter queue it writes to.
+        Sid: "ScheduleAndQueueKey",
+        Effect: "Allow",
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: props.kmsKeyArn,
+      },
+    ],
+  });
+  new SchedulerSchedule(scope, "schedule", {
+    name,
+    description: props.text.schedule,
+    scheduleExpression: props.schedule,
+    scheduleExpressionTimezone: props.timezone,
+    flexibleTimeWindow: { mode: "OFF" },
+    kmsKeyArn: props.kmsKeyArn,
+    target: {
+      arn: cluster.arn,
+      roleArn: scheduler.arn,
+      retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
+      deadLetterConfig: { arn: dlq.arn },
+      ecsParameters: {
+        taskDefinitionArn: task.arnWithoutRevision,
+        launchType: "FARGATE",
+        taskCount: 1,
+        networkConfiguration: { subnets: [...props.subnetIds], securityGroups: [props.securityGroupId], assignPublicIp: false },
+      },
+    },
+  });
+
+  const alarm = { alarmActions: [props.alertTopicArn], okActions: [props.alertTopicArn] };
+  new CloudwatchMetricAlarm(scope, "dlq-alarm", {
+    alarmName: `${name}-not-started`,
+    alarmDescription: props.text.notStarted,
+    namespace: "AWS/SQS",
+    metricName: "ApproximateNumberOfMessagesVisible",
+    dimensions: { QueueName: dlq.name },
+    statistic: "Maximum",
+    period: 300,
+    evaluationPeriods: 1,
+    comparisonOperator: "GreaterThanOrEqualToThreshold",
+    threshold: 1,
+    treatMissingData: "notBreaching",
+    ...alarm,
+    tags: { Name: `${name}-not-started` },
+  });
+
+  // ECS reports every task stop; a task that exited non-zero or never started (image pull,
+  // secrets) is a failed run.
+  const failed = new CloudwatchEventRule(scope, "failed-rule", {
+    name: `${name}-failed`,
+    description: props.text.failedRule,
+    eventPattern: Fn.jsonencode({
+      source: ["aws.ecs"],
+      "detail-type": ["ECS Task State Change"],
+      detail: {
+        clusterArn: [cluster.arn],
+        lastStatus: ["STOPPED"],
+        $or: [{ containers: { name: [props.container], exitCode: [{ "anything-but": 0 }] } }, { stopCode: ["TaskFailedToStart"] }],
+      },
+    }),
+    tags: { Name: `${name}-failed` },
+  });
+  new CloudwatchEventTarget(scope, "failed-alert", {
+    rule: failed.name,
+    targetId: "alerts",
+    arn: props.alertTopicArn,
+    inputTransformer: {
+      inputPaths: { task: "$.detail.taskArn", reason: "$.detail.stoppedReason", exit: "$.detail.containers[0].exitCode" },
+      inputTemplate: props.text.failedMessage,
+    },
+  });
+  return { cluster, task };
 }

@@ -163,6 +163,12 @@ export const phase1: PhaseConfig = {
     jobRepository: "restartix-backup-job",
     replicateAutomatedBackups: false,
   },
+  credentialRotation: {
+    // Monthly, 1st of the month 04:30 Berlin: after the RDS windows and after that day's pg_dump
+    // started (04:00), so the dump of the 1st still holds the previous passwords' state.
+    schedule: "cron(30 4 1 * ? *)",
+    scheduleTimezone: "Europe/Berlin",
+  },
   observability: {
     topicName: "restartix-alerts",
     dashboardName: "restartix-production",

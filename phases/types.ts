@@ -174,6 +174,13 @@ export interface BackupConfig {
   readonly replicateAutomatedBackups: boolean;
 }
 
+/** The monthly rotation of the applications' database logins (modules/db-rotation.ts). */
+export interface CredentialRotationConfig {
+  /** EventBridge Scheduler cron, local time of scheduleTimezone: after the daily dump of that day. */
+  readonly schedule: string;
+  readonly scheduleTimezone: string;
+}
+
 export interface AlarmThresholds {
   /** 5xx responses as % of requests. */
   readonly errorRatePercent: number;
@@ -412,6 +419,7 @@ export interface PhaseConfig {
   readonly registry: RegistryConfig;
   readonly storage: StorageConfig;
   readonly backups: BackupConfig;
+  readonly credentialRotation: CredentialRotationConfig;
   readonly observability: ObservabilityConfig;
   readonly edge: EdgeConfig;
   readonly delivery: DeliveryConfig;

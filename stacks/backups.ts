@@ -4,11 +4,13 @@ import { contentTag } from "../lib/image-tag";
 import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
 import { Construct } from "constructs";
 import { BackupJob } from "../modules/backup-job";
+import { DatabaseRotation } from "../modules/db-rotation";
 import { bucketNames } from "../lib/naming";
 import { PrivateBucket } from "../modules/private-bucket";
 import { ServiceRole } from "../modules/service-role";
 import { BaseStack, BaseStackProps } from "./base";
-import { DataStack } from "./data";
+import { ComputeStack } from "./compute";
+import { DataStack, sharedRotationNames } from "./data";
 import { KeysStack } from "./keys";
 import { NetworkStack } from "./network";
 import { ObservabilityStack } from "./observability";
@@ -23,6 +25,8 @@ export interface BackupsStackProps extends BaseStackProps {
   readonly registry: RegistryStack;
   /** The primary region's restartix-alerts topic (failed and missing dumps). */
   readonly alerts: ObservabilityStack;
+  /** The shared tier's services: the credential rotation redeploys those that read DATABASE_URL. */
+  readonly compute: ComputeStack;
 }
 
 /**
@@ -35,6 +39,8 @@ export class BackupsStack extends BaseStack {
   readonly primary: PrivateBucket;
   readonly replica: PrivateBucket;
   readonly job: BackupJob;
+  /** The shared database's monthly credential rotations: the services' login and the backup job's. */
+  readonly rotations: DatabaseRotation[];
 
   constructor(scope: Construct, name: string, props: BackupsStackProps) {
     super(scope, name, props);
@@ -136,12 +142,13 @@ export class BackupsStack extends BaseStack {
     });
 
     const db = props.data.postgres!;
+    // Immutable tags: the tag is the hash of backup/, built and pushed by the deploy workflow when absent.
+    const image = `${props.registry.backupJob.repository.repositoryUrl}:${contentTag(path.join(ROOT, "backup"))}`;
     this.job = new BackupJob(this, "job", {
       name: `${phase.project}-pg-dump`,
       region: primaryRegion,
       accountId: props.settings.deployment.accountId,
-      // Immutable tags: the tag is the hash of backup/, built and pushed by the deploy workflow when absent.
-      image: `${props.registry.backupJob.repository.repositoryUrl}:${contentTag(path.join(ROOT, "backup"))}`,
+      image,
       schedule: b.schedule,
       timezone: b.scheduleTimezone,
       bucketName: this.primary.name,
@@ -157,5 +164,43 @@ export class BackupsStack extends BaseStack {
       maxRuntimeMinutes: b.maxRuntimeMinutes,
       maxDumpAgeHours: b.maxDumpAgeHours,
     });
+
+    // The shared database's logins, rotated monthly on the same image: the services' DATABASE_URL
+    // (then the services that read it are redeployed, on every engine that runs them) and the
+    // backup job's, which ECS reads at each start (nothing to redeploy).
+    const rot = phase.credentialRotation;
+    const rotationNames = sharedRotationNames(phase.project);
+    const usesDatabase = Object.values(phase.services).filter((s) => s.secretEnv.includes("DATABASE_URL"));
+    const running = props.compute.allServices.filter((s) => usesDatabase.some((u) => u.key === s.config.key));
+    const common = {
+      region: primaryRegion,
+      accountId: props.settings.deployment.accountId,
+      image,
+      schedule: rot.schedule,
+      timezone: rot.scheduleTimezone,
+      kmsKeyArn: props.keys.keyArn(primaryRegion),
+      masterSecretArn: db.instance.masterUserSecret.get(0).secretArn,
+      vpcId: props.network.network.vpc.id,
+      subnetIds: props.network.network.privateSubnets.map((s) => s.id),
+      database: { securityGroupId: props.network.rdsSg!.id, port: phase.database.port },
+      logRetentionDays: phase.observability.logRetentionDays,
+      alertTopicArn: props.alerts.topic.arn,
+    };
+    this.rotations = [
+      new DatabaseRotation(this, "db-rotation", {
+        ...common,
+        name: rotationNames.services,
+        label: "the shared database's services",
+        databaseUrlSecretArns: usesDatabase.map((s) => props.data.serviceSecrets(s.key).arn("DATABASE_URL")),
+        appRunnerServiceArns: running.filter((s) => s.engine === "apprunner").map((s) => s.arn),
+        ecsServiceArns: running.filter((s) => s.engine === "fargate").map((s) => s.arn),
+      }),
+      new DatabaseRotation(this, "backup-db-rotation", {
+        ...common,
+        name: rotationNames.backup,
+        label: "the shared database's backup job",
+        databaseUrlSecretArns: [props.data.backupSecrets!.arn("DATABASE_URL")],
+      }),
+    ];
   }
 }

@@ -5,7 +5,11 @@ import { Construct } from "constructs";
 import { jsonExpression } from "../lib/json-expression";
 import { appRunnerMetrics, DatabaseAlarms, ServiceAlarms } from "../modules/alarms";
 import { instanceRole } from "../modules/app-roles";
+import * as path from "path";
+import { ROOT } from "../config/deployment";
+import { contentTag } from "../lib/image-tag";
 import { AppSecrets } from "../modules/app-secrets";
+import { DatabaseRotation, rotationName } from "../modules/db-rotation";
 import { AppRunnerService, scalingConfiguration } from "../modules/apprunner-service";
 import { guard } from "../modules/waf";
 import { BOOTSTRAP_TAG } from "../lib/workflows/app-deploy";
@@ -130,6 +134,7 @@ export class CellStack extends BaseStack {
     const own = new AppSecrets(this, "secrets", {
       path: `${phase.secretsPrefix}/${cell.kind}s/${cell.id}`,
       names: CELL_OWN_SECRETS,
+      rotatedBy: { DATABASE_URL: rotationName(names.base) },
       kmsKeyArn: keyArn,
       region,
       protect: !cell.decommission,
@@ -180,6 +185,27 @@ export class CellStack extends BaseStack {
     const svc = this.service.service;
     // The default domain admits only requests that carry Cloudflare's origin header.
     guard(this, "origin-guard", svc.arn, props.platform.webAclArn);
+
+    // Monthly: a new password on the login role not in use, then a redeploy of this cell's service.
+    new DatabaseRotation(this, "db-rotation", {
+      name: rotationName(names.base),
+      label: `${cell.kind} ${cell.id}`,
+      region,
+      accountId: props.settings.deployment.accountId,
+      // The backup image lives in the primary region's registry only; Fargate pulls it across regions.
+      image: `${props.registry.backupJob.repository.repositoryUrl}:${contentTag(path.join(ROOT, "backup"))}`,
+      schedule: phase.credentialRotation.schedule,
+      timezone: phase.credentialRotation.scheduleTimezone,
+      kmsKeyArn: keyArn,
+      masterSecretArn: this.postgres.instance.masterUserSecret.get(0).secretArn,
+      databaseUrlSecretArns: [own.arn("DATABASE_URL")],
+      appRunnerServiceArns: [svc.arn],
+      vpcId,
+      subnetIds: privateSubnets,
+      database: { securityGroupId: dbSg.id, port: db.port },
+      logRetentionDays: phase.observability.logRetentionDays,
+      alertTopicArn: props.alerts.topic.arn,
+    });
 
     const t = phase.observability.alarms;
     new ServiceAlarms(this, "alarms", { label: names.service, metrics: appRunnerMetrics(svc.serviceName, svc.serviceId), thresholds: t, topicArn: props.alerts.topic.arn });

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { AppSecrets } from "../modules/app-secrets";
+import { rotationName } from "../modules/db-rotation";
 import { Postgres } from "../modules/postgres";
 import { RedisCache } from "../modules/redis";
 import { ServiceRole } from "../modules/service-role";
@@ -15,6 +16,12 @@ import { NetworkStack } from "./network";
  * an EU connection string never leaves the EU.
  */
 export const CELL_OWN_SECRETS: readonly string[] = ["DATABASE_URL", "REDIS_URL"];
+
+/**
+ * Names of the shared database's two rotations (the backups stack builds them; the secrets here
+ * carry their names): the services' login and the backup job's read-only login.
+ */
+export const sharedRotationNames = (project: string) => ({ services: rotationName(project), backup: rotationName(`${project}-backup`) });
 
 export interface DataStackProps extends BaseStackProps {
   readonly regionConfig: RegionConfig;
@@ -85,6 +92,7 @@ export class DataStack extends BaseStack {
           // Cells in other regions read the shared values (Clerk, Daily.co, encryption key) locally.
           replicas: svc.key === "core" ? otherRegions.map((r) => ({ region: r.region, kmsKeyArn: props.keys.keyArn(r.region) })) : undefined,
           replicate: svc.secretEnv.filter((n) => !CELL_OWN_SECRETS.includes(n)),
+          rotatedBy: svc.secretEnv.includes("DATABASE_URL") ? { DATABASE_URL: sharedRotationNames(phase.project).services } : undefined,
         }),
       );
     }
@@ -96,6 +104,7 @@ export class DataStack extends BaseStack {
       path: `${phase.secretsPrefix}/backup`,
       // A read-only role's connection string, and the key dumps are encrypted with.
       names: ["DATABASE_URL", "BACKUP_ENCRYPTION_KEY"],
+      rotatedBy: { DATABASE_URL: sharedRotationNames(phase.project).backup },
       kmsKeyArn: keyArn,
       region: rc.region,
     });

@@ -107,7 +107,7 @@ export function buildStacks(app: App, settings: Settings): Stacks {
     ...p,
     observability: new ObservabilityStack(app, "observability", { ...base, regionConfig: primaryConfig, keys, compute, data: p.data, platform: p.platform, storage: p.storage, appRunner: runsAppRunner(primaryConfig) }),
   };
-  const backups = new BackupsStack(app, "backups", { ...base, keys, storage: primary.storage, network: primary.network, data: primary.data, registry, alerts: primary.observability });
+  const backups = new BackupsStack(app, "backups", { ...base, keys, storage: primary.storage, network: primary.network, data: primary.data, registry, alerts: primary.observability, compute });
 
   const regions = new Map<string, RegionStacks>();
   for (const rc of phase.regions.filter((r) => !r.primary)) {

@@ -16,7 +16,7 @@ import { networkCases } from "./cases/network";
 import { originGuardCases } from "./cases/origin-guard";
 import { rdsCases } from "./cases/rds";
 import { s3Cases } from "./cases/s3";
-import { secretsKmsCases } from "./cases/secrets-kms";
+import { secretsDeploymentCases, secretsKmsCases } from "./cases/secrets-kms";
 
 const ALL_CASES = [
   ...rdsCases,
@@ -37,7 +37,7 @@ const ALL_CASES = [
   ...auditCases,
 ];
 
-const DEPLOYMENT_CASES = [...auditDeploymentCases];
+const DEPLOYMENT_CASES = [...auditDeploymentCases, ...secretsDeploymentCases];
 
 // IAM users are non-compliant by existing: the compliant stack is one without them.
 const COMPLIANT_BY_ABSENCE = ["RX-IAM-5"];

@@ -1,4 +1,5 @@
-import { secretsKmsCases } from "./cases/secrets-kms";
-import { runCases } from "./harness";
+import { secretsDeploymentCases, secretsKmsCases } from "./cases/secrets-kms";
+import { runCases, runDeploymentCases } from "./harness";
 
 runCases("Secrets Manager and KMS rules", secretsKmsCases);
+runDeploymentCases("Secrets Manager deployment rules", secretsDeploymentCases);

@@ -99,6 +99,7 @@ import { S3DefaultEncryptionKMS } from "./s3/S3DefaultEncryptionKMS";
 import { NoSecretsInCode } from "./secrets/NoSecretsInCode";
 import { SecretsManagerRotationEnabled } from "./secretsmanager/SecretsManagerRotationEnabled";
 import { SecretsManagerRotationPeriod } from "./secretsmanager/SecretsManagerRotationPeriod";
+import { SecretsManagerScheduledRotationExists } from "./secretsmanager/SecretsManagerScheduledRotationExists";
 import { SecretsManagerUsingKMSKey } from "./secretsmanager/SecretsManagerUsingKMSKey";
 import { SecurityGroupNoOpenEgress } from "./vpc/SecurityGroupNoOpenEgress";
 import { SecurityGroupNoOpenIngress } from "./vpc/SecurityGroupNoOpenIngress";
@@ -181,6 +182,7 @@ export const RULES: readonly Rule[] = [
   SecretsManagerUsingKMSKey,
   SecretsManagerRotationEnabled,
   SecretsManagerRotationPeriod,
+  SecretsManagerScheduledRotationExists,
   KMSBackingKeyRotationEnabled,
   KMSKeyPolicyNoWildcardPrincipal,
   KMSKeyPolicyDefined,

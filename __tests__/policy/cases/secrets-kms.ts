@@ -1,4 +1,4 @@
-import { KEY, RuleCase, stack } from "../harness";
+import { DeploymentCase, KEY, RuleCase, stack } from "../harness";
 
 const secret = { name: "app/API_KEY", kms_key_id: KEY, recovery_window_in_days: 30, lifecycle: { prevent_destroy: true } };
 const S = (name: string) => `aws_secretsmanager_secret.${name}`;
@@ -27,16 +27,23 @@ export const secretsKmsCases: RuleCase[] = [
   },
   {
     rule: "RX-SM-2",
-    title: "a rotation by reference or by name passes; none warns",
+    title: "a rotation by reference or by name, or a RotatedBy tag naming a schedule, passes; none (or an empty tag) warns",
     json: stack({
-      aws_secretsmanager_secret: { pass: secret, pass_by_name: { ...secret, name: "app/DB_PASSWORD" }, fail: secret },
+      aws_secretsmanager_secret: {
+        pass: secret,
+        pass_by_name: { ...secret, name: "app/DB_PASSWORD" },
+        pass_scheduled: { ...secret, name: "app/DATABASE_URL", tags: { Name: "app/DATABASE_URL", RotatedBy: "restartix-db-rotation" } },
+        fail: secret,
+        fail_empty_tag: { ...secret, tags: { RotatedBy: " " } },
+        fail_other_tag: { ...secret, tags: { Rotation: "monthly, by hand" } },
+      },
       aws_secretsmanager_secret_rotation: {
         pass: { secret_id: "${aws_secretsmanager_secret.pass.id}", rotation_lambda_arn: "${aws_lambda_function.rotate.arn}", rotation_rules: { automatically_after_days: 30 } },
         by_name: { secret_id: "app/DB_PASSWORD", rotation_rules: { automatically_after_days: 30 } },
       },
     }),
-    pass: [S("pass"), S("pass_by_name")],
-    fail: [S("fail")],
+    pass: [S("pass"), S("pass_by_name"), S("pass_scheduled")],
+    fail: [S("fail"), S("fail_empty_tag"), S("fail_other_tag")],
   },
   {
     rule: "RX-SM-3",
@@ -92,5 +99,52 @@ export const secretsKmsCases: RuleCase[] = [
     json: stack({ aws_kms_key: { pass: key, pass_default: { ...key, deletion_window_in_days: undefined }, fail: { ...key, deletion_window_in_days: 7 } } }),
     pass: [K("pass"), K("pass_default")],
     fail: [K("fail")],
+  },
+];
+
+// RX-SM-4 holds a RotatedBy tag to its word across stacks: the shared database's secrets live in
+// the data stack, the schedule that rotates them in the backups stack.
+const urlSecret = (rotatedBy: string) => ({ ...secret, name: "app/DATABASE_URL", tags: { RotatedBy: rotatedBy } });
+const rotationSchedule = (name: string, extra: object = {}) => ({
+  name,
+  schedule_expression: "cron(30 4 1 * ? *)",
+  target: { arn: "${aws_ecs_cluster.cluster.arn}", role_arn: "x", ecs_parameters: { task_definition_arn: "${aws_ecs_task_definition.task.arn_without_revision}" } },
+  ...extra,
+});
+const dataStack = (tags: Record<string, string>) => ({
+  resource: { aws_secretsmanager_secret: Object.fromEntries(Object.entries(tags).map(([id, by]) => [id, urlSecret(by)])) },
+});
+
+export const secretsDeploymentCases: DeploymentCase[] = [
+  {
+    rule: "RX-SM-4",
+    title: "every RotatedBy tag names an enabled schedule that starts a task, in its own or another stack",
+    stacks: {
+      data: dataStack({ core: "restartix-db-rotation" }),
+      backups: { resource: { aws_scheduler_schedule: { rotation: rotationSchedule("restartix-db-rotation") } } },
+      "tenant-org-101": {
+        resource: {
+          aws_secretsmanager_secret: { own: urlSecret("restartix-tenant-org-101-db-rotation"), untagged: secret },
+          aws_scheduler_schedule: { rotation: rotationSchedule("restartix-tenant-org-101-db-rotation", { state: "ENABLED" }) },
+        },
+      },
+    },
+    fail: [],
+  },
+  {
+    rule: "RX-SM-4",
+    title: "a tag naming a missing, disabled or task-less schedule is an error",
+    stacks: {
+      data: dataStack({ missing: "restartix-db-rotation", disabled: "restartix-off-db-rotation", lambda: "restartix-lambda-db-rotation" }),
+      backups: {
+        resource: {
+          aws_scheduler_schedule: {
+            off: rotationSchedule("restartix-off-db-rotation", { state: "DISABLED" }),
+            lambda: { ...rotationSchedule("restartix-lambda-db-rotation"), target: { arn: "${aws_lambda_function.f.arn}", role_arn: "x" } },
+          },
+        },
+      },
+    },
+    fail: ["data: aws_secretsmanager_secret.missing", "data: aws_secretsmanager_secret.disabled", "data: aws_secretsmanager_secret.lambda"],
   },
 ];
