@@ -87,7 +87,7 @@ describe("GitHub delivery: OIDC, no access keys", () => {
 
   test("GitHubActionsDeployRole trusts only the app repository's main branch or production environment", () => {
     const role = resources(delivery, "aws_iam_role").find(([, r]) => r.name === "GitHubActionsDeployRole")![1];
-    const trust = policy(role.assume_role_policy).Statement;
+    const trust = policy(role.assume_role_policy, delivery).Statement;
     expect(trust).toHaveLength(1);
     expect(trust[0]).toMatchObject({
       Action: "sts:AssumeRoleWithWebIdentity",
@@ -105,7 +105,7 @@ describe("GitHub delivery: OIDC, no access keys", () => {
   });
 
   test("the deploy role can only push the two images and deploy the two services", () => {
-    const doc = policy(resources(delivery, "aws_iam_policy").find(([, p]) => p.name === "GitHubActionsDeployRole")![1].policy);
+    const doc = policy(resources(delivery, "aws_iam_policy").find(([, p]) => p.name === "GitHubActionsDeployRole")![1].policy, delivery);
     const bySid = Object.fromEntries(doc.Statement.map((s: any) => [s.Sid, s]));
     expect(Object.keys(bySid)).toEqual(["RegistryLogin", "PushServiceImages", "StartDeployment"]);
     expect(bySid.PushServiceImages.Resource).toHaveLength(2);

@@ -7,7 +7,7 @@ import { isAwsOnly, offlinePlanAvailability, planAll, PlanResult } from "../tool
 import { dependencyOrder } from "../tools/synth";
 import { fromTerraformLiteral } from "../lib/terraform-literal";
 import { lintWorkflow } from "../tools/workflow-lint";
-import { only, policy, resources, stack, synth, text } from "./helpers";
+import { json, only, policy, resources, stack, synth, text } from "./helpers";
 
 const app = synth({ phase: 1, compute: "fargate" });
 const compute = stack(app, "compute");
@@ -38,7 +38,7 @@ describe("Fargate: the second compute engine (compute = \"fargate\")", () => {
     const tasks = byName("aws_ecs_task_definition", "family");
     expect(tasks["restartix-core-api"]).toMatchObject({ cpu: "1024", memory: "2048", network_mode: "awsvpc", requires_compatibilities: ["FARGATE"] });
     expect(tasks["restartix-telemetry-api"]).toMatchObject({ cpu: "512", memory: "1024" });
-    const container = JSON.parse(tasks["restartix-core-api"].container_definitions)[0];
+    const container = json(tasks["restartix-core-api"].container_definitions)[0];
     expect(container.portMappings).toEqual([{ containerPort: 9000, protocol: "tcp" }]);
     expect(container.environment).toContainEqual({ name: "PORT", value: "9000" });
     expect(container.secrets.map((s: any) => s.name).sort()).toEqual(["CLERK_SECRET_KEY", "CLERK_WEBHOOK_SECRET", "DAILY_API_KEY", "DATABASE_URL", "ENCRYPTION_KEY", "REDIS_URL"]);
@@ -86,7 +86,7 @@ describe("Fargate: the second compute engine (compute = \"fargate\")", () => {
     const lb = only(compute, "aws_lb");
     expect(lb.access_logs).toMatchObject({ enabled: true, prefix: "alb/restartix-prod" });
     expect(lb.subnets.every((s: string) => /public-eu-central-1/.test(s))).toBe(true);
-    const logs = resources(stack(app, "storage"), "aws_s3_bucket_policy").map(([, p]) => policy(p.policy)).find((p) => p.Statement.some((s: any) => s.Sid === "AlbAccessLogDelivery"))!;
+    const logs = resources(stack(app, "storage"), "aws_s3_bucket_policy").map(([, p]) => policy(p.policy, stack(app, "storage"))).find((p) => p.Statement.some((s: any) => s.Sid === "AlbAccessLogDelivery"))!;
     expect(logs.Statement.find((s: any) => s.Sid === "AlbAccessLogDelivery")!.Principal).toEqual({ AWS: "arn:aws:iam::054676820928:root" });
   });
 
@@ -135,7 +135,7 @@ describe("Fargate: the second compute engine (compute = \"fargate\")", () => {
   });
 
   test("delivery: the deploy role may roll exactly the two ECS services; the workflow rolls them after pushing", async () => {
-    const doc = policy(resources(stack(app, "delivery"), "aws_iam_policy")[0][1].policy);
+    const doc = policy(resources(stack(app, "delivery"), "aws_iam_policy")[0][1].policy, stack(app, "delivery"));
     const roll = doc.Statement.find((s: any) => s.Sid === "RollEcsServices");
     expect(roll).toEqual({
       Sid: "RollEcsServices",
@@ -204,7 +204,7 @@ describe("moving between engines: both run side by side while DNS moves", () => 
     expect(resources(c, "aws_ecs_service")).toHaveLength(2);
     expect(resources(c, "aws_apprunner_custom_domain_association")).toHaveLength(2);
     // One runtime role per service, trusted by both engines: it survives the move.
-    const trust = policy(resources(c, "aws_iam_role").find(([, r]) => r.name === "restartix-core-api-instance")![1].assume_role_policy);
+    const trust = policy(resources(c, "aws_iam_role").find(([, r]) => r.name === "restartix-core-api-instance")![1].assume_role_policy, c);
     expect(trust.Statement[0].Principal.Service).toEqual(["ecs-tasks.amazonaws.com", "tasks.apprunner.amazonaws.com"]);
   });
 
@@ -230,7 +230,7 @@ describe("moving between engines: both run side by side while DNS moves", () => 
   });
 
   test("the deploy role may deploy both engines, and the workflow rolls ECS after pushing", () => {
-    const sids = policy(resources(stack(both, "delivery"), "aws_iam_policy")[0][1].policy).Statement.map((s: any) => s.Sid);
+    const sids = policy(resources(stack(both, "delivery"), "aws_iam_policy")[0][1].policy, stack(both, "delivery")).Statement.map((s: any) => s.Sid);
     expect(sids).toEqual(expect.arrayContaining(["StartDeployment", "RollEcsServices"]));
     expect(only(stack(both, "delivery-github"), "github_repository_file").content).toContain("aws ecs update-service");
   });

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
+import { readJsonExpression } from "../lib/json-expression";
 import { Options } from "../config/settings";
 import { synthesize, SynthResult, SynthStack, TerraformJson } from "../tools/synth";
 
@@ -42,7 +43,42 @@ export function only(s: SynthStack, type: string): Record<string, any> {
   return list[0][1];
 }
 
-/** Parses an IAM policy document rendered into a resource. */
-export const policy = (doc: string): { Statement: Record<string, any>[] } => JSON.parse(doc);
+const one = (v: string[]): string | string[] => (v.length === 1 ? v[0] : v);
+
+/**
+ * The IAM document a resource's `policy` / `assume_role_policy` holds: a JSON text, or a reference to
+ * an aws_iam_policy_document data source of the stack, rendered as the provider renders it
+ * (single values collapsed to strings).
+ */
+export function policy(doc: string, s: SynthStack): { Statement: Record<string, any>[] } {
+  if (doc.trim().startsWith("{")) return JSON.parse(doc);
+  const m = /^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$/.exec(doc);
+  const source = m ? (s.json.data?.aws_iam_policy_document?.[m[1]] as Record<string, any> | undefined) : undefined;
+  if (!source) throw new Error(`${doc} is neither a JSON policy nor a policy document data source of ${s.name}`);
+  return {
+    Statement: (source.statement as Record<string, any>[]).map((st) => {
+      const out: Record<string, any> = {};
+      if (st.sid) out.Sid = st.sid;
+      out.Effect = st.effect ?? "Allow";
+      if (st.actions) out.Action = one(st.actions);
+      if (st.resources) out.Resource = one(st.resources);
+      if (st.principals) {
+        const p = st.principals as { type: string; identifiers: string[] }[];
+        out.Principal = p.length === 1 && p[0].type === "*" ? "*" : Object.fromEntries(p.map((x) => [x.type, one(x.identifiers)]));
+      }
+      for (const c of (st.condition ?? []) as { test: string; variable: string; values: string[] }[]) {
+        out.Condition = { ...out.Condition, [c.test]: { ...out.Condition?.[c.test], [c.variable]: one(c.values) } };
+      }
+      return out;
+    }),
+  };
+}
+
+/** A JSON-valued argument (JSON text or `${jsonencode(...)}`) as a value; references as `${...}` strings. */
+export function json(value: string): any {
+  const parsed = readJsonExpression(value);
+  if (parsed === undefined) throw new Error(`not JSON nor jsonencode(...): ${value.slice(0, 80)}`);
+  return parsed;
+}
 
 export type { TerraformJson };

@@ -11,7 +11,7 @@ function role(nameSuffix: string): { trust: any; statements: any[] } {
   const [logical, r] = resources(compute, "aws_iam_role").find(([, x]) => x.name.endsWith(nameSuffix))!;
   const policyDoc = resources(compute, "aws_iam_policy").find(([, p]) => p.name === r.name)![1].policy;
   expect(resources(compute, "aws_iam_role_policy_attachment").some(([, a]) => a.role === `\${aws_iam_role.${logical}.name}`)).toBe(true);
-  return { trust: policy(r.assume_role_policy), statements: policy(policyDoc).Statement };
+  return { trust: policy(r.assume_role_policy, compute), statements: policy(policyDoc, compute).Statement };
 }
 
 describe("phase 1 App Runner services", () => {
@@ -118,8 +118,8 @@ describe("phase 1 IAM: least privilege, no wildcard actions", () => {
   test("ECR access role (registry stack): pull-only on the two service repositories", () => {
     const registry = stack(synth({ phase: 1 }), "registry");
     const [, r] = resources(registry, "aws_iam_role").find(([, x]) => x.name === "restartix-apprunner-ecr-access")!;
-    const trust = policy(r.assume_role_policy);
-    const statements = policy(resources(registry, "aws_iam_policy").find(([, p]) => p.name === r.name)![1].policy).Statement;
+    const trust = policy(r.assume_role_policy, registry);
+    const statements = policy(resources(registry, "aws_iam_policy").find(([, p]) => p.name === r.name)![1].policy, registry).Statement;
     expect(trust.Statement[0].Principal.Service).toBe("build.apprunner.amazonaws.com");
     const pull = statements.find((s: any) => s.Sid === "PullImages")!;
     expect(pull.Action).toEqual(["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability", "ecr:DescribeImages"]);
@@ -129,7 +129,7 @@ describe("phase 1 IAM: least privilege, no wildcard actions", () => {
   test("no statement anywhere in the app has a wildcard action", () => {
     for (const s of synth({ phase: 1 }).stacks) {
       for (const [, p] of resources(s, "aws_iam_policy")) {
-        for (const st of policy(p.policy).Statement) {
+        for (const st of policy(p.policy, s).Statement) {
           for (const a of [st.Action].flat()) expect(a).not.toMatch(/(^\*$|:\*$)/);
         }
       }

@@ -2,7 +2,7 @@ import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
-import { only, resources, stack, synth, text } from "./helpers";
+import { only, policy, resources, stack, synth, text } from "./helpers";
 
 const result = synth({ phase: 1 });
 const data = stack(result, "data");
@@ -38,7 +38,7 @@ describe("phase 1 RDS PostgreSQL (the document's values)", () => {
     expect(db.performance_insights_enabled).toBe(true);
     expect(db.performance_insights_retention_period).toBe(7);
     const role = only(data, "aws_iam_role");
-    expect(JSON.parse(role.assume_role_policy).Statement[0].Principal.Service).toBe("monitoring.rds.amazonaws.com");
+    expect(policy(role.assume_role_policy, data).Statement[0].Principal.Service).toBe("monitoring.rds.amazonaws.com");
     expect(only(data, "aws_iam_role_policy_attachment").policy_arn).toBe(
       "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
     );

@@ -1,6 +1,6 @@
 import { BudgetsBudget } from "@cdktf/provider-aws/lib/budgets-budget";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { only, resources, stack, synth, text } from "./helpers";
+import { json, only, resources, stack, synth, text } from "./helpers";
 
 const obs = stack(synth({ phase: 1 }), "observability");
 const alarms: Record<string, any> = Object.fromEntries(resources(obs, "aws_cloudwatch_metric_alarm").map(([, a]) => [a.alarm_name, a]));
@@ -71,7 +71,7 @@ describe("phase 1 observability (the document's alarms, dashboard and budget)", 
   });
 
   test("dashboard has the document's widgets", () => {
-    const body = JSON.parse(only(obs, "aws_cloudwatch_dashboard").dashboard_body);
+    const body = json(only(obs, "aws_cloudwatch_dashboard").dashboard_body);
     const titles = body.widgets.map((w: any) => w.properties.title);
     expect(titles).toEqual([
       "Requests per minute",

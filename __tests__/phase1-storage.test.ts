@@ -1,6 +1,6 @@
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
-import { only, policy, resources, stack, synth, text } from "./helpers";
+import { json, only, policy, resources, stack, synth, text } from "./helpers";
 
 const result = synth({ phase: 1 });
 const storage = stack(result, "storage");
@@ -37,7 +37,7 @@ describe("S3 buckets: private, versioned, encrypted, TLS-only, never force-destr
     });
     expect(part("aws_s3_bucket_versioning").versioning_configuration).toEqual({ status: "Enabled" });
     expect(part("aws_s3_bucket_server_side_encryption_configuration").rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe(sse);
-    const statements = policy(part("aws_s3_bucket_policy").policy).Statement;
+    const statements = policy(part("aws_s3_bucket_policy").policy, s).Statement;
     expect(statements[0]).toMatchObject({ Effect: "Deny", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
   });
 });
@@ -100,10 +100,10 @@ describe("backups: layer 2 (daily pg_dump) and layer 3 (cross-region replication
 
   test("BackupJobRole: write dumps, encrypt them, manual snapshots; secrets only via the execution role", () => {
     const role = resources(backups, "aws_iam_role").find(([, r]) => r.name === "BackupJobRole")![1];
-    const statements = policy(resources(backups, "aws_iam_policy").find(([, p]) => p.name === role.name)![1].policy).Statement;
+    const statements = policy(resources(backups, "aws_iam_policy").find(([, p]) => p.name === role.name)![1].policy, backups).Statement;
     expect(statements.map((s: any) => s.Action)).toEqual(["s3:PutObject", "kms:GenerateDataKey", "rds:CreateDBSnapshot"]);
     expect(statements[0].Resource).toMatch(/aws_s3_bucket\.primary_bucket_.*\.arn\}\/\*$/);
-    const container = JSON.parse(only(backups, "aws_ecs_task_definition").container_definitions)[0];
+    const container = json(only(backups, "aws_ecs_task_definition").container_definitions)[0];
     expect(container.secrets.map((s: any) => s.name).sort()).toEqual(["BACKUP_ENCRYPTION_KEY", "DATABASE_URL"]);
     expect(container.environment).toContainEqual({ name: "BACKUP_BUCKET", value: expect.stringMatching(/aws_s3_bucket\.primary_bucket_.*\.bucket/) });
   });

@@ -1,6 +1,6 @@
 import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { PolicyStatement, serviceTrust } from "../lib/iam";
+import { PolicyStatement } from "../lib/iam";
 import { ServiceRole } from "./service-role";
 
 export interface InstanceRoleProps {
@@ -59,7 +59,7 @@ export function instanceRole(scope: Construct, id: string, props: InstanceRolePr
   return new ServiceRole(scope, id, {
     name: props.name,
     description: `Runtime role of ${props.name.replace(/-instance$/, "")}`,
-    trustPolicy: serviceTrust(props.principals.length === 1 ? props.principals[0] : [...props.principals]),
+    service: props.principals.length === 1 ? props.principals[0] : [...props.principals],
     statements,
     provider: props.provider,
   });

@@ -3,6 +3,7 @@ import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { Construct } from "constructs";
+import { jsonExpression } from "../lib/json-expression";
 import { executionRole } from "./app-roles";
 import { ServiceRole } from "./service-role";
 
@@ -85,7 +86,7 @@ export class BackupJob extends Construct {
       runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
       executionRoleArn: execution.arn,
       taskRoleArn: this.taskRole.arn,
-      containerDefinitions: JSON.stringify([
+      containerDefinitions: jsonExpression([
         {
           name: "pg-dump",
           image: props.image,

@@ -6,6 +6,7 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Construct } from "constructs";
+import { jsonExpression } from "../lib/json-expression";
 import { HealthCheckConfig, ServiceSizing } from "../phases/types";
 import { LoadBalancer } from "./load-balancer";
 import { executionRole } from "./app-roles";
@@ -70,7 +71,7 @@ export class FargateService extends Construct {
       runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
       executionRoleArn: execution.arn,
       taskRoleArn: props.taskRoleArn,
-      containerDefinitions: JSON.stringify([
+      containerDefinitions: jsonExpression([
         {
           name: props.serviceName,
           image: props.image,

@@ -29,7 +29,7 @@ export class DataKey extends Construct {
       enableKeyRotation: true,
       deletionWindowInDays: 30,
       provider: props.provider,
-      policy: policyDocument([
+      policy: policyDocument(this, "key-policy", [
         { Sid: "AccountAdministersThroughIam", Effect: "Allow", Principal: { AWS: accountRoot(accountId) }, Action: "kms:*", Resource: "*" },
         {
           Sid: "CloudWatchLogs",
@@ -47,7 +47,7 @@ export class DataKey extends Construct {
           Resource: "*",
           Condition: { StringEquals: { "aws:SourceAccount": accountId } },
         },
-      ]),
+      ], props.provider),
       tags: { Name: props.alias },
       lifecycle: { preventDestroy: true },
     });

@@ -109,7 +109,7 @@ export class PrivateBucket extends Construct {
     });
     new S3BucketPolicy(this, "policy", {
       bucket,
-      policy: policyDocument([
+      policy: policyDocument(this, "policy-document", [
         {
           Sid: "DenyInsecureTransport",
           Effect: "Deny",
@@ -131,7 +131,7 @@ export class PrivateBucket extends Construct {
             ]
           : []),
         ...(props.policyStatements ? props.policyStatements(this.bucket.arn) : []),
-      ]),
+      ], provider),
       dependsOn: [pab],
       provider,
     });

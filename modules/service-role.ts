@@ -8,9 +8,9 @@ import { PolicyStatement, policyDocument, serviceTrust } from "../lib/iam";
 export interface ServiceRoleProps {
   readonly name: string;
   readonly description: string;
-  /** Service principal allowed to assume the role, e.g. tasks.apprunner.amazonaws.com. */
-  readonly service?: string;
-  /** A complete trust policy; overrides `service`. */
+  /** Service principal(s) allowed to assume the role, e.g. tasks.apprunner.amazonaws.com. */
+  readonly service?: string | readonly string[];
+  /** A complete trust policy (built with `policyDocument`); overrides `service`. */
   readonly trustPolicy?: string;
   /**
    * Permissions, as a customer-managed policy (no inline policies: cdk-nag IAMNoInlinePolicy).
@@ -36,7 +36,7 @@ export class ServiceRole extends Construct {
     this.role = new IamRole(this, "role", {
       name: props.name,
       description: props.description,
-      assumeRolePolicy: props.trustPolicy ?? serviceTrust(props.service!),
+      assumeRolePolicy: props.trustPolicy ?? serviceTrust(this, "trust-policy", props.service!, undefined, props.provider),
       maxSessionDuration: 3600,
       provider: props.provider,
       tags: { Name: props.name },
@@ -47,7 +47,7 @@ export class ServiceRole extends Construct {
       const policy = new IamPolicy(this, "policy", {
         name: props.name,
         description: `Permissions of ${props.name}`,
-        policy: policyDocument(props.statements),
+        policy: policyDocument(this, "permissions", props.statements, props.provider),
         provider: props.provider,
         tags: { Name: props.name },
       });

@@ -128,7 +128,7 @@ export async function runTenant(argv: readonly string[]): Promise<void> {
       await checkAndPlan(next, id, cmd.flags);
       write(file, next);
       console.log(`added ${id} to ${path.relative(ROOT, file)}`);
-      console.log(`next: review and merge the change, then deploy only this tenant:\n  ${phaseEnv} npx cdktf deploy ${stack}`);
+      console.log(`next: review and merge the change, then deploy only this tenant:\n  ${phaseEnv} npx cdktf deploy ${stack} --ignore-missing-stack-dependencies   # its dependencies are deployed already`);
       console.log("then: run the database migrations against its DATABASE_URL (README, Enterprise tenants).");
       return;
     }
@@ -140,7 +140,7 @@ export async function runTenant(argv: readonly string[]): Promise<void> {
       await checkAndPlan(next, id, cmd.flags);
       write(file, next);
       console.log(`${id} is marked for decommission: deletion protection comes off, the final snapshot restartix-tenant-${id}-final is kept.`);
-      console.log(`next:\n  ${phaseEnv} npx cdktf deploy ${stack}    # protection off\n  ${phaseEnv} npx cdktf destroy ${stack}   # final snapshot, then removal\n  npm run tenant -- forget ${id} --confirm ${id}`);
+      console.log(`next:\n  ${phaseEnv} npx cdktf deploy ${stack} --ignore-missing-stack-dependencies    # protection off\n  ${phaseEnv} npx cdktf destroy ${stack}   # final snapshot, then removal\n  npm run tenant -- forget ${id} --confirm ${id}`);
       return;
     }
     case "forget": {

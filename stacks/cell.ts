@@ -2,6 +2,7 @@ import { ApprunnerVpcConnector } from "@cdktf/provider-aws/lib/apprunner-vpc-con
 import { DynamodbTableItem } from "@cdktf/provider-aws/lib/dynamodb-table-item";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { Construct } from "constructs";
+import { jsonExpression } from "../lib/json-expression";
 import { appRunnerMetrics, DatabaseAlarms, HealthCheckAlarm, ServiceAlarms } from "../modules/alarms";
 import { instanceRole } from "../modules/app-roles";
 import { AppSecrets } from "../modules/app-secrets";
@@ -177,7 +178,7 @@ export class CellStack extends BaseStack {
     new SsmParameter(this, "routing-entry", {
       name: `/${phase.project}/${phase.environment}/tenant-shards/${cell.kind}/${cell.id}`,
       type: "String",
-      value: JSON.stringify(entry),
+      value: jsonExpression(entry),
       description: `Routing entry of ${cell.kind} ${cell.id}`,
       tags: { Name: `${cell.kind}-${cell.id}-routing` },
     });
@@ -185,7 +186,7 @@ export class CellStack extends BaseStack {
       new DynamodbTableItem(this, "routing-item", {
         tableName: props.routing.table.name,
         hashKey: "organization_id",
-        item: JSON.stringify({
+        item: jsonExpression({
           organization_id: { S: cell.id },
           region: { S: rc.key },
           shard: { S: `tenant-${cell.id}` },

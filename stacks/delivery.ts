@@ -79,7 +79,7 @@ export class DeliveryStack extends BaseStack {
     this.role = new ServiceRole(this, "deploy-role", {
       name: "GitHubActionsDeployRole",
       description: `Pushes ${services.map((s) => s.name).join(" and ")} images from ${deployment.githubOwner}/${deployment.githubRepository}`,
-      trustPolicy: policyDocument([
+      trustPolicy: policyDocument(this, "deploy-trust", [
         {
           Effect: "Allow",
           Principal: { Federated: oidc.arn },

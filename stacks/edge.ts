@@ -8,6 +8,7 @@ import { ZoneSetting } from "@cdktf/provider-cloudflare/lib/zone-setting";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
+import { jsonExpression } from "../lib/json-expression";
 import { terraformLiteral } from "../lib/terraform-literal";
 import { Fn, TerraformIterator } from "cdktf";
 import { Construct } from "constructs";
@@ -175,8 +176,8 @@ export class EdgeStack extends ProjectStack {
       compatibilityDate: "2026-01-01",
       bindings: [
         { name: "ROUTES", type: "kv_namespace", namespaceId: routes.id },
-        { name: "ORIGINS", type: "plain_text", text: JSON.stringify(origins) },
-        { name: "SHARD_ORIGINS", type: "plain_text", text: JSON.stringify(shardOrigins) },
+        { name: "ORIGINS", type: "plain_text", text: jsonExpression(origins) },
+        { name: "SHARD_ORIGINS", type: "plain_text", text: jsonExpression(shardOrigins) },
         { name: "DEFAULT_REGION", type: "plain_text", text: routing.defaultRegionKey },
         { name: "FAILOVER", type: "plain_text", text: "off" },
       ],

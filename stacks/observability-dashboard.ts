@@ -1,3 +1,5 @@
+import { Json, jsonExpression } from "../lib/json-expression";
+
 /** The document's dashboard: requests, 5xx rate, latency percentiles, instances, CPU/memory, RDS, Redis. */
 export interface DashboardService {
   readonly name: string;
@@ -75,5 +77,5 @@ export function dashboardBody(input: DashboardInput): string {
       "Average",
     ),
   ];
-  return JSON.stringify({ widgets });
+  return jsonExpression({ widgets } as Json);
 }

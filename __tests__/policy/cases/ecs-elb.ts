@@ -1,3 +1,6 @@
+import { App, TerraformStack } from "cdktf";
+import { resolve } from "cdktf/lib/_tokens";
+import { jsonExpression } from "../../../lib/json-expression";
 import { RuleCase, stack } from "../harness";
 
 /** The shapes modules/load-balancer.ts and modules/fargate-service.ts synthesize. */
@@ -26,6 +29,12 @@ const container = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 const task = (containers: object[]) => ({ family: "t", container_definitions: JSON.stringify(containers) });
+/** The form modules/fargate-service.ts synthesizes: `${jsonencode([...])}`, references inside (HCL-safe). */
+const scratch = new TerraformStack(new App({ outdir: "cdktf.out.unused" }), "scratch");
+const encoded = (containers: object[]) => ({
+  family: "t",
+  container_definitions: resolve(scratch, jsonExpression(JSON.parse(JSON.stringify(containers)))) as string,
+});
 
 const at = (type: string) => (name: string) => `${type}.${name}`;
 const LB = at("aws_lb");
@@ -108,10 +117,16 @@ export const ecsElbCases: RuleCase[] = [
     rule: "RX-ECS-4",
     title: "every container logs",
     json: stack({
-      aws_ecs_task_definition: { pass: task([container()]), pass2: { family: "t", container_definitions: "${local.defs}" }, fail: task([container(), container({ name: "sidecar", logConfiguration: undefined })]) },
+      aws_ecs_task_definition: {
+        pass: task([container()]),
+        pass2: { family: "t", container_definitions: "${local.defs}" },
+        pass_encoded: encoded([container()]),
+        fail: task([container(), container({ name: "sidecar", logConfiguration: undefined })]),
+        fail_encoded: encoded([container(), container({ name: "sidecar", logConfiguration: undefined })]),
+      },
     }),
-    pass: [T("pass"), T("pass2")],
-    fail: [T("fail")],
+    pass: [T("pass"), T("pass2"), T("pass_encoded")],
+    fail: [T("fail"), T("fail_encoded")],
   },
   {
     rule: "RX-ECS-5",
@@ -121,9 +136,11 @@ export const ecsElbCases: RuleCase[] = [
         pass: task([container()]),
         fail: task([container({ environment: [{ name: "CLERK_SECRET_KEY", value: "x" }] })]),
         fail2: task([container({ environment: [{ name: "DATABASE_URL", value: "postgres://h/db" }] })]),
+        pass_encoded: encoded([container()]),
+        fail_encoded: encoded([container({ environment: [{ name: "REDIS_URL", value: "${aws_elasticache_replication_group.r.primary_endpoint_address}" }] })]),
       },
     }),
-    pass: [T("pass")],
-    fail: [T("fail"), T("fail2")],
+    pass: [T("pass"), T("pass_encoded")],
+    fail: [T("fail"), T("fail2"), T("fail_encoded")],
   },
 ];

@@ -18,18 +18,25 @@ export const iamCases: RuleCase[] = [
     title: 'Action "*" or NotAction in an identity policy fails; resource policies are not identity policies',
     json: stack(
       {
-        aws_iam_policy: { pass: { policy: doc(scoped) }, fail: { policy: doc(allow("*", "*", "Admin")) }, fail2: { policy: doc({ Effect: "Allow", NotAction: "iam:*", Resource: "*" }) } },
+        aws_iam_policy: {
+          pass: { policy: doc(scoped) },
+          fail: { policy: doc(allow("*", "*", "Admin")) },
+          fail2: { policy: doc({ Effect: "Allow", NotAction: "iam:*", Resource: "*" }) },
+          fail_document: { policy: "${data.aws_iam_policy_document.used.json}" },
+        },
         aws_iam_role: { pass: { assume_role_policy: trust() }, fail_inline: { assume_role_policy: trust(), inline_policy: [{ name: "x", policy: doc(allow(["*"], "${aws_s3_bucket.b.arn}")) }] } },
       },
       {
         aws_iam_policy_document: {
           pass_key_policy: { statement: [{ effect: "Allow", actions: ["*"], resources: ["*"], principals: [{ type: "AWS", identifiers: ["arn:aws:iam::123456789012:root"] }] }] },
           fail: { statement: [{ actions: ["*"], resources: ["*"] }] },
+          // The form lib/iam.ts synthesizes: the finding is reported once, on the policy that uses the document.
+          used: { statement: [{ effect: "Allow", actions: ["*"], resources: ["*"] }] },
         },
       },
     ),
-    pass: [P("pass"), R("pass"), "data.aws_iam_policy_document.pass_key_policy"],
-    fail: [P("fail"), P("fail2"), R("fail_inline"), "data.aws_iam_policy_document.fail"],
+    pass: [P("pass"), R("pass"), "data.aws_iam_policy_document.pass_key_policy", "data.aws_iam_policy_document.used"],
+    fail: [P("fail"), P("fail2"), R("fail_inline"), "data.aws_iam_policy_document.fail", P("fail_document")],
   },
   {
     rule: "RX-IAM-2",
