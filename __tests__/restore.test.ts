@@ -6,7 +6,7 @@ import { stack, synth } from "./helpers";
 
 /**
  * Restore rehearsal of backup layer 2: backup/dump.sh against a real PostgreSQL server, uploading to
- * the emulated Object Lock bucket, restored with the README's commands (tools/rehearse/restore.ts).
+ * the emulated Object Lock bucket, restored with the runbook's commands (docs/restore.md; tools/rehearse/restore.ts).
  */
 describe("what the restore rehearsal relies on", () => {
   const target = backupTarget(stack(synth({ phase: 1 }), "backups"));
@@ -20,10 +20,10 @@ describe("what the restore rehearsal relies on", () => {
     expect(target.containerVariables).toEqual(expect.arrayContaining(requiredVariables()));
   });
 
-  test("the rehearsed restore commands are the README's, and decrypt what dump.sh encrypts", () => {
-    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-    expect(readme).toContain(RESTORE_COMMANDS.decrypt);
-    expect(readme).toContain("pg_restore --no-owner --dbname <target>");
+  test("the rehearsed restore commands are docs/restore.md's, and decrypt what dump.sh encrypts", () => {
+    const runbook = fs.readFileSync(path.join(ROOT, "docs", "restore.md"), "utf8");
+    expect(runbook).toContain(RESTORE_COMMANDS.decrypt);
+    expect(runbook).toContain("pg_restore --no-owner --dbname <target>");
     const script = fs.readFileSync(DUMP_SCRIPT, "utf8");
     const encrypt = /openssl enc (.*) -pass env:BACKUP_ENCRYPTION_KEY/.exec(script)![1].replace(" -salt", "");
     expect(RESTORE_COMMANDS.decrypt).toBe(`openssl enc -d ${encrypt} -pass env:BACKUP_ENCRYPTION_KEY`);

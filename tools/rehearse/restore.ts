@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../../config/deployment";
+import { readJsonExpression } from "../../lib/json-expression";
 import { resolveSettings } from "../../config/settings";
 import { synthesize, SynthStack } from "../synth";
 import { emulatorAvailability, startEmulator } from "./emulator";
@@ -14,14 +15,14 @@ import { stopAll } from "./processes";
 /**
  * The restore rehearsal of backup layer 2: backup/dump.sh (the script the scheduled task runs, under
  * the image's shell) dumps a seeded PostgreSQL database into the emulated Object Lock bucket
- * configured as the backups stack configures it; the README's restore commands bring it back into a
+ * configured as the backups stack configures it; the runbook's restore commands (docs/restore.md) bring it back into a
  * fresh database; row counts and checksums must match.
  */
 
 export const DUMP_SCRIPT = path.join(ROOT, "backup", "dump.sh");
 const EXAMPLE_INPUTS = path.join(ROOT, "terraform.tfvars.example");
 
-/** The README's restore pipeline (Backups and restore, step 2), with the object and the target filled in. */
+/** The restore runbook's pipeline (docs/restore.md, step 2), with the object and the target filled in. */
 export const RESTORE_COMMANDS = {
   download: "aws s3 cp s3://<bucket>/<key> -",
   decrypt: "openssl enc -d -aes-256-cbc -pbkdf2 -iter 200000 -pass env:BACKUP_ENCRYPTION_KEY",
@@ -45,7 +46,9 @@ export function backupTarget(backups: SynthStack): BackupTarget {
   const r = (backups.json.resource ?? {}) as Record<string, Record<string, Json>>;
   const tasks = Object.values(r.aws_ecs_task_definition ?? {});
   if (tasks.length !== 1) throw new Error(`expected one task definition in the backups stack, found ${tasks.length}`);
-  const container = (JSON.parse(tasks[0].container_definitions) as Json[])[0];
+  const definitions = readJsonExpression(tasks[0].container_definitions) as Json[] | undefined;
+  if (!definitions) throw new Error(`cannot read the backup task's container definitions: ${String(tasks[0].container_definitions).slice(0, 200)}`);
+  const container = definitions[0];
   const env = new Map<string, string>((container.environment ?? []).map((e: Json) => [e.name, e.value]));
   const bucketRef = /^\$\{aws_s3_bucket\.([^.]+)\.bucket\}$/.exec(env.get("BACKUP_BUCKET") ?? "");
   if (!bucketRef) throw new Error(`BACKUP_BUCKET of the backup task is not a bucket of the backups stack: ${env.get("BACKUP_BUCKET")}`);
@@ -238,7 +241,7 @@ export async function restoreRehearsal(log: (line: string) => void = () => undef
     const del = spawnSync("aws", ["s3api", "delete-object", "--bucket", target.bucket, "--key", objectKey, "--version-id", head.VersionId], { env: awsEnv, encoding: "utf8" });
     const deleteRefused = del.status !== 0 && /AccessDenied/.test(del.stderr);
 
-    // 3. The README's restore commands, into a fresh database.
+    // 3. The runbook's restore commands (docs/restore.md), into a fresh database.
     const pipeline = [
       RESTORE_COMMANDS.download.replace("<bucket>", target.bucket).replace("<key>", objectKey),
       RESTORE_COMMANDS.decrypt,
