@@ -132,32 +132,42 @@ function synthPhase(phase: number, compute: string | undefined, scratchDir: stri
   return { stacks: result.stacks, compute: settings.deployment.compute };
 }
 
-function planPhase(number: number, stacks: readonly SynthStack[], selection: readonly string[] | undefined, endpoint: string, stateDir: string, gaps: EmulatorGaps): Phase {
+/** Bad input found before anything starts (unknown stack, a stack the mirror cannot apply, no next phase). */
+export class RehearsalInputError extends Error {}
+
+interface Selection {
+  readonly chosen: ReadonlySet<string>;
+  readonly absent: ReadonlyMap<string, string>;
+}
+
+/** The AWS-only stacks to apply (the selection and its dependencies), and why the others are not. */
+function selectStacks(number: number, stacks: readonly SynthStack[], selection: readonly string[] | undefined): Selection {
   const absent = new Map<string, string>();
   for (const s of stacks) if (!isAwsOnly(s)) absent.set(s.name, `providers ${providersOf(s).join(", ")} are not in the local mirror (covered by synth assertions and the policy pack)`);
   const aws = stacks.filter(isAwsOnly);
-  const nodes = stacks.map((s) => ({ name: s.name, dependencies: s.dependencies }));
   let chosen = new Set(aws.map((s) => s.name));
   if (selection) {
+    const nodes = stacks.map((s) => ({ name: s.name, dependencies: s.dependencies }));
     const unknown = selection.filter((n) => !stacks.some((s) => s.name === n));
-    if (unknown.length) throw new Error(`no stack ${unknown.join(", ")} in phase ${number}; stacks: ${stacks.map((s) => s.name).join(", ")}`);
+    if (unknown.length) throw new RehearsalInputError(`--stack: no stack ${unknown.join(", ")} in phase ${number}. Fix: pick from ${aws.map((s) => s.name).join(", ")}`);
     const notAws = selection.filter((n) => absent.has(n));
-    if (notAws.length) throw new Error(`${notAws.join(", ")}: ${absent.get(notAws[0])}; only AWS-only stacks can be rehearsed`);
+    if (notAws.length) throw new RehearsalInputError(`--stack: ${notAws.join(", ")}: ${absent.get(notAws[0])}. Fix: pick AWS-only stacks: ${aws.map((s) => s.name).join(", ")}`);
     chosen = new Set([...dependencyClosure(nodes, selection)].filter((n) => !absent.has(n)));
     for (const s of aws) if (!chosen.has(s.name)) absent.set(s.name, "not selected (--stack)");
   }
-  const scratch = prepareScratch(
-    aws.filter((s) => chosen.has(s.name)),
-    { endpoint, stateDir, gaps, absent: new Set(absent.keys()) },
-  );
+  return { chosen, absent };
+}
+
+function planPhase(number: number, stacks: readonly SynthStack[], selection: Selection, endpoint: string, stateDir: string, gaps: EmulatorGaps): Phase {
+  const { chosen, absent } = selection;
+  const aws = stacks.filter((s) => chosen.has(s.name));
+  const nodes = stacks.map((s) => ({ name: s.name, dependencies: s.dependencies }));
+  const scratch = prepareScratch(aws, { endpoint, stateDir, gaps, absent: new Set(absent.keys()) });
   const waves = deployWaves(nodes, { includeManual: true })
     .map((w) => w.map((s) => s.name).filter((n) => chosen.has(n)))
     .filter((w) => w.length > 0);
   const excludedBySynthStack = new Map<string, number>();
-  for (const s of aws.filter((x) => chosen.has(x.name))) {
-    const n = resourceCount(s) - (scratch.stacks.get(s.name)?.resources ?? 0);
-    excludedBySynthStack.set(s.name, n);
-  }
+  for (const s of aws) excludedBySynthStack.set(s.name, resourceCount(s) - (scratch.stacks.get(s.name)?.resources ?? 0));
   return { number, stacks, scratch, waves, absent, excludedBySynthStack };
 }
 
@@ -178,11 +188,22 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
   fs.mkdirSync(logDir, { recursive: true });
   const workdir = path.join(scratchDir, "work");
 
-  // Synthesize both phases before anything starts: a configuration error stops here.
-  const from = synthPhase(options.phase, options.compute, scratchDir);
+  // Synthesize both phases and check the selection before anything starts: bad input stops here.
   const next = options.upgrade ? options.phase + 1 : undefined;
-  if (next !== undefined && next > 4) throw new Error(`--upgrade: phase ${options.phase} is the last phase; there is no phase ${next}`);
-  const to = next !== undefined ? synthPhase(next, options.compute, scratchDir) : undefined;
+  let from: ReturnType<typeof synthPhase>;
+  let to: ReturnType<typeof synthPhase> | undefined;
+  let selectionN: Selection;
+  let selectionM: Selection | undefined;
+  try {
+    if (next !== undefined && next > 4) throw new RehearsalInputError(`--upgrade: phase ${options.phase} is the last phase; there is no phase ${next}. Fix: leave out --upgrade`);
+    from = synthPhase(options.phase, options.compute, scratchDir);
+    to = next !== undefined ? synthPhase(next, options.compute, scratchDir) : undefined;
+    selectionN = selectStacks(options.phase, from.stacks, options.stacks);
+    selectionM = to && next !== undefined ? selectStacks(next, to.stacks, options.stacks) : undefined;
+  } catch (e) {
+    if (!options.scratchDir) fs.rmSync(scratchDir, { recursive: true, force: true });
+    throw e;
+  }
 
   const failures: string[] = [];
   const applied: StackRun[] = [];
@@ -215,7 +236,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
     emulator = await startEmulator(gaps, path.join(logDir, "moto.log"));
     log(`rehearse: moto ${available.moto} on ${emulator.endpoint} (pid ${emulator.pid}), terraform ${available.terraform}, scratch ${scratchDir}`);
     const ctx: Context = { emulator, workdir, logDir, stateDir, log };
-    phaseN = planPhase(options.phase, from.stacks, options.stacks, emulator.endpoint, stateDir, gaps);
+    phaseN = planPhase(options.phase, from.stacks, selectionN, emulator.endpoint, stateDir, gaps);
     removals[`phase${options.phase}`] = [...phaseN.scratch.removals];
     reportRemovals(phaseN, log);
 
@@ -253,7 +274,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
     }
 
     if (to && next !== undefined && failures.length === 0) {
-      const phaseM = planPhase(next, to.stacks, options.stacks, emulator.endpoint, stateDir, gaps);
+      const phaseM = planPhase(next, to.stacks, selectionM!, emulator.endpoint, stateDir, gaps);
       removals[`phase${next}`] = [...phaseM.scratch.removals];
       log(`\nupgrade to phase ${next}: ${phaseM.waves.flat().length} stacks in ${phaseM.waves.length} waves (plan-gate on every plan)`);
       reportRemovals(phaseM, log);
