@@ -265,9 +265,11 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
         }
         const run = await applyStack(s, options.phase, phaseN, ctx, i + 1);
         applied.push(run);
-        if (run.ok) lastApplied.set(name, { tf: run.tf, json: s.json });
-        else {
-          failed.add(name);
+        // A stack that applied but re-plans with changes is a failure, yet its state exists: its
+        // dependants still run, so one rehearsal shows every problem.
+        if (run.ok || run.replan === "changes") lastApplied.set(name, { tf: run.tf, json: s.json });
+        if (!run.ok) {
+          if (run.replan !== "changes") failed.add(name);
           failures.push(`${name} (phase ${options.phase} apply): ${run.error}`);
         }
       }
@@ -291,9 +293,9 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
             ? await upgradeStack(s, next, phaseM, ctx, i + 1)
             : await applyStack(s, next, phaseM, ctx, i + 1);
           upgraded.push(run);
-          if (run.ok) lastApplied.set(name, { tf: run.tf, json: s.json });
-          else {
-            failed.add(name);
+          if (run.ok || run.replan === "changes") lastApplied.set(name, { tf: run.tf, json: s.json });
+          if (!run.ok) {
+            if (run.replan !== "changes") failed.add(name);
             failures.push(`${name} (phase ${next} ${run.step}): ${run.error}`);
           }
         }
