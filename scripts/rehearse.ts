@@ -15,13 +15,14 @@ runCommand(
   {
     name: "rehearse",
     summary: "Apply the AWS stacks of a phase to a local AWS emulator (moto): apply, re-plan (no changes), optionally upgrade to the next phase and destroy.",
-    usage: ["--phase N [--compute apprunner|fargate] [--stack A,B] [--upgrade] [--destroy] [--keep] [--json FILE]", "--restore [--json FILE]"],
+    usage: ["--phase N [--compute apprunner|fargate] [--stack A,B] [--upgrade] [--destroy] [--jobs N] [--keep] [--json FILE]", "--restore [--json FILE]"],
     flags: {
       phase: { type: "string", description: "growth phase to apply", choices: ["1", "2", "3", "4"], valueName: "N" },
       compute: { type: "string", description: "compute engine (default: the example inputs' apprunner)", choices: ["apprunner", "fargate"], valueName: "ENGINE" },
       stack: { type: "string", description: "only these stacks (comma-separated) and the stacks they depend on", valueName: "A,B" },
       upgrade: { type: "boolean", description: "then synthesize phase N+1 over the same state: plan, plan-gate, apply, re-plan" },
       destroy: { type: "boolean", description: "then destroy in reverse deploy order, recording what prevent_destroy and deletion protection blocked" },
+      jobs: { type: "integer", description: "stacks of one wave applied or destroyed at the same time (default: the number of CPUs)", min: 1, max: 16, valueName: "N" },
       keep: { type: "boolean", description: "keep the scratch directory (prepared stacks, state files, logs); it is also kept when a step fails" },
       restore: { type: "boolean", description: "the restore rehearsal: backup/dump.sh against a throwaway PostgreSQL into the emulated Object Lock bucket, restored with docs/restore.md's commands" },
       json: { type: "string", description: "also write the JSON summary to FILE", valueName: "FILE" },
@@ -59,6 +60,7 @@ runCommand(
         upgrade: flags.upgrade === true,
         destroy: flags.destroy === true,
         keep: flags.keep === true,
+        jobs: typeof flags.jobs === "number" ? flags.jobs : undefined,
       });
     } catch (e) {
       if (e instanceof RehearsalUnavailable) throw new CheckFailed(`cannot run: ${e.message}`);

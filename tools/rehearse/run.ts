@@ -1,4 +1,3 @@
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -6,7 +5,7 @@ import { ROOT } from "../../config/deployment";
 import { resolveSettings } from "../../config/settings";
 import { PhaseNumber } from "../../phases/types";
 import { destructiveChanges } from "../../policy/plan-gate";
-import { isAwsOnly, offlinePlanAvailability, TERRAFORM } from "../offline-plan";
+import { initProviders, isAwsOnly, offlinePlanAvailability } from "../offline-plan";
 import { providersOf, resourceCount, synthesize, SynthStack } from "../synth";
 import { deployWaves, dependencyClosure } from "../waves";
 import { SEEDERS } from "./aws";
@@ -37,6 +36,8 @@ export interface RehearsalOptions {
   readonly keep?: boolean;
   /** @default - a new directory under the OS temp dir */
   readonly scratchDir?: string;
+  /** Stacks of one wave applied (or destroyed) at the same time. @default - the number of CPUs */
+  readonly jobs?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -177,6 +178,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
   const log = options.log ?? ((l: string) => process.stdout.write(`${l}\n`));
   const started = Date.now();
   const loadAtStart = os.loadavg()[0];
+  const jobs = Math.max(1, options.jobs ?? os.cpus().length);
   const gaps = loadGaps();
   const available = rehearsalAvailability(gaps);
   if (!available.ok) throw new RehearsalUnavailable(available.reason);
@@ -236,6 +238,9 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
     emulator = await startEmulator(gaps, path.join(logDir, "moto.log"));
     log(`rehearse: moto ${available.moto} on ${emulator.endpoint} (pid ${emulator.pid}), terraform ${available.terraform}, scratch ${scratchDir}`);
     const ctx: Context = { emulator, workdir, logDir, stateDir, log };
+    // Once, before stacks run side by side: two first inits would race on the shared directory.
+    const providers = await initProviders(workdir);
+    if (!providers.ok) throw new Error(`terraform init of the provider mirror failed:\n${providers.output}`);
     phaseN = planPhase(options.phase, from.stacks, selectionN, emulator.endpoint, stateDir, gaps);
     removals[`phase${options.phase}`] = [...phaseN.scratch.removals];
     reportRemovals(phaseN, log);
@@ -253,65 +258,54 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
     log(`account guard: ${firstStack.name} with allowed_account_ids = ["${accountGuard.allowed}"] ${accountGuard.refused ? `was refused by the provider (${accountGuard.error})` : "was NOT refused"}`);
     if (!accountGuard.refused) failures.push(`allowed_account_ids did not refuse the emulator's account ${MOTO_ACCOUNT_ID}: ${accountGuard.error}`);
 
-    log(`\nphase ${options.phase} (${from.compute}): ${phaseN.waves.flat().length} stacks in ${phaseN.waves.length} waves`);
-    for (const [i, wave] of phaseN.waves.entries()) {
-      for (const name of wave) {
-        const s = phaseN.scratch.stacks.get(name)!;
-        const dep = blocked(name, from.stacks);
-        if (dep) {
-          failed.add(name);
-          log(`  [wave ${i + 1}] skip ${name}: its dependency ${dep} failed`);
-          continue;
-        }
-        const run = await applyStack(s, options.phase, phaseN, ctx, i + 1);
-        applied.push(run);
-        // A stack that applied but re-plans with changes is a failure, yet its state exists: its
-        // dependants still run, so one rehearsal shows every problem.
-        if (run.ok || run.replan === "changes") lastApplied.set(name, { tf: run.tf, json: s.json });
-        if (!run.ok) {
-          if (run.replan !== "changes") failed.add(name);
-          failures.push(`${name} (phase ${options.phase} apply): ${run.error}`);
-        }
-      }
-    }
-
-    if (to && next !== undefined && failures.length === 0) {
-      const phaseM = planPhase(next, to.stacks, selectionM!, emulator.endpoint, stateDir, gaps);
-      removals[`phase${next}`] = [...phaseM.scratch.removals];
-      log(`\nupgrade to phase ${next}: ${phaseM.waves.flat().length} stacks in ${phaseM.waves.length} waves (plan-gate on every plan)`);
-      reportRemovals(phaseM, log);
-      for (const [i, wave] of phaseM.waves.entries()) {
-        for (const name of wave) {
-          const s = phaseM.scratch.stacks.get(name)!;
-          const dep = blocked(name, to.stacks);
+    log(`\nphase ${options.phase} (${from.compute}): ${phaseN.waves.flat().length} stacks in ${phaseN.waves.length} waves, up to ${jobs} at a time`);
+    // Stacks of one wave are independent: they run side by side, so the provider's waits overlap.
+    const runWaves = async (p: Phase, stacks: readonly SynthStack[], into: StackRun[], step: (s: ScratchStack, wave: number) => Promise<Run>) => {
+      for (const [i, wave] of p.waves.entries()) {
+        const runnable = wave.filter((name) => {
+          const dep = blocked(name, stacks);
           if (dep) {
             failed.add(name);
             log(`  [wave ${i + 1}] skip ${name}: its dependency ${dep} failed`);
-            continue;
           }
-          const run = lastApplied.has(name)
-            ? await upgradeStack(s, next, phaseM, ctx, i + 1)
-            : await applyStack(s, next, phaseM, ctx, i + 1);
-          upgraded.push(run);
-          if (run.ok || run.replan === "changes") lastApplied.set(name, { tf: run.tf, json: s.json });
+          return !dep;
+        });
+        const runs = await inParallel(runnable, jobs, (name) => step(p.scratch.stacks.get(name)!, i + 1));
+        for (const run of runs) {
+          const { tf, ...report } = run;
+          into.push(report);
+          // A stack that applied but re-plans with changes is a failure, yet its state exists: its
+          // dependants still run, so one rehearsal shows every problem.
+          if (run.ok || run.replan === "changes") lastApplied.set(run.stack, { tf, json: p.scratch.stacks.get(run.stack)!.json });
           if (!run.ok) {
-            if (run.replan !== "changes") failed.add(name);
-            failures.push(`${name} (phase ${next} ${run.step}): ${run.error}`);
+            if (run.replan !== "changes") failed.add(run.stack);
+            failures.push(`${run.stack} (phase ${run.phase} ${run.step}): ${run.error}`);
           }
         }
       }
+    };
+    const first = phaseN;
+    await runWaves(first, from.stacks, applied, (s, wave) => applyStack(s, options.phase, first, ctx, wave));
+
+    if (to && next !== undefined && selectionM && failures.length === 0) {
+      const phaseM = planPhase(next, to.stacks, selectionM, emulator.endpoint, stateDir, gaps);
+      removals[`phase${next}`] = [...phaseM.scratch.removals];
+      log(`\nupgrade to phase ${next}: ${phaseM.waves.flat().length} stacks in ${phaseM.waves.length} waves (plan-gate on every plan)`);
+      reportRemovals(phaseM, log);
+      await runWaves(phaseM, to.stacks, upgraded, (s, wave) => (lastApplied.has(s.name) ? upgradeStack(s, next, phaseM, ctx, wave) : applyStack(s, next, phaseM, ctx, wave)));
       const dropped = [...lastApplied.keys()].filter((n) => !phaseM.scratch.stacks.has(n));
       if (dropped.length) log(`  not in phase ${next} (left applied): ${dropped.join(", ")}`);
     }
 
     if (options.destroy) {
-      const order = destroyOrder([...lastApplied.keys()], [...from.stacks, ...(to?.stacks ?? [])]);
-      log(`\ndestroy: ${order.length} stacks in reverse deploy order`);
-      for (const name of order) {
-        const { tf, json } = lastApplied.get(name)!;
-        const run = await destroyStack(name, tf, json, ctx);
-        destroyed.push(run);
-        if (!run.ok) failures.push(`${name} (destroy): ${run.error}`);
+      const waves = destroyWaves([...lastApplied.keys()], [...from.stacks, ...(to?.stacks ?? [])]);
+      log(`\ndestroy: ${waves.flat().length} stacks in reverse deploy order`);
+      for (const wave of waves) {
+        const runs = await inParallel(wave, jobs, (name) => destroyStack(name, lastApplied.get(name)!.tf, lastApplied.get(name)!.json, ctx));
+        for (const run of runs) {
+          destroyed.push(run);
+          if (!run.ok) failures.push(`${run.stack} (destroy): ${run.error}`);
+        }
       }
     }
   } catch (e) {
@@ -460,17 +454,30 @@ async function upgradeStack(s: ScratchStack, phase: number, p: Phase, ctx: Conte
   return { ...base, ok: true, ...counts, gate, replan: "no changes", seconds };
 }
 
-/** Applied stacks, consumers before producers (reverse deploy waves). */
-function destroyOrder(names: readonly string[], stacks: readonly SynthStack[]): string[] {
+/** Applied stacks in reverse deploy waves: every consumer's wave comes before its producers'. */
+function destroyWaves(names: readonly string[], stacks: readonly SynthStack[]): string[][] {
   const deps = new Map<string, Set<string>>();
   for (const s of stacks) deps.set(s.name, new Set([...(deps.get(s.name) ?? []), ...s.dependencies]));
   const nodes = [...deps].map(([name, d]) => ({ name, dependencies: [...d].filter((x) => deps.has(x)) }));
   const wanted = new Set(names);
   return deployWaves(nodes, { includeManual: true })
-    .flat()
-    .map((s) => s.name)
-    .filter((n) => wanted.has(n))
+    .map((w) => w.map((s) => s.name).filter((n) => wanted.has(n)))
+    .filter((w) => w.length > 0)
     .reverse();
+}
+
+/** Runs `fn` over `items`, at most `jobs` at once; the results in the items' order. */
+async function inParallel<T, R>(items: readonly T[], jobs: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, worker));
+  return out;
 }
 
 const PREVENT = /Resource (\S+) has lifecycle\.prevent_destroy set/g;
@@ -548,10 +555,4 @@ async function verifyEmpty(tf: Terraform, file: string): Promise<string | undefi
   append(file, `terraform state list (after destroy), ${list.seconds.toFixed(0)} s`, list.out);
   const left = list.out.split("\n").filter((l) => l.trim() && !l.startsWith("data."));
   return left.length ? `resources left in state after destroy: ${left.join(", ")}` : undefined;
-}
-
-/** terraform's version line, for the report. */
-export function terraformVersion(): string {
-  const v = spawnSync(TERRAFORM, ["version"], { encoding: "utf8" });
-  return v.stdout?.split("\n")[0] ?? "";
 }
