@@ -274,9 +274,10 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
         for (const run of runs) {
           const { tf, ...report } = run;
           into.push(report);
-          // A stack that applied but re-plans with changes is a failure, yet its state exists: its
-          // dependants still run, so one rehearsal shows every problem.
-          if (run.ok || run.replan === "changes") lastApplied.set(run.stack, { tf, json: p.scratch.stacks.get(run.stack)!.json });
+          // Whatever a stack left in state is destroyed at the end, even after a failed apply. A
+          // stack that applied but re-plans with changes is a failure, yet its state is complete:
+          // its dependants still run, so one rehearsal shows every problem.
+          lastApplied.set(run.stack, { tf, json: p.scratch.stacks.get(run.stack)!.json });
           if (!run.ok) {
             if (run.replan !== "changes") failed.add(run.stack);
             failures.push(`${run.stack} (phase ${run.phase} ${run.step}): ${run.error}`);
