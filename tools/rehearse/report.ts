@@ -19,7 +19,7 @@ export function summaryTable(s: RehearsalSummary): string {
       r.seconds.toFixed(0),
       r.ok ? r.replan : `FAIL (${r.replan})`,
       r.gate ?? "",
-      d ? (d.ok ? `ok: ${d.destroyed} destroyed; blocked ${d.preventDestroyBlocked.length} prevent_destroy, ${d.deletionProtectionBlocked.length} deletion protection` : "FAIL") : "",
+      d ? (d.ok ? `ok: ${d.destroyed} destroyed; stopped by prevent_destroy ${d.preventDestroyBlocked.length}, deletion protection ${d.deletionProtectionBlocked.length}, not empty ${d.notEmpty.length}` : "FAIL") : "",
     ];
   });
   return table(["stack", "phase", "applied", "in state", "excluded", "seconds", "re-plan", "plan-gate", "destroy"], rows, [false, false, true, true, true, true]);

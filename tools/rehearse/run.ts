@@ -72,6 +72,8 @@ export interface DestroyRun {
   readonly preventDestroyExpected: readonly string[];
   /** Resources whose deletion protection made the delete call fail, with the API error. */
   readonly deletionProtectionBlocked: readonly { readonly address: string; readonly error: string }[];
+  /** Buckets S3 refused to delete because they hold objects (force_destroy is false), with the API error. */
+  readonly notEmpty: readonly { readonly address: string; readonly error: string }[];
   readonly deletionProtectionExpected: readonly string[];
   readonly destroyed: number;
   readonly seconds: number;
@@ -487,21 +489,26 @@ async function destroyStack(name: string, tf: Terraform, json: any, ctx: Context
   const { logDir, log } = ctx;
   const started = Date.now();
   const file = path.join(logDir, `destroy-${name}.log`);
-  const preventDestroyExpected = preventDestroyAddresses(json);
-  const deletionProtectionExpected = deletionProtectedAddresses(json);
+  // Only what is in state can be protected (a stack whose apply failed holds part of its resources).
+  const inState = new Set(await managedInState(tf, file));
+  const preventDestroyExpected = preventDestroyAddresses(json).filter((a) => inState.has(a));
+  const deletionProtectionExpected = deletionProtectedAddresses(json).filter((a) => inState.has(a));
   const base = { stack: name, log: file, preventDestroyExpected, deletionProtectionExpected };
   let preventDestroyBlocked: string[] = [];
   const deletionProtectionBlocked: { address: string; error: string }[] = [];
+  const notEmpty: { address: string; error: string }[] = [];
   let destroyedCount = 0;
   const result = (ok: boolean, error?: string): DestroyRun => {
     const seconds = (Date.now() - started) / 1000;
     if (ok) {
       log(
-        `  ok   ${name.padEnd(18)} prevent_destroy stopped ${preventDestroyBlocked.length}/${preventDestroyExpected.length}, deletion protection stopped ${deletionProtectionBlocked.length}/${deletionProtectionExpected.length}; lifted in the scratch copy, ${destroyedCount} destroyed (${seconds.toFixed(0)} s)`,
+        `  ok   ${name.padEnd(18)} prevent_destroy stopped ${preventDestroyBlocked.length}/${preventDestroyExpected.length}, deletion protection ${deletionProtectionBlocked.length}/${deletionProtectionExpected.length}` +
+          `${notEmpty.length ? `, ${notEmpty.length} bucket(s) not empty` : ""}; lifted in the scratch copy, ${destroyedCount} destroyed (${seconds.toFixed(0)} s)`,
       );
     } else log(`  FAIL ${name}: ${error?.split("\n")[0]} (log: ${file})`);
-    return { ...base, ok, error, preventDestroyBlocked, deletionProtectionBlocked, destroyed: destroyedCount, seconds };
+    return { ...base, ok, error, preventDestroyBlocked, deletionProtectionBlocked, notEmpty, destroyed: destroyedCount, seconds };
   };
+  if (inState.size === 0) return result(true);
 
   // 1. The configuration as deployed: prevent_destroy must stop the plan, naming each guarded resource.
   if (preventDestroyExpected.length > 0) {
@@ -515,29 +522,31 @@ async function destroyStack(name: string, tf: Terraform, json: any, ctx: Context
     if (otherErrors.length) return result(false, `destroy plan failed: ${otherErrors[0]}`);
   }
 
-  // 2. prevent_destroy lifted (scratch copy only): deletion protection must make the delete calls fail.
-  rewriteConfig(tf.dir, liftProtections(json, { deletionProtection: false }));
+  // 2. prevent_destroy lifted (scratch copy only): deletion protection must make the delete calls
+  //    fail; S3 refuses to delete a bucket that holds objects (force_destroy is false).
+  rewriteConfig(tf.dir, liftProtections(json, { deletionProtection: false, forceDestroy: false }));
   const second = await tf.destroy();
   append(file, `terraform destroy (prevent_destroy lifted), ${second.seconds.toFixed(0)} s`, second.out);
   destroyedCount += countDestroyed(second.out);
+  const unexpected: string[] = [];
   for (const block of errorsOf(second.out)) {
-    const address = /with (\S+?),/.exec(block)?.[1];
-    if (address) deletionProtectionBlocked.push({ address, error: block.split("\n")[0].slice(0, 600) });
+    const address = /with (\S+?),/.exec(block)?.[1] ?? "";
+    const error = block.split("\n")[0].slice(0, 600);
+    if (deletionProtectionExpected.includes(address)) deletionProtectionBlocked.push({ address, error });
+    else if (address.startsWith("aws_s3_bucket.") && /BucketNotEmpty/.test(block)) notEmpty.push({ address, error });
+    else unexpected.push(`${address || "?"}: ${error}`);
   }
-  if (second.code === 0) {
-    if (deletionProtectionExpected.length) return result(false, `deletion protection did not stop the delete of ${deletionProtectionExpected.join(", ")} in the emulator`);
-    return verifyEmpty(tf, file).then((e) => result(!e, e));
-  }
-  const unexpected = deletionProtectionBlocked.filter((b) => !deletionProtectionExpected.includes(b.address));
-  if (unexpected.length) return result(false, `destroy failed: ${unexpected[0].address}: ${unexpected[0].error}`);
+  if (unexpected.length) return result(false, `destroy failed: ${unexpected[0]}`);
   const notStopped = deletionProtectionExpected.filter((a) => !deletionProtectionBlocked.some((b) => b.address === a));
-  if (notStopped.length) return result(false, `deletion protection did not stop ${notStopped.join(", ")}`);
+  if (notStopped.length) return result(false, `deletion protection did not stop the delete of ${notStopped.join(", ")} in the emulator`);
+  if (second.code === 0) return verifyEmpty(tf, file).then((e) => result(!e, e));
 
-  // 3. Deletion protection lifted too (scratch copy only): turn it off on those resources, then destroy.
-  rewriteConfig(tf.dir, liftProtections(json, { deletionProtection: true }));
-  const off = await tf.applyTargets(deletionProtectionExpected);
-  append(file, `terraform apply -target (deletion protection off), ${off.seconds.toFixed(0)} s`, off.out);
-  if (off.code !== 0) return result(false, `turning deletion protection off: ${firstError(off.out)}`);
+  // 3. Everything lifted (scratch copy only): deletion protection off and force_destroy on for the
+  //    resources that refused, applied to them alone, then the destroy.
+  rewriteConfig(tf.dir, liftProtections(json, { deletionProtection: true, forceDestroy: true }));
+  const off = await tf.applyTargets([...deletionProtectionBlocked, ...notEmpty].map((b) => b.address));
+  append(file, `terraform apply -target (deletion protection off, force_destroy on), ${off.seconds.toFixed(0)} s`, off.out);
+  if (off.code !== 0) return result(false, `lifting deletion protection: ${firstError(off.out)}`);
   const third = await tf.destroy();
   append(file, `terraform destroy (all protections lifted), ${third.seconds.toFixed(0)} s`, third.out);
   destroyedCount += countDestroyed(third.out);
@@ -551,9 +560,14 @@ function countDestroyed(out: string): number {
   return [...out.matchAll(/: Destruction complete after/g)].length;
 }
 
-async function verifyEmpty(tf: Terraform, file: string): Promise<string | undefined> {
+async function managedInState(tf: Terraform, file: string): Promise<string[]> {
   const list = await tf.stateList();
-  append(file, `terraform state list (after destroy), ${list.seconds.toFixed(0)} s`, list.out);
-  const left = list.out.split("\n").filter((l) => l.trim() && !l.startsWith("data."));
+  append(file, `terraform state list, ${list.seconds.toFixed(0)} s`, list.out);
+  if (list.code !== 0) return [];
+  return list.out.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("data."));
+}
+
+async function verifyEmpty(tf: Terraform, file: string): Promise<string | undefined> {
+  const left = await managedInState(tf, file);
   return left.length ? `resources left in state after destroy: ${left.join(", ")}` : undefined;
 }

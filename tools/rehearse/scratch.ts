@@ -178,11 +178,18 @@ export function deletionProtectedAddresses(json: Json): string[] {
   return out.sort();
 }
 
+/** Attributes that let a delete remove what a resource still holds (objects, images). */
+export const FORCE_DELETE: Readonly<Record<string, string>> = {
+  aws_s3_bucket: "force_destroy",
+  aws_ecr_repository: "force_delete",
+};
+
 /**
  * A copy with the data-loss guards lifted, for tearing the scratch deployment down: prevent_destroy
- * always, deletion protection too when `deletionProtection` is set.
+ * always, deletion protection when `deletionProtection` is set, and force_destroy / force_delete
+ * when `forceDestroy` is set.
  */
-export function liftProtections(json: Json, opts: { deletionProtection: boolean }): Json {
+export function liftProtections(json: Json, opts: { deletionProtection: boolean; forceDestroy?: boolean }): Json {
   const copy = JSON.parse(JSON.stringify(json));
   for (const byName of Object.values((copy.resource ?? {}) as Record<string, Record<string, Json>>)) {
     for (const config of Object.values(byName)) {
@@ -194,6 +201,11 @@ export function liftProtections(json: Json, opts: { deletionProtection: boolean 
       for (const config of Object.values((copy.resource?.[type] ?? {}) as Record<string, Json>)) {
         if (config[attr] === true) config[attr] = false;
       }
+    }
+  }
+  if (opts.forceDestroy) {
+    for (const [type, attr] of Object.entries(FORCE_DELETE)) {
+      for (const config of Object.values((copy.resource?.[type] ?? {}) as Record<string, Json>)) config[attr] = true;
     }
   }
   // Imports are done by now; a destroy-time plan must not try to adopt anything again.
