@@ -100,6 +100,13 @@ describe("the emulator gaps file", () => {
     expect(loadGaps().patches.map((p) => p.id).sort()).toEqual(ids.sort());
   });
 
+  test("docs/rehearsal.md names every gap, patch and emulator setting of the file", () => {
+    const doc = fs.readFileSync(path.join(ROOT, "docs", "rehearsal.md"), "utf8");
+    const gaps = loadGaps();
+    for (const id of [...gaps.exclude, ...gaps.ignore, ...gaps.patches].map((g) => g.id)) expect([id, doc.includes(`\`${id}\``)]).toEqual([id, true]);
+    for (const setting of gaps.settings) expect(doc).toContain(`${setting.name}=${setting.value}`);
+  });
+
   test.each([
     [{ ...NO_GAPS, exclude: [{ id: "x", moto: "5.2.1", call: "apprunner:CreateService", types: ["aws_apprunner_service"] }] }, /exclude\[0\]\.evidence: missing/],
     [{ ...NO_GAPS, exclude: [{ id: "x", moto: "5.1.0", call: "c", evidence: "e", types: ["aws_x"] }] }, /observed with moto 5\.1\.0, but the rehearsal runs 5\.2\.1/],
@@ -126,9 +133,17 @@ describe("endpoints", () => {
     expect(() => endpointsFor(["aws_kms_key", "aws_quantum_ledger"], [])).toThrow(/no emulator endpoint for aws_quantum_ledger/);
   });
 
-  test.each(["apprunner", "fargate"])("every AWS resource type of phase 1 (%s) has an endpoint", (compute) => {
-    const types = synth({ phase: 1, compute, backend: "local" }).stacks.filter(isAwsOnly).flatMap((s) => Object.keys(s.json.resource ?? {}));
-    expect(() => endpointsFor(types, [])).not.toThrow();
+  test.each([
+    [1, "apprunner"],
+    [1, "fargate"],
+    [2, "fargate"],
+    [3, "apprunner"],
+    [4, "apprunner"],
+  ])("every AWS resource and data source type of phase %s (%s) has an endpoint", (phase, compute) => {
+    const stacks = synth({ phase, compute, backend: "local" }).stacks.filter(isAwsOnly);
+    const types = stacks.flatMap((s) => Object.keys(s.json.resource ?? {}));
+    const data = stacks.flatMap((s) => Object.keys(s.json.data ?? {}));
+    expect(() => endpointsFor(types, data)).not.toThrow();
   });
 });
 
