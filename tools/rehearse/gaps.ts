@@ -33,7 +33,10 @@ export interface Exclusion extends Evidence {
 export interface IgnoredAttributes extends Evidence {
   /** The resource type whose attributes moto does not store. */
   readonly type: string;
-  /** Top-level attribute names added to `lifecycle.ignore_changes` in the scratch copy. */
+  /**
+   * Attributes added to `lifecycle.ignore_changes` in the scratch copy: top-level names, or paths
+   * into nested blocks (`rule[0].delete_marker_replication`; Terraform accepts no wildcard there).
+   */
   readonly attributes: readonly string[];
 }
 
@@ -59,6 +62,7 @@ export interface EmulatorGaps {
 }
 
 const isString = (v: unknown): v is string => typeof v === "string" && v.trim() !== "";
+const ATTRIBUTE_PATH = /^[a-z0-9_]+(\[\d+\])?(\.[a-z0-9_]+(\[\d+\])?)*$/;
 
 /** Validates the gaps document; every problem names the entry, the field and the fix. */
 export function parseGaps(raw: unknown, file = GAPS_FILE): EmulatorGaps {
@@ -111,8 +115,8 @@ export function parseGaps(raw: unknown, file = GAPS_FILE): EmulatorGaps {
     evidence(e, at);
     extra(e, at, ["type", "attributes"]);
     if (!isString(e.type) || !/^aws_[a-z0-9_]+$/.test(e.type)) problems.push(`${where(`${at}.type`)}: expected an AWS resource type (aws_...)`);
-    if (!Array.isArray(e.attributes) || e.attributes.length === 0 || !e.attributes.every((a) => isString(a) && /^[a-z0-9_]+$/.test(a))) {
-      problems.push(`${where(`${at}.attributes`)}: expected a non-empty list of top-level attribute names`);
+    if (!Array.isArray(e.attributes) || e.attributes.length === 0 || !e.attributes.every((a) => isString(a) && ATTRIBUTE_PATH.test(a))) {
+      problems.push(`${where(`${at}.attributes`)}: expected a non-empty list of attribute names or paths (rule[0].status)`);
     }
   });
   list("patches").forEach((e, i) => {
