@@ -528,11 +528,16 @@ async function destroyStack(name: string, tf: Terraform, json: any, ctx: Context
   const second = await tf.destroy();
   append(file, `terraform destroy (prevent_destroy lifted), ${second.seconds.toFixed(0)} s`, second.out);
   destroyedCount += countDestroyed(second.out);
+  // terraform names the object, not the address, in a failed delete: "deleting RDS DB Instance
+  // (restartix-prod): ... Cannot delete protected DB Instance". Each error is matched to the
+  // resource still in state whose configuration holds that id.
+  const left = await managedInState(tf, file);
   const unexpected: string[] = [];
   for (const block of errorsOf(second.out)) {
-    const address = /with (\S+?),/.exec(block)?.[1] ?? "";
     const error = block.split("\n")[0].slice(0, 600);
-    if (deletionProtectionExpected.includes(address)) deletionProtectionBlocked.push({ address, error });
+    const id = /^Error: deleting [^(]*\(([^)]+)\)/.exec(block)?.[1];
+    const address = (/with (\S+?),/.exec(block)?.[1] ?? (id ? left.find((a) => configHolds(json, a, id)) : undefined)) ?? "";
+    if (deletionProtectionExpected.includes(address) && /protect/i.test(block)) deletionProtectionBlocked.push({ address, error });
     else if (address.startsWith("aws_s3_bucket.") && /BucketNotEmpty/.test(block)) notEmpty.push({ address, error });
     else unexpected.push(`${address || "?"}: ${error}`);
   }
@@ -558,6 +563,13 @@ function countDestroyed(out: string): number {
   const complete = destroyCount(out);
   if (complete) return complete;
   return [...out.matchAll(/: Destruction complete after/g)].length;
+}
+
+/** Whether the resource's configuration has `id` as the value of a top-level attribute (its name, bucket, identifier). */
+function configHolds(json: any, address: string, id: string): boolean {
+  const dot = address.indexOf(".");
+  const config = json.resource?.[address.slice(0, dot)]?.[address.slice(dot + 1)] ?? {};
+  return Object.values(config).some((v) => v === id);
 }
 
 async function managedInState(tf: Terraform, file: string): Promise<string[]> {
