@@ -303,11 +303,27 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
     if (options.destroy) {
       const waves = destroyWaves([...lastApplied.keys()], [...from.stacks, ...(to?.stacks ?? [])]);
       log(`\ndestroy: ${waves.flat().length} stacks in reverse deploy order`);
+      // A stack whose consumer could not be destroyed stays: real AWS would refuse to remove what
+      // the consumer still uses (subnets under a database), the emulator might not.
+      const all = [...from.stacks, ...(to?.stacks ?? [])];
+      const consumers = (name: string) => [...new Set(all.filter((s) => s.dependencies.includes(name)).map((s) => s.name))];
+      const notDestroyed = new Set<string>();
       for (const wave of waves) {
-        const runs = await inParallel(wave, jobs, (name) => destroyStack(name, lastApplied.get(name)!.tf, lastApplied.get(name)!.json, ctx));
+        const runnable = wave.filter((name) => {
+          const held = consumers(name).find((c) => notDestroyed.has(c));
+          if (held) {
+            notDestroyed.add(name);
+            log(`  skip ${name}: ${held} still holds resources`);
+          }
+          return !held;
+        });
+        const runs = await inParallel(runnable, jobs, (name) => destroyStack(name, lastApplied.get(name)!.tf, lastApplied.get(name)!.json, ctx));
         for (const run of runs) {
           destroyed.push(run);
-          if (!run.ok) failures.push(`${run.stack} (destroy): ${run.error}`);
+          if (!run.ok) {
+            notDestroyed.add(run.stack);
+            failures.push(`${run.stack} (destroy): ${run.error}`);
+          }
         }
       }
     }
