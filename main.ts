@@ -1,31 +1,35 @@
-import { App } from "cdktf";
-import * as fs from "fs";
-import * as path from "path";
-import { ConfigError } from "./config/errors";
-import { readOptions, resolveSettings } from "./config/settings";
+import { optionsFrom, resolveSettings } from "./config/settings";
 import { disableTokenStackTraces } from "./lib/fast-tokens";
-import { buildStacks } from "./stacks";
+import { CommandSpec, ParsedCommand, runCommand, SYNTH_FLAGS } from "./tools/cli";
+import { synthesizeAtomically } from "./tools/synth";
 
 // Reads the phase and options, wires the stacks, writes cdktf.out. Nothing else lives here.
-disableTokenStackTraces();
-try {
-  const settings = resolveSettings(readOptions(process.argv.slice(2), process.env));
+// `npm run synth -- <flags>` runs it with flags; cdktf (cdktf.json "app") runs it with none and
+// the environment (PHASE, COMPUTE, BACKEND, RESTARTIX_TFVARS, RESTARTIX_TENANTS, CDKTF_OUTDIR).
+export const spec: CommandSpec = {
+  name: "synth",
+  summary: "Synthesize the stacks of a phase into cdktf.out/stacks/<stack>/cdk.tf.json (cdktf runs the same entry point).",
+  usage: ["[--phase N] [--compute apprunner|fargate] [--backend s3|cloud|local] [--vars FILE] [--tenants FILE]"],
+  flags: SYNTH_FLAGS,
+  epilog: [
+    "Also: PHASE=N npx cdktf synth|list|diff|deploy (cdktf passes no flags; the environment stands in for them).",
+    "The output directory is CDKTF_OUTDIR, else cdktf.out. It changes only when the whole synth succeeds:",
+    "invalid inputs (exit 2) or a policy-pack error (exit 1) leave it as it was.",
+  ],
+};
+
+export function main({ flags }: ParsedCommand): void {
+  const settings = resolveSettings(optionsFrom(flags, process.env));
   if (settings.usingExampleInputs) {
     process.stderr.write(
       `note: terraform.tfvars not found; synthesizing with the example inputs of ${settings.inputsFile}.\n` +
         "      Copy it to terraform.tfvars and fill it in before any deploy.\n",
     );
   }
-  const app = new App();
-  // Stacks of an earlier synth (another phase, engine or tenant list) must not linger beside these.
-  fs.rmSync(path.join(app.outdir, "stacks"), { recursive: true, force: true });
-  fs.mkdirSync(path.join(app.outdir, "stacks"), { recursive: true });
-  buildStacks(app, settings);
-  app.synth();
-} catch (e) {
-  if (e instanceof ConfigError) {
-    process.stderr.write(`${e.message}\n`);
-    process.exit(2);
-  }
-  throw e;
+  synthesizeAtomically(settings, process.env.CDKTF_OUTDIR ?? "cdktf.out");
+}
+
+if (require.main === module) {
+  disableTokenStackTraces();
+  runCommand(spec, main);
 }

@@ -78,6 +78,6 @@ describe("npm run changed-stacks (compare mode)", () => {
   it("exits 2 with usage when no base is named", () => {
     const r = spawnSync(process.execPath, [cli, "--head-dir", HEAD], { encoding: "utf8" });
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/usage: npm run -s changed-stacks/);
+    expect(r.stderr).toMatch(/^changed-stacks: no base given\. Fix: pass exactly one of --base-ref REF, --base-dir DIR or --all/);
   });
 });

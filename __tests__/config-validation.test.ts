@@ -2,7 +2,7 @@ import * as fs from "fs";
 import { loadInputs, renderExample, INPUT_FIELDS } from "../config/deployment";
 import { ConfigError, Issues } from "../config/errors";
 import { resolveSettings } from "../config/settings";
-import { parseTfvars, TfvarsSyntaxError } from "../config/tfvars";
+import { parseTfvars } from "../config/tfvars";
 import { validateDeployment, validatePhase, validateTenants } from "../config/validate";
 import { phaseConfig } from "../phases";
 import { PhaseConfig } from "../phases/types";
@@ -138,17 +138,10 @@ describe("deployment inputs: every error names the field, the value and the fix"
 
   test("CLI and environment options override the file, and are validated the same way", () => {
     expect(resolveSettings({ varsFile: EXAMPLE_VARS, phase: "3" }).phase.phase).toBe(3);
-    expect(() => resolveSettings({ varsFile: EXAMPLE_VARS, phase: "7" })).toThrow(/phase \(terraform.tfvars.example\): got 7; expected one of 1, 2, 3, 4/);
+    expect(() => resolveSettings({ varsFile: EXAMPLE_VARS, phase: "7" })).toThrow(/phase \(--phase\): got 7; expected one of 1, 2, 3, 4/);
+    expect(() => resolveSettings({ varsFile: EXAMPLE_VARS, phase: "7", sources: { phase: "PHASE" } })).toThrow(/phase \(PHASE\): got 7; expected one of 1, 2, 3, 4. Fix: set PHASE=1, 2, 3 or 4, or unset it/);
     expect(() => resolveSettings({ varsFile: EXAMPLE_VARS, compute: "k8s" })).toThrow(/compute .*got "k8s"/);
-    expect(() => resolveSettings({ varsFile: "/nonexistent/terraform.tfvars" })).toThrow(/file \/nonexistent\/terraform.tfvars does not exist/);
-  });
-
-  test("tfvars syntax errors name the line", () => {
-    expect(() => parseTfvars('a = "x"\nb 2\n', "f.tfvars")).toThrow(TfvarsSyntaxError);
-    expect(() => parseTfvars('a = "x"\nb 2\n', "f.tfvars")).toThrow(/f\.tfvars:2: expected 'name = value'/);
-    expect(() => parseTfvars("a = x y", "f.tfvars")).toThrow(/cannot read value x y \(quote strings/);
-    expect(() => parseTfvars('a = "1"\na = "2"', "f.tfvars")).toThrow(/'a' is set twice/);
-    expect(parseTfvars('a = "x # not a comment" # a comment\nb = [1, "two", true]\n')).toEqual({ a: "x # not a comment", b: [1, "two", true] });
+    expect(() => resolveSettings({ varsFile: "/nonexistent/terraform.tfvars" })).toThrow(/deployment inputs \(terraform.tfvars\): got "\/nonexistent\/terraform.tfvars"; does not exist/);
   });
 });
 
@@ -195,7 +188,7 @@ describe("phase configuration: every validation has a test that triggers it", ()
     ["plain and secret", 1, (c) => (c.services.core.env = { ...c.services.core.env, DATABASE_URL: "x" }), "phase1.services.core.env.DATABASE_URL", /both a plain and a secret variable/],
     ["health check path", 1, (c) => (c.services.core.healthCheck.path = "health"), "phase1.services.core.healthCheck.path", /absolute path/],
     ["health check timeout > interval", 1, (c) => (c.services.core.healthCheck.timeoutSeconds = 15), "phase1.services.core.healthCheck.timeoutSeconds", /must not exceed the interval/],
-    ["bucket names", 1, (c) => (c.storage.uploadsBucket = "Uploads"), "phase1.storage", /S3 bucket name/],
+    ["bucket names", 1, (c) => (c.storage.uploadsBucket = "Uploads"), "phase1.storage.uploadsBucket", /S3 bucket name/],
     ["backup lifecycle", 1, (c) => (c.backups.transitionToGlacierDays = 40), "phase1.backups", /S3 minimums/],
     ["replica bucket region", 1, (c) => (c.backups.replicaRegion = "eu-central-1"), "phase1.backups.replicaRegion", /another region/],
     ["alarm fraction", 1, (c) => (c.observability.alarms.dbConnectionsFraction = 1.5), "phase1.observability.alarms.dbConnectionsFraction", /fraction/],

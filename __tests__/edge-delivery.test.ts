@@ -2,8 +2,15 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { fromTerraformLiteral } from "../lib/terraform-literal";
+import { Options } from "../config/settings";
+import { evaluateStack } from "../policy";
+import { deployCommand, missingDependencies } from "../tools/waves";
 import { lintWorkflow } from "../tools/workflow-lint";
+import { SynthResult } from "../tools/synth";
 import { EXAMPLE_VARS, only, policy, resources, stack, synth } from "./helpers";
+
+// cdktf-cli's own check, the one `cdktf deploy` runs before anything else.
+import { checkIfAllDependenciesAreIncluded } from "@cdktf/cli-core/src/lib/helpers/stack-helpers";
 
 const result = synth({ phase: 1 });
 const edge = stack(result, "edge");
@@ -11,13 +18,41 @@ const delivery = stack(result, "delivery");
 const github = stack(result, "delivery-github");
 const records = (s = edge) => Object.fromEntries(resources(s, "cloudflare_dns_record").map(([n, r]) => [n, r]));
 
-/** Synthesizes phase 1 with one deployment input changed. */
-function synthWith(changes: Record<string, string>) {
+/** A copy of the example inputs with some fields changed. */
+function varsWith(changes: Record<string, string | boolean>): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rx-vars-")), "terraform.tfvars");
   let text = fs.readFileSync(EXAMPLE_VARS, "utf8");
-  for (const [k, v] of Object.entries(changes)) text = text.replace(new RegExp(`^${k} = .*$`, "m"), `${k} = ${JSON.stringify(v)}`);
+  for (const [k, v] of Object.entries(changes)) {
+    const re = new RegExp(`^${k} = .*$`, "m");
+    if (!re.test(text)) throw new Error(`no input ${k} in the example`);
+    text = text.replace(re, `${k} = ${JSON.stringify(v)}`);
+  }
   fs.writeFileSync(file, text);
-  return synth({ phase: 1, varsFile: file });
+  return file;
+}
+
+/** Synthesizes phase 1 (or `options`) with some deployment inputs changed. */
+const synthWith = (changes: Record<string, string | boolean>, options: Options = { phase: 1 }) => synth({ ...options, varsFile: varsWith(changes) });
+
+/** Paths (a.b.c) at which two JSON values differ. */
+function diffPaths(a: unknown, b: unknown, at = ""): string[] {
+  if (JSON.stringify(a) === JSON.stringify(b)) return [];
+  if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    return keys.flatMap((k) => diffPaths((a as any)[k], (b as any)[k], at ? `${at}.${k}` : k));
+  }
+  return [at];
+}
+
+/** Stack name -> the paths of its JSON that differ between two synths (only stacks that differ). */
+function changedStacks(before: SynthResult, after: SynthResult): Record<string, string[]> {
+  expect(after.stacks.map((s) => s.name).sort()).toEqual(before.stacks.map((s) => s.name).sort());
+  const out: Record<string, string[]> = {};
+  for (const s of before.stacks) {
+    const paths = diffPaths(s.json, stack(after, s.name).json);
+    if (paths.length > 0) out[s.name] = paths;
+  }
+  return out;
 }
 
 describe("Cloudflare edge", () => {
@@ -36,30 +71,105 @@ describe("Cloudflare edge", () => {
     expect(edge.json.data?.terraform_remote_state).toHaveProperty(["cross-stack-reference-input-compute"]);
   });
 
-  test("switching one hostname to aws changes exactly that record (and back is the rollback)", () => {
-    const switched = stack(synthWith({ core_target: "aws" }), "edge");
-    const before = records();
-    const after = records(switched);
-    const changed = Object.keys(before).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
-    expect(changed).toEqual(["core-record"]);
-    expect(after["core-record"].content).toMatch(/cross-stack-output-aws_apprunner_custom_domain_associationcore-domaindns_target/);
-    const { "core-record": a, ...restAfter } = after;
-    const { "core-record": b, ...restBefore } = before;
-    expect(a.proxied && b.proxied).toBe(true);
-    expect(restAfter).toEqual(restBefore);
-    // No other resource anywhere changes; compute only gains the output the record now reads.
-    const switchedApp = synthWith({ core_target: "aws" });
-    for (const s of result.stacks.filter((x) => x.name !== "edge")) {
-      const other = stack(switchedApp, s.name).json;
-      expect(other.resource).toEqual(s.json.resource);
-    }
-    const addedOutputs = Object.keys(stack(switchedApp, "compute").json.output ?? {}).filter((k) => !(k in (stack(result, "compute").json.output ?? {})));
-    expect(addedOutputs).toEqual([expect.stringMatching(/core-domaindns_target$/)]);
+  test("switching one hostname to aws changes exactly that record's content (and back is the rollback)", () => {
+    const switched = synthWith({ core_target: "aws" });
+    expect(changedStacks(result, switched)).toEqual({ edge: ["resource.cloudflare_dns_record.core-record.content"] });
+    expect(records(stack(switched, "edge"))["core-record"].content).toMatch(/cross-stack-output-aws_apprunner_custom_domain_associationcore-domaindns_target/);
   });
 
-  test("zone settings: SSL full (strict), minimum TLS 1.2, always HTTPS", () => {
-    const settings = Object.fromEntries(resources(edge, "cloudflare_zone_setting").map(([, s]) => [s.setting_id, s.value]));
+  // The cutover flips both switches in the maintenance window; the rollback flips them back.
+  test.each<[string, Options]>([
+    ["phase 1, App Runner", { phase: 1 }],
+    ["phase 1, Fargate", { phase: 1, compute: "fargate" }],
+    ["phase 4", { phase: 4 }],
+  ])("%s: the cutover changes only the two public records' contents; every other stack's JSON is identical", (_, options) => {
+    const railway = synth({ ...options, varsFile: EXAMPLE_VARS });
+    const aws = synthWith({ core_target: "aws", telemetry_target: "aws" }, options);
+    expect(changedStacks(railway, aws)).toEqual({
+      edge: ["resource.cloudflare_dns_record.core-record.content", "resource.cloudflare_dns_record.telemetry-record.content"],
+    });
+    // The edge reads the AWS targets either way: the compute stack exports them before the switch.
+    for (const key of ["core", "telemetry"]) {
+      const target = stack(railway, "edge").json.output?.[`${key}_aws_target`];
+      expect(target?.value).toMatch(/terraform_remote_state\.cross-stack-reference-input-compute\.outputs\./);
+      expect(records(stack(aws, "edge"))[`${key}-record`].content).toBe(target?.value);
+    }
+  });
+
+  test.each([1, 4])("phase %i: the cutover and rollback command is one deploy that cdktf accepts", (phase) => {
+    const stacks = synth({ phase }).stacks;
+    const command = deployCommand(stacks, ["edge"]);
+    const names = command.split(" ").slice(3);
+    expect(names[names.length - 1]).toBe("edge");
+    expect(missingDependencies(stacks, names)).toEqual([]);
+    expect(() => checkIfAllDependenciesAreIncluded(stacks.filter((s) => names.includes(s.name)) as any)).not.toThrow();
+    // Without the closure cdktf refuses it: the old runbook's `cdktf deploy edge`.
+    expect(() => checkIfAllDependenciesAreIncluded(stacks.filter((s) => s.name === "edge") as any)).toThrow(/dependencies are not included/);
+    if (phase === 1) expect(command).toBe("npx cdktf deploy keys storage network registry data compute edge");
+  });
+
+  test("TLS is scoped to the API hostnames by default: a configuration rule (SSL strict) and firewall rules (HTTPS only, TLS >= 1.2); no zone setting", () => {
+    expect(resources(edge, "cloudflare_zone_setting")).toEqual([]);
+    const rulesets = Object.fromEntries(resources(edge, "cloudflare_ruleset").map(([, r]) => [r.phase, r]));
+    const hosts = '(http.host in {"api.example.com" "telemetry.example.com"})';
+    expect(rulesets.http_config_settings.rules).toEqual([
+      { action: "set_config", action_parameters: { ssl: "strict" }, expression: hosts, description: expect.any(String), enabled: true },
+    ]);
+    expect(rulesets.http_request_firewall_custom.rules.slice(0, 2)).toEqual([
+      { action: "block", expression: `${hosts} and not ssl`, description: expect.stringMatching(/HTTPS only/), enabled: true },
+      { action: "block", expression: `${hosts} and cf.tls_version in {"TLSv1" "TLSv1.1"}`, description: expect.stringMatching(/TLS 1\.2/), enabled: true },
+    ]);
+    // The policy pack proves SSL strict and TLS >= 1.2 for both proxied records from these rules.
+    expect(evaluateStack("edge", edge.json).filter((f) => ["RX-CF-3", "RX-CF-5"].includes(f.ruleId))).toEqual([]);
+  });
+
+  test("zone_wide_tls = true sets the three zone settings instead, for every hostname of the zone", () => {
+    const zoneWide = stack(synthWith({ zone_wide_tls: true }), "edge");
+    const settings = Object.fromEntries(resources(zoneWide, "cloudflare_zone_setting").map(([, s]) => [s.setting_id, s.value]));
     expect(settings).toEqual({ ssl: "strict", min_tls_version: "1.2", always_use_https: "on" });
+    expect(resources(zoneWide, "cloudflare_ruleset").map(([, r]) => r.phase)).not.toContain("http_config_settings");
+    const custom = resources(zoneWide, "cloudflare_ruleset").find(([, r]) => r.phase === "http_request_firewall_custom")![1];
+    expect(custom.rules.map((r: any) => r.description)).toEqual(["Block HTTP methods the APIs never serve"]);
+    expect(evaluateStack("edge", zoneWide.json).filter((f) => ["RX-CF-3", "RX-CF-5"].includes(f.ruleId))).toEqual([]);
+  });
+
+  test("the phase's custom firewall rules apply to the API hostnames, not the whole zone", () => {
+    const custom = resources(edge, "cloudflare_ruleset").find(([, r]) => r.phase === "http_request_firewall_custom")![1];
+    const methods = custom.rules.find((r: any) => r.description === "Block HTTP methods the APIs never serve");
+    expect(methods.expression).toBe('(http.host in {"api.example.com" "telemetry.example.com"}) and (not http.request.method in {"GET" "HEAD" "POST" "PUT" "PATCH" "DELETE" "OPTIONS"})');
+  });
+
+  test("nothing is imported while the adoption inputs are empty", () => {
+    expect(edge.json.import).toBeUndefined();
+  });
+
+  test("existing records and entry-point rulesets are adopted with import blocks in the provider's id formats", () => {
+    const zone = "023e105f4ecef8ad9ca31a8372d0c353";
+    const id = (n: number) => String(n).repeat(32);
+    const adopted = stack(
+      synthWith({
+        core_record_id: id(1),
+        telemetry_record_id: id(2),
+        waf_managed_ruleset_id: id(3),
+        waf_custom_ruleset_id: id(4),
+        rate_limit_ruleset_id: id(5),
+        config_rules_ruleset_id: id(6),
+      }),
+      "edge",
+    );
+    expect(adopted.json.import).toEqual(
+      expect.arrayContaining([
+        { to: "cloudflare_dns_record.core-record", id: `${zone}/${id(1)}` },
+        { to: "cloudflare_dns_record.telemetry-record", id: `${zone}/${id(2)}` },
+        { to: "cloudflare_ruleset.waf-managed", id: `zones/${zone}/${id(3)}` },
+        { to: "cloudflare_ruleset.waf-custom", id: `zones/${zone}/${id(4)}` },
+        { to: "cloudflare_ruleset.rate-limits", id: `zones/${zone}/${id(5)}` },
+        { to: "cloudflare_ruleset.tls-config", id: `zones/${zone}/${id(6)}` },
+      ]),
+    );
+    expect(adopted.json.import).toHaveLength(6);
+    // Adoption changes no resource of the stack.
+    expect(adopted.json.resource).toEqual(edge.json.resource);
   });
 
   test("WAF: managed + OWASP rulesets, custom rules from config, rate limits from config", () => {
@@ -68,7 +178,7 @@ describe("Cloudflare edge", () => {
       ["execute", "efb7b8c949ac4650a09736fc376e9aee"],
       ["execute", "4814384a9e5d4991b9815dcfc25d2f1f"],
     ]);
-    expect(rulesets.http_request_firewall_custom.rules[0]).toMatchObject({ action: "block", description: "Block HTTP methods the APIs never serve" });
+    expect(rulesets.http_request_firewall_custom.rules[2]).toMatchObject({ action: "block", description: "Block HTTP methods the APIs never serve" });
     expect(rulesets.http_ratelimit.rules[0]).toMatchObject({
       action: "block",
       expression: '(http.host eq "api.example.com")',
@@ -133,9 +243,15 @@ describe("GitHub delivery: OIDC, no access keys", () => {
     expect(resources(github, "github_actions_secret")).toEqual([]);
   });
 
-  test("deploy.yml is managed as a repository file and lints clean", async () => {
+  test("deploy.yml is proposed on its own branch and lints clean", async () => {
     const file = only(github, "github_repository_file");
-    expect(file).toMatchObject({ file: ".github/workflows/deploy.yml", branch: "main", repository: "restartix-platform" });
+    expect(file).toMatchObject({
+      file: ".github/workflows/deploy.yml",
+      branch: "restartix-infra/deploy-workflow",
+      autocreate_branch: true,
+      autocreate_branch_source_branch: "main",
+      repository: "restartix-platform",
+    });
     // Escaped for Terraform: GitHub receives `${{`, Terraform sees no interpolation.
     expect(file.content).toContain("role-to-assume: $${{ vars.AWS_DEPLOY_ROLE_ARN }}");
     expect(file.content.replaceAll("$${", "")).not.toContain("${");
@@ -145,5 +261,39 @@ describe("GitHub delivery: OIDC, no access keys", () => {
     expect(content).toContain("role-to-assume: ${{ vars.AWS_DEPLOY_ROLE_ARN }}");
     expect(content).not.toMatch(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY/);
     expect(await lintWorkflow(content, ".github/workflows/deploy.yml")).toEqual([]);
+  });
+
+  test("nothing is committed to the deploy branch: a pull request proposes the workflow, and a new version opens a new one", () => {
+    // A commit straight to main is refused by rulesets that require pull requests, and the production
+    // environment deploys only from protected branches.
+    expect(resources(github, "github_repository_file").map(([, f]) => f.branch)).not.toContain("main");
+    expect(only(github, "github_repository_pull_request")).toMatchObject({
+      base_repository: "restartix-platform",
+      base_ref: "main",
+      head_ref: "restartix-infra/deploy-workflow",
+      depends_on: ["github_repository_file.deploy-workflow"],
+      // A plain address: cdktf's "${...}" form here is rejected by terraform (see the stack).
+      lifecycle: { replace_triggered_by: ["github_repository_file.deploy-workflow"] },
+    });
+  });
+
+  test("the workflow is written only after the environment and the Actions variables it reads exist", () => {
+    expect(only(github, "github_repository_file").depends_on.sort()).toEqual(
+      [
+        "github_actions_variable.AWS_DEPLOY_ROLE_ARN",
+        "github_actions_variable.AWS_REGION",
+        "github_actions_variable.ECR_REGISTRY",
+        "github_repository_environment.production",
+      ].sort(),
+    );
+  });
+
+  test("an existing GitHub OIDC provider is referenced by ARN, neither created nor imported (destroy must not delete it)", () => {
+    const arn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+    const adopted = stack(synthWith({ github_oidc_provider_arn: arn }), "delivery");
+    expect(resources(adopted, "aws_iam_openid_connect_provider")).toEqual([]);
+    expect(adopted.json.import).toBeUndefined();
+    const role = resources(adopted, "aws_iam_role").find(([, r]) => r.name === "GitHubActionsDeployRole")![1];
+    expect(policy(role.assume_role_policy, adopted).Statement[0].Principal).toEqual({ Federated: arn });
   });
 });

@@ -22,7 +22,7 @@ describe("npm run tenant", () => {
 
   test("usage errors name what is missing", () => {
     expect(() => parseCommand(["grow"])).toThrow(/expected add, remove, forget or list; got "grow"/);
-    expect(() => parseCommand(["add"])).toThrow(/give the tenant id/);
+    expect(() => parseCommand(["add"])).toThrow(/missing the tenant id, e\.g\. org-123/);
   });
 
   test.each([

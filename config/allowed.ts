@@ -110,3 +110,15 @@ export const ELB_LOG_ACCOUNTS: Readonly<Record<string, string>> = {
   "ap-southeast-2": "783225319266",
   "ap-northeast-1": "582318560864",
 };
+
+/** The RDS storage type the Postgres module provisions (modules/postgres.ts; a test keeps them equal). */
+export const DB_STORAGE_TYPE = "gp3";
+
+/** RDS for PostgreSQL allocated storage per storage type, in GiB (CreateDBInstance, AllocatedStorage). */
+export const RDS_POSTGRES_STORAGE_GB: Readonly<Record<string, { readonly min: number; readonly max: number }>> = {
+  gp2: { min: 20, max: 65536 },
+  gp3: { min: 20, max: 65536 },
+  io1: { min: 100, max: 65536 },
+  io2: { min: 100, max: 65536 },
+  standard: { min: 5, max: 3072 },
+};

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { BackendKind, ComputeEngine, CutoverTarget, PhaseNumber, ServiceKey } from "../phases/types";
+import { ConfigError } from "./errors";
 import { parseTfvars, TfvarsValue } from "./tfvars";
 
 /**
@@ -27,7 +28,7 @@ export interface Adoption {
   /** Cloudflare DNS record ids of the public hostnames that already exist, by service. */
   readonly records: Readonly<Partial<Record<ServiceKey, string>>>;
   /** Ids of the zone's existing entry-point rulesets (one per phase per zone). */
-  readonly rulesets: { readonly managed?: string; readonly custom?: string; readonly rateLimit?: string };
+  readonly rulesets: { readonly managed?: string; readonly custom?: string; readonly rateLimit?: string; readonly config?: string };
   /** ARN of the account's existing GitHub OIDC provider (one per URL per account). */
   readonly githubOidcProviderArn?: string;
   /** Settings the existing uploads bucket already has: imported, then changed in place by the plan. */
@@ -104,6 +105,7 @@ export const INPUT_FIELDS: readonly InputField[] = [
   { name: "waf_managed_ruleset_id", description: "Id of the zone's existing http_request_firewall_managed entry-point ruleset (\"\" to create it)", example: "", default: "" },
   { name: "waf_custom_ruleset_id", description: "Id of the zone's existing http_request_firewall_custom entry-point ruleset (\"\" to create it)", example: "", default: "" },
   { name: "rate_limit_ruleset_id", description: "Id of the zone's existing http_ratelimit entry-point ruleset (\"\" to create it)", example: "", default: "" },
+  { name: "config_rules_ruleset_id", description: "Id of the zone's existing http_config_settings entry-point ruleset (configuration rules; \"\" to create it)", example: "", default: "" },
   { name: "github_oidc_provider_arn", description: "ARN of the account's existing GitHub OIDC provider (\"\" to create it)", example: "", default: "" },
   { name: "uploads_existing_settings", description: "Settings the existing uploads bucket already has, imported before they change: public_access_block, ownership, versioning, encryption, policy, lifecycle, logging", example: [], default: [] },
   { name: "manage_cloudtrail", description: "Create the multi-region CloudTrail trail (false when an organization trail already covers this account)", example: true, default: true },
@@ -127,12 +129,46 @@ export const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist$
 export function loadInputs(file?: string): LoadedInputs {
   const explicit = file !== undefined;
   const chosen = file ?? path.join(ROOT, "terraform.tfvars");
-  if (!fs.existsSync(chosen)) {
-    if (explicit) throw new Error(`deployment inputs: file ${chosen} does not exist (copy terraform.tfvars.example)`);
+  if (!explicit && isMissing(chosen)) {
     const example = path.join(ROOT, "terraform.tfvars.example");
-    return { values: withDefaults(parseTfvars(fs.readFileSync(example, "utf8"), example)), file: example, usingExample: true };
+    return { values: withDefaults(parseTfvars(readInputsFile(example), example)), file: example, usingExample: true };
   }
-  return { values: withDefaults(parseTfvars(fs.readFileSync(chosen, "utf8"), chosen)), file: chosen, usingExample: false };
+  return { values: withDefaults(parseTfvars(readInputsFile(chosen), chosen)), file: chosen, usingExample: false };
+}
+
+/** Nothing at all at the path (a broken symlink is something: it is reported, not skipped). */
+function isMissing(file: string): boolean {
+  try {
+    fs.lstatSync(file);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** The text of an inputs file; every way it can fail is a ConfigError naming the file and the fix. */
+export function readInputsFile(file: string): string {
+  const field = `deployment inputs (${path.basename(file)})`;
+  const fail = (problem: string, fix: string): never => {
+    throw new ConfigError([{ field, value: file, problem, fix }]);
+  };
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" && !isMissing(file)) {
+      return fail(`is a symbolic link to ${fs.readlinkSync(file)}, which does not exist`, "point the link at your inputs file, or replace it with a copy of terraform.tfvars.example");
+    }
+    if (code === "ENOENT") return fail("does not exist", "pass the path of your inputs file, or copy terraform.tfvars.example to it");
+    return fail(`cannot be read (${code ?? (e as Error).message})`, "check the path and its permissions");
+  }
+  if (stat.isDirectory()) return fail("is a directory, not a file", "pass the path of the terraform.tfvars file itself");
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch (e) {
+    return fail(`cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, "check the file's permissions (it must be readable by you)");
+  }
 }
 
 function withDefaults(values: Record<string, TfvarsValue>): Record<string, TfvarsValue> {

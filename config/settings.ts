@@ -26,13 +26,54 @@ export interface Options {
   readonly varsFile?: string;
   /** Tenant registry file (default phases/tenants/<the phase's registry>). */
   readonly tenantsFile?: string;
-  /** Tenants given in memory (benchmarks, tests); wins over tenantsFile. */
+  /** Tenants given in memory (benchmarks, tests, a registry about to be written); wins over tenantsFile, which then names them in errors. */
   readonly tenants?: unknown;
+  /**
+   * Where phase, backend and compute came from, for error messages ("--phase", "PHASE").
+   * @default the command-line flag of the same name
+   */
+  readonly sources?: Readonly<Partial<Record<"phase" | "backend" | "compute", string>>>;
+}
+
+/** The environment variables that stand in for the synth flags (cdktf runs the app with no argv). */
+export const OPTION_ENV = { phase: "PHASE", backend: "BACKEND", compute: "COMPUTE", vars: "RESTARTIX_TFVARS", tenants: "RESTARTIX_TENANTS" } as const;
+
+/**
+ * Options from command-line flags already parsed strictly (tools/cli.ts), then the environment:
+ * a flag wins over its variable, and both over terraform.tfvars. An empty variable counts as unset.
+ */
+export function optionsFrom(flags: Readonly<Record<string, string | number | boolean | undefined>>, env: NodeJS.ProcessEnv): Options {
+  const pick = (flag: keyof typeof OPTION_ENV): { value?: string; source?: string } => {
+    const f = flags[flag];
+    if (f !== undefined && f !== false) return { value: String(f), source: `--${flag}` };
+    const e = env[OPTION_ENV[flag]];
+    return e !== undefined && e !== "" ? { value: e, source: OPTION_ENV[flag] } : {};
+  };
+  const phase = pick("phase");
+  const backend = pick("backend");
+  const compute = pick("compute");
+  const sources: Record<string, string> = {};
+  if (phase.source) sources.phase = phase.source;
+  if (backend.source) sources.backend = backend.source;
+  if (compute.source) sources.compute = compute.source;
+  return {
+    ...(phase.value !== undefined ? { phase: phase.value } : {}),
+    ...(backend.value !== undefined ? { backend: backend.value } : {}),
+    ...(compute.value !== undefined ? { compute: compute.value } : {}),
+    ...(pick("vars").value !== undefined ? { varsFile: pick("vars").value } : {}),
+    ...(pick("tenants").value !== undefined ? { tenantsFile: pick("tenants").value } : {}),
+    sources,
+  };
 }
 
 export const TENANTS_DIR = path.join(ROOT, "phases", "tenants");
 
-/** Reads `--name value` / `--name=value` flags and PHASE/BACKEND/COMPUTE from the environment. */
+/**
+ * Reads `--name value` / `--name=value` flags and PHASE/BACKEND/COMPUTE from the environment,
+ * permissively (unknown flags ignored).
+ * @deprecated parse argv with tools/cli.ts (runCommand) and call optionsFrom(flags, env); kept
+ * only until scripts/bench.ts and scripts/diagram.ts are converted.
+ */
 export function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options {
   const flags = parseFlags(argv);
   return {
@@ -44,6 +85,7 @@ export function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Op
   };
 }
 
+/** @deprecated the permissive parser: use tools/cli.ts (see readOptions). */
 export function parseFlags(argv: readonly string[]): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (let i = 0; i < argv.length; i++) {
@@ -72,15 +114,21 @@ export function resolveSettings(options: Options = {}): Settings {
   if (options.backend !== undefined) values.backend = options.backend;
   if (options.compute !== undefined) values.compute = options.compute;
 
+  const sources: Record<string, string> = {};
+  if (options.phase !== undefined) sources.phase = options.sources?.phase ?? "--phase";
+  if (options.backend !== undefined) sources.backend = options.sources?.backend ?? "--backend";
+  if (options.compute !== undefined) sources.compute = options.sources?.compute ?? "--compute";
+
   const issues = new Issues();
-  const deployment = validateDeployment(values, loaded.file, issues);
+  const deployment = validateDeployment(values, loaded.file, issues, sources);
   issues.throwIfAny(); // the phase and compute engine must be valid before the phase can be checked
 
   const phase = phaseConfig(deployment.phase);
   validatePhase(phase, deployment, issues);
   let tenants: CellSpec[] = [];
   if (options.tenants !== undefined) {
-    tenants = validateTenants(options.tenants, "tenants (in memory)", phase, issues);
+    // Named after the registry they will be written to, when there is one (npm run tenant).
+    tenants = validateTenants(options.tenants, options.tenantsFile ?? "tenants (in memory)", phase, issues);
   } else {
     const file = options.tenantsFile ?? (phase.enterprise ? path.join(TENANTS_DIR, phase.enterprise.registryFile) : undefined);
     if (file !== undefined) {

@@ -18,26 +18,47 @@ import {
   APPRUNNER_SIZES,
   CACHE_NODE_TYPES,
   DB_INSTANCE_CLASSES,
+  DB_STORAGE_TYPE,
   FARGATE_SIZES,
   POSTGRES_MAJOR_VERSIONS,
+  RDS_POSTGRES_STORAGE_GB,
   REDIS_ENGINE_VERSIONS,
   RESERVED_TENANT_IDS,
 } from "./allowed";
 import { Adoption, AuditControls, computeEngines, DeploymentInputs, HEALTH_PROBES, HealthProbe, INPUT_FIELDS, UPLOADS_SETTINGS, UploadsSetting } from "./deployment";
 import { Issues } from "./errors";
+import {
+  cidrProblem,
+  githubOwnerProblem,
+  githubRepositoryProblem,
+  networkOf,
+  postgresDatabaseProblem,
+  RDS_PORT_RANGE,
+  s3BucketProblem,
+  scheduleExpressionProblem,
+  subdomainProblem,
+  tfcOrganizationProblem,
+  timeZoneProblem,
+} from "./formats";
 import { TfvarsValue } from "./tfvars";
 
 const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const HEX32 = /^[0-9a-f]{32}$/;
-const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const GITHUB_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 export const TENANT_ID = /^[a-z][a-z0-9-]{1,18}[a-z0-9]$/;
 
-/** Reads and checks every deployment input; problems go to `issues`. */
-export function validateDeployment(values: Readonly<Record<string, TfvarsValue>>, file: string, issues: Issues): DeploymentInputs {
-  const where = (name: string) => `${name} (${path.basename(file)})`;
+/**
+ * Reads and checks every deployment input; problems go to `issues`. `sources` names where a value
+ * came from when it was not the file (`--phase`, `PHASE`, ...): errors say so.
+ */
+export function validateDeployment(values: Readonly<Record<string, TfvarsValue>>, file: string, issues: Issues, sources: Readonly<Record<string, string>> = {}): DeploymentInputs {
+  const where = (name: string) => `${name} (${sources[name] ?? path.basename(file)})`;
+  /** A number or boolean written in quotes in the file: the fix is to drop them. */
+  const unquoteFix = (name: string): string | undefined => {
+    const v = values[name];
+    return sources[name] === undefined && typeof v === "string" && /^(-?\d+(\.\d+)?|true|false)$/.test(v.trim()) ? `drop the quotes: ${name} = ${v.trim()}` : undefined;
+  };
   const str = (name: string): string => {
     const v = values[name];
     if (v === undefined) {
@@ -45,7 +66,7 @@ export function validateDeployment(values: Readonly<Record<string, TfvarsValue>>
       return "";
     }
     if (typeof v !== "string") {
-      issues.add(where(name), v, "expected a quoted string", `write ${name} = "${String(v)}"`);
+      issues.add(where(name), v, "expected a quoted string", typeof v === "object" ? `write ${name} = "..." (one quoted string)` : `write ${name} = "${String(v)}"`);
       return String(v);
     }
     return v;
@@ -66,12 +87,19 @@ export function validateDeployment(values: Readonly<Record<string, TfvarsValue>>
   const cfAccount = str("cloudflare_account_id");
   issues.check(HEX32.test(cfAccount), where("cloudflare_account_id"), cfAccount, "expected 32 lower-case hex characters", "copy the Account ID from the Cloudflare dashboard");
   const owner = str("github_owner");
-  issues.check(GITHUB_NAME.test(owner), where("github_owner"), owner, "expected a GitHub user or organization name", "use the part after github.com/");
+  const ownerProblem = githubOwnerProblem(owner);
+  issues.check(ownerProblem === undefined, where("github_owner"), owner, `expected a GitHub user or organization name: ${ownerProblem}`, "use the part after github.com/ (e.g. restartix)");
   const repo = str("github_repository");
-  issues.check(GITHUB_NAME.test(repo), where("github_repository"), repo, "expected a repository name", "use the repository name only, without the owner");
+  const repoProblem = githubRepositoryProblem(repo);
+  issues.check(repoProblem === undefined, where("github_repository"), repo, `expected a repository name: ${repoProblem}`, "use the repository name only, as in github.com/<owner>/<name>, without the owner or .git");
   const stateBucket = str("state_bucket");
-  issues.check(BUCKET.test(stateBucket) && !stateBucket.includes(".."), where("state_bucket"), stateBucket, "expected an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)", 'set state_bucket = "restartix-terraform-state-<account id>"');
+  const bucketProblem = s3BucketProblem(stateBucket);
+  issues.check(bucketProblem === undefined, where("state_bucket"), stateBucket, `expected an S3 bucket name: ${bucketProblem}`, 'set state_bucket = "restartix-terraform-state-<account id>"');
   const tfcOrganization = str("tfc_organization");
+  if (tfcOrganization !== "") {
+    const orgProblem = tfcOrganizationProblem(tfcOrganization);
+    issues.check(orgProblem === undefined, where("tfc_organization"), tfcOrganization, `expected an HCP Terraform organization name: ${orgProblem}`, "copy the organization's name from app.terraform.io (Settings, General)");
+  }
   const backend = str("backend") as BackendKind;
   issues.oneOf(where("backend"), backend, ["s3", "cloud", "local"] as BackendKind[], 'set backend = "s3" (or pass --backend)');
   if (backend === "cloud") {
@@ -86,7 +114,12 @@ export function validateDeployment(values: Readonly<Record<string, TfvarsValue>>
     issues.check(computeStandby !== compute, where("compute_standby"), computeStandby, `is the same engine as compute`, 'set compute_standby = "" or to the other engine');
   }
   const phase = values.phase as PhaseNumber;
-  issues.oneOf(where("phase"), phase, [1, 2, 3, 4] as PhaseNumber[], "set phase = 1, 2, 3 or 4 (or pass --phase)");
+  issues.oneOf(
+    where("phase"),
+    phase,
+    [1, 2, 3, 4] as PhaseNumber[],
+    unquoteFix("phase") ?? (sources.phase === "PHASE" ? "set PHASE=1, 2, 3 or 4, or unset it to use terraform.tfvars" : sources.phase ? `pass ${sources.phase} 1, 2, 3 or 4` : "set phase = 1, 2, 3 or 4 (or pass --phase)"),
+  );
 
   const cutover = (key: "core" | "telemetry") => {
     const target = str(`${key}_target`) as CutoverTarget;
@@ -99,7 +132,7 @@ export function validateDeployment(values: Readonly<Record<string, TfvarsValue>>
   const bool = (name: string): boolean => {
     const v = values[name];
     if (typeof v === "boolean") return v;
-    issues.add(where(name), v ?? null, "expected true or false (unquoted)", `write ${name} = true or ${name} = false`);
+    issues.add(where(name), v ?? null, "expected true or false (unquoted)", unquoteFix(name) ?? `write ${name} = true or ${name} = false`);
     return false;
   };
   const optionalId = (name: string, what: string, fix: string): string | undefined => {
@@ -141,6 +174,7 @@ export function validateDeployment(values: Readonly<Record<string, TfvarsValue>>
       managed: optionalId("waf_managed_ruleset_id", "a Cloudflare ruleset id", discoverFix),
       custom: optionalId("waf_custom_ruleset_id", "a Cloudflare ruleset id", discoverFix),
       rateLimit: optionalId("rate_limit_ruleset_id", "a Cloudflare ruleset id", discoverFix),
+      config: optionalId("config_rules_ruleset_id", "a Cloudflare ruleset id", discoverFix),
     },
     githubOidcProviderArn: oidcArn,
     uploadsSettings,
@@ -180,6 +214,7 @@ export function validateDeployment(values: Readonly<Record<string, TfvarsValue>>
 /** Checks a phase configuration against the deployment it is used with. */
 export function validatePhase(config: PhaseConfig, deployment: DeploymentInputs, issues: Issues): void {
   const p = `phase${config.phase}`;
+  validatePhaseFormats(config, deployment, issues);
   const regions = config.regions;
   issues.check(regions.filter((r) => r.primary).length === 1, `${p}.regions`, regions.map((r) => r.region), "exactly one region must be primary", "mark the region of the shared tier primary: true");
   if (config.phase < 4) {
@@ -263,8 +298,10 @@ export function validatePhase(config: PhaseConfig, deployment: DeploymentInputs,
     issues.intRange(`${f}.healthCheck.unhealthyThreshold`, hc.unhealthyThreshold, 1, 20);
   }
 
-  for (const bucket of [config.storage.uploadsBucket, config.storage.accessLogsBucket, config.backups.primaryBucket, config.backups.replicaBucket]) {
-    issues.check(BUCKET.test(bucket), `${p}.storage`, bucket, "expected an S3 bucket name", "use 3-63 lower-case letters, digits and hyphens");
+  const buckets = { "storage.uploadsBucket": config.storage.uploadsBucket, "storage.accessLogsBucket": config.storage.accessLogsBucket, "backups.primaryBucket": config.backups.primaryBucket, "backups.replicaBucket": config.backups.replicaBucket };
+  for (const [key, bucket] of Object.entries(buckets)) {
+    const problem = s3BucketProblem(bucket);
+    issues.check(problem === undefined, `${p}.${key}`, bucket, `expected an S3 bucket name: ${problem}`, "use 3-63 lower-case letters, digits and hyphens, e.g. restartix-uploads-prod");
   }
   issues.check(config.backups.replicaRegion !== primary.region, `${p}.backups.replicaRegion`, config.backups.replicaRegion, "the replica bucket must be in another region", `pick a region other than ${primary.region}`);
   issues.oneOf(`${p}.backups.replicaRegion`, config.backups.replicaRegion, ALLOWED_REGIONS);
@@ -334,8 +371,7 @@ function validateDatabase(f: string, db: DatabaseConfig, azs: readonly string[],
   issues.oneOf(`${f}.instanceClass`, db.instanceClass, DB_INSTANCE_CLASSES);
   issues.oneOf(`${f}.engineVersion`, db.engineVersion, POSTGRES_MAJOR_VERSIONS);
   issues.check(/^[a-z][a-z0-9-]{0,62}$/.test(db.identifier) && !db.identifier.endsWith("-") && !db.identifier.includes("--"), `${f}.identifier`, db.identifier, "expected an RDS identifier (lower-case letters, digits, single hyphens)", "rename it (only before the first deploy: a new identifier is a new database)");
-  issues.intRange(`${f}.allocatedStorageGb`, db.allocatedStorageGb, 20, 65536, "gp3 needs at least 20 GB");
-  issues.check(db.maxAllocatedStorageGb >= db.allocatedStorageGb, `${f}.maxAllocatedStorageGb`, db.maxAllocatedStorageGb, `must be at least allocatedStorageGb (${db.allocatedStorageGb})`, "raise the autoscaling ceiling");
+  validateStorage(f, db, issues);
   issues.check(db.backupRetentionDays >= 7, `${f}.backupRetentionDays`, db.backupRetentionDays, "below the document's 7-day PITR window", "set 7 or more");
   issues.intRange(`${f}.backupRetentionDays`, db.backupRetentionDays, 1, 35);
   issues.oneOf(`${f}.monitoringIntervalSeconds`, db.monitoringIntervalSeconds, [1, 5, 10, 15, 30, 60]);
@@ -443,7 +479,7 @@ export function validateTenants(entries: unknown, file: string, config: PhaseCon
     issues.check(typeof t.name === "string" && t.name.trim().length > 0 && t.name.length <= 100, `${f}.name`, t.name, "expected a display name of 1-100 characters", "set the clinic's name");
     issues.check(regions.includes(t.region), `${f}.region`, t.region, `is not a region of phase ${config.phase} (${regions.join(", ")})`, "use a deployed region");
     issues.oneOf(`${f}.instanceClass`, t.instanceClass, DB_INSTANCE_CLASSES);
-    issues.check(Number.isInteger(t.allocatedStorageGb) && t.allocatedStorageGb >= 20 && t.maxAllocatedStorageGb >= t.allocatedStorageGb, `${f}.allocatedStorageGb`, t.allocatedStorageGb, "expected at least 20 GB and no more than maxAllocatedStorageGb", "use a size preset");
+    validateStorage(f, t, issues, "use a size preset (npm run tenant -- add --size)");
     if (typeof t.service !== "object" || t.service === null) {
       issues.add(`${f}.service`, t.service, "expected the service sizing object", "use a size preset");
       return;
@@ -463,4 +499,86 @@ export function validateTenants(entries: unknown, file: string, config: PhaseCon
     });
   });
   return cells;
+}
+
+/**
+ * RDS storage: the allocated size within the storage type's bounds, and the autoscaling ceiling at
+ * least 10% above it (RDS refuses a smaller "maximum storage threshold") and within the same bounds.
+ */
+function validateStorage(f: string, s: { readonly allocatedStorageGb: number; readonly maxAllocatedStorageGb: number }, issues: Issues, fix?: string): void {
+  const { min, max } = RDS_POSTGRES_STORAGE_GB[DB_STORAGE_TYPE];
+  const allocated = s.allocatedStorageGb;
+  const ok = issues.check(
+    Number.isInteger(allocated) && allocated >= min && allocated <= max,
+    `${f}.allocatedStorageGb`,
+    allocated,
+    `expected a whole number of GB from ${min} to ${max}: RDS ${DB_STORAGE_TYPE} storage needs at least ${min} GB and holds at most ${max}`,
+    fix ?? `set ${min} to ${max}`,
+  );
+  if (!ok) return;
+  const ceiling = s.maxAllocatedStorageGb;
+  issues.check(ceiling >= allocated, `${f}.maxAllocatedStorageGb`, ceiling, `must be at least allocatedStorageGb (${allocated})`, fix ?? "raise the autoscaling ceiling");
+  if (ceiling >= allocated) {
+    issues.check(
+      Number.isInteger(ceiling) && ceiling >= Math.ceil((allocated * 11) / 10) && ceiling <= max,
+      `${f}.maxAllocatedStorageGb`,
+      ceiling,
+      `RDS needs the autoscaling ceiling at least 10% above the allocated ${allocated} GB (${Math.ceil((allocated * 11) / 10)}) and at most ${max} GB`,
+      fix ?? `set it to ${Math.min(max, Math.ceil(allocated * 1.26))} or more (26% above avoids the "maximum reached" event)`,
+    );
+  }
+}
+
+/** Numbers in a phase config that may be fractional; every other number is a whole, non-negative count, size or duration. */
+const FRACTIONAL = /fraction|percent|usd|ratio|utili[sz]ation|factor|weight/i;
+/** Keys whose strings (or lists of strings) are IPv4 networks. */
+const CIDR_KEY = /cidr|ipv4/i;
+
+/**
+ * The phase settings' formats, whichever phase file they are written in: whole numbers, every CIDR
+ * list, names AWS and Cloudflare will check at apply (database name and port, subdomains), storage
+ * bounds, lifecycle days and the backup schedule.
+ */
+export function validatePhaseFormats(config: PhaseConfig, deployment: DeploymentInputs, issues: Issues): void {
+  const p = `phase${config.phase}`;
+  const walk = (value: unknown, at: string, key: string): void => {
+    if (typeof value === "number") {
+      if (FRACTIONAL.test(key)) {
+        issues.check(Number.isFinite(value) && value >= 0, at, value, "expected a non-negative number", "fix the value");
+      } else {
+        issues.check(Number.isSafeInteger(value) && value >= 0, at, value, "expected a whole number, 0 or more (a count, size or duration)", `use a whole number, e.g. ${Math.max(0, Math.round(Number.isFinite(value) ? value : 0))}`);
+      }
+    } else if (typeof value === "string" && CIDR_KEY.test(key) && !at.endsWith(".network.cidr") /* checked with the VPC's own rules */) {
+      const problem = cidrProblem(value);
+      const network = networkOf(value);
+      issues.check(problem === undefined, at, value, problem ?? "", network && network !== value ? `use ${network}` : "write a network such as 10.0.0.0/16 (four octets 0-255, a prefix 0-32)");
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => walk(v, `${at}[${i}]`, key));
+    } else if (value !== null && typeof value === "object") {
+      for (const [k, v] of Object.entries(value)) walk(v, `${at}.${k}`, k);
+    }
+  };
+  walk(config, p, "");
+
+  const db = config.database;
+  const dbNameProblem = postgresDatabaseProblem(db.dbName);
+  issues.check(dbNameProblem === undefined, `${p}.database.dbName`, db.dbName, `expected a PostgreSQL database name: ${dbNameProblem}`, 'use e.g. "restartix" (only before the first deploy: RDS creates it once)');
+  issues.intRange(`${p}.database.port`, db.port, RDS_PORT_RANGE.min, RDS_PORT_RANGE.max, `RDS accepts ports ${RDS_PORT_RANGE.min}-${RDS_PORT_RANGE.max}; use 5432`);
+  for (const region of config.regions) {
+    for (const s of region.shards) validateStorage(`${p}.regions[${region.key}].shards[${s.id}]`, s, issues);
+  }
+  for (const [name, size] of Object.entries(config.enterprise?.sizes ?? {})) validateStorage(`${p}.enterprise.sizes.${name}`, size, issues);
+
+  for (const svc of Object.values(config.services)) {
+    const problem = subdomainProblem(svc.subdomain, deployment.domain);
+    issues.check(problem === undefined, `${p}.services.${svc.key}.subdomain`, svc.subdomain, `expected a DNS name under ${deployment.domain}: ${problem}`, 'use lower-case letters, digits and hyphens, e.g. "api"');
+  }
+
+  const b = config.backups;
+  const scheduleProblem = scheduleExpressionProblem(b.schedule);
+  issues.check(scheduleProblem === undefined, `${p}.backups.schedule`, b.schedule, `expected an EventBridge Scheduler expression: ${scheduleProblem}`, 'use e.g. "cron(0 3 * * ? *)" (03:00 every day)');
+  const zoneProblem = timeZoneProblem(b.scheduleTimezone);
+  issues.check(zoneProblem === undefined, `${p}.backups.scheduleTimezone`, b.scheduleTimezone, `expected an IANA time zone: ${zoneProblem}`, 'use e.g. "Europe/Berlin" or "UTC"');
+  issues.intRange(`${p}.registry.untaggedExpireDays`, config.registry.untaggedExpireDays, 1, 36500, "ECR lifecycle rules count from 1 day");
+  issues.intRange(`${p}.registry.keepTaggedImages`, config.registry.keepTaggedImages, 1, 10000, "keep at least 1 image (the running one)");
 }

@@ -123,3 +123,20 @@ export function applyPolicyPack(app: App, options: PolicyPackOptions = {}): Poli
 
 /** The run applyPolicyPack created for an app, if any. */
 export const policyRunOf = (app: App): PolicyRun | undefined => runs.get(app);
+
+/**
+ * When an enforce-mode synth of `app` failed on the pack, the report for the person who ran it:
+ * every blocking finding, one per line, and where to go next. Undefined when the pack did not fail
+ * it (no pack, report mode, or no blocking finding).
+ */
+export function policyFailureReport(app: App): string | undefined {
+  const run = runs.get(app);
+  if (!run || run.mode !== "enforce") return undefined;
+  const blockingFindings = run.blocking;
+  if (blockingFindings.length === 0) return undefined;
+  return [
+    `policy pack: ${blockingFindings.length} unsuppressed error${blockingFindings.length === 1 ? "" : "s"}:`,
+    ...blockingFindings.map((f) => `  ${formatBlocking(f)}`),
+    "Every finding with its explanation: npm run check -- --phase N (README, Policy pack).",
+  ].join("\n");
+}

@@ -3,32 +3,51 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
-import { parseFlags } from "../config/settings";
+import { CheckFailed, CommandSpec, ParsedCommand, runCommand, UsageError } from "../tools/cli";
 import { diffOutdirs, readOutdir, selectStacks, StackDiff } from "../tools/stack-diff";
 
-const USAGE = `usage: npm run -s changed-stacks -- (--base-ref REF | --base-dir DIR | --all) [--head-dir DIR]
-                                    [--with-dependencies] [--with-dependents] [--json]
-Prints the stacks whose synthesized cdk.tf.json differs between the base and the head (new stacks
-included), one per line, producers first. The head is synthesized from this checkout unless
---head-dir names an outdir already synthesized. If the base cannot be synthesized, every stack is
-printed: planning too much is safe, planning too little is not.`;
+export const spec: CommandSpec = {
+  name: "changed-stacks",
+  summary:
+    "Print the stacks whose synthesized cdk.tf.json differs between a base and the head (new stacks included), one per line, producers first. " +
+    "If the base cannot be synthesized, every stack is printed: planning too much is safe, planning too little is not.",
+  usage: ["(--base-ref REF | --base-dir DIR | --all) [--head-dir DIR] [--with-dependencies] [--with-dependents] [--json]"],
+  flags: {
+    "base-ref": { type: "string", valueName: "REF", description: "git ref to compare with (synthesized from a git archive of it)" },
+    "base-dir": { type: "string", valueName: "DIR", description: "an outdir already synthesized from the base" },
+    all: { type: "boolean", description: "no base: select every stack" },
+    "head-dir": { type: "string", valueName: "DIR", description: "an outdir already synthesized from the head (default: synthesize this checkout)" },
+    "with-dependencies": { type: "boolean", description: "add the stacks the selected ones read from (cdktf deploy needs them)" },
+    "with-dependents": { type: "boolean", description: "add the stacks that read from the selected ones" },
+    json: { type: "boolean", description: "print the whole diff as JSON" },
+  },
+  epilog: ["Use npm run -s changed-stacks so that npm's own lines stay out of the list."],
+};
 
-function main(argv: readonly string[]): number {
-  const flags = parseFlags(argv);
-  const sources = ["base-ref", "base-dir", "all"].filter((f) => flags[f] !== undefined);
-  if (flags.help !== undefined || sources.length !== 1) {
-    console.error(USAGE);
-    return 2;
+/** An outdir named on the command line: a directory with a manifest.json, else exit 2. */
+function outdirFlag(flag: string, dir: string): string {
+  if (!fs.existsSync(dir)) throw new UsageError(`--${flag}: ${dir} does not exist. Fix: synthesize first (CDKTF_OUTDIR=${dir} npm run synth) or pass the right directory`);
+  if (!fs.statSync(dir).isDirectory()) throw new UsageError(`--${flag}: ${dir} is not a directory. Fix: pass the synth output directory (the one holding manifest.json)`);
+  if (!fs.existsSync(path.join(dir, "manifest.json"))) throw new UsageError(`--${flag}: ${dir} has no manifest.json, so it is not a complete synth output. Fix: synthesize into it (CDKTF_OUTDIR=${dir} npm run synth)`);
+  return dir;
+}
+
+export function main({ flags }: ParsedCommand): number {
+  const sources = ["base-ref", "base-dir", "all"].filter((f) => flags[f] !== undefined && flags[f] !== false);
+  if (sources.length !== 1) {
+    throw new UsageError(`${sources.length === 0 ? "no base given" : `${sources.map((s) => `--${s}`).join(" and ")}: choose one`}. Fix: pass exactly one of --base-ref REF, --base-dir DIR or --all (npm run changed-stacks -- --help)`);
   }
+  const baseDirFlag = flags["base-dir"] === undefined ? undefined : outdirFlag("base-dir", flags["base-dir"] as string);
+  const headDirFlag = flags["head-dir"] === undefined ? undefined : outdirFlag("head-dir", flags["head-dir"] as string);
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "changed-stacks-"));
   try {
-    const headDir = flags["head-dir"] ?? synthHead(path.join(scratch, "head"));
+    const headDir = headDirFlag ?? synthHead(path.join(scratch, "head"));
     const head = readOutdir(headDir);
     let diff: StackDiff;
     let baseNote: string | undefined;
-    if (flags["base-dir"] !== undefined) {
-      diff = diffOutdirs(flags["base-dir"], headDir);
-    } else if (flags["base-ref"] !== undefined) {
+    if (baseDirFlag !== undefined) {
+      diff = diffOutdirs(baseDirFlag, headDir);
+    } else if (typeof flags["base-ref"] === "string") {
       const base = synthRef(flags["base-ref"], scratch);
       if ("error" in base) baseNote = base.error;
       diff = "error" in base ? everything(head.map((s) => s.name)) : diffOutdirs(base.dir, headDir);
@@ -37,14 +56,14 @@ function main(argv: readonly string[]): number {
       diff = everything(head.map((s) => s.name));
     }
     const selected = selectStacks([...diff.changed, ...diff.added], head, {
-      dependencies: flags["with-dependencies"] !== undefined,
-      dependents: flags["with-dependents"] !== undefined,
+      dependencies: flags["with-dependencies"] === true,
+      dependents: flags["with-dependents"] === true,
     });
     if (baseNote) console.error(`changed-stacks: every stack selected (${baseNote})`);
     if (diff.removed.length) {
       console.error(`changed-stacks: stacks no longer synthesized: ${diff.removed.join(", ")}. Nothing destroys them automatically; run cdktf destroy on them from the base if they must go.`);
     }
-    console.log(flags.json !== undefined ? JSON.stringify({ ...diff, selected, baseNote: baseNote ?? null }, null, 2) : selected.join("\n"));
+    console.log(flags.json === true ? JSON.stringify({ ...diff, selected, baseNote: baseNote ?? null }, null, 2) : selected.join("\n"));
     return 0;
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
@@ -55,7 +74,7 @@ const everything = (names: string[]): StackDiff => ({ changed: [], added: [...na
 
 /** Synthesizes this checkout with the same entry point cdktf uses (cdktf.json "app"). */
 function synthHead(outdir: string): string {
-  if (!run("npm", ["run", "-s", "synth"], ROOT, outdir)) throw new Error("synth of the head failed (see above)");
+  if (!run("npm", ["run", "-s", "synth"], ROOT, outdir)) throw new CheckFailed("synth of the head failed (see above)");
   return outdir;
 }
 
@@ -99,9 +118,4 @@ function run(cmd: string, args: string[], cwd: string, outdir?: string): boolean
   return spawnSync(cmd, args, { cwd, env, stdio: ["ignore", 2, 2] }).status === 0;
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (e) {
-  console.error(`changed-stacks: ${(e as Error).message}`);
-  process.exitCode = 1;
-}
+if (require.main === module) runCommand(spec, main);

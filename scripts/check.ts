@@ -2,14 +2,30 @@ import * as fs from "fs";
 import * as path from "path";
 import { TerraformStack } from "cdktf";
 import { ROOT } from "../config/deployment";
-import { ConfigError } from "../config/errors";
-import { parseFlags, readOptions, resolveSettings } from "../config/settings";
+import { optionsFrom, resolveSettings } from "../config/settings";
+import { CommandSpec, parseCommandLine, ParsedCommand, runCommand, SYNTH_FLAGS, UsageError } from "../tools/cli";
 import { SynthResult, synthesize } from "../tools/synth";
 import { evaluateStack, Finding, POLICY_MODE_CONTEXT, RULES, suppressionsOf } from "../policy";
 import { formatTable, ReportMeta, summarize, toJson, toSarif } from "../policy/report";
 
 export const FORMATS = ["table", "json", "sarif"] as const;
 export type Format = (typeof FORMATS)[number];
+
+export const spec: CommandSpec = {
+  name: "check",
+  summary: "The policy pack's findings for a phase (report mode: every finding, suppressed ones with their reasons).",
+  usage: ["[--phase N] [--compute apprunner|fargate] [--format table|json|sarif] [--output FILE]"],
+  flags: {
+    phase: SYNTH_FLAGS.phase,
+    compute: SYNTH_FLAGS.compute,
+    backend: SYNTH_FLAGS.backend,
+    format: { type: "string", valueName: "FORMAT", choices: FORMATS, description: "output format (default table; sarif for code scanning)" },
+    output: { type: "string", valueName: "FILE", description: "write the report to FILE instead of standard output" },
+    vars: SYNTH_FLAGS.vars,
+    tenants: SYNTH_FLAGS.tenants,
+  },
+  epilog: ["Exit 1 on any unsuppressed error-level finding. The synth output is kept in .check/phase<N>-<compute>/."],
+};
 
 export interface CheckResult {
   readonly exitCode: number;
@@ -56,7 +72,11 @@ export interface CheckedPhase {
 
 /** Synthesizes the phase the flags name, with the pack in report mode, into .check/phase<N>-<compute>. */
 export function checkPhase(argv: readonly string[], env: NodeJS.ProcessEnv): CheckedPhase {
-  const options = readOptions(argv, env);
+  return checkParsed(parseCommandLine(spec, argv).flags, env);
+}
+
+function checkParsed(flags: ParsedCommand["flags"], env: NodeJS.ProcessEnv): CheckedPhase {
+  const options = optionsFrom(flags, env);
   // Validated first: the output directory is named after the phase and engine, and emptied.
   const settings = resolveSettings(options);
   const outdir = path.join(ROOT, ".check", `phase${settings.phase.phase}-${settings.deployment.compute}`);
@@ -89,25 +109,31 @@ export const exitCodeOf = (findings: readonly Finding[]): number => (summarize(f
  * every finding of the phase. Exit code 1 on any unsuppressed error, 2 on invalid input.
  */
 export function runCheck(argv: readonly string[], env: NodeJS.ProcessEnv): CheckResult {
-  const format = (parseFlags(argv).format ?? "table") as Format;
-  if (!FORMATS.includes(format)) {
-    return { exitCode: 2, output: `--format ${JSON.stringify(format)} is not one of ${FORMATS.join(", ")}`, findings: [] };
+  let flags: ParsedCommand["flags"];
+  try {
+    flags = parseCommandLine(spec, argv).flags;
+  } catch (e) {
+    if (e instanceof UsageError) return { exitCode: 2, output: e.message, findings: [] };
+    throw e;
   }
-  const checked = checkPhase(argv, env);
+  return runParsed(flags, env);
+}
+
+function runParsed(flags: ParsedCommand["flags"], env: NodeJS.ProcessEnv): CheckResult {
+  const format = ((flags.format as string | undefined) ?? "table") as Format;
+  const checked = checkParsed(flags, env);
   return { exitCode: exitCodeOf(checked.findings), output: render(format, checked), findings: checked.findings };
 }
 
-if (require.main === module) {
-  try {
-    const argv = process.argv.slice(2);
-    const { exitCode, output } = runCheck(argv, process.env);
-    const file = parseFlags(argv).output;
-    if (file && exitCode !== 2) fs.writeFileSync(file, `${output}\n`);
-    else (exitCode === 2 ? process.stderr : process.stdout).write(`${output}\n`);
-    // Not process.exit(): it would cut off a large report still being written to a pipe.
-    process.exitCode = exitCode;
-  } catch (e) {
-    process.stderr.write(`${e instanceof ConfigError ? e.message : e}\n`);
-    process.exitCode = 2;
-  }
+export function main({ flags }: ParsedCommand): number {
+  const file = flags.output as string | undefined;
+  if (file !== undefined && !fs.existsSync(path.dirname(path.resolve(file)))) throw new UsageError(`--output: the directory of ${file} does not exist. Fix: create it, or write the report elsewhere`);
+  if (file !== undefined && fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new UsageError(`--output: ${file} is a directory. Fix: name a file, e.g. --output ${path.join(file, "findings.sarif")}`);
+  const { exitCode, output } = runParsed(flags, process.env);
+  if (file !== undefined) fs.writeFileSync(file, `${output}\n`);
+  else process.stdout.write(`${output}\n`);
+  return exitCode;
 }
+
+// runCommand sets process.exitCode, never process.exit(): that would cut off a large report still being written to a pipe.
+if (require.main === module) runCommand(spec, main);

@@ -1,29 +1,40 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ConfigError } from "../config/errors";
-import { parseFlags, readOptions, resolveSettings } from "../config/settings";
+import { optionsFrom, resolveSettings } from "../config/settings";
 import { PHASES, PhaseNumber } from "../phases/types";
+import { CommandSpec, ParsedCommand, runCommand, SYNTH_FLAGS, UsageError } from "../tools/cli";
 import { estimateMonthlyCost } from "../tools/cost/estimate";
 import { loadPriceTable } from "../tools/cost/price-table";
 import { costJson, costMarkdown, CostReport, costReport, costTable } from "../tools/cost/report";
 import { readStacks, synthesize } from "../tools/synth";
 
-const USAGE = `npm run cost -- [--phase N | --all] [--format table|json|markdown] [--compute apprunner|fargate] [--items] [--from DIR] [--out FILE]
-  --phase N     phase to price (default: terraform.tfvars / PHASE)
-  --all         every phase (with --format markdown: docs/cost-vs-document.md)
-  --items       also print every priced line item (table format)
-  --from DIR    price an existing synth output (cdktf.out) instead of synthesizing afresh
-  --out FILE    write to FILE instead of standard output`;
+export const spec: CommandSpec = {
+  name: "cost",
+  summary: "Monthly AWS cost of the synthesized stacks, per stack and line, beside the design document's estimate.",
+  usage: ["[--phase N | --all] [--format table|json|markdown] [--compute apprunner|fargate] [--items] [--from DIR] [--out FILE]"],
+  flags: {
+    phase: SYNTH_FLAGS.phase,
+    all: { type: "boolean", description: "every phase (with --format markdown: the text of docs/cost-vs-document.md)" },
+    format: { type: "string", valueName: "FORMAT", choices: ["table", "json", "markdown"], description: "output format (default table)" },
+    compute: SYNTH_FLAGS.compute,
+    backend: SYNTH_FLAGS.backend,
+    items: { type: "boolean", description: "also print every priced line item (table format)" },
+    from: { type: "string", valueName: "DIR", description: "price an existing synth output (cdktf.out) instead of synthesizing afresh" },
+    out: { type: "string", valueName: "FILE", description: "write to FILE instead of standard output" },
+    vars: SYNTH_FLAGS.vars,
+    tenants: SYNTH_FLAGS.tenants,
+  },
+};
 
 /**
  * npm run cost: synthesizes the phase into a temporary directory (or reads --from) and prices what
  * would be deployed, so the estimate cannot drift from the stacks.
  */
-function report(phase: PhaseNumber | undefined, flags: Record<string, string | undefined>): CostReport {
-  const options = { ...readOptions(process.argv.slice(2), process.env), ...(phase !== undefined ? { phase } : {}) };
+function report(phase: PhaseNumber | undefined, flags: ParsedCommand["flags"]): CostReport {
+  const options = { ...optionsFrom(flags, process.env), ...(phase !== undefined ? { phase } : {}) };
   const prices = loadPriceTable();
-  if (flags.from) {
+  if (typeof flags.from === "string") {
     const settings = resolveSettings(options);
     const stacks = readStacks(path.resolve(flags.from));
     return costReport(settings.phase.phase, settings.deployment.compute, estimateMonthlyCost(stacks, settings, { prices }), prices);
@@ -37,34 +48,25 @@ function report(phase: PhaseNumber | undefined, flags: Record<string, string | u
   }
 }
 
-function main(): number {
-  const flags = parseFlags(process.argv.slice(2));
-  if (flags.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const format = flags.format ?? "table";
-  if (!["table", "json", "markdown"].includes(format)) {
-    console.error(`cost: --format ${format} is not one of table, json, markdown\n${USAGE}`);
-    return 2;
-  }
+export function main({ flags }: ParsedCommand): number {
+  const format = (flags.format as string | undefined) ?? "table";
+  if (flags.all && flags.phase !== undefined) throw new UsageError("--all and --phase: choose one. Fix: drop --phase to price every phase, or --all to price one");
+  if (flags.all && flags.from !== undefined) throw new UsageError("--all and --from: --from prices one synth output. Fix: drop one of them");
+  const out = flags.out as string | undefined;
+  if (out !== undefined && !fs.existsSync(path.dirname(path.resolve(out)))) throw new UsageError(`--out: the directory of ${out} does not exist. Fix: create it, or write the file elsewhere`);
+  if (out !== undefined && fs.existsSync(out) && fs.statSync(out).isDirectory()) throw new UsageError(`--out: ${out} is a directory. Fix: name a file, e.g. --out ${path.join(out, "cost.md")}`);
   const reports = flags.all ? PHASES.map((p) => report(p, flags)) : [report(undefined, flags)];
   let text: string;
   if (format === "json") text = JSON.stringify(reports.length === 1 ? costJson(reports[0]) : reports.map(costJson), null, 2);
   else if (format === "markdown") text = costMarkdown(reports);
-  else text = reports.map((r) => costTable(r, flags.items !== undefined)).join("\n\n");
-  if (flags.out) {
-    fs.writeFileSync(flags.out, text + "\n");
-    console.error(`cost: wrote ${flags.out}`);
+  else text = reports.map((r) => costTable(r, flags.items === true)).join("\n\n");
+  if (out !== undefined) {
+    fs.writeFileSync(out, text + "\n");
+    console.error(`cost: wrote ${out}`);
   } else {
     console.log(text);
   }
   return 0;
 }
 
-try {
-  process.exitCode = main();
-} catch (e) {
-  console.error(e instanceof ConfigError ? e.message : e);
-  process.exitCode = 2;
-}
+if (require.main === module) runCommand(spec, main);

@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
-import { runCommand, UsageError } from "../tools/cli";
+import { optionsFrom } from "../config/settings";
+import { CommandSpec, ParsedCommand, runCommand, SYNTH_FLAGS, UsageError } from "../tools/cli";
 import { firstDeploySteps, wavesText } from "../tools/deploy-order";
 import { synthesize } from "../tools/synth";
 
@@ -14,60 +15,64 @@ const STEPS = ["foundation", "services"] as const;
  * Prints the deploy waves of the synthesized phase and the first-deploy steps as commands cdktf
  * accepts; --run executes one step's command (cdktf asks for each stack's approval).
  */
-runCommand(
-  {
-    name: "deploy-order",
-    summary: "Print the deploy waves and the first-deploy steps of a phase as commands cdktf accepts; optionally run one step.",
-    usage: ["[--phase N] [--compute apprunner|fargate] [--format text|json]", "--run foundation|services [--phase N]"],
-    flags: {
-      phase: { type: "string", description: "growth phase (default: PHASE, then terraform.tfvars, then 1)", choices: ["1", "2", "3", "4"], valueName: "N" },
-      compute: { type: "string", description: "compute engine (default: COMPUTE, then terraform.tfvars)", choices: ["apprunner", "fargate"], valueName: "ENGINE" },
-      format: { type: "string", description: "output format", choices: ["text", "json"], valueName: "FORMAT" },
-      run: { type: "string", description: "run this step's cdktf deploy command after printing", choices: [...STEPS], valueName: "STEP" },
-    },
-    epilog: ["The bootstrap step (local state) and the manual step (images, secret values) are never run by this command."],
+export const spec: CommandSpec = {
+  name: "deploy-order",
+  summary: "Print the deploy waves and the first-deploy steps of a phase as commands cdktf accepts; optionally run one step.",
+  usage: ["[--phase N] [--compute apprunner|fargate] [--format text|json]", "--run foundation|services [--phase N]"],
+  flags: {
+    phase: SYNTH_FLAGS.phase,
+    compute: SYNTH_FLAGS.compute,
+    vars: SYNTH_FLAGS.vars,
+    tenants: SYNTH_FLAGS.tenants,
+    format: { type: "string", description: "output format", choices: ["text", "json"], valueName: "FORMAT" },
+    run: { type: "string", description: "run this step's cdktf deploy command after printing", choices: [...STEPS], valueName: "STEP" },
   },
-  ({ flags }) => {
-    const phase = (flags.phase as string | undefined) ?? process.env.PHASE;
-    const compute = (flags.compute as string | undefined) ?? process.env.COMPUTE;
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "restartix-deploy-order-"));
-    try {
-      const result = synthesize({ phase, compute }, outdir);
-      const resolvedPhase = result.settings.phase.phase;
-      const env: string[] = [];
-      if (phase !== undefined) env.push(`PHASE=${resolvedPhase}`);
-      if (compute !== undefined) env.push(`COMPUTE=${compute}`);
-      const prefix = env.join(" ") || undefined;
-      const steps = firstDeploySteps(result.stacks, { prefix });
-      if (flags.format === "json") {
-        console.log(JSON.stringify({ phase: resolvedPhase, compute: result.settings.deployment.compute, steps }, null, 2));
-      } else {
-        console.log(`Phase ${resolvedPhase} (${result.settings.deployment.compute}): ${result.stacks.length} stacks\n`);
-        console.log(wavesText(result.stacks));
-        console.log("\nFirst deploy, in this order:");
-        steps.forEach((s, i) => {
-          console.log(`\n${i + 1}. ${s.title}`);
-          if (s.command) console.log(`   ${s.command}`);
-          for (const n of s.notes) console.log(`   - ${n}`);
-        });
-        console.log("\nLater changes: the pull-request workflow plans them; by hand, name a stack with its dependencies (these commands do).");
-      }
-      const run = flags.run as (typeof STEPS)[number] | undefined;
-      if (run) {
-        const step = steps.find((s) => s.key === run);
-        if (!step?.command) throw new UsageError(`--run: step ${run} has no command`);
-        const argv = step.command.split(" ").filter((w) => !w.includes("="));
-        console.log(`\nRunning: ${step.command}`);
-        const child = spawnSync(argv[0], argv.slice(1), {
-          cwd: ROOT,
-          stdio: "inherit",
-          env: { ...process.env, ...(phase !== undefined ? { PHASE: String(resolvedPhase) } : {}), ...(compute !== undefined ? { COMPUTE: compute } : {}) },
-        });
-        return child.status ?? 1;
-      }
-      return 0;
-    } finally {
-      fs.rmSync(outdir, { recursive: true, force: true });
+  epilog: ["The bootstrap step (local state) and the manual step (images, secret values) are never run by this command."],
+};
+
+export function main({ flags }: ParsedCommand): number {
+  const options = optionsFrom(flags, process.env);
+  const phase = options.phase === undefined ? undefined : String(options.phase);
+  const compute = options.compute;
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "restartix-deploy-order-"));
+  try {
+    const result = synthesize(options, outdir);
+    const resolvedPhase = result.settings.phase.phase;
+    const env: string[] = [];
+    if (phase !== undefined) env.push(`PHASE=${resolvedPhase}`);
+    if (compute !== undefined) env.push(`COMPUTE=${compute}`);
+    const prefix = env.join(" ") || undefined;
+    const steps = firstDeploySteps(result.stacks, { prefix });
+    if (flags.format === "json") {
+      console.log(JSON.stringify({ phase: resolvedPhase, compute: result.settings.deployment.compute, steps }, null, 2));
+    } else {
+      console.log(`Phase ${resolvedPhase} (${result.settings.deployment.compute}): ${result.stacks.length} stacks\n`);
+      console.log(wavesText(result.stacks));
+      console.log("\nFirst deploy, in this order:");
+      steps.forEach((s, i) => {
+        console.log(`\n${i + 1}. ${s.title}`);
+        if (s.command) console.log(`   ${s.command}`);
+        for (const n of s.notes) console.log(`   - ${n}`);
+      });
+      console.log("\nLater changes: the pull-request workflow plans them; by hand, name a stack with its dependencies (these commands do).");
     }
-  },
-);
+    const run = flags.run as (typeof STEPS)[number] | undefined;
+    if (run) {
+      const step = steps.find((s) => s.key === run);
+      if (!step?.command) throw new UsageError(`--run: step ${run} has no command`);
+      const argv = step.command.split(" ").filter((w) => !w.includes("="));
+      console.log(`\nRunning: ${step.command}`);
+      const child = spawnSync(argv[0], argv.slice(1), {
+        cwd: ROOT,
+        stdio: "inherit",
+        env: { ...process.env, ...(phase !== undefined ? { PHASE: String(resolvedPhase) } : {}), ...(compute !== undefined ? { COMPUTE: compute } : {}) },
+      });
+      return child.status ?? 1;
+    }
+    return 0;
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) runCommand(spec, main);

@@ -1,36 +1,75 @@
 import * as fs from "fs";
-import { destructiveChanges } from "../policy/plan-gate";
+import { destructiveChanges, NotAPlan } from "../policy/plan-gate";
 import { STATEFUL_TYPES } from "../policy/rules/dataloss/StatefulPreventDestroy";
+import { CommandSpec, parseCommandLine, ParsedCommand, runCommand, UsageError } from "../tools/cli";
 
 export interface GateResult {
   readonly exitCode: number;
   readonly output: string;
 }
 
-const USAGE = "usage: npm run plan-gate -- <plan.json> [<plan.json> ...] [--allow-label]";
+export const spec: CommandSpec = {
+  name: "plan-gate",
+  summary: "Fail on any delete or replace of a stateful resource in `terraform show -json <planfile>` output.",
+  usage: ["<plan.json> [<plan.json> ...] [--allow-label]"],
+  flags: {
+    "allow-label": { type: "boolean", description: "the pull request carries the approval label: list the destructive changes and pass" },
+  },
+  positionals: { min: 1, max: 10000, describe: "the plan JSON file(s) (terraform show -json <planfile> > plan.json)" },
+  epilog: [
+    `Stateful types: ${STATEFUL_TYPES.join(", ")}.`,
+    "Exit 1 on a destructive change without --allow-label; exit 2 when a file cannot be read or is not a plan (a state, an empty or malformed file): never pass what cannot be read.",
+  ],
+};
+
+/** A file's text, or a UsageError saying why it cannot be read. */
+function readPlanFile(file: string): string {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file (ENOENT)" : code === "EISDIR" ? "a directory, not a file (EISDIR)" : `cannot be read (${code ?? (e as Error).message})`;
+    throw new UsageError(`${file}: ${why}. Fix: terraform show -json <planfile> > ${file}, then pass that file`);
+  }
+  return text;
+}
 
 /**
  * npm run plan-gate -- <plan.json>... [--allow-label]: reads `terraform show -json` plans and fails
  * (exit 1) on any delete or replace of a stateful resource, listing each one. --allow-label means
  * the pull request carries the approval label: the changes are listed and the gate passes.
- * Exit 2 when a file cannot be read or is not a plan.
+ * Exit 2 when the command line is wrong, or a file cannot be read or is not a plan.
  */
-export function runPlanGate(argv: readonly string[], readFile: (file: string) => string = (f) => fs.readFileSync(f, "utf8")): GateResult {
-  const flags = argv.filter((a) => a.startsWith("--"));
-  const files = argv.filter((a) => !a.startsWith("--"));
-  const unknown = flags.filter((f) => f !== "--allow-label");
-  if (unknown.length > 0 || files.length === 0) {
-    return { exitCode: 2, output: `${unknown.length > 0 ? `unknown option ${unknown.join(", ")}\n` : ""}${USAGE}` };
+export function runPlanGate(argv: readonly string[], readFile: (file: string) => string = readPlanFile): GateResult {
+  let files: readonly string[];
+  let allowed: boolean;
+  try {
+    const parsed = parseCommandLine(spec, argv);
+    files = parsed.positionals;
+    allowed = parsed.flags["allow-label"] === true;
+  } catch (e) {
+    if (e instanceof UsageError) return { exitCode: 2, output: `plan-gate: ${e.message}` };
+    throw e;
   }
-  const allowed = flags.includes("--allow-label");
   const lines: string[] = [];
   let destructive = 0;
   for (const file of files) {
     let changes;
     try {
-      changes = destructiveChanges(JSON.parse(readFile(file)));
+      const text = readFile(file);
+      if (text.trim() === "") throw new NotAPlan(`the file is empty; ${"expected the output of `terraform show -json <planfile>`"}`);
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch (e) {
+        throw new NotAPlan(`not JSON (${(e as Error).message}); expected the output of \`terraform show -json <planfile>\`, not the plan file itself or terraform plan's text`);
+      }
+      changes = destructiveChanges(json);
     } catch (e) {
-      return { exitCode: 2, output: `plan-gate: ${file}: ${(e as Error).message}` };
+      if (e instanceof NotAPlan) return { exitCode: 2, output: `plan-gate: ${file}: ${e.message}` };
+      if (e instanceof UsageError) return { exitCode: 2, output: `plan-gate: ${e.message}` };
+      throw e;
     }
     destructive += changes.length;
     lines.push(`${file}: ${changes.length === 0 ? "no deletes or replaces of stateful resources" : `${changes.length} destructive change(s) to stateful resources`}`);
@@ -49,8 +88,10 @@ export function runPlanGate(argv: readonly string[], readFile: (file: string) =>
   return { exitCode: destructive > 0 && !allowed ? 1 : 0, output: lines.join("\n") };
 }
 
-if (require.main === module) {
-  const { exitCode, output } = runPlanGate(process.argv.slice(2));
+export function main({ positionals, flags }: ParsedCommand): number {
+  const { exitCode, output } = runPlanGate([...positionals, ...(flags["allow-label"] ? ["--allow-label"] : [])]);
   (exitCode === 0 ? process.stdout : process.stderr).write(`${output}\n`);
-  process.exitCode = exitCode;
+  return exitCode;
 }
+
+if (require.main === module) runCommand(spec, main);

@@ -1,18 +1,27 @@
 import * as path from "path";
 import { ROOT } from "../config/deployment";
-import { ConfigError } from "../config/errors";
-import { readOptions } from "../config/settings";
+import { optionsFrom } from "../config/settings";
+import { CommandSpec, ParsedCommand, runCommand, SYNTH_FLAGS } from "../tools/cli";
 import { estimateMonthlyCost } from "../tools/cost/estimate";
 import { dependencyOrder, providersOf, resourceCount, synthesize } from "../tools/synth";
 import { table } from "../lib/table";
 import { policyRunOf } from "../policy";
+import { deploymentWarnings } from "../tools/discover/warnings";
 
 const usd = (n: number) => `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
+export const spec: CommandSpec = {
+  name: "start",
+  summary: "Synthesize the deployment's phase into cdktf.out, then print a summary: stacks, resources, policy findings, monthly cost.",
+  usage: ["[--phase N] [--compute apprunner|fargate] [--backend s3|cloud|local] [--vars FILE] [--tenants FILE]"],
+  flags: SYNTH_FLAGS,
+  epilog: ["npm start -- --phase 2 (npm start passes flags after --, like every npm script)."],
+};
+
 /** npm start: synthesize the default phase into cdktf.out, then a compact summary. */
-function main(): void {
+export function main({ flags }: ParsedCommand): void {
   const outdir = path.join(ROOT, "cdktf.out");
-  const result = synthesize(readOptions(process.argv.slice(2), process.env), outdir);
+  const result = synthesize(optionsFrom(flags, process.env), outdir);
   const { settings } = result;
   const cost = estimateMonthlyCost(result.stacks, settings);
   const costOf = new Map(cost.byStack.map((s) => [s.stack, s.totalMonthlyUsd]));
@@ -35,6 +44,7 @@ function main(): void {
     `Synthesized phase ${settings.phase.phase} (${settings.deployment.compute}, backend ${settings.deployment.backend}) into ${path.relative(process.cwd(), outdir) || "."}/stacks/<stack>/cdk.tf.json`,
   );
   if (settings.usingExampleInputs) console.log("Inputs: terraform.tfvars.example (copy it to terraform.tfvars before deploying)");
+  for (const warning of deploymentWarnings(settings.deployment)) console.log(`Warning: ${warning}`);
   console.log("");
   console.log(
     table(["stack", "providers", "resources", "policy", "AWS $/month"], [...rows, ["total", "", String(total), findingsOf(), usd(cost.totalMonthlyUsd)]], [false, false, true, true, true]),
@@ -43,9 +53,4 @@ function main(): void {
   console.log("Cost: list prices of pricing/aws-prices.json and the usage of phases/usage.ts (npm run cost -- --phase N explains each line).");
 }
 
-try {
-  main();
-} catch (e) {
-  console.error(e instanceof ConfigError ? e.message : e);
-  process.exit(2);
-}
+if (require.main === module) runCommand(spec, main);

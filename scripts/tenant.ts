@@ -3,12 +3,13 @@ import * as os from "os";
 import * as path from "path";
 import * as readline from "readline";
 import { ROOT } from "../config/deployment";
-import { ConfigError } from "../config/errors";
-import { parseFlags, readOptions, resolveSettings, Settings, TENANTS_DIR } from "../config/settings";
+import { optionsFrom, resolveSettings, Settings, TENANTS_DIR } from "../config/settings";
 import { TenantEntry } from "../config/validate";
 import { cellStackName } from "../lib/naming";
+import { CheckFailed, CommandGroup, CommandSpec, FlagSpec, parseCommandLine, ParsedCommand, runGroup, SYNTH_FLAGS, UsageError } from "../tools/cli";
 import { offlinePlanAvailability, planStack } from "../tools/offline-plan";
 import { synthesize } from "../tools/synth";
+import { routeStackName } from "../stacks/routing";
 
 /**
  * Enterprise tenant provisioning (the document's "automated enterprise provisioning"):
@@ -20,27 +21,63 @@ import { synthesize } from "../tools/synth";
  * is written: a failed add leaves the registry as it was.
  */
 
-export class TenantCommandError extends Error {}
+/** A tenant command that cannot run as given (exit code 2); nothing was written. */
+export class TenantCommandError extends UsageError {}
+
+export type TenantAction = "add" | "remove" | "forget" | "list";
 
 export interface TenantCommand {
-  readonly action: "add" | "remove" | "forget" | "list";
+  readonly action: TenantAction;
   readonly id?: string;
   readonly flags: Readonly<Record<string, string | undefined>>;
 }
 
+const common: Record<string, FlagSpec> = { phase: SYNTH_FLAGS.phase, vars: SYNTH_FLAGS.vars, tenants: SYNTH_FLAGS.tenants };
+const confirmFlag: FlagSpec = { type: "string", valueName: "ID", description: "the tenant id again, to confirm without a prompt (required when not run in a terminal)" };
+const idArgument = { min: 1, max: 1, describe: "the tenant id, e.g. org-123" };
+const sub = (subcommand: TenantAction, summary: string, usage: string, flags: Record<string, FlagSpec>, withId = true): CommandSpec => ({
+  name: "tenant",
+  subcommand,
+  summary,
+  usage: [usage],
+  flags: { ...flags, ...common },
+  ...(withId ? { positionals: idArgument } : {}),
+});
+
+/** npm run tenant -- add|remove|forget|list: each command with its own flags, parsed strictly. */
+export const group: CommandGroup = {
+  name: "tenant",
+  summary: "Enterprise tenant provisioning: every change is validated and planned before the registry file is written.",
+  commands: {
+    add: sub("add", "Add a tenant: validates, synthesizes and plans only tenant-<id>, then writes the registry entry.", "<id> [--region REGION] [--size standard|large] [--name NAME] [--phase N]", {
+      region: { type: "string", valueName: "REGION", description: "AWS region of the tenant's stack (required when the phase has more than one region)" },
+      size: { type: "string", valueName: "SIZE", description: "size preset of the phase (phases/phase3.ts enterprise.sizes; default: its defaultSize)" },
+      name: { type: "string", valueName: "NAME", description: "display name (default: Enterprise clinic <id>)" },
+    }),
+    remove: sub("remove", "Decommission a tenant: protection off, final snapshot kept (deploy, then destroy its stack).", "<id> [--confirm <id>] [--phase N]", { confirm: confirmFlag }),
+    forget: sub("forget", "Drop a decommissioned tenant's entry once its stack is destroyed.", "<id> --confirm <id> [--phase N]", { confirm: confirmFlag }),
+    list: sub("list", "List the tenants of the phase's registry.", "[--phase N]", {}, false),
+  },
+};
+
+/** Parses a tenant command line strictly (the command first, then its own flags). */
 export function parseCommand(argv: readonly string[]): TenantCommand {
-  const positional = argv.filter((a, i) => !a.startsWith("--") && !(i > 0 && argv[i - 1].startsWith("--") && !argv[i - 1].includes("=")));
-  const [action, id] = positional;
-  if (!["add", "remove", "forget", "list"].includes(action ?? "")) {
-    throw new TenantCommandError(`tenant: expected add, remove, forget or list; got ${JSON.stringify(action ?? "")}. Usage: npm run tenant -- add org-123 --region eu-central-1`);
+  const [action, ...rest] = argv;
+  const spec = group.commands[action ?? ""];
+  if (!spec) {
+    throw new TenantCommandError(`expected add, remove, forget or list; got ${JSON.stringify(action ?? "")}. Fix: npm run tenant -- add org-123 --region eu-central-1 (npm run tenant -- --help)`);
   }
-  if (action !== "list" && !id) throw new TenantCommandError(`tenant ${action}: give the tenant id, e.g. npm run tenant -- ${action} org-123`);
-  return { action: action as TenantCommand["action"], id, flags: parseFlags(argv) };
+  return fromParsed(action as TenantAction, parseCommandLine(spec, rest));
+}
+
+function fromParsed(action: TenantAction, parsed: ParsedCommand): TenantCommand {
+  const flags = Object.fromEntries(Object.entries(parsed.flags).map(([k, v]) => [k, v === undefined ? undefined : String(v)]));
+  return { action, id: parsed.positionals[0], flags };
 }
 
 function registryPath(settings: Settings, flags: TenantCommand["flags"]): string {
   if (!settings.phase.enterprise) {
-    throw new TenantCommandError(`tenant: phase ${settings.phase.phase} has no enterprise tier (it starts in phase 3); pass --phase 3 or 4, or set phase in terraform.tfvars`);
+    throw new TenantCommandError(`phase ${settings.phase.phase} has no enterprise tier (it starts in phase 3). Fix: pass --phase 3 or 4, or set phase in terraform.tfvars`);
   }
   return flags.tenants ?? process.env.RESTARTIX_TENANTS ?? path.join(TENANTS_DIR, settings.phase.enterprise.registryFile);
 }
@@ -55,7 +92,12 @@ export function newEntry(settings: Settings, id: string, flags: TenantCommand["f
   const sizeName = flags.size ?? enterprise.defaultSize;
   const size = enterprise.sizes[sizeName];
   if (!size) {
-    throw new TenantCommandError(`tenant add: --size ${JSON.stringify(sizeName)} is not a size of phase ${settings.phase.phase}; use one of ${Object.keys(enterprise.sizes).join(", ")}`);
+    throw new TenantCommandError(`--size ${JSON.stringify(sizeName)} is not a size of phase ${settings.phase.phase}; use one of ${Object.keys(enterprise.sizes).join(", ")}`);
+  }
+  const regions = settings.phase.regions.map((r) => r.region);
+  if (flags.region === undefined && regions.length > 1) {
+    // Never guess where a clinic's patient data lives.
+    throw new TenantCommandError(`--region is required: phase ${settings.phase.phase} has ${regions.length} regions. Fix: add --region ${regions.join(" or --region ")}`);
   }
   const primary = settings.phase.regions.find((r) => r.primary)!.region;
   return {
@@ -72,25 +114,25 @@ export function newEntry(settings: Settings, id: string, flags: TenantCommand["f
 
 async function confirm(id: string, flags: TenantCommand["flags"], what: string): Promise<void> {
   if (flags.confirm !== undefined) {
-    if (flags.confirm !== id) throw new TenantCommandError(`tenant: --confirm ${JSON.stringify(flags.confirm)} does not match ${JSON.stringify(id)}; nothing changed`);
+    if (flags.confirm !== id) throw new TenantCommandError(`--confirm ${JSON.stringify(flags.confirm)} does not match ${JSON.stringify(id)}; nothing changed. Fix: repeat the tenant id exactly`);
     return;
   }
-  if (!process.stdin.isTTY) throw new TenantCommandError(`tenant: ${what} needs confirmation: pass --confirm ${id}`);
+  if (!process.stdin.isTTY) throw new TenantCommandError(`${what} needs confirmation: pass --confirm ${id}`);
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
   const answer = await new Promise<string>((resolve) => rl.question(`${what}. Type the tenant id (${id}) to confirm: `, resolve));
   rl.close();
-  if (answer.trim() !== id) throw new TenantCommandError("tenant: confirmation did not match; nothing changed");
+  if (answer.trim() !== id) throw new TenantCommandError("the confirmation did not match; nothing changed");
 }
 
 /** Validates the whole configuration with the new registry and plans the one stack that changes. */
-async function checkAndPlan(tenants: TenantEntry[], id: string, flags: TenantCommand["flags"]): Promise<void> {
-  const options = { ...readOptions([], process.env), phase: flags.phase ?? process.env.PHASE, varsFile: flags.vars, tenants };
+async function checkAndPlan(tenants: TenantEntry[], id: string, flags: TenantCommand["flags"], file: string): Promise<void> {
+  const options = { ...optionsFrom(flags, process.env), tenants, tenantsFile: file };
   const settings = resolveSettings(options); // throws ConfigError naming every problem
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "restartix-tenant-"));
   const result = synthesize(options, outdir, settings);
   const name = cellStackName("tenant", id);
   const stack = result.stacks.find((s) => s.name === name);
-  if (!stack) throw new TenantCommandError(`tenant: no stack ${name} after synth`);
+  if (!stack) throw new Error(`tenant: no stack ${name} after synth`);
   const availability = offlinePlanAvailability();
   if (!availability.ok) {
     console.log(`plan skipped: ${availability.reason}`);
@@ -99,7 +141,7 @@ async function checkAndPlan(tenants: TenantEntry[], id: string, flags: TenantCom
   const all = new Map(result.stacks.map((s) => [s.name, s]));
   const plan = await planStack(stack, all, { workdir: path.join(ROOT, ".plan", "tenant"), accountId: settings.deployment.accountId });
   console.log(`offline plan of ${name}: ${plan.summary}`);
-  if (!plan.ok) throw new TenantCommandError(`tenant: the offline plan of ${name} failed; nothing written\n${plan.output.slice(-3000)}`);
+  if (!plan.ok) throw new CheckFailed(`the offline plan of ${name} failed; nothing written\n${plan.output.slice(-3000)}`);
 }
 
 function write(file: string, tenants: TenantEntry[]): void {
@@ -108,45 +150,52 @@ function write(file: string, tenants: TenantEntry[]): void {
   fs.renameSync(tmp, file);
 }
 
+/** Runs a tenant command line; throws TenantCommandError/UsageError/ConfigError (exit 2) or CheckFailed (exit 1). */
 export async function runTenant(argv: readonly string[]): Promise<void> {
-  const cmd = parseCommand(argv);
+  return execute(parseCommand(argv));
+}
+
+async function execute(cmd: TenantCommand): Promise<void> {
   // The registry is validated when the settings resolve: a broken file stops every action.
-  const settings = resolveSettings({ ...readOptions([], process.env), phase: cmd.flags.phase ?? process.env.PHASE, varsFile: cmd.flags.vars, tenantsFile: cmd.flags.tenants });
+  const settings = resolveSettings(optionsFrom(cmd.flags, process.env));
   const file = registryPath(settings, cmd.flags);
   const tenants = readRegistry(file);
   const phaseEnv = `PHASE=${settings.phase.phase}`;
+  if (cmd.action === "list") {
+    for (const t of tenants) console.log(`${t.id.padEnd(22)} ${t.region.padEnd(14)} ${(t.size ?? "").padEnd(9)} ${t.decommission ? "decommissioning" : ""}`);
+    return;
+  }
   const id = cmd.id!;
   const stack = cellStackName("tenant", id);
+  // Phase 4: the tenant's entry in the Worker's KV namespace is its route stack's, which reads the tenant's.
+  const route = settings.phase.globalRouting ? routeStackName("tenant", id) : undefined;
 
   switch (cmd.action) {
-    case "list":
-      for (const t of tenants) console.log(`${t.id.padEnd(22)} ${t.region.padEnd(14)} ${(t.size ?? "").padEnd(9)} ${t.decommission ? "decommissioning" : ""}`);
-      return;
     case "add": {
-      if (tenants.some((t) => t.id === id)) throw new TenantCommandError(`tenant add: ${id} is already in ${path.basename(file)}; choose another id`);
+      if (tenants.some((t) => t.id === id)) throw new TenantCommandError(`${id} is already in ${path.basename(file)}. Fix: choose another id`);
       const next = [...tenants, newEntry(settings, id, cmd.flags)];
-      await checkAndPlan(next, id, cmd.flags);
+      await checkAndPlan(next, id, cmd.flags, file);
       write(file, next);
       console.log(`added ${id} to ${path.relative(ROOT, file)}`);
-      console.log(`next: review and merge the change, then deploy only this tenant:\n  ${phaseEnv} npx cdktf deploy ${stack} --ignore-missing-stack-dependencies   # its dependencies are deployed already`);
+      console.log(`next: review and merge the change, then deploy only this tenant:\n  ${phaseEnv} npx cdktf deploy ${[stack, route].filter(Boolean).join(" ")} --ignore-missing-stack-dependencies   # its dependencies are deployed already`);
       console.log("then: run the database migrations against its DATABASE_URL (README, Enterprise tenants).");
       return;
     }
     case "remove": {
       const entry = tenants.find((t) => t.id === id);
-      if (!entry) throw new TenantCommandError(`tenant remove: no tenant ${id} in ${path.basename(file)}`);
+      if (!entry) throw new TenantCommandError(`no tenant ${id} in ${path.basename(file)}. Fix: npm run tenant -- list shows the ids`);
       await confirm(id, cmd.flags, `Decommission ${id} (${entry.name}): its database is deleted after a final snapshot`);
       const next = tenants.map((t) => (t.id === id ? { ...t, decommission: true } : t));
-      await checkAndPlan(next, id, cmd.flags);
+      await checkAndPlan(next, id, cmd.flags, file);
       write(file, next);
       console.log(`${id} is marked for decommission: deletion protection comes off, the final snapshot restartix-tenant-${id}-final is kept.`);
-      console.log(`next:\n  ${phaseEnv} npx cdktf deploy ${stack} --ignore-missing-stack-dependencies    # protection off\n  ${phaseEnv} npx cdktf destroy ${stack}   # final snapshot, then removal\n  npm run tenant -- forget ${id} --confirm ${id}`);
+      console.log(`next:\n  ${phaseEnv} npx cdktf deploy ${stack} --ignore-missing-stack-dependencies    # protection off\n  ${phaseEnv} npx cdktf destroy ${[route, stack].filter(Boolean).join(" ")}   # final snapshot, then removal\n  npm run tenant -- forget ${id} --confirm ${id}`);
       return;
     }
     case "forget": {
       const entry = tenants.find((t) => t.id === id);
-      if (!entry) throw new TenantCommandError(`tenant forget: no tenant ${id} in ${path.basename(file)}`);
-      if (!entry.decommission) throw new TenantCommandError(`tenant forget: ${id} is live; run npm run tenant -- remove ${id} first`);
+      if (!entry) throw new TenantCommandError(`no tenant ${id} in ${path.basename(file)}. Fix: npm run tenant -- list shows the ids`);
+      if (!entry.decommission) throw new TenantCommandError(`${id} is live. Fix: run npm run tenant -- remove ${id} first`);
       await confirm(id, cmd.flags, `Drop ${id} from the registry (run only after cdktf destroy ${stack})`);
       write(file, tenants.filter((t) => t.id !== id));
       console.log(`removed ${id} from ${path.relative(ROOT, file)}`);
@@ -155,9 +204,7 @@ export async function runTenant(argv: readonly string[]): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  runTenant(process.argv.slice(2)).catch((e) => {
-    console.error(e instanceof ConfigError || e instanceof TenantCommandError ? e.message : e);
-    process.exit(e instanceof ConfigError || e instanceof TenantCommandError ? 2 : 1);
-  });
-}
+/** The group's main: one parsed command. */
+export const main = (action: string, parsed: ParsedCommand): Promise<void> => execute(fromParsed(action as TenantAction, parsed));
+
+if (require.main === module) runGroup(group, main);

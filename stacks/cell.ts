@@ -18,7 +18,7 @@ import { GLOBAL_REGION, KeysStack } from "./keys";
 import { NetworkStack } from "./network";
 import { ObservabilityStack } from "./observability";
 import { RegistryStack } from "./registry";
-import { RoutingStack } from "./routing";
+import { RouteEntry, routeEntryOf, RoutingStack } from "./routing";
 import { StorageStack } from "./storage";
 
 /** Secrets each cell holds for itself; the rest of the core API's secrets are shared. */
@@ -67,6 +67,8 @@ export class CellStack extends BaseStack {
   readonly cell: CellSpec;
   readonly postgres: Postgres;
   readonly service: AppRunnerService;
+  /** Where this cell is served from, as the phase 4 Worker reads it from its ROUTES namespace. */
+  readonly routeEntry: RouteEntry;
 
   constructor(scope: Construct, name: string, props: CellStackProps) {
     super(scope, name, props);
@@ -182,6 +184,7 @@ export class CellStack extends BaseStack {
       description: `Routing entry of ${cell.kind} ${cell.id}`,
       tags: { Name: `${cell.kind}-${cell.id}-routing` },
     });
+    this.routeEntry = routeEntryOf(cell, rc.key, svc.serviceUrl);
     if (props.routing && cell.kind === "tenant") {
       new DynamodbTableItem(this, "routing-item", {
         tableName: props.routing.table.name,

@@ -3,6 +3,7 @@ import { ActionsVariable } from "@cdktf/provider-github/lib/actions-variable";
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { RepositoryEnvironment } from "@cdktf/provider-github/lib/repository-environment";
 import { RepositoryFile } from "@cdktf/provider-github/lib/repository-file";
+import { RepositoryPullRequest } from "@cdktf/provider-github/lib/repository-pull-request";
 import { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { computeEngines } from "../config/deployment";
@@ -10,6 +11,9 @@ import { terraformLiteral } from "../lib/terraform-literal";
 import { appDeployWorkflow } from "../lib/workflows/app-deploy";
 import { ProjectStack, ProjectStackProps } from "./base";
 import { DeliveryStack } from "./delivery";
+
+/** The branch the deploy workflow is committed to; a pull request brings it to the deploy branch. */
+export const WORKFLOW_BRANCH = "restartix-infra/deploy-workflow";
 
 export interface DeliveryGithubStackProps extends ProjectStackProps {
   readonly delivery: DeliveryStack;
@@ -21,6 +25,10 @@ export interface DeliveryGithubStackProps extends ProjectStackProps {
  * deploy role trusts, the Actions variables the workflow reads (none of them secret), the deploy
  * workflow itself (generated from code, linted in the tests) and any secret listed in config, each
  * fed by a sensitive Terraform variable, never a literal.
+ *
+ * The workflow is proposed, not pushed: it is committed to its own branch and a pull request asks
+ * to merge it into the deploy branch, so branch protection and rulesets that require pull requests
+ * apply to it like to any change, and a person reviews what will run with the deploy role.
  */
 export class DeliveryGithubStack extends ProjectStack {
   constructor(scope: Construct, name: string, props: DeliveryGithubStackProps) {
@@ -32,7 +40,7 @@ export class DeliveryGithubStack extends ProjectStack {
     const repository = deployment.githubRepository;
     const registry = `${deployment.accountId}.dkr.ecr.${props.region}.amazonaws.com`;
 
-    new RepositoryEnvironment(this, "production", {
+    const environment = new RepositoryEnvironment(this, "production", {
       repository,
       environment: delivery.environmentName,
       preventSelfReview: true,
@@ -43,9 +51,7 @@ export class DeliveryGithubStack extends ProjectStack {
       ["ECR_REGISTRY", registry],
       ["AWS_DEPLOY_ROLE_ARN", props.delivery.role.arn],
     ];
-    for (const [variableName, value] of variables) {
-      new ActionsVariable(this, variableName, { repository, variableName, value });
-    }
+    const settings = variables.map(([variableName, value]) => new ActionsVariable(this, variableName, { repository, variableName, value }));
     for (const secretName of delivery.actionsSecrets) {
       const value = new TerraformVariable(this, `secret-${secretName}`, {
         type: "string",
@@ -57,9 +63,13 @@ export class DeliveryGithubStack extends ProjectStack {
     }
 
     const services = Object.values(phase.services);
-    new RepositoryFile(this, "deploy-workflow", {
+    const workflow = new RepositoryFile(this, "deploy-workflow", {
       repository,
-      branch: delivery.branch,
+      // The branch is created from the deploy branch on first write. Once the pull request is merged
+      // and the branch deleted, the provider reads the file from the deploy branch: no drift.
+      branch: WORKFLOW_BRANCH,
+      autocreateBranch: true,
+      autocreateBranchSourceBranch: delivery.branch,
       file: delivery.workflowPath,
       // GitHub's `${{ ... }}` must reach the file as written, not be read as Terraform interpolation.
       content: terraformLiteral(appDeployWorkflow({
@@ -77,6 +87,27 @@ export class DeliveryGithubStack extends ProjectStack {
       })),
       commitMessage: "Update the deploy workflow (managed by restartix-infra)",
       overwriteOnCreate: true,
+      // The workflow reads these the moment it first runs: they exist before it can.
+      dependsOn: [environment, ...settings],
+    });
+    new RepositoryPullRequest(this, "deploy-workflow-pr", {
+      baseRepository: repository,
+      baseRef: delivery.branch,
+      headRef: WORKFLOW_BRANCH,
+      title: "Deploy workflow (managed by restartix-infra)",
+      body: [
+        `This pull request was opened by the \`delivery-github\` stack of restartix-infra. It adds or updates \`${delivery.workflowPath}\`,`,
+        `which builds the service images, pushes them to ECR and deploys them with the \`${delivery.environmentName}\` environment.`,
+        "",
+        "Review it like any change: once merged, every push to the deploy branch runs it. Do not edit the file here;",
+        "change lib/workflows/app-deploy.ts in restartix-infra instead (the next deploy opens a new pull request).",
+      ].join("\n"),
+      maintainerCanModify: false,
+      dependsOn: [workflow],
+      // A merged or closed pull request stays closed: a new workflow version opens a new one. The
+      // address is written as a plain string: cdktf 0.21 renders a resource here as "${...}", which
+      // Terraform rejects (hashicorp/terraform-cdk#3196, #3532).
+      lifecycle: { replaceTriggeredBy: [`${workflow.terraformResourceType}.${workflow.friendlyUniqueId}`] },
     });
   }
 }

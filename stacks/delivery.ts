@@ -25,16 +25,24 @@ export function deploySubjects(owner: string, repo: string, branch: string, envi
  */
 export class DeliveryStack extends BaseStack {
   readonly role: ServiceRole;
+  /** The GitHub OIDC provider the role trusts: created here, or the account's existing one. */
+  readonly oidcProviderArn: string;
 
   constructor(scope: Construct, name: string, props: DeliveryStackProps) {
     super(scope, name, props);
     const { phase, deployment } = props.settings;
     const { delivery } = phase;
-    const oidc = new IamOpenidConnectProvider(this, "github-oidc", {
-      url: `https://${GITHUB_OIDC_HOST}`,
-      clientIdList: ["sts.amazonaws.com"],
-      tags: { Name: "github-actions" },
-    });
+    // An account has one OIDC provider per URL. When it already exists (github_oidc_provider_arn),
+    // this stack references it by ARN instead of importing it: an imported provider would belong to
+    // this stack, and `cdktf destroy delivery` would delete it from under every other role that
+    // trusts it (the infrastructure roles of this repository's CI, other teams' tooling).
+    this.oidcProviderArn =
+      deployment.adoption.githubOidcProviderArn ??
+      new IamOpenidConnectProvider(this, "github-oidc", {
+        url: `https://${GITHUB_OIDC_HOST}`,
+        clientIdList: ["sts.amazonaws.com"],
+        tags: { Name: "github-actions" },
+      }).arn;
 
     const primary = this.region;
     const repositories = Object.values(phase.services).map((s) => props.registry.repository(s.key, primary).repository.arn);
@@ -82,7 +90,7 @@ export class DeliveryStack extends BaseStack {
       trustPolicy: policyDocument(this, "deploy-trust", [
         {
           Effect: "Allow",
-          Principal: { Federated: oidc.arn },
+          Principal: { Federated: this.oidcProviderArn },
           Action: "sts:AssumeRoleWithWebIdentity",
           Condition: {
             StringEquals: {

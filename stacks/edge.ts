@@ -10,7 +10,7 @@ import * as path from "path";
 import { ROOT } from "../config/deployment";
 import { jsonExpression } from "../lib/json-expression";
 import { terraformLiteral } from "../lib/terraform-literal";
-import { Fn, TerraformIterator } from "cdktf";
+import { Fn, TerraformIterator, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { ServiceKey } from "../phases/types";
 import { ProjectStack, ProjectStackProps } from "./base";
@@ -40,11 +40,15 @@ export const CLOUDFLARE_OWASP_RULESET = "4814384a9e5d4991b9815dcfc25d2f1f";
 
 /**
  * The Cloudflare side: the public hostnames (proxied CNAMEs whose target is the cutover switch),
- * the certificate validation records of the AWS custom domains (DNS-only, never deleted), zone TLS
- * settings, the WAF (managed + OWASP rulesets, custom rules, rate limits).
+ * the certificate validation records of the AWS custom domains (DNS-only, never deleted), TLS for
+ * the API hostnames, the WAF (managed + OWASP rulesets, custom rules, rate limits). What already
+ * exists in a Railway-era zone (the records, the entry-point rulesets) is adopted with import
+ * blocks when its id is configured (docs/adoption.md).
  */
 export class EdgeStack extends ProjectStack {
   readonly records = new Map<ServiceKey, DnsRecord>();
+  /** Phase 4: the Worker's ROUTES namespace; each cell's route stack writes its entry into it. */
+  readonly routes?: WorkersKvNamespace;
 
   constructor(scope: Construct, name: string, props: EdgeStackProps) {
     super(scope, name, props);
@@ -52,6 +56,7 @@ export class EdgeStack extends ProjectStack {
     // The API token comes from CLOUDFLARE_API_TOKEN in the environment, never from code.
     new CloudflareProvider(this, "cloudflare", {});
     const zoneId = deployment.cloudflareZoneId;
+    const adoption = deployment.adoption;
 
     for (const svc of props.compute.allServices.filter((s) => s.engine === "apprunner" && s.validationRecords)) {
       const key = svc.config.key;
@@ -74,32 +79,34 @@ export class EdgeStack extends ProjectStack {
     for (const svc of props.compute.services.values()) {
       const key = svc.config.key;
       const cutover = deployment.cutover[key];
-      // The cutover switch: "railway" keeps today's origin, "aws" points at App Runner. Setting it
-      // back is the rollback; only this record changes either way.
-      this.records.set(
-        key,
-        new DnsRecord(this, `${key}-record`, {
-          zoneId,
-          name: svc.hostname,
-          type: "CNAME",
-          content: cutover.target === "aws" ? svc.dnsTarget : cutover.railwayOrigin,
-          proxied: true,
-          ttl: 1,
-          comment: `${svc.config.name}: served by ${cutover.target} (cutover switch ${key}_target)`,
-        }),
-      );
+      // The edge reads the AWS target whichever way the switch points, so the compute stack's
+      // outputs never change with the switch: the cutover and the rollback change only this record.
+      const awsTarget = new TerraformOutput(this, `${key}_aws_target`, {
+        value: svc.dnsTarget,
+        description: `Where ${svc.hostname} points once ${key}_target = "aws"`,
+      });
+      // The cutover switch: "railway" keeps today's origin, "aws" points at App Runner (or the ALB).
+      // Setting it back is the rollback; only this record's content changes either way.
+      const record = new DnsRecord(this, `${key}-record`, {
+        zoneId,
+        name: svc.hostname,
+        type: "CNAME",
+        content: cutover.target === "aws" ? awsTarget.value : cutover.railwayOrigin,
+        proxied: true,
+        ttl: 1,
+        comment: `${svc.config.name}: the cutover switch ${key}_target (railway | aws) chooses the origin`,
+      });
+      // The Railway-era record already exists (a second one fails with error 81053): adopt it.
+      const existing = adoption.records[key];
+      if (existing) record.importFrom(`${zoneId}/${existing}`);
+      this.records.set(key, record);
     }
 
-    const settings: [string, string, unknown][] = [
-      ["ssl", "ssl", "strict"],
-      ["min-tls", "min_tls_version", phase.edge.minTlsVersion],
-      ["always-https", "always_use_https", "on"],
-    ];
-    for (const [id, settingId, value] of settings) {
-      new ZoneSetting(this, id, { zoneId, settingId, value: value as Record<string, unknown> });
-    }
+    const hostnames = [...props.compute.services.values()].map((s) => s.hostname);
+    const apiHosts = hostExpression(hostnames);
+    this.addTls(zoneId, hostnames, phase.edge.minTlsVersion, deployment.zoneWideTls);
 
-    new Ruleset(this, "waf-managed", {
+    const managed = new Ruleset(this, "waf-managed", {
       zoneId,
       kind: "zone",
       name: "RestartiX managed WAF",
@@ -122,17 +129,21 @@ export class EdgeStack extends ProjectStack {
         },
       ],
     });
-    new Ruleset(this, "waf-custom", {
+    const custom = new Ruleset(this, "waf-custom", {
       zoneId,
       kind: "zone",
       name: "RestartiX custom rules",
-      description: "Custom firewall rules from the phase config (edge.customRules)",
+      description: "HTTPS and minimum TLS on the API hostnames, and the custom firewall rules of the phase config (edge.customRules)",
       phase: "http_request_firewall_custom",
-      rules: phase.edge.customRules.map((r) => ({ action: r.action, expression: r.expression, description: r.description, enabled: true })),
+      rules: [
+        ...(deployment.zoneWideTls ? [] : transportRules(apiHosts, phase.edge.minTlsVersion)),
+        // The phase's rules are about the APIs: they apply to the API hostnames, not the whole zone.
+        ...phase.edge.customRules.map((r) => ({ action: r.action, expression: `${apiHosts} and ${r.expression}`, description: r.description, enabled: true })),
+      ],
     });
-    if (props.routing) this.addRouter(props.routing, zoneId, props.compute.service("core").hostname);
+    if (props.routing) this.routes = this.addRouter(props.routing, zoneId, props.compute.service("core").hostname);
 
-    new Ruleset(this, "rate-limits", {
+    const rateLimits = new Ruleset(this, "rate-limits", {
       zoneId,
       kind: "zone",
       name: "RestartiX rate limits",
@@ -155,6 +166,55 @@ export class EdgeStack extends ProjectStack {
         };
       }),
     });
+
+    // The zone's entry-point rulesets may already exist (one per phase per zone: a second create
+    // fails with error 20217): adopt them. Their rules are then replaced by these (docs/adoption.md).
+    const adopted: [Ruleset, string | undefined][] = [
+      [managed, adoption.rulesets.managed],
+      [custom, adoption.rulesets.custom],
+      [rateLimits, adoption.rulesets.rateLimit],
+    ];
+    for (const [ruleset, id] of adopted) if (id) ruleset.importFrom(rulesetImportId(zoneId, id));
+  }
+
+  /**
+   * SSL Full (strict), TLS >= the minimum and HTTPS only. By default for the API hostnames only: a
+   * configuration rule sets SSL strict for them, and custom firewall rules (transportRules) refuse
+   * plain HTTP and older TLS on them; the zone's other hostnames keep their settings.
+   * `zone_wide_tls = true` sets the three zone settings instead, which changes every hostname.
+   */
+  private addTls(zoneId: string, hostnames: readonly string[], minTlsVersion: string, zoneWide: boolean): void {
+    if (zoneWide) {
+      const settings: [string, string, unknown][] = [
+        ["ssl", "ssl", "strict"],
+        ["min-tls", "min_tls_version", minTlsVersion],
+        ["always-https", "always_use_https", "on"],
+      ];
+      for (const [id, settingId, value] of settings) {
+        new ZoneSetting(this, id, { zoneId, settingId, value: value as Record<string, unknown> });
+      }
+      return;
+    }
+    // A configuration rule can set `ssl` per request, but neither the minimum TLS version nor Always
+    // Use HTTPS (zone settings; per-hostname minimum TLS needs Advanced Certificate Manager).
+    const config = new Ruleset(this, "tls-config", {
+      zoneId,
+      kind: "zone",
+      name: "RestartiX configuration rules",
+      description: "SSL Full (strict) to the origin for the API hostnames",
+      phase: "http_config_settings",
+      rules: [
+        {
+          action: "set_config",
+          actionParameters: { ssl: "strict" },
+          expression: hostExpression(hostnames),
+          description: "API hostnames: SSL Full (strict), the origin certificate is verified",
+          enabled: true,
+        },
+      ],
+    });
+    const existing = this.settings.deployment.adoption.rulesets.config;
+    if (existing) config.importFrom(rulesetImportId(zoneId, existing));
   }
 
   /**
@@ -162,7 +222,7 @@ export class EdgeStack extends ProjectStack {
    * shard; ROUTES is the edge copy of the DynamoDB routing table. Failover stays off (EU data
    * residency): turning it on is an incident decision (docs/global-routing.md).
    */
-  private addRouter(routing: NonNullable<EdgeStackProps["routing"]>, zoneId: string, apiHostname: string): void {
+  private addRouter(routing: NonNullable<EdgeStackProps["routing"]>, zoneId: string, apiHostname: string): WorkersKvNamespace {
     const accountId = this.settings.deployment.cloudflareAccountId;
     const routes = new WorkersKvNamespace(this, "routes", { accountId, title: `${routing.workerName}-routes` });
     const origins = Object.fromEntries(routing.regions.map((r) => [r.key, r.origin]));
@@ -183,5 +243,43 @@ export class EdgeStack extends ProjectStack {
       ],
     });
     new WorkersRoute(this, "router-route", { zoneId, pattern: `${apiHostname}/*`, script: script.scriptName });
+    return routes;
   }
 }
+
+/** Rules language: the request's host is one of `hostnames`. */
+export function hostExpression(hostnames: readonly string[]): string {
+  const quoted = hostnames.map((h) => JSON.stringify(h));
+  return quoted.length === 1 ? `(http.host eq ${quoted[0]})` : `(http.host in {${quoted.join(" ")}})`;
+}
+
+/** `cf.tls_version` values below a minimum TLS version ("1.2" -> TLSv1, TLSv1.1). */
+export function tlsVersionsBelow(minimum: string): string[] {
+  const all: [string, string][] = [
+    ["1.0", "TLSv1"],
+    ["1.1", "TLSv1.1"],
+    ["1.2", "TLSv1.2"],
+    ["1.3", "TLSv1.3"],
+  ];
+  const index = all.findIndex(([v]) => v === minimum);
+  if (index < 0) throw new Error(`EdgeStack: minimum TLS version ${JSON.stringify(minimum)} is not one of ${all.map(([v]) => v).join(", ")}`);
+  return all.slice(0, index).map(([, name]) => name);
+}
+
+/**
+ * HTTPS only and TLS >= the minimum on the API hostnames, as custom firewall rules. Plain HTTP is
+ * refused (403), not redirected: a misconfigured client fails at once instead of sending its token
+ * in clear text first. A request over an older TLS version is refused before it reaches the origin.
+ */
+export function transportRules(apiHosts: string, minimum: string): { action: string; expression: string; description: string; enabled: boolean }[] {
+  const old = tlsVersionsBelow(minimum);
+  return [
+    { action: "block", expression: `${apiHosts} and not ssl`, description: "API hostnames: HTTPS only (plain HTTP is refused)", enabled: true },
+    ...(old.length > 0
+      ? [{ action: "block", expression: `${apiHosts} and cf.tls_version in {${old.map((v) => JSON.stringify(v)).join(" ")}}`, description: `API hostnames: TLS ${minimum} or newer`, enabled: true }]
+      : []),
+  ];
+}
+
+/** Import id of a zone-level ruleset (cloudflare provider 5.x: `zones/<zone_id>/<ruleset_id>`). */
+export const rulesetImportId = (zoneId: string, rulesetId: string): string => `zones/${zoneId}/${rulesetId}`;

@@ -18,7 +18,7 @@ import { KeysStack } from "./keys";
 import { NetworkStack } from "./network";
 import { ObservabilityStack } from "./observability";
 import { RegistryStack } from "./registry";
-import { RoutingStack } from "./routing";
+import { RouteEntryStack, routeStackName, RoutingStack } from "./routing";
 import { StorageStack } from "./storage";
 
 /** The stacks one region has: its network, data, patient files and alerts. */
@@ -47,6 +47,8 @@ export interface Stacks {
   readonly routing?: RoutingStack;
   /** Shards (phase 4) and enterprise tenants (phase 3+), one stack each. */
   readonly cells: readonly CellStack[];
+  /** Phase 4: each cell's entry in the Worker's KV namespace, one stack per cell. */
+  readonly routeEntries: readonly RouteEntryStack[];
 }
 
 /**
@@ -136,11 +138,14 @@ export function buildStacks(app: App, settings: Settings): Stacks {
       }),
     },
   });
+  const routeEntries = edge.routes
+    ? cells.map((c) => new RouteEntryStack(app, routeStackName(c.cell.kind, c.cell.id), { settings, namespace: edge.routes!, entry: c.routeEntry }))
+    : [];
   const delivery = new DeliveryStack(app, "delivery", { ...base, registry });
   const deliveryGithub = new DeliveryGithubStack(app, "delivery-github", { settings, delivery, region: primaryConfig.region });
 
   // The policy pack checks every stack at synth; an unsuppressed error fails the synth.
   applyPolicyPack(app);
 
-  return { bootstrap, keys, registry, primary, regions, backups, compute, edge, delivery, deliveryGithub, routing, cells };
+  return { bootstrap, keys, registry, primary, regions, backups, compute, edge, delivery, deliveryGithub, routing, cells, routeEntries };
 }

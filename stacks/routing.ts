@@ -1,7 +1,11 @@
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
+import { WorkersKv } from "@cdktf/provider-cloudflare/lib/workers-kv";
+import { WorkersKvNamespace } from "@cdktf/provider-cloudflare/lib/workers-kv-namespace";
 import { Construct } from "constructs";
-import { GlobalRoutingConfig } from "../phases/types";
-import { BaseStack, BaseStackProps } from "./base";
+import { jsonExpression } from "../lib/json-expression";
+import { CellSpec, GlobalRoutingConfig } from "../phases/types";
+import { BaseStack, BaseStackProps, ProjectStack, ProjectStackProps } from "./base";
 import { KeysStack } from "./keys";
 
 export interface RoutingStackProps extends BaseStackProps {
@@ -37,6 +41,58 @@ export class RoutingStack extends BaseStack {
         .map((r) => ({ regionName: r.region, kmsKeyArn: props.keys.keyArn(r.region), pointInTimeRecovery: true, propagateTags: true })),
       tags: { Name: props.config.tableName },
       lifecycle: { preventDestroy: true },
+    });
+  }
+}
+
+/**
+ * A cell's entry in the Worker's ROUTES namespace (worker/router.js): a tenant under its
+ * organization id, `{"region","shard":"tenant-<id>","origin"}`; a shard under `shard:<id>`,
+ * `{"region","shard","origin"}`, which the Worker reads when SHARD_ORIGINS does not name the shard.
+ */
+export interface RouteEntry {
+  readonly key: string;
+  readonly region: string;
+  readonly shard: string;
+  /** The cell's App Runner default domain (known once the cell is applied). */
+  readonly origin: string;
+}
+
+export function routeEntryOf(cell: Pick<CellSpec, "kind" | "id">, regionKey: string, origin: string): RouteEntry {
+  return cell.kind === "tenant"
+    ? { key: cell.id, region: regionKey, shard: `tenant-${cell.id}`, origin }
+    : { key: `shard:${cell.id}`, region: regionKey, shard: cell.id, origin };
+}
+
+/** The route stack of a cell: route-tenant-org-201, route-shard-us-2. */
+export const routeStackName = (kind: CellSpec["kind"], id: string): string => `route-${kind}-${id}`;
+
+export interface RouteEntryStackProps extends ProjectStackProps {
+  /** The Worker's ROUTES namespace (edge stack). */
+  readonly namespace: WorkersKvNamespace;
+  readonly entry: RouteEntry;
+}
+
+/**
+ * Phase 4: one cell's routing entry in the Worker's KV namespace. A stack of its own per cell: the
+ * cell stacks stay AWS-only (plannable offline, one provider), and adding or removing a tenant still
+ * touches only that tenant's stacks (tenant-<id> and route-tenant-<id>). It reads the cell's service
+ * domain from the cell's state and the namespace id from the edge stack's state.
+ */
+export class RouteEntryStack extends ProjectStack {
+  readonly entry: WorkersKv;
+
+  constructor(scope: Construct, name: string, props: RouteEntryStackProps) {
+    super(scope, name, props);
+    // The API token comes from CLOUDFLARE_API_TOKEN in the environment, never from code.
+    new CloudflareProvider(this, "cloudflare", {});
+    const { key, ...value } = props.entry;
+    this.entry = new WorkersKv(this, "entry", {
+      accountId: props.settings.deployment.cloudflareAccountId,
+      namespaceId: props.namespace.id,
+      keyName: key,
+      // jsonencode(): the value holds a reference, and valid HCL needs the expression form.
+      value: jsonExpression(value),
     });
   }
 }

@@ -27,6 +27,8 @@ export interface FlagSpec {
 export interface CommandSpec {
   /** npm script name, e.g. "plan" (shown as `npm run plan -- ...`). */
   readonly name: string;
+  /** For a command of a group (`npm run tenant -- add ...`): its name, e.g. "add". */
+  readonly subcommand?: string;
   readonly summary: string;
   /** Usage lines after `npm run <name> --`. */
   readonly usage: readonly string[];
@@ -60,9 +62,21 @@ export class CheckFailed extends Error {
   }
 }
 
+/** `npm run <name> --` (and the subcommand), as a user types it. */
+const invocation = (spec: CommandSpec): string => `npm run ${spec.name} --${spec.subcommand ? ` ${spec.subcommand}` : ""}`;
+
+/** The shared synth options: every command that synthesizes takes them, with the same environment fallbacks. */
+export const SYNTH_FLAGS: Readonly<Record<"phase" | "compute" | "backend" | "vars" | "tenants", FlagSpec>> = {
+  phase: { type: "string", valueName: "N", choices: ["1", "2", "3", "4"], description: "growth phase (default: PHASE, else phase in terraform.tfvars, else 1)" },
+  compute: { type: "string", valueName: "ENGINE", choices: ["apprunner", "fargate"], description: "compute engine of the shared tier (default: COMPUTE, else compute in terraform.tfvars)" },
+  backend: { type: "string", valueName: "KIND", choices: ["s3", "cloud", "local"], description: "where state lives (default: BACKEND, else backend in terraform.tfvars)" },
+  vars: { type: "string", valueName: "FILE", description: "deployment inputs file (default: RESTARTIX_TFVARS, else terraform.tfvars, else the example)" },
+  tenants: { type: "string", valueName: "FILE", description: "tenant registry (default: RESTARTIX_TENANTS, else phases/tenants/<the phase's registry>)" },
+};
+
 export function usageText(spec: CommandSpec): string {
   const lines = [`${spec.summary}`, "", "Usage:"];
-  for (const u of spec.usage) lines.push(`  npm run ${spec.name} -- ${u}`.trimEnd());
+  for (const u of spec.usage) lines.push(`  ${invocation(spec)} ${u}`.trimEnd());
   lines.push("", "Options:");
   const entries = Object.entries(spec.flags).map(([name, f]) => {
     const value = f.type === "boolean" ? "" : ` ${f.valueName ?? (f.type === "integer" ? "N" : "VALUE")}`;
@@ -82,6 +96,9 @@ const validFlags = (spec: CommandSpec): string =>
 
 /** Parses argv strictly against the spec; throws UsageError naming the flag, the value and the fix. */
 export function parseCommandLine(spec: CommandSpec, argv: readonly string[]): ParsedCommand & { readonly help: boolean } {
+  // --help wins over everything else on the line, mistakes included: it is how people find the fix.
+  const end = argv.indexOf("--");
+  if ((end < 0 ? argv : argv.slice(0, end)).some((a) => a === "--help" || a === "-h")) return { flags: {}, positionals: [], help: true };
   const options: Record<string, { type: "string" | "boolean"; short?: string }> = { help: { type: "boolean", short: "h" } };
   for (const [name, f] of Object.entries(spec.flags)) options[name] = { type: f.type === "boolean" ? "boolean" : "string", ...(f.short ? { short: f.short } : {}) };
   // An option value that looks like a flag (`--phase --compute x`) is a missing value, not a value.
@@ -99,7 +116,7 @@ export function parseCommandLine(spec: CommandSpec, argv: readonly string[]): Pa
     const message = err.message.split("\n")[0];
     if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
       const flag = /'([^']+)'/.exec(message)?.[1] ?? message;
-      throw new UsageError(`${flag}: unknown flag. Fix: use one of ${validFlags(spec)} (npm run ${spec.name} -- --help)`);
+      throw new UsageError(`${flag}: unknown flag. Fix: use one of ${validFlags(spec)} (${invocation(spec)} --help)`);
     }
     if (err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
       const flag = /'(--?[A-Za-z-]+)/.exec(message)?.[1] ?? "";
@@ -147,49 +164,108 @@ export function parseCommandLine(spec: CommandSpec, argv: readonly string[]): Pa
     );
   }
   if (!help && parsed.positionals.length < min) {
-    throw new UsageError(`missing ${spec.positionals!.describe}. Fix: npm run ${spec.name} -- ${spec.usage[0]}`);
+    throw new UsageError(`missing ${spec.positionals!.describe}. Fix: ${invocation(spec)} ${spec.usage[0]}`);
   }
   return { flags, positionals: parsed.positionals, help };
 }
 
-/**
- * Runs a command: parses argv, prints usage on --help (exit 0, nothing done), and maps errors to
- * exit codes: UsageError/ConfigError -> one line on stderr, 2; CheckFailed -> its message, 1.
- * Anything else is a bug in this repository: its stack trace is printed, exit 1.
- */
-export function runCommand(spec: CommandSpec, main: (args: ParsedCommand) => number | void | Promise<number | void>, argv: readonly string[] = process.argv.slice(2)): void {
-  const fail = (e: unknown): number => {
-    if (e instanceof UsageError || e instanceof ConfigError) {
-      process.stderr.write(`${spec.name}: ${e.message}\n`);
-      return EXIT.usage;
-    }
-    if (e instanceof CheckFailed) {
-      if (e.message) process.stderr.write(`${spec.name}: ${e.message}\n`);
-      return EXIT.failed;
-    }
-    process.stderr.write(`${spec.name}: internal error (a bug in this repository, please report it):\n${(e as Error)?.stack ?? String(e)}\n`);
+/** Where a command's own messages go (process streams, or a buffer in tests). */
+export interface CommandIO {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+const processIO: CommandIO = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
+
+/** The exit code of an error, after reporting it in one line (bugs in this repository keep their stack trace). */
+function reportError(name: string, e: unknown, io: CommandIO): number {
+  if (e instanceof UsageError || e instanceof ConfigError) {
+    io.stderr(`${name}: ${e.message}\n`);
+    return EXIT.usage;
+  }
+  if (e instanceof CheckFailed) {
+    if (e.message) io.stderr(`${name}: ${e.message}\n`);
     return EXIT.failed;
-  };
+  }
+  io.stderr(`${name}: internal error (a bug in this repository, please report it):\n${(e as Error)?.stack ?? String(e)}\n`);
+  return EXIT.failed;
+}
+
+/**
+ * Runs a command and resolves to its exit code: parses argv, prints usage on --help (exit 0,
+ * nothing done), and maps errors to exit codes: UsageError/ConfigError -> one line on stderr, 2;
+ * CheckFailed -> its message, 1. Anything else is a bug in this repository: its stack trace is
+ * printed, exit 1.
+ */
+export async function executeCommand(
+  spec: CommandSpec,
+  main: (args: ParsedCommand) => number | void | Promise<number | void>,
+  argv: readonly string[],
+  io: CommandIO = processIO,
+): Promise<number> {
+  const name = spec.subcommand ? `${spec.name} ${spec.subcommand}` : spec.name;
   let parsed: ReturnType<typeof parseCommandLine>;
   try {
     parsed = parseCommandLine(spec, argv);
   } catch (e) {
-    process.exitCode = fail(e);
-    return;
+    return reportError(name, e, io);
   }
   if (parsed.help) {
-    process.stdout.write(usageText(spec));
-    process.exitCode = EXIT.ok;
-    return;
+    io.stdout(usageText(spec));
+    return EXIT.ok;
   }
-  Promise.resolve()
-    .then(() => main(parsed))
-    .then(
-      (code) => {
-        process.exitCode = typeof code === "number" ? code : EXIT.ok;
-      },
-      (e) => {
-        process.exitCode = fail(e);
-      },
-    );
+  try {
+    const code = await main(parsed);
+    return typeof code === "number" ? code : EXIT.ok;
+  } catch (e) {
+    return reportError(name, e, io);
+  }
+}
+
+/** executeCommand on process.argv, setting process.exitCode (never process.exit: output may still be flushing). */
+export function runCommand(spec: CommandSpec, main: (args: ParsedCommand) => number | void | Promise<number | void>, argv: readonly string[] = process.argv.slice(2)): void {
+  void executeCommand(spec, main, argv).then((code) => {
+    process.exitCode = code;
+  });
+}
+
+/** A command with subcommands (`npm run tenant -- add|remove|forget|list ...`), each with its own flags. */
+export interface CommandGroup {
+  readonly name: string;
+  readonly summary: string;
+  readonly commands: Readonly<Record<string, CommandSpec>>;
+}
+
+export function groupUsageText(group: CommandGroup): string {
+  const lines = [group.summary, "", "Usage:"];
+  for (const spec of Object.values(group.commands)) for (const u of spec.usage) lines.push(`  ${invocation(spec)} ${u}`.trimEnd());
+  lines.push("", `Each command's options: npm run ${group.name} -- <command> --help`, "", "Exit codes: 0 success, 1 a check failed, 2 bad input.");
+  return lines.join("\n") + "\n";
+}
+
+/** Runs the subcommand named by the first argument with its own strict spec; resolves to the exit code. */
+export async function executeGroup(
+  group: CommandGroup,
+  main: (command: string, args: ParsedCommand) => number | void | Promise<number | void>,
+  argv: readonly string[],
+  io: CommandIO = processIO,
+): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === "--help" || first === "-h") {
+    (first === undefined ? io.stderr : io.stdout)(groupUsageText(group));
+    return first === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const spec = group.commands[first];
+  if (!spec) {
+    const hint = first.startsWith("-") ? "the command comes first" : "unknown command";
+    io.stderr(`${group.name}: ${JSON.stringify(first)}: ${hint}. Fix: npm run ${group.name} -- ${Object.keys(group.commands).join("|")} ... (npm run ${group.name} -- --help)\n`);
+    return EXIT.usage;
+  }
+  return executeCommand(spec, (args) => main(first, args), rest, io);
+}
+
+export function runGroup(group: CommandGroup, main: (command: string, args: ParsedCommand) => number | void | Promise<number | void>, argv: readonly string[] = process.argv.slice(2)): void {
+  void executeGroup(group, main, argv).then((code) => {
+    process.exitCode = code;
+  });
 }

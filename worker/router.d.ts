@@ -44,6 +44,12 @@ export function originFailed(outcome: Response | Error): boolean;
 export function upstreamRequest(request: Request, route: Route, failedOver: string | null): Request;
 export function createRouteCache(options?: { ttlMs?: number; now?: () => number; max?: number }): RouteCache;
 export function loadRoute(kv: RouterEnv["ROUTES"], orgId: string): Promise<unknown>;
+export function shardKey(shard: string): string;
+export function withShardOrigin(
+  shardOrigins: Record<string, string>,
+  entry: RouteEntry | null | undefined,
+  lookup: (key: string) => Promise<unknown>,
+): Promise<Record<string, string>>;
 export function handle(
   request: Request,
   env: RouterEnv,

@@ -6,8 +6,11 @@
 // Bindings and variables:
 //   ROUTES          KV namespace: key = organization id, value = {"region":"eu","shard":"eu-2"}, or for
 //                   an enterprise tenant {"region":"us","shard":"tenant-org-201","origin":"<id>.us-east-1.awsapprunner.com"}
+//                   (written by the tenant's route stack); key = "shard:<id>", value =
+//                   {"region":"us","shard":"us-2","origin":"<id>.us-east-1.awsapprunner.com"} (each shard's route stack)
 //   ORIGINS         JSON {"eu":"api-eu.example.com","us":"api-us.example.com"} (wins over the two below)
-//   SHARD_ORIGINS   JSON {"eu-2":"<service>.eu-central-1.awsapprunner.com", ...}: a shard's own service
+//   SHARD_ORIGINS   JSON {"eu-2":"<service>.eu-central-1.awsapprunner.com", ...}: a shard's own service;
+//                   a shard it does not name is looked up in ROUTES under "shard:<id>"
 //   ORIGIN_EU, ORIGIN_US   origin hostnames when ORIGINS is not set
 //   DEFAULT_REGION  region key for requests without a known organization
 //   FAILOVER        "on" retries idempotent requests at the other region when the first fails. Off by
@@ -158,6 +161,22 @@ export async function loadRoute(kv, orgId) {
   }
 }
 
+/** KV key of a shard's own entry; organization ids cannot contain ":", so the two never collide. */
+export const shardKey = (shard) => `shard:${shard}`;
+
+/**
+ * The shard origins to route with: SHARD_ORIGINS, plus the shard's own KV entry when SHARD_ORIGINS
+ * does not name it (a shard deployed since the Worker's configuration was). The entry counts only if
+ * it names the same region and an App Runner service, so a stray KV value cannot move traffic.
+ */
+export async function withShardOrigin(shardOrigins, entry, lookup) {
+  const shard = entry && typeof entry.shard === "string" && SHARD.test(entry.shard) ? entry.shard : null;
+  if (!shard || shard in shardOrigins || (typeof entry.origin === "string" && TENANT_ORIGIN.test(entry.origin))) return shardOrigins;
+  const own = await lookup(shardKey(shard));
+  const usable = own && own.shard === shard && own.region === entry.region && typeof own.origin === "string" && TENANT_ORIGIN.test(own.origin);
+  return usable ? { ...shardOrigins, [shard]: own.origin } : shardOrigins;
+}
+
 const defaultCache = createRouteCache();
 
 /** The whole request path, with its collaborators injectable for tests. */
@@ -167,8 +186,9 @@ export async function handle(request, env, { cache = defaultCache, fetchFn = fet
   try {
     origins = parseOrigins(env);
     const orgId = organizationId(request.headers);
-    const entry = orgId ? await cache.get(orgId, (id) => loadRoute(env.ROUTES, id)) : null;
-    route = chooseRoute(entry, origins, env.DEFAULT_REGION, parseShardOrigins(env));
+    const lookup = (key) => cache.get(key, (k) => loadRoute(env.ROUTES, k));
+    const entry = orgId ? await lookup(orgId) : null;
+    route = chooseRoute(entry, origins, env.DEFAULT_REGION, await withShardOrigin(parseShardOrigins(env), entry, lookup));
   } catch (e) {
     console.error(`router: misconfigured: ${e.message}`);
     return new Response(JSON.stringify({ error: "routing unavailable" }), { status: 503, headers: { "content-type": "application/json" } });

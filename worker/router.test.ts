@@ -1,4 +1,4 @@
-import worker, { chooseRoute, createRouteCache, decodeJwtPayload, handle, organizationId, parseOrigins, parseShardOrigins, RouterEnv } from "./router";
+import worker, { chooseRoute, createRouteCache, decodeJwtPayload, handle, organizationId, parseOrigins, parseShardOrigins, RouterEnv, withShardOrigin } from "./router";
 
 const ORIGINS = { eu: "api-eu.example.com", us: "api-us.example.com" };
 const ROUTES: Record<string, unknown> = {
@@ -150,11 +150,56 @@ describe("routing", () => {
   });
 });
 
+describe("shards' own KV entries (written by each shard's route stack)", () => {
+  const US2 = "s2.us-east-1.awsapprunner.com";
+  const routes = {
+    org_us2: { region: "us", shard: "us-2" },
+    "shard:us-2": { region: "us", shard: "us-2", origin: US2 },
+    org_mismatch: { region: "eu", shard: "us-2" },
+    org_us4: { region: "us", shard: "us-4" },
+    "shard:us-4": { region: "us", shard: "us-4", origin: "evil.example.com" },
+  };
+
+  it("routes to the shard's own service when SHARD_ORIGINS does not name the shard", async () => {
+    const { fetchFn, seen } = upstream({});
+    const e = env({ ROUTES: kv(routes) });
+    await handle(request({ "X-Organization-Id": "org_us2" }), e, { cache: createRouteCache(), fetchFn });
+    expect(new URL(seen[0].url).host).toBe(US2);
+    expect(seen[0].headers.get("X-Restartix-Shard")).toBe("us-2");
+    expect(e.ROUTES.get).toHaveBeenCalledWith("shard:us-2", { type: "json", cacheTtl: 60 });
+  });
+
+  it("prefers SHARD_ORIGINS, and never reads KV for a tenant with its own origin", async () => {
+    const configured = await withShardOrigin({ "us-2": "configured.us-east-1.awsapprunner.com" }, routes.org_us2, async () => { throw new Error("no lookup expected"); });
+    expect(configured).toEqual({ "us-2": "configured.us-east-1.awsapprunner.com" });
+    const tenant = { region: "us", shard: "tenant-org-201", origin: "t201.us-east-1.awsapprunner.com" };
+    expect(await withShardOrigin({}, tenant, async () => { throw new Error("no lookup expected"); })).toEqual({});
+  });
+
+  it("ignores a shard entry of another region or naming a host that is not an App Runner service", async () => {
+    for (const org of ["org_mismatch", "org_us4"]) {
+      const { fetchFn, seen } = upstream({});
+      await handle(request({ "X-Organization-Id": org }), env({ ROUTES: kv(routes) }), { cache: createRouteCache(), fetchFn });
+      expect(new URL(seen[0].url).host).toBe(org === "org_mismatch" ? ORIGINS.eu : ORIGINS.us);
+    }
+  });
+
+  it("caches the shard entry like an organization's", async () => {
+    const cache = createRouteCache();
+    const e = env({ ROUTES: kv(routes) });
+    const { fetchFn } = upstream({});
+    await handle(request({ "X-Organization-Id": "org_us2" }), e, { cache, fetchFn });
+    await handle(request({ "X-Organization-Id": "org_us2" }), e, { cache, fetchFn });
+    expect(e.ROUTES.get).toHaveBeenCalledTimes(2);
+  });
+});
+
 describe("route cache", () => {
   it("serves repeated lookups from memory for 60 s, then asks KV again", async () => {
     let clock = 0;
     const cache = createRouteCache({ now: () => clock });
-    const e = env();
+    // The shard is configured, so only the organization's own entry is read from KV.
+    const e = env({ SHARD_ORIGINS: JSON.stringify({ "eu-2": "s2.eu-central-1.awsapprunner.com" }) });
     const { fetchFn } = upstream({});
     const send = () => handle(request({ "X-Organization-Id": "org_eu2" }), e, { cache, fetchFn });
     await send();

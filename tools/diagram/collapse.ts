@@ -8,7 +8,10 @@ import { anchorId, ArchitectureGraph, CrossStackEdge, nodeId, StackCluster } fro
  */
 export function collapseAlike(graph: ArchitectureGraph, minGroup = 3): ArchitectureGraph {
   const outgoing = new Map<string, string[]>();
-  for (const e of graph.edges) outgoing.set(e.consumer, [...(outgoing.get(e.consumer) ?? []), e.to]);
+  // A producer that is itself one of a numbered series (route-tenant-org-101 reads tenant-org-101)
+  // counts by its series, so that its readers collapse alike.
+  const target = (e: CrossStackEdge) => (/\d$/.test(e.producer) ? `${e.producer.replace(/\d+$/, "")}*` : e.to);
+  for (const e of graph.edges) outgoing.set(e.consumer, [...(outgoing.get(e.consumer) ?? []), target(e)]);
   const signature = (s: StackCluster) =>
     JSON.stringify([
       s.name.replace(/\d+$/, ""),

@@ -21,6 +21,15 @@ const waf = {
   phase: "http_request_firewall_managed",
   rules: [{ action: "execute", action_parameters: { id: "efb7b8c949ac4650a09736fc376e9aee" }, expression: "true", enabled: true }],
 };
+/** A configuration rule setting the SSL mode for some hostnames, and the zone's config ruleset holding it. */
+const configRule = (hosts: string[], ssl = "strict") => ({
+  action: "set_config",
+  action_parameters: { ssl },
+  expression: hosts.length === 1 ? `(http.host eq "${hosts[0]}")` : `(http.host in {${hosts.map((h) => `"${h}"`).join(" ")}})`,
+  description: `ssl ${ssl}`,
+  enabled: true,
+});
+const configRules = (rules: object[], zone_id = ZONE) => ({ zone_id, kind: "zone", name: "config", phase: "http_config_settings", rules });
 const edge = { cloudflare_zone_setting: { ssl: setting("ssl", "strict"), tls: setting("min_tls_version", "1.2") }, cloudflare_ruleset: { waf } };
 const R = (name: string) => `cloudflare_dns_record.${name}`;
 const S = (name: string) => `cloudflare_zone_setting.${name}`;
@@ -68,8 +77,33 @@ export const cloudflareCases: RuleCase[] = [
       cloudflare_ruleset: { waf },
       cloudflare_dns_record: { pass: app, pass_dns_only: { ...validation }, fail: { ...app, zone_id: "other-zone" } },
     }),
-    pass: [S("pass"), S("pass_other"), R("pass"), R("pass_dns_only")],
+    pass: [S("pass"), S("pass_other"), "cloudflare_ruleset.waf", R("pass"), R("pass_dns_only")],
     fail: [S("fail"), R("fail")],
+  },
+  {
+    rule: "RX-CF-3",
+    title: "scoped: a configuration rule naming the hostname proves ssl strict; one that lowers ssl, or does not name the host, does not",
+    json: stack({
+      cloudflare_ruleset: {
+        pass_config: configRules([configRule(["api.example.com", "telemetry.example.com"])]),
+        pass_single: configRules([configRule(["single.example.com"])], "single-zone"),
+        fail_downgrade: configRules([configRule(["www.example.com"], "flexible")], "www-zone"),
+        pass_disabled: configRules([{ ...configRule(["off.example.com"]), enabled: false }], "off-zone"),
+        pass_narrowed: configRules([{ ...configRule(["narrow.example.com"]), expression: '(http.host eq "narrow.example.com") and http.request.uri.path eq "/"' }], "narrow-zone"),
+      },
+      cloudflare_dns_record: {
+        pass_api: app,
+        pass_telemetry: { ...app, name: "telemetry.example.com" },
+        pass_single: { ...app, zone_id: "single-zone", name: "single.example.com" },
+        fail_not_named: { ...app, name: "www.example.com" },
+        fail_downgraded: { ...app, zone_id: "www-zone", name: "www.example.com" },
+        fail_disabled: { ...app, zone_id: "off-zone", name: "off.example.com" },
+        fail_narrowed: { ...app, zone_id: "narrow-zone", name: "narrow.example.com" },
+        fail_computed_name: { ...app, name: "${var.host}" },
+      },
+    }),
+    pass: ["cloudflare_ruleset.pass_config", "cloudflare_ruleset.pass_single", "cloudflare_ruleset.pass_disabled", "cloudflare_ruleset.pass_narrowed", R("pass_api"), R("pass_telemetry"), R("pass_single")],
+    fail: ["cloudflare_ruleset.fail_downgrade", R("fail_not_named"), R("fail_downgraded"), R("fail_disabled"), R("fail_narrowed"), R("fail_computed_name")],
   },
   {
     rule: "RX-CF-4",
@@ -101,5 +135,43 @@ export const cloudflareCases: RuleCase[] = [
     }),
     pass: [S("pass"), R("pass")],
     fail: [S("fail"), R("fail"), R("fail2")],
+  },
+  {
+    rule: "RX-CF-5",
+    title: "scoped: a blocking rule refusing TLS 1.0 and 1.1 for the hostname, or a per-hostname setting, proves the minimum",
+    json: stack({
+      cloudflare_ruleset: {
+        custom: {
+          zone_id: ZONE,
+          kind: "zone",
+          name: "custom",
+          phase: "http_request_firewall_custom",
+          rules: [
+            { action: "block", expression: '(http.host in {"api.example.com" "telemetry.example.com"}) and cf.tls_version in {"TLSv1" "TLSv1.1"}', enabled: true },
+            // Refuses TLS 1.0 only: TLS 1.1 still gets through.
+            { action: "block", expression: '(http.host eq "partial.example.com") and cf.tls_version in {"TLSv1"}', enabled: true },
+            // Logs instead of blocking.
+            { action: "log", expression: '(http.host eq "logged.example.com") and cf.tls_version in {"TLSv1" "TLSv1.1"}', enabled: true },
+            { action: "block", expression: '(http.host eq "disabled.example.com") and cf.tls_version in {"TLSv1" "TLSv1.1"}', enabled: false },
+          ],
+        },
+      },
+      cloudflare_hostname_tls_setting: {
+        pass: { zone_id: ZONE, setting_id: "min_tls_version", hostname: "acm.example.com", value: "1.2" },
+        fail: { zone_id: ZONE, setting_id: "min_tls_version", hostname: "old.example.com", value: "1.0" },
+      },
+      cloudflare_dns_record: {
+        pass_api: app,
+        pass_telemetry: { ...app, name: "telemetry.example.com" },
+        pass_acm: { ...app, name: "acm.example.com" },
+        fail_partial: { ...app, name: "partial.example.com" },
+        fail_logged: { ...app, name: "logged.example.com" },
+        fail_disabled: { ...app, name: "disabled.example.com" },
+        fail_old: { ...app, name: "old.example.com" },
+        fail_unnamed: { ...app, name: "www.example.com" },
+      },
+    }),
+    pass: ["cloudflare_hostname_tls_setting.pass", R("pass_api"), R("pass_telemetry"), R("pass_acm")],
+    fail: ["cloudflare_hostname_tls_setting.fail", R("fail_partial"), R("fail_logged"), R("fail_disabled"), R("fail_old"), R("fail_unnamed")],
   },
 ];

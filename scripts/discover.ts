@@ -1,0 +1,47 @@
+import { resolveSettings } from "../config/settings";
+import { CheckFailed, CommandSpec, ParsedCommand, runCommand, UsageError } from "../tools/cli";
+import { execAwsCli } from "../tools/discover/aws";
+import { httpCloudflareApi } from "../tools/discover/cloudflare";
+import { discover, DiscoverTarget, renderTfvars } from "../tools/discover/report";
+import { ServiceKey } from "../phases/types";
+
+export const spec: CommandSpec = {
+  name: "discover",
+  summary: "List what already exists in the Cloudflare zone and the AWS account (read-only), as terraform.tfvars lines to adopt it.",
+  usage: ["[--vars FILE] [--skip-cloudflare] [--skip-aws]"],
+  flags: {
+    vars: { type: "string", valueName: "FILE", description: "deployment inputs (default terraform.tfvars)" },
+    "skip-cloudflare": { type: "boolean", description: "do not call Cloudflare (no CLOUDFLARE_API_TOKEN needed)" },
+    "skip-aws": { type: "boolean", description: "do not call AWS (no AWS credentials needed)" },
+  },
+  epilog: [
+    "Credentials come from the environment only: CLOUDFLARE_API_TOKEN (Zone: DNS Read, Zone WAF Read, Config Settings Read)",
+    "and the AWS CLI's usual ones (AWS_PROFILE, ...). Nothing secret is printed. docs/adoption.md has the equivalent curl/aws commands.",
+    "Exit code 1: discovery found something a person must fix first (listed at the end).",
+  ],
+};
+
+export async function main({ flags }: ParsedCommand): Promise<number> {
+  const settings = resolveSettings({ varsFile: flags.vars as string | undefined });
+  const { phase, deployment } = settings;
+  if (settings.usingExampleInputs) throw new UsageError("terraform.tfvars is missing: copy terraform.tfvars.example, fill in account_id, domain and cloudflare_zone_id, then run discover");
+  const token = process.env.CLOUDFLARE_API_TOKEN ?? "";
+  if (!flags["skip-cloudflare"] && token === "") throw new UsageError("CLOUDFLARE_API_TOKEN is not set. Fix: export a token with Zone DNS Read and Zone WAF Read on the zone, or pass --skip-cloudflare");
+  const target: DiscoverTarget = {
+    zoneId: deployment.cloudflareZoneId,
+    domain: deployment.domain,
+    accountId: deployment.accountId,
+    region: phase.regions.find((r) => r.primary)!.region,
+    hostnames: Object.fromEntries(Object.values(phase.services).map((s) => [s.key, `${s.subdomain}.${deployment.domain}`])) as Record<ServiceKey, string>,
+    uploadsBucket: phase.storage.uploadsBucket,
+  };
+  const found = await discover(target, {
+    cloudflare: flags["skip-cloudflare"] ? undefined : httpCloudflareApi(token),
+    aws: flags["skip-aws"] ? undefined : execAwsCli(),
+  });
+  process.stdout.write(renderTfvars(target, found));
+  if (found.problems.length > 0) throw new CheckFailed(`${found.problems.length} problem(s) to fix before deploying (listed above)`);
+  return 0;
+}
+
+if (require.main === module) runCommand(spec, main);

@@ -1,0 +1,139 @@
+import { ServiceKey } from "../../phases/types";
+import { AwsCli, BucketSettings, callerAccount, githubOidcProvider, OidcProvider, uploadsBucketSettings } from "./aws";
+import { CloudflareApi, DiscoverError, ENTRY_POINT_PHASES, entryPointRulesets, ExistingRecord, ExistingRuleset, recordsNamed } from "./cloudflare";
+
+/** What discovery needs to know about the deployment (from terraform.tfvars and the phase config). */
+export interface DiscoverTarget {
+  readonly zoneId: string;
+  readonly domain: string;
+  readonly accountId: string;
+  readonly region: string;
+  /** The public hostnames by service (api.<domain>, telemetry.<domain>). */
+  readonly hostnames: Readonly<Record<ServiceKey, string>>;
+  readonly uploadsBucket: string;
+}
+
+export interface Discovery {
+  readonly cloudflare?: {
+    readonly records: Readonly<Record<ServiceKey, readonly ExistingRecord[]>>;
+    readonly rulesets: ReadonlyMap<string, ExistingRuleset>;
+  };
+  readonly aws?: {
+    readonly oidc?: OidcProvider;
+    readonly uploads?: BucketSettings;
+  };
+  /** What a person must look at before deploying (each also shown next to its line). */
+  readonly problems: readonly string[];
+}
+
+const AUDIENCE = "sts.amazonaws.com";
+
+/** Reads everything (read-only calls), collecting problems instead of stopping at the first. */
+export async function discover(target: DiscoverTarget, clients: { cloudflare?: CloudflareApi; aws?: AwsCli }): Promise<Discovery> {
+  const problems: string[] = [];
+  let cloudflare: Discovery["cloudflare"];
+  if (clients.cloudflare) {
+    try {
+      const records = {} as Record<ServiceKey, readonly ExistingRecord[]>;
+      for (const [key, hostname] of Object.entries(target.hostnames) as [ServiceKey, string][]) {
+        records[key] = await recordsNamed(clients.cloudflare, target.zoneId, hostname);
+        if (records[key].length > 1) {
+          problems.push(`${hostname} has ${records[key].length} records (${records[key].map((r) => r.type).join(", ")}): a CNAME must be the only record of its name; delete all but one in Cloudflare, then run discover again`);
+        }
+      }
+      cloudflare = { records, rulesets: await entryPointRulesets(clients.cloudflare, target.zoneId) };
+    } catch (e) {
+      if (!(e instanceof DiscoverError)) throw e;
+      problems.push(e.message);
+    }
+  }
+  let aws: Discovery["aws"];
+  if (clients.aws) {
+    try {
+      const account = await callerAccount(clients.aws);
+      if (account !== target.accountId) {
+        throw new DiscoverError(`the AWS credentials belong to account ${account || "?"}, not account_id ${target.accountId}: use the deployment account's credentials (AWS_PROFILE)`);
+      }
+      const oidc = await githubOidcProvider(clients.aws);
+      if (oidc && !oidc.clientIds.includes(AUDIENCE)) {
+        problems.push(`the GitHub OIDC provider ${oidc.arn} does not list the audience ${AUDIENCE}: add it (aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn ${oidc.arn} --client-id ${AUDIENCE}) or the deploy role cannot be assumed`);
+      }
+      let uploads: BucketSettings | undefined;
+      try {
+        uploads = await uploadsBucketSettings(clients.aws, target.uploadsBucket, target.region);
+      } catch (e) {
+        if (!(e instanceof DiscoverError)) throw e;
+        problems.push(e.message);
+      }
+      aws = { oidc, uploads };
+    } catch (e) {
+      if (!(e instanceof DiscoverError)) throw e;
+      problems.push(e.message);
+    }
+  }
+  return { cloudflare, aws, problems };
+}
+
+const assign = (field: string, value: string | readonly string[], note: string): string => {
+  const rendered = typeof value === "string" ? JSON.stringify(value) : `[${value.map((v) => JSON.stringify(v)).join(", ")}]`;
+  return `${field} = ${rendered}${note ? `  # ${note}` : ""}`;
+};
+
+/**
+ * Ready-to-paste terraform.tfvars lines, each with a comment saying what was found and what the
+ * first deploy does with it. Nothing printed is secret: ids, record targets, rule descriptions,
+ * counts (never a policy document or a token).
+ */
+export function renderTfvars(target: DiscoverTarget, d: Discovery): string {
+  const lines = [
+    "# npm run discover: what already exists, for terraform.tfvars (nothing here is secret).",
+    "# Review the comments: adopted rulesets have their rules REPLACED by this code's at the first deploy.",
+    'existing_platform = true  # the zone and account already run RestartiX (the Railway era)',
+  ];
+  if (d.cloudflare) {
+    lines.push("", `# Cloudflare zone ${target.zoneId} (${target.domain})`);
+    for (const [key, hostname] of Object.entries(target.hostnames) as [ServiceKey, string][]) {
+      const found = d.cloudflare.records[key] ?? [];
+      const field = `${key}_record_id`;
+      if (found.length === 0) lines.push(assign(field, "", `${hostname}: no record; the edge stack creates it`));
+      else if (found.length > 1) lines.push(assign(field, "", `${hostname}: ${found.length} records (${found.map((r) => `${r.type} ${r.id}`).join(", ")}); keep one, then run discover again`));
+      else {
+        const r = found[0];
+        const change = r.type === "CNAME" ? "adopted; its content then follows " + `${key}_target` : `adopted; it becomes a CNAME (check the plan: a type change may replace the record)`;
+        lines.push(assign(field, r.id, `${hostname}: ${r.type} -> ${r.content}${r.proxied ? ", proxied" : ", DNS only"}; ${change}`));
+      }
+    }
+    const replaced: string[] = [];
+    for (const { field, phase } of ENTRY_POINT_PHASES) {
+      const rs = d.cloudflare.rulesets.get(phase);
+      if (!rs) {
+        lines.push(assign(field, "", `no ${phase} entry point; the edge stack creates it`));
+        continue;
+      }
+      lines.push(assign(field, rs.id, `${phase} entry point "${rs.name}" with ${rs.rules.length} rule${rs.rules.length === 1 ? "" : "s"}; adopted, rules replaced`));
+      for (const rule of rs.rules) replaced.push(`#   ${phase}: ${rule.action} ${JSON.stringify(rule.description || rule.expression)}${rule.enabled ? "" : " (disabled)"}`);
+    }
+    if (replaced.length > 0) {
+      lines.push("# These existing rules are replaced by this code's rules at the first deploy of the edge stack;");
+      lines.push("# carry over any you still need (phases/phaseN.ts edge.customRules) before deploying:", ...replaced);
+    }
+  }
+  if (d.aws) {
+    lines.push("", `# AWS account ${target.accountId}`);
+    const o = d.aws.oidc;
+    lines.push(
+      o
+        ? assign("github_oidc_provider_arn", o.arn, `audiences ${o.clientIds.join(", ") || "none"}; referenced by the deploy role, never imported or deleted`)
+        : assign("github_oidc_provider_arn", "", "no GitHub OIDC provider; the delivery stack creates it"),
+    );
+    const u = d.aws.uploads;
+    if (u) {
+      const details = u.settings.map((s) => `${s}: ${u.details[s]}`).join("; ");
+      lines.push(assign("uploads_existing_settings", u.settings, `${u.bucket}: ${details || "no separate settings"}`));
+    }
+  }
+  if (d.problems.length > 0) {
+    lines.push("", `# ${d.problems.length} problem${d.problems.length === 1 ? "" : "s"} to fix before deploying:`, ...d.problems.map((p) => `#   - ${p}`));
+  }
+  return lines.join("\n") + "\n";
+}
