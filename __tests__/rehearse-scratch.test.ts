@@ -4,7 +4,7 @@ import { ROOT } from "../config/deployment";
 import { endpointFor, endpointsFor } from "../tools/rehearse/endpoints";
 import { EmulatorGaps, GAPS_FILE, loadGaps, parseGaps } from "../tools/rehearse/gaps";
 import { closureOf, prune, referencesOf, StackJson } from "../tools/rehearse/graph";
-import { deletionProtectedAddresses, liftProtections, prepareScratch, preventDestroyAddresses } from "../tools/rehearse/scratch";
+import { deletionProtectedAddresses, ignoreUnstoredAttributes, liftProtections, prepareScratch, preventDestroyAddresses } from "../tools/rehearse/scratch";
 import { isAwsOnly } from "../tools/offline-plan";
 import { synth } from "./helpers";
 
@@ -114,8 +114,30 @@ describe("the emulator gaps file", () => {
     [{ ...NO_GAPS, patches: [{ id: "x", moto: "5.2.1", call: "c", evidence: "e", file: "rehearsal/nope.py" }] }, /patches\[0\]\.file: expected the path of an existing file/],
     [{ ...NO_GAPS, exclude: [{ id: "a", moto: "5.2.1", call: "c", evidence: "e", types: ["aws_x"] }, { id: "a", moto: "5.2.1", call: "c", evidence: "e", types: ["aws_y"] }] }, /"a" is used twice/],
     [{ ...NO_GAPS, surprise: 1 }, /surprise: unknown field/],
+    [{ ...NO_GAPS, ignore: [{ id: "x", moto: "5.2.1", call: "c", evidence: "e", type: "aws_x", attributes: ["rule[0].a"], remove: true }] }, /with remove, only top-level attribute names/],
   ])("an entry without what makes it reviewable is refused (%#)", (doc, message) => {
     expect(() => parseGaps(doc, GAPS_FILE)).toThrow(message);
+  });
+});
+
+describe("ignored attributes", () => {
+  const gaps = (remove: boolean): EmulatorGaps => ({
+    ...NO_GAPS,
+    ignore: [{ id: "replicas", moto: "5.2.1", call: "dynamodb:UpdateTable", evidence: "e", type: "aws_dynamodb_table", attributes: ["replica"], remove }],
+  });
+  const table = () => ({ resource: { aws_dynamodb_table: { t: { name: "t", replica: [{ region_name: "us-east-1" }], lifecycle: { prevent_destroy: true, ignore_changes: ["tags"] } } } } });
+
+  test("are added to ignore_changes next to the project's own, and still sent", () => {
+    const json = table();
+    ignoreUnstoredAttributes(json, gaps(false));
+    expect(json.resource.aws_dynamodb_table.t).toMatchObject({ replica: [{ region_name: "us-east-1" }], lifecycle: { prevent_destroy: true, ignore_changes: ["tags", "replica"] } });
+  });
+
+  test("with remove, are left out of the copy as well", () => {
+    const json = table();
+    ignoreUnstoredAttributes(json, gaps(true));
+    expect(json.resource.aws_dynamodb_table.t).not.toHaveProperty("replica");
+    expect(json.resource.aws_dynamodb_table.t.lifecycle.ignore_changes).toEqual(["tags", "replica"]);
   });
 });
 

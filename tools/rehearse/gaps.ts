@@ -38,6 +38,12 @@ export interface IgnoredAttributes extends Evidence {
    * into nested blocks (`rule[0].delete_marker_replication`; Terraform accepts no wildcard there).
    */
   readonly attributes: readonly string[];
+  /**
+   * Also leave the attributes out of the scratch copy (top-level names only): for settings the
+   * emulator cannot act on at all, where sending them would fail or wait for ever (DynamoDB global
+   * table replicas). @default false - sent, only not compared on re-plan
+   */
+  readonly remove?: boolean;
 }
 
 export interface Patch extends Evidence {
@@ -113,7 +119,11 @@ export function parseGaps(raw: unknown, file = GAPS_FILE): EmulatorGaps {
   list("ignore").forEach((e, i) => {
     const at = `ignore[${i}]`;
     evidence(e, at);
-    extra(e, at, ["type", "attributes"]);
+    extra(e, at, ["type", "attributes", "remove"]);
+    if (e.remove !== undefined && typeof e.remove !== "boolean") problems.push(`${where(`${at}.remove`)}: expected true or false`);
+    if (e.remove === true && Array.isArray(e.attributes) && !e.attributes.every((a) => isString(a) && /^[a-z0-9_]+$/.test(a))) {
+      problems.push(`${where(`${at}.attributes`)}: with remove, only top-level attribute names can be left out`);
+    }
     if (!isString(e.type) || !/^aws_[a-z0-9_]+$/.test(e.type)) problems.push(`${where(`${at}.type`)}: expected an AWS resource type (aws_...)`);
     if (!Array.isArray(e.attributes) || e.attributes.length === 0 || !e.attributes.every((a) => isString(a) && ATTRIBUTE_PATH.test(a))) {
       problems.push(`${where(`${at}.attributes`)}: expected a non-empty list of attribute names or paths (rule[0].status)`);

@@ -88,11 +88,15 @@ export function pointProvidersAt(json: Json, endpoint: string): void {
   }
 }
 
-/** Adds the gaps' unstored attributes to lifecycle.ignore_changes of the matching resources. */
+/**
+ * Adds the gaps' unstored attributes to lifecycle.ignore_changes of the matching resources, and
+ * leaves out those the emulator cannot act on at all (`remove`).
+ */
 export function ignoreUnstoredAttributes(json: Json, gaps: EmulatorGaps): string[] {
   const touched: string[] = [];
   for (const entry of gaps.ignore) {
     for (const [name, config] of Object.entries((json.resource?.[entry.type] ?? {}) as Record<string, Json>)) {
+      if (entry.remove) for (const a of entry.attributes) delete config[a];
       const lifecycle = (config.lifecycle ??= {});
       if (lifecycle.ignore_changes === "all") continue;
       const current: string[] = Array.isArray(lifecycle.ignore_changes) ? lifecycle.ignore_changes : [];
