@@ -22,7 +22,7 @@ export function summaryTable(s: RehearsalSummary): string {
       d ? (d.ok ? `ok: ${d.destroyed} destroyed; stopped by prevent_destroy ${d.preventDestroyBlocked.length}, deletion protection ${d.deletionProtectionBlocked.length}, not empty ${d.notEmpty.length}` : "FAIL") : "",
     ];
   });
-  return table(["stack", "phase", "applied", "in state", "excluded", "seconds", "re-plan", "plan-gate", "destroy"], rows, [false, false, true, true, true, true]);
+  return table(["stack", "phase", "applied", "resources", "excluded", "seconds", "re-plan", "plan-gate", "destroy"], rows, [false, false, true, true, true, true]);
 }
 
 export function summaryText(s: RehearsalSummary): string {
