@@ -133,6 +133,21 @@ describe("ignored attributes", () => {
     expect(json.resource.aws_dynamodb_table.t).toMatchObject({ replica: [{ region_name: "us-east-1" }], lifecycle: { prevent_destroy: true, ignore_changes: ["tags", "replica"] } });
   });
 
+  test("with onlyWith, only on resources that set that attribute (read replicas, not their primary)", () => {
+    const json = {
+      resource: {
+        aws_db_instance: {
+          primary: { identifier: "p", multi_az: true },
+          replica: { identifier: "r", replicate_source_db: "${aws_db_instance.primary.identifier}" },
+        },
+      },
+    } as any;
+    const g: EmulatorGaps = { ...NO_GAPS, ignore: [{ id: "replica", moto: "5.2.1", call: "c", evidence: "e", type: "aws_db_instance", attributes: ["multi_az"], onlyWith: "replicate_source_db" }] };
+    expect(ignoreUnstoredAttributes(json, g)).toEqual(["aws_db_instance.replica"]);
+    expect(json.resource.aws_db_instance.primary.lifecycle).toBeUndefined();
+    expect(json.resource.aws_db_instance.replica.lifecycle.ignore_changes).toEqual(["multi_az"]);
+  });
+
   test("with remove, are left out of the copy as well", () => {
     const json = table();
     ignoreUnstoredAttributes(json, gaps(true));
@@ -217,6 +232,13 @@ describe("the scratch copy of phase 1", () => {
     expect(deletionProtectedAddresses(lifted)).toEqual(deletionProtectedAddresses(data));
     expect(deletionProtectedAddresses(liftProtections(data, { deletionProtection: true }))).toEqual([]);
     expect(preventDestroyAddresses(data).length).toBeGreaterThan(0);
+  });
+
+  test("prevent_destroy can be lifted on named resources only (the destroy's rounds)", () => {
+    const data = scratch.stacks.get("data")!.json;
+    const [first, ...rest] = preventDestroyAddresses(data);
+    expect(preventDestroyAddresses(liftProtections(data, { deletionProtection: false, preventDestroyOn: [] }))).toEqual([first, ...rest]);
+    expect(preventDestroyAddresses(liftProtections(data, { deletionProtection: false, preventDestroyOn: [first] }))).toEqual(rest);
   });
 
   test("a consumer that reads a path its producer does not write is a wiring error", () => {

@@ -44,6 +44,11 @@ export interface IgnoredAttributes extends Evidence {
    * table replicas). @default false - sent, only not compared on re-plan
    */
   readonly remove?: boolean;
+  /**
+   * Only resources whose configuration sets this top-level attribute (e.g. `replicate_source_db`:
+   * read replicas, not their primary). @default - every resource of the type
+   */
+  readonly onlyWith?: string;
 }
 
 export interface Patch extends Evidence {
@@ -119,7 +124,8 @@ export function parseGaps(raw: unknown, file = GAPS_FILE): EmulatorGaps {
   list("ignore").forEach((e, i) => {
     const at = `ignore[${i}]`;
     evidence(e, at);
-    extra(e, at, ["type", "attributes", "remove"]);
+    extra(e, at, ["type", "attributes", "remove", "onlyWith"]);
+    if (e.onlyWith !== undefined && (!isString(e.onlyWith) || !/^[a-z0-9_]+$/.test(e.onlyWith))) problems.push(`${where(`${at}.onlyWith`)}: expected a top-level attribute name`);
     if (e.remove !== undefined && typeof e.remove !== "boolean") problems.push(`${where(`${at}.remove`)}: expected true or false`);
     if (e.remove === true && Array.isArray(e.attributes) && !e.attributes.every((a) => isString(a) && /^[a-z0-9_]+$/.test(a))) {
       problems.push(`${where(`${at}.attributes`)}: with remove, only top-level attribute names can be left out`);

@@ -526,17 +526,21 @@ async function destroyStack(name: string, tf: Terraform, json: any, ctx: Context
   };
   if (inState.size === 0) return result(true);
 
-  // 1. The configuration as deployed: prevent_destroy must stop the plan, naming each guarded resource.
-  if (preventDestroyExpected.length > 0) {
-    const first = await tf.plan(["-destroy", "-refresh=false"]);
-    append(file, `terraform plan -destroy (as deployed), ${first.seconds.toFixed(0)} s`, first.out);
-    preventDestroyBlocked = [...new Set([...first.out.replace(/\s+/g, " ").matchAll(PREVENT)].map((m) => m[1]))].sort();
-    if (first.code !== 1) return result(false, `prevent_destroy did not stop the destroy plan (exit ${first.code})`);
-    const missed = preventDestroyExpected.filter((a) => !preventDestroyBlocked.includes(a));
-    if (missed.length) return result(false, `prevent_destroy did not stop: ${missed.join(", ")}\n${firstError(first.out)}`);
-    const otherErrors = errorsOf(first.out).filter((e) => !e.startsWith("Error: Instance cannot be destroyed"));
+  // 1. The configuration as deployed: prevent_destroy must stop the plan for each guarded resource.
+  //    Terraform reports a guarded resource only once its dependants are planned away, so the ones
+  //    it names are lifted (scratch copy only) and the plan repeated until it names no more.
+  for (let round = 1; preventDestroyExpected.length > 0; round++) {
+    rewriteConfig(tf.dir, liftProtections(json, { deletionProtection: false, preventDestroyOn: preventDestroyBlocked }));
+    const plan = await tf.plan(["-destroy", "-refresh=false"]);
+    append(file, `terraform plan -destroy (prevent_destroy lifted on ${preventDestroyBlocked.length}), ${plan.seconds.toFixed(0)} s`, plan.out);
+    const named = [...new Set([...plan.out.replace(/\s+/g, " ").matchAll(PREVENT)].map((m) => m[1]))].filter((a) => !preventDestroyBlocked.includes(a));
+    const otherErrors = errorsOf(plan.out).filter((e) => !e.startsWith("Error: Instance cannot be destroyed"));
     if (otherErrors.length) return result(false, `destroy plan failed: ${otherErrors[0]}`);
+    if (plan.code !== 1 || named.length === 0 || round > 10) break;
+    preventDestroyBlocked = [...preventDestroyBlocked, ...named].sort();
   }
+  const missed = preventDestroyExpected.filter((a) => !preventDestroyBlocked.includes(a));
+  if (missed.length) return result(false, `prevent_destroy did not stop the destroy of ${missed.join(", ")}`);
 
   // 2. prevent_destroy lifted (scratch copy only): deletion protection must make the delete calls
   //    fail; S3 refuses to delete a bucket that holds objects (force_destroy is false).

@@ -96,6 +96,7 @@ export function ignoreUnstoredAttributes(json: Json, gaps: EmulatorGaps): string
   const touched: string[] = [];
   for (const entry of gaps.ignore) {
     for (const [name, config] of Object.entries((json.resource?.[entry.type] ?? {}) as Record<string, Json>)) {
+      if (entry.onlyWith && config[entry.onlyWith] === undefined) continue;
       if (entry.remove) for (const a of entry.attributes) delete config[a];
       const lifecycle = (config.lifecycle ??= {});
       if (lifecycle.ignore_changes === "all") continue;
@@ -190,14 +191,15 @@ export const FORCE_DELETE: Readonly<Record<string, string>> = {
 
 /**
  * A copy with the data-loss guards lifted, for tearing the scratch deployment down: prevent_destroy
- * always, deletion protection when `deletionProtection` is set, and force_destroy / force_delete
- * when `forceDestroy` is set.
+ * (on `preventDestroyOn` only, when given), deletion protection when `deletionProtection` is set,
+ * and force_destroy / force_delete when `forceDestroy` is set.
  */
-export function liftProtections(json: Json, opts: { deletionProtection: boolean; forceDestroy?: boolean }): Json {
+export function liftProtections(json: Json, opts: { deletionProtection: boolean; forceDestroy?: boolean; preventDestroyOn?: readonly string[] }): Json {
   const copy = JSON.parse(JSON.stringify(json));
-  for (const byName of Object.values((copy.resource ?? {}) as Record<string, Record<string, Json>>)) {
-    for (const config of Object.values(byName)) {
-      if (config.lifecycle?.prevent_destroy) config.lifecycle.prevent_destroy = false;
+  for (const [type, byName] of Object.entries((copy.resource ?? {}) as Record<string, Record<string, Json>>)) {
+    for (const [name, config] of Object.entries(byName)) {
+      const lift = !opts.preventDestroyOn || opts.preventDestroyOn.includes(`${type}.${name}`);
+      if (lift && config.lifecycle?.prevent_destroy) config.lifecycle.prevent_destroy = false;
     }
   }
   if (opts.deletionProtection) {
