@@ -22,8 +22,8 @@ export function main({ flags }: ParsedCommand): void {
   const settings = resolveSettings(optionsFrom(flags, process.env));
   if (settings.usingExampleInputs) {
     process.stderr.write(
-      `note: terraform.tfvars not found; synthesizing with the example inputs of ${settings.inputsFile}.\n` +
-        "      Copy it to terraform.tfvars and fill it in before any deploy.\n",
+      `note: deployment.tfvars not found; synthesizing with the example inputs of ${settings.inputsFile}.\n` +
+        "      Copy it to deployment.tfvars and fill it in before any deploy.\n",
     );
   }
   synthesizeAtomically(settings, process.env.CDKTF_OUTDIR ?? "cdktf.out");

@@ -199,7 +199,7 @@ describe("synth: bad inputs are refused with the field and the fix, and cdktf.ou
         return ["--vars", path.join(dir, "t.tfvars")];
       },
       {},
-      /domain \(t\.tfvars line 10, column 22\): got "domain = \\"example\.com"; Invalid multi-line string.*Fix: close the quoted string on the same line: domain = "value"\./,
+      /domain \(t\.tfvars line 11, column 22\): got "domain = \\"example\.com"; Invalid multi-line string.*Fix: close the quoted string on the same line: domain = "value"\./,
     ],
     [
       "a quoted number",
@@ -211,7 +211,7 @@ describe("synth: bad inputs are refused with the field and the fix, and cdktf.ou
       /phase \(t\.tfvars\): got "2"; expected one of 1, 2, 3, 4\. Fix: drop the quotes: phase = 2\./,
     ],
     ["a missing inputs file", (dir) => ["--vars", path.join(dir, "none.tfvars")], {}, /deployment inputs \(none\.tfvars\): got ".*"; does not exist\. Fix:/],
-    ["a directory as inputs file", (dir) => ["--vars", dir], {}, /; is a directory, not a file\. Fix: pass the path of the terraform\.tfvars file itself/],
+    ["a directory as inputs file", (dir) => ["--vars", dir], {}, /; is a directory, not a file\. Fix: pass the path of the deployment\.tfvars file itself/],
     [
       "a broken symlink as inputs file",
       (dir) => {
@@ -392,7 +392,7 @@ describe("the entry points, end to end (node dist/...)", () => {
     fs.writeFileSync(path.join(dir, "terraform.tfvars"), example.replace('backend = "s3"', "backend = s3").replace(/\n/g, "\r\n"));
     const before = snapshot(populated);
     const r = await node("main.js", [], { CDKTF_OUTDIR: populated, RESTARTIX_TFVARS: path.join(dir, "terraform.tfvars") });
-    expectRefused(r, /backend \(terraform\.tfvars line 24\): got "backend = s3"; s3 is a bare word, not a value\. Fix: quote text values: backend = "s3"\./);
+    expectRefused(r, /backend \(terraform\.tfvars line 25\): got "backend = s3"; s3 is a bare word, not a value\. Fix: quote text values: backend = "s3"\./);
     expect(snapshot(populated)).toEqual(before);
   });
 });

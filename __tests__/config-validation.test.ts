@@ -75,6 +75,7 @@ describe("deployment inputs: every error names the field, the value and the fix"
     [{ waf_managed_ruleset_id: "x" }, "waf_managed_ruleset_id (terraform.tfvars.example)", /Cloudflare ruleset id/],
     [{ waf_custom_ruleset_id: "x" }, "waf_custom_ruleset_id (terraform.tfvars.example)", /Cloudflare ruleset id/],
     [{ rate_limit_ruleset_id: "x" }, "rate_limit_ruleset_id (terraform.tfvars.example)", /Cloudflare ruleset id/],
+    [{ origin_header_ruleset_id: "late-transform" }, "origin_header_ruleset_id (terraform.tfvars.example)", /Cloudflare ruleset id/],
     [{ github_oidc_provider_arn: "arn:aws:iam::999999999999:oidc-provider/token.actions.githubusercontent.com" }, "github_oidc_provider_arn (terraform.tfvars.example)", /this account's GitHub OIDC provider/],
     [{ uploads_existing_settings: ["policy", "cors"] }, "uploads_existing_settings (terraform.tfvars.example)", /expected only public_access_block/],
     [{ uploads_existing_settings: ["policy", "policy"] }, "uploads_existing_settings (terraform.tfvars.example)", /twice/],
@@ -94,7 +95,7 @@ describe("deployment inputs: every error names the field, the value and the fix"
   });
 
   test("adoption inputs: empty means create; set ids and settings are read into one typed value", () => {
-    expect(deployment().adoption).toEqual({ records: {}, rulesets: { managed: undefined, custom: undefined, rateLimit: undefined }, githubOidcProviderArn: undefined, uploadsSettings: [] });
+    expect(deployment().adoption).toEqual({ records: {}, rulesets: { managed: undefined, custom: undefined, rateLimit: undefined, originHeader: undefined }, githubOidcProviderArn: undefined, uploadsSettings: [] });
     const issues = new Issues();
     const id = "0123456789abcdef0123456789abcdef";
     const d = validateDeployment(
@@ -102,6 +103,7 @@ describe("deployment inputs: every error names the field, the value and the fix"
         ...exampleValues(),
         core_record_id: id,
         waf_managed_ruleset_id: id,
+        origin_header_ruleset_id: id,
         github_oidc_provider_arn: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
         uploads_existing_settings: ["policy", "lifecycle"],
         manage_guardduty: false,
@@ -112,6 +114,7 @@ describe("deployment inputs: every error names the field, the value and the fix"
     expect(issues.all).toEqual([]);
     expect(d.adoption.records).toEqual({ core: id });
     expect(d.adoption.rulesets.managed).toBe(id);
+    expect(d.adoption.rulesets.originHeader).toBe(id);
     expect(d.adoption.githubOidcProviderArn).toMatch(/oidc-provider/);
     expect(d.adoption.uploadsSettings).toEqual(["policy", "lifecycle"]);
     expect(d.audit).toEqual({ cloudtrail: true, guardduty: false, config: true, securityHub: true });
@@ -173,7 +176,8 @@ describe("phase configuration: every validation has a test that triggers it", ()
     ["single-AZ database", 1, (c) => (c.database.multiAz = false), "phase1.database.multiAz", /standby in a second AZ/],
     ["storage ceiling", 1, (c) => (c.database.maxAllocatedStorageGb = 40), "phase1.database.maxAllocatedStorageGb", /at least allocatedStorageGb/],
     ["identifier", 1, (c) => (c.database.identifier = "Restartix_Prod"), "phase1.database.identifier", /RDS identifier/],
-    ["buffers", 1, (c) => (c.database.parameters.effectiveCacheSizeMb = 512), "phase1.database.parameters", /effective_cache_size at least as large/],
+    ["shared_buffers share", 1, (c) => (c.database.parameters.sharedBuffersPercent = 60), "phase1.database.parameters.sharedBuffersPercent", /from 10 to 40/],
+    ["effective_cache_size share", 1, (c) => (c.database.parameters.effectiveCacheSizePercent = 20), "phase1.database.parameters.effectiveCacheSizePercent", /effective_cache_size at least as large as shared_buffers/],
     ["connection math", 1, (c) => (c.services.core.dbPoolMax = 30), "phase1.database.parameters.maxConnections", /5 x 30 \+ 3 x 15 \+ 10 = 205 connections, above 80% of max_connections \(160\)/],
     ["min > max instances", 1, (c) => (c.services.core.minInstances = 6), "phase1.services.core.minInstances", /must not exceed maxInstances \(5\)/],
     ["zero min instances", 1, (c) => (c.services.core.minInstances = 0), "phase1.services.core.minInstances", /at least 1/],
@@ -186,9 +190,25 @@ describe("phase configuration: every validation has a test that triggers it", ()
     ["DB_POOL_MAX is derived", 1, (c) => (c.services.core.env = { ...c.services.core.env, DB_POOL_MAX: "30" }), "phase1.services.core.env.DB_POOL_MAX", /derived from dbPoolMax/],
     ["variable names", 1, (c) => (c.services.core.env = { ...c.services.core.env, "log-level": "x" }), "phase1.services.core.env", /upper-case letters/],
     ["plain and secret", 1, (c) => (c.services.core.env = { ...c.services.core.env, DATABASE_URL: "x" }), "phase1.services.core.env.DATABASE_URL", /both a plain and a secret variable/],
+    ["no outbound dependency", 1, (c) => (c.services.telemetry.outbound = []), "phase1.services.telemetry.outbound", /cannot even reach AWS APIs/],
+    ["outbound port", 1, (c) => (c.services.telemetry.outbound = [{ name: "ClickHouse Cloud", port: 84430 }]), "phase1.services.telemetry.outbound[0].port", /TCP port from 1 to 65535/],
+    ["outbound name", 1, (c) => (c.services.core.outbound = [{ name: " ", port: 443 }]), "phase1.services.core.outbound[0].name", /name of what the service calls/],
+    ["outbound twice", 1, (c) => (c.services.core.outbound = [{ name: "Clerk", port: 443 }, { name: "Clerk", port: 443 }]), "phase1.services.core.outbound[1]", /declared twice/],
+    ["backup window format", 1, (c) => (c.regions[0].databaseWindows = { ...c.regions[0].databaseWindows, backup: "0:00-0:30" }), "phase1.regions[0].databaseWindows.backup", /"hh:mm-hh:mm"/],
+    ["backup window length", 1, (c) => (c.regions[0].databaseWindows = { ...c.regions[0].databaseWindows, backup: "00:00-00:20" }), "phase1.regions[0].databaseWindows.backup", /at least 30 minutes/],
+    ["maintenance window format", 1, (c) => (c.regions[0].databaseWindows = { ...c.regions[0].databaseWindows, maintenance: "sunday:00:45-sunday:01:45" }), "phase1.regions[0].databaseWindows.maintenance", /"ddd:hh:mm-ddd:hh:mm"/],
+    ["maintenance window length", 1, (c) => (c.regions[0].databaseWindows = { ...c.regions[0].databaseWindows, maintenance: "sun:00:45-sun:01:00" }), "phase1.regions[0].databaseWindows.maintenance", /at least 30 minutes/],
+    ["windows overlap", 4, (c) => (c.regions[1].databaseWindows = { backup: "07:00-07:30", maintenance: "wed:07:15-wed:08:00" }), "phase4.regions[1].databaseWindows", /overlaps the maintenance window/],
+    ["dump schedule format", 1, (c) => (c.backups.schedule = "rate(1 day)"), "phase1.backups.schedule", /daily EventBridge Scheduler cron/],
+    ["dump time zone", 1, (c) => (c.backups.scheduleTimezone = "Europe/Atlantis"), "phase1.backups.scheduleTimezone", /IANA time zone/],
+    ["dump runtime", 1, (c) => (c.backups.maxRuntimeMinutes = 0), "phase1.backups.maxRuntimeMinutes", /from 5 to 240/],
+    ["dump age alarm", 1, (c) => (c.backups.maxDumpAgeHours = 200), "phase1.backups.maxDumpAgeHours", /from 25 to 168/],
+    ["dump inside the RDS windows", 1, (c) => (c.backups.schedule = "cron(30 1 * * ? *)"), "phase1.backups.schedule", /overlaps the RDS (backup|maintenance) window .* on \d+ days, first \d{4}-/],
     ["health check path", 1, (c) => (c.services.core.healthCheck.path = "health"), "phase1.services.core.healthCheck.path", /absolute path/],
     ["health check timeout > interval", 1, (c) => (c.services.core.healthCheck.timeoutSeconds = 15), "phase1.services.core.healthCheck.timeoutSeconds", /must not exceed the interval/],
     ["bucket names", 1, (c) => (c.storage.uploadsBucket = "Uploads"), "phase1.storage.uploadsBucket", /S3 bucket name/],
+    ["bucket name too long with the account id", 1, (c) => (c.backups.primaryBucket = "restartix-backups-primary-copy-of-the-daily-database-dumps"), "phase1.storage", /once the account id is added: a bucket name has 3 to 63 characters \(this one has 71\)/],
+    ["dump replica outside the backup region", 1, (c) => (c.backups.replicaRegion = "eu-west-2"), "phase1.backups.replicaRegion", /primary region's backup region \(eu-west-1\)/],
     ["backup lifecycle", 1, (c) => (c.backups.transitionToGlacierDays = 40), "phase1.backups", /S3 minimums/],
     ["replica bucket region", 1, (c) => (c.backups.replicaRegion = "eu-central-1"), "phase1.backups.replicaRegion", /another region/],
     ["alarm fraction", 1, (c) => (c.observability.alarms.dbConnectionsFraction = 1.5), "phase1.observability.alarms.dbConnectionsFraction", /fraction/],

@@ -4,7 +4,7 @@ import * as path from "path";
 import { collapseAlike } from "../tools/diagram/collapse";
 import { toDot } from "../tools/diagram/dot";
 import { buildGraph } from "../tools/diagram/graph";
-import { dotAvailable, renderDot } from "../tools/diagram/render";
+import { dotToSvg, renderDot } from "../tools/diagram/render";
 import { serviceOf } from "../tools/diagram/services";
 import { SynthStack } from "../tools/synth";
 import { synth } from "./helpers";
@@ -92,15 +92,23 @@ test.each([
   expect(serviceOf(type)).toBe(service);
 });
 
-// Rendering needs Graphviz; where it is missing the test is reported as skipped with the reason.
-const dotHere = dotAvailable();
-(dotHere ? test : test.skip)(dotHere ? "dot renders the phase 1 DOT to SVG and PNG" : "skipped: graphviz (dot) not installed", () => {
+// Rendering needs no system package (Graphviz as WebAssembly, resvg from npm): this test never skips.
+test("the phase 1 DOT renders to SVG and PNG with Graphviz from npm", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "restartix-diagram-test-"));
   renderDot(dot, "svg", path.join(dir, "phase1.svg"));
   renderDot(dot, "png", path.join(dir, "phase1.png"));
   const svg = fs.readFileSync(path.join(dir, "phase1.svg"), "utf8");
   expect(svg).toContain("<svg");
   expect(svg).toContain("stack: compute");
-  expect(fs.readFileSync(path.join(dir, "phase1.png")).subarray(1, 4).toString()).toBe("PNG");
+  const png = fs.readFileSync(path.join(dir, "phase1.png"));
+  expect(png.subarray(1, 4).toString()).toBe("PNG");
+  // 110 dpi of the SVG's size in points: a legible picture, not an empty canvas.
+  const width = png.readUInt32BE(16);
+  const points = Number(/<svg width="(\d+)pt"/.exec(svg)![1]);
+  expect(Math.abs(width - Math.round((points * 110) / 72))).toBeLessThanOrEqual(2);
   fs.rmSync(dir, { recursive: true, force: true });
+}, 60_000);
+
+test("a bad graph fails with Graphviz's own message", () => {
+  expect(() => dotToSvg("digraph { a -> }")).toThrow(/graphviz \(WebAssembly\) failed: .*syntax error/i);
 });

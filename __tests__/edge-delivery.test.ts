@@ -105,7 +105,7 @@ describe("Cloudflare edge", () => {
     expect(() => checkIfAllDependenciesAreIncluded(stacks.filter((s) => names.includes(s.name)) as any)).not.toThrow();
     // Without the closure cdktf refuses it: the old runbook's `cdktf deploy edge`.
     expect(() => checkIfAllDependenciesAreIncluded(stacks.filter((s) => s.name === "edge") as any)).toThrow(/dependencies are not included/);
-    if (phase === 1) expect(command).toBe("npx cdktf deploy keys storage network registry data compute edge");
+    if (phase === 1) expect(command).toBe("npx cdktf deploy keys network platform registry storage data compute edge");
   });
 
   test("TLS is scoped to the API hostnames by default: a configuration rule (SSL strict) and firewall rules (HTTPS only, TLS >= 1.2); no zone setting", () => {
@@ -214,15 +214,17 @@ describe("GitHub delivery: OIDC, no access keys", () => {
     });
   });
 
-  test("the deploy role can only push the two images and deploy the two services", () => {
+  test("the deploy role can only push the two images and move the project's App Runner services to a commit's tag", () => {
     const doc = policy(resources(delivery, "aws_iam_policy").find(([, p]) => p.name === "GitHubActionsDeployRole")![1].policy, delivery);
     const bySid = Object.fromEntries(doc.Statement.map((s: any) => [s.Sid, s]));
-    expect(Object.keys(bySid)).toEqual(["RegistryLogin", "PushServiceImages", "StartDeployment"]);
+    expect(Object.keys(bySid)).toEqual(["RegistryLogin", "PushServiceImages", "FindBootstrapImages", "FindAppRunnerServices", "DeployAppRunnerServices", "PassImagePullRole", "WaitForReplicatedImages"]);
     expect(bySid.PushServiceImages.Resource).toHaveLength(2);
-    expect(bySid.StartDeployment.Resource).toEqual([
-      "arn:aws:apprunner:eu-central-1:123456789012:service/restartix-core-api/*",
-      "arn:aws:apprunner:eu-central-1:123456789012:service/restartix-telemetry-api/*",
-    ]);
+    expect(bySid.DeployAppRunnerServices).toMatchObject({
+      Action: ["apprunner:DescribeService", "apprunner:UpdateService", "apprunner:ListOperations"],
+      Resource: "arn:aws:apprunner:eu-central-1:123456789012:service/restartix-*/*",
+    });
+    // UpdateService passes the image pull role back: to App Runner only.
+    expect(bySid.PassImagePullRole.Condition).toEqual({ StringEquals: { "iam:PassedToService": "apprunner.amazonaws.com" } });
   });
 
   test("no IAM user or access key anywhere", () => {

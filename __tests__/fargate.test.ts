@@ -53,7 +53,8 @@ describe("Fargate: the second compute engine (compute = \"fargate\")", () => {
       desired_count: 1,
       deployment_circuit_breaker: { enable: true, rollback: true },
       network_configuration: { assign_public_ip: false },
-      lifecycle: { ignore_changes: ["desired_count"] },
+      // The deploy workflow owns the running revision (commit's immutable image).
+      lifecycle: { ignore_changes: ["desired_count", "task_definition"] },
     });
     expect(services["restartix-core-api"].network_configuration.subnets.every((s: string) => /private-eu-central-1/.test(s))).toBe(true);
   });
@@ -99,10 +100,12 @@ describe("Fargate: the second compute engine (compute = \"fargate\")", () => {
 
   test("a target group per service with /health at the document's interval, timeout and thresholds", () => {
     const groups = byName("aws_lb_target_group");
+    // HTTPS to each task's TLS sidecar (service port + 443), health check included (CKV_AWS_378).
     expect(groups["restartix-core-api"]).toMatchObject({
-      port: 9000,
+      port: 9443,
+      protocol: "HTTPS",
       target_type: "ip",
-      health_check: { path: "/health", interval: 10, timeout: 5, healthy_threshold: 2, unhealthy_threshold: 5 },
+      health_check: { path: "/health", protocol: "HTTPS", interval: 10, timeout: 5, healthy_threshold: 2, unhealthy_threshold: 5 },
     });
     const rules = resources(compute, "aws_lb_listener_rule").map(([, r]) => r.condition[0].host_header.values[0]);
     expect(rules.sort()).toEqual(["api.example.com", "telemetry.example.com"]);
@@ -116,7 +119,7 @@ describe("Fargate: the second compute engine (compute = \"fargate\")", () => {
     expect(albIn.filter((r) => r.from_port === 443)).toHaveLength(15);
     expect(albIn.every((r) => r.cidr_ipv4 !== "0.0.0.0/0" && r.cidr_ipv4)).toBe(true);
     expect(ingress.filter((r) => r.security_group_id === groups["restartix-app-tasks"]).map((r) => [r.from_port, r.referenced_security_group_id])).toEqual(
-      expect.arrayContaining([[9000, groups["restartix-alb"]], [4000, groups["restartix-alb"]]]),
+      expect.arrayContaining([[9443, groups["restartix-alb"]], [4443, groups["restartix-alb"]]]),
     );
     expect(ingress.filter((r) => r.security_group_id === groups["restartix-rds"]).map((r) => r.referenced_security_group_id)).toContain(groups["restartix-app-tasks"]);
     expect(ingress.filter((r) => r.security_group_id === groups["restartix-redis"]).map((r) => r.referenced_security_group_id)).toEqual([groups["restartix-app-tasks"]]);
@@ -231,8 +234,10 @@ describe("moving between engines: both run side by side while DNS moves", () => 
 
   test("the deploy role may deploy both engines, and the workflow rolls ECS after pushing", () => {
     const sids = policy(resources(stack(both, "delivery"), "aws_iam_policy")[0][1].policy, stack(both, "delivery")).Statement.map((s: any) => s.Sid);
-    expect(sids).toEqual(expect.arrayContaining(["StartDeployment", "RollEcsServices"]));
-    expect(only(stack(both, "delivery-github"), "github_repository_file").content).toContain("aws ecs update-service");
+    expect(sids).toEqual(expect.arrayContaining(["DeployAppRunnerServices", "RollEcsServices", "RegisterTaskDefinitions"]));
+    const workflow = only(stack(both, "delivery-github"), "github_repository_file").content;
+    expect(workflow).toContain("aws ecs update-service");
+    expect(workflow).toContain("aws apprunner update-service");
   });
 
   test("the data stacks do not change at all between App Runner, the migration and Fargate", () => {

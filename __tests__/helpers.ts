@@ -82,3 +82,16 @@ export function json(value: string): any {
 }
 
 export type { TerraformJson };
+
+/** A copy of the example inputs with some `name = value` lines replaced (values written as HCL). */
+export function varsWith(overrides: Record<string, string>): string {
+  let text = fs.readFileSync(EXAMPLE_VARS, "utf8");
+  for (const [name, value] of Object.entries(overrides)) {
+    const line = new RegExp(`^${name} = .*$`, "m");
+    if (!line.test(text)) throw new Error(`varsWith: no input ${name} in terraform.tfvars.example`);
+    text = text.replace(line, `${name} = ${value}`);
+  }
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "restartix-vars-")), "terraform.tfvars");
+  fs.writeFileSync(file, text);
+  return file;
+}

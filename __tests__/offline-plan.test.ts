@@ -24,11 +24,13 @@ if (!availability.ok) {
     beforeAll(async () => {
       const workdir = fs.mkdtempSync(path.join(os.tmpdir(), "restartix-plan-"));
       results = await planAll(targets, all, { workdir, accountId: "123456789012", jobs: os.cpus().length, showJson: true });
-    }, 300_000);
+      // Eleven stacks, each about 20-30 s of terraform init + plan on a quiet 2-core machine; a shared
+      // machine can double that.
+    }, 600_000);
 
     test("covers every AWS-only stack, including the AWS side of delivery", () => {
       expect(targets.map((s) => s.name).sort()).toEqual(
-        ["backups", "bootstrap", "compute", "data", "delivery", "keys", "network", "observability", "registry", "storage"].sort(),
+        ["audit", "backups", "bootstrap", "compute", "data", "delivery", "keys", "network", "observability", "platform", "registry", "storage"].sort(),
       );
     });
 

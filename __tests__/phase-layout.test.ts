@@ -24,10 +24,13 @@ import { RepositoryPullRequest } from "@cdktf/provider-github/lib/repository-pul
 import { WORKFLOW_BRANCH } from "../stacks/delivery-github";
 import { TerraformRemoteState, TerraformStack, Testing } from "cdktf";
 import { DB_STORAGE_TYPE } from "../config/allowed";
+import { bucketNames } from "../lib/naming";
 import { resolveSettings, Settings } from "../config/settings";
 import { RegionConfig } from "../phases/types";
 import { buildStacks } from "../stacks";
 import { EXAMPLE_VARS } from "./helpers";
+import { Wafv2WebAcl } from "@cdktf/provider-aws/lib/wafv2-web-acl";
+import { ApprunnerObservabilityConfiguration } from "@cdktf/provider-aws/lib/apprunner-observability-configuration";
 
 /**
  * The phase layouts in cdktf's own testing idiom: each phase's stacks are built on a fresh
@@ -114,14 +117,16 @@ function expectKind(name: string, json: string, settings: Settings): void {
       }
       break;
     case "storage": {
-      const suffix = rc.primary ? "" : `-${rc.key}`;
-      expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: `${phase.storage.uploadsBucket}${suffix}` });
-      expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: `${phase.storage.accessLogsBucket}${suffix}` });
+      // Names end in the account id, except the adopted primary uploads bucket (lib/naming.ts).
+      const names = bucketNames(phase, deployment.accountId);
+      expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: rc.primary ? phase.storage.uploadsBucket : `${phase.storage.uploadsBucket}-${rc.key}-${deployment.accountId}` });
+      expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: `${phase.storage.accessLogsBucket}-${rc.region}-${deployment.accountId}` });
+      expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: names.uploadsReplica(rc) });
       break;
     }
     case "backups":
-      expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: phase.backups.primaryBucket, object_lock_enabled: true });
-      expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: phase.backups.replicaBucket, object_lock_enabled: true });
+      expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: `${phase.backups.primaryBucket}-${deployment.accountId}`, object_lock_enabled: true });
+      expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: `${phase.backups.replicaBucket}-${deployment.accountId}`, object_lock_enabled: true });
       expect(json).toHaveResourceWithProperties(SchedulerSchedule, { schedule_expression: phase.backups.schedule, schedule_expression_timezone: phase.backups.scheduleTimezone });
       break;
     case "compute":
@@ -139,8 +144,14 @@ function expectKind(name: string, json: string, settings: Settings): void {
       expect(json).toHaveProviderWithProperties(CloudflareProvider, {});
       expect(json).toHaveResourceWithProperties(DnsRecord, { zone_id: deployment.cloudflareZoneId, proxied: false });
       break;
+    case "platform":
+      // The region's origin guard and its shared App Runner configurations.
+      expect(json).toHaveResourceWithProperties(Wafv2WebAcl, { scope: "REGIONAL", default_action: { block: { custom_response: { response_code: 403 } } } });
+      expect(json).toHaveResourceWithProperties(ApprunnerObservabilityConfiguration, { trace_configuration: { vendor: "AWSXRAY" } });
+      break;
     case "observability":
-      expect(json).toHaveResourceWithProperties(SnsTopic, { name: phase.observability.topicName });
+      // One restartix-alerts per region: in us-east-1 the primary stack's global topic is reused.
+      if (rc.primary || rc.region !== "us-east-1") expect(json).toHaveResourceWithProperties(SnsTopic, { name: phase.observability.topicName });
       if (rc.primary) expect(json).toHaveResourceWithProperties(BudgetsBudget, { limit_amount: String(phase.observability.budgetUsd), limit_unit: "USD" });
       break;
     case "delivery":
@@ -205,6 +216,7 @@ describe.each(CASES)("%s: every stack, synthesized with Testing.synth(stack, tru
       "edge",
       ...settings.phase.regions.flatMap((r) => ["network", "data", "storage"].map((k) => (r.primary ? k : `${k}-${r.key}`))),
       ...settings.phase.regions.filter((r) => !r.primary).map((r) => `observability-${r.key}`),
+      ...settings.phase.regions.map((r) => (r.primary ? "platform" : `platform-${r.key}`)),
       ...settings.phase.regions.flatMap((r) => r.shards.map((s) => `shard-${s.id}`)),
       ...settings.tenants.map((t) => `tenant-${t.id}`),
       ...(settings.phase.globalRouting ? ["routing"] : []),

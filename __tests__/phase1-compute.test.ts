@@ -3,6 +3,7 @@ import { ApprunnerCustomDomainAssociation } from "@cdktf/provider-aws/lib/apprun
 import { policy, resources, stack, synth, text } from "./helpers";
 
 const compute = stack(synth({ phase: 1 }), "compute");
+const platform = stack(synth({ phase: 1 }), "platform");
 const services = Object.fromEntries(resources(compute, "aws_apprunner_service").map(([, s]) => [s.service_name, s]));
 const core = services["restartix-core-api"];
 const telemetry = services["restartix-telemetry-api"];
@@ -17,22 +18,26 @@ function role(nameSuffix: string): { trust: any; statements: any[] } {
 describe("phase 1 App Runner services", () => {
   test("core API: 1 vCPU / 2 GB, 1-5 instances at concurrency 100", () => {
     expect(core.instance_configuration).toMatchObject({ cpu: "1024", memory: "2048" });
-    expect(text(compute)).toHaveResourceWithProperties(ApprunnerAutoScalingConfigurationVersion, {
-      auto_scaling_configuration_name: "restartix-core-api",
+    // Shared per size and region by the platform stack (App Runner allows 10 names per region).
+    expect(text(platform)).toHaveResourceWithProperties(ApprunnerAutoScalingConfigurationVersion, {
+      auto_scaling_configuration_name: "restartix-min1-max5-c100",
       min_size: 1,
       max_size: 5,
       max_concurrency: 100,
     });
+    expect(core.auto_scaling_configuration_arn).toMatch(/cross-stack-reference-input-platform.*aws_apprunner_auto_scaling_configuration_versionrestartix-min1-max5-c100arn/);
+    expect(resources(compute, "aws_apprunner_auto_scaling_configuration_version")).toEqual([]);
   });
 
   test("telemetry API: 0.5 vCPU / 1 GB, 1-3 instances at concurrency 200", () => {
     expect(telemetry.instance_configuration).toMatchObject({ cpu: "512", memory: "1024" });
-    expect(text(compute)).toHaveResourceWithProperties(ApprunnerAutoScalingConfigurationVersion, {
-      auto_scaling_configuration_name: "restartix-telemetry-api",
+    expect(text(platform)).toHaveResourceWithProperties(ApprunnerAutoScalingConfigurationVersion, {
+      auto_scaling_configuration_name: "restartix-min1-max3-c200",
       min_size: 1,
       max_size: 3,
       max_concurrency: 200,
     });
+    expect(telemetry.auto_scaling_configuration_arn).toMatch(/aws_apprunner_auto_scaling_configuration_versionrestartix-min1-max3-c200arn/);
   });
 
   test("health checks: /health over HTTP every 10 s, 5 s timeout, healthy 1 / unhealthy 5", () => {
@@ -41,11 +46,12 @@ describe("phase 1 App Runner services", () => {
     }
   });
 
-  test("image from ECR :latest with automatic deployment on push, pulled with the ECR access role", () => {
+  test("created from the bootstrap tag, deployed by immutable commit tag (no auto-deploy; Terraform ignores the image)", () => {
     for (const s of [core, telemetry]) {
-      expect(s.source_configuration.auto_deployments_enabled).toBe(true);
+      expect(s.source_configuration.auto_deployments_enabled).toBe(false);
       expect(s.source_configuration.image_repository.image_repository_type).toBe("ECR");
-      expect(s.source_configuration.image_repository.image_identifier).toMatch(/repository_url\}:latest$/);
+      expect(s.source_configuration.image_repository.image_identifier).toMatch(/repository_url\}:bootstrap$/);
+      expect(s.lifecycle).toEqual({ ignore_changes: ["source_configuration[0].image_repository[0].image_identifier"] });
       expect(s.source_configuration.authentication_configuration.access_role_arn).toMatch(/cross-stack-output-aws_iam_roleapprunner-pull-role_.*arn/);
     }
   });

@@ -63,8 +63,9 @@ describe("phase 1 RDS PostgreSQL (the document's values)", () => {
     const params = Object.fromEntries(only(data, "aws_db_parameter_group").parameter.map((p: any) => [p.name, p.value]));
     expect(params).toMatchObject({
       max_connections: "200",
-      shared_buffers: "131072", // 1 GB in 8 kB pages
-      effective_cache_size: "393216", // 3 GB in 8 kB pages
+      // 25% and 75% of the class's memory in 8 kB pages: 1 GB and 3 GB on db.t4g.medium
+      shared_buffers: "{DBInstanceClassMemory*25/819200}",
+      effective_cache_size: "{DBInstanceClassMemory*75/819200}",
       work_mem: "32768", // 32 MB in kB
       maintenance_work_mem: "262144", // 256 MB in kB
       "rds.force_ssl": "1",
@@ -109,14 +110,24 @@ describe("phase 1 secrets: one empty secret per variable, under the document's p
         "restartix/production/core-api/DATABASE_URL",
         "restartix/production/core-api/ENCRYPTION_KEY",
         "restartix/production/core-api/REDIS_URL",
+        "restartix/production/redis/restartix-redis/AUTH_TOKEN",
         "restartix/production/telemetry-api/CLICKHOUSE_URL",
         "restartix/production/telemetry-api/DATABASE_URL",
       ].sort(),
     );
   });
 
-  test("created without values: no secret version anywhere in the app", () => {
-    for (const s of result.stacks) expect(resources(s, "aws_secretsmanager_secret_version")).toEqual([]);
+  test("created without values, except generated ones: the Redis AUTH token, the REDIS_URL that carries it, and the origin header", () => {
+    const versions = result.stacks.flatMap((s) => resources(s, "aws_secretsmanager_secret_version").map(([, v]) => `${s.name}: ${v.secret_id}`));
+    expect(versions.sort()).toEqual([
+      expect.stringMatching(/^data: \$\{aws_secretsmanager_secret\.core-secrets_REDIS_URL_/),
+      expect.stringMatching(/^data: \$\{aws_secretsmanager_secret\.redis_auth-token_/),
+      expect.stringMatching(/^platform: /),
+    ]);
+    const [[, version]] = resources(stack(result, "platform"), "aws_secretsmanager_secret_version");
+    // No literal: GetRandomPassword's result, kept as first generated (rotation is a deliberate replace).
+    expect(version.secret_string).toMatch(/^\$\{data\.aws_secretsmanager_random_password\.origin-secret-generated\.random_password\}$/);
+    expect(version.lifecycle).toEqual({ ignore_changes: ["secret_string"] });
   });
 
   test("encrypted with the customer-managed key and protected", () => {

@@ -88,7 +88,7 @@ describe("phase 1 network (the document's VPC section)", () => {
     expect(rules("egress", "restartix-redis")).toEqual([]);
   });
 
-  test("restartix-apprunner-connector: no ingress; egress 5432 and 6379 to those groups, 443 to the internet", () => {
+  test("restartix-apprunner-connector: no ingress; egress 5432 and 6379 to those groups, 443 and 8443 (ClickHouse Cloud) to the internet", () => {
     expect(rules("ingress", "restartix-apprunner-connector")).toEqual([]);
     const out = rules("egress", "restartix-apprunner-connector").map((r) => [r.from_port, r.referenced_security_group_id ?? r.cidr_ipv4]);
     expect(sorted(out)).toEqual(
@@ -96,6 +96,7 @@ describe("phase 1 network (the document's VPC section)", () => {
         [5432, groupId("restartix-rds")],
         [6379, groupId("restartix-redis")],
         [443, "0.0.0.0/0"],
+        [8443, "0.0.0.0/0"],
       ]),
     );
   });

@@ -13,8 +13,8 @@ describe("phase 1 observability (the document's alarms, dashboard and budget)", 
   });
 
   test("every alarm notifies a restartix-alerts topic", () => {
-    // 2 per service + 2 health + 3 database + estimated charges
-    expect(Object.keys(alarms)).toHaveLength(10);
+    // 2 per service + 2 health canary alarms per service + 3 database + estimated charges
+    expect(Object.keys(alarms)).toHaveLength(12);
     for (const a of Object.values(alarms)) expect(a.alarm_actions[0]).toMatch(/aws_sns_topic\.alerts/);
   });
 
@@ -38,11 +38,10 @@ describe("phase 1 observability (the document's alarms, dashboard and budget)", 
     });
   });
 
-  test("health-check failures: Route 53 checks /health with 3 consecutive failures, alarm in us-east-1", () => {
-    const checks = resources(obs, "aws_route53_health_check").map(([, c]) => c);
-    expect(checks).toHaveLength(2);
-    for (const c of checks) expect(c).toMatchObject({ type: "HTTPS", resource_path: "/health", failure_threshold: 3, provider: "aws.us-east-1" });
-    expect(alarms["restartix-core-api-unhealthy"]).toMatchObject({ metric_name: "HealthCheckStatus", threshold: 1, provider: "aws.us-east-1" });
+  test("health-check failures: a canary per service (the default probe; __tests__/health-probe.test.ts has both probes)", () => {
+    expect(resources(obs, "aws_route53_health_check")).toEqual([]);
+    expect(resources(obs, "aws_synthetics_canary").map(([, c]) => c.name).sort()).toEqual(["restartix-core", "restartix-telemetry"]);
+    expect(alarms["restartix-core-api-unhealthy-canary"]).toMatchObject({ namespace: "CloudWatchSynthetics", metric_name: "SuccessPercent", threshold: 100 });
   });
 
   test("RDS: connections > 160 (80% of 200), CPU > 80% for 10 minutes, free storage < 10 GB", () => {

@@ -21,9 +21,11 @@ function bucketParts(s: ReturnType<typeof stack>, bucketName: string) {
 describe("S3 buckets: private, versioned, encrypted, TLS-only, never force-destroyed", () => {
   test.each([
     ["storage", "restartix-uploads-prod", "AES256"],
-    ["storage", "restartix-access-logs-prod", "AES256"],
-    ["backups", "restartix-backups-primary", "aws:kms"],
-    ["backups", "restartix-backups-replica", "aws:kms"],
+    ["storage", "restartix-access-logs-prod-eu-central-1-123456789012", "AES256"],
+    ["storage", "restartix-access-logs-prod-eu-west-1-123456789012", "AES256"],
+    ["storage", "restartix-uploads-prod-replica-123456789012", "aws:kms"],
+    ["backups", "restartix-backups-primary-123456789012", "aws:kms"],
+    ["backups", "restartix-backups-replica-123456789012", "aws:kms"],
     ["bootstrap", "restartix-terraform-state-123456789012", "AES256"],
   ])("%s / %s", (stackName, bucketName, sse) => {
     const s = stack(result, stackName);
@@ -56,21 +58,21 @@ describe("the uploads bucket already exists: adopted, not created", () => {
 
 describe("backups: layer 2 (daily pg_dump) and layer 3 (cross-region replication)", () => {
   test("primary in eu-central-1, replica in eu-west-1 (EU data stays in the EU)", () => {
-    const replica = resources(backups, "aws_s3_bucket").find(([, b]) => b.bucket === "restartix-backups-replica")![1];
+    const replica = resources(backups, "aws_s3_bucket").find(([, b]) => b.bucket === "restartix-backups-replica-123456789012")![1];
     expect(replica.provider).toBe("aws.eu-west-1");
-    const primary = resources(backups, "aws_s3_bucket").find(([, b]) => b.bucket === "restartix-backups-primary")![1];
+    const primary = resources(backups, "aws_s3_bucket").find(([, b]) => b.bucket === "restartix-backups-primary-123456789012")![1];
     expect(primary.provider).toBeUndefined();
   });
 
   test("object lock in compliance mode on both buckets, with the configured retention", () => {
-    for (const name of ["restartix-backups-primary", "restartix-backups-replica"]) {
+    for (const name of ["restartix-backups-primary-123456789012", "restartix-backups-replica-123456789012"]) {
       expect(resources(backups, "aws_s3_bucket").find(([, b]) => b.bucket === name)![1].object_lock_enabled).toBe(true);
       expect(bucketParts(backups, name).part("aws_s3_bucket_object_lock_configuration").rule).toEqual({ default_retention: { mode: "COMPLIANCE", days: 30 } });
     }
   });
 
   test("lifecycle to cheaper storage classes", () => {
-    const rules = bucketParts(backups, "restartix-backups-primary").part("aws_s3_bucket_lifecycle_configuration").rule;
+    const rules = bucketParts(backups, "restartix-backups-primary-123456789012").part("aws_s3_bucket_lifecycle_configuration").rule;
     const tier = rules.find((r: any) => r.id === "tier-down-then-expire");
     expect(tier.transition).toEqual([
       { days: 30, storage_class: "STANDARD_IA" },
@@ -88,7 +90,7 @@ describe("backups: layer 2 (daily pg_dump) and layer 3 (cross-region replication
 
   test("the daily dump: EventBridge Scheduler runs a Fargate task in the private subnets", () => {
     expect(text(backups)).toHaveResourceWithProperties(SchedulerSchedule, {
-      schedule_expression: "cron(0 3 * * ? *)",
+      schedule_expression: "cron(0 4 * * ? *)",
       schedule_expression_timezone: "Europe/Berlin",
       flexible_time_window: { mode: "OFF" },
     });
@@ -98,10 +100,10 @@ describe("backups: layer 2 (daily pg_dump) and layer 3 (cross-region replication
     expect(target.ecs_parameters.network_configuration.security_groups[0]).toMatch(/backup-job-sg/);
   });
 
-  test("BackupJobRole: write dumps, encrypt them, manual snapshots; secrets only via the execution role", () => {
+  test("BackupJobRole: write dumps, encrypt them, report them, manual snapshots; secrets only via the execution role", () => {
     const role = resources(backups, "aws_iam_role").find(([, r]) => r.name === "BackupJobRole")![1];
     const statements = policy(resources(backups, "aws_iam_policy").find(([, p]) => p.name === role.name)![1].policy, backups).Statement;
-    expect(statements.map((s: any) => s.Action)).toEqual(["s3:PutObject", "kms:GenerateDataKey", "rds:CreateDBSnapshot"]);
+    expect(statements.map((s: any) => s.Action)).toEqual(["s3:PutObject", ["kms:GenerateDataKey", "kms:Decrypt"], "cloudwatch:PutMetricData", "rds:CreateDBSnapshot"]);
     expect(statements[0].Resource).toMatch(/aws_s3_bucket\.primary_bucket_.*\.arn\}\/\*$/);
     const container = json(only(backups, "aws_ecs_task_definition").container_definitions)[0];
     expect(container.secrets.map((s: any) => s.name).sort()).toEqual(["BACKUP_ENCRYPTION_KEY", "DATABASE_URL"]);

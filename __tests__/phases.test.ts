@@ -6,10 +6,10 @@ import { json, only, resources, stack, synth, text } from "./helpers";
 
 const [p1, p2, p3, p4] = [1, 2, 3, 4].map((phase) => synth({ phase }));
 const names = (r: typeof p1) => r.stacks.map((s) => s.name).sort();
-const BASE = ["backups", "bootstrap", "compute", "data", "delivery", "delivery-github", "edge", "keys", "network", "observability", "registry", "storage"];
+const BASE = ["audit", "backups", "bootstrap", "compute", "data", "delivery", "delivery-github", "edge", "keys", "network", "observability", "platform", "registry", "storage"];
 
 describe("stack layout per phase (names never contain the phase)", () => {
-  test("phases 1 and 2 have the same twelve stacks", () => {
+  test("phases 1 and 2 have the same thirteen stacks", () => {
     expect(names(p1)).toEqual(BASE.sort());
     expect(names(p2)).toEqual(names(p1));
   });
@@ -23,7 +23,7 @@ describe("stack layout per phase (names never contain the phase)", () => {
   test("phase 4 adds the US region, shards EU-2..3 and US-1..5, the routing table and 30 US tenants", () => {
     const n = names(p4);
     expect(n.filter((x) => x.startsWith("shard-"))).toEqual(["shard-eu-2", "shard-eu-3", "shard-us-1", "shard-us-2", "shard-us-3", "shard-us-4", "shard-us-5"]);
-    expect(n.filter((x) => x.endsWith("-us"))).toEqual(["data-us", "network-us", "observability-us", "storage-us"]);
+    expect(n.filter((x) => x.endsWith("-us"))).toEqual(["data-us", "network-us", "observability-us", "platform-us", "storage-us"]);
     expect(n.filter((x) => x.startsWith("tenant-"))).toHaveLength(40);
     expect(n).toContain("routing");
     for (const s of p4.stacks) expect(s.name).not.toMatch(/phase|p[1-4]\b/);
@@ -67,8 +67,10 @@ describe("phase 3: shared tier and enterprise tenants", () => {
     expect(resources(data, "aws_db_instance").map(([, d]) => d.instance_class)).toEqual(["db.r6g.xlarge", "db.r6g.xlarge", "db.r6g.xlarge"]);
     const params = Object.fromEntries(only(data, "aws_db_parameter_group").parameter.map((p: any) => [p.name, p.value]));
     expect(params.max_connections).toBe("400");
-    const scaling = resources(stack(p3, "compute"), "aws_apprunner_auto_scaling_configuration_version").find(([, s]) => s.auto_scaling_configuration_name === "restartix-core-api")![1];
+    const scaling = resources(stack(p3, "platform"), "aws_apprunner_auto_scaling_configuration_version").find(([, s]) => s.auto_scaling_configuration_name === "restartix-min1-max10-c100")![1];
     expect(scaling.max_size).toBe(10);
+    const core = resources(stack(p3, "compute"), "aws_apprunner_service").find(([, s]) => s.service_name === "restartix-core-api")![1];
+    expect(core.auto_scaling_configuration_arn).toMatch(/restartix-min1-max10-c100arn/);
   });
 
   const tenant = stack(p3, "tenant-org-101");
@@ -102,7 +104,7 @@ describe("phase 3: shared tier and enterprise tenants", () => {
   test("an App Runner service on the shared image through its own connector, with its secrets and alarms", () => {
     const svc = only(tenant, "aws_apprunner_service");
     expect(svc.service_name).toBe("restartix-tenant-org-101");
-    expect(svc.source_configuration.image_repository.image_identifier).toMatch(/cross-stack-reference-input-registry.*core_repository.*repository_url\}:latest/);
+    expect(svc.source_configuration.image_repository.image_identifier).toMatch(/cross-stack-reference-input-registry.*core_repository.*repository_url\}:bootstrap/);
     expect(svc.network_configuration.egress_configuration.vpc_connector_arn).toMatch(/aws_apprunner_vpc_connector\.connector\.arn/);
     const secrets = svc.source_configuration.image_repository.image_configuration.runtime_environment_secrets;
     expect(secrets.DATABASE_URL).toMatch(/aws_secretsmanager_secret\.secrets_DATABASE_URL_/);
@@ -112,7 +114,7 @@ describe("phase 3: shared tier and enterprise tenants", () => {
       "restartix/production/tenants/org-101/REDIS_URL",
     ]);
     expect(resources(tenant, "aws_cloudwatch_metric_alarm").map(([, a]) => a.alarm_name).sort()).toEqual(
-      ["restartix-tenant-org-101-5xx-rate", "restartix-tenant-org-101-p99-latency", "restartix-tenant-org-101-unhealthy", "restartix-tenant-org-101-connections", "restartix-tenant-org-101-cpu", "restartix-tenant-org-101-free-storage"].sort(),
+      ["restartix-tenant-org-101-5xx-rate", "restartix-tenant-org-101-p99-latency", "restartix-tenant-org-101-unhealthy-canary", "restartix-tenant-org-101-canary-stopped", "restartix-tenant-org-101-connections", "restartix-tenant-org-101-cpu", "restartix-tenant-org-101-free-storage"].sort(),
     );
   });
 
@@ -176,7 +178,7 @@ describe("phase 4: two regions, shards, global routing, cross-region backups", (
   });
 
   test("US patient files stay in the US: a regional uploads bucket, KMS-encrypted", () => {
-    const bucket = resources(stack(p4, "storage-us"), "aws_s3_bucket").find(([, b]) => b.bucket === "restartix-uploads-prod-us")![1];
+    const bucket = resources(stack(p4, "storage-us"), "aws_s3_bucket").find(([, b]) => b.bucket === "restartix-uploads-prod-us-123456789012")![1];
     expect(bucket).toBeDefined();
     const env = only(stack(p4, "shard-us-1"), "aws_apprunner_service").source_configuration.image_repository.image_configuration.runtime_environment_variables;
     expect(env).toMatchObject({ S3_REGION: "us-east-1", CELL_ID: "shard:us-1" });

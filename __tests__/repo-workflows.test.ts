@@ -3,25 +3,41 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { ROOT } from "../config/deployment";
+import { DEFAULT_LIMITS } from "../tools/ci-plan";
 import { formatFindings, lintWorkflow } from "../tools/workflow-lint";
 
 type Step = { id?: string; name?: string; uses?: string; run?: string; if?: string; env?: Record<string, string>; with?: Record<string, any>; "continue-on-error"?: unknown };
-type Job = { permissions?: unknown; environment?: unknown; needs?: string | string[]; if?: string; "timeout-minutes"?: number; steps: Step[] };
+type Job = {
+  permissions?: unknown;
+  environment?: unknown;
+  needs?: string | string[];
+  if?: string;
+  "timeout-minutes"?: number;
+  strategy?: { matrix?: unknown; "max-parallel"?: number; "fail-fast"?: boolean };
+  uses?: string;
+  with?: Record<string, unknown>;
+  steps?: Step[];
+};
 type Workflow = { on: any; permissions?: unknown; concurrency?: any; jobs: Record<string, Job> };
 
 const DIR = path.join(ROOT, ".github", "workflows");
 const files = fs.readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
 const read = (f: string) => fs.readFileSync(path.join(DIR, f), "utf8");
 const load = (f: string) => parse(read(f)) as Workflow;
-const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps);
+const ACTION = path.join(ROOT, ".github", "actions", "terraform-setup", "action.yml");
+const action = parse(fs.readFileSync(ACTION, "utf8")) as { runs: { steps: Step[] } };
+const TF_STACKS = fs.readFileSync(path.join(ROOT, ".ci", "tf-stacks"), "utf8");
+const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps ?? []);
 /** Text a shell or a script interpreter runs: run scripts and github-script sources. */
 const scripts = (w: Workflow) => steps(w).flatMap((s) => [s.run, s.uses?.startsWith("actions/github-script@") ? s.with?.script : undefined].filter((x): x is string => typeof x === "string"));
-const stepRunning = (w: Workflow, text: string) => steps(w).find((s) => s.run?.includes(text));
+const stepRunning = (w: Workflow, text: string, job?: string) => (job ? w.jobs[job].steps ?? [] : steps(w)).find((s) => s.run?.includes(text));
+const stepUsing = (job: Job, action: string) => (job.steps ?? []).find((s) => s.uses?.startsWith(`${action}@`) || s.uses === action);
 const jobsWith = (w: Workflow, scope: string, level = "write") =>
   Object.entries(w.jobs).filter(([, j]) => (j.permissions as Record<string, string> | undefined)?.[scope] === level).map(([name]) => name);
+const needsOf = (j: Job) => [j.needs ?? []].flat();
 
 it("has the repository's workflows", () => {
-  expect(files).toEqual(expect.arrayContaining(["deploy.yml", "pr.yml", "tenant.yml"]));
+  expect(files).toEqual(expect.arrayContaining(["apply-wave.yml", "deploy.yml", "drift.yml", "pr.yml", "tenant.yml"]));
 });
 
 describe.each(files)("%s", (file) => {
@@ -32,25 +48,26 @@ describe.each(files)("%s", (file) => {
     expect(formatFindings(file, findings)).toBe("");
   });
 
-  it("grants no write at the top level; jobs widen only what they need, never write-all", () => {
-    // A string here would be read-all or write-all; an absent block means the repository default.
-    expect(typeof w.permissions).toBe("object");
-    expect(Object.values(w.permissions as object)).not.toContain("write");
+  it("least privilege: nothing at the top level, each job lists what it needs, never write-all", () => {
+    expect(w.permissions).toEqual({});
     for (const [name, job] of Object.entries(w.jobs)) expect([name, typeof job.permissions]).toEqual([name, "object"]);
   });
 
-  it("bounds every job with timeout-minutes", () => {
-    for (const [name, job] of Object.entries(w.jobs)) expect([name, job["timeout-minutes"]]).toEqual([name, expect.any(Number)]);
+  it("bounds every job with timeout-minutes (jobs that call a reusable workflow are bounded there)", () => {
+    for (const [name, job] of Object.entries(w.jobs)) if (!job.uses) expect([name, job["timeout-minutes"]]).toEqual([name, expect.any(Number)]);
   });
 
-  it("pins every action to a major version (or a commit)", () => {
-    for (const s of steps(w).filter((x) => x.uses)) expect(s.uses).toMatch(/^[\w.-]+\/[\w./-]+@(v\d+|[0-9a-f]{40})$/);
+  it("pins every third-party action by full commit SHA, with its version in a comment", () => {
+    const uses = [...read(file).matchAll(/^\s*-?\s*uses:\s*(\S+)(.*)$/gm)];
+    expect(uses.length).toBeGreaterThan(0);
+    for (const [, ref, rest] of uses) {
+      if (ref.startsWith("./")) continue; // this repository's own action or reusable workflow
+      expect([ref, rest.trim()]).toEqual([expect.stringMatching(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/), expect.stringMatching(/^# v\d+\.\d+\.\d+$/)]);
+    }
   });
 
   it("keeps expressions out of scripts: untrusted text goes through env (shell injection, CKV_GHA_2)", () => {
-    const all = scripts(w);
-    expect(all.length).toBeGreaterThan(0);
-    for (const text of all) {
+    for (const text of scripts(w)) {
       expect(text).not.toMatch(/\$\{\{\s*(github\.event\.|inputs\.)/);
       expect(text).not.toContain("${{");
     }
@@ -62,6 +79,40 @@ describe.each(files)("%s", (file) => {
       expect([s.name ?? s.run, r.stderr]).toEqual([s.name ?? s.run, ""]);
     }
   });
+
+  it("never selects bootstrap: stacks come from npm run ci-plan, which leaves it out", () => {
+    for (const text of scripts(w)) expect(text).not.toMatch(/\bbootstrap\b/);
+    for (const text of scripts(w)) expect(text).not.toMatch(/cdktf (deploy|destroy)/);
+  });
+});
+
+describe("the terraform setup every terraform job uses", () => {
+  test("pinned setup-terraform installs 1.11.4 without the stdout wrapper", () => {
+    const tf = action.runs.steps.find((s) => s.uses?.startsWith("hashicorp/setup-terraform@"))!;
+    expect(tf.uses).toMatch(/@[0-9a-f]{40}$/);
+    expect(tf.with).toEqual({ terraform_version: "1.11.4", terraform_wrapper: false });
+    expect(fs.readFileSync(ACTION, "utf8")).toMatch(/uses: hashicorp\/setup-terraform@[0-9a-f]{40} # v\d+\.\d+\.\d+/);
+  });
+
+  test("TF_PLUGIN_CACHE_DIR restored by actions/cache, keyed on the lock file; the registry CLI config, not the mirror's", () => {
+    const env = action.runs.steps.map((s) => s.run ?? "").join("\n");
+    expect(env).toMatch(/TF_PLUGIN_CACHE_DIR=\$HOME\/\.terraform\.d\/plugin-cache/);
+    expect(env).toMatch(/TF_CLI_CONFIG_FILE=\$GITHUB_WORKSPACE\/terraform\/registry\.tfrc/);
+    expect(env).toMatch(/RESTARTIX_TF_CLI_CONFIG=terraform\/registry\.tfrc/);
+    const cache = action.runs.steps.find((s) => s.uses?.startsWith("actions/cache@"))!;
+    expect(cache.with).toEqual({ path: "~/.terraform.d/plugin-cache", key: expect.stringMatching(/hashFiles\('package-lock\.json'/) });
+    expect(fs.readFileSync(path.join(ROOT, "terraform", "registry.tfrc"), "utf8")).toMatch(/^plugin_cache_may_break_dependency_lock_file = true$/m);
+    for (const [, ref] of fs.readFileSync(ACTION, "utf8").matchAll(/uses:\s*(\S+)/g)) expect(ref).toMatch(/@[0-9a-f]{40}$/);
+  });
+
+  test("every job that runs terraform uses it", () => {
+    for (const file of files) {
+      for (const [name, job] of Object.entries(load(file).jobs)) {
+        const runsTerraform = (job.steps ?? []).some((s) => /\.ci\/tf-stacks|\.ci\/run|npm run tenant/.test(s.run ?? ""));
+        if (runsTerraform) expect([file, name, stepUsing(job, "./.github/actions/terraform-setup") !== undefined]).toEqual([file, name, true]);
+      }
+    }
+  });
 });
 
 describe("pr.yml", () => {
@@ -71,100 +122,155 @@ describe("pr.yml", () => {
     expect(w.on.pull_request.types).toEqual(expect.arrayContaining(["opened", "synchronize", "labeled", "unlabeled"]));
   });
 
-  it("installs and runs the test suite", () => {
-    expect(stepRunning(w, ".ci/run")).toBeDefined();
+  it("runs the whole suite with terraform installed, so the offline plans and upgrade proofs run", () => {
+    expect(stepRunning(w, ".ci/run", "test")).toBeDefined();
+    expect(stepUsing(w.jobs.test, "./.github/actions/terraform-setup")).toBeDefined();
     expect(fs.readFileSync(path.join(ROOT, ".ci", "run"), "utf8")).toMatch(/npm ci[\s\S]*npm test/);
   });
 
-  it("synthesizes, then plans only the changed stacks against the base branch", () => {
-    expect(stepRunning(w, "npm run synth")).toBeDefined();
-    expect(stepRunning(w, "npm run -s changed-stacks -- --base-ref")?.env).toEqual({ BASE_REF: "${{ github.base_ref }}" });
-    const plan = stepRunning(w, "terraform -chdir")!.run!;
-    expect(plan).toMatch(/init -input=false/);
-    expect(plan).toMatch(/plan -input=false .*-out=plan\.tfplan/);
-    expect(plan).toMatch(/show -json plan\.tfplan > "\$dir\/plan\.json"/);
-    expect(plan).toMatch(/\^\(Plan:\|No changes\\\.\)/);
-  });
-
-  it("uses the read-only plan role through OIDC", () => {
-    const creds = steps(w).find((s) => s.uses === "aws-actions/configure-aws-credentials@v4");
-    expect(creds?.with?.["role-to-assume"]).toBe("${{ vars.AWS_PLAN_ROLE_ARN }}");
-    expect(jobsWith(w, "id-token")).toEqual(["plan"]);
-  });
-
-  it("runs the plan gate, and lets it fail only with the allow-stateful-change label", () => {
-    const gate = stepRunning(w, "npm run -s plan-gate --")!;
-    expect(gate.run).toContain('"${plans[@]}"');
-    expect(gate["continue-on-error"]).toBe("${{ contains(github.event.pull_request.labels.*.name, 'allow-stateful-change') }}");
-  });
-
-  it("comments from one job only, updating its own comment", () => {
-    expect(jobsWith(w, "pull-requests")).toEqual(["comment"]);
-    const script = w.jobs.comment.steps[0].with!.script as string;
-    expect(script).toMatch(/updateComment[\s\S]*createComment/);
-    expect(w.jobs.comment.steps.some((s) => s.uses?.startsWith("actions/checkout"))).toBe(false);
-  });
-
-  it("uploads the policy SARIF, with security-events: write on that job only", () => {
-    expect(stepRunning(w, "npm run -s check -- --format sarif > check.sarif")).toBeDefined();
-    expect(steps(w).find((s) => s.uses === "github/codeql-action/upload-sarif@v3")?.with?.sarif_file).toBe("check.sarif");
+  it("checks the policy pack for every phase and both engines; SARIF to code scanning only where it exists", () => {
+    const include = (w.jobs.policy.strategy!.matrix as { include: { phase: number; compute: string }[] }).include;
+    expect(include).toEqual(expect.arrayContaining([1, 2, 3, 4].map((phase) => ({ phase, compute: "apprunner" }))));
+    expect(include).toEqual(expect.arrayContaining([1, 2].map((phase) => ({ phase, compute: "fargate" }))));
+    const upload = stepUsing(w.jobs.policy, "github/codeql-action/upload-sarif")!;
+    expect(upload.if).toMatch(/github\.event\.repository\.visibility == 'public' \|\| vars\.CODE_SCANNING == 'true'/);
+    const artifact = stepUsing(w.jobs.policy, "actions/upload-artifact")!;
+    expect(artifact.if).toMatch(/visibility != 'public' && vars\.CODE_SCANNING != 'true'/);
     expect(jobsWith(w, "security-events")).toEqual(["policy"]);
+  });
+
+  it("plans the changed stacks and their dependents, batched over a bounded matrix, with the read-only role", () => {
+    expect(stepRunning(w, "changed-stacks", "select")!.run).toMatch(/--with-dependents/);
+    expect(stepRunning(w, "ci-plan", "select")).toBeDefined();
+    expect(w.jobs.plan.strategy).toMatchObject({ "fail-fast": false, "max-parallel": DEFAULT_LIMITS.maxParallel, matrix: "${{ fromJSON(needs.select.outputs.plan) }}" });
+    expect(stepUsing(w.jobs.plan, "aws-actions/configure-aws-credentials")!.with!["role-to-assume"]).toBe("${{ vars.AWS_PLAN_ROLE_ARN }}");
+    const plan = stepRunning(w, ".ci/tf-stacks plan", "plan")!;
+    expect(plan.env).toMatchObject({ PLAN_LOCK: "false" });
+    expect(stepUsing(w.jobs.plan, "actions/upload-artifact")!.with).toMatchObject({ name: "plan-${{ matrix.id }}", "include-hidden-files": true });
+  });
+
+  it("one comment updated in place: plans, plan gate, policy findings, cost difference against the base", () => {
+    expect(stepRunning(w, "plan-gate", "report")).toBeDefined();
+    const facts = stepRunning(w, "npm run -s check", "report")!.run!;
+    expect(facts).toMatch(/check -- --format json/);
+    expect(facts).toMatch(/cost -- --format json[\s\S]*git worktree add[\s\S]*cost -- --format json/);
+    expect(stepRunning(w, "node .ci/report.js pr", "report")).toBeDefined();
+    expect(jobsWith(w, "pull-requests")).toEqual(["comment"]);
+    const script = stepUsing(w.jobs.comment, "actions/github-script")!.with!.script as string;
+    expect(script).toMatch(/updateComment[\s\S]*createComment/);
+    expect(fs.readFileSync(path.join(ROOT, ".ci", "report.js"), "utf8")).toMatch(/<!-- restartix-infra-plan -->[\s\S]*Plan gate[\s\S]*policy\(\)[\s\S]*cost\(\)/);
   });
 });
 
-describe("deploy.yml", () => {
+describe("deploy.yml: plan, approve the plan, apply exactly that plan, in waves", () => {
   const w = load("deploy.yml");
-  const deploy = w.jobs.deploy;
+  const wave = load("apply-wave.yml");
+  const waves = Object.keys(w.jobs).filter((j) => /^apply-wave-\d+$/.test(j));
 
-  it("deploys behind the protected infrastructure environment", () => {
-    expect(deploy.environment).toBe("infrastructure");
-    // The backup image push uses the same protected environment and role.
-    expect(Object.entries(w.jobs).filter(([, j]) => j.environment).map(([n]) => n)).toEqual(["deploy", "backup-image"]);
-    expect(w.jobs["backup-image"].environment).toBe("infrastructure");
+  it("plans before the approval, with the read-only role, and keeps the saved plans", () => {
+    expect(needsOf(w.jobs.plan)).toEqual(["select"]);
+    expect(stepRunning(w, ".ci/tf-stacks plan", "plan")).toBeDefined();
+    expect(stepUsing(w.jobs.plan, "aws-actions/configure-aws-credentials")!.with!["role-to-assume"]).toBe("${{ vars.AWS_PLAN_ROLE_ARN }}");
+    expect(stepUsing(w.jobs.plan, "actions/upload-artifact")!.with).toMatchObject({ name: "plan-${{ matrix.id }}", "include-hidden-files": true });
   });
 
-  it("never runs two deploys at once and never cancels one", () => {
-    expect(w.concurrency).toEqual({ group: expect.any(String), "cancel-in-progress": false });
+  it("the approval (environment infrastructure) comes after a job summary of the plans and the plan gate", () => {
+    expect(w.jobs.approve.environment).toBe("infrastructure");
+    expect(needsOf(w.jobs.approve)).toEqual(expect.arrayContaining(["summary"]));
+    expect(needsOf(w.jobs.summary)).toEqual(expect.arrayContaining(["plan"]));
+    expect(stepRunning(w, "plan-gate", "summary")).toBeDefined();
+    expect(stepRunning(w, "GITHUB_STEP_SUMMARY", "summary")!.run).toMatch(/node \.ci\/report\.js deploy/);
+    const environments = Object.entries(w.jobs).filter(([, j]) => j.environment === "infrastructure").map(([n]) => n);
+    expect(environments).toEqual(["approve"]);
   });
 
-  it("deploys exactly the selected stacks, ignoring no dependency", () => {
-    const step = stepRunning(w, "npx cdktf deploy")!;
-    expect(step.run).toContain('npx cdktf deploy "${stacks[@]}" --auto-approve');
-    expect(read("deploy.yml")).not.toContain("--ignore-missing-stack-dependencies");
-    expect(stepRunning(w, "changed-stacks")!.run).toMatch(/--with-dependencies --with-dependents/);
+  it(`applies in ${DEFAULT_LIMITS.maxWaves} wave jobs, each after the approval and the previous wave, as a bounded matrix`, () => {
+    expect(waves).toHaveLength(DEFAULT_LIMITS.maxWaves);
+    waves.forEach((name, i) => {
+      const job = w.jobs[name];
+      expect(job.uses).toBe("./.github/workflows/apply-wave.yml");
+      expect(needsOf(job)).toEqual(expect.arrayContaining(["approve", ...(i > 0 ? [waves[i - 1]] : [])]));
+      expect(job.with).toMatchObject({ wave: i + 1, matrix: `\${{ needs.select.outputs.wave${i + 1} }}` });
+    });
+    expect(wave.jobs.apply.strategy).toMatchObject({ "max-parallel": DEFAULT_LIMITS.maxParallel, matrix: "${{ fromJSON(inputs.matrix) }}" });
   });
 
-  it("assumes the infrastructure role through OIDC and passes provider tokens as env only", () => {
-    const creds = deploy.steps.find((s) => s.uses === "aws-actions/configure-aws-credentials@v4");
-    expect(creds?.with).toEqual({ "role-to-assume": "${{ vars.AWS_DEPLOY_INFRA_ROLE_ARN }}", "aws-region": "${{ vars.AWS_REGION }}" });
-    expect(jobsWith(w, "id-token")).toEqual(["deploy", "backup-image"]);
-    const secretUses = steps(w).filter((s) => JSON.stringify(s).includes("secrets."));
-    expect(secretUses.map((s) => s.env)).toEqual([
-      expect.objectContaining({ CLOUDFLARE_API_TOKEN: "${{ secrets.CLOUDFLARE_API_TOKEN }}", GITHUB_TOKEN: "${{ secrets.GH_INFRA_TOKEN }}" }),
-    ]);
+  it("applies the saved plan file (terraform apply <planfile>), never a new plan, and never cdktf deploy", () => {
+    const apply = wave.jobs.apply;
+    expect(stepUsing(apply, "actions/download-artifact")!.with).toMatchObject({ name: "plan-${{ matrix.id }}" });
+    expect(stepRunning(wave, ".ci/tf-stacks apply", "apply")).toBeDefined();
+    expect(TF_STACKS).toMatch(/apply -input=false -no-color "\$out\/plan\.tfplan"/);
+    expect(read("deploy.yml") + read("apply-wave.yml")).not.toMatch(/cdktf deploy|--auto-approve/);
+  });
+
+  it("refuses a plan whose state or upstream outputs changed since it was made, and gates stateful changes again", () => {
+    expect(TF_STACKS).toMatch(/state_id\(\) \{ jq -c '\{lineage: \(\.lineage \/\/ ""\), serial: \(\.serial \/\/ -1\)\}'; \}/);
+    expect(TF_STACKS).toMatch(/its state changed since the plan/);
+    expect(TF_STACKS).toMatch(/the outputs of \$dep changed when it was applied in this run/);
+    expect(TF_STACKS).toMatch(/npm run -s plan-gate -- "\$out\/plan\.json"/);
+    expect(stepRunning(wave, ".ci/tf-stacks apply", "apply")!.env).toMatchObject({ ALLOW_STATEFUL_CHANGE: "${{ inputs.allow-stateful-change }}" });
+  });
+
+  it("applies with the deploy role in the infrastructure-apply environment; provider tokens as env only", () => {
+    expect(wave.jobs.apply.environment).toBe("infrastructure-apply");
+    expect(stepUsing(wave.jobs.apply, "aws-actions/configure-aws-credentials")!.with!["role-to-assume"]).toBe("${{ vars.AWS_DEPLOY_INFRA_ROLE_ARN }}");
+    expect(stepRunning(wave, ".ci/tf-stacks apply", "apply")!.env).toMatchObject({ CLOUDFLARE_API_TOKEN: "${{ secrets.CLOUDFLARE_API_TOKEN }}", GITHUB_TOKEN: "${{ secrets.GH_INFRA_TOKEN }}" });
+  });
+
+  it("a run with a refused or failed stack fails, so the last successful deploy does not advance", () => {
+    expect(w.jobs.report.if).toMatch(/always\(\)/);
+    expect(stepRunning(w, "was not applied", "report")!.run).toMatch(/exit "\$missing"/);
+    expect(stepRunning(w, "gh run list", "select")!.run).toMatch(/--status success/);
+  });
+
+  it("runs one deploy at a time, never cancelled midway", () => {
+    expect(w.concurrency).toEqual({ group: "infrastructure-deploy", "cancel-in-progress": false });
   });
 });
 
 describe("tenant.yml", () => {
   const w = load("tenant.yml");
-  const inputs = w.on.workflow_dispatch.inputs;
 
-  it("takes the id and choices for region, size and action", () => {
-    expect(inputs.id).toMatchObject({ required: true, type: "string" });
-    expect(inputs.region).toMatchObject({ type: "choice", options: ["eu-central-1", "us-east-1"] });
-    expect(inputs.size).toMatchObject({ type: "choice", options: ["standard", "large"] });
-    expect(inputs.action).toMatchObject({ type: "choice", options: ["add", "remove"] });
-  });
-
-  it("passes the inputs to the tenant command through env, and confirms removals", () => {
-    const add = stepRunning(w, "npm run tenant -- add")!;
-    expect(add.run).toBe('npm run tenant -- add "$TENANT_ID" --region "$REGION" --size "$SIZE"');
-    expect(add.env).toEqual({ TENANT_ID: "${{ inputs.id }}", REGION: "${{ inputs.region }}", SIZE: "${{ inputs.size }}" });
-    expect(stepRunning(w, "npm run tenant -- remove")!.run).toBe('npm run tenant -- remove "$TENANT_ID" --confirm "$TENANT_ID"');
+  it("writes the deployment inputs from TERRAFORM_TFVARS and passes their phase to the tenant command", () => {
+    const inputs = stepRunning(w, "deployment.tfvars", "propose")!;
+    expect(inputs.env).toEqual({ TFVARS: "${{ vars.TERRAFORM_TFVARS }}" });
+    expect(inputs.run).toMatch(/> deployment\.tfvars[\s\S]*phase=[\s\S]*"\$GITHUB_OUTPUT"/);
+    expect(stepRunning(w, "npm run tenant -- add", "propose")!.run).toMatch(/--phase "\$PHASE"/);
+    expect(stepRunning(w, "npm run tenant -- remove", "propose")!.run).toMatch(/--confirm "\$TENANT_ID" --phase "\$PHASE"/);
   });
 
   it("proposes the change as a pull request instead of deploying", () => {
-    expect(steps(w).some((s) => s.uses === "peter-evans/create-pull-request@v6")).toBe(true);
-    expect(read("tenant.yml")).not.toMatch(/cdktf deploy|terraform apply|id-token/);
+    expect(stepUsing(w.jobs.propose, "peter-evans/create-pull-request")!.with).toMatchObject({ "add-paths": "phases/tenants/*.json" });
+  });
+});
+
+describe("drift.yml", () => {
+  const w = load("drift.yml");
+
+  it("runs on a schedule (and by hand) with the read-only plan role, -detailed-exitcode, no lock", () => {
+    expect(w.on.schedule).toEqual([{ cron: expect.stringMatching(/^\d+ \d+ \* \* \*$/) }]);
+    expect(w.on).toHaveProperty("workflow_dispatch");
+    expect(stepUsing(w.jobs.check, "aws-actions/configure-aws-credentials")!.with!["role-to-assume"]).toBe("${{ vars.AWS_PLAN_ROLE_ARN }}");
+    expect(stepRunning(w, ".ci/tf-stacks drift", "check")).toBeDefined();
+    expect(TF_STACKS).toMatch(/plan -input=false -no-color -lock=false -detailed-exitcode/);
+  });
+
+  it("keeps one issue: opened or updated on drift, closed when it is gone; only that job may write issues", () => {
+    expect(jobsWith(w, "issues")).toEqual(["report"]);
+    const script = stepUsing(w.jobs.report, "actions/github-script")!.with!.script as string;
+    expect(script).toMatch(/issues\.update\(\{ \.\.\.repo, issue_number: open\[0\]\.number, body \}\)/);
+    expect(script).toMatch(/issues\.create\(/);
+    expect(script).toMatch(/state: "closed"/);
+  });
+});
+
+describe("supply chain", () => {
+  test("Dependabot watches npm, GitHub Actions and the backup image", () => {
+    const config = parse(fs.readFileSync(path.join(ROOT, ".github", "dependabot.yml"), "utf8")) as { updates: { "package-ecosystem": string; directory: string }[] };
+    expect(config.updates.map((u) => [u["package-ecosystem"], u.directory])).toEqual([
+      ["npm", "/"],
+      ["github-actions", "/"],
+      ["docker", "/backup"],
+    ]);
   });
 });

@@ -17,7 +17,7 @@ describe("what the restore rehearsal relies on", () => {
   });
 
   test("the task definition provides every variable dump.sh requires", () => {
-    expect(requiredVariables()).toEqual(["BACKUP_BUCKET", "BACKUP_ENCRYPTION_KEY", "DATABASE_URL"]);
+    expect(requiredVariables()).toEqual(["BACKUP_BUCKET", "BACKUP_ENCRYPTION_KEY", "DATABASE_IDENTIFIER", "DATABASE_URL", "MAX_RUNTIME_SECONDS", "METRIC_NAMESPACE"]);
     expect(target.containerVariables).toEqual(expect.arrayContaining(requiredVariables()));
   });
 
@@ -67,6 +67,10 @@ if (!availability.ok) {
     test("a dump that fails exits non-zero and leaves nothing in the bucket", () => {
       expect(report.failedDump.exitCode).not.toBe(0);
       expect(report.failedDump.objectsLeft).toEqual([]);
+    });
+
+    test("only the complete dump reports DumpsCompleted (what the missing-dump alarm counts)", () => {
+      expect(report.completedMetric).toEqual({ namespace: "RestartiX/Backups", name: "DumpsCompleted", sum: 1 });
     });
   });
 }

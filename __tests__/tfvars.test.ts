@@ -117,7 +117,7 @@ describe("what is not a literal value, or not HCL, is refused with the field, th
   test("after an unclosed string only the first mistake is reported, with how many lines it throws off", () => {
     const issues = issueOf(example.replace('domain = "example.com"', 'domain = "example.com'), "terraform.tfvars");
     expect(issues).toHaveLength(1);
-    expect(issues[0].field).toBe("domain (terraform.tfvars line 10, column 22)");
+    expect(issues[0].field).toBe("domain (terraform.tfvars line 11, column 22)");
     expect(issues[0].problem).toMatch(/the parser also complains about \d+ later lines, most likely because of this one/);
   });
 
@@ -136,7 +136,7 @@ describe("what is not a literal value, or not HCL, is refused with the field, th
 describe("the inputs file itself", () => {
   test.each<[string, (dir: string) => string, RegExp]>([
     ["missing", (dir) => path.join(dir, "nope.tfvars"), /deployment inputs \(nope\.tfvars\): got ".*nope\.tfvars"; does not exist\. Fix: pass the path of your inputs file/],
-    ["a directory", (dir) => dir, /; is a directory, not a file\. Fix: pass the path of the terraform\.tfvars file itself/],
+    ["a directory", (dir) => dir, /; is a directory, not a file\. Fix: pass the path of the deployment\.tfvars file itself/],
     [
       "a broken symbolic link",
       (dir) => {

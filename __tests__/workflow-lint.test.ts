@@ -27,4 +27,29 @@ describe("lintWorkflow", () => {
     const findings = await lintWorkflow("on: push\njobs:\n  a:\n    steps: []\n", "a.yml");
     expect(findings.map((f) => f.message).join("\n")).toMatch(/runs-on/);
   });
+
+  it("reports a YAML error (the WebAssembly build would trap on it) instead of crashing", async () => {
+    const findings = await lintWorkflow(workflow("x").replace("- run: echo", "- name: a: b\n        run: echo"), "a.yml");
+    expect(findings).toEqual([expect.objectContaining({ kind: "syntax-check", line: 8 })]);
+  });
+
+  it("lints steps that use this repository's own actions and reusable workflows, one workflow after another", async () => {
+    const local = `on: push
+permissions: {}
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - uses: ./.github/actions/terraform-setup
+        with:
+          npm-ci: "false"
+  b:
+    uses: ./.github/workflows/apply-wave.yml
+    with:
+      wave: 1
+`;
+    expect(await lintWorkflow(local, "a.yml")).toEqual([]);
+    expect(await lintWorkflow(workflow("${{ vars.X }}"), "b.yml")).toEqual([]);
+  });
 });

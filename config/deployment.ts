@@ -5,7 +5,7 @@ import { ConfigError } from "./errors";
 import { parseTfvars, TfvarsValue } from "./tfvars";
 
 /**
- * Inputs that differ per deployment and are not secret. They live in one place: terraform.tfvars
+ * Inputs that differ per deployment and are not secret. They live in one place: deployment.tfvars
  * at the repository root (git-ignored), whose template terraform.tfvars.example lists every field
  * below with an example value. Provider credentials never appear here: they come from the
  * environment (AWS_*, CLOUDFLARE_API_TOKEN, GITHUB_TOKEN).
@@ -28,7 +28,14 @@ export interface Adoption {
   /** Cloudflare DNS record ids of the public hostnames that already exist, by service. */
   readonly records: Readonly<Partial<Record<ServiceKey, string>>>;
   /** Ids of the zone's existing entry-point rulesets (one per phase per zone). */
-  readonly rulesets: { readonly managed?: string; readonly custom?: string; readonly rateLimit?: string; readonly config?: string };
+  readonly rulesets: {
+    readonly managed?: string;
+    readonly custom?: string;
+    readonly rateLimit?: string;
+    readonly config?: string;
+    /** The zone's http_request_late_transform entry point (the origin header rule joins it). */
+    readonly originHeader?: string;
+  };
   /** ARN of the account's existing GitHub OIDC provider (one per URL per account). */
   readonly githubOidcProviderArn?: string;
   /** Settings the existing uploads bucket already has: imported, then changed in place by the plan. */
@@ -106,6 +113,7 @@ export const INPUT_FIELDS: readonly InputField[] = [
   { name: "waf_custom_ruleset_id", description: "Id of the zone's existing http_request_firewall_custom entry-point ruleset (\"\" to create it)", example: "", default: "" },
   { name: "rate_limit_ruleset_id", description: "Id of the zone's existing http_ratelimit entry-point ruleset (\"\" to create it)", example: "", default: "" },
   { name: "config_rules_ruleset_id", description: "Id of the zone's existing http_config_settings entry-point ruleset (configuration rules; \"\" to create it)", example: "", default: "" },
+  { name: "origin_header_ruleset_id", description: "Id of the zone's existing http_request_late_transform entry-point ruleset, which gets the origin header rule (\"\" to create it)", example: "", default: "" },
   { name: "github_oidc_provider_arn", description: "ARN of the account's existing GitHub OIDC provider (\"\" to create it)", example: "", default: "" },
   { name: "uploads_existing_settings", description: "Settings the existing uploads bucket already has, imported before they change: public_access_block, ownership, versioning, encryption, policy, lifecycle, logging", example: [], default: [] },
   { name: "manage_cloudtrail", description: "Create the multi-region CloudTrail trail (false when an organization trail already covers this account)", example: true, default: true },
@@ -120,15 +128,37 @@ export interface LoadedInputs {
   /** Raw values by field name, before validation (config/validate.ts checks them all). */
   readonly values: Readonly<Record<string, TfvarsValue>>;
   readonly file: string;
-  /** True when terraform.tfvars is missing and the example file was used (synth only). */
+  /** True when deployment.tfvars is missing and the example file was used (synth only). */
   readonly usingExample: boolean;
 }
 
 export const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? "../.." : "..");
 
+/**
+ * The deployment inputs file at the repository root. Not `terraform.tfvars`: cdktf-cli passes a
+ * terraform.tfvars (and any *.auto.tfvars) of the project directory to every `terraform plan/apply`
+ * it runs as `-var-file`, and the stacks declare no variables, so `cdktf diff/deploy` printed
+ * "Value for undeclared variable" for every input.
+ */
+export const INPUTS_FILE = "deployment.tfvars";
+/** The name used before; still read (with a warning) when deployment.tfvars does not exist. */
+export const LEGACY_INPUTS_FILE = "terraform.tfvars";
+let legacyWarned = false;
+
 export function loadInputs(file?: string): LoadedInputs {
   const explicit = file !== undefined;
-  const chosen = file ?? path.join(ROOT, "terraform.tfvars");
+  let chosen = file ?? path.join(ROOT, INPUTS_FILE);
+  const legacy = path.join(ROOT, LEGACY_INPUTS_FILE);
+  if (!explicit && isMissing(chosen) && !isMissing(legacy)) {
+    chosen = legacy;
+    if (!legacyWarned) {
+      legacyWarned = true;
+      process.stderr.write(
+        `warning: reading the deployment inputs from ${LEGACY_INPUTS_FILE}; rename it: mv ${LEGACY_INPUTS_FILE} ${INPUTS_FILE}\n` +
+          `         (cdktf diff/deploy pass a ${LEGACY_INPUTS_FILE} to terraform, which warns about every input as an undeclared variable)\n`,
+      );
+    }
+  }
   if (!explicit && isMissing(chosen)) {
     const example = path.join(ROOT, "terraform.tfvars.example");
     return { values: withDefaults(parseTfvars(readInputsFile(example), example)), file: example, usingExample: true };
@@ -163,7 +193,7 @@ export function readInputsFile(file: string): string {
     if (code === "ENOENT") return fail("does not exist", "pass the path of your inputs file, or copy terraform.tfvars.example to it");
     return fail(`cannot be read (${code ?? (e as Error).message})`, "check the path and its permissions");
   }
-  if (stat.isDirectory()) return fail("is a directory, not a file", "pass the path of the terraform.tfvars file itself");
+  if (stat.isDirectory()) return fail("is a directory, not a file", "pass the path of the deployment.tfvars file itself");
   try {
     return fs.readFileSync(file, "utf8");
   } catch (e) {
@@ -182,7 +212,8 @@ function withDefaults(values: Record<string, TfvarsValue>): Record<string, Tfvar
 /** The terraform.tfvars.example text, generated from INPUT_FIELDS (a test keeps the file in sync). */
 export function renderExample(): string {
   const lines = [
-    "# Deployment inputs: copy to terraform.tfvars (git-ignored) and fill in.",
+    "# Deployment inputs: copy to deployment.tfvars (git-ignored) and fill in. Not terraform.tfvars:",
+    "# cdktf diff/deploy would pass that file to terraform, which warns about every input.",
     "# None of these is secret. Credentials come from the environment only:",
     "#   AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, CLOUDFLARE_API_TOKEN, GITHUB_TOKEN.",
     "",

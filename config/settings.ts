@@ -12,22 +12,30 @@ export interface Settings {
   readonly deployment: DeploymentInputs;
   /** Enterprise tenants of this phase (empty before phase 3). */
   readonly tenants: readonly CellSpec[];
-  /** Where the inputs came from; true when terraform.tfvars is missing and the example was used. */
+  /** Where the inputs came from; true when deployment.tfvars is missing and the example was used. */
   readonly inputsFile: string;
   readonly usingExampleInputs: boolean;
+  /**
+   * "enforce" refuses a layout above AWS's quotas at synth; "report" lists the problems in the
+   * result instead (dry runs of CI scale, such as npm run ci-plan -- --tenants 1000, which ask
+   * what GitHub can run, not what AWS would accept). @default "enforce"
+   */
+  readonly quotaCheck: "enforce" | "report";
 }
 
-/** Options from the command line and the environment; each overrides terraform.tfvars. */
+/** Options from the command line and the environment; each overrides deployment.tfvars. */
 export interface Options {
   readonly phase?: string | number;
   readonly backend?: string;
   readonly compute?: string;
-  /** Deployment inputs file (default terraform.tfvars, else terraform.tfvars.example). */
+  /** Deployment inputs file (default deployment.tfvars, else terraform.tfvars.example). */
   readonly varsFile?: string;
   /** Tenant registry file (default phases/tenants/<the phase's registry>). */
   readonly tenantsFile?: string;
   /** Tenants given in memory (benchmarks, tests, a registry about to be written); wins over tenantsFile, which then names them in errors. */
   readonly tenants?: unknown;
+  /** See Settings.quotaCheck. @default "enforce" */
+  readonly quotaCheck?: "enforce" | "report";
   /**
    * Where phase, backend and compute came from, for error messages ("--phase", "PHASE").
    * @default the command-line flag of the same name
@@ -40,7 +48,7 @@ export const OPTION_ENV = { phase: "PHASE", backend: "BACKEND", compute: "COMPUT
 
 /**
  * Options from command-line flags already parsed strictly (tools/cli.ts), then the environment:
- * a flag wins over its variable, and both over terraform.tfvars. An empty variable counts as unset.
+ * a flag wins over its variable, and both over deployment.tfvars. An empty variable counts as unset.
  */
 export function optionsFrom(flags: Readonly<Record<string, string | number | boolean | undefined>>, env: NodeJS.ProcessEnv): Options {
   const pick = (flag: keyof typeof OPTION_ENV): { value?: string; source?: string } => {
@@ -136,7 +144,7 @@ export function resolveSettings(options: Options = {}): Settings {
     }
   }
   issues.throwIfAny();
-  return { phase, deployment, tenants, inputsFile: loaded.file, usingExampleInputs: loaded.usingExample };
+  return { phase, deployment, tenants, inputsFile: loaded.file, usingExampleInputs: loaded.usingExample, quotaCheck: options.quotaCheck ?? "enforce" };
 }
 
 function readJson(file: string, issues: Issues): unknown {

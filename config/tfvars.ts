@@ -2,7 +2,7 @@ import { ConfigError, ConfigIssue } from "./errors";
 import { HclDiagnostic, HclParseError, parseHcl } from "./hcl";
 
 /**
- * terraform.tfvars, read with HashiCorp's HCL parser (`@cdktf/hcl2json`, see config/hcl.ts): any
+ * deployment.tfvars, read with HashiCorp's HCL parser (`@cdktf/hcl2json`, see config/hcl.ts): any
  * valid tfvars file is accepted (multi-line lists and maps, comments of every kind, CRLF line
  * endings, a UTF-8 byte order mark). What a tfvars file cannot hold (blocks, variables, function
  * calls, bare words, null) and every syntax error is refused with the field, the line and the fix.
@@ -31,7 +31,7 @@ const FIXES: readonly [RegExp, (field: string) => string][] = [
 ];
 
 /** The tfvars file as a map of field name to literal value; throws TfvarsSyntaxError. */
-export function parseTfvars(text: string, file = "terraform.tfvars"): Record<string, TfvarsValue> {
+export function parseTfvars(text: string, file = "deployment.tfvars"): Record<string, TfvarsValue> {
   const name = file.split(/[\\/]/).pop() || file;
   const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
   let parsed: Record<string, unknown>;

@@ -11,6 +11,8 @@ import {
   ServiceSizing,
 } from "../phases/types";
 import { cidrsOverlap, parseCidr } from "../lib/cidr";
+import { allBucketNames } from "../lib/naming";
+import { parseDailyCron, parseDailyWindow, parseWeeklyWindow, scheduleConflicts, Window, windowMinutes, windowsOverlap } from "../lib/windows";
 import {
   ALLOWED_REGIONS,
   APPRUNNER_MAX_CONCURRENCY,
@@ -118,7 +120,7 @@ export function validateDeployment(values: Readonly<Record<string, TfvarsValue>>
     where("phase"),
     phase,
     [1, 2, 3, 4] as PhaseNumber[],
-    unquoteFix("phase") ?? (sources.phase === "PHASE" ? "set PHASE=1, 2, 3 or 4, or unset it to use terraform.tfvars" : sources.phase ? `pass ${sources.phase} 1, 2, 3 or 4` : "set phase = 1, 2, 3 or 4 (or pass --phase)"),
+    unquoteFix("phase") ?? (sources.phase === "PHASE" ? "set PHASE=1, 2, 3 or 4, or unset it to use deployment.tfvars" : sources.phase ? `pass ${sources.phase} 1, 2, 3 or 4` : "set phase = 1, 2, 3 or 4 (or pass --phase)"),
   );
 
   const cutover = (key: "core" | "telemetry") => {
@@ -175,6 +177,7 @@ export function validateDeployment(values: Readonly<Record<string, TfvarsValue>>
       custom: optionalId("waf_custom_ruleset_id", "a Cloudflare ruleset id", discoverFix),
       rateLimit: optionalId("rate_limit_ruleset_id", "a Cloudflare ruleset id", discoverFix),
       config: optionalId("config_rules_ruleset_id", "a Cloudflare ruleset id", discoverFix),
+      originHeader: optionalId("origin_header_ruleset_id", "a Cloudflare ruleset id", discoverFix),
     },
     githubOidcProviderArn: oidcArn,
     uploadsSettings,
@@ -248,6 +251,19 @@ export function validatePhase(config: PhaseConfig, deployment: DeploymentInputs,
       );
     }
     issues.check(n.natGateways >= 1 && n.natGateways <= n.azs.length, `${f}.network.natGateways`, n.natGateways, `expected 1 to ${n.azs.length} (one per AZ at most)`, "use 1 (the document) or one per AZ");
+    const backupWindow = parseDailyWindow(r.databaseWindows.backup);
+    const maintenanceWindow = parseWeeklyWindow(r.databaseWindows.maintenance);
+    issues.check(backupWindow !== undefined, `${f}.databaseWindows.backup`, r.databaseWindows.backup, 'expected an RDS backup window "hh:mm-hh:mm" (UTC)', 'use e.g. "00:00-00:30"');
+    issues.check(maintenanceWindow !== undefined, `${f}.databaseWindows.maintenance`, r.databaseWindows.maintenance, 'expected an RDS maintenance window "ddd:hh:mm-ddd:hh:mm" (UTC)', 'use e.g. "sun:00:45-sun:01:45"');
+    if (backupWindow) {
+      issues.check(windowMinutes(backupWindow) >= 30, `${f}.databaseWindows.backup`, r.databaseWindows.backup, "RDS needs a backup window of at least 30 minutes", "widen the window to 30 minutes");
+    }
+    if (maintenanceWindow) {
+      issues.check(windowMinutes(maintenanceWindow) >= 30, `${f}.databaseWindows.maintenance`, r.databaseWindows.maintenance, "RDS needs a maintenance window of at least 30 minutes", "widen the window to 30 minutes");
+    }
+    if (backupWindow && maintenanceWindow) {
+      issues.check(!windowsOverlap(backupWindow, maintenanceWindow), `${f}.databaseWindows`, r.databaseWindows, "RDS rejects a backup window that overlaps the maintenance window", "move the maintenance window after the backup window");
+    }
     issues.oneOf(`${f}.cache.nodeType`, r.cache.nodeType, CACHE_NODE_TYPES);
     issues.oneOf(`${f}.cache.engineVersion`, r.cache.engineVersion, REDIS_ENGINE_VERSIONS);
     issues.intRange(`${f}.cache.replicas`, r.cache.replicas, 0, 5);
@@ -289,6 +305,14 @@ export function validatePhase(config: PhaseConfig, deployment: DeploymentInputs,
     for (const name of svc.secretEnv) {
       issues.check(svc.env[name] === undefined, `${f}.env.${name}`, name, "is both a plain and a secret variable", "keep it in secretEnv only");
     }
+    issues.check(svc.outbound.length > 0, `${f}.outbound`, svc.outbound, "a service with no outbound dependency cannot even reach AWS APIs (Secrets Manager, X-Ray)", '{ name: "AWS APIs", port: 443 }');
+    const seenOutbound = new Set<string>();
+    svc.outbound.forEach((d, i) => {
+      issues.check(Number.isInteger(d.port) && d.port >= 1 && d.port <= 65535, `${f}.outbound[${i}].port`, d.port, "expected a TCP port from 1 to 65535", "use the port of the dependency's URL (443 for https://, 8443 for ClickHouse Cloud)");
+      issues.check(typeof d.name === "string" && d.name.trim().length > 0, `${f}.outbound[${i}].name`, d.name, "expected the name of what the service calls (it becomes the rule's description)", 'e.g. "ClickHouse Cloud"');
+      issues.check(!seenOutbound.has(`${d.name}:${d.port}`), `${f}.outbound[${i}]`, d, "is declared twice", "list each dependency and port once");
+      seenOutbound.add(`${d.name}:${d.port}`);
+    });
     const hc = svc.healthCheck;
     issues.check(hc.path.startsWith("/"), `${f}.healthCheck.path`, hc.path, "expected an absolute path", 'use "/health"');
     issues.intRange(`${f}.healthCheck.intervalSeconds`, hc.intervalSeconds, 1, 20);
@@ -303,9 +327,29 @@ export function validatePhase(config: PhaseConfig, deployment: DeploymentInputs,
     const problem = s3BucketProblem(bucket);
     issues.check(problem === undefined, `${p}.${key}`, bucket, `expected an S3 bucket name: ${problem}`, "use 3-63 lower-case letters, digits and hyphens, e.g. restartix-uploads-prod");
   }
+  // Bucket names are global: all but the adopted uploads bucket end in the account id (lib/naming.ts),
+  // so the names actually created must be valid too.
+  for (const bucket of allBucketNames(config, deployment.accountId)) {
+    const problem = s3BucketProblem(bucket);
+    issues.check(
+      problem === undefined,
+      `${p}.storage`,
+      bucket,
+      `expected an S3 bucket name once the account id is added: ${problem}`,
+      "shorten storage.uploadsBucket / accessLogsBucket or backups.primaryBucket / replicaBucket",
+    );
+  }
   issues.check(config.backups.replicaRegion !== primary.region, `${p}.backups.replicaRegion`, config.backups.replicaRegion, "the replica bucket must be in another region", `pick a region other than ${primary.region}`);
   issues.oneOf(`${p}.backups.replicaRegion`, config.backups.replicaRegion, ALLOWED_REGIONS);
+  issues.check(
+    config.backups.replicaRegion === primary.backupRegion,
+    `${p}.backups.replicaRegion`,
+    config.backups.replicaRegion,
+    `the dump replica must live in the primary region's backup region (${primary.backupRegion}), where the uploads replica and its log bucket are`,
+    `set backups.replicaRegion = "${primary.backupRegion}" or change the region's backupRegion`,
+  );
   issues.intRange(`${p}.backups.objectLockDays`, config.backups.objectLockDays, 1, 3650);
+  validateBackupSchedule(`${p}.backups`, config, primary.databaseWindows, issues);
   issues.check(
     config.backups.transitionToInfrequentAccessDays >= 30 &&
       config.backups.transitionToGlacierDays >= config.backups.transitionToInfrequentAccessDays + 30 &&
@@ -367,6 +411,41 @@ export function validatePhase(config: PhaseConfig, deployment: DeploymentInputs,
   }
 }
 
+/**
+ * The daily pg_dump: a daily cron in a real time zone, a bounded runtime, an age alarm CloudWatch
+ * can evaluate, and a run that never touches the primary database's backup or maintenance window,
+ * on any day of the current year (both daylight-saving offsets; the rules repeat yearly).
+ */
+function validateBackupSchedule(f: string, config: PhaseConfig, windows: { backup: string; maintenance: string }, issues: Issues): void {
+  const b = config.backups;
+  const cron = parseDailyCron(b.schedule);
+  issues.check(cron !== undefined, `${f}.schedule`, b.schedule, "expected a daily EventBridge Scheduler cron, cron(M H * * ? *)", 'use e.g. "cron(0 4 * * ? *)"');
+  let zoneOk = true;
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: b.scheduleTimezone });
+  } catch {
+    zoneOk = false;
+  }
+  issues.check(zoneOk, `${f}.scheduleTimezone`, b.scheduleTimezone, "is not an IANA time zone", 'use e.g. "Europe/Berlin"');
+  issues.intRange(`${f}.maxRuntimeMinutes`, b.maxRuntimeMinutes, 5, 240);
+  // CloudWatch evaluates at most 7 days (hourly periods x evaluation periods <= 604,800 s), and
+  // a daily job needs more than 24 hours before a missing dump is certain.
+  issues.intRange(`${f}.maxDumpAgeHours`, b.maxDumpAgeHours, 25, 168, "use 26: more than a day (the dump is daily), at most 168 (CloudWatch evaluates at most 7 days)");
+  const parsed: Record<string, Window | undefined> = { "RDS backup window": parseDailyWindow(windows.backup), "RDS maintenance window": parseWeeklyWindow(windows.maintenance) };
+  if (!cron || !zoneOk || !parsed["RDS backup window"] || !parsed["RDS maintenance window"] || !Number.isInteger(b.maxRuntimeMinutes)) return;
+  const year = new Date().getUTCFullYear();
+  const conflicts = scheduleConflicts({ ...cron, timeZone: b.scheduleTimezone, runtimeMinutes: b.maxRuntimeMinutes }, parsed as Record<string, Window>, [year]);
+  issues.check(
+    conflicts.length === 0,
+    `${f}.schedule`,
+    b.schedule,
+    conflicts.length === 0
+      ? ""
+      : `the dump (up to ${b.maxRuntimeMinutes} minutes from ${cron.hour}:${String(cron.minute).padStart(2, "0")} ${b.scheduleTimezone}) overlaps the ${conflicts[0].window} (${windows.backup} / ${windows.maintenance} UTC) on ${conflicts.length} days, first ${conflicts[0].date} (starts ${conflicts[0].startUtc})`,
+    "move the schedule or the RDS windows apart (both daylight-saving offsets count)",
+  );
+}
+
 function validateDatabase(f: string, db: DatabaseConfig, azs: readonly string[], phase: PhaseNumber, issues: Issues): void {
   issues.oneOf(`${f}.instanceClass`, db.instanceClass, DB_INSTANCE_CLASSES);
   issues.oneOf(`${f}.engineVersion`, db.engineVersion, POSTGRES_MAJOR_VERSIONS);
@@ -390,7 +469,20 @@ function validateDatabase(f: string, db: DatabaseConfig, azs: readonly string[],
   });
   const pm = db.parameters;
   issues.intRange(`${f}.parameters.maxConnections`, pm.maxConnections, 20, 5000);
-  issues.check(pm.sharedBuffersMb >= 128 && pm.effectiveCacheSizeMb >= pm.sharedBuffersMb, `${f}.parameters`, { sharedBuffersMb: pm.sharedBuffersMb, effectiveCacheSizeMb: pm.effectiveCacheSizeMb }, "shared_buffers must be >= 128 MB and effective_cache_size at least as large", "use 25% and 75% of the instance's RAM");
+  issues.check(
+    Number.isInteger(pm.sharedBuffersPercent) && pm.sharedBuffersPercent >= 10 && pm.sharedBuffersPercent <= 40,
+    `${f}.parameters.sharedBuffersPercent`,
+    pm.sharedBuffersPercent,
+    "expected a whole percentage of the instance's memory from 10 to 40 (PostgreSQL's guidance is about 25%)",
+    "use 25 (1 GB on db.t4g.medium)",
+  );
+  issues.check(
+    Number.isInteger(pm.effectiveCacheSizePercent) && pm.effectiveCacheSizePercent >= pm.sharedBuffersPercent && pm.effectiveCacheSizePercent <= 90,
+    `${f}.parameters.effectiveCacheSizePercent`,
+    pm.effectiveCacheSizePercent,
+    `expected a whole percentage from sharedBuffersPercent (${pm.sharedBuffersPercent}) to 90: effective_cache_size at least as large as shared_buffers`,
+    "use 75 (3 GB on db.t4g.medium)",
+  );
 }
 
 /**

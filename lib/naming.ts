@@ -18,3 +18,37 @@ export const workspaceName = (project: string, environment: string, stack: strin
 export function secretsPath(prefix: string, serviceName: string, project: string): string {
   return `${prefix}/${serviceName.startsWith(`${project}-`) ? serviceName.slice(project.length + 1) : serviceName}`;
 }
+
+/** Where S3 bucket names come from: the phase's base names and the region layout. */
+export interface BucketNaming {
+  readonly storage: { readonly uploadsBucket: string; readonly accessLogsBucket: string };
+  readonly backups: { readonly primaryBucket: string; readonly replicaBucket: string };
+}
+
+/**
+ * S3 bucket names, which are global across all AWS accounts: every bucket this code creates ends
+ * in the account id, so two deployments (or a stranger who took "restartix-backups-primary")
+ * cannot collide. Two names are kept as they are: the adopted uploads bucket (it exists under its
+ * name) and the state bucket (an input).
+ */
+export function bucketNames(naming: BucketNaming, accountId: string) {
+  const scoped = (base: string) => `${base}-${accountId}`;
+  const { uploadsBucket, accessLogsBucket } = naming.storage;
+  return {
+    /** Patient files of a region: the primary region's is the adopted bucket. */
+    uploads: (region: Pick<RegionConfig, "primary" | "key">): string => (region.primary ? uploadsBucket : scoped(`${uploadsBucket}-${region.key}`)),
+    /** The copy of a region's patient files in its backup region. */
+    uploadsReplica: (region: Pick<RegionConfig, "primary" | "key">): string => scoped(`${uploadsBucket}${region.primary ? "" : `-${region.key}`}-replica`),
+    /** Server access logs of the buckets in one AWS region. */
+    accessLogs: (awsRegion: string): string => scoped(`${accessLogsBucket}-${awsRegion}`),
+    backupsPrimary: scoped(naming.backups.primaryBucket),
+    backupsReplica: scoped(naming.backups.replicaBucket),
+  };
+}
+
+/** Every bucket name a phase creates or adopts (for validation). */
+export function allBucketNames(naming: BucketNaming & { readonly regions: readonly RegionConfig[] }, accountId: string): string[] {
+  const n = bucketNames(naming, accountId);
+  const regions = new Set(naming.regions.flatMap((r) => [r.region, r.backupRegion]));
+  return [...naming.regions.flatMap((r) => [n.uploads(r), n.uploadsReplica(r)]), ...[...regions].map(n.accessLogs), n.backupsPrimary, n.backupsReplica];
+}

@@ -190,6 +190,11 @@ export interface HealthCheckAlarmProps {
   readonly host: string;
   readonly path: string;
   readonly failures: number;
+  /**
+   * Regions the checkers probe from (at least 3); the origin guard admits their published ranges.
+   * @default - every Route 53 checker region
+   */
+  readonly regions?: readonly string[];
   /** SNS topic in us-east-1: Route 53 health check metrics exist only there. */
   readonly topicArn: string;
   /** The us-east-1 provider. */
@@ -211,6 +216,7 @@ export class HealthCheckAlarm extends Construct {
       failureThreshold: props.failures,
       requestInterval: 10,
       measureLatency: false,
+      regions: props.regions ? [...props.regions] : undefined,
       provider: props.provider,
       tags: { Name: `${props.name}-health` },
     });

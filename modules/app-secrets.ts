@@ -1,4 +1,5 @@
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { Fn, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { suppress } from "../policy/suppress";
@@ -14,6 +15,12 @@ export interface AppSecretsProps {
    * @default - no replicas
    */
   readonly replicas?: readonly { readonly region: string; readonly kmsKeyArn: string }[];
+  /**
+   * Which of `names` get the replicas (values that may leave the region: the shared third-party
+   * keys). A connection string of this region's database or cache never does.
+   * @default - every name
+   */
+  readonly replicate?: readonly string[];
   /** Region of the secrets (to derive replica ARNs). */
   readonly region: string;
   /** prevent_destroy; off only to decommission a tenant (deleted secrets stay recoverable 30 days). @default true */
@@ -22,20 +29,25 @@ export interface AppSecretsProps {
 }
 
 /**
- * Empty Secrets Manager secrets, one per environment variable: App Runner injects a whole secret
- * into one variable and cannot pick a key out of a JSON secret, so the document's
+ * Secrets Manager secrets, one per environment variable: App Runner injects a whole secret into one
+ * variable and cannot pick a key out of a JSON secret, so the document's
  * restartix/production/core-api becomes a path holding one secret per value. Values are set out of
- * band (README "Secrets"); Terraform never sees them.
+ * band (README "Secrets") and Terraform never sees them, except where `generate` derives one from
+ * resources it manages (REDIS_URL).
  */
 export class AppSecrets extends Construct {
   readonly path: string;
   private readonly region: string;
+  private readonly provider?: TerraformProvider;
   private readonly secrets = new Map<string, SecretsmanagerSecret>();
 
   constructor(scope: Construct, id: string, props: AppSecretsProps) {
     super(scope, id);
     this.path = props.path;
     this.region = props.region;
+    this.provider = props.provider;
+    const unknown = (props.replicate ?? []).filter((n) => !props.names.includes(n));
+    if (unknown.length > 0) throw new Error(`AppSecrets ${props.path}: replicate names ${unknown.join(", ")}, which are not among its secrets (${props.names.join(", ")})`);
     for (const name of props.names) {
       this.secrets.set(
         name,
@@ -45,7 +57,10 @@ export class AppSecrets extends Construct {
           kmsKeyId: props.kmsKeyArn,
           recoveryWindowInDays: 30,
           // An empty block list is invalid Terraform JSON: leave the argument out instead.
-          replica: props.replicas?.length ? props.replicas.map((r) => ({ region: r.region, kmsKeyId: r.kmsKeyArn })) : undefined,
+          replica:
+            props.replicas?.length && (props.replicate ?? props.names).includes(name)
+              ? props.replicas.map((r) => ({ region: r.region, kmsKeyId: r.kmsKeyArn }))
+              : undefined,
           provider: props.provider,
           tags: { Name: `${props.path}/${name}` },
           lifecycle: { preventDestroy: props.protect ?? true },
@@ -57,6 +72,16 @@ export class AppSecrets extends Construct {
       "RX-SM-2",
       "Values are set out of band and rotated by hand: third-party API keys (Clerk, Daily), connection strings and encryption keys have no rotation function",
     );
+  }
+
+  /**
+   * Gives a secret a value Terraform derives from other resources (REDIS_URL from the cache's
+   * endpoint and generated token), instead of one set by hand: the JSON holds only the expression,
+   * the value lives in the encrypted state.
+   */
+  generate(name: string, value: string): SecretsmanagerSecretVersion {
+    if (!this.secrets.has(name)) this.arn(name);
+    return new SecretsmanagerSecretVersion(this, `${name}-value`, { secretId: this.secrets.get(name)!.id, secretString: value, provider: this.provider });
   }
 
   arn(name: string): string {

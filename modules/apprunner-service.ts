@@ -1,18 +1,46 @@
 import { ApprunnerAutoScalingConfigurationVersion } from "@cdktf/provider-aws/lib/apprunner-auto-scaling-configuration-version";
-import { ApprunnerObservabilityConfiguration } from "@cdktf/provider-aws/lib/apprunner-observability-configuration";
 import { ApprunnerService } from "@cdktf/provider-aws/lib/apprunner-service";
 import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { HealthCheckConfig, ServiceSizing } from "../phases/types";
 
+/** The shared name of an auto scaling configuration: one per distinct sizing (32 characters at most). */
+export function scalingName(project: string, sizing: Pick<ServiceSizing, "minInstances" | "maxInstances" | "maxConcurrency">): string {
+  return `${project}-min${sizing.minInstances}-max${sizing.maxInstances}-c${sizing.maxConcurrency}`;
+}
+
+/** An App Runner auto scaling configuration (one revision of `name`). */
+export function scalingConfiguration(
+  scope: Construct,
+  id: string,
+  props: { readonly name: string; readonly sizing: ServiceSizing; readonly provider?: TerraformProvider },
+): ApprunnerAutoScalingConfigurationVersion {
+  if (props.name.length > 32) {
+    throw new Error(`App Runner auto scaling configuration "${props.name}" is ${props.name.length} characters; App Runner allows 32. Shorten the name.`);
+  }
+  return new ApprunnerAutoScalingConfigurationVersion(scope, id, {
+    autoScalingConfigurationName: props.name,
+    minSize: props.sizing.minInstances,
+    maxSize: props.sizing.maxInstances,
+    maxConcurrency: props.sizing.maxConcurrency,
+    provider: props.provider,
+    tags: { Name: props.name },
+    // Each change is a new revision; it must exist before the services let go of the old one.
+    lifecycle: { createBeforeDestroy: true },
+  });
+}
+
 export interface AppRunnerServiceProps {
   readonly serviceName: string;
+  /** Auto scaling configuration (shared per size and region: the platform stack's, or the cell's own). */
+  readonly autoScalingConfigurationArn: string;
+  /** The region's X-Ray observability configuration (platform stack). */
+  readonly observabilityConfigurationArn: string;
   /**
-   * Name of the autoscaling and observability configurations (App Runner allows 32 characters).
-   * @default - the service name
+   * Image the service is created with, e.g. <registry>/restartix-core-api:bootstrap. Deploys then
+   * move the service to each commit's immutable tag (lib/workflows/app-deploy.ts); Terraform ignores
+   * the image afterwards so an apply never rolls a deploy back.
    */
-  readonly configName?: string;
-  /** Image to run, e.g. <registry>/restartix-core-api:latest. */
   readonly image: string;
   readonly port: number;
   readonly sizing: ServiceSizing;
@@ -31,8 +59,10 @@ export interface AppRunnerServiceProps {
 }
 
 /**
- * An App Runner service from ECR with automatic deployment on push, its autoscaling revision, X-Ray
- * tracing, the health check, egress through the VPC connector and secrets from Secrets Manager.
+ * An App Runner service from ECR, deployed by immutable commit tag (no automatic deployment: an
+ * immutable tag is never pushed twice), with the region's shared auto scaling and X-Ray
+ * configurations, the health check, egress through the VPC connector and secrets from Secrets
+ * Manager.
  */
 export class AppRunnerService extends Construct {
   readonly service: ApprunnerService;
@@ -40,33 +70,13 @@ export class AppRunnerService extends Construct {
   constructor(scope: Construct, id: string, props: AppRunnerServiceProps) {
     super(scope, id);
     const { sizing, healthCheck: hc, provider } = props;
-    const configName = props.configName ?? props.serviceName;
-    if (configName.length > 32) {
-      throw new Error(`AppRunnerService ${props.serviceName}: configName "${configName}" is ${configName.length} characters; App Runner allows 32. Pass a shorter configName.`);
-    }
-    const scaling = new ApprunnerAutoScalingConfigurationVersion(this, "scaling", {
-      autoScalingConfigurationName: configName,
-      minSize: sizing.minInstances,
-      maxSize: sizing.maxInstances,
-      maxConcurrency: sizing.maxConcurrency,
-      provider,
-      tags: { Name: props.serviceName },
-      // Each change is a new revision; it must exist before the service lets go of the old one.
-      lifecycle: { createBeforeDestroy: true },
-    });
-    const observability = new ApprunnerObservabilityConfiguration(this, "observability", {
-      observabilityConfigurationName: configName,
-      traceConfiguration: { vendor: "AWSXRAY" },
-      provider,
-      tags: { Name: props.serviceName },
-      lifecycle: { createBeforeDestroy: true },
-    });
     this.service = new ApprunnerService(this, "service", {
       serviceName: props.serviceName,
-      autoScalingConfigurationArn: scaling.arn,
+      autoScalingConfigurationArn: props.autoScalingConfigurationArn,
       encryptionConfiguration: { kmsKey: props.kmsKeyArn },
       sourceConfiguration: {
-        autoDeploymentsEnabled: true,
+        // Deploys name an immutable commit tag (update-service); nothing is ever re-pushed under a tag.
+        autoDeploymentsEnabled: false,
         authenticationConfiguration: { accessRoleArn: props.accessRoleArn },
         imageRepository: {
           imageIdentifier: props.image,
@@ -98,10 +108,12 @@ export class AppRunnerService extends Construct {
       },
       observabilityConfiguration: {
         observabilityEnabled: true,
-        observabilityConfigurationArn: observability.arn,
+        observabilityConfigurationArn: props.observabilityConfigurationArn,
       },
       provider,
       tags: { Name: props.serviceName },
+      // The deploy workflow owns the running image; an apply must not roll it back to the bootstrap tag.
+      lifecycle: { ignoreChanges: ["source_configuration[0].image_repository[0].image_identifier"] },
     });
   }
 }

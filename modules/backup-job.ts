@@ -1,7 +1,12 @@
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { jsonExpression } from "../lib/json-expression";
 import { executionRole } from "./app-roles";
@@ -24,13 +29,32 @@ export interface BackupJobProps {
   readonly subnetIds: readonly string[];
   readonly securityGroupId: string;
   readonly logRetentionDays: number;
+  /** The region's restartix-alerts topic: failed, undelivered or missing dumps alarm here. */
+  readonly alertTopicArn: string;
+  /** The dump is killed after this long (timeout in the container), which then alarms. */
+  readonly maxRuntimeMinutes: number;
+  /** Alarm when no dump has completed for this many hours. */
+  readonly maxDumpAgeHours: number;
 }
+
+/** Custom metric namespace the dump script writes to after each complete upload. */
+export const BACKUP_METRIC_NAMESPACE = "RestartiX/Backups";
+export const BACKUP_METRIC = "DumpsCompleted";
+/** The container's name in the task definition (the failure rule matches it). */
+export const BACKUP_CONTAINER = "pg-dump";
 
 /**
  * Backup layer 2, the document's daily pg_dump to S3: EventBridge Scheduler starts a Fargate task
  * in the private subnets that streams an encrypted dump into the backups bucket.
- * BackupJobRole (the task role) can write dumps and take manual snapshots, nothing else; the
- * secrets reach the container through the execution role, so the job itself never reads them.
+ * BackupJobRole (the task role) can write dumps, report them and take manual snapshots, nothing
+ * else; the secrets reach the container through the execution role, so the job itself never reads
+ * them.
+ *
+ * A failed or missing dump alarms on the region's alert topic, three ways: the schedule's
+ * dead-letter queue (the scheduler could not start the task), an EventBridge rule on the task
+ * stopping with a non-zero exit code or failing to start, and an alarm when no dump has completed
+ * for maxDumpAgeHours (the script reports each complete upload as a custom metric; a missing
+ * metric counts as breaching, so a schedule that silently stopped fires too).
  */
 export class BackupJob extends Construct {
   readonly taskRole: ServiceRole;
@@ -63,11 +87,20 @@ export class BackupJob extends Construct {
       statements: [
         { Sid: "WriteDumps", Effect: "Allow", Action: "s3:PutObject", Resource: `${props.bucketArn}/*` },
         {
+          // A streamed upload is multipart: each part needs a data key, and S3 decrypts that key to
+          // complete the upload (kms:Decrypt), on top of generating it.
           Sid: "EncryptDumps",
           Effect: "Allow",
-          Action: "kms:GenerateDataKey",
+          Action: ["kms:GenerateDataKey", "kms:Decrypt"],
           Resource: props.kmsKeyArn,
           Condition: { StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } },
+        },
+        {
+          Sid: "ReportDumps",
+          Effect: "Allow",
+          Action: "cloudwatch:PutMetricData",
+          Resource: "*",
+          Condition: { StringEquals: { "cloudwatch:namespace": BACKUP_METRIC_NAMESPACE } },
         },
         {
           Sid: "ManualSnapshots",
@@ -88,13 +121,20 @@ export class BackupJob extends Construct {
       taskRoleArn: this.taskRole.arn,
       containerDefinitions: jsonExpression([
         {
-          name: "pg-dump",
+          name: BACKUP_CONTAINER,
           image: props.image,
           essential: true,
           readonlyRootFilesystem: true,
+          // The image's postgres user (uid 70 in the Alpine postgres images), no capabilities at all.
+          user: "70:70",
+          privileged: false,
+          linuxParameters: { capabilities: { drop: ["ALL"] } },
           environment: [
             { name: "BACKUP_BUCKET", value: props.bucketName },
             { name: "AWS_REGION", value: region },
+            { name: "MAX_RUNTIME_SECONDS", value: String(props.maxRuntimeMinutes * 60) },
+            { name: "METRIC_NAMESPACE", value: BACKUP_METRIC_NAMESPACE },
+            { name: "DATABASE_IDENTIFIER", value: props.databaseIdentifier },
           ],
           secrets: Object.entries(props.secrets).map(([n, arn]) => ({ name: n, valueFrom: arn })),
           logConfiguration: {
@@ -104,6 +144,14 @@ export class BackupJob extends Construct {
         },
       ]),
       tags: { Name: name },
+    });
+    // Where the scheduler puts an invocation it could not deliver after its retries.
+    const dlq = new SqsQueue(this, "dlq", {
+      name: `${name}-dlq`,
+      kmsMasterKeyId: props.kmsKeyArn,
+      kmsDataKeyReusePeriodSeconds: 3600,
+      messageRetentionSeconds: 1209600,
+      tags: { Name: `${name}-dlq` },
     });
     const scheduler = new ServiceRole(this, "scheduler-role", {
       name: `${name}-scheduler`,
@@ -118,6 +166,15 @@ export class BackupJob extends Construct {
           Condition: { ArnEquals: { "ecs:cluster": cluster.arn } },
         },
         { Sid: "PassTaskRoles", Effect: "Allow", Action: "iam:PassRole", Resource: [execution.arn, this.taskRole.arn] },
+        { Sid: "DeadLetters", Effect: "Allow", Action: "sqs:SendMessage", Resource: dlq.arn },
+        {
+          // The schedule is encrypted with the key (the scheduler decrypts it with this role), and
+          // so is the dead-letter queue it writes to.
+          Sid: "ScheduleAndQueueKey",
+          Effect: "Allow",
+          Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+          Resource: props.kmsKeyArn,
+        },
       ],
     });
     new SchedulerSchedule(this, "schedule", {
@@ -126,10 +183,12 @@ export class BackupJob extends Construct {
       scheduleExpression: props.schedule,
       scheduleExpressionTimezone: props.timezone,
       flexibleTimeWindow: { mode: "OFF" },
+      kmsKeyArn: props.kmsKeyArn,
       target: {
         arn: cluster.arn,
         roleArn: scheduler.arn,
         retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
+        deadLetterConfig: { arn: dlq.arn },
         ecsParameters: {
           taskDefinitionArn: task.arnWithoutRevision,
           launchType: "FARGATE",
@@ -137,6 +196,68 @@ export class BackupJob extends Construct {
           networkConfiguration: { subnets: [...props.subnetIds], securityGroups: [props.securityGroupId], assignPublicIp: false },
         },
       },
+    });
+
+    const alarm = { alarmActions: [props.alertTopicArn], okActions: [props.alertTopicArn] };
+    new CloudwatchMetricAlarm(this, "dlq-alarm", {
+      alarmName: `${name}-not-started`,
+      alarmDescription: `The scheduler could not start the daily pg_dump; the reason is in the SQS queue ${name}-dlq`,
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: dlq.name },
+      statistic: "Maximum",
+      period: 300,
+      evaluationPeriods: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      threshold: 1,
+      treatMissingData: "notBreaching",
+      ...alarm,
+      tags: { Name: `${name}-not-started` },
+    });
+
+    // ECS reports every task stop; a dump that exited non-zero (pg_dump, openssl or the upload
+    // failed, or the timeout killed it) or never started (image pull, secrets) is a failed backup.
+    const failed = new CloudwatchEventRule(this, "failed-rule", {
+      name: `${name}-failed`,
+      description: "The daily pg_dump task stopped with a non-zero exit code or failed to start",
+      eventPattern: Fn.jsonencode({
+        source: ["aws.ecs"],
+        "detail-type": ["ECS Task State Change"],
+        detail: {
+          clusterArn: [cluster.arn],
+          lastStatus: ["STOPPED"],
+          $or: [{ containers: { name: [BACKUP_CONTAINER], exitCode: [{ "anything-but": 0 }] } }, { stopCode: ["TaskFailedToStart"] }],
+        },
+      }),
+      tags: { Name: `${name}-failed` },
+    });
+    new CloudwatchEventTarget(this, "failed-alert", {
+      rule: failed.name,
+      targetId: "alerts",
+      arn: props.alertTopicArn,
+      inputTransformer: {
+        inputPaths: { task: "$.detail.taskArn", reason: "$.detail.stoppedReason", exit: "$.detail.containers[0].exitCode" },
+        inputTemplate: `"The daily pg_dump failed: task <task> stopped (<reason>, exit code <exit>). Logs: /ecs/${name}. No dump was written for today."`,
+      },
+    });
+
+    // CloudWatch evaluates at most 7 days, and periods of an hour or more may span more than one
+    // day: 26 one-hour periods, each breaching when it holds no completed dump.
+    new CloudwatchMetricAlarm(this, "age-alarm", {
+      alarmName: `${name}-missing`,
+      alarmDescription: `No pg_dump has completed in the last ${props.maxDumpAgeHours} hours (metric ${BACKUP_METRIC_NAMESPACE}/${BACKUP_METRIC})`,
+      namespace: BACKUP_METRIC_NAMESPACE,
+      metricName: BACKUP_METRIC,
+      dimensions: { Database: props.databaseIdentifier },
+      statistic: "Sum",
+      period: 3600,
+      evaluationPeriods: props.maxDumpAgeHours,
+      datapointsToAlarm: props.maxDumpAgeHours,
+      comparisonOperator: "LessThanThreshold",
+      threshold: 1,
+      treatMissingData: "breaching",
+      ...alarm,
+      tags: { Name: `${name}-missing` },
     });
   }
 }

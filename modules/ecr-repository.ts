@@ -3,7 +3,6 @@ import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { RegistryConfig } from "../phases/types";
-import { suppress } from "../policy/suppress";
 
 export interface ImageRepositoryProps {
   readonly name: string;
@@ -13,9 +12,10 @@ export interface ImageRepositoryProps {
 }
 
 /**
- * A private ECR repository: KMS-encrypted, scanned on push, with the document's lifecycle rules.
- * Tags stay mutable because App Runner deploys on each new `latest` push (the document's flow);
- * every image is also pushed under its commit SHA, which is what a rollback names.
+ * A private ECR repository: KMS-encrypted, scanned on push, with the document's lifecycle rules,
+ * and immutable tags: a tag names one image forever. Deploys name each commit's tag (App Runner
+ * update-service, a new ECS task definition revision: lib/workflows/app-deploy.ts), the backup
+ * job its content hash; nothing is ever re-pushed under `latest`.
  */
 export class ImageRepository extends Construct {
   readonly repository: EcrRepository;
@@ -24,7 +24,7 @@ export class ImageRepository extends Construct {
     super(scope, id);
     this.repository = new EcrRepository(this, "repository", {
       name: props.name,
-      imageTagMutability: "MUTABLE",
+      imageTagMutability: "IMMUTABLE",
       imageScanningConfiguration: { scanOnPush: true },
       encryptionConfiguration: [{ encryptionType: "KMS", kmsKey: props.kmsKeyArn }],
       forceDelete: false,
@@ -32,11 +32,6 @@ export class ImageRepository extends Construct {
       tags: { Name: props.name },
       lifecycle: { preventDestroy: true },
     });
-    suppress(
-      this.repository,
-      "RX-ECR-4",
-      "Deploys follow the latest tag (App Runner redeploys on its push; ECS task definitions, the backup task's included, run :latest); each image is also pushed under its commit SHA for rollbacks",
-    );
     new EcrLifecyclePolicy(this, "lifecycle", {
       repository: this.repository.name,
       provider: props.provider,

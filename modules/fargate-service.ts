@@ -11,6 +11,40 @@ import { HealthCheckConfig, ServiceSizing } from "../phases/types";
 import { LoadBalancer } from "./load-balancer";
 import { executionRole } from "./app-roles";
 
+/** Port of a task's TLS sidecar in front of an application port (9000 -> 9443, 4000 -> 4443). */
+export const tlsProxyPort = (appPort: number): number => appPort + 443;
+
+/**
+ * Caddy's JSON configuration for the sidecar: HTTPS on the proxy port with a certificate from its
+ * own internal CA (the ALB does not validate target certificates; the hop is encrypted), every
+ * request proxied to the application on localhost, nothing written outside /tmp.
+ */
+export function tlsProxyConfig(appPort: number): string {
+  const name = "tls-proxy.internal";
+  return JSON.stringify({
+    admin: { disabled: true, config: { persist: false } },
+    storage: { module: "file_system", root: "/tmp/caddy" },
+    apps: {
+      http: {
+        servers: {
+          tls: {
+            listen: [`:${tlsProxyPort(appPort)}`],
+            automatic_https: { disable: true },
+            // The ALB sends no SNI: the internal certificate answers every handshake.
+            tls_connection_policies: [{ default_sni: name }],
+            routes: [{ handle: [{ handler: "reverse_proxy", upstreams: [{ dial: `127.0.0.1:${appPort}` }] }] }],
+          },
+        },
+      },
+      tls: {
+        certificates: { automate: [name] },
+        automation: { policies: [{ subjects: [name], issuers: [{ module: "internal" }] }] },
+      },
+      pki: { certificate_authorities: { local: { install_trust: false } } },
+    },
+  });
+}
+
 export interface FargateServiceProps {
   readonly serviceName: string;
   readonly region: string;
@@ -34,6 +68,10 @@ export interface FargateServiceProps {
   readonly priority: number;
   readonly logRetentionDays: number;
   readonly deregistrationDelaySeconds: number;
+  /** The TLS sidecar's image (ECR Public). */
+  readonly tlsProxyImage: string;
+  /** Non-root uid:gid both containers run as. */
+  readonly runAsUser: string;
 }
 
 /**
@@ -71,11 +109,19 @@ export class FargateService extends Construct {
       runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
       executionRoleArn: execution.arn,
       taskRoleArn: props.taskRoleArn,
+      // The root filesystems are read-only: /tmp is the task's ephemeral storage, writable.
+      volume: [{ name: "tmp" }],
       containerDefinitions: jsonExpression([
         {
           name: props.serviceName,
           image: props.image,
           essential: true,
+          user: props.runAsUser,
+          readonlyRootFilesystem: true,
+          privileged: false,
+          // No capabilities at all: a non-root process cannot regain privileges (Fargate has no no-new-privileges flag).
+          linuxParameters: { capabilities: { drop: ["ALL"] }, initProcessEnabled: true },
+          mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
           portMappings: [{ containerPort: props.port, protocol: "tcp" }],
           // App Runner sets PORT itself; on Fargate the same one setting is passed explicitly.
           environment: Object.entries({ ...props.env, PORT: String(props.port) }).map(([name, value]) => ({ name, value })),
@@ -85,21 +131,44 @@ export class FargateService extends Construct {
             options: { "awslogs-group": logs.name, "awslogs-region": props.region, "awslogs-stream-prefix": "app" },
           },
         },
+        {
+          name: "tls-proxy",
+          image: props.tlsProxyImage,
+          essential: true,
+          user: props.runAsUser,
+          readonlyRootFilesystem: true,
+          privileged: false,
+          linuxParameters: { capabilities: { drop: ["ALL"] }, initProcessEnabled: true },
+          mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
+          portMappings: [{ containerPort: tlsProxyPort(props.port), protocol: "tcp" }],
+          environment: [
+            { name: "CADDY_CONFIG", value: tlsProxyConfig(props.port) },
+            { name: "XDG_CONFIG_HOME", value: "/tmp/caddy-config" },
+            { name: "XDG_DATA_HOME", value: "/tmp/caddy-data" },
+          ],
+          entryPoint: ["/bin/sh", "-c"],
+          command: ['printf \'%s\' "$CADDY_CONFIG" > /tmp/caddy.json && exec caddy run --config /tmp/caddy.json'],
+          logConfiguration: {
+            logDriver: "awslogs",
+            options: { "awslogs-group": logs.name, "awslogs-region": props.region, "awslogs-stream-prefix": "tls-proxy" },
+          },
+        },
       ]),
       tags: { Name: props.serviceName },
     });
     this.targetGroup = new LbTargetGroup(this, "targets", {
       // Target group names are limited to 32 characters.
       name: props.serviceName.slice(0, 32),
-      port: props.port,
-      protocol: "HTTP",
+      // HTTPS to the task's TLS sidecar: the hop from the ALB is encrypted too.
+      port: tlsProxyPort(props.port),
+      protocol: "HTTPS",
       targetType: "ip",
       vpcId: props.vpcId,
       deregistrationDelay: String(props.deregistrationDelaySeconds),
       healthCheck: {
         enabled: true,
         path: hc.path,
-        protocol: "HTTP",
+        protocol: "HTTPS",
         interval: hc.intervalSeconds,
         timeout: hc.timeoutSeconds,
         // An ALB counts at least 2 healthy checks; the document's 1 is App Runner's minimum.
@@ -127,12 +196,13 @@ export class FargateService extends Construct {
       deploymentMinimumHealthyPercent: 100,
       deploymentMaximumPercent: 200,
       networkConfiguration: { subnets: [...props.subnetIds], securityGroups: [props.securityGroupId], assignPublicIp: false },
-      loadBalancer: [{ targetGroupArn: this.targetGroup.arn, containerName: props.serviceName, containerPort: props.port }],
+      loadBalancer: [{ targetGroupArn: this.targetGroup.arn, containerName: "tls-proxy", containerPort: tlsProxyPort(props.port) }],
       propagateTags: "SERVICE",
       enableExecuteCommand: false,
       tags: { Name: props.serviceName },
-      // Autoscaling owns the running count after the first deploy.
-      lifecycle: { ignoreChanges: ["desired_count"] },
+      // Autoscaling owns the running count after the first deploy; the deploy workflow owns the
+      // running revision (a clone of the latest one with the commit's immutable image tag).
+      lifecycle: { ignoreChanges: ["desired_count", "task_definition"] },
       dependsOn: [props.loadBalancer.https],
     });
     const target = new AppautoscalingTarget(this, "scaling-target", {

@@ -40,6 +40,15 @@ export class DataKey extends Construct {
           Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${accountId}:*` } },
         },
         {
+          // EventBridge rules (the failed-backup rule) publish to the encrypted alert topic.
+          Sid: "EventsPublishToEncryptedTopics",
+          Effect: "Allow",
+          Principal: { Service: "events.amazonaws.com" },
+          Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+          Resource: "*",
+          Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+        },
+        {
           Sid: "AlarmsPublishToEncryptedTopics",
           Effect: "Allow",
           Principal: { Service: "cloudwatch.amazonaws.com" },

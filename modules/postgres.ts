@@ -1,3 +1,4 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbInstanceAutomatedBackupsReplication } from "@cdktf/provider-aws/lib/db-instance-automated-backups-replication";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
@@ -14,6 +15,10 @@ export interface PostgresProps {
   readonly maxAllocatedStorageGb: number;
   readonly multiAz: boolean;
   readonly backupRetentionDays: number;
+  /** Daily automated backup window, UTC ("hh:mm-hh:mm"). */
+  readonly backupWindow: string;
+  /** Weekly maintenance window, UTC ("ddd:hh:mm-ddd:hh:mm"). */
+  readonly maintenanceWindow: string;
   readonly monitoringIntervalSeconds: number;
   readonly performanceInsightsRetentionDays: number;
   readonly dbName: string;
@@ -26,6 +31,8 @@ export interface PostgresProps {
   readonly kmsKeyArn: string;
   /** Role RDS Enhanced Monitoring publishes with (shared by every database of the account). */
   readonly monitoringRoleArn: string;
+  /** Retention of the exported PostgreSQL logs (the log groups are created here, with kmsKeyArn). */
+  readonly logRetentionDays: number;
   /** @default - no read replicas */
   readonly readReplicas?: readonly ReadReplicaConfig[];
   /**
@@ -37,15 +44,40 @@ export interface PostgresProps {
   readonly provider?: TerraformProvider;
 }
 
-const PAGES_PER_MB = 128; // 8 kB pages in one MB
+/** Bytes of one PostgreSQL buffer page (shared_buffers and effective_cache_size are counted in them). */
+const PAGE_BYTES = 8192;
+
+/** Logs every instance exports to CloudWatch (RDS writes them to /aws/rds/instance/<id>/<log>). */
+export const POSTGRES_LOG_EXPORTS = ["postgresql", "upgrade"] as const;
+
+/** The log group RDS writes an export to; RDS creates it unencrypted and kept forever unless it exists. */
+export const rdsLogGroupName = (identifier: string, log: string): string => `/aws/rds/instance/${identifier}/${log}`;
+
+/**
+ * An RDS parameter formula for `percent` of the instance's memory in 8 kB pages. RDS resolves
+ * {DBInstanceClassMemory*N/D} when the instance starts (integer arithmetic), so the value follows
+ * the instance class: 25% is 131072 pages (1 GB) on 4 GB and 524288 (4 GB) on 16 GB.
+ * DBInstanceClassMemory is the class's memory minus what RDS reserves for the OS and its agents,
+ * so the result is slightly below the nominal figure.
+ */
+export function memoryFormula(percent: number): string {
+  return `{DBInstanceClassMemory*${percent}/${PAGE_BYTES * 100}}`;
+}
+
+/** The value `memoryFormula` resolves to for `memoryBytes` of memory (tests, documentation). */
+export function resolveMemoryFormula(formula: string, memoryBytes: number): number {
+  const m = /^\{DBInstanceClassMemory\*(\d+)\/(\d+)\}$/.exec(formula);
+  if (!m) throw new Error(`not a DBInstanceClassMemory formula: ${formula}`);
+  return Math.floor((memoryBytes * Number(m[1])) / Number(m[2]));
+}
 
 /** The document's parameters in RDS's units: 8 kB pages for buffers and cache, kB for memory. */
 export function postgresParameters(p: PostgresParameters): { name: string; value: string; applyMethod: string }[] {
   return [
     // Static parameters: they change at the next reboot, never by replacing anything.
     { name: "max_connections", value: String(p.maxConnections), applyMethod: "pending-reboot" },
-    { name: "shared_buffers", value: String(p.sharedBuffersMb * PAGES_PER_MB), applyMethod: "pending-reboot" },
-    { name: "effective_cache_size", value: String(p.effectiveCacheSizeMb * PAGES_PER_MB), applyMethod: "immediate" },
+    { name: "shared_buffers", value: memoryFormula(p.sharedBuffersPercent), applyMethod: "pending-reboot" },
+    { name: "effective_cache_size", value: memoryFormula(p.effectiveCacheSizePercent), applyMethod: "immediate" },
     { name: "work_mem", value: String(p.workMemMb * 1024), applyMethod: "immediate" },
     { name: "maintenance_work_mem", value: String(p.maintenanceWorkMemMb * 1024), applyMethod: "immediate" },
     // "Encryption in transit: Enabled (TLS required)".
@@ -93,7 +125,6 @@ export class Postgres extends Construct {
     const common = {
       instanceClass: props.instanceClass,
       storageEncrypted: true,
-      kmsKeyId: props.kmsKeyArn,
       parameterGroupName: this.parameterGroup.name,
       vpcSecurityGroupIds: [...props.securityGroupIds],
       publiclyAccessible: false,
@@ -107,14 +138,30 @@ export class Postgres extends Construct {
       copyTagsToSnapshot: true,
       deletionProtection: protect,
       iamDatabaseAuthenticationEnabled: true,
-      enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+      enabledCloudwatchLogsExports: [...POSTGRES_LOG_EXPORTS],
       applyImmediately: false,
       provider,
     };
 
+    // RDS creates a missing export log group itself, without the key and with no retention: each
+    // one exists first, and the instance waits for it.
+    const logGroups = (identifier: string, idPrefix: string): CloudwatchLogGroup[] =>
+      POSTGRES_LOG_EXPORTS.map(
+        (log) =>
+          new CloudwatchLogGroup(this, `${idPrefix}logs-${log}`, {
+            name: rdsLogGroupName(identifier, log),
+            retentionInDays: props.logRetentionDays,
+            kmsKeyId: props.kmsKeyArn,
+            provider,
+            tags: { Name: rdsLogGroupName(identifier, log) },
+          }),
+      );
+
     this.instance = new DbInstance(this, "instance", {
       ...common,
+      dependsOn: logGroups(props.identifier, ""),
       identifier: props.identifier,
+      kmsKeyId: props.kmsKeyArn,
       engine: "postgres",
       engineVersion: props.engineVersion,
       allowMajorVersionUpgrade: false,
@@ -129,8 +176,8 @@ export class Postgres extends Construct {
       port: props.port,
       dbSubnetGroupName: subnets.name,
       backupRetentionPeriod: props.backupRetentionDays,
-      backupWindow: "01:00-02:00",
-      maintenanceWindow: "sun:02:30-sun:03:30",
+      backupWindow: props.backupWindow,
+      maintenanceWindow: props.maintenanceWindow,
       skipFinalSnapshot: false,
       finalSnapshotIdentifier: `${props.identifier}-final`,
       tags: { Name: props.identifier },
@@ -143,12 +190,18 @@ export class Postgres extends Construct {
         new DbInstance(this, replica.id, {
           ...common,
           identifier,
+          dependsOn: logGroups(identifier, `${replica.id}-`),
           instanceClass: replica.instanceClass,
           replicateSourceDb: this.instance.identifier,
+          // A same-region replica is encrypted with its source's key; passing kms_key_id is only
+          // for cross-region replicas (RDS then re-encrypts), and here it makes RDS reject or the
+          // provider re-plan the replica.
+          kmsKeyId: undefined,
           availabilityZone: replica.az,
           multiAz: false,
           // A replica has no backups of its own; its data is the primary's.
           backupRetentionPeriod: 0,
+          maintenanceWindow: props.maintenanceWindow,
           skipFinalSnapshot: true,
           tags: { Name: identifier, role: "read-replica" },
           lifecycle: { preventDestroy: protect },

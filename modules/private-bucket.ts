@@ -10,8 +10,9 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { TerraformProvider } from "cdktf";
+import { TerraformProvider, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { UploadsSetting } from "../config/deployment";
 import { PolicyStatement, policyDocument } from "../lib/iam";
 
 export interface PrivateBucketProps {
@@ -27,10 +28,18 @@ export interface PrivateBucketProps {
    */
   readonly adopt?: boolean;
   /**
+   * With `adopt`: the settings the live bucket already has. Each gets an import block too, so the
+   * plan shows the change from the live value to this code's value as an in-place update instead
+   * of a create that silently overwrites it. A setting listed here that the bucket does not have
+   * makes the plan fail ("Cannot import non-existent remote object"): list only what exists.
+   * @default - none (every setting is created)
+   */
+  readonly adoptSettings?: readonly UploadsSetting[];
+  /**
    * Where server access logs go.
    * @default - none (only for the access-log bucket itself and the state bucket)
    */
-  readonly accessLogs?: { readonly bucket: string; readonly prefix: string };
+  readonly accessLogs?: { readonly target: PrivateBucket; readonly prefix: string };
   /**
    * Object Lock default retention; can only be turned on when the bucket is created.
    * @default - no Object Lock
@@ -47,6 +56,8 @@ export interface PrivateBucketProps {
   readonly policyStatements?: (bucketArn: string) => readonly PolicyStatement[];
   /** Disable ACLs (BucketOwnerEnforced). False only for a bucket that receives ACL-based log delivery. @default true */
   readonly ownerEnforced?: boolean;
+  /** Tags beside Name (data-classification = phi on patient-file buckets). @default - Name only */
+  readonly tags?: Readonly<Record<string, string>>;
   readonly provider?: TerraformProvider;
 }
 
@@ -58,6 +69,8 @@ export interface PrivateBucketProps {
 export class PrivateBucket extends Construct {
   readonly bucket: S3Bucket;
   readonly versioning: S3BucketVersioningA;
+  /** The bucket policy (TLS only, plus log delivery for a log bucket). */
+  readonly policy: S3BucketPolicy;
   readonly arn: string;
   readonly name: string;
 
@@ -69,7 +82,7 @@ export class PrivateBucket extends Construct {
       forceDestroy: false,
       objectLockEnabled: props.objectLock ? true : undefined,
       provider,
-      tags: { Name: props.bucketName },
+      tags: { Name: props.bucketName, ...props.tags },
       lifecycle: { preventDestroy: true },
     });
     if (props.adopt) this.bucket.importFrom(props.bucketName, provider);
@@ -85,7 +98,7 @@ export class PrivateBucket extends Construct {
       restrictPublicBuckets: true,
       provider,
     });
-    new S3BucketOwnershipControls(this, "ownership", {
+    const ownership = new S3BucketOwnershipControls(this, "ownership", {
       bucket,
       rule: { objectOwnership: props.ownerEnforced === false ? "BucketOwnerPreferred" : "BucketOwnerEnforced" },
       provider,
@@ -95,7 +108,7 @@ export class PrivateBucket extends Construct {
       versioningConfiguration: { status: "Enabled" },
       provider,
     });
-    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
+    const encryption = new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
       bucket,
       rule: [
         {
@@ -107,7 +120,7 @@ export class PrivateBucket extends Construct {
       ],
       provider,
     });
-    new S3BucketPolicy(this, "policy", {
+    this.policy = new S3BucketPolicy(this, "policy", {
       bucket,
       policy: policyDocument(this, "policy-document", [
         {
@@ -135,11 +148,17 @@ export class PrivateBucket extends Construct {
       dependsOn: [pab],
       provider,
     });
+    let logging: S3BucketLoggingA | undefined;
     if (props.accessLogs) {
-      new S3BucketLoggingA(this, "logging", {
+      const target = props.accessLogs.target;
+      logging = new S3BucketLoggingA(this, "logging", {
         bucket,
-        targetBucket: props.accessLogs.bucket,
+        targetBucket: target.name,
         targetPrefix: props.accessLogs.prefix,
+        // S3 delivers logs only once the target's policy admits logging.s3.amazonaws.com; until
+        // then delivery fails. In the same stack the policy must exist first; a target in another
+        // stack is applied earlier by the stack order (this stack reads its name).
+        dependsOn: TerraformStack.of(target) === TerraformStack.of(this) ? [target.policy] : undefined,
         provider,
       });
     }
@@ -151,7 +170,7 @@ export class PrivateBucket extends Construct {
         provider,
       });
     }
-    new S3BucketLifecycleConfiguration(this, "lifecycle", {
+    const lifecycle = new S3BucketLifecycleConfiguration(this, "lifecycle", {
       bucket,
       rule: [
         {
@@ -165,5 +184,23 @@ export class PrivateBucket extends Construct {
       dependsOn: [this.versioning],
       provider,
     });
+
+    const settings = props.adoptSettings ?? [];
+    if (settings.length > 0 && !props.adopt) throw new Error(`PrivateBucket ${props.bucketName}: adoptSettings needs adopt: true`);
+    const parts: Record<UploadsSetting, { importFrom(id: string, provider?: TerraformProvider): void } | undefined> = {
+      public_access_block: pab,
+      ownership,
+      versioning: this.versioning,
+      encryption,
+      policy: this.policy,
+      lifecycle,
+      logging,
+    };
+    for (const setting of settings) {
+      const part = parts[setting];
+      if (!part) throw new Error(`PrivateBucket ${props.bucketName}: cannot adopt its ${setting}: this bucket does not manage one`);
+      // Every S3 bucket sub-resource imports by the bucket's name.
+      part.importFrom(props.bucketName, provider);
+    }
   }
 }

@@ -55,6 +55,9 @@ export const phase1: PhaseConfig = {
       },
       // EU backups stay in the EU (GDPR): Ireland.
       backupRegion: "eu-west-1",
+      // 01:00-01:30 / 02:00-02:30 Berlin (winter / summer); maintenance Sunday night after it.
+      // The pg_dump (04:00 Berlin) runs after both in either season (a test checks every day).
+      databaseWindows: { backup: "00:00-00:30", maintenance: "sun:00:45-sun:01:45" },
       shards: [],
     },
   ],
@@ -73,8 +76,10 @@ export const phase1: PhaseConfig = {
     port: 5432,
     parameters: {
       maxConnections: 200,
-      sharedBuffersMb: 1024,
-      effectiveCacheSizeMb: 3072,
+      // The document's 1 GB and 3 GB on db.t4g.medium (4 GB), as fractions of memory: the same
+      // parameter group then fits db.r6g.large (16 GB) and xlarge (32 GB) when the class grows.
+      sharedBuffersPercent: 25,
+      effectiveCacheSizePercent: 75,
       workMemMb: 32,
       maintenanceWorkMemMb: 256,
       logMinDurationStatementMs: 1000,
@@ -104,6 +109,12 @@ export const phase1: PhaseConfig = {
       ],
       subdomain: "api",
       uploadsAccess: true,
+      outbound: [
+        { name: "Clerk", port: 443 },
+        { name: "Daily.co", port: 443 },
+        // S3 goes through the gateway endpoint; Secrets Manager, X-Ray and the rest over the NAT.
+        { name: "AWS APIs", port: 443 },
+      ],
     },
     telemetry: {
       key: "telemetry",
@@ -124,6 +135,11 @@ export const phase1: PhaseConfig = {
       secretEnv: ["DATABASE_URL", "CLICKHOUSE_URL"],
       subdomain: "telemetry",
       uploadsAccess: false,
+      outbound: [
+        // CLICKHOUSE_URL is https://<host>.clickhouse.cloud:8443 (the document's secrets section).
+        { name: "ClickHouse Cloud", port: 8443 },
+        { name: "AWS APIs", port: 443 },
+      ],
     },
   },
   registry: { untaggedExpireDays: 30, keepTaggedImages: 10 },
@@ -139,8 +155,11 @@ export const phase1: PhaseConfig = {
     transitionToInfrequentAccessDays: 30,
     transitionToGlacierDays: 90,
     expireDays: 365,
-    schedule: "cron(0 3 * * ? *)",
+    // 04:00 Berlin is 02:00 or 03:00 UTC: after the RDS backup and maintenance windows above.
+    schedule: "cron(0 4 * * ? *)",
     scheduleTimezone: "Europe/Berlin",
+    maxRuntimeMinutes: 60,
+    maxDumpAgeHours: 26,
     jobRepository: "restartix-backup-job",
     replicateAutomatedBackups: false,
   },
@@ -162,6 +181,18 @@ export const phase1: PhaseConfig = {
     budgetUsd: 200,
     budgetAlertPercents: [80, 100],
     logRetentionDays: 365,
+    healthProbe: {
+      // Every 5 minutes, 3 probes 5 s apart: about $10/month of canary runs per service instead of
+      // a Route 53 check that keeps an instance active all month (docs/compute-and-observability.md).
+      canaryIntervalMinutes: 5,
+      probeSpacingSeconds: 5,
+      canaryRuntime: "syn-nodejs-puppeteer-9.1",
+      canaryMemoryMb: 960,
+      artifactExpireDays: 30,
+      route53Regions: ["us-east-1", "us-west-2", "eu-west-1"],
+      // https://ip-ranges.amazonaws.com/ip-ranges.json, service ROUTE53_HEALTHCHECKS (retrieved 2026-11-30)
+      route53CheckerIpv4: ["107.23.255.0/26", "54.243.31.192/26", "54.244.52.192/26", "54.245.168.0/26", "176.34.159.192/26", "54.228.16.0/26", "15.177.0.0/18"],
+    },
   },
   edge: {
     customRules: [
@@ -213,5 +244,27 @@ export const phase1: PhaseConfig = {
     clusterName: "restartix-prod",
     deregistrationDelaySeconds: 30,
     sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    // Docker's official image mirrored on ECR Public (pullable through the NAT without Docker Hub limits).
+    tlsProxyImage: "public.ecr.aws/docker/library/caddy:2.8.4-alpine",
+    runAsUser: "65534:65534",
+  },
+  originGuard: {
+    headerName: "X-Origin-Verify",
+    secretName: "origin-verify",
+    valueLength: 48,
+  },
+  audit: {
+    trailName: "restartix-audit",
+    trailBucketPrefix: "restartix-cloudtrail",
+    configBucketPrefix: "restartix-config",
+    keyAlias: "restartix-audit",
+    objectLockMode: "COMPLIANCE",
+    retentionDays: 2192,
+    transitionToGlacierDays: 90,
+    logGroupName: "/aws/cloudtrail/restartix-audit",
+    logRetentionDays: 365,
+    guardDutyFindingFrequency: "FIFTEEN_MINUTES",
+    metricNamespace: "CISBenchmark",
+    alarmPeriodSeconds: 300,
   },
 };

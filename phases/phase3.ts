@@ -34,6 +34,9 @@ export const phase3: PhaseConfig = {
     ...phase2.services,
     core: { ...phase2.services.core, maxInstances: 10 },
   },
+  // Raise before moving to phase 3 (Service Quotas, App Runner, eu-central-1): one VPC connector per
+  // tenant keeps each tenant's database reachable from its own service only (11 with 10 tenants).
+  quotas: { apprunnerVpcConnectors: 20 },
   enterprise: {
     registryFile: "phase3.json",
     defaultSize: "standard",

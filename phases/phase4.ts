@@ -52,10 +52,15 @@ export const phase4: PhaseConfig = {
       },
       cache: { ...eu.cache, id: "restartix-redis-us" },
       backupRegion: "us-west-2",
+      // 02:00-02:30 / 03:00-03:30 US Eastern (winter / summer), outside US clinic hours.
+      databaseWindows: { backup: "07:00-07:30", maintenance: "sun:07:45-sun:08:45" },
       shards: ["us-1", "us-2", "us-3", "us-4", "us-5"].map(shard),
     },
   ],
   backups: { ...phase3.backups, replicateAutomatedBackups: true },
+  // Raise before moving to phase 4 (Service Quotas, App Runner, both regions): us-east-1 runs 5
+  // shards + 30 tenants, each with its service and VPC connector (35 of each).
+  quotas: { apprunnerVpcConnectors: 50, apprunnerServices: 50 },
   enterprise: { ...phase3.enterprise!, registryFile: "phase4.json" },
   globalRouting: {
     tableName: "restartix-routing",

@@ -9,7 +9,11 @@ import { PhaseNumber } from "./types";
 
 /** Usage of one S3 bucket: a fixed amount stored, or a daily write rate aged through its lifecycle. */
 export type BucketUsage = (
-  | { readonly storedGb: number }
+  | {
+      readonly storedGb: number;
+      /** New GB a month (what replication copies to another region). @default 0 */
+      readonly newGbPerMonth?: number;
+    }
   /** Objects written per day; the bucket's lifecycle rules (read from the JSON) age them. */
   | { readonly writtenGbPerDay: number }
 ) & {
@@ -45,6 +49,26 @@ export interface AppRunnerUsage {
   readonly activeHoursPerMonth: number;
   /** Whether a service probed by a Route 53 health check counts as active every hour of the month. */
   readonly activeWhenHealthChecked: boolean;
+  /**
+   * Minutes of active vCPU one canary probe costs when it wakes an idle service (App Runner bills
+   * an instance active while it serves a request, with a minimum per activation: taken as 1 minute).
+   */
+  readonly activeMinutesPerWake: number;
+}
+
+/** CloudWatch Synthetics health canaries. */
+export interface CanaryUsage {
+  /** Seconds a run lasts (start-up and one healthy probe; failing runs are rare). */
+  readonly secondsPerRun: number;
+  /** KB of artifacts (log, report) a run writes to the observability bucket. */
+  readonly artifactKbPerRun: number;
+  /** KB of Lambda log lines a run writes to CloudWatch Logs. */
+  readonly logKbPerRun: number;
+}
+
+/** Lambda functions that run on a schedule (the log group sweeper). */
+export interface FunctionUsage {
+  readonly secondsPerInvocation: number;
 }
 
 export interface FargateUsage {
@@ -65,6 +89,27 @@ export interface DatabaseUsage {
   readonly replicatedBackupGbPerAllocatedGb: number;
 }
 
+/**
+ * Volumes of the account-level audit controls (the audit stack). A "workload region" runs a VPC;
+ * other regions in use hold only backups, keys or the global alert topic.
+ */
+export interface AuditUsage {
+  /** CloudTrail management events a month in a workload region (services' API calls, deploys, the audit services' own reads). */
+  readonly managementEventsPerWorkloadRegionMonth: number;
+  /** Management events a month in a region that only holds data (replica buckets, keys). */
+  readonly managementEventsPerQuietRegionMonth: number;
+  /** Object reads and writes a month of the patient-file and backup buckets of a workload region (S3 data events). */
+  readonly s3DataEventsPerWorkloadRegionMonth: number;
+  /** Average size of one CloudTrail event as CloudWatch Logs ingests it, in KB. */
+  readonly eventKb: number;
+  /** AWS Config configuration items recorded a month (each change of a resource is one). */
+  readonly configItemsPerWorkloadRegionMonth: number;
+  readonly configItemsPerQuietRegionMonth: number;
+  /** Security Hub FSBP security checks a month (periodic and change-triggered control evaluations). */
+  readonly securityChecksPerWorkloadRegionMonth: number;
+  readonly securityChecksPerQuietRegionMonth: number;
+}
+
 export interface UsageAssumptions {
   /** AWS bills a month as 730 hours (8,760 / 12). */
   readonly hoursPerMonth: number;
@@ -72,6 +117,8 @@ export interface UsageAssumptions {
   readonly peakHoursPerMonth: number;
   readonly services: ServicesUsage;
   readonly appRunner: AppRunnerUsage;
+  readonly canary: CanaryUsage;
+  readonly functions: FunctionUsage;
   readonly fargate: FargateUsage;
   readonly database: DatabaseUsage;
   /** GB processed a month by each NAT gateway (Clerk, Daily.co, ClickHouse calls; S3 uses the free endpoint). */
@@ -82,17 +129,20 @@ export interface UsageAssumptions {
   readonly interfaceEndpointGbMonth: number;
   /** CloudWatch Logs archive: months of ingestion retained at steady state, and the compressed/raw ratio. */
   readonly logStorage: { readonly monthsRetained: number; readonly compressedRatio: number };
-  /** S3 buckets by name; `default` for a bucket not named here. */
+  /** S3 buckets by name (a key ending in * matches names with that prefix); `default` for a bucket not named here. */
   readonly buckets: Readonly<Record<string, BucketUsage>> & { readonly default: BucketUsage };
   /** GB of images kept per ECR repository (10 tagged Go images after the lifecycle rules). */
   readonly ecrGbPerRepository: number;
   readonly secretsApiCallsPerSecretMonth: number;
   readonly kmsRequestsPerKeyMonth: number;
   readonly snsPublishesPerTopicMonth: number;
+  /** Requests a month on each SQS queue (dead-letter queues: a few inspections, almost always 0 messages). */
+  readonly sqsRequestsPerQueueMonth: number;
   /** DynamoDB per table (the routing table): requests a month and GB stored. */
   readonly dynamodb: { readonly writesPerMonth: number; readonly readsPerMonth: number; readonly storedGb: number };
   /** Requests a month through each AWS WAF web ACL. */
   readonly wafRequestsPerAclMonth: number;
+  readonly audit: AuditUsage;
 }
 
 const UPLOADS_WHY = "the document counts the uploads bucket under external services (S3 uploads), not in its AWS total";
@@ -101,7 +151,9 @@ const phase1: UsageAssumptions = {
   hoursPerMonth: 730,
   peakHoursPerMonth: 264,
   services: { default: { extraAtPeak: 0, egressGbMonth: 20, logGbMonth: 2, tracesMonth: 200_000 } },
-  appRunner: { activeHoursPerMonth: 264, activeWhenHealthChecked: true },
+  appRunner: { activeHoursPerMonth: 264, activeWhenHealthChecked: true, activeMinutesPerWake: 1 },
+  canary: { secondsPerRun: 8, artifactKbPerRun: 20, logKbPerRun: 2 },
+  functions: { secondsPerInvocation: 2 },
   fargate: { scheduledTaskMinutes: 15, averageLcu: 1 },
   database: {
     // 7 daily snapshots are incremental: about 1.2x the allocated storage, of which 1x is free.
@@ -117,19 +169,37 @@ const phase1: UsageAssumptions = {
   logStorage: { monthsRetained: 12, compressedRatio: 0.15 },
   buckets: {
     // The document lists the uploads bucket under external services at $10-50/month: 400 GB-2 TB.
-    "restartix-uploads-prod": { storedGb: 500, why: UPLOADS_WHY },
+    "restartix-uploads-prod": { storedGb: 500, newGbPerMonth: 25, why: UPLOADS_WHY },
+    // Its copy in the backup region (STANDARD_IA): not in the document, which has one region of files.
+    "restartix-uploads-prod-replica": { storedGb: 500 },
     // A compressed daily pg_dump of a 10-clinic database.
     "restartix-backups-primary": { writtenGbPerDay: 2 },
     "restartix-backups-replica": { writtenGbPerDay: 2 },
-    "restartix-access-logs-prod": { writtenGbPerDay: 0.05 },
+    "restartix-access-logs-prod-eu-central-1": { writtenGbPerDay: 0.05 },
+    // CloudTrail log files (gzip, about a tenth of the events' size) and AWS Config snapshots.
+    "restartix-cloudtrail-*": { writtenGbPerDay: 0.01 },
+    "restartix-config-*": { writtenGbPerDay: 0.005 },
     default: { storedGb: 1 },
   },
   ecrGbPerRepository: 1.5,
   secretsApiCallsPerSecretMonth: 5_000,
   kmsRequestsPerKeyMonth: 100_000,
   snsPublishesPerTopicMonth: 1_000,
+  sqsRequestsPerQueueMonth: 1_000,
   dynamodb: { writesPerMonth: 1_000_000, readsPerMonth: 10_000_000, storedGb: 1 },
   wafRequestsPerAclMonth: 10_000_000,
+  audit: {
+    // About 20 API calls a minute: services' STS and KMS calls, deploys, Config's and Security Hub's own reads.
+    managementEventsPerWorkloadRegionMonth: 1_000_000,
+    managementEventsPerQuietRegionMonth: 50_000,
+    // 10 clinics x ~1,000 patient-file reads and writes a day.
+    s3DataEventsPerWorkloadRegionMonth: 300_000,
+    eventKb: 1.5,
+    configItemsPerWorkloadRegionMonth: 2_000,
+    configItemsPerQuietRegionMonth: 200,
+    securityChecksPerWorkloadRegionMonth: 10_000,
+    securityChecksPerQuietRegionMonth: 2_000,
+  },
 };
 
 /** Phase 2 (10-50 clinics): about 4x the traffic, the core API above its minimum at peak. */
@@ -144,11 +214,14 @@ const phase2: UsageAssumptions = {
   buckets: {
     ...phase1.buckets,
     // The document's S3 uploads line grows to $50-100/month: 2-4 TB.
-    "restartix-uploads-prod": { storedGb: 2_500, why: UPLOADS_WHY },
+    "restartix-uploads-prod": { storedGb: 2_500, newGbPerMonth: 100, why: UPLOADS_WHY },
+    "restartix-uploads-prod-replica": { storedGb: 2_500 },
     "restartix-backups-primary": { writtenGbPerDay: 8 },
     "restartix-backups-replica": { writtenGbPerDay: 8 },
-    "restartix-access-logs-prod": { writtenGbPerDay: 0.2 },
+    "restartix-access-logs-prod-eu-central-1": { writtenGbPerDay: 0.2 },
+    "restartix-cloudtrail-*": { writtenGbPerDay: 0.015 },
   },
+  audit: { ...phase1.audit, managementEventsPerWorkloadRegionMonth: 1_500_000, s3DataEventsPerWorkloadRegionMonth: 1_500_000, configItemsPerWorkloadRegionMonth: 2_500 },
 };
 
 /**
@@ -166,10 +239,20 @@ const phase3: UsageAssumptions = {
   flowLogGbPerFlowLogMonth: 25,
   buckets: {
     ...phase2.buckets,
-    "restartix-uploads-prod": { storedGb: 5_000, why: UPLOADS_WHY },
+    "restartix-uploads-prod": { storedGb: 5_000, newGbPerMonth: 200, why: UPLOADS_WHY },
+    "restartix-uploads-prod-replica": { storedGb: 5_000 },
     "restartix-backups-primary": { writtenGbPerDay: 20 },
     "restartix-backups-replica": { writtenGbPerDay: 20 },
-    "restartix-access-logs-prod": { writtenGbPerDay: 0.5 },
+    "restartix-access-logs-prod-eu-central-1": { writtenGbPerDay: 0.5 },
+    "restartix-cloudtrail-*": { writtenGbPerDay: 0.03 },
+  },
+  // Ten tenant stacks (their services, databases and secrets) add API calls, resources and checks.
+  audit: {
+    ...phase2.audit,
+    managementEventsPerWorkloadRegionMonth: 3_000_000,
+    s3DataEventsPerWorkloadRegionMonth: 3_000_000,
+    configItemsPerWorkloadRegionMonth: 5_000,
+    securityChecksPerWorkloadRegionMonth: 20_000,
   },
 };
 
@@ -179,9 +262,20 @@ const phase4: UsageAssumptions = {
   natGbPerGatewayMonth: 800,
   buckets: {
     ...phase3.buckets,
-    "restartix-uploads-prod": { storedGb: 10_000, why: UPLOADS_WHY },
+    "restartix-uploads-prod": { storedGb: 10_000, newGbPerMonth: 400, why: UPLOADS_WHY },
+    "restartix-uploads-prod-replica": { storedGb: 10_000 },
+    // 2 x (5M management + 15M data events) x 1.5 KB, gzip to about a tenth.
+    "restartix-cloudtrail-*": { writtenGbPerDay: 0.2 },
   },
   dynamodb: { writesPerMonth: 2_000_000, readsPerMonth: 50_000_000, storedGb: 1 },
+  // Per workload region (eu-central-1 and us-east-1): 1,000+ clinics, 40 tenants and 8 shards between them.
+  audit: {
+    ...phase3.audit,
+    managementEventsPerWorkloadRegionMonth: 5_000_000,
+    s3DataEventsPerWorkloadRegionMonth: 15_000_000,
+    configItemsPerWorkloadRegionMonth: 10_000,
+    securityChecksPerWorkloadRegionMonth: 40_000,
+  },
 };
 
 export const USAGE: Readonly<Record<PhaseNumber, UsageAssumptions>> = { 1: phase1, 2: phase2, 3: phase3, 4: phase4 };

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { App, Aspects, IAspect, TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
-import { blocking, evaluateStack } from "./engine";
+import { blocking, evaluateDeployment, evaluateStack } from "./engine";
 import { RULES } from "./rules";
 import { suppressionsOf } from "./suppress";
 import { Finding, Rule } from "./types";
@@ -19,6 +19,12 @@ export const POLICY_MODE_CONTEXT = "restartix:policy-mode";
 export interface PolicyPackOptions {
   /** @default "enforce" - an unsuppressed error-level finding fails the synth */
   readonly mode?: PolicyMode;
+  /**
+   * Also evaluate the deployment rules (controls the deployment as a whole must have, such as an
+   * audit trail) over all the stacks: for an app that is a whole deployment (the app builder).
+   * @default false - only per-stack rules (an app of a few stacks is not a deployment)
+   */
+  readonly deploymentRules?: boolean;
 }
 
 const byRule = new Map(RULES.map((r) => [r.id, r]));
@@ -38,17 +44,20 @@ export function formatBlocking(f: Finding): string {
 export class PolicyRun {
   readonly rules: readonly Rule[] = RULES;
   private readonly results = new Map<TerraformStack, Finding[]>();
+  private readonly jsons = new Map<TerraformStack, Record<string, any>>();
   private readonly stacks = new Set<TerraformStack>();
 
   constructor(
     private readonly app: App,
     readonly mode: PolicyMode,
+    /** Whether the deployment rules run too (PolicyPackOptions.deploymentRules). */
+    readonly deploymentRules: boolean = false,
   ) {}
 
-  /** Every finding of every stack checked (stacks not synthesized yet are evaluated from the tree). */
+  /** Every finding of every stack checked (stacks not synthesized yet are evaluated from the tree), and of the deployment rules. */
   get findings(): Finding[] {
     for (const stack of this.checked()) if (!this.results.has(stack)) this.evaluate(stack);
-    return [...this.results.values()].flat();
+    return [...[...this.results.values()].flat(), ...this.deployment()];
   }
 
   /** Unsuppressed error-level findings. */
@@ -63,7 +72,7 @@ export class PolicyRun {
 
   /** The app validation: evaluates every stack and returns the blocking findings in enforce mode. */
   validate(): string[] {
-    const findings = this.checked().flatMap((stack) => this.evaluate(stack));
+    const findings = [...this.checked().flatMap((stack) => this.evaluate(stack)), ...this.deployment()];
     return this.mode === "enforce" ? blocking(findings).map(formatBlocking) : [];
   }
 
@@ -74,9 +83,17 @@ export class PolicyRun {
   }
 
   private evaluate(stack: TerraformStack): Finding[] {
-    const findings = evaluateStack(stack.node.id, this.synthesized(stack) ?? stack.toTerraform(), suppressionsOf(stack));
+    const json = this.synthesized(stack) ?? stack.toTerraform();
+    const findings = evaluateStack(stack.node.id, json, suppressionsOf(stack));
     this.results.set(stack, findings);
+    this.jsons.set(stack, json);
     return findings;
+  }
+
+  /** The deployment rules over every stack evaluated so far (all of them, after validate or findings). */
+  private deployment(): Finding[] {
+    if (!this.deploymentRules) return [];
+    return evaluateDeployment([...this.jsons.entries()].map(([stack, json]) => ({ name: stack.node.id, json })));
   }
 
   /** The stack's cdk.tf.json if this app has written it (the manifest lists only stacks it synthesized). */
@@ -113,7 +130,7 @@ export function applyPolicyPack(app: App, options: PolicyPackOptions = {}): Poli
   if (!POLICY_MODES.includes(mode as PolicyMode)) {
     throw new Error(`applyPolicyPack: mode ${JSON.stringify(mode)} is not one of ${POLICY_MODES.join(", ")} (context ${POLICY_MODE_CONTEXT} or options.mode)`);
   }
-  const run = new PolicyRun(app, mode as PolicyMode);
+  const run = new PolicyRun(app, mode as PolicyMode, options.deploymentRules ?? false);
   const aspect = new PolicyAspect(run);
   for (const stack of app.node.findAll().filter(TerraformStack.isStack)) Aspects.of(stack).add(aspect);
   app.node.addValidation({ validate: () => run.validate() });

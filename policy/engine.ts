@@ -2,6 +2,12 @@ import { RULES } from "./rules";
 import { StackContext } from "./stack-context";
 import { Finding, ResourceView, Rule, Suppression } from "./types";
 
+/** One synthesized stack: its name and its cdk.tf.json as an object. */
+export interface StackJson {
+  readonly name: string;
+  readonly json: Readonly<Record<string, any>>;
+}
+
 const ALL = "*";
 
 interface RuleIndex {
@@ -97,6 +103,20 @@ export function evaluateStack(
   }
   if (everywhere.length > 0) for (const block of otherBlocks(json)) check(block, everywhere);
   return findings;
+}
+
+/**
+ * Evaluates the deployment rules (rules with evaluateDeployment) once over every stack of a synth.
+ * Their findings are never suppressed: the deployment inputs are how a control is handed to the
+ * organization, and the stack that honours them says so in its JSON.
+ */
+export function evaluateDeployment(stacks: readonly StackJson[], rules: readonly Rule[] = RULES): Finding[] {
+  const deploymentRules = rules.filter((r) => r.evaluateDeployment !== undefined);
+  if (deploymentRules.length === 0) return [];
+  const views = stacks.map((s) => new StackContext(s.name, s.json));
+  return deploymentRules.flatMap((rule) =>
+    rule.evaluateDeployment!(views).map((v) => ({ ruleId: rule.id, level: rule.level, stack: v.stack, address: v.address, message: v.message, suppressed: false })),
+  );
 }
 
 /** Unsuppressed error-level findings: what fails a synth in enforce mode and `npm run check`. */

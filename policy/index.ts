@@ -4,9 +4,11 @@
  */
 export { applyPolicyPack, formatBlocking, policyRunOf, PolicyAspect, PolicyRun, POLICY_MODE_CONTEXT, POLICY_MODES } from "./aspect";
 export type { PolicyMode, PolicyPackOptions } from "./aspect";
-export { blocking, evaluateStack } from "./engine";
+export { blocking, evaluateDeployment, evaluateStack } from "./engine";
+export type { StackJson } from "./engine";
 export { RULES } from "./rules";
 export { scanForSecrets } from "./secret-scan";
 export type { SecretHit } from "./secret-scan";
 export { addressesOf, MIN_REASON_LENGTH, suppress, suppressionsOf } from "./suppress";
-export type { Finding, Level, ResourceView, Rule, StackView, Suppression, Verdict } from "./types";
+export { DEPLOYMENT } from "./types";
+export type { DeploymentVerdict, Finding, Level, ResourceView, Rule, StackView, Suppression, Verdict } from "./types";

@@ -72,6 +72,14 @@ export class StackContext implements StackView {
     return set;
   }
 
+  regionOf(resource: ResourceView): string | undefined {
+    const ref = typeof resource.config.provider === "string" ? resource.config.provider : "aws";
+    const alias = ref.includes(".") ? ref.slice(ref.indexOf(".") + 1).replace(/\}$/, "") : undefined;
+    const providers = (this.json.provider?.aws ?? []) as readonly Record<string, unknown>[];
+    const provider = providers.find((p) => (alias === undefined ? p.alias === undefined : p.alias === alias));
+    return typeof provider?.region === "string" ? provider.region : undefined;
+  }
+
   /** For resources of `type`: what their `attr` points at (addresses, and `=literal` for plain values) -> the resources. */
   private pointerIndex(type: string, attr: string): Map<string, ResourceView[]> {
     const key = `${type}|${attr}`;

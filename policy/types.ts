@@ -23,6 +23,8 @@ export type Verdict = string | readonly string[] | undefined;
 /** Read access to one stack's JSON for relationship checks; see policy/stack-context.ts. */
 export interface StackView {
   readonly stackName: string;
+  /** The stack's whole JSON (outputs, providers), for what no resource view shows. */
+  readonly json: Readonly<Record<string, any>>;
   resources(type: string): readonly ResourceView[];
   find(address: string): ResourceView | undefined;
   /** Resources of `type` whose `attr` points at `target` (by reference or by its literal `targetAttr`). */
@@ -31,6 +33,8 @@ export interface StackView {
   targets(value: unknown, type: string, typeAttr?: string): readonly ResourceView[];
   /** Every address a resource's configuration mentions anywhere. */
   referencesOf(resource: ResourceView): ReadonlySet<string>;
+  /** The region of the AWS provider a resource uses (its `provider` alias, else the default one), if the stack names it. */
+  regionOf(resource: ResourceView): string | undefined;
 }
 
 export interface Rule {
@@ -50,6 +54,23 @@ export interface Rule {
   /** Terraform types it reads; `*` is every block of the stack (providers, variables and outputs included). */
   readonly appliesTo: readonly string[];
   evaluate(resource: ResourceView, stack: StackView): Verdict;
+  /**
+   * A deployment rule: what must exist somewhere among all the stacks of one synth (an account-wide
+   * control), which no single stack can show. Called once with every stack when the app builder
+   * turns deployment rules on (applyPolicyPack(app, { deploymentRules: true }), `npm run check`).
+   * Such a rule's appliesTo is [DEPLOYMENT] and its `evaluate` returns nothing.
+   */
+  evaluateDeployment?(stacks: readonly StackView[]): readonly DeploymentVerdict[];
+}
+
+/** The appliesTo marker of a deployment rule: matches no Terraform type. */
+export const DEPLOYMENT = "(deployment)";
+
+/** One problem a deployment rule found: the stack it belongs to (DEPLOYMENT when no stack does) and what is missing. */
+export interface DeploymentVerdict {
+  readonly stack: string;
+  readonly address: string;
+  readonly message: string;
 }
 
 export interface Suppression {

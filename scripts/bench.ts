@@ -2,18 +2,33 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
-import { parseFlags } from "../config/settings";
+import { CommandSpec, runCommand, UsageError } from "../tools/cli";
 import { writeBaselineApp } from "../tools/bench/baseline";
 import { measure, Measurement, median, peakMethod } from "../tools/bench/measure";
 import { writeTenantRegistry } from "../tools/bench/tenants";
 import { table } from "../lib/table";
 
 /**
- * npm run bench [-- --runs N] [--tenants 10,100,1000] [--skip baseline,tests,plan,tenants] [--out FILE]
+ * npm run bench [-- --runs N] [--tenants 10,100,1000] [--skip baseline,tests,plan,tenants] [--write | --out FILE]
  * Cold-process synth time and peak memory per phase, synth at scale, unit tests, offline plan per
  * stack, and the cdktf template's default path (ts-node + package-root imports) as the baseline.
- * A report with pass/fail beside each target, written to docs/benchmark.md; no test asserts timings.
+ * A report with pass/fail beside each target, printed; written to docs/benchmark.md only with
+ * --write (or to --out FILE). No test asserts timings.
  */
+const SECTIONS = ["tenants", "tests", "plan", "baseline"] as const;
+const spec: CommandSpec = {
+  name: "bench",
+  summary: "Benchmark: synth time and memory per phase and at 10-1000 tenants, tests, offline plan, the ts-node baseline.",
+  usage: ["[--runs N] [--tenants 10,100,1000] [--skip tenants,tests,plan,baseline] [--write | --out FILE]"],
+  flags: {
+    runs: { type: "integer", description: "runs per measure, the median is kept (default 3)", min: 1, max: 20 },
+    tenants: { type: "string", description: "tenant counts to synthesize (default 10,100,1000)", valueName: "LIST" },
+    skip: { type: "string", description: `sections to leave out: ${SECTIONS.join(", ")}`, valueName: "LIST" },
+    write: { type: "boolean", description: "write the report to docs/benchmark.md" },
+    out: { type: "string", description: "write the report to FILE instead", valueName: "FILE" },
+  },
+  epilog: ["Progress goes to standard error as it runs (about 10 minutes for everything); the report to standard output."],
+};
 
 interface Row {
   readonly what: string;
@@ -23,12 +38,11 @@ interface Row {
   readonly note?: string;
 }
 
-const flags = parseFlags(process.argv.slice(2));
-const RUNS = Number(flags.runs ?? 3);
-const SKIP = new Set((flags.skip ?? "").split(",").filter(Boolean));
-const TENANT_COUNTS = (flags.tenants ?? "10,100,1000").split(",").map(Number);
-const OUT = flags.out ?? path.join(ROOT, "docs", "benchmark.md");
-const work = fs.mkdtempSync(path.join(os.tmpdir(), "restartix-bench-"));
+let RUNS = 3;
+let SKIP = new Set<string>();
+let TENANT_COUNTS = [10, 100, 1000];
+let OUT: string | undefined;
+let work = "";
 const rows: Row[] = [];
 const details: string[] = [];
 
@@ -152,14 +166,18 @@ function machine(): string {
 }
 
 async function main(): Promise<void> {
+  log(`measuring on ${machine()}; the report follows when every section is done`);
   const startedLoad = os.loadavg().map((l) => l.toFixed(2)).join(" ");
   const started = new Date();
+  const section = (name: string) => log(`-- ${name}`);
+  section("synth per phase");
   const phase1 = await phases();
+  section("build + synth phase 4");
   await phase4WithBuild();
-  if (!SKIP.has("tenants")) await tenants();
-  if (!SKIP.has("tests")) await unitTests();
-  if (!SKIP.has("plan")) await offlinePlan();
-  if (!SKIP.has("baseline")) await baseline(phase1);
+  if (!SKIP.has("tenants")) (section(`synth at ${TENANT_COUNTS.join(", ")} tenants`), await tenants());
+  if (!SKIP.has("tests")) (section("unit tests and the whole suite"), await unitTests());
+  if (!SKIP.has("plan")) (section("offline plan, phase 1"), await offlinePlan());
+  if (!SKIP.has("baseline")) (section("ts-node baseline"), await baseline(phase1));
   const rendered = table(
     ["measure", "figure", "target", "result", "note"],
     rows.map((r) => [r.what, r.figure, r.target ?? "", r.pass === undefined ? "" : r.pass ? "pass" : "FAIL", r.note ?? ""]),
@@ -179,15 +197,31 @@ async function main(): Promise<void> {
     "",
     ...(details.length ? ["```", ...details, "```", ""] : []),
   ].join("\n");
-  fs.mkdirSync(path.dirname(OUT), { recursive: true });
-  fs.writeFileSync(OUT, text);
   console.log(rendered);
-  console.log(`\nwritten to ${path.relative(process.cwd(), OUT)}`);
+  if (OUT) {
+    fs.mkdirSync(path.dirname(OUT), { recursive: true });
+    fs.writeFileSync(OUT, text);
+    console.log(`\nwritten to ${path.relative(process.cwd(), OUT)}`);
+  } else {
+    console.log("\nnot written (npm run bench -- --write updates docs/benchmark.md)");
+  }
 }
 
-main()
-  .catch((e) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exitCode = 1;
-  })
-  .finally(() => fs.rmSync(work, { recursive: true, force: true }));
+runCommand(spec, async ({ flags }) => {
+  RUNS = (flags.runs as number | undefined) ?? 3;
+  SKIP = new Set(String(flags.skip ?? "").split(",").filter(Boolean));
+  const unknown = [...SKIP].filter((x) => !(SECTIONS as readonly string[]).includes(x));
+  if (unknown.length) throw new UsageError(`--skip: got ${unknown.join(", ")}; expected some of ${SECTIONS.join(", ")}. Fix: --skip baseline,plan`);
+  if (flags.tenants !== undefined) {
+    TENANT_COUNTS = String(flags.tenants).split(",").map((x) => Number(x.trim()));
+    if (TENANT_COUNTS.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--tenants: got "${flags.tenants}"; expected whole numbers separated by commas. Fix: --tenants 10,100,1000`);
+  }
+  if (flags.write && flags.out !== undefined) throw new UsageError("--write and --out both name where the report goes. Fix: give one of them");
+  OUT = flags.out !== undefined ? path.resolve(String(flags.out)) : flags.write ? path.join(ROOT, "docs", "benchmark.md") : undefined;
+  work = fs.mkdtempSync(path.join(os.tmpdir(), "restartix-bench-"));
+  try {
+    await main();
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+});

@@ -104,8 +104,10 @@ function synthRef(ref: string, scratch: string): { dir: string } | { error: stri
     return { error: `npm ci failed for ${ref} (${commit.slice(0, 12)})` };
   }
   // Deployment inputs are git-ignored: the base must see the same ones as the head.
-  const tfvars = path.join(ROOT, "terraform.tfvars");
-  if (fs.existsSync(tfvars)) fs.copyFileSync(tfvars, path.join(tree, "terraform.tfvars"));
+  for (const name of ["deployment.tfvars", "deployment.tfvars"]) {
+    const tfvars = path.join(ROOT, name);
+    if (fs.existsSync(tfvars)) fs.copyFileSync(tfvars, path.join(tree, name));
+  }
   if (!run("npm", ["run", "-s", "synth"], tree, outdir)) return { error: `synth failed for ${ref} (${commit.slice(0, 12)})` };
   // An older main.ts may ignore CDKTF_OUTDIR and write its default outdir.
   const dir = [outdir, path.join(tree, "cdktf.out")].find((d) => fs.existsSync(path.join(d, "manifest.json")));

@@ -5,7 +5,7 @@ import { ROOT } from "../config/deployment";
 import { optionsFrom, resolveSettings } from "../config/settings";
 import { CommandSpec, parseCommandLine, ParsedCommand, runCommand, SYNTH_FLAGS, UsageError } from "../tools/cli";
 import { SynthResult, synthesize } from "../tools/synth";
-import { evaluateStack, Finding, POLICY_MODE_CONTEXT, RULES, suppressionsOf } from "../policy";
+import { evaluateDeployment, evaluateStack, Finding, POLICY_MODE_CONTEXT, RULES, suppressionsOf } from "../policy";
 import { formatTable, ReportMeta, summarize, toJson, toSarif } from "../policy/report";
 
 export const FORMATS = ["table", "json", "sarif"] as const;
@@ -36,10 +36,12 @@ export interface CheckResult {
 /** Findings of a synthesized app: each stack's JSON as written, with the suppressions made on its constructs. */
 export function findingsOf(result: SynthResult): Finding[] {
   const stacks = new Map(result.app.node.findAll().filter(TerraformStack.isStack).map((s) => [s.node.id, s]));
-  return result.stacks.flatMap((s) => {
+  const perStack = result.stacks.flatMap((s) => {
     const stack = stacks.get(s.name);
     return evaluateStack(s.name, s.json, stack ? suppressionsOf(stack) : []);
   });
+  // A synthesized phase is a whole deployment: the deployment rules apply.
+  return [...perStack, ...evaluateDeployment(result.stacks)];
 }
 
 /** Line of a resource's block in a synthesized cdk.tf.json (stable-stringified, two-space indent). */
@@ -98,7 +100,7 @@ export function render(format: Format, checked: CheckedPhase): string {
     return JSON.stringify(toSarif(RULES, findings, { artifactUri, line: lineFinder(outdir) }), null, 2);
   }
   const table = formatTable(RULES, findings, meta);
-  return checked.usingExampleInputs ? `Inputs: ${path.relative(ROOT, checked.inputsFile)} (terraform.tfvars not found)\n${table}` : table;
+  return checked.usingExampleInputs ? `Inputs: ${path.relative(ROOT, checked.inputsFile)} (deployment.tfvars not found)\n${table}` : table;
 }
 
 /** 1 on any unsuppressed error-level finding. */

@@ -48,6 +48,32 @@ function report(phase: PhaseNumber | undefined, flags: ParsedCommand["flags"]): 
   }
 }
 
+/**
+ * The unhealthy alarm's two probes (deployment input health_probe) priced side by side: the same
+ * phase synthesized with each, so the difference includes what each does to App Runner (a Route 53
+ * check keeps an instance active all month; a canary wakes it for each run).
+ */
+function healthProbeOptions(flags: ParsedCommand["flags"]): string {
+  const options = optionsFrom(flags, process.env);
+  const base = resolveSettings(options);
+  if (base.deployment.compute !== "apprunner") return "";
+  const prices = loadPriceTable();
+  const lines = (["canary", "route53"] as const).map((probe) => {
+    const settings = { ...base, deployment: { ...base.deployment, healthProbe: probe } };
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "restartix-cost-"));
+    try {
+      const { stacks } = synthesize(options, outdir, settings);
+      const estimate = estimateMonthlyCost(stacks, settings, { prices });
+      const services = stacks.flatMap((st) => Object.keys(st.json.resource?.aws_apprunner_service ?? {})).length;
+      const chosen = probe === base.deployment.healthProbe ? " (in use)" : "";
+      return `  health_probe = "${probe}"${chosen}: total $${estimate.totalMonthlyUsd.toFixed(2)}/month for ${services} App Runner service(s)`;
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+  return ["Health probe options (same phase, each probe; the difference includes App Runner active hours):", ...lines].join("\n");
+}
+
 export function main({ flags }: ParsedCommand): number {
   const format = (flags.format as string | undefined) ?? "table";
   if (flags.all && flags.phase !== undefined) throw new UsageError("--all and --phase: choose one. Fix: drop --phase to price every phase, or --all to price one");
@@ -60,6 +86,7 @@ export function main({ flags }: ParsedCommand): number {
   if (format === "json") text = JSON.stringify(reports.length === 1 ? costJson(reports[0]) : reports.map(costJson), null, 2);
   else if (format === "markdown") text = costMarkdown(reports);
   else text = reports.map((r) => costTable(r, flags.items === true)).join("\n\n");
+  if (format === "table" && !flags.all && flags.from === undefined) text += `\n\n${healthProbeOptions(flags)}`;
   if (out !== undefined) {
     fs.writeFileSync(out, text + "\n");
     console.error(`cost: wrote ${out}`);

@@ -7,10 +7,10 @@ import { ServiceKey } from "../phases/types";
 
 export const spec: CommandSpec = {
   name: "discover",
-  summary: "List what already exists in the Cloudflare zone and the AWS account (read-only), as terraform.tfvars lines to adopt it.",
+  summary: "List what already exists in the Cloudflare zone and the AWS account (read-only), as deployment.tfvars lines to adopt it.",
   usage: ["[--vars FILE] [--skip-cloudflare] [--skip-aws]"],
   flags: {
-    vars: { type: "string", valueName: "FILE", description: "deployment inputs (default terraform.tfvars)" },
+    vars: { type: "string", valueName: "FILE", description: "deployment inputs (default deployment.tfvars)" },
     "skip-cloudflare": { type: "boolean", description: "do not call Cloudflare (no CLOUDFLARE_API_TOKEN needed)" },
     "skip-aws": { type: "boolean", description: "do not call AWS (no AWS credentials needed)" },
   },
@@ -24,7 +24,7 @@ export const spec: CommandSpec = {
 export async function main({ flags }: ParsedCommand): Promise<number> {
   const settings = resolveSettings({ varsFile: flags.vars as string | undefined });
   const { phase, deployment } = settings;
-  if (settings.usingExampleInputs) throw new UsageError("terraform.tfvars is missing: copy terraform.tfvars.example, fill in account_id, domain and cloudflare_zone_id, then run discover");
+  if (settings.usingExampleInputs) throw new UsageError("deployment.tfvars is missing: copy terraform.tfvars.example, fill in account_id, domain and cloudflare_zone_id, then run discover");
   const token = process.env.CLOUDFLARE_API_TOKEN ?? "";
   if (!flags["skip-cloudflare"] && token === "") throw new UsageError("CLOUDFLARE_API_TOKEN is not set. Fix: export a token with Zone DNS Read and Zone WAF Read on the zone, or pass --skip-cloudflare");
   const target: DiscoverTarget = {

@@ -42,7 +42,7 @@ export function planTarget(flags: ParsedCommand["flags"], env: NodeJS.ProcessEnv
 /**
  * npm run plan -- --phase N [--stack NAME] [--compute apprunner|fargate] [--jobs N]
  * A real terraform init + plan of every AWS-only stack of the phase, offline, in dependency order.
- * The phase is resolved like synth's (--phase, PHASE, phase in terraform.tfvars, 1).
+ * The phase is resolved like synth's (--phase, PHASE, phase in deployment.tfvars, 1).
  */
 export async function main({ flags }: ParsedCommand): Promise<number> {
   const { jobs, options, settings, outdir } = planTarget(flags, process.env);

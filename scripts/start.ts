@@ -43,7 +43,7 @@ export function main({ flags }: ParsedCommand): void {
   console.log(
     `Synthesized phase ${settings.phase.phase} (${settings.deployment.compute}, backend ${settings.deployment.backend}) into ${path.relative(process.cwd(), outdir) || "."}/stacks/<stack>/cdk.tf.json`,
   );
-  if (settings.usingExampleInputs) console.log("Inputs: terraform.tfvars.example (copy it to terraform.tfvars before deploying)");
+  if (settings.usingExampleInputs) console.log("Inputs: terraform.tfvars.example (copy it to deployment.tfvars before deploying)");
   for (const warning of deploymentWarnings(settings.deployment)) console.log(`Warning: ${warning}`);
   console.log("");
   console.log(

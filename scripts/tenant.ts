@@ -77,7 +77,7 @@ function fromParsed(action: TenantAction, parsed: ParsedCommand): TenantCommand 
 
 function registryPath(settings: Settings, flags: TenantCommand["flags"]): string {
   if (!settings.phase.enterprise) {
-    throw new TenantCommandError(`phase ${settings.phase.phase} has no enterprise tier (it starts in phase 3). Fix: pass --phase 3 or 4, or set phase in terraform.tfvars`);
+    throw new TenantCommandError(`phase ${settings.phase.phase} has no enterprise tier (it starts in phase 3). Fix: pass --phase 3 or 4, or set phase in deployment.tfvars`);
   }
   return flags.tenants ?? process.env.RESTARTIX_TENANTS ?? path.join(TENANTS_DIR, settings.phase.enterprise.registryFile);
 }

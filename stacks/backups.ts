@@ -1,13 +1,17 @@
+import * as path from "path";
+import { ROOT } from "../config/deployment";
+import { contentTag } from "../lib/image-tag";
 import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
 import { Construct } from "constructs";
 import { BackupJob } from "../modules/backup-job";
+import { bucketNames } from "../lib/naming";
 import { PrivateBucket } from "../modules/private-bucket";
-import { suppress } from "../policy/suppress";
 import { ServiceRole } from "../modules/service-role";
 import { BaseStack, BaseStackProps } from "./base";
 import { DataStack } from "./data";
 import { KeysStack } from "./keys";
 import { NetworkStack } from "./network";
+import { ObservabilityStack } from "./observability";
 import { RegistryStack } from "./registry";
 import { StorageStack } from "./storage";
 
@@ -17,13 +21,15 @@ export interface BackupsStackProps extends BaseStackProps {
   readonly network: NetworkStack;
   readonly data: DataStack;
   readonly registry: RegistryStack;
+  /** The primary region's restartix-alerts topic (failed and missing dumps). */
+  readonly alerts: ObservabilityStack;
 }
 
 /**
  * Backup layers 2 and 3: the daily pg_dump (a scheduled Fargate task) lands in
- * restartix-backups-primary (Object Lock in compliance mode, so nobody, root included, can delete a
- * dump before its retention ends), which replicates to restartix-backups-replica in the replica
- * region.
+ * restartix-backups-primary-<account id> (Object Lock in compliance mode, so nobody, root included,
+ * can delete a dump before its retention ends), which replicates to
+ * restartix-backups-replica-<account id> in the replica region.
  */
 export class BackupsStack extends BaseStack {
   readonly primary: PrivateBucket;
@@ -49,33 +55,24 @@ export class BackupsStack extends BaseStack {
       },
     ];
     const objectLock = { mode: "COMPLIANCE" as const, days: b.objectLockDays };
-    const logs = props.storage.accessLogs.name;
 
-    // S3 delivers access logs only within a region: the replica region gets its own log bucket.
-    const replicaLogs = new PrivateBucket(this, "replica-access-logs", {
-      bucketName: `${phase.storage.accessLogsBucket}-${b.replicaRegion}`,
-      accessLogTargetFor: { accountId: props.settings.deployment.accountId },
-      lifecycleRules: [
-        { id: "archive-then-expire", status: "Enabled", filter: [{ prefix: "" }], transition: [{ days: 90, storageClass: "GLACIER" }], expiration: [{ days: 2192 }] },
-      ],
-      provider: this.awsIn(b.replicaRegion),
-    });
-    suppress(replicaLogs, "RX-S3-5", "This is the replica region's access-log bucket: S3 cannot deliver a bucket's access logs to itself");
-    suppress(replicaLogs, "RX-S3-4", "S3 server access log delivery only writes to buckets with SSE-S3 default encryption, not SSE-KMS");
+    // S3 delivers access logs only within a region: the storage stack keeps one log bucket in the
+    // region and one in its backup region (the replica region: validation keeps them equal).
+    const names = bucketNames(phase, props.settings.deployment.accountId);
     this.replica = new PrivateBucket(this, "replica", {
-      bucketName: b.replicaBucket,
+      bucketName: names.backupsReplica,
       kmsKeyArn: props.keys.keyArn(b.replicaRegion),
       objectLock,
       lifecycleRules,
-      accessLogs: { bucket: replicaLogs.name, prefix: `s3/${b.replicaBucket}/` },
+      accessLogs: { target: props.storage.backupRegionAccessLogs, prefix: `s3/${names.backupsReplica}/` },
       provider: this.awsIn(b.replicaRegion),
     });
     this.primary = new PrivateBucket(this, "primary", {
-      bucketName: b.primaryBucket,
+      bucketName: names.backupsPrimary,
       kmsKeyArn: props.keys.keyArn(primaryRegion),
       objectLock,
       lifecycleRules,
-      accessLogs: { bucket: logs, prefix: `s3/${b.primaryBucket}/` },
+      accessLogs: { target: props.storage.accessLogs, prefix: `s3/${names.backupsPrimary}/` },
     });
 
     const role = new ServiceRole(this, "replication-role", {
@@ -143,7 +140,8 @@ export class BackupsStack extends BaseStack {
       name: `${phase.project}-pg-dump`,
       region: primaryRegion,
       accountId: props.settings.deployment.accountId,
-      image: `${props.registry.backupJob.repository.repositoryUrl}:latest`,
+      // Immutable tags: the tag is the hash of backup/, built and pushed by the deploy workflow when absent.
+      image: `${props.registry.backupJob.repository.repositoryUrl}:${contentTag(path.join(ROOT, "backup"))}`,
       schedule: b.schedule,
       timezone: b.scheduleTimezone,
       bucketName: this.primary.name,
@@ -155,6 +153,9 @@ export class BackupsStack extends BaseStack {
       subnetIds: props.network.network.privateSubnets.map((s) => s.id),
       securityGroupId: props.network.backupJobSg!.id,
       logRetentionDays: phase.observability.logRetentionDays,
+      alertTopicArn: props.alerts.topic.arn,
+      maxRuntimeMinutes: b.maxRuntimeMinutes,
+      maxDumpAgeHours: b.maxDumpAgeHours,
     });
   }
 }

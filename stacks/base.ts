@@ -22,6 +22,12 @@ export interface ProjectStackProps {
   readonly backend?: BackendKind;
 }
 
+/**
+ * Terraform versions every stack accepts: S3-native state locking (`use_lockfile`) needs 1.10; 2.x
+ * may change the language. CI installs 1.11.4 (the version the offline plans run on).
+ */
+export const TERRAFORM_REQUIRED_VERSION = ">= 1.10, < 2.0";
+
 /** A stack with the project's settings and backend, and no provider of its own (Cloudflare, GitHub). */
 export class ProjectStack extends TerraformStack {
   readonly settings: Settings;
@@ -29,7 +35,18 @@ export class ProjectStack extends TerraformStack {
   constructor(scope: Construct, name: string, props: ProjectStackProps) {
     super(scope, name);
     this.settings = props.settings;
+    this.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
     configureBackend(this, name, props.backend ?? props.settings.deployment.backend, props.settings);
+  }
+
+  /**
+   * cdktf 0.21 writes any terraform-block attribute besides required_providers, backend and cloud
+   * into `cdktf synth --hcl` output as `0 = "required_version"` (it renders the list of keys, not the
+   * object), which no HCL parser accepts: write the attribute itself.
+   */
+  override toHclTerraform(): ReturnType<TerraformStack["toHclTerraform"]> {
+    const out = super.toHclTerraform();
+    return { ...out, hcl: String(out.hcl).replace(/^\s*0 = "required_version"$/m, `required_version = ${JSON.stringify(TERRAFORM_REQUIRED_VERSION)}`) };
   }
 }
 

@@ -3,26 +3,28 @@ import { DynamodbTableItem } from "@cdktf/provider-aws/lib/dynamodb-table-item";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { Construct } from "constructs";
 import { jsonExpression } from "../lib/json-expression";
-import { appRunnerMetrics, DatabaseAlarms, HealthCheckAlarm, ServiceAlarms } from "../modules/alarms";
+import { appRunnerMetrics, DatabaseAlarms, ServiceAlarms } from "../modules/alarms";
 import { instanceRole } from "../modules/app-roles";
 import { AppSecrets } from "../modules/app-secrets";
-import { AppRunnerService } from "../modules/apprunner-service";
+import { AppRunnerService, scalingConfiguration } from "../modules/apprunner-service";
+import { guard } from "../modules/waf";
+import { BOOTSTRAP_TAG } from "../lib/workflows/app-deploy";
 import { Postgres } from "../modules/postgres";
 import { allowIngress, Firewall } from "../modules/security-group";
 import { suppress } from "../policy/suppress";
 import { CellSpec, RegionConfig } from "../phases/types";
 import { BaseStack, BaseStackProps } from "./base";
 import { serviceEnv } from "./compute";
-import { DataStack } from "./data";
+import { CELL_OWN_SECRETS, DataStack } from "./data";
 import { GLOBAL_REGION, KeysStack } from "./keys";
-import { NetworkStack } from "./network";
+import { NetworkStack, outboundRules } from "./network";
 import { ObservabilityStack } from "./observability";
+import { PlatformStack } from "./platform";
 import { RegistryStack } from "./registry";
 import { RouteEntry, routeEntryOf, RoutingStack } from "./routing";
 import { StorageStack } from "./storage";
 
-/** Secrets each cell holds for itself; the rest of the core API's secrets are shared. */
-export const CELL_OWN_SECRETS = ["DATABASE_URL", "REDIS_URL"];
+export { CELL_OWN_SECRETS };
 
 export interface CellStackProps extends BaseStackProps {
   readonly cell: CellSpec;
@@ -31,8 +33,12 @@ export interface CellStackProps extends BaseStackProps {
   /** The cell's region's network (its VPC, subnets and shared Redis group). */
   readonly network: NetworkStack;
   readonly registry: RegistryStack;
+  /** The cell's region's shared App Runner configurations and origin guard. */
+  readonly platform: PlatformStack;
   /** The primary region's data stack: monitoring role and the shared core secrets. */
   readonly sharedData: DataStack;
+  /** The cell's region's data stack: its Redis (the cell's REDIS_URL is generated from it). */
+  readonly regionData: DataStack;
   readonly storage: StorageStack;
   /** The cell's region's alert topic. */
   readonly alerts: ObservabilityStack;
@@ -88,7 +94,8 @@ export class CellStack extends BaseStack {
     dbSg.allowIn({ id: "postgres-from-service", port: db.port, peerGroupId: appSg.id, description: `PostgreSQL from ${names.service}` });
     appSg.allowOut({ id: "postgres", port: db.port, peerGroupId: dbSg.id, description: `PostgreSQL to ${names.base}-rds` });
     appSg.allowOut({ id: "redis", port: rc.cache.port, peerGroupId: props.network.redisSg.id, description: "Redis to the region's cache" });
-    appSg.allowOut({ id: "https", port: 443, cidr: "0.0.0.0/0", description: "HTTPS to Clerk, Daily.co, AWS APIs via NAT" });
+    // A cell runs the core API only: its declared dependencies are the group's internet egress.
+    for (const rule of outboundRules(core.outbound)) appSg.allowOut(rule);
     allowIngress(this, props.network.redisSg.id, {
       id: "redis-from-cell",
       port: rc.cache.port,
@@ -113,6 +120,9 @@ export class CellStack extends BaseStack {
       securityGroupIds: [dbSg.id],
       kmsKeyArn: keyArn,
       monitoringRoleArn: props.sharedData.monitoringRole!.arn,
+      logRetentionDays: phase.observability.logRetentionDays,
+      backupWindow: rc.databaseWindows.backup,
+      maintenanceWindow: rc.databaseWindows.maintenance,
       readReplicas: [],
       protect: !cell.decommission,
     });
@@ -124,6 +134,8 @@ export class CellStack extends BaseStack {
       region,
       protect: !cell.decommission,
     });
+    // The region's cache, with its generated AUTH token (read from that stack's encrypted state).
+    own.generate("REDIS_URL", props.regionData.redis.url);
     if (cell.decommission) {
       const why = `${cell.kind} ${cell.id} is being decommissioned (npm run tenant -- remove): protection is off so cdktf destroy can run; the final snapshot is kept`;
       for (const target of [this.postgres, own]) suppress(target, "RX-DL-1", why);
@@ -143,10 +155,13 @@ export class CellStack extends BaseStack {
       uploadsKmsKeyArn: rc.primary ? undefined : keyArn,
       principals: ["tasks.apprunner.amazonaws.com"],
     });
+    // A size preset shares the region's configuration; a sizing of its own needs its own name.
+    const scaling = props.platform.scalingArn(cell.service) ?? scalingConfiguration(this, "scaling", { name: names.config, sizing: cell.service }).arn;
     this.service = new AppRunnerService(this, "service", {
       serviceName: names.service,
-      configName: names.config,
-      image: `${props.registry.repository("core", region).repository.repositoryUrl}:latest`,
+      autoScalingConfigurationArn: scaling,
+      observabilityConfigurationArn: props.platform.observabilityArn,
+      image: `${props.registry.repository("core", region).repository.repositoryUrl}:${BOOTSTRAP_TAG}`,
       port: core.port,
       sizing: cell.service,
       healthCheck: core.healthCheck,
@@ -162,18 +177,17 @@ export class CellStack extends BaseStack {
       kmsKeyArn: keyArn,
     });
 
-    const t = phase.observability.alarms;
     const svc = this.service.service;
+    // The default domain admits only requests that carry Cloudflare's origin header.
+    guard(this, "origin-guard", svc.arn, props.platform.webAclArn);
+
+    const t = phase.observability.alarms;
     new ServiceAlarms(this, "alarms", { label: names.service, metrics: appRunnerMetrics(svc.serviceName, svc.serviceId), thresholds: t, topicArn: props.alerts.topic.arn });
     new DatabaseAlarms(this, "db-alarms", { identifier: names.identifier, maxConnections: db.parameters.maxConnections, thresholds: t, topicArn: props.alerts.topic.arn });
-    new HealthCheckAlarm(this, "health", {
-      name: names.service,
-      host: svc.serviceUrl,
-      path: core.healthCheck.path,
-      failures: t.healthCheckFailures,
-      topicArn: props.globalAlerts.globalTopic!.arn,
-      provider: this.awsIn(GLOBAL_REGION),
-    });
+    // The us-east-1 provider stays even with the canary probe: a cell deployed with the Route 53 probe
+    // has health checks there, and Terraform needs their provider to delete them.
+    this.awsIn(GLOBAL_REGION);
+    props.alerts.healthProbe(this, "", { label: names.service, probeName: names.config, host: svc.serviceUrl, path: core.healthCheck.path, failures: t.healthCheckFailures });
 
     // The provisioning record (tenant_shards): where this tenant or shard is served from.
     const entry = { kind: cell.kind, id: cell.id, name: cell.name, region, service: names.service, serviceUrl: svc.serviceUrl };

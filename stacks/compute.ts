@@ -5,6 +5,8 @@ import { instanceRole } from "../modules/app-roles";
 import { AppRunnerService } from "../modules/apprunner-service";
 import { FargateService } from "../modules/fargate-service";
 import { LoadBalancer } from "../modules/load-balancer";
+import { guard } from "../modules/waf";
+import { BOOTSTRAP_TAG } from "../lib/workflows/app-deploy";
 import { ComputeEngine, ServiceConfig, ServiceKey } from "../phases/types";
 import { computeEngines } from "../config/deployment";
 import { BaseStack, BaseStackProps } from "./base";
@@ -12,6 +14,7 @@ import { CertificatesStack } from "./certificates";
 import { DataStack } from "./data";
 import { KeysStack } from "./keys";
 import { NetworkStack } from "./network";
+import { PlatformStack } from "./platform";
 import { RegistryStack } from "./registry";
 import { StorageStack } from "./storage";
 
@@ -21,6 +24,8 @@ export interface ComputeStackProps extends BaseStackProps {
   readonly registry: RegistryStack;
   readonly data: DataStack;
   readonly storage: StorageStack;
+  /** The primary region's shared App Runner configurations and origin guard. */
+  readonly platform: PlatformStack;
   /** Fargate only: the ALB's certificate. */
   readonly certificates?: CertificatesStack;
 }
@@ -85,7 +90,7 @@ export class ComputeStack extends BaseStack {
 
     const specs = Object.values(phase.services).map((svc) => ({
       svc,
-      image: `${props.registry.repository(svc.key, region).repository.repositoryUrl}:latest`,
+      image: `${props.registry.repository(svc.key, region).repository.repositoryUrl}:${BOOTSTRAP_TAG}`,
       env: serviceEnv(svc, region, phase.storage.uploadsBucket, replicaHosts),
       secrets: props.data.serviceSecrets(svc.key).arns,
       hostname: `${svc.subdomain}.${deployment.domain}`,
@@ -110,8 +115,12 @@ export class ComputeStack extends BaseStack {
     const out = new Map<ServiceKey, RunningService>();
     for (const c of specs) {
       const svc = c.svc;
+      const scaling = props.platform.scalingArn(svc);
+      if (!scaling) throw new Error(`ComputeStack: the platform stack has no auto scaling configuration for ${svc.name}`);
       const runner = new AppRunnerService(this, svc.key, {
         serviceName: svc.name,
+        autoScalingConfigurationArn: scaling,
+        observabilityConfigurationArn: props.platform.observabilityArn,
         image: c.image,
         port: svc.port,
         sizing: svc,
@@ -123,6 +132,8 @@ export class ComputeStack extends BaseStack {
         instanceRoleArn: c.roleArn,
         kmsKeyArn: keyArn,
       });
+      // The default domain admits only requests that carry Cloudflare's origin header.
+      guard(this, `${svc.key}-origin-guard`, runner.service.arn, props.platform.webAclArn);
       const domain = new ApprunnerCustomDomainAssociation(this, `${svc.key}-domain`, {
         serviceArn: runner.service.arn,
         domainName: c.hostname,
@@ -162,6 +173,8 @@ export class ComputeStack extends BaseStack {
       idleTimeoutSeconds: Math.max(...specs.map((c) => c.svc.requestTimeoutSeconds)),
       accessLogsBucket: props.storage.accessLogs.name,
     });
+    // The ALB's public DNS name admits only requests that carry Cloudflare's origin header.
+    guard(this, "alb-origin-guard", alb.lb.arn, props.platform.webAclArn);
     const out = new Map<ServiceKey, RunningService>();
     specs.forEach((c, i) => {
       const svc = c.svc;
@@ -186,6 +199,8 @@ export class ComputeStack extends BaseStack {
         priority: 10 * (i + 1),
         logRetentionDays: phase.observability.logRetentionDays,
         deregistrationDelaySeconds: f.deregistrationDelaySeconds,
+        tlsProxyImage: f.tlsProxyImage,
+        runAsUser: f.runAsUser,
       });
       out.set(svc.key, {
         config: svc,

@@ -9,6 +9,13 @@ import { BaseStack, BaseStackProps } from "./base";
 import { KeysStack } from "./keys";
 import { NetworkStack } from "./network";
 
+/**
+ * Secrets a cell (tenant, shard) holds for itself: they name its own database and its region's
+ * cache. Every other secret of the core API is shared, and only those are copied to other regions:
+ * an EU connection string never leaves the EU.
+ */
+export const CELL_OWN_SECRETS: readonly string[] = ["DATABASE_URL", "REDIS_URL"];
+
 export interface DataStackProps extends BaseStackProps {
   readonly regionConfig: RegionConfig;
   readonly keys: KeysStack;
@@ -40,6 +47,7 @@ export class DataStack extends BaseStack {
       subnetIds: privateSubnets,
       securityGroupIds: [props.network.redisSg.id],
       kmsKeyArn: keyArn,
+      authTokenSecretName: `${phase.secretsPrefix}/redis/${rc.cache.id}/AUTH_TOKEN`,
     });
     if (!rc.primary) return;
 
@@ -56,6 +64,9 @@ export class DataStack extends BaseStack {
       securityGroupIds: [props.network.rdsSg!.id],
       kmsKeyArn: keyArn,
       monitoringRoleArn: this.monitoringRole.arn,
+      logRetentionDays: phase.observability.logRetentionDays,
+      backupWindow: rc.databaseWindows.backup,
+      maintenanceWindow: rc.databaseWindows.maintenance,
       readReplicas: db.readReplicas,
     });
     if (phase.backups.replicateAutomatedBackups) {
@@ -73,8 +84,13 @@ export class DataStack extends BaseStack {
           region: rc.region,
           // Cells in other regions read the shared values (Clerk, Daily.co, encryption key) locally.
           replicas: svc.key === "core" ? otherRegions.map((r) => ({ region: r.region, kmsKeyArn: props.keys.keyArn(r.region) })) : undefined,
+          replicate: svc.secretEnv.filter((n) => !CELL_OWN_SECRETS.includes(n)),
         }),
       );
+    }
+    // REDIS_URL carries the generated AUTH token: Terraform writes it, nobody sets it by hand.
+    for (const svc of Object.values(phase.services)) {
+      if (svc.secretEnv.includes("REDIS_URL")) this.serviceSecrets(svc.key).generate("REDIS_URL", this.redis.url);
     }
     this.backupSecrets = new AppSecrets(this, "backup-secrets", {
       path: `${phase.secretsPrefix}/backup`,

@@ -80,6 +80,11 @@ export class DeliveryGithubStack extends ProjectStack {
         registryVariable: "ECR_REGISTRY",
         regionVariable: "AWS_REGION",
         services: services.map((s) => ({ key: s.key, name: s.name, dockerfile: s.dockerfile })),
+        // Shared services on App Runner (the engine or the standby), tenants and shards.
+        appRunnerRegions:
+          computeEngines(deployment).includes("apprunner") || phase.enterprise || phase.regions.some((r) => r.shards.length > 0)
+            ? phase.regions.map((r) => r.region)
+            : undefined,
         ecs:
           computeEngines(deployment).includes("fargate")
             ? { cluster: phase.fargate.clusterName, services: services.map((s) => ({ name: s.name })) }

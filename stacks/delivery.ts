@@ -63,25 +63,52 @@ export class DeliveryStack extends BaseStack {
         ],
         Resource: repositories,
       },
+      // The first image is also pushed as the bootstrap tag (when the repository has none yet).
+      { Sid: "FindBootstrapImages", Effect: "Allow", Action: "ecr:DescribeImages", Resource: repositories },
     ];
     const services = Object.values(phase.services);
     const engines = computeEngines(deployment);
-    if (engines.includes("apprunner")) {
-      // Named by pattern, not by reference: the services are created after the first image push.
-      statements.push({
-        Sid: "StartDeployment",
-        Effect: "Allow",
-        Action: ["apprunner:StartDeployment", "apprunner:DescribeService"],
-        Resource: services.map((s) => `arn:aws:apprunner:${primary}:${account}:service/${s.name}/*`),
-      });
+    const repositoryArnsEverywhere = phase.regions.flatMap((r) => services.map((s) => props.registry.repository(s.key, r.region).repository.arn));
+    if (engines.includes("apprunner") || phase.regions.some((r) => r.shards.length > 0) || phase.enterprise) {
+      // Deploys move every service running the image (shared tier, tenants, shards, every region)
+      // to the commit's immutable tag: UpdateService passes the image pull role back unchanged.
+      statements.push(
+        // ListServices has no resource-level permission.
+        { Sid: "FindAppRunnerServices", Effect: "Allow", Action: "apprunner:ListServices", Resource: "*" },
+        {
+          Sid: "DeployAppRunnerServices",
+          Effect: "Allow",
+          Action: ["apprunner:DescribeService", "apprunner:UpdateService", "apprunner:ListOperations"],
+          Resource: phase.regions.map((r) => `arn:aws:apprunner:${r.region}:${account}:service/${phase.project}-*/*`),
+        },
+        {
+          Sid: "PassImagePullRole",
+          Effect: "Allow",
+          Action: "iam:PassRole",
+          Resource: props.registry.pullRole.arn,
+          Condition: { StringEquals: { "iam:PassedToService": "apprunner.amazonaws.com" } },
+        },
+        { Sid: "WaitForReplicatedImages", Effect: "Allow", Action: "ecr:DescribeImages", Resource: repositoryArnsEverywhere },
+      );
     }
     if (engines.includes("fargate")) {
-      statements.push({
-        Sid: "RollEcsServices",
-        Effect: "Allow",
-        Action: ["ecs:UpdateService", "ecs:DescribeServices"],
-        Resource: services.map((s) => `arn:aws:ecs:${primary}:${account}:service/${phase.fargate.clusterName}/${s.name}`),
-      });
+      statements.push(
+        {
+          Sid: "RollEcsServices",
+          Effect: "Allow",
+          Action: ["ecs:UpdateService", "ecs:DescribeServices"],
+          Resource: services.map((s) => `arn:aws:ecs:${primary}:${account}:service/${phase.fargate.clusterName}/${s.name}`),
+        },
+        // Task definition calls have no resource-level permission.
+        { Sid: "RegisterTaskDefinitions", Effect: "Allow", Action: ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"], Resource: "*" },
+        {
+          Sid: "PassTaskRoles",
+          Effect: "Allow",
+          Action: "iam:PassRole",
+          Resource: services.flatMap((s) => [`arn:aws:iam::${account}:role/${s.name}-instance`, `arn:aws:iam::${account}:role/${s.name}-execution`]),
+          Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+        },
+      );
     }
 
     this.role = new ServiceRole(this, "deploy-role", {

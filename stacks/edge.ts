@@ -15,6 +15,7 @@ import { Construct } from "constructs";
 import { ServiceKey } from "../phases/types";
 import { ProjectStack, ProjectStackProps } from "./base";
 import { ComputeStack } from "./compute";
+import { OriginSecret } from "./platform";
 
 /** A phase 4 region as the router sees it: its key, its default origin and its shards' origins. */
 export interface RoutedRegion {
@@ -27,6 +28,8 @@ export interface RoutedRegion {
 
 export interface EdgeStackProps extends ProjectStackProps {
   readonly compute: ComputeStack;
+  /** The origin header's value (platform stack): Cloudflare adds it to every request to the origins. */
+  readonly originSecret: OriginSecret;
   /** Phase 4 global routing: the regions the Worker routes to. @default - no Worker */
   readonly routing?: { readonly workerName: string; readonly defaultRegionKey: string; readonly regions: readonly RoutedRegion[] };
 }
@@ -141,7 +144,8 @@ export class EdgeStack extends ProjectStack {
         ...phase.edge.customRules.map((r) => ({ action: r.action, expression: `${apiHosts} and ${r.expression}`, description: r.description, enabled: true })),
       ],
     });
-    if (props.routing) this.routes = this.addRouter(props.routing, zoneId, props.compute.service("core").hostname);
+    if (props.routing) this.routes = this.addRouter(props.routing, zoneId, props.compute.service("core").hostname, props.originSecret);
+    this.addOriginHeader(zoneId, [...props.compute.services.values()].map((s) => s.hostname), props.originSecret);
 
     const rateLimits = new Ruleset(this, "rate-limits", {
       zoneId,
@@ -222,7 +226,7 @@ export class EdgeStack extends ProjectStack {
    * shard; ROUTES is the edge copy of the DynamoDB routing table. Failover stays off (EU data
    * residency): turning it on is an incident decision (docs/global-routing.md).
    */
-  private addRouter(routing: NonNullable<EdgeStackProps["routing"]>, zoneId: string, apiHostname: string): WorkersKvNamespace {
+  private addRouter(routing: NonNullable<EdgeStackProps["routing"]>, zoneId: string, apiHostname: string, originSecret: OriginSecret): WorkersKvNamespace {
     const accountId = this.settings.deployment.cloudflareAccountId;
     const routes = new WorkersKvNamespace(this, "routes", { accountId, title: `${routing.workerName}-routes` });
     const origins = Object.fromEntries(routing.regions.map((r) => [r.key, r.origin]));
@@ -240,10 +244,43 @@ export class EdgeStack extends ProjectStack {
         { name: "SHARD_ORIGINS", type: "plain_text", text: jsonExpression(shardOrigins) },
         { name: "DEFAULT_REGION", type: "plain_text", text: routing.defaultRegionKey },
         { name: "FAILOVER", type: "plain_text", text: "off" },
+        // The Worker's own fetches to the App Runner domains skip the zone's transform rules: it adds the header itself.
+        { name: "ORIGIN_HEADER", type: "plain_text", text: this.settings.phase.originGuard.headerName },
+        { name: "ORIGIN_VERIFY", type: "secret_text", text: originSecret.value },
       ],
     });
     new WorkersRoute(this, "router-route", { zoneId, pattern: `${apiHostname}/*`, script: script.scriptName });
     return routes;
+  }
+
+  /**
+   * The origin guard's Cloudflare half: a late transform rule sets the secret origin header on
+   * every request to the API hostnames, after the WAF and rate limits ran; the AWS web ACLs admit
+   * nothing without it. The value comes from the platform stack's state (Secrets Manager generated
+   * it), so it is in this stack's state too, never in code or JSON. A zone has one
+   * http_request_late_transform entry point: set origin_header_ruleset_id to adopt an existing one.
+   */
+  private addOriginHeader(zoneId: string, hostnames: readonly string[], originSecret: OriginSecret): void {
+    const header = this.settings.phase.originGuard.headerName;
+    const ruleset = new Ruleset(this, "origin-header", {
+      zoneId,
+      kind: "zone",
+      name: "RestartiX origin header",
+      description: `Sets ${header} on requests to the AWS origins; their WAF admits nothing else`,
+      phase: "http_request_late_transform",
+      rules: [
+        {
+          action: "rewrite",
+          description: `Set ${header} (value from Secrets Manager ${originSecret.name})`,
+          expression: `(http.host in {${hostnames.map((h) => JSON.stringify(h)).join(" ")}})`,
+          enabled: true,
+          // A function call: cdktf's HCL output writes a map of objects with a dashed key as invalid HCL.
+          actionParameters: { headers: Fn.tomap({ [header]: { operation: "set", value: originSecret.value } }) },
+        },
+      ],
+    });
+    const adopted = this.settings.deployment.adoption.rulesets.originHeader;
+    if (adopted) ruleset.importFrom(rulesetImportId(zoneId, adopted));
   }
 }
 

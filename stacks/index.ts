@@ -3,7 +3,8 @@ import { computeEngines } from "../config/deployment";
 import { Settings } from "../config/settings";
 import { cellStackName, regionalStackName } from "../lib/naming";
 import { applyPolicyPack } from "../policy";
-import { CellSpec, RegionConfig } from "../phases/types";
+import { CellSpec, RegionConfig, ServiceSizing } from "../phases/types";
+import { AuditStack } from "./audit";
 import { BackupsStack } from "./backups";
 import { BootstrapStack } from "./bootstrap";
 import { CellStack } from "./cell";
@@ -14,9 +15,11 @@ import { DataStack } from "./data";
 import { DeliveryStack } from "./delivery";
 import { DeliveryGithubStack } from "./delivery-github";
 import { EdgeStack } from "./edge";
-import { KeysStack } from "./keys";
+import { keyRegions, KeysStack } from "./keys";
 import { NetworkStack } from "./network";
 import { ObservabilityStack } from "./observability";
+import { PlatformStack } from "./platform";
+import { checkQuotas, quotaProblems, quotaUse } from "./quotas";
 import { RegistryStack } from "./registry";
 import { RouteEntryStack, routeStackName, RoutingStack } from "./routing";
 import { StorageStack } from "./storage";
@@ -27,11 +30,14 @@ export interface RegionStacks {
   readonly network: NetworkStack;
   readonly data: DataStack;
   readonly storage: StorageStack;
+  readonly platform: PlatformStack;
   readonly observability: ObservabilityStack;
 }
 
 /** Every stack of one synth, by role, so callers (tests, tools) reach them by property. */
 export interface Stacks {
+  /** AWS quotas the layout exceeds, when settings.quotaCheck is "report" (else the synth refused it). */
+  readonly quotaProblems: readonly string[];
   readonly bootstrap: BootstrapStack;
   readonly keys: KeysStack;
   readonly registry: RegistryStack;
@@ -45,6 +51,8 @@ export interface Stacks {
   readonly delivery: DeliveryStack;
   readonly deliveryGithub: DeliveryGithubStack;
   readonly routing?: RoutingStack;
+  /** Account-level audit and detection: CloudTrail, GuardDuty, AWS Config, Security Hub, CIS alarms. */
+  readonly audit: AuditStack;
   /** Shards (phase 4) and enterprise tenants (phase 3+), one stack each. */
   readonly cells: readonly CellStack[];
   /** Phase 4: each cell's entry in the Worker's KV namespace, one stack per cell. */
@@ -64,12 +72,24 @@ export function buildStacks(app: App, settings: Settings): Stacks {
   const keys = new KeysStack(app, "keys", base);
   const registry = new RegistryStack(app, "registry", { ...base, keys });
 
+  // One shared App Runner auto scaling configuration per size and region: the shared tier, the
+  // region's shards, every enterprise size preset and every size the registry's tenants use.
+  const sizingsOf = (rc: RegionConfig): ServiceSizing[] => [
+    ...(rc.primary && computeEngines(settings.deployment).includes("apprunner") ? Object.values(phase.services) : []),
+    ...rc.shards.map((s) => s.service),
+    ...(phase.enterprise ? Object.values(phase.enterprise.sizes).map((s) => s.service) : []),
+    ...settings.tenants.filter((t) => t.region === rc.region).map((t) => t.service),
+  ];
+  const runsAppRunner = (rc: RegionConfig): boolean => sizingsOf(rc).length > 0;
+  let primaryPlatform: PlatformStack | undefined;
   const regionStacks = (rc: RegionConfig): Omit<RegionStacks, "observability"> => {
     const props = { settings, region: rc.region, regionConfig: rc, keys };
     const network = new NetworkStack(app, regionalStackName("network", rc), props);
     const data = new DataStack(app, regionalStackName("data", rc), { ...props, network });
     const storage = new StorageStack(app, regionalStackName("storage", rc), props);
-    return { config: rc, network, data, storage };
+    const platform = new PlatformStack(app, regionalStackName("platform", rc), { ...props, sizings: sizingsOf(rc), primary: primaryPlatform });
+    if (rc.primary) primaryPlatform = platform;
+    return { config: rc, network, data, storage, platform };
   };
 
   const p = regionStacks(primaryConfig);
@@ -81,20 +101,30 @@ export function buildStacks(app: App, settings: Settings): Stacks {
     certificates = new CertificatesStack(app, "certificates", { ...base, hostnames });
     certificatesDns = new CertificatesDnsStack(app, "certificates-dns", { settings, certificates });
   }
-  const compute = new ComputeStack(app, "compute", { ...base, keys, network: p.network, registry, data: p.data, storage: p.storage, certificates });
+  const compute = new ComputeStack(app, "compute", { ...base, keys, network: p.network, registry, data: p.data, storage: p.storage, platform: p.platform, certificates });
   if (certificatesDns) compute.addDependency(certificatesDns);
   const primary: RegionStacks = {
     ...p,
-    observability: new ObservabilityStack(app, "observability", { ...base, regionConfig: primaryConfig, keys, compute, data: p.data }),
+    observability: new ObservabilityStack(app, "observability", { ...base, regionConfig: primaryConfig, keys, compute, data: p.data, platform: p.platform, storage: p.storage, appRunner: runsAppRunner(primaryConfig) }),
   };
-  const backups = new BackupsStack(app, "backups", { ...base, keys, storage: primary.storage, network: primary.network, data: primary.data, registry });
+  const backups = new BackupsStack(app, "backups", { ...base, keys, storage: primary.storage, network: primary.network, data: primary.data, registry, alerts: primary.observability });
 
   const regions = new Map<string, RegionStacks>();
   for (const rc of phase.regions.filter((r) => !r.primary)) {
     const r = regionStacks(rc);
     regions.set(rc.region, {
       ...r,
-      observability: new ObservabilityStack(app, regionalStackName("observability", rc), { settings, region: rc.region, regionConfig: rc, keys }),
+      // us-east-1 already has the primary stack's restartix-alerts (billing and health alarms): reused, never created twice.
+      observability: new ObservabilityStack(app, regionalStackName("observability", rc), {
+        settings,
+        region: rc.region,
+        regionConfig: rc,
+        keys,
+        platform: r.platform,
+        storage: r.storage,
+        appRunner: runsAppRunner(rc),
+        primary: primary.observability,
+      }),
     });
   }
   const inRegion = (region: string): RegionStacks => (region === primaryConfig.region ? primary : regions.get(region)!);
@@ -114,7 +144,9 @@ export function buildStacks(app: App, settings: Settings): Stacks {
       keys,
       network: r.network,
       registry,
+      platform: r.platform,
       sharedData: primary.data,
+      regionData: r.data,
       storage: r.storage,
       alerts: r.observability,
       globalAlerts: primary.observability,
@@ -126,6 +158,7 @@ export function buildStacks(app: App, settings: Settings): Stacks {
   const edge = new EdgeStack(app, "edge", {
     settings,
     compute,
+    originSecret: p.platform.originSecret!,
     routing: phase.globalRouting && {
       workerName: phase.globalRouting.workerName,
       defaultRegionKey: phase.globalRouting.defaultRegionKey,
@@ -138,14 +171,28 @@ export function buildStacks(app: App, settings: Settings): Stacks {
       }),
     },
   });
+  // Account-level controls: after the primary storage stack (its access-log bucket), before any
+  // compute; the data event buckets are read by name only (see AuditStack).
+  const audit = new AuditStack(app, "audit", {
+    ...base,
+    storage: primary.storage,
+    // Every bucket holding patient data or dumps, replicas included: their object reads are audited.
+    dataEventBuckets: [primary.storage, ...[...regions.values()].map((r) => r.storage)].flatMap((s) => [s.uploads, s.uploadsReplica]).concat([backups.primary, backups.replica]),
+    regions: keyRegions(phase),
+  });
   const routeEntries = edge.routes
     ? cells.map((c) => new RouteEntryStack(app, routeStackName(c.cell.kind, c.cell.id), { settings, namespace: edge.routes!, entry: c.routeEntry }))
     : [];
   const delivery = new DeliveryStack(app, "delivery", { ...base, registry });
   const deliveryGithub = new DeliveryGithubStack(app, "delivery-github", { settings, delivery, region: primaryConfig.region });
 
-  // The policy pack checks every stack at synth; an unsuppressed error fails the synth.
-  applyPolicyPack(app);
+  // AWS would refuse a layout above its quotas halfway through a deploy: refuse it at synth instead
+  // (a dry run of CI scale only reports them).
+  const quotaReport = settings.quotaCheck === "report" ? quotaProblems(quotaUse(app, phase)) : [];
+  if (settings.quotaCheck === "enforce") checkQuotas(app, phase);
+  // The policy pack checks every stack at synth, and the deployment as a whole (the audit
+  // controls exist or are left to the organization); an unsuppressed error fails the synth.
+  applyPolicyPack(app, { deploymentRules: true });
 
-  return { bootstrap, keys, registry, primary, regions, backups, compute, edge, delivery, deliveryGithub, routing, cells, routeEntries };
+  return { bootstrap, keys, registry, primary, regions, backups, compute, edge, delivery, deliveryGithub, routing, audit, cells, routeEntries, quotaProblems: quotaReport };
 }

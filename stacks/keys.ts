@@ -7,14 +7,15 @@ import { BaseStack, BaseStackProps } from "./base";
 export const GLOBAL_REGION = "us-east-1";
 
 /**
- * Every region that holds encrypted data of this phase: its regions, the backup and replica
- * regions, and us-east-1 (the encrypted alert topic of billing and health-check alarms).
+ * Every region that holds encrypted data of this phase: its regions, their backup regions (uploads
+ * replicas, replicated automated backups), the dump replica region, and us-east-1 (the encrypted alert topic of billing and health-check alarms).
  */
 export function keyRegions(phase: PhaseConfig): string[] {
   const regions = new Set<string>();
   for (const r of phase.regions) {
     regions.add(r.region);
-    if (phase.backups.replicateAutomatedBackups) regions.add(r.backupRegion);
+    // Each region's patient files replicate to its backup region, encrypted there.
+    regions.add(r.backupRegion);
   }
   regions.add(phase.backups.replicaRegion);
   regions.add(GLOBAL_REGION);

@@ -1,11 +1,33 @@
 import { ApprunnerVpcConnector } from "@cdktf/provider-aws/lib/apprunner-vpc-connector";
 import { Construct } from "constructs";
+import { tlsProxyPort } from "../modules/fargate-service";
 import { Firewall } from "../modules/security-group";
 import { VpcNetwork } from "../modules/vpc-network";
-import { RegionConfig } from "../phases/types";
+import { OutboundDependency, RegionConfig } from "../phases/types";
 import { computeEngines } from "../config/deployment";
 import { BaseStack, BaseStackProps } from "./base";
 import { KeysStack } from "./keys";
+
+/**
+ * The internet egress rules of a group its services share: one rule per declared port, to any
+ * address. The rule for 443 keeps the id "https" (the name of the one rule groups had before).
+ */
+export function outboundRules(dependencies: readonly OutboundDependency[]): { id: string; port: number; cidr: string; description: string }[] {
+  const byPort = new Map<number, string[]>();
+  for (const d of dependencies) {
+    const names = byPort.get(d.port) ?? [];
+    if (!names.includes(d.name)) names.push(d.name);
+    byPort.set(d.port, names);
+  }
+  return [...byPort.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([port, names]) => ({
+      id: port === 443 ? "https" : `tcp-${port}`,
+      port,
+      cidr: "0.0.0.0/0",
+      description: `${port === 443 ? "HTTPS" : `TCP ${port}`} to ${names.join(", ")} via NAT`,
+    }));
+}
 
 export interface NetworkStackProps extends BaseStackProps {
   readonly regionConfig: RegionConfig;
@@ -98,8 +120,9 @@ export class NetworkStack extends BaseStack {
         this.albSg!.allowIn({ id: `http-cloudflare-${i}`, port: 80, cidr, description: `HTTP (redirect) from Cloudflare ${cidr}` });
       });
       for (const svc of Object.values(phase.services)) {
-        this.albSg.allowOut({ id: `to-${svc.key}`, port: svc.port, peerGroupId: this.tasksSg.id, description: `ALB to ${svc.name}` });
-        this.tasksSg.allowIn({ id: `from-alb-${svc.key}`, port: svc.port, peerGroupId: this.albSg.id, description: `${svc.name} from the ALB` });
+        // The ALB reaches each task's TLS sidecar, never the application's plain HTTP port.
+        this.albSg.allowOut({ id: `to-${svc.key}`, port: tlsProxyPort(svc.port), peerGroupId: this.tasksSg.id, description: `ALB to ${svc.name} (HTTPS)` });
+        this.tasksSg.allowIn({ id: `from-alb-${svc.key}`, port: tlsProxyPort(svc.port), peerGroupId: this.albSg.id, description: `${svc.name} from the ALB (HTTPS)` });
       }
       appGroups.push(this.tasksSg);
     }
@@ -111,7 +134,9 @@ export class NetworkStack extends BaseStack {
       this.redisSg.allowIn({ id: `redis-from-app${tag}`, port: rc.cache.port, peerGroupId: app.id, description: `Redis from ${app === this.connectorSg ? "the App Runner connector" : "the Fargate tasks"}` });
       app.allowOut({ id: "postgres", port: db.port, peerGroupId: this.rdsSg.id, description: "PostgreSQL to restartix-rds" });
       app.allowOut({ id: "redis", port: rc.cache.port, peerGroupId: this.redisSg.id, description: "Redis to restartix-redis" });
-      app.allowOut({ id: "https", port: 443, cidr: "0.0.0.0/0", description: "HTTPS to Clerk, Daily.co, AWS APIs via NAT" });
+      // What the services declare they call (phases/*.ts `outbound`): 443 for Clerk, Daily.co and
+      // AWS APIs, 8443 for ClickHouse Cloud. The connector and the task group serve both services.
+      for (const rule of outboundRules(Object.values(phase.services).flatMap((svc) => svc.outbound))) app.allowOut(rule);
     }
 
     this.rdsSg.allowIn({ id: "postgres-from-backup-job", port: db.port, peerGroupId: this.backupJobSg.id, description: "PostgreSQL from the daily pg_dump" });

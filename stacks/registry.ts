@@ -57,7 +57,9 @@ export class RegistryStack extends BaseStack {
           rule: [
             {
               destination: others.map((r) => ({ region: r.region, registryId: props.settings.deployment.accountId })),
-              repositoryFilter: [{ filter: `${phase.project}-`, filterType: "PREFIX_MATCH" }],
+              // Exactly the service repositories the other regions hold: a project-wide prefix
+              // would also copy the backup job's image into an unmanaged repository there.
+              repositoryFilter: Object.values(phase.services).map((svc) => ({ filter: svc.name, filterType: "PREFIX_MATCH" })),
             },
           ],
         },

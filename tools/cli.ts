@@ -67,10 +67,10 @@ const invocation = (spec: CommandSpec): string => `npm run ${spec.name} --${spec
 
 /** The shared synth options: every command that synthesizes takes them, with the same environment fallbacks. */
 export const SYNTH_FLAGS: Readonly<Record<"phase" | "compute" | "backend" | "vars" | "tenants", FlagSpec>> = {
-  phase: { type: "string", valueName: "N", choices: ["1", "2", "3", "4"], description: "growth phase (default: PHASE, else phase in terraform.tfvars, else 1)" },
-  compute: { type: "string", valueName: "ENGINE", choices: ["apprunner", "fargate"], description: "compute engine of the shared tier (default: COMPUTE, else compute in terraform.tfvars)" },
-  backend: { type: "string", valueName: "KIND", choices: ["s3", "cloud", "local"], description: "where state lives (default: BACKEND, else backend in terraform.tfvars)" },
-  vars: { type: "string", valueName: "FILE", description: "deployment inputs file (default: RESTARTIX_TFVARS, else terraform.tfvars, else the example)" },
+  phase: { type: "string", valueName: "N", choices: ["1", "2", "3", "4"], description: "growth phase (default: PHASE, else phase in deployment.tfvars, else 1)" },
+  compute: { type: "string", valueName: "ENGINE", choices: ["apprunner", "fargate"], description: "compute engine of the shared tier (default: COMPUTE, else compute in deployment.tfvars)" },
+  backend: { type: "string", valueName: "KIND", choices: ["s3", "cloud", "local"], description: "where state lives (default: BACKEND, else backend in deployment.tfvars)" },
+  vars: { type: "string", valueName: "FILE", description: "deployment inputs file (default: RESTARTIX_TFVARS, else deployment.tfvars, else the example)" },
   tenants: { type: "string", valueName: "FILE", description: "tenant registry (default: RESTARTIX_TENANTS, else phases/tenants/<the phase's registry>)" },
 };
 

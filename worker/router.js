@@ -113,8 +113,11 @@ export function failoverRegion(method, region, origins, env) {
 /** Whether an upstream outcome (a Response, or the error fetch threw) counts as the origin failing. */
 export const originFailed = (outcome) => outcome instanceof Error || RETRYABLE_STATUS.has(outcome.status);
 
-/** The request to send upstream: same method, path, query and body; origin host; routing headers. */
-export function upstreamRequest(request, route, failedOver) {
+/**
+ * The request to send upstream: same method, path, query and body; origin host; routing headers;
+ * the origin header the AWS web ACLs require (a Worker's fetch skips the zone's transform rules).
+ */
+export function upstreamRequest(request, route, failedOver, env = {}) {
   const url = new URL(request.url);
   const target = new URL(`${url.pathname}${url.search}`, `https://${route.origin}`);
   const headers = new Headers(request.headers);
@@ -123,6 +126,7 @@ export function upstreamRequest(request, route, failedOver) {
   headers.set("X-Restartix-Region", route.region);
   if (route.shard) headers.set("X-Restartix-Shard", route.shard);
   if (failedOver) headers.set("X-Restartix-Failover-From", failedOver);
+  if (env.ORIGIN_HEADER && env.ORIGIN_VERIFY) headers.set(env.ORIGIN_HEADER, env.ORIGIN_VERIFY);
   // Redirects pass through to the client; duplex is what a streamed body requires (ignored where not).
   const init = { method: request.method, headers, body: request.body, redirect: "manual" };
   return new Request(target, request.body ? { ...init, duplex: "half" } : init);
@@ -195,14 +199,14 @@ export async function handle(request, env, { cache = defaultCache, fetchFn = fet
   }
   const retryAt = failoverRegion(request.method, route.region, origins, env);
   // Idempotent requests have no body, so the original can be replayed for the retry.
-  const first = await fetchFn(upstreamRequest(request, route, null)).catch((e) => (e instanceof Error ? e : new Error(String(e))));
+  const first = await fetchFn(upstreamRequest(request, route, null, env)).catch((e) => (e instanceof Error ? e : new Error(String(e))));
   if (!originFailed(first)) return first;
   if (retryAt) {
     // The failed answer is discarded: release its body instead of leaving the stream open.
     if (!(first instanceof Error)) await first.body?.cancel();
     console.error(`router: origin ${route.region} failed (${first instanceof Error ? "network error" : first.status}); failing over to ${retryAt}`);
     const second = { ...route, region: retryAt, origin: origins[retryAt] };
-    return fetchFn(upstreamRequest(request, second, route.region)).catch(() => badGateway());
+    return fetchFn(upstreamRequest(request, second, route.region, env)).catch(() => badGateway());
   }
   return first instanceof Error ? badGateway() : first;
 }

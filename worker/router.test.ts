@@ -285,3 +285,14 @@ describe("failover", () => {
     expect(text).not.toContain("patients");
   });
 });
+
+describe("origin header (the AWS web ACLs admit nothing without it)", () => {
+  test("the proxied request carries the origin header from the Worker's secret binding, replacing a client's", async () => {
+    const { upstreamRequest } = await import("./router");
+    const request = new Request("https://api.example.com/v1/x", { headers: { "x-origin-verify": "forged" } });
+    const route = { region: "eu", shard: null, origin: "abc.eu-central-1.awsapprunner.com" } as any;
+    const out = upstreamRequest(request, route, null, { ORIGIN_HEADER: "X-Origin-Verify", ORIGIN_VERIFY: "from-secrets-manager" });
+    expect(out.headers.get("x-origin-verify")).toBe("from-secrets-manager");
+    expect(upstreamRequest(request, route, null).headers.get("x-origin-verify")).toBe("forged");
+  });
+});

@@ -1,4 +1,4 @@
-import { evaluateStack, RULES, Suppression } from "../../policy";
+import { evaluateDeployment, evaluateStack, RULES, Suppression } from "../../policy";
 
 /**
  * One checkov-style fixture: a stack's JSON holding compliant and non-compliant resources (named
@@ -58,3 +58,25 @@ export const stack = (resource: Record<string, Record<string, object>>, data?: R
   data ? { resource, data } : { resource };
 
 export const KEY = "${aws_kms_key.data.arn}";
+
+/**
+ * A deployment rule's fixture: the JSON of several stacks and the exact findings the rule must
+ * report over them, each as "<stack>: <address>" (an empty list is the compliant fixture).
+ */
+export interface DeploymentCase {
+  readonly rule: string;
+  readonly title: string;
+  readonly stacks: Readonly<Record<string, Record<string, any>>>;
+  readonly fail: readonly string[];
+}
+
+/** One test per deployment case: the exact set of flagged "<stack>: <address>". */
+export function runDeploymentCases(family: string, cases: readonly DeploymentCase[]): void {
+  describe(family, () => {
+    test.each(cases.map((c) => [`${c.rule} ${c.title}`, c] as const))("%s", (_, c) => {
+      const stacks = Object.entries(c.stacks).map(([name, json]) => ({ name, json }));
+      const flagged = evaluateDeployment(stacks).filter((f) => f.ruleId === c.rule).map((f) => `${f.stack}: ${f.address}`);
+      expect(flagged.sort()).toEqual([...c.fail].sort());
+    });
+  });
+}

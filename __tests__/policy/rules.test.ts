@@ -2,8 +2,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { RULES } from "../../policy";
 import { apprunnerCases } from "./cases/apprunner";
+import { auditCases, auditDeploymentCases } from "./cases/audit";
 import { cloudflareCases } from "./cases/cloudflare";
 import { cloudwatchCases } from "./cases/cloudwatch";
+import { dataLayerCases } from "./cases/data-layer";
 import { datalossSecretCases } from "./cases/dataloss-secrets";
 import { ecrDynamodbCases } from "./cases/ecr-dynamodb";
 import { ecsElbCases } from "./cases/ecs-elb";
@@ -11,6 +13,7 @@ import { elasticacheCases } from "./cases/elasticache";
 import { githubCases } from "./cases/github";
 import { iamCases } from "./cases/iam";
 import { networkCases } from "./cases/network";
+import { originGuardCases } from "./cases/origin-guard";
 import { rdsCases } from "./cases/rds";
 import { s3Cases } from "./cases/s3";
 import { secretsKmsCases } from "./cases/secrets-kms";
@@ -29,7 +32,12 @@ const ALL_CASES = [
   ...cloudflareCases,
   ...githubCases,
   ...datalossSecretCases,
+  ...dataLayerCases,
+  ...originGuardCases,
+  ...auditCases,
 ];
+
+const DEPLOYMENT_CASES = [...auditDeploymentCases];
 
 // IAM users are non-compliant by existing: the compliant stack is one without them.
 const COMPLIANT_BY_ABSENCE = ["RX-IAM-5"];
@@ -58,6 +66,13 @@ describe("the rule set", () => {
   });
 
   test.each(RULES.map((r) => [r.id] as const))("%s has a non-compliant and a compliant fixture", (id) => {
+    // A deployment rule's fixtures are whole deployments: one with findings, one without.
+    const deployment = DEPLOYMENT_CASES.filter((c) => c.rule === id);
+    if (RULES.find((r) => r.id === id)!.evaluateDeployment) {
+      expect(deployment.some((c) => c.fail.length > 0)).toBe(true);
+      expect(deployment.some((c) => c.fail.length === 0)).toBe(true);
+      return;
+    }
     const cases = ALL_CASES.filter((c) => c.rule === id);
     expect(cases.some((c) => c.fail.length > 0)).toBe(true);
     expect(cases.some((c) => c.pass.length > 0) || COMPLIANT_BY_ABSENCE.includes(id)).toBe(true);

@@ -1,4 +1,10 @@
-import { Document } from "yaml";
+import { Document, isPair, isScalar, visit } from "yaml";
+
+/**
+ * Tag of the first image of each repository: the one tag Terraform names, so a service (or task
+ * definition) can be created before any deploy ran. Every deploy then names its commit's tag.
+ */
+export const BOOTSTRAP_TAG = "bootstrap";
 
 /** One service image the application repository builds. */
 export interface AppDeployService {
@@ -30,24 +36,33 @@ export interface AppDeployInput {
   /** Actions variable holding the region (AWS_REGION). */
   readonly regionVariable: string;
   readonly services: readonly AppDeployService[];
-  /** @default - App Runner: the `latest` push deploys, no rollout step */
+  /**
+   * App Runner: the regions whose services run these images (phase 4: both; a region other than
+   * the registry's pulls the ECR-replicated copy). Every service there whose image comes from a
+   * repository built here moves to the commit's tag.
+   * @default - the workflow's region when `ecs` is not set; no App Runner rollout when it is
+   */
+  readonly appRunnerRegions?: readonly string[];
+  /** @default - App Runner: the services are moved to the commit's tag */
   readonly ecs?: AppDeployEcs;
 }
 
+// Pinned by commit SHA (a tag can be moved); the version is in the comment written beside each
+// `uses:` line. The SHAs are the tags' commits in the actions' repositories; Dependabot moves them.
 const ACTIONS = {
-  checkout: "actions/checkout@v4",
-  credentials: "aws-actions/configure-aws-credentials@v4",
-  ecrLogin: "aws-actions/amazon-ecr-login@v2",
+  checkout: "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1",
+  credentials: "aws-actions/configure-aws-credentials@e6de054238d6b7531b4efff3b6587d9aade6a06c # v6.2.3",
+  ecrLogin: "aws-actions/amazon-ecr-login@03f1aad4c6c7ffd436567f42f9384779290529bd # v2.1.7",
 } as const;
 
 /**
  * The application repository's .github/workflows/deploy.yml: the document's pipeline (build, push
- * to ECR, App Runner deploys `latest`), with OIDC instead of stored access keys, one job per
- * service, and an ECS rollout job when the services run on Fargate.
+ * to ECR, deploy), with OIDC instead of stored access keys, immutable commit tags instead of
+ * `latest` (App Runner: update-service per service; Fargate: a task definition revision per
+ * service), one job per service.
  */
 export function appDeployWorkflow(input: AppDeployInput): string {
   validate(input);
-  const vars = (name: string) => `\${{ vars.${name} }}`;
   // A fresh object per use: a shared one would be written as a YAML anchor and alias.
   const credentials = () => ({
     name: "Configure AWS credentials (OIDC, no stored keys)",
@@ -72,14 +87,20 @@ export function appDeployWorkflow(input: AppDeployInput): string {
           name: `Build and push ${s.name}`,
           // Expressions reach the script through env only, never spliced into the shell text.
           env: { REGISTRY: vars(input.registryVariable), IMAGE_TAG: "${{ github.sha }}" },
-          // The commit tag is pushed first so that every `latest` App Runner deploys has a traceable twin.
+          // Tags are immutable: each commit pushes its own; the very first image is also the
+          // bootstrap tag Terraform creates the services with.
           run: [
-            `docker build -f ${s.dockerfile} -t "$REGISTRY/${s.name}:$IMAGE_TAG" -t "$REGISTRY/${s.name}:latest" .`,
+            `docker build -f ${s.dockerfile} -t "$REGISTRY/${s.name}:$IMAGE_TAG" .`,
             `docker push "$REGISTRY/${s.name}:$IMAGE_TAG"`,
-            `docker push "$REGISTRY/${s.name}:latest"`,
+            `if ! aws ecr describe-images --repository-name ${s.name} --image-ids imageTag=${BOOTSTRAP_TAG} >/dev/null 2>&1; then`,
+            `  docker tag "$REGISTRY/${s.name}:$IMAGE_TAG" "$REGISTRY/${s.name}:${BOOTSTRAP_TAG}"`,
+            `  docker push "$REGISTRY/${s.name}:${BOOTSTRAP_TAG}"`,
+            "fi",
             "",
           ].join("\n"),
         },
+        // App Runner services (the engine, or the standby during a migration, or tenants and shards).
+        ...(input.appRunnerRegions || !input.ecs ? [appRunnerRollout(input, s)] : []),
       ],
     };
   }
@@ -95,6 +116,17 @@ export function appDeployWorkflow(input: AppDeployInput): string {
     jobs,
   });
   doc.commentBefore = header(input);
+  // `uses: owner/action@<sha> # vX.Y.Z`: the version goes into a YAML comment, not the value.
+  visit(doc, {
+    Pair(_, pair) {
+      if (!isPair(pair) || !isScalar(pair.key) || pair.key.value !== "uses" || !isScalar(pair.value)) return;
+      const [ref, version] = String(pair.value.value).split(" # ");
+      if (version) {
+        pair.value.value = ref;
+        pair.value.comment = ` ${version}`;
+      }
+    },
+  });
   return doc.toString({ lineWidth: 0 });
 }
 
@@ -111,9 +143,20 @@ function ecsRollout(input: AppDeployInput, ecs: AppDeployEcs, credentials: objec
     steps: [
       credentials,
       ...names.map((name) => ({
-        name: `Force a new deployment of ${name}`,
-        // The task definitions reference :latest, so a new deployment pulls the image just pushed.
-        run: `aws ecs update-service --cluster ${ecs.cluster} --service ${name} --force-new-deployment --query service.serviceName --output text\n`,
+        name: `Deploy ${name} at the commit's image`,
+        env: { REGISTRY: vars(input.registryVariable), IMAGE_TAG: "${{ github.sha }}" },
+        // A new revision of the family's latest task definition (Terraform's newest settings) with
+        // the commit's immutable image; Terraform ignores the service's revision afterwards.
+        run: [
+          `aws ecs describe-task-definition --task-definition ${name} --query taskDefinition > task.json`,
+          `jq --arg image "$REGISTRY/${name}:$IMAGE_TAG" --arg name ${name} \\`,
+          `  '.containerDefinitions |= map(if .name == $name then .image = $image else . end)`,
+          `   | {family, taskRoleArn, executionRoleArn, networkMode, containerDefinitions, volumes, requiresCompatibilities, cpu, memory, runtimePlatform}' \\`,
+          "  task.json > next.json",
+          "revision=$(aws ecs register-task-definition --cli-input-json file://next.json --query taskDefinition.taskDefinitionArn --output text)",
+          `aws ecs update-service --cluster ${ecs.cluster} --service ${name} --task-definition "$revision" --query service.serviceName --output text`,
+          "",
+        ].join("\n"),
       })),
       {
         name: "Wait until the services are stable",
@@ -123,11 +166,55 @@ function ecsRollout(input: AppDeployInput, ecs: AppDeployEcs, credentials: objec
   };
 }
 
+/**
+ * Moves every App Runner service that runs `s`'s repository (the shared service, tenants and
+ * shards, in every region) to the commit's tag: describe-service's own source configuration with
+ * the image replaced (UpdateService takes the whole structure), then waits for each operation.
+ */
+function appRunnerRollout(input: AppDeployInput, s: AppDeployService): object {
+  const regions = input.appRunnerRegions ?? [input.region];
+  return {
+    name: `Deploy every App Runner service of ${s.name} at the commit's image`,
+    env: { REGISTRY: vars(input.registryVariable), IMAGE_TAG: "${{ github.sha }}", HOME_REGION: vars(input.regionVariable) },
+    run: [
+      'account="${REGISTRY%%.*}"',
+      ": > rollouts",
+      `for region in ${regions.join(" ")}; do`,
+      `  registry="$account.dkr.ecr.$region.amazonaws.com"`,
+      '  if [ "$region" != "$HOME_REGION" ]; then',
+      "    # ECR replication copies the image within minutes; wait for it before pointing services at it.",
+      `    for _ in $(seq 1 60); do aws ecr describe-images --region "$region" --repository-name ${s.name} --image-ids imageTag="$IMAGE_TAG" >/dev/null 2>&1 && break; sleep 10; done`,
+      "  fi",
+      `  for arn in $(aws apprunner list-services --region "$region" --query 'ServiceSummaryList[].ServiceArn' --output text); do`,
+      `    aws apprunner describe-service --region "$region" --service-arn "$arn" --query Service.SourceConfiguration --output json > source.json`,
+      `    case "$(jq -r '.ImageRepository.ImageIdentifier // ""' source.json)" in "$registry/${s.name}:"*) ;; *) continue ;; esac`,
+      `    jq --arg image "$registry/${s.name}:$IMAGE_TAG" '.ImageRepository.ImageIdentifier = $image' source.json > next.json`,
+      `    aws apprunner update-service --region "$region" --service-arn "$arn" --source-configuration file://next.json --query OperationId --output text`,
+      '    echo "$region $arn" >> rollouts',
+      "  done",
+      "done",
+      "# App Runner deploys in the background: wait for every operation, fail on any rollback.",
+      "while read -r region arn; do",
+      "  for _ in $(seq 1 120); do",
+      `    status=$(aws apprunner list-operations --region "$region" --service-arn "$arn" --max-results 1 --query 'OperationSummaryList[0].Status' --output text)`,
+      '    case "$status" in SUCCEEDED) echo "$arn: deployed"; break ;; PENDING|IN_PROGRESS) sleep 10 ;; *) echo "$arn: $status"; exit 1 ;; esac',
+      "  done",
+      '  [ "$status" = SUCCEEDED ] || { echo "$arn: still $status after 20 minutes"; exit 1; }',
+      "done < rollouts",
+      "",
+    ].join("\n"),
+  };
+}
+
+const vars = (name: string) => `\${{ vars.${name} }}`;
+
 function header(input: AppDeployInput): string {
-  const deploys = input.ecs ? `then rolls ECS cluster ${input.ecs.cluster} (Fargate has no auto-deploy)` : "App Runner deploys each new `latest` on its own";
+  const deploys = input.ecs
+    ? `then registers a task definition revision with that image and rolls ECS cluster ${input.ecs.cluster}`
+    : "then moves every App Runner service running that image to it";
   return [
     " Generated by the infrastructure repository (lib/workflows/app-deploy.ts): edit it there, not here.",
-    ` On push to ${input.branch}: builds each service image, pushes :<commit sha> and :latest to ECR, ${deploys}.`,
+    ` On push to ${input.branch}: builds each service image, pushes it to ECR under its commit sha (tags are immutable), ${deploys}.`,
     ` Actions variables it reads (set by the infrastructure): ${input.roleVariable}, ${input.registryVariable}, ${input.regionVariable} (${input.region}).`,
     ` AWS access is OIDC only: the deploy role trusts the "${input.environment}" environment of this repository.`,
   ].join("\n");
@@ -157,6 +244,7 @@ function validate(input: AppDeployInput): void {
   }
   check(/^[A-Za-z0-9._/-]+$/.test(input.branch), "branch", input.branch, "use a branch name without spaces or quotes");
   check(/^[A-Za-z0-9._-]+$/.test(input.environment), "environment", input.environment, "use an environment name without spaces");
+  (input.appRunnerRegions ?? []).forEach((r, i) => check(/^[a-z]{2}(-[a-z]+)+-\d$/.test(r), `appRunnerRegions[${i}]`, r, "use an AWS region name (eu-central-1)"));
   if (input.ecs) {
     check(/^[A-Za-z0-9_-]+$/.test(input.ecs.cluster), "ecs.cluster", input.ecs.cluster, "use an ECS cluster name");
     check(input.ecs.services.length > 0, "ecs.services", input.ecs.services, "list the ECS services to roll, or leave ecs out for App Runner");

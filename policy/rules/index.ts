@@ -1,4 +1,8 @@
 import { ECSClusterContainerInsights } from "./ecs/ECSClusterContainerInsights";
+import { RDSLogExportGroupsManaged } from "./rds/RDSLogExportGroupsManaged";
+import { RDSReplicaKmsKeySameRegion } from "./rds/RDSReplicaKmsKeySameRegion";
+import { S3PatientFilesReplicated } from "./s3/S3PatientFilesReplicated";
+import { SchedulerScheduleCustomerManagedKey } from "./scheduler/SchedulerScheduleCustomerManagedKey";
 import { ECSServiceCircuitBreaker } from "./ecs/ECSServiceCircuitBreaker";
 import { ECSServiceNoPublicIp } from "./ecs/ECSServiceNoPublicIp";
 import { ECSTaskDefinitionLogging } from "./ecs/ECSTaskDefinitionLogging";
@@ -8,6 +12,12 @@ import { ALBDeletionProtection } from "./elb/ALBDeletionProtection";
 import { ALBDropInvalidHeaders } from "./elb/ALBDropInvalidHeaders";
 import { ALBListenerHttpsOnly } from "./elb/ALBListenerHttpsOnly";
 import { TargetGroupHealthCheck } from "./elb/TargetGroupHealthCheck";
+import { TargetGroupHttps } from "./elb/TargetGroupHttps";
+import { ECSContainerNonRoot } from "./ecs/ECSContainerNonRoot";
+import { ECSContainerReadOnlyRoot } from "./ecs/ECSContainerReadOnlyRoot";
+import { CanaryArtifactsEncrypted } from "./synthetics/CanaryArtifactsEncrypted";
+import { WebAclAssociated } from "./waf/WebAclAssociated";
+import { WebAclOriginHeader } from "./waf/WebAclOriginHeader";
 import { AppRunnerCustomerManagedKey } from "./apprunner/AppRunnerCustomerManagedKey";
 import { AppRunnerHealthCheck } from "./apprunner/AppRunnerHealthCheck";
 import { AppRunnerInstanceRole } from "./apprunner/AppRunnerInstanceRole";
@@ -94,6 +104,18 @@ import { SecurityGroupNoOpenIngress } from "./vpc/SecurityGroupNoOpenIngress";
 import { VPCDefaultSecurityGroupClosed } from "./vpc/VPCDefaultSecurityGroupClosed";
 import { VPCFlowLogsEnabled } from "./vpc/VPCFlowLogsEnabled";
 import { VPCSubnetAutoAssignPublicIpDisabled } from "./vpc/VPCSubnetAutoAssignPublicIpDisabled";
+import { DeploymentAuditControls } from "./audit/DeploymentAuditControls";
+import { CloudTrailBucketRetention } from "./cloudtrail/CloudTrailBucketRetention";
+import { CloudTrailCisAlarms } from "./cloudtrail/CloudTrailCisAlarms";
+import { CloudTrailCloudWatchLogs } from "./cloudtrail/CloudTrailCloudWatchLogs";
+import { CloudTrailEncrypted } from "./cloudtrail/CloudTrailEncrypted";
+import { CloudTrailLogFileValidation } from "./cloudtrail/CloudTrailLogFileValidation";
+import { CloudTrailMultiRegion } from "./cloudtrail/CloudTrailMultiRegion";
+import { CloudTrailS3DataEvents } from "./cloudtrail/CloudTrailS3DataEvents";
+import { ConfigRecorderEnabled } from "./config/ConfigRecorderEnabled";
+import { GuardDutyDataProtection } from "./guardduty/GuardDutyDataProtection";
+import { GuardDutyEnabled } from "./guardduty/GuardDutyEnabled";
+import { SecurityHubFoundationalStandard } from "./securityhub/SecurityHubFoundationalStandard";
 import { Rule } from "../types";
 
 /** Every rule of the pack, in report order (by service, then number). */
@@ -103,11 +125,17 @@ export const RULES: readonly Rule[] = [
   ALBAccessLogs,
   ALBListenerHttpsOnly,
   TargetGroupHealthCheck,
+  TargetGroupHttps,
   ECSClusterContainerInsights,
   ECSServiceNoPublicIp,
   ECSServiceCircuitBreaker,
   ECSTaskDefinitionLogging,
   ECSTaskDefinitionSecretsInjected,
+  ECSContainerReadOnlyRoot,
+  ECSContainerNonRoot,
+  WebAclAssociated,
+  WebAclOriginHeader,
+  CanaryArtifactsEncrypted,
   RDSStorageEncrypted,
   RDSMultiAZSupport,
   RDSInstanceDeletionProtectionEnabled,
@@ -126,6 +154,8 @@ export const RULES: readonly Rule[] = [
   RDSCustomAdminUsername,
   RDSIamAuthentication,
   RDSBackupReplicationEncrypted,
+  RDSLogExportGroupsManaged,
+  RDSReplicaKmsKeySameRegion,
   ElastiCacheAtRestEncryption,
   ElastiCacheInTransitEncryption,
   ElastiCacheCustomerManagedKey,
@@ -144,6 +174,8 @@ export const RULES: readonly Rule[] = [
   S3BucketReplicationEnabled,
   S3BackupBucketObjectLock,
   S3BucketPolicyNotPublic,
+  S3PatientFilesReplicated,
+  SchedulerScheduleCustomerManagedKey,
   SecretsManagerUsingKMSKey,
   SecretsManagerRotationEnabled,
   SecretsManagerRotationPeriod,
@@ -194,4 +226,16 @@ export const RULES: readonly Rule[] = [
   GitHubFileTemplateEscaped,
   StatefulPreventDestroy,
   NoSecretsInCode,
+  CloudTrailMultiRegion,
+  CloudTrailLogFileValidation,
+  CloudTrailEncrypted,
+  CloudTrailCloudWatchLogs,
+  CloudTrailBucketRetention,
+  CloudTrailS3DataEvents,
+  CloudTrailCisAlarms,
+  GuardDutyEnabled,
+  GuardDutyDataProtection,
+  ConfigRecorderEnabled,
+  SecurityHubFoundationalStandard,
+  DeploymentAuditControls,
 ];

@@ -6,9 +6,11 @@ import { isFreeType } from "./free-types";
 import { LineItem, NotPriced, round2, ServiceLine } from "./line-item";
 import { loadPriceTable, MissingPrice, PriceTable } from "./price-table";
 import { appRunnerPricers } from "./pricers/apprunner";
+import { auditPricers } from "./pricers/audit";
 import { databasePricers } from "./pricers/database";
 import { dynamodbPricers } from "./pricers/dynamodb";
 import { fargatePricers } from "./pricers/fargate";
+import { functionPricers } from "./pricers/functions";
 import { networkPricers } from "./pricers/network";
 import { observabilityPricers } from "./pricers/observability";
 import { securityPricers } from "./pricers/security";
@@ -17,6 +19,8 @@ import { storagePricers } from "./pricers/storage";
 /** Every resource type the model prices, by type. */
 export const PRICERS: Readonly<Record<string, Pricer>> = {
   ...appRunnerPricers,
+  ...auditPricers,
+  ...functionPricers,
   ...databasePricers,
   ...dynamodbPricers,
   ...fargatePricers,

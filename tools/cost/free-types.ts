@@ -50,6 +50,21 @@ const FREE_TYPES: ReadonlySet<string> = new Set([
   "aws_eip_association",
   "aws_dynamodb_table_item",
   "aws_db_instance_role_association",
+  "aws_wafv2_web_acl_association", // the web ACL is priced once, whatever it guards
+  "aws_wafv2_ip_set",
+  "aws_apprunner_observability_configuration", // X-Ray traces are priced on the services that record them
+  // Scheduled rules and AWS service events (ECS task state changes) on the default bus carry no
+  // EventBridge charge; the function they invoke and the SNS publishes they cause are priced there.
+  "aws_cloudwatch_event_rule",
+  "aws_cloudwatch_event_target",
+  "aws_lambda_permission",
+  "aws_s3_object", // a few KB of code, inside the bucket's stored GB
+  // Audit controls: priced on the trail, the detector, the recorder and the hub they configure.
+  "aws_guardduty_detector_feature",
+  "aws_config_configuration_recorder_status",
+  "aws_config_delivery_channel",
+  "aws_securityhub_standards_subscription",
+  "aws_securityhub_finding_aggregator",
 ]);
 
 export function isFreeType(type: string): boolean {

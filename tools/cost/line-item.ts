@@ -18,11 +18,18 @@ export type ServiceLine =
   | "KMS"
   | "CloudWatch"
   | "X-Ray"
+  | "CloudWatch Synthetics"
+  | "Lambda"
   | "Route 53"
   | "SNS"
+  | "SQS"
   | "EventBridge Scheduler"
   | "WAF"
-  | "Budgets";
+  | "Budgets"
+  | "CloudTrail"
+  | "GuardDuty"
+  | "Config"
+  | "Security Hub";
 
 /** One priced quantity of one resource. */
 export interface LineItem {

@@ -2,7 +2,7 @@ import { ServiceKey } from "../../phases/types";
 import { AwsCli, BucketSettings, callerAccount, githubOidcProvider, OidcProvider, uploadsBucketSettings } from "./aws";
 import { CloudflareApi, DiscoverError, ENTRY_POINT_PHASES, entryPointRulesets, ExistingRecord, ExistingRuleset, recordsNamed } from "./cloudflare";
 
-/** What discovery needs to know about the deployment (from terraform.tfvars and the phase config). */
+/** What discovery needs to know about the deployment (from deployment.tfvars and the phase config). */
 export interface DiscoverTarget {
   readonly zoneId: string;
   readonly domain: string;
@@ -80,13 +80,13 @@ const assign = (field: string, value: string | readonly string[], note: string):
 };
 
 /**
- * Ready-to-paste terraform.tfvars lines, each with a comment saying what was found and what the
+ * Ready-to-paste deployment.tfvars lines, each with a comment saying what was found and what the
  * first deploy does with it. Nothing printed is secret: ids, record targets, rule descriptions,
  * counts (never a policy document or a token).
  */
 export function renderTfvars(target: DiscoverTarget, d: Discovery): string {
   const lines = [
-    "# npm run discover: what already exists, for terraform.tfvars (nothing here is secret).",
+    "# npm run discover: what already exists, for deployment.tfvars (nothing here is secret).",
     "# Review the comments: adopted rulesets have their rules REPLACED by this code's at the first deploy.",
     'existing_platform = true  # the zone and account already run RestartiX (the Railway era)',
   ];

@@ -16,7 +16,7 @@ export function deploymentWarnings(d: Pick<DeploymentInputs, "existingPlatform" 
   if (d.existingPlatform && adopted.length === 0) {
     out.push(
       "existing_platform = true, but no adoption input is set: the first deploy would try to create the api./telemetry. records and the zone's WAF rulesets " +
-        "(Cloudflare refuses: 81053, 20217) and overwrite the uploads bucket's settings. Run npm run discover and paste its lines into terraform.tfvars " +
+        "(Cloudflare refuses: 81053, 20217) and overwrite the uploads bucket's settings. Run npm run discover and paste its lines into deployment.tfvars " +
         "(docs/adoption.md), or set existing_platform = false for a new zone and account.",
     );
   }

@@ -39,6 +39,8 @@ export interface BackupTarget {
   readonly sseAlgorithm: string;
   /** Variables the task definition gives the container (environment and secrets). */
   readonly containerVariables: readonly string[];
+  /** The container's environment values that are plain strings (no references): passed to dump.sh as they are. */
+  readonly literalEnvironment: Readonly<Record<string, string>>;
 }
 
 /** Reads the job's bucket and the bucket's Object Lock and encryption settings from the synthesized backups stack. */
@@ -63,6 +65,7 @@ export function backupTarget(backups: SynthStack): BackupTarget {
     objectLock: { mode: lock.rule.default_retention.mode, days: lock.rule.default_retention.days },
     sseAlgorithm: sse?.rule?.[0]?.apply_server_side_encryption_by_default?.sse_algorithm ?? "none",
     containerVariables: [...env.keys(), ...(container.secrets ?? []).map((s: Json) => s.name)].sort(),
+    literalEnvironment: Object.fromEntries([...env].filter(([, v]) => typeof v === "string" && !v.includes("${"))),
   };
 }
 
@@ -147,6 +150,8 @@ export interface RestoreReport {
   readonly objectLock: { readonly mode: string; readonly retainUntil: string; readonly deleteRefused: boolean };
   /** dump.sh against a database that does not exist: its exit code and the objects it left. */
   readonly failedDump: { readonly exitCode: number; readonly objectsLeft: readonly string[] };
+  /** Data points dump.sh wrote to the completed-dump metric (the age alarm counts them): one per complete upload. */
+  readonly completedMetric: { readonly namespace: string; readonly name: string; readonly sum: number };
   readonly encryption: string;
   readonly source: Record<string, string>;
   readonly restored: Record<string, string>;
@@ -221,7 +226,7 @@ export async function restoreRehearsal(log: (line: string) => void = () => undef
     const encryptionKey = crypto.randomBytes(32).toString("base64");
     const runDump = (db: string) =>
       spawnSync(shell.cmd, [...shell.args, DUMP_SCRIPT], {
-        env: { ...awsEnv, DATABASE_URL: cluster!.url(db), BACKUP_ENCRYPTION_KEY: encryptionKey, BACKUP_BUCKET: target.bucket },
+        env: { ...awsEnv, ...target.literalEnvironment, AWS_REGION: target.region, DATABASE_URL: cluster!.url(db), BACKUP_ENCRYPTION_KEY: encryptionKey, BACKUP_BUCKET: target.bucket },
         encoding: "utf8",
         cwd: work,
       });
@@ -241,6 +246,16 @@ export async function restoreRehearsal(log: (line: string) => void = () => undef
     const del = spawnSync("aws", ["s3api", "delete-object", "--bucket", target.bucket, "--key", objectKey, "--version-id", head.VersionId], { env: awsEnv, encoding: "utf8" });
     const deleteRefused = del.status !== 0 && /AccessDenied/.test(del.stderr);
 
+    // The metric the missing-dump alarm counts: written once, by the complete dump only.
+    const namespace = target.literalEnvironment.METRIC_NAMESPACE ?? "";
+    const stats = aws([
+      "cloudwatch", "get-metric-statistics", "--namespace", namespace, "--metric-name", "DumpsCompleted",
+      "--dimensions", `Name=Database,Value=${target.literalEnvironment.DATABASE_IDENTIFIER ?? ""}`,
+      "--start-time", new Date(started - 3_600_000).toISOString(), "--end-time", new Date(Date.now() + 3_600_000).toISOString(),
+      "--period", "86400", "--statistics", "Sum",
+    ]);
+    const completedMetric = { namespace, name: "DumpsCompleted", sum: ((stats.Datapoints ?? []) as Json[]).reduce((n, d) => n + Number(d.Sum ?? 0), 0) };
+
     // 3. The runbook's restore commands (docs/restore.md), into a fresh database.
     const pipeline = [
       RESTORE_COMMANDS.download.replace("<bucket>", target.bucket).replace("<key>", objectKey),
@@ -252,6 +267,7 @@ export async function restoreRehearsal(log: (line: string) => void = () => undef
     const restored = fingerprint(cluster, "restartix_restore");
     const mismatches = Object.keys(source).filter((k) => source[k] !== restored[k]).map((k) => `${k}: source ${source[k]}, restored ${restored[k]}`);
     if (failedDump.exitCode === 0) mismatches.push("dump.sh exited 0 although pg_dump failed");
+    if (completedMetric.sum !== 1) mismatches.push(`${namespace}/DumpsCompleted sum ${completedMetric.sum}, expected 1 (the complete dump only)`);
     if (leftBehind.length) mismatches.push(`a failed dump left ${leftBehind.join(", ")} in the bucket`);
     if (!deleteRefused) mismatches.push(`deleting the locked dump version was not refused: ${del.stderr || "deleted"}`);
     if (head.ObjectLockMode !== target.objectLock.mode) mismatches.push(`object lock mode ${head.ObjectLockMode}, expected ${target.objectLock.mode}`);
@@ -265,6 +281,7 @@ export async function restoreRehearsal(log: (line: string) => void = () => undef
       object: `s3://${target.bucket}/${objectKey}`,
       objectLock: { mode: head.ObjectLockMode, retainUntil: head.ObjectLockRetainUntilDate, deleteRefused },
       failedDump,
+      completedMetric,
       encryption: `${head.ServerSideEncryption}${head.SSEKMSKeyId ? ` (${head.SSEKMSKeyId})` : ""}`,
       source,
       restored,

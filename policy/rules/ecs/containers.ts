@@ -5,6 +5,10 @@ export interface Container {
   readonly name?: string;
   readonly environment?: readonly { readonly name: string; readonly value?: string }[];
   readonly logConfiguration?: { readonly logDriver?: string };
+  readonly readonlyRootFilesystem?: boolean;
+  readonly user?: string;
+  readonly privileged?: boolean;
+  readonly linuxParameters?: { readonly capabilities?: { readonly drop?: readonly string[] } };
 }
 
 /** undefined when the definitions are not a literal array (a whole-value reference). */

@@ -4,7 +4,8 @@ import { Rule } from "../../types";
 export const ElastiCacheRedisAuth: Rule = {
   id: "RX-EC-4",
   name: "ElastiCacheRedisAuth",
-  level: "warning",
+  // An error since the cache got AUTH: the cache holds session-adjacent data of a healthcare app.
+  level: "error",
   title: "Redis accepts connections without authentication",
   explanation: "Without an AUTH token or RBAC user group, anything that reaches the port can read and write the cache; the security group is then the only control.",
   fix: "With transit encryption on, set auth_token (from Secrets Manager) or user_group_ids.",

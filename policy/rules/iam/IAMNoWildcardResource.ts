@@ -26,6 +26,7 @@ export const NO_RESOURCE_LEVEL_ACTIONS = [
   "kms:ListAliases",
   "secretsmanager:GetRandomPassword",
   "apprunner:ListServices",
+  "s3:ListAllMyBuckets",
 ].map((a) => a.toLowerCase());
 
 const restrictable = (action: string): boolean => !NO_RESOURCE_LEVEL_ACTIONS.includes(action.toLowerCase());

@@ -2,6 +2,7 @@ import { usageOfService } from "../../../phases/usage";
 import { Pricer, PricingContext, Resource } from "../context";
 import { LineItem } from "../line-item";
 import { MissingPrice } from "../price-table";
+import { runsPerMonth } from "./functions";
 import { logCharges } from "./logs";
 
 /** App Runner: provisioned instances bill memory while idle, vCPU + memory while serving requests. */
@@ -31,6 +32,16 @@ export function isHealthChecked(r: Resource, ctx: PricingContext): boolean {
   return ctx.anyMentions("aws_route53_health_check", `${r.type}.${r.name}.`) || ctx.anyMentions("aws_route53_health_check", `${r.type}${r.name}`);
 }
 
+/** The Synthetics canary (any stack) probing this service, if the canary health probe is in use. */
+function probingCanary(r: Resource, ctx: PricingContext): Resource | undefined {
+  const needles = [`${r.type}.${r.name}.`, `${r.type}${r.name}`];
+  for (const stack of ctx.stacks) {
+    const found = ctx.resourcesOf(stack, "aws_synthetics_canary").find((c) => needles.some((n) => JSON.stringify(c.config.run_config ?? {}).includes(n)));
+    if (found) return found;
+  }
+  return undefined;
+}
+
 const service: Pricer = (r, ctx) => {
   const c = r.config;
   const vcpu = parseVcpu(c.instance_configuration?.cpu ?? "1024");
@@ -43,14 +54,20 @@ const service: Pricer = (r, ctx) => {
   const use = usageOfService(ctx.usage.services, name);
   const peakHours = ctx.usage.peakHoursPerMonth;
   const checked = u.activeWhenHealthChecked && isHealthChecked(r, ctx);
-  const activeHours = checked ? ctx.hours : Math.min(u.activeHoursPerMonth, ctx.hours);
+  const canary = checked ? undefined : probingCanary(r, ctx);
+  // A canary run wakes an idle service for at least a minute of active vCPU; it stays idle otherwise.
+  const idleRuns = canary ? ((runsPerMonth(canary.config.schedule?.expression, ctx.hours) ?? 0) * (ctx.hours - Math.min(u.activeHoursPerMonth, ctx.hours))) / ctx.hours : 0;
+  const wakeHours = (idleRuns * u.activeMinutesPerWake) / 60;
+  const activeHours = checked ? ctx.hours : Math.min(u.activeHoursPerMonth + wakeHours, ctx.hours);
   const extra = use.extraAtPeak;
   const activeInstanceHours = minSize * activeHours + extra * peakHours;
   const idleInstanceHours = minSize * (ctx.hours - activeHours);
   const size = `${vcpu} vCPU / ${memGb} GB`;
   const why = checked
     ? `a Route 53 health check every 10 s keeps the ${minSize} provisioned instance(s) active all ${ctx.hours} h, billed vCPU + memory rather than memory only`
-    : undefined;
+    : canary
+      ? `the health canary (${canary.config.schedule?.expression}) wakes the idle service ${Math.round(idleRuns)} times a month: ${wakeHours.toFixed(1)} active hours on top of ${u.activeHoursPerMonth} busy ones`
+      : undefined;
   const items: LineItem[] = [
     ctx.item(r, {
       service: "App Runner",
@@ -88,29 +105,22 @@ const service: Pricer = (r, ctx) => {
     ctx.item(r, { service: "Data transfer", component: "responses to the internet (Cloudflare)", quantity: use.egressGbMonth, unit: "GB", priceKey: "transfer.internetOutGb" }),
     ...logCharges(r, ctx, use.logGbMonth, "application logs"),
   );
+  // X-Ray tracing through the region's shared observability configuration (platform stack).
+  if (c.observability_configuration?.observability_enabled === true) {
+    items.push(
+      ctx.item(r, {
+        service: "X-Ray",
+        component: "traces recorded",
+        quantity: use.tracesMonth / 1e6,
+        unit: "million traces",
+        priceKey: "xray.tracesRecordedMillion",
+        freeTier: "xray.traces",
+      }),
+    );
+  }
   return items;
-};
-
-/** X-Ray tracing of the services that use this observability configuration. */
-const observability: Pricer = (r, ctx) => {
-  if (r.config.trace_configuration?.vendor !== "AWSXRAY") return [];
-  const users = ctx
-    .resourcesOf(r.stack, "aws_apprunner_service")
-    .filter((s) => JSON.stringify(s.config.observability_configuration ?? {}).includes(`${r.type}.${r.name}.`));
-  const traces = users.reduce((n, s) => n + usageOfService(ctx.usage.services, String(s.config.service_name ?? s.name)).tracesMonth, 0);
-  return [
-    ctx.item(r, {
-      service: "X-Ray",
-      component: `traces recorded (${users.length} service${users.length === 1 ? "" : "s"})`,
-      quantity: traces / 1e6,
-      unit: "million traces",
-      priceKey: "xray.tracesRecordedMillion",
-      freeTier: "xray.traces",
-    }),
-  ];
 };
 
 export const appRunnerPricers: Readonly<Record<string, Pricer>> = {
   aws_apprunner_service: service,
-  aws_apprunner_observability_configuration: observability,
 };

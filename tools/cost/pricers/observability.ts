@@ -10,7 +10,7 @@ const alarm: Pricer = (r, ctx) => {
   const metrics = anomaly ? 3 : queries.length ? queries.filter((q) => q.metric !== undefined).length : 1;
   const periods = [c.period, ...queries.map((q) => q.metric?.period)].filter((p) => p !== undefined).map(Number);
   const highRes = periods.some((p) => p < 60);
-  return [
+  const items = [
     ctx.item(r, {
       service: "CloudWatch",
       component: `${highRes ? "high-resolution " : ""}alarm (${metrics} metric${metrics === 1 ? "" : "s"})`,
@@ -20,7 +20,34 @@ const alarm: Pricer = (r, ctx) => {
       freeTier: highRes ? undefined : "cloudwatch.alarmMetrics",
     }),
   ];
+  // An alarm on a namespace of our own reads a metric something here writes with PutMetricData
+  // (the pg_dump's DumpsCompleted): that metric bills as a custom metric.
+  if (typeof c.namespace === "string" && !c.namespace.startsWith("AWS/")) {
+    items.push(
+      ctx.item(r, {
+        service: "CloudWatch",
+        component: `custom metric ${c.namespace}/${String(c.metric_name)}`,
+        quantity: 1,
+        unit: "metric-month",
+        priceKey: "cloudwatch.customMetricMonth",
+        freeTier: "cloudwatch.customMetrics",
+      }),
+    );
+  }
+  return items;
 };
+
+/** An SQS queue (the backup schedule's dead-letter queue): requests only; an idle queue costs nothing. */
+const queue: Pricer = (r, ctx) => [
+  ctx.item(r, {
+    service: "SQS",
+    component: "requests",
+    quantity: ctx.usage.sqsRequestsPerQueueMonth / 1e6,
+    unit: "million requests",
+    priceKey: "sqs.requestsMillion",
+    freeTier: "sqs.requests",
+  }),
+];
 
 const compositeAlarm: Pricer = (r, ctx) => [
   ctx.item(r, { service: "CloudWatch", component: "composite alarm", quantity: 1, unit: "alarm-month", priceKey: "cloudwatch.compositeAlarmMonth" }),
@@ -99,5 +126,6 @@ export const observabilityPricers: Readonly<Record<string, Pricer>> = {
   aws_route53_health_check: healthCheck,
   aws_route53_zone: hostedZone,
   aws_sns_topic: topic,
+  aws_sqs_queue: queue,
   aws_budgets_budget: budget,
 };

@@ -36,6 +36,14 @@ const webAcl: Pricer = (r, ctx) => {
   return [
     ctx.item(r, { service: "WAF", component: "web ACL", quantity: 1, unit: "ACL-month", priceKey: "wafv2.webAclMonth" }),
     ctx.item(r, { service: "WAF", component: "rules", quantity: rules, unit: "rule-month", priceKey: "wafv2.ruleMonth" }),
+    ctx.item(r, {
+      service: "WAF",
+      component: "requests inspected",
+      quantity: ctx.usage.wafRequestsPerAclMonth / 1e6,
+      unit: "million requests",
+      priceKey: "wafv2.requestsMillion",
+      why: "one web ACL per region guards every service there; one per service would add $5 + $1 a rule each",
+    }),
   ];
 };
 

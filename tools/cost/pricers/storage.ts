@@ -35,15 +35,26 @@ function lifecycleOf(bucket: Resource, ctx: PricingContext): { transitions: Tier
   };
 }
 
+/**
+ * Usage of a bucket by its name; names this code creates end in the account id
+ * (restartix-backups-primary-123456789012), and the assumptions are kept by the name before it.
+ */
 export function usageOfBucket(bucketName: string, ctx: PricingContext): BucketUsage {
-  return ctx.usage.buckets[bucketName] ?? ctx.usage.buckets.default;
+  const logical = bucketName.replace(/-\d{12}$/, "");
+  const exact = ctx.usage.buckets[bucketName] ?? ctx.usage.buckets[logical];
+  if (exact) return exact;
+  // Or by a prefix ending in "*" (restartix-cloudtrail-* for restartix-cloudtrail-<account id>-...).
+  const prefix = Object.keys(ctx.usage.buckets).find((k) => k.endsWith("*") && bucketName.startsWith(k.slice(0, -1)));
+  return prefix ? ctx.usage.buckets[prefix] : ctx.usage.buckets.default;
 }
 
 const bucket: Pricer = (r, ctx) => {
   const name = String(r.config.bucket ?? r.name);
   const use = usageOfBucket(name, ctx);
   if ("storedGb" in use) {
-    return [ctx.item(r, { service: "S3", component: "STANDARD storage", quantity: use.storedGb, unit: "GB-month", priceKey: "s3.storageGbMonth", variant: "STANDARD", why: use.why })];
+    // A replication destination holds what replication writes into it (the rule's storage class).
+    const storageClass = lifecycleOf(r, ctx).initialClass;
+    return [ctx.item(r, { service: "S3", component: `${storageClass} storage`, quantity: use.storedGb, unit: "GB-month", priceKey: "s3.storageGbMonth", variant: storageClass, why: use.why })];
   }
   // Objects written every day, aged through the lifecycle: at steady state each class holds
   // (days spent in it) x (GB written per day).
@@ -72,18 +83,35 @@ const replication: Pricer = (r, ctx) => {
   const source = ctx.resolve(r.stack, r.config.bucket);
   if (!source) throw new MissingPrice("source bucket of the replication not found in the stack");
   const use = usageOfBucket(String(source.config.bucket ?? source.name), ctx);
-  const gbPerMonth = "writtenGbPerDay" in use ? (use.writtenGbPerDay * ctx.hours) / 24 : 0;
-  return ((r.config.rule ?? []) as any[]).map((rule) => {
+  const gbPerMonth = "writtenGbPerDay" in use ? (use.writtenGbPerDay * ctx.hours) / 24 : (use.newGbPerMonth ?? 0);
+  return ((r.config.rule ?? []) as any[]).flatMap((rule) => {
     const destination = ctx.resolve(r.stack, rule.destination?.bucket);
     const crossRegion = destination !== undefined && destination.region !== source.region;
-    return ctx.item(r, {
-      service: "Inter-region transfer",
-      component: `S3 replication to ${destination?.region ?? "another bucket"}${crossRegion ? " (inter-region)" : " (same region: no transfer charge)"}`,
-      quantity: crossRegion ? gbPerMonth : 0,
-      unit: "GB",
-      priceKey: "transfer.interRegionGb",
-      region: source.region,
-    });
+    const items = [
+      ctx.item(r, {
+        service: "Inter-region transfer",
+        component: `S3 replication to ${destination?.region ?? "another bucket"}${crossRegion ? " (inter-region)" : " (same region: no transfer charge)"}`,
+        quantity: crossRegion ? gbPerMonth : 0,
+        unit: "GB",
+        priceKey: "transfer.interRegionGb",
+        region: source.region,
+      }),
+    ];
+    // Replication metrics are four CloudWatch metrics per rule (bytes and operations pending,
+    // latency, failed operations), billed as custom metrics.
+    if (rule.destination?.metrics?.status === "Enabled") {
+      items.push(
+        ctx.item(r, {
+          service: "CloudWatch",
+          component: `S3 replication metrics (4 per rule: ${String(rule.id ?? "rule")})`,
+          quantity: 4,
+          unit: "metric-month",
+          priceKey: "cloudwatch.customMetricMonth",
+          freeTier: "cloudwatch.customMetrics",
+        }),
+      );
+    }
+    return items;
   });
 };
 
@@ -93,8 +121,13 @@ const ecrRepository: Pricer = (r, ctx) => [
 
 /** Registry replication: a copy of every repository of the stack in each destination region. */
 const ecrReplication: Pricer = (r, ctx) => {
-  const repos = ctx.resourcesOf(r.stack, "aws_ecr_repository").length;
   const rules = (r.config.replication_configuration?.rule ?? []) as any[];
+  // Only the repositories the rules' filters match are copied (none listed: every repository).
+  const filters = rules.flatMap((rule) => (rule.repository_filter ?? []) as any[]);
+  const repos = ctx
+    .resourcesOf(r.stack, "aws_ecr_repository")
+    .filter((repo) => repo.region === r.region)
+    .filter((repo) => filters.length === 0 || filters.some((f) => String(repo.config.name).startsWith(String(f.filter)))).length;
   const regions = rules.flatMap((rule) => ((rule.destination ?? []) as any[]).map((d) => String(d.region)));
   const gb = repos * ctx.usage.ecrGbPerRepository;
   return regions.flatMap((region) => [

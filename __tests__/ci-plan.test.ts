@@ -1,0 +1,76 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ROOT } from "../config/deployment";
+import { writeTenantRegistry } from "../tools/bench/tenants";
+import { ciLayout, DEFAULT_LIMITS } from "../tools/ci-plan";
+import { StackNode } from "../tools/waves";
+import { synth } from "./helpers";
+
+const nodes = (r: ReturnType<typeof synth>): StackNode[] => r.stacks.map((s) => ({ name: s.name, dependencies: s.dependencies }));
+
+function checkLayout(stacks: StackNode[]) {
+  const layout = ciLayout(stacks);
+  const byName = new Map(stacks.map((s) => [s.name, s]));
+  const planned = layout.plan.flatMap((b) => b.stacks.split(" "));
+  const applied = layout.waves.flatMap((w) => w.batches.flatMap((b) => b.stacks.split(" ")));
+  const expected = stacks.map((s) => s.name).filter((n) => n !== "bootstrap").sort();
+  // Every stack planned and applied exactly once; bootstrap never (applied once by hand, on local state).
+  expect([...planned].sort()).toEqual(expected);
+  expect([...applied].sort()).toEqual(expected);
+  expect(layout.manual).toEqual(["bootstrap"]);
+  // A wave only reads stacks of earlier waves.
+  const waveOf = new Map(layout.waves.flatMap((w) => w.batches.flatMap((b) => b.stacks.split(" ").map((n) => [n, w.wave] as const))));
+  for (const [name, wave] of waveOf) for (const d of byName.get(name)!.dependencies.filter((x) => x !== "bootstrap")) expect(waveOf.get(d)!).toBeLessThan(wave);
+  for (const b of [...layout.plan, ...layout.waves.flatMap((w) => w.batches)]) expect(b.count).toBeGreaterThan(0);
+  return layout;
+}
+
+describe.each([1, 2, 3, 4])("phase %i on GitHub Actions", (phase) => {
+  test("every stack planned and applied once, in waves, within GitHub's limits", () => {
+    const layout = checkLayout(nodes(synth({ phase })));
+    expect(layout.problems).toEqual([]);
+    expect(layout.jobs).toBeLessThanOrEqual(DEFAULT_LIMITS.maxJobsPerRun);
+    expect(layout.diskGb.withPluginCache).toBeLessThanOrEqual(DEFAULT_LIMITS.diskGb);
+  });
+});
+
+describe("a 1000-tenant registry (phase 4)", () => {
+  const file = writeTenantRegistry(ROOT, 1000, path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rx-ci-plan-")), "tenants.json"));
+  const result = synth({ phase: 4, tenantsFile: file, quotaCheck: "report" });
+  const stacks = nodes(result);
+
+  test("AWS's quotas are reported for the dry run, not enforced: 1000 cells need raised App Runner and IAM quotas, and the shared Redis group's rules reach AWS's ceiling", () => {
+    const problems = result.built.quotaProblems.join("\n");
+    expect(problems).toMatch(/App Runner quota "Services" in eu-central-1: this layout needs 10\d\d/);
+    expect(problems).toMatch(/"Roles per account" \(quota code L-FE177D64\)/);
+    expect(problems).toMatch(/"Inbound or outbound rules per security group".*restartix-redis: this layout needs 10\d\d, above AWS's ceiling of 1000 .*Fix: AWS caps rules per group/);
+    // The same registry without the report mode is refused at synth.
+    expect(() => synth({ phase: 4, tenantsFile: file })).toThrow(/The layout exceeds AWS quotas \(\d\); nothing was synthesized/);
+  });
+
+  test("fits: batched matrices, one provider copy per runner", () => {
+    const layout = checkLayout(stacks);
+    expect(layout.selected).toBe(stacks.length - 1);
+    expect(layout.selected).toBeGreaterThan(1000);
+    expect(layout.problems).toEqual([]);
+    for (const w of layout.waves) expect(w.batches.length).toBeLessThanOrEqual(DEFAULT_LIMITS.maxParallel);
+    expect(layout.diskGb.withPluginCache).toBeLessThan(5);
+    // Without the plugin cache every stack of a job would unpack its own 0.68 GB AWS provider.
+    expect(layout.diskGb.withoutPluginCache).toBeGreaterThan(DEFAULT_LIMITS.diskGb);
+  });
+
+  test("refuses a layout over a limit: a matrix of more than 256 jobs, too many waves, a full disk", () => {
+    expect(ciLayout(stacks, undefined, { ...DEFAULT_LIMITS, maxParallel: 1000, stacksAtOnce: 1 }).problems).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^plan: \d+ jobs in one matrix; GitHub allows 256$/), expect.stringMatching(/^apply wave 6: \d+ jobs in one matrix/), expect.stringMatching(/jobs in one run/)]),
+    );
+    expect(ciLayout(stacks, undefined, { ...DEFAULT_LIMITS, maxWaves: 3 }).problems).toEqual([expect.stringMatching(/^\d+ deploy waves; the deploy workflow has 3 apply-wave jobs/)]);
+    expect(ciLayout(stacks, undefined, { ...DEFAULT_LIMITS, maxParallel: 1 }).problems).toEqual(expect.arrayContaining([expect.stringMatching(/GB of disk per job/), expect.stringMatching(/minutes per apply job/)]));
+  });
+
+  test("a selection keeps its waves and drops bootstrap", () => {
+    const layout = ciLayout(stacks, ["bootstrap", "keys", "tenant-org-7", "edge"]);
+    expect(layout.manual).toEqual(["bootstrap"]);
+    expect(layout.waves.map((w) => w.batches.map((b) => b.stacks))).toEqual([["keys"], ["tenant-org-7"], ["edge"]]);
+  });
+});

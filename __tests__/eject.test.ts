@@ -1,0 +1,110 @@
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { eject, EjectResult, EJECT_MARKER, lostInHcl, relocateLocalState, unquoteReferences } from "../tools/eject";
+import { offlinePlanAvailability, TERRAFORM, terraformEnv } from "../tools/offline-plan";
+import { EXAMPLE_VARS } from "./helpers";
+
+/**
+ * The way out of CDKTF: `npm run eject` writes plain Terraform per stack. Every AWS stack of phase 1
+ * ejected this way must pass `terraform init` + `terraform validate` with the real provider (local
+ * mirror), with no warning: what a team that leaves CDKTF would run next.
+ */
+const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+
+describe("the post-processing of cdktf's HCL", () => {
+  test("quoted references (deprecated since Terraform 0.12) are unquoted; strings are not", () => {
+    const hcl = ['provider = "aws.eu-west-1"', "depends_on = [", '"aws_s3_bucket_versioning.state_versioning_27DF9ED5",', '"aws_kms_key.k"', "]", 'name = "aws.eu-west-1"'].join("\n");
+    expect(unquoteReferences(hcl).split("\n")).toEqual([
+      "provider = aws.eu-west-1",
+      "depends_on = [",
+      "aws_s3_bucket_versioning.state_versioning_27DF9ED5,",
+      "aws_kms_key.k",
+      "]",
+      'name = "aws.eu-west-1"',
+    ]);
+  });
+
+  test("a local backend's state files are found from the ejected layout", () => {
+    expect(relocateLocalState('path = "../../../terraform.data.tfstate"')).toBe('path = "../terraform.data.tfstate"');
+  });
+
+  test("anything the HCL lost against the JSON synth is reported", () => {
+    const json = { resource: { aws_s3_bucket: { b: { bucket: "x", tags: { a: "b" }, force_destroy: null } } }, data: { aws_iam_policy_document: { d: { statement: [] } } }, output: { o: { value: 1 } } };
+    expect(lostInHcl(json, { resource: { aws_s3_bucket: { b: [{ bucket: "x", tags: { a: "b" } }] } }, data: { aws_iam_policy_document: { d: [{ statement: [] }] } }, output: { o: [{ value: 1 }] } })).toEqual([]);
+    expect(lostInHcl(json, { resource: { aws_s3_bucket: { b: [{ bucket: "x" }] } }, output: {} })).toEqual([
+      "aws_s3_bucket.b: argument tags missing",
+      "data.aws_iam_policy_document.d: missing",
+      "output.o: missing",
+    ]);
+  });
+});
+
+describe("npm run eject -- --phase 1", () => {
+  const out = path.join(tmp("restartix-ejected-"), "phase1");
+  let result: EjectResult;
+
+  beforeAll(async () => {
+    result = await eject({ phase: 1, varsFile: EXAMPLE_VARS }, out, tmp("restartix-eject-scratch-"));
+  }, 120_000);
+
+  test("one folder per stack with main.tf, a README with the deploy order, and the marker", () => {
+    expect(result.stacks.map((s) => s.name).sort()).toEqual(fs.readdirSync(out).filter((f) => fs.statSync(path.join(out, f)).isDirectory()).sort());
+    for (const s of result.stacks) expect(fs.existsSync(path.join(out, s.name, "main.tf"))).toBe(true);
+    expect(fs.readFileSync(path.join(out, "README.md"), "utf8")).toMatch(/^1\. bootstrap, keys$/m);
+    expect(fs.existsSync(path.join(out, EJECT_MARKER))).toBe(true);
+  });
+
+  test("plain Terraform: no cdktf metadata, same S3 backend and state key, policies from aws_iam_policy_document", () => {
+    const compute = fs.readFileSync(path.join(out, "compute", "main.tf"), "utf8");
+    expect(compute).not.toMatch(/cdktf\.out|"\/\/"|metadata/);
+    expect(compute).toMatch(/backend "s3" \{\s*bucket = "restartix-terraform-state-123456789012"\s*key = "compute\/terraform\.tfstate"[\s\S]*use_lockfile = true/);
+    expect(compute).toMatch(/policy = "\$\{data\.aws_iam_policy_document\.[^.]+\.json\}"/);
+    expect(compute).not.toMatch(/^\s*provider = "/m);
+    expect(compute).toMatch(/^required_version = ">= 1\.10, < 2\.0"$/m);
+  });
+
+  test("an existing directory that is not an earlier eject is refused", async () => {
+    const foreign = tmp("restartix-foreign-");
+    fs.writeFileSync(path.join(foreign, "main.tf"), "# mine\n");
+    await expect(eject({ phase: 1, varsFile: EXAMPLE_VARS }, foreign, tmp("restartix-eject-scratch-"))).rejects.toThrow(/is not an earlier eject.*Fix: choose an empty or new directory/);
+    expect(fs.readdirSync(foreign)).toEqual(["main.tf"]);
+  });
+
+  const availability = offlinePlanAvailability();
+  if (!availability.ok) {
+    test.skip(`skipped: ${availability.reason}`, () => undefined);
+    return;
+  }
+
+  test("every AWS stack passes terraform init + validate with the real provider, without a warning", async () => {
+    const aws = result.stacks.filter((s) => s.providers.length > 0 && s.providers.every((p) => p === "aws"));
+    expect(aws.map((s) => s.name).sort()).toEqual(["backups", "bootstrap", "compute", "data", "delivery", "keys", "network", "observability", "registry", "storage"]);
+    const run = (args: string[], cwd: string) =>
+      new Promise<{ code: number; out: string }>((resolve) => {
+        const p = spawn(TERRAFORM, args, { cwd, env: terraformEnv() });
+        let out = "";
+        p.stdout.on("data", (d) => (out += d));
+        p.stderr.on("data", (d) => (out += d));
+        p.on("close", (code) => resolve({ code: code ?? 1, out }));
+      });
+    const results: string[] = [];
+    const queue = [...aws];
+    const worker = async () => {
+      for (let s = queue.shift(); s; s = queue.shift()) {
+        // The backend is not initialized: validate reads neither state nor the remote states of other stacks.
+        const init = await run(["init", "-backend=false", "-input=false", "-no-color"], s.dir);
+        if (init.code !== 0) {
+          results.push(`${s.name}: init failed: ${init.out.slice(-800)}`);
+          continue;
+        }
+        const validate = await run(["validate", "-json", "-no-color"], s.dir);
+        const report = JSON.parse(validate.out.slice(validate.out.indexOf("{"))) as { valid: boolean; warning_count: number; diagnostics: { summary: string }[] };
+        results.push(`${s.name}: valid=${report.valid} warnings=${report.warning_count}${report.diagnostics.map((d) => ` ${d.summary}`).join(";")}`);
+      }
+    };
+    await Promise.all([worker(), worker()]);
+    expect(results.sort()).toEqual(aws.map((s) => `${s.name}: valid=true warnings=0`).sort());
+  }, 600_000);
+});

@@ -1,0 +1,234 @@
+import { IamServiceLinkedRole } from "@cdktf/provider-aws/lib/iam-service-linked-role";
+import { SecurityhubFindingAggregator } from "@cdktf/provider-aws/lib/securityhub-finding-aggregator";
+import { TerraformOutput, TerraformResource, Token } from "cdktf";
+import { Construct } from "constructs";
+import { AuditControls } from "../config/deployment";
+import { HIPAA_RETENTION_DAYS } from "../lib/hipaa";
+import { PolicyStatement } from "../lib/iam";
+import { AuditKey } from "../modules/audit-key";
+import { ConfigRecording, SecurityPosture, ThreatDetection } from "../modules/detection";
+import { PrivateBucket } from "../modules/private-bucket";
+import { AuditTrail, CisAlarms, trailArn } from "../modules/trail";
+import { AUDIT_CONTROLS_OUTPUT } from "../policy/rules/audit/DeploymentAuditControls";
+import { suppress } from "../policy/suppress";
+import { BaseStack, BaseStackProps } from "./base";
+import { StorageStack } from "./storage";
+
+export interface AuditStackProps extends BaseStackProps {
+  /** The primary region's storage stack: its access-log bucket receives the audit buckets' server access logs. */
+  readonly storage: StorageStack;
+  /**
+   * Buckets whose object reads and writes the trail records: the patient files of every region and
+   * the database dumps. Only their names are read (literal values of the producing stacks), so the
+   * audit stack does not wait for the backups stack: a data event selector is a string prefix.
+   */
+  readonly dataEventBuckets: readonly PrivateBucket[];
+  /** Regions that get GuardDuty, AWS Config and Security Hub: every region holding data (keys.ts keyRegions). */
+  readonly regions: readonly string[];
+}
+
+/** A bucket's literal name, as the producing stack set it; refuses a name only known after apply. */
+export function literalBucketName(bucket: PrivateBucket): string {
+  const name = bucket.bucket.bucketInput;
+  if (typeof name !== "string" || Token.isUnresolved(name)) {
+    throw new Error(`audit: bucket ${bucket.node.path} has no literal name (got ${String(name)}); the trail's data event selectors need the name at synth`);
+  }
+  return name;
+}
+
+/** How the audit stack reports each control in its output, and the policy pack reads it. */
+export type ControlOwner = "stack" | "organization";
+
+/**
+ * Account-level audit and detection: the multi-region CloudTrail trail (Object Lock bucket, log
+ * group, data events of the patient-file and backup buckets), the CIS metric-filter alarms, and in
+ * every region holding data GuardDuty, AWS Config and Security Hub with the FSBP standard. Each
+ * control can be left to the AWS Organization (manage_* inputs); the output `audit_controls` says
+ * which, and the policy pack's RX-AUDIT-1 fails a deployment that has neither.
+ *
+ * Its own KMS key (not the keys stack's data key): who may read the audit record is then decided by
+ * one key policy that no data store shares, and the keys stack, which every data store depends on,
+ * never changes for the audit controls.
+ */
+export class AuditStack extends BaseStack {
+  readonly controls: AuditControls;
+  readonly key?: AuditKey;
+  readonly trail?: AuditTrail;
+  readonly cisAlarms?: CisAlarms;
+  readonly configBucket?: PrivateBucket;
+  readonly detectors = new Map<string, ThreatDetection>();
+  readonly recorders = new Map<string, ConfigRecording>();
+  readonly hubs = new Map<string, SecurityPosture>();
+
+  constructor(scope: Construct, name: string, props: AuditStackProps) {
+    super(scope, name, props);
+    const { phase, deployment } = props.settings;
+    const a = phase.audit;
+    if (a.retentionDays < HIPAA_RETENTION_DAYS) {
+      throw new Error(
+        `phases: audit.retentionDays is ${a.retentionDays}; expected at least ${HIPAA_RETENTION_DAYS} (six years: HIPAA keeps required documentation six years, 45 CFR 164.316(b)(2)(i)). Fix: set audit.retentionDays to ${HIPAA_RETENTION_DAYS} or more in phases/phase1.ts.`,
+      );
+    }
+    if (!props.regions.includes(this.region)) {
+      throw new Error(`audit: regions ${JSON.stringify(props.regions)} leave out the primary region ${this.region}, where the trail, its log group and the Config bucket live`);
+    }
+    this.controls = deployment.audit;
+    const account = deployment.accountId;
+    const trailName = a.trailName;
+    const trailBucketName = `${a.trailBucketPrefix}-${account}`;
+    const accessLogs = props.storage.accessLogs;
+
+    if (this.controls.cloudtrail || this.controls.config) {
+      this.key = new AuditKey(this, "key", {
+        alias: a.keyAlias,
+        accountId: account,
+        region: this.region,
+        trailArn: trailArn(this.region, account, trailName),
+        trailBucketName,
+      });
+    }
+
+    if (this.controls.cloudtrail) {
+      this.trail = new AuditTrail(this, "trail", {
+        name: trailName,
+        accountId: account,
+        region: this.region,
+        bucketName: trailBucketName,
+        kmsKeyArn: this.key!.arn,
+        objectLock: { mode: a.objectLockMode, days: a.retentionDays },
+        transitionToGlacierDays: a.transitionToGlacierDays,
+        retentionDays: a.retentionDays,
+        accessLogs: { target: accessLogs, prefix: `s3/${trailBucketName}/` },
+        logGroupName: a.logGroupName,
+        logRetentionDays: a.logRetentionDays,
+        dataEventBuckets: props.dataEventBuckets.map(literalBucketName),
+      });
+      suppress(
+        this.trail.bucket,
+        "RX-S3-10",
+        "The trail's record is kept twice (S3 with Object Lock, and the CloudWatch log group for a year) and the trail is multi-region; a replica of the log files is left to an organization's log-archive account",
+      );
+      // restartix-alerts of the primary region belongs to the observability stack, which depends on
+      // compute: naming it by ARN keeps the audit stack deployable before compute exists. An alarm
+      // whose topic is not there yet is accepted by CloudWatch and notifies once it exists.
+      const alertTopicArn = `arn:aws:sns:${this.region}:${account}:${phase.observability.topicName}`;
+      this.cisAlarms = new CisAlarms(this, "cis-alarms", {
+        logGroupName: this.trail.logGroup.name,
+        namespace: a.metricNamespace,
+        periodSeconds: a.alarmPeriodSeconds,
+        prefix: phase.project,
+        topicArn: alertTopicArn,
+      });
+    }
+
+    if (this.controls.config) {
+      const configBucketName = `${a.configBucketPrefix}-${account}`;
+      const configBucket = new PrivateBucket(this, "config-bucket", {
+        bucketName: configBucketName,
+        kmsKeyArn: this.key!.arn,
+        accessLogs: { target: accessLogs, prefix: `s3/${configBucketName}/` },
+        lifecycleRules: [
+          {
+            id: "archive-then-expire",
+            status: "Enabled",
+            filter: [{ prefix: "" }],
+            transition: [{ days: a.transitionToGlacierDays, storageClass: "GLACIER" }],
+            expiration: [{ days: a.retentionDays }],
+            noncurrentVersionExpiration: [{ noncurrentDays: 30 }],
+          },
+        ],
+        // The statements AWS Config's guide gives for delivery with the service-linked role.
+        policyStatements: (arn): PolicyStatement[] => [
+          {
+            Sid: "ConfigBucketPermissionsCheck",
+            Effect: "Allow",
+            Principal: { Service: "config.amazonaws.com" },
+            Action: "s3:GetBucketAcl",
+            Resource: arn,
+            Condition: { StringEquals: { "AWS:SourceAccount": account } },
+          },
+          {
+            Sid: "ConfigBucketExistenceCheck",
+            Effect: "Allow",
+            Principal: { Service: "config.amazonaws.com" },
+            Action: "s3:ListBucket",
+            Resource: arn,
+            Condition: { StringEquals: { "AWS:SourceAccount": account } },
+          },
+          {
+            Sid: "ConfigBucketDelivery",
+            Effect: "Allow",
+            Principal: { Service: "config.amazonaws.com" },
+            Action: "s3:PutObject",
+            Resource: `${arn}/AWSLogs/${account}/Config/*`,
+            Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "AWS:SourceAccount": account } },
+          },
+        ],
+      });
+      this.configBucket = configBucket;
+      suppress(configBucket, "RX-S3-10", "Configuration history is evidence, not patient data; AWS Config can rebuild the current inventory in any region, and the trail records every change as well");
+      // One per account: if the account already has it (Config was enabled once by hand), import it
+      // (docs/security-and-compliance.md) or set manage_config = false.
+      const role = new IamServiceLinkedRole(this, "config-role", {
+        awsServiceName: "config.amazonaws.com",
+        description: "AWS Config recorders of the RestartiX audit stack",
+        tags: { Name: "AWSServiceRoleForConfig" },
+      });
+      const policy = configBucket.node.findChild("policy") as TerraformResource;
+      for (const region of props.regions) {
+        this.recorders.set(
+          region,
+          new ConfigRecording(this, `config-${region}`, {
+            name: phase.project,
+            roleArn: role.arn,
+            bucketName: configBucket.name,
+            kmsKeyArn: this.key!.arn,
+            includeGlobalResources: region === this.region,
+            deliveryAfter: [policy],
+            provider: this.awsIn(region),
+          }),
+        );
+      }
+    }
+
+    if (this.controls.guardduty) {
+      for (const region of props.regions) {
+        this.detectors.set(
+          region,
+          new ThreatDetection(this, `guardduty-${region}`, {
+            name: `${phase.project}-${region}`,
+            findingPublishingFrequency: a.guardDutyFindingFrequency,
+            provider: this.awsIn(region),
+          }),
+        );
+      }
+    }
+
+    if (this.controls.securityHub) {
+      for (const region of props.regions) {
+        this.hubs.set(region, new SecurityPosture(this, `securityhub-${region}`, { region, provider: this.awsIn(region) }));
+      }
+      const others = props.regions.filter((r) => r !== this.region);
+      if (others.length > 0) {
+        // Findings of every region in the primary region's console (and its EventBridge).
+        new SecurityhubFindingAggregator(this, "securityhub-aggregator", {
+          linkingMode: "SPECIFIED_REGIONS",
+          specifiedRegions: others,
+          dependsOn: [...this.hubs.values()].map((h) => h.account),
+        });
+      }
+    }
+
+    const owner = (on: boolean): ControlOwner => (on ? "stack" : "organization");
+    new TerraformOutput(this, AUDIT_CONTROLS_OUTPUT, {
+      description: "Who provides each account-level control: this stack, or the AWS Organization (manage_* = false), and the regions covered",
+      value: {
+        cloudtrail: owner(this.controls.cloudtrail),
+        guardduty: owner(this.controls.guardduty),
+        config: owner(this.controls.config),
+        security_hub: owner(this.controls.securityHub),
+        regions: [...props.regions],
+      },
+    });
+  }
+}

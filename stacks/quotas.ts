@@ -1,0 +1,186 @@
+import { ApprunnerAutoScalingConfigurationVersion } from "@cdktf/provider-aws/lib/apprunner-auto-scaling-configuration-version";
+import { ApprunnerService } from "@cdktf/provider-aws/lib/apprunner-service";
+import { ApprunnerVpcConnector } from "@cdktf/provider-aws/lib/apprunner-vpc-connector";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { App, TerraformResource, TerraformStack } from "cdktf";
+import { IConstruct } from "constructs";
+import { Firewall } from "../modules/security-group";
+import { PhaseConfig, QuotaKey } from "../phases/types";
+
+/** One AWS quota the layout can reach, named as Service Quotas names it. */
+export interface QuotaSpec {
+  /** Service Quotas' service name. */
+  readonly service: string;
+  /** The quota's name in Service Quotas (and in AWS's error message). */
+  readonly name: string;
+  /** Service Quotas code, where known. */
+  readonly code?: string;
+  /** What one unit is counted over. */
+  readonly scope: "region" | "account" | "security group";
+  readonly defaultValue: number;
+  /** The highest value AWS grants on request, where AWS documents one. */
+  readonly maximum?: { readonly value: number; readonly fix: string };
+  /** Where the default comes from; `confirmed: false` when no AWS page stating it was at hand. */
+  readonly source: string;
+  readonly confirmed: boolean;
+}
+
+/**
+ * AWS's default quotas for what this code creates more of as tenants and shards are added. The
+ * App Runner values for services and VPC connectors could not be read from an AWS page here
+ * (docs/compute-and-observability.md says how to check them); the others are AWS's documented
+ * defaults.
+ */
+export const QUOTAS: Readonly<Record<QuotaKey, QuotaSpec>> = {
+  apprunnerAutoScalingConfigurations: {
+    service: "AWS App Runner",
+    name: "Auto scaling configurations",
+    scope: "region",
+    defaultValue: 10,
+    source: "App Runner Developer Guide, Managing automatic scaling: up to 10 unique auto scaling configuration names, 5 revisions each",
+    confirmed: true,
+  },
+  apprunnerVpcConnectors: {
+    service: "AWS App Runner",
+    name: "VPC connectors",
+    scope: "region",
+    defaultValue: 10,
+    source: "AWS General Reference, App Runner endpoints and quotas (value not confirmed here: check with aws service-quotas list-service-quotas --service-code apprunner)",
+    confirmed: false,
+  },
+  apprunnerServices: {
+    service: "AWS App Runner",
+    name: "Services",
+    scope: "region",
+    defaultValue: 30,
+    source: "AWS General Reference, App Runner endpoints and quotas (value not confirmed here: check with aws service-quotas list-service-quotas --service-code apprunner)",
+    confirmed: false,
+  },
+  iamRoles: {
+    service: "AWS Identity and Access Management (IAM)",
+    name: "Roles per account",
+    code: "L-FE177D64",
+    scope: "account",
+    defaultValue: 1000,
+    source: "IAM User Guide, IAM and AWS STS quotas",
+    confirmed: true,
+  },
+  securityGroupsPerRegion: {
+    service: "Amazon Virtual Private Cloud (Amazon VPC)",
+    name: "VPC security groups per Region",
+    code: "L-E79EC296",
+    scope: "region",
+    defaultValue: 2500,
+    source: "Amazon VPC User Guide, Amazon VPC quotas",
+    confirmed: true,
+  },
+  rulesPerSecurityGroup: {
+    service: "Amazon Virtual Private Cloud (Amazon VPC)",
+    name: "Inbound or outbound rules per security group",
+    code: "L-0EA8095F",
+    scope: "security group",
+    defaultValue: 60,
+    maximum: {
+      value: 1000,
+      fix: "AWS caps rules per group times groups per network interface at 1000, so no request covers this: put the cells behind a shared client security group that the cache admits once, or split them over more than one cache",
+    },
+    source: "Amazon VPC User Guide, Amazon VPC quotas (60 inbound and 60 outbound per group, IPv4 and IPv6 counted apart)",
+    confirmed: true,
+  },
+};
+
+/** What the layout uses of one quota in one place (region, account or security group). */
+export interface QuotaUse {
+  readonly key: QuotaKey;
+  /** Region, "account", or the group's stack/construct path. */
+  readonly where: string;
+  readonly used: number;
+  readonly limit: number;
+  /** Who uses it, for the message (stack names, configuration names). */
+  readonly users: readonly string[];
+}
+
+function regionOf(resource: TerraformResource): string {
+  const provider = (resource.provider ?? TerraformStack.of(resource).node.children.find((c) => c instanceof AwsProvider && c.alias === undefined)) as AwsProvider | undefined;
+  return provider?.region ?? "unknown";
+}
+
+function all<T>(app: App, type: abstract new (...args: any[]) => T): T[] {
+  return app.node.findAll().filter((c: IConstruct): c is IConstruct & T => c instanceof type) as T[];
+}
+
+/** Counts every quota of QUOTAS across the app's stacks. */
+export function quotaUse(app: App, phase: PhaseConfig): QuotaUse[] {
+  const limit = (key: QuotaKey) => phase.quotas?.[key] ?? QUOTAS[key].defaultValue;
+  const stackOf = (c: IConstruct) => TerraformStack.of(c).node.id;
+  const byRegion = <T extends TerraformResource>(key: QuotaKey, items: readonly T[], label: (t: T) => string, distinct = false): QuotaUse[] => {
+    const groups = new Map<string, Set<string> | string[]>();
+    for (const item of items) {
+      const region = regionOf(item);
+      const list = groups.get(region) ?? (distinct ? new Set<string>() : []);
+      if (list instanceof Set) list.add(label(item));
+      else list.push(label(item));
+      groups.set(region, list);
+    }
+    return [...groups].map(([where, users]) => ({ key, where, used: [...users].length, limit: limit(key), users: [...users] }));
+  };
+
+  const out: QuotaUse[] = [
+    // Configurations count by name: every revision of one name is one of the 10.
+    ...byRegion("apprunnerAutoScalingConfigurations", all(app, ApprunnerAutoScalingConfigurationVersion), (c) => c.autoScalingConfigurationNameInput ?? c.node.path, true),
+    ...byRegion("apprunnerVpcConnectors", all(app, ApprunnerVpcConnector), (c) => stackOf(c)),
+    ...byRegion("apprunnerServices", all(app, ApprunnerService), (c) => stackOf(c)),
+    ...byRegion("securityGroupsPerRegion", all(app, SecurityGroup), (c) => stackOf(c)),
+  ];
+  const roles = all(app, IamRole);
+  out.push({ key: "iamRoles", where: "account", used: roles.length, limit: limit("iamRoles"), users: [...new Set(roles.map(stackOf))] });
+
+  // Rules on one group, wherever they are declared (tenants open the shared Redis group from their stacks).
+  const rules = new Map<string, { used: number; users: Set<string> }>();
+  const count = (groupId: string, direction: string, c: IConstruct) => {
+    const key = `${direction} ${groupId}`;
+    const entry = rules.get(key) ?? { used: 0, users: new Set<string>() };
+    entry.used++;
+    entry.users.add(stackOf(c));
+    rules.set(key, entry);
+  };
+  for (const r of all(app, VpcSecurityGroupIngressRule)) count(r.securityGroupIdInput ?? r.node.path, "inbound", r);
+  for (const r of all(app, VpcSecurityGroupEgressRule)) count(r.securityGroupIdInput ?? r.node.path, "outbound", r);
+  // A group's id token is the one its Firewall hands to every rule, in any stack.
+  const groupName = new Map(all(app, Firewall).map((f) => [f.id, `${f.group.nameInput ?? f.node.path}`]));
+  for (const [key, { used, users }] of rules) {
+    const [direction, groupId] = [key.slice(0, key.indexOf(" ")), key.slice(key.indexOf(" ") + 1)];
+    out.push({ key: "rulesPerSecurityGroup", where: `${direction} rules of ${groupName.get(groupId) ?? groupId}`, used, limit: limit("rulesPerSecurityGroup"), users: [...users] });
+  }
+  return out;
+}
+
+/** One line per quota the layout exceeds: the quota as Service Quotas names it, the numbers, the fix. */
+export function quotaProblems(uses: readonly QuotaUse[]): string[] {
+  return uses
+    .filter((u) => u.used > u.limit)
+    .map((u) => {
+      const q = QUOTAS[u.key];
+      const users = u.users.length > 6 ? `${u.users.slice(0, 6).join(", ")} and ${u.users.length - 6} more` : u.users.join(", ");
+      const code = q.code ? ` (quota code ${q.code})` : "";
+      if (q.maximum && u.used > q.maximum.value) return `${q.service} quota "${q.name}"${code} in ${u.where}: this layout needs ${u.used}, above AWS's ceiling of ${q.maximum.value} (${users}). Fix: ${q.maximum.fix}.`;
+      const fix =
+        u.key === "apprunnerAutoScalingConfigurations"
+          ? "give tenants a size preset of the phase (npm run tenant -- add --size) so they share its configuration, or request an increase"
+          : "request an increase in the Service Quotas console";
+      return (
+        `${q.service} quota "${q.name}"${code} in ${u.where}: this layout needs ${u.used}, the quota is ${u.limit} (${users}). ` +
+        `Fix: ${fix}, then record the granted value as quotas.${u.key} in the phase config (phases/phaseN.ts).`
+      );
+    });
+}
+
+/** Fails the synth when the layout needs more than a quota allows; AWS would refuse it at deploy, halfway through. */
+export function checkQuotas(app: App, phase: PhaseConfig): void {
+  const problems = quotaProblems(quotaUse(app, phase));
+  if (problems.length) throw new Error(`The layout exceeds AWS quotas (${problems.length}); nothing was synthesized:\n  - ${problems.join("\n  - ")}`);
+}
