@@ -39,6 +39,7 @@ const BY_PREFIX: readonly (readonly [string, string])[] = [
   ["aws_synthetics_", "synthetics"],
   ["aws_xray_", "xray"],
   ["aws_lambda_", "lambda"],
+  ["aws_wafv2_", "wafv2"],
   // EC2 and VPC resources.
   ["aws_vpc", "ec2"],
   ["aws_default_", "ec2"],
