@@ -1,4 +1,4 @@
-"""moto_server with the rehearsal's two patches (see rehearsal/emulator-gaps.json, "patches").
+"""moto_server with the rehearsal's patches (see rehearsal/emulator-gaps.json, "patches").
 
 Run instead of the `moto_server` entry point: python3 rehearsal/moto_server.py -H 127.0.0.1 -p PORT.
 Each patch fixes one emulator bug that would otherwise make a correct configuration fail; nothing
@@ -11,6 +11,8 @@ import sys
 import uuid
 
 import moto
+from moto.cloudtrail import models as cloudtrail_models
+from moto.guardduty import models as guardduty_models
 from moto.rds import models as rds_models
 from moto.s3 import models as s3_models
 from moto.server import main
@@ -76,6 +78,53 @@ def _log_permissions_enabled_policy(target_bucket, target_prefix):
 
 
 s3_models.FakeBucket._log_permissions_enabled_policy = staticmethod(_log_permissions_enabled_policy)
+
+# Patch "cloudtrail-trail-arn": moto 5.2.1's StartLogging, StopLogging and DeleteTrail look the trail up
+# by name only (CloudTrailBackend.start_logging: self.trails[name]), so the trail's ARN, which the AWS
+# provider uses as the trail's id, raises KeyError (HTTP 500) or, for DeleteTrail, deletes nothing.
+# Real CloudTrail takes the name or the ARN for all three ("Name: ... the name or the CloudTrail ARN
+# of the trail"); GetTrail and PutEventSelectors in moto already resolve both, and the patch uses the same lookup.
+def _trail_name(backend, name_or_arn):
+    return backend.get_trail(name_or_arn).trail_name
+
+
+_start_logging = cloudtrail_models.CloudTrailBackend.start_logging
+_stop_logging = cloudtrail_models.CloudTrailBackend.stop_logging
+_delete_trail = cloudtrail_models.CloudTrailBackend.delete_trail
+cloudtrail_models.CloudTrailBackend.start_logging = lambda self, name: _start_logging(self, _trail_name(self, name))
+cloudtrail_models.CloudTrailBackend.stop_logging = lambda self, name: _stop_logging(self, _trail_name(self, name))
+
+
+def _delete_trail_by_name_or_arn(self, name):
+    try:
+        name = _trail_name(self, name)
+    except cloudtrail_models.TrailNotFoundException:
+        pass
+    _delete_trail(self, name)
+
+
+cloudtrail_models.CloudTrailBackend.delete_trail = _delete_trail_by_name_or_arn
+
+# Patch "guardduty-detector-features-merge": moto 5.2.1's UpdateDetector replaces the detector's
+# features with the ones in the request (Detector.update: self.features = features). The provider's
+# aws_guardduty_detector_feature sends one feature per call, as real GuardDuty allows (features not in
+# the request keep their configuration), so of two features created side by side only the last
+# survives and the other reads back empty. The patch merges by feature name.
+_detector_update = guardduty_models.Detector.update
+
+
+def _feature_name(feature):
+    return feature.get("name", feature.get("Name"))
+
+
+def _detector_update_merging_features(self, enable, finding_publishing_frequency, data_sources, features):
+    if features is not None:
+        given = {_feature_name(f) for f in features}
+        features = [f for f in self.features if _feature_name(f) not in given] + list(features)
+    _detector_update(self, enable, finding_publishing_frequency, data_sources, features)
+
+
+guardduty_models.Detector.update = _detector_update_merging_features
 
 if __name__ == "__main__":
     main(sys.argv[1:])

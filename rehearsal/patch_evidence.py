@@ -65,12 +65,39 @@ def dbi_resource_ids(url):
     return {d["DBInstanceIdentifier"]: d["DbiResourceId"] for d in rds.describe_db_instances()["DBInstances"]}
 
 
+def trail_by_arn(url):
+    kw = dict(endpoint_url=url, region_name="eu-central-1", aws_access_key_id="x", aws_secret_access_key="y")
+    s3, ct = boto3.client("s3", **kw), boto3.client("cloudtrail", **kw)
+    s3.create_bucket(Bucket="restartix-cloudtrail", CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+    arn = ct.create_trail(Name="restartix-audit", S3BucketName="restartix-cloudtrail", IsMultiRegionTrail=True)["TrailARN"]
+    out = {}
+    try:
+        ct.start_logging(Name=arn)
+        out["start"] = "ok" if ct.get_trail_status(Name=arn)["IsLogging"] else "not logging"
+    except Exception as e:  # noqa: BLE001 - the error is the evidence
+        out["start"] = f"error: {e}"
+    try:
+        ct.delete_trail(Name=arn)
+        out["delete"] = "deleted" if not ct.describe_trails()["trailList"] else "still there"
+    except Exception as e:  # noqa: BLE001
+        out["delete"] = f"error: {e}"
+    return out
+
+
+def detector_features(url):
+    gd = boto3.client("guardduty", endpoint_url=url, region_name="eu-central-1", aws_access_key_id="x", aws_secret_access_key="y")
+    detector = gd.create_detector(Enable=True)["DetectorId"]
+    for name in ["S3_DATA_EVENTS", "RDS_LOGIN_EVENTS"]:
+        gd.update_detector(DetectorId=detector, Features=[{"Name": name, "Status": "ENABLED"}])
+    return sorted(f["Name"] for f in gd.get_detector(DetectorId=detector).get("Features", []))
+
+
 def main():
     results = {}
     for patched in (False, True):
         proc, url = start(patched)
         try:
-            results[patched] = {"logging": logging_with_principal_star(url), "dbi": dbi_resource_ids(url)}
+            results[patched] = {"logging": logging_with_principal_star(url), "dbi": dbi_resource_ids(url), "trail": trail_by_arn(url), "features": detector_features(url)}
         finally:
             proc.terminate()
             proc.wait(10)
@@ -78,6 +105,8 @@ def main():
     for patched, r in results.items():
         print(f"{'patched  ' if patched else 'unpatched'}: PutBucketLogging -> {r['logging'][:160]}")
         print(f"{'patched  ' if patched else 'unpatched'}: DbiResourceId -> {r['dbi']}")
+        print(f"{'patched  ' if patched else 'unpatched'}: CloudTrail StartLogging(ARN) -> {r['trail']['start'][:160]}; DeleteTrail(ARN) -> {r['trail']['delete'][:160]}")
+        print(f"{'patched  ' if patched else 'unpatched'}: GuardDuty features after UpdateDetector(S3_DATA_EVENTS), UpdateDetector(RDS_LOGIN_EVENTS) -> {r['features']}")
     if results[False]["logging"] == "ok":
         print("s3-logging-target-policy-principal-star: moto no longer crashes; drop the patch"); ok = False
     if results[True]["logging"] != "ok":
@@ -86,6 +115,14 @@ def main():
         print("rds-unique-dbi-resource-id: moto's ids are unique now; drop the patch"); ok = False
     if len(set(results[True]["dbi"].values())) != 3:
         print("rds-unique-dbi-resource-id: the patch no longer gives unique ids"); ok = False
+    if results[False]["trail"] == {"start": "ok", "delete": "deleted"}:
+        print("cloudtrail-trail-arn: moto resolves trail ARNs now; drop the patch"); ok = False
+    if results[True]["trail"] != {"start": "ok", "delete": "deleted"}:
+        print("cloudtrail-trail-arn: the patch no longer makes StartLogging and DeleteTrail take the ARN"); ok = False
+    if results[False]["features"] == ["RDS_LOGIN_EVENTS", "S3_DATA_EVENTS"]:
+        print("guardduty-detector-features-merge: moto merges features now; drop the patch"); ok = False
+    if results[True]["features"] != ["RDS_LOGIN_EVENTS", "S3_DATA_EVENTS"]:
+        print("guardduty-detector-features-merge: the patch no longer keeps both features"); ok = False
     sys.exit(0 if ok else 1)
 
 
