@@ -126,5 +126,33 @@ def _detector_update_merging_features(self, enable, finding_publishing_frequency
 
 guardduty_models.Detector.update = _detector_update_merging_features
 
+# Patch "s3-object-calls-conditional-bucket-policy": for object calls (GetObject, HeadObject,
+# GetObjectTagging, ...) moto 5.2.1 evaluates the bucket policy without any request context
+# (FakeBucket.get_permission -> IAMPolicy.is_action_permitted with no condition values), and a
+# statement whose condition cannot be met that way answers DENIED whatever its effect. Our
+# DenyInsecureTransport (Deny s3:* when aws:SecureTransport is false) therefore denies every object
+# read, over HTTP or HTTPS alike: the provider cannot read back an aws_s3_object it just wrote. The
+# patch leaves statements with a Condition out of moto's evaluation (moto cannot evaluate them); the
+# others are evaluated as before.
+_get_permission = s3_models.FakeBucket.get_permission
+
+
+def _get_permission_without_conditions(self, action, resource):
+    if self.policy is None:
+        return _get_permission(self, action, resource)
+    from moto.iam.access_control import IAMPolicy, PermissionResult
+
+    document = json.loads(self.policy.decode())
+    statements = document.get("Statement", [])
+    if isinstance(statements, dict):
+        statements = [statements]
+    kept = [st for st in statements if not st.get("Condition")]
+    if not kept:
+        return PermissionResult.NEUTRAL
+    return IAMPolicy(json.dumps({**document, "Statement": kept})).is_action_permitted(action, resource)
+
+
+s3_models.FakeBucket.get_permission = _get_permission_without_conditions
+
 if __name__ == "__main__":
     main(sys.argv[1:])

@@ -92,12 +92,31 @@ def detector_features(url):
     return sorted(f["Name"] for f in gd.get_detector(DetectorId=detector).get("Features", []))
 
 
+def object_read_under_deny_insecure_transport(url):
+    s3 = boto3.client("s3", endpoint_url=url, region_name="eu-central-1", aws_access_key_id="x", aws_secret_access_key="y")
+    s3.create_bucket(Bucket="restartix-observability", CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+    s3.put_object(Bucket="restartix-observability", Key="code/a.zip", Body=b"PK")
+    s3.put_bucket_policy(Bucket="restartix-observability", Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+         "Resource": ["arn:aws:s3:::restartix-observability", "arn:aws:s3:::restartix-observability/*"],
+         "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}))
+    out = []
+    for call in (lambda: s3.head_object(Bucket="restartix-observability", Key="code/a.zip"),
+                 lambda: s3.get_object_tagging(Bucket="restartix-observability", Key="code/a.zip")):
+        try:
+            call()
+            out.append("ok")
+        except Exception as e:  # noqa: BLE001 - the error is the evidence
+            out.append(f"error: {e}")
+    return out
+
+
 def main():
     results = {}
     for patched in (False, True):
         proc, url = start(patched)
         try:
-            results[patched] = {"logging": logging_with_principal_star(url), "dbi": dbi_resource_ids(url), "trail": trail_by_arn(url), "features": detector_features(url)}
+            results[patched] = {"logging": logging_with_principal_star(url), "dbi": dbi_resource_ids(url), "trail": trail_by_arn(url), "features": detector_features(url), "objects": object_read_under_deny_insecure_transport(url)}
         finally:
             proc.terminate()
             proc.wait(10)
@@ -107,6 +126,7 @@ def main():
         print(f"{'patched  ' if patched else 'unpatched'}: DbiResourceId -> {r['dbi']}")
         print(f"{'patched  ' if patched else 'unpatched'}: CloudTrail StartLogging(ARN) -> {r['trail']['start'][:160]}; DeleteTrail(ARN) -> {r['trail']['delete'][:160]}")
         print(f"{'patched  ' if patched else 'unpatched'}: GuardDuty features after UpdateDetector(S3_DATA_EVENTS), UpdateDetector(RDS_LOGIN_EVENTS) -> {r['features']}")
+        print(f"{'patched  ' if patched else 'unpatched'}: HeadObject, GetObjectTagging under DenyInsecureTransport -> {r['objects']}")
     if results[False]["logging"] == "ok":
         print("s3-logging-target-policy-principal-star: moto no longer crashes; drop the patch"); ok = False
     if results[True]["logging"] != "ok":
@@ -123,6 +143,10 @@ def main():
         print("guardduty-detector-features-merge: moto merges features now; drop the patch"); ok = False
     if results[True]["features"] != ["RDS_LOGIN_EVENTS", "S3_DATA_EVENTS"]:
         print("guardduty-detector-features-merge: the patch no longer keeps both features"); ok = False
+    if results[False]["objects"] == ["ok", "ok"]:
+        print("s3-object-calls-conditional-bucket-policy: moto no longer denies; drop the patch"); ok = False
+    if results[True]["objects"] != ["ok", "ok"]:
+        print("s3-object-calls-conditional-bucket-policy: the patch no longer lets object reads through"); ok = False
     sys.exit(0 if ok else 1)
 
 
