@@ -154,5 +154,13 @@ def _get_permission_without_conditions(self, action, resource):
 
 s3_models.FakeBucket.get_permission = _get_permission_without_conditions
 
+# Patch "s3-delete-marker-dispose": in a bucket whose versioning is suspended, moto 5.2.1's
+# DeleteObject/DeleteObjects drops the whole key with _VersionedKeyStore.pop, which calls dispose()
+# on every version, and a delete marker has no dispose: AttributeError: 'FakeDeleteMarker' object
+# has no attribute 'dispose' (HTTP 500). terraform destroys aws_s3_bucket_versioning (versioning
+# suspended) before the bucket, so a bucket with a deleted object (a delete marker) can then not be
+# emptied by force_destroy. A delete marker holds no data, so its dispose does nothing.
+s3_models.FakeDeleteMarker.dispose = lambda self, garbage=False: None
+
 if __name__ == "__main__":
     main(sys.argv[1:])

@@ -111,12 +111,30 @@ def object_read_under_deny_insecure_transport(url):
     return out
 
 
+def empty_versioned_bucket_with_delete_marker(url):
+    s3 = boto3.client("s3", endpoint_url=url, region_name="eu-central-1", aws_access_key_id="x", aws_secret_access_key="y")
+    s3.create_bucket(Bucket="restartix-versioned", CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+    s3.put_bucket_versioning(Bucket="restartix-versioned", VersioningConfiguration={"Status": "Enabled"})
+    s3.put_object(Bucket="restartix-versioned", Key="code/a.zip", Body=b"PK")
+    s3.delete_object(Bucket="restartix-versioned", Key="code/a.zip")
+    # terraform destroys aws_s3_bucket_versioning before the bucket: versioning is then Suspended.
+    s3.put_bucket_versioning(Bucket="restartix-versioned", VersioningConfiguration={"Status": "Suspended"})
+    listed = s3.list_object_versions(Bucket="restartix-versioned")
+    objects = [{"Key": v["Key"], "VersionId": v["VersionId"]} for v in listed.get("Versions", []) + listed.get("DeleteMarkers", [])]
+    try:
+        s3.delete_objects(Bucket="restartix-versioned", Delete={"Objects": objects, "Quiet": True})
+        left = s3.list_object_versions(Bucket="restartix-versioned")
+        return f"ok, {len(left.get('Versions', [])) + len(left.get('DeleteMarkers', []))} versions left"
+    except Exception as e:  # noqa: BLE001 - the error is the evidence
+        return f"error: {e}"
+
+
 def main():
     results = {}
     for patched in (False, True):
         proc, url = start(patched)
         try:
-            results[patched] = {"logging": logging_with_principal_star(url), "dbi": dbi_resource_ids(url), "trail": trail_by_arn(url), "features": detector_features(url), "objects": object_read_under_deny_insecure_transport(url)}
+            results[patched] = {"logging": logging_with_principal_star(url), "dbi": dbi_resource_ids(url), "trail": trail_by_arn(url), "features": detector_features(url), "objects": object_read_under_deny_insecure_transport(url), "markers": empty_versioned_bucket_with_delete_marker(url)}
         finally:
             proc.terminate()
             proc.wait(10)
@@ -127,6 +145,7 @@ def main():
         print(f"{'patched  ' if patched else 'unpatched'}: CloudTrail StartLogging(ARN) -> {r['trail']['start'][:160]}; DeleteTrail(ARN) -> {r['trail']['delete'][:160]}")
         print(f"{'patched  ' if patched else 'unpatched'}: GuardDuty features after UpdateDetector(S3_DATA_EVENTS), UpdateDetector(RDS_LOGIN_EVENTS) -> {r['features']}")
         print(f"{'patched  ' if patched else 'unpatched'}: HeadObject, GetObjectTagging under DenyInsecureTransport -> {r['objects']}")
+        print(f"{'patched  ' if patched else 'unpatched'}: DeleteObjects of an object version and its delete marker -> {r['markers'][:160]}")
     if results[False]["logging"] == "ok":
         print("s3-logging-target-policy-principal-star: moto no longer crashes; drop the patch"); ok = False
     if results[True]["logging"] != "ok":
@@ -147,6 +166,10 @@ def main():
         print("s3-object-calls-conditional-bucket-policy: moto no longer denies; drop the patch"); ok = False
     if results[True]["objects"] != ["ok", "ok"]:
         print("s3-object-calls-conditional-bucket-policy: the patch no longer lets object reads through"); ok = False
+    if results[False]["markers"].startswith("ok"):
+        print("s3-delete-marker-dispose: moto empties the bucket now; drop the patch"); ok = False
+    if results[True]["markers"] != "ok, 0 versions left":
+        print("s3-delete-marker-dispose: the patch no longer lets the bucket be emptied"); ok = False
     sys.exit(0 if ok else 1)
 
 
