@@ -4,6 +4,7 @@ import { ROOT } from "../config/deployment";
 import { endpointFor, endpointsFor } from "../tools/rehearse/endpoints";
 import { EmulatorGaps, GAPS_FILE, loadGaps, parseGaps } from "../tools/rehearse/gaps";
 import { closureOf, prune, referencesOf, StackJson } from "../tools/rehearse/graph";
+import { summaryText } from "../tools/rehearse/report";
 import { deletionProtectedAddresses, ignoreUnstoredAttributes, liftProtections, prepareScratch, preventDestroyAddresses } from "../tools/rehearse/scratch";
 import { isAwsOnly } from "../tools/offline-plan";
 import { synth } from "./helpers";
@@ -246,5 +247,23 @@ describe("the scratch copy of phase 1", () => {
     const registry = aws.find((s) => s.name === "registry")!;
     const broken = { ...registry, json: JSON.parse(JSON.stringify(registry.json).replace("../../../terraform.keys.tfstate", "../terraform.keys.tfstate")) };
     expect(() => prepareScratch([keys, broken], { endpoint: "http://x", stateDir: "/s", gaps: NO_GAPS, absent: new Set() })).toThrow(/registry reads the state of keys from local:..\/terraform.keys.tfstate, but keys writes local:..\/..\/..\/terraform.keys.tfstate/);
+  });
+});
+
+describe("summary table", () => {
+  const run = (stack: string) => ({ stack, phase: 1, step: "apply" as const, ok: true, resources: 3, excluded: 0, imported: 0, added: 3, changed: 0, destroyed: 0, seconds: 10, replan: "no changes" as const, log: "" });
+  const destroyRun = (stack: string, ok: boolean) => ({ stack, ok, preventDestroyBlocked: [], preventDestroyExpected: [], deletionProtectionBlocked: [], notEmpty: [], deletionProtectionExpected: [], destroyed: ok ? 3 : 0, seconds: 5, log: "" });
+  const summary = {
+    ok: false, phase: 1, compute: "apprunner", moto: "5.2.1", terraform: "1.11.4", scratchDir: "/s", kept: true, seconds: 60, load: [1, 1] as const,
+    applied: [run("keys"), run("data"), run("observability")], upgraded: [],
+    destroyed: [destroyRun("observability", false)], destroySkipped: [{ stack: "data", reason: "observability still holds resources" }],
+    notApplied: [], removals: {}, failures: ["observability (destroy): x"],
+  };
+
+  test("a stack the destroy left alone says why, instead of an empty cell", () => {
+    const text = summaryText(summary);
+    expect(text).toMatch(/data .* not run: observability still holds resources/);
+    expect(text).toMatch(/observability .* FAIL\s*$/m);
+    expect(text).toContain("0/1 stacks destroyed (1 not run)");
   });
 });

@@ -96,6 +96,8 @@ export interface RehearsalSummary {
   readonly applied: readonly StackRun[];
   readonly upgraded: readonly StackRun[];
   readonly destroyed: readonly DestroyRun[];
+  /** Applied stacks the destroy left alone because a consumer of theirs could not be destroyed. */
+  readonly destroySkipped: readonly { readonly stack: string; readonly reason: string }[];
   /** The allowed_account_ids guard, tried with a foreign account against the emulator's STS. */
   readonly accountGuard?: { readonly stack: string; readonly allowed: string; readonly refused: boolean; readonly error: string };
   /** Stacks of the phase not rehearsed, with the reason. */
@@ -213,6 +215,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
   const applied: StackRun[] = [];
   const upgraded: StackRun[] = [];
   const destroyed: DestroyRun[] = [];
+  const destroySkipped: { stack: string; reason: string }[] = [];
   const removals: Record<string, Removal[]> = {};
   let emulator: Emulator | undefined;
   let accountGuard: RehearsalSummary["accountGuard"];
@@ -230,6 +233,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
     applied,
     upgraded,
     destroyed,
+    destroySkipped,
     accountGuard,
     notApplied: [...(phaseN?.absent ?? new Map<string, string>())].map(([stack, reason]) => ({ stack, reason })),
     removals,
@@ -313,6 +317,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
           const held = consumers(name).find((c) => notDestroyed.has(c));
           if (held) {
             notDestroyed.add(name);
+            destroySkipped.push({ stack: name, reason: `${held} still holds resources` });
             log(`  skip ${name}: ${held} still holds resources`);
           }
           return !held;
