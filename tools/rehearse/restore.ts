@@ -191,6 +191,11 @@ export async function restoreRehearsal(log: (line: string) => void = () => undef
     fs.mkdirSync(shim);
     const realAws = spawnSync("sh", ["-c", "command -v aws"], { encoding: "utf8" }).stdout.trim();
     fs.writeFileSync(path.join(shim, "aws"), `#!/bin/sh\nexec ${JSON.stringify(realAws)} --endpoint-url ${emulator.endpoint} "$@"\n`, { mode: 0o755 });
+    // The image's `sh` and `timeout` for what dump.sh starts itself (timeout ... sh -euc '...'): on
+    // Alpine both are busybox; the machine's /bin/sh (dash on Debian) has no pipefail.
+    const shellPath = spawnSync("sh", ["-c", `command -v ${shell.cmd}`], { encoding: "utf8" }).stdout.trim();
+    fs.symlinkSync(shellPath, path.join(shim, "sh"));
+    if (shell.cmd === "busybox") fs.symlinkSync(shellPath, path.join(shim, "timeout"));
     const awsEnv: NodeJS.ProcessEnv = {
       ...process.env,
       PATH: `${shim}:${pg.bin}:${process.env.PATH}`,
