@@ -16,9 +16,13 @@ export key
 # The whole pipeline under one deadline: busybox timeout ends the pipeline's shell (exit 143),
 # this script then exits non-zero, and ECS stops the container with whatever is left of it (the
 # unfinished multipart upload is aborted by the bucket's lifecycle rule after 7 days).
+# pipefail only sets the exit status: `aws s3 cp` would still complete the object when its input
+# ends, and a truncated dump would sit in the bucket for the Object Lock period, named like a good
+# one. So a failed pg_dump terminates the pipeline's other commands (the inner shell's children)
+# before the upload completes.
 timeout "$MAX_RUNTIME_SECONDS" sh -euc '
   set -o pipefail
-  pg_dump "$DATABASE_URL" --format=custom --no-owner \
+  { pg_dump "$DATABASE_URL" --format=custom --no-owner || { echo "dump.sh: pg_dump failed; upload aborted" >&2; pkill -TERM -P $$; exit 1; }; } \
     | openssl enc -aes-256-cbc -pbkdf2 -iter 200000 -salt -pass env:BACKUP_ENCRYPTION_KEY \
     | aws s3 cp - "s3://${BACKUP_BUCKET}/${key}" --only-show-errors
 '

@@ -1,0 +1,166 @@
+"""moto_server with the rehearsal's patches (see rehearsal/emulator-gaps.json, "patches").
+
+Run instead of the `moto_server` entry point: python3 rehearsal/moto_server.py -H 127.0.0.1 -p PORT.
+Each patch fixes one emulator bug that would otherwise make a correct configuration fail; nothing
+here changes what moto accepts or rejects otherwise. A moto version other than the one the patches
+were written against is refused: re-check the evidence before moving it.
+"""
+import json
+import os
+import sys
+import uuid
+
+import moto
+from moto.cloudtrail import models as cloudtrail_models
+from moto.guardduty import models as guardduty_models
+from moto.rds import models as rds_models
+from moto.s3 import models as s3_models
+from moto.server import main
+
+PATCHED_FOR = "5.2.1"
+if moto.__version__ != PATCHED_FOR and os.environ.get("REHEARSAL_ALLOW_MOTO_VERSION") != moto.__version__:
+    sys.stderr.write(
+        f"rehearsal/moto_server.py: moto {moto.__version__} is installed; the patches were written for {PATCHED_FOR}. "
+        f"Install moto[server]=={PATCHED_FOR}, or re-check each patch's evidence and set REHEARSAL_ALLOW_MOTO_VERSION={moto.__version__}.\n"
+    )
+    sys.exit(3)
+
+# Patch "rds-unique-dbi-resource-id": moto 5.2.1 gives every DB instance the constant DbiResourceId
+# "db-M5ENSHXFPU6XHZ4G4ZEI5QIO2U" (moto/rds/models.py, DBInstance.__init__), and a read replica is a
+# shallow copy of its primary (RDSBackend.create_db_instance_read_replica). The AWS provider reads an
+# instance back by its resource id, so a replica reads back as its primary. Real RDS ids are unique.
+def _new_dbi_resource_id():
+    return "db-" + uuid.uuid4().hex[:26].upper()
+
+
+_instance_init = rds_models.DBInstance.__init__
+
+
+def _instance_init_unique_id(self, *args, **kwargs):
+    _instance_init(self, *args, **kwargs)
+    self.dbi_resource_id = _new_dbi_resource_id()
+
+
+_create_replica = rds_models.RDSBackend.create_db_instance_read_replica
+
+
+def _create_replica_unique_id(self, db_kwargs):
+    replica = _create_replica(self, db_kwargs)
+    replica.dbi_resource_id = _new_dbi_resource_id()
+    return replica
+
+
+rds_models.DBInstance.__init__ = _instance_init_unique_id
+rds_models.RDSBackend.create_db_instance_read_replica = _create_replica_unique_id
+
+# Patch "s3-logging-target-policy-principal-star": moto 5.2.1's PutBucketLogging reads every statement of
+# the target bucket's policy with stmt.get("Principal", {}).get("Service"), which raises
+# AttributeError (HTTP 500) on a statement with "Principal": "*" (our DenyInsecureTransport).
+# Same check as moto's, with statements whose principal is not an object skipped (they cannot grant
+# the logging service anything).
+_LOGGING = s3_models.LOGGING_SERVICE_PRINCIPAL
+
+
+def _log_permissions_enabled_policy(target_bucket, target_prefix):
+    if not target_bucket.policy:
+        return False
+    arn = f"arn:{target_bucket.partition}:s3:::{target_bucket.name}"
+    accepted = {f"{arn}/{target_prefix if target_prefix else ''}*", f"{arn}/*", arn}
+    for stmt in json.loads(target_bucket.policy.decode())["Statement"]:
+        principal = stmt.get("Principal", {})
+        if not isinstance(principal, dict) or principal.get("Service") != _LOGGING:
+            continue
+        if stmt.get("Effect", "") != "Allow" or "s3:PutObject" not in stmt.get("Action", []):
+            continue
+        if stmt.get("Resource") in accepted:
+            return True
+    return False
+
+
+s3_models.FakeBucket._log_permissions_enabled_policy = staticmethod(_log_permissions_enabled_policy)
+
+# Patch "cloudtrail-trail-arn": moto 5.2.1's StartLogging, StopLogging and DeleteTrail look the trail up
+# by name only (CloudTrailBackend.start_logging: self.trails[name]), so the trail's ARN, which the AWS
+# provider uses as the trail's id, raises KeyError (HTTP 500) or, for DeleteTrail, deletes nothing.
+# Real CloudTrail takes the name or the ARN for all three ("Name: ... the name or the CloudTrail ARN
+# of the trail"); GetTrail and PutEventSelectors in moto already resolve both, and the patch uses the same lookup.
+def _trail_name(backend, name_or_arn):
+    return backend.get_trail(name_or_arn).trail_name
+
+
+_start_logging = cloudtrail_models.CloudTrailBackend.start_logging
+_stop_logging = cloudtrail_models.CloudTrailBackend.stop_logging
+_delete_trail = cloudtrail_models.CloudTrailBackend.delete_trail
+cloudtrail_models.CloudTrailBackend.start_logging = lambda self, name: _start_logging(self, _trail_name(self, name))
+cloudtrail_models.CloudTrailBackend.stop_logging = lambda self, name: _stop_logging(self, _trail_name(self, name))
+
+
+def _delete_trail_by_name_or_arn(self, name):
+    try:
+        name = _trail_name(self, name)
+    except cloudtrail_models.TrailNotFoundException:
+        pass
+    _delete_trail(self, name)
+
+
+cloudtrail_models.CloudTrailBackend.delete_trail = _delete_trail_by_name_or_arn
+
+# Patch "guardduty-detector-features-merge": moto 5.2.1's UpdateDetector replaces the detector's
+# features with the ones in the request (Detector.update: self.features = features). The provider's
+# aws_guardduty_detector_feature sends one feature per call, as real GuardDuty allows (features not in
+# the request keep their configuration), so of two features created side by side only the last
+# survives and the other reads back empty. The patch merges by feature name.
+_detector_update = guardduty_models.Detector.update
+
+
+def _feature_name(feature):
+    return feature.get("name", feature.get("Name"))
+
+
+def _detector_update_merging_features(self, enable, finding_publishing_frequency, data_sources, features):
+    if features is not None:
+        given = {_feature_name(f) for f in features}
+        features = [f for f in self.features if _feature_name(f) not in given] + list(features)
+    _detector_update(self, enable, finding_publishing_frequency, data_sources, features)
+
+
+guardduty_models.Detector.update = _detector_update_merging_features
+
+# Patch "s3-object-calls-conditional-bucket-policy": for object calls (GetObject, HeadObject,
+# GetObjectTagging, ...) moto 5.2.1 evaluates the bucket policy without any request context
+# (FakeBucket.get_permission -> IAMPolicy.is_action_permitted with no condition values), and a
+# statement whose condition cannot be met that way answers DENIED whatever its effect. Our
+# DenyInsecureTransport (Deny s3:* when aws:SecureTransport is false) therefore denies every object
+# read, over HTTP or HTTPS alike: the provider cannot read back an aws_s3_object it just wrote. The
+# patch leaves statements with a Condition out of moto's evaluation (moto cannot evaluate them); the
+# others are evaluated as before.
+_get_permission = s3_models.FakeBucket.get_permission
+
+
+def _get_permission_without_conditions(self, action, resource):
+    if self.policy is None:
+        return _get_permission(self, action, resource)
+    from moto.iam.access_control import IAMPolicy, PermissionResult
+
+    document = json.loads(self.policy.decode())
+    statements = document.get("Statement", [])
+    if isinstance(statements, dict):
+        statements = [statements]
+    kept = [st for st in statements if not st.get("Condition")]
+    if not kept:
+        return PermissionResult.NEUTRAL
+    return IAMPolicy(json.dumps({**document, "Statement": kept})).is_action_permitted(action, resource)
+
+
+s3_models.FakeBucket.get_permission = _get_permission_without_conditions
+
+# Patch "s3-delete-marker-dispose": in a bucket whose versioning is suspended, moto 5.2.1's
+# DeleteObject/DeleteObjects drops the whole key with _VersionedKeyStore.pop, which calls dispose()
+# on every version, and a delete marker has no dispose: AttributeError: 'FakeDeleteMarker' object
+# has no attribute 'dispose' (HTTP 500). terraform destroys aws_s3_bucket_versioning (versioning
+# suspended) before the bucket, so a bucket with a deleted object (a delete marker) can then not be
+# emptied by force_destroy. A delete marker holds no data, so its dispose does nothing.
+s3_models.FakeDeleteMarker.dispose = lambda self, garbage=False: None
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
