@@ -103,6 +103,22 @@ function fill(values: Json, unknown: Json, block: Block | undefined, str: String
   return out;
 }
 
+/**
+ * Computed lists that AWS fills after apply for the configuration given: a stand-in of an empty list
+ * would make the next plan index into nothing (`master_user_secret[0]`), which no real state does.
+ */
+const FILLED_AFTER_APPLY: Readonly<Record<string, { readonly attribute: string; readonly when: (values: Json) => boolean }>> = {
+  aws_db_instance: { attribute: "master_user_secret", when: (v) => v.manage_master_user_password === true },
+};
+
+function fillAfterApply(type: string, attributes: Json, unknown: Json, block: Block | undefined, str: Strings): Json {
+  const rule = FILLED_AFTER_APPLY[type];
+  if (!rule || unknown?.[rule.attribute] !== true || !rule.when(attributes)) return attributes;
+  const attrType = block?.attributes?.[rule.attribute]?.type;
+  const element = Array.isArray(attrType) && (attrType[0] === "list" || attrType[0] === "set") ? standIn(attrType[1], str, rule.attribute) : undefined;
+  return element === undefined ? attributes : { ...attributes, [rule.attribute]: [element] };
+}
+
 /** A state file holding what applying `plan` would leave (unknowns filled with stand-ins). */
 export function stateFromPlan(plan: PlanJson, stack: SynthStack, serial: number, schemas: ResourceSchemas, accountId: string): string {
   const changes = new Map((plan.resource_changes ?? []).map((c) => [c.address, c.change as Json]));
@@ -112,7 +128,7 @@ export function stateFromPlan(plan: PlanJson, stack: SynthStack, serial: number,
     .map((r) => {
       const unknown = changes.get(r.address)?.after_unknown ?? {};
       const str: Strings = (key) => String(placeholderFor(`\${${r.type}.${r.name}.${key}}`, { accountId, stack }));
-      const attributes = fill(r.values, unknown, schemas[r.type]?.block, str);
+      const attributes = fillAfterApply(r.type, fill(r.values, unknown, schemas[r.type]?.block, str), unknown, schemas[r.type]?.block, str);
       const providerAlias = (stack.json.resource?.[r.type]?.[r.name] as Json)?.provider as string | undefined;
       const alias = providerAlias?.startsWith("aws.") ? providerAlias.slice(4) : undefined;
       return {
