@@ -5,6 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../../config/deployment";
 import { readJsonExpression } from "../../lib/json-expression";
+import { BACKUP_CONTAINER } from "../../modules/backup-job";
 import { resolveSettings } from "../../config/settings";
 import { synthesize, SynthStack } from "../synth";
 import { emulatorAvailability, startEmulator } from "./emulator";
@@ -46,11 +47,12 @@ export interface BackupTarget {
 /** Reads the job's bucket and the bucket's Object Lock and encryption settings from the synthesized backups stack. */
 export function backupTarget(backups: SynthStack): BackupTarget {
   const r = (backups.json.resource ?? {}) as Record<string, Record<string, Json>>;
-  const tasks = Object.values(r.aws_ecs_task_definition ?? {});
-  if (tasks.length !== 1) throw new Error(`expected one task definition in the backups stack, found ${tasks.length}`);
-  const definitions = readJsonExpression(tasks[0].container_definitions) as Json[] | undefined;
-  if (!definitions) throw new Error(`cannot read the backup task's container definitions: ${String(tasks[0].container_definitions).slice(0, 200)}`);
-  const container = definitions[0];
+  // The backups stack also runs the credential rotations: the dump is the task whose container is pg-dump.
+  const dumps = Object.values(r.aws_ecs_task_definition ?? {})
+    .map((t) => readJsonExpression(t.container_definitions) as Json[] | undefined)
+    .filter((defs) => defs?.some((c) => c.name === BACKUP_CONTAINER)) as Json[][];
+  if (dumps.length !== 1) throw new Error(`expected one task definition with a ${BACKUP_CONTAINER} container in the backups stack, found ${dumps.length}`);
+  const container = dumps[0].find((c) => c.name === BACKUP_CONTAINER)!;
   const env = new Map<string, string>((container.environment ?? []).map((e: Json) => [e.name, e.value]));
   const bucketRef = /^\$\{aws_s3_bucket\.([^.]+)\.bucket\}$/.exec(env.get("BACKUP_BUCKET") ?? "");
   if (!bucketRef) throw new Error(`BACKUP_BUCKET of the backup task is not a bucket of the backups stack: ${env.get("BACKUP_BUCKET")}`);
