@@ -52,6 +52,8 @@ describe("Fargate: the second compute engine (compute = \"fargate\")", () => {
       launch_type: "FARGATE",
       desired_count: 1,
       deployment_circuit_breaker: { enable: true, rollback: true },
+      // The ALB's checks start after the container had a minute to start (the rehearsal cannot compare it: emulator gap).
+      health_check_grace_period_seconds: 60,
       network_configuration: { assign_public_ip: false },
       // The deploy workflow owns the running revision (commit's immutable image).
       lifecycle: { ignore_changes: ["desired_count", "task_definition"] },
