@@ -44,6 +44,7 @@ describe("a 1000-tenant registry (phase 4)", () => {
     const problems = result.built.quotaProblems.join("\n");
     expect(problems).toMatch(/App Runner quota "Services" in eu-central-1: this layout needs 10\d\d/);
     expect(problems).toMatch(/"Roles per account" \(quota code L-FE177D64\)/);
+    expect(problems).toMatch(/Amazon EventBridge quota "Number of rules" in eu-central-1, event bus default: this layout needs 10\d\d, the quota is 300/);
     expect(problems).toMatch(/"Inbound or outbound rules per security group".*restartix-redis: this layout needs 10\d\d, above AWS's ceiling of 1000 .*Fix: AWS caps rules per group/);
     // Without the report mode the same problems refuse the synth (compute-observability.test.ts, "synth-time quota check").
   });

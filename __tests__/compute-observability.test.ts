@@ -9,7 +9,10 @@ import { crc32, zip } from "../lib/zip";
 import { canaryArchive, canaryName } from "../modules/canary";
 import { tlsProxyConfig, tlsProxyPort } from "../modules/fargate-service";
 import { phaseConfig } from "../phases";
-import { QUOTAS } from "../stacks/quotas";
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { App, TerraformStack } from "cdktf";
+import { QUOTAS, quotaProblems, quotaUse } from "../stacks/quotas";
 import { synthesize, SynthResult } from "../tools/synth";
 import { EXAMPLE_VARS, only, onlyUnder, resources, stack, synth, varsWith } from "./helpers";
 
@@ -207,6 +210,23 @@ describe("synth-time quota check", () => {
     expect(() => synthWith(Array.from({ length: 3 }, (_, i) => tenant(i)), { rulesPerSecurityGroup: 3 })).toThrow(
       /quota "Inbound or outbound rules per security group" \(quota code L-0EA8095F\) in inbound rules of restartix-redis: this layout needs 4, the quota is 3 \(network, tenant-org-900, tenant-org-901, tenant-org-902\)/,
     );
+  });
+
+  test("EventBridge rules per bus: every tenant database adds its rotation's failure rule to the region's default bus", () => {
+    const base = synthWith([], { eventRulesPerBus: 1000 }).stacks.flatMap((s) => Object.keys((s.json as { resource?: Record<string, object> }).resource?.aws_cloudwatch_event_rule ?? {}));
+    expect(() => synthWith(Array.from({ length: 2 }, (_, i) => tenant(i)), { eventRulesPerBus: base.length + 1 })).toThrow(
+      new RegExp(`Amazon EventBridge quota "Number of rules" in eu-central-1, event bus default: this layout needs ${base.length + 2}, the quota is ${base.length + 1} \\(.*tenant-org-900, tenant-org-901`),
+    );
+  });
+
+  test("a region with a lower EventBridge default (eu-south-1: 100 rules) is counted against its own default", () => {
+    const app = new App();
+    const s = new TerraformStack(app, "milan");
+    new AwsProvider(s, "aws", { region: "eu-south-1" });
+    for (let i = 0; i < 101; i++) new CloudwatchEventRule(s, `rule-${i}`, { name: `r${i}`, scheduleExpression: "rate(1 day)" });
+    const uses = quotaUse(app, phaseConfig(1)).filter((u) => u.key === "eventRulesPerBus");
+    expect(uses).toEqual([expect.objectContaining({ where: "eu-south-1, event bus default", used: 101, limit: 100 })]);
+    expect(quotaProblems(uses)[0]).toMatch(/needs 101, the quota is 100/);
   });
 
   test("the shipped phases fit their recorded quotas, and the defaults name their source", () => {

@@ -238,7 +238,8 @@ export type QuotaKey =
   | "apprunnerServices"
   | "iamRoles"
   | "securityGroupsPerRegion"
-  | "rulesPerSecurityGroup";
+  | "rulesPerSecurityGroup"
+  | "eventRulesPerBus";
 
 export interface ObservabilityConfig {
   readonly topicName: string;

@@ -1,6 +1,7 @@
 import { ApprunnerAutoScalingConfigurationVersion } from "@cdktf/provider-aws/lib/apprunner-auto-scaling-configuration-version";
 import { ApprunnerService } from "@cdktf/provider-aws/lib/apprunner-service";
 import { ApprunnerVpcConnector } from "@cdktf/provider-aws/lib/apprunner-vpc-connector";
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
@@ -20,8 +21,10 @@ export interface QuotaSpec {
   /** Service Quotas code, where known. */
   readonly code?: string;
   /** What one unit is counted over. */
-  readonly scope: "region" | "account" | "security group";
+  readonly scope: "region" | "account" | "security group" | "event bus";
   readonly defaultValue: number;
+  /** Regions whose default differs from `defaultValue`. */
+  readonly regionalDefaults?: Readonly<Record<string, number>>;
   /** The highest value AWS grants on request, where AWS documents one. */
   readonly maximum?: { readonly value: number; readonly fix: string };
   /** Where the default comes from; `confirmed: false` when no AWS page stating it was at hand. */
@@ -91,6 +94,15 @@ export const QUOTAS: Readonly<Record<QuotaKey, QuotaSpec>> = {
     source: "Amazon VPC User Guide, Amazon VPC quotas (60 inbound and 60 outbound per group, IPv4 and IPv6 counted apart)",
     confirmed: true,
   },
+  eventRulesPerBus: {
+    service: "Amazon EventBridge",
+    name: "Number of rules",
+    scope: "event bus",
+    defaultValue: 300,
+    regionalDefaults: { "af-south-1": 100, "eu-south-1": 100 },
+    source: "Amazon EventBridge User Guide, EventBridge quotas: rules per event bus per account, 300 in each supported Region except af-south-1 and eu-south-1 (100); adjustable",
+    confirmed: true,
+  },
 };
 
 /** What the layout uses of one quota in one place (region, account or security group). */
@@ -115,7 +127,7 @@ function all<T>(app: App, type: abstract new (...args: any[]) => T): T[] {
 
 /** Counts every quota of QUOTAS across the app's stacks. */
 export function quotaUse(app: App, phase: PhaseConfig): QuotaUse[] {
-  const limit = (key: QuotaKey) => phase.quotas?.[key] ?? QUOTAS[key].defaultValue;
+  const limit = (key: QuotaKey, region?: string) => phase.quotas?.[key] ?? (region ? QUOTAS[key].regionalDefaults?.[region] : undefined) ?? QUOTAS[key].defaultValue;
   const stackOf = (c: IConstruct) => TerraformStack.of(c).node.id;
   const byRegion = <T extends TerraformResource>(key: QuotaKey, items: readonly T[], label: (t: T) => string, distinct = false): QuotaUse[] => {
     const groups = new Map<string, Set<string> | string[]>();
@@ -136,6 +148,19 @@ export function quotaUse(app: App, phase: PhaseConfig): QuotaUse[] {
     ...byRegion("apprunnerServices", all(app, ApprunnerService), (c) => stackOf(c)),
     ...byRegion("securityGroupsPerRegion", all(app, SecurityGroup), (c) => stackOf(c)),
   ];
+  // EventBridge rules count per bus and region (every rule here is on the default bus): the
+  // backup job's and the rotation's failure rules come one per database, so cells add them.
+  const buses = new Map<string, { region: string; bus: string; users: string[] }>();
+  for (const r of all(app, CloudwatchEventRule)) {
+    const region = regionOf(r);
+    const bus = r.eventBusNameInput ?? "default";
+    const entry = buses.get(`${region} ${bus}`) ?? { region, bus, users: [] };
+    entry.users.push(stackOf(r));
+    buses.set(`${region} ${bus}`, entry);
+  }
+  for (const { region, bus, users } of buses.values()) {
+    out.push({ key: "eventRulesPerBus", where: `${region}, event bus ${bus}`, used: users.length, limit: limit("eventRulesPerBus", region), users: [...new Set(users)] });
+  }
   const roles = all(app, IamRole);
   out.push({ key: "iamRoles", where: "account", used: roles.length, limit: limit("iamRoles"), users: [...new Set(roles.map(stackOf))] });
 
