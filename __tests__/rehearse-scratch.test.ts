@@ -2,16 +2,16 @@ import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
 import { endpointFor, endpointsFor } from "../tools/rehearse/endpoints";
-import { EmulatorGaps, GAPS_FILE, loadGaps, parseGaps } from "../tools/rehearse/gaps";
+import { EmulatorGaps, GAPS_FILE, loadGaps, parseGaps, splitByEnforcement } from "../tools/rehearse/gaps";
 import { closureOf, prune, referencesOf, StackJson } from "../tools/rehearse/graph";
 import { summaryText } from "../tools/rehearse/report";
-import { deletionProtectedAddresses, ignoreUnstoredAttributes, liftProtections, prepareScratch, preventDestroyAddresses } from "../tools/rehearse/scratch";
+import { DELETION_PROTECTION, deletionProtectedAddresses, ignoreUnstoredAttributes, liftProtections, prepareScratch, preventDestroyAddresses } from "../tools/rehearse/scratch";
 import { isAwsOnly } from "../tools/offline-plan";
 import { synth } from "./helpers";
 
 /** The rehearsal's scratch copy (tools/rehearse): what is cut out, ignored, pointed at the emulator and lifted. */
 
-const NO_GAPS: EmulatorGaps = { moto: "5.2.1", provider: "hashicorp/aws 5.100.0", exclude: [], ignore: [], patches: [], settings: [] };
+const NO_GAPS: EmulatorGaps = { moto: "5.2.1", provider: "hashicorp/aws 5.100.0", exclude: [], ignore: [], unenforced: [], patches: [], settings: [] };
 
 describe("references and removal", () => {
   const producer = (): StackJson => ({
@@ -104,7 +104,7 @@ describe("the emulator gaps file", () => {
   test("docs/rehearsal.md names every gap, patch and emulator setting of the file", () => {
     const doc = fs.readFileSync(path.join(ROOT, "docs", "rehearsal.md"), "utf8");
     const gaps = loadGaps();
-    for (const id of [...gaps.exclude, ...gaps.ignore, ...gaps.patches].map((g) => g.id)) expect([id, doc.includes(`\`${id}\``)]).toEqual([id, true]);
+    for (const id of [...gaps.exclude, ...gaps.ignore, ...gaps.unenforced, ...gaps.patches].map((g) => g.id)) expect([id, doc.includes(`\`${id}\``)]).toEqual([id, true]);
     for (const setting of gaps.settings) expect(doc).toContain(`${setting.name}=${setting.value}`);
   });
 
@@ -115,9 +115,37 @@ describe("the emulator gaps file", () => {
     [{ ...NO_GAPS, patches: [{ id: "x", moto: "5.2.1", call: "c", evidence: "e", file: "rehearsal/nope.py" }] }, /patches\[0\]\.file: expected the path of an existing file/],
     [{ ...NO_GAPS, exclude: [{ id: "a", moto: "5.2.1", call: "c", evidence: "e", types: ["aws_x"] }, { id: "a", moto: "5.2.1", call: "c", evidence: "e", types: ["aws_y"] }] }, /"a" is used twice/],
     [{ ...NO_GAPS, surprise: 1 }, /surprise: unknown field/],
+    [{ ...NO_GAPS, unenforced: [{ id: "x", moto: "5.2.1", call: "elasticloadbalancing:DeleteLoadBalancer", evidence: "e" }] }, /unenforced\[0\]\.type: expected an AWS resource type/],
+    [{ ...NO_GAPS, unenforced: [{ id: "x", moto: "5.2.1", call: "c", type: "aws_lb" }] }, /unenforced\[0\]\.evidence: missing/],
+    [{ ...NO_GAPS, unenforced: undefined }, /unenforced: expected a list/],
     [{ ...NO_GAPS, ignore: [{ id: "x", moto: "5.2.1", call: "c", evidence: "e", type: "aws_x", attributes: ["rule[0].a"], remove: true }] }, /with remove, only top-level attribute names/],
   ])("an entry without what makes it reviewable is refused (%#)", (doc, message) => {
     expect(() => parseGaps(doc, GAPS_FILE)).toThrow(message);
+  });
+});
+
+describe("deletion protections the emulator does not enforce", () => {
+  test("every listed type is one the destroy checks, and each gap names the protected type's delete call", () => {
+    const gaps = loadGaps();
+    expect(gaps.unenforced.length).toBeGreaterThan(0);
+    for (const u of gaps.unenforced) expect([u.id, Object.keys(DELETION_PROTECTION).includes(u.type)]).toEqual([u.id, true]);
+  });
+
+  test("the destroy expects the delete call to fail only where the emulator enforces the protection", () => {
+    const gaps: EmulatorGaps = { ...NO_GAPS, unenforced: [{ id: "alb-unenforced", moto: "5.2.1", call: "elasticloadbalancing:DeleteLoadBalancer", evidence: "e", type: "aws_lb" }] };
+    const addresses = ["aws_db_instance.primary", "aws_lb.alb", "aws_dynamodb_table.tenants"];
+    expect(splitByEnforcement(addresses, gaps)).toEqual({ enforced: ["aws_db_instance.primary", "aws_dynamodb_table.tenants"], unenforced: [{ address: "aws_lb.alb", gap: "alb-unenforced" }] });
+    // Without the gap every protected resource must stop its delete: a load balancer deleted
+    // while protected fails the rehearsal.
+    expect(splitByEnforcement(addresses, NO_GAPS).unenforced).toEqual([]);
+  });
+
+  test("the Fargate ALB is protected, and the repository's gaps file lists it as not enforced by moto", () => {
+    const compute = synth({ phase: 1, compute: "fargate", backend: "local" }).stacks.find((s) => s.name === "compute");
+    expect(compute).toBeDefined();
+    const protectedAddresses = deletionProtectedAddresses(compute!.json);
+    expect(protectedAddresses.some((a) => a.startsWith("aws_lb."))).toBe(true);
+    expect(splitByEnforcement(protectedAddresses, loadGaps()).unenforced.map((u) => u.gap)).toContain("elbv2-deletion-protection-not-enforced");
   });
 });
 
@@ -252,7 +280,7 @@ describe("the scratch copy of phase 1", () => {
 
 describe("summary table", () => {
   const run = (stack: string) => ({ stack, phase: 1, step: "apply" as const, ok: true, resources: 3, excluded: 0, imported: 0, added: 3, changed: 0, destroyed: 0, seconds: 10, replan: "no changes" as const, log: "" });
-  const destroyRun = (stack: string, ok: boolean) => ({ stack, ok, preventDestroyBlocked: [], preventDestroyExpected: [], deletionProtectionBlocked: [], notEmpty: [], deletionProtectionExpected: [], destroyed: ok ? 3 : 0, seconds: 5, log: "" });
+  const destroyRun = (stack: string, ok: boolean) => ({ stack, ok, preventDestroyBlocked: [], preventDestroyExpected: [], deletionProtectionBlocked: [], notEmpty: [], deletionProtectionExpected: [], deletionProtectionUnenforced: [], destroyed: ok ? 3 : 0, seconds: 5, log: "" });
   const summary = {
     ok: false, phase: 1, compute: "apprunner", moto: "5.2.1", terraform: "1.11.4", scratchDir: "/s", kept: true, seconds: 60, load: [1, 1] as const,
     applied: [run("keys"), run("data"), run("observability")], upgraded: [],
@@ -265,5 +293,10 @@ describe("summary table", () => {
     expect(text).toMatch(/data .* not run: observability still holds resources/);
     expect(text).toMatch(/observability .* FAIL\s*$/m);
     expect(text).toContain("0/1 stacks destroyed (1 not run)");
+  });
+
+  test("a protection the emulator does not enforce is counted apart from the ones that stopped the delete", () => {
+    const compute = { ...destroyRun("observability", true), deletionProtectionUnenforced: [{ address: "aws_lb.alb", gap: "elbv2-deletion-protection-not-enforced" }] };
+    expect(summaryText({ ...summary, destroyed: [compute] })).toMatch(/observability .* deletion protection 0 \(\+1 not enforced by the emulator\)/);
   });
 });

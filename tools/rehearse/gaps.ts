@@ -51,6 +51,16 @@ export interface IgnoredAttributes extends Evidence {
   readonly onlyWith?: string;
 }
 
+/**
+ * A deletion protection the emulator stores and returns but does not enforce: its delete call
+ * succeeds while the protection is on. The destroy step records these resources as not provable
+ * here instead of failing; the re-plan after apply still proves the setting round-trips.
+ */
+export interface UnenforcedProtection extends Evidence {
+  /** The resource type (a key of DELETION_PROTECTION in scratch.ts). */
+  readonly type: string;
+}
+
 export interface Patch extends Evidence {
   /** Where the patch lives (rehearsal/moto_server.py) and what it changes. */
   readonly file: string;
@@ -68,6 +78,7 @@ export interface EmulatorGaps {
   readonly provider: string;
   readonly exclude: readonly Exclusion[];
   readonly ignore: readonly IgnoredAttributes[];
+  readonly unenforced: readonly UnenforcedProtection[];
   readonly patches: readonly Patch[];
   readonly settings: readonly EmulatorSetting[];
 }
@@ -79,7 +90,7 @@ const ATTRIBUTE_PATH = /^[a-z0-9_]+(\[\d+\])?(\.[a-z0-9_]+(\[\d+\])?)*$/;
 export function parseGaps(raw: unknown, file = GAPS_FILE): EmulatorGaps {
   const problems: string[] = [];
   const where = (i: string) => `${path.relative(ROOT, file)} ${i}`;
-  if (!raw || typeof raw !== "object") throw new Error(`${where("")}: expected a JSON object with moto, provider, exclude, ignore, patches, settings`);
+  if (!raw || typeof raw !== "object") throw new Error(`${where("")}: expected a JSON object with moto, provider, exclude, ignore, unenforced, patches, settings`);
   const doc = raw as Record<string, unknown>;
   for (const key of ["moto", "provider"]) if (!isString(doc[key])) problems.push(`${where(key)}: missing; write the version the evidence was observed with`);
   const list = (key: string): Record<string, unknown>[] => {
@@ -135,6 +146,15 @@ export function parseGaps(raw: unknown, file = GAPS_FILE): EmulatorGaps {
       problems.push(`${where(`${at}.attributes`)}: expected a non-empty list of attribute names or paths (rule[0].status)`);
     }
   });
+  const unenforced = new Set<string>();
+  list("unenforced").forEach((e, i) => {
+    const at = `unenforced[${i}]`;
+    evidence(e, at);
+    extra(e, at, ["type"]);
+    if (!isString(e.type) || !/^aws_[a-z0-9_]+$/.test(e.type)) problems.push(`${where(`${at}.type`)}: expected an AWS resource type (aws_...)`);
+    else if (unenforced.has(e.type)) problems.push(`${where(`${at}.type`)}: ${e.type} is listed twice`);
+    else unenforced.add(e.type);
+  });
   list("patches").forEach((e, i) => {
     const at = `patches[${i}]`;
     evidence(e, at);
@@ -146,7 +166,7 @@ export function parseGaps(raw: unknown, file = GAPS_FILE): EmulatorGaps {
     for (const key of ["name", "value", "why"]) if (!isString(e[key])) problems.push(`${where(`${at}.${key}`)}: missing`);
   });
   for (const k of Object.keys(doc)) {
-    if (!["$comment", "moto", "provider", "exclude", "ignore", "patches", "settings"].includes(k)) problems.push(`${where(k)}: unknown field`);
+    if (!["$comment", "moto", "provider", "exclude", "ignore", "unenforced", "patches", "settings"].includes(k)) problems.push(`${where(k)}: unknown field`);
   }
   if (problems.length) throw new Error(`invalid emulator gaps file (${problems.length} problem${problems.length > 1 ? "s" : ""}):\n  - ${problems.join("\n  - ")}`);
   return raw as EmulatorGaps;
@@ -159,4 +179,25 @@ export function loadGaps(file = GAPS_FILE): EmulatorGaps {
 /** Excluded types, each with the id of its gap. */
 export function excludedTypes(gaps: EmulatorGaps): Map<string, string> {
   return new Map(gaps.exclude.flatMap((e) => e.types.map((t) => [t, e.id] as const)));
+}
+
+/** Types whose deletion protection the emulator does not enforce, each with the id of its gap. */
+export function unenforcedProtections(gaps: EmulatorGaps): Map<string, string> {
+  return new Map(gaps.unenforced.map((e) => [e.type, e.id] as const));
+}
+
+/**
+ * Deletion-protected addresses split by whether the emulator enforces their type's protection; the
+ * unenforced ones carry the id of their gap (rehearsal/emulator-gaps.json `unenforced`).
+ */
+export function splitByEnforcement(addresses: readonly string[], gaps: EmulatorGaps): { enforced: string[]; unenforced: { address: string; gap: string }[] } {
+  const byType = unenforcedProtections(gaps);
+  const enforced: string[] = [];
+  const unenforced: { address: string; gap: string }[] = [];
+  for (const address of addresses) {
+    const gap = byType.get(address.slice(0, address.indexOf(".")));
+    if (gap) unenforced.push({ address, gap });
+    else enforced.push(address);
+  }
+  return { enforced, unenforced };
 }

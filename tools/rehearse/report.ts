@@ -22,7 +22,7 @@ export function summaryTable(s: RehearsalSummary): string {
       r.seconds.toFixed(0),
       r.ok ? r.replan : `FAIL (${r.replan})`,
       r.gate ?? "",
-      d ? (d.ok ? `ok: ${d.destroyed} destroyed; stopped by prevent_destroy ${d.preventDestroyBlocked.length}, deletion protection ${d.deletionProtectionBlocked.length}, not empty ${d.notEmpty.length}` : "FAIL") : skip ? `not run: ${skip}` : "",
+      d ? (d.ok ? `ok: ${d.destroyed} destroyed; stopped by prevent_destroy ${d.preventDestroyBlocked.length}, deletion protection ${d.deletionProtectionBlocked.length}${d.deletionProtectionUnenforced?.length ? ` (+${d.deletionProtectionUnenforced.length} not enforced by the emulator)` : ""}, not empty ${d.notEmpty.length}` : "FAIL") : skip ? `not run: ${skip}` : "",
     ];
   });
   return table(["stack", "phase", "applied", "resources", "excluded", "seconds", "re-plan", "plan-gate", "destroy"], rows, [false, false, true, true, true, true]);

@@ -10,7 +10,7 @@ import { providersOf, resourceCount, synthesize, SynthStack } from "../synth";
 import { deployWaves, dependencyClosure } from "../waves";
 import { SEEDERS } from "./aws";
 import { Emulator, emulatorAvailability, MOTO_ACCOUNT_ID, startEmulator } from "./emulator";
-import { EmulatorGaps, loadGaps } from "./gaps";
+import { EmulatorGaps, loadGaps, splitByEnforcement } from "./gaps";
 import { Removal } from "./graph";
 import { stopAll } from "./processes";
 import { deletionProtectedAddresses, liftProtections, prepareScratch, preventDestroyAddresses, ScratchApp, ScratchStack, stateFile } from "./scratch";
@@ -75,6 +75,11 @@ export interface DestroyRun {
   /** Buckets S3 refused to delete because they hold objects (force_destroy is false), with the API error. */
   readonly notEmpty: readonly { readonly address: string; readonly error: string }[];
   readonly deletionProtectionExpected: readonly string[];
+  /**
+   * Deletion-protected resources of a type whose protection the emulator does not enforce (a gap in
+   * rehearsal/emulator-gaps.json `unenforced`), with the gap's id: not expected to stop the delete.
+   */
+  readonly deletionProtectionUnenforced: readonly { readonly address: string; readonly gap: string }[];
   readonly destroyed: number;
   readonly seconds: number;
   readonly error?: string;
@@ -243,7 +248,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
   try {
     emulator = await startEmulator(gaps, path.join(logDir, "moto.log"));
     log(`rehearse: moto ${available.moto} on ${emulator.endpoint} (pid ${emulator.pid}), terraform ${available.terraform}, scratch ${scratchDir}`);
-    const ctx: Context = { emulator, workdir, logDir, stateDir, log };
+    const ctx: Context = { emulator, workdir, logDir, stateDir, gaps, log };
     // Once, before stacks run side by side: two first inits would race on the shared directory.
     const providers = await initProviders(workdir);
     if (!providers.ok) throw new Error(`terraform init of the provider mirror failed:\n${providers.output}`);
@@ -397,11 +402,12 @@ async function checkAccountGuard(s: ScratchStack, ctx: Context): Promise<NonNull
 }
 
 /** What every step needs: the emulator, where to work and where to write. */
-interface Context {
+export interface Context {
   readonly emulator: Emulator;
   readonly workdir: string;
   readonly logDir: string;
   readonly stateDir: string;
+  readonly gaps: EmulatorGaps;
   readonly log: (l: string) => void;
 }
 
@@ -506,15 +512,19 @@ async function inParallel<T, R>(items: readonly T[], jobs: number, fn: (item: T)
 
 const PREVENT = /Resource (\S+) has lifecycle\.prevent_destroy set/g;
 
-async function destroyStack(name: string, tf: Terraform, json: any, ctx: Context): Promise<DestroyRun> {
+/** Tears one stack down, proving on the way that its protections refuse (exported for its tests). */
+export async function destroyStack(name: string, tf: Terraform, json: any, ctx: Pick<Context, "logDir" | "log" | "gaps">): Promise<DestroyRun> {
   const { logDir, log } = ctx;
   const started = Date.now();
   const file = path.join(logDir, `destroy-${name}.log`);
   // Only what is in state can be protected (a stack whose apply failed holds part of its resources).
   const inState = new Set(await managedInState(tf, file));
   const preventDestroyExpected = preventDestroyAddresses(json).filter((a) => inState.has(a));
-  const deletionProtectionExpected = deletionProtectedAddresses(json).filter((a) => inState.has(a));
-  const base = { stack: name, log: file, preventDestroyExpected, deletionProtectionExpected };
+  const { enforced: deletionProtectionExpected, unenforced: deletionProtectionUnenforced } = splitByEnforcement(
+    deletionProtectedAddresses(json).filter((a) => inState.has(a)),
+    ctx.gaps,
+  );
+  const base = { stack: name, log: file, preventDestroyExpected, deletionProtectionExpected, deletionProtectionUnenforced };
   let preventDestroyBlocked: string[] = [];
   const deletionProtectionBlocked: { address: string; error: string }[] = [];
   const notEmpty: { address: string; error: string }[] = [];
@@ -524,6 +534,7 @@ async function destroyStack(name: string, tf: Terraform, json: any, ctx: Context
     if (ok) {
       log(
         `  ok   ${name.padEnd(18)} prevent_destroy stopped ${preventDestroyBlocked.length}/${preventDestroyExpected.length}, deletion protection ${deletionProtectionBlocked.length}/${deletionProtectionExpected.length}` +
+          `${deletionProtectionUnenforced.length ? ` (${deletionProtectionUnenforced.length} not enforced by the emulator: ${[...new Set(deletionProtectionUnenforced.map((u) => u.gap))].join(", ")})` : ""}` +
           `${notEmpty.length ? `, ${notEmpty.length} bucket(s) not empty` : ""}; lifted in the scratch copy, ${destroyedCount} destroyed (${seconds.toFixed(0)} s)`,
       );
     } else log(`  FAIL ${name}: ${error?.split("\n")[0]} (log: ${file})`);
@@ -548,33 +559,60 @@ async function destroyStack(name: string, tf: Terraform, json: any, ctx: Context
   if (missed.length) return result(false, `prevent_destroy did not stop the destroy of ${missed.join(", ")}`);
 
   // 2. prevent_destroy lifted (scratch copy only): deletion protection must make the delete calls
-  //    fail; S3 refuses to delete a bucket that holds objects (force_destroy is false).
-  rewriteConfig(tf.dir, liftProtections(json, { deletionProtection: false, forceDestroy: false }));
-  const second = await tf.destroy();
-  append(file, `terraform destroy (prevent_destroy lifted), ${second.seconds.toFixed(0)} s`, second.out);
-  destroyedCount += countDestroyed(second.out);
-  // terraform names the object, not the address, in a failed delete: "deleting RDS DB Instance
-  // (restartix-prod): ... Cannot delete protected DB Instance". Each error is matched to the
-  // resource still in state whose configuration holds that id.
-  const left = await managedInState(tf, file);
-  const unexpected: string[] = [];
-  for (const block of errorsOf(second.out)) {
-    const error = block.split("\n")[0].slice(0, 600);
-    const id = /^Error: deleting [^(]*\(([^)]+)\)/.exec(block)?.[1];
-    const address = (/with (\S+?),/.exec(block)?.[1] ?? (id ? left.find((a) => configHolds(json, a, id)) : undefined)) ?? "";
-    if (deletionProtectionExpected.includes(address) && /protect/i.test(block)) deletionProtectionBlocked.push({ address, error });
-    else if (address.startsWith("aws_s3_bucket.") && /BucketNotEmpty/.test(block)) notEmpty.push({ address, error });
-    else unexpected.push(`${address || "?"}: ${error}`);
+  //    fail; S3 refuses to delete a bucket that holds objects (force_destroy is false). Terraform
+  //    deletes dependants first and stops a branch at the first refusal, so a protected resource
+  //    whose dependants are protected too (the primary database under its read replicas) is only
+  //    reached once they are gone: each round lifts the protection of those that refused (scratch
+  //    copy only, applied to them alone) and destroys again, until no new protection refuses.
+  for (let round = 1; ; round++) {
+    const lifted = deletionProtectionBlocked.map((b) => b.address);
+    rewriteConfig(tf.dir, liftProtections(json, { deletionProtection: lifted.length > 0, deletionProtectionOn: lifted, forceDestroy: false }));
+    const newlyLifted = lifted.filter((a) => inState.has(a));
+    if (newlyLifted.length) {
+      const off = await tf.applyTargets(newlyLifted);
+      append(file, `terraform apply -target (deletion protection off on ${newlyLifted.join(", ")}), ${off.seconds.toFixed(0)} s`, off.out);
+      if (off.code !== 0) return result(false, `lifting deletion protection: ${firstError(off.out)}`);
+    }
+    const run = await tf.destroy();
+    append(file, `terraform destroy (prevent_destroy lifted, round ${round}), ${run.seconds.toFixed(0)} s`, run.out);
+    destroyedCount += countDestroyed(run.out);
+    // terraform names the object, not the address, in a failed delete: "deleting RDS DB Instance
+    // (restartix-prod): ... Cannot delete protected DB Instance". Each error is matched to the
+    // resource still in state whose configuration holds that id.
+    const left = await managedInState(tf, file);
+    inState.clear();
+    for (const a of left) inState.add(a);
+    const unexpected: string[] = [];
+    const blockedBefore = deletionProtectionBlocked.length;
+    for (const block of errorsOf(run.out)) {
+      const error = block.split("\n")[0].slice(0, 600);
+      const id = /^Error: deleting [^(]*\(([^)]+)\)/.exec(block)?.[1];
+      const address = /with (\S+?),/.exec(block)?.[1] ?? (id ? addressOfFailedDelete(json, left, block, id) : undefined) ?? "";
+      const unenforcedGap = deletionProtectionUnenforced.find((u) => u.address === address)?.gap;
+      if (deletionProtectionExpected.includes(address) && /protect/i.test(block)) {
+        if (!deletionProtectionBlocked.some((b) => b.address === address)) deletionProtectionBlocked.push({ address, error });
+      } else if (unenforcedGap && /protect/i.test(block)) {
+        unexpected.push(`${address}: the emulator now enforces this deletion protection; remove the gap "${unenforcedGap}" from rehearsal/emulator-gaps.json (${error})`);
+      } else if (address.startsWith("aws_s3_bucket.") && /BucketNotEmpty/.test(block)) {
+        if (!notEmpty.some((b) => b.address === address)) notEmpty.push({ address, error });
+      } else unexpected.push(`${address || "?"}: ${error}`);
+    }
+    if (unexpected.length) return result(false, `destroy failed: ${unexpected[0]}`);
+    if (run.code === 0 || deletionProtectionBlocked.length === blockedBefore) break;
+    if (round >= 10) return result(false, `destroy: deletion protection still refusing after ${round} rounds`);
   }
-  if (unexpected.length) return result(false, `destroy failed: ${unexpected[0]}`);
   const notStopped = deletionProtectionExpected.filter((a) => !deletionProtectionBlocked.some((b) => b.address === a));
-  if (notStopped.length) return result(false, `deletion protection did not stop the delete of ${notStopped.join(", ")} in the emulator`);
-  if (second.code === 0) return verifyEmpty(tf, file).then((e) => result(!e, e));
+  const deletedAnyway = notStopped.filter((a) => !inState.has(a));
+  if (deletedAnyway.length) return result(false, `deletion protection did not stop the delete of ${deletedAnyway.join(", ")} in the emulator`);
+  if (notStopped.length) return result(false, `the destroy never reached ${notStopped.join(", ")} (still in state; see the log for what blocked it)`);
+  if (inState.size === 0) return verifyEmpty(tf, file).then((e) => result(!e, e));
 
   // 3. Everything lifted (scratch copy only): deletion protection off and force_destroy on for the
   //    resources that refused, applied to them alone, then the destroy.
   rewriteConfig(tf.dir, liftProtections(json, { deletionProtection: true, forceDestroy: true }));
-  const off = await tf.applyTargets([...deletionProtectionBlocked, ...notEmpty].map((b) => b.address));
+  const targets = [...deletionProtectionBlocked, ...notEmpty].map((b) => b.address).filter((a) => inState.has(a));
+  if (targets.length === 0) return result(false, `destroy: ${[...inState].join(", ")} left in state, refused by nothing the rehearsal lifts (see the log)`);
+  const off = await tf.applyTargets(targets);
   append(file, `terraform apply -target (deletion protection off, force_destroy on), ${off.seconds.toFixed(0)} s`, off.out);
   if (off.code !== 0) return result(false, `lifting deletion protection: ${firstError(off.out)}`);
   const third = await tf.destroy();
@@ -588,6 +626,26 @@ function countDestroyed(out: string): number {
   const complete = destroyCount(out);
   if (complete) return complete;
   return [...out.matchAll(/: Destruction complete after/g)].length;
+}
+
+/** The nouns the provider's delete errors use ("deleting RDS DB Instance (x)"), with their types. */
+const DELETE_ERROR_TYPES: readonly (readonly [RegExp, readonly string[]])[] = [
+  [/^Error: deleting RDS DB Instance/, ["aws_db_instance"]],
+  [/^Error: deleting RDS Cluster/, ["aws_rds_cluster"]],
+  [/^Error: deleting ELBv2 Load Balancer/, ["aws_lb", "aws_alb"]],
+  [/^Error: deleting DynamoDB Table/, ["aws_dynamodb_table"]],
+  [/^Error: deleting S3 Bucket/, ["aws_s3_bucket"]],
+];
+
+/**
+ * The resource a failed delete names by its id: destroy errors carry no `with <address>` line. Ids
+ * are not unique across types (the database and its subnet group are both `restartix-prod`), so a
+ * resource of the type the error names wins.
+ */
+export function addressOfFailedDelete(json: any, inState: readonly string[], error: string, id: string): string | undefined {
+  const candidates = inState.filter((a) => configHolds(json, a, id));
+  const types = DELETE_ERROR_TYPES.find(([re]) => re.test(error))?.[1] ?? [];
+  return candidates.find((a) => types.includes(a.slice(0, a.indexOf(".")))) ?? candidates[0];
 }
 
 /** Whether the resource's configuration has `id` as the value of a top-level attribute (its name, bucket, identifier). */

@@ -191,10 +191,14 @@ export const FORCE_DELETE: Readonly<Record<string, string>> = {
 
 /**
  * A copy with the data-loss guards lifted, for tearing the scratch deployment down: prevent_destroy
- * (on `preventDestroyOn` only, when given), deletion protection when `deletionProtection` is set,
- * and force_destroy / force_delete when `forceDestroy` is set.
+ * (on `preventDestroyOn` only, when given), deletion protection when `deletionProtection` is set
+ * (on `deletionProtectionOn` only, when given), and force_destroy / force_delete when `forceDestroy`
+ * is set.
  */
-export function liftProtections(json: Json, opts: { deletionProtection: boolean; forceDestroy?: boolean; preventDestroyOn?: readonly string[] }): Json {
+export function liftProtections(
+  json: Json,
+  opts: { deletionProtection: boolean; deletionProtectionOn?: readonly string[]; forceDestroy?: boolean; preventDestroyOn?: readonly string[] },
+): Json {
   const copy = JSON.parse(JSON.stringify(json));
   for (const [type, byName] of Object.entries((copy.resource ?? {}) as Record<string, Record<string, Json>>)) {
     for (const [name, config] of Object.entries(byName)) {
@@ -204,8 +208,9 @@ export function liftProtections(json: Json, opts: { deletionProtection: boolean;
   }
   if (opts.deletionProtection) {
     for (const [type, attr] of Object.entries(DELETION_PROTECTION)) {
-      for (const config of Object.values((copy.resource?.[type] ?? {}) as Record<string, Json>)) {
-        if (config[attr] === true) config[attr] = false;
+      for (const [name, config] of Object.entries((copy.resource?.[type] ?? {}) as Record<string, Json>)) {
+        const lift = !opts.deletionProtectionOn || opts.deletionProtectionOn.includes(`${type}.${name}`);
+        if (lift && config[attr] === true) config[attr] = false;
       }
     }
   }
