@@ -12,6 +12,8 @@ import uuid
 
 import moto
 from moto.cloudtrail import models as cloudtrail_models
+from moto.ec2 import exceptions as ec2_exceptions
+from moto.ec2.models import security_groups as ec2_security_groups
 from moto.guardduty import models as guardduty_models
 from moto.rds import models as rds_models
 from moto.s3 import models as s3_models
@@ -161,6 +163,32 @@ s3_models.FakeBucket.get_permission = _get_permission_without_conditions
 # suspended) before the bucket, so a bucket with a deleted object (a delete marker) can then not be
 # emptied by force_destroy. A delete marker holds no data, so its dispose does nothing.
 s3_models.FakeDeleteMarker.dispose = lambda self, garbage=False: None
+
+# Patch "ec2-revoke-unknown-rule-id-error-code": RevokeSecurityGroupIngress/Egress with a
+# SecurityGroupRuleIds entry the group does not hold answers InvalidPermission.NotFound in moto 5.2.1
+# (SecurityGroupBackend.revoke_security_group_ingress: has_unknown_rules -> InvalidPermissionNotFoundError);
+# real EC2 answers InvalidSecurityGroupRuleId.NotFound, the code the AWS provider's delete of
+# aws_vpc_security_group_ingress_rule / _egress_rule treats as "already gone". With moto's code a
+# revoke that finds its rule already removed (a retried request) fails the destroy. The patch answers
+# AWS's code (moto's own InvalidSecurityGroupRuleIdNotFoundError) before any rule is touched; what
+# moto accepts and removes is unchanged.
+def _revoke_checking_rule_ids(revoke, egress):
+    def patched(self, group_name_or_id, *args, **kwargs):
+        rule_ids = kwargs.get("security_rule_ids") or []
+        group = self.get_security_group_by_name_or_id(group_name_or_id, kwargs.get("vpc_id"))
+        if group is not None and rule_ids:
+            held = {rule.id for rule in (group.egress_rules if egress else group.ingress_rules)}
+            for rule_id in rule_ids:
+                if rule_id not in held:
+                    raise ec2_exceptions.InvalidSecurityGroupRuleIdNotFoundError(rule_id)
+        return revoke(self, group_name_or_id, *args, **kwargs)
+
+    return patched
+
+
+_sg_backend = ec2_security_groups.SecurityGroupBackend
+_sg_backend.revoke_security_group_ingress = _revoke_checking_rule_ids(_sg_backend.revoke_security_group_ingress, egress=False)
+_sg_backend.revoke_security_group_egress = _revoke_checking_rule_ids(_sg_backend.revoke_security_group_egress, egress=True)
 
 if __name__ == "__main__":
     main(sys.argv[1:])

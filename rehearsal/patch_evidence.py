@@ -129,12 +129,33 @@ def empty_versioned_bucket_with_delete_marker(url):
         return f"error: {e}"
 
 
+def revoke_rule_twice(url):
+    """A rule revoked by its id, then revoked again (a retried request): the second call's error code."""
+    ec2 = boto3.client("ec2", endpoint_url=url, region_name="eu-central-1", aws_access_key_id="x", aws_secret_access_key="y")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    db = ec2.create_security_group(GroupName="db", Description="database", VpcId=vpc)["GroupId"]
+    rotation = ec2.create_security_group(GroupName="rotation", Description="rotation", VpcId=vpc)["GroupId"]
+    codes = {}
+    for direction in ("ingress", "egress"):
+        perms = [{"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "UserIdGroupPairs": [{"GroupId": rotation}]}]
+        added = getattr(ec2, f"authorize_security_group_{direction}")(GroupId=db, IpPermissions=perms)
+        rule_id = added["SecurityGroupRules"][0]["SecurityGroupRuleId"]
+        revoke = getattr(ec2, f"revoke_security_group_{direction}")
+        revoke(GroupId=db, SecurityGroupRuleIds=[rule_id])
+        try:
+            revoke(GroupId=db, SecurityGroupRuleIds=[rule_id])
+            codes[direction] = "ok"
+        except Exception as e:  # noqa: BLE001 - the error code is the evidence
+            codes[direction] = getattr(e, "response", {}).get("Error", {}).get("Code", str(e))
+    return codes
+
+
 def main():
     results = {}
     for patched in (False, True):
         proc, url = start(patched)
         try:
-            results[patched] = {"logging": logging_with_principal_star(url), "dbi": dbi_resource_ids(url), "trail": trail_by_arn(url), "features": detector_features(url), "objects": object_read_under_deny_insecure_transport(url), "markers": empty_versioned_bucket_with_delete_marker(url)}
+            results[patched] = {"logging": logging_with_principal_star(url), "dbi": dbi_resource_ids(url), "trail": trail_by_arn(url), "features": detector_features(url), "objects": object_read_under_deny_insecure_transport(url), "markers": empty_versioned_bucket_with_delete_marker(url), "revoke": revoke_rule_twice(url)}
         finally:
             proc.terminate()
             proc.wait(10)
@@ -146,6 +167,7 @@ def main():
         print(f"{'patched  ' if patched else 'unpatched'}: GuardDuty features after UpdateDetector(S3_DATA_EVENTS), UpdateDetector(RDS_LOGIN_EVENTS) -> {r['features']}")
         print(f"{'patched  ' if patched else 'unpatched'}: HeadObject, GetObjectTagging under DenyInsecureTransport -> {r['objects']}")
         print(f"{'patched  ' if patched else 'unpatched'}: DeleteObjects of an object version and its delete marker -> {r['markers'][:160]}")
+        print(f"{'patched  ' if patched else 'unpatched'}: RevokeSecurityGroupIngress/Egress of an already revoked rule id -> {r['revoke']}")
     if results[False]["logging"] == "ok":
         print("s3-logging-target-policy-principal-star: moto no longer crashes; drop the patch"); ok = False
     if results[True]["logging"] != "ok":
@@ -170,6 +192,11 @@ def main():
         print("s3-delete-marker-dispose: moto empties the bucket now; drop the patch"); ok = False
     if results[True]["markers"] != "ok, 0 versions left":
         print("s3-delete-marker-dispose: the patch no longer lets the bucket be emptied"); ok = False
+    aws_code = {"ingress": "InvalidSecurityGroupRuleId.NotFound", "egress": "InvalidSecurityGroupRuleId.NotFound"}
+    if results[False]["revoke"] == aws_code:
+        print("ec2-revoke-unknown-rule-id-error-code: moto answers AWS's code now; drop the patch"); ok = False
+    if results[True]["revoke"] != aws_code:
+        print("ec2-revoke-unknown-rule-id-error-code: the patch no longer answers InvalidSecurityGroupRuleId.NotFound"); ok = False
     sys.exit(0 if ok else 1)
 
 

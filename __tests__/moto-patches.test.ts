@@ -1,0 +1,26 @@
+import { spawnSync } from "child_process";
+import * as path from "path";
+import { ROOT } from "../config/deployment";
+import { emulatorAvailability, PYTHON } from "../tools/rehearse/emulator";
+import { loadGaps } from "../tools/rehearse/gaps";
+
+/**
+ * The evidence of every moto patch, reproduced: rehearsal/patch_evidence.py starts moto unpatched and
+ * patched and exits 1 when a bug is gone from moto (drop the patch) or the patch no longer fixes it.
+ */
+const gaps = loadGaps();
+const moto = emulatorAvailability(gaps.moto);
+
+if (!moto.ok) {
+  test.skip(`skipped: ${moto.reason}`, () => undefined);
+  console.warn(`moto patch evidence skipped: ${moto.reason}`);
+} else {
+  test(`every patch's bug is still in moto ${moto.version} unpatched and fixed patched`, () => {
+    const run = spawnSync(PYTHON, [path.join(ROOT, "rehearsal", "patch_evidence.py")], { encoding: "utf8", timeout: 300_000 });
+    expect([run.status, run.stderr.trim().split("\n").slice(-5).join("\n")]).toEqual([0, expect.anything()]);
+    // One "unpatched" and one "patched" line per reproduced call, for every listed patch.
+    expect(run.stdout).toMatch(/patched {2}: RevokeSecurityGroupIngress\/Egress of an already revoked rule id -> \{'ingress': 'InvalidSecurityGroupRuleId\.NotFound', 'egress': 'InvalidSecurityGroupRuleId\.NotFound'\}/);
+    expect(run.stdout).toMatch(/unpatched: RevokeSecurityGroupIngress\/Egress of an already revoked rule id -> \{'ingress': 'InvalidPermission\.NotFound'/);
+    expect(run.stdout.split("\n").filter((l) => l.startsWith("patched  :"))).toHaveLength(gaps.patches.length);
+  }, 320_000);
+}
