@@ -55,14 +55,9 @@ test("covers phase 1 on both engines with upgrade and destroy, phases 3 and 4, a
   expect(job.strategy["fail-fast"]).toBe(false);
 });
 
-test("each run has its own time limit, within GitHub's 360 minutes for a hosted-runner job", () => {
-  expect(job["timeout-minutes"]).toBe("${{ matrix.timeout }}");
-  const limits = Object.fromEntries((job.strategy.matrix.include as { args: string; timeout: number }[]).map((m) => [m.args, m.timeout]));
-  for (const t of Object.values(limits)) expect(t).toEqual(expect.any(Number));
-  for (const t of Object.values(limits)) expect(t).toBeLessThanOrEqual(360);
-  // Measured here (2 cores): phase 1 with upgrade and destroy about 50 min; phase 4 whole about
-  // 50 min of applies before its destroy; phase 3 then 4 applies both before destroying.
-  expect(limits["--phase 1 --compute apprunner --upgrade --destroy"]).toBeGreaterThanOrEqual(100);
-  expect(limits["--phase 4 --destroy"]).toBeGreaterThanOrEqual(180);
-  expect(limits["--phase 3 --upgrade --destroy"]).toBeGreaterThan(limits["--phase 4 --destroy"]);
+test("the time limit fits the longest run and GitHub's 360 minutes for a hosted-runner job", () => {
+  // Measured here (2 cores): phase 4 whole with its destroy 7699 s (128 min); phase 3 then 4 applies
+  // both phases before its destroy, so the old 150-minute limit would have cut it off.
+  expect(job["timeout-minutes"]).toBeGreaterThanOrEqual(300);
+  expect(job["timeout-minutes"]).toBeLessThanOrEqual(360);
 });
