@@ -292,6 +292,17 @@ describe("bucket names are unique per account", () => {
   });
 });
 
+describe("IAM and log group names are unique per account (IAM is global: a second region's copy needs its own name)", () => {
+  test.each([1, 2, 3, 4] as const)("phase %i: no two IAM roles, IAM policies or log groups share a name", (phase) => {
+    const r = synth({ phase });
+    for (const type of ["aws_iam_role", "aws_iam_policy", "aws_cloudwatch_log_group"]) {
+      const names = r.stacks.flatMap((s) => resources(s, type).map(([, x]) => String(x.name)));
+      expect([type, names.length > 0]).toEqual([type, true]);
+      expect([type, names.filter((n, i) => names.indexOf(n) !== i)]).toEqual([type, []]);
+    }
+  });
+});
+
 describe("the adopted uploads bucket: its existing settings are imported, so the plan shows what changes", () => {
   const withSettings = (settings: string[]) => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rx-vars-")), "terraform.tfvars");

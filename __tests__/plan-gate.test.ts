@@ -32,6 +32,19 @@ describe("plan gate", () => {
     expect(output).toMatch(/plan-gate: FAIL: 4 delete\/replace/);
   });
 
+  test("a renamed log group and a deleted queue fail: their logs and messages go with them (the 3 -> 4 flow log rename)", () => {
+    const { exitCode, output } = runPlanGate([fixture("rename-flow-logs.json")]);
+    expect(exitCode).toBe(1);
+    expect(destructiveChanges(JSON.parse(fs.readFileSync(fixture("rename-flow-logs.json"), "utf8"))).map((c) => [c.address, c.description, c.forcedBy])).toEqual([
+      ["aws_cloudwatch_log_group.network_flow-logs_D7C94307", "replace (delete, then create)", ["name"]],
+      ["aws_sqs_queue.compute_jobs-dlq_1A2B3C4D", "delete", []],
+    ]);
+    // The flow log and its role are replaced too, but hold nothing.
+    expect(output).not.toContain("aws_flow_log.");
+    expect(output).not.toContain("aws_iam_role.");
+    expect(output).toMatch(/plan-gate: FAIL: 2 delete\/replace of stateful resources \(.*; and the record-holding aws_cloudwatch_log_group, aws_sqs_queue/);
+  });
+
   test("--allow-label lists the changes and passes", () => {
     const { exitCode, output } = runPlanGate([fixture("delete-storage.json"), "--allow-label"]);
     expect(exitCode).toBe(0);

@@ -3,6 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { offlinePlanAvailability } from "../tools/offline-plan";
 import { SynthResult } from "../tools/synth";
+import { RECORD_TYPES } from "../lib/stateful";
 import { changedStatefulResources, destructive, missingStatefulResources, proveUpgrade, STATEFUL_TYPES, UpgradeResult } from "../tools/upgrade-proof";
 import { synth } from "./helpers";
 
@@ -36,6 +37,24 @@ describe.each(steps)("upgrade %#: addresses and names of stateful resources", (f
         }
       }
     }
+  });
+
+  test(`${label}: no log group or queue moves or is renamed (a new name replaces it and deletes its logs or messages)`, () => {
+    const changed: string[] = [];
+    let seen = 0;
+    for (const s of from.stacks) {
+      const t = to.stacks.find((x) => x.name === s.name)!;
+      for (const type of RECORD_TYPES) {
+        for (const [id, config] of Object.entries((s.json.resource?.[type] ?? {}) as Record<string, any>)) {
+          seen++;
+          const next = (t.json.resource?.[type] as Record<string, any> | undefined)?.[id];
+          if (!next) changed.push(`${s.name} ${type}.${id}: gone`);
+          else if (next.name !== config.name) changed.push(`${s.name} ${type}.${id}: ${config.name} -> ${next.name}`);
+        }
+      }
+    }
+    expect(seen).toBeGreaterThan(10);
+    expect(changed).toEqual([]);
   });
 });
 
@@ -103,6 +122,9 @@ if (!availability.ok) {
 
     test("3->4: the VPC is renamed by tag only; the shared secrets gain replicas in place", () => {
       expect(change("3->4", "network", /^aws_vpc\./)).toMatchObject({ actions: ["update"], attributes: ["tags"] });
+      // The flow log group keeps its name (logName), so it and its delivery role are not replaced.
+      const network = results.get(key("3->4", "network"))!.changes;
+      expect(network.filter((c) => /flow-log/.test(c.address) && c.actions.includes("delete"))).toEqual([]);
       const secrets = results.get(key("3->4", "data"))!.changes.filter((c) => c.type === "aws_secretsmanager_secret");
       expect(secrets.length).toBeGreaterThan(0);
       for (const s of secrets) expect(s).toMatchObject({ actions: ["update"], attributes: ["replica"] });

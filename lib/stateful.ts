@@ -39,3 +39,14 @@ export const STATEFUL_TYPES: readonly string[] = [
   "aws_glacier_vault",
   "aws_cognito_user_pool",
 ];
+
+/**
+ * Types that hold records (logs, messages) which a replacement or delete loses, but which are not
+ * stateful in the sense above: a stack's teardown may remove them, so RX-DL-1 does not ask for
+ * prevent_destroy. The plan gate and the upgrade proofs still treat their deletes and replaces as
+ * destructive: a renamed flow log group deletes the VPC's flow logs, and a plan review must see it.
+ */
+export const RECORD_TYPES: readonly string[] = ["aws_cloudwatch_log_group", "aws_sqs_queue", "aws_kinesis_stream", "aws_kinesis_firehose_delivery_stream"];
+
+/** Every type whose delete or replace the plan gate and the upgrade proofs report. */
+export const GATED_TYPES: readonly string[] = [...STATEFUL_TYPES, ...RECORD_TYPES];

@@ -120,14 +120,14 @@ export class VpcNetwork extends Construct {
     });
 
     const logGroup = new CloudwatchLogGroup(this, "flow-logs", {
-      name: `/aws/vpc/${name}/flow-logs`,
+      name: `/aws/vpc/${config.logName}/flow-logs`,
       retentionInDays: props.logRetentionDays,
       kmsKeyId: props.kmsKeyArn,
       provider,
       tags: { Name: `${name}-flow-logs` },
     });
     const role = new ServiceRole(this, "flow-logs-role", {
-      name: `${name}-flow-logs`,
+      name: `${config.logName}-flow-logs`,
       description: `Delivers VPC flow logs of ${name} to CloudWatch Logs`,
       service: "vpc-flow-logs.amazonaws.com",
       statements: [

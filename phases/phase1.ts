@@ -38,6 +38,7 @@ export const phase1: PhaseConfig = {
       primary: true,
       network: {
         name: "restartix-prod",
+        logName: "restartix-prod",
         cidr: "10.0.0.0/16",
         azs: ["eu-central-1a", "eu-central-1b"],
         subnetNewBits: 4,

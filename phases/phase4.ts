@@ -34,7 +34,8 @@ export const phase4: PhaseConfig = {
   regions: [
     {
       ...eu,
-      // The document names the phase 4 VPCs restartix-eu and restartix-us (a tag: updated in place).
+      // The document names the phase 4 VPCs restartix-eu and restartix-us (a tag: updated in place);
+      // logName stays restartix-prod, so the flow log group and its logs are kept.
       network: { ...eu.network, name: "restartix-eu" },
       shards: [shard("eu-2"), shard("eu-3")],
     },
@@ -44,6 +45,7 @@ export const phase4: PhaseConfig = {
       primary: false,
       network: {
         name: "restartix-us",
+        logName: "restartix-us",
         cidr: "10.1.0.0/16",
         azs: ["us-east-1a", "us-east-1b"],
         subnetNewBits: 4,

@@ -13,8 +13,15 @@ export type ServiceKey = "core" | "telemetry";
 
 /** One VPC: the document's "restartix-prod" network. */
 export interface NetworkConfig {
-  /** VPC name tag, e.g. restartix-prod. */
+  /** VPC name tag, e.g. restartix-prod. A tag only: it may change between phases (updated in place). */
   readonly name: string;
+  /**
+   * Prefix of the VPC's named resources: the flow log group `/aws/vpc/<logName>/flow-logs` and its
+   * delivery role. Fixed at the first deploy and never changed: a log group cannot be renamed, so a
+   * new name replaces it and deletes the flow logs it holds (the rehearsal of phase 3 -> 4 found the
+   * rename of the VPC doing exactly that).
+   */
+  readonly logName: string;
   /** IPv4 CIDR of the VPC, e.g. 10.0.0.0/16. */
   readonly cidr: string;
   /** Availability zones by name (no data source: plans run offline). At least 2 (RDS Multi-AZ). */

@@ -1,6 +1,6 @@
-import { STATEFUL_TYPES } from "./rules/dataloss/StatefulPreventDestroy";
+import { GATED_TYPES } from "../lib/stateful";
 
-/** One planned change that deletes a stateful resource (alone or as part of a replace). */
+/** One planned change that deletes a stateful or record-holding resource (alone or as part of a replace). */
 export interface DestructiveChange {
   readonly address: string;
   readonly type: string;
@@ -72,13 +72,14 @@ function planChanges(plan: unknown): ResourceChange[] {
 }
 
 /**
- * The deletes and replaces of stateful types in a `terraform show -json` plan. Updates in place and
+ * The deletes and replaces of stateful and record-holding types (GATED_TYPES: databases, buckets,
+ * keys..., and log groups and queues) in a `terraform show -json` plan. Updates in place and
  * deletions of anything else pass. Throws NotAPlan when the document is not a plan or has entries
  * it cannot read: what the gate cannot read, it never passes.
  */
 export function destructiveChanges(plan: unknown): DestructiveChange[] {
   return planChanges(plan)
-    .filter((rc) => rc.mode !== "data" && STATEFUL_TYPES.includes(rc.type) && rc.change.actions.includes("delete"))
+    .filter((rc) => rc.mode !== "data" && GATED_TYPES.includes(rc.type) && rc.change.actions.includes("delete"))
     .map((rc) => {
       const actions = rc.change.actions;
       return {

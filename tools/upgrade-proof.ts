@@ -3,7 +3,7 @@ import * as path from "path";
 import { spawnSync } from "child_process";
 import { initProviders, PlanJson, planStack, TERRAFORM, terraformEnv } from "./offline-plan";
 import { placeholderFor } from "./placeholders";
-import { STATEFUL_TYPES } from "../lib/stateful";
+import { GATED_TYPES, STATEFUL_TYPES } from "../lib/stateful";
 import { SynthStack } from "./synth";
 
 /**
@@ -197,9 +197,9 @@ export async function proveUpgrade(
   return { stack: from.name, ok: true, iterations, changes };
 }
 
-/** Changes that would destroy data: a delete or replace of a stateful resource. */
+/** Changes that would destroy data: a delete or replace of a stateful or record-holding resource (GATED_TYPES). */
 export function destructive(changes: readonly ResourceChange[]): ResourceChange[] {
-  return changes.filter((c) => STATEFUL_TYPES.includes(c.type) && c.actions.includes("delete"));
+  return changes.filter((c) => GATED_TYPES.includes(c.type) && c.actions.includes("delete"));
 }
 
 /** Addresses of stateful resources whose configuration differs between two versions of a stack. */
