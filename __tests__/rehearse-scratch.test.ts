@@ -295,6 +295,17 @@ describe("summary table", () => {
     expect(text).toContain("0/1 stacks destroyed (1 not run)");
   });
 
+  test("after an upgrade, the excluded count is the next phase's, each stack counted once (it said phase 3's and mixed both)", () => {
+    const p3 = [{ ...run("data"), phase: 3, excluded: 3 }, { ...run("tenant"), phase: 3, excluded: 12 }];
+    const p4 = [
+      { ...run("data"), phase: 4, step: "upgrade" as const, excluded: 5 },
+      { ...run("tenant"), phase: 4, step: "upgrade" as const, excluded: 12 },
+      { ...run("shard"), phase: 4, excluded: 7 },
+    ];
+    const text = summaryText({ ...summary, phase: 3, applied: p3, upgraded: p4, destroyed: [], destroySkipped: [] });
+    expect(text).toContain("5/5 stack runs ok, 9 resources held by the emulator, 24 resources of phase 4 excluded by emulator gaps");
+  });
+
   test("a protection the emulator does not enforce is counted apart from the ones that stopped the delete", () => {
     const compute = { ...destroyRun("observability", true), deletionProtectionUnenforced: [{ address: "aws_lb.alb", gap: "elbv2-deletion-protection-not-enforced" }] };
     expect(summaryText({ ...summary, destroyed: [compute] })).toMatch(/observability .* deletion protection 0 \(\+1 not enforced by the emulator\)/);

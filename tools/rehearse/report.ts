@@ -31,12 +31,16 @@ export function summaryTable(s: RehearsalSummary): string {
 export function summaryText(s: RehearsalSummary): string {
   const lines = ["", summaryTable(s), ""];
   const runs = [...s.applied, ...s.upgraded];
-  const excluded = runs.filter((r) => r.step === "apply").reduce((n, r) => n + r.excluded, 0);
+  // What each stack holds and lacks after its last run: after an upgrade, the next phase's figures.
   const inState = new Map<string, number>();
+  const excludedBy = new Map<string, number>();
+  for (const r of runs) excludedBy.set(r.stack, r.excluded);
   for (const r of runs) if (r.ok) inState.set(r.stack, r.resources);
+  const excluded = [...excludedBy.values()].reduce((a, b) => a + b, 0);
+  const lastPhase = Math.max(s.phase, ...runs.map((r) => r.phase));
   lines.push(
     `Summary: ${runs.filter((r) => r.ok).length}/${runs.length} stack runs ok, ${[...inState.values()].reduce((a, b) => a + b, 0)} resources held by the emulator, ` +
-      `${excluded} resources of phase ${s.phase} excluded by emulator gaps; ` +
+      `${excluded} resources of phase ${lastPhase} excluded by emulator gaps; ` +
       `${s.destroyed.length ? `${s.destroyed.filter((d) => d.ok).length}/${s.destroyed.length} stacks destroyed${s.destroySkipped?.length ? ` (${s.destroySkipped.length} not run)` : ""}; ` : ""}${s.seconds.toFixed(0)} s in all (load average ${s.load[0].toFixed(1)} -> ${s.load[1].toFixed(1)} on ${os.cpus().length} CPUs; moto ${s.moto}, ${s.terraform === "" ? "terraform" : `terraform ${s.terraform}`})`,
   );
   if (s.notApplied.length) lines.push(`Not rehearsed: ${s.notApplied.map((n) => `${n.stack} (${n.reason})`).join("; ")}`);
