@@ -34,8 +34,10 @@ export function summaryText(s: RehearsalSummary): string {
   // What each stack holds and lacks after its last run: after an upgrade, the next phase's figures.
   const inState = new Map<string, number>();
   const excludedBy = new Map<string, number>();
-  for (const r of runs) excludedBy.set(r.stack, r.excluded);
-  for (const r of runs) if (r.ok) inState.set(r.stack, r.resources);
+  for (const r of runs) {
+    excludedBy.set(r.stack, r.excluded);
+    if (r.ok) inState.set(r.stack, r.resources);
+  }
   const excluded = [...excludedBy.values()].reduce((a, b) => a + b, 0);
   const lastPhase = Math.max(s.phase, ...runs.map((r) => r.phase));
   lines.push(
