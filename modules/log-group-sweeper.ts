@@ -14,6 +14,13 @@ import { zip } from "../lib/zip";
 import { PrivateBucket } from "./private-bucket";
 import { ServiceRole } from "./service-role";
 
+/**
+ * Node.js 24: the newest Lambda runtime (create-blocked 2028-06-01, policy/rules/lambda/runtime-dates.json);
+ * nodejs20.x can no longer be created. The code is an async handler using the AWS SDK v3 the runtime
+ * bundles (Node.js 24 dropped callback handlers; none here).
+ */
+export const SWEEPER_RUNTIME = "nodejs24.x";
+
 export const SWEEPER_SOURCE = path.join(ROOT, "functions", "log-groups.js");
 
 /** Log groups AWS services create on their own in this project: App Runner's and the canaries' Lambdas. */
@@ -85,7 +92,7 @@ export class LogGroupSweeper extends Construct {
       functionName: props.name,
       description: "Sets the data key and retention on log groups AWS services create themselves",
       role: role.arn,
-      runtime: "nodejs20.x",
+      runtime: SWEEPER_RUNTIME,
       handler: "index.handler",
       s3Bucket: props.bucket.name,
       s3Key: code.key,

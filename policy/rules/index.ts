@@ -16,6 +16,8 @@ import { TargetGroupHttps } from "./elb/TargetGroupHttps";
 import { ECSContainerNonRoot } from "./ecs/ECSContainerNonRoot";
 import { ECSContainerReadOnlyRoot } from "./ecs/ECSContainerReadOnlyRoot";
 import { CanaryArtifactsEncrypted } from "./synthetics/CanaryArtifactsEncrypted";
+import { SyntheticsRuntimeSupported } from "./synthetics/SyntheticsRuntimeSupported";
+import { LambdaRuntimeSupported } from "./lambda/LambdaRuntimeSupported";
 import { WebAclAssociated } from "./waf/WebAclAssociated";
 import { WebAclOriginHeader } from "./waf/WebAclOriginHeader";
 import { AppRunnerCustomerManagedKey } from "./apprunner/AppRunnerCustomerManagedKey";
@@ -138,6 +140,8 @@ export const RULES: readonly Rule[] = [
   WebAclAssociated,
   WebAclOriginHeader,
   CanaryArtifactsEncrypted,
+  SyntheticsRuntimeSupported,
+  LambdaRuntimeSupported,
   RDSStorageEncrypted,
   RDSMultiAZSupport,
   RDSInstanceDeletionProtectionEnabled,
