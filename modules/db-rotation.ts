@@ -111,8 +111,10 @@ export class DatabaseRotation extends Construct {
         AWS_REGION: region,
         MASTER_CREDENTIALS_ARN: props.masterSecretArn,
         DATABASE_URL_ARNS: props.databaseUrlSecretArns.join(" "),
-        APPRUNNER_SERVICE_ARNS: appRunner.join(" "),
-        ECS_SERVICE_ARNS: ecs.join(" "),
+        // Only the engine in use: ECS drops an empty value, and "" would make the task definition
+        // differ from what ECS stores on every plan (the script reads an unset list as none).
+        ...(appRunner.length > 0 ? { APPRUNNER_SERVICE_ARNS: appRunner.join(" ") } : {}),
+        ...(ecs.length > 0 ? { ECS_SERVICE_ARNS: ecs.join(" ") } : {}),
       },
       // The script reads the secrets itself (it must write them back): nothing is injected.
       secrets: {},

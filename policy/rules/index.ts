@@ -7,6 +7,7 @@ import { ECSServiceCircuitBreaker } from "./ecs/ECSServiceCircuitBreaker";
 import { ECSServiceNoPublicIp } from "./ecs/ECSServiceNoPublicIp";
 import { ECSTaskDefinitionLogging } from "./ecs/ECSTaskDefinitionLogging";
 import { ECSTaskDefinitionSecretsInjected } from "./ecs/ECSTaskDefinitionSecretsInjected";
+import { ECSContainerEnvironmentNotEmpty } from "./ecs/ECSContainerEnvironmentNotEmpty";
 import { ALBAccessLogs } from "./elb/ALBAccessLogs";
 import { ALBDeletionProtection } from "./elb/ALBDeletionProtection";
 import { ALBDropInvalidHeaders } from "./elb/ALBDropInvalidHeaders";
@@ -137,6 +138,7 @@ export const RULES: readonly Rule[] = [
   ECSTaskDefinitionSecretsInjected,
   ECSContainerReadOnlyRoot,
   ECSContainerNonRoot,
+  ECSContainerEnvironmentNotEmpty,
   WebAclAssociated,
   WebAclOriginHeader,
   CanaryArtifactsEncrypted,
