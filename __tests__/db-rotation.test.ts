@@ -83,7 +83,8 @@ describe("the shared database's rotations (backups stack)", () => {
         "kms:ViaService": "secretsmanager.eu-central-1.amazonaws.com",
       },
     });
-    expect(deploy.Action).toBe("apprunner:StartDeployment");
+    // Start the deployment, then read its operation until it finished.
+    expect(deploy.Action).toEqual(["apprunner:StartDeployment", "apprunner:ListOperations"]);
     expect(deploy.Resource).toEqual([expect.stringMatching(/apprunner_service.*core/), expect.stringMatching(/apprunner_service.*telemetry/)]);
     for (const x of st) expect(JSON.stringify(x.Resource)).not.toContain("*");
 
@@ -259,7 +260,7 @@ describe("the Fargate engine", () => {
     expect(e.ECS_SERVICE_ARNS.split(" ")).toHaveLength(2);
     const st = role(b, "restartix-db-rotation-task");
     expect(st.map((x) => x.Sid)).toEqual(["ReadCredentials", "WriteDatabaseUrl", "SecretsKey", "RedeployEcs"]);
-    expect(st[3].Action).toBe("ecs:UpdateService");
+    expect(st[3].Action).toEqual(["ecs:UpdateService", "ecs:DescribeServices"]);
     expect(st[3].Resource).toEqual(e.ECS_SERVICE_ARNS.split(" "));
   });
 });
