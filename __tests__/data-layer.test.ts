@@ -274,7 +274,12 @@ describe("a failed or missing dump alarms on the region's restartix-alerts topic
     expect(events).toMatchObject({ Principal: { Service: "events.amazonaws.com" }, Action: "sns:Publish", Condition: { StringEquals: { "aws:SourceAccount": expect.stringMatching(/owner/) } } });
     const keys = stack(p1, "keys");
     const keyPolicy = policy(resources(keys, "aws_kms_key")[0][1].policy, keys);
-    expect(keyPolicy.Statement.find((s: any) => s.Sid === "EventsPublishToEncryptedTopics")).toMatchObject({ Principal: { Service: "events.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey*"] });
+    const eventsKey = keyPolicy.Statement.find((s: any) => s.Sid === "EventsPublishToEncryptedTopics");
+    expect(eventsKey).toMatchObject({ Principal: { Service: "events.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey*"] });
+    // No source condition on the key for EventBridge: the KMS request of an EventBridge delivery to
+    // an encrypted topic does not carry aws:SourceAccount/aws:SourceArn, so such a condition would
+    // drop every alert silently (docs/compute-and-observability.md, "Alerts from EventBridge").
+    expect(eventsKey.Condition).toBeUndefined();
   });
 });
 
