@@ -373,7 +373,7 @@ describe("the log group sweeper (functions/log-groups.js): App Runner's own log 
   test("deployed per region with App Runner: its own log group first, a role that cannot create groups, every 15 minutes", () => {
     const obs = stack(synth({ phase: 1 }), "observability");
     const fn = only(obs, "aws_lambda_function");
-    expect(fn).toMatchObject({ function_name: "restartix-log-group-sweeper-eu", runtime: "nodejs24.x", kms_key_arn: expect.stringMatching(/kms_key/), environment: { variables: { PREFIXES: "/aws/apprunner/,/aws/lambda/cwsyn-", RETENTION_DAYS: "365" } } });
+    expect(fn).toMatchObject({ function_name: "restartix-log-group-sweeper-eu", runtime: "nodejs22.x", kms_key_arn: expect.stringMatching(/kms_key/), environment: { variables: { PREFIXES: "/aws/apprunner/,/aws/lambda/cwsyn-", RETENTION_DAYS: "365" } } });
     expect(only(obs, "aws_cloudwatch_event_rule").schedule_expression).toBe("rate(15 minutes)");
     expect(only(obs, "aws_cloudwatch_log_group")).toMatchObject({ name: "/aws/lambda/restartix-log-group-sweeper-eu", retention_in_days: 365, kms_key_id: expect.stringMatching(/kms_key/) });
     const policyDoc = resources(obs, "aws_iam_policy").map(([, p]) => p).find((p) => p.name === "restartix-log-group-sweeper-eu")!.policy;

@@ -17,11 +17,12 @@ import { PrivateBucket } from "./private-bucket";
 import { ServiceRole } from "./service-role";
 
 /**
- * Node.js 24: the newest Lambda runtime (create-blocked 2028-06-01, policy/rules/lambda/runtime-dates.json);
- * nodejs20.x can no longer be created. The code is an async handler using the AWS SDK v3 the runtime
- * bundles (Node.js 24 dropped callback handlers; none here).
+ * Node.js 22, create-blocked 2027-06-01 (policy/rules/lambda/runtime-dates.json,
+ * RX-LAMBDA-1 refuses it from that day); nodejs20.x can no longer be created, and nodejs24.x is
+ * refused at plan by the pinned provider (hashicorp/aws 5.100.0 knows runtimes up to nodejs22.x).
+ * The code is an async handler on the AWS SDK v3 the runtime bundles: it runs unchanged on 22 and 24.
  */
-export const SWEEPER_RUNTIME = "nodejs24.x";
+export const SWEEPER_RUNTIME = "nodejs22.x";
 
 export const SWEEPER_SOURCE = path.join(ROOT, "functions", "log-groups.js");
 

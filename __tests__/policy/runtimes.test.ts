@@ -13,11 +13,11 @@ describe("the runtime table (policy/rules/lambda/runtime-dates.json) is checked 
     expect(runtimeProblem("lambda", "nodejs20.x", "2026-12-07")).toMatch(/cannot be created/);
   });
 
-  test("on 2026-12-07 nodejs22.x and nodejs24.x are open; nodejs24.x until 2028-05-31", () => {
+  test("on 2026-12-07 nodejs22.x is open until 2027-05-31; nodejs24.x is open at AWS but refused by the pinned provider", () => {
     expect(runtimeProblem("lambda", "nodejs22.x", "2026-12-07")).toBeUndefined();
-    expect(runtimeProblem("lambda", "nodejs24.x", "2026-12-07")).toBeUndefined();
-    expect(runtimeProblem("lambda", "nodejs24.x", "2028-05-31")).toBeUndefined();
-    expect(runtimeProblem("lambda", "nodejs24.x", "2028-06-01")).toMatch(/since 2028-06-01/);
+    expect(runtimeProblem("lambda", "nodejs22.x", "2027-05-31")).toBeUndefined();
+    expect(runtimeProblem("lambda", "nodejs22.x", "2027-06-01")).toMatch(/since 2027-06-01/);
+    expect(runtimeProblem("lambda", "nodejs24.x", "2026-12-07")).toMatch(/"nodejs24\.x" is open at AWS, but hashicorp\/aws 5\.100\.0 .* got nodejs24\.x/);
   });
 
   test("Synthetics: syn-nodejs-puppeteer-9.1 (Node.js 20) refused from 2026-04-30; 15.0 open (no published date)", () => {
@@ -28,7 +28,7 @@ describe("the runtime table (policy/rules/lambda/runtime-dates.json) is checked 
 
   test("a runtime not in the table is refused, naming what is open that day", () => {
     expect(runtimeProblem("lambda", "python3.13", "2026-12-07")).toBe(
-      'Lambda runtime "python3.13" is not in policy/rules/lambda/runtime-dates.json (its create-block date is unknown); supported on 2026-12-07: nodejs22.x, nodejs24.x',
+      'Lambda runtime "python3.13" is not in policy/rules/lambda/runtime-dates.json (its create-block date is unknown); supported on 2026-12-07: nodejs22.x',
     );
   });
 

@@ -1,7 +1,7 @@
 import { RuleCase, stack } from "../harness";
 
 /** The shapes modules/log-group-sweeper.ts and modules/canary.ts synthesize. */
-const fn = { function_name: "restartix-log-group-sweeper-eu", handler: "index.handler", runtime: "nodejs24.x" };
+const fn = { function_name: "restartix-log-group-sweeper-eu", handler: "index.handler", runtime: "nodejs22.x" };
 const canary = { name: "restartix-core", handler: "health.handler", runtime_version: "syn-nodejs-puppeteer-15.0" };
 
 export const runtimeCases: RuleCase[] = [
@@ -15,10 +15,12 @@ export const runtimeCases: RuleCase[] = [
         pass_reference: { ...fn, runtime: "${var.runtime}" },
         fail_nodejs20: { ...fn, runtime: "nodejs20.x" },
         fail_unknown: { ...fn, runtime: "nodejs12.x" },
+        // Open at AWS, refused at plan by the pinned provider (5.100.0).
+        fail_nodejs24: { ...fn, runtime: "nodejs24.x" },
       },
     }),
     pass: ["aws_lambda_function.pass", "aws_lambda_function.pass_image", "aws_lambda_function.pass_reference"],
-    fail: ["aws_lambda_function.fail_nodejs20", "aws_lambda_function.fail_unknown"],
+    fail: ["aws_lambda_function.fail_nodejs20", "aws_lambda_function.fail_unknown", "aws_lambda_function.fail_nodejs24"],
   },
   {
     rule: "RX-SYN-2",

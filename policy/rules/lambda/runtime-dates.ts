@@ -15,6 +15,8 @@ export interface RuntimeDates {
   readonly createBlocked: string | null;
   readonly updateBlocked?: string | null;
   readonly lambdaRuntime?: string | null;
+  /** Why the pinned AWS provider refuses this runtime at plan although AWS offers it. */
+  readonly providerRefuses?: string;
   readonly note?: string;
 }
 
@@ -42,6 +44,7 @@ export function runtimeProblem(kind: "lambda" | "synthetics", runtime: unknown, 
     const known = Object.keys(table[kind]).filter((r) => runtimeProblem(kind, r, day, table) === undefined);
     return `${what} ${JSON.stringify(runtime)} is not in policy/rules/lambda/runtime-dates.json (its create-block date is unknown); supported on ${day}: ${known.join(", ") || "none"}`;
   }
+  if (dates.providerRefuses) return `${what} ${JSON.stringify(runtime)} is open at AWS, but ${dates.providerRefuses}`;
   if (dates.createBlocked !== null && dates.createBlocked <= day) {
     return `${what} ${JSON.stringify(runtime)} cannot be created since ${dates.createBlocked} (deprecated ${dates.deprecated}); checked on ${day}`;
   }
