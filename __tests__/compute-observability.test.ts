@@ -14,7 +14,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { App, TerraformStack } from "cdktf";
 import { QUOTAS, quotaProblems, quotaUse } from "../stacks/quotas";
 import { synthesize, SynthResult } from "../tools/synth";
-import { EXAMPLE_VARS, only, onlyUnder, resources, stack, synth, varsWith } from "./helpers";
+import { EXAMPLE_VARS, only, onlyUnder, policy, resources, stack, synth, varsWith } from "./helpers";
 
 const canaryScript = require("../functions/health-canary.js");
 const sweeper = require("../functions/log-groups.js");
@@ -256,7 +256,7 @@ describe("health probe: a canary by default, Route 53 on request", () => {
     const canaries = Object.fromEntries(resources(obs, "aws_synthetics_canary").map(([, c]) => [c.name, c]));
     expect(canaries["restartix-core"]).toMatchObject({
       schedule: { expression: "rate(5 minutes)" },
-      runtime_version: "syn-nodejs-puppeteer-9.1",
+      runtime_version: "syn-nodejs-puppeteer-15.0",
       handler: "health.handler",
       start_canary: true,
       artifact_config: { s3_encryption: { encryption_mode: "SSE_KMS" } },
@@ -373,12 +373,42 @@ describe("the log group sweeper (functions/log-groups.js): App Runner's own log 
   test("deployed per region with App Runner: its own log group first, a role that cannot create groups, every 15 minutes", () => {
     const obs = stack(synth({ phase: 1 }), "observability");
     const fn = only(obs, "aws_lambda_function");
-    expect(fn).toMatchObject({ function_name: "restartix-log-group-sweeper-eu", runtime: "nodejs20.x", kms_key_arn: expect.stringMatching(/kms_key/), environment: { variables: { PREFIXES: "/aws/apprunner/,/aws/lambda/cwsyn-", RETENTION_DAYS: "365" } } });
+    expect(fn).toMatchObject({ function_name: "restartix-log-group-sweeper-eu", runtime: "nodejs22.x", kms_key_arn: expect.stringMatching(/kms_key/), environment: { variables: { PREFIXES: "/aws/apprunner/,/aws/lambda/cwsyn-", RETENTION_DAYS: "365" } } });
     expect(only(obs, "aws_cloudwatch_event_rule").schedule_expression).toBe("rate(15 minutes)");
     expect(only(obs, "aws_cloudwatch_log_group")).toMatchObject({ name: "/aws/lambda/restartix-log-group-sweeper-eu", retention_in_days: 365, kms_key_id: expect.stringMatching(/kms_key/) });
     const policyDoc = resources(obs, "aws_iam_policy").map(([, p]) => p).find((p) => p.name === "restartix-log-group-sweeper-eu")!.policy;
     expect(policyDoc).not.toContain("logs:CreateLogGroup");
     expect(resources(stack(synth({ phase: 4 }), "observability-us"), "aws_lambda_function")).toHaveLength(1);
+  });
+
+  test("a failed run is not silent: an encrypted dead-letter queue, an Errors alarm and a dead-letter alarm on the alert topic (CKV_AWS_116)", () => {
+    const obs = stack(synth({ phase: 1 }), "observability");
+    const fn = only(obs, "aws_lambda_function");
+    const [[dlqId, dlq]] = resources(obs, "aws_sqs_queue").filter(([, q]) => q.name === "restartix-log-group-sweeper-eu-dlq");
+    expect(dlq).toMatchObject({ kms_master_key_id: expect.stringMatching(/kms_key/), message_retention_seconds: 1209600 });
+    expect(fn.dead_letter_config).toEqual({ target_arn: `\${aws_sqs_queue.${dlqId}.arn}` });
+    const policyDoc = resources(obs, "aws_iam_policy").map(([, p]) => p).find((p) => p.name === "restartix-log-group-sweeper-eu")!.policy;
+    const st = policy(policyDoc, obs).Statement;
+    expect(st.find((x) => x.Sid === "DeadLetters")).toMatchObject({ Action: "sqs:SendMessage", Resource: `\${aws_sqs_queue.${dlqId}.arn}` });
+    expect(st.find((x) => x.Sid === "DeadLetterKey")).toMatchObject({ Condition: { StringEquals: { "kms:ViaService": "sqs.eu-central-1.amazonaws.com" } } });
+    // The region's topic (not the us-east-1 one for billing and health checks).
+    const topic = resources(obs, "aws_sns_topic").map(([id]) => id).find((id) => /^alerts_topic/.test(id))!;
+    const alarms = Object.fromEntries(resources(obs, "aws_cloudwatch_metric_alarm").map(([, a]) => [a.alarm_name, a]));
+    expect(alarms["restartix-log-group-sweeper-eu-errors"]).toMatchObject({ namespace: "AWS/Lambda", metric_name: "Errors", statistic: "Sum", threshold: 1, alarm_actions: [`\${aws_sns_topic.${topic}.arn}`] });
+    expect(alarms["restartix-log-group-sweeper-eu-errors"].dimensions.FunctionName).toMatch(/aws_lambda_function\..*function_name/);
+    expect(alarms["restartix-log-group-sweeper-eu-dead-letters"]).toMatchObject({ namespace: "AWS/SQS", metric_name: "ApproximateNumberOfMessagesVisible", threshold: 1, alarm_actions: [`\${aws_sns_topic.${topic}.arn}`] });
+  });
+
+  test("the code archives (sweeper and canaries) are uploaded after their bucket's versioning and default encryption exist", () => {
+    const obs = stack(synth({ phase: 1 }), "observability");
+    const ids = (type: string) => resources(obs, type).filter(([id]) => id.startsWith("bucket_")).map(([id]) => `${type}.${id}`);
+    const [versioning] = ids("aws_s3_bucket_versioning");
+    const [encryption] = ids("aws_s3_bucket_server_side_encryption_configuration");
+    expect(versioning).toBeDefined();
+    expect(encryption).toBeDefined();
+    const objects = resources(obs, "aws_s3_object");
+    expect(objects.map(([, o]) => o.key).sort()).toEqual([expect.stringMatching(/^code\/health-canary-/), expect.stringMatching(/^code\/log-group-sweeper-/)]);
+    for (const [, o] of objects) expect(o.depends_on).toEqual(expect.arrayContaining([versioning, encryption]));
   });
 });
 

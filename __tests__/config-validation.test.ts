@@ -86,6 +86,7 @@ describe("deployment inputs: every error names the field, the value and the fix"
     [{ manage_security_hub: "no" }, "manage_security_hub (terraform.tfvars.example)", /expected true or false/],
     [{ health_probe: "pingdom" }, "health_probe (terraform.tfvars.example)", /expected one of "canary", "route53"/],
     [{ zone_wide_tls: "on" }, "zone_wide_tls (terraform.tfvars.example)", /expected true or false/],
+    [{ redis_auth: "SET" }, "redis_auth (terraform.tfvars.example)", /expected one of "enforced", "add-token", "enforce"/],
   ])("%j", (change, field, problem) => {
     const issues = deploymentIssues(change);
     expect(fields(issues)).toContain(field);

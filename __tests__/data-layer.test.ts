@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { memoryFormula, resolveMemoryFormula } from "../modules/postgres";
-import { EXAMPLE_VARS, json, only, onlyUnder, policy, resources, stack, synth } from "./helpers";
+import { EXAMPLE_VARS, json, only, onlyUnder, policy, resources, stack, synth, varsWith } from "./helpers";
 
 const GiB = 1024 ** 3;
 const p1 = synth({ phase: 1 });
@@ -274,7 +274,12 @@ describe("a failed or missing dump alarms on the region's restartix-alerts topic
     expect(events).toMatchObject({ Principal: { Service: "events.amazonaws.com" }, Action: "sns:Publish", Condition: { StringEquals: { "aws:SourceAccount": expect.stringMatching(/owner/) } } });
     const keys = stack(p1, "keys");
     const keyPolicy = policy(resources(keys, "aws_kms_key")[0][1].policy, keys);
-    expect(keyPolicy.Statement.find((s: any) => s.Sid === "EventsPublishToEncryptedTopics")).toMatchObject({ Principal: { Service: "events.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey*"] });
+    const eventsKey = keyPolicy.Statement.find((s: any) => s.Sid === "EventsPublishToEncryptedTopics");
+    expect(eventsKey).toMatchObject({ Principal: { Service: "events.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey*"] });
+    // No source condition on the key for EventBridge: the KMS request of an EventBridge delivery to
+    // an encrypted topic does not carry aws:SourceAccount/aws:SourceArn, so such a condition would
+    // drop every alert silently (docs/compute-and-observability.md, "Alerts from EventBridge").
+    expect(eventsKey?.Condition).toBeUndefined();
   });
 });
 
@@ -412,6 +417,20 @@ describe("Redis AUTH: a generated token in Secrets Manager, carried by REDIS_URL
       auth_token: `\${aws_secretsmanager_secret_version.${tokenKey}.secret_string}`,
       auth_token_update_strategy: "ROTATE",
     });
+  });
+
+  test("a cache created without AUTH: add-token adds it with ROTATE (with a synth warning: still open), enforce sends it with SET", () => {
+    const group = (r: ReturnType<typeof synth>) => only(stack(r, "data"), "aws_elasticache_replication_group");
+    const warnings = (r: ReturnType<typeof synth>) =>
+      r.built.primary.data.redis.group.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
+    // Default: caches this code created have AUTH from their creation; token changes ROTATE.
+    expect(warnings(p1)).toEqual([]);
+    const adding = synth({ phase: 1, varsFile: varsWith({ redis_auth: '"add-token"' }) });
+    expect(group(adding).auth_token_update_strategy).toBe("ROTATE");
+    expect(warnings(adding)).toEqual([expect.stringContaining('redis_auth = "add-token" adds the AUTH token with ROTATE, and ElastiCache keeps accepting connections without it')]);
+    const enforcing = synth({ phase: 1, varsFile: varsWith({ redis_auth: '"enforce"' }) });
+    expect(group(enforcing)).toMatchObject({ auth_token: group(p1).auth_token, auth_token_update_strategy: "SET" });
+    expect(warnings(enforcing)).toEqual([]);
   });
 
   test("the token is generated at apply (no value in the JSON) into a KMS-encrypted, protected secret, and kept until replaced", () => {

@@ -1,3 +1,4 @@
+import { containerEnvironment } from "../lib/container-environment";
 import { suppressionsOf } from "../policy/suppress";
 import { SynthStack } from "../tools/synth";
 import { phaseConfig } from "../phases";
@@ -55,10 +56,13 @@ describe("the shared database's rotations (backups stack)", () => {
     const e = env(containerOf(backups, "restartix-db-rotation"));
     expect(e.DATABASE_URL_ARNS.split(" ")).toEqual([expect.stringMatching(/core-secrets_DATABASE_URL/), expect.stringMatching(/telemetry-secrets_DATABASE_URL/)]);
     expect(e.APPRUNNER_SERVICE_ARNS.split(" ")).toEqual([expect.stringMatching(/apprunner_service.*core/), expect.stringMatching(/apprunner_service.*telemetry/)]);
-    expect(e.ECS_SERVICE_ARNS).toBe("");
+    // Unused lists are left out, not "": ECS drops empty values and the provider would replace the
+    // task definition on every plan (terraform-provider-aws#39533); the script reads unset as none.
+    expect("ECS_SERVICE_ARNS" in e).toBe(false);
     const b = env(containerOf(backups, "restartix-backup-db-rotation"));
     expect(b.DATABASE_URL_ARNS).toMatch(/backup-secrets_DATABASE_URL/);
-    expect(b.APPRUNNER_SERVICE_ARNS).toBe("");
+    expect("APPRUNNER_SERVICE_ARNS" in b).toBe(false);
+    expect("ECS_SERVICE_ARNS" in b).toBe(false);
   });
 
   test("the task role reads the master and URL secrets, writes only the URL secrets, uses the key through Secrets Manager, redeploys only its services", () => {
@@ -79,7 +83,8 @@ describe("the shared database's rotations (backups stack)", () => {
         "kms:ViaService": "secretsmanager.eu-central-1.amazonaws.com",
       },
     });
-    expect(deploy.Action).toBe("apprunner:StartDeployment");
+    // Start the deployment, then read its operation until it finished.
+    expect(deploy.Action).toEqual(["apprunner:StartDeployment", "apprunner:ListOperations"]);
     expect(deploy.Resource).toEqual([expect.stringMatching(/apprunner_service.*core/), expect.stringMatching(/apprunner_service.*telemetry/)]);
     for (const x of st) expect(JSON.stringify(x.Resource)).not.toContain("*");
 
@@ -224,16 +229,38 @@ describe("every database of every phase", () => {
   });
 });
 
+describe("no empty environment value in any task definition (ECS drops them: a replacement on every plan)", () => {
+  test.each(phases)("phase %i, App Runner and Fargate: every container environment value is set", (phase) => {
+    for (const r of [results[phase], ...(phase === 1 ? [synth({ phase: 1, varsFile: varsWith({ compute: '"fargate"' }) })] : [])]) {
+      const empty = r.stacks.flatMap((s) =>
+        resources(s, "aws_ecs_task_definition").flatMap(([, t]) =>
+          (json(t.container_definitions) as { name: string; environment?: { name: string; value: string }[] }[]).flatMap((c) =>
+            (c.environment ?? []).filter((e) => e.value === "").map((e) => `${s.name} ${t.family} ${c.name} ${e.name}`),
+          ),
+        ),
+      );
+      expect(empty).toEqual([]);
+    }
+  });
+
+  test("the constructs refuse an empty value with the variable's name and the fix", () => {
+    expect(() => containerEnvironment("task definition restartix-db-rotation", { AWS_REGION: "eu-central-1", ECS_SERVICE_ARNS: "" })).toThrow(
+      'task definition restartix-db-rotation: environment ECS_SERVICE_ARNS is "" (empty); ECS drops empty values and Terraform would then replace the task definition on every plan. Leave the variable out instead (an unset variable reads as empty).',
+    );
+    expect(containerEnvironment("x", { A: "1" })).toEqual([{ name: "A", value: "1" }]);
+  });
+});
+
 describe("the Fargate engine", () => {
   test("the services' rotation forces a new deployment of the ECS services instead", () => {
     const r = synth({ phase: 1, varsFile: varsWith({ compute: '"fargate"' }) });
     const b = stack(r, "backups");
     const e = env(containerOf(b, "restartix-db-rotation"));
-    expect(e.APPRUNNER_SERVICE_ARNS).toBe("");
+    expect("APPRUNNER_SERVICE_ARNS" in e).toBe(false);
     expect(e.ECS_SERVICE_ARNS.split(" ")).toHaveLength(2);
     const st = role(b, "restartix-db-rotation-task");
     expect(st.map((x) => x.Sid)).toEqual(["ReadCredentials", "WriteDatabaseUrl", "SecretsKey", "RedeployEcs"]);
-    expect(st[3].Action).toBe("ecs:UpdateService");
+    expect(st[3].Action).toEqual(["ecs:UpdateService", "ecs:DescribeServices"]);
     expect(st[3].Resource).toEqual(e.ECS_SERVICE_ARNS.split(" "));
   });
 });

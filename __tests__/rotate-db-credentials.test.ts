@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
+import { postgresAvailability } from "../tools/rehearse/postgres";
 
 /**
  * backup/rotate-db-credentials.sh under BusyBox (the shell of the postgres:17-alpine image) against
@@ -10,16 +11,21 @@ import { ROOT } from "../config/deployment";
  * does), with `aws` replaced by a stand-in that serves secrets from files and records every call,
  * and `psql` by a wrapper that records its command line before running the real one.
  */
-const PG_BIN = ["/usr/local/bin/initdb", "/usr/local/bin/pg_ctl", "/usr/local/bin/postgres"];
-const PSQL = "/usr/bin/psql";
+// The server binaries where tools/rehearse/postgres.ts finds them (PATH, then /usr/lib/postgresql/*/bin),
+// else the postgres image's /usr/local/bin.
+const pg = postgresAvailability();
+const PG_DIR = pg.ok ? pg.bin : "/usr/local/bin";
+const PG_BIN = ["initdb", "pg_ctl", "postgres"].map((b) => path.join(PG_DIR, b));
+const PSQL = fs.existsSync(path.join(PG_DIR, "psql")) ? path.join(PG_DIR, "psql") : "/usr/bin/psql";
 const tool = (name: string) => {
   const r = spawnSync("which", [name], { encoding: "utf8" });
   return r.status === 0 ? r.stdout.trim() : undefined;
 };
-const busybox = fs.existsSync("/usr/bin/busybox") ? "/usr/bin/busybox" : tool("busybox");
+// RESTARTIX_BUSYBOX: a busybox binary outside PATH (for example unpacked from Debian's package with dpkg -x).
+const busybox = process.env.RESTARTIX_BUSYBOX ?? (fs.existsSync("/usr/bin/busybox") ? "/usr/bin/busybox" : tool("busybox"));
 const missing = [...PG_BIN, PSQL].filter((p) => !fs.existsSync(p));
 const reason = !busybox
-  ? "busybox not installed (apt-get install busybox)"
+  ? "busybox not installed (apt-get install busybox, or RESTARTIX_BUSYBOX=<path to a busybox binary>)"
   : missing.length > 0
     ? `PostgreSQL binaries missing: ${missing.join(", ")}`
     : !tool("openssl") || !tool("jq")
@@ -76,8 +82,17 @@ function suite(): void {
   };
   const userOf = (u: string) => /^postgres(?:ql)?:\/\/([^:]+):/.exec(u)![1];
   const passwordOf = (u: string) => /^postgres(?:ql)?:\/\/[^:]+:([^@]+)@/.exec(u)![1];
+  /** One query as the master user: its unaligned, tuples-only answer. */
+  const admin = (sql: string, db = "postgres") => {
+    const r = spawnSync(PSQL, [`host=127.0.0.1 port=${port} dbname=${db} user=restartix_admin sslmode=require`, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql], {
+      encoding: "utf8",
+      env: { PATH: "/usr/bin:/bin", PGPASSWORD: MASTER_PASSWORD },
+    });
+    if (r.status !== 0) throw new Error(`admin query failed: ${r.stderr}`);
+    return r.stdout.trim();
+  };
 
-  function rotate(extraEnv: Record<string, string> = {}) {
+  function rotate(extraEnv: Record<string, string | undefined> = {}) {
     fs.writeFileSync(calls, "");
     const r = spawnSync(busybox!, ["sh", path.join(ROOT, "backup", "rotate-db-credentials.sh")], {
       encoding: "utf8",
@@ -88,6 +103,8 @@ function suite(): void {
         DATABASE_URL_ARNS: `${CORE} ${TELEMETRY}`,
         APPRUNNER_SERVICE_ARNS: SERVICE,
         ECS_SERVICE_ARNS: ECS_SERVICE,
+        REDEPLOY_POLL_SECONDS: "0",
+        REDEPLOY_TIMEOUT_SECONDS: "3",
         ...extraEnv,
       },
     });
@@ -105,7 +122,7 @@ function suite(): void {
       fs.writeFileSync(serverLog, "");
       fs.chownSync(serverLog, 65534, 65534);
     }
-    const init = server(["/usr/local/bin/initdb", "-D", data, "-U", "restartix_admin", "--pwfile", path.join(dir, "pwfile"), "--auth", "scram-sha-256", "-E", "UTF8"]);
+    const init = server([PG_BIN[0], "-D", data, "-U", "restartix_admin", "--pwfile", path.join(dir, "pwfile"), "--auth", "scram-sha-256", "-E", "UTF8"]);
     if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
     // TLS only, as RDS with rds.force_ssl: a self-signed certificate, no plain host lines.
     const cert = spawnSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost", "-keyout", path.join(data, "server.key"), "-out", path.join(data, "server.crt")], { encoding: "utf8" });
@@ -117,7 +134,7 @@ function suite(): void {
       path.join(data, "postgresql.conf"),
       `\nlisten_addresses = '127.0.0.1'\nport = ${port}\nunix_socket_directories = '${socketDir}'\nssl = on\nlog_statement = 'ddl'\npassword_encryption = 'scram-sha-256'\n`,
     );
-    const start = server(["/usr/local/bin/pg_ctl", "-D", data, "-l", serverLog, "-w", "-t", "30", "start"]);
+    const start = server([PG_BIN[1], "-D", data, "-l", serverLog, "-w", "-t", "30", "start"]);
     if (start.status !== 0) throw new Error(`pg_ctl start failed: ${start.stderr}\n${fs.existsSync(serverLog) ? fs.readFileSync(serverLog, "utf8") : ""}`);
     // The document's application role, which owns the schema, with its hand-set password.
     const setup = spawnSync(PSQL, [`host=127.0.0.1 port=${port} dbname=postgres user=restartix_admin sslmode=require`, "-X", "-q", "-v", "ON_ERROR_STOP=1"], {
@@ -138,6 +155,13 @@ function suite(): void {
       `#!${busybox} sh
 echo "aws $*" >> ${calls}
 [ -e ${dir}/aws-fails ] && { echo "aws: stubbed failure" >&2; exit 255; }
+# Redeploys: the state each status read answers is in ecs-state / apprunner-state (default: done).
+case "$1 $2" in
+  "apprunner start-deployment") echo op-0001; exit 0 ;;
+  "apprunner list-operations") cat ${dir}/apprunner-state 2>/dev/null || echo SUCCEEDED; exit 0 ;;
+  "ecs update-service") echo ecs-svc/0001; exit 0 ;;
+  "ecs describe-services") cat ${dir}/ecs-state 2>/dev/null || echo COMPLETED; exit 0 ;;
+esac
 id=""; value=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -156,14 +180,14 @@ echo ok
     );
     // psql: records its command line (and whether a password is in its environment), then runs.
     fs.writeFileSync(path.join(bin, "psql"), `#!${busybox} sh\necho "psql $*" >> ${calls}\nexec ${PSQL} "$@"\n`, { mode: 0o755 });
-    for (const applet of ["sh", "head", "tr", "cat", "printf", "echo"]) fs.symlinkSync(busybox!, path.join(bin, applet));
+    for (const applet of ["sh", "head", "tr", "cat", "printf", "echo", "sleep"]) fs.symlinkSync(busybox!, path.join(bin, applet));
     // setsid: the real one, unless a test makes the password step fail (psql then reads no password).
     fs.writeFileSync(path.join(bin, "setsid"), `#!${busybox} sh\nif [ -e ${dir}/no-password ]; then exec ${busybox} setsid "$@" < /dev/null; fi\nexec ${busybox} setsid "$@"\n`, { mode: 0o755 });
     fs.symlinkSync(tool("jq")!, path.join(bin, "jq"));
   }, 60000);
 
   afterAll(() => {
-    server(["/usr/local/bin/pg_ctl", "-D", data, "-m", "immediate", "stop"]);
+    server([PG_BIN[1], "-D", data, "-m", "immediate", "stop"]);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -191,14 +215,23 @@ echo ok
       seen.push(passwordOf(url(CORE)));
       // The new URL logs in, acting as the application role.
       expect(loginUrl(url(CORE)).stdout.trim()).toBe("restartix_a restartix");
-      // The previous credentials still work: instances started before the rotation keep running.
-      expect(login("restartix", APP_PASSWORD).stdout.trim()).toBe("restartix restartix");
       const aws = r.calls.filter((c) => c.startsWith("aws "));
       expect(aws.filter((c) => c.includes("put-secret-value")).map((c) => c.split(" ")[4])).toEqual([CORE, TELEMETRY]);
       expect(aws).toContain(`aws apprunner start-deployment --service-arn ${SERVICE} --output text --query OperationId`);
-      expect(aws).toContain("aws ecs update-service --cluster restartix-prod --service restartix-telemetry-api --force-new-deployment --output text --query service.serviceArn");
-      // Redeploys come after the secrets are written.
+      expect(aws).toContain("aws ecs update-service --cluster restartix-prod --service restartix-telemetry-api --force-new-deployment --output text --query service.deployments[?status==`PRIMARY`].id | [0]");
+      // Redeploys come after the secrets are written, and the run waits for exactly the deployments it started.
       expect(aws.findIndex((c) => c.includes("start-deployment"))).toBeGreaterThan(aws.map((c) => c.includes("put-secret-value")).lastIndexOf(true));
+      expect(aws).toContain(`aws apprunner list-operations --service-arn ${SERVICE} --output text --query OperationSummaryList[?Id=='op-0001'].Status | [0]`);
+      expect(aws).toContain("aws ecs describe-services --cluster restartix-prod --services restartix-telemetry-api --output text --query services[0].deployments[?id=='ecs-svc/0001'].rolloutState | [0]");
+      expect(r.stdout).toContain("ECS arn:aws:ecs:eu-central-1:123456789012:service/restartix-prod/restartix-telemetry-api deployment ecs-svc/0001: COMPLETED");
+      // The redeploys finished on the new login: the base role's hand-set password is retired, and
+      // the role keeps owning the database (the login roles act as it).
+      const plain = login("restartix", APP_PASSWORD);
+      expect(plain.status).not.toBe(0);
+      expect(plain.stderr).toMatch(/not permitted to log in|password authentication failed/);
+      expect(admin("SELECT rolcanlogin, rolpassword IS NULL FROM pg_authid WHERE rolname = 'restartix'")).toBe("f|t");
+      expect(admin("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'restartix'")).toBe("restartix");
+      expect(r.stdout).toContain("restartix cannot log in (NOLOGIN, no password); it still owns the objects");
     });
 
     test("the second rotation moves to restartix_b; restartix_a keeps working until the next one", () => {
@@ -283,6 +316,59 @@ echo ok
       const r = rotate({ PGSSLMODE: "prefer" });
       expect(r.status).toBe(2);
       expect(r.calls).toEqual([]);
+    });
+
+    test.each([
+      ["ECS rolled the deployment back (it is gone)", { ecs: "None" }, /ECS .* deployment ecs-svc\/0001: None/],
+      ["the ECS deployment FAILED", { ecs: "FAILED" }, /deployment ecs-svc\/0001: FAILED/],
+      ["App Runner rolled back", { apprunner: "ROLLBACK_SUCCEEDED" }, /operation op-0001: ROLLBACK_SUCCEEDED/],
+      ["App Runner FAILED", { apprunner: "FAILED" }, /operation op-0001: FAILED/],
+      ["the ECS deployment did not finish in time", { ecs: "IN_PROGRESS" }, /deployment ecs-svc\/0001: still IN_PROGRESS after 3s/],
+    ])("a redeploy that fails (%s): the previous secrets are put back and the run exits non-zero", (_, states, message) => {
+      const before = [url(CORE), url(TELEMETRY)];
+      const inUse = userOf(before[0]);
+      if ("ecs" in states) fs.writeFileSync(path.join(dir, "ecs-state"), `${states.ecs}\n`);
+      if ("apprunner" in states) fs.writeFileSync(path.join(dir, "apprunner-state"), `${states.apprunner}\n`);
+      try {
+        const r = rotate();
+        allCalls.push(...r.calls);
+        expect(r.status).toBe(1);
+        expect(r.stderr).toMatch(message);
+        expect(r.stderr).toContain(`the redeploy did not finish; the secrets name ${inUse} again (its password is unchanged)`);
+        // Written once with the new login, then once more with the previous value, which still logs in.
+        expect(r.calls.filter((c) => c.includes("put-secret-value")).map((c) => c.split(" ")[4])).toEqual([CORE, TELEMETRY, CORE, TELEMETRY]);
+        expect([url(CORE), url(TELEMETRY)]).toEqual(before);
+        expect(loginUrl(url(CORE)).stdout.trim()).toBe(`${inUse} restartix`);
+        // The base role is not touched by a failed run.
+        expect(r.calls.filter((c) => c.startsWith("psql")).length).toBe(3);
+      } finally {
+        for (const f of ["ecs-state", "apprunner-state"]) fs.rmSync(path.join(dir, f), { force: true });
+      }
+    });
+
+    test("unset service lists mean none: nothing is redeployed, and the run succeeds", () => {
+      const r = rotate({ APPRUNNER_SERVICE_ARNS: undefined, ECS_SERVICE_ARNS: undefined });
+      allCalls.push(...r.calls);
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+      expect(r.calls.filter((c) => /apprunner|ecs /.test(c))).toEqual([]);
+      expect(loginUrl(url(CORE)).status).toBe(0);
+    });
+
+    test("the backup job's role: its own rotation (no services) moves it to restartix_backup_a and retires restartix_backup's login", () => {
+      const BACKUP = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:restartix/production/backup/DATABASE_URL-MnOpQr";
+      admin("CREATE ROLE restartix_backup LOGIN PASSWORD 'RailwayEraBackupPw1'");
+      setUrl(BACKUP, `postgres://restartix_backup:RailwayEraBackupPw1@127.0.0.1:${port}/restartix?sslmode=require`);
+      expect(login("restartix_backup", "RailwayEraBackupPw1").status).toBe(0);
+      const r = rotate({ DATABASE_URL_ARNS: BACKUP, APPRUNNER_SERVICE_ARNS: undefined, ECS_SERVICE_ARNS: undefined });
+      allCalls.push(...r.calls);
+      expect(r.status).toBe(0);
+      expect(userOf(url(BACKUP))).toBe("restartix_backup_a");
+      expect(loginUrl(url(BACKUP)).stdout.trim()).toBe("restartix_backup_a restartix_backup");
+      expect(login("restartix_backup", "RailwayEraBackupPw1").status).not.toBe(0);
+      expect(admin("SELECT rolcanlogin, rolpassword IS NULL FROM pg_authid WHERE rolname = 'restartix_backup'")).toBe("f|t");
+      // The application's roles are untouched by the backup rotation.
+      expect(loginUrl(url(CORE)).status).toBe(0);
     });
 
     test("no password is on any command line, nor in the server's DDL log", () => {

@@ -54,6 +54,16 @@ export interface AuditControls {
 export type HealthProbe = "canary" | "route53";
 export const HEALTH_PROBES: readonly HealthProbe[] = ["canary", "route53"];
 
+/**
+ * Where a Redis cache stands on the way to enforced AUTH (docs/data-and-backups.md, "Redis AUTH on
+ * a cache created without it"): `enforced` (a cache this code created: AUTH required from its
+ * creation; token changes use ROTATE), `add-token` (an existing cache without AUTH: the token is
+ * added with ROTATE, and clients without it still connect until the next step), `enforce` (the
+ * same token sent again with SET: from then on a client without it gets NOAUTH).
+ */
+export type RedisAuth = "enforced" | "add-token" | "enforce";
+export const REDIS_AUTH: readonly RedisAuth[] = ["enforced", "add-token", "enforce"];
+
 export interface DeploymentInputs {
   readonly accountId: string;
   readonly alertEmail: string;
@@ -77,6 +87,8 @@ export interface DeploymentInputs {
   readonly healthProbe: HealthProbe;
   /** Apply SSL strict, minimum TLS and always-HTTPS to the whole zone instead of the API hostnames only. */
   readonly zoneWideTls: boolean;
+  /** The Redis caches' step towards enforced AUTH (REDIS_AUTH). */
+  readonly redisAuth: RedisAuth;
 }
 
 export interface InputField {
@@ -122,6 +134,7 @@ export const INPUT_FIELDS: readonly InputField[] = [
   { name: "manage_security_hub", description: "Enable Security Hub with AWS Foundational Security Best Practices (false when a delegated administrator does)", example: true, default: true },
   { name: "health_probe", description: "How the unhealthy alarm probes the services: canary (CloudWatch Synthetics) | route53 (health checks)", example: "canary", default: "canary" },
   { name: "zone_wide_tls", description: "Apply SSL strict, minimum TLS and always-HTTPS to every hostname of the zone (false: the API hostnames only)", example: false, default: false },
+  { name: "redis_auth", description: "Redis AUTH: enforced (caches created by this code) | add-token then enforce (a cache that exists without AUTH; docs/data-and-backups.md)", example: "enforced", default: "enforced" },
 ];
 
 export interface LoadedInputs {

@@ -27,7 +27,7 @@ import {
   REDIS_ENGINE_VERSIONS,
   RESERVED_TENANT_IDS,
 } from "./allowed";
-import { Adoption, AuditControls, computeEngines, DeploymentInputs, HEALTH_PROBES, HealthProbe, INPUT_FIELDS, UPLOADS_SETTINGS, UploadsSetting } from "./deployment";
+import { Adoption, AuditControls, computeEngines, DeploymentInputs, HEALTH_PROBES, HealthProbe, INPUT_FIELDS, REDIS_AUTH, RedisAuth, UPLOADS_SETTINGS, UploadsSetting } from "./deployment";
 import { Issues } from "./errors";
 import {
   cidrProblem,
@@ -190,6 +190,13 @@ export function validateDeployment(values: Readonly<Record<string, TfvarsValue>>
   };
   const healthProbe = str("health_probe") as HealthProbe;
   issues.oneOf(where("health_probe"), healthProbe, HEALTH_PROBES, 'set health_probe = "canary" (about $2 a month per service) or "route53"');
+  const redisAuth = str("redis_auth") as RedisAuth;
+  issues.oneOf(
+    where("redis_auth"),
+    redisAuth,
+    REDIS_AUTH,
+    'keep "enforced" for caches this code created; for a cache that exists without AUTH apply "add-token", restart the services, then apply "enforce" (docs/data-and-backups.md)',
+  );
 
   return {
     accountId,
@@ -211,6 +218,7 @@ export function validateDeployment(values: Readonly<Record<string, TfvarsValue>>
     audit,
     healthProbe,
     zoneWideTls: bool("zone_wide_tls"),
+    redisAuth,
   };
 }
 

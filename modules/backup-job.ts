@@ -11,6 +11,7 @@ import { Construct } from "constructs";
 import { jsonExpression } from "../lib/json-expression";
 import { executionRole } from "./app-roles";
 import { ServiceRole } from "./service-role";
+import { containerEnvironment } from "../lib/container-environment";
 
 export interface BackupJobProps {
   readonly name: string;
@@ -227,7 +228,7 @@ export function scheduledTask(scope: Construct, props: ScheduledTaskProps): { cl
         user: "70:70",
         privileged: false,
         linuxParameters: { capabilities: { drop: ["ALL"] } },
-        environment: Object.entries(props.environment).map(([n, value]) => ({ name: n, value })),
+        environment: containerEnvironment(`task definition ${name}`, props.environment),
         secrets: Object.entries(props.secrets).map(([n, arn]) => ({ name: n, valueFrom: arn })),
         logConfiguration: {
           logDriver: "awslogs",

@@ -69,6 +69,9 @@ export class CanaryFleet extends Construct {
       contentType: "application/zip",
       provider: props.provider,
       tags: { Name: "health-canary-code" },
+      // Versioning first (the canaries name the object's version id) and the default encryption first
+      // (else the archive is stored without the key).
+      dependsOn: [this.bucket.versioning, this.bucket.encryption],
     });
     this.role = new ServiceRole(this, "role", {
       name: props.roleName,

@@ -47,7 +47,8 @@ export interface DatabaseRotationProps {
  * Monthly rotation of one database's application login (docs/data-and-backups.md, "Database
  * credentials: rotation"): a scheduled Fargate task on the backup image runs
  * rotate-db-credentials.sh, which sets a new password on the login role not in use, writes the
- * DATABASE_URL secrets and redeploys the services. Its task role may read the master secret and
+ * DATABASE_URL secrets, redeploys the services and waits until the redeploys finished (or puts
+ * the previous secrets back and fails), then retires the base role's login. Its task role may read the master secret and
  * the URL secrets, write only the URL secrets, use the region's key through Secrets Manager only,
  * and redeploy only the listed services; its security group reaches only this database (and
  * HTTPS for the AWS APIs). A failed run alarms like the backup job (non-zero exit, failed start,
@@ -87,8 +88,10 @@ export class DatabaseRotation extends Construct {
         Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
       },
     ];
-    if (appRunner.length > 0) statements.push({ Sid: "RedeployAppRunner", Effect: "Allow", Action: "apprunner:StartDeployment", Resource: [...appRunner] });
-    if (ecs.length > 0) statements.push({ Sid: "RedeployEcs", Effect: "Allow", Action: "ecs:UpdateService", Resource: [...ecs] });
+    // Redeploy, then read the operation / deployment until it finished (the script restores the
+    // previous secrets when it failed or rolled back).
+    if (appRunner.length > 0) statements.push({ Sid: "RedeployAppRunner", Effect: "Allow", Action: ["apprunner:StartDeployment", "apprunner:ListOperations"], Resource: [...appRunner] });
+    if (ecs.length > 0) statements.push({ Sid: "RedeployEcs", Effect: "Allow", Action: ["ecs:UpdateService", "ecs:DescribeServices"], Resource: [...ecs] });
     this.taskRole = new ServiceRole(this, "task-role", {
       name: `${name}-task`,
       description: `Rotates the login of ${props.label}: ALTER ROLE, writes DATABASE_URL, redeploys`,
@@ -111,8 +114,10 @@ export class DatabaseRotation extends Construct {
         AWS_REGION: region,
         MASTER_CREDENTIALS_ARN: props.masterSecretArn,
         DATABASE_URL_ARNS: props.databaseUrlSecretArns.join(" "),
-        APPRUNNER_SERVICE_ARNS: appRunner.join(" "),
-        ECS_SERVICE_ARNS: ecs.join(" "),
+        // Only the engine in use: ECS drops an empty value, and "" would make the task definition
+        // differ from what ECS stores on every plan (the script reads an unset list as none).
+        ...(appRunner.length > 0 ? { APPRUNNER_SERVICE_ARNS: appRunner.join(" ") } : {}),
+        ...(ecs.length > 0 ? { ECS_SERVICE_ARNS: ecs.join(" ") } : {}),
       },
       // The script reads the secrets itself (it must write them back): nothing is injected.
       secrets: {},

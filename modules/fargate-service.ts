@@ -10,6 +10,7 @@ import { jsonExpression } from "../lib/json-expression";
 import { HealthCheckConfig, ServiceSizing } from "../phases/types";
 import { LoadBalancer } from "./load-balancer";
 import { executionRole } from "./app-roles";
+import { containerEnvironment } from "../lib/container-environment";
 
 /** Port of a task's TLS sidecar in front of an application port (9000 -> 9443, 4000 -> 4443). */
 export const tlsProxyPort = (appPort: number): number => appPort + 443;
@@ -124,7 +125,7 @@ export class FargateService extends Construct {
           mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
           portMappings: [{ containerPort: props.port, protocol: "tcp" }],
           // App Runner sets PORT itself; on Fargate the same one setting is passed explicitly.
-          environment: Object.entries({ ...props.env, PORT: String(props.port) }).map(([name, value]) => ({ name, value })),
+          environment: containerEnvironment(`service ${props.serviceName}`, { ...props.env, PORT: String(props.port) }),
           secrets: Object.entries(props.secrets).map(([name, valueFrom]) => ({ name, valueFrom })),
           logConfiguration: {
             logDriver: "awslogs",

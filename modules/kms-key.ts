@@ -40,13 +40,18 @@ export class DataKey extends Construct {
           Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${accountId}:*` } },
         },
         {
-          // EventBridge rules (the failed-backup rule) publish to the encrypted alert topic.
+          // EventBridge rules (failed backups and rotations, security findings) publish to the
+          // encrypted alert topic. No aws:SourceAccount / aws:SourceArn here: AWS's key policy for
+          // EventBridge delivery to an encrypted topic carries no condition (SNS developer guide,
+          // "Enabling compatibility between event sources from AWS services and encrypted topics"),
+          // and a condition the KMS request does not carry makes EventBridge's delivery fail with
+          // nothing but FailedInvocations: every alert dropped silently. The account check stays on
+          // the topic policy (sns:Publish, aws:SourceAccount), which decides who may publish at all.
           Sid: "EventsPublishToEncryptedTopics",
           Effect: "Allow",
           Principal: { Service: "events.amazonaws.com" },
           Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
           Resource: "*",
-          Condition: { StringEquals: { "aws:SourceAccount": accountId } },
         },
         {
           Sid: "AlarmsPublishToEncryptedTopics",

@@ -1,9 +1,11 @@
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { createHash } from "crypto";
@@ -13,6 +15,14 @@ import { ROOT } from "../config/deployment";
 import { zip } from "../lib/zip";
 import { PrivateBucket } from "./private-bucket";
 import { ServiceRole } from "./service-role";
+
+/**
+ * Node.js 22, create-blocked 2027-06-01 (policy/rules/lambda/runtime-dates.json,
+ * RX-LAMBDA-1 refuses it from that day); nodejs20.x can no longer be created, and nodejs24.x is
+ * refused at plan by the pinned provider (hashicorp/aws 5.100.0 knows runtimes up to nodejs22.x).
+ * The code is an async handler on the AWS SDK v3 the runtime bundles: it runs unchanged on 22 and 24.
+ */
+export const SWEEPER_RUNTIME = "nodejs22.x";
 
 export const SWEEPER_SOURCE = path.join(ROOT, "functions", "log-groups.js");
 
@@ -32,6 +42,8 @@ export interface LogGroupSweeperProps {
   readonly prefixes?: readonly string[];
   /** @default "rate(15 minutes)" */
   readonly schedule?: string;
+  /** The region's restartix-alerts topic: errors and undeliverable runs alarm there. */
+  readonly alertTopicArn: string;
   readonly provider?: TerraformProvider;
 }
 
@@ -59,6 +71,9 @@ export class LogGroupSweeper extends Construct {
       contentType: "application/zip",
       provider,
       tags: { Name: `${props.name}-code` },
+      // Versioning first (the function names the object's version id, "null" on an unversioned
+      // bucket) and the default encryption first (else the archive is stored without the key).
+      dependsOn: [props.bucket.versioning, props.bucket.encryption],
     });
     const logs = new CloudwatchLogGroup(this, "logs", {
       name: `/aws/lambda/${props.name}`,
@@ -66,6 +81,16 @@ export class LogGroupSweeper extends Construct {
       kmsKeyId: props.kmsKeyArn,
       provider,
       tags: { Name: `/aws/lambda/${props.name}` },
+    });
+    // Failed asynchronous invocations (the schedule's) after Lambda's two retries, encrypted with the
+    // region key like the backup job's queues; an alarm calls for them (CKV_AWS_116).
+    const dlq = new SqsQueue(this, "dlq", {
+      name: `${props.name}-dlq`,
+      kmsMasterKeyId: props.kmsKeyArn,
+      kmsDataKeyReusePeriodSeconds: 3600,
+      messageRetentionSeconds: 1209600,
+      provider,
+      tags: { Name: `${props.name}-dlq` },
     });
     const groupArns = prefixes.map((p) => `arn:aws:logs:${region}:${accountId}:log-group:${p}*`);
     const role = new ServiceRole(this, "role", {
@@ -78,6 +103,15 @@ export class LogGroupSweeper extends Construct {
         { Sid: "FixServiceLogGroups", Effect: "Allow", Action: ["logs:PutRetentionPolicy", "logs:AssociateKmsKey"], Resource: groupArns },
         // Its own group exists already (above): no CreateLogGroup.
         { Sid: "OwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logs.arn}:*` },
+        // Lambda writes a failed event to the dead-letter queue with the function's role.
+        { Sid: "DeadLetters", Effect: "Allow", Action: "sqs:SendMessage", Resource: dlq.arn },
+        {
+          Sid: "DeadLetterKey",
+          Effect: "Allow",
+          Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+          Resource: props.kmsKeyArn,
+          Condition: { StringEquals: { "kms:ViaService": `sqs.${region}.amazonaws.com` } },
+        },
       ],
       provider,
     });
@@ -85,7 +119,7 @@ export class LogGroupSweeper extends Construct {
       functionName: props.name,
       description: "Sets the data key and retention on log groups AWS services create themselves",
       role: role.arn,
-      runtime: "nodejs20.x",
+      runtime: SWEEPER_RUNTIME,
       handler: "index.handler",
       s3Bucket: props.bucket.name,
       s3Key: code.key,
@@ -95,6 +129,7 @@ export class LogGroupSweeper extends Construct {
       memorySize: 128,
       kmsKeyArn: props.kmsKeyArn,
       tracingConfig: { mode: "PassThrough" },
+      deadLetterConfig: { targetArn: dlq.arn },
       environment: {
         variables: { PREFIXES: prefixes.join(","), KMS_KEY_ARN: props.kmsKeyArn, RETENTION_DAYS: String(props.retentionDays) },
       },
@@ -110,6 +145,37 @@ export class LogGroupSweeper extends Construct {
       tags: { Name: props.name },
     });
     new CloudwatchEventTarget(this, "target", { rule: schedule.name, arn: this.fn.arn, provider });
+    const alarm = { alarmActions: [props.alertTopicArn], okActions: [props.alertTopicArn], provider };
+    new CloudwatchMetricAlarm(this, "errors-alarm", {
+      ...alarm,
+      alarmName: `${props.name}-errors`,
+      alarmDescription: `The log group sweeper ${props.name} failed (an error in any run): new App Runner and canary log groups may lack the key and the retention. Logs: /aws/lambda/${props.name}`,
+      namespace: "AWS/Lambda",
+      metricName: "Errors",
+      dimensions: { FunctionName: this.fn.functionName },
+      statistic: "Sum",
+      period: 900,
+      evaluationPeriods: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      threshold: 1,
+      treatMissingData: "notBreaching",
+      tags: { Name: `${props.name}-errors` },
+    });
+    new CloudwatchMetricAlarm(this, "dlq-alarm", {
+      ...alarm,
+      alarmName: `${props.name}-dead-letters`,
+      alarmDescription: `A scheduled run of the log group sweeper ${props.name} failed after Lambda's retries; the event is in the SQS queue ${props.name}-dlq`,
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: dlq.name },
+      statistic: "Maximum",
+      period: 300,
+      evaluationPeriods: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      threshold: 1,
+      treatMissingData: "notBreaching",
+      tags: { Name: `${props.name}-dead-letters` },
+    });
     new LambdaPermission(this, "invoke", {
       statementId: "EventBridgeSchedule",
       action: "lambda:InvokeFunction",

@@ -69,6 +69,8 @@ export interface PrivateBucketProps {
 export class PrivateBucket extends Construct {
   readonly bucket: S3Bucket;
   readonly versioning: S3BucketVersioningA;
+  /** Default encryption: objects written before it exists are not encrypted with the key. */
+  readonly encryption: S3BucketServerSideEncryptionConfigurationA;
   /** The bucket policy (TLS only, plus log delivery for a log bucket). */
   readonly policy: S3BucketPolicy;
   readonly arn: string;
@@ -108,7 +110,7 @@ export class PrivateBucket extends Construct {
       versioningConfiguration: { status: "Enabled" },
       provider,
     });
-    const encryption = new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
+    const encryption = (this.encryption = new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
       bucket,
       rule: [
         {
@@ -119,7 +121,7 @@ export class PrivateBucket extends Construct {
         },
       ],
       provider,
-    });
+    }));
     this.policy = new S3BucketPolicy(this, "policy", {
       bucket,
       policy: policyDocument(this, "policy-document", [

@@ -2,10 +2,11 @@ import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
-import { Fn, TerraformProvider } from "cdktf";
+import { Annotations, Fn, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { CacheConfig } from "../phases/types";
 import { suppress } from "../policy/suppress";
+import { RedisAuth } from "../config/deployment";
 
 export interface RedisCacheProps {
   readonly config: CacheConfig;
@@ -14,6 +15,13 @@ export interface RedisCacheProps {
   readonly kmsKeyArn: string;
   /** Secrets Manager name of the generated AUTH token, e.g. restartix/production/redis/restartix-redis/AUTH_TOKEN. */
   readonly authTokenSecretName: string;
+  /**
+   * The step towards enforced AUTH (config/deployment.ts RedisAuth). `add-token` and `enforce` are
+   * for a group that exists without AUTH: ROTATE adds the token but leaves unauthenticated access
+   * open (terraform-provider-aws#33439, ElastiCache AUTH guide) until the same token is sent with
+   * SET. @default "enforced"
+   */
+  readonly auth?: RedisAuth;
   readonly provider?: TerraformProvider;
 }
 
@@ -23,6 +31,15 @@ export interface RedisCacheProps {
  * (244 random bits; ElastiCache accepts 16-128 printable characters). An impure function: unknown
  * at plan time, so no value ever appears in the configuration or the plan, only in state.
  */
+/**
+ * The ElastiCache update strategy of each step: SET only to enforce AUTH on a group that had none
+ * (SET with the current token removes password-less access); ROTATE otherwise, so a token change
+ * keeps the previous token valid until the services restarted.
+ */
+export function authTokenUpdateStrategy(auth: RedisAuth): "ROTATE" | "SET" {
+  return auth === "enforce" ? "SET" : "ROTATE";
+}
+
 export const GENERATED_AUTH_TOKEN = Fn.replace(Fn.join("", [Fn.uuid(), Fn.uuid()]), "-", "");
 
 /**
@@ -91,8 +108,10 @@ export class RedisCache extends Construct {
       transitEncryptionEnabled: true,
       transitEncryptionMode: "required",
       authToken: this.authTokenVersion.secretString,
-      // A new token is added beside the current one (both valid) instead of replacing it.
-      authTokenUpdateStrategy: "ROTATE",
+      // A new token is added beside the current one (both valid) instead of replacing it; only the
+      // enforce step sends the same token with SET (the provider sends token and strategy whenever
+      // either changes, with ApplyImmediately).
+      authTokenUpdateStrategy: authTokenUpdateStrategy(props.auth ?? "enforced"),
       snapshotRetentionLimit: config.snapshotRetentionDays,
       autoMinorVersionUpgrade: "true",
       maintenanceWindow: "sun:03:30-sun:04:30",
@@ -101,6 +120,12 @@ export class RedisCache extends Construct {
       tags: { Name: config.id },
       lifecycle: { preventDestroy: true },
     });
+    if ((props.auth ?? "enforced") === "add-token") {
+      // Synth-time reminder: this step leaves the cache open without AUTH until the enforce step.
+      Annotations.of(this.group).addWarning(
+        `${config.id}: redis_auth = "add-token" adds the AUTH token with ROTATE, and ElastiCache keeps accepting connections without it. After this apply, restart the services (their REDIS_URL carries the token), then set redis_auth = "enforce" and apply again (docs/data-and-backups.md).`,
+      );
+    }
     this.url = `rediss://:${this.authTokenVersion.secretString}@${this.group.primaryEndpointAddress}:${config.port}`;
     if (config.snapshotRetentionDays === 0) {
       suppress(this.group, "RX-EC-6", "Configured without snapshots: the cache holds only ephemeral data (booking holds, rate limits, idempotency keys)");

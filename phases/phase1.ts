@@ -193,7 +193,7 @@ export const phase1: PhaseConfig = {
       // a Route 53 check that keeps an instance active all month (docs/compute-and-observability.md).
       canaryIntervalMinutes: 5,
       probeSpacingSeconds: 5,
-      canaryRuntime: "syn-nodejs-puppeteer-9.1",
+      canaryRuntime: "syn-nodejs-puppeteer-15.0",
       canaryMemoryMb: 960,
       artifactExpireDays: 30,
       route53Regions: ["us-east-1", "us-west-2", "eu-west-1"],

@@ -1,19 +1,25 @@
 """moto_server with the rehearsal's patches (see rehearsal/emulator-gaps.json, "patches").
 
 Run instead of the `moto_server` entry point: python3 rehearsal/moto_server.py -H 127.0.0.1 -p PORT.
-Each patch fixes one emulator bug that would otherwise make a correct configuration fail; nothing
-here changes what moto accepts or rejects otherwise. A moto version other than the one the patches
+Each patch fixes one emulator bug that would otherwise make a correct configuration fail, or (the
+last two) makes moto as strict as AWS where its leniency hid a bug: a Lambda runtime past its
+create-block date is refused, and ECS drops empty container environment values. Nothing else changes
+what moto accepts or rejects. A moto version other than the one the patches
 were written against is refused: re-check the evidence before moving it.
 """
+import datetime
 import json
 import os
 import sys
 import uuid
 
 import moto
+from moto.awslambda import exceptions as lambda_exceptions
+from moto.awslambda import models as lambda_models
 from moto.cloudtrail import models as cloudtrail_models
 from moto.ec2 import exceptions as ec2_exceptions
 from moto.ec2.models import security_groups as ec2_security_groups
+from moto.ecs import models as ecs_models
 from moto.guardduty import models as guardduty_models
 from moto.rds import models as rds_models
 from moto.s3 import models as s3_models
@@ -189,6 +195,77 @@ def _revoke_checking_rule_ids(revoke, egress):
 _sg_backend = ec2_security_groups.SecurityGroupBackend
 _sg_backend.revoke_security_group_ingress = _revoke_checking_rule_ids(_sg_backend.revoke_security_group_ingress, egress=False)
 _sg_backend.revoke_security_group_egress = _revoke_checking_rule_ids(_sg_backend.revoke_security_group_egress, egress=True)
+
+# Patch "lambda-runtime-create-block": moto 5.2.1 stores any Runtime string (LambdaBackend.create_function,
+# LambdaFunction.update_configuration: self.run_time = value), so a function on a runtime AWS no longer
+# creates (nodejs20.x since 2026-06-01) applied cleanly in the rehearsal and failed on the first real
+# deploy (issue 20, item 1). Real Lambda answers CreateFunction from the runtime's "Block function
+# create" date, and UpdateFunctionConfiguration from its "Block function update" date, with HTTP 400
+# InvalidParameterValueException "The runtime parameter of <rt> is no longer supported for creating or
+# updating AWS Lambda functions. We recommend you use the new runtime (<rt>) while creating or updating
+# functions." The dates are the policy pack's table (policy/rules/lambda/runtime-dates.json, RX-LAMBDA-1);
+# a runtime it does not list is left to moto. REHEARSAL_TODAY (YYYY-MM-DD) sets the day compared against.
+_RUNTIME_TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "policy", "rules", "lambda", "runtime-dates.json")
+with open(_RUNTIME_TABLE, encoding="utf-8") as _f:
+    _LAMBDA_RUNTIMES = json.load(_f)["lambda"]
+
+
+def _today():
+    return os.environ.get("REHEARSAL_TODAY") or datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+
+
+def _refuse_blocked_runtime(runtime, block):
+    dates = _LAMBDA_RUNTIMES.get(runtime) if isinstance(runtime, str) else None
+    day = _today()
+    if not dates or not dates.get(block) or dates[block] > day:
+        return
+    open_ = [r for r, d in _LAMBDA_RUNTIMES.items() if not d.get("createBlocked") or d["createBlocked"] > day]
+    newest = max(open_, key=lambda r: _LAMBDA_RUNTIMES[r].get("createBlocked") or "9999") if open_ else runtime
+    raise lambda_exceptions.InvalidParameterValueException(
+        f"The runtime parameter of {runtime} is no longer supported for creating or updating AWS Lambda functions. "
+        f"We recommend you use the new runtime ({newest}) while creating or updating functions."
+    )
+
+
+_create_function = lambda_models.LambdaBackend.create_function
+
+
+def _create_function_checking_runtime(self, spec):
+    if spec.get("PackageType", "Zip") != "Image":
+        _refuse_blocked_runtime(spec.get("Runtime"), "createBlocked")
+    return _create_function(self, spec)
+
+
+_update_function_configuration = lambda_models.LambdaBackend.update_function_configuration
+
+
+def _update_function_configuration_checking_runtime(self, function_name, qualifier, body):
+    if "Runtime" in body:
+        _refuse_blocked_runtime(body["Runtime"], "updateBlocked")
+    return _update_function_configuration(self, function_name, qualifier, body)
+
+
+lambda_models.LambdaBackend.create_function = _create_function_checking_runtime
+lambda_models.LambdaBackend.update_function_configuration = _update_function_configuration_checking_runtime
+
+# Patch "ecs-drop-empty-environment-values": moto 5.2.1's RegisterTaskDefinition stores the container
+# definitions as sent (EC2ContainerServiceBackend.register_task_definition), so an environment entry
+# whose value is "" reads back from DescribeTaskDefinition and the re-plan is clean. Real ECS drops
+# such entries; hashicorp/aws 5.x then reads back a shorter list and plans a replacement of the task
+# definition on every plan (hashicorp/terraform-provider-aws#39533; issue 20, item 8: the rotation's
+# unused APPRUNNER_SERVICE_ARNS / ECS_SERVICE_ARNS). The patch drops them as ECS does, so the
+# rehearsal's re-plan shows the never-converging diff.
+_register_task_definition = ecs_models.EC2ContainerServiceBackend.register_task_definition
+
+
+def _register_dropping_empty_environment(self, family, container_definitions, *args, **kwargs):
+    for container in container_definitions or []:
+        if isinstance(container, dict) and isinstance(container.get("environment"), list):
+            container["environment"] = [e for e in container["environment"] if not (isinstance(e, dict) and e.get("value") in ("", None))]
+    return _register_task_definition(self, family, container_definitions, *args, **kwargs)
+
+
+ecs_models.EC2ContainerServiceBackend.register_task_definition = _register_dropping_empty_environment
 
 if __name__ == "__main__":
     main(sys.argv[1:])

@@ -6,6 +6,7 @@ calls that show each bug, and prints what each server answered. Exit status 0: e
 there unpatched and fixed patched; 1: a patch no longer changes anything (drop it) or no longer fixes
 it. Run it before moving to another moto version.
 """
+import io
 import json
 import os
 import socket
@@ -13,8 +14,20 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 
 import boto3
+
+
+def _zip():
+    """A zip archive holding one empty index.js (CreateFunction only checks that it is a zip)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("index.js", "")
+    return buf.getvalue()
+
+
+ZIP = _zip()
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -26,6 +39,8 @@ def free_port():
 
 
 def start(patched):
+    # The day the runtime dates are compared with: fixed, so the evidence does not change with the calendar.
+    os.environ["REHEARSAL_TODAY"] = "2026-12-07"
     port = free_port()
     cmd = [sys.executable, os.path.join(HERE, "moto_server.py")] if patched else [sys.executable, "-c", "import sys; from moto.server import main; main(sys.argv[1:])"]
     proc = subprocess.Popen(cmd + ["-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -150,12 +165,41 @@ def revoke_rule_twice(url):
     return codes
 
 
+def lambda_runtimes(url):
+    """CreateFunction on nodejs20.x (create-blocked 2026-06-01) and on nodejs24.x, on 2026-12-07."""
+    kw = dict(endpoint_url=url, region_name="eu-central-1", aws_access_key_id="x", aws_secret_access_key="y")
+    iam, lam = boto3.client("iam", **kw), boto3.client("lambda", **kw)
+    role = iam.create_role(RoleName="sweeper", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))["Role"]["Arn"]
+    out = {}
+    for runtime in ("nodejs20.x", "nodejs24.x"):
+        try:
+            lam.create_function(FunctionName=f"sweeper-{runtime.replace('.', '-')}", Runtime=runtime, Role=role, Handler="index.handler",
+                                Code={"ZipFile": ZIP})
+            out[runtime] = "created"
+        except Exception as e:  # noqa: BLE001 - the error is the evidence
+            err = getattr(e, "response", {}).get("Error", {})
+            out[runtime] = f"{err.get('Code', e)}: {err.get('Message', '')}"
+    return out
+
+
+def ecs_empty_environment(url):
+    """RegisterTaskDefinition with one set and one empty environment value; what DescribeTaskDefinition returns."""
+    ecs = boto3.client("ecs", endpoint_url=url, region_name="eu-central-1", aws_access_key_id="x", aws_secret_access_key="y")
+    ecs.register_task_definition(family="restartix-db-rotation", requiresCompatibilities=["FARGATE"], networkMode="awsvpc", cpu="256", memory="512",
+                                 containerDefinitions=[{"name": "rotate-db-credentials", "image": "x", "essential": True, "environment": [
+                                     {"name": "APPRUNNER_SERVICE_ARNS", "value": "arn:aws:apprunner:eu-central-1:123456789012:service/a/b"},
+                                     {"name": "ECS_SERVICE_ARNS", "value": ""}]}])
+    described = ecs.describe_task_definition(taskDefinition="restartix-db-rotation")["taskDefinition"]
+    return sorted(e["name"] for e in described["containerDefinitions"][0].get("environment", []))
+
+
 def main():
     results = {}
     for patched in (False, True):
         proc, url = start(patched)
         try:
-            results[patched] = {"logging": logging_with_principal_star(url), "dbi": dbi_resource_ids(url), "trail": trail_by_arn(url), "features": detector_features(url), "objects": object_read_under_deny_insecure_transport(url), "markers": empty_versioned_bucket_with_delete_marker(url), "revoke": revoke_rule_twice(url)}
+            results[patched] = {"logging": logging_with_principal_star(url), "dbi": dbi_resource_ids(url), "trail": trail_by_arn(url), "features": detector_features(url), "objects": object_read_under_deny_insecure_transport(url), "markers": empty_versioned_bucket_with_delete_marker(url), "revoke": revoke_rule_twice(url), "lambda": lambda_runtimes(url), "ecs_env": ecs_empty_environment(url)}
         finally:
             proc.terminate()
             proc.wait(10)
@@ -168,6 +212,8 @@ def main():
         print(f"{'patched  ' if patched else 'unpatched'}: HeadObject, GetObjectTagging under DenyInsecureTransport -> {r['objects']}")
         print(f"{'patched  ' if patched else 'unpatched'}: DeleteObjects of an object version and its delete marker -> {r['markers'][:160]}")
         print(f"{'patched  ' if patched else 'unpatched'}: RevokeSecurityGroupIngress/Egress of an already revoked rule id -> {r['revoke']}")
+        print(f"{'patched  ' if patched else 'unpatched'}: CreateFunction nodejs20.x, nodejs24.x on {os.environ['REHEARSAL_TODAY']} -> {r['lambda']}")
+        print(f"{'patched  ' if patched else 'unpatched'}: DescribeTaskDefinition environment after registering APPRUNNER_SERVICE_ARNS=<arn>, ECS_SERVICE_ARNS=\"\" -> {r['ecs_env']}")
     if results[False]["logging"] == "ok":
         print("s3-logging-target-policy-principal-star: moto no longer crashes; drop the patch"); ok = False
     if results[True]["logging"] != "ok":
@@ -197,6 +243,19 @@ def main():
         print("ec2-revoke-unknown-rule-id-error-code: moto answers AWS's code now; drop the patch"); ok = False
     if results[True]["revoke"] != aws_code:
         print("ec2-revoke-unknown-rule-id-error-code: the patch no longer answers InvalidSecurityGroupRuleId.NotFound"); ok = False
+    blocked = {
+        "nodejs20.x": "InvalidParameterValueException: The runtime parameter of nodejs20.x is no longer supported for creating or updating AWS Lambda functions. "
+        "We recommend you use the new runtime (nodejs24.x) while creating or updating functions.",
+        "nodejs24.x": "created",
+    }
+    if results[False]["lambda"] == blocked:
+        print("lambda-runtime-create-block: moto refuses blocked runtimes now; drop the patch"); ok = False
+    if results[True]["lambda"] != blocked:
+        print("lambda-runtime-create-block: the patch no longer refuses nodejs20.x with AWS's error (or refuses nodejs24.x)"); ok = False
+    if results[False]["ecs_env"] == ["APPRUNNER_SERVICE_ARNS"]:
+        print("ecs-drop-empty-environment-values: moto drops empty values now; drop the patch"); ok = False
+    if results[True]["ecs_env"] != ["APPRUNNER_SERVICE_ARNS"]:
+        print("ecs-drop-empty-environment-values: the patch no longer drops the empty value"); ok = False
     sys.exit(0 if ok else 1)
 
 

@@ -233,12 +233,16 @@ export class AuditStack extends BaseStack {
           detail: { findings: { Severity: { Label: [...a.alertFindingSeverities] }, RecordState: ["ACTIVE"], Workflow: { Status: ["NEW"] } } },
         },
         topicArn: alertTopicArn,
+        // A failing control's finding is re-imported, still NEW, at every re-evaluation: marking
+        // the mailed ones NOTIFIED makes it one mail per new (or newly failing again) finding.
+        markNotified: { accountId: account, region: this.region },
       });
     } else if (this.controls.guardduty) {
       this.findingAlerts = new FindingAlerts(this, "finding-alerts", {
         name: `${phase.project}-guardduty-findings`,
         description: `GuardDuty findings of severity ${a.minGuardDutySeverity} or more in ${this.region} to ${phase.observability.topicName}`,
-        pattern: { source: ["aws.guardduty"], "detail-type": ["GuardDuty Finding"], detail: { severity: [{ numeric: [">=", a.minGuardDutySeverity] }] } },
+        // GuardDuty re-publishes a finding at every new occurrence (service.count grows): the first one only.
+        pattern: { source: ["aws.guardduty"], "detail-type": ["GuardDuty Finding"], detail: { severity: [{ numeric: [">=", a.minGuardDutySeverity] }], service: { count: [1] } } },
         topicArn: alertTopicArn,
       });
     }

@@ -55,6 +55,7 @@ export class DataStack extends BaseStack {
       securityGroupIds: [props.network.redisSg.id],
       kmsKeyArn: keyArn,
       authTokenSecretName: `${phase.secretsPrefix}/redis/${rc.cache.id}/AUTH_TOKEN`,
+      auth: props.settings.deployment.redisAuth,
     });
     if (!rc.primary) return;
 

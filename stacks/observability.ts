@@ -110,6 +110,7 @@ export class ObservabilityStack extends BaseStack {
         kmsKeyArn: keyArn,
         retentionDays: o.logRetentionDays,
         bucket,
+        alertTopicArn: this.topic.arn,
       });
       if (deployment.healthProbe === "canary") {
         const secret = this.originSecret;

@@ -15,6 +15,7 @@ import { iamCases } from "./cases/iam";
 import { networkCases } from "./cases/network";
 import { originGuardCases } from "./cases/origin-guard";
 import { rdsCases } from "./cases/rds";
+import { runtimeCases } from "./cases/runtimes";
 import { s3Cases } from "./cases/s3";
 import { secretsDeploymentCases, secretsKmsCases } from "./cases/secrets-kms";
 
@@ -35,6 +36,7 @@ const ALL_CASES = [
   ...dataLayerCases,
   ...originGuardCases,
   ...auditCases,
+  ...runtimeCases,
 ];
 
 const DEPLOYMENT_CASES = [...auditDeploymentCases, ...secretsDeploymentCases];

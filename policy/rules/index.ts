@@ -7,6 +7,7 @@ import { ECSServiceCircuitBreaker } from "./ecs/ECSServiceCircuitBreaker";
 import { ECSServiceNoPublicIp } from "./ecs/ECSServiceNoPublicIp";
 import { ECSTaskDefinitionLogging } from "./ecs/ECSTaskDefinitionLogging";
 import { ECSTaskDefinitionSecretsInjected } from "./ecs/ECSTaskDefinitionSecretsInjected";
+import { ECSContainerEnvironmentNotEmpty } from "./ecs/ECSContainerEnvironmentNotEmpty";
 import { ALBAccessLogs } from "./elb/ALBAccessLogs";
 import { ALBDeletionProtection } from "./elb/ALBDeletionProtection";
 import { ALBDropInvalidHeaders } from "./elb/ALBDropInvalidHeaders";
@@ -16,6 +17,8 @@ import { TargetGroupHttps } from "./elb/TargetGroupHttps";
 import { ECSContainerNonRoot } from "./ecs/ECSContainerNonRoot";
 import { ECSContainerReadOnlyRoot } from "./ecs/ECSContainerReadOnlyRoot";
 import { CanaryArtifactsEncrypted } from "./synthetics/CanaryArtifactsEncrypted";
+import { SyntheticsRuntimeSupported } from "./synthetics/SyntheticsRuntimeSupported";
+import { LambdaRuntimeSupported } from "./lambda/LambdaRuntimeSupported";
 import { WebAclAssociated } from "./waf/WebAclAssociated";
 import { WebAclOriginHeader } from "./waf/WebAclOriginHeader";
 import { AppRunnerCustomerManagedKey } from "./apprunner/AppRunnerCustomerManagedKey";
@@ -135,9 +138,12 @@ export const RULES: readonly Rule[] = [
   ECSTaskDefinitionSecretsInjected,
   ECSContainerReadOnlyRoot,
   ECSContainerNonRoot,
+  ECSContainerEnvironmentNotEmpty,
   WebAclAssociated,
   WebAclOriginHeader,
   CanaryArtifactsEncrypted,
+  SyntheticsRuntimeSupported,
+  LambdaRuntimeSupported,
   RDSStorageEncrypted,
   RDSMultiAZSupport,
   RDSInstanceDeletionProtectionEnabled,

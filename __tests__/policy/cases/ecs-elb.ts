@@ -143,4 +143,18 @@ export const ecsElbCases: RuleCase[] = [
     pass: [T("pass"), T("pass_encoded")],
     fail: [T("fail"), T("fail2"), T("fail_encoded")],
   },
+  {
+    rule: "RX-ECS-8",
+    title: "no container environment value is empty (ECS drops it; the provider replaces forever)",
+    json: stack({
+      aws_ecs_task_definition: {
+        pass: task([container()]),
+        pass_encoded: encoded([container({ environment: [{ name: "ECS_SERVICE_ARNS", value: "${aws_ecs_service.s.id}" }] })]),
+        fail: task([container({ environment: [{ name: "APPRUNNER_SERVICE_ARNS", value: "" }] })]),
+        fail_encoded: encoded([container(), container({ name: "rotate", environment: [{ name: "APP_ENV", value: "production" }, { name: "ECS_SERVICE_ARNS", value: "" }] })]),
+      },
+    }),
+    pass: [T("pass"), T("pass_encoded")],
+    fail: [T("fail"), T("fail_encoded")],
+  },
 ];
