@@ -348,6 +348,15 @@ describe("GitHub delivery: OIDC, no access keys", () => {
     expect(resources(github, "github_actions_secret")).toEqual([]);
   });
 
+  test("production deploys only from the deploy branch, named: not 'protected branches', which counts classic protection only (a ruleset-protected main is not)", () => {
+    expect(only(github, "github_repository_environment").deployment_branch_policy).toEqual({ protected_branches: false, custom_branch_policies: true });
+    expect(only(github, "github_repository_environment_deployment_policy")).toMatchObject({
+      repository: "restartix-platform",
+      environment: "${github_repository_environment.production.environment}",
+      branch_pattern: "main",
+    });
+  });
+
   test("deploy.yml is proposed on its own branch and lints clean", async () => {
     const file = only(github, "github_repository_file");
     expect(file).toMatchObject({
@@ -370,7 +379,7 @@ describe("GitHub delivery: OIDC, no access keys", () => {
 
   test("nothing is committed to the deploy branch: a pull request proposes the workflow, and a new version opens a new one", () => {
     // A commit straight to main is refused by rulesets that require pull requests, and the production
-    // environment deploys only from protected branches.
+    // environment deploys only from main (a custom branch policy).
     expect(resources(github, "github_repository_file").map(([, f]) => f.branch)).not.toContain("main");
     expect(only(github, "github_repository_pull_request")).toMatchObject({
       base_repository: "restartix-platform",

@@ -131,6 +131,7 @@ export const READ_ACTIONS: Readonly<Record<string, readonly string[]>> = {
   cloudflare_workers_script: [],
   github_actions_variable: [],
   github_repository_environment: [],
+  github_repository_environment_deployment_policy: [],
   github_repository_file: [],
   github_repository_pull_request: [],
 };
