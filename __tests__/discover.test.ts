@@ -273,6 +273,22 @@ describe("discover: the printed terraform.tfvars lines", () => {
   });
 });
 
+describe("discover: availability zones (subnets are placed by AZ name, which AWS maps per account)", () => {
+  test("prints each configured zone's id in this account; a missing or unavailable name is a problem", async () => {
+    const withAzs = { ...target, azs: { "eu-central-1": ["eu-central-1a", "eu-central-1b"] } };
+    const cli = awsCli();
+    const found = await discover(withAzs, { aws: cli });
+    expect(cli.calls).toContainEqual(["ec2", "describe-availability-zones", "--region", "eu-central-1", "--all-availability-zones"]);
+    expect(found.problems).toEqual([]);
+    expect(renderTfvars(withAzs, found)).toContain("# availability zones (network.azs; names map to physical zones per account): eu-central-1 eu-central-1a = euc1-az2, eu-central-1 eu-central-1b = euc1-az3");
+    const bad = await discover({ ...target, azs: { "eu-central-1": ["eu-central-1c", "eu-central-1d"] } }, { aws: awsCli() });
+    expect(bad.problems).toEqual([
+      expect.stringMatching(/^availability zone eu-central-1c \(euc1-az1\) is "impaired" in this account: choose another in network\.azs/),
+      expect.stringMatching(/^availability zone eu-central-1d does not exist in eu-central-1 for this account/),
+    ]);
+  });
+});
+
 describe("npm start warnings", () => {
   const inputs = { existingPlatform: true, zoneWideTls: false, adoption: { records: {}, rulesets: {}, rulesetNames: {}, keptLateTransformRules: [], uploadsSettings: [] } };
 

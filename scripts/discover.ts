@@ -35,6 +35,7 @@ export async function main({ flags }: ParsedCommand): Promise<number> {
     region: phase.regions.find((r) => r.primary)!.region,
     hostnames: Object.fromEntries(Object.values(phase.services).map((s) => [s.key, `${s.subdomain}.${deployment.domain}`])) as Record<ServiceKey, string>,
     uploadsBucket: phase.storage.uploadsBucket,
+    azs: Object.fromEntries(phase.regions.map((r) => [r.region, r.network.azs])),
   };
   const found = await discover(target, {
     cloudflare: flags["skip-cloudflare"] ? undefined : httpCloudflareApi(token),

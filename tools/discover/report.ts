@@ -1,5 +1,5 @@
 import { ServiceKey } from "../../phases/types";
-import { AwsCli, BucketSettings, callerAccount, githubOidcProvider, OidcProvider, uploadsBucketSettings } from "./aws";
+import { AwsCli, BucketSettings, callerAccount, githubOidcProvider, OidcProvider, uploadsBucketSettings, ZoneMapping, zoneMappings } from "./aws";
 import { CloudflareApi, DiscoverError, ENTRY_POINT_PHASES, entryPointRulesets, ExistingRecord, ExistingRuleset, recordsNamed } from "./cloudflare";
 
 /** What discovery needs to know about the deployment (from deployment.tfvars and the phase config). */
@@ -11,6 +11,8 @@ export interface DiscoverTarget {
   /** The public hostnames by service (api.<domain>, telemetry.<domain>). */
   readonly hostnames: Readonly<Record<ServiceKey, string>>;
   readonly uploadsBucket: string;
+  /** The phase config's availability zone names, by region (network.azs). */
+  readonly azs?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface Discovery {
@@ -21,6 +23,8 @@ export interface Discovery {
   readonly aws?: {
     readonly oidc?: OidcProvider;
     readonly uploads?: BucketSettings;
+    /** The configured zone names with their ids in this account. */
+    readonly zones?: readonly ZoneMapping[];
   };
   /** What a person must look at before deploying (each also shown next to its line). */
   readonly problems: readonly string[];
@@ -85,7 +89,18 @@ export async function discover(target: DiscoverTarget, clients: { cloudflare?: C
         if (!(e instanceof DiscoverError)) throw e;
         problems.push(e.message);
       }
-      aws = { oidc, uploads };
+      const zones: ZoneMapping[] = [];
+      for (const [region, names] of Object.entries(target.azs ?? {})) {
+        try {
+          const found = await zoneMappings(clients.aws, region, names);
+          zones.push(...found.zones);
+          problems.push(...found.problems);
+        } catch (e) {
+          if (!(e instanceof DiscoverError)) throw e;
+          problems.push(e.message);
+        }
+      }
+      aws = { oidc, uploads, zones };
     } catch (e) {
       if (!(e instanceof DiscoverError)) throw e;
       problems.push(e.message);
@@ -152,6 +167,10 @@ export function renderTfvars(target: DiscoverTarget, d: Discovery): string {
         ? assign("github_oidc_provider_arn", o.arn, `audiences ${o.clientIds.join(", ") || "none"}; referenced by the deploy role, never imported or deleted`)
         : assign("github_oidc_provider_arn", "", "no GitHub OIDC provider; the delivery stack creates it"),
     );
+    if (d.aws.zones?.length) {
+      // Not inputs: AZ names map to physical zones per account. Kept with the network's state.
+      lines.push(`# availability zones (network.azs; names map to physical zones per account): ${d.aws.zones.map((z) => `${z.region} ${z.name} = ${z.id ?? "missing"}`).join(", ")}`);
+    }
     const u = d.aws.uploads;
     if (u) {
       const details = u.settings.map((s) => `${s}: ${u.details[s]}`).join("; ");
