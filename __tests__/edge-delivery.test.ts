@@ -72,6 +72,14 @@ describe("Cloudflare edge", () => {
     expect(edge.json.data?.terraform_remote_state).toHaveProperty(["cross-stack-reference-input-compute"]);
   });
 
+  test("an empty validation record list in the compute stack's output refuses the edge plan instead of creating none (issue 20 item 19)", () => {
+    for (const key of ["core", "telemetry"]) {
+      const [pre] = records()[`${key}-record`].lifecycle.precondition;
+      expect(pre.condition).toMatch(new RegExp(`^\\$\\{\\(length\\(tolist\\(data\\.terraform_remote_state\\.cross-stack-reference-input-compute\\.outputs\\.cross-stack-output-aws_apprunner_custom_domain_association${key}-domaincertificate_validation_records\\)\\) >= 1\\)\\}$`));
+      expect(pre.error_message).toMatch(/holds no certificate validation records for .*Run the deploy command again \(compute first/);
+    }
+  });
+
   test("switching one hostname to aws changes exactly that record's content (and back is the rollback)", () => {
     const switched = synthWith({ core_target: "aws" });
     expect(changedStacks(result, switched)).toEqual({ edge: ["resource.cloudflare_dns_record.core-record.content"] });

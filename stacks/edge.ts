@@ -10,7 +10,7 @@ import * as path from "path";
 import { KeptHeaderRule, ROOT } from "../config/deployment";
 import { jsonExpression } from "../lib/json-expression";
 import { terraformLiteral } from "../lib/terraform-literal";
-import { Fn, TerraformIterator, TerraformOutput } from "cdktf";
+import { Fn, Op, TerraformIterator, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { ServiceKey } from "../phases/types";
 import { ProjectStack, ProjectStackProps } from "./base";
@@ -98,6 +98,21 @@ export class EdgeStack extends ProjectStack {
         proxied: true,
         ttl: 1,
         comment: `${svc.config.name}: the cutover switch ${key}_target (railway | aws) chooses the origin`,
+        // The validation records come from the compute stack's output, written when compute was
+        // last applied: an empty list there would silently create none, and the App Runner
+        // certificate would never validate. Refuse the plan instead (docs/edge-and-delivery.md).
+        lifecycle:
+          svc.engine === "apprunner" && svc.validationRecords
+            ? {
+                precondition: [
+                  {
+                    // (Op.gt(x, 0) renders "> undefined" in cdktf 0.21: compare with 1.)
+                    condition: Op.gte(Fn.lengthOf(svc.validationRecords), 1),
+                    errorMessage: `The compute stack's output holds no certificate validation records for ${svc.hostname}: App Runner had not published them when compute was applied. Run the deploy command again (compute first: its apply refreshes the output), then this stack; docs/edge-and-delivery.md, "Certificate validation records".`,
+                  },
+                ],
+              }
+            : undefined,
       });
       // The Railway-era record already exists (a second one fails with error 81053): adopt it.
       const existing = adoption.records[key];
