@@ -1,4 +1,7 @@
-import { optionsFrom, resolveSettings } from "./config/settings";
+import { computeEngines } from "./config/deployment";
+import { optionsFrom, resolveSettings, Settings } from "./config/settings";
+import { staleCloudflareIpsWarning } from "./lib/cloudflare-ips";
+import { CLOUDFLARE_IPS } from "./phases/cloudflare-ips";
 import { disableTokenStackTraces } from "./lib/fast-tokens";
 import { CommandSpec, ParsedCommand, runCommand, SYNTH_FLAGS } from "./tools/cli";
 import { synthesizeAtomically } from "./tools/synth";
@@ -27,6 +30,14 @@ export function main({ flags }: ParsedCommand): void {
     );
   }
   synthesizeAtomically(settings, process.env.CDKTF_OUTDIR ?? "cdktf.out");
+  for (const warning of synthWarnings(settings)) process.stderr.write(`warning: ${warning}\n`);
+}
+
+/** What the synth warns about without refusing: a stale Cloudflare range list on Fargate (the ALB admits only those). */
+export function synthWarnings(settings: Pick<Settings, "deployment">, today: Date = new Date()): string[] {
+  const fargate = computeEngines(settings.deployment).includes("fargate");
+  const stale = fargate ? staleCloudflareIpsWarning(CLOUDFLARE_IPS, today) : undefined;
+  return stale ? [stale] : [];
 }
 
 if (require.main === module) {

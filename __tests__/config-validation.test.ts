@@ -96,7 +96,7 @@ describe("deployment inputs: every error names the field, the value and the fix"
   });
 
   test("adoption inputs: empty means create; set ids and settings are read into one typed value", () => {
-    expect(deployment().adoption).toEqual({ records: {}, rulesets: { managed: undefined, custom: undefined, rateLimit: undefined, originHeader: undefined }, githubOidcProviderArn: undefined, uploadsSettings: [] });
+    expect(deployment().adoption).toEqual({ records: {}, rulesets: {}, rulesetNames: {}, keptLateTransformRules: [], githubOidcProviderArn: undefined, uploadsSettings: [] });
     const issues = new Issues();
     const id = "0123456789abcdef0123456789abcdef";
     const d = validateDeployment(
@@ -104,7 +104,9 @@ describe("deployment inputs: every error names the field, the value and the fix"
         ...exampleValues(),
         core_record_id: id,
         waf_managed_ruleset_id: id,
+        waf_managed_ruleset_name: "default",
         origin_header_ruleset_id: id,
+        origin_header_ruleset_name: "default",
         github_oidc_provider_arn: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
         uploads_existing_settings: ["policy", "lifecycle"],
         manage_guardduty: false,

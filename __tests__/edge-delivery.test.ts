@@ -8,6 +8,7 @@ import { deployCommand, missingDependencies } from "../tools/waves";
 import { lintWorkflow } from "../tools/workflow-lint";
 import { SynthResult } from "../tools/synth";
 import { EXAMPLE_VARS, only, policy, resources, stack, synth } from "./helpers";
+import { RULESET_PHASE_PERMISSIONS } from "../lib/cloudflare-token";
 
 // cdktf-cli's own check, the one `cdktf deploy` runs before anything else.
 import { checkIfAllDependenciesAreIncluded } from "@cdktf/cli-core/src/lib/helpers/stack-helpers";
@@ -69,6 +70,14 @@ describe("Cloudflare edge", () => {
       expect(v).toMatchObject({ proxied: false, lifecycle: { prevent_destroy: true }, type: "${each.value.type}" });
     }
     expect(edge.json.data?.terraform_remote_state).toHaveProperty(["cross-stack-reference-input-compute"]);
+  });
+
+  test("an empty validation record list in the compute stack's output refuses the edge plan instead of creating none (issue 20 item 19)", () => {
+    for (const key of ["core", "telemetry"]) {
+      const [pre] = records()[`${key}-record`].lifecycle.precondition;
+      expect(pre.condition).toMatch(new RegExp(`^\\$\\{\\(length\\(tolist\\(data\\.terraform_remote_state\\.cross-stack-reference-input-compute\\.outputs\\.cross-stack-output-aws_apprunner_custom_domain_association${key}-domaincertificate_validation_records\\)\\) >= 1\\)\\}$`));
+      expect(pre.error_message).toMatch(/holds no certificate validation records for .*Run the deploy command again \(compute first/);
+    }
   });
 
   test("switching one hostname to aws changes exactly that record's content (and back is the rollback)", () => {
@@ -151,9 +160,13 @@ describe("Cloudflare edge", () => {
         core_record_id: id(1),
         telemetry_record_id: id(2),
         waf_managed_ruleset_id: id(3),
+        waf_managed_ruleset_name: "RestartiX managed WAF",
         waf_custom_ruleset_id: id(4),
+        waf_custom_ruleset_name: "RestartiX custom rules",
         rate_limit_ruleset_id: id(5),
+        rate_limit_ruleset_name: "RestartiX rate limits",
         config_rules_ruleset_id: id(6),
+        config_rules_ruleset_name: "RestartiX configuration rules",
       }),
       "edge",
     );
@@ -170,6 +183,104 @@ describe("Cloudflare edge", () => {
     expect(adopted.json.import).toHaveLength(6);
     // Adoption changes no resource of the stack.
     expect(adopted.json.resource).toEqual(edge.json.resource);
+  });
+
+  test("an adopted entry point keeps its current name: provider 5.x replaces a renamed ruleset (issue 20 item 9)", () => {
+    const zone = "023e105f4ecef8ad9ca31a8372d0c353";
+    const id = (n: number) => String(n).repeat(32);
+    const adopted = stack(
+      synthWith({
+        waf_managed_ruleset_id: id(3),
+        waf_managed_ruleset_name: "default",
+        waf_custom_ruleset_id: id(4),
+        waf_custom_ruleset_name: "zone",
+        rate_limit_ruleset_id: id(5),
+        rate_limit_ruleset_name: "default",
+        config_rules_ruleset_id: id(6),
+        config_rules_ruleset_name: "default",
+        origin_header_ruleset_id: id(7),
+        origin_header_ruleset_name: "Transform rules",
+      }),
+      "edge",
+    );
+    const names = Object.fromEntries(resources(adopted, "cloudflare_ruleset").map(([n, r]) => [n, r.name]));
+    expect(names).toEqual({ "waf-managed": "default", "waf-custom": "zone", "rate-limits": "default", "tls-config": "default", "origin-header": "Transform rules" });
+    expect(adopted.json.import).toContainEqual({ to: "cloudflare_ruleset.origin-header", id: `zones/${zone}/${id(7)}` });
+    // Not adopted: this code's own names.
+    expect(Object.fromEntries(resources(edge, "cloudflare_ruleset").map(([n, r]) => [n, r.name]))["origin-header"]).toBe("RestartiX origin header");
+  });
+
+  test("an adoption id without its name, or a name without its id, is refused with the fix", () => {
+    expect(() => synthWith({ waf_custom_ruleset_id: "4".repeat(32) })).toThrow(
+      /waf_custom_ruleset_name \(terraform\.tfvars\): .*is required when waf_custom_ruleset_id is set.*replaces a renamed ruleset.*Fix: set waf_custom_ruleset_name to the name npm run discover prints/s,
+    );
+    expect(() => synthWith({ origin_header_ruleset_name: "default" })).toThrow(/origin_header_ruleset_name \(terraform\.tfvars\): got "default"; is set but origin_header_ruleset_id is empty/);
+  });
+
+  describe("the adopted late-transform entry point keeps the zone's request header rules (issue 20 item 3)", () => {
+    const kept = `origin_header_kept_rules = [
+  {
+    description = "Country header for the marketing site"
+    expression  = "(http.host eq \\"www.example.com\\")"
+    enabled     = true
+    headers = {
+      "X-Client-Country" = { operation = "set", expression = "ip.src.country" }
+      "X-Debug" = { operation = "remove" }
+    }
+  },
+  {
+    description = "Static header"
+    expression  = "true"
+    enabled     = false
+    headers = {
+      "X-Powered-Via" = { operation = "set", value = "cloudflare" }
+    }
+  },
+]`;
+    const withKept = (rules: string, changes: Record<string, string> = { origin_header_ruleset_id: "7".repeat(32), origin_header_ruleset_name: "default" }) => {
+      const file = varsWith(changes);
+      fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/^origin_header_kept_rules = .*$/m, rules));
+      return stack(synth({ phase: 1, varsFile: file }), "edge");
+    };
+
+    test("the kept rules come first, in their order, the origin header rule last", () => {
+      const rs = resources(withKept(kept), "cloudflare_ruleset").find(([n]) => n === "origin-header")![1];
+      expect(rs.rules).toHaveLength(3);
+      expect(rs.rules[0]).toEqual({
+        action: "rewrite",
+        description: "Country header for the marketing site",
+        expression: '(http.host eq "www.example.com")',
+        enabled: true,
+        action_parameters: { headers: '${tomap({"X-Client-Country" = {"operation" = "set", "value" = null, "expression" = "ip.src.country"}, "X-Debug" = {"operation" = "remove", "value" = null, "expression" = null}})}' },
+      });
+      expect(rs.rules[1]).toMatchObject({ description: "Static header", enabled: false, expression: "true" });
+      expect(rs.rules[1].action_parameters.headers).toContain('"X-Powered-Via" = {"operation" = "set", "value" = "cloudflare", "expression" = null}');
+      expect(rs.rules[2].description).toMatch(/^Set X-Origin-Verify/);
+    });
+
+    test("a kept rule that changes the origin guard's header is refused", () => {
+      const clash = kept.replace('"X-Debug" = { operation = "remove" }', '"x-origin-verify" = { operation = "remove" }');
+      expect(() => withKept(clash)).toThrow(/origin_header_kept_rules\[0\] \("Country header for the marketing site"\) changes x-origin-verify, the origin guard's header.*Fix: drop that header/);
+    });
+
+    test("kept rules without the adopted entry point, and malformed rules, are refused naming the field", () => {
+      expect(() => withKept(kept, {})).toThrow(/origin_header_kept_rules .*lists rules, but origin_header_ruleset_id is empty/);
+      expect(() => withKept('origin_header_kept_rules = [{ expression = "true", headers = { "X-A" = { operation = "set" } } }]')).toThrow(
+        /origin_header_kept_rules\[0\]\.headers\["X-A"\].*a set operation needs exactly one of value \(static\) or expression \(dynamic\)/,
+      );
+      expect(() => withKept('origin_header_kept_rules = [{ expression = "", headers = { "X-A" = { operation = "remove" } } }]')).toThrow(/origin_header_kept_rules\[0\]\.expression/);
+    });
+  });
+
+  test("the documented token covers every ruleset phase the edge stack writes (Transform Rules: Edit for the origin header)", () => {
+    const doc = fs.readFileSync(path.join(__dirname, "..", "docs", "edge-and-delivery.md"), "utf8");
+    const phases = new Set([1, 4].flatMap((p) => resources(stack(p === 1 ? result : synth({ phase: 4 }), "edge"), "cloudflare_ruleset").map(([, r]) => r.phase as string)));
+    expect(phases).toContain("http_request_late_transform");
+    for (const phase of phases) {
+      expect(RULESET_PHASE_PERMISSIONS[phase]).toBeDefined();
+      expect(doc).toContain(`| Zone | ${RULESET_PHASE_PERMISSIONS[phase].edit} |`);
+    }
+    expect(RULESET_PHASE_PERMISSIONS.http_request_late_transform.edit).toBe("Transform Rules: Edit");
   });
 
   test("WAF: managed + OWASP rulesets, custom rules from config, rate limits from config", () => {
@@ -245,6 +356,15 @@ describe("GitHub delivery: OIDC, no access keys", () => {
     expect(resources(github, "github_actions_secret")).toEqual([]);
   });
 
+  test("production deploys only from the deploy branch, named: not 'protected branches', which counts classic protection only (a ruleset-protected main is not)", () => {
+    expect(only(github, "github_repository_environment").deployment_branch_policy).toEqual({ protected_branches: false, custom_branch_policies: true });
+    expect(only(github, "github_repository_environment_deployment_policy")).toMatchObject({
+      repository: "restartix-platform",
+      environment: "${github_repository_environment.production.environment}",
+      branch_pattern: "main",
+    });
+  });
+
   test("deploy.yml is proposed on its own branch and lints clean", async () => {
     const file = only(github, "github_repository_file");
     expect(file).toMatchObject({
@@ -267,7 +387,7 @@ describe("GitHub delivery: OIDC, no access keys", () => {
 
   test("nothing is committed to the deploy branch: a pull request proposes the workflow, and a new version opens a new one", () => {
     // A commit straight to main is refused by rulesets that require pull requests, and the production
-    // environment deploys only from protected branches.
+    // environment deploys only from main (a custom branch policy).
     expect(resources(github, "github_repository_file").map(([, f]) => f.branch)).not.toContain("main");
     expect(only(github, "github_repository_pull_request")).toMatchObject({
       base_repository: "restartix-platform",

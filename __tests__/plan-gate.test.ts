@@ -45,6 +45,18 @@ describe("plan gate", () => {
     expect(output).toMatch(/plan-gate: FAIL: 2 delete\/replace of stateful resources \(.*; and the record-holding aws_cloudwatch_log_group, aws_sqs_queue/);
   });
 
+  test("a replaced Cloudflare entry-point ruleset fails: the zone runs without its WAF between delete and create (issue 20 item 9)", () => {
+    const { exitCode, output } = runPlanGate([fixture("replace-ruleset.json")]);
+    expect(exitCode).toBe(1);
+    expect(destructiveChanges(JSON.parse(fs.readFileSync(fixture("replace-ruleset.json"), "utf8"))).map((c) => [c.address, c.description, c.forcedBy])).toEqual([
+      ["cloudflare_ruleset.waf-managed", "replace (delete, then create)", ["name"]],
+    ]);
+    // An in-place update of a ruleset (its rules) passes; a record is not gated.
+    expect(output).not.toContain("cloudflare_ruleset.rate-limits");
+    expect(output).not.toContain("cloudflare_dns_record.");
+    expect(output).toMatch(/plan-gate: FAIL: 1 delete\/replace .*; and the protection cloudflare_ruleset\)/);
+  });
+
   test("--allow-label lists the changes and passes", () => {
     const { exitCode, output } = runPlanGate([fixture("delete-storage.json"), "--allow-label"]);
     expect(exitCode).toBe(0);

@@ -36,10 +36,45 @@ export interface Adoption {
     /** The zone's http_request_late_transform entry point (the origin header rule joins it). */
     readonly originHeader?: string;
   };
+  /**
+   * The adopted rulesets' current names, by the same keys as `rulesets`. Cloudflare provider 5.x
+   * replaces a ruleset whose name changes (delete, then create: a window without the WAF, the rate
+   * limits or the origin header), so an adopted ruleset keeps the name it has in the zone.
+   */
+  readonly rulesetNames: {
+    readonly managed?: string;
+    readonly custom?: string;
+    readonly rateLimit?: string;
+    readonly config?: string;
+    readonly originHeader?: string;
+  };
+  /**
+   * The rules the adopted http_request_late_transform entry point already holds (request header
+   * transform rules made in the dashboard): a ruleset is one resource, so they are declared here
+   * and kept, in front of the origin header rule, instead of being deleted by the first deploy.
+   */
+  readonly keptLateTransformRules: readonly KeptHeaderRule[];
   /** ARN of the account's existing GitHub OIDC provider (one per URL per account). */
   readonly githubOidcProviderArn?: string;
   /** Settings the existing uploads bucket already has: imported, then changed in place by the plan. */
   readonly uploadsSettings: readonly UploadsSetting[];
+}
+
+/** One header operation of a request header transform rule (Cloudflare: action_parameters.headers). */
+export interface HeaderOperation {
+  readonly operation: "set" | "remove";
+  /** A static value (operation "set"). */
+  readonly value?: string;
+  /** A Rules language expression (operation "set", dynamic). */
+  readonly expression?: string;
+}
+
+/** A request header transform rule of the zone, kept when its entry point is adopted. */
+export interface KeptHeaderRule {
+  readonly description: string;
+  readonly expression: string;
+  readonly enabled: boolean;
+  readonly headers: Readonly<Record<string, HeaderOperation>>;
 }
 
 /** Account-level controls; each can be left to the AWS Organization that already provides it. */
@@ -122,10 +157,16 @@ export const INPUT_FIELDS: readonly InputField[] = [
   { name: "core_record_id", description: "Cloudflare DNS record id of the existing api.<domain> record (\"\" to create it)", example: "", default: "" },
   { name: "telemetry_record_id", description: "Cloudflare DNS record id of the existing telemetry.<domain> record (\"\" to create it)", example: "", default: "" },
   { name: "waf_managed_ruleset_id", description: "Id of the zone's existing http_request_firewall_managed entry-point ruleset (\"\" to create it)", example: "", default: "" },
+  { name: "waf_managed_ruleset_name", description: "Current name of that http_request_firewall_managed ruleset, kept when it is adopted (a new name replaces the ruleset; npm run discover prints it)", example: "", default: "" },
   { name: "waf_custom_ruleset_id", description: "Id of the zone's existing http_request_firewall_custom entry-point ruleset (\"\" to create it)", example: "", default: "" },
+  { name: "waf_custom_ruleset_name", description: "Current name of that http_request_firewall_custom ruleset, kept when it is adopted (a new name replaces the ruleset; npm run discover prints it)", example: "", default: "" },
   { name: "rate_limit_ruleset_id", description: "Id of the zone's existing http_ratelimit entry-point ruleset (\"\" to create it)", example: "", default: "" },
+  { name: "rate_limit_ruleset_name", description: "Current name of that http_ratelimit ruleset, kept when it is adopted (a new name replaces the ruleset; npm run discover prints it)", example: "", default: "" },
   { name: "config_rules_ruleset_id", description: "Id of the zone's existing http_config_settings entry-point ruleset (configuration rules; \"\" to create it)", example: "", default: "" },
+  { name: "config_rules_ruleset_name", description: "Current name of that http_config_settings ruleset, kept when it is adopted (a new name replaces the ruleset; npm run discover prints it)", example: "", default: "" },
   { name: "origin_header_ruleset_id", description: "Id of the zone's existing http_request_late_transform entry-point ruleset, which gets the origin header rule (\"\" to create it)", example: "", default: "" },
+  { name: "origin_header_ruleset_name", description: "Current name of that http_request_late_transform ruleset, kept when it is adopted (a new name replaces the ruleset; npm run discover prints it)", example: "", default: "" },
+  { name: "origin_header_kept_rules", description: "The adopted http_request_late_transform entry point's own request header rules, kept in front of the origin header rule (npm run discover prints them)", example: [], default: [] },
   { name: "github_oidc_provider_arn", description: "ARN of the account's existing GitHub OIDC provider (\"\" to create it)", example: "", default: "" },
   { name: "uploads_existing_settings", description: "Settings the existing uploads bucket already has, imported before they change: public_access_block, ownership, versioning, encryption, policy, lifecycle, logging", example: [], default: [] },
   { name: "manage_cloudtrail", description: "Create the multi-region CloudTrail trail (false when an organization trail already covers this account)", example: true, default: true },

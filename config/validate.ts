@@ -27,7 +27,7 @@ import {
   REDIS_ENGINE_VERSIONS,
   RESERVED_TENANT_IDS,
 } from "./allowed";
-import { Adoption, AuditControls, computeEngines, DeploymentInputs, HEALTH_PROBES, HealthProbe, INPUT_FIELDS, REDIS_AUTH, RedisAuth, UPLOADS_SETTINGS, UploadsSetting } from "./deployment";
+import { Adoption, AuditControls, computeEngines, DeploymentInputs, HEALTH_PROBES, HealthProbe, HeaderOperation, INPUT_FIELDS, KeptHeaderRule, REDIS_AUTH, RedisAuth, UPLOADS_SETTINGS, UploadsSetting } from "./deployment";
 import { Issues } from "./errors";
 import {
   cidrProblem,
@@ -166,19 +166,55 @@ export function validateDeployment(values: Readonly<Record<string, TfvarsValue>>
   } else {
     issues.add(where("uploads_existing_settings"), settingsRaw ?? null, "expected a list of setting names", 'write uploads_existing_settings = ["policy", "lifecycle"] (or [])');
   }
+  const rulesetIds = {
+    managed: optionalId("waf_managed_ruleset_id", "a Cloudflare ruleset id", discoverFix),
+    custom: optionalId("waf_custom_ruleset_id", "a Cloudflare ruleset id", discoverFix),
+    rateLimit: optionalId("rate_limit_ruleset_id", "a Cloudflare ruleset id", discoverFix),
+    config: optionalId("config_rules_ruleset_id", "a Cloudflare ruleset id", discoverFix),
+    originHeader: optionalId("origin_header_ruleset_id", "a Cloudflare ruleset id", discoverFix),
+  };
+  // An adopted ruleset keeps its name: cloudflare provider 5.x replaces a ruleset whose name changes.
+  const rulesetName = (key: keyof typeof rulesetIds, prefix: string): string | undefined => {
+    const name = str(`${prefix}_ruleset_name`);
+    if (rulesetIds[key] !== undefined) {
+      issues.check(
+        name.trim() !== "",
+        where(`${prefix}_ruleset_name`),
+        name,
+        `is required when ${prefix}_ruleset_id is set: without the ruleset's current name the first deploy renames it, and cloudflare provider 5.x replaces a renamed ruleset (delete, then create)`,
+        `set ${prefix}_ruleset_name to the name npm run discover prints next to ${prefix}_ruleset_id`,
+      );
+    } else {
+      issues.check(name === "", where(`${prefix}_ruleset_name`), name, `is set but ${prefix}_ruleset_id is empty: a name is only used when the ruleset is adopted`, `set ${prefix}_ruleset_id too (npm run discover prints both), or set ${prefix}_ruleset_name = ""`);
+    }
+    return name === "" ? undefined : name;
+  };
+  const rulesetNames = {
+    managed: rulesetName("managed", "waf_managed"),
+    custom: rulesetName("custom", "waf_custom"),
+    rateLimit: rulesetName("rateLimit", "rate_limit"),
+    config: rulesetName("config", "config_rules"),
+    originHeader: rulesetName("originHeader", "origin_header"),
+  };
+  const keptLateTransformRules = keptHeaderRules(values.origin_header_kept_rules, (sub) => where(`origin_header_kept_rules${sub}`), issues);
+  if (keptLateTransformRules.length > 0) {
+    issues.check(
+      rulesetIds.originHeader !== undefined,
+      where("origin_header_kept_rules"),
+      keptLateTransformRules.map((r) => r.description),
+      "lists rules, but origin_header_ruleset_id is empty: kept rules belong to an adopted entry point",
+      "set origin_header_ruleset_id (npm run discover prints it with the rules), or set origin_header_kept_rules = []",
+    );
+  }
   const adoption: Adoption = {
     records: Object.fromEntries(
       (["core", "telemetry"] as const)
         .map((k) => [k, optionalId(`${k}_record_id`, "a Cloudflare DNS record id", discoverFix)] as const)
         .filter(([, v]) => v !== undefined),
     ),
-    rulesets: {
-      managed: optionalId("waf_managed_ruleset_id", "a Cloudflare ruleset id", discoverFix),
-      custom: optionalId("waf_custom_ruleset_id", "a Cloudflare ruleset id", discoverFix),
-      rateLimit: optionalId("rate_limit_ruleset_id", "a Cloudflare ruleset id", discoverFix),
-      config: optionalId("config_rules_ruleset_id", "a Cloudflare ruleset id", discoverFix),
-      originHeader: optionalId("origin_header_ruleset_id", "a Cloudflare ruleset id", discoverFix),
-    },
+    rulesets: rulesetIds,
+    rulesetNames,
+    keptLateTransformRules,
     githubOidcProviderArn: oidcArn,
     uploadsSettings,
   };
@@ -693,4 +729,70 @@ export function validatePhaseFormats(config: PhaseConfig, deployment: Deployment
   issues.check(rotationZoneProblem === undefined, `${p}.credentialRotation.scheduleTimezone`, rot.scheduleTimezone, `expected an IANA time zone: ${rotationZoneProblem}`, 'use e.g. "Europe/Berlin" or "UTC"');
   issues.intRange(`${p}.registry.untaggedExpireDays`, config.registry.untaggedExpireDays, 1, 36500, "ECR lifecycle rules count from 1 day");
   issues.intRange(`${p}.registry.keepTaggedImages`, config.registry.keepTaggedImages, 1, 10000, "keep at least 1 image (the running one)");
+}
+
+/** HTTP header names (RFC 9110 tokens). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * origin_header_kept_rules: request header transform rules as npm run discover prints them, e.g.
+ * `[{ description = "...", expression = "...", enabled = true, headers = { "X-Name" = { operation = "set", value = "v" } } }]`.
+ */
+export function keptHeaderRules(raw: TfvarsValue | undefined, field: (path: string) => string, issues: Issues): KeptHeaderRule[] {
+  const example = 'origin_header_kept_rules = [{ description = "...", expression = "true", enabled = true, headers = { "X-Name" = { operation = "set", value = "v" } } }]';
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) {
+    issues.add(field(""), raw, "expected a list of rules", `write ${example} (or []), as npm run discover prints it`);
+    return [];
+  }
+  const out: KeptHeaderRule[] = [];
+  raw.forEach((item, i) => {
+    const at = (sub: string) => field(`[${i}]${sub}`);
+    if (typeof item !== "object" || item === null || Array.isArray(item)) {
+      issues.add(at(""), item, "expected a rule object", `write ${example}`);
+      return;
+    }
+    const rule = item as Record<string, TfvarsValue>;
+    const known = ["description", "expression", "enabled", "headers"];
+    for (const k of Object.keys(rule)) issues.check(known.includes(k), at(`.${k}`), rule[k], "is not a field of a kept rule", `use only ${known.join(", ")}`);
+    const expression = rule.expression;
+    issues.check(typeof expression === "string" && expression.trim() !== "", at(".expression"), expression ?? null, "expected the rule's Rules language expression (a non-empty string)", 'copy it from npm run discover, or write expression = "true" for every request');
+    const description = rule.description ?? "";
+    issues.check(typeof description === "string", at(".description"), description, "expected a string", 'write description = "..."');
+    const enabled = rule.enabled ?? true;
+    issues.check(typeof enabled === "boolean", at(".enabled"), enabled, "expected true or false (unquoted)", "write enabled = true");
+    const headersRaw = rule.headers;
+    const headers: Record<string, HeaderOperation> = {};
+    if (typeof headersRaw !== "object" || headersRaw === null || Array.isArray(headersRaw) || Object.keys(headersRaw).length === 0) {
+      issues.add(at(".headers"), headersRaw ?? null, "expected a map of header name to operation", 'write headers = { "X-Name" = { operation = "set", value = "v" } }');
+    } else {
+      for (const [name, opRaw] of Object.entries(headersRaw as Record<string, TfvarsValue>)) {
+        const hat = (sub = "") => at(`.headers["${name}"]${sub}`);
+        issues.check(HEADER_NAME.test(name), hat(), name, "expected an HTTP header name", "use the header's name as Cloudflare shows it (letters, digits, dashes)");
+        const op = (typeof opRaw === "object" && opRaw !== null && !Array.isArray(opRaw) ? opRaw : {}) as Record<string, TfvarsValue>;
+        const operation = op.operation;
+        issues.oneOf(hat(".operation"), operation as string, ["set", "remove"], 'write operation = "set" (with value or expression) or operation = "remove"');
+        const value = op.value;
+        const expr = op.expression;
+        if (operation === "set") {
+          issues.check(
+            (typeof value === "string") !== (typeof expr === "string"),
+            hat(),
+            opRaw,
+            "a set operation needs exactly one of value (static) or expression (dynamic)",
+            'write { operation = "set", value = "v" } or { operation = "set", expression = "ip.src" }',
+          );
+        } else if (operation === "remove") {
+          issues.check(value === undefined && expr === undefined, hat(), opRaw, "a remove operation takes no value or expression", 'write { operation = "remove" }');
+        }
+        headers[name] = {
+          operation: operation === "remove" ? "remove" : "set",
+          ...(typeof value === "string" ? { value } : {}),
+          ...(typeof expr === "string" ? { expression: expr } : {}),
+        };
+      }
+    }
+    out.push({ description: typeof description === "string" ? description : "", expression: typeof expression === "string" ? expression : "", enabled: enabled !== false, headers });
+  });
+  return out;
 }

@@ -48,5 +48,14 @@ export const STATEFUL_TYPES: readonly string[] = [
  */
 export const RECORD_TYPES: readonly string[] = ["aws_cloudwatch_log_group", "aws_sqs_queue", "aws_kinesis_stream", "aws_kinesis_firehose_delivery_stream"];
 
+/**
+ * Types whose replace or delete opens a window without protection rather than losing data: a
+ * Cloudflare entry-point ruleset (WAF, rate limits, the origin header) replaced by provider 5.x when
+ * its name, kind, phase or zone changes is deleted, then created, and between the two the zone runs
+ * without those rules (issue 20 item 9: an adopted dashboard ruleset given this code's name). Not
+ * stateful (RX-DL-1 does not ask for prevent_destroy: a stack teardown removes them), but gated.
+ */
+export const PROTECTION_TYPES: readonly string[] = ["cloudflare_ruleset"];
+
 /** Every type whose delete or replace the plan gate and the upgrade proofs report. */
-export const GATED_TYPES: readonly string[] = [...STATEFUL_TYPES, ...RECORD_TYPES];
+export const GATED_TYPES: readonly string[] = [...STATEFUL_TYPES, ...RECORD_TYPES, ...PROTECTION_TYPES];

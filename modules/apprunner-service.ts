@@ -1,8 +1,9 @@
 import { ApprunnerAutoScalingConfigurationVersion } from "@cdktf/provider-aws/lib/apprunner-auto-scaling-configuration-version";
 import { ApprunnerService } from "@cdktf/provider-aws/lib/apprunner-service";
-import { TerraformProvider } from "cdktf";
+import { TerraformProvider, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { HealthCheckConfig, ServiceSizing } from "../phases/types";
+import { ServiceRole } from "./service-role";
 
 /** The shared name of an auto scaling configuration: one per distinct sizing (32 characters at most). */
 export function scalingName(project: string, sizing: Pick<ServiceSizing, "minInstances" | "maxInstances" | "maxConcurrency">): string {
@@ -70,7 +71,15 @@ export class AppRunnerService extends Construct {
   constructor(scope: Construct, id: string, props: AppRunnerServiceProps) {
     super(scope, id);
     const { sizing, healthCheck: hc, provider } = props;
+    // The instance role's permissions must exist before the service starts: App Runner reads the
+    // runtime secrets with that role when it creates the service, and without the attachment the
+    // create fails (or the first instances start without access). The role is a ServiceRole of the
+    // same stack (its ARN token is the one passed here); a role of another stack is ordered by the
+    // stack dependency instead.
+    const stack = TerraformStack.of(this);
+    const roles = stack.node.findAll().filter((c): c is ServiceRole => c instanceof ServiceRole && c.arn === props.instanceRoleArn);
     this.service = new ApprunnerService(this, "service", {
+      dependsOn: roles.flatMap((r) => r.attachments),
       serviceName: props.serviceName,
       autoScalingConfigurationArn: props.autoScalingConfigurationArn,
       encryptionConfiguration: { kmsKey: props.kmsKeyArn },

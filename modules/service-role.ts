@@ -27,6 +27,8 @@ export class ServiceRole extends Construct {
   readonly role: IamRole;
   readonly arn: string;
   readonly name: string;
+  /** The role's policy attachments: a service that runs as the role depends on them (App Runner). */
+  readonly attachments: IamRolePolicyAttachment[] = [];
 
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
     super(scope, id);
@@ -51,10 +53,10 @@ export class ServiceRole extends Construct {
         provider: props.provider,
         tags: { Name: props.name },
       });
-      new IamRolePolicyAttachment(this, "attach", { role: this.role.name, policyArn: policy.arn, provider: props.provider });
+      this.attachments.push(new IamRolePolicyAttachment(this, "attach", { role: this.role.name, policyArn: policy.arn, provider: props.provider }));
     }
     (props.managedPolicyArns ?? []).forEach((arn, i) =>
-      new IamRolePolicyAttachment(this, `managed-${i}`, { role: this.role.name, policyArn: arn, provider: props.provider }),
+      this.attachments.push(new IamRolePolicyAttachment(this, `managed-${i}`, { role: this.role.name, policyArn: arn, provider: props.provider })),
     );
   }
 }

@@ -65,6 +65,7 @@ export class VpcNetwork extends Construct {
       tags: { Name: `${name}-public` },
     });
 
+    // By AZ name, not id: docs/availability-zones.md says why, and npm run discover prints the ids.
     config.azs.forEach((az, i) => {
       const pub = new Subnet(this, `public-${az}`, {
         vpcId: this.vpc.id,

@@ -1,4 +1,5 @@
 import { HealthCheckConfig, PhaseConfig, ServiceSizing } from "./types";
+import { CLOUDFLARE_IPS } from "./cloudflare-ips";
 
 /**
  * Phase 1 (now): one region, 1-10 clinics. Values from the design document unless a comment says
@@ -229,24 +230,8 @@ export const phase1: PhaseConfig = {
     actionsSecrets: [],
   },
   fargate: {
-    // https://www.cloudflare.com/ips-v4 (retrieved 2026-11-28)
-    cloudflareIpv4: [
-      "173.245.48.0/20",
-      "103.21.244.0/22",
-      "103.22.200.0/22",
-      "103.31.4.0/22",
-      "141.101.64.0/18",
-      "108.162.192.0/18",
-      "190.93.240.0/20",
-      "188.114.96.0/20",
-      "197.234.240.0/22",
-      "198.41.128.0/17",
-      "162.158.0.0/15",
-      "104.16.0.0/13",
-      "104.24.0.0/14",
-      "172.64.0.0/13",
-      "131.0.72.0/22",
-    ],
+    // Cloudflare's published ranges with their date: npm run cloudflare-ips refreshes them.
+    cloudflareIpv4: [...CLOUDFLARE_IPS.ipv4],
     albName: "restartix-prod",
     clusterName: "restartix-prod",
     deregistrationDelaySeconds: 30,

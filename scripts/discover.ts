@@ -1,4 +1,5 @@
 import { resolveSettings } from "../config/settings";
+import { discoverReadPermissions } from "../lib/cloudflare-token";
 import { CheckFailed, CommandSpec, ParsedCommand, runCommand, UsageError } from "../tools/cli";
 import { execAwsCli } from "../tools/discover/aws";
 import { httpCloudflareApi } from "../tools/discover/cloudflare";
@@ -15,7 +16,7 @@ export const spec: CommandSpec = {
     "skip-aws": { type: "boolean", description: "do not call AWS (no AWS credentials needed)" },
   },
   epilog: [
-    "Credentials come from the environment only: CLOUDFLARE_API_TOKEN (Zone: DNS Read, Zone WAF Read, Config Settings Read)",
+    `Credentials come from the environment only: CLOUDFLARE_API_TOKEN (Zone: ${discoverReadPermissions().join(", ")})`,
     "and the AWS CLI's usual ones (AWS_PROFILE, ...). Nothing secret is printed. docs/adoption.md has the equivalent curl/aws commands.",
     "Exit code 1: discovery found something a person must fix first (listed at the end).",
   ],
@@ -26,7 +27,7 @@ export async function main({ flags }: ParsedCommand): Promise<number> {
   const { phase, deployment } = settings;
   if (settings.usingExampleInputs) throw new UsageError("deployment.tfvars is missing: copy terraform.tfvars.example, fill in account_id, domain and cloudflare_zone_id, then run discover");
   const token = process.env.CLOUDFLARE_API_TOKEN ?? "";
-  if (!flags["skip-cloudflare"] && token === "") throw new UsageError("CLOUDFLARE_API_TOKEN is not set. Fix: export a token with Zone DNS Read and Zone WAF Read on the zone, or pass --skip-cloudflare");
+  if (!flags["skip-cloudflare"] && token === "") throw new UsageError(`CLOUDFLARE_API_TOKEN is not set. Fix: export a token with ${discoverReadPermissions().join(", ")} on the zone, or pass --skip-cloudflare`);
   const target: DiscoverTarget = {
     zoneId: deployment.cloudflareZoneId,
     domain: deployment.domain,
@@ -34,6 +35,7 @@ export async function main({ flags }: ParsedCommand): Promise<number> {
     region: phase.regions.find((r) => r.primary)!.region,
     hostnames: Object.fromEntries(Object.values(phase.services).map((s) => [s.key, `${s.subdomain}.${deployment.domain}`])) as Record<ServiceKey, string>,
     uploadsBucket: phase.storage.uploadsBucket,
+    azs: Object.fromEntries(phase.regions.map((r) => [r.region, r.network.azs])),
   };
   const found = await discover(target, {
     cloudflare: flags["skip-cloudflare"] ? undefined : httpCloudflareApi(token),

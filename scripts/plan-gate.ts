@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import { destructiveChanges, NotAPlan } from "../policy/plan-gate";
-import { RECORD_TYPES, STATEFUL_TYPES } from "../lib/stateful";
+import { PROTECTION_TYPES, RECORD_TYPES, STATEFUL_TYPES } from "../lib/stateful";
 import { CommandSpec, parseCommandLine, ParsedCommand, runCommand, UsageError } from "../tools/cli";
 
 export interface GateResult {
@@ -19,6 +19,7 @@ export const spec: CommandSpec = {
   epilog: [
     `Stateful types: ${STATEFUL_TYPES.join(", ")}.`,
     `Record-holding types (their logs or messages go with them): ${RECORD_TYPES.join(", ")}.`,
+    `Protection types (a replace leaves the zone without those rules until the create): ${PROTECTION_TYPES.join(", ")}.`,
     "Exit 1 on a destructive change without --allow-label; exit 2 when a file cannot be read or is not a plan (a state, an empty or malformed file): never pass what cannot be read.",
   ],
 };
@@ -82,7 +83,7 @@ export function runPlanGate(argv: readonly string[], readFile: (file: string) =>
   else if (allowed) lines.push(`plan-gate: pass (--allow-label): ${destructive} destructive change(s) approved by the pull request's label`);
   else {
     lines.push(
-      `plan-gate: FAIL: ${destructive} delete/replace of stateful resources (${STATEFUL_TYPES.join(", ")}; and the record-holding ${RECORD_TYPES.join(", ")}).`,
+      `plan-gate: FAIL: ${destructive} delete/replace of stateful resources (${STATEFUL_TYPES.join(", ")}; and the record-holding ${RECORD_TYPES.join(", ")}; and the protection ${PROTECTION_TYPES.join(", ")}).`,
       "  If the data loss is intended, a reviewer adds the approval label to the pull request (CI then passes --allow-label); otherwise change the code so that the resource is updated in place (a renamed construct ID or a changed force-new attribute replaces it).",
     );
   }

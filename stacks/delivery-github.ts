@@ -2,6 +2,7 @@ import { ActionsSecret } from "@cdktf/provider-github/lib/actions-secret";
 import { ActionsVariable } from "@cdktf/provider-github/lib/actions-variable";
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { RepositoryEnvironment } from "@cdktf/provider-github/lib/repository-environment";
+import { RepositoryEnvironmentDeploymentPolicy } from "@cdktf/provider-github/lib/repository-environment-deployment-policy";
 import { RepositoryFile } from "@cdktf/provider-github/lib/repository-file";
 import { RepositoryPullRequest } from "@cdktf/provider-github/lib/repository-pull-request";
 import { TerraformVariable } from "cdktf";
@@ -44,7 +45,16 @@ export class DeliveryGithubStack extends ProjectStack {
       repository,
       environment: delivery.environmentName,
       preventSelfReview: true,
-      deploymentBranchPolicy: { protectedBranches: true, customBranchPolicies: false },
+      // Custom branch policies naming the deploy branch, not "protected branches": GitHub counts only
+      // classic branch protection rules there, so a main protected by a repository ruleset alone is
+      // not "protected", and with no classic rule in the repository every branch could deploy (and
+      // assume the deploy role, which trusts this environment).
+      deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
+    });
+    new RepositoryEnvironmentDeploymentPolicy(this, "production-branch", {
+      repository,
+      environment: environment.environment,
+      branchPattern: delivery.branch,
     });
     const variables: [string, string][] = [
       ["AWS_REGION", props.region],

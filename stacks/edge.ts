@@ -7,10 +7,10 @@ import { WorkersScript } from "@cdktf/provider-cloudflare/lib/workers-script";
 import { ZoneSetting } from "@cdktf/provider-cloudflare/lib/zone-setting";
 import * as fs from "fs";
 import * as path from "path";
-import { ROOT } from "../config/deployment";
+import { KeptHeaderRule, ROOT } from "../config/deployment";
 import { jsonExpression } from "../lib/json-expression";
 import { terraformLiteral } from "../lib/terraform-literal";
-import { Fn, TerraformIterator, TerraformOutput } from "cdktf";
+import { Fn, Op, TerraformIterator, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { ServiceKey } from "../phases/types";
 import { ProjectStack, ProjectStackProps } from "./base";
@@ -98,6 +98,21 @@ export class EdgeStack extends ProjectStack {
         proxied: true,
         ttl: 1,
         comment: `${svc.config.name}: the cutover switch ${key}_target (railway | aws) chooses the origin`,
+        // The validation records come from the compute stack's output, written when compute was
+        // last applied: an empty list there would silently create none, and the App Runner
+        // certificate would never validate. Refuse the plan instead (docs/edge-and-delivery.md).
+        lifecycle:
+          svc.engine === "apprunner" && svc.validationRecords
+            ? {
+                precondition: [
+                  {
+                    // (Op.gt(x, 0) renders "> undefined" in cdktf 0.21: compare with 1.)
+                    condition: Op.gte(Fn.lengthOf(svc.validationRecords), 1),
+                    errorMessage: `The compute stack's output holds no certificate validation records for ${svc.hostname}: App Runner had not published them when compute was applied. Run the deploy command again (compute first: its apply refreshes the output), then this stack; docs/edge-and-delivery.md, "Certificate validation records".`,
+                  },
+                ],
+              }
+            : undefined,
       });
       // The Railway-era record already exists (a second one fails with error 81053): adopt it.
       const existing = adoption.records[key];
@@ -112,7 +127,7 @@ export class EdgeStack extends ProjectStack {
     const managed = new Ruleset(this, "waf-managed", {
       zoneId,
       kind: "zone",
-      name: "RestartiX managed WAF",
+      name: adoption.rulesetNames.managed ?? "RestartiX managed WAF",
       description: "Cloudflare Managed Ruleset and OWASP Core Ruleset",
       phase: "http_request_firewall_managed",
       rules: [
@@ -135,7 +150,7 @@ export class EdgeStack extends ProjectStack {
     const custom = new Ruleset(this, "waf-custom", {
       zoneId,
       kind: "zone",
-      name: "RestartiX custom rules",
+      name: adoption.rulesetNames.custom ?? "RestartiX custom rules",
       description: "HTTPS and minimum TLS on the API hostnames, and the custom firewall rules of the phase config (edge.customRules)",
       phase: "http_request_firewall_custom",
       rules: [
@@ -150,7 +165,7 @@ export class EdgeStack extends ProjectStack {
     const rateLimits = new Ruleset(this, "rate-limits", {
       zoneId,
       kind: "zone",
-      name: "RestartiX rate limits",
+      name: adoption.rulesetNames.rateLimit ?? "RestartiX rate limits",
       description: "Edge rate limiting from the phase config (edge.rateLimits)",
       phase: "http_ratelimit",
       rules: phase.edge.rateLimits.map((r) => {
@@ -172,7 +187,8 @@ export class EdgeStack extends ProjectStack {
     });
 
     // The zone's entry-point rulesets may already exist (one per phase per zone: a second create
-    // fails with error 20217): adopt them. Their rules are then replaced by these (docs/adoption.md).
+    // fails with error 20217): adopt them. Their rules are then replaced by these (docs/adoption.md);
+    // their names are kept (adoption.rulesetNames): provider 5.x replaces a renamed ruleset.
     const adopted: [Ruleset, string | undefined][] = [
       [managed, adoption.rulesets.managed],
       [custom, adoption.rulesets.custom],
@@ -204,7 +220,7 @@ export class EdgeStack extends ProjectStack {
     const config = new Ruleset(this, "tls-config", {
       zoneId,
       kind: "zone",
-      name: "RestartiX configuration rules",
+      name: this.settings.deployment.adoption.rulesetNames.config ?? "RestartiX configuration rules",
       description: "SSL Full (strict) to the origin for the API hostnames",
       phase: "http_config_settings",
       rules: [
@@ -262,13 +278,17 @@ export class EdgeStack extends ProjectStack {
    */
   private addOriginHeader(zoneId: string, hostnames: readonly string[], originSecret: OriginSecret): void {
     const header = this.settings.phase.originGuard.headerName;
+    const adoption = this.settings.deployment.adoption;
     const ruleset = new Ruleset(this, "origin-header", {
       zoneId,
       kind: "zone",
-      name: "RestartiX origin header",
+      name: adoption.rulesetNames.originHeader ?? "RestartiX origin header",
       description: `Sets ${header} on requests to the AWS origins; their WAF admits nothing else`,
       phase: "http_request_late_transform",
       rules: [
+        // The zone's own request header rules, kept first and in their order: a ruleset is one
+        // resource, so an adopted entry point holds exactly the rules listed here.
+        ...keptHeaderRules(adoption.keptLateTransformRules, header),
         {
           action: "rewrite",
           description: `Set ${header} (value from Secrets Manager ${originSecret.name})`,
@@ -279,9 +299,29 @@ export class EdgeStack extends ProjectStack {
         },
       ],
     });
-    const adopted = this.settings.deployment.adoption.rulesets.originHeader;
+    const adopted = adoption.rulesets.originHeader;
     if (adopted) ruleset.importFrom(rulesetImportId(zoneId, adopted));
   }
+}
+
+/**
+ * The adopted late-transform entry point's own rules as ruleset rules (origin_header_kept_rules).
+ * The origin header rule comes after them, so it has the last word on its header; a kept rule that
+ * touches that header is refused: it would fight the origin guard.
+ */
+export function keptHeaderRules(kept: readonly KeptHeaderRule[], originHeader: string) {
+  return kept.map((r, i) => {
+    const clash = Object.keys(r.headers).find((h) => h.toLowerCase() === originHeader.toLowerCase());
+    if (clash) {
+      throw new Error(
+        `origin_header_kept_rules[${i}] (${JSON.stringify(r.description)}) changes ${clash}, the origin guard's header: ` +
+          `the edge stack sets it on every request to the API hostnames. Fix: drop that header from the kept rule (or the rule), then deploy.`,
+      );
+    }
+    // Every operation carries all three attributes (null where unused): one object type for tomap.
+    const headers = Object.fromEntries(Object.entries(r.headers).map(([name, op]) => [name, { operation: op.operation, value: op.value ?? null, expression: op.expression ?? null }]));
+    return { action: "rewrite", description: r.description, expression: r.expression, enabled: r.enabled, actionParameters: { headers: Fn.tomap(headers) } };
+  });
 }
 
 /** Rules language: the request's host is one of `hostnames`. */

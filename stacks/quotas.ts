@@ -2,6 +2,9 @@ import { ApprunnerAutoScalingConfigurationVersion } from "@cdktf/provider-aws/li
 import { ApprunnerService } from "@cdktf/provider-aws/lib/apprunner-service";
 import { ApprunnerVpcConnector } from "@cdktf/provider-aws/lib/apprunner-vpc-connector";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
+import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
+import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
@@ -62,6 +65,38 @@ export const QUOTAS: Readonly<Record<QuotaKey, QuotaSpec>> = {
     defaultValue: 30,
     source: "AWS General Reference, App Runner endpoints and quotas (value not confirmed here: check with aws service-quotas list-service-quotas --service-code apprunner)",
     confirmed: false,
+  },
+  // RDS: every database (shared, shard, tenant cell) brings one instance, one parameter group and
+  // one subnet group; phase 4's us-east-1 holds 35 of each.
+  rdsDbInstances: {
+    service: "Amazon Relational Database Service (Amazon RDS)",
+    name: "DB instances",
+    code: "L-7B6409FD",
+    scope: "region",
+    defaultValue: 40,
+    regionalDefaults: { "ap-south-1": 20 },
+    source: "Amazon RDS User Guide, Quotas in Amazon RDS: DB instances, 40 per Region (ap-south-1: 20), adjustable; RDS, Aurora, Neptune and DocumentDB instances all count",
+    confirmed: true,
+  },
+  rdsParameterGroups: {
+    service: "Amazon Relational Database Service (Amazon RDS)",
+    name: "Parameter groups",
+    code: "L-DE55804A",
+    scope: "region",
+    defaultValue: 50,
+    regionalDefaults: { "ap-south-1": 20 },
+    source: "Amazon RDS User Guide, Quotas in Amazon RDS: Parameter groups, 50 per Region (ap-south-1: 20), adjustable",
+    confirmed: true,
+  },
+  rdsSubnetGroups: {
+    service: "Amazon Relational Database Service (Amazon RDS)",
+    name: "DB subnet groups",
+    code: "L-48C6BF61",
+    scope: "region",
+    defaultValue: 50,
+    regionalDefaults: { "ap-south-1": 20 },
+    source: "Amazon RDS User Guide, Quotas in Amazon RDS: DB subnet groups, 50 per Region (ap-south-1: 20), adjustable",
+    confirmed: true,
   },
   iamRoles: {
     service: "AWS Identity and Access Management (IAM)",
@@ -138,7 +173,7 @@ export function quotaUse(app: App, phase: PhaseConfig): QuotaUse[] {
       else list.push(label(item));
       groups.set(region, list);
     }
-    return [...groups].map(([where, users]) => ({ key, where, used: [...users].length, limit: limit(key), users: [...users] }));
+    return [...groups].map(([where, users]) => ({ key, where, used: [...users].length, limit: limit(key, where), users: [...users] }));
   };
 
   const out: QuotaUse[] = [
@@ -161,6 +196,12 @@ export function quotaUse(app: App, phase: PhaseConfig): QuotaUse[] {
   for (const { region, bus, users } of buses.values()) {
     out.push({ key: "eventRulesPerBus", where: `${region}, event bus ${bus}`, used: users.length, limit: limit("eventRulesPerBus", region), users: [...new Set(users)] });
   }
+  // RDS counts per region; the defaults differ in ap-south-1.
+  out.push(
+    ...byRegion("rdsDbInstances", all(app, DbInstance), (c) => stackOf(c)),
+    ...byRegion("rdsParameterGroups", all(app, DbParameterGroup), (c) => stackOf(c)),
+    ...byRegion("rdsSubnetGroups", all(app, DbSubnetGroup), (c) => stackOf(c)),
+  );
   const roles = all(app, IamRole);
   out.push({ key: "iamRoles", where: "account", used: roles.length, limit: limit("iamRoles"), users: [...new Set(roles.map(stackOf))] });
 

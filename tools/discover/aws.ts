@@ -157,3 +157,34 @@ export async function uploadsBucketSettings(cli: AwsCli, bucket: string, region:
   const settings = UPLOADS_SETTINGS.filter((s) => found.has(s));
   return { bucket, settings, details: Object.fromEntries(settings.map((s) => [s, found.get(s)!])) };
 }
+
+/** One configured availability zone as this account sees it. */
+export interface ZoneMapping {
+  readonly region: string;
+  readonly name: string;
+  /** The physical zone's id (euc1-az2): the same in every account, unlike the name. */
+  readonly id?: string;
+  readonly state?: string;
+}
+
+/**
+ * The configured AZ names of a region with their ids in this account (`aws ec2
+ * describe-availability-zones`). AWS maps names to physical zones per account, so the names in the
+ * phase config say nothing about which zones the subnets land in: discover prints the ids, and a
+ * name the account does not have, or that is not "available", is a problem.
+ */
+export async function zoneMappings(cli: AwsCli, region: string, names: readonly string[]): Promise<{ zones: ZoneMapping[]; problems: string[] }> {
+  const what = `aws ec2 describe-availability-zones --region ${region}`;
+  const result = await cli.run(["ec2", "describe-availability-zones", "--region", region, "--all-availability-zones"]);
+  if (result.code !== 0) throw failure(result, what);
+  const listed = (parse(result, what).AvailabilityZones ?? []) as { ZoneName?: string; ZoneId?: string; State?: string }[];
+  const zones: ZoneMapping[] = [];
+  const problems: string[] = [];
+  for (const name of names) {
+    const z = listed.find((x) => x.ZoneName === name);
+    zones.push({ region, name, id: z?.ZoneId, state: z?.State });
+    if (!z) problems.push(`availability zone ${name} does not exist in ${region} for this account: set network.azs of the phase config to zones ${listed.map((x) => x.ZoneName).join(", ") || "(none listed)"} lists`);
+    else if (z.State !== "available") problems.push(`availability zone ${name} (${z.ZoneId}) is "${z.State}" in this account: choose another in network.azs of the phase config before the network stack creates subnets there`);
+  }
+  return { zones, problems };
+}

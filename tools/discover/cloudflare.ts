@@ -71,19 +71,33 @@ export async function recordsNamed(api: CloudflareApi, zoneId: string, hostname:
     .map((r) => ({ id: String(r.id), type: String(r.type), content: String(r.content ?? ""), proxied: r.proxied === true }));
 }
 
-/** The entry-point rulesets this code manages, by the deployment input that adopts each. */
+/**
+ * The entry-point rulesets this code manages, by the deployment inputs that adopt each: the id (an
+ * import) and the current name (kept: cloudflare provider 5.x replaces a renamed ruleset).
+ */
 export const ENTRY_POINT_PHASES = [
-  { field: "waf_managed_ruleset_id", phase: "http_request_firewall_managed" },
-  { field: "waf_custom_ruleset_id", phase: "http_request_firewall_custom" },
-  { field: "rate_limit_ruleset_id", phase: "http_ratelimit" },
-  { field: "config_rules_ruleset_id", phase: "http_config_settings" },
+  { field: "waf_managed_ruleset_id", nameField: "waf_managed_ruleset_name", phase: "http_request_firewall_managed" },
+  { field: "waf_custom_ruleset_id", nameField: "waf_custom_ruleset_name", phase: "http_request_firewall_custom" },
+  { field: "rate_limit_ruleset_id", nameField: "rate_limit_ruleset_name", phase: "http_ratelimit" },
+  { field: "config_rules_ruleset_id", nameField: "config_rules_ruleset_name", phase: "http_config_settings" },
+  // Request header transform rules: the origin header rule joins them; the zone's own are kept.
+  { field: "origin_header_ruleset_id", nameField: "origin_header_ruleset_name", phase: "http_request_late_transform" },
 ] as const;
+
+/** One header operation of a request header transform rule (action_parameters.headers). */
+export interface ExistingHeaderOperation {
+  readonly operation: string;
+  readonly value?: string;
+  readonly expression?: string;
+}
 
 export interface ExistingRule {
   readonly action: string;
   readonly expression: string;
   readonly description: string;
   readonly enabled: boolean;
+  /** Rewrite rules of the late-transform phase: the headers they set or remove. */
+  readonly headers?: Readonly<Record<string, ExistingHeaderOperation>>;
 }
 
 export interface ExistingRuleset {
@@ -110,12 +124,29 @@ export async function entryPointRulesets(api: CloudflareApi, zoneId: string): Pr
       id: String(rs.id),
       name: String(rs.name ?? ""),
       phase: String(rs.phase),
-      rules: rules.map((r) => ({
-        action: String(r.action ?? ""),
-        expression: String(r.expression ?? ""),
-        description: String(r.description ?? ""),
-        enabled: r.enabled !== false,
-      })),
+      rules: rules.map((r) => {
+        const headers = (r.action_parameters as { headers?: Record<string, Record<string, unknown>> } | undefined)?.headers;
+        return {
+          action: String(r.action ?? ""),
+          expression: String(r.expression ?? ""),
+          description: String(r.description ?? ""),
+          enabled: r.enabled !== false,
+          ...(headers && typeof headers === "object"
+            ? {
+                headers: Object.fromEntries(
+                  Object.entries(headers).map(([name, op]) => [
+                    name,
+                    {
+                      operation: String(op?.operation ?? ""),
+                      ...(typeof op?.value === "string" ? { value: op.value } : {}),
+                      ...(typeof op?.expression === "string" ? { expression: op.expression } : {}),
+                    },
+                  ]),
+                ),
+              }
+            : {}),
+        };
+      }),
     });
   }
   return out;
