@@ -146,7 +146,14 @@ describe("pr.yml", () => {
     expect(stepUsing(w.jobs.plan, "aws-actions/configure-aws-credentials")!.with!["role-to-assume"]).toBe("${{ vars.AWS_PLAN_ROLE_ARN }}");
     const plan = stepRunning(w, ".ci/tf-stacks plan", "plan")!;
     expect(plan.env).toMatchObject({ PLAN_LOCK: "false" });
-    expect(stepUsing(w.jobs.plan, "actions/upload-artifact")!.with).toMatchObject({ name: "plan-${{ matrix.id }}", "include-hidden-files": true });
+    // Pull request plans are never applied: no plan is kept, not even encrypted.
+    expect(plan.env).not.toHaveProperty("PLAN_KMS_KEY_ID");
+    expect(stepUsing(w.jobs.plan, "actions/upload-artifact")!.with).toMatchObject({ name: "plan-${{ matrix.id }}", path: "results/*/result.json\nresults/*/plan-gate.txt\n" });
+  });
+
+  it("the gate is gathered from the plan jobs' reports, not from plan JSON (which never leaves a plan job)", () => {
+    expect(stepRunning(w, "report.js gate", "report")!.run).toBe("node .ci/report.js gate results 2>&1 | tee plan-gate.txt");
+    expect(read("pr.yml")).not.toMatch(/plan\.json/);
   });
 
   it("one comment updated in place: plans, plan gate, policy findings, cost difference against the base", () => {
@@ -171,7 +178,25 @@ describe("deploy.yml: plan, approve the plan, apply exactly that plan, in waves"
     expect(needsOf(w.jobs.plan)).toEqual(["select"]);
     expect(stepRunning(w, ".ci/tf-stacks plan", "plan")).toBeDefined();
     expect(stepUsing(w.jobs.plan, "aws-actions/configure-aws-credentials")!.with!["role-to-assume"]).toBe("${{ vars.AWS_PLAN_ROLE_ARN }}");
-    expect(stepUsing(w.jobs.plan, "actions/upload-artifact")!.with).toMatchObject({ name: "plan-${{ matrix.id }}", "include-hidden-files": true });
+    const upload = stepUsing(w.jobs.plan, "actions/upload-artifact")!.with!;
+    expect(upload).toMatchObject({ name: "plan-${{ matrix.id }}" });
+    // Encrypted plans and their data keys only: never a plan in clear, its JSON, or a log.
+    expect(String(upload.path).trim().split("\n").sort()).toEqual(
+      ["result.json", "plan-gate.txt", "planned-on.json", "plan.tfplan.enc", "plan.key.enc"].map((f) => `results/*/${f}`).sort(),
+    );
+    expect(stepRunning(w, ".ci/tf-stacks plan", "plan")!.env).toMatchObject({ PLAN_KMS_KEY_ID: "${{ vars.PLAN_KMS_KEY_ARN }}" });
+    expect(stepRunning(wave, ".ci/tf-stacks apply", "apply")!.env).toMatchObject({ PLAN_KMS_KEY_ID: "${{ vars.PLAN_KMS_KEY_ARN }}" });
+    expect(stepUsing(wave.jobs.apply, "actions/upload-artifact")!.with!.path).not.toMatch(/\.log|plan/);
+  });
+
+  it("no workflow uploads a results directory whole, a plan file or plan JSON", () => {
+    for (const file of files) {
+      for (const s of steps(load(file)).filter((x) => x.uses?.startsWith("actions/upload-artifact@"))) {
+        const paths = String(s.with?.path ?? "").trim().split("\n");
+        for (const p of paths) expect([file, p]).toEqual([file, expect.not.stringMatching(/^results\/?$|\.tfplan$|plan\.json|\/\*$/)]);
+      }
+    }
+    expect(TF_STACKS).toMatch(/local plain="\$dir\/plan\.tfplan" json="\$dir\/plan\.json"/);
   });
 
   it("the approval (environment infrastructure) comes after a job summary of the plans and the plan gate", () => {
@@ -199,7 +224,7 @@ describe("deploy.yml: plan, approve the plan, apply exactly that plan, in waves"
     const apply = wave.jobs.apply;
     expect(stepUsing(apply, "actions/download-artifact")!.with).toMatchObject({ name: "plan-${{ matrix.id }}" });
     expect(stepRunning(wave, ".ci/tf-stacks apply", "apply")).toBeDefined();
-    expect(TF_STACKS).toMatch(/apply -input=false -no-color "\$out\/plan\.tfplan"/);
+    expect(TF_STACKS).toMatch(/apply -input=false -no-color "\$plain"/);
     expect(read("deploy.yml") + read("apply-wave.yml")).not.toMatch(/cdktf deploy|--auto-approve/);
   });
 
@@ -207,7 +232,7 @@ describe("deploy.yml: plan, approve the plan, apply exactly that plan, in waves"
     expect(TF_STACKS).toMatch(/state_id\(\) \{ jq -c '\{lineage: \(\.lineage \/\/ ""\), serial: \(\.serial \/\/ -1\)\}'; \}/);
     expect(TF_STACKS).toMatch(/its state changed since the plan/);
     expect(TF_STACKS).toMatch(/the outputs of \$dep changed when it was applied in this run/);
-    expect(TF_STACKS).toMatch(/npm run -s plan-gate -- "\$out\/plan\.json"/);
+    expect(TF_STACKS).toMatch(/node "\$plan_gate_js" "\$json"/);
     expect(stepRunning(wave, ".ci/tf-stacks apply", "apply")!.env).toMatchObject({ ALLOW_STATEFUL_CHANGE: "${{ inputs.allow-stateful-change }}" });
   });
 
