@@ -101,7 +101,9 @@ export class RedisCache extends Construct {
       tags: { Name: config.id },
       lifecycle: { preventDestroy: true },
     });
-    this.url = `rediss://:${this.authTokenVersion.secretString}@${this.group.primaryEndpointAddress}:${config.port}`;
+    // sensitive(): read in another stack through terraform_remote_state, the token would lose the
+    // provider's sensitive mark and print in plan logs; the function is applied where it is read.
+    this.url = Fn.sensitive(`rediss://:${this.authTokenVersion.secretString}@${this.group.primaryEndpointAddress}:${config.port}`);
     if (config.snapshotRetentionDays === 0) {
       suppress(this.group, "RX-EC-6", "Configured without snapshots: the cache holds only ephemeral data (booking holds, rate limits, idempotency keys)");
     }
