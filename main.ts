@@ -1,6 +1,7 @@
 import { optionsFrom, resolveSettings } from "./config/settings";
 import { disableTokenStackTraces } from "./lib/fast-tokens";
 import { CommandSpec, ParsedCommand, runCommand, SYNTH_FLAGS } from "./tools/cli";
+import { writeStackLocks } from "./tools/provider-lock";
 import { synthesizeAtomically } from "./tools/synth";
 
 // Reads the phase and options, wires the stacks, writes cdktf.out. Nothing else lives here.
@@ -26,7 +27,14 @@ export function main({ flags }: ParsedCommand): void {
         "      Copy it to deployment.tfvars and fill it in before any deploy.\n",
     );
   }
-  synthesizeAtomically(settings, process.env.CDKTF_OUTDIR ?? "cdktf.out");
+  const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
+  synthesizeAtomically(settings, outdir);
+  // The committed provider lock file in every stack: `cdktf deploy`'s terraform init then installs
+  // exactly the pinned, checksummed providers (docs/provider-lock.md).
+  const unpinned = writeStackLocks(outdir);
+  if (unpinned.length > 0) process.stderr.write(`note: ${unpinned[0]}
+      (${unpinned.length} stack(s) without the committed lock file)
+`);
 }
 
 if (require.main === module) {

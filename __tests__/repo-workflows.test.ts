@@ -156,6 +156,21 @@ describe("pr.yml", () => {
     expect(read("pr.yml")).not.toMatch(/plan\.json/);
   });
 
+  it("validates every synthesized stack of every phase against its provider, Cloudflare and GitHub included (issue 20 item 27)", () => {
+    const job = w.jobs.validate;
+    const include = (job.strategy!.matrix as { include: unknown[] }).include;
+    expect(include).toEqual((w.jobs.policy.strategy!.matrix as { include: unknown[] }).include);
+    expect(stepUsing(job, "./.github/actions/terraform-setup")).toBeDefined();
+    expect(stepRunning(w, "npm run synth", "validate")!.run).toBe('npm run synth -- --phase "$PHASE" --compute "$COMPUTE"');
+    // Every stack directory, not a selection: the Cloudflare (edge) and GitHub (delivery-github) stacks with the rest.
+    expect(stepRunning(w, ".ci/tf-stacks validate", "validate")!.run).toMatch(/find cdktf\.out\/stacks -mindepth 1 -maxdepth 1 -type d[\s\S]*\.ci\/tf-stacks validate cdktf\.out results "\$\{stacks\[@\]\}"/);
+    // No credentials and no state: validation runs for forks too.
+    expect(stepUsing(job, "aws-actions/configure-aws-credentials")).toBeUndefined();
+    expect(job.if).toBeUndefined();
+    expect(TF_STACKS).toMatch(/\[ "\$mode" = validate \] && backend=\(-backend=false\)/);
+    expect(TF_STACKS).toMatch(/validate -no-color/);
+  });
+
   it("one comment updated in place: plans, plan gate, policy findings, cost difference against the base", () => {
     expect(stepRunning(w, "plan-gate", "report")).toBeDefined();
     const facts = stepRunning(w, "npm run -s check", "report")!.run!;
@@ -286,6 +301,26 @@ describe("drift.yml", () => {
     expect(script).toMatch(/issues\.update\(\{ \.\.\.repo, issue_number: open\[0\]\.number, body \}\)/);
     expect(script).toMatch(/issues\.create\(/);
     expect(script).toMatch(/state: "closed"/);
+  });
+});
+
+describe("provider lock file (issue 20 item 25)", () => {
+  const w = load("provider-lock.yml");
+
+  it("every init in CI runs on the committed lock file, read-only", () => {
+    expect(TF_STACKS).toMatch(/node "\$repo\/dist\/tools\/provider-lock\.js" "\$lock_file" "\$dir"/);
+    expect(TF_STACKS).toMatch(/init -input=false -no-color -lockfile=readonly/);
+    // The only init, for every mode.
+    expect(TF_STACKS.match(/"\$\{tf\[@\]\}" init /g)).toHaveLength(1);
+  });
+
+  it("a workflow locks aws, cloudflare and github for linux_amd64 and darwin_arm64 and opens a pull request", () => {
+    const lock = stepRunning(w, "providers lock", "lock")!.run!;
+    expect(lock).toMatch(/terraform -chdir=terraform\/lock providers lock -platform=linux_amd64 -platform=darwin_arm64/);
+    for (const p of ["hashicorp/aws", "cloudflare/cloudflare", "integrations/github"]) expect(lock).toContain(`registry.terraform.io/${p}`);
+    expect(stepUsing(w.jobs.lock, "peter-evans/create-pull-request")!.with).toMatchObject({ "add-paths": "terraform/lock/.terraform.lock.hcl" });
+    expect(w.on).toHaveProperty("workflow_dispatch");
+    expect(w.on.push.paths).toEqual(["terraform/lock/versions.tf.json"]);
   });
 });
 

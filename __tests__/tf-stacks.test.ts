@@ -164,6 +164,18 @@ if (reason) {
       expect(other.result("producer").line).toMatch(/^refused: the saved plan could not be decrypted for this stack and run/);
     }, 120_000);
 
+    test("validate: no state, the committed lock file; a provider it does not pin stops the init with the fix", () => {
+      const dir = path.join(outdir, "stacks", "needs-github");
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify({ terraform: { required_providers: { github: { source: "integrations/github", version: "6.9.0" } } } }));
+      const v = run("validate", outdir, path.join(work, "validate"), ["producer", "consumer", "needs-github"]);
+      expect(v.code).not.toBe(0);
+      expect(v.result("producer")).toMatchObject({ ok: true, line: "valid" });
+      expect(v.result("consumer")).toMatchObject({ ok: true, line: "valid" });
+      expect(v.result("needs-github")).toMatchObject({ ok: false, line: expect.stringMatching(/requires registry\.terraform\.io\/integrations\/github, which terraform\/lock\/\.terraform\.lock\.hcl does not pin\. Fix: run the "Provider lock" workflow/) });
+      fs.rmSync(dir, { recursive: true });
+    }, 120_000);
+
     test("the gate report of a failed gate fails report.js gate", () => {
       const dir = path.join(work, "gate-failed");
       fs.mkdirSync(path.join(dir, "db"), { recursive: true });

@@ -64,6 +64,26 @@ export function writeLockFor(dir: string, lockFile = LOCK_FILE): void {
   fs.writeFileSync(path.join(dir, ".terraform.lock.hcl"), text);
 }
 
+/**
+ * Writes the cut lock file into every stack directory of a synth output; returns why a stack was
+ * left without one (a provider the committed file does not pin yet).
+ */
+export function writeStackLocks(outdir: string, lockFile = LOCK_FILE): string[] {
+  const stacks = path.join(outdir, "stacks");
+  if (!fs.existsSync(stacks)) return [];
+  const problems: string[] = [];
+  for (const name of fs.readdirSync(stacks).sort()) {
+    const dir = path.join(stacks, name);
+    if (!fs.existsSync(path.join(dir, "cdk.tf.json"))) continue;
+    try {
+      writeLockFor(dir, lockFile);
+    } catch (e) {
+      problems.push((e as Error).message);
+    }
+  }
+  return problems;
+}
+
 // node dist/tools/provider-lock.js LOCKFILE STACKDIR...: what .ci/tf-stacks runs before each init.
 if (require.main === module) {
   const [lockFile, ...dirs] = process.argv.slice(2);
