@@ -62,6 +62,6 @@ describe("the key saved plans are encrypted with (ci-plans)", () => {
   });
 
   test("the workflows and .ci/tf-stacks use it through PLAN_KMS_KEY_ARN", () => {
-    expect(bootstrap.json.output?.plan_kms_key_arn?.description).toMatch(/PLAN_KMS_KEY_ARN/);
+    expect((bootstrap.json.output?.plan_kms_key_arn as { description?: string }).description).toMatch(/PLAN_KMS_KEY_ARN/);
   });
 });

@@ -107,6 +107,7 @@ export class PlatformStack extends BaseStack {
       headerName: g.headerName,
       headerValue: secretValue,
       healthCheckers: deployment.healthProbe === "route53" ? { cidrs: probe.route53CheckerIpv4, path: healthPaths[0] } : undefined,
+      logs: { kmsKeyArn: keyArn, retentionDays: phase.observability.logRetentionDays },
     });
   }
 
