@@ -324,6 +324,23 @@ describe("provider lock file (issue 20 item 25)", () => {
   });
 });
 
+describe("Node 22 or later (Node 20 reached end of life in April 2026; issue 20 item 26)", () => {
+  test("package.json and its lock require it", () => {
+    const engines = (file: string) => JSON.parse(fs.readFileSync(path.join(ROOT, file), "utf8"));
+    expect(engines("package.json").engines).toEqual({ node: ">=22" });
+    expect(engines("package-lock.json").packages[""].engines).toEqual({ node: ">=22" });
+  });
+
+  test("every setup-node of the workflows and the terraform setup action installs 22", () => {
+    const setups = [
+      ...files.flatMap((f) => steps(load(f)).map((s) => [f, s] as const)),
+      ...action.runs.steps.map((s) => ["terraform-setup", s] as const),
+    ].filter(([, s]) => s.uses?.startsWith("actions/setup-node@"));
+    expect(setups.length).toBeGreaterThan(5);
+    for (const [file, s] of setups) expect([file, s.with?.["node-version"]]).toEqual([file, 22]);
+  });
+});
+
 describe("supply chain", () => {
   test("Dependabot watches npm, GitHub Actions and the backup image", () => {
     const config = parse(fs.readFileSync(path.join(ROOT, ".github", "dependabot.yml"), "utf8")) as { updates: { "package-ecosystem": string; directory: string }[] };
