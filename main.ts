@@ -4,6 +4,7 @@ import { staleCloudflareIpsWarning } from "./lib/cloudflare-ips";
 import { CLOUDFLARE_IPS } from "./phases/cloudflare-ips";
 import { disableTokenStackTraces } from "./lib/fast-tokens";
 import { CommandSpec, ParsedCommand, runCommand, SYNTH_FLAGS } from "./tools/cli";
+import { writeStackLocks } from "./tools/provider-lock";
 import { synthesizeAtomically } from "./tools/synth";
 
 // Reads the phase and options, wires the stacks, writes cdktf.out. Nothing else lives here.
@@ -29,8 +30,16 @@ export function main({ flags }: ParsedCommand): void {
         "      Copy it to deployment.tfvars and fill it in before any deploy.\n",
     );
   }
-  synthesizeAtomically(settings, process.env.CDKTF_OUTDIR ?? "cdktf.out");
-  for (const warning of synthWarnings(settings)) process.stderr.write(`warning: ${warning}\n`);
+  const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
+  synthesizeAtomically(settings, outdir);
+  // The committed provider lock file in every stack: `cdktf deploy`'s terraform init then installs
+  // exactly the pinned, checksummed providers (docs/provider-lock.md).
+  const unpinned = writeStackLocks(outdir);
+  if (unpinned.length > 0) process.stderr.write(`note: ${unpinned[0]}
+      (${unpinned.length} stack(s) without the committed lock file)
+`);
+  for (const warning of synthWarnings(settings)) process.stderr.write(`warning: ${warning}
+`);
 }
 
 /** What the synth warns about without refusing: a stale Cloudflare range list on Fargate (the ALB admits only those). */

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Markdown for the workflows, from the files the jobs left (plain Node, no build, no dependencies):
+//   node .ci/report.js gate   RESULTS   -> the plan gate reports of every planned stack; exit 1 when one failed
 //   node .ci/report.js pr     RESULTS   -> the pull request comment (plans, plan gate, policy, cost)
 //   node .ci/report.js deploy RESULTS   -> the job summary the approval shows, or the apply report
 //   node .ci/report.js drift  RESULTS   -> the drift issue body; exit 3 when nothing drifted
-// RESULTS holds <stack>/result.json (.ci/tf-stacks). Optional files in the working directory:
+// RESULTS holds <stack>/result.json and <stack>/plan-gate.txt (.ci/tf-stacks: the plan jobs run the
+// gate where the plan is, since plan JSON never leaves the runner). Optional files in the working directory:
 // plan-gate.txt, check.json (npm run check --format json), cost-head.json, cost-base.json.
 // Environment: GATE (success|failure|skipped), APPROVED (true|false), RUN_URL, TITLE.
 "use strict";
@@ -78,7 +80,18 @@ function details(title, text) {
 }
 
 let body;
-if (mode === "pr") {
+if (mode === "gate") {
+  // The gate ran in each plan job (on its plan JSON); this only gathers what it printed.
+  const planned = results.filter((r) => r.ok && r.gate);
+  const failed = planned.filter((r) => r.gate !== "passed");
+  const reports = planned.map((r) => (read(path.join(resultsDir, r.stack, "plan-gate.txt")) ?? `${r.stack}: no plan gate report\n`).trimEnd());
+  const missing = results.filter((r) => r.ok && !r.gate).map((r) => r.stack);
+  const lines = [...reports];
+  if (missing.length) lines.push(`plan-gate: FAIL: no gate result for ${missing.join(", ")}`);
+  lines.push(failed.length || missing.length ? `plan-gate: FAIL: ${failed.length + missing.length} of ${results.filter((r) => r.ok).length} stack(s) failed the gate` : `plan-gate: pass (${planned.length} stack(s))`);
+  process.stdout.write(lines.join("\n") + "\n");
+  process.exit(failed.length || missing.length ? 1 : 0);
+} else if (mode === "pr") {
   body = [
     "<!-- restartix-infra-plan -->",
     "### Terraform plan",
@@ -93,7 +106,7 @@ if (mode === "pr") {
     "",
     cost(),
     "",
-    `Plan files are kept as artifacts of the run for 7 days. [Run](${env.RUN_URL ?? ""})`,
+    `Plans of pull requests are not kept: plan files and their JSON hold secret values in clear. [Run](${env.RUN_URL ?? ""})`,
   ].join("\n");
 } else if (mode === "deploy") {
   const failed = results.filter((r) => !r.ok);
@@ -123,7 +136,7 @@ if (mode === "pr") {
   process.stdout.write(body.slice(0, LIMIT) + "\n");
   process.exit(drifted.length || failed.length ? 0 : 3);
 } else {
-  process.stderr.write("usage: node .ci/report.js pr|deploy|drift RESULTS\n");
+  process.stderr.write("usage: node .ci/report.js gate|pr|deploy|drift RESULTS\n");
   process.exit(2);
 }
 process.stdout.write(body.slice(0, LIMIT) + "\n");

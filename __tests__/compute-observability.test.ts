@@ -101,7 +101,7 @@ describe("origin guard: no path around Cloudflare", () => {
     expect(only(platform, "aws_secretsmanager_secret")).toMatchObject({ name: "restartix/production/origin-verify", lifecycle: { prevent_destroy: true } });
     expect(platform.json.data?.aws_secretsmanager_random_password).toBeDefined();
     const [acl] = resources(platform, "aws_wafv2_web_acl").map(([, a]) => a);
-    expect(acl.rule[0].statement.byte_match_statement.search_string).toBe("${aws_secretsmanager_secret_version.origin-secret-value.secret_string}");
+    expect(acl.rule[0].statement.byte_match_statement.search_string).toBe("${sensitive(aws_secretsmanager_secret_version.origin-secret-value.secret_string)}");
   });
 
   test("every App Runner service of every stack (shared, tenants, shards, both regions) is associated with its region's web ACL", () => {
@@ -119,7 +119,7 @@ describe("origin guard: no path around Cloudflare", () => {
     expect(services).toBe(2 + 7 + 40);
     // The US web ACL compares with the primary's secret, read from its state.
     const usAcl = only(stack(p4, "platform-us"), "aws_wafv2_web_acl");
-    expect(usAcl.rule[0].statement.byte_match_statement.search_string).toMatch(/cross-stack-reference-input-platform\.outputs\..*secret_versionorigin-secret-valuesecret_string/);
+    expect(usAcl.rule[0].statement.byte_match_statement.search_string).toMatch(/^\$\{sensitive\(data\.terraform_remote_state\.cross-stack-reference-input-platform\.outputs\..*secret_versionorigin-secret-valuesecret_string\)\}$/);
   });
 
   test("Fargate: the ALB is associated with the web ACL", () => {
@@ -133,7 +133,7 @@ describe("origin guard: no path around Cloudflare", () => {
     const ruleset = resources(edge, "cloudflare_ruleset").map(([, r]) => r).find((r) => r.phase === "http_request_late_transform")!;
     expect(ruleset.rules[0]).toMatchObject({ action: "rewrite", expression: '(http.host in {"api.example.com" "telemetry.example.com"})' });
     expect(ruleset.rules[0].action_parameters.headers).toMatch(
-      /^\$\{tomap\(\{"X-Origin-Verify" = \{"operation" = "set", "value" = data\.terraform_remote_state\.cross-stack-reference-input-platform\.outputs\.[^}]*origin-secret-valuesecret_string\}\}\)\}$/,
+      /^\$\{tomap\(\{"X-Origin-Verify" = \{"operation" = "set", "value" = sensitive\(data\.terraform_remote_state\.cross-stack-reference-input-platform\.outputs\.[^}]*origin-secret-valuesecret_string\)\}\}\)\}$/,
     );
     expect(edge.json.import).toBeUndefined();
     const id = "0123456789abcdef0123456789abcdef";

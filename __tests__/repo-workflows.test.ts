@@ -146,7 +146,29 @@ describe("pr.yml", () => {
     expect(stepUsing(w.jobs.plan, "aws-actions/configure-aws-credentials")!.with!["role-to-assume"]).toBe("${{ vars.AWS_PLAN_ROLE_ARN }}");
     const plan = stepRunning(w, ".ci/tf-stacks plan", "plan")!;
     expect(plan.env).toMatchObject({ PLAN_LOCK: "false" });
-    expect(stepUsing(w.jobs.plan, "actions/upload-artifact")!.with).toMatchObject({ name: "plan-${{ matrix.id }}", "include-hidden-files": true });
+    // Pull request plans are never applied: no plan is kept, not even encrypted.
+    expect(plan.env).not.toHaveProperty("PLAN_KMS_KEY_ID");
+    expect(stepUsing(w.jobs.plan, "actions/upload-artifact")!.with).toMatchObject({ name: "plan-${{ matrix.id }}", path: "results/*/result.json\nresults/*/plan-gate.txt\n" });
+  });
+
+  it("the gate is gathered from the plan jobs' reports, not from plan JSON (which never leaves a plan job)", () => {
+    expect(stepRunning(w, "report.js gate", "report")!.run).toBe("node .ci/report.js gate results 2>&1 | tee plan-gate.txt");
+    expect(read("pr.yml")).not.toMatch(/plan\.json/);
+  });
+
+  it("validates every synthesized stack of every phase against its provider, Cloudflare and GitHub included (issue 20 item 27)", () => {
+    const job = w.jobs.validate;
+    const include = (job.strategy!.matrix as { include: unknown[] }).include;
+    expect(include).toEqual((w.jobs.policy.strategy!.matrix as { include: unknown[] }).include);
+    expect(stepUsing(job, "./.github/actions/terraform-setup")).toBeDefined();
+    expect(stepRunning(w, "npm run synth", "validate")!.run).toBe('npm run synth -- --phase "$PHASE" --compute "$COMPUTE"');
+    // Every stack directory, not a selection: the Cloudflare (edge) and GitHub (delivery-github) stacks with the rest.
+    expect(stepRunning(w, ".ci/tf-stacks validate", "validate")!.run).toMatch(/find cdktf\.out\/stacks -mindepth 1 -maxdepth 1 -type d[\s\S]*\.ci\/tf-stacks validate cdktf\.out results "\$\{stacks\[@\]\}"/);
+    // No credentials and no state: validation runs for forks too.
+    expect(stepUsing(job, "aws-actions/configure-aws-credentials")).toBeUndefined();
+    expect(job.if).toBeUndefined();
+    expect(TF_STACKS).toMatch(/\[ "\$mode" = validate \] && backend=\(-backend=false\)/);
+    expect(TF_STACKS).toMatch(/validate -no-color/);
   });
 
   it("one comment updated in place: plans, plan gate, policy findings, cost difference against the base", () => {
@@ -171,7 +193,25 @@ describe("deploy.yml: plan, approve the plan, apply exactly that plan, in waves"
     expect(needsOf(w.jobs.plan)).toEqual(["select"]);
     expect(stepRunning(w, ".ci/tf-stacks plan", "plan")).toBeDefined();
     expect(stepUsing(w.jobs.plan, "aws-actions/configure-aws-credentials")!.with!["role-to-assume"]).toBe("${{ vars.AWS_PLAN_ROLE_ARN }}");
-    expect(stepUsing(w.jobs.plan, "actions/upload-artifact")!.with).toMatchObject({ name: "plan-${{ matrix.id }}", "include-hidden-files": true });
+    const upload = stepUsing(w.jobs.plan, "actions/upload-artifact")!.with!;
+    expect(upload).toMatchObject({ name: "plan-${{ matrix.id }}" });
+    // Encrypted plans and their data keys only: never a plan in clear, its JSON, or a log.
+    expect(String(upload.path).trim().split("\n").sort()).toEqual(
+      ["result.json", "plan-gate.txt", "planned-on.json", "plan.tfplan.enc", "plan.key.enc"].map((f) => `results/*/${f}`).sort(),
+    );
+    expect(stepRunning(w, ".ci/tf-stacks plan", "plan")!.env).toMatchObject({ PLAN_KMS_KEY_ID: "${{ vars.PLAN_KMS_KEY_ARN }}" });
+    expect(stepRunning(wave, ".ci/tf-stacks apply", "apply")!.env).toMatchObject({ PLAN_KMS_KEY_ID: "${{ vars.PLAN_KMS_KEY_ARN }}" });
+    expect(stepUsing(wave.jobs.apply, "actions/upload-artifact")!.with!.path).not.toMatch(/\.log|plan/);
+  });
+
+  it("no workflow uploads a results directory whole, a plan file or plan JSON", () => {
+    for (const file of files) {
+      for (const s of steps(load(file)).filter((x) => x.uses?.startsWith("actions/upload-artifact@"))) {
+        const paths = String(s.with?.path ?? "").trim().split("\n");
+        for (const p of paths) expect([file, p]).toEqual([file, expect.not.stringMatching(/^results\/?$|\.tfplan$|plan\.json|\/\*$/)]);
+      }
+    }
+    expect(TF_STACKS).toMatch(/local plain="\$dir\/plan\.tfplan" json="\$dir\/plan\.json"/);
   });
 
   it("the approval (environment infrastructure) comes after a job summary of the plans and the plan gate", () => {
@@ -199,7 +239,7 @@ describe("deploy.yml: plan, approve the plan, apply exactly that plan, in waves"
     const apply = wave.jobs.apply;
     expect(stepUsing(apply, "actions/download-artifact")!.with).toMatchObject({ name: "plan-${{ matrix.id }}" });
     expect(stepRunning(wave, ".ci/tf-stacks apply", "apply")).toBeDefined();
-    expect(TF_STACKS).toMatch(/apply -input=false -no-color "\$out\/plan\.tfplan"/);
+    expect(TF_STACKS).toMatch(/apply -input=false -no-color "\$plain"/);
     expect(read("deploy.yml") + read("apply-wave.yml")).not.toMatch(/cdktf deploy|--auto-approve/);
   });
 
@@ -207,7 +247,7 @@ describe("deploy.yml: plan, approve the plan, apply exactly that plan, in waves"
     expect(TF_STACKS).toMatch(/state_id\(\) \{ jq -c '\{lineage: \(\.lineage \/\/ ""\), serial: \(\.serial \/\/ -1\)\}'; \}/);
     expect(TF_STACKS).toMatch(/its state changed since the plan/);
     expect(TF_STACKS).toMatch(/the outputs of \$dep changed when it was applied in this run/);
-    expect(TF_STACKS).toMatch(/npm run -s plan-gate -- "\$out\/plan\.json"/);
+    expect(TF_STACKS).toMatch(/node "\$plan_gate_js" "\$json"/);
     expect(stepRunning(wave, ".ci/tf-stacks apply", "apply")!.env).toMatchObject({ ALLOW_STATEFUL_CHANGE: "${{ inputs.allow-stateful-change }}" });
   });
 
@@ -261,6 +301,43 @@ describe("drift.yml", () => {
     expect(script).toMatch(/issues\.update\(\{ \.\.\.repo, issue_number: open\[0\]\.number, body \}\)/);
     expect(script).toMatch(/issues\.create\(/);
     expect(script).toMatch(/state: "closed"/);
+  });
+});
+
+describe("provider lock file (issue 20 item 25)", () => {
+  const w = load("provider-lock.yml");
+
+  it("every init in CI runs on the committed lock file, read-only", () => {
+    expect(TF_STACKS).toMatch(/node "\$repo\/dist\/tools\/provider-lock\.js" "\$lock_file" "\$dir"/);
+    expect(TF_STACKS).toMatch(/init -input=false -no-color -lockfile=readonly/);
+    // The only init, for every mode.
+    expect(TF_STACKS.match(/"\$\{tf\[@\]\}" init /g)).toHaveLength(1);
+  });
+
+  it("a workflow locks aws, cloudflare and github for linux_amd64 and darwin_arm64 and opens a pull request", () => {
+    const lock = stepRunning(w, "providers lock", "lock")!.run!;
+    expect(lock).toMatch(/terraform -chdir=terraform\/lock providers lock -platform=linux_amd64 -platform=darwin_arm64/);
+    for (const p of ["hashicorp/aws", "cloudflare/cloudflare", "integrations/github"]) expect(lock).toContain(`registry.terraform.io/${p}`);
+    expect(stepUsing(w.jobs.lock, "peter-evans/create-pull-request")!.with).toMatchObject({ "add-paths": "terraform/lock/.terraform.lock.hcl" });
+    expect(w.on).toHaveProperty("workflow_dispatch");
+    expect(w.on.push.paths).toEqual(["terraform/lock/versions.tf.json"]);
+  });
+});
+
+describe("Node 22 or later (Node 20 reached end of life in April 2026; issue 20 item 26)", () => {
+  test("package.json and its lock require it", () => {
+    const engines = (file: string) => JSON.parse(fs.readFileSync(path.join(ROOT, file), "utf8"));
+    expect(engines("package.json").engines).toEqual({ node: ">=22" });
+    expect(engines("package-lock.json").packages[""].engines).toEqual({ node: ">=22" });
+  });
+
+  test("every setup-node of the workflows and the terraform setup action installs 22", () => {
+    const setups = [
+      ...files.flatMap((f) => steps(load(f)).map((s) => [f, s] as const)),
+      ...action.runs.steps.map((s) => ["terraform-setup", s] as const),
+    ].filter(([, s]) => s.uses?.startsWith("actions/setup-node@"));
+    expect(setups.length).toBeGreaterThan(5);
+    for (const [file, s] of setups) expect([file, s.with?.["node-version"]]).toEqual([file, 22]);
   });
 });
 

@@ -126,7 +126,9 @@ export class RedisCache extends Construct {
         `${config.id}: redis_auth = "add-token" adds the AUTH token with ROTATE, and ElastiCache keeps accepting connections without it. After this apply, restart the services (their REDIS_URL carries the token), then set redis_auth = "enforce" and apply again (docs/data-and-backups.md).`,
       );
     }
-    this.url = `rediss://:${this.authTokenVersion.secretString}@${this.group.primaryEndpointAddress}:${config.port}`;
+    // sensitive(): read in another stack through terraform_remote_state, the token would lose the
+    // provider's sensitive mark and print in plan logs; the function is applied where it is read.
+    this.url = Fn.sensitive(`rediss://:${this.authTokenVersion.secretString}@${this.group.primaryEndpointAddress}:${config.port}`);
     if (config.snapshotRetentionDays === 0) {
       suppress(this.group, "RX-EC-6", "Configured without snapshots: the cache holds only ephemeral data (booking holds, rate limits, idempotency keys)");
     }

@@ -1,6 +1,8 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { Wafv2IpSet } from "@cdktf/provider-aws/lib/wafv2-ip-set";
 import { Wafv2WebAcl, Wafv2WebAclRule } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
+import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
 import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 
@@ -16,8 +18,13 @@ export interface OriginGuardAclProps {
    * @default - no exception (the canary probe sends the header)
    */
   readonly healthCheckers?: { readonly cidrs: readonly string[]; readonly path: string };
+  /** Where blocked requests are logged: a log group encrypted with the region's key, kept this long. */
+  readonly logs: { readonly kmsKeyArn: string; readonly retentionDays: number };
   readonly provider?: TerraformProvider;
 }
+
+/** WAF logs to CloudWatch Logs only into groups whose name starts so (AWS WAF developer guide, "CloudWatch Logs"). */
+export const WAF_LOG_PREFIX = "aws-waf-logs-";
 
 const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true });
 
@@ -44,6 +51,7 @@ export function exactMatch(field: { readonly header: string } | { readonly uriPa
 export class OriginGuardAcl extends Construct {
   readonly acl: Wafv2WebAcl;
   readonly arn: string;
+  readonly logGroup: CloudwatchLogGroup;
 
   constructor(scope: Construct, id: string, props: OriginGuardAclProps) {
     super(scope, id);
@@ -86,10 +94,38 @@ export class OriginGuardAcl extends Construct {
       defaultAction: { block: { customResponse: { responseCode: 403 } } },
       rule: rules,
       visibilityConfig: visibility(props.name),
+      // The header's value is the key to the origins: WAF replaces it before any data leaves the
+      // web ACL, in logs and in sampled requests alike (a logging configuration's redacted_fields
+      // does not reach sampled requests: AWS WAF API reference, LoggingConfiguration.RedactedFields).
+      dataProtectionConfig: {
+        dataProtection: [{ action: "SUBSTITUTION", field: { fieldType: "SINGLE_HEADER", fieldKeys: [props.headerName.toLowerCase()] } }],
+      },
       provider,
       tags: { Name: props.name },
     });
     this.arn = this.acl.arn;
+
+    // Blocked requests only (someone reaching the origin around Cloudflare): admitted requests are
+    // Cloudflare's traffic, already logged there, and each would carry the header.
+    const logName = `${WAF_LOG_PREFIX}${props.name}`;
+    this.logGroup = new CloudwatchLogGroup(this, "logs", {
+      name: logName,
+      retentionInDays: props.logs.retentionDays,
+      kmsKeyId: props.logs.kmsKeyArn,
+      provider,
+      tags: { Name: logName },
+    });
+    new Wafv2WebAclLoggingConfiguration(this, "logging", {
+      resourceArn: this.acl.arn,
+      logDestinationConfigs: [this.logGroup.arn],
+      // Also redacted here: a record of a blocked request may carry an old value during a rotation.
+      redactedFields: [{ singleHeader: { name: props.headerName.toLowerCase() } }],
+      loggingFilter: {
+        defaultBehavior: "DROP",
+        filter: [{ behavior: "KEEP", requirement: "MEETS_ANY", condition: [{ actionCondition: { action: "BLOCK" } }] }],
+      },
+      provider,
+    });
   }
 }
 

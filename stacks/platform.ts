@@ -93,7 +93,9 @@ export class PlatformStack extends BaseStack {
         lifecycle: { ignoreChanges: ["secret_string"] },
       });
       suppress(secret, "RX-SM-2", "Rotated by replacing the secret version and redeploying platform, platform-us and edge in one window (docs/compute-and-observability.md); a rotation Lambda could not update Cloudflare");
-      this.originSecret = { arn: secret.arn, name: secretName, value: version.secretString };
+      // sensitive(): the secondary regions' platform stacks and edge read it through
+      // terraform_remote_state, which drops the mark; wrapped here, it is re-applied where it is read.
+      this.originSecret = { arn: secret.arn, name: secretName, value: Fn.sensitive(version.secretString) };
     }
     const secretValue = this.originSecret?.value ?? props.primary?.originSecret?.value;
     if (!secretValue) throw new Error(`PlatformStack ${name}: a secondary region needs the primary region's platform stack (props.primary)`);
@@ -105,6 +107,7 @@ export class PlatformStack extends BaseStack {
       headerName: g.headerName,
       headerValue: secretValue,
       healthCheckers: deployment.healthProbe === "route53" ? { cidrs: probe.route53CheckerIpv4, path: healthPaths[0] } : undefined,
+      logs: { kmsKeyArn: keyArn, retentionDays: phase.observability.logRetentionDays },
     });
   }
 

@@ -18,7 +18,7 @@ export interface StorageStackProps extends BaseStackProps {
 }
 
 /** Access logs are kept six years (HIPAA documentation retention), in Glacier after 90 days. */
-const LOG_LIFECYCLE = [
+export const LOG_LIFECYCLE = [
   {
     id: "archive-then-expire",
     status: "Enabled",

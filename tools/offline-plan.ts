@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
 import { stubStateFile } from "./placeholders";
+import { writeLockFor } from "./provider-lock";
 import { providersOf, SynthStack } from "./synth";
 
 /**
@@ -168,18 +169,27 @@ export interface PlanOptions {
 }
 
 /**
- * Runs `terraform init` once for the pinned provider; every stack directory then links the
- * installed provider and copies the lock file instead of running its own init (about 2 s each).
+ * Runs `terraform init` once for the pinned provider, on the committed lock file (cut to aws) with
+ * `-lockfile=readonly`: a provider whose checksum the lock file does not list is refused. Every
+ * stack directory then links the installed provider and copies that lock file instead of running
+ * its own init (about 2 s each).
  */
 export async function initProviders(workdir: string): Promise<{ ok: boolean; output: string }> {
   const dir = path.join(workdir, ".providers");
+  const done = path.join(dir, ".terraform", "initialized");
   fs.mkdirSync(dir, { recursive: true });
-  if (fs.existsSync(path.join(dir, ".terraform.lock.hcl"))) return { ok: true, output: "" };
+  if (fs.existsSync(done)) return { ok: true, output: "" };
   fs.writeFileSync(
     path.join(dir, "main.tf.json"),
     JSON.stringify({ terraform: { required_providers: { aws: { source: "hashicorp/aws", version: PROVIDER_VERSION } } } }),
   );
-  const init = await run(TERRAFORM, ["init", "-input=false", "-no-color", "-backend=false"], dir);
+  try {
+    writeLockFor(dir);
+  } catch (e) {
+    return { ok: false, output: (e as Error).message };
+  }
+  const init = await run(TERRAFORM, ["init", "-input=false", "-no-color", "-backend=false", "-lockfile=readonly"], dir);
+  if (init.code === 0) fs.writeFileSync(done, "");
   return { ok: init.code === 0, output: init.out };
 }
 
