@@ -207,8 +207,9 @@ function ecsRollout(input: AppDeployInput, ecs: AppDeployEcs, credentials: objec
           "cp rollouts pending",
           'while [ -s pending ]; do',
           "  : > still",
+          // The loop reads the record on stdin: aws gets /dev/null so it can never eat the rest.
           "  while read -r region cluster service revision; do",
-          `    read -r primary state <<< "$(aws ecs describe-services --region "$region" --cluster "$cluster" --services "$service" --query "services[0].deployments[?status=='PRIMARY'] | [0].[taskDefinition, rolloutState]" --output text)"`,
+          `    read -r primary state <<< "$(aws ecs describe-services --region "$region" --cluster "$cluster" --services "$service" --query "services[0].deployments[?status=='PRIMARY'] | [0].[taskDefinition, rolloutState]" --output text < /dev/null)"`,
           '    if [ "$primary" != "$revision" ]; then echo "::error::$service ($region): rolled back by the deployment circuit breaker (now on $primary)"; failed=1',
           '    elif [ "$state" = COMPLETED ]; then echo "$service ($region): deployed $revision"',
           '    elif [ "$state" = FAILED ]; then echo "::error::$service ($region): deployment of $revision failed (circuit breaker)"; failed=1',
