@@ -1,3 +1,7 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { parse } from "yaml";
 import { phaseConfig } from "../phases";
 import { AppDeployInput, appDeployWorkflow } from "../lib/workflows/app-deploy";
@@ -15,7 +19,16 @@ const base: AppDeployInput = {
   regionVariable: "AWS_REGION",
   services,
 };
-const ecsInput: AppDeployInput = { ...base, ecs: { cluster: phase.fargate.clusterName, services: services.map((s) => ({ name: s.name })) } };
+// Phase 4's shape: the shared tier and cells on the primary region's cluster, cells on us-east-1's.
+const ecsInput: AppDeployInput = {
+  ...base,
+  ecs: {
+    clusters: [
+      { region: "eu-central-1", cluster: "restartix-prod", services: ["restartix-core-api", "restartix-telemetry-api", "restartix-shard-eu-2", "restartix-tenant-org-101"] },
+      { region: "us-east-1", cluster: "restartix-prod-us", services: ["restartix-shard-us-1", "restartix-tenant-org-201"] },
+    ],
+  },
+};
 
 const variants = [
   ["apprunner", base],
@@ -108,18 +121,186 @@ describe("app deploy workflow: compute engines", () => {
     expect(appDeployWorkflow(base)).not.toContain("aws ecs");
   });
 
-  it("Fargate: registers a revision of each task definition with the commit's image, rolls each service, waits for stability", () => {
+  it("Fargate: one roll-out job after the builds, one step per region's cluster naming every service there, then the steady-state wait", () => {
     const job = workflow(ecsInput).jobs["roll-out"];
     expect(job.needs).toEqual(["deploy-core", "deploy-telemetry"]);
     const runs = job.steps.map((s) => s.run ?? "");
-    for (const s of services) {
-      const step = runs.find((r) => r.includes(`--task-definition ${s.name} `))!;
-      expect(step).toContain(`jq --arg image "$REGISTRY/${s.name}:$IMAGE_TAG" --arg name ${s.name}`);
-      expect(step).toContain("aws ecs register-task-definition --cli-input-json file://next.json");
-      expect(step).toContain(`aws ecs update-service --cluster restartix-prod --service ${s.name} --task-definition "$revision"`);
-    }
-    expect(runs[runs.length - 1]).toBe("aws ecs wait services-stable --cluster restartix-prod --services restartix-core-api restartix-telemetry-api\n");
+    const eu = runs.find((r) => r.startsWith("region=eu-central-1\n"))!;
+    const us = runs.find((r) => r.startsWith("region=us-east-1\n"))!;
+    expect(eu).toContain("cluster=restartix-prod\n");
+    expect(eu).toContain("for service in restartix-core-api restartix-telemetry-api restartix-shard-eu-2 restartix-tenant-org-101; do");
+    expect(us).toContain("cluster=restartix-prod-us\n");
+    expect(us).toContain("for service in restartix-shard-us-1 restartix-tenant-org-201; do");
+    // Every AWS call names the region: the job's credentials default to the registry's region.
+    for (const line of [...eu.split("\n"), ...us.split("\n")].filter((l) => /\baws (ecs|ecr) /.test(l))) expect(line).toContain('--region "$region"');
+    // `services-stable` would pass a rolled-back service: the last step reads each deployment's rolloutState.
+    expect(appDeployWorkflow(ecsInput)).not.toContain("services-stable");
+    expect(runs[runs.length - 1]).toContain("rolloutState");
     expect(appDeployWorkflow(ecsInput)).not.toContain("apprunner update-service");
+  });
+});
+
+/** Runs one step's script as GitHub does (bash -eo pipefail) with a scripted `aws` and a no-op `sleep`. */
+function runStep(script: string, fakeAws: string, files: Record<string, string> = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "app-deploy-step-"));
+  const bin = path.join(dir, "bin");
+  fs.mkdirSync(bin);
+  // arg FLAG "$@": the value after FLAG in the call.
+  const helpers = 'arg() { local want=$1; shift; while [ $# -gt 0 ]; do if [ "$1" = "$want" ]; then echo "$2"; return; fi; shift; done; }';
+  fs.writeFileSync(path.join(bin, "aws"), `#!/usr/bin/env bash\necho "$*" >> "$WORK/calls.log"\n${helpers}\n${fakeAws}\n`, { mode: 0o755 });
+  fs.writeFileSync(path.join(bin, "sleep"), "#!/usr/bin/env bash\nexit 0\n", { mode: 0o755 });
+  for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
+  const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", script], {
+    cwd: dir,
+    encoding: "utf8",
+    env: { PATH: `${bin}:${process.env.PATH}`, WORK: dir, REGISTRY: "123456789012.dkr.ecr.eu-central-1.amazonaws.com", IMAGE_TAG: "0123abc", HOME_REGION: "eu-central-1" },
+  });
+  const read = (name: string) => (fs.existsSync(path.join(dir, name)) ? fs.readFileSync(path.join(dir, name), "utf8") : "");
+  return { status: result.status, out: `${result.stdout}${result.stderr}`, read, calls: () => read("calls.log").trim().split("\n") };
+}
+
+const stepOf = (predicate: (run: string) => boolean) => workflow(ecsInput).jobs["roll-out"].steps.find((s) => predicate(s.run ?? ""))!.run!;
+
+// The family's latest task definition as describe-task-definition returns it: the app container and
+// the TLS sidecar from ECR Public, plus read-only fields register-task-definition refuses.
+const taskDefinition = (region: string, family: string) =>
+  JSON.stringify({
+    taskDefinitionArn: `arn:aws:ecs:${region}:123456789012:task-definition/${family}:3`,
+    family,
+    revision: 3,
+    status: "ACTIVE",
+    registeredAt: "2026-12-01T00:00:00Z",
+    taskRoleArn: `arn:aws:iam::123456789012:role/${family}-instance`,
+    executionRoleArn: `arn:aws:iam::123456789012:role/${family}-execution`,
+    networkMode: "awsvpc",
+    requiresCompatibilities: ["FARGATE"],
+    cpu: "1024",
+    memory: "2048",
+    volumes: [{ name: "tmp" }],
+    runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+    containerDefinitions: [
+      { name: family, image: `123456789012.dkr.ecr.${region}.amazonaws.com/restartix-core-api:bootstrap` },
+      { name: "tls-proxy", image: "public.ecr.aws/docker/library/caddy:2.8" },
+    ],
+  });
+
+const hasJq = spawnSync("jq", ["--version"]).status === 0;
+const withJq = hasJq ? it : it.skip;
+
+describe("app deploy workflow: the ECS roll-out, run against a scripted aws", () => {
+  const fakeRoll = (replicatedAfter: number) => `
+case "$*" in
+  "ecr describe-images"*) n=$(cat "$WORK/polls" 2>/dev/null || echo 0); echo $((n + 1)) > "$WORK/polls"; [ "$n" -ge ${replicatedAfter} ] ;;
+  "ecs describe-services"*"--services restartix-tenant-org-201 "*) echo MISSING ;;
+  "ecs describe-services"*) echo ACTIVE ;;
+  "ecs describe-task-definition"*) sed "s/FAMILY/$(arg --task-definition "$@")/g" "$WORK/td-$(arg --region "$@").json" ;;
+  "ecs register-task-definition"*) n=$(ls "$WORK" | grep -c '^registered-' || true); cp "$WORK/next.json" "$WORK/registered-$n.json"; jq -r '"arn:aws:ecs:x:123456789012:task-definition/\\(.family):4"' "$WORK/next.json" ;;
+  "ecs update-service"*) echo ok ;;
+  *) echo "unexpected: $*" >&2; exit 2 ;;
+esac`;
+  const tdFiles = { "td-eu-central-1.json": taskDefinition("eu-central-1", "FAMILY"), "td-us-east-1.json": taskDefinition("us-east-1", "FAMILY"), rollouts: "" };
+
+  withJq("registers each service's revision with only this repository's images moved to the commit's tag, in its region's registry", () => {
+    const r = runStep(stepOf((run) => run.startsWith("region=eu-central-1\n")), fakeRoll(0), tdFiles);
+    expect(r.status).toBe(0);
+    const registered = [0, 1, 2, 3].map((i) => JSON.parse(r.read(`registered-${i}.json`)));
+    expect(registered.map((t) => t.family)).toEqual(["restartix-core-api", "restartix-telemetry-api", "restartix-shard-eu-2", "restartix-tenant-org-101"]);
+    for (const t of registered) {
+      expect(t.containerDefinitions.map((c: { image: string }) => c.image)).toEqual([
+        "123456789012.dkr.ecr.eu-central-1.amazonaws.com/restartix-core-api:0123abc",
+        "public.ecr.aws/docker/library/caddy:2.8",
+      ]);
+      // Read-only fields of the described revision are not sent back (RegisterTaskDefinition refuses them).
+      expect(Object.keys(t).sort()).toEqual(["containerDefinitions", "cpu", "executionRoleArn", "family", "memory", "networkMode", "requiresCompatibilities", "runtimePlatform", "taskRoleArn", "volumes"]);
+    }
+    expect(r.calls().filter((c) => c.startsWith("ecs update-service"))).toEqual([
+      "ecs update-service --region eu-central-1 --cluster restartix-prod --service restartix-core-api --task-definition arn:aws:ecs:x:123456789012:task-definition/restartix-core-api:4 --query service.serviceName --output text",
+      "ecs update-service --region eu-central-1 --cluster restartix-prod --service restartix-telemetry-api --task-definition arn:aws:ecs:x:123456789012:task-definition/restartix-telemetry-api:4 --query service.serviceName --output text",
+      "ecs update-service --region eu-central-1 --cluster restartix-prod --service restartix-shard-eu-2 --task-definition arn:aws:ecs:x:123456789012:task-definition/restartix-shard-eu-2:4 --query service.serviceName --output text",
+      "ecs update-service --region eu-central-1 --cluster restartix-prod --service restartix-tenant-org-101 --task-definition arn:aws:ecs:x:123456789012:task-definition/restartix-tenant-org-101:4 --query service.serviceName --output text",
+    ]);
+    // The home region never waits for replication.
+    expect(r.calls().some((c) => c.startsWith("ecr describe-images"))).toBe(false);
+    expect(r.read("rollouts").trim().split("\n")).toHaveLength(4);
+  });
+
+  withJq("us-east-1: waits until replication delivered the commit's images, then rolls there; a listed cell without a service is skipped with a warning", () => {
+    const r = runStep(stepOf((run) => run.startsWith("region=us-east-1\n")), fakeRoll(3), tdFiles);
+    expect(r.status).toBe(0);
+    const calls = r.calls();
+    const firstRegister = calls.findIndex((c) => c.startsWith("ecs register-task-definition"));
+    const lastImagePoll = calls.map((c) => c.startsWith("ecr describe-images")).lastIndexOf(true);
+    expect(lastImagePoll).toBeGreaterThan(0);
+    expect(lastImagePoll).toBeLessThan(firstRegister);
+    expect(calls[lastImagePoll]).toContain("--region us-east-1");
+    expect(JSON.parse(r.read("registered-0.json")).containerDefinitions[0].image).toBe("123456789012.dkr.ecr.us-east-1.amazonaws.com/restartix-core-api:0123abc");
+    expect(r.out).toContain("::warning::restartix-tenant-org-201 does not run on restartix-prod-us (MISSING): skipped");
+    expect(r.read("rollouts").trim()).toBe("us-east-1 restartix-prod-us restartix-shard-us-1 arn:aws:ecs:x:123456789012:task-definition/restartix-shard-us-1:4");
+  });
+
+  withJq("us-east-1: fails after a bounded wait when replication never delivers, before touching any service", () => {
+    const r = runStep(stepOf((run) => run.startsWith("region=us-east-1\n")), fakeRoll(1_000_000), tdFiles);
+    expect(r.status).toBe(1);
+    expect(r.out).toContain("::error::restartix-core-api:0123abc has not reached us-east-1 after 10 minutes (ECR replication)");
+    expect(r.calls().filter((c) => c.startsWith("ecr describe-images"))).toHaveLength(60);
+    expect(r.calls().some((c) => c.startsWith("ecs "))).toBe(false);
+  });
+
+  const rollouts = [
+    "eu-central-1 restartix-prod restartix-core-api arn:rev/core:4",
+    "eu-central-1 restartix-prod restartix-tenant-org-101 arn:rev/org-101:9",
+    "us-east-1 restartix-prod-us restartix-shard-us-1 arn:rev/us-1:2",
+    "",
+  ].join("\n");
+  // Each service's PRIMARY deployment, poll after poll (the last answer repeats): one file per service.
+  const fakeWait = `svc=$(arg --services "$@"); n=$(cat "$WORK/n-$svc" 2>/dev/null || echo 0); echo $((n + 1)) > "$WORK/n-$svc"
+lines=$(wc -l < "$WORK/answers-$svc"); sed -n "$(( n < lines ? n + 1 : lines ))p" "$WORK/answers-$svc"`;
+  const runWait = (answers: Record<string, string[]>) =>
+    runStep(
+      stepOf((run) => run.includes("rolloutState")),
+      fakeWait,
+      { rollouts, ...Object.fromEntries(Object.entries(answers).map(([svc, list]) => [`answers-${svc}`, list.map((l) => `${l}\n`).join("")])) },
+    );
+  const tab = (td: string, state: string) => `${td}\t${state}`;
+
+  it("waits while deployments are IN_PROGRESS and passes once every one is COMPLETED", () => {
+    const r = runWait({
+      "restartix-core-api": [tab("arn:rev/core:4", "IN_PROGRESS"), tab("arn:rev/core:4", "COMPLETED")],
+      "restartix-tenant-org-101": [tab("arn:rev/org-101:9", "IN_PROGRESS"), tab("arn:rev/org-101:9", "IN_PROGRESS"), tab("arn:rev/org-101:9", "COMPLETED")],
+      "restartix-shard-us-1": [tab("arn:rev/us-1:2", "COMPLETED")],
+    });
+    expect(r.out).not.toContain("::error::");
+    expect(r.status).toBe(0);
+    expect(r.out).toContain("restartix-tenant-org-101 (eu-central-1): deployed arn:rev/org-101:9");
+    expect(r.read("n-restartix-tenant-org-101")).toBe("3\n");
+  });
+
+  it("fails when the circuit breaker rolled a service back (its PRIMARY deployment runs the old revision), even though that service is stable", () => {
+    const r = runWait({
+      "restartix-core-api": [tab("arn:rev/core:4", "COMPLETED")],
+      "restartix-tenant-org-101": [tab("arn:rev/org-101:9", "IN_PROGRESS"), tab("arn:rev/org-101:8", "COMPLETED")],
+      "restartix-shard-us-1": [tab("arn:rev/us-1:2", "COMPLETED")],
+    });
+    expect(r.status).toBe(1);
+    expect(r.out).toContain("::error::restartix-tenant-org-101 (eu-central-1): rolled back by the deployment circuit breaker (now on arn:rev/org-101:8)");
+  });
+
+  it("fails on a FAILED rollout and on a deployment still not at steady state after the deadline", () => {
+    const failed = runWait({
+      "restartix-core-api": [tab("arn:rev/core:4", "COMPLETED")],
+      "restartix-tenant-org-101": [tab("arn:rev/org-101:9", "COMPLETED")],
+      "restartix-shard-us-1": [tab("arn:rev/us-1:2", "FAILED")],
+    });
+    expect(failed.status).toBe(1);
+    expect(failed.out).toContain("::error::restartix-shard-us-1 (us-east-1): deployment of arn:rev/us-1:2 failed (circuit breaker)");
+    // The deadline uses bash's SECONDS: start the script 31 minutes "late".
+    const step = stepOf((run) => run.includes("rolloutState"));
+    const revisions = "declare -A rev=([restartix-core-api]=arn:rev/core:4 [restartix-tenant-org-101]=arn:rev/org-101:9 [restartix-shard-us-1]=arn:rev/us-1:2)";
+    const lateStep = step.replace(/deadline=\$\(\(SECONDS \+ \d+\)\)/, "deadline=$((SECONDS - 1))");
+    expect(lateStep).not.toBe(step);
+    const stuck = runStep(lateStep, `${revisions}\nprintf '%s\\tIN_PROGRESS\\n' "\${rev[$(arg --services "$@")]}"`, { rollouts });
+    expect(stuck.status).toBe(1);
+    expect(stuck.out).toContain("::error::not at steady state after 30 minutes: restartix-core-api restartix-tenant-org-101 restartix-shard-us-1");
   });
 });
 
@@ -134,7 +315,10 @@ describe("app deploy workflow: input validation", () => {
     expect(() => appDeployWorkflow(bad)).toThrow(/keys name the jobs and must be unique[\s\S]*roleVariable = "GITHUB_ROLE"/);
   });
 
-  it("rejects an ECS rollout without services", () => {
-    expect(() => appDeployWorkflow({ ...base, ecs: { cluster: "c", services: [] } })).toThrow(/ecs\.services = \[\]: list the ECS services/);
+  it("rejects an ECS rollout without services, and a region or service name that is not one", () => {
+    expect(() => appDeployWorkflow({ ...base, ecs: { clusters: [{ region: "eu-central-1", cluster: "c", services: [] }] } })).toThrow(/ecs\.clusters = .*: list the ECS services/);
+    expect(() => appDeployWorkflow({ ...base, ecs: { clusters: [{ region: "us east", cluster: "c", services: ["a; rm -rf /"] }] } })).toThrow(
+      /ecs\.clusters\[0\]\.region = "us east": use an AWS region name[\s\S]*ecs\.clusters\[0\]\.services\[0\] = "a; rm -rf \/": use an ECS service name/,
+    );
   });
 });

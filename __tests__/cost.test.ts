@@ -1,4 +1,5 @@
-import { costJson, costReport } from "../tools/cost/report";
+import { CELLS_PER_GATEWAY, cellCosts, cellLines } from "../tools/cost/cells";
+import { costJson, costMarkdown, costReport, sideBySideRows } from "../tools/cost/report";
 import { estimateMonthlyCost } from "../tools/cost/estimate";
 import { loadPriceTable, PriceTable } from "../tools/cost/price-table";
 import { runsPerMonth } from "../tools/cost/pricers/schedule";
@@ -265,3 +266,84 @@ describe("schedule expressions", () => {
     expect(runsPerMonth(expr, 730)).toBeCloseTo(runs, 1);
   });
 });
+
+describe("Fargate cells (issue 19 item 7)", () => {
+  const prices: PriceTable = {
+    ...PRICES,
+    prices: {
+      ...PRICES.prices,
+      "elb.albHour": entry({ "eu-central-1": 0.027 }),
+      "elb.albLcuHour": entry({ "eu-central-1": 0.009 }),
+      "vpc.publicIpv4Hour": flat(0.005),
+    },
+  };
+  // A cell's service as the cells stack writes it: 1 vCPU / 2 GB, scaling 2..4, behind the region's gateway.
+  const cell = (id: string) =>
+    stackOf(`tenant-${id}`, {
+      aws_ecs_task_definition: { task: { family: `restartix-tenant-${id}`, cpu: "1024", memory: "2048", runtime_platform: { cpu_architecture: "X86_64" } } },
+      aws_ecs_service: {
+        service: {
+          name: `restartix-tenant-${id}`,
+          launch_type: "FARGATE",
+          desired_count: 2,
+          task_definition: "${aws_ecs_task_definition.task.arn}",
+          load_balancer: [{ target_group_arn: "${aws_lb_target_group.targets.arn}", container_name: "tls-proxy", container_port: 9443 }],
+        },
+      },
+      aws_appautoscaling_target: { scaling: { resource_id: `service/restartix-prod/restartix-tenant-${id}`, min_capacity: 2, max_capacity: 4 } },
+    });
+  // Five extra tasks at peak in the usage model, but the cell's maximum is 4: two extra.
+  const usage: UsageAssumptions = { ...USE, services: { default: { extraAtPeak: 5, egressGbMonth: 0, logGbMonth: 0, tracesMonth: 0 } } };
+  const run = (stacks: SynthStack[]) => estimateMonthlyCost(stacks, SETTINGS, { prices, usage });
+
+  test("task hours: the minimum all month plus the usage model's peak tasks, capped at the cell's maximum; vCPU-hours and GB-hours of its size", () => {
+    const e = run([cell("org-101")]);
+    const service = items(e, "aws_ecs_service.service");
+    const vcpu = service.find((i) => i.unit === "vCPU-hour")!;
+    const mem = service.find((i) => i.unit === "GB-hour")!;
+    expect(vcpu.component).toBe("2 task(s) x 730 h + 2 x 264 peak h: vCPU (1 vCPU / 2 GB X86_64)");
+    expect([vcpu.quantity, vcpu.monthlyUsd]).toEqual([1988, 79.52]);
+    expect([mem.quantity, mem.monthlyUsd]).toEqual([3976, 15.9]);
+  });
+
+  test("a cell behind the gateway pays the capacity units its traffic adds; the shared tier's services do not (their ALB's own LCUs are priced with it)", () => {
+    const lcu = items(run([cell("org-101")]), "aws_ecs_service.service").find((i) => i.unit === "LCU-hour")!;
+    expect([lcu.quantity, lcu.monthlyUsd]).toEqual([730 * usage.fargate.lcuPerCell, round(730 * usage.fargate.lcuPerCell * 0.009)]);
+    const shared = stackOf("compute", {
+      ...cell("x").json.resource,
+      aws_ecs_service: { service: { ...(cell("x").json.resource as any).aws_ecs_service.service, name: "restartix-core-api" } },
+    });
+    expect(items(run([shared]), "aws_ecs_service.service").some((i) => i.unit === "LCU-hour")).toBe(false);
+  });
+
+  test("what a cell adds: the average of the cell stacks, and on Fargate a gateway ALB per 90 cells of a region", () => {
+    const e = run([cell("org-101"), cell("org-102")]);
+    const perCell = e.byStack.find((s) => s.stack === "tenant-org-101")!.totalMonthlyUsd;
+    const c = cellCosts(e, { tenant: 2, shard: 0 }, "fargate", prices, usage, "eu-central-1");
+    expect(c.kinds).toEqual([{ kind: "tenant", count: 2, averageUsd: perCell }]);
+    // 730 h x $0.027 + 730 x 1 LCU x $0.009 + 730 x 2 addresses x $0.005
+    expect(c.gateway).toEqual({ region: "eu-central-1", monthlyUsd: 33.58, perCellUsd: 0.37 });
+    expect(CELLS_PER_GATEWAY).toBe(90);
+    expect(cellLines(c).join("\n")).toMatch(/A tenant cell adds \$\d+\.\d\d\/month \(the average of 2[\s\S]*Every 90 cells of a region add a gateway ALB: \$33\.58\/month/);
+    expect(cellCosts(e, { tenant: 2, shard: 0 }, "apprunner", prices, usage, "eu-central-1").gateway).toBeUndefined();
+  });
+
+  test("--all: every phase on every engine beside the document, the default engine first; an engine synth refused is shown, not dropped", () => {
+    const on = (compute: string, stacks: SynthStack[]) => costReport(3, compute, run(stacks), prices);
+    const fargate = on("fargate", [cell("org-101")]);
+    const apprunner = on("apprunner", [stackOf("tenant-org-101", {})]);
+    const { header, rows } = sideBySideRows([fargate, apprunner]);
+    expect(header).toEqual(["phase", "document", "fargate", "apprunner", "difference"]);
+    expect(rows[0].slice(0, 4)).toEqual(["3", "$3,645.00", `$${fargate.estimate.totalMonthlyUsd.toFixed(2)}`, "$0.00"]);
+    expect(rows[0][4]).toMatch(/\(fargate\)$/);
+    const refused = sideBySideRows([fargate], [{ phase: 3, compute: "apprunner", reason: "refused\nmore" }]);
+    expect(refused.rows[0][3]).toBe("not synthesized");
+    expect(costMarkdown([fargate], [{ phase: 3, compute: "apprunner", reason: "Invalid configuration (1 problem):\n  - compute: got it. Fix: this" }])).toContain("- Phase 3 on apprunner: not synthesized: compute: got it. Fix: this");
+    const md = costMarkdown([fargate, apprunner], []);
+    expect(md).toContain("| phase | document | fargate | apprunner | difference |");
+    expect(md).toContain("| service line | fargate | apprunner |");
+    expect(md).toContain("The default engine (fargate) against the document:");
+  });
+});
+
+const round = (n: number) => Math.round(n * 100) / 100;

@@ -52,3 +52,13 @@ export function allBucketNames(naming: BucketNaming & { readonly regions: readon
   const regions = new Set(naming.regions.flatMap((r) => [r.region, r.backupRegion]));
   return [...naming.regions.flatMap((r) => [n.uploads(r), n.uploadsReplica(r)]), ...[...regions].map(n.accessLogs), n.backupsPrimary, n.backupsReplica];
 }
+
+/**
+ * The ECS cluster of a region: the phase's cluster name in the primary region (the shared tier's,
+ * unchanged since phase 1), "<name>-<key>" in a secondary region (restartix-prod-us). Every stack
+ * that creates or names a region's cluster (platform, cells, the deploy role, the deploy workflow)
+ * takes the name from here.
+ */
+export function clusterNameOf(phase: { readonly fargate: { readonly clusterName: string } }, region: Pick<RegionConfig, "primary" | "key">): string {
+  return region.primary ? phase.fargate.clusterName : `${phase.fargate.clusterName}-${region.key}`;
+}

@@ -76,6 +76,14 @@ export interface FargateUsage {
   readonly scheduledTaskMinutes: number;
   /** Load Balancer Capacity Units an ALB averages. */
   readonly averageLcu: number;
+  /**
+   * LCUs one cell's traffic adds to its region's gateway ALB. A gateway holds up to 90 cells, one
+   * host-header listener rule each; a request is matched after about half of them (rule
+   * evaluations beyond the first 10 are billed, 1,000 a second per LCU): about 35 evaluations a
+   * request, so a clinic averaging 5 requests a second adds 0.175 LCU; processed bytes (1 GB an
+   * hour per LCU) add little. An estimate: replace it with the ALB's ConsumedLCUs metric.
+   */
+  readonly lcuPerCell: number;
 }
 
 export interface DatabaseUsage {
@@ -154,7 +162,7 @@ const phase1: UsageAssumptions = {
   appRunner: { activeHoursPerMonth: 264, activeWhenHealthChecked: true, activeMinutesPerWake: 1 },
   canary: { secondsPerRun: 8, artifactKbPerRun: 20, logKbPerRun: 2 },
   functions: { secondsPerInvocation: 2 },
-  fargate: { scheduledTaskMinutes: 15, averageLcu: 1 },
+  fargate: { scheduledTaskMinutes: 15, averageLcu: 1, lcuPerCell: 0.2 },
   database: {
     // 7 daily snapshots are incremental: about 1.2x the allocated storage, of which 1x is free.
     backupGbPerAllocatedGb: 1.2,

@@ -6,7 +6,12 @@ import { PHASES, PhaseNumber } from "../phases/types";
 import { CommandSpec, ParsedCommand, runCommand, SYNTH_FLAGS, UsageError } from "../tools/cli";
 import { estimateMonthlyCost } from "../tools/cost/estimate";
 import { loadPriceTable } from "../tools/cost/price-table";
-import { costJson, costMarkdown, CostReport, costReport, costTable } from "../tools/cost/report";
+import { Settings } from "../config/settings";
+import { usageFor } from "../phases/usage";
+import { cellCosts } from "../tools/cost/cells";
+import { CostEstimate } from "../tools/cost/estimate";
+import { PriceTable } from "../tools/cost/price-table";
+import { costJson, costMarkdown, CostReport, costReport, costTable, costTableAll, UnavailableEngine } from "../tools/cost/report";
 import { readStacks, synthesize } from "../tools/synth";
 
 export const spec: CommandSpec = {
@@ -15,7 +20,7 @@ export const spec: CommandSpec = {
   usage: ["[--phase N | --all] [--format table|json|markdown] [--compute apprunner|fargate] [--items] [--from DIR] [--out FILE]"],
   flags: {
     phase: SYNTH_FLAGS.phase,
-    all: { type: "boolean", description: "every phase (with --format markdown: the text of docs/cost-vs-document.md)" },
+    all: { type: "boolean", description: "every phase on every engine (the default first) beside the document (with --format markdown: the text of docs/cost-vs-document.md)" },
     format: { type: "string", valueName: "FORMAT", choices: ["table", "json", "markdown"], description: "output format (default table)" },
     compute: SYNTH_FLAGS.compute,
     backend: SYNTH_FLAGS.backend,
@@ -31,21 +36,50 @@ export const spec: CommandSpec = {
  * npm run cost: synthesizes the phase into a temporary directory (or reads --from) and prices what
  * would be deployed, so the estimate cannot drift from the stacks.
  */
-function report(phase: PhaseNumber | undefined, flags: ParsedCommand["flags"]): CostReport {
-  const options = { ...optionsFrom(flags, process.env), ...(phase !== undefined ? { phase } : {}) };
+function report(phase: PhaseNumber | undefined, flags: ParsedCommand["flags"], compute?: string): CostReport {
+  const options = { ...optionsFrom(flags, process.env), ...(phase !== undefined ? { phase } : {}), ...(compute !== undefined ? { compute } : {}) };
   const prices = loadPriceTable();
+  const withCells = (settings: Settings, estimate: CostEstimate, table: PriceTable) => {
+    const primary = settings.phase.regions.find((r) => r.primary)!.region;
+    const counts = { tenant: settings.tenants.length, shard: settings.phase.regions.reduce((n, r) => n + r.shards.length, 0) };
+    const cells = cellCosts(estimate, counts, settings.deployment.compute, table, usageFor(settings.phase.phase), primary);
+    return costReport(settings.phase.phase, settings.deployment.compute, estimate, table, cells);
+  };
   if (typeof flags.from === "string") {
     const settings = resolveSettings(options);
     const stacks = readStacks(path.resolve(flags.from));
-    return costReport(settings.phase.phase, settings.deployment.compute, estimateMonthlyCost(stacks, settings, { prices }), prices);
+    return withCells(settings, estimateMonthlyCost(stacks, settings, { prices }), prices);
   }
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "restartix-cost-"));
   try {
     const { settings, stacks } = synthesize(options, outdir);
-    return costReport(settings.phase.phase, settings.deployment.compute, estimateMonthlyCost(stacks, settings, { prices }), prices);
+    return withCells(settings, estimateMonthlyCost(stacks, settings, { prices }), prices);
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/**
+ * --all: every phase on every engine, the default engine first (the one the inputs resolve to
+ * without --compute), or only --compute's. A layout synth refuses is reported, not hidden.
+ */
+function allReports(flags: ParsedCommand["flags"]): { reports: CostReport[]; unavailable: UnavailableEngine[] } {
+  const chosen = typeof flags.compute === "string" ? [flags.compute] : undefined;
+  const reports: CostReport[] = [];
+  const unavailable: UnavailableEngine[] = [];
+  for (const phase of PHASES) {
+    const base = resolveSettings({ ...optionsFrom({ ...flags, compute: undefined }, { ...process.env, COMPUTE: "" }), phase });
+    const engines = chosen ?? [base.deployment.compute, ...(["fargate", "apprunner"] as const).filter((e) => e !== base.deployment.compute)];
+    for (const engine of engines) {
+      try {
+        reports.push(report(phase, flags, engine));
+      } catch (e) {
+        if (engine === engines[0]) throw e;
+        unavailable.push({ phase, compute: engine, reason: e instanceof Error ? e.message : String(e) });
+      }
+    }
+  }
+  return { reports, unavailable };
 }
 
 /**
@@ -81,10 +115,11 @@ export function main({ flags }: ParsedCommand): number {
   const out = flags.out as string | undefined;
   if (out !== undefined && !fs.existsSync(path.dirname(path.resolve(out)))) throw new UsageError(`--out: the directory of ${out} does not exist. Fix: create it, or write the file elsewhere`);
   if (out !== undefined && fs.existsSync(out) && fs.statSync(out).isDirectory()) throw new UsageError(`--out: ${out} is a directory. Fix: name a file, e.g. --out ${path.join(out, "cost.md")}`);
-  const reports = flags.all ? PHASES.map((p) => report(p, flags)) : [report(undefined, flags)];
+  const { reports, unavailable } = flags.all ? allReports(flags) : { reports: [report(undefined, flags)], unavailable: [] };
   let text: string;
-  if (format === "json") text = JSON.stringify(reports.length === 1 ? costJson(reports[0]) : reports.map(costJson), null, 2);
-  else if (format === "markdown") text = costMarkdown(reports);
+  if (format === "json") text = JSON.stringify(flags.all ? { reports: reports.map(costJson), unavailable } : costJson(reports[0]), null, 2);
+  else if (format === "markdown") text = costMarkdown(reports, unavailable);
+  else if (flags.all) text = costTableAll(reports, unavailable, flags.items === true);
   else text = reports.map((r) => costTable(r, flags.items === true)).join("\n\n");
   if (format === "table" && !flags.all && flags.from === undefined) text += `\n\n${healthProbeOptions(flags)}`;
   if (out !== undefined) {

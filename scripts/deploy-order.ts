@@ -5,7 +5,7 @@ import * as path from "path";
 import { ROOT } from "../config/deployment";
 import { optionsFrom } from "../config/settings";
 import { CommandSpec, ParsedCommand, runCommand, SYNTH_FLAGS, UsageError } from "../tools/cli";
-import { firstDeploySteps, wavesText } from "../tools/deploy-order";
+import { deployImages, firstDeploySteps, wavesText } from "../tools/deploy-order";
 import { synthesize } from "../tools/synth";
 
 const STEPS = ["foundation", "services"] as const;
@@ -27,7 +27,7 @@ export const spec: CommandSpec = {
     format: { type: "string", description: "output format", choices: ["text", "json"], valueName: "FORMAT" },
     run: { type: "string", description: "run this step's cdktf deploy command after printing", choices: [...STEPS], valueName: "STEP" },
   },
-  epilog: ["The bootstrap step (local state) and the manual step (images, secret values) are never run by this command."],
+  epilog: ["The bootstrap step (local state), the manual step (first workflow run, secret values) and the images step (printed commands) are never run by this command."],
 };
 
 export function main({ flags }: ParsedCommand): number {
@@ -42,7 +42,7 @@ export function main({ flags }: ParsedCommand): number {
     if (phase !== undefined) env.push(`PHASE=${resolvedPhase}`);
     if (compute !== undefined) env.push(`COMPUTE=${compute}`);
     const prefix = env.join(" ") || undefined;
-    const steps = firstDeploySteps(result.stacks, { prefix });
+    const steps = firstDeploySteps(result.stacks, { prefix, images: deployImages(result.settings) });
     if (flags.format === "json") {
       console.log(JSON.stringify({ phase: resolvedPhase, compute: result.settings.deployment.compute, steps }, null, 2));
     } else {
@@ -52,6 +52,7 @@ export function main({ flags }: ParsedCommand): number {
       steps.forEach((s, i) => {
         console.log(`\n${i + 1}. ${s.title}`);
         if (s.command) console.log(`   ${s.command}`);
+        for (const c of s.commands ?? []) console.log(`   ${c}`);
         for (const n of s.notes) console.log(`   - ${n}`);
       });
       console.log("\nLater changes: the pull-request workflow plans them; by hand, name a stack with its dependencies (these commands do).");

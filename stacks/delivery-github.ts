@@ -8,6 +8,7 @@ import { RepositoryPullRequest } from "@cdktf/provider-github/lib/repository-pul
 import { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { computeEngines } from "../config/deployment";
+import { ecsDeployTargets } from "./ecs-deploy-targets";
 import { terraformLiteral } from "../lib/terraform-literal";
 import { appDeployWorkflow } from "../lib/workflows/app-deploy";
 import { ProjectStack, ProjectStackProps } from "./base";
@@ -73,6 +74,7 @@ export class DeliveryGithubStack extends ProjectStack {
     }
 
     const services = Object.values(phase.services);
+    const ecsTargets = ecsDeployTargets(phase, deployment, props.settings.tenants);
     const workflow = new RepositoryFile(this, "deploy-workflow", {
       repository,
       // The branch is created from the deploy branch on first write. Once the pull request is merged
@@ -90,15 +92,10 @@ export class DeliveryGithubStack extends ProjectStack {
         registryVariable: "ECR_REGISTRY",
         regionVariable: "AWS_REGION",
         services: services.map((s) => ({ key: s.key, name: s.name, dockerfile: s.dockerfile })),
-        // Shared services on App Runner (the engine or the standby), tenants and shards.
-        appRunnerRegions:
-          computeEngines(deployment).includes("apprunner") || phase.enterprise || phase.regions.some((r) => r.shards.length > 0)
-            ? phase.regions.map((r) => r.region)
-            : undefined,
-        ecs:
-          computeEngines(deployment).includes("fargate")
-            ? { cluster: phase.fargate.clusterName, services: services.map((s) => ({ name: s.name })) }
-            : undefined,
+        // App Runner (the engine, or the standby during a move): the shared services, tenants and shards.
+        appRunnerRegions: computeEngines(deployment).includes("apprunner") ? phase.regions.map((r) => r.region) : undefined,
+        // Every ECS service running these images: shared tier, tenants, shards, every region.
+        ecs: ecsTargets.length > 0 ? { clusters: ecsTargets.map((t) => ({ region: t.region, cluster: t.cluster, services: t.services })) } : undefined,
       })),
       commitMessage: "Update the deploy workflow (managed by restartix-infra)",
       overwriteOnCreate: true,

@@ -1,6 +1,7 @@
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { Construct } from "constructs";
 import { computeEngines } from "../config/deployment";
+import { EcsDeployTarget, ecsDeployTargets } from "./ecs-deploy-targets";
 import { PolicyStatement, policyDocument } from "../lib/iam";
 import { ServiceRole } from "../modules/service-role";
 import { BaseStack, BaseStackProps } from "./base";
@@ -69,8 +70,8 @@ export class DeliveryStack extends BaseStack {
     const services = Object.values(phase.services);
     const engines = computeEngines(deployment);
     const repositoryArnsEverywhere = phase.regions.flatMap((r) => services.map((s) => props.registry.repository(s.key, r.region).repository.arn));
-    if (engines.includes("apprunner") || phase.regions.some((r) => r.shards.length > 0) || phase.enterprise) {
-      // Deploys move every service running the image (shared tier, tenants, shards, every region)
+    if (engines.includes("apprunner")) {
+      // Deploys move every App Runner service running the image (shared tier, tenants, shards, every region)
       // to the commit's immutable tag: UpdateService passes the image pull role back unchanged.
       statements.push(
         // ListServices has no resource-level permission.
@@ -91,24 +92,11 @@ export class DeliveryStack extends BaseStack {
         { Sid: "WaitForReplicatedImages", Effect: "Allow", Action: "ecr:DescribeImages", Resource: repositoryArnsEverywhere },
       );
     }
-    if (engines.includes("fargate")) {
-      statements.push(
-        {
-          Sid: "RollEcsServices",
-          Effect: "Allow",
-          Action: ["ecs:UpdateService", "ecs:DescribeServices"],
-          Resource: services.map((s) => `arn:aws:ecs:${primary}:${account}:service/${phase.fargate.clusterName}/${s.name}`),
-        },
-        // Task definition calls have no resource-level permission.
-        { Sid: "RegisterTaskDefinitions", Effect: "Allow", Action: ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"], Resource: "*" },
-        {
-          Sid: "PassTaskRoles",
-          Effect: "Allow",
-          Action: "iam:PassRole",
-          Resource: services.flatMap((s) => [`arn:aws:iam::${account}:role/${s.name}-instance`, `arn:aws:iam::${account}:role/${s.name}-execution`]),
-          Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
-        },
-      );
+    const ecsTargets = ecsDeployTargets(phase, deployment, []);
+    if (ecsTargets.length > 0) statements.push(...ecsDeployStatements(account, ecsTargets));
+    if (ecsTargets.some((t) => !t.primary) && !statements.some((st) => st.Sid === "WaitForReplicatedImages")) {
+      // The roll-out waits until ECR replication delivered the commit's images to the other regions.
+      statements.push({ Sid: "WaitForReplicatedImages", Effect: "Allow", Action: "ecr:DescribeImages", Resource: repositoryArnsEverywhere });
     }
 
     this.role = new ServiceRole(this, "deploy-role", {
@@ -130,4 +118,50 @@ export class DeliveryStack extends BaseStack {
       statements,
     });
   }
+}
+
+/**
+ * What the deploy role may do on ECS, region by region: update and describe exactly the services the
+ * workflow rolls and register revisions of exactly their task definition families (a family is its
+ * service's name), and pass exactly those services' task and execution roles to ECS tasks.
+ *
+ * The shared tier is named service by service. Cells are named by the naming contract's prefix on
+ * their region's cluster (service/<cluster>/restartix-tenant-*): a phase 4 list of every cell's
+ * service, family and two roles is more than a managed policy's 6,144 characters, and a prefix
+ * keeps `npm run tenant -- add` from changing this stack. No statement has Resource "*" except
+ * the ones AWS allows nothing else for: ecr:GetAuthorizationToken and ecs:DescribeTaskDefinition
+ * (no resource type in the Service Authorization Reference; it reads, it changes nothing).
+ *
+ * ecs:RegisterTaskDefinition takes the task-definition resource type ("task-definition*" in the
+ * Service Authorization Reference, iann0036/iam-dataset 2026-08-22: ARN
+ * arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>), so it is scoped to
+ * "<family>:*". Older guides and AWS's own amazon-ecs-deploy-task-definition example grant it on
+ * "*" only because the action had no resource type then. The revisions the workflow registers
+ * carry no tags, so ecs:TagResource is not needed.
+ */
+export function ecsDeployStatements(account: string, targets: readonly EcsDeployTarget[]): PolicyStatement[] {
+  const named = (t: EcsDeployTarget) => t.services.filter((s) => !t.cellPrefixes.some((p) => s.startsWith(p)));
+  const serviceArns = targets.flatMap((t) => [
+    ...named(t).map((s) => `arn:aws:ecs:${t.region}:${account}:service/${t.cluster}/${s}`),
+    ...t.cellPrefixes.map((p) => `arn:aws:ecs:${t.region}:${account}:service/${t.cluster}/${p}*`),
+  ]);
+  const familyArns = targets.flatMap((t) => [
+    ...named(t).map((s) => `arn:aws:ecs:${t.region}:${account}:task-definition/${s}:*`),
+    ...t.cellPrefixes.map((p) => `arn:aws:ecs:${t.region}:${account}:task-definition/${p}*:*`),
+  ]);
+  // IAM is global: one role name per service (<service>-instance is the task role, <service>-execution the execution role).
+  const roleNames = [...new Set(targets.flatMap((t) => [...named(t), ...t.cellPrefixes.map((p) => `${p}*`)]))];
+  return [
+    { Sid: "RollEcsServices", Effect: "Allow", Action: ["ecs:UpdateService", "ecs:DescribeServices"], Resource: serviceArns },
+    { Sid: "RegisterTaskDefinitions", Effect: "Allow", Action: "ecs:RegisterTaskDefinition", Resource: familyArns },
+    // DescribeTaskDefinition has no resource type: "*" is the only value AWS accepts.
+    { Sid: "ReadTaskDefinitions", Effect: "Allow", Action: "ecs:DescribeTaskDefinition", Resource: "*" },
+    {
+      Sid: "PassTaskRoles",
+      Effect: "Allow",
+      Action: "iam:PassRole",
+      Resource: roleNames.flatMap((n) => [`arn:aws:iam::${account}:role/${n}-instance`, `arn:aws:iam::${account}:role/${n}-execution`]),
+      Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+    },
+  ];
 }

@@ -16,10 +16,21 @@ export interface AppDeployService {
   readonly dockerfile: string;
 }
 
-/** Fargate has no auto-deploy on push: the workflow rolls these services after the pushes. */
-export interface AppDeployEcs {
+/** One region's ECS cluster and the services on it that run images built here. */
+export interface AppDeployEcsCluster {
+  readonly region: string;
   readonly cluster: string;
-  readonly services: readonly { readonly name: string }[];
+  /** Service names, each also its task definition family (stacks/ecs-deploy-targets.ts). */
+  readonly services: readonly string[];
+}
+
+/**
+ * Fargate has no auto-deploy on push: the workflow rolls these services after the pushes, every
+ * region's (the shared tier, tenants, shards), a region other than the registry's once ECR
+ * replication delivered the commit's images there.
+ */
+export interface AppDeployEcs {
+  readonly clusters: readonly AppDeployEcsCluster[];
 }
 
 export interface AppDeployInput {
@@ -130,37 +141,90 @@ export function appDeployWorkflow(input: AppDeployInput): string {
   return doc.toString({ lineWidth: 0 });
 }
 
+/** Bounded waits of the ECS roll-out (seconds). */
+export const ECS_WAITS = { replicationSeconds: 600, steadyStateSeconds: 1800, pollSeconds: 15 } as const;
+
 function ecsRollout(input: AppDeployInput, ecs: AppDeployEcs, credentials: object, onBranch: string): object {
-  const names = ecs.services.map((s) => s.name);
+  const repos = input.services.map((s) => s.name);
+  const env = { REGISTRY: vars(input.registryVariable), IMAGE_TAG: "${{ github.sha }}", HOME_REGION: vars(input.regionVariable) };
+  const polls = Math.ceil(ECS_WAITS.replicationSeconds / 10);
   return {
     name: "Roll out ECS services",
     needs: input.services.map((s) => `deploy-${s.key}`),
     "runs-on": "ubuntu-latest",
-    // services-stable gives up after 10 minutes (40 polls, 15 s apart) and fails the job.
-    "timeout-minutes": 20,
+    // Replication (at most 10 minutes per region), the roll-out itself, then at most 30 minutes
+    // for every deployment to reach steady state.
+    "timeout-minutes": 60,
     if: onBranch,
     environment: input.environment,
     steps: [
       credentials,
-      ...names.map((name) => ({
-        name: `Deploy ${name} at the commit's image`,
-        env: { REGISTRY: vars(input.registryVariable), IMAGE_TAG: "${{ github.sha }}" },
-        // A new revision of the family's latest task definition (Terraform's newest settings) with
-        // the commit's immutable image; Terraform ignores the service's revision afterwards.
+      { name: "Start the roll-out record", run: ": > rollouts\n" },
+      ...ecs.clusters.map((c) => ({
+        name: `Deploy the commit's image to ${c.cluster} (${c.region})`,
+        env: { ...env },
         run: [
-          `aws ecs describe-task-definition --task-definition ${name} --query taskDefinition > task.json`,
-          `jq --arg image "$REGISTRY/${name}:$IMAGE_TAG" --arg name ${name} \\`,
-          `  '.containerDefinitions |= map(if .name == $name then .image = $image else . end)`,
-          `   | {family, taskRoleArn, executionRoleArn, networkMode, containerDefinitions, volumes, requiresCompatibilities, cpu, memory, runtimePlatform}' \\`,
-          "  task.json > next.json",
-          "revision=$(aws ecs register-task-definition --cli-input-json file://next.json --query taskDefinition.taskDefinitionArn --output text)",
-          `aws ecs update-service --cluster ${ecs.cluster} --service ${name} --task-definition "$revision" --query service.serviceName --output text`,
+          `region=${c.region}`,
+          `cluster=${c.cluster}`,
+          'registry="${REGISTRY%%.*}.dkr.ecr.$region.amazonaws.com"',
+          'if [ "$region" != "$HOME_REGION" ]; then',
+          "  # ECR replication copies each pushed tag within minutes; no task definition names it before it is here.",
+          `  for repo in ${repos.join(" ")}; do`,
+          "    n=0",
+          '    until aws ecr describe-images --region "$region" --repository-name "$repo" --image-ids imageTag="$IMAGE_TAG" >/dev/null 2>&1; do',
+          "      n=$((n + 1))",
+          `      if [ "$n" -ge ${polls} ]; then echo "::error::$repo:$IMAGE_TAG has not reached $region after ${ECS_WAITS.replicationSeconds / 60} minutes (ECR replication)"; exit 1; fi`,
+          "      sleep 10",
+          "    done",
+          "  done",
+          "fi",
+          `for service in ${c.services.join(" ")}; do`,
+          "  # A cell listed here before its stack is applied (tenant add, an engine move) has no service yet.",
+          '  status=$(aws ecs describe-services --region "$region" --cluster "$cluster" --services "$service" --query "services[0].status" --output text)',
+          '  if [ "$status" != ACTIVE ]; then echo "::warning::$service does not run on $cluster ($status): skipped"; continue; fi',
+          "  # A revision of the family's latest task definition (Terraform's newest settings) whose containers",
+          "  # from this repository's images name the commit's tag; other images (the TLS sidecar) stay.",
+          '  aws ecs describe-task-definition --region "$region" --task-definition "$service" --query taskDefinition > task.json',
+          `  jq --arg registry "$registry" --arg tag "$IMAGE_TAG" --argjson repos '${JSON.stringify(repos)}' '`,
+          '    reduce $repos[] as $r (.; .containerDefinitions |= map(if (.image | startswith("\\($registry)/\\($r):")) then .image = "\\($registry)/\\($r):\\($tag)" else . end))',
+          '    | if ([.containerDefinitions[].image | select(endswith(":" + $tag))] | length) == 0 then error("no container of \\(.family) runs an image built here") else . end',
+          "    | {family, taskRoleArn, executionRoleArn, networkMode, containerDefinitions, volumes, requiresCompatibilities, cpu, memory, runtimePlatform, ephemeralStorage}",
+          "    | with_entries(select(.value != null))' task.json > next.json",
+          '  revision=$(aws ecs register-task-definition --region "$region" --cli-input-json file://next.json --query taskDefinition.taskDefinitionArn --output text)',
+          '  aws ecs update-service --region "$region" --cluster "$cluster" --service "$service" --task-definition "$revision" --query service.serviceName --output text',
+          '  echo "$region $cluster $service $revision" >> rollouts',
+          "done",
           "",
         ].join("\n"),
       })),
       {
-        name: "Wait until the services are stable",
-        run: `aws ecs wait services-stable --cluster ${ecs.cluster} --services ${names.join(" ")}\n`,
+        name: "Wait for steady state; fail on a circuit-breaker rollback",
+        // `aws ecs wait services-stable` also returns once a rolled-back service is stable again:
+        // only the new deployment's rolloutState says the commit arrived.
+        run: [
+          `deadline=$((SECONDS + ${ECS_WAITS.steadyStateSeconds}))`,
+          "failed=0",
+          "cp rollouts pending",
+          'while [ -s pending ]; do',
+          "  : > still",
+          // The loop reads the record on stdin: aws gets /dev/null so it can never eat the rest.
+          "  while read -r region cluster service revision; do",
+          `    read -r primary state <<< "$(aws ecs describe-services --region "$region" --cluster "$cluster" --services "$service" --query "services[0].deployments[?status=='PRIMARY'] | [0].[taskDefinition, rolloutState]" --output text < /dev/null)"`,
+          '    if [ "$primary" != "$revision" ]; then echo "::error::$service ($region): rolled back by the deployment circuit breaker (now on $primary)"; failed=1',
+          '    elif [ "$state" = COMPLETED ]; then echo "$service ($region): deployed $revision"',
+          '    elif [ "$state" = FAILED ]; then echo "::error::$service ($region): deployment of $revision failed (circuit breaker)"; failed=1',
+          '    else echo "$region $cluster $service $revision" >> still; fi',
+          "  done < pending",
+          "  mv still pending",
+          '  if [ -s pending ] && [ "$SECONDS" -ge "$deadline" ]; then',
+          `    echo "::error::not at steady state after ${ECS_WAITS.steadyStateSeconds / 60} minutes: $(cut -d' ' -f3 pending | tr '\\n' ' ')"`,
+          "    exit 1",
+          "  fi",
+          `  if [ -s pending ]; then sleep ${ECS_WAITS.pollSeconds}; fi`,
+          "done",
+          'exit "$failed"',
+          "",
+        ].join("\n"),
       },
     ],
   };
@@ -210,7 +274,7 @@ const vars = (name: string) => `\${{ vars.${name} }}`;
 
 function header(input: AppDeployInput): string {
   const deploys = input.ecs
-    ? `then registers a task definition revision with that image and rolls ECS cluster ${input.ecs.cluster}`
+    ? `then registers a task definition revision with that image for every ECS service running it (${input.ecs.clusters.map((c) => `${c.cluster} in ${c.region}`).join(", ")}) and waits until each reached steady state`
     : "then moves every App Runner service running that image to it";
   return [
     " Generated by the infrastructure repository (lib/workflows/app-deploy.ts): edit it there, not here.",
@@ -225,6 +289,7 @@ const NAME = /^[a-z0-9][a-z0-9._/-]*$/;
 const DOCKERFILE = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
 const KEY = /^[a-z][a-z0-9-]*$/;
 const VARIABLE = /^(?!GITHUB_)[A-Z_][A-Z0-9_]*$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 function validate(input: AppDeployInput): void {
   const problems: string[] = [];
@@ -244,11 +309,14 @@ function validate(input: AppDeployInput): void {
   }
   check(/^[A-Za-z0-9._/-]+$/.test(input.branch), "branch", input.branch, "use a branch name without spaces or quotes");
   check(/^[A-Za-z0-9._-]+$/.test(input.environment), "environment", input.environment, "use an environment name without spaces");
-  (input.appRunnerRegions ?? []).forEach((r, i) => check(/^[a-z]{2}(-[a-z]+)+-\d$/.test(r), `appRunnerRegions[${i}]`, r, "use an AWS region name (eu-central-1)"));
+  (input.appRunnerRegions ?? []).forEach((r, i) => check(REGION.test(r), `appRunnerRegions[${i}]`, r, "use an AWS region name (eu-central-1)"));
   if (input.ecs) {
-    check(/^[A-Za-z0-9_-]+$/.test(input.ecs.cluster), "ecs.cluster", input.ecs.cluster, "use an ECS cluster name");
-    check(input.ecs.services.length > 0, "ecs.services", input.ecs.services, "list the ECS services to roll, or leave ecs out for App Runner");
-    input.ecs.services.forEach((s, i) => check(/^[A-Za-z0-9_-]+$/.test(s.name), `ecs.services[${i}].name`, s.name, "use an ECS service name (letters, digits, _ -)"));
+    check(input.ecs.clusters.some((c) => c.services.length > 0), "ecs.clusters", input.ecs.clusters, "list the ECS services to roll, or leave ecs out for App Runner");
+    input.ecs.clusters.forEach((c, i) => {
+      check(REGION.test(c.region), `ecs.clusters[${i}].region`, c.region, "use an AWS region name (eu-central-1)");
+      check(/^[A-Za-z0-9_-]+$/.test(c.cluster), `ecs.clusters[${i}].cluster`, c.cluster, "use an ECS cluster name");
+      c.services.forEach((s, j) => check(/^[A-Za-z0-9_-]+$/.test(s), `ecs.clusters[${i}].services[${j}]`, s, "use an ECS service name (letters, digits, _ -)"));
+    });
   }
   if (problems.length) throw new Error(`appDeployWorkflow: invalid input:\n  ${problems.join("\n  ")}`);
 }

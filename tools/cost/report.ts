@@ -1,5 +1,6 @@
 import { PhaseNumber } from "../../phases/types";
 import { table } from "../../lib/table";
+import { CellCosts, cellLines } from "./cells";
 import { compareWithDocument, Comparison, LineComparison } from "./compare";
 import { DOCUMENT_ESTIMATES } from "./document-estimates";
 import { CostEstimate } from "./estimate";
@@ -15,11 +16,26 @@ export interface CostReport {
   readonly comparison: Comparison;
   /** Months of the AWS price lists the table's figures come from. */
   readonly priceListAsOf: readonly string[];
+  /** What one more tenant or shard costs, and (Fargate) a region's gateway. */
+  readonly cells?: CellCosts;
 }
 
-export function costReport(phase: PhaseNumber, compute: string, estimate: CostEstimate, prices: PriceTable): CostReport {
+/** An engine a phase could not be priced on (synth refused the layout): shown, not hidden. */
+export interface UnavailableEngine {
+  readonly phase: PhaseNumber;
+  readonly compute: string;
+  readonly reason: string;
+}
+
+/** The problem lines of a configuration error ("  - compute: got ..."), else its first line. */
+export const reasonOf = (message: string): string => {
+  const problems = message.split("\n").filter((l) => /^\s*- /.test(l)).map((l) => l.replace(/^\s*- /, ""));
+  return problems.length ? problems.join("; ") : message.split("\n")[0];
+};
+
+export function costReport(phase: PhaseNumber, compute: string, estimate: CostEstimate, prices: PriceTable, cells?: CellCosts): CostReport {
   const asOf = [...new Set(Object.values(prices.prices).map((p) => p.asOf))].sort();
-  return { phase, compute, estimate, comparison: compareWithDocument(estimate, DOCUMENT_ESTIMATES[phase]), priceListAsOf: asOf };
+  return { phase, compute, estimate, comparison: compareWithDocument(estimate, DOCUMENT_ESTIMATES[phase]), priceListAsOf: asOf, ...(cells ? { cells } : {}) };
 }
 
 /** The machine-readable shape of `npm run cost -- --format json`. */
@@ -35,6 +51,7 @@ export function costJson(r: CostReport): Record<string, unknown> {
     byStack: e.byStack,
     byService: e.byService,
     document: r.comparison,
+    ...(r.cells ? { cells: r.cells } : {}),
     notPriced: e.notPriced,
     otherProviders: e.otherProviders,
     freeResources: e.freeResources,
@@ -89,6 +106,7 @@ export function costTable(r: CostReport, showItems = false): string {
   out.push(table(["service line", "monthly"], serviceRows, [false, true]), "");
   out.push(table(["document line", "document", "model", "difference"], comparisonRows(r.comparison), [false, true, true, true]), "");
   out.push("Why it differs", ...whyLines(r.comparison, "- ", "    "), "");
+  if (r.cells) out.push(...cellLines(r.cells), "");
   if (showItems) {
     const rows = e.byStack.flatMap((s) =>
       s.items.map((i) => [s.stack, i.service, `${i.name}: ${i.component}`, i.region, `${Number(i.quantity.toFixed(3))} ${i.unit}`, `$${Number(i.unitPriceUsd.toPrecision(4))}`, usd(i.monthlyUsd)]),
@@ -117,26 +135,73 @@ function tail(r: CostReport, bullet: string): string[] {
   return out;
 }
 
-/** docs/cost-vs-document.md: every phase, the comparison and the reasons, generated. */
-export function costMarkdown(reports: readonly CostReport[]): string {
+/**
+ * Every phase with every engine priced, side by side with the document: one row per phase, the
+ * engines in the order given (the default engine first), then the default engine's difference.
+ */
+export function sideBySideRows(reports: readonly CostReport[], unavailable: readonly UnavailableEngine[] = []): { header: string[]; rows: string[][] } {
+  const engines = [...new Set([...reports.map((r) => r.compute), ...unavailable.map((u) => u.compute)])];
+  const phases = [...new Set(reports.map((r) => r.phase))].sort();
+  const rows = phases.map((phase) => {
+    const of = (engine: string) => reports.find((r) => r.phase === phase && r.compute === engine);
+    const first = reports.find((r) => r.phase === phase)!;
+    const c = first.comparison;
+    const cells = engines.map((engine) => {
+      const r = of(engine);
+      if (r) return usd(r.comparison.modelUsd);
+      return unavailable.find((u) => u.phase === phase && u.compute === engine) ? "not synthesized" : "-";
+    });
+    return [String(phase), range(c.documentLow, c.documentHigh), ...cells, `${comparisonRows(c).at(-1)![3]} (${first.compute})`];
+  });
+  return { header: ["phase", "document", ...engines, "difference"], rows };
+}
+
+/** The terminal form of `npm run cost -- --all`: the side-by-side table, then each engine's detail. */
+export function costTableAll(reports: readonly CostReport[], unavailable: readonly UnavailableEngine[] = [], showItems = false): string {
+  const { header, rows } = sideBySideRows(reports, unavailable);
+  const out = ["Every phase, each engine beside the design document (monthly):", table(header, rows, header.map((_, i) => i > 0)), ""];
+  for (const u of unavailable) out.push(`Phase ${u.phase} on ${u.compute}: not synthesized (${reasonOf(u.reason)})`);
+  if (unavailable.length) out.push("");
+  out.push(reports.map((r) => costTable(r, showItems)).join("\n\n"));
+  return out.join("\n");
+}
+
+/** docs/cost-vs-document.md: every phase, every engine beside the document, the comparison and the reasons, generated. */
+export function costMarkdown(reports: readonly CostReport[], unavailable: readonly UnavailableEngine[] = []): string {
+  const { header, rows } = sideBySideRows(reports, unavailable);
   const out: string[] = [
     "# AWS cost: the synthesized stacks against the design document",
     "",
     "Generated by `npm run cost -- --all --format markdown --out docs/cost-vs-document.md`; do not edit by hand.",
     "Each figure is priced from the synthesized Terraform JSON with `pricing/aws-prices.json` (AWS on-demand list",
     "prices, from memory, not fetched: see that file's `about`) and the usage assumptions of `phases/usage.ts`.",
+    "Each phase is priced on every engine; the first is the default engine, whose detail follows.",
     "",
-    "| phase | document | model | difference |",
-    "|---|---:|---:|---:|",
-    ...reports.map((r) => {
-      const c = r.comparison;
-      const d = comparisonRows(c).at(-1)!;
-      return `| ${r.phase} (${r.compute}) | ${range(c.documentLow, c.documentHigh)} | ${usd(c.modelUsd)} | ${d[3]} |`;
-    }),
+    `| ${header.join(" | ")} |`,
+    `|---|${header.slice(1).map(() => "---:").join("|")}|`,
+    ...rows.map((row) => `| ${row.join(" | ")} |`),
     "",
+    ...unavailable.map((u) => `- Phase ${u.phase} on ${u.compute}: not synthesized: ${reasonOf(u.reason)}`),
+    ...(unavailable.length ? [""] : []),
   ];
-  for (const r of reports) {
-    out.push(`## Phase ${r.phase}`, "", headline(r) + ".", "", "| document line | document | model | difference |", "|---|---:|---:|---:|");
+  const phases = [...new Set(reports.map((r) => r.phase))];
+  for (const phase of phases) {
+    const same = reports.filter((r) => r.phase === phase);
+    const r = same[0];
+    out.push(`## Phase ${r.phase}`, "", headline(r) + ".", "");
+    if (same.length > 1) {
+      const lines = [...new Set(same.flatMap((x) => Object.keys(x.estimate.byService)))].sort(
+        (a, b) => (same[0].estimate.byService[b as keyof CostEstimate["byService"]] ?? 0) - (same[0].estimate.byService[a as keyof CostEstimate["byService"]] ?? 0),
+      );
+      out.push(`| service line | ${same.map((x) => x.compute).join(" | ")} |`, `|---|${same.map(() => "---:").join("|")}|`);
+      for (const line of lines) out.push(`| ${line} | ${same.map((x) => usd(x.estimate.byService[line as keyof CostEstimate["byService"]] ?? 0)).join(" | ")} |`);
+      out.push(`| total | ${same.map((x) => usd(x.estimate.totalMonthlyUsd)).join(" | ")} |`, "");
+      for (const x of same) if (x.cells) out.push(...cellLines(x.cells).map((l) => `- ${x.compute}: ${l}`));
+      if (same.some((x) => x.cells?.kinds.length || x.cells?.gateway)) out.push("");
+    } else if (r.cells) {
+      out.push(...cellLines(r.cells).map((l) => `- ${l}`), "");
+    }
+    out.push(`The default engine (${r.compute}) against the document:`, "", "| document line | document | model | difference |", "|---|---:|---:|---:|");
     for (const row of comparisonRows(r.comparison)) out.push(`| ${row.join(" | ")} |`);
     out.push("", "Why it differs:", "", ...whyLines(r.comparison, "- ", "  - "), "", ...tail(r, "- "), "");
   }

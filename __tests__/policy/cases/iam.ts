@@ -56,10 +56,13 @@ export const iamCases: RuleCase[] = [
         pass: { policy: doc(scoped, allow("ecr:GetAuthorizationToken", "*"), allow(["xray:PutTraceSegments", "xray:Put*"], "*")) },
         fail: { policy: doc(allow(["ecr:GetAuthorizationToken", "secretsmanager:GetSecretValue"], "*", "TooWide")) },
         fail2: { policy: doc(allow("s3:Get*", ["*"])) },
+        // RegisterTaskDefinition takes task-definition/<family>:* (issue 20 item 21); DescribeTaskDefinition has no resource type.
+        pass2: { policy: doc(allow("ecs:DescribeTaskDefinition", "*"), allow("ecs:RegisterTaskDefinition", "arn:aws:ecs:eu-central-1:123456789012:task-definition/app:*")) },
+        fail3: { policy: doc(allow(["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"], "*")) },
       },
     }),
-    pass: [P("pass")],
-    fail: [P("fail"), P("fail2")],
+    pass: [P("pass"), P("pass2")],
+    fail: [P("fail"), P("fail2"), P("fail3")],
   },
   {
     rule: "RX-IAM-4",

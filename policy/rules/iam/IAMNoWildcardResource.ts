@@ -4,6 +4,8 @@ import { identityAllows, IDENTITY_TYPES, label } from "./common";
 /**
  * Actions that have no resource-level permissions: "*" is the only resource they accept. Plain
  * entries match exactly; an action written with a wildcard passes only if it is listed as is.
+ * ecs:RegisterTaskDefinition is not one: the Service Authorization Reference gives it the
+ * task-definition resource type (task-definition/<family>:*), so it must name its families.
  */
 export const NO_RESOURCE_LEVEL_ACTIONS = [
   "ecr:GetAuthorizationToken",
@@ -20,7 +22,6 @@ export const NO_RESOURCE_LEVEL_ACTIONS = [
   "ec2:DescribeSubnets",
   "ec2:DescribeSecurityGroups",
   "ec2:DescribeVpcs",
-  "ecs:RegisterTaskDefinition",
   "ecs:DeregisterTaskDefinition",
   "ecs:DescribeTaskDefinition",
   "kms:ListAliases",

@@ -40,21 +40,45 @@ function fargateItems(r: Resource, ctx: PricingContext, size: TaskSize, taskHour
   return items;
 }
 
+/** Cell services by the naming contract (cellNames: restartix-tenant-<id>, restartix-shard-<id>). */
+export const isCellService = (name: string): boolean => /-(tenant|shard)-/.test(name);
+
 const ecsService: Pricer = (r, ctx) => {
   const c = r.config;
   const strategy = Array.isArray(c.capacity_provider_strategy) ? c.capacity_provider_strategy : [];
   const onFargate = c.launch_type === "FARGATE" || (c.launch_type === undefined && strategy.some((s: any) => s.capacity_provider === "FARGATE"));
   if (!onFargate) throw new MissingPrice(`launch type ${c.launch_type ?? "(capacity providers)"}: only FARGATE (on-demand) is priced`);
   const size = taskSize(r, ctx, c.task_definition);
-  const target = ctx
-    .resourcesOf(r.stack, "aws_appautoscaling_target")
-    .find((t) => String(t.config.resource_id ?? "").includes(`aws_ecs_service.${r.name}.`));
+  // The scaling target names the service by reference, or literally (service/<cluster>/<name>).
+  const target = ctx.resourcesOf(r.stack, "aws_appautoscaling_target").find((t) => {
+    const id = String(t.config.resource_id ?? "");
+    return id.includes(`aws_ecs_service.${r.name}.`) || (c.name !== undefined && id.endsWith(`/${String(c.name)}`));
+  });
   const tasks = Math.max(Number(c.desired_count ?? 0), Number(target?.config.min_capacity ?? 0));
   const use = usageOfService(ctx.usage.services, String(c.name ?? r.name));
+  // Task hours: the scaling target's minimum all month, the usage model's extra tasks at peak
+  // (never above the target's maximum).
   const peak = ctx.usage.peakHoursPerMonth;
-  const taskHours = tasks * ctx.hours + use.extraAtPeak * peak;
+  const maxTasks = Number(target?.config.max_capacity ?? tasks + use.extraAtPeak);
+  const extra = Math.max(0, Math.min(use.extraAtPeak, maxTasks - tasks));
+  const taskHours = tasks * ctx.hours + extra * peak;
+  const name = String(c.name ?? r.name);
+  // A cell behind its region's shared gateway ALB: the gateway's hours are priced with the ALB
+  // (platform), the capacity units its own traffic adds are priced here, with the cell.
+  const behindGateway = isCellService(name) && Array.isArray(c.load_balancer) && c.load_balancer.length > 0;
   return [
-    ...fargateItems(r, ctx, size, taskHours, `${tasks} task(s) x ${ctx.hours} h${use.extraAtPeak ? ` + ${use.extraAtPeak} x ${peak} peak h` : ""}:`, "ECS Fargate"),
+    ...fargateItems(r, ctx, size, taskHours, `${tasks} task(s) x ${ctx.hours} h${extra ? ` + ${extra} x ${peak} peak h` : ""}:`, "ECS Fargate"),
+    ...(behindGateway
+      ? [
+          ctx.item(r, {
+            service: "Load balancing",
+            component: `capacity units its traffic adds to the gateway ALB (${ctx.usage.fargate.lcuPerCell} on average)`,
+            quantity: ctx.hours * ctx.usage.fargate.lcuPerCell,
+            unit: "LCU-hour",
+            priceKey: "elb.albLcuHour",
+          }),
+        ]
+      : []),
     ctx.item(r, { service: "Data transfer", component: "responses to the internet (Cloudflare)", quantity: use.egressGbMonth, unit: "GB", priceKey: "transfer.internetOutGb" }),
     ...logCharges(r, ctx, use.logGbMonth, "application logs"),
   ];
