@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
 import { writeTenantRegistry } from "../tools/bench/tenants";
-import { ciLayout, DEFAULT_LIMITS } from "../tools/ci-plan";
+import { ciLayout, DEFAULT_LIMITS, describeRoutes, routeEntryCounts, ROUTES_STACK } from "../tools/ci-plan";
 import { StackNode } from "../tools/waves";
 import { synth } from "./helpers";
 
@@ -66,6 +66,22 @@ describe("a 1000-tenant registry (phase 4)", () => {
     );
     expect(ciLayout(stacks, undefined, { ...DEFAULT_LIMITS, maxWaves: 3 }).problems).toEqual([expect.stringMatching(/^\d+ deploy waves; the deploy workflow has 3 apply-wave jobs/)]);
     expect(ciLayout(stacks, undefined, { ...DEFAULT_LIMITS, maxParallel: 1 }).problems).toEqual(expect.arrayContaining([expect.stringMatching(/GB of disk per job/), expect.stringMatching(/minutes per apply job/)]));
+  });
+
+  test("the route entries of 1000 tenants live in one routes stack per region: two terraform inits, not one per cell", () => {
+    const layout = checkLayout(stacks);
+    expect(stacks.filter((s) => ROUTES_STACK.test(s.name)).map((s) => s.name)).toEqual(["routes", "routes-us"]);
+    expect(stacks.filter((s) => /^route-/.test(s.name))).toEqual([]);
+    // 1000 tenants + 7 shards as cells, one stack each; the layout was 2033 stacks with a route stack per cell.
+    expect(stacks.length).toBeLessThan(1050);
+    // The routes stacks come last: they follow every cell of their region and the edge.
+    expect(layout.waves[layout.waves.length - 1].batches.map((b) => b.stacks)).toEqual(["routes routes-us"]);
+    const counts = routeEntryCounts(result.outdir);
+    expect(counts).toEqual({ routes: 1002, "routes-us": 5 });
+    const text = describeRoutes(counts).join("\n");
+    expect(text).toMatch(/1007 Workers KV entries in 2 routes stack\(s\) \(routes 1002, routes-us 5\): 2 terraform init/);
+    expect(text).toMatch(/at least 1007 requests, 84% of the 1200 per 5 minutes/);
+    expect(text).toMatch(/WARNING: above 80% of Cloudflare's API budget/);
   });
 
   test("a selection keeps its waves and drops bootstrap", () => {

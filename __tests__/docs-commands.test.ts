@@ -53,21 +53,26 @@ function commandsOf(page: string): DocCommand[] {
 
 const all = pages.flatMap(commandsOf);
 
-/** The stacks of a layout; a tenant the registry does not hold yet (a runbook's example id) is added. */
+/**
+ * The stacks of a layout; a tenant the registry does not hold yet (a runbook's example id) is added.
+ * `<!-- cdktf-layout: decommission=tenant-<id> -->` marks that tenant as being removed (npm run tenant -- remove).
+ */
 function stacksFor(c: DocCommand): SynthStack[] {
+  const { decommission, ...inputs } = c.layout;
   let varsFile: string | undefined;
-  if (Object.keys(c.layout).length > 0) {
+  if (Object.keys(inputs).length > 0) {
     // The inputs the page says are set, written over the example inputs.
     varsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rx-docs-")), "terraform.tfvars");
-    const lines = fs.readFileSync(EXAMPLE_VARS, "utf8").split("\n").filter((l) => !Object.keys(c.layout).some((k) => l.startsWith(`${k} =`)));
-    fs.writeFileSync(varsFile, [...lines, ...Object.entries(c.layout).map(([k, v]) => `${k} = ${JSON.stringify(v)}`)].join("\n"));
+    const lines = fs.readFileSync(EXAMPLE_VARS, "utf8").split("\n").filter((l) => !Object.keys(inputs).some((k) => l.startsWith(`${k} =`)));
+    fs.writeFileSync(varsFile, [...lines, ...Object.entries(inputs).map(([k, v]) => `${k} = ${JSON.stringify(v)}`)].join("\n"));
   }
   const base = synth({ phase: c.phase as 1 | 2 | 3 | 4, ...(c.compute ? { compute: c.compute } : {}), ...(varsFile ? { varsFile } : {}) });
   const missing = c.stacks.filter((n) => !base.stacks.some((s) => s.name === n) && n.startsWith("tenant-"));
-  if (missing.length === 0) return [...base.stacks];
+  if (missing.length === 0 && !decommission) return [...base.stacks];
   const registry = base.settings.tenants;
   const extra = missing.map((n) => ({ ...registry[0], id: n.slice("tenant-".length), name: `Example ${n}` }));
-  return [...synth({ phase: c.phase as 1 | 2 | 3 | 4, tenants: [...registry, ...extra] }).stacks];
+  const tenants = [...registry, ...extra].map((t) => (`tenant-${t.id}` === decommission ? { ...t, decommission: true } : t));
+  return [...synth({ phase: c.phase as 1 | 2 | 3 | 4, tenants }).stacks];
 }
 
 describe("every cdktf command in README and docs/ is one cdktf-cli accepts", () => {

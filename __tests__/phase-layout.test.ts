@@ -74,6 +74,11 @@ function regionOf(settings: Settings, name: string): RegionConfig {
 
 /** Dependencies that only order deploys and read nothing: compute waits for the ALB certificate's validation records. */
 const ORDER_ONLY: Readonly<Record<string, readonly string[]>> = { compute: ["certificates-dns"] };
+/**
+ * A routes stack follows every routed cell of its region: it reads an App Runner cell's domain from
+ * its state, but a Fargate cell's origin (its region's gateway hostname) may be known at synth.
+ */
+const orderOnly = (name: string, dependency: string): boolean => (ORDER_ONLY[name] ?? []).includes(dependency) || (/^routes(-|$)/.test(name) && /^(tenant|shard)-/.test(dependency));
 
 /** What every stack of the kind its name says must hold, from the phase config and the inputs. */
 function expectKind(name: string, json: string, settings: Settings): void {
@@ -172,6 +177,14 @@ function expectKind(name: string, json: string, settings: Settings): void {
     case "routing":
       expect(json).toHaveResourceWithProperties(DynamodbTable, { name: phase.globalRouting!.tableName, deletion_protection_enabled: true, point_in_time_recovery: expect.objectContaining({ enabled: true }) });
       break;
+    case "routes": {
+      // Cloudflare only: one KV entry per routed cell of the region.
+      const doc = JSON.parse(json) as { provider?: Record<string, unknown>; resource?: Record<string, Record<string, unknown>> };
+      expect(Object.keys(doc.provider ?? {})).toEqual(["cloudflare"]);
+      const routed = [...settings.tenants.filter((t) => !t.decommission), ...rc.shards.map((x) => ({ kind: "shard", id: x.id, region: rc.region }))].filter((c) => c.region === rc.region);
+      expect(Object.keys(doc.resource?.cloudflare_workers_kv ?? {}).sort()).toEqual(routed.map((c) => `${c.kind}-${c.id}`).sort());
+      break;
+    }
     case "tenant":
     case "shard":
       expect(json).toHaveResourceWithProperties(DbInstance, {
@@ -219,7 +232,7 @@ describe.each(CASES)("%s: every stack, synthesized with Testing.synth(stack, tru
       ...settings.phase.regions.map((r) => (r.primary ? "platform" : `platform-${r.key}`)),
       ...settings.phase.regions.flatMap((r) => r.shards.map((s) => `shard-${s.id}`)),
       ...settings.tenants.map((t) => `tenant-${t.id}`),
-      ...(settings.phase.globalRouting ? ["routing"] : []),
+      ...(settings.phase.globalRouting ? ["routing", ...settings.phase.regions.map((r) => (r.primary ? "routes" : `routes-${r.key}`))] : []),
       ...(compute === "fargate" ? ["certificates", "certificates-dns"] : []),
     ];
     expect(names).toEqual(expect.arrayContaining(expected));
@@ -234,7 +247,7 @@ describe.each(CASES)("%s: every stack, synthesized with Testing.synth(stack, tru
       expect(json).toHaveProviderWithProperties(AwsProvider, { region: regionOf(settings, name).region, allowed_account_ids: [settings.deployment.accountId] });
     }
     // Every stack it reads from is read through that stack's state in the state bucket.
-    for (const dependency of stack.dependencies.filter((d) => !(ORDER_ONLY[name] ?? []).includes(d.node.id))) {
+    for (const dependency of stack.dependencies.filter((d) => !orderOnly(name, d.node.id))) {
       expect(json).toHaveDataSourceWithProperties(TerraformRemoteState, {
         backend: "s3",
         config: expect.objectContaining({ bucket: settings.deployment.stateBucket, key: `${dependency.node.id}/terraform.tfstate`, encrypt: true }),

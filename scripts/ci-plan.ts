@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { writeTenantRegistry } from "../tools/bench/tenants";
-import { ciLayout, DEFAULT_LIMITS, describeLayout } from "../tools/ci-plan";
+import { ciLayout, DEFAULT_LIMITS, describeLayout, describeRoutes, routeEntryCounts } from "../tools/ci-plan";
 import { CheckFailed, CommandSpec, runCommand, UsageError } from "../tools/cli";
 import { synthesize } from "../tools/synth";
 import { readManifest } from "../tools/waves";
@@ -55,8 +55,9 @@ runCommand(spec, ({ flags }) => {
     const unknown = (selected ?? []).filter((s) => !known.has(s));
     if (unknown.length) throw new UsageError(`--stacks: no stack named ${unknown.join(", ")}. Fix: pick from ${[...known].sort().join(", ")}`);
     const layout = ciLayout(stacks, selected, limits);
-    if (flags.format === "json") process.stdout.write(`${JSON.stringify(layout, null, 2)}\n`);
-    else process.stdout.write(`${describeLayout(title, layout, limits)}\n`);
+    const routeEntries = routeEntryCounts(outdir);
+    if (flags.format === "json") process.stdout.write(`${JSON.stringify({ ...layout, routeEntries }, null, 2)}\n`);
+    else process.stdout.write(`${[describeLayout(title, layout, limits), ...describeRoutes(routeEntries)].join("\n")}\n`);
     // stderr, so that --format json stays machine-readable.
     if (quotaNotes.length) process.stderr.write(`\nAWS would refuse this layout until these quotas are raised (not a CI limit):\n  - ${quotaNotes.join("\n  - ")}\n`);
     if (layout.problems.length) throw new CheckFailed(`the layout exceeds GitHub's limits: ${layout.problems.join("; ")}`);

@@ -9,7 +9,7 @@ import { cellStackName } from "../lib/naming";
 import { CheckFailed, CommandGroup, CommandSpec, FlagSpec, parseCommandLine, ParsedCommand, runGroup, SYNTH_FLAGS, UsageError } from "../tools/cli";
 import { offlinePlanAvailability, planStack } from "../tools/offline-plan";
 import { synthesize } from "../tools/synth";
-import { routeStackName } from "../stacks/routing";
+import { routesStackName } from "../stacks/routing";
 
 /**
  * Enterprise tenant provisioning (the document's "automated enterprise provisioning"):
@@ -167,17 +167,24 @@ async function execute(cmd: TenantCommand): Promise<void> {
   }
   const id = cmd.id!;
   const stack = cellStackName("tenant", id);
-  // Phase 4: the tenant's entry in the Worker's KV namespace is its route stack's, which reads the tenant's.
-  const route = settings.phase.globalRouting ? routeStackName("tenant", id) : undefined;
+  // Phase 4: the tenant's entry in the Worker's KV namespace is in its region's routes stack.
+  const routesOf = (region: string): string | undefined => {
+    const rc = settings.phase.regions.find((r) => r.region === region);
+    return settings.phase.globalRouting && rc ? routesStackName(rc) : undefined;
+  };
 
   switch (cmd.action) {
     case "add": {
       if (tenants.some((t) => t.id === id)) throw new TenantCommandError(`${id} is already in ${path.basename(file)}. Fix: choose another id`);
-      const next = [...tenants, newEntry(settings, id, cmd.flags)];
+      const added = newEntry(settings, id, cmd.flags);
+      const next = [...tenants, added];
       await checkAndPlan(next, id, cmd.flags, file);
       write(file, next);
+      const routes = routesOf(added.region);
       console.log(`added ${id} to ${path.relative(ROOT, file)}`);
-      console.log(`next: review and merge the change, then deploy only this tenant:\n  ${phaseEnv} npx cdktf deploy ${[stack, route].filter(Boolean).join(" ")} --ignore-missing-stack-dependencies   # its dependencies are deployed already`);
+      console.log(
+        `next: review and merge the change, then deploy only this tenant${routes ? ` and its region's routes (${routes} writes its KV entry once the cell exists)` : ""}:\n  ${phaseEnv} npx cdktf deploy ${[stack, routes].filter(Boolean).join(" ")} --ignore-missing-stack-dependencies   # its dependencies are deployed already`,
+      );
       console.log("then: run the database migrations against its DATABASE_URL (README, Enterprise tenants).");
       return;
     }
@@ -189,7 +196,10 @@ async function execute(cmd: TenantCommand): Promise<void> {
       await checkAndPlan(next, id, cmd.flags, file);
       write(file, next);
       console.log(`${id} is marked for decommission: deletion protection comes off, the final snapshot restartix-tenant-${id}-final is kept.`);
-      console.log(`next:\n  ${phaseEnv} npx cdktf deploy ${stack} --ignore-missing-stack-dependencies    # protection off\n  ${phaseEnv} npx cdktf destroy ${[route, stack].filter(Boolean).join(" ")}   # final snapshot, then removal\n  npm run tenant -- forget ${id} --confirm ${id}`);
+      const routes = routesOf(entry.region);
+      console.log(
+        `next:\n  ${phaseEnv} npx cdktf deploy ${[stack, routes].filter(Boolean).join(" ")} --ignore-missing-stack-dependencies    # protection off${routes ? "; its route is removed (the organization goes to the default region)" : ""}\n  ${phaseEnv} npx cdktf destroy ${stack}   # final snapshot, then removal\n  npm run tenant -- forget ${id} --confirm ${id}`,
+      );
       return;
     }
     case "forget": {

@@ -16,14 +16,19 @@ import { ServiceKey } from "../phases/types";
 import { ProjectStack, ProjectStackProps } from "./base";
 import { ComputeStack } from "./compute";
 import { OriginSecret } from "./platform";
+import { WorkerOrigin } from "./routing";
 
-/** A phase 4 region as the router sees it: its key, its default origin and its shards' origins. */
+/**
+ * A phase 4 region as the router sees it: its key, its default origin and its shards' origins. An
+ * origin is a hostname (the shared tier, an App Runner service), or for a Fargate cell the region's
+ * cell gateway and the cell, which the Worker sends as X-Restartix-Cell (worker/router.js).
+ */
 export interface RoutedRegion {
   readonly key: string;
   /** Origin of requests routed to the region without a shard of their own. */
-  readonly origin: string;
-  /** Shard id -> the shard service's default domain. */
-  readonly shards: Readonly<Record<string, string>>;
+  readonly origin: WorkerOrigin;
+  /** Shard id -> the shard's origin. */
+  readonly shards: Readonly<Record<string, WorkerOrigin>>;
 }
 
 export interface EdgeStackProps extends ProjectStackProps {

@@ -14,14 +14,14 @@ import { ComputeStack } from "./compute";
 import { DataStack } from "./data";
 import { DeliveryStack } from "./delivery";
 import { DeliveryGithubStack } from "./delivery-github";
-import { EdgeStack } from "./edge";
+import { EdgeStack, RoutedRegion } from "./edge";
 import { keyRegions, KeysStack } from "./keys";
 import { NetworkStack } from "./network";
 import { ObservabilityStack } from "./observability";
 import { PlatformStack } from "./platform";
 import { checkQuotas, quotaProblems, quotaUse } from "./quotas";
 import { RegistryStack } from "./registry";
-import { RouteEntryStack, routeStackName, RoutingStack } from "./routing";
+import { RoutesStack, routesStackName, RoutingStack, workerOriginOf } from "./routing";
 import { StorageStack } from "./storage";
 
 /** The stacks one region has: its network, data, patient files and alerts. */
@@ -55,8 +55,8 @@ export interface Stacks {
   readonly audit: AuditStack;
   /** Shards (phase 4) and enterprise tenants (phase 3+), one stack each. */
   readonly cells: readonly CellStack[];
-  /** Phase 4: each cell's entry in the Worker's KV namespace, one stack per cell. */
-  readonly routeEntries: readonly RouteEntryStack[];
+  /** Phase 4: every routed cell's entry in the Worker's KV namespace, one stack per region (docs/global-routing.md). */
+  readonly routes: readonly RoutesStack[];
 }
 
 /**
@@ -163,10 +163,11 @@ export function buildStacks(app: App, settings: Settings): Stacks {
       workerName: phase.globalRouting.workerName,
       defaultRegionKey: phase.globalRouting.defaultRegionKey,
       regions: phase.regions.map((rc) => {
-        const shardOrigins: Record<string, string> = Object.fromEntries(byRegion(rc.region).map((c) => [c.cell.id, c.service.service.serviceUrl]));
+        // A cell's own App Runner domain, or its region's cell gateway and the cell (Fargate).
+        const shardOrigins: RoutedRegion["shards"] = Object.fromEntries(byRegion(rc.region).map((c) => [c.cell.id, workerOriginOf(c.routeEntry)]));
         // The shared tier of phases 1-3 is shard 1 of the primary region.
-        if (rc.primary) shardOrigins[`${rc.key}-1`] = compute.service("core").url;
-        const first = rc.primary ? compute.service("core").url : byRegion(rc.region)[0]?.service.service.serviceUrl;
+        if (rc.primary) Object.assign(shardOrigins, { [`${rc.key}-1`]: compute.service("core").url });
+        const first = rc.primary ? compute.service("core").url : workerOriginOf(byRegion(rc.region)[0].routeEntry);
         return { key: rc.key, origin: first, shards: shardOrigins };
       }),
     },
@@ -180,8 +181,13 @@ export function buildStacks(app: App, settings: Settings): Stacks {
     dataEventBuckets: [primary.storage, ...[...regions.values()].map((r) => r.storage)].flatMap((s) => [s.uploads, s.uploadsReplica]).concat([backups.primary, backups.replica]),
     regions: keyRegions(phase),
   });
-  const routeEntries = edge.routes
-    ? cells.map((c) => new RouteEntryStack(app, routeStackName(c.cell.kind, c.cell.id), { settings, namespace: edge.routes!, entry: c.routeEntry }))
+  // A cell being decommissioned has no route: its organization goes to the default region, and
+  // cdktf can destroy its stack without a dependant (docs/tenants.md).
+  const routes = edge.routes
+    ? phase.regions.map((rc) => {
+        const routed = cells.filter((c) => c.cell.region === rc.region && !c.cell.decommission);
+        return new RoutesStack(app, routesStackName(rc), { settings, namespace: edge.routes!, cells: routed.map((c) => ({ stack: c, cell: c.cell, entry: c.routeEntry })) });
+      })
     : [];
   const delivery = new DeliveryStack(app, "delivery", { ...base, registry });
   const deliveryGithub = new DeliveryGithubStack(app, "delivery-github", { settings, delivery, region: primaryConfig.region });
@@ -194,5 +200,5 @@ export function buildStacks(app: App, settings: Settings): Stacks {
   // controls exist or are left to the organization); an unsuppressed error fails the synth.
   applyPolicyPack(app, { deploymentRules: true });
 
-  return { bootstrap, keys, registry, primary, regions, backups, compute, edge, delivery, deliveryGithub, routing, audit, cells, routeEntries, quotaProblems: quotaReport };
+  return { bootstrap, keys, registry, primary, regions, backups, compute, edge, delivery, deliveryGithub, routing, audit, cells, routes, quotaProblems: quotaReport };
 }

@@ -2,9 +2,11 @@ import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
 import { WorkersKv } from "@cdktf/provider-cloudflare/lib/workers-kv";
 import { WorkersKvNamespace } from "@cdktf/provider-cloudflare/lib/workers-kv-namespace";
+import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { jsonExpression } from "../lib/json-expression";
-import { CellSpec, GlobalRoutingConfig } from "../phases/types";
+import { regionalStackName } from "../lib/naming";
+import { CellSpec, GlobalRoutingConfig, RegionConfig } from "../phases/types";
 import { BaseStack, BaseStackProps, ProjectStack, ProjectStackProps } from "./base";
 import { KeysStack } from "./keys";
 
@@ -49,50 +51,108 @@ export class RoutingStack extends BaseStack {
  * A cell's entry in the Worker's ROUTES namespace (worker/router.js): a tenant under its
  * organization id, `{"region","shard":"tenant-<id>","origin"}`; a shard under `shard:<id>`,
  * `{"region","shard","origin"}`, which the Worker reads when SHARD_ORIGINS does not name the shard.
+ * A Fargate cell adds `"cell":"<kind>-<id>"`: its origin is then the region's cell gateway (a shared
+ * load balancer), and the Worker sends `X-Restartix-Cell: <cell>`, which the gateway's listener rule
+ * matches.
  */
 export interface RouteEntry {
   readonly key: string;
   readonly region: string;
   readonly shard: string;
-  /** The cell's App Runner default domain (known once the cell is applied). */
+  /** App Runner: the cell's default domain (known once the cell is applied). Fargate: the region's cell gateway hostname. */
   readonly origin: string;
+  /** Fargate: the cell behind the gateway, `tenant-<id>` or `shard-<id>` (the X-Restartix-Cell value). @default - App Runner, no header */
+  readonly cell?: string;
 }
 
-export function routeEntryOf(cell: Pick<CellSpec, "kind" | "id">, regionKey: string, origin: string): RouteEntry {
-  return cell.kind === "tenant"
-    ? { key: cell.id, region: regionKey, shard: `tenant-${cell.id}`, origin }
-    : { key: `shard:${cell.id}`, region: regionKey, shard: cell.id, origin };
+/** The X-Restartix-Cell value (and gateway listener rule) of a cell: tenant-org-101, shard-us-2. */
+export const cellHeaderValue = (cell: Pick<CellSpec, "kind" | "id">): string => `${cell.kind}-${cell.id}`;
+
+/**
+ * The route of a cell. `origin` is its own App Runner domain, or with `gateway` the region's cell
+ * gateway hostname, which then carries the cell in X-Restartix-Cell.
+ */
+export function routeEntryOf(cell: Pick<CellSpec, "kind" | "id">, regionKey: string, origin: string, options: { gateway?: boolean } = {}): RouteEntry {
+  const base = cell.kind === "tenant" ? { key: cell.id, region: regionKey, shard: `tenant-${cell.id}`, origin } : { key: `shard:${cell.id}`, region: regionKey, shard: cell.id, origin };
+  return options.gateway ? { ...base, cell: cellHeaderValue(cell) } : base;
 }
 
-/** The route stack of a cell: route-tenant-org-201, route-shard-us-2. */
-export const routeStackName = (kind: CellSpec["kind"], id: string): string => `route-${kind}-${id}`;
+/** A cell's origin as the Worker's ORIGINS / SHARD_ORIGINS hold it: the hostname, or {origin, cell} behind a gateway. */
+export type WorkerOrigin = string | { readonly origin: string; readonly cell: string };
+export const workerOriginOf = (entry: RouteEntry): WorkerOrigin => (entry.cell ? { origin: entry.origin, cell: entry.cell } : entry.origin);
 
-export interface RouteEntryStackProps extends ProjectStackProps {
-  /** The Worker's ROUTES namespace (edge stack). */
-  readonly namespace: WorkersKvNamespace;
+/** A DynamoDB string attribute. */
+export type RoutingAttribute = { readonly S: string };
+
+/**
+ * The cell's item in the routing table (the source of truth; the KV entry is its edge copy), in
+ * DynamoDB's attribute-value form: `organization_id` (the entry's key), `region`, `shard`, `origin`
+ * and, for a Fargate cell, `cell`. The cell stack writes it (`routing-item`, tenants) with
+ * `jsonExpression(routingItemOf(entry))`, so the table and KV always name the same origin and cell.
+ */
+export function routingItemOf(entry: RouteEntry): Record<string, RoutingAttribute> {
+  return {
+    organization_id: { S: entry.key },
+    region: { S: entry.region },
+    shard: { S: entry.shard },
+    origin: { S: entry.origin },
+    ...(entry.cell ? { cell: { S: entry.cell } } : {}),
+  };
+}
+
+/** The KV value of an entry: everything but its key. */
+export function routeValueOf(entry: RouteEntry): Omit<RouteEntry, "key"> {
+  const { key: _key, ...value } = entry;
+  return value;
+}
+
+/** A cell the routes stack writes an entry for: its stack, which it must follow, and its entry. */
+export interface RoutedCell {
+  readonly stack: TerraformStack;
+  readonly cell: Pick<CellSpec, "kind" | "id">;
   readonly entry: RouteEntry;
 }
 
-/**
- * Phase 4: one cell's routing entry in the Worker's KV namespace. A stack of its own per cell: the
- * cell stacks stay AWS-only (plannable offline, one provider), and adding or removing a tenant still
- * touches only that tenant's stacks (tenant-<id> and route-tenant-<id>). It reads the cell's service
- * domain from the cell's state and the namespace id from the edge stack's state.
- */
-export class RouteEntryStack extends ProjectStack {
-  readonly entry: WorkersKv;
+/** The routes stack of a region: `routes` (primary region), `routes-us`. */
+export const routesStackName = (region: RegionConfig): string => regionalStackName("routes", region);
 
-  constructor(scope: Construct, name: string, props: RouteEntryStackProps) {
+export interface RoutesStackProps extends ProjectStackProps {
+  /** The Worker's ROUTES namespace (edge stack). */
+  readonly namespace: WorkersKvNamespace;
+  /** The region's cells that are routed (a cell being decommissioned is not). */
+  readonly cells: readonly RoutedCell[];
+}
+
+/**
+ * Phase 4: every routed cell's entry in the Worker's KV namespace, one Cloudflare-only stack per
+ * region (`routes`, `routes-us`). One stack rather than one per cell: each stack costs CI a
+ * `terraform init` and a provider start (2033 stacks at 1000 tenants with a route stack per cell;
+ * docs/global-routing.md, "Where a cell's route lives"). The cells stay AWS-only (plannable
+ * offline, one provider). Adding a tenant touches its cell stack and its region's routes stack (one
+ * entry more). An App Runner cell's origin is read from the cell's state; every routed cell is a
+ * dependency, so its entry is written only once the cell is deployed.
+ */
+export class RoutesStack extends ProjectStack {
+  /** KV entry per cell, by `<kind>-<id>`. */
+  readonly entries = new Map<string, WorkersKv>();
+
+  constructor(scope: Construct, name: string, props: RoutesStackProps) {
     super(scope, name, props);
     // The API token comes from CLOUDFLARE_API_TOKEN in the environment, never from code.
     new CloudflareProvider(this, "cloudflare", {});
-    const { key, ...value } = props.entry;
-    this.entry = new WorkersKv(this, "entry", {
-      accountId: props.settings.deployment.cloudflareAccountId,
-      namespaceId: props.namespace.id,
-      keyName: key,
-      // jsonencode(): the value holds a reference, and valid HCL needs the expression form.
-      value: jsonExpression(value),
-    });
+    for (const c of props.cells) {
+      const id = cellHeaderValue(c.cell);
+      this.addDependency(c.stack);
+      this.entries.set(
+        id,
+        new WorkersKv(this, id, {
+          accountId: props.settings.deployment.cloudflareAccountId,
+          namespaceId: props.namespace.id,
+          keyName: c.entry.key,
+          // jsonencode(): the value may hold a reference, and valid HCL needs the expression form.
+          value: jsonExpression(routeValueOf(c.entry)),
+        }),
+      );
+    }
   }
 }

@@ -1,3 +1,5 @@
+import * as fs from "fs";
+import * as path from "path";
 import { deployWaves, MANUAL_STACKS, StackNode } from "./waves";
 
 /**
@@ -162,4 +164,47 @@ export function describeLayout(title: string, layout: CiLayout, limits: CiLimits
     layout.problems.length ? `  REFUSED: ${layout.problems.join("; ")}` : "  fits GitHub's limits",
   );
   return lines.join("\n");
+}
+
+/**
+ * Cloudflare's API budget: 1200 requests per five minutes per user, and above it every call is
+ * refused for five minutes (developers.cloudflare.com/fundamentals/api/reference/limits). A plan
+ * refreshes each Workers KV entry with at least one request (how many exactly the provider makes
+ * per entry was not measured here: no Cloudflare provider in the local mirror).
+ */
+export const CLOUDFLARE_REQUESTS_PER_5_MIN = 1200;
+
+/** The phase 4 routes stacks (stacks/routing.ts RoutesStack): `routes`, `routes-us`. */
+export const ROUTES_STACK = /^routes(-[a-z0-9]+)?$/;
+
+/** KV entries per routes stack of a synthesized cdktf.out (read from each routes stack's JSON). */
+export function routeEntryCounts(outdir: string): Record<string, number> {
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { name: string; synthesizedStackPath: string }> };
+  const out: Record<string, number> = {};
+  for (const s of Object.values(manifest.stacks).filter((x) => ROUTES_STACK.test(x.name))) {
+    const json = JSON.parse(fs.readFileSync(path.join(outdir, s.synthesizedStackPath), "utf8")) as { resource?: Record<string, Record<string, unknown>> };
+    out[s.name] = Object.keys(json.resource?.cloudflare_workers_kv ?? {}).length;
+  }
+  return out;
+}
+
+/**
+ * What the routes stacks cost a CI run: one terraform init and provider start each, and a refresh
+ * of every entry, which spends Cloudflare's per-user API budget. A note, not a refusal: the same
+ * entries cost the same requests in any layout (one stack per cell refreshes them too).
+ */
+export function describeRoutes(counts: Readonly<Record<string, number>>): string[] {
+  const names = Object.keys(counts).sort();
+  if (!names.length) return [];
+  const total = names.reduce((n, k) => n + counts[k], 0);
+  const lines = [`  route entries: ${total} Workers KV entries in ${names.length} routes stack(s) (${names.map((n) => `${n} ${counts[n]}`).join(", ")}): ${names.length} terraform init(s) and provider start(s)`];
+  const busiest = Math.max(...names.map((n) => counts[n]));
+  const share = Math.round((total / CLOUDFLARE_REQUESTS_PER_5_MIN) * 100);
+  lines.push(
+    `  Cloudflare API: a full plan refreshes ${total} entries (at least ${total} requests, ${share}% of the ${CLOUDFLARE_REQUESTS_PER_5_MIN} per 5 minutes a user may make); adding a tenant re-plans its region's routes stack (up to ${busiest})`,
+  );
+  if (total > CLOUDFLARE_REQUESTS_PER_5_MIN * 0.8) {
+    lines.push(`  WARNING: above 80% of Cloudflare's API budget: plan the routes stacks apart from edge, or ask Cloudflare for a higher limit (docs/global-routing.md)`);
+  }
+  return lines;
 }

@@ -11,6 +11,11 @@
 //   ORIGINS         JSON {"eu":"api-eu.example.com","us":"api-us.example.com"} (wins over the two below)
 //   SHARD_ORIGINS   JSON {"eu-2":"<service>.eu-central-1.awsapprunner.com", ...}: a shard's own service;
 //                   a shard it does not name is looked up in ROUTES under "shard:<id>"
+//                   A value of ORIGINS or SHARD_ORIGINS is a hostname, or for a Fargate cell
+//                   {"origin":"cells-us-1.example.com","cell":"shard-us-1"}: the region's cell gateway
+//                   (a shared load balancer) and the cell its listener rule selects by X-Restartix-Cell.
+//                   A KV entry may carry "cell" too ({"region","shard","origin","cell"}); it counts only
+//                   if its origin is a gateway ORIGINS or SHARD_ORIGINS already name for a cell.
 //   ORIGIN_EU, ORIGIN_US   origin hostnames when ORIGINS is not set
 //   DEFAULT_REGION  region key for requests without a known organization
 //   FAILOVER        "on" retries idempotent requests at the other region when the first fails. Off by
@@ -25,8 +30,26 @@ const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS"]);
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
 const ORG_ID = /^[A-Za-z0-9_-]{1,128}$/;
 const SHARD = /^[a-z0-9-]{1,32}$/;
-// Set only by this worker: a client's own values would choose its shard.
-const ROUTING_HEADERS = ["x-restartix-region", "x-restartix-shard", "x-restartix-failover-from"];
+// A Fargate cell as the gateway's listener rules name it: tenant-org-101, shard-us-2.
+const CELL = /^(tenant|shard)-[A-Za-z0-9_-]{1,128}$/;
+const HOST = /^[A-Za-z0-9.-]+$/;
+// Set only by this worker: a client's own values would choose its shard, or (X-Restartix-Cell) another
+// tenant's cell behind the shared gateway.
+const ROUTING_HEADERS = ["x-restartix-region", "x-restartix-shard", "x-restartix-failover-from", "x-restartix-cell"];
+
+/** An origin value of ORIGINS / SHARD_ORIGINS as {origin, cell?}, or null when it is neither form. */
+export function originTarget(value) {
+  if (typeof value === "string") return HOST.test(value) || /^[A-Za-z0-9.-]+:\d+$/.test(value) ? { origin: value } : null;
+  if (value && typeof value === "object" && typeof value.origin === "string" && HOST.test(value.origin) && typeof value.cell === "string" && CELL.test(value.cell)) {
+    return { origin: value.origin, cell: value.cell };
+  }
+  return null;
+}
+
+/** The cell gateways the configuration names (hosts of ORIGINS / SHARD_ORIGINS values that carry a cell). */
+export function cellGateways(...maps) {
+  return new Set(maps.flatMap((m) => Object.values(m ?? {})).map(originTarget).filter((t) => t?.cell).map((t) => t.origin));
+}
 
 /**
  * Decodes a JWT's payload WITHOUT verifying it: routing only. The API verifies the token, and a
@@ -70,12 +93,12 @@ export function parseOrigins(env) {
   } else {
     origins = { eu: env.ORIGIN_EU, us: env.ORIGIN_US };
   }
-  const valid = Object.entries(origins).filter(([, host]) => typeof host === "string" && /^[A-Za-z0-9.-]+(:\d+)?$/.test(host));
+  const valid = Object.entries(origins).filter(([, value]) => originTarget(value) !== null);
   if (!valid.length) throw new Error("no origin configured: set ORIGINS or ORIGIN_EU / ORIGIN_US");
   return Object.fromEntries(valid);
 }
 
-// A tenant's own origin must be an App Runner service: a KV value can never send traffic elsewhere.
+// A KV entry's own origin without a cell must be an App Runner service: a KV value can never send traffic elsewhere.
 const TENANT_ORIGIN = /^[a-z0-9-]{1,63}\.[a-z0-9-]{1,32}\.awsapprunner\.com$/;
 
 /** Shard id -> origin hostname, from SHARD_ORIGINS (optional). */
@@ -87,7 +110,26 @@ export function parseShardOrigins(env) {
   } catch {
     throw new Error("SHARD_ORIGINS is not valid JSON");
   }
-  return Object.fromEntries(Object.entries(parsed).filter(([id, host]) => SHARD.test(id) && typeof host === "string" && /^[A-Za-z0-9.-]+$/.test(host)));
+  // A cell value must name the shard's own cell: a typo cannot send one shard's organizations to another.
+  const usable = (id, value) => {
+    const t = SHARD.test(id) ? originTarget(value) : null;
+    return t !== null && !/:/.test(t.origin) && (t.cell === undefined || t.cell === `shard-${id}`);
+  };
+  return Object.fromEntries(Object.entries(parsed).filter(([id, value]) => usable(id, value)));
+}
+
+/**
+ * A KV entry's own origin as {origin, cell?}, or null: an App Runner service domain, or a cell gateway
+ * the configuration names with the entry's own cell (a tenant's cell is its shard, tenant-<id>; a
+ * shard's is shard-<id>). Any other host or cell is ignored, so a bad KV write cannot move traffic.
+ */
+export function entryTarget(entry, gateways) {
+  if (!entry || typeof entry.origin !== "string") return null;
+  if (entry.cell !== undefined) {
+    const own = typeof entry.cell === "string" && CELL.test(entry.cell) && typeof entry.shard === "string" && (entry.cell === entry.shard || entry.cell === `shard-${entry.shard}`);
+    return own && gateways.has(entry.origin) ? { origin: entry.origin, cell: entry.cell } : null;
+  }
+  return TENANT_ORIGIN.test(entry.origin) ? { origin: entry.origin } : null;
 }
 
 /**
@@ -99,10 +141,13 @@ export function chooseRoute(entry, origins, defaultRegion, shardOrigins = {}) {
   const known = entry && typeof entry.region === "string" && entry.region in origins;
   const region = known ? entry.region : defaultRegion;
   const shard = known && typeof entry.shard === "string" && SHARD.test(entry.shard) ? entry.shard : null;
-  const own = known && typeof entry.origin === "string" && TENANT_ORIGIN.test(entry.origin) ? entry.origin : null;
-  const origin = own ?? (shard && shardOrigins[shard]) ?? origins[region];
-  return { region, shard, origin, known: Boolean(known) };
+  const own = known ? entryTarget(entry, cellGateways(origins, shardOrigins)) : null;
+  const target = own ?? (shard && originTarget(shardOrigins[shard])) ?? originTarget(origins[region]);
+  return { region, shard, ...routeTarget(target), known: Boolean(known) };
 }
+
+// {origin} or {origin, cell}: a route names a cell only when it goes through a cell gateway.
+const routeTarget = (t) => (t.cell ? { origin: t.origin, cell: t.cell } : { origin: t.origin });
 
 /** The region to retry at, or null: failover on, idempotent method, and another region exists. */
 export function failoverRegion(method, region, origins, env) {
@@ -125,6 +170,8 @@ export function upstreamRequest(request, route, failedOver, env = {}) {
   headers.delete("host");
   headers.set("X-Restartix-Region", route.region);
   if (route.shard) headers.set("X-Restartix-Shard", route.shard);
+  // The gateway's listener rule picks the cell by this header; the client's own was deleted above.
+  if (route.cell) headers.set("X-Restartix-Cell", route.cell);
   if (failedOver) headers.set("X-Restartix-Failover-From", failedOver);
   if (env.ORIGIN_HEADER && env.ORIGIN_VERIFY) headers.set(env.ORIGIN_HEADER, env.ORIGIN_VERIFY);
   // Redirects pass through to the client; duplex is what a streamed body requires (ignored where not).
@@ -173,12 +220,13 @@ export const shardKey = (shard) => `shard:${shard}`;
  * does not name it (a shard deployed since the Worker's configuration was). The entry counts only if
  * it names the same region and an App Runner service, so a stray KV value cannot move traffic.
  */
-export async function withShardOrigin(shardOrigins, entry, lookup) {
+export async function withShardOrigin(shardOrigins, entry, lookup, origins = {}) {
+  const gateways = cellGateways(origins, shardOrigins);
   const shard = entry && typeof entry.shard === "string" && SHARD.test(entry.shard) ? entry.shard : null;
-  if (!shard || shard in shardOrigins || (typeof entry.origin === "string" && TENANT_ORIGIN.test(entry.origin))) return shardOrigins;
+  if (!shard || shard in shardOrigins || entryTarget(entry, gateways)) return shardOrigins;
   const own = await lookup(shardKey(shard));
-  const usable = own && own.shard === shard && own.region === entry.region && typeof own.origin === "string" && TENANT_ORIGIN.test(own.origin);
-  return usable ? { ...shardOrigins, [shard]: own.origin } : shardOrigins;
+  const target = own && own.shard === shard && own.region === entry.region ? entryTarget(own, gateways) : null;
+  return target ? { ...shardOrigins, [shard]: target.cell ? target : target.origin } : shardOrigins;
 }
 
 const defaultCache = createRouteCache();
@@ -192,7 +240,7 @@ export async function handle(request, env, { cache = defaultCache, fetchFn = fet
     const orgId = organizationId(request.headers);
     const lookup = (key) => cache.get(key, (k) => loadRoute(env.ROUTES, k));
     const entry = orgId ? await lookup(orgId) : null;
-    route = chooseRoute(entry, origins, env.DEFAULT_REGION, await withShardOrigin(parseShardOrigins(env), entry, lookup));
+    route = chooseRoute(entry, origins, env.DEFAULT_REGION, await withShardOrigin(parseShardOrigins(env), entry, lookup, origins));
   } catch (e) {
     console.error(`router: misconfigured: ${e.message}`);
     return new Response(JSON.stringify({ error: "routing unavailable" }), { status: 503, headers: { "content-type": "application/json" } });
@@ -205,7 +253,8 @@ export async function handle(request, env, { cache = defaultCache, fetchFn = fet
     // The failed answer is discarded: release its body instead of leaving the stream open.
     if (!(first instanceof Error)) await first.body?.cancel();
     console.error(`router: origin ${route.region} failed (${first instanceof Error ? "network error" : first.status}); failing over to ${retryAt}`);
-    const second = { ...route, region: retryAt, origin: origins[retryAt] };
+    // The other region's own origin (and its cell, if any): never this region's cell.
+    const second = { region: retryAt, shard: route.shard, ...routeTarget(originTarget(origins[retryAt])), known: route.known };
     return fetchFn(upstreamRequest(request, second, route.region, env)).catch(() => badGateway());
   }
   return first instanceof Error ? badGateway() : first;

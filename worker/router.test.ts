@@ -296,3 +296,104 @@ describe("origin header (the AWS web ACLs admit nothing without it)", () => {
     expect(upstreamRequest(request, route, null).headers.get("x-origin-verify")).toBe("forged");
   });
 });
+
+describe("Fargate cells behind each region's cell gateway (X-Restartix-Cell)", () => {
+  const GW = { eu: "cells-eu-1.example.com", us: "cells-us-1.example.com" };
+  // As the edge stack writes them for a Fargate phase 4: eu's default is the shared tier, us's is shard us-1's cell.
+  const CELL_ORIGINS = { eu: "api-eu.example.com", us: { origin: GW.us, cell: "shard-us-1" } };
+  const CELL_SHARDS = { "eu-1": "api-eu.example.com", "eu-2": { origin: GW.eu, cell: "shard-eu-2" }, "us-1": { origin: GW.us, cell: "shard-us-1" } };
+  const routes: Record<string, unknown> = {
+    "org-101": { region: "eu", shard: "tenant-org-101", origin: GW.eu, cell: "tenant-org-101" },
+    "org-201": { region: "us", shard: "tenant-org-201", origin: GW.us, cell: "tenant-org-201" },
+    org_eu2: { region: "eu", shard: "eu-2" },
+    org_us2: { region: "us", shard: "us-2" },
+    "shard:us-2": { region: "us", shard: "us-2", origin: GW.us, cell: "shard-us-2" },
+    // Written wrong: another tenant's cell, a host that is no configured gateway, a cell on an App Runner host.
+    org_other: { region: "us", shard: "tenant-org-other", origin: GW.us, cell: "tenant-org-201" },
+    org_evil: { region: "us", shard: "tenant-org-evil", origin: "evil.example.com", cell: "tenant-org-evil" },
+    org_mixed: { region: "us", shard: "tenant-org-mixed", origin: "t.us-east-1.awsapprunner.com", cell: "tenant-org-mixed" },
+  };
+  const cellEnv = (overrides: Partial<RouterEnv> = {}) =>
+    env({ ROUTES: kv(routes), ORIGINS: JSON.stringify(CELL_ORIGINS), SHARD_ORIGINS: JSON.stringify(CELL_SHARDS), ...overrides });
+  const send = async (headers: Record<string, string>, overrides: Partial<RouterEnv> = {}) => {
+    const { fetchFn, seen } = upstream({});
+    await handle(request(headers), cellEnv(overrides), { cache: createRouteCache(), fetchFn });
+    expect(seen).toHaveLength(1);
+    return seen[0];
+  };
+
+  it.each([
+    ["an EU tenant", "org-101", GW.eu, "tenant-org-101", "eu"],
+    ["a US tenant", "org-201", GW.us, "tenant-org-201", "us"],
+  ])("%s reaches its own cell through its region's gateway", async (_what, org, host, cell, region) => {
+    const out = await send({ "X-Organization-Id": org, "X-Origin-Verify": "forged" }, { ORIGIN_HEADER: "X-Origin-Verify", ORIGIN_VERIFY: "from-secrets-manager" } as Partial<RouterEnv>);
+    expect(out.url).toBe(`https://${host}/v1/patients?page=2`);
+    expect(out.headers.get("X-Restartix-Cell")).toBe(cell);
+    expect(out.headers.get("X-Restartix-Region")).toBe(region);
+    expect(out.headers.get("X-Restartix-Shard")).toBe(cell);
+    // The gateway sits behind the origin-guard WAF like every ALB: the Worker still adds the origin header.
+    expect(out.headers.get("X-Origin-Verify")).toBe("from-secrets-manager");
+  });
+
+  it("sends a shared shard's organization to the shard's cell, from SHARD_ORIGINS or the shard's own KV entry", async () => {
+    const configured = await send({ "X-Organization-Id": "org_eu2" });
+    expect(new URL(configured.url).host).toBe(GW.eu);
+    expect(configured.headers.get("X-Restartix-Cell")).toBe("shard-eu-2");
+    const fromKv = await send({ "X-Organization-Id": "org_us2" });
+    expect(new URL(fromKv.url).host).toBe(GW.us);
+    expect(fromKv.headers.get("X-Restartix-Cell")).toBe("shard-us-2");
+    expect(fromKv.headers.get("X-Restartix-Shard")).toBe("us-2");
+  });
+
+  it("sends an unknown organization to DEFAULT_REGION without a shard or a cell (docs/global-routing.md)", async () => {
+    for (const headers of [{ "X-Organization-Id": "org_unknown" }, {}] as Record<string, string>[]) {
+      const out = await send({ ...headers, "X-Restartix-Cell": "tenant-org-201" });
+      expect(new URL(out.url).host).toBe("api-eu.example.com");
+      expect(out.headers.get("X-Restartix-Region")).toBe("eu");
+      expect(out.headers.has("X-Restartix-Shard")).toBe(false);
+      expect(out.headers.has("X-Restartix-Cell")).toBe(false);
+    }
+    // DEFAULT_REGION us: the region's default origin is shard us-1's cell.
+    const us = await send({ "X-Organization-Id": "org_unknown" }, { DEFAULT_REGION: "us" });
+    expect(new URL(us.url).host).toBe(GW.us);
+    expect(us.headers.get("X-Restartix-Cell")).toBe("shard-us-1");
+    expect(us.headers.has("X-Restartix-Shard")).toBe(false);
+  });
+
+  it("replaces an X-Restartix-Cell the client sent with the organization's own cell", async () => {
+    const out = await send({ "X-Organization-Id": "org-101", "X-Restartix-Cell": "tenant-org-201", "x-restartix-cell": "shard-us-2" });
+    expect(out.headers.get("X-Restartix-Cell")).toBe("tenant-org-101");
+  });
+
+  it("ignores a KV cell that is not the entry's own, or whose origin is not a configured gateway", async () => {
+    for (const org of ["org_other", "org_evil", "org_mixed"]) {
+      const out = await send({ "X-Organization-Id": org });
+      // The region's default: shard us-1's cell, never the entry's host or cell.
+      expect(new URL(out.url).host).toBe(GW.us);
+      expect(out.headers.get("X-Restartix-Cell")).toBe("shard-us-1");
+    }
+  });
+
+  it("accepts cell values in ORIGINS and SHARD_ORIGINS only with a hostname and, for a shard, its own cell", () => {
+    expect(parseOrigins({ ORIGINS: JSON.stringify(CELL_ORIGINS) })).toEqual(CELL_ORIGINS);
+    expect(parseOrigins({ ORIGINS: JSON.stringify({ eu: "api-eu.example.com", us: { origin: "bad host", cell: "shard-us-1" }, ap: { origin: GW.us, cell: "nope" } }) })).toEqual({ eu: "api-eu.example.com" });
+    const shards = parseShardOrigins({ SHARD_ORIGINS: JSON.stringify({ ...CELL_SHARDS, "eu-3": { origin: GW.eu, cell: "shard-eu-2" } }) });
+    expect(shards).toEqual(CELL_SHARDS);
+  });
+
+  it("fails over to the other region's own origin and cell, never this region's cell", async () => {
+    const quiet = jest.spyOn(console, "error").mockImplementation(() => undefined);
+    const { fetchFn, seen } = upstream({ [GW.eu]: 503 });
+    await handle(request({ "X-Organization-Id": "org-101" }), cellEnv({ FAILOVER: "on" }), { cache: createRouteCache(), fetchFn });
+    quiet.mockRestore();
+    expect(seen.map((r) => [new URL(r.url).host, r.headers.get("X-Restartix-Cell")])).toEqual([
+      [GW.eu, "tenant-org-101"],
+      [GW.us, "shard-us-1"],
+    ]);
+  });
+
+  it("keeps the App Runner layout as it was: no cell header", () => {
+    const route = chooseRoute({ region: "us", shard: "tenant-org-201", origin: "t201.us-east-1.awsapprunner.com" }, ORIGINS, "eu");
+    expect(route).toEqual({ region: "us", shard: "tenant-org-201", origin: "t201.us-east-1.awsapprunner.com", known: true });
+  });
+});
