@@ -137,7 +137,7 @@ describe("origin guard: no path around Cloudflare", () => {
     );
     expect(edge.json.import).toBeUndefined();
     const id = "0123456789abcdef0123456789abcdef";
-    const adopted = stack(synth({ phase: 1, varsFile: varsWith({ origin_header_ruleset_id: `"${id}"` }) }), "edge");
+    const adopted = stack(synth({ phase: 1, varsFile: varsWith({ origin_header_ruleset_id: `"${id}"`, origin_header_ruleset_name: '"default"' }) }), "edge");
     expect(adopted.json.import).toEqual(expect.arrayContaining([expect.objectContaining({ id: `zones/023e105f4ecef8ad9ca31a8372d0c353/${id}` })]));
   });
 

@@ -293,7 +293,7 @@ export class EdgeStack extends ProjectStack {
       rules: [
         // The zone's own request header rules, kept first and in their order: a ruleset is one
         // resource, so an adopted entry point holds exactly the rules listed here.
-        ...keptHeaderRules(adoption.keptLateTransformRules, header),
+        ...keptTransformRules(adoption.keptLateTransformRules, header),
         {
           action: "rewrite",
           description: `Set ${header} (value from Secrets Manager ${originSecret.name})`,
@@ -314,7 +314,7 @@ export class EdgeStack extends ProjectStack {
  * The origin header rule comes after them, so it has the last word on its header; a kept rule that
  * touches that header is refused: it would fight the origin guard.
  */
-export function keptHeaderRules(kept: readonly KeptHeaderRule[], originHeader: string) {
+export function keptTransformRules(kept: readonly KeptHeaderRule[], originHeader: string) {
   return kept.map((r, i) => {
     const clash = Object.keys(r.headers).find((h) => h.toLowerCase() === originHeader.toLowerCase());
     if (clash) {
