@@ -4,6 +4,7 @@ import { compareWithDocument, Comparison, LineComparison } from "./compare";
 import { DOCUMENT_ESTIMATES } from "./document-estimates";
 import { CostEstimate } from "./estimate";
 import { round2, usd } from "./line-item";
+import { priceProvenance } from "./price-list";
 import { PriceTable } from "./price-table";
 
 /** The estimate of one phase with its comparison, and its renderings: json, terminal table, markdown. */
@@ -15,11 +16,14 @@ export interface CostReport {
   readonly comparison: Comparison;
   /** Months of the AWS price lists the table's figures come from. */
   readonly priceListAsOf: readonly string[];
+  /** Where the figures come from: the date of the last `--refresh-prices`, and what is still recalled. */
+  readonly priceProvenance: string;
+  readonly pricesRefreshed?: string;
 }
 
 export function costReport(phase: PhaseNumber, compute: string, estimate: CostEstimate, prices: PriceTable): CostReport {
   const asOf = [...new Set(Object.values(prices.prices).map((p) => p.asOf))].sort();
-  return { phase, compute, estimate, comparison: compareWithDocument(estimate, DOCUMENT_ESTIMATES[phase]), priceListAsOf: asOf };
+  return { phase, compute, estimate, comparison: compareWithDocument(estimate, DOCUMENT_ESTIMATES[phase]), priceListAsOf: asOf, priceProvenance: priceProvenance(prices), pricesRefreshed: (prices as { refreshed?: string }).refreshed };
 }
 
 /** The machine-readable shape of `npm run cost -- --format json`. */
@@ -30,7 +34,7 @@ export function costJson(r: CostReport): Record<string, unknown> {
     compute: r.compute,
     currency: e.currency,
     totalMonthlyUsd: e.totalMonthlyUsd,
-    priceTable: { file: "pricing/aws-prices.json", asOf: r.priceListAsOf },
+    priceTable: { file: "pricing/aws-prices.json", asOf: r.priceListAsOf, refreshed: r.pricesRefreshed ?? null },
     usage: `phases/usage.ts (phase ${r.phase})`,
     byStack: e.byStack,
     byService: e.byService,
@@ -69,7 +73,7 @@ function headline(r: CostReport): string {
 }
 
 const sources = (r: CostReport) =>
-  `Prices: pricing/aws-prices.json (AWS on-demand list prices as of ${r.priceListAsOf.join(", ")}, from memory, not fetched: check before budgeting). Usage: phases/usage.ts, phase ${r.phase}.`;
+  `Prices: pricing/aws-prices.json (${r.priceProvenance}). Usage: phases/usage.ts, phase ${r.phase}.`;
 
 export function costTable(r: CostReport, showItems = false): string {
   const e = r.estimate;
