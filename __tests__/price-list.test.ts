@@ -154,6 +154,18 @@ describe("refresh against a local copy of the Price List", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  test("an index without one of the offer codes fails before any offer file is read", async () => {
+    const index = JSON.parse(fixture("index.json")) as { offers: Record<string, unknown> };
+    delete index.offers.AmazonEC2;
+    const urls: string[] = [];
+    const fetcher = async (url: string) => {
+      urls.push(url);
+      return [Buffer.from(JSON.stringify(index))] as unknown as AsyncIterable<Uint8Array>;
+    };
+    await expect(refreshedTable(current(), { base, regions: EU, fetcher })).rejects.toThrow(/lists no offer AmazonEC2: the Price List changed; update PRICE_RULES in tools\/cost\/price-list\.ts/);
+    expect(urls).toEqual([`${base}/offers/v1.0/aws/index.json`]);
+  });
+
   test("a region the Price List does not serve (HTTP 404) fails naming its URL", async () => {
     const before = current();
     await expect(refreshedTable(before, { base, regions: ["us-west-2"] })).rejects.toThrow(/AmazonRDS\/current\/us-west-2\/index\.json: HTTP 404/);
