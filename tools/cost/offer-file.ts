@@ -78,22 +78,37 @@ export async function readOffer(chunks: AsyncIterable<string | Uint8Array> | Ite
   for await (const chunk of chunks) {
     const s = typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true });
     captureFrom = 0;
+    // Strings are skipped with indexOf, not a character at a time: the AmazonEC2 files are mostly strings.
+    let nextBackslash = -1;
     for (let i = 0; i < s.length; i++) {
       const c = s[i];
       if (inString) {
-        if (escaped) escaped = false;
-        else if (c === "\\") escaped = true;
-        else if (c === '"') {
-          inString = false;
-          if (!capture) {
-            const top = stack[stack.length - 1];
-            const value = JSON.parse(`"${text}"`) as string;
-            if (top?.kind === "object" && top.expectKey) top.key = value;
-            else if (stack.length === 1 && top?.key && HEADER.has(top.key)) header[top.key] = value;
-          }
+        if (escaped) {
+          escaped = false;
+          if (!capture) text += c;
           continue;
         }
-        if (!capture) text += c;
+        if (nextBackslash !== s.length && nextBackslash < i) {
+          const found = s.indexOf("\\", i);
+          nextBackslash = found === -1 ? s.length : found;
+        }
+        const quote = s.indexOf('"', i);
+        const stop = Math.min(quote === -1 ? s.length : quote, nextBackslash);
+        if (!capture) text += s.slice(i, stop);
+        i = stop;
+        if (stop === s.length) continue;
+        if (s[i] === "\\") {
+          escaped = true;
+          if (!capture) text += "\\";
+          continue;
+        }
+        inString = false;
+        if (!capture) {
+          const top = stack[stack.length - 1];
+          const value = JSON.parse(`"${text}"`) as string;
+          if (top?.kind === "object" && top.expectKey) top.key = value;
+          else if (stack.length === 1 && top?.key && HEADER.has(top.key)) header[top.key] = value;
+        }
         continue;
       }
       switch (c) {
