@@ -61,14 +61,14 @@ describe("offer-file reader", () => {
     expect(usdPrices(offer, "2DNDRP7N8XJ4Q3TM")).toEqual([{ unit: "Hrs", usd: 0.074, beginRange: "0" }]);
   });
 
-  test.each([1, 3, 50])("escaped quotes, backslashes and braces inside strings are text, not structure (chunks of %s)", async (size) => {
+  test.each([1, 3, 50])("an escaped quote, a backslash and unbalanced brackets inside a string are text, not structure (chunks of %s)", async (size) => {
     const text = fixture("AWSELB.eu-central-1.json").replace(
       '"groupDescription" : "LoadBalancer hourly usage by Application Load Balancer"',
-      '"groupDescription" : "a \\"quoted\\" {brace} [x] \\\\ \\u00e9 end"',
+      '"groupDescription" : "a \\"quote {brace [x \\\\ \\u00e9 end"',
     );
     const chunks = Array.from({ length: Math.ceil(text.length / size) }, (_, i) => text.slice(i * size, (i + 1) * size));
     const offer = await readOffer(chunks, (p) => p.attributes.usagetype === "EUC1-LoadBalancerUsage");
-    expect(offer.products.get("A4DNYYFH2SM8W8VT")?.attributes.groupDescription).toBe('a "quoted" {brace} [x] \\ \u00e9 end');
+    expect(offer.products.get("A4DNYYFH2SM8W8VT")?.attributes.groupDescription).toBe('a "quote {brace [x \\ \u00e9 end');
     expect([...offer.products.keys()].sort()).toEqual(["5K6PMV6FSSUWXHD3", "A4DNYYFH2SM8W8VT", "G9X7VJ8AWB8V3PXN"]);
     expect(usdPrices(offer, "A4DNYYFH2SM8W8VT")).toEqual([{ unit: "Hrs", usd: 0.027, beginRange: "0" }]);
   });
