@@ -10,7 +10,7 @@ import { PRICE_RULES, priceProvenance, pricesFromOffer, refreshedTable, refreshP
 import { loadPriceTable, PRICE_FILE, PriceTable, unitPrice } from "../tools/cost/price-table";
 import { resolveSettings } from "../config/settings";
 import { estimateMonthlyCost } from "../tools/cost/estimate";
-import { costJson, costReport, costTable } from "../tools/cost/report";
+import { costJson, costMarkdown, costReport, costTable } from "../tools/cost/report";
 import { EXAMPLE_VARS } from "./helpers";
 
 /**
@@ -163,6 +163,10 @@ describe("refresh against a local copy of the Price List", () => {
     const report = costReport(1, "apprunner", estimateMonthlyCost([], settings, { prices: table }), table);
     expect(costTable(report).split("\n")[1]).toBe(`Prices: pricing/aws-prices.json (${priceProvenance(table)}). Usage: phases/usage.ts, phase 1.`);
     expect(costJson(report).priceTable).toEqual(expect.objectContaining({ refreshed: "2026-12-07" }));
+    expect(costMarkdown([report])).toContain(`(AWS on-demand list\nprices; ${priceProvenance(table)}; see that file's`);
+    // Before a refresh the markdown keeps its words, so docs/cost-vs-document.md does not change.
+    const recalled = loadPriceTable(PRICE_FILE);
+    expect(costMarkdown([costReport(1, "apprunner", estimateMonthlyCost([], settings, { prices: recalled }), recalled)])).toContain("(AWS on-demand list\nprices, from memory, not fetched: see that file's `about`)");
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

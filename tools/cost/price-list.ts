@@ -80,12 +80,16 @@ export type Fetcher = (url: string) => Promise<AsyncIterable<Uint8Array>>;
 
 /** Streams a URL's body; a failed connection or an HTTP error status is a PriceListError naming the URL. */
 export const httpFetcher: Fetcher = async (url) => {
-  let res: Response;
-  try {
-    res = await fetch(url);
-  } catch (e) {
-    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    throw new PriceListError(`${url}: ${cause?.code ?? cause?.message ?? (e as Error).message}`);
+  let res: Response | undefined;
+  // A connection reset (a kept-alive socket the server closed) is retried; an HTTP status is not.
+  for (let attempt = 1; !res; attempt++) {
+    try {
+      res = await fetch(url);
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      if (cause?.code === "ECONNRESET" && attempt < 3) continue;
+      throw new PriceListError(`${url}: ${cause?.code ?? cause?.message ?? (e as Error).message}`);
+    }
   }
   if (!res.ok || !res.body) throw new PriceListError(`${url}: HTTP ${res.status} ${res.statusText}`);
   return res.body as unknown as AsyncIterable<Uint8Array>;
