@@ -10,10 +10,10 @@ import { renderDot } from "../tools/diagram/render";
 import { synthesize } from "../tools/synth";
 
 /** The inputs the committed diagrams are drawn from: the template, so a developer's own inputs never leak into docs/. */
-export const COMMITTED_INPUTS = path.join(ROOT, "terraform.tfvars.example");
+const COMMITTED_INPUTS = path.join(ROOT, "terraform.tfvars.example");
 const DEFAULT_OUT = path.join(ROOT, "docs", "diagrams");
 
-export const spec: CommandSpec = {
+const spec: CommandSpec = {
   name: "diagram",
   summary: "Draw the synthesized stacks of a phase: DOT, SVG and PNG (Graphviz and resvg from npm, no system package).",
   usage: ["--all [--out DIR]", "[--phase N] [--compute apprunner|fargate] [--out DIR] [--vars FILE] [--tenants FILE]"],

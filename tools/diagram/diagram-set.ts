@@ -17,7 +17,7 @@ export interface Diagram {
 export const REGENERATE_COMMAND = "npm run diagram -- --all";
 
 /** A phase whose AWS stacks span more than one region key (eu, us) is drawn as an overview plus one diagram per area. */
-export const splits = (graph: ArchitectureGraph): boolean => areasOf(graph).filter((a) => a !== "global").length > 1;
+const splits = (graph: ArchitectureGraph): boolean => areasOf(graph).filter((a) => a !== "global").length > 1;
 
 export function diagramsOf(stacks: readonly SynthStack[], phase: number, compute: string, base = `phase${phase}`): Diagram[] {
   const graph = buildGraph(stacks);

@@ -7,7 +7,7 @@ import { anchorId, ArchitectureGraph, CrossStackEdge, StackCluster } from "./gra
  */
 
 /** Where a stack is drawn in detail: the region prefix of its AWS region (eu, us), or global. */
-export function areaOf(s: Pick<StackCluster, "provider" | "region">): string {
+function areaOf(s: Pick<StackCluster, "provider" | "region">): string {
   if (s.provider === "aws" && s.region) return s.region.split("-")[0];
   return "global";
 }
