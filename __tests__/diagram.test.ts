@@ -1,7 +1,12 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { ROOT } from "../config/deployment";
+import { PHASES } from "../phases/types";
 import { collapseAlike } from "../tools/diagram/collapse";
+import { diagramsOf, REGENERATE_COMMAND } from "../tools/diagram/diagram-set";
+import { toOverviewDot } from "../tools/diagram/overview-dot";
+import { areaGraph, areasOf, overviewGraph } from "../tools/diagram/views";
 import { toDot } from "../tools/diagram/dot";
 import { buildGraph } from "../tools/diagram/graph";
 import { dotToSvg, renderDot } from "../tools/diagram/render";
@@ -111,4 +116,92 @@ test("the phase 1 DOT renders to SVG and PNG with Graphviz from npm", () => {
 
 test("a bad graph fails with Graphviz's own message", () => {
   expect(() => dotToSvg("digraph { a -> }")).toThrow(/graphviz \(WebAssembly\) failed: .*syntax error/i);
+});
+
+describe("the committed diagrams are what `npm run diagram -- --all` writes", () => {
+  const DIR = path.join(ROOT, "docs", "diagrams");
+  const sets = PHASES.map((phase) => {
+    const r = synth({ phase });
+    return diagramsOf(r.stacks, phase, r.settings.deployment.compute);
+  });
+
+  test.each(PHASES.map((p, i) => [p, i] as const))("phase %s: every committed .dot equals the generator's DOT", (_phase, i) => {
+    // DOT is deterministic (the PNG depends on fonts), so the text is the proof that the pictures are current.
+    const stale = sets[i].filter((d) => !fs.existsSync(path.join(DIR, `${d.name}.dot`)) || fs.readFileSync(path.join(DIR, `${d.name}.dot`), "utf8") !== d.dot);
+    if (stale.length > 0) {
+      throw new Error(`${stale.map((d) => `docs/diagrams/${d.name}.dot`).join(", ")}: stale or missing (not what the generator draws now). Fix: ${REGENERATE_COMMAND} && git add docs/diagrams`);
+    }
+  }, 120_000);
+
+  test("no committed diagram is left that the generator no longer draws", () => {
+    const drawn = new Set(sets.flat().map((d) => d.name));
+    const leftovers = fs.readdirSync(DIR).filter((f) => /^phase\d[a-z0-9-]*\.(dot|svg|png)$/.test(f) && !drawn.has(f.replace(/\.[a-z]+$/, "")));
+    if (leftovers.length > 0) throw new Error(`docs/diagrams holds ${leftovers.join(", ")}, which the generator no longer draws. Fix: ${REGENERATE_COMMAND} (it removes them) && git add -A docs/diagrams`);
+    for (const d of drawn) for (const ext of ["svg", "png"]) expect([d, ext, fs.existsSync(path.join(DIR, `${d}.${ext}`))]).toEqual([d, ext, true]);
+  });
+
+  test("phase 4 (two regions) is an overview plus one diagram per area; phases in one region stay one diagram", () => {
+    expect(sets.map((s) => s.map((d) => d.name))).toEqual([["phase1"], ["phase2"], ["phase3"], ["phase4", "phase4-eu", "phase4-us", "phase4-global"]]);
+    const overview = sets[3][0].dot;
+    // One box per group of stacks: readable at README width, unlike 114 stack clusters.
+    expect(overview.match(/^\s+g_\w+ \[label=/gm)?.length).toBeLessThanOrEqual(12);
+    expect(overview).toMatch(/<B>10 tenant cells<\/B>/);
+    expect(overview).toMatch(/<B>30 tenant cells<\/B>/);
+    expect(overview).toMatch(/<B>5 shards<\/B>/);
+    expect(overview).toContain('"cluster_region_us-east-1"');
+    expect(overview).toContain("detail in phase4-eu, phase4-us, phase4-global");
+  });
+
+  test("each phase 4 stack is drawn in detail in exactly one area diagram", () => {
+    const [, ...areas] = sets[3];
+    const phase4 = synth({ phase: 4 });
+    // A stack cluster's tooltip lists the stacks it stands for (one, or all the alike tenant cells).
+    const clustered = (dot: string) => [...dot.matchAll(/tooltip="([^"]*)"; style="rounded,filled"/g)].flatMap((m) => m[1].split(", "));
+    const drawnIn = areas.flatMap((d) => clustered(d.dot));
+    expect(drawnIn.sort()).toEqual(phase4.stacks.map((s) => s.name).sort());
+  });
+});
+
+describe("areas and the overview of a graph", () => {
+  const stackOf = (name: string, provider: string, region?: string, reads: string[] = []): SynthStack => ({
+    name,
+    dependencies: reads,
+    json: {
+      terraform: { required_providers: { [provider]: {} } },
+      ...(region ? { provider: { aws: [{ region }] } } : {}),
+      resource: { [provider === "aws" ? "aws_s3_bucket" : `${provider}_dns_record`]: { r: Object.fromEntries(reads.map((p) => [p, `\${data.terraform_remote_state.cross-stack-reference-input-${p}.outputs.id}`])) } },
+      output: { id: { value: `\${${provider === "aws" ? "aws_s3_bucket" : `${provider}_dns_record`}.r.id}` } },
+      data: { terraform_remote_state: Object.fromEntries(reads.map((p) => [`cross-stack-reference-input-${p}`, {}])) },
+    },
+  });
+  const stacks = [
+    stackOf("network", "aws", "eu-central-1"),
+    stackOf("network-us", "aws", "us-east-1"),
+    ...["tenant-org-1", "tenant-org-2", "tenant-org-3"].map((n) => stackOf(n, "aws", "us-east-1", ["network-us", "network"])),
+    stackOf("edge", "cloudflare", undefined, ["network"]),
+  ];
+  const graph = buildGraph(stacks);
+
+  test("an area holds its region's stacks; what it reads elsewhere is a stub naming the other diagram", () => {
+    const us = areaGraph(collapseAlike(graph), "us");
+    expect(us.stacks.map((s) => s.members)).toEqual([["network-us"], ["tenant-org-1", "tenant-org-2", "tenant-org-3"]]);
+    expect(us.stubs).toEqual([{ name: "network", members: ["network"], area: "eu" }]);
+    const text = toDot(us, "us", (a) => `phase4-${a}.png`);
+    expect(text).toContain('label="drawn in phase4-eu.png"');
+    expect(text).toMatch(/n_tenant_org_1_S3 -> anchor_network \[/);
+    expect(areasOf(graph)).toEqual(["eu", "us", "global"]);
+  });
+
+  test("the overview counts tenant cells per region and sums edges between groups", () => {
+    const o = overviewGraph(graph);
+    expect(o.groups.map((g) => [g.kind, g.region ?? "-", g.stacks.length])).toEqual([
+      ["shared stacks", "eu-central-1", 1],
+      ["shared stacks", "us-east-1", 1],
+      ["tenant cells", "us-east-1", 3],
+      ["edge", "-", 1],
+    ]);
+    const cells = o.groups.find((g) => g.kind === "tenant cells")!.id;
+    expect(o.edges.filter((e) => e.from === cells).map((e) => e.pairs)).toEqual([3, 3]);
+    expect(toOverviewDot(o, "t", "d")).toContain("<B>3 tenant cells</B>");
+  });
 });

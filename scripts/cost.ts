@@ -3,8 +3,9 @@ import * as os from "os";
 import * as path from "path";
 import { optionsFrom, resolveSettings } from "../config/settings";
 import { PHASES, PhaseNumber } from "../phases/types";
-import { CommandSpec, ParsedCommand, runCommand, SYNTH_FLAGS, UsageError } from "../tools/cli";
+import { CheckFailed, CommandSpec, ParsedCommand, runCommand, SYNTH_FLAGS, UsageError } from "../tools/cli";
 import { estimateMonthlyCost } from "../tools/cost/estimate";
+import { PRICE_LIST_BASE, PriceListError, refreshPriceFile } from "../tools/cost/price-list";
 import { loadPriceTable } from "../tools/cost/price-table";
 import { Settings } from "../config/settings";
 import { usageFor } from "../phases/usage";
@@ -17,7 +18,7 @@ import { readStacks, synthesize } from "../tools/synth";
 export const spec: CommandSpec = {
   name: "cost",
   summary: "Monthly AWS cost of the synthesized stacks, per stack and line, beside the design document's estimate.",
-  usage: ["[--phase N | --all] [--format table|json|markdown] [--compute apprunner|fargate] [--items] [--from DIR] [--out FILE]"],
+  usage: ["[--phase N | --all] [--format table|json|markdown] [--compute apprunner|fargate] [--items] [--from DIR] [--out FILE]", "--refresh-prices"],
   flags: {
     phase: SYNTH_FLAGS.phase,
     all: { type: "boolean", description: "every phase on every engine (the default first) beside the document (with --format markdown: the text of docs/cost-vs-document.md)" },
@@ -29,8 +30,26 @@ export const spec: CommandSpec = {
     out: { type: "string", valueName: "FILE", description: "write to FILE instead of standard output" },
     vars: SYNTH_FLAGS.vars,
     tenants: SYNTH_FLAGS.tenants,
+    "refresh-prices": { type: "boolean", description: "rewrite pricing/aws-prices.json from AWS's public Price List bulk files (network, no credentials), then stop" },
   },
 };
+
+/**
+ * --refresh-prices: the file is replaced only after every offer file was read; a network failure
+ * exits 1 and leaves it as it was. RESTARTIX_PRICE_LIST_URL points at a mirror of the Price List.
+ */
+async function refreshPrices(): Promise<number> {
+  const base = process.env.RESTARTIX_PRICE_LIST_URL || PRICE_LIST_BASE;
+  try {
+    const r = await refreshPriceFile({ base, log: (line) => console.error(`cost: ${line}`) });
+    console.log(`cost: pricing/aws-prices.json refreshed ${r.table.refreshed}: ${r.updated.length} entries from the AWS Price List (${r.updated.join(", ")})`);
+    for (const k of r.kept) console.log(`cost: kept the old figure: ${k}`);
+    return 0;
+  } catch (e) {
+    if (e instanceof PriceListError) throw new CheckFailed(`could not read the AWS Price List: ${e.message}. pricing/aws-prices.json is unchanged. Fix: check the network (or RESTARTIX_PRICE_LIST_URL) and run npm run cost -- --refresh-prices again`);
+    throw e;
+  }
+}
 
 /**
  * npm run cost: synthesizes the phase into a temporary directory (or reads --from) and prices what
@@ -108,7 +127,12 @@ function healthProbeOptions(flags: ParsedCommand["flags"]): string {
   return ["Health probe options (same phase, each probe; the difference includes App Runner active hours):", ...lines].join("\n");
 }
 
-export function main({ flags }: ParsedCommand): number {
+export function main({ flags }: ParsedCommand): number | Promise<number> {
+  if (flags["refresh-prices"]) {
+    const others = Object.keys(flags).filter((k) => k !== "refresh-prices" && flags[k] !== undefined && flags[k] !== false);
+    if (others.length) throw new UsageError(`--refresh-prices and --${others[0]}: --refresh-prices only rewrites pricing/aws-prices.json. Fix: run it alone, then price with the other flags`);
+    return refreshPrices();
+  }
   const format = (flags.format as string | undefined) ?? "table";
   if (flags.all && flags.phase !== undefined) throw new UsageError("--all and --phase: choose one. Fix: drop --phase to price every phase, or --all to price one");
   if (flags.all && flags.from !== undefined) throw new UsageError("--all and --from: --from prices one synth output. Fix: drop one of them");

@@ -1,8 +1,9 @@
 import { ArchitectureGraph, anchorId, ServiceNode, StackCluster } from "./graph";
+import { StubStack } from "./views";
 
 /** DOT text of the architecture: provider boundaries, then AWS regions, then stacks, then services. */
 
-interface Style {
+export interface Style {
   readonly label: string;
   readonly border: string;
   readonly fill: string;
@@ -16,7 +17,7 @@ const PROVIDER_STYLE: Readonly<Record<string, Style>> = {
   mixed: { label: "Several providers", border: "#8250DF", fill: "#F7F2FF", node: "#E6DBFF" },
 };
 
-const styleOf = (provider: string): Style => PROVIDER_STYLE[provider] ?? { label: provider, border: "#57606A", fill: "#FFFFFF", node: "#EAEEF2" };
+export const providerStyle = (provider: string): Style => PROVIDER_STYLE[provider] ?? { label: provider, border: "#57606A", fill: "#FFFFFF", node: "#EAEEF2" };
 
 const q = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 const pad = (n: number) => "  ".repeat(n);
@@ -34,7 +35,7 @@ function nodeLabel(n: ServiceNode, each: boolean): string {
 const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 function stackLines(s: StackCluster, depth: number): string[] {
-  const st = styleOf(s.provider);
+  const st = providerStyle(s.provider);
   const many = s.members.length > 1;
   const label = many ? `stacks: ${s.members[0]} \u2026 ${s.members[s.members.length - 1]} (${s.members.length} alike)` : `stack: ${s.name}`;
   const out = [
@@ -44,14 +45,34 @@ function stackLines(s: StackCluster, depth: number): string[] {
     `${pad(depth + 1)}${anchorId(s.name)} [shape=point, style=invis, width=0, label=""];`,
   ];
   for (const n of s.nodes) {
-    const ns = styleOf(n.provider);
+    const ns = providerStyle(n.provider);
     out.push(`${pad(depth + 1)}${n.id} [label=${nodeLabel(n, many)}, shape=box, style="rounded,filled", fillcolor=${q(ns.node)}, color=${q(ns.border)}];`);
   }
   out.push(`${pad(depth)}}`);
   return out;
 }
 
-export function toDot(graph: ArchitectureGraph, title: string): string {
+const stackNames = (members: readonly string[]) =>
+  members.length > 1 ? `${members[0]} \u2026 ${members[members.length - 1]} (${members.length} alike)` : members[0];
+
+/**
+ * Stacks of other areas that this diagram's stacks read (or are read by): one box each, in a cluster
+ * that names the diagram detailing them, so an area's picture stays small.
+ */
+function stubLines(stubs: readonly StubStack[], fileOf: (area: string) => string): string[] {
+  const out: string[] = [];
+  for (const area of [...new Set(stubs.map((s) => s.area))].sort()) {
+    out.push(`  subgraph ${q(`cluster_elsewhere_${area}`)} {`);
+    out.push(`    label=${q(`drawn in ${fileOf(area)}`)}; style="dashed"; color="#8C959F"; fontsize=11;`);
+    for (const s of stubs.filter((x) => x.area === area)) {
+      out.push(`    ${anchorId(s.name)} [label=${q(`stack: ${stackNames(s.members)}`)}, shape=box, style="rounded,dashed", color="#8C959F", fontsize=9];`);
+    }
+    out.push("  }");
+  }
+  return out;
+}
+
+export function toDot(graph: ArchitectureGraph & { readonly stubs?: readonly StubStack[] }, title: string, fileOf: (area: string) => string = (a) => a): string {
   const lines = [
     "digraph architecture {",
     `  label=${q(title)}; labelloc="t"; fontname="Helvetica"; fontsize=16;`,
@@ -61,7 +82,7 @@ export function toDot(graph: ArchitectureGraph, title: string): string {
   ];
   const providers = [...new Set(graph.stacks.map((s) => s.provider))].sort((a, b) => (a === "aws" ? -1 : b === "aws" ? 1 : a.localeCompare(b)));
   for (const provider of providers) {
-    const st = styleOf(provider);
+    const st = providerStyle(provider);
     lines.push(`  subgraph ${q(`cluster_provider_${provider}`)} {`);
     lines.push(`    label=${q(st.label)}; style="filled,bold"; fillcolor=${q(st.fill)}; color=${q(st.border)}; penwidth=2; fontsize=14;`);
     const stacks = graph.stacks.filter((s) => s.provider === provider);
@@ -79,6 +100,7 @@ export function toDot(graph: ArchitectureGraph, title: string): string {
     }
     lines.push("  }");
   }
+  lines.push(...stubLines(graph.stubs ?? [], fileOf));
   for (const e of graph.edges) {
     const width = Math.min(3, 0.6 + Math.log2(e.references + 1) / 2).toFixed(2);
     lines.push(`  ${e.from} -> ${e.to} [penwidth=${width}, tooltip=${q(`${e.consumer} reads ${e.references} output(s) of ${e.producer}`)}];`);
