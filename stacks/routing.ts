@@ -54,14 +54,17 @@ export interface RouteEntry {
   readonly key: string;
   readonly region: string;
   readonly shard: string;
-  /** The cell's App Runner default domain (known once the cell is applied). */
+  /** App Runner: the cell's default domain (known once the cell is applied); Fargate: its cell gateway's hostname. */
   readonly origin: string;
+  /** Fargate: the X-Restartix-Cell header value the Worker adds so the gateway forwards to this cell. */
+  readonly cell?: string;
 }
 
-export function routeEntryOf(cell: Pick<CellSpec, "kind" | "id">, regionKey: string, origin: string): RouteEntry {
+export function routeEntryOf(cell: Pick<CellSpec, "kind" | "id">, regionKey: string, origin: string, header?: string): RouteEntry {
+  const extra = header !== undefined ? { cell: header } : {};
   return cell.kind === "tenant"
-    ? { key: cell.id, region: regionKey, shard: `tenant-${cell.id}`, origin }
-    : { key: `shard:${cell.id}`, region: regionKey, shard: cell.id, origin };
+    ? { key: cell.id, region: regionKey, shard: `tenant-${cell.id}`, origin, ...extra }
+    : { key: `shard:${cell.id}`, region: regionKey, shard: cell.id, origin, ...extra };
 }
 
 /** The route stack of a cell: route-tenant-org-201, route-shard-us-2. */
