@@ -113,10 +113,10 @@ export class DatabaseRotation extends Construct {
         DATABASE_URL_ARNS: props.databaseUrlSecretArns.join(" "),
         // ECS drops an empty variable and the provider then plans a replacement of the task definition
         // forever (terraform-provider-aws#39533): a rotation that redeploys ECS services never sets
-        // APPRUNNER_SERVICE_ARNS to "". (App Runner-only rotations keep their variables as they were;
-        // issue 20 item 8 covers them.)
+        // APPRUNNER_SERVICE_ARNS to "". (Rotations that redeploy no ECS service keep their variables
+        // as they were, so the App Runner layout is unchanged; issue 20 item 8 covers them.)
         ...(appRunner.length > 0 || ecs.length === 0 ? { APPRUNNER_SERVICE_ARNS: appRunner.join(" ") } : {}),
-        ...(ecs.length > 0 || appRunner.length > 0 ? { ECS_SERVICE_ARNS: ecs.join(" ") } : {}),
+        ECS_SERVICE_ARNS: ecs.join(" "),
       },
       // The script reads the secrets itself (it must write them back): nothing is injected.
       secrets: {},

@@ -252,6 +252,15 @@ export class CellStack extends BaseStack {
       origin = svc.serviceUrl;
     }
 
+    // The alert topic of eu-central-1 and of us-east-1 (reused) lives in `observability`, which also
+    // watches the shared tier's services and so comes in the first deploy's services step. A Fargate cell's data stack belongs to
+    // the foundation step (its DATABASE_URL is set before its service starts), so it names the topic by
+    // its ARN (fixed: restartix-alerts in the region) instead of depending on that stack. Alarms and
+    // event rules accept a topic that does not exist yet; notifications sent before the services step
+    // creates it are lost (first deploy only).
+    const alertTopicArn =
+      gateways ? `arn:aws:sns:${region}:${props.settings.deployment.accountId}:${phase.observability.topicName}` : props.alerts.topic.arn;
+
     // Monthly: a new password on the login role not in use, then a redeploy of this cell's service.
     new DatabaseRotation(this, "db-rotation", {
       name: rotationName(names.base),
@@ -270,7 +279,7 @@ export class CellStack extends BaseStack {
       subnetIds: privateSubnets,
       database: { securityGroupId: dbSg.id, port: db.port },
       logRetentionDays: phase.observability.logRetentionDays,
-      alertTopicArn: props.alerts.topic.arn,
+      alertTopicArn,
     });
 
     const t = phase.observability.alarms;
@@ -278,7 +287,7 @@ export class CellStack extends BaseStack {
       const svc = this.service.service;
       new ServiceAlarms(this, "alarms", { label: names.service, metrics: appRunnerMetrics(svc.serviceName, svc.serviceId), thresholds: t, topicArn: props.alerts.topic.arn });
     }
-    new DatabaseAlarms(this, "db-alarms", { identifier: names.identifier, maxConnections: db.parameters.maxConnections, thresholds: t, topicArn: props.alerts.topic.arn });
+    new DatabaseAlarms(this, "db-alarms", { identifier: names.identifier, maxConnections: db.parameters.maxConnections, thresholds: t, topicArn: alertTopicArn });
     if (this.service) {
       // The us-east-1 provider stays even with the canary probe: a cell deployed with the Route 53 probe
       // has health checks there, and Terraform needs their provider to delete them.

@@ -224,7 +224,14 @@ export function buildStacks(app: App, settings: Settings): Stacks {
     regions: keyRegions(phase),
   });
   const routeEntries = edge.routes
-    ? cells.map((c) => new RouteEntryStack(app, routeStackName(c.cell.kind, c.cell.id), { settings, namespace: edge.routes!, entry: c.routeEntry }))
+    ? cells.map((c) => {
+        const route = new RouteEntryStack(app, routeStackName(c.cell.kind, c.cell.id), { settings, namespace: edge.routes!, entry: c.routeEntry });
+        // Fargate: the route names the gateway (a constant), so nothing would order it after the cell's
+        // listener rule; the Worker must not route to a cell the gateway does not know yet.
+        const service = cellServices.find((s) => s.cell === c.cell);
+        if (service) route.addDependency(service);
+        return route;
+      })
     : [];
   const delivery = new DeliveryStack(app, "delivery", { ...base, registry });
   const deliveryGithub = new DeliveryGithubStack(app, "delivery-github", { settings, delivery, region: primaryConfig.region });

@@ -13,7 +13,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { App, TerraformResource, TerraformStack } from "cdktf";
+import { App, TerraformResource, TerraformStack, Tokenization } from "cdktf";
 import { IConstruct } from "constructs";
 import { Firewall } from "../modules/security-group";
 import { PhaseConfig, QuotaKey } from "../phases/types";
@@ -174,6 +174,15 @@ function regionOf(resource: TerraformResource): string {
   return provider?.region ?? "unknown";
 }
 
+/**
+ * One key per referenced attribute, whichever token names it: every read of `.arn` is a new token
+ * string, and a cross-stack one another, but both wrap the same reference (stack + expression).
+ */
+function refKey(value: string): string {
+  const token = Tokenization.reverseString(value).tokens[0] as { identifier?: string; originStack?: IConstruct } | undefined;
+  return token?.identifier ? `${token.originStack?.node.id ?? ""}:${token.identifier}` : value;
+}
+
 function all<T>(app: App, type: abstract new (...args: any[]) => T): T[] {
   return app.node.findAll().filter((c: IConstruct): c is IConstruct & T => c instanceof type) as T[];
 }
@@ -216,12 +225,12 @@ export function quotaUse(app: App, phase: PhaseConfig): QuotaUse[] {
   }
   // Fargate: ALBs per region; per ALB the target groups its rules forward to, the rules and the certificates.
   out.push(...byRegion("albsPerRegion", all(app, Lb), (c) => `${stackOf(c)}: ${c.nameInput ?? c.node.path}`));
-  const listeners = new Map(all(app, LbListener).map((l) => [l.arn, l]));
-  const albName = new Map(all(app, Lb).map((lb) => [lb.arn, lb.nameInput ?? lb.node.path]));
+  const listeners = new Map(all(app, LbListener).map((l) => [refKey(l.arn), l]));
+  const albName = new Map(all(app, Lb).map((lb) => [refKey(lb.arn), lb.nameInput ?? lb.node.path]));
   const perAlb = new Map<string, { targetGroups: Set<string>; rules: number; certificates: number; users: Set<string> }>();
   const albEntry = (listenerArn: string | undefined, c: IConstruct) => {
-    const listener = listenerArn === undefined ? undefined : listeners.get(listenerArn);
-    const key = listener?.loadBalancerArnInput ?? listenerArn ?? c.node.path;
+    const listener = listenerArn === undefined ? undefined : listeners.get(refKey(listenerArn));
+    const key = refKey(listener?.loadBalancerArnInput ?? listenerArn ?? c.node.path);
     const entry = perAlb.get(key) ?? { targetGroups: new Set<string>(), rules: 0, certificates: 0, users: new Set<string>() };
     entry.users.add(stackOf(c));
     perAlb.set(key, entry);
@@ -237,7 +246,7 @@ export function quotaUse(app: App, phase: PhaseConfig): QuotaUse[] {
     const actions = r.action.internalValue;
     for (const a of Array.isArray(actions) ? actions : []) {
       const tg = (a as { targetGroupArn?: string }).targetGroupArn;
-      if (tg) e.targetGroups.add(tg);
+      if (tg) e.targetGroups.add(refKey(tg));
     }
   }
   for (const c of all(app, LbListenerCertificate)) albEntry(c.listenerArnInput, c).certificates++;
@@ -249,12 +258,12 @@ export function quotaUse(app: App, phase: PhaseConfig): QuotaUse[] {
   }
   // Fargate vCPU: every ECS service's minimum count times its task's vCPU, twice (a deployment runs
   // the old and the new revision side by side, maximum 200%).
-  const taskCpu = new Map(all(app, EcsTaskDefinition).map((t) => [t.arn, Number(t.cpuInput ?? 0) / 1024]));
+  const taskCpu = new Map(all(app, EcsTaskDefinition).map((t) => [refKey(t.arn), Number(t.cpuInput ?? 0) / 1024]));
   const vcpu = new Map<string, { used: number; users: Set<string> }>();
   for (const svc of all(app, EcsService)) {
     const region = regionOf(svc);
     const e = vcpu.get(region) ?? { used: 0, users: new Set<string>() };
-    e.used += 2 * (svc.desiredCountInput ?? 1) * (taskCpu.get(svc.taskDefinitionInput ?? "") ?? 0);
+    e.used += 2 * (svc.desiredCountInput ?? 1) * (taskCpu.get(refKey(svc.taskDefinitionInput ?? "")) ?? 0);
     e.users.add(stackOf(svc));
     vcpu.set(region, e);
   }
