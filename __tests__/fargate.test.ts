@@ -197,13 +197,13 @@ describe("moving between engines: both run side by side while DNS moves", () => 
       file,
       fs
         .readFileSync(path.join(__dirname, "..", "terraform.tfvars.example"), "utf8")
-        .replace('compute = "apprunner"', `compute = "${compute}"`)
+        .replace(/^compute = .*$/m, `compute = "${compute}"`)
         .replace('compute_standby = ""', `compute_standby = "${standby}"`)
         .replace('core_target = "railway"', `core_target = "${target}"`),
     );
     return file;
   };
-  const both = synth({ phase: 1, varsFile: vars("fargate", "apprunner", "aws") });
+  const both = synth({ phase: 1, varsFile: vars("fargate", "apprunner", "aws"), compute: "fargate" });
   const c = stack(both, "compute");
 
   test("the compute stack runs the App Runner services and the Fargate services at once", () => {
