@@ -231,7 +231,7 @@ describe("synth-time quota check", () => {
 
   test("the shipped phases fit their recorded quotas, and the defaults name their source", () => {
     for (const q of Object.values(QUOTAS)) expect(q.source.length).toBeGreaterThan(20);
-    expect(phaseConfig(4).quotas).toEqual({ apprunnerVpcConnectors: 50, apprunnerServices: 50 });
+    expect(phaseConfig(4).quotas).toEqual({ apprunnerVpcConnectors: 50, apprunnerServices: 50, fargateOnDemandVcpu: 100 });
   });
 });
 
