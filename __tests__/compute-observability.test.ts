@@ -183,7 +183,7 @@ describe("synth-time quota check", () => {
     service,
   });
   const synthWith = (tenants: unknown[], quotas?: Record<string, number>): SynthResult => {
-    const settings = resolveSettings({ phase: 3, varsFile: EXAMPLE_VARS, tenants });
+    const settings = resolveSettings({ phase: 3, varsFile: EXAMPLE_VARS, tenants, compute: "apprunner" });
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "rx-quota-"));
     return synthesize({}, outdir, quotas ? { ...settings, phase: { ...settings.phase, quotas: { ...settings.phase.quotas, ...quotas } } } : settings);
   };
@@ -231,7 +231,7 @@ describe("synth-time quota check", () => {
 
   test("the shipped phases fit their recorded quotas, and the defaults name their source", () => {
     for (const q of Object.values(QUOTAS)) expect(q.source.length).toBeGreaterThan(20);
-    expect(phaseConfig(4).quotas).toEqual({ apprunnerVpcConnectors: 50, apprunnerServices: 50 });
+    expect(phaseConfig(4).quotas).toEqual({ apprunnerVpcConnectors: 50, apprunnerServices: 50, fargateOnDemandVcpu: 100 });
   });
 });
 

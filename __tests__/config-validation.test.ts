@@ -36,9 +36,8 @@ describe("the shipped configuration is valid", () => {
     expect(phaseIssues(phase, () => undefined)).toEqual([]);
   });
 
-  test.each([1, 2] as const)("phase %i with Fargate (cells are App Runner only: phases 3-4 refuse it)", (phase) => {
+  test.each([1, 2, 3, 4] as const)("phase %i with Fargate (cells included)", (phase) => {
     expect(phaseIssues(phase, () => undefined, "fargate")).toEqual([]);
-    expect(fields(phaseIssues((phase + 2) as 3 | 4, () => undefined, "fargate"))).toEqual(["compute"]);
   });
 
   test("terraform.tfvars.example lists every input, generated from one list", () => {
@@ -61,7 +60,7 @@ describe("deployment inputs: every error names the field, the value and the fix"
     [{ backend: "consul" }, "backend (terraform.tfvars.example)", /expected one of "s3", "cloud", "local"/],
     [{ backend: "cloud", tfc_organization: "" }, "tfc_organization (terraform.tfvars.example)", /required when backend = "cloud"/],
     [{ compute: "lambda" }, "compute (terraform.tfvars.example)", /expected one of "apprunner", "fargate"/],
-    [{ compute_standby: "apprunner" }, "compute_standby (terraform.tfvars.example)", /same engine as compute/],
+    [{ compute_standby: "fargate" }, "compute_standby (terraform.tfvars.example)", /same engine as compute/],
     [{ compute_standby: "nomad" }, "compute_standby (terraform.tfvars.example)", /expected one of "apprunner", "fargate"/],
     [{ phase: 5 }, "phase (terraform.tfvars.example)", /expected one of 1, 2, 3, 4/],
     [{ core_target: "heroku" }, "core_target (terraform.tfvars.example)", /expected one of "railway", "aws"/],

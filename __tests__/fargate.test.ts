@@ -7,7 +7,8 @@ import { isAwsOnly, offlinePlanAvailability, planAll, PlanResult } from "../tool
 import { dependencyOrder } from "../tools/synth";
 import { fromTerraformLiteral } from "../lib/terraform-literal";
 import { lintWorkflow } from "../tools/workflow-lint";
-import { json, only, policy, resources, stack, synth, text } from "./helpers";
+import { resolveSettings } from "../config/settings";
+import { EXAMPLE_VARS, json, only, policy, resources, stack, synth, text } from "./helpers";
 
 const app = synth({ phase: 1, compute: "fargate" });
 const compute = stack(app, "compute");
@@ -156,8 +157,9 @@ describe("Fargate: the second compute engine (compute = \"fargate\")", () => {
     expect(await lintWorkflow(workflow, ".github/workflows/deploy.yml")).toEqual([]);
   });
 
-  test("tenants and shards are App Runner only: Fargate in phase 3 is refused with the fix", () => {
-    expect(() => synth({ phase: 3, compute: "fargate" })).toThrow(/compute: got "fargate"; phase 3 has an enterprise tier.*Fix: use compute = "apprunner" for phases 3 and 4/);
+  test("tenants and shards run on Fargate too (phases 3 and 4: fargate-cells.test.ts)", () => {
+    expect(resolveSettings({ phase: 3, compute: "fargate", varsFile: EXAMPLE_VARS }).deployment.compute).toBe("fargate");
+    expect(resolveSettings({ phase: 4, compute: "fargate", varsFile: EXAMPLE_VARS }).tenants).toHaveLength(40);
   });
 });
 
@@ -195,13 +197,13 @@ describe("moving between engines: both run side by side while DNS moves", () => 
       file,
       fs
         .readFileSync(path.join(__dirname, "..", "terraform.tfvars.example"), "utf8")
-        .replace('compute = "apprunner"', `compute = "${compute}"`)
+        .replace(/^compute = .*$/m, `compute = "${compute}"`)
         .replace('compute_standby = ""', `compute_standby = "${standby}"`)
         .replace('core_target = "railway"', `core_target = "${target}"`),
     );
     return file;
   };
-  const both = synth({ phase: 1, varsFile: vars("fargate", "apprunner", "aws") });
+  const both = synth({ phase: 1, varsFile: vars("fargate", "apprunner", "aws"), compute: "fargate" });
   const c = stack(both, "compute");
 
   test("the compute stack runs the App Runner services and the Fargate services at once", () => {

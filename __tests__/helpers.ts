@@ -11,13 +11,21 @@ export const EXAMPLE_VARS = path.join(ROOT, "terraform.tfvars.example");
 
 const cache = new Map<string, SynthResult>();
 
-/** Synthesizes once per option set and test file, into a temporary directory. */
+/**
+ * Synthesizes once per option set and test file, into a temporary directory. The suite was written
+ * for the App Runner layout, which its tests keep checking: without a `compute` option they get
+ * `compute: "apprunner"`. Tests of the default engine (Fargate since 2026-12-07) pass
+ * `compute: DEFAULT_ENGINE`, which leaves the example inputs' engine in place.
+ */
+export const DEFAULT_ENGINE = "default";
 export function synth(options: Options = {}): SynthResult {
-  const key = JSON.stringify(options);
+  const effective: Options =
+    options.compute === DEFAULT_ENGINE ? (({ compute: _c, ...rest }) => rest)(options) : { compute: "apprunner", ...options };
+  const key = JSON.stringify({ ...effective, compute: effective.compute ?? DEFAULT_ENGINE });
   let result = cache.get(key);
   if (!result) {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "restartix-synth-"));
-    result = synthesize({ varsFile: EXAMPLE_VARS, ...options }, outdir);
+    result = synthesize({ varsFile: EXAMPLE_VARS, ...effective }, outdir);
     cache.set(key, result);
   }
   return result;

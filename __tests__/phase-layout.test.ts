@@ -64,21 +64,23 @@ function cellOf(settings: Settings, name: string) {
   return [...settings.tenants, ...shards].find((c) => name === `${c.kind}-${c.id}`);
 }
 
-/** The region a stack lives in: its cell's, `<kind>-<key>` for a secondary region, else the primary. */
+/** The region a stack lives in: its cell's (a Fargate cell's service stack too), `<kind>-<key>` for a secondary region, else the primary. */
 function regionOf(settings: Settings, name: string): RegionConfig {
   const regions = settings.phase.regions;
-  const cell = cellOf(settings, name);
+  const cell = cellOf(settings, name) ?? cellOf(settings, name.replace(/-service$/, ""));
   if (cell) return regions.find((r) => r.region === cell.region)!;
   return regions.find((r) => !r.primary && name.endsWith(`-${r.key}`)) ?? regions.find((r) => r.primary)!;
 }
 
 /** Dependencies that only order deploys and read nothing: compute waits for the ALB certificate's validation records. */
-const ORDER_ONLY: Readonly<Record<string, readonly string[]>> = { compute: ["certificates-dns"] };
+const ORDER_ONLY: Readonly<Record<string, readonly string[]>> = { compute: ["certificates-dns"], gateways: ["gateway-certificates-dns"], "gateways-us": ["gateway-certificates-dns"] };
 /**
- * A routes stack follows every routed cell of its region: it reads an App Runner cell's domain from
- * its state, but a Fargate cell's origin (its region's gateway hostname) may be known at synth.
+ * A routes stack follows every routed cell of its region (a Fargate cell's service stack): it reads an
+ * App Runner cell's domain from its state, but a Fargate cell's origin (its region's gateway hostname)
+ * is known at synth.
  */
-const orderOnly = (name: string, dependency: string): boolean => (ORDER_ONLY[name] ?? []).includes(dependency) || (/^routes(-|$)/.test(name) && /^(tenant|shard)-/.test(dependency));
+const orderOnly = (name: string, dependency: string): boolean =>
+  (ORDER_ONLY[name] ?? []).includes(dependency) || (/^routes(-|$)/.test(name) && /^(tenant|shard)-/.test(dependency));
 
 /** What every stack of the kind its name says must hold, from the phase config and the inputs. */
 function expectKind(name: string, json: string, settings: Settings): void {
@@ -152,7 +154,9 @@ function expectKind(name: string, json: string, settings: Settings): void {
     case "platform":
       // The region's origin guard and its shared App Runner configurations.
       expect(json).toHaveResourceWithProperties(Wafv2WebAcl, { scope: "REGIONAL", default_action: { block: { custom_response: { response_code: 403 } } } });
-      expect(json).toHaveResourceWithProperties(ApprunnerObservabilityConfiguration, { trace_configuration: { vendor: "AWSXRAY" } });
+      // App Runner's X-Ray configuration only where App Runner runs: a Fargate layout calls no App Runner API.
+      if (settings.deployment.compute === "apprunner") expect(json).toHaveResourceWithProperties(ApprunnerObservabilityConfiguration, { trace_configuration: { vendor: "AWSXRAY" } });
+      else expect(json).not.toHaveResource(ApprunnerObservabilityConfiguration);
       break;
     case "observability":
       // One restartix-alerts per region: in us-east-1 the primary stack's global topic is reused.
@@ -195,7 +199,9 @@ function expectKind(name: string, json: string, settings: Settings): void {
         storage_type: DB_STORAGE_TYPE,
         multi_az: true,
       });
-      expect(json).toHaveResourceWithProperties(ApprunnerService, { service_name: `restartix-${name}` });
+      // Fargate: the cell's service is in its own stack (<cell>-service), after its data.
+      if (deployment.compute === "apprunner") expect(json).toHaveResourceWithProperties(ApprunnerService, { service_name: `restartix-${name}` });
+      else expect(json).not.toHaveResource(ApprunnerService);
       break;
     default:
       // A kind this file does not know yet still meets the checks every stack meets (below).
@@ -209,6 +215,8 @@ const CASES: readonly [string, 1 | 2 | 3 | 4, "apprunner" | "fargate"][] = [
   ["phase 2", 2, "apprunner"],
   ["phase 3", 3, "apprunner"],
   ["phase 4", 4, "apprunner"],
+  ["phase 3 on Fargate", 3, "fargate"],
+  ["phase 4 on Fargate", 4, "fargate"],
 ];
 
 describe.each(CASES)("%s: every stack, synthesized with Testing.synth(stack, true)", (_title, phase, compute) => {

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { SynthResult } from "../tools/synth";
 import { STATEFUL_TYPES } from "../tools/upgrade-proof";
-import { synth } from "./helpers";
+import { DEFAULT_ENGINE, synth } from "./helpers";
 
 /**
  * Construct IDs are a contract: a renamed ID is a new address, and Terraform destroys the old
@@ -31,5 +31,20 @@ describe.each(Object.keys(pinned))("%s: stateful resource addresses", (phase) =>
   test("no stateful resource appears without being pinned", () => {
     const known = new Set(pinned[phase]);
     expect(current[phase].filter((a) => !known.has(a))).toEqual([]);
+  });
+});
+
+/**
+ * The default engine (Fargate) keeps every cell's data where the App Runner layout has it: the same
+ * stack names and the same construct IDs, so moving a deployment's cells between engines never
+ * touches a database or secret (the services move to <cell>-service stacks, which hold no stateful
+ * resource).
+ */
+describe.each([3, 4])("phase %i on Fargate: cells keep their stateful addresses", (phase) => {
+  test("every pinned address of a tenant or shard stack exists in the Fargate layout, and service stacks hold none", () => {
+    const fargate = addresses(synth({ phase, compute: DEFAULT_ENGINE }));
+    const cellAddress = (a: string) => /^(tenant|shard)-[^:]+: /.test(a);
+    expect(pinned[`phase${phase}`].filter(cellAddress).filter((a) => !fargate.includes(a))).toEqual([]);
+    expect(fargate.filter((a) => /^(tenant|shard)-[^:]+-service: /.test(a))).toEqual([]);
   });
 });

@@ -31,7 +31,7 @@ const manifestStacks = (outdir: string) => Object.keys(JSON.parse(fs.readFileSyn
 
 /** Phase 1 on Fargate has two stacks more than on App Runner (certificates, certificates-dns): a stack set that shrinks. */
 const fargate = resolveSettings({ varsFile: EXAMPLE_VARS, phase: 1, compute: "fargate" });
-const apprunner = resolveSettings({ varsFile: EXAMPLE_VARS, phase: 1 });
+const apprunner = resolveSettings({ varsFile: EXAMPLE_VARS, phase: 1, compute: "apprunner" });
 /** Settings the policy pack refuses (log groups kept 30 days: RX-LOG-2), as a hand edit of phases/phase1.ts would. */
 const violating: Settings = { ...apprunner, phase: { ...apprunner.phase, observability: { ...apprunner.phase.observability, logRetentionDays: 30 } } };
 

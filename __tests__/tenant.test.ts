@@ -5,7 +5,7 @@ import { ConfigError } from "../config/errors";
 import { ROOT } from "../config/deployment";
 import { offlinePlanAvailability } from "../tools/offline-plan";
 import { parseCommand, runTenant, TenantCommandError } from "../scripts/tenant";
-import { EXAMPLE_VARS, only, resources, stack, synth } from "./helpers";
+import { DEFAULT_ENGINE, EXAMPLE_VARS, only, resources, stack, synth } from "./helpers";
 
 function tempRegistry(): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rx-tenants-")), "phase3.json");
@@ -62,6 +62,23 @@ describe("npm run tenant", () => {
     expect(after.stacks.map((s) => s.name).sort()).toEqual([...before.stacks.map((s) => s.name), "tenant-org-777"].sort());
     for (const s of before.stacks) expect(stack(after, s.name).json).toEqual(s.json);
   }, 120_000);
+
+  test("Fargate (the default engine): add records the lowest free slot and prints the two-step deploy; only the tenant's two stacks are new", async () => {
+    const file = tempRegistry();
+    await run(file, "add", "org-778", "--region", "eu-central-1");
+    const added = read(file).find((t) => t.id === "org-778") as unknown as { slot: number };
+    // phase3.json's tenants hold slots 11-20.
+    expect(added.slot).toBe(21);
+    const logs = (console.log as jest.Mock).mock.calls.map((c) => String(c[0])).join("\n");
+    expect(logs).toMatch(/1\. PHASE=3 npx cdktf deploy tenant-org-778 .*\n.*2\. set its DATABASE_URL.*\n.*3\. PHASE=3 npx cdktf deploy tenant-org-778-service/);
+    const before = synth({ phase: 3, varsFile: EXAMPLE_VARS, compute: DEFAULT_ENGINE });
+    const after = synth({ phase: 3, varsFile: EXAMPLE_VARS, tenantsFile: file, compute: DEFAULT_ENGINE });
+    expect(after.stacks.map((s) => s.name).sort()).toEqual([...before.stacks.map((s) => s.name), "tenant-org-778", "tenant-org-778-service"].sort());
+    for (const s of before.stacks) expect(stack(after, s.name).json).toEqual(s.json);
+    await run(file, "remove", "org-778", "--confirm", "org-778");
+    const removeLogs = (console.log as jest.Mock).mock.calls.map((c) => String(c[0])).join("\n");
+    expect(removeLogs).toMatch(/npx cdktf destroy tenant-org-778-service tenant-org-778 /);
+  }, 300_000);
 
   test("remove needs explicit confirmation", async () => {
     const file = tempRegistry();

@@ -126,6 +126,15 @@ export interface DeploymentInputs {
   readonly redisAuth: RedisAuth;
 }
 
+/**
+ * The engine of a deployment whose inputs name none. App Runner was the default until 2026-12-07;
+ * AWS closed it to new customers on 2026-04-30, so a new account can only run Fargate.
+ */
+export const DEFAULT_COMPUTE: ComputeEngine = "fargate";
+/** Why the default is Fargate, for messages (npm start, errors). */
+export const COMPUTE_DEFAULT_REASON =
+  'AWS App Runner accepts no new customers since 2026-04-30 (AWS\'s "App Runner availability change" notice); compute = "apprunner" stays for accounts that already run App Runner';
+
 export interface InputField {
   readonly name: string;
   readonly description: string;
@@ -146,7 +155,13 @@ export const INPUT_FIELDS: readonly InputField[] = [
   { name: "state_bucket", description: "S3 bucket of the Terraform state (created by the bootstrap stack)", example: "restartix-terraform-state-123456789012" },
   { name: "tfc_organization", description: "HCP Terraform / Terraform Cloud organization (backend = \"cloud\")", example: "restartix", default: "" },
   { name: "backend", description: "Where state lives: s3 | cloud | local", example: "s3", default: "s3" },
-  { name: "compute", description: "Compute engine: apprunner | fargate", example: "apprunner", default: "apprunner" },
+  {
+    name: "compute",
+    description:
+      "Compute engine: fargate | apprunner. Fargate is the default: AWS App Runner accepts no new customers since 2026-04-30 (AWS's App Runner availability change notice). Keep apprunner only if this account already runs App Runner; once a backend or existing_platform is set, this field is required (a changed default never switches an engine)",
+    example: "fargate",
+    default: DEFAULT_COMPUTE,
+  },
   { name: "compute_standby", description: "During an engine migration only: the other engine, kept running beside compute (\"\" otherwise)", example: "", default: "" },
   { name: "phase", description: "Growth phase this deployment is in: 1..4", example: 1, default: 1 },
   { name: "core_target", description: "Where api.<domain> points: railway | aws (the cutover switch)", example: "railway", default: "railway" },
@@ -184,6 +199,8 @@ export interface LoadedInputs {
   readonly file: string;
   /** True when deployment.tfvars is missing and the example file was used (synth only). */
   readonly usingExample: boolean;
+  /** The fields the file itself names (before defaults): a default never stands in for `compute` on a deployed account. */
+  readonly named: readonly string[];
 }
 
 export const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? "../.." : "..");
@@ -215,9 +232,11 @@ export function loadInputs(file?: string): LoadedInputs {
   }
   if (!explicit && isMissing(chosen)) {
     const example = path.join(ROOT, "terraform.tfvars.example");
-    return { values: withDefaults(parseTfvars(readInputsFile(example), example)), file: example, usingExample: true };
+    const raw = parseTfvars(readInputsFile(example), example);
+    return { values: withDefaults(raw), file: example, usingExample: true, named: Object.keys(raw) };
   }
-  return { values: withDefaults(parseTfvars(readInputsFile(chosen), chosen)), file: chosen, usingExample: false };
+  const raw = parseTfvars(readInputsFile(chosen), chosen);
+  return { values: withDefaults(raw), file: chosen, usingExample: false, named: Object.keys(raw) };
 }
 
 /** Nothing at all at the path (a broken symlink is something: it is reported, not skipped). */
@@ -282,4 +301,16 @@ export function renderExample(): string {
 /** The engines a deployment runs: its engine, then the standby one during a migration. */
 export function computeEngines(d: Pick<DeploymentInputs, "compute" | "computeStandby">): ComputeEngine[] {
   return d.computeStandby ? [d.compute, d.computeStandby] : [d.compute];
+}
+
+/**
+ * Local state files of stacks other than bootstrap (backend = "local" writes terraform.<stack>.tfstate
+ * at the repository root): their presence means this checkout has deployed.
+ */
+export function localStateFiles(root: string = ROOT): string[] {
+  try {
+    return fs.readdirSync(root).filter((f) => /^terraform\..+\.tfstate$/.test(f) && f !== "terraform.bootstrap.tfstate");
+  } catch {
+    return [];
+  }
 }

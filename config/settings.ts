@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { phaseConfig } from "../phases";
 import { BackendKind, CellSpec, ComputeEngine, PhaseConfig, PhaseNumber } from "../phases/types";
-import { DeploymentInputs, loadInputs, ROOT } from "./deployment";
+import { DeploymentInputs, loadInputs, localStateFiles, ROOT } from "./deployment";
 import { Issues } from "./errors";
 import { validateDeployment, validatePhase, validateTenants } from "./validate";
 
@@ -128,7 +128,7 @@ export function resolveSettings(options: Options = {}): Settings {
   if (options.compute !== undefined) sources.compute = options.sources?.compute ?? "--compute";
 
   const issues = new Issues();
-  const deployment = validateDeployment(values, loaded.file, issues, sources);
+  const deployment = validateDeployment(values, loaded.file, issues, sources, loaded.named, loaded.usingExample ? [] : localStateFiles());
   issues.throwIfAny(); // the phase and compute engine must be valid before the phase can be checked
 
   const phase = phaseConfig(deployment.phase);
@@ -136,11 +136,11 @@ export function resolveSettings(options: Options = {}): Settings {
   let tenants: CellSpec[] = [];
   if (options.tenants !== undefined) {
     // Named after the registry they will be written to, when there is one (npm run tenant).
-    tenants = validateTenants(options.tenants, options.tenantsFile ?? "tenants (in memory)", phase, issues);
+    tenants = validateTenants(options.tenants, options.tenantsFile ?? "tenants (in memory)", phase, issues, deployment.compute);
   } else {
     const file = options.tenantsFile ?? (phase.enterprise ? path.join(TENANTS_DIR, phase.enterprise.registryFile) : undefined);
     if (file !== undefined) {
-      tenants = validateTenants(readJson(file, issues), file, phase, issues);
+      tenants = validateTenants(readJson(file, issues), file, phase, issues, deployment.compute);
     }
   }
   issues.throwIfAny();

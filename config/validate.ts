@@ -27,7 +27,7 @@ import {
   REDIS_ENGINE_VERSIONS,
   RESERVED_TENANT_IDS,
 } from "./allowed";
-import { Adoption, AuditControls, computeEngines, DeploymentInputs, HEALTH_PROBES, HealthProbe, HeaderOperation, INPUT_FIELDS, KeptHeaderRule, REDIS_AUTH, RedisAuth, UPLOADS_SETTINGS, UploadsSetting } from "./deployment";
+import { Adoption, AuditControls, COMPUTE_DEFAULT_REASON, computeEngines, DeploymentInputs, HEALTH_PROBES, HealthProbe, HeaderOperation, INPUT_FIELDS, KeptHeaderRule, REDIS_AUTH, RedisAuth, UPLOADS_SETTINGS, UploadsSetting } from "./deployment";
 import { Issues } from "./errors";
 import {
   cidrProblem,
@@ -54,7 +54,16 @@ export const TENANT_ID = /^[a-z][a-z0-9-]{1,18}[a-z0-9]$/;
  * Reads and checks every deployment input; problems go to `issues`. `sources` names where a value
  * came from when it was not the file (`--phase`, `PHASE`, ...): errors say so.
  */
-export function validateDeployment(values: Readonly<Record<string, TfvarsValue>>, file: string, issues: Issues, sources: Readonly<Record<string, string>> = {}): DeploymentInputs {
+export function validateDeployment(
+  values: Readonly<Record<string, TfvarsValue>>,
+  file: string,
+  issues: Issues,
+  sources: Readonly<Record<string, string>> = {},
+  /** Fields the file itself names (LoadedInputs.named); undefined: every value counts as named. */
+  named?: readonly string[],
+  /** Local state files of this checkout (localStateFiles()). */
+  localState: readonly string[] = [],
+): DeploymentInputs {
   const where = (name: string) => `${name} (${sources[name] ?? path.basename(file)})`;
   /** A number or boolean written in quotes in the file: the fix is to drop them. */
   const unquoteFix = (name: string): string | undefined => {
@@ -108,7 +117,24 @@ export function validateDeployment(values: Readonly<Record<string, TfvarsValue>>
     issues.check(tfcOrganization !== "", where("tfc_organization"), tfcOrganization, 'is required when backend = "cloud"', "set tfc_organization to your HCP Terraform organization");
   }
   const compute = str("compute") as ComputeEngine;
-  issues.oneOf(where("compute"), compute, ["apprunner", "fargate"] as ComputeEngine[], 'set compute = "apprunner" or "fargate" (or pass --compute)');
+  issues.oneOf(where("compute"), compute, ["apprunner", "fargate"] as ComputeEngine[], 'set compute = "fargate" or "apprunner" (or pass --compute)');
+  // The default moved from App Runner to Fargate (2026-12-07). A deployment that may already run App
+  // Runner must name its engine: a default that changes under it would replace every service. Such a
+  // deployment keeps state in a backend (s3/cloud), adopts a running platform, or has local state.
+  if (named !== undefined && !named.includes("compute") && sources.compute === undefined) {
+    const why = [
+      backend !== "local" ? `backend = "${backend}" (this deployment may already have state)` : undefined,
+      values.existing_platform === true ? "existing_platform = true" : undefined,
+      localState.length > 0 ? `local state exists (${localState.slice(0, 2).join(", ")})` : undefined,
+    ].filter((x): x is string => x !== undefined);
+    issues.check(
+      why.length === 0,
+      where("compute"),
+      null,
+      `is required with ${why.join(" and ")}: the default engine changed from apprunner to fargate on 2026-12-07 (${COMPUTE_DEFAULT_REASON}), and a deployed engine is never switched by a default`,
+      'add compute = "apprunner" if this account already runs the App Runner services, or compute = "fargate" for an account App Runner does not serve (docs/fargate.md)',
+    );
+  }
   const standbyRaw = str("compute_standby");
   const computeStandby = standbyRaw === "" ? undefined : (standbyRaw as ComputeEngine);
   if (computeStandby !== undefined) {
@@ -430,16 +456,6 @@ export function validatePhase(config: PhaseConfig, deployment: DeploymentInputs,
     issues.check(config.phase === 4 && regions.length > 1, `${p}.globalRouting`, config.globalRouting.tableName, "global routing needs phase 4's second region", "remove globalRouting or add the region");
     issues.check(regions.some((r) => r.key === config.globalRouting!.defaultRegionKey), `${p}.globalRouting.defaultRegionKey`, config.globalRouting.defaultRegionKey, "is not a region key of this phase", `use one of ${regions.map((r) => r.key).join(", ")}`);
   }
-  if (computeEngines(deployment).includes("fargate")) {
-    const cells = regions.flatMap((r) => r.shards).length + (config.enterprise ? 1 : 0);
-    issues.check(
-      cells === 0,
-      deployment.compute === "fargate" ? "compute" : "compute_standby",
-      "fargate",
-      `phase ${config.phase} has ${config.enterprise ? "an enterprise tier" : "shards"}, and tenants and shards run on App Runner only; Fargate covers the shared tier of phases 1 and 2`,
-      'use compute = "apprunner" for phases 3 and 4 (README, "A second compute engine")',
-    );
-  }
   const shardIds = new Set<string>();
   for (const region of regions) {
     for (const s of region.shards) {
@@ -448,6 +464,14 @@ export function validatePhase(config: PhaseConfig, deployment: DeploymentInputs,
       issues.check(/^[a-z]{2,4}-\d{1,2}$/.test(s.id) && s.id.startsWith(`${region.key}-`), `${f}.id`, s.id, `expected <region key>-<number>, e.g. ${region.key}-2`, "rename the shard (before its first deploy only)");
       issues.check(!shardIds.has(s.id), `${f}.id`, s.id, "shard ids must be unique", "rename one shard");
       shardIds.add(s.id);
+      const taken = region.shards.filter((o) => o.slot === s.slot).length > 1;
+      issues.check(
+        deployment.compute !== "fargate" || (Number.isInteger(s.slot) && s.slot! >= 1 && s.slot! <= SHARD_SLOTS && !taken),
+        `${f}.slot`,
+        s.slot ?? null,
+        taken ? `another shard of ${region.region} has slot ${s.slot} (a slot is the cell's listener rule on its gateway: unique per region)` : `expected a whole number from 1 to ${SHARD_SLOTS} (slots above ${SHARD_SLOTS} are the tenants')`,
+        `give each shard of ${region.key} its own slot from 1 to ${SHARD_SLOTS}, and never change a deployed shard's slot`,
+      );
       issues.oneOf(`${f}.instanceClass`, s.instanceClass, DB_INSTANCE_CLASSES);
       validateSizing(`${f}.service`, s.service, computeEngines(deployment), issues);
       validateCellConnections(f, s.service, config, issues);
@@ -583,10 +607,19 @@ export interface TenantEntry {
   readonly maxAllocatedStorageGb: number;
   readonly service: ServiceSizing;
   readonly decommission?: boolean;
+  /** Fargate: the tenant's slot on its region's cell gateways (CellSpec.slot), recorded by `npm run tenant -- add`. */
+  readonly slot?: number;
 }
 
-/** Tenants run on App Runner (cells are App Runner only), so their sizes are checked against it. */
-export function validateTenants(entries: unknown, file: string, config: PhaseConfig, issues: Issues): CellSpec[] {
+/** Slots 1..SHARD_SLOTS of each region are the shards' (phases/phase4.ts); tenants take the next free one above. */
+export const SHARD_SLOTS = 10;
+
+/**
+ * Tenants run on the deployment's engine (`compute`): their sizes are checked against it, and on
+ * Fargate each needs its slot on the region's cell gateways (unique per region, never reused while
+ * the entry exists).
+ */
+export function validateTenants(entries: unknown, file: string, config: PhaseConfig, issues: Issues, engine: ComputeEngine = "apprunner"): CellSpec[] {
   const where = path.basename(file);
   if (!Array.isArray(entries)) {
     issues.add(`tenants (${where})`, entries, "expected a JSON array of tenants", "write [] for no tenants");
@@ -600,6 +633,7 @@ export function validateTenants(entries: unknown, file: string, config: PhaseCon
   const shardIds = new Set(config.regions.flatMap((r) => r.shards.map((s) => s.id)));
   const regions = config.regions.map((r) => r.region);
   const cells: CellSpec[] = [];
+  const slots = new Map<string, string>();
   entries.forEach((raw, i) => {
     const t = raw as TenantEntry;
     const f = `tenants[${typeof t?.id === "string" ? t.id : i}] (${where})`;
@@ -620,8 +654,26 @@ export function validateTenants(entries: unknown, file: string, config: PhaseCon
       issues.add(`${f}.service`, t.service, "expected the service sizing object", "use a size preset");
       return;
     }
-    validateSizing(`${f}.service`, t.service, ["apprunner"], issues);
+    validateSizing(`${f}.service`, t.service, [engine], issues);
     validateCellConnections(f, t.service, config, issues);
+    if (engine === "fargate" || t.slot !== undefined) {
+      const key = `${t.region} ${t.slot}`;
+      const other = slots.get(key);
+      issues.check(
+        Number.isInteger(t.slot) && t.slot! > SHARD_SLOTS && other === undefined,
+        `${f}.slot`,
+        t.slot ?? null,
+        other !== undefined
+          ? `is also the slot of ${other} in ${t.region}: a slot is a listener rule priority on the region's cell gateway and must be unique per region`
+          : t.slot === undefined
+            ? "is required on Fargate: it places the tenant on its region's cell gateway (listener rule priority)"
+            : `expected a whole number above ${SHARD_SLOTS} (1-${SHARD_SLOTS} are the shards')`,
+        other !== undefined || t.slot === undefined
+          ? `set a free slot above ${SHARD_SLOTS} for ${t.region} (npm run tenant -- add records the lowest free one); never change a deployed tenant's slot`
+          : `set a slot above ${SHARD_SLOTS}`,
+      );
+      if (Number.isInteger(t.slot) && other === undefined) slots.set(key, t.id);
+    }
     cells.push({
       id: t.id,
       name: t.name,
@@ -631,6 +683,7 @@ export function validateTenants(entries: unknown, file: string, config: PhaseCon
       allocatedStorageGb: t.allocatedStorageGb,
       maxAllocatedStorageGb: t.maxAllocatedStorageGb,
       service: t.service,
+      ...(t.slot !== undefined ? { slot: t.slot } : {}),
       ...(t.decommission === true ? { decommission: true } : {}),
     });
   });

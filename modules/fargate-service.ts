@@ -5,6 +5,7 @@ import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { jsonExpression } from "../lib/json-expression";
 import { HealthCheckConfig, ServiceSizing } from "../phases/types";
@@ -62,9 +63,19 @@ export interface FargateServiceProps {
   readonly taskRoleArn: string;
   readonly vpcId: string;
   readonly subnetIds: readonly string[];
-  readonly securityGroupId: string;
-  readonly loadBalancer: LoadBalancer;
+  /** The tasks' group (the shared tier's), or `securityGroupIds` for several. */
+  readonly securityGroupId?: string;
+  readonly securityGroupIds?: readonly string[];
+  readonly loadBalancer: Pick<LoadBalancer, "lb" | "https">;
+  /** The listener rule forwards this host's requests (the shared tier's API hostnames). */
   readonly hostname: string;
+  /**
+   * Forward on this request header instead of the host (a cell behind its region's cell gateway,
+   * which the Worker reaches with the header set). @default - the host header rule
+   */
+  readonly header?: { readonly name: string; readonly value: string };
+  /** Target group name (32 characters at most). @default - the service name, cut to 32 characters */
+  readonly targetGroupName?: string;
   /** Listener rule priority, unique per listener. */
   readonly priority: number;
   readonly logRetentionDays: number;
@@ -84,6 +95,7 @@ export interface FargateServiceProps {
 export class FargateService extends Construct {
   readonly service: EcsService;
   readonly targetGroup: LbTargetGroup;
+  readonly listenerRule: LbListenerRule;
 
   constructor(scope: Construct, id: string, props: FargateServiceProps) {
     super(scope, id);
@@ -159,7 +171,7 @@ export class FargateService extends Construct {
     });
     this.targetGroup = new LbTargetGroup(this, "targets", {
       // Target group names are limited to 32 characters.
-      name: props.serviceName.slice(0, 32),
+      name: props.targetGroupName ?? props.serviceName.slice(0, 32),
       // HTTPS to the task's TLS sidecar: the hop from the ALB is encrypted too.
       port: tlsProxyPort(props.port),
       protocol: "HTTPS",
@@ -179,13 +191,17 @@ export class FargateService extends Construct {
       },
       tags: { Name: props.serviceName },
     });
-    new LbListenerRule(this, "route", {
+    const rule = new LbListenerRule(this, "route", {
       listenerArn: props.loadBalancer.https.arn,
       priority: props.priority,
       action: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
-      condition: [{ hostHeader: { values: [props.hostname] } }],
-      tags: { Name: props.hostname },
+      condition: props.header ? [{ httpHeader: { httpHeaderName: props.header.name, values: [props.header.value] } }] : [{ hostHeader: { values: [props.hostname] } }],
+      tags: { Name: props.header ? `${props.hostname} ${props.header.name}: ${props.header.value}` : props.hostname },
     });
+    this.listenerRule = rule;
+    // ECS refuses a target group no listener uses: the service waits for the listener (same stack)
+    // or for its own rule (a cell's service stack, whose gateway lives in another stack).
+    const sameStack = TerraformStack.of(props.loadBalancer.https) === TerraformStack.of(this);
     this.service = new EcsService(this, "service", {
       name: props.serviceName,
       cluster: props.clusterArn,
@@ -196,7 +212,7 @@ export class FargateService extends Construct {
       deploymentCircuitBreaker: { enable: true, rollback: true },
       deploymentMinimumHealthyPercent: 100,
       deploymentMaximumPercent: 200,
-      networkConfiguration: { subnets: [...props.subnetIds], securityGroups: [props.securityGroupId], assignPublicIp: false },
+      networkConfiguration: { subnets: [...props.subnetIds], securityGroups: props.securityGroupIds ? [...props.securityGroupIds] : [props.securityGroupId!], assignPublicIp: false },
       loadBalancer: [{ targetGroupArn: this.targetGroup.arn, containerName: "tls-proxy", containerPort: tlsProxyPort(props.port) }],
       propagateTags: "SERVICE",
       enableExecuteCommand: false,
@@ -204,7 +220,7 @@ export class FargateService extends Construct {
       // Autoscaling owns the running count after the first deploy; the deploy workflow owns the
       // running revision (a clone of the latest one with the commit's immutable image tag).
       lifecycle: { ignoreChanges: ["desired_count", "task_definition"] },
-      dependsOn: [props.loadBalancer.https],
+      dependsOn: [sameStack ? props.loadBalancer.https : rule],
     });
     const target = new AppautoscalingTarget(this, "scaling-target", {
       serviceNamespace: "ecs",

@@ -12,6 +12,8 @@ export interface LoadBalancerProps {
   readonly sslPolicy: string;
   readonly idleTimeoutSeconds: number;
   readonly accessLogsBucket: string;
+  /** Body of the HTTPS listener's default 404 (JSON). @default {"error":"unknown host"} */
+  readonly notFoundBody?: string;
 }
 
 /**
@@ -47,7 +49,7 @@ export class LoadBalancer extends Construct {
       protocol: "HTTPS",
       sslPolicy: props.sslPolicy,
       certificateArn: issued.certificateArn,
-      defaultAction: [{ type: "fixed-response", fixedResponse: { contentType: "application/json", messageBody: '{"error":"unknown host"}', statusCode: "404" } }],
+      defaultAction: [{ type: "fixed-response", fixedResponse: { contentType: "application/json", messageBody: props.notFoundBody ?? '{"error":"unknown host"}', statusCode: "404" } }],
       tags: { Name: `${props.name}-https` },
     });
     new LbListener(this, "http-redirect", {

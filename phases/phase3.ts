@@ -36,7 +36,9 @@ export const phase3: PhaseConfig = {
   },
   // Raise before moving to phase 3 (Service Quotas, App Runner, eu-central-1): one VPC connector per
   // tenant keeps each tenant's database reachable from its own service only (11 with 10 tenants).
-  quotas: { apprunnerVpcConnectors: 20 },
+  // Fargate (eu-central-1): the shared tier and 10 tenants need 23 vCPU during a deployment, above a
+  // new account's Fargate On-Demand vCPU quota (L-3032A538): request 50 before moving to phase 3.
+  quotas: { apprunnerVpcConnectors: 20, fargateOnDemandVcpu: 50 },
   enterprise: {
     registryFile: "phase3.json",
     defaultSize: "standard",

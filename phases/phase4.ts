@@ -10,9 +10,11 @@ const shardService: ServiceSizing = {
   dbPoolMax: 20,
 };
 
-function shard(id: string): ShardConfig {
+/** Each shard's slot on its region's first cell gateway (1-10 are the shards'; tenants start at 11). */
+function shard(id: string, slot: number): ShardConfig {
   return {
     id,
+    slot,
     instanceClass: "db.r6g.large",
     allocatedStorageGb: 250,
     maxAllocatedStorageGb: 1000,
@@ -37,7 +39,7 @@ export const phase4: PhaseConfig = {
       // The document names the phase 4 VPCs restartix-eu and restartix-us (a tag: updated in place);
       // logName stays restartix-prod, so the flow log group and its logs are kept.
       network: { ...eu.network, name: "restartix-eu" },
-      shards: [shard("eu-2"), shard("eu-3")],
+      shards: [shard("eu-2", 1), shard("eu-3", 2)],
     },
     {
       key: "us",
@@ -56,13 +58,15 @@ export const phase4: PhaseConfig = {
       backupRegion: "us-west-2",
       // 02:00-02:30 / 03:00-03:30 US Eastern (winter / summer), outside US clinic hours.
       databaseWindows: { backup: "07:00-07:30", maintenance: "sun:07:45-sun:08:45" },
-      shards: ["us-1", "us-2", "us-3", "us-4", "us-5"].map(shard),
+      shards: ["us-1", "us-2", "us-3", "us-4", "us-5"].map((id, i) => shard(id, i + 1)),
     },
   ],
   backups: { ...phase3.backups, replicateAutomatedBackups: true },
   // Raise before moving to phase 4 (Service Quotas, App Runner, both regions): us-east-1 runs 5
   // shards + 30 tenants, each with its service and VPC connector (35 of each).
-  quotas: { apprunnerVpcConnectors: 50, apprunnerServices: 50 },
+  // Fargate: us-east-1 runs 5 shards + 30 tenants (70 vCPU during a deployment), eu-central-1 the
+  // shared tier + 2 shards + 10 tenants (27): request 100 of L-3032A538 in each region.
+  quotas: { apprunnerVpcConnectors: 50, apprunnerServices: 50, fargateOnDemandVcpu: 100 },
   enterprise: { ...phase3.enterprise!, registryFile: "phase4.json" },
   globalRouting: {
     tableName: "restartix-routing",

@@ -249,7 +249,12 @@ export type QuotaKey =
   | "iamRoles"
   | "securityGroupsPerRegion"
   | "rulesPerSecurityGroup"
-  | "eventRulesPerBus";
+  | "eventRulesPerBus"
+  | "targetGroupsPerAlb"
+  | "listenerRulesPerAlb"
+  | "certificatesPerAlb"
+  | "albsPerRegion"
+  | "fargateOnDemandVcpu";
 
 export interface ObservabilityConfig {
   readonly topicName: string;
@@ -324,11 +329,19 @@ export interface CellSpec {
   readonly allocatedStorageGb: number;
   readonly maxAllocatedStorageGb: number;
   readonly service: ServiceSizing;
+  /**
+   * Fargate: the cell's place on its region's cell gateways (stacks/gateways.ts): gateway
+   * ceil(slot / CELLS_PER_GATEWAY), listener rule priority = slot. Fixed for life, unique per region:
+   * shards 1-10 (phases/phase4.ts), tenants from 11 (`npm run tenant -- add` records it).
+   */
+  readonly slot?: number;
 }
 
 export interface ShardConfig {
   /** eu-2, us-1, ...: stack shard-<id>; EU-1 is the shared tier itself. */
   readonly id: string;
+  /** See CellSpec.slot: 1-10, fixed here (required when cells run on Fargate). */
+  readonly slot?: number;
   readonly instanceClass: string;
   readonly allocatedStorageGb: number;
   readonly maxAllocatedStorageGb: number;

@@ -1,5 +1,6 @@
 import * as path from "path";
-import { ROOT } from "../config/deployment";
+import { COMPUTE_DEFAULT_REASON, ROOT } from "../config/deployment";
+import { ComputeEngine } from "../phases/types";
 import { optionsFrom } from "../config/settings";
 import { CommandSpec, ParsedCommand, runCommand, SYNTH_FLAGS } from "../tools/cli";
 import { estimateMonthlyCost } from "../tools/cost/estimate";
@@ -17,6 +18,13 @@ export const spec: CommandSpec = {
   flags: SYNTH_FLAGS,
   epilog: ["npm start -- --phase 2 (npm start passes flags after --, like every npm script)."],
 };
+
+/** Why this engine: Fargate is the default since App Runner closed to new customers; App Runner stays for accounts that run it. */
+export function engineNotice(compute: ComputeEngine): string {
+  return compute === "fargate"
+    ? `Engine: Fargate (the default). ${COMPUTE_DEFAULT_REASON[0].toUpperCase()}${COMPUTE_DEFAULT_REASON.slice(1)}.`
+    : 'Engine: App Runner (compute = "apprunner"), kept for accounts that already run App Runner; AWS App Runner accepts no new customers since 2026-04-30, and a new account uses compute = "fargate" (the default).';
+}
 
 /** npm start: synthesize the default phase into cdktf.out, then a compact summary. */
 export function main({ flags }: ParsedCommand): void {
@@ -43,6 +51,7 @@ export function main({ flags }: ParsedCommand): void {
   console.log(
     `Synthesized phase ${settings.phase.phase} (${settings.deployment.compute}, backend ${settings.deployment.backend}) into ${path.relative(process.cwd(), outdir) || "."}/stacks/<stack>/cdk.tf.json`,
   );
+  console.log(engineNotice(settings.deployment.compute));
   if (settings.usingExampleInputs) console.log("Inputs: terraform.tfvars.example (copy it to deployment.tfvars before deploying)");
   for (const warning of deploymentWarnings(settings.deployment)) console.log(`Warning: ${warning}`);
   console.log("");

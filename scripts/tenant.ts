@@ -4,7 +4,8 @@ import * as path from "path";
 import * as readline from "readline";
 import { ROOT } from "../config/deployment";
 import { optionsFrom, resolveSettings, Settings, TENANTS_DIR } from "../config/settings";
-import { TenantEntry } from "../config/validate";
+import { SHARD_SLOTS, TenantEntry } from "../config/validate";
+import { cellServiceStackName } from "../stacks/cell-service";
 import { cellStackName } from "../lib/naming";
 import { CheckFailed, CommandGroup, CommandSpec, FlagSpec, parseCommandLine, ParsedCommand, runGroup, SYNTH_FLAGS, UsageError } from "../tools/cli";
 import { offlinePlanAvailability, planStack } from "../tools/offline-plan";
@@ -100,16 +101,28 @@ export function newEntry(settings: Settings, id: string, flags: TenantCommand["f
     throw new TenantCommandError(`--region is required: phase ${settings.phase.phase} has ${regions.length} regions. Fix: add --region ${regions.join(" or --region ")}`);
   }
   const primary = settings.phase.regions.find((r) => r.primary)!.region;
+  const region = flags.region ?? primary;
   return {
     id,
     name: flags.name ?? `Enterprise clinic ${id}`,
-    region: flags.region ?? primary,
+    region,
+    // Its place on the region's cell gateways (Fargate), fixed for life: the lowest slot above the
+    // shards' that no entry of the registry holds (decommissioned ones included, until forgotten).
+    slot: freeSlot(settings.tenants, region),
     size: sizeName,
     instanceClass: size.instanceClass,
     allocatedStorageGb: size.allocatedStorageGb,
     maxAllocatedStorageGb: size.maxAllocatedStorageGb,
     service: size.service,
   };
+}
+
+/** The lowest slot above SHARD_SLOTS that no tenant of `region` holds. */
+export function freeSlot(tenants: readonly Pick<TenantEntry, "region" | "slot">[], region: string): number {
+  const taken = new Set(tenants.filter((t) => t.region === region).map((t) => t.slot));
+  let slot = SHARD_SLOTS + 1;
+  while (taken.has(slot)) slot++;
+  return slot;
 }
 
 async function confirm(id: string, flags: TenantCommand["flags"], what: string): Promise<void> {
@@ -182,6 +195,17 @@ async function execute(cmd: TenantCommand): Promise<void> {
       write(file, next);
       const routes = routesOf(added.region);
       console.log(`added ${id} to ${path.relative(ROOT, file)}`);
+      if (settings.deployment.compute === "fargate") {
+        // The service must not start before its DATABASE_URL has a value (issue 20 item 2): data first.
+        const service = cellServiceStackName("tenant", id);
+        console.log(
+          `next: review and merge the change, then deploy this tenant in two steps (its dependencies are deployed already):\n` +
+            `  1. ${phaseEnv} npx cdktf deploy ${stack} --ignore-missing-stack-dependencies   # database, secrets, task role, rotation\n` +
+            `  2. set its DATABASE_URL and run the database migrations against it (docs/tenants.md)\n` +
+            `  3. ${phaseEnv} npx cdktf deploy ${[service, routes].filter(Boolean).join(" ")} --ignore-missing-stack-dependencies   # its ECS service on its cell gateway${routes ? `, then its entry in ${routes}` : ""}`,
+        );
+        return;
+      }
       console.log(
         `next: review and merge the change, then deploy only this tenant${routes ? ` and its region's routes (${routes} writes its KV entry once the cell exists)` : ""}:\n  ${phaseEnv} npx cdktf deploy ${[stack, routes].filter(Boolean).join(" ")} --ignore-missing-stack-dependencies   # its dependencies are deployed already`,
       );
@@ -197,8 +221,10 @@ async function execute(cmd: TenantCommand): Promise<void> {
       write(file, next);
       console.log(`${id} is marked for decommission: deletion protection comes off, the final snapshot restartix-tenant-${id}-final is kept.`);
       const routes = routesOf(entry.region);
+      // Fargate: the service stack goes first (it reads the cell stack), then the data stack.
+      const service = settings.deployment.compute === "fargate" ? cellServiceStackName("tenant", id) : undefined;
       console.log(
-        `next:\n  ${phaseEnv} npx cdktf deploy ${[stack, routes].filter(Boolean).join(" ")} --ignore-missing-stack-dependencies    # protection off${routes ? "; its route is removed (the organization goes to the default region)" : ""}\n  ${phaseEnv} npx cdktf destroy ${stack}   # final snapshot, then removal\n  npm run tenant -- forget ${id} --confirm ${id}`,
+        `next:\n  ${phaseEnv} npx cdktf deploy ${[stack, routes].filter(Boolean).join(" ")} --ignore-missing-stack-dependencies    # protection off${routes ? "; its route is removed (the organization goes to the default region)" : ""}\n  ${phaseEnv} npx cdktf destroy ${[service, stack].filter(Boolean).join(" ")}   # ${service ? "its service, then " : ""}final snapshot, then removal\n  npm run tenant -- forget ${id} --confirm ${id}`,
       );
       return;
     }

@@ -116,11 +116,12 @@ export class ComputeStack extends BaseStack {
     for (const c of specs) {
       const svc = c.svc;
       const scaling = props.platform.scalingArn(svc);
+      if (!props.platform.observabilityArn) throw new Error("ComputeStack: the platform stack has no App Runner observability configuration");
       if (!scaling) throw new Error(`ComputeStack: the platform stack has no auto scaling configuration for ${svc.name}`);
       const runner = new AppRunnerService(this, svc.key, {
         serviceName: svc.name,
         autoScalingConfigurationArn: scaling,
-        observabilityConfigurationArn: props.platform.observabilityArn,
+        observabilityConfigurationArn: props.platform.observabilityArn!,
         image: c.image,
         port: svc.port,
         sizing: svc,

@@ -8,6 +8,8 @@ import { AuditStack } from "./audit";
 import { BackupsStack } from "./backups";
 import { BootstrapStack } from "./bootstrap";
 import { CellStack } from "./cell";
+import { cellServiceStackName, CellServiceStack } from "./cell-service";
+import { checkSlots, GatewayCertificatesDnsStack, GatewayCertificatesStack, gatewayCount, GatewaysDnsStack, GatewaysStack, gatewaysStackName } from "./gateways";
 import { CertificatesStack } from "./certificates";
 import { CertificatesDnsStack } from "./certificates-dns";
 import { ComputeStack } from "./compute";
@@ -55,6 +57,15 @@ export interface Stacks {
   readonly audit: AuditStack;
   /** Shards (phase 4) and enterprise tenants (phase 3+), one stack each. */
   readonly cells: readonly CellStack[];
+  /** Fargate cells: each cell's ECS service, target group, listener rule and alarms (<cell>-service). */
+  readonly cellServices: readonly CellServiceStack[];
+  /** Fargate cells: the gateways' certificates, the per-region gateway stacks and their DNS records. */
+  readonly gateways?: {
+    readonly certificates: GatewayCertificatesStack;
+    readonly certificatesDns: GatewayCertificatesDnsStack;
+    readonly regions: ReadonlyMap<string, GatewaysStack>;
+    readonly dns: GatewaysDnsStack;
+  };
   /** Phase 4: every routed cell's entry in the Worker's KV namespace, one stack per region (docs/global-routing.md). */
   readonly routes: readonly RoutesStack[];
 }
@@ -72,13 +83,19 @@ export function buildStacks(app: App, settings: Settings): Stacks {
   const keys = new KeysStack(app, "keys", base);
   const registry = new RegistryStack(app, "registry", { ...base, keys });
 
+  // Cells (tenants, shards) run on the deployment's engine; a Fargate layout calls no App Runner API.
+  const fargateCells = settings.deployment.compute === "fargate";
   // One shared App Runner auto scaling configuration per size and region: the shared tier, the
   // region's shards, every enterprise size preset and every size the registry's tenants use.
   const sizingsOf = (rc: RegionConfig): ServiceSizing[] => [
     ...(rc.primary && computeEngines(settings.deployment).includes("apprunner") ? Object.values(phase.services) : []),
-    ...rc.shards.map((s) => s.service),
-    ...(phase.enterprise ? Object.values(phase.enterprise.sizes).map((s) => s.service) : []),
-    ...settings.tenants.filter((t) => t.region === rc.region).map((t) => t.service),
+    ...(fargateCells
+      ? []
+      : [
+          ...rc.shards.map((s) => s.service),
+          ...(phase.enterprise ? Object.values(phase.enterprise.sizes).map((s) => s.service) : []),
+          ...settings.tenants.filter((t) => t.region === rc.region).map((t) => t.service),
+        ]),
   ];
   const runsAppRunner = (rc: RegionConfig): boolean => sizingsOf(rc).length > 0;
   let primaryPlatform: PlatformStack | undefined;
@@ -87,7 +104,7 @@ export function buildStacks(app: App, settings: Settings): Stacks {
     const network = new NetworkStack(app, regionalStackName("network", rc), props);
     const data = new DataStack(app, regionalStackName("data", rc), { ...props, network });
     const storage = new StorageStack(app, regionalStackName("storage", rc), props);
-    const platform = new PlatformStack(app, regionalStackName("platform", rc), { ...props, sizings: sizingsOf(rc), primary: primaryPlatform });
+    const platform = new PlatformStack(app, regionalStackName("platform", rc), { ...props, sizings: sizingsOf(rc), primary: primaryPlatform, appRunner: runsAppRunner(rc) });
     if (rc.primary) primaryPlatform = platform;
     return { config: rc, network, data, storage, platform };
   };
@@ -134,7 +151,28 @@ export function buildStacks(app: App, settings: Settings): Stacks {
   const shards: CellSpec[] = phase.regions.flatMap((rc) =>
     rc.shards.map((s) => ({ ...s, kind: "shard" as const, name: `Shared shard ${s.id.toUpperCase()}`, region: rc.region })),
   );
-  const cells = [...shards, ...settings.tenants].map((cell) => {
+  const cellSpecs = [...shards, ...settings.tenants];
+
+  // Fargate cells: per region, the cell gateways (ALBs), the cells' cluster and Redis client group;
+  // the gateways' certificates and their validation and hostname records in Cloudflare.
+  const gatewaysByRegion = new Map<string, GatewaysStack>();
+  let gatewayStacks: Stacks["gateways"];
+  if (fargateCells && (phase.enterprise || shards.length > 0)) {
+    checkSlots(cellSpecs);
+    const regionsWithCells = phase.regions.map((rc) => ({ config: rc, count: gatewayCount(cellSpecs.filter((c) => c.region === rc.region)) }));
+    const gatewayCertificates = new GatewayCertificatesStack(app, "gateway-certificates", { ...base, regions: regionsWithCells });
+    const gatewayCertificatesDns = new GatewayCertificatesDnsStack(app, "gateway-certificates-dns", { settings, certificates: gatewayCertificates });
+    for (const { config: rc, count } of regionsWithCells) {
+      const r = inRegion(rc.region);
+      const g = new GatewaysStack(app, gatewaysStackName(rc), { settings, region: rc.region, regionConfig: rc, network: r.network, storage: r.storage, platform: r.platform, certificates: gatewayCertificates, count });
+      g.addDependency(gatewayCertificatesDns);
+      gatewaysByRegion.set(rc.region, g);
+    }
+    const dns = new GatewaysDnsStack(app, "gateways-dns", { settings, gateways: [...gatewaysByRegion.values()] });
+    gatewayStacks = { certificates: gatewayCertificates, certificatesDns: gatewayCertificatesDns, regions: gatewaysByRegion, dns };
+  }
+
+  const cells = cellSpecs.map((cell) => {
     const r = inRegion(cell.region);
     return new CellStack(app, cellStackName(cell.kind, cell.id), {
       settings,
@@ -151,8 +189,13 @@ export function buildStacks(app: App, settings: Settings): Stacks {
       alerts: r.observability,
       globalAlerts: primary.observability,
       routing,
+      gateways: gatewaysByRegion.get(cell.region),
     });
   });
+  // Fargate: each cell's service in its own stack, applied after the cell's DATABASE_URL has a value.
+  const cellServices = cells
+    .filter((c) => c.fargate)
+    .map((c) => new CellServiceStack(app, cellServiceStackName(c.cell.kind, c.cell.id), { settings, region: c.cell.region, data: c, alerts: inRegion(c.cell.region).observability }));
 
   const byRegion = (region: string) => cells.filter((c) => c.cell.kind === "shard" && c.cell.region === region);
   const edge = new EdgeStack(app, "edge", {
@@ -186,7 +229,7 @@ export function buildStacks(app: App, settings: Settings): Stacks {
   const routes = edge.routes
     ? phase.regions.map((rc) => {
         const routed = cells.filter((c) => c.cell.region === rc.region && !c.cell.decommission);
-        return new RoutesStack(app, routesStackName(rc), { settings, namespace: edge.routes!, cells: routed.map((c) => ({ stack: c, cell: c.cell, entry: c.routeEntry })) });
+        return new RoutesStack(app, routesStackName(rc), { settings, namespace: edge.routes!, cells: routed.map((c) => ({ stack: cellServices.find((s) => s.cell === c.cell) ?? c, cell: c.cell, entry: c.routeEntry })) });
       })
     : [];
   const delivery = new DeliveryStack(app, "delivery", { ...base, registry });
@@ -200,5 +243,5 @@ export function buildStacks(app: App, settings: Settings): Stacks {
   // controls exist or are left to the organization); an unsuppressed error fails the synth.
   applyPolicyPack(app, { deploymentRules: true });
 
-  return { bootstrap, keys, registry, primary, regions, backups, compute, edge, delivery, deliveryGithub, routing, audit, cells, routes, quotaProblems: quotaReport };
+  return { bootstrap, keys, registry, primary, regions, backups, compute, edge, delivery, deliveryGithub, routing, audit, cells, cellServices, gateways: gatewayStacks, routes, quotaProblems: quotaReport };
 }

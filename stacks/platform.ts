@@ -22,6 +22,12 @@ export interface PlatformStackProps extends BaseStackProps {
   readonly sizings?: readonly ServiceSizing[];
   /** Secondary regions: the primary region's platform stack, which holds the origin header secret. */
   readonly primary?: PlatformStack;
+  /**
+   * App Runner services run in this region: the X-Ray observability configuration exists. A Fargate
+   * layout calls no App Runner API at all (App Runner accepts no new customers since 2026-04-30).
+   * @default true when `sizings` is not empty
+   */
+  readonly appRunner?: boolean;
 }
 
 /** The origin header secret of the primary region's platform stack. */
@@ -41,8 +47,8 @@ export interface OriginSecret {
  */
 export class PlatformStack extends BaseStack {
   readonly regionConfig: RegionConfig;
-  /** X-Ray tracing configuration of every App Runner service of the region. */
-  readonly observabilityArn: string;
+  /** X-Ray tracing configuration of every App Runner service of the region (App Runner regions only). */
+  readonly observabilityArn?: string;
   readonly originGuard: OriginGuardAcl;
   /** Primary region only. */
   readonly originSecret?: OriginSecret;
@@ -60,12 +66,14 @@ export class PlatformStack extends BaseStack {
       if (this.scaling.has(name)) continue;
       this.scaling.set(name, scalingConfiguration(this, name, { name, sizing }).arn);
     }
-    this.observabilityArn = new ApprunnerObservabilityConfiguration(this, "xray", {
-      observabilityConfigurationName: `${phase.project}-xray`,
-      traceConfiguration: { vendor: "AWSXRAY" },
-      tags: { Name: `${phase.project}-xray` },
-      lifecycle: { createBeforeDestroy: true },
-    }).arn;
+    if (props.appRunner ?? (props.sizings ?? []).length > 0) {
+      this.observabilityArn = new ApprunnerObservabilityConfiguration(this, "xray", {
+        observabilityConfigurationName: `${phase.project}-xray`,
+        traceConfiguration: { vendor: "AWSXRAY" },
+        tags: { Name: `${phase.project}-xray` },
+        lifecycle: { createBeforeDestroy: true },
+      }).arn;
+    }
 
     const g = phase.originGuard;
     if (rc.primary) {

@@ -5,12 +5,18 @@ import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
+import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
+import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { Lb } from "@cdktf/provider-aws/lib/lb";
+import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
+import { LbListenerCertificate } from "@cdktf/provider-aws/lib/lb-listener-certificate";
+import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { App, TerraformResource, TerraformStack } from "cdktf";
+import { App, TerraformResource, TerraformStack, Tokenization } from "cdktf";
 import { IConstruct } from "constructs";
 import { Firewall } from "../modules/security-group";
 import { PhaseConfig, QuotaKey } from "../phases/types";
@@ -24,7 +30,7 @@ export interface QuotaSpec {
   /** Service Quotas code, where known. */
   readonly code?: string;
   /** What one unit is counted over. */
-  readonly scope: "region" | "account" | "security group" | "event bus";
+  readonly scope: "region" | "account" | "security group" | "event bus" | "load balancer";
   readonly defaultValue: number;
   /** Regions whose default differs from `defaultValue`. */
   readonly regionalDefaults?: Readonly<Record<string, number>>;
@@ -138,6 +144,53 @@ export const QUOTAS: Readonly<Record<QuotaKey, QuotaSpec>> = {
     source: "Amazon EventBridge User Guide, EventBridge quotas: rules per event bus per account, 300 in each supported Region except af-south-1 and eu-south-1 (100); adjustable",
     confirmed: true,
   },
+  // Fargate cells: one target group and one listener rule per cell on its region's cell gateway.
+  targetGroupsPerAlb: {
+    service: "Elastic Load Balancing (ELB)",
+    name: "Target Groups per Application Load Balancer",
+    scope: "load balancer",
+    defaultValue: 100,
+    maximum: { value: 100, fix: "AWS does not raise it: keep at most CELLS_PER_GATEWAY cells per gateway (stacks/gateways.ts), so the next slots open a new gateway" },
+    source: "Elastic Load Balancing, Quotas for your Application Load Balancers: 100, not adjustable (Service Quotas lists no code for it)",
+    confirmed: true,
+  },
+  listenerRulesPerAlb: {
+    service: "Elastic Load Balancing (ELB)",
+    name: "Rules per Application Load Balancer",
+    code: "L-7EED9B64",
+    scope: "load balancer",
+    defaultValue: 100,
+    source: "Elastic Load Balancing, Quotas for your Application Load Balancers: 100 rules per ALB, default rules excluded; adjustable",
+    confirmed: true,
+  },
+  certificatesPerAlb: {
+    service: "Elastic Load Balancing (ELB)",
+    name: "Certificates per Application Load Balancer",
+    code: "L-9365A611",
+    scope: "load balancer",
+    defaultValue: 25,
+    source: "Elastic Load Balancing, Quotas for your Application Load Balancers: 25 certificates per ALB, default certificates excluded (counted here anyway: one gateway has one); adjustable",
+    confirmed: true,
+  },
+  albsPerRegion: {
+    service: "Elastic Load Balancing (ELB)",
+    name: "Application Load Balancers per Region",
+    code: "L-53DA6B97",
+    scope: "region",
+    defaultValue: 50,
+    source: "Elastic Load Balancing, Quotas for your Application Load Balancers: 50 per Region; adjustable",
+    confirmed: true,
+  },
+  fargateOnDemandVcpu: {
+    service: "AWS Fargate",
+    name: "Fargate On-Demand vCPU resource count",
+    code: "L-3032A538",
+    scope: "region",
+    defaultValue: 6,
+    source:
+      "Amazon ECS Developer Guide, Service quotas: new accounts start with lower quotas that AWS raises with usage; 6 vCPU is the value a new account is commonly given (not confirmed here from an AWS page: check with aws service-quotas get-service-quota --service-code fargate --quota-code L-3032A538 in each region). Counted as every ECS service's minimum tasks times their vCPU, doubled: a rolling deployment (maximum 200%) runs both revisions at once",
+    confirmed: false,
+  },
 };
 
 /** What the layout uses of one quota in one place (region, account or security group). */
@@ -154,6 +207,15 @@ export interface QuotaUse {
 function regionOf(resource: TerraformResource): string {
   const provider = (resource.provider ?? TerraformStack.of(resource).node.children.find((c) => c instanceof AwsProvider && c.alias === undefined)) as AwsProvider | undefined;
   return provider?.region ?? "unknown";
+}
+
+/**
+ * One key per referenced attribute, whichever token names it: every read of `.arn` is a new token
+ * string, and a cross-stack one another, but both wrap the same reference (stack + expression).
+ */
+function refKey(value: string): string {
+  const token = Tokenization.reverseString(value).tokens[0] as { identifier?: string; originStack?: IConstruct } | undefined;
+  return token?.identifier ? `${token.originStack?.node.id ?? ""}:${token.identifier}` : value;
 }
 
 function all<T>(app: App, type: abstract new (...args: any[]) => T): T[] {
@@ -202,6 +264,52 @@ export function quotaUse(app: App, phase: PhaseConfig): QuotaUse[] {
     ...byRegion("rdsParameterGroups", all(app, DbParameterGroup), (c) => stackOf(c)),
     ...byRegion("rdsSubnetGroups", all(app, DbSubnetGroup), (c) => stackOf(c)),
   );
+  // Fargate: ALBs per region; per ALB the target groups its rules forward to, the rules and the certificates.
+  out.push(...byRegion("albsPerRegion", all(app, Lb), (c) => `${stackOf(c)}: ${c.nameInput ?? c.node.path}`));
+  const listeners = new Map(all(app, LbListener).map((l) => [refKey(l.arn), l]));
+  const albName = new Map(all(app, Lb).map((lb) => [refKey(lb.arn), lb.nameInput ?? lb.node.path]));
+  const perAlb = new Map<string, { targetGroups: Set<string>; rules: number; certificates: number; users: Set<string> }>();
+  const albEntry = (listenerArn: string | undefined, c: IConstruct) => {
+    const listener = listenerArn === undefined ? undefined : listeners.get(refKey(listenerArn));
+    const key = refKey(listener?.loadBalancerArnInput ?? listenerArn ?? c.node.path);
+    const entry = perAlb.get(key) ?? { targetGroups: new Set<string>(), rules: 0, certificates: 0, users: new Set<string>() };
+    entry.users.add(stackOf(c));
+    perAlb.set(key, entry);
+    return entry;
+  };
+  for (const l of listeners.values()) {
+    const e = albEntry(l.arn, l);
+    if (l.certificateArnInput) e.certificates++;
+  }
+  for (const r of all(app, LbListenerRule)) {
+    const e = albEntry(r.listenerArnInput, r);
+    e.rules++;
+    const actions = r.action.internalValue;
+    for (const a of Array.isArray(actions) ? actions : []) {
+      const tg = (a as { targetGroupArn?: string }).targetGroupArn;
+      if (tg) e.targetGroups.add(refKey(tg));
+    }
+  }
+  for (const c of all(app, LbListenerCertificate)) albEntry(c.listenerArnInput, c).certificates++;
+  for (const [alb, e] of perAlb) {
+    const where = `load balancer ${albName.get(alb) ?? alb}`;
+    out.push({ key: "targetGroupsPerAlb", where, used: e.targetGroups.size, limit: limit("targetGroupsPerAlb"), users: [...e.users] });
+    out.push({ key: "listenerRulesPerAlb", where, used: e.rules, limit: limit("listenerRulesPerAlb"), users: [...e.users] });
+    out.push({ key: "certificatesPerAlb", where, used: e.certificates, limit: limit("certificatesPerAlb"), users: [...e.users] });
+  }
+  // Fargate vCPU: every ECS service's minimum count times its task's vCPU, twice (a deployment runs
+  // the old and the new revision side by side, maximum 200%).
+  const taskCpu = new Map(all(app, EcsTaskDefinition).map((t) => [refKey(t.arn), Number(t.cpuInput ?? 0) / 1024]));
+  const vcpu = new Map<string, { used: number; users: Set<string> }>();
+  for (const svc of all(app, EcsService)) {
+    const region = regionOf(svc);
+    const e = vcpu.get(region) ?? { used: 0, users: new Set<string>() };
+    e.used += 2 * (svc.desiredCountInput ?? 1) * (taskCpu.get(refKey(svc.taskDefinitionInput ?? "")) ?? 0);
+    e.users.add(stackOf(svc));
+    vcpu.set(region, e);
+  }
+  for (const [where, e] of vcpu) out.push({ key: "fargateOnDemandVcpu", where, used: e.used, limit: limit("fargateOnDemandVcpu", where), users: [...e.users] });
+
   const roles = all(app, IamRole);
   out.push({ key: "iamRoles", where: "account", used: roles.length, limit: limit("iamRoles"), users: [...new Set(roles.map(stackOf))] });
 
@@ -237,7 +345,9 @@ export function quotaProblems(uses: readonly QuotaUse[]): string[] {
       const fix =
         u.key === "apprunnerAutoScalingConfigurations"
           ? "give tenants a size preset of the phase (npm run tenant -- add --size) so they share its configuration, or request an increase"
-          : "request an increase in the Service Quotas console";
+          : u.key === "fargateOnDemandVcpu"
+            ? `request an increase of ${q.code} in ${u.where} in the Service Quotas console (AWS Fargate) to at least ${Math.ceil(u.used)}`
+            : "request an increase in the Service Quotas console";
       return (
         `${q.service} quota "${q.name}"${code} in ${u.where}: this layout needs ${u.used}, the quota is ${u.limit} (${users}). ` +
         `Fix: ${fix}, then record the granted value as quotas.${u.key} in the phase config (phases/phaseN.ts).`
