@@ -72,5 +72,7 @@ module.exports = {
   ],
   // Two cores: one worker per core (the slow layer's terraform runs spawn their own processes too).
   maxWorkers: 2,
+  // --shard=i/n balanced by each file's expected duration (CI runs the slow layer in parallel jobs).
+  testSequencer: "<rootDir>/__tests__/sequencer.js",
   testTimeout: 30000,
 };
