@@ -20,6 +20,7 @@ if (!process.env.TF_CLI_CONFIG_FILE || !fs.existsSync(process.env.TF_CLI_CONFIG_
  */
 const SLOW = [
   "__tests__/backup-script.test.ts", // busybox + backup/dump.sh
+  "__tests__/hcl-output.test.ts", // cdktf synth --hcl of five layouts, parsed (the way out of CDKTF: minutes)
   "__tests__/moto-patches.test.ts", // the moto emulator
   "__tests__/offline-plan.test.ts", // terraform init + plan, every phase 1 stack
   "__tests__/rehearse.test.ts", // terraform apply against moto
@@ -30,6 +31,7 @@ const SLOW = [
   "__tests__/upgrades.test.ts", // terraform upgrade proofs between phases
 ];
 const PARTIAL = [
+  "__tests__/ci-plan.test.ts", // the 1000-tenant layout (scale)
   "__tests__/eject.test.ts", // terraform init + validate of the ejected stacks
   "__tests__/fargate.test.ts", // the Fargate layout's offline plan
   "__tests__/json-expression.test.ts", // terraform's own jsonencode

@@ -6,6 +6,7 @@ import { writeTenantRegistry } from "../tools/bench/tenants";
 import { ciLayout, DEFAULT_LIMITS } from "../tools/ci-plan";
 import { StackNode } from "../tools/waves";
 import { synth } from "./helpers";
+import { slowPart } from "./layers";
 
 const nodes = (r: ReturnType<typeof synth>): StackNode[] => r.stacks.map((s) => ({ name: s.name, dependencies: s.dependencies }));
 
@@ -35,7 +36,8 @@ describe.each([1, 2, 3, 4])("phase %i on GitHub Actions", (phase) => {
   });
 });
 
-describe("a 1000-tenant registry (phase 4)", () => {
+// The scale proof: minutes of synth, so the slow layer only (jest.config.js PARTIAL).
+if (slowPart("the 1000-tenant layout")) describe("a 1000-tenant registry (phase 4)", () => {
   const file = writeTenantRegistry(ROOT, 1000, path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rx-ci-plan-")), "tenants.json"));
   const result = synth({ phase: 4, tenantsFile: file, quotaCheck: "report" });
   const stacks = nodes(result);

@@ -65,3 +65,11 @@ export function layerAvailable(reason: string | undefined, what = "proof layer")
   }
   return false;
 }
+
+/**
+ * A part of a PARTIAL file that needs no tool but minutes (a 1000-tenant synth): it runs in the slow
+ * layer only (`npm run test:all`), and is skipped quietly by `npm test`.
+ */
+export function slowPart(what: string): boolean {
+  return layerAvailable(context().layer === "fast" ? `${what} runs in the slow layer (npm run test:all)` : undefined, what);
+}
