@@ -5,6 +5,7 @@ import { ROOT } from "../config/deployment";
 import { writeTenantRegistry } from "../tools/bench/tenants";
 import { ciLayout, DEFAULT_LIMITS } from "../tools/ci-plan";
 import { StackNode } from "../tools/waves";
+import { docRow, scaleRow } from "./ci-table";
 import { synth } from "./helpers";
 import { slowPart } from "./layers";
 
@@ -68,6 +69,10 @@ if (slowPart("the 1000-tenant layout")) describe("a 1000-tenant registry (phase 
     );
     expect(ciLayout(stacks, undefined, { ...DEFAULT_LIMITS, maxWaves: 3 }).problems).toEqual([expect.stringMatching(/^\d+ deploy waves; the deploy workflow has 3 apply-wave jobs/)]);
     expect(ciLayout(stacks, undefined, { ...DEFAULT_LIMITS, maxParallel: 1 }).problems).toEqual(expect.arrayContaining([expect.stringMatching(/GB of disk per job/), expect.stringMatching(/minutes per apply job/)]));
+  });
+
+  test("docs/ci.md's scale table has this layout's row as npm run ci-plan -- --phase 4 --tenants 1000 computes it", () => {
+    expect(docRow("phase 4, 1000 tenants")).toBe(scaleRow("phase 4, 1000 tenants", ciLayout(stacks)));
   });
 
   test("a selection keeps its waves and drops bootstrap", () => {
