@@ -11,11 +11,11 @@ const path = require("path");
 const SECONDS = {
   "__tests__/upgrades.test.ts": 300,
   "__tests__/rehearse.test.ts": 240,
-  "__tests__/restore.test.ts": 120,
+  "__tests__/restore.test.ts": 150,
   "__tests__/ci-plan.test.ts": 120,
   "__tests__/hcl-output.test.ts": 90,
   "__tests__/eject.test.ts": 90,
-  "__tests__/upgrade-released.test.ts": 90,
+  "__tests__/upgrade-released.test.ts": 200,
   "__tests__/offline-plan.test.ts": 60,
   "__tests__/moto-patches.test.ts": 60,
   "__tests__/fargate.test.ts": 60,
