@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
+import { layerAvailable } from "./layers";
 
 /**
  * backup/dump.sh under BusyBox (the shell and timeout of the postgres:17-alpine image), with
@@ -11,8 +12,7 @@ import { ROOT } from "../config/deployment";
  */
 const which = spawnSync("which", ["busybox"], { encoding: "utf8" });
 const busybox = which.status === 0 ? which.stdout.trim() : undefined;
-const describeIf = busybox ? describe : describe.skip;
-if (!busybox) console.warn("skipped: busybox not installed (apt-get install busybox) - backup/dump.sh not exercised");
+const describeIf = layerAvailable(busybox ? undefined : "busybox not installed (apt-get install busybox)", "backup/dump.sh under BusyBox") ? describe : describe.skip;
 
 function run(pgDump: string, maxRuntime = "10") {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rx-dump-"));

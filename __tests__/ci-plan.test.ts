@@ -5,7 +5,9 @@ import { ROOT } from "../config/deployment";
 import { writeTenantRegistry } from "../tools/bench/tenants";
 import { ciLayout, DEFAULT_LIMITS, describeRoutes, routeEntryCounts, ROUTES_STACK } from "../tools/ci-plan";
 import { StackNode } from "../tools/waves";
+import { docRow, scaleRow } from "./ci-table";
 import { synth } from "./helpers";
+import { slowPart } from "./layers";
 
 const nodes = (r: ReturnType<typeof synth>): StackNode[] => r.stacks.map((s) => ({ name: s.name, dependencies: s.dependencies }));
 
@@ -35,7 +37,8 @@ describe.each([1, 2, 3, 4])("phase %i on GitHub Actions", (phase) => {
   });
 });
 
-describe("a 1000-tenant registry (phase 4)", () => {
+// The scale proof: minutes of synth, so the slow layer only (jest.config.js PARTIAL).
+if (slowPart("the 1000-tenant layout")) describe("a 1000-tenant registry (phase 4)", () => {
   const file = writeTenantRegistry(ROOT, 1000, path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rx-ci-plan-")), "tenants.json"));
   const result = synth({ phase: 4, tenantsFile: file, quotaCheck: "report" });
   const stacks = nodes(result);
@@ -82,6 +85,10 @@ describe("a 1000-tenant registry (phase 4)", () => {
     expect(text).toMatch(/1007 Workers KV entries in 2 routes stack\(s\) \(routes 1002, routes-us 5\): 2 terraform init/);
     expect(text).toMatch(/at least 1007 requests, 84% of the 1200 per 5 minutes/);
     expect(text).toMatch(/WARNING: above 80% of Cloudflare's API budget/);
+  });
+
+  test("docs/ci.md's scale table has this layout's row as npm run ci-plan -- --phase 4 --tenants 1000 computes it", () => {
+    expect(docRow("phase 4, 1000 tenants")).toBe(scaleRow("phase 4, 1000 tenants", ciLayout(stacks)));
   });
 
   test("a selection keeps its waves and drops bootstrap", () => {

@@ -5,6 +5,7 @@ import * as path from "path";
 import { eject, EjectResult, EJECT_MARKER, lostInHcl, relocateLocalState, splitUntypedResources, UNTYPED_FILE, unquoteReferences, untypedResourcesJson } from "../tools/eject";
 import { offlinePlanAvailability, TERRAFORM, terraformEnv } from "../tools/offline-plan";
 import { EXAMPLE_VARS } from "./helpers";
+import { layerAvailable } from "./layers";
 
 /**
  * The way out of CDKTF: `npm run eject` writes plain Terraform per stack. Every AWS stack of phase 1
@@ -104,10 +105,7 @@ describe("npm run eject -- --phase 1", () => {
   });
 
   const availability = offlinePlanAvailability();
-  if (!availability.ok) {
-    test.skip(`skipped: ${availability.reason}`, () => undefined);
-    return;
-  }
+  if (!layerAvailable(availability.ok ? undefined : availability.reason, "eject validation")) return;
 
   test("every AWS stack passes terraform init + validate with the real provider, without a warning", async () => {
     const aws = result.stacks.filter((s) => s.providers.length > 0 && s.providers.every((p) => p === "aws"));

@@ -9,6 +9,7 @@ import { fromTerraformLiteral } from "../lib/terraform-literal";
 import { lintWorkflow } from "../tools/workflow-lint";
 import { resolveSettings } from "../config/settings";
 import { EXAMPLE_VARS, json, only, policy, resources, stack, synth, text } from "./helpers";
+import { layerAvailable } from "./layers";
 
 const app = synth({ phase: 1, compute: "fargate" });
 const compute = stack(app, "compute");
@@ -170,9 +171,7 @@ function aws(): string {
 }
 
 const availability = offlinePlanAvailability();
-if (!availability.ok) {
-  test.skip(`skipped: ${availability.reason} (the Fargate layout's offline plan)`, () => undefined);
-} else {
+if (layerAvailable(availability.ok ? undefined : `${availability.reason} (the Fargate layout's offline plan)`, "Fargate offline plan")) {
   describe("offline plan of the Fargate layout", () => {
     const local = synth({ phase: 1, compute: "fargate", backend: "local" });
     const all = new Map(local.stacks.map((s) => [s.name, s]));

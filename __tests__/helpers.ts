@@ -4,18 +4,29 @@ import * as path from "path";
 import { ROOT } from "../config/deployment";
 import { readJsonExpression } from "../lib/json-expression";
 import { Options } from "../config/settings";
-import { synthesize, SynthResult, SynthStack, TerraformJson } from "../tools/synth";
+import type { SynthResult, SynthStack, TerraformJson } from "../tools/synth";
+import { cached } from "./synth-cache";
 
 /** The deployment inputs every test uses (a developer's own terraform.tfvars never leaks in). */
 export const EXAMPLE_VARS = path.join(ROOT, "terraform.tfvars.example");
 
 const cache = new Map<string, SynthResult>();
 
+/** Options whose synthesized stacks depend on nothing but the sources: phase, engine, backend, quota mode. */
+const SHAREABLE = new Set(["phase", "compute", "backend", "quotaCheck"]);
+const shareable = (options: Options) =>
+  Object.entries(options).every(([k, v]) => (SHAREABLE.has(k) && v !== undefined && typeof v !== "object") || (k === "varsFile" && v === EXAMPLE_VARS));
+
 /**
- * Synthesizes once per option set and test file, into a temporary directory. The suite was written
- * for the App Runner layout, which its tests keep checking: without a `compute` option they get
- * `compute: "apprunner"`. Tests of the default engine (Fargate since 2026-12-07) pass
- * `compute: DEFAULT_ENGINE`, which leaves the example inputs' engine in place.
+ * Synthesizes once per option set and test file, into a temporary directory. A phase with the
+ * example inputs is synthesized once per jest run and shared between test files (synth-cache.ts):
+ * its stacks are read from disk, and `app`, `built`, `settings` and `outdir` are made on first use
+ * (tools/synth.ts, and the provider classes behind it, are loaded only by the files that need them).
+ */
+/**
+ * The suite was written for the App Runner layout, which its tests keep checking: without a
+ * `compute` option they get `compute: "apprunner"`. Tests of the default engine (Fargate since
+ * 2026-12-07) pass `compute: DEFAULT_ENGINE`, which leaves the example inputs' engine in place.
  */
 export const DEFAULT_ENGINE = "default";
 export function synth(options: Options = {}): SynthResult {
@@ -24,8 +35,38 @@ export function synth(options: Options = {}): SynthResult {
   const key = JSON.stringify({ ...effective, compute: effective.compute ?? DEFAULT_ENGINE });
   let result = cache.get(key);
   if (!result) {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "restartix-synth-"));
-    result = synthesize({ varsFile: EXAMPLE_VARS, ...effective }, outdir);
+    const full = { varsFile: EXAMPLE_VARS, ...effective };
+    let real: SynthResult | undefined;
+    const synthesizeNow = (): SynthResult => {
+      if (!real) {
+        // Loaded here, not at the top: a file that only reads shared stacks never loads the stacks' code.
+        const { synthesize } = require("../tools/synth") as typeof import("../tools/synth");
+        real = synthesize(full, fs.mkdtempSync(path.join(os.tmpdir(), "restartix-synth-")));
+      }
+      return real;
+    };
+    if (!shareable(effective)) {
+      result = synthesizeNow();
+    } else {
+      const stacks = cached(`synth ${JSON.stringify(Object.entries(full).sort())}`, () => synthesizeNow().stacks);
+      let settings: SynthResult["settings"] | undefined;
+      result = {
+        stacks,
+        get settings() {
+          settings ??= real?.settings ?? (require("../config/settings") as typeof import("../config/settings")).resolveSettings(full);
+          return settings!;
+        },
+        get app() {
+          return synthesizeNow().app;
+        },
+        get built() {
+          return synthesizeNow().built;
+        },
+        get outdir() {
+          return synthesizeNow().outdir;
+        },
+      };
+    }
     cache.set(key, result);
   }
   return result;

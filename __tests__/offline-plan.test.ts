@@ -4,6 +4,7 @@ import * as path from "path";
 import { isAwsOnly, offlinePlanAvailability, planAll, PlanResult } from "../tools/offline-plan";
 import { dependencyOrder } from "../tools/synth";
 import { synth } from "./helpers";
+import { layerAvailable } from "./layers";
 
 /**
  * The proof that the synthesized JSON is valid for the real provider: terraform init + plan of every
@@ -11,10 +12,7 @@ import { synth } from "./helpers";
  */
 const availability = offlinePlanAvailability();
 
-if (!availability.ok) {
-  test.skip(`skipped: ${availability.reason}`, () => undefined);
-  console.warn(`offline plan tests skipped: ${availability.reason}`);
-} else {
+if (layerAvailable(availability.ok ? undefined : availability.reason, "offline plans")) {
   describe("offline terraform plan of phase 1", () => {
     const result = synth({ phase: 1, backend: "local" });
     const all = new Map(result.stacks.map((s) => [s.name, s]));

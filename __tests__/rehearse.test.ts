@@ -5,6 +5,7 @@ import { ROOT } from "../config/deployment";
 import { alive } from "../tools/rehearse/postgres";
 import { runningPids } from "../tools/rehearse/processes";
 import { rehearsalAvailability, rehearse, RehearsalSummary } from "../tools/rehearse/run";
+import { layerAvailable } from "./layers";
 
 /**
  * The fast subset of the apply rehearsal (the full phase 1 runs nightly: .github/workflows/rehearse.yml):
@@ -12,10 +13,7 @@ import { rehearsalAvailability, rehearse, RehearsalSummary } from "../tools/rehe
  */
 const availability = rehearsalAvailability();
 
-if (!availability.ok) {
-  test.skip(`skipped: ${availability.reason}`, () => undefined);
-  console.warn(`apply rehearsal skipped: ${availability.reason}`);
-} else {
+if (layerAvailable(availability.ok ? undefined : availability.reason, "apply rehearsal") && availability.ok) {
   describe(`apply rehearsal against moto ${availability.moto}: keys, registry, delivery of phase 1`, () => {
     let summary: RehearsalSummary;
     const lines: string[] = [];

@@ -115,6 +115,35 @@ describe("the terraform setup every terraform job uses", () => {
   });
 });
 
+describe("ci.yml: npm run test:all as parallel jobs, every layer required", () => {
+  const w = load("ci.yml");
+  const config = require(path.join(ROOT, "jest.config.js")) as { projects: { displayName: string }[] };
+
+  it("runs on pull requests and main; the fast layer in one job, the slow layer sharded, REQUIRE_ALL_LAYERS=1", () => {
+    expect(Object.keys(w.on).sort()).toEqual(["pull_request", "push"]);
+    expect((w as { env?: Record<string, string> }).env?.REQUIRE_ALL_LAYERS).toBe("1");
+    expect(stepRunning(w, "npm test", "fast")).toBeDefined();
+    const shards = (w.jobs.slow.strategy!.matrix as { shard: number[] }).shard;
+    const run = stepRunning(w, ".ci/run", "slow")!;
+    expect(run.run).toMatch(new RegExp(`--selectProjects slow --shard "\\$SHARD/${shards.length}"`));
+    expect(shards).toEqual(Array.from({ length: shards.length }, (_, i) => i + 1));
+    expect(w.jobs.slow.strategy!["fail-fast"]).toBe(false);
+    expect(config.projects.map((p) => p.displayName).sort()).toEqual(["fast", "slow"]);
+  });
+
+  it("every job bounded: the fast one by 10 minutes, each slow shard by 20", () => {
+    expect(w.jobs.fast["timeout-minutes"]).toBeLessThanOrEqual(10);
+    expect(w.jobs.slow["timeout-minutes"]).toBeLessThanOrEqual(20);
+  });
+
+  it(".ci/run installs or fails, requires every layer and runs npm run test:all (or the jest arguments of one shard)", () => {
+    const script = fs.readFileSync(path.join(ROOT, ".ci", "run"), "utf8");
+    expect(script).toMatch(/^export REQUIRE_ALL_LAYERS=1$/m);
+    expect(script).toMatch(/npm ci[\s\S]*npm run test:all/);
+    expect(script).not.toMatch(/warning: could not install/);
+  });
+});
+
 describe("pr.yml", () => {
   const w = load("pr.yml");
 
@@ -122,10 +151,8 @@ describe("pr.yml", () => {
     expect(w.on.pull_request.types).toEqual(expect.arrayContaining(["opened", "synchronize", "labeled", "unlabeled"]));
   });
 
-  it("runs the whole suite with terraform installed, so the offline plans and upgrade proofs run", () => {
-    expect(stepRunning(w, ".ci/run", "test")).toBeDefined();
-    expect(stepUsing(w.jobs.test, "./.github/actions/terraform-setup")).toBeDefined();
-    expect(fs.readFileSync(path.join(ROOT, ".ci", "run"), "utf8")).toMatch(/npm ci[\s\S]*npm test/);
+  it("leaves the tests to ci.yml (one suite run per pull request)", () => {
+    expect(stepRunning(w, ".ci/run")).toBeUndefined();
   });
 
   it("checks the policy pack for every phase and both engines; SARIF to code scanning only where it exists", () => {

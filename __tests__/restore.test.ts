@@ -3,6 +3,7 @@ import * as path from "path";
 import { ROOT } from "../config/deployment";
 import { backupTarget, DUMP_SCRIPT, requiredVariables, RESTORE_COMMANDS, restoreAvailability, restoreRehearsal } from "../tools/rehearse/restore";
 import { stack, synth } from "./helpers";
+import { layerAvailable } from "./layers";
 
 /**
  * Restore rehearsal of backup layer 2: backup/dump.sh against a real PostgreSQL server, uploading to
@@ -37,10 +38,7 @@ describe("what the restore rehearsal relies on", () => {
 });
 
 const availability = restoreAvailability();
-if (!availability.ok) {
-  test.skip(`skipped: ${availability.reason}`, () => undefined);
-  console.warn(`restore rehearsal skipped: ${availability.reason}`);
-} else {
+if (layerAvailable(availability.ok ? undefined : availability.reason, "restore rehearsal") && availability.ok) {
   describe(`restore rehearsal (PostgreSQL ${availability.postgres}, moto ${availability.moto}, ${availability.shell})`, () => {
     let report: Awaited<ReturnType<typeof restoreRehearsal>>;
     beforeAll(async () => {

@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
 import { postgresAvailability } from "../tools/rehearse/postgres";
+import { layerAvailable } from "./layers";
 
 /**
  * backup/rotate-db-credentials.sh under BusyBox (the shell of the postgres:17-alpine image) against
@@ -11,34 +12,25 @@ import { postgresAvailability } from "../tools/rehearse/postgres";
  * does), with `aws` replaced by a stand-in that serves secrets from files and records every call,
  * and `psql` by a wrapper that records its command line before running the real one.
  */
-// The server binaries where tools/rehearse/postgres.ts finds them (PATH, then /usr/lib/postgresql/*/bin),
-// else the postgres image's /usr/local/bin.
+// Found as the restore rehearsal finds them: next to initdb on PATH, else Debian's /usr/lib/postgresql/<v>/bin.
 const pg = postgresAvailability();
-const PG_DIR = pg.ok ? pg.bin : "/usr/local/bin";
-const PG_BIN = ["initdb", "pg_ctl", "postgres"].map((b) => path.join(PG_DIR, b));
-const PSQL = fs.existsSync(path.join(PG_DIR, "psql")) ? path.join(PG_DIR, "psql") : "/usr/bin/psql";
+const PG = pg.ok ? pg.bin : "";
+const PSQL = path.join(PG, "psql");
 const tool = (name: string) => {
   const r = spawnSync("which", [name], { encoding: "utf8" });
   return r.status === 0 ? r.stdout.trim() : undefined;
 };
 // RESTARTIX_BUSYBOX: a busybox binary outside PATH (for example unpacked from Debian's package with dpkg -x).
 const busybox = process.env.RESTARTIX_BUSYBOX ?? (fs.existsSync("/usr/bin/busybox") ? "/usr/bin/busybox" : tool("busybox"));
-const missing = [...PG_BIN, PSQL].filter((p) => !fs.existsSync(p));
 const reason = !busybox
   ? "busybox not installed (apt-get install busybox, or RESTARTIX_BUSYBOX=<path to a busybox binary>)"
-  : missing.length > 0
-    ? `PostgreSQL binaries missing: ${missing.join(", ")}`
+  : !pg.ok
+    ? pg.reason
     : !tool("openssl") || !tool("jq")
       ? "openssl or jq not installed"
       : undefined;
 
-if (reason) {
-  describe("backup/rotate-db-credentials.sh", () => {
-    test.skip(`skipped: ${reason}`, () => undefined);
-  });
-} else {
-  suite();
-}
+if (layerAvailable(reason, "credential rotation against PostgreSQL")) suite();
 
 const MASTER = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-0c1d2e3f-AbCdEf";
 const CORE = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:restartix/production/core-api/DATABASE_URL-AbCdEf";
@@ -122,7 +114,7 @@ function suite(): void {
       fs.writeFileSync(serverLog, "");
       fs.chownSync(serverLog, 65534, 65534);
     }
-    const init = server([PG_BIN[0], "-D", data, "-U", "restartix_admin", "--pwfile", path.join(dir, "pwfile"), "--auth", "scram-sha-256", "-E", "UTF8"]);
+    const init = server([path.join(PG, "initdb"), "-D", data, "-U", "restartix_admin", "--pwfile", path.join(dir, "pwfile"), "--auth", "scram-sha-256", "-E", "UTF8"]);
     if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
     // TLS only, as RDS with rds.force_ssl: a self-signed certificate, no plain host lines.
     const cert = spawnSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost", "-keyout", path.join(data, "server.key"), "-out", path.join(data, "server.crt")], { encoding: "utf8" });
@@ -134,7 +126,7 @@ function suite(): void {
       path.join(data, "postgresql.conf"),
       `\nlisten_addresses = '127.0.0.1'\nport = ${port}\nunix_socket_directories = '${socketDir}'\nssl = on\nlog_statement = 'ddl'\npassword_encryption = 'scram-sha-256'\n`,
     );
-    const start = server([PG_BIN[1], "-D", data, "-l", serverLog, "-w", "-t", "30", "start"]);
+    const start = server([path.join(PG, "pg_ctl"), "-D", data, "-l", serverLog, "-w", "-t", "30", "start"]);
     if (start.status !== 0) throw new Error(`pg_ctl start failed: ${start.stderr}\n${fs.existsSync(serverLog) ? fs.readFileSync(serverLog, "utf8") : ""}`);
     // The document's application role, which owns the schema, with its hand-set password.
     const setup = spawnSync(PSQL, [`host=127.0.0.1 port=${port} dbname=postgres user=restartix_admin sslmode=require`, "-X", "-q", "-v", "ON_ERROR_STOP=1"], {
@@ -187,7 +179,7 @@ echo ok
   }, 60000);
 
   afterAll(() => {
-    server([PG_BIN[1], "-D", data, "-m", "immediate", "stop"]);
+    server([path.join(PG, "pg_ctl"), "-D", data, "-m", "immediate", "stop"]);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

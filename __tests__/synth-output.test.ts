@@ -7,6 +7,7 @@ import { resolveSettings, Settings } from "../config/settings";
 import { CheckFailed } from "../tools/cli";
 import { launchedByCdktfCli, synthesizeAtomically } from "../tools/synth";
 import { EXAMPLE_VARS } from "./helpers";
+import { layerAvailable } from "./layers";
 
 // cdktf.out changes only when a whole synth succeeds, and never under cdktf-cli's feet.
 
@@ -107,7 +108,7 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ cod
 }
 
 // cdktf-cli itself, end to end (five CLI runs, about 30 s: left out of `npm run unit`, run by `npm test`).
-const e2e = process.env.RESTARTIX_SKIP_TERRAFORM === "1" ? test.skip : test;
+const e2e = layerAvailable(process.env.RESTARTIX_SKIP_TERRAFORM === "1" ? "RESTARTIX_SKIP_TERRAFORM=1" : undefined, "npx cdktf end to end") ? test : test.skip;
 describe("npx cdktf after the stack set shrinks, and after a failed synth (skipped by npm run unit: slow)", () => {
   e2e(
     "phase 3 then phase 1: list and synth without ENOENT; then invalid input leaves the output as it was",

@@ -6,6 +6,7 @@ import { ROOT } from "../config/deployment";
 import { offlinePlanAvailability } from "../tools/offline-plan";
 import { parseCommand, runTenant, TenantCommandError } from "../scripts/tenant";
 import { DEFAULT_ENGINE, EXAMPLE_VARS, only, resources, stack, synth } from "./helpers";
+import { layerAvailable } from "./layers";
 
 function tempRegistry(): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rx-tenants-")), "phase3.json");
@@ -47,7 +48,8 @@ describe("npm run tenant", () => {
     await expect(runTenant(["add", "org-777", "--phase", "1", "--vars", EXAMPLE_VARS])).rejects.toThrow(/phase 1 has no enterprise tier/);
   });
 
-  const planned = offlinePlanAvailability().ok;
+  const availability = offlinePlanAvailability();
+  const planned = layerAvailable(availability.ok ? undefined : `${availability.reason} (the new tenant's offline plan)`, "tenant offline plan");
   test(`add writes the entry from the size preset${planned ? " after planning only the new stack" : " (skipped plan: terraform not available)"}`, async () => {
     const file = tempRegistry();
     await run(file, "add", "org-777", "--region", "eu-central-1", "--size", "large", "--name", "Clinic 777");

@@ -5,6 +5,7 @@ import { offlinePlanAvailability } from "../tools/offline-plan";
 import { SynthStack, TerraformJson } from "../tools/synth";
 import { proveUpgrade, UpgradeResult } from "../tools/upgrade-proof";
 import { stack, synth } from "./helpers";
+import { layerAvailable } from "./layers";
 
 /**
  * The services deployed before the shared configurations existed (each with its own auto scaling
@@ -35,9 +36,7 @@ function withReleasedOutputs(from: SynthStack, all: ReadonlyMap<string, SynthSta
 }
 
 const availability = offlinePlanAvailability();
-if (!availability.ok) {
-  test.skip(`skipped: ${availability.reason} (upgrade plans need terraform)`, () => undefined);
-} else {
+if (layerAvailable(availability.ok ? undefined : `${availability.reason} (upgrade plans need terraform)`, "released-layout upgrade proofs")) {
   describe("released layout -> shared configurations: App Runner services update in place", () => {
     const results = new Map<string, UpgradeResult>();
     const cases = [

@@ -6,6 +6,7 @@ import { SynthResult } from "../tools/synth";
 import { RECORD_TYPES } from "../lib/stateful";
 import { changedStatefulResources, destructive, missingStatefulResources, proveUpgrade, STATEFUL_TYPES, UpgradeResult } from "../tools/upgrade-proof";
 import { synth } from "./helpers";
+import { layerAvailable } from "./layers";
 
 /**
  * Phase N -> N+1 keeps every stateful resource (database, cache, bucket, table, key, secret,
@@ -59,9 +60,7 @@ describe.each(steps)("upgrade %#: addresses and names of stateful resources", (f
 });
 
 const availability = offlinePlanAvailability();
-if (!availability.ok) {
-  test.skip(`skipped: ${availability.reason} (upgrade plans need terraform)`, () => undefined);
-} else {
+if (layerAvailable(availability.ok ? undefined : `${availability.reason} (upgrade plans need terraform)`, "upgrade proofs")) {
   describe("upgrades planned with the real provider against the state phase N leaves", () => {
     const jobs: { label: string; stack: string; from: SynthResult; to: SynthResult }[] = [];
     for (const [from, to, label] of steps) {
