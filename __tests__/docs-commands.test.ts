@@ -5,7 +5,7 @@ import * as path from "path";
 import { ROOT } from "../config/deployment";
 import { firstDeploySteps } from "../tools/deploy-order";
 import { SynthStack } from "../tools/synth";
-import { EXAMPLE_VARS, synth } from "./helpers";
+import { DEFAULT_ENGINE, EXAMPLE_VARS, synth } from "./helpers";
 
 /** Every markdown page users follow: README and docs/. */
 const pages = ["README.md", ...fs.readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
@@ -66,13 +66,19 @@ function stacksFor(c: DocCommand): SynthStack[] {
     const lines = fs.readFileSync(EXAMPLE_VARS, "utf8").split("\n").filter((l) => !Object.keys(inputs).some((k) => l.startsWith(`${k} =`)));
     fs.writeFileSync(varsFile, [...lines, ...Object.entries(inputs).map(([k, v]) => `${k} = ${JSON.stringify(v)}`)].join("\n"));
   }
-  const base = synth({ phase: c.phase as 1 | 2 | 3 | 4, ...(c.compute ? { compute: c.compute } : {}), ...(varsFile ? { varsFile } : {}) });
-  const missing = c.stacks.filter((n) => !base.stacks.some((s) => s.name === n) && n.startsWith("tenant-"));
+  // The engine the page's layout names (COMPUTE=, or compute= in the directive), else the default engine.
+  const engine = { compute: c.compute ?? DEFAULT_ENGINE, ...(varsFile ? { varsFile } : {}) };
+  const base = synth({ phase: c.phase as 1 | 2 | 3 | 4, ...engine });
+  // A runbook's example tenant: its data stack tenant-<id>, and on Fargate its tenant-<id>-service.
+  const idOf = (n: string) => n.slice("tenant-".length).replace(/-service$/, "");
+  const missing = [...new Set(c.stacks.filter((n) => !base.stacks.some((s) => s.name === n) && n.startsWith("tenant-")).map(idOf))];
   if (missing.length === 0 && !decommission) return [...base.stacks];
   const registry = base.settings.tenants;
-  const extra = missing.map((n) => ({ ...registry[0], id: n.slice("tenant-".length), name: `Example ${n}` }));
+  // Each example tenant on a free slot (a slot is unique per region: the cell's listener rule priority).
+  const free = Math.max(10, ...registry.map((t) => t.slot ?? 0)) + 1;
+  const extra = missing.map((id, i) => ({ ...registry[0], id, name: `Example tenant-${id}`, slot: free + i }));
   const tenants = [...registry, ...extra].map((t) => (`tenant-${t.id}` === decommission ? { ...t, decommission: true } : t));
-  return [...synth({ phase: c.phase as 1 | 2 | 3 | 4, tenants }).stacks];
+  return [...synth({ phase: c.phase as 1 | 2 | 3 | 4, ...engine, tenants }).stacks];
 }
 
 describe("every cdktf command in README and docs/ is one cdktf-cli accepts", () => {
@@ -108,7 +114,7 @@ describe("every cdktf command in README and docs/ is one cdktf-cli accepts", () 
 
   test("the first-deploy commands of docs/deploying.md are what npm run deploy-order prints for phase 1", () => {
     const documented = commandsOf("docs/deploying.md").map((c) => c.text);
-    const steps = firstDeploySteps(synth({ phase: 1 }).stacks).filter((s) => s.command).map((s) => s.command!);
+    const steps = firstDeploySteps(synth({ phase: 1, compute: DEFAULT_ENGINE }).stacks).filter((s) => s.command).map((s) => s.command!);
     expect(documented.slice(0, steps.length)).toEqual(steps);
   });
 

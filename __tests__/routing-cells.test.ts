@@ -1,25 +1,16 @@
 import { readJsonExpression } from "../lib/json-expression";
-import { CellSpec } from "../phases/types";
 import { createRouteCache, handle } from "../worker/router";
-import { only, resources, stack, synth } from "./helpers";
+import { DEFAULT_ENGINE, only, resources, stack, synth } from "./helpers";
 
 /**
- * Phase 4 wired for Fargate cells: every cell's route names its region's cell gateway and its cell,
- * as the Fargate cell stacks do (stacks/cell.ts builds `routeEntryOf(cell, key, gateway, { gateway: true })`).
- * Until the cell stacks run on Fargate here, routeEntryOf is replaced so that every cell's entry has
- * that shape; what this file checks is the wiring from the entries to the edge's Worker bindings and
- * the routes stacks, and the Worker routing with those bindings.
+ * Phase 4 on Fargate (the default engine): every cell's route names its region's cell gateway and
+ * its cell (stacks/cell.ts builds `routeEntryOf(cell, key, gateway, { gateway: true })`). What this
+ * file checks is the wiring from the entries to the edge's Worker bindings and the routes stacks, and
+ * the Worker routing with those bindings.
  */
 const gatewayOf = (regionKey: string) => `cells-${regionKey}-1.example.com`;
-jest.mock("../stacks/routing", () => {
-  const actual = jest.requireActual("../stacks/routing");
-  return {
-    ...actual,
-    routeEntryOf: (cell: Pick<CellSpec, "kind" | "id">, regionKey: string) => actual.routeEntryOf(cell, regionKey, gatewayOf(regionKey), { gateway: true }),
-  };
-});
 
-const p4 = synth({ phase: 4 });
+const p4 = synth({ phase: 4, compute: DEFAULT_ENGINE });
 
 function bindings(): Record<string, unknown> {
   const script = only(stack(p4, "edge"), "cloudflare_workers_script");
@@ -44,7 +35,8 @@ describe("phase 4 with Fargate-shaped routes: gateways and X-Restartix-Cell", ()
     const kv = Object.fromEntries(resources(routes, "cloudflare_workers_kv"));
     expect(readJsonExpression(kv["tenant-org-201"].value)).toEqual({ region: "us", shard: "tenant-org-201", origin: gatewayOf("us"), cell: "tenant-org-201" });
     expect(readJsonExpression(kv["shard-us-2"].value)).toEqual({ region: "us", shard: "us-2", origin: gatewayOf("us"), cell: "shard-us-2" });
-    expect(routes.dependencies).toEqual(expect.arrayContaining(["edge", "tenant-org-201", "shard-us-2"]));
+    // A Fargate cell's route follows its service stack (the listener rule must exist before the Worker routes to it).
+    expect(routes.dependencies).toEqual(expect.arrayContaining(["edge", "tenant-org-201-service", "shard-us-2-service"]));
     expect(Object.keys((routes.json.data as Record<string, Record<string, unknown>>).terraform_remote_state)).toEqual(["cross-stack-reference-input-edge"]);
   });
 

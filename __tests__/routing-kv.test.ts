@@ -91,7 +91,11 @@ describe("phase 4: each cell's routing entry in the Worker's KV namespace", () =
   };
 
   test("adding a phase 4 tenant adds its cell stack and one entry in its region's routes stack, and changes no other stack", () => {
-    const after = withTenants((registry) => [...registry, { ...registry.find((t) => t.region === "us-east-1")!, id: "org-999", name: "Clinic 999" }]);
+    const after = withTenants((registry) => [
+      ...registry,
+      // A free slot: a slot is unique per region (the listener rule priority on a Fargate cell gateway).
+      { ...registry.find((t) => t.region === "us-east-1")!, id: "org-999", name: "Clinic 999", slot: Math.max(...registry.map((t) => Number(t.slot))) + 1 },
+    ]);
     expect(after.stacks.map((s) => s.name).sort()).toEqual([...p4.stacks.map((s) => s.name), "tenant-org-999"].sort());
     for (const s of p4.stacks.filter((x) => x.name !== "routes-us")) expect(stack(after, s.name).json).toEqual(s.json);
     const before = stack(p4, "routes-us").json as any;
@@ -169,8 +173,11 @@ describe("npm run tenant in phase 4", () => {
       spy.mockRestore();
     }
     const text = logs.join("\n");
+    // The default engine (Fargate): data first, then the service and the region's routes; removal in reverse.
+    expect(text).toContain("PHASE=4 npx cdktf deploy tenant-org-777 --ignore-missing-stack-dependencies");
+    expect(text).toContain("PHASE=4 npx cdktf deploy tenant-org-777-service routes-us --ignore-missing-stack-dependencies");
     expect(text).toContain("PHASE=4 npx cdktf deploy tenant-org-777 routes-us --ignore-missing-stack-dependencies");
-    expect(text).toContain("PHASE=4 npx cdktf destroy tenant-org-777   #");
+    expect(text).toContain("PHASE=4 npx cdktf destroy tenant-org-777-service tenant-org-777   #");
     expect(text).not.toMatch(/route-tenant/);
   }, 240_000);
 });

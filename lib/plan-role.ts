@@ -109,6 +109,7 @@ export const READ_ACTIONS: Readonly<Record<string, readonly string[]>> = {
   aws_securityhub_account: ["securityhub:DescribeHub"],
   aws_securityhub_finding_aggregator: ["securityhub:GetFindingAggregator"],
   aws_securityhub_standards_subscription: ["securityhub:GetEnabledStandards"],
+  aws_sfn_state_machine: ["states:DescribeStateMachine", "states:ListTagsForResource"],
   aws_sns_topic: ["sns:GetTopicAttributes", "sns:ListTagsForResource"],
   aws_sns_topic_policy: ["sns:GetTopicAttributes"],
   aws_sns_topic_subscription: ["sns:GetSubscriptionAttributes"],
@@ -122,6 +123,7 @@ export const READ_ACTIONS: Readonly<Record<string, readonly string[]>> = {
   aws_vpc_security_group_ingress_rule: ["ec2:DescribeSecurityGroupRules"],
   aws_wafv2_web_acl: ["wafv2:GetWebACL", "wafv2:ListTagsForResource"],
   aws_wafv2_web_acl_association: ["wafv2:GetWebACLForResource"],
+  aws_wafv2_web_acl_logging_configuration: ["wafv2:GetLoggingConfiguration"],
   // Other providers: their own tokens (CLOUDFLARE_PLAN_TOKEN, GH_PLAN_TOKEN), nothing of AWS.
   cloudflare_dns_record: [],
   cloudflare_ruleset: [],
