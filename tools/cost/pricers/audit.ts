@@ -133,26 +133,9 @@ const hub: Pricer = (r, ctx) => {
   ];
 };
 
-/**
- * The Express state machine that marks mailed Security Hub findings NOTIFIED (modules/detection.ts):
- * one execution per HIGH or CRITICAL finding mailed, a few a day at most; billed per request (its
- * duration, a second at 64 MB, is a fraction of a cent). Counted in the Security Hub line it serves.
- */
-const EXPRESS_EXECUTIONS_MONTH = 300;
-const expressStateMachine: Pricer = (r, ctx) => [
-  ctx.item(r, {
-    service: "Security Hub",
-    component: `Step Functions Express executions (about ${EXPRESS_EXECUTIONS_MONTH} a month: one per mailed finding)`,
-    quantity: EXPRESS_EXECUTIONS_MONTH / 1e6,
-    unit: "million requests",
-    priceKey: "stepfunctions.expressRequestsMillion",
-  }),
-];
-
 export const auditPricers: Readonly<Record<string, Pricer>> = {
   aws_cloudtrail: trail,
   aws_guardduty_detector: detector,
   aws_config_configuration_recorder: recorder,
   aws_securityhub_account: hub,
-  aws_sfn_state_machine: expressStateMachine,
 };
