@@ -5,7 +5,6 @@ import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { App, TerraformStack } from "cdktf";
 import { resolveSettings } from "../config/settings";
-import { markNotifiedDefinition } from "../modules/detection";
 import { CIS_FILTERS } from "../modules/trail";
 import { applyPolicyPack, blocking } from "../policy";
 import { CIS_CONTROLS, implementsControl } from "../policy/rules/cloudtrail/CloudTrailCisAlarms";
@@ -231,53 +230,8 @@ describe("findings reach restartix-alerts", () => {
         "detail-type": ["Security Hub Findings - Imported"],
         detail: { findings: { Severity: { Label: ["HIGH", "CRITICAL"] }, RecordState: ["ACTIVE"], Workflow: { Status: ["NEW"] } } },
       });
-      const targets = Object.fromEntries(resources(audit, "aws_cloudwatch_event_target").map(([, t]) => [t.target_id, t]));
-      expect(targets.alerts).toMatchObject({ arn: topicArn, rule: expect.stringContaining("aws_cloudwatch_event_rule.") });
-      // The same rule starts the state machine that marks the mailed findings NOTIFIED.
-      const [[machineId, machine]] = resources(audit, "aws_sfn_state_machine");
-      expect(machine).toMatchObject({ name: "restartix-security-findings-mark-notified", type: "EXPRESS" });
-      expect(targets["mark-notified"]).toMatchObject({ arn: `\${aws_sfn_state_machine.${machineId}.arn}`, rule: targets.alerts.rule, role_arn: expect.stringContaining("aws_iam_role.") });
-      expect(JSON.parse(machine.definition)).toEqual(markNotifiedDefinition("restartix-security-findings"));
-      const roles = Object.fromEntries(resources(audit, "aws_iam_policy").map(([, x]) => [x.name, policy(x.policy, audit).Statement]));
-      expect(roles["restartix-security-findings-mark-notified"]).toEqual([
-        expect.objectContaining({ Action: "securityhub:BatchUpdateFindings", Resource: "arn:aws:securityhub:eu-central-1:123456789012:hub/default" }),
-      ]);
-      expect(roles["restartix-security-findings-mark-notified-events"]).toEqual([expect.objectContaining({ Action: "states:StartExecution", Resource: `\${aws_sfn_state_machine.${machineId}.arn}` })]);
+      expect(only(audit, "aws_cloudwatch_event_target")).toMatchObject({ arn: topicArn, rule: expect.stringContaining("aws_cloudwatch_event_rule.") });
     }
-  });
-
-  test("one mail per new finding: a failing control re-evaluated (still NEW until marked) mails once; failing again after passing mails again", () => {
-    const pattern = eventPattern(only(audit1, "aws_cloudwatch_event_rule"));
-    const definition = JSON.parse(only(audit1, "aws_sfn_state_machine").definition);
-    // An ASFF control finding as Security Hub sends it (Security Hub Findings - Imported).
-    const finding = { Id: "arn:aws:securityhub:eu-central-1:123456789012:subscription/aws-foundational-security-best-practices/v/1.0.0/S3.9/finding/0b1c", ProductArn: "arn:aws:securityhub:eu-central-1::product/aws/securityhub", Severity: { Label: "HIGH" }, RecordState: "ACTIVE", Workflow: { Status: "NEW" }, Compliance: { Status: "FAILED" } };
-    const event = (f: object) => ({ source: "aws.securityhub", "detail-type": "Security Hub Findings - Imported", detail: { findings: [f] } });
-    const mails: string[] = [];
-    let stored = { ...finding };
-    // What EventBridge does with each import: mail, and run the state machine (its one update, read from its definition).
-    const deliver = (f: typeof finding) => {
-      if (!eventMatches(pattern, event(f))) return;
-      mails.push(f.Id);
-      const update = definition.States.MarkNotified.Parameters;
-      expect(definition.States.Identifiers.ItemsPath).toBe("$.detail.findings");
-      expect(definition.States.Identifiers.ItemSelector).toEqual({ "Id.$": "$$.Map.Item.Value.Id", "ProductArn.$": "$$.Map.Item.Value.ProductArn" });
-      stored = { ...stored, Workflow: update.Workflow };
-    };
-    deliver(stored); // first evaluation: FAILED, NEW
-    deliver({ ...stored }); // 12 hours later: still FAILED, re-imported with the workflow it has
-    deliver({ ...stored }); // and again
-    expect(mails).toHaveLength(1);
-    expect(stored.Workflow.Status).toBe("NOTIFIED");
-    stored = { ...stored, Compliance: { Status: "PASSED" } };
-    deliver(stored);
-    // PASSED -> FAILED: Security Hub resets the workflow to NEW (WorkflowUpdate, API reference).
-    stored = { ...stored, Compliance: { Status: "FAILED" }, Workflow: { Status: "NEW" } };
-    deliver(stored);
-    deliver({ ...stored });
-    expect(mails).toHaveLength(2);
-    // LOW findings and archived ones never mail.
-    expect(eventMatches(pattern, event({ ...finding, Severity: { Label: "LOW" } }))).toBe(false);
-    expect(eventMatches(pattern, event({ ...finding, RecordState: "ARCHIVED" }))).toBe(false);
   });
 
   test("with Security Hub left to the organization, GuardDuty's own findings of severity 7 or more; with neither, no rule", () => {
@@ -287,7 +241,6 @@ describe("findings reach restartix-alerts", () => {
     // GuardDuty re-publishes a finding at each new occurrence with service.count grown: only the first mails.
     const gd = (severity: number, count: number) => ({ source: "aws.guardduty", "detail-type": "GuardDuty Finding", detail: { severity, type: "UnauthorizedAccess:EC2/SSHBruteForce", service: { count } } });
     expect([gd(8, 1), gd(8, 2), gd(8, 40), gd(5, 1)].map((e) => eventMatches(guardDuty, e))).toEqual([true, false, false, false]);
-    expect(resources(noHub, "aws_sfn_state_machine")).toEqual([]);
     expect(only(noHub, "aws_cloudwatch_event_target").arn).toBe(topicArn);
     const neither = stack(synth({ phase: 1, varsFile: varsWith({ manage_security_hub: "false", manage_guardduty: "false" }) }), "audit");
     expect(resources(neither, "aws_cloudwatch_event_rule")).toEqual([]);

@@ -13,8 +13,9 @@ describe("phase 1 observability (the document's alarms, dashboard and budget)", 
   });
 
   test("every alarm notifies a restartix-alerts topic", () => {
-    // 2 per service + 2 health canary alarms per service + 3 database + estimated charges
-    expect(Object.keys(alarms)).toHaveLength(12);
+    // 2 per service + 2 health canary alarms per service + 3 database + estimated charges + the log
+    // group sweeper's errors and dead letters
+    expect(Object.keys(alarms)).toHaveLength(14);
     for (const a of Object.values(alarms)) expect(a.alarm_actions[0]).toMatch(/aws_sns_topic\.alerts/);
   });
 

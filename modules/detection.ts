@@ -7,10 +7,8 @@ import { GuarddutyDetector } from "@cdktf/provider-aws/lib/guardduty-detector";
 import { GuarddutyDetectorFeature } from "@cdktf/provider-aws/lib/guardduty-detector-feature";
 import { SecurityhubAccount } from "@cdktf/provider-aws/lib/securityhub-account";
 import { SecurityhubStandardsSubscription } from "@cdktf/provider-aws/lib/securityhub-standards-subscription";
-import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { Fn, TerraformProvider, TerraformResource } from "cdktf";
 import { Construct } from "constructs";
-import { ServiceRole } from "./service-role";
 
 /** GuardDuty features this project turns on explicitly (a new detector's defaults vary by region and date). */
 export const GUARDDUTY_FEATURES = ["S3_DATA_EVENTS", "RDS_LOGIN_EVENTS"] as const;
@@ -127,52 +125,11 @@ export interface FindingAlertsProps {
   readonly pattern: Record<string, unknown>;
   /** restartix-alerts of the rule's region (an SNS target must be in the rule's region). */
   readonly topicArn: string;
-  /**
-   * Security Hub only: mark every mailed finding NOTIFIED, so its later re-evaluations (which keep
-   * a still-failing control's finding NEW and re-send it) no longer match a `Workflow.Status: NEW`
-   * pattern. Security Hub resets NOTIFIED to NEW when the finding fails again after passing, or is
-   * archived and comes back: those mail again. @default - none (the pattern alone decides)
-   */
-  readonly markNotified?: { readonly accountId: string; readonly region: string };
-}
-
-/**
- * What the state machine does with one "Security Hub Findings - Imported" event: the findings'
- * identifiers, then one BatchUpdateFindings setting them NOTIFIED with a note (no code: Step
- * Functions' AWS SDK integration).
- */
-export function markNotifiedDefinition(ruleName: string): Record<string, unknown> {
-  return {
-    Comment: `Marks the Security Hub findings ${ruleName} mailed as NOTIFIED: one mail per new finding`,
-    StartAt: "Identifiers",
-    States: {
-      Identifiers: {
-        Type: "Map",
-        ItemsPath: "$.detail.findings",
-        ItemSelector: { "Id.$": "$$.Map.Item.Value.Id", "ProductArn.$": "$$.Map.Item.Value.ProductArn" },
-        ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }, StartAt: "Identifier", States: { Identifier: { Type: "Pass", End: true } } },
-        ResultPath: "$.identifiers",
-        Next: "MarkNotified",
-      },
-      MarkNotified: {
-        Type: "Task",
-        Resource: "arn:aws:states:::aws-sdk:securityhub:batchUpdateFindings",
-        Parameters: {
-          "FindingIdentifiers.$": "$.identifiers",
-          Workflow: { Status: "NOTIFIED" },
-          Note: { Text: `Mailed to the alert topic by the EventBridge rule ${ruleName}`, UpdatedBy: ruleName },
-        },
-        Retry: [{ ErrorEquals: ["States.ALL"], IntervalSeconds: 5, MaxAttempts: 3, BackoffRate: 2 }],
-        End: true,
-      },
-    },
-  };
 }
 
 /** An EventBridge rule that mails matching security findings to the alert topic. */
 export class FindingAlerts extends Construct {
   readonly rule: CloudwatchEventRule;
-  readonly markNotified?: SfnStateMachine;
 
   constructor(scope: Construct, id: string, props: FindingAlertsProps) {
     super(scope, id);
@@ -187,36 +144,5 @@ export class FindingAlerts extends Construct {
       targetId: "alerts",
       arn: props.topicArn,
     });
-    if (props.markNotified) {
-      const { accountId, region } = props.markNotified;
-      const name = `${props.name}-mark-notified`;
-      // BatchUpdateFindings authorizes on the hub of the region it is called in (the aggregation
-      // region, which updates the linked regions' findings too).
-      const machineRole = new ServiceRole(this, "mark-notified-role", {
-        name,
-        description: `Sets the findings ${props.name} mailed to NOTIFIED`,
-        service: "states.amazonaws.com",
-        statements: [{ Sid: "MarkNotified", Effect: "Allow", Action: "securityhub:BatchUpdateFindings", Resource: `arn:aws:securityhub:${region}:${accountId}:hub/default` }],
-      });
-      this.markNotified = new SfnStateMachine(this, "mark-notified", {
-        name,
-        type: "EXPRESS",
-        roleArn: machineRole.arn,
-        definition: JSON.stringify(markNotifiedDefinition(props.name)),
-        tags: { Name: name },
-      });
-      const eventsRole = new ServiceRole(this, "mark-notified-events-role", {
-        name: `${name}-events`,
-        description: `EventBridge starts ${name} for every finding ${props.name} mails`,
-        service: "events.amazonaws.com",
-        statements: [{ Sid: "StartMarkNotified", Effect: "Allow", Action: "states:StartExecution", Resource: this.markNotified.arn }],
-      });
-      new CloudwatchEventTarget(this, "mark-notified-target", {
-        rule: this.rule.name,
-        targetId: "mark-notified",
-        arn: this.markNotified.arn,
-        roleArn: eventsRole.arn,
-      });
-    }
   }
 }

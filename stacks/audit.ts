@@ -233,9 +233,6 @@ export class AuditStack extends BaseStack {
           detail: { findings: { Severity: { Label: [...a.alertFindingSeverities] }, RecordState: ["ACTIVE"], Workflow: { Status: ["NEW"] } } },
         },
         topicArn: alertTopicArn,
-        // A failing control's finding is re-imported, still NEW, at every re-evaluation: marking
-        // the mailed ones NOTIFIED makes it one mail per new (or newly failing again) finding.
-        markNotified: { accountId: account, region: this.region },
       });
     } else if (this.controls.guardduty) {
       this.findingAlerts = new FindingAlerts(this, "finding-alerts", {
