@@ -2,9 +2,9 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { eject, EjectResult, EJECT_MARKER, lostInHcl, relocateLocalState, splitUntypedResources, UNTYPED_FILE, unquoteReferences, untypedResourcesJson } from "../tools/eject";
+import { eject, EjectResult, EJECT_MARKER, EXAMPLE_ACCOUNT_ID, lostInHcl, relocateLocalState, splitUntypedResources, UNTYPED_FILE, unquoteReferences, untypedResourcesJson } from "../tools/eject";
 import { offlinePlanAvailability, TERRAFORM, terraformEnv } from "../tools/offline-plan";
-import { EXAMPLE_VARS } from "./helpers";
+import { EXAMPLE_VARS, varsWith } from "./helpers";
 import { layerAvailable } from "./layers";
 
 /**
@@ -71,13 +71,35 @@ describe("the post-processing of cdktf's HCL", () => {
   });
 });
 
+describe("npm run eject refuses the example account id (issue 20 item 28)", () => {
+  test("terraform.tfvars.example's account id: one error naming the field, the value, the file and the fix; nothing written", async () => {
+    expect(EXAMPLE_ACCOUNT_ID).toBe("123456789012");
+    expect(fs.readFileSync(EXAMPLE_VARS, "utf8")).toMatch(/^account_id = "123456789012"$/m);
+    const out = path.join(tmp("restartix-ejected-"), "example");
+    await expect(eject({ phase: 1, varsFile: EXAMPLE_VARS }, out, tmp("restartix-eject-scratch-"))).rejects.toThrow(
+      /^account_id = "123456789012" in .*terraform\.tfvars\.example is the example account id of terraform\.tfvars\.example; .*Fix: copy terraform\.tfvars\.example to deployment\.tfvars, set account_id/,
+    );
+    expect(fs.existsSync(out)).toBe(false);
+  }, 120_000);
+});
+
 describe("npm run eject -- --phase 1", () => {
   const out = path.join(tmp("restartix-ejected-"), "phase1");
+  // A deployment's own account: the example's is refused.
+  const vars = varsWith({ account_id: '"210987654321"' });
   let result: EjectResult;
 
   beforeAll(async () => {
-    result = await eject({ phase: 1, varsFile: EXAMPLE_VARS }, out, tmp("restartix-eject-scratch-"));
+    result = await eject({ phase: 1, varsFile: vars }, out, tmp("restartix-eject-scratch-"));
   }, 120_000);
+
+  test("the README says how bootstrap's local state moves: beside the stacks, or into the state bucket", () => {
+    const readme = fs.readFileSync(path.join(out, "README.md"), "utf8");
+    expect(fs.readFileSync(path.join(out, "bootstrap", "main.tf"), "utf8")).toMatch(/backend "local" \{\s*path = "\.\.\/terraform\.bootstrap\.tfstate"/);
+    expect(readme).toContain("mv <cdktf repo>/terraform.bootstrap.tfstate .");
+    expect(readme).toMatch(/terraform -chdir=bootstrap init -migrate-state/);
+    expect(readme).toMatch(/key = "bootstrap\/terraform\.tfstate"/);
+  });
 
   test("one folder per stack with main.tf, a README with the deploy order, and the marker", () => {
     expect(result.stacks.map((s) => s.name).sort()).toEqual(fs.readdirSync(out).filter((f) => fs.statSync(path.join(out, f)).isDirectory()).sort());
@@ -100,7 +122,7 @@ describe("npm run eject -- --phase 1", () => {
   test("an existing directory that is not an earlier eject is refused", async () => {
     const foreign = tmp("restartix-foreign-");
     fs.writeFileSync(path.join(foreign, "main.tf"), "# mine\n");
-    await expect(eject({ phase: 1, varsFile: EXAMPLE_VARS }, foreign, tmp("restartix-eject-scratch-"))).rejects.toThrow(/is not an earlier eject.*Fix: choose an empty or new directory/);
+    await expect(eject({ phase: 1, varsFile: vars }, foreign, tmp("restartix-eject-scratch-"))).rejects.toThrow(/is not an earlier eject.*Fix: choose an empty or new directory/);
     expect(fs.readdirSync(foreign)).toEqual(["main.tf"]);
   });
 

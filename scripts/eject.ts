@@ -45,6 +45,7 @@ runCommand(spec, async ({ flags }) => {
     for (const s of result.stacks) console.log(`  ${s.name.padEnd(24)} ${String(s.resources).padStart(4)} resources  ${s.providers.join(", ")}`);
     console.log(`eject: phase ${phase.phase} (${deployment.compute}, backend ${deployment.backend}): ${result.stacks.length} stacks -> ${outDir}/<stack>/main.tf`);
     console.log(`eject: deploy order in ${path.join(outDir, "README.md")}; first wave: ${result.waves[0].join(", ")}`);
+    console.log(`eject: bootstrap's state is local: mv terraform.bootstrap.tfstate ${outDir}/ (or into the state bucket: ${path.join(outDir, "README.md")})`);
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }

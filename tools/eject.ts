@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "@cdktf/hcl2json";
 import { App } from "cdktf";
+import { INPUT_FIELDS } from "../config/deployment";
 import { Options, resolveSettings, Settings } from "../config/settings";
 import { buildStacks } from "../stacks";
 import { CheckFailed, UsageError } from "./cli";
@@ -21,6 +22,24 @@ import { deployWaves, readManifest } from "./waves";
  */
 
 export const EJECT_MARKER = ".restartix-eject";
+
+/** terraform.tfvars.example's account id: ejected files bake the account in, so it must be the real one. */
+export const EXAMPLE_ACCOUNT_ID = String(INPUT_FIELDS.find((f) => f.name === "account_id")!.example);
+
+/**
+ * An eject writes the inputs into every file (providers' allowed_account_ids, bucket names, ARNs):
+ * one made from the example inputs would have to be edited everywhere, or would be applied to an
+ * account that does not exist. Refused with the field, the value and the fix.
+ */
+export function refuseExampleAccount(settings: Settings): void {
+  if (settings.deployment.accountId !== EXAMPLE_ACCOUNT_ID) return;
+  const source = settings.usingExampleInputs ? `${path.basename(settings.inputsFile)} (deployment.tfvars not found)` : settings.inputsFile;
+  throw new UsageError(
+    `account_id = "${settings.deployment.accountId}" in ${source} is the example account id of terraform.tfvars.example; ` +
+      "an eject bakes the account into every file. Fix: copy terraform.tfvars.example to deployment.tfvars, set account_id (and the other inputs) to the deployment's, " +
+      "or pass --vars FILE with them",
+  );
+}
 
 /** Where a stack's resources that cdktf cannot write as HCL go (Terraform JSON syntax, same module). */
 export const UNTYPED_FILE = "untyped.tf.json";
@@ -175,6 +194,7 @@ export async function eject(options: Options, outDir: string, scratch: string): 
   const hclDir = path.join(scratch, "hcl");
   const jsonDir = path.join(scratch, "json");
   const settings = synthHcl(options, hclDir);
+  refuseExampleAccount(settings);
   // The JSON synth of the same configuration: the reference the HCL is checked against.
   const app = new App({ outdir: jsonDir });
   buildStacks(app, settings);
@@ -223,6 +243,19 @@ export async function eject(options: Options, outDir: string, scratch: string): 
   return { settings, stacks, waves };
 }
 
+/** How the bootstrap stack's local state follows the eject (its backend is a local file, not the bucket it creates). */
+function bootstrapStateLines(): string[] {
+  return [
+    "`bootstrap` keeps its state in a local file: `backend \"local\" { path = \"../terraform.bootstrap.tfstate\" }`, i.e.",
+    "`terraform.bootstrap.tfstate` beside this README. Move the CDKTF repository's copy (its root `terraform.bootstrap.tfstate`)",
+    "here before the first `terraform -chdir=bootstrap init`, and keep one copy only: `mv <cdktf repo>/terraform.bootstrap.tfstate .`.",
+    "Or move it into the state bucket it created: replace the local backend block with",
+    '`backend "s3" { bucket = "<state_bucket>" key = "bootstrap/terraform.tfstate" region = "<region>" encrypt = true use_lockfile = true }`',
+    "and run `terraform -chdir=bootstrap init -migrate-state` (answer yes), then delete the local file.",
+    "",
+  ];
+}
+
 function readme(settings: Settings, stacks: readonly EjectedStack[], waves: readonly (readonly string[])[]): string {
   const { phase, deployment } = settings;
   return [
@@ -238,6 +271,8 @@ function readme(settings: Settings, stacks: readonly EjectedStack[], waves: read
     "```",
     "",
     "Apply in this order (a wave's stacks are independent of each other; `bootstrap` is applied once, by hand, on local state):",
+    "",
+    ...bootstrapStateLines(),
     "",
     ...waves.map((w, i) => `${i + 1}. ${w.join(", ")}`),
     "",
