@@ -19,13 +19,13 @@ const base: AppDeployInput = {
   regionVariable: "AWS_REGION",
   services,
 };
-// Phase 4's shape: the shared tier and cells on the primary region's cluster, cells on us-east-1's.
+// Phase 4's shape: the shared tier's cluster and the cells' cluster in the primary region, the cells' in us-east-1.
 const ecsInput: AppDeployInput = {
   ...base,
   ecs: {
-    clusters: [
-      { region: "eu-central-1", cluster: "restartix-prod", services: ["restartix-core-api", "restartix-telemetry-api", "restartix-shard-eu-2", "restartix-tenant-org-101"] },
-      { region: "us-east-1", cluster: "restartix-prod-us", services: ["restartix-shard-us-1", "restartix-tenant-org-201"] },
+    regions: [
+      { region: "eu-central-1", clusters: ["restartix-prod", "restartix-cells"] },
+      { region: "us-east-1", clusters: ["restartix-cells-us"] },
     ],
   },
 };
@@ -121,16 +121,15 @@ describe("app deploy workflow: compute engines", () => {
     expect(appDeployWorkflow(base)).not.toContain("aws ecs");
   });
 
-  it("Fargate: one roll-out job after the builds, one step per region's cluster naming every service there, then the steady-state wait", () => {
+  it("Fargate: one roll-out job after the builds, one step per region searching its clusters (no service named), then the steady-state wait", () => {
     const job = workflow(ecsInput).jobs["roll-out"];
     expect(job.needs).toEqual(["deploy-core", "deploy-telemetry"]);
     const runs = job.steps.map((s) => s.run ?? "");
     const eu = runs.find((r) => r.startsWith("region=eu-central-1\n"))!;
     const us = runs.find((r) => r.startsWith("region=us-east-1\n"))!;
-    expect(eu).toContain("cluster=restartix-prod\n");
-    expect(eu).toContain("for service in restartix-core-api restartix-telemetry-api restartix-shard-eu-2 restartix-tenant-org-101; do");
-    expect(us).toContain("cluster=restartix-prod-us\n");
-    expect(us).toContain("for service in restartix-shard-us-1 restartix-tenant-org-201; do");
+    expect(eu).toContain("for cluster in restartix-prod restartix-cells; do");
+    expect(us).toContain("for cluster in restartix-cells-us; do");
+    expect(appDeployWorkflow(ecsInput)).not.toMatch(/restartix-(tenant|shard)-/);
     // Every AWS call names the region: the job's credentials default to the registry's region.
     for (const line of [...eu.split("\n"), ...us.split("\n")].filter((l) => /\baws (ecs|ecr) /.test(l))) expect(line).toContain('--region "$region"');
     // `services-stable` would pass a rolled-back service: the last step reads each deployment's rolloutState.
@@ -188,44 +187,85 @@ const hasJq = spawnSync("jq", ["--version"]).status === 0;
 const withJq = hasJq ? it : it.skip;
 
 describe("app deploy workflow: the ECS roll-out, run against a scripted aws", () => {
+  // A scripted ECS: svc-<cluster> lists the cluster's services ("name status image", the image with
+  // REGION for the region); no file, no cluster. list-services pages 3 at a time; describe-services
+  // refuses more than 10 names, like AWS.
   const fakeRoll = (replicatedAfter: number) => `
 case "$*" in
   "ecr describe-images"*) n=$(cat "$WORK/polls" 2>/dev/null || echo 0); echo $((n + 1)) > "$WORK/polls"; [ "$n" -ge ${replicatedAfter} ] ;;
-  "ecs describe-services"*"--services restartix-tenant-org-201 "*) echo MISSING ;;
-  "ecs describe-services"*) echo ACTIVE ;;
-  "ecs describe-task-definition"*) sed "s/FAMILY/$(arg --task-definition "$@")/g" "$WORK/td-$(arg --region "$@").json" ;;
+  "ecs describe-clusters"*) if [ -f "$WORK/svc-$(arg --clusters "$@")" ]; then echo 1; else echo 0; fi ;;
+  "ecs list-services"*)
+    c=$(arg --cluster "$@"); from=$(arg --starting-token "$@")
+    jq -Rn --argjson from "\${from:-0}" --arg prefix "arn:aws:ecs:$(arg --region "$@"):123456789012:service/$c/" \\
+      '[inputs | split(" ")[0]] | {serviceArns: [.[$from:$from + 3][] | $prefix + .]} + (if $from + 3 < length then {NextToken: ($from + 3 | tostring)} else {} end)' < "$WORK/svc-$c" ;;
+  "ecs describe-services"*)
+    names=(); on=0
+    for a in "$@"; do case "$a" in --services) on=1 ;; --*) on=0 ;; *) if [ "$on" = 1 ]; then names+=("$a"); fi ;; esac; done
+    if [ "\${#names[@]}" -gt 10 ]; then echo "InvalidParameterException: more than 10 services" >&2; exit 2; fi
+    echo "\${#names[@]}" >> "$WORK/batches.log"
+    for arn in "\${names[@]}"; do
+      read -r name status _ < <(grep "^\${arn##*/} " "$WORK/svc-$(arg --cluster "$@")")
+      if [ "$status" = ACTIVE ]; then printf '%s\\t%s\\n' "$name" "arn:aws:ecs:$(arg --region "$@"):123456789012:task-definition/$name:3"; fi
+    done ;;
+  "ecs describe-task-definition"*)
+    family=$(arg --task-definition "$@"); family=\${family##*/}; family=\${family%:*}; region=$(arg --region "$@")
+    image=$(cat "$WORK"/svc-* | grep "^$family " | cut -d' ' -f3 | sed "s/REGION/$region/")
+    sed "s/FAMILY/$family/g" "$WORK/td-$region.json" | jq --arg image "$image" '.containerDefinitions[0].image = $image' ;;
   "ecs register-task-definition"*) n=$(ls "$WORK" | grep -c '^registered-' || true); cp "$WORK/next.json" "$WORK/registered-$n.json"; jq -r '"arn:aws:ecs:x:123456789012:task-definition/\\(.family):4"' "$WORK/next.json" ;;
   "ecs update-service"*) echo ok ;;
   *) echo "unexpected: $*" >&2; exit 2 ;;
 esac`;
+  const ecr = (repo: string) => `123456789012.dkr.ecr.REGION.amazonaws.com/${repo}:bootstrap`;
+  const cluster = (...services: string[]) => services.map((s) => `${s}\n`).join("");
+  // The primary region: the shared tier, plus a service of something else on the same cluster; the
+  // cells' cluster: 12 services (4 pages, 2 DescribeServices calls), one draining, one from another account.
+  const euServices = {
+    "svc-restartix-prod": cluster(`restartix-core-api ACTIVE ${ecr("restartix-core-api")}`, `restartix-telemetry-api ACTIVE ${ecr("restartix-telemetry-api")}`, "restartix-other ACTIVE public.ecr.aws/docker/library/nginx:1.27"),
+    "svc-restartix-cells": cluster(
+      ...Array.from({ length: 9 }, (_, i) => `restartix-tenant-org-${101 + i} ACTIVE ${ecr("restartix-core-api")}`),
+      `restartix-shard-eu-2 ACTIVE ${ecr("restartix-core-api")}`,
+      `restartix-tenant-org-gone DRAINING ${ecr("restartix-core-api")}`,
+      "restartix-tenant-org-foreign ACTIVE 999999999999.dkr.ecr.eu-central-1.amazonaws.com/restartix-core-api:x",
+    ),
+  };
   const tdFiles = { "td-eu-central-1.json": taskDefinition("eu-central-1", "FAMILY"), "td-us-east-1.json": taskDefinition("us-east-1", "FAMILY"), rollouts: "" };
 
-  withJq("registers each service's revision with only this repository's images moved to the commit's tag, in its region's registry", () => {
-    const r = runStep(stepOf((run) => run.startsWith("region=eu-central-1\n")), fakeRoll(0), tdFiles);
+  withJq("discovers and rolls exactly the ACTIVE services running an image built here, with only this repository's images moved to the commit's tag", () => {
+    const r = runStep(stepOf((run) => run.startsWith("region=eu-central-1\n")), fakeRoll(0), { ...tdFiles, ...euServices });
+    expect(r.out).not.toContain("unexpected");
     expect(r.status).toBe(0);
-    const registered = [0, 1, 2, 3].map((i) => JSON.parse(r.read(`registered-${i}.json`)));
-    expect(registered.map((t) => t.family)).toEqual(["restartix-core-api", "restartix-telemetry-api", "restartix-shard-eu-2", "restartix-tenant-org-101"]);
-    for (const t of registered) {
-      expect(t.containerDefinitions.map((c: { image: string }) => c.image)).toEqual([
-        "123456789012.dkr.ecr.eu-central-1.amazonaws.com/restartix-core-api:0123abc",
-        "public.ecr.aws/docker/library/caddy:2.8",
-      ]);
+    const rolled = [...Array.from({ length: 9 }, (_, i) => `restartix-tenant-org-${101 + i}`), "restartix-shard-eu-2"];
+    expect(r.calls().filter((c) => c.startsWith("ecs update-service"))).toEqual(
+      [["restartix-prod", "restartix-core-api"], ["restartix-prod", "restartix-telemetry-api"], ...rolled.map((s) => ["restartix-cells", s])].map(
+        ([c, s]) => `ecs update-service --region eu-central-1 --cluster ${c} --service ${s} --task-definition arn:aws:ecs:x:123456789012:task-definition/${s}:4 --query service.serviceName --output text`,
+      ),
+    );
+    const registered = Array.from({ length: 12 }, (_, i) => JSON.parse(r.read(`registered-${i}.json`)));
+    expect(registered[1].containerDefinitions.map((c: { image: string }) => c.image)).toEqual([
+      "123456789012.dkr.ecr.eu-central-1.amazonaws.com/restartix-telemetry-api:0123abc",
+      "public.ecr.aws/docker/library/caddy:2.8",
+    ]);
+    for (const t of registered.slice(2)) {
+      expect(t.containerDefinitions.map((c: { image: string }) => c.image)).toEqual(["123456789012.dkr.ecr.eu-central-1.amazonaws.com/restartix-core-api:0123abc", "public.ecr.aws/docker/library/caddy:2.8"]);
       // Read-only fields of the described revision are not sent back (RegisterTaskDefinition refuses them).
       expect(Object.keys(t).sort()).toEqual(["containerDefinitions", "cpu", "executionRoleArn", "family", "memory", "networkMode", "requiresCompatibilities", "runtimePlatform", "taskRoleArn", "volumes"]);
     }
-    expect(r.calls().filter((c) => c.startsWith("ecs update-service"))).toEqual([
-      "ecs update-service --region eu-central-1 --cluster restartix-prod --service restartix-core-api --task-definition arn:aws:ecs:x:123456789012:task-definition/restartix-core-api:4 --query service.serviceName --output text",
-      "ecs update-service --region eu-central-1 --cluster restartix-prod --service restartix-telemetry-api --task-definition arn:aws:ecs:x:123456789012:task-definition/restartix-telemetry-api:4 --query service.serviceName --output text",
-      "ecs update-service --region eu-central-1 --cluster restartix-prod --service restartix-shard-eu-2 --task-definition arn:aws:ecs:x:123456789012:task-definition/restartix-shard-eu-2:4 --query service.serviceName --output text",
-      "ecs update-service --region eu-central-1 --cluster restartix-prod --service restartix-tenant-org-101 --task-definition arn:aws:ecs:x:123456789012:task-definition/restartix-tenant-org-101:4 --query service.serviceName --output text",
-    ]);
+    expect(r.read("registered-12.json")).toBe("");
+    expect(r.out).toContain("restartix-other (restartix-prod): runs no image built here, not rolled");
+    expect(r.out).toContain("restartix-tenant-org-foreign (restartix-cells): runs no image built here, not rolled");
+    // Paginated (12 services, 3 a page) and described at most 10 at a time.
+    expect(r.calls().filter((c) => c.startsWith("ecs list-services") && c.includes("--cluster restartix-cells"))).toHaveLength(4);
+    expect(r.read("batches.log").trim().split("\n")).toEqual(["3", "10", "2"]);
     // The home region never waits for replication.
     expect(r.calls().some((c) => c.startsWith("ecr describe-images"))).toBe(false);
-    expect(r.read("rollouts").trim().split("\n")).toHaveLength(4);
+    expect(r.read("rollouts").trim().split("\n")).toHaveLength(12);
+    // Every AWS call names the region: the job's credentials default to the registry's region.
+    for (const c of r.calls()) expect(c).toContain("--region eu-central-1");
   });
 
-  withJq("us-east-1: waits until replication delivered the commit's images, then rolls there; a listed cell without a service is skipped with a warning", () => {
-    const r = runStep(stepOf((run) => run.startsWith("region=us-east-1\n")), fakeRoll(3), tdFiles);
+  withJq("us-east-1: waits until replication delivered the commit's images, then rolls there; a cluster not created yet is skipped", () => {
+    const usServices = { "svc-restartix-cells-us": cluster(`restartix-shard-us-1 ACTIVE ${ecr("restartix-core-api")}`) };
+    const r = runStep(stepOf((run) => run.startsWith("region=us-east-1\n")), fakeRoll(3), { ...tdFiles, ...usServices });
     expect(r.status).toBe(0);
     const calls = r.calls();
     const firstRegister = calls.findIndex((c) => c.startsWith("ecs register-task-definition"));
@@ -234,8 +274,12 @@ esac`;
     expect(lastImagePoll).toBeLessThan(firstRegister);
     expect(calls[lastImagePoll]).toContain("--region us-east-1");
     expect(JSON.parse(r.read("registered-0.json")).containerDefinitions[0].image).toBe("123456789012.dkr.ecr.us-east-1.amazonaws.com/restartix-core-api:0123abc");
-    expect(r.out).toContain("::warning::restartix-tenant-org-201 does not run on restartix-prod-us (MISSING): skipped");
-    expect(r.read("rollouts").trim()).toBe("us-east-1 restartix-prod-us restartix-shard-us-1 arn:aws:ecs:x:123456789012:task-definition/restartix-shard-us-1:4");
+    expect(r.read("rollouts").trim()).toBe("us-east-1 restartix-cells-us restartix-shard-us-1 arn:aws:ecs:x:123456789012:task-definition/restartix-shard-us-1:4");
+
+    const none = runStep(stepOf((run) => run.startsWith("region=us-east-1\n")), fakeRoll(0), tdFiles);
+    expect(none.status).toBe(0);
+    expect(none.out).toContain("::notice::no cluster restartix-cells-us in us-east-1: nothing to roll there");
+    expect(none.calls().some((c) => c.startsWith("ecs list-services"))).toBe(false);
   });
 
   withJq("us-east-1: fails after a bounded wait when replication never delivers, before touching any service", () => {
@@ -315,10 +359,10 @@ describe("app deploy workflow: input validation", () => {
     expect(() => appDeployWorkflow(bad)).toThrow(/keys name the jobs and must be unique[\s\S]*roleVariable = "GITHUB_ROLE"/);
   });
 
-  it("rejects an ECS rollout without services, and a region or service name that is not one", () => {
-    expect(() => appDeployWorkflow({ ...base, ecs: { clusters: [{ region: "eu-central-1", cluster: "c", services: [] }] } })).toThrow(/ecs\.clusters = .*: list the ECS services/);
-    expect(() => appDeployWorkflow({ ...base, ecs: { clusters: [{ region: "us east", cluster: "c", services: ["a; rm -rf /"] }] } })).toThrow(
-      /ecs\.clusters\[0\]\.region = "us east": use an AWS region name[\s\S]*ecs\.clusters\[0\]\.services\[0\] = "a; rm -rf \/": use an ECS service name/,
+  it("rejects an ECS rollout without clusters, and a region or cluster name that is not one", () => {
+    expect(() => appDeployWorkflow({ ...base, ecs: { regions: [{ region: "eu-central-1", clusters: [] }] } })).toThrow(/ecs\.regions = .*: list the ECS clusters to search/);
+    expect(() => appDeployWorkflow({ ...base, ecs: { regions: [{ region: "us east", clusters: ["a; rm -rf /"] }] } })).toThrow(
+      /ecs\.regions\[0\]\.region = "us east": use an AWS region name[\s\S]*ecs\.regions\[0\]\.clusters\[0\] = "a; rm -rf \/": use an ECS cluster name/,
     );
   });
 });

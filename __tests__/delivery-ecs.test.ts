@@ -1,55 +1,60 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ROOT } from "../config/deployment";
 import { fromTerraformLiteral } from "../lib/terraform-literal";
 import { ecsDeployTargets } from "../stacks/ecs-deploy-targets";
-import { clusterNameOf } from "../lib/naming";
+import { cellsClusterNameOf, clusterNameOf } from "../lib/naming";
 import { PolicyStatement } from "../lib/iam";
 import { phaseConfig } from "../phases";
-import { CellSpec } from "../phases/types";
 import { ecsDeployStatements } from "../stacks/delivery";
-import { only, policy, resources, stack, synth } from "./helpers";
+import { DEFAULT_ENGINE, only, policy, resources, stack, synth } from "./helpers";
 
-// Phase 4's layout with cells on Fargate: the shards come from the phase, two tenants from a registry.
+// Phase 4's layout with cells on Fargate: nothing here reads the tenant registry.
 const phase4 = phaseConfig(4);
-const tenant = (id: string, region: string, decommission = false): CellSpec => ({
-  id,
-  name: id,
-  region,
-  kind: "tenant",
-  decommission,
-  instanceClass: "db.t4g.medium",
-  allocatedStorageGb: 20,
-  maxAllocatedStorageGb: 100,
-  service: phase4.regions[0].shards[0].service,
-});
-const tenants = [tenant("org-101", "eu-central-1"), tenant("org-201", "us-east-1"), tenant("org-gone", "us-east-1", true)];
 const account = "123456789012";
 
-describe("ECS deploy targets (the services the deploy workflow rolls)", () => {
-  test("clusterNameOf: the phase's cluster in the primary region, <name>-<key> elsewhere", () => {
+describe("ECS deploy targets (the clusters the deploy workflow searches)", () => {
+  test("clusterNameOf: the phase's cluster in the primary region, <name>-<key> elsewhere; cellsClusterNameOf likewise for the cells", () => {
     expect(phase4.regions.map((rc) => clusterNameOf(phase4, rc))).toEqual(["restartix-prod", "restartix-prod-us"]);
+    expect(phase4.regions.map((rc) => cellsClusterNameOf(phase4.project, rc))).toEqual(["restartix-cells", "restartix-cells-us"]);
   });
 
-  test("every region's cluster with the shared tier (primary only), every shard and every tenant; not a cell being removed", () => {
-    const targets = ecsDeployTargets(phase4, { compute: "fargate" }, tenants);
-    expect(targets.map((t) => [t.region, t.cluster])).toEqual([
-      ["eu-central-1", "restartix-prod"],
-      ["us-east-1", "restartix-prod-us"],
+  test("the shared tier's cluster (primary region) and each region's cells cluster, fixed names from the phase: no tenant in them", () => {
+    const targets = ecsDeployTargets(phase4, { compute: "fargate" });
+    expect(targets.map((t) => [t.region, t.clusters])).toEqual([
+      ["eu-central-1", ["restartix-prod", "restartix-cells"]],
+      ["us-east-1", ["restartix-cells-us"]],
     ]);
-    expect(targets[0].services).toEqual(["restartix-core-api", "restartix-telemetry-api", ...phase4.regions[0].shards.map((s) => `restartix-shard-${s.id}`), "restartix-tenant-org-101"]);
-    expect(targets[1].services).toEqual([...phase4.regions[1].shards.map((s) => `restartix-shard-${s.id}`), "restartix-tenant-org-201"]);
-    expect(targets[1].services).toContain("restartix-shard-us-1");
-    expect(targets.flatMap((t) => t.services)).not.toContain("restartix-tenant-org-gone");
+    expect(targets[0].shared).toEqual({ cluster: "restartix-prod", services: ["restartix-core-api", "restartix-telemetry-api"] });
+    expect(targets[1].cells).toEqual({ cluster: "restartix-cells-us", prefixes: ["restartix-tenant-", "restartix-shard-"] });
   });
 
-  test("App Runner only: nothing to roll on ECS; a move with Fargate as the standby rolls ECS too", () => {
-    expect(ecsDeployTargets(phase4, { compute: "apprunner" }, tenants)).toEqual([]);
-    expect(ecsDeployTargets(phase4, { compute: "apprunner", computeStandby: "fargate" }, tenants)).toHaveLength(2);
+  test("App Runner only: nothing to roll on ECS; a move with Fargate as the standby rolls the shared tier's cluster (cells stay on App Runner)", () => {
+    expect(ecsDeployTargets(phase4, { compute: "apprunner" })).toEqual([]);
+    expect(ecsDeployTargets(phase4, { compute: "apprunner", computeStandby: "fargate" }).map((t) => [t.region, t.clusters])).toEqual([["eu-central-1", ["restartix-prod"]]]);
+    // Phase 1: no cells at all.
+    expect(ecsDeployTargets(phaseConfig(1), { compute: "fargate" }).map((t) => t.clusters)).toEqual([["restartix-prod"]]);
   });
+
+  test("the clusters are exactly the ones the synthesized phase 4 layout creates for services (compute, gateways)", () => {
+    const result = synth({ phase: 4, compute: DEFAULT_ENGINE, quotaCheck: "report" });
+    const created = result.stacks
+      .filter((s) => s.name === "compute" || s.name.startsWith("gateways"))
+      .flatMap((s) => resources(s, "aws_ecs_cluster").map(([, c]) => c.name as string));
+    expect(created.sort()).toEqual(ecsDeployTargets(phase4, { compute: "fargate" }).flatMap((t) => t.clusters).sort());
+  }, 300_000);
 });
 
 describe("the deploy role's ECS permissions (issue 20 item 21: no RegisterTaskDefinition on *)", () => {
-  const statements = ecsDeployStatements(account, ecsDeployTargets(phase4, { compute: "fargate" }, tenants));
+  const statements = ecsDeployStatements(account, ecsDeployTargets(phase4, { compute: "fargate" }));
   const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s])) as Record<string, PolicyStatement>;
   const list = (v: PolicyStatement["Resource"]) => (typeof v === "string" ? [v] : [...(v ?? [])]);
+  const clusterArns = [
+    "arn:aws:ecs:eu-central-1:123456789012:cluster/restartix-prod",
+    "arn:aws:ecs:eu-central-1:123456789012:cluster/restartix-cells",
+    "arn:aws:ecs:us-east-1:123456789012:cluster/restartix-cells-us",
+  ];
 
   test("registers revisions of exactly the rolled families, per region: the shared tier's by name, cells by their naming prefix", () => {
     expect(bySid.RegisterTaskDefinitions).toEqual({
@@ -67,16 +72,22 @@ describe("the deploy role's ECS permissions (issue 20 item 21: no RegisterTaskDe
     });
   });
 
-  test("updates exactly those services on their region's cluster", () => {
-    expect(bySid.RollEcsServices.Action).toEqual(["ecs:UpdateService", "ecs:DescribeServices"]);
+  test("updates exactly those services: the shared tier on its cluster, the cells on their region's cells cluster", () => {
+    expect(bySid.RollEcsServices.Action).toEqual("ecs:UpdateService");
     expect(bySid.RollEcsServices.Resource).toEqual([
       "arn:aws:ecs:eu-central-1:123456789012:service/restartix-prod/restartix-core-api",
       "arn:aws:ecs:eu-central-1:123456789012:service/restartix-prod/restartix-telemetry-api",
-      "arn:aws:ecs:eu-central-1:123456789012:service/restartix-prod/restartix-tenant-*",
-      "arn:aws:ecs:eu-central-1:123456789012:service/restartix-prod/restartix-shard-*",
-      "arn:aws:ecs:us-east-1:123456789012:service/restartix-prod-us/restartix-tenant-*",
-      "arn:aws:ecs:us-east-1:123456789012:service/restartix-prod-us/restartix-shard-*",
+      "arn:aws:ecs:eu-central-1:123456789012:service/restartix-cells/restartix-tenant-*",
+      "arn:aws:ecs:eu-central-1:123456789012:service/restartix-cells/restartix-shard-*",
+      "arn:aws:ecs:us-east-1:123456789012:service/restartix-cells-us/restartix-tenant-*",
+      "arn:aws:ecs:us-east-1:123456789012:service/restartix-cells-us/restartix-shard-*",
     ]);
+  });
+
+  test("discovery: describes the project's clusters, lists services only on them (ListServices has no resource type: ecs:cluster condition), reads their services", () => {
+    expect(bySid.FindEcsClusters).toEqual({ Sid: "FindEcsClusters", Effect: "Allow", Action: "ecs:DescribeClusters", Resource: clusterArns });
+    expect(bySid.ListEcsServices).toEqual({ Sid: "ListEcsServices", Effect: "Allow", Action: "ecs:ListServices", Resource: "*", Condition: { ArnEquals: { "ecs:cluster": clusterArns } } });
+    expect(bySid.ReadEcsServices).toEqual({ Sid: "ReadEcsServices", Effect: "Allow", Action: "ecs:DescribeServices", Resource: clusterArns.map((a) => `${a.replace(":cluster/", ":service/")}/*`) });
   });
 
   test("passes only those services' task and execution roles, to ECS tasks only", () => {
@@ -93,18 +104,39 @@ describe("the deploy role's ECS permissions (issue 20 item 21: no RegisterTaskDe
     ]);
   });
 
-  test("no write action on Resource \"*\" (CKV_AWS_111/356); the one \"*\" left is DescribeTaskDefinition, which has no resource type", () => {
+  test("no write action on Resource \"*\" (CKV_AWS_111/356); the \"*\" left are DescribeTaskDefinition (no resource type) and ListServices (no resource type, held to the clusters by ecs:cluster)", () => {
     for (const s of statements) {
-      if (list(s.Resource).includes("*")) expect(s.Action).toBe("ecs:DescribeTaskDefinition");
+      if (!list(s.Resource).includes("*")) continue;
+      expect(["ecs:DescribeTaskDefinition", "ecs:ListServices"]).toContain(s.Action);
+      if (s.Action === "ecs:ListServices") expect(s.Condition).toEqual({ ArnEquals: { "ecs:cluster": clusterArns } });
     }
   });
 
-  test("the same policy for 2 tenants or 1000, and it fits a managed policy (6,144 characters without whitespace)", () => {
-    const many = Array.from({ length: 1000 }, (_, i) => tenant(`t${i}`, i % 2 ? "us-east-1" : "eu-central-1"));
-    const big = ecsDeployStatements(account, ecsDeployTargets(phase4, { compute: "fargate" }, many));
-    expect(big).toEqual(statements);
+  test("it fits a managed policy (6,144 characters without whitespace)", () => {
     expect(JSON.stringify({ Version: "2012-10-17", Statement: statements }).replace(/\s/g, "").length).toBeLessThan(6144);
   });
+});
+
+// The issue `npm run tenant -- add` hit: the workflow listed every cell, so adding one changed delivery-github.
+describe("adding or removing a tenant changes neither the deploy workflow nor the deploy role", () => {
+  const withOneMore = (phaseNumber: 3 | 4): string => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rx-deploy-tenants-")), `phase${phaseNumber}.json`);
+    const registry = JSON.parse(fs.readFileSync(path.join(ROOT, "phases", "tenants", `phase${phaseNumber}.json`), "utf8")) as Record<string, unknown>[];
+    const slot = Math.max(...registry.map((t) => Number(t.slot))) + 1;
+    fs.writeFileSync(file, JSON.stringify([...registry, { ...registry[0], id: "org-999", name: "Added clinic", slot }], null, 2));
+    return file;
+  };
+
+  test.each([3, 4] as const)("phase %i (Fargate): delivery-github and delivery are byte-identical with one more tenant", (phaseNumber) => {
+    const before = synth({ phase: phaseNumber, compute: DEFAULT_ENGINE, quotaCheck: "report" });
+    const after = synth({ phase: phaseNumber, compute: DEFAULT_ENGINE, quotaCheck: "report", tenantsFile: withOneMore(phaseNumber) });
+    // The added tenant is in the layout: the comparison is not vacuous.
+    expect(after.stacks.map((s) => s.name)).toContain("tenant-org-999");
+    for (const name of ["delivery-github", "delivery"]) expect(JSON.stringify(stack(after, name).json)).toBe(JSON.stringify(stack(before, name).json));
+    // And the workflow discovers the services: no cell is named in it.
+    const workflow = fromTerraformLiteral(only(stack(after, "delivery-github"), "github_repository_file").content);
+    expect(workflow).not.toMatch(/restartix-(tenant|shard)-/);
+  }, 600_000);
 });
 
 describe("the Fargate layout's delivery stacks (phase 1)", () => {
@@ -120,7 +152,7 @@ describe("the Fargate layout's delivery stacks (phase 1)", () => {
     ]);
     for (const s of doc.Statement) {
       const resourcesOf = [s.Resource].flat();
-      if (resourcesOf.includes("*")) expect(["ecr:GetAuthorizationToken", "ecs:DescribeTaskDefinition"]).toContain(s.Action);
+      if (resourcesOf.includes("*")) expect(["ecr:GetAuthorizationToken", "ecs:DescribeTaskDefinition", "ecs:ListServices"]).toContain(s.Action);
     }
     // Fargate only: no App Runner permission at all.
     expect(JSON.stringify(doc)).not.toContain("apprunner");
@@ -128,8 +160,8 @@ describe("the Fargate layout's delivery stacks (phase 1)", () => {
 
   test("the workflow rolls the primary region's cluster and fails on a rollback", () => {
     const workflow = fromTerraformLiteral(only(stack(result, "delivery-github"), "github_repository_file").content);
-    expect(workflow).toContain("cluster=restartix-prod\n");
-    expect(workflow).toContain("for service in restartix-core-api restartix-telemetry-api; do");
+    expect(workflow).toContain("for cluster in restartix-prod; do");
+    expect(workflow).toContain("aws ecs list-services");
     expect(workflow).toContain("rolled back by the deployment circuit breaker");
     expect(workflow).not.toContain("apprunner");
   });

@@ -147,12 +147,14 @@ describe("Fargate: the second compute engine (compute = \"fargate\")", () => {
     expect(roll).toEqual({
       Sid: "RollEcsServices",
       Effect: "Allow",
-      Action: ["ecs:UpdateService", "ecs:DescribeServices"],
+      Action: "ecs:UpdateService",
       Resource: [
         "arn:aws:ecs:eu-central-1:123456789012:service/restartix-prod/restartix-core-api",
         "arn:aws:ecs:eu-central-1:123456789012:service/restartix-prod/restartix-telemetry-api",
       ],
     });
+    // The workflow finds the services: it lists them on the shared tier's cluster only.
+    expect(doc.Statement.find((s: any) => s.Sid === "ListEcsServices")?.Condition).toEqual({ ArnEquals: { "ecs:cluster": "arn:aws:ecs:eu-central-1:123456789012:cluster/restartix-prod" } });
     const workflow = fromTerraformLiteral(only(stack(app, "delivery-github"), "github_repository_file").content);
     expect(workflow).toContain("aws ecs update-service");
     expect(await lintWorkflow(workflow, ".github/workflows/deploy.yml")).toEqual([]);

@@ -62,3 +62,12 @@ export function allBucketNames(naming: BucketNaming & { readonly regions: readon
 export function clusterNameOf(phase: { readonly fargate: { readonly clusterName: string } }, region: Pick<RegionConfig, "primary" | "key">): string {
   return region.primary ? phase.fargate.clusterName : `${phase.fargate.clusterName}-${region.key}`;
 }
+
+/**
+ * The ECS cluster of a region's Fargate cells (stacks/gateways.ts): "<project>-cells" in the
+ * primary region, "<project>-cells-<key>" elsewhere (restartix-cells-us). The gateways stack and
+ * the deploy role and workflow take the name from here.
+ */
+export function cellsClusterNameOf(project: string, region: Pick<RegionConfig, "primary" | "key">): string {
+  return `${project}-cells${region.primary ? "" : `-${region.key}`}`;
+}

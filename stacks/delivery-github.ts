@@ -74,7 +74,7 @@ export class DeliveryGithubStack extends ProjectStack {
     }
 
     const services = Object.values(phase.services);
-    const ecsTargets = ecsDeployTargets(phase, deployment, props.settings.tenants);
+    const ecsTargets = ecsDeployTargets(phase, deployment);
     const workflow = new RepositoryFile(this, "deploy-workflow", {
       repository,
       // The branch is created from the deploy branch on first write. Once the pull request is merged
@@ -94,8 +94,9 @@ export class DeliveryGithubStack extends ProjectStack {
         services: services.map((s) => ({ key: s.key, name: s.name, dockerfile: s.dockerfile })),
         // App Runner (the engine, or the standby during a move): the shared services, tenants and shards.
         appRunnerRegions: computeEngines(deployment).includes("apprunner") ? phase.regions.map((r) => r.region) : undefined,
-        // Every ECS service running these images: shared tier, tenants, shards, every region.
-        ecs: ecsTargets.length > 0 ? { clusters: ecsTargets.map((t) => ({ region: t.region, cluster: t.cluster, services: t.services })) } : undefined,
+        // Every ECS service running these images (shared tier, tenants, shards, every region), found
+        // at run time on the regions' clusters: the registry of tenants never reaches this stack.
+        ecs: ecsTargets.length > 0 ? { regions: ecsTargets.map((t) => ({ region: t.region, clusters: t.clusters })) } : undefined,
       })),
       commitMessage: "Update the deploy workflow (managed by restartix-infra)",
       overwriteOnCreate: true,

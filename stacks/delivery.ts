@@ -92,7 +92,7 @@ export class DeliveryStack extends BaseStack {
         { Sid: "WaitForReplicatedImages", Effect: "Allow", Action: "ecr:DescribeImages", Resource: repositoryArnsEverywhere },
       );
     }
-    const ecsTargets = ecsDeployTargets(phase, deployment, []);
+    const ecsTargets = ecsDeployTargets(phase, deployment);
     if (ecsTargets.length > 0) statements.push(...ecsDeployStatements(account, ecsTargets));
     if (ecsTargets.some((t) => !t.primary) && !statements.some((st) => st.Sid === "WaitForReplicatedImages")) {
       // The roll-out waits until ECR replication delivered the commit's images to the other regions.
@@ -121,16 +121,21 @@ export class DeliveryStack extends BaseStack {
 }
 
 /**
- * What the deploy role may do on ECS, region by region: update and describe exactly the services the
- * workflow rolls and register revisions of exactly their task definition families (a family is its
- * service's name), and pass exactly those services' task and execution roles to ECS tasks.
- *
- * The shared tier is named service by service. Cells are named by the naming contract's prefix on
- * their region's cluster (service/<cluster>/restartix-tenant-*): a phase 4 list of every cell's
- * service, family and two roles is more than a managed policy's 6,144 characters, and a prefix
- * keeps `npm run tenant -- add` from changing this stack. No statement has Resource "*" except
- * the ones AWS allows nothing else for: ecr:GetAuthorizationToken and ecs:DescribeTaskDefinition
- * (no resource type in the Service Authorization Reference; it reads, it changes nothing).
+ * What the deploy role may do on ECS, region by region. The workflow discovers the services it rolls
+ * (lib/workflows/app-deploy.ts): it lists and describes every service on the project's clusters and
+ * rolls those whose task definition runs an image built here. So the role may:
+ * - describe the project's clusters (a cells cluster not applied yet is skipped, not an error);
+ * - list services on exactly those clusters: ecs:ListServices has no resource type in the Service
+ *   Authorization Reference (Resource must be "*"), but it takes the ecs:cluster condition key, so
+ *   an ArnEquals on the cluster ARNs limits it to them (the documented RX-IAM-3 exception);
+ * - describe every service on those clusters (service/<cluster>/*: discovery must read each one to
+ *   know whether it runs an image built here; DescribeServices only reads);
+ * - update, and register revisions of the task definition families of, the shared tier's services
+ *   by name and the cells by the naming contract's prefix on their cluster
+ *   (service/restartix-cells/restartix-tenant-*): a list of every cell would exceed a managed
+ *   policy's 6,144 characters in phase 4, and would change this stack on `npm run tenant -- add`;
+ * - pass exactly those services' task and execution roles to ECS tasks.
+ * ecr:GetAuthorizationToken and ecs:DescribeTaskDefinition also keep "*": no resource type.
  *
  * ecs:RegisterTaskDefinition takes the task-definition resource type ("task-definition*" in the
  * Service Authorization Reference, iann0036/iam-dataset 2026-08-22: ARN
@@ -140,19 +145,24 @@ export class DeliveryStack extends BaseStack {
  * carry no tags, so ecs:TagResource is not needed.
  */
 export function ecsDeployStatements(account: string, targets: readonly EcsDeployTarget[]): PolicyStatement[] {
-  const named = (t: EcsDeployTarget) => t.services.filter((s) => !t.cellPrefixes.some((p) => s.startsWith(p)));
+  const arn = (t: EcsDeployTarget, resource: string) => `arn:aws:ecs:${t.region}:${account}:${resource}`;
+  const clusterArns = targets.flatMap((t) => t.clusters.map((c) => arn(t, `cluster/${c}`)));
   const serviceArns = targets.flatMap((t) => [
-    ...named(t).map((s) => `arn:aws:ecs:${t.region}:${account}:service/${t.cluster}/${s}`),
-    ...t.cellPrefixes.map((p) => `arn:aws:ecs:${t.region}:${account}:service/${t.cluster}/${p}*`),
+    ...(t.shared?.services ?? []).map((s) => arn(t, `service/${t.shared!.cluster}/${s}`)),
+    ...(t.cells?.prefixes ?? []).map((p) => arn(t, `service/${t.cells!.cluster}/${p}*`)),
   ]);
   const familyArns = targets.flatMap((t) => [
-    ...named(t).map((s) => `arn:aws:ecs:${t.region}:${account}:task-definition/${s}:*`),
-    ...t.cellPrefixes.map((p) => `arn:aws:ecs:${t.region}:${account}:task-definition/${p}*:*`),
+    ...(t.shared?.services ?? []).map((s) => arn(t, `task-definition/${s}:*`)),
+    ...(t.cells?.prefixes ?? []).map((p) => arn(t, `task-definition/${p}*:*`)),
   ]);
   // IAM is global: one role name per service (<service>-instance is the task role, <service>-execution the execution role).
-  const roleNames = [...new Set(targets.flatMap((t) => [...named(t), ...t.cellPrefixes.map((p) => `${p}*`)]))];
+  const roleNames = [...new Set(targets.flatMap((t) => [...(t.shared?.services ?? []), ...(t.cells?.prefixes ?? []).map((p) => `${p}*`)]))];
   return [
-    { Sid: "RollEcsServices", Effect: "Allow", Action: ["ecs:UpdateService", "ecs:DescribeServices"], Resource: serviceArns },
+    { Sid: "FindEcsClusters", Effect: "Allow", Action: "ecs:DescribeClusters", Resource: clusterArns },
+    // ListServices has no resource type: "*" with the ecs:cluster condition is as narrow as AWS allows.
+    { Sid: "ListEcsServices", Effect: "Allow", Action: "ecs:ListServices", Resource: "*", Condition: { ArnEquals: { "ecs:cluster": clusterArns } } },
+    { Sid: "ReadEcsServices", Effect: "Allow", Action: "ecs:DescribeServices", Resource: targets.flatMap((t) => t.clusters.map((c) => arn(t, `service/${c}/*`))) },
+    { Sid: "RollEcsServices", Effect: "Allow", Action: "ecs:UpdateService", Resource: serviceArns },
     { Sid: "RegisterTaskDefinitions", Effect: "Allow", Action: "ecs:RegisterTaskDefinition", Resource: familyArns },
     // DescribeTaskDefinition has no resource type: "*" is the only value AWS accepts.
     { Sid: "ReadTaskDefinitions", Effect: "Allow", Action: "ecs:DescribeTaskDefinition", Resource: "*" },

@@ -1,45 +1,41 @@
 import { computeEngines, DeploymentInputs } from "../config/deployment";
-import { CellSpec, PhaseConfig } from "../phases/types";
-import { cellNames } from "./cell";
-import { clusterNameOf } from "../lib/naming";
+import { PhaseConfig } from "../phases/types";
+import { cellsClusterNameOf, clusterNameOf } from "../lib/naming";
 
-/** The ECS services of one region that run images this repository's deploy workflow builds. */
+/**
+ * One region's ECS clusters that run images this repository's deploy workflow builds, and what the
+ * deploy role may roll there. Nothing here depends on the tenant registry: the workflow discovers
+ * the services at run time, so adding or removing a tenant changes neither the workflow
+ * (delivery-github) nor the role (delivery).
+ */
 export interface EcsDeployTarget {
   readonly region: string;
   readonly primary: boolean;
-  /** The region's cluster (clusterNameOf). */
-  readonly cluster: string;
-  /** Service names, which are also their task definition families: the shared tier's, then each cell's. */
-  readonly services: readonly string[];
-  /** Name prefixes of the cells this region may run (restartix-tenant-, restartix-shard-): the deploy role's scope. */
-  readonly cellPrefixes: readonly string[];
+  /** Every cluster the workflow searches in this region: the shared tier's, then the cells'. */
+  readonly clusters: readonly string[];
+  /** The shared tier's cluster (clusterNameOf) and its services by name: primary region, Fargate engine only. */
+  readonly shared?: { readonly cluster: string; readonly services: readonly string[] };
+  /** The cells' cluster (cellsClusterNameOf) and the name prefixes of the cells it may run (restartix-tenant-, restartix-shard-). */
+  readonly cells?: { readonly cluster: string; readonly prefixes: readonly string[] };
 }
 
 /**
- * Every ECS service the application's deploy workflow rolls, per region: the shared tier's services
- * on the primary region's cluster and every shard's and enterprise tenant's service on its region's
- * cluster (cellNames(project, cell).service). Empty when no engine of the deployment is Fargate.
- * A cell being decommissioned is left out: its service is about to go.
+ * The clusters the application's deploy workflow searches, per region, from the phase and the
+ * engines only: the shared tier's cluster in the primary region when an engine is Fargate
+ * (stacks/compute.ts), and each region's cells cluster when cells run on Fargate (the gateways
+ * stacks, stacks/index.ts: `compute` is Fargate and the phase has enterprise tenants or shards).
+ * Empty when no engine of the deployment is Fargate.
  */
-export function ecsDeployTargets(phase: PhaseConfig, deployment: Pick<DeploymentInputs, "compute" | "computeStandby">, tenants: readonly CellSpec[]): EcsDeployTarget[] {
+export function ecsDeployTargets(phase: PhaseConfig, deployment: Pick<DeploymentInputs, "compute" | "computeStandby">): EcsDeployTarget[] {
   if (!computeEngines(deployment).includes("fargate")) return [];
-  return phase.regions.map((rc) => {
-    const cells = [
-      ...rc.shards.map((s) => ({ kind: "shard" as const, id: s.id })),
-      ...tenants.filter((t) => t.region === rc.region && !t.decommission),
-    ].map((c) => cellNames(phase.project, c).service);
-    // The kinds of cell this region can hold, from the phase (not from the registry): adding a
-    // tenant then changes the workflow's list but never the deploy role's policy.
-    const cellPrefixes = [
-      ...(phase.enterprise ? [`${phase.project}-tenant-`] : []),
-      ...(rc.shards.length > 0 ? [`${phase.project}-shard-`] : []),
-    ];
-    return {
-      region: rc.region,
-      primary: rc.primary,
-      cluster: clusterNameOf(phase, rc),
-      services: [...(rc.primary ? Object.values(phase.services).map((s) => s.name) : []), ...cells],
-      cellPrefixes,
-    };
-  });
+  const fargateCells = deployment.compute === "fargate" && (Boolean(phase.enterprise) || phase.regions.some((r) => r.shards.length > 0));
+  return phase.regions
+    .map((rc) => {
+      const shared = rc.primary ? { cluster: clusterNameOf(phase, rc), services: Object.values(phase.services).map((s) => s.name) } : undefined;
+      // The kinds of cell this region can hold, from the phase (not from the registry).
+      const prefixes = [...(phase.enterprise ? [`${phase.project}-tenant-`] : []), ...(rc.shards.length > 0 ? [`${phase.project}-shard-`] : [])];
+      const cells = fargateCells && prefixes.length > 0 ? { cluster: cellsClusterNameOf(phase.project, rc), prefixes } : undefined;
+      return { region: rc.region, primary: rc.primary, clusters: [shared?.cluster, cells?.cluster].filter((c): c is string => c !== undefined), shared, cells };
+    })
+    .filter((t) => t.clusters.length > 0);
 }

@@ -4,7 +4,7 @@ import { DnsRecord } from "@cdktf/provider-cloudflare/lib/dns-record";
 import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
 import { Fn, TerraformIterator } from "cdktf";
 import { Construct } from "constructs";
-import { regionalStackName } from "../lib/naming";
+import { cellsClusterNameOf, regionalStackName } from "../lib/naming";
 import { tlsProxyPort } from "../modules/fargate-service";
 import { LoadBalancer } from "../modules/load-balancer";
 import { allowIngress, Firewall } from "../modules/security-group";
@@ -180,7 +180,7 @@ export class GatewaysStack extends BaseStack {
     const core = phase.services.core;
     const suffix = rc.primary ? "" : `-${rc.key}`;
 
-    this.clusterName = `${project}-cells${suffix}`;
+    this.clusterName = cellsClusterNameOf(project, rc);
     this.cluster = new EcsCluster(this, "cluster", {
       name: this.clusterName,
       setting: [{ name: "containerInsights", value: "enabled" }],

@@ -16,21 +16,21 @@ export interface AppDeployService {
   readonly dockerfile: string;
 }
 
-/** One region's ECS cluster and the services on it that run images built here. */
-export interface AppDeployEcsCluster {
+/** One region's ECS clusters that may run images built here (fixed names: adding a tenant changes none). */
+export interface AppDeployEcsRegion {
   readonly region: string;
-  readonly cluster: string;
-  /** Service names, each also its task definition family (stacks/ecs-deploy-targets.ts). */
-  readonly services: readonly string[];
+  /** The shared tier's cluster (primary region) and the cells' cluster (stacks/ecs-deploy-targets.ts). */
+  readonly clusters: readonly string[];
 }
 
 /**
- * Fargate has no auto-deploy on push: the workflow rolls these services after the pushes, every
+ * Fargate has no auto-deploy on push: the workflow rolls the services after the pushes, every
  * region's (the shared tier, tenants, shards), a region other than the registry's once ECR
- * replication delivered the commit's images there.
+ * replication delivered the commit's images there. The services are found at run time, not
+ * listed: every ACTIVE service on these clusters whose task definition runs an image built here.
  */
 export interface AppDeployEcs {
-  readonly clusters: readonly AppDeployEcsCluster[];
+  readonly regions: readonly AppDeployEcsRegion[];
 }
 
 export interface AppDeployInput {
@@ -160,12 +160,11 @@ function ecsRollout(input: AppDeployInput, ecs: AppDeployEcs, credentials: objec
     steps: [
       credentials,
       { name: "Start the roll-out record", run: ": > rollouts\n" },
-      ...ecs.clusters.map((c) => ({
-        name: `Deploy the commit's image to ${c.cluster} (${c.region})`,
+      ...ecs.regions.map((r) => ({
+        name: `Deploy the commit's image to every service running it in ${r.region}`,
         env: { ...env },
         run: [
-          `region=${c.region}`,
-          `cluster=${c.cluster}`,
+          `region=${r.region}`,
           'registry="${REGISTRY%%.*}.dkr.ecr.$region.amazonaws.com"',
           'if [ "$region" != "$HOME_REGION" ]; then',
           "  # ECR replication copies each pushed tag within minutes; no task definition names it before it is here.",
@@ -178,21 +177,48 @@ function ecsRollout(input: AppDeployInput, ecs: AppDeployEcs, credentials: objec
           "    done",
           "  done",
           "fi",
-          `for service in ${c.services.join(" ")}; do`,
-          "  # A cell listed here before its stack is applied (tenant add, an engine move) has no service yet.",
-          '  status=$(aws ecs describe-services --region "$region" --cluster "$cluster" --services "$service" --query "services[0].status" --output text)',
-          '  if [ "$status" != ACTIVE ]; then echo "::warning::$service does not run on $cluster ($status): skipped"; continue; fi',
-          "  # A revision of the family's latest task definition (Terraform's newest settings) whose containers",
-          "  # from this repository's images name the commit's tag; other images (the TLS sidecar) stay.",
-          '  aws ecs describe-task-definition --region "$region" --task-definition "$service" --query taskDefinition > task.json',
-          `  jq --arg registry "$registry" --arg tag "$IMAGE_TAG" --argjson repos '${JSON.stringify(repos)}' '`,
-          '    reduce $repos[] as $r (.; .containerDefinitions |= map(if (.image | startswith("\\($registry)/\\($r):")) then .image = "\\($registry)/\\($r):\\($tag)" else . end))',
-          '    | if ([.containerDefinitions[].image | select(endswith(":" + $tag))] | length) == 0 then error("no container of \\(.family) runs an image built here") else . end',
-          "    | {family, taskRoleArn, executionRoleArn, networkMode, containerDefinitions, volumes, requiresCompatibilities, cpu, memory, runtimePlatform, ephemeralStorage}",
-          "    | with_entries(select(.value != null))' task.json > next.json",
-          '  revision=$(aws ecs register-task-definition --region "$region" --cli-input-json file://next.json --query taskDefinition.taskDefinitionArn --output text)',
-          '  aws ecs update-service --region "$region" --cluster "$cluster" --service "$service" --task-definition "$revision" --query service.serviceName --output text',
-          '  echo "$region $cluster $service $revision" >> rollouts',
+          `for cluster in ${r.clusters.join(" ")}; do`,
+          "  # A cluster whose stack is not applied yet (the cells' before the first cell) has nothing to roll.",
+          `  active=$(aws ecs describe-clusters --region "$region" --clusters "$cluster" --query "length(clusters[?status=='ACTIVE'])" --output text)`,
+          '  if [ "$active" != 1 ]; then echo "::notice::no cluster $cluster in $region: nothing to roll there"; continue; fi',
+          "  # The services are discovered, not listed, so adding a tenant never changes this workflow:",
+          "  # every service on the cluster, page by page,",
+          "  : > arns",
+          '  token=""',
+          "  while :; do",
+          '    aws ecs list-services --region "$region" --cluster "$cluster" --max-items 100 ${token:+--starting-token "$token"} --output json > page.json',
+          "    jq -r '.serviceArns[]' page.json >> arns",
+          "    token=$(jq -r '.NextToken // empty' page.json)",
+          '    if [ -z "$token" ]; then break; fi',
+          "  done",
+          "  # then the ACTIVE ones (a DRAINING or INACTIVE service is being deleted) with their task",
+          "  # definition, at most 10 a call (DescribeServices' limit).",
+          "  : > services",
+          "  xargs -r -n 10 < arns > batches",
+          "  while read -r -a batch <&3; do",
+          `    aws ecs describe-services --region "$region" --cluster "$cluster" --services "\${batch[@]}" --query "services[?status=='ACTIVE'].[serviceName, taskDefinition]" --output text >> services`,
+          "  done 3< batches",
+          "  while read -r service current <&3; do",
+          "    # Only a service whose task definition runs an image of this repository's ECR repositories in",
+          "    # this region (<registry>/<repo>:) is rolled; any other service on the cluster is left alone.",
+          '    aws ecs describe-task-definition --region "$region" --task-definition "$current" --query taskDefinition > current.json',
+          `    if ! jq -e --arg registry "$registry" --argjson repos '${JSON.stringify(repos)}' '[.containerDefinitions[].image as $i | $repos[] as $r | select($i | startswith("\\($registry)/\\($r):"))] | length > 0' current.json > /dev/null; then`,
+          '      echo "$service ($cluster): runs no image built here, not rolled"',
+          "      continue",
+          "    fi",
+          "    # A revision of the family's latest task definition (Terraform's newest settings) whose containers",
+          "    # from this repository's images name the commit's tag; other images (the TLS sidecar) stay.",
+          "    family=$(jq -r .family current.json)",
+          '    aws ecs describe-task-definition --region "$region" --task-definition "$family" --query taskDefinition > task.json',
+          `    jq --arg registry "$registry" --arg tag "$IMAGE_TAG" --argjson repos '${JSON.stringify(repos)}' '`,
+          '      reduce $repos[] as $r (.; .containerDefinitions |= map(if (.image | startswith("\\($registry)/\\($r):")) then .image = "\\($registry)/\\($r):\\($tag)" else . end))',
+          '      | if ([.containerDefinitions[].image | select(endswith(":" + $tag))] | length) == 0 then error("no container of \\(.family) runs an image built here") else . end',
+          "      | {family, taskRoleArn, executionRoleArn, networkMode, containerDefinitions, volumes, requiresCompatibilities, cpu, memory, runtimePlatform, ephemeralStorage}",
+          "      | with_entries(select(.value != null))' task.json > next.json",
+          '    revision=$(aws ecs register-task-definition --region "$region" --cli-input-json file://next.json --query taskDefinition.taskDefinitionArn --output text)',
+          '    aws ecs update-service --region "$region" --cluster "$cluster" --service "$service" --task-definition "$revision" --query service.serviceName --output text',
+          '    echo "$region $cluster $service $revision" >> rollouts',
+          "  done 3< services",
           "done",
           "",
         ].join("\n"),
@@ -274,7 +300,7 @@ const vars = (name: string) => `\${{ vars.${name} }}`;
 
 function header(input: AppDeployInput): string {
   const deploys = input.ecs
-    ? `then registers a task definition revision with that image for every ECS service running it (${input.ecs.clusters.map((c) => `${c.cluster} in ${c.region}`).join(", ")}) and waits until each reached steady state`
+    ? `then registers a task definition revision with that image for every ACTIVE ECS service running an image built here, found at run time on ${input.ecs.regions.map((r) => `${r.clusters.join(" and ")} in ${r.region}`).join(", ")}, and waits until each reached steady state`
     : "then moves every App Runner service running that image to it";
   return [
     " Generated by the infrastructure repository (lib/workflows/app-deploy.ts): edit it there, not here.",
@@ -311,11 +337,10 @@ function validate(input: AppDeployInput): void {
   check(/^[A-Za-z0-9._-]+$/.test(input.environment), "environment", input.environment, "use an environment name without spaces");
   (input.appRunnerRegions ?? []).forEach((r, i) => check(REGION.test(r), `appRunnerRegions[${i}]`, r, "use an AWS region name (eu-central-1)"));
   if (input.ecs) {
-    check(input.ecs.clusters.some((c) => c.services.length > 0), "ecs.clusters", input.ecs.clusters, "list the ECS services to roll, or leave ecs out for App Runner");
-    input.ecs.clusters.forEach((c, i) => {
-      check(REGION.test(c.region), `ecs.clusters[${i}].region`, c.region, "use an AWS region name (eu-central-1)");
-      check(/^[A-Za-z0-9_-]+$/.test(c.cluster), `ecs.clusters[${i}].cluster`, c.cluster, "use an ECS cluster name");
-      c.services.forEach((s, j) => check(/^[A-Za-z0-9_-]+$/.test(s), `ecs.clusters[${i}].services[${j}]`, s, "use an ECS service name (letters, digits, _ -)"));
+    check(input.ecs.regions.some((r) => r.clusters.length > 0), "ecs.regions", input.ecs.regions, "list the ECS clusters to search, or leave ecs out for App Runner");
+    input.ecs.regions.forEach((r, i) => {
+      check(REGION.test(r.region), `ecs.regions[${i}].region`, r.region, "use an AWS region name (eu-central-1)");
+      r.clusters.forEach((c, j) => check(/^[A-Za-z0-9_-]+$/.test(c), `ecs.regions[${i}].clusters[${j}]`, c, "use an ECS cluster name (letters, digits, _ -)"));
     });
   }
   if (problems.length) throw new Error(`appDeployWorkflow: invalid input:\n  ${problems.join("\n  ")}`);

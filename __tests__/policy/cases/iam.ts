@@ -59,10 +59,13 @@ export const iamCases: RuleCase[] = [
         // RegisterTaskDefinition takes task-definition/<family>:* (issue 20 item 21); DescribeTaskDefinition has no resource type.
         pass2: { policy: doc(allow("ecs:DescribeTaskDefinition", "*"), allow("ecs:RegisterTaskDefinition", "arn:aws:ecs:eu-central-1:123456789012:task-definition/app:*")) },
         fail3: { policy: doc(allow(["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"], "*")) },
+        // The deploy workflow's discovery: ListServices has no resource type (held to clusters by ecs:cluster); DescribeServices has one.
+        pass3: { policy: doc({ ...allow("ecs:ListServices", "*"), Condition: { ArnEquals: { "ecs:cluster": ["arn:aws:ecs:eu-central-1:123456789012:cluster/app"] } } }) },
+        fail4: { policy: doc(allow(["ecs:ListServices", "ecs:DescribeServices"], "*")) },
       },
     }),
-    pass: [P("pass"), P("pass2")],
-    fail: [P("fail"), P("fail2"), P("fail3")],
+    pass: [P("pass"), P("pass2"), P("pass3")],
+    fail: [P("fail"), P("fail2"), P("fail3"), P("fail4")],
   },
   {
     rule: "RX-IAM-4",

@@ -6,6 +6,8 @@ import { identityAllows, IDENTITY_TYPES, label } from "./common";
  * entries match exactly; an action written with a wildcard passes only if it is listed as is.
  * ecs:RegisterTaskDefinition is not one: the Service Authorization Reference gives it the
  * task-definition resource type (task-definition/<family>:*), so it must name its families.
+ * ecs:ListServices has no resource type either; it takes the ecs:cluster condition key, which is
+ * how a policy narrows it (the deploy role: ArnEquals on the project's cluster ARNs).
  */
 export const NO_RESOURCE_LEVEL_ACTIONS = [
   "ecr:GetAuthorizationToken",
@@ -24,6 +26,7 @@ export const NO_RESOURCE_LEVEL_ACTIONS = [
   "ec2:DescribeVpcs",
   "ecs:DeregisterTaskDefinition",
   "ecs:DescribeTaskDefinition",
+  "ecs:ListServices",
   "kms:ListAliases",
   "secretsmanager:GetRandomPassword",
   "apprunner:ListServices",
