@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
 import { Cluster, postgresAvailability, startCluster } from "../tools/rehearse/postgres";
+import { layerAvailable } from "./layers";
 
 /**
  * docs/cutover.md's role creation and step 3 (pg_restore) against a real PostgreSQL: a "Neon" dump
@@ -42,9 +43,7 @@ test("the runbook restores with --no-owner --role=restartix --no-privileges and 
 
 const pg = postgresAvailability();
 const BIN = pg.ok ? pg.bin : "";
-if (!pg.ok) {
-  test.skip(`skipped: ${pg.reason}`, () => undefined);
-} else {
+if (layerAvailable(pg.ok ? undefined : pg.reason, "cutover restore against PostgreSQL") && pg.ok) {
   describe(`the cutover restore against PostgreSQL ${pg.version}`, () => {
     let cluster: Cluster;
     let dump: string;

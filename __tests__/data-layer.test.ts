@@ -286,7 +286,8 @@ describe("a failed or missing dump alarms on the region's restartix-alerts topic
 describe("bucket names are unique per account", () => {
   test.each([1, 2, 3, 4] as const)("phase %i: every bucket but the state bucket and the adopted uploads bucket ends in the account id, 3-63 characters", (phase) => {
     const names = synth({ phase }).stacks.flatMap((s) => resources(s, "aws_s3_bucket").map(([, b]) => String(b.bucket)));
-    const kept = ["restartix-terraform-state-123456789012", "restartix-uploads-prod"];
+    // The state bucket (an input) and its access-log bucket, named after it; the adopted uploads bucket.
+    const kept = ["restartix-terraform-state-123456789012", "restartix-terraform-state-123456789012-logs", "restartix-uploads-prod"];
     expect(names).toEqual(expect.arrayContaining(kept));
     for (const name of names) {
       expect(name.length).toBeGreaterThanOrEqual(3);

@@ -1,5 +1,5 @@
 import { main } from "../scripts/deploy-order";
-import { EXAMPLE_VARS, synth } from "./helpers";
+import { DEFAULT_ENGINE, EXAMPLE_VARS, synth } from "./helpers";
 
 /**
  * What `npm run deploy-order` prints, checked against the synthesized JSON and nothing else: no stack
@@ -21,15 +21,17 @@ function printed(flags: Record<string, string>): string {
   return lines.join("\n");
 }
 
+// Without --compute: the default engine (Fargate), whose cells are a data stack and a service stack.
 describe.each([
   { phase: 1 },
   { phase: 2 },
   { phase: 3 },
   { phase: 4 },
-  { phase: 1, compute: "fargate" },
-  { phase: 2, compute: "fargate" },
+  { phase: 1, compute: "apprunner" },
+  { phase: 3, compute: "apprunner" },
+  { phase: 4, compute: "apprunner" },
 ] as const)("npm run deploy-order -- %j", (layout) => {
-  const stacks = synth(layout).stacks;
+  const stacks = synth({ ...layout, compute: "compute" in layout ? layout.compute : DEFAULT_ENGINE }).stacks;
   const services = stacks.filter((s) => SERVICE_TYPES.some((t) => Object.keys(s.json.resource?.[t] ?? {}).length > 0)).map((s) => s.name);
   const flags = Object.fromEntries(Object.entries(layout).map(([k, v]) => [k, String(v)]));
   const text = printed(flags);

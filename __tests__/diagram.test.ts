@@ -12,7 +12,7 @@ import { buildGraph } from "../tools/diagram/graph";
 import { dotToSvg, renderDot } from "../tools/diagram/render";
 import { serviceOf } from "../tools/diagram/services";
 import { SynthStack } from "../tools/synth";
-import { synth } from "./helpers";
+import { DEFAULT_ENGINE, synth } from "./helpers";
 
 const phase1 = synth({ phase: 1 });
 const graph = buildGraph(phase1.stacks);
@@ -121,7 +121,8 @@ test("a bad graph fails with Graphviz's own message", () => {
 describe("the committed diagrams are what `npm run diagram -- --all` writes", () => {
   const DIR = path.join(ROOT, "docs", "diagrams");
   const sets = PHASES.map((phase) => {
-    const r = synth({ phase });
+    // What `npm run diagram -- --all` draws: the example inputs, so the default engine.
+    const r = synth({ phase, compute: DEFAULT_ENGINE });
     return diagramsOf(r.stacks, phase, r.settings.deployment.compute);
   });
 
@@ -145,16 +146,17 @@ describe("the committed diagrams are what `npm run diagram -- --all` writes", ()
     const overview = sets[3][0].dot;
     // One box per group of stacks: readable at README width, unlike 114 stack clusters.
     expect(overview.match(/^\s+g_\w+ \[label=/gm)?.length).toBeLessThanOrEqual(12);
-    expect(overview).toMatch(/<B>10 tenant cells<\/B>/);
-    expect(overview).toMatch(/<B>30 tenant cells<\/B>/);
-    expect(overview).toMatch(/<B>5 shards<\/B>/);
+    // Fargate (the default engine): a cell is its data stack and its <cell>-service stack.
+    expect(overview).toMatch(/<B>10 tenant cells \(20 stacks\)<\/B>/);
+    expect(overview).toMatch(/<B>30 tenant cells \(60 stacks\)<\/B>/);
+    expect(overview).toMatch(/<B>5 shards \(10 stacks\)<\/B>/);
     expect(overview).toContain('"cluster_region_us-east-1"');
     expect(overview).toContain("detail in phase4-eu, phase4-us, phase4-global");
   });
 
   test("each phase 4 stack is drawn in detail in exactly one area diagram", () => {
     const [, ...areas] = sets[3];
-    const phase4 = synth({ phase: 4 });
+    const phase4 = synth({ phase: 4, compute: DEFAULT_ENGINE });
     // A stack cluster's tooltip lists the stacks it stands for (one, or all the alike tenant cells).
     const clustered = (dot: string) => [...dot.matchAll(/tooltip="([^"]*)"; style="rounded,filled"/g)].flatMap((m) => m[1].split(", "));
     const drawnIn = areas.flatMap((d) => clustered(d.dot));

@@ -106,7 +106,7 @@ describe("npm run eject -- --phase 1", () => {
     for (const s of result.stacks) expect(fs.existsSync(path.join(out, s.name, "main.tf"))).toBe(true);
     // The WAF web ACL's rule statements are written as Terraform JSON beside the platform stack's main.tf.
     expect(JSON.parse(fs.readFileSync(path.join(out, "platform", UNTYPED_FILE), "utf8")).resource.aws_wafv2_web_acl).toBeDefined();
-    expect(fs.readFileSync(path.join(out, "README.md"), "utf8")).toMatch(/^1\. bootstrap, keys$/m);
+    expect(fs.readFileSync(path.join(out, "README.md"), "utf8")).toMatch(/^1\. bootstrap, certificates, keys$/m);
     expect(fs.existsSync(path.join(out, EJECT_MARKER))).toBe(true);
   });
 

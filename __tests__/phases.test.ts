@@ -23,7 +23,7 @@ describe("stack layout per phase (names never contain the phase)", () => {
   test("phase 4 adds the US region, shards EU-2..3 and US-1..5, the routing table and 30 US tenants", () => {
     const n = names(p4);
     expect(n.filter((x) => x.startsWith("shard-"))).toEqual(["shard-eu-2", "shard-eu-3", "shard-us-1", "shard-us-2", "shard-us-3", "shard-us-4", "shard-us-5"]);
-    expect(n.filter((x) => x.endsWith("-us"))).toEqual(["data-us", "network-us", "observability-us", "platform-us", "storage-us"]);
+    expect(n.filter((x) => x.endsWith("-us"))).toEqual(["data-us", "network-us", "observability-us", "platform-us", "routes-us", "storage-us"]);
     expect(n.filter((x) => x.startsWith("tenant-"))).toHaveLength(40);
     expect(n).toContain("routing");
     for (const s of p4.stacks) expect(s.name).not.toMatch(/phase|p[1-4]\b/);

@@ -5,7 +5,7 @@ import { RULES } from "../../policy";
 import { checkPhase, exitCodeOf, render, runCheck } from "../../scripts/check";
 import { EXAMPLE_VARS } from "../helpers";
 
-const ARGS = ["--phase", "1", "--vars", EXAMPLE_VARS];
+const ARGS = ["--phase", "1", "--vars", EXAMPLE_VARS, "--compute", "apprunner"];
 
 // One synth for the whole file, into .check/phase1-apprunner (git-ignored); each format renders it.
 const checked = checkPhase(ARGS, {});

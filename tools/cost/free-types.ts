@@ -51,6 +51,7 @@ const FREE_TYPES: ReadonlySet<string> = new Set([
   "aws_dynamodb_table_item",
   "aws_db_instance_role_association",
   "aws_wafv2_web_acl_association", // the web ACL is priced once, whatever it guards
+  "aws_wafv2_web_acl_logging_configuration", // a setting: the log group it writes to is priced (blocked requests only)
   "aws_wafv2_ip_set",
   "aws_apprunner_observability_configuration", // X-Ray traces are priced on the services that record them
   // Scheduled rules and AWS service events (ECS task state changes) on the default bus carry no

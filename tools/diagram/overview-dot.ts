@@ -17,7 +17,9 @@ function groupLabel(g: StackGroup): string {
   const n = g.stacks.length;
   const counted = g.kind === "tenant cells" || g.kind === "shards" || g.kind === "cell routes";
   if (n === 1) return `<<B>${escapeHtml(g.stacks[0])}</B>>`;
-  const head = `${n} ${g.kind}`;
+  // A Fargate cell is two stacks (its data and its <cell>-service): count cells, not stacks.
+  const cells = counted ? new Set(g.stacks.map((s) => s.replace(/-service$/, ""))).size : n;
+  const head = cells === n ? `${n} ${g.kind}` : `${cells} ${g.kind} (${n} stacks)`;
   const body = counted && n > 2 ? `${g.stacks[0]} \u2026 ${g.stacks[n - 1]}` : g.stacks.join(", ");
   return `<<B>${escapeHtml(head)}</B><BR/><FONT POINT-SIZE="9">${counted ? escapeHtml(body) : wrapped(g.stacks)}</FONT>>`;
 }
