@@ -131,7 +131,7 @@ describe("npm run eject -- --phase 1", () => {
 
   test("every AWS stack passes terraform init + validate with the real provider, without a warning", async () => {
     const aws = result.stacks.filter((s) => s.providers.length > 0 && s.providers.every((p) => p === "aws"));
-    expect(aws.map((s) => s.name).sort()).toEqual(["audit", "backups", "bootstrap", "compute", "data", "delivery", "keys", "network", "observability", "platform", "registry", "storage"]);
+    expect(aws.map((s) => s.name).sort()).toEqual(["audit", "backups", "bootstrap", "certificates", "compute", "data", "delivery", "keys", "network", "observability", "platform", "registry", "storage"]);
     const run = (args: string[], cwd: string) =>
       new Promise<{ code: number; out: string }>((resolve) => {
         const p = spawn(TERRAFORM, args, { cwd, env: terraformEnv() });
