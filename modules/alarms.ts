@@ -239,3 +239,35 @@ export class HealthCheckAlarm extends Construct {
     });
   }
 }
+
+export interface QueueNotEmptyAlarmProps {
+  readonly alarmName: string;
+  readonly alarmDescription: string;
+  /** The SQS queue (a dead-letter queue) that must stay empty. */
+  readonly queueName: string;
+  readonly topicArn: string;
+  /** @default - the stack's default AWS provider */
+  readonly provider?: TerraformProvider;
+}
+
+/** Alarm and OK to the topic as soon as a queue that must stay empty (a dead-letter queue) holds a message. */
+export function queueNotEmptyAlarm(scope: Construct, id: string, props: QueueNotEmptyAlarmProps): CloudwatchMetricAlarm {
+  return new CloudwatchMetricAlarm(scope, id, {
+    alarmName: props.alarmName,
+    alarmDescription: props.alarmDescription,
+    namespace: "AWS/SQS",
+    metricName: "ApproximateNumberOfMessagesVisible",
+    dimensions: { QueueName: props.queueName },
+    statistic: "Maximum",
+    period: 300,
+    evaluationPeriods: 1,
+    comparisonOperator: "GreaterThanOrEqualToThreshold",
+    threshold: 1,
+    treatMissingData: "notBreaching",
+    alarmActions: [props.topicArn],
+    okActions: [props.topicArn],
+    ...(props.provider ? { provider: props.provider } : {}),
+    tags: { Name: props.alarmName },
+  });
+}
+

@@ -9,6 +9,7 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { jsonExpression } from "../lib/json-expression";
+import { queueNotEmptyAlarm } from "./alarms";
 import { executionRole } from "./app-roles";
 import { ServiceRole } from "./service-role";
 import { containerEnvironment } from "../lib/container-environment";
@@ -291,22 +292,7 @@ export function scheduledTask(scope: Construct, props: ScheduledTaskProps): { cl
     },
   });
 
-  const alarm = { alarmActions: [props.alertTopicArn], okActions: [props.alertTopicArn] };
-  new CloudwatchMetricAlarm(scope, "dlq-alarm", {
-    alarmName: `${name}-not-started`,
-    alarmDescription: props.text.notStarted,
-    namespace: "AWS/SQS",
-    metricName: "ApproximateNumberOfMessagesVisible",
-    dimensions: { QueueName: dlq.name },
-    statistic: "Maximum",
-    period: 300,
-    evaluationPeriods: 1,
-    comparisonOperator: "GreaterThanOrEqualToThreshold",
-    threshold: 1,
-    treatMissingData: "notBreaching",
-    ...alarm,
-    tags: { Name: `${name}-not-started` },
-  });
+  queueNotEmptyAlarm(scope, "dlq-alarm", { alarmName: `${name}-not-started`, alarmDescription: props.text.notStarted, queueName: dlq.name, topicArn: props.alertTopicArn });
 
   // ECS reports every task stop; a task that exited non-zero or never started (image pull,
   // secrets) is a failed run.

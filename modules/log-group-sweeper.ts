@@ -13,6 +13,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
 import { zip } from "../lib/zip";
+import { queueNotEmptyAlarm } from "./alarms";
 import { PrivateBucket } from "./private-bucket";
 import { ServiceRole } from "./service-role";
 
@@ -161,20 +162,12 @@ export class LogGroupSweeper extends Construct {
       treatMissingData: "notBreaching",
       tags: { Name: `${props.name}-errors` },
     });
-    new CloudwatchMetricAlarm(this, "dlq-alarm", {
-      ...alarm,
+    queueNotEmptyAlarm(this, "dlq-alarm", {
       alarmName: `${props.name}-dead-letters`,
       alarmDescription: `A scheduled run of the log group sweeper ${props.name} failed after Lambda's retries; the event is in the SQS queue ${props.name}-dlq`,
-      namespace: "AWS/SQS",
-      metricName: "ApproximateNumberOfMessagesVisible",
-      dimensions: { QueueName: dlq.name },
-      statistic: "Maximum",
-      period: 300,
-      evaluationPeriods: 1,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      threshold: 1,
-      treatMissingData: "notBreaching",
-      tags: { Name: `${props.name}-dead-letters` },
+      queueName: dlq.name,
+      topicArn: props.alertTopicArn,
+      provider,
     });
     new LambdaPermission(this, "invoke", {
       statementId: "EventBridgeSchedule",

@@ -1,3 +1,4 @@
+import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
 import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
 import { DnsRecord } from "@cdktf/provider-cloudflare/lib/dns-record";
 import { Fn, TerraformIterator } from "cdktf";
@@ -17,17 +18,25 @@ export class CertificatesDnsStack extends ProjectStack {
   constructor(scope: Construct, name: string, props: CertificatesDnsStackProps) {
     super(scope, name, props);
     new CloudflareProvider(this, "cloudflare", {});
-    const records = TerraformIterator.fromComplexList(props.certificates.certificate.domainValidationOptions, "domain_name");
-    new DnsRecord(this, "validation", {
-      forEach: records,
-      zoneId: props.settings.deployment.cloudflareZoneId,
-      name: Fn.trimsuffix(records.getString("resource_record_name"), "."),
-      type: records.getString("resource_record_type"),
-      content: Fn.trimsuffix(records.getString("resource_record_value"), "."),
-      proxied: false,
-      ttl: 1,
-      comment: "ACM validation of the API certificate: never delete",
-      lifecycle: { preventDestroy: true },
-    });
+    acmValidationRecords(this, "validation", props.certificates.certificate, props.settings.deployment.cloudflareZoneId, "ACM validation of the API certificate: never delete");
   }
+}
+
+/**
+ * A certificate's ACM validation records in Cloudflare, one per domain, read from the certificate's
+ * state (known values, so for_each works). DNS-only and never deleted: ACM renews against them.
+ */
+export function acmValidationRecords(scope: Construct, id: string, certificate: AcmCertificate, zoneId: string, comment: string): DnsRecord {
+  const records = TerraformIterator.fromComplexList(certificate.domainValidationOptions, "domain_name");
+  return new DnsRecord(scope, id, {
+    forEach: records,
+    zoneId,
+    name: Fn.trimsuffix(records.getString("resource_record_name"), "."),
+    type: records.getString("resource_record_type"),
+    content: Fn.trimsuffix(records.getString("resource_record_value"), "."),
+    proxied: false,
+    ttl: 1,
+    comment,
+    lifecycle: { preventDestroy: true },
+  });
 }

@@ -2,7 +2,6 @@ import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { DnsRecord } from "@cdktf/provider-cloudflare/lib/dns-record";
 import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
-import { Fn, TerraformIterator } from "cdktf";
 import { Construct } from "constructs";
 import { cellsClusterNameOf, regionalStackName } from "../lib/naming";
 import { tlsProxyPort } from "../modules/fargate-service";
@@ -12,6 +11,7 @@ import { guard } from "../modules/waf";
 import { suppress } from "../policy/suppress";
 import { CellSpec, RegionConfig } from "../phases/types";
 import { BaseStack, BaseStackProps, ProjectStack, ProjectStackProps } from "./base";
+import { acmValidationRecords } from "./certificates-dns";
 import { NetworkStack } from "./network";
 import { PlatformStack } from "./platform";
 import { StorageStack } from "./storage";
@@ -123,18 +123,7 @@ export class GatewayCertificatesDnsStack extends ProjectStack {
     super(scope, name, props);
     new CloudflareProvider(this, "cloudflare", {});
     for (const [key, certificate] of props.certificates.all) {
-      const records = TerraformIterator.fromComplexList(certificate.domainValidationOptions, "domain_name");
-      new DnsRecord(this, `${key}-validation`, {
-        forEach: records,
-        zoneId: props.settings.deployment.cloudflareZoneId,
-        name: Fn.trimsuffix(records.getString("resource_record_name"), "."),
-        type: records.getString("resource_record_type"),
-        content: Fn.trimsuffix(records.getString("resource_record_value"), "."),
-        proxied: false,
-        ttl: 1,
-        comment: `ACM validation of the cell gateway ${key}: never delete`,
-        lifecycle: { preventDestroy: true },
-      });
+      acmValidationRecords(this, `${key}-validation`, certificate, props.settings.deployment.cloudflareZoneId, `ACM validation of the cell gateway ${key}: never delete`);
     }
   }
 }
