@@ -9,11 +9,11 @@ import { synthesizeAtomically } from "./tools/synth";
 
 // Reads the phase and options, wires the stacks, writes cdktf.out. Nothing else lives here.
 // `npm run synth -- <flags>` runs it with flags; cdktf (cdktf.json "app") runs it with none and
-// the environment (PHASE, COMPUTE, BACKEND, RESTARTIX_TFVARS, RESTARTIX_TENANTS, CDKTF_OUTDIR).
+// the environment (PHASE, COMPUTE, ENVIRONMENT, BACKEND, RESTARTIX_TFVARS, RESTARTIX_TENANTS, CDKTF_OUTDIR).
 export const spec: CommandSpec = {
   name: "synth",
   summary: "Synthesize the stacks of a phase into cdktf.out/stacks/<stack>/cdk.tf.json (cdktf runs the same entry point).",
-  usage: ["[--phase N] [--compute apprunner|fargate] [--backend s3|cloud|local] [--vars FILE] [--tenants FILE]"],
+  usage: ["[--phase N] [--compute apprunner|fargate] [--environment production|staging] [--backend s3|cloud|local] [--vars FILE] [--tenants FILE]"],
   flags: SYNTH_FLAGS,
   epilog: [
     "Also: PHASE=N npx cdktf synth|list|diff|deploy (cdktf passes no flags; the environment stands in for them).",

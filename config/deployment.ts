@@ -99,7 +99,17 @@ export const HEALTH_PROBES: readonly HealthProbe[] = ["canary", "route53"];
 export type RedisAuth = "enforced" | "add-token" | "enforce";
 export const REDIS_AUTH: readonly RedisAuth[] = ["enforced", "add-token", "enforce"];
 
+/**
+ * Which copy of the platform a deployment is: production (the default; its names, state keys and
+ * addresses are the ones deployed since phase 1) or staging (its own names for everything; docs/staging.md).
+ */
+export type Environment = "production" | "staging";
+export const ENVIRONMENTS: readonly Environment[] = ["production", "staging"];
+export const DEFAULT_ENVIRONMENT: Environment = "production";
+
 export interface DeploymentInputs {
+  /** production | staging. @default "production" */
+  readonly environment: Environment;
   readonly accountId: string;
   readonly alertEmail: string;
   readonly domain: string;
@@ -164,6 +174,12 @@ export const INPUT_FIELDS: readonly InputField[] = [
   },
   { name: "compute_standby", description: "During an engine migration only: the other engine, kept running beside compute (\"\" otherwise)", example: "", default: "" },
   { name: "phase", description: "Growth phase this deployment is in: 1..4", example: 1, default: 1 },
+  {
+    name: "environment",
+    description: "Which copy of the platform this is: production | staging (its own names, state keys and hostnames; docs/staging.md)",
+    example: "production",
+    default: DEFAULT_ENVIRONMENT,
+  },
   { name: "core_target", description: "Where api.<domain> points: railway | aws (the cutover switch)", example: "railway", default: "railway" },
   { name: "core_railway_origin", description: "Core API hostname on Railway (today's origin)", example: "restartix-core-api.up.railway.app" },
   { name: "telemetry_target", description: "Where the telemetry hostname points: railway | aws", example: "railway", default: "railway" },

@@ -28,6 +28,8 @@ export interface Options {
   readonly phase?: string | number;
   readonly backend?: string;
   readonly compute?: string;
+  /** production | staging (overrides `environment` in the inputs file). */
+  readonly environment?: string;
   /** Deployment inputs file (default deployment.tfvars, else terraform.tfvars.example). */
   readonly varsFile?: string;
   /** Tenant registry file (default phases/tenants/<the phase's registry>). */
@@ -40,11 +42,11 @@ export interface Options {
    * Where phase, backend and compute came from, for error messages ("--phase", "PHASE").
    * @default the command-line flag of the same name
    */
-  readonly sources?: Readonly<Partial<Record<"phase" | "backend" | "compute", string>>>;
+  readonly sources?: Readonly<Partial<Record<"phase" | "backend" | "compute" | "environment", string>>>;
 }
 
 /** The environment variables that stand in for the synth flags (cdktf runs the app with no argv). */
-export const OPTION_ENV = { phase: "PHASE", backend: "BACKEND", compute: "COMPUTE", vars: "RESTARTIX_TFVARS", tenants: "RESTARTIX_TENANTS" } as const;
+export const OPTION_ENV = { phase: "PHASE", backend: "BACKEND", compute: "COMPUTE", environment: "ENVIRONMENT", vars: "RESTARTIX_TFVARS", tenants: "RESTARTIX_TENANTS" } as const;
 
 /**
  * Options from command-line flags already parsed strictly (tools/cli.ts), then the environment:
@@ -60,14 +62,17 @@ export function optionsFrom(flags: Readonly<Record<string, string | number | boo
   const phase = pick("phase");
   const backend = pick("backend");
   const compute = pick("compute");
+  const environment = pick("environment");
   const sources: Record<string, string> = {};
   if (phase.source) sources.phase = phase.source;
   if (backend.source) sources.backend = backend.source;
   if (compute.source) sources.compute = compute.source;
+  if (environment.source) sources.environment = environment.source;
   return {
     ...(phase.value !== undefined ? { phase: phase.value } : {}),
     ...(backend.value !== undefined ? { backend: backend.value } : {}),
     ...(compute.value !== undefined ? { compute: compute.value } : {}),
+    ...(environment.value !== undefined ? { environment: environment.value } : {}),
     ...(pick("vars").value !== undefined ? { varsFile: pick("vars").value } : {}),
     ...(pick("tenants").value !== undefined ? { tenantsFile: pick("tenants").value } : {}),
     sources,
@@ -121,11 +126,13 @@ export function resolveSettings(options: Options = {}): Settings {
   if (options.phase !== undefined) values.phase = /^\d+$/.test(String(options.phase)) ? Number(options.phase) : String(options.phase);
   if (options.backend !== undefined) values.backend = options.backend;
   if (options.compute !== undefined) values.compute = options.compute;
+  if (options.environment !== undefined) values.environment = options.environment;
 
   const sources: Record<string, string> = {};
   if (options.phase !== undefined) sources.phase = options.sources?.phase ?? "--phase";
   if (options.backend !== undefined) sources.backend = options.sources?.backend ?? "--backend";
   if (options.compute !== undefined) sources.compute = options.sources?.compute ?? "--compute";
+  if (options.environment !== undefined) sources.environment = options.sources?.environment ?? "--environment";
 
   const issues = new Issues();
   const deployment = validateDeployment(values, loaded.file, issues, sources, loaded.named, loaded.usingExample ? [] : localStateFiles());

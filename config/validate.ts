@@ -27,7 +27,7 @@ import {
   REDIS_ENGINE_VERSIONS,
   RESERVED_TENANT_IDS,
 } from "./allowed";
-import { Adoption, AuditControls, COMPUTE_DEFAULT_REASON, computeEngines, DeploymentInputs, HEALTH_PROBES, HealthProbe, HeaderOperation, INPUT_FIELDS, KeptHeaderRule, REDIS_AUTH, RedisAuth, UPLOADS_SETTINGS, UploadsSetting } from "./deployment";
+import { Adoption, AuditControls, COMPUTE_DEFAULT_REASON, computeEngines, DeploymentInputs, Environment, ENVIRONMENTS, HEALTH_PROBES, HealthProbe, HeaderOperation, INPUT_FIELDS, KeptHeaderRule, REDIS_AUTH, RedisAuth, UPLOADS_SETTINGS, UploadsSetting } from "./deployment";
 import { Issues } from "./errors";
 import {
   cidrProblem,
@@ -116,6 +116,10 @@ export function validateDeployment(
   if (backend === "cloud") {
     issues.check(tfcOrganization !== "", where("tfc_organization"), tfcOrganization, 'is required when backend = "cloud"', "set tfc_organization to your HCP Terraform organization");
   }
+  const environment = str("environment") as Environment;
+  issues.oneOf(where("environment"), environment, ENVIRONMENTS, 'set environment = "production" or "staging" (or pass --environment)');
+  // Until staging has names of its own for everything (issue 22), it would deploy over production's.
+  issues.check(environment !== "staging", where("environment"), environment, "is not available yet: staging does not yet have names of its own, and would share production's", 'set environment = "production"');
   const compute = str("compute") as ComputeEngine;
   issues.oneOf(where("compute"), compute, ["apprunner", "fargate"] as ComputeEngine[], 'set compute = "fargate" or "apprunner" (or pass --compute)');
   // The default moved from App Runner to Fargate (2026-12-07). A deployment that may already run App
@@ -261,6 +265,7 @@ export function validateDeployment(
   );
 
   return {
+    environment,
     accountId,
     alertEmail,
     domain,

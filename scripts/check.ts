@@ -14,10 +14,11 @@ export type Format = (typeof FORMATS)[number];
 export const spec: CommandSpec = {
   name: "check",
   summary: "The policy pack's findings for a phase (report mode: every finding, suppressed ones with their reasons).",
-  usage: ["[--phase N] [--compute apprunner|fargate] [--format table|json|sarif] [--output FILE]"],
+  usage: ["[--phase N] [--compute apprunner|fargate] [--environment production|staging] [--format table|json|sarif] [--output FILE]"],
   flags: {
     phase: SYNTH_FLAGS.phase,
     compute: SYNTH_FLAGS.compute,
+    environment: SYNTH_FLAGS.environment,
     backend: SYNTH_FLAGS.backend,
     format: { type: "string", valueName: "FORMAT", choices: FORMATS, description: "output format (default table; sarif for code scanning)" },
     output: { type: "string", valueName: "FILE", description: "write the report to FILE instead of standard output" },

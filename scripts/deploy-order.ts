@@ -18,10 +18,11 @@ const STEPS = ["foundation", "services"] as const;
 export const spec: CommandSpec = {
   name: "deploy-order",
   summary: "Print the deploy waves and the first-deploy steps of a phase as commands cdktf accepts; optionally run one step.",
-  usage: ["[--phase N] [--compute apprunner|fargate] [--format text|json]", "--run foundation|services [--phase N]"],
+  usage: ["[--phase N] [--compute apprunner|fargate] [--environment production|staging] [--format text|json]", "--run foundation|services [--phase N]"],
   flags: {
     phase: SYNTH_FLAGS.phase,
     compute: SYNTH_FLAGS.compute,
+    environment: SYNTH_FLAGS.environment,
     vars: SYNTH_FLAGS.vars,
     tenants: SYNTH_FLAGS.tenants,
     format: { type: "string", description: "output format", choices: ["text", "json"], valueName: "FORMAT" },

@@ -9,11 +9,12 @@ import { dependencyOrder, providersOf, synthesize } from "../tools/synth";
 export const spec: CommandSpec = {
   name: "plan",
   summary: "A real terraform init + plan of every AWS-only stack of the phase, offline, against the mirrored hashicorp/aws provider, in dependency order.",
-  usage: ["[--phase N] [--stack NAME[,NAME...]] [--compute apprunner|fargate] [--jobs N] [--vars FILE] [--tenants FILE]"],
+  usage: ["[--phase N] [--stack NAME[,NAME...]] [--compute apprunner|fargate] [--environment production|staging] [--jobs N] [--vars FILE] [--tenants FILE]"],
   flags: {
     phase: SYNTH_FLAGS.phase,
     stack: { type: "string", valueName: "NAMES", description: "plan only these stacks (comma-separated; AWS-only stacks of the phase)" },
     compute: SYNTH_FLAGS.compute,
+    environment: SYNTH_FLAGS.environment,
     jobs: { type: "integer", min: 1, max: 64, description: "stacks planned at a time (default: PLAN_JOBS, else the number of CPUs)" },
     vars: SYNTH_FLAGS.vars,
     tenants: SYNTH_FLAGS.tenants,

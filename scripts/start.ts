@@ -14,7 +14,7 @@ const usd = (n: number) => `$${n.toLocaleString("en-US", { minimumFractionDigits
 export const spec: CommandSpec = {
   name: "start",
   summary: "Synthesize the deployment's phase into cdktf.out, then print a summary: stacks, resources, policy findings, monthly cost.",
-  usage: ["[--phase N] [--compute apprunner|fargate] [--backend s3|cloud|local] [--vars FILE] [--tenants FILE]"],
+  usage: ["[--phase N] [--compute apprunner|fargate] [--environment production|staging] [--backend s3|cloud|local] [--vars FILE] [--tenants FILE]"],
   flags: SYNTH_FLAGS,
   epilog: ["npm start -- --phase 2 (npm start passes flags after --, like every npm script)."],
 };

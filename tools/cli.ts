@@ -66,9 +66,10 @@ export class CheckFailed extends Error {
 const invocation = (spec: CommandSpec): string => `npm run ${spec.name} --${spec.subcommand ? ` ${spec.subcommand}` : ""}`;
 
 /** The shared synth options: every command that synthesizes takes them, with the same environment fallbacks. */
-export const SYNTH_FLAGS: Readonly<Record<"phase" | "compute" | "backend" | "vars" | "tenants", FlagSpec>> = {
+export const SYNTH_FLAGS: Readonly<Record<"phase" | "compute" | "environment" | "backend" | "vars" | "tenants", FlagSpec>> = {
   phase: { type: "string", valueName: "N", choices: ["1", "2", "3", "4"], description: "growth phase (default: PHASE, else phase in deployment.tfvars, else 1)" },
   compute: { type: "string", valueName: "ENGINE", choices: ["apprunner", "fargate"], description: "compute engine of the shared tier (default: COMPUTE, else compute in deployment.tfvars)" },
+  environment: { type: "string", valueName: "ENV", choices: ["production", "staging"], description: "which copy of the platform (default: ENVIRONMENT, else environment in deployment.tfvars, else production)" },
   backend: { type: "string", valueName: "KIND", choices: ["s3", "cloud", "local"], description: "where state lives (default: BACKEND, else backend in deployment.tfvars)" },
   vars: { type: "string", valueName: "FILE", description: "deployment inputs file (default: RESTARTIX_TFVARS, else deployment.tfvars, else the example)" },
   tenants: { type: "string", valueName: "FILE", description: "tenant registry (default: RESTARTIX_TENANTS, else phases/tenants/<the phase's registry>)" },
