@@ -141,31 +141,46 @@ const bytes = (s) => Buffer.byteLength(s, "utf8");
 const joined = (lines) => (lines.length ? lines.join("\n") + "\n" : "");
 
 function fit(blocks, limit) {
-  const note = (n) => `\n**Truncated** to stay under GitHub's ${GITHUB_LIMIT.toLocaleString("en-US")}-character comment limit: ${n} part(s) cut or left out. The full lists are in the run's plan-* artifacts (result.json of each stack).\n`;
+  const note = (n) => `\n**Truncated** to stay under GitHub's ${GITHUB_LIMIT.toLocaleString("en-US")}-character comment limit: ${n} list(s) cut or left out. The full lists are in the run's plan-* artifacts (result.json of each stack).\n`;
   const noteRoom = bytes(note(999999));
-  let room = limit - noteRoom;
+  const fixedOf = (b) => bytes(joined(b.head)) + bytes(joined(b.tail));
+  // The summary's headings and totals are reserved first, so a long table cannot push out the rest of it.
+  const reserved = blocks.filter((b) => b.tier === 0).reduce((n, b) => n + fixedOf(b), 0);
+  let room = limit - noteRoom - reserved;
   const shown = blocks.map(() => null);
-  let cut = 0;
-  for (const tier of [0, 1, 2]) {
+  const sizer = (b) => {
+    const fixed = b.tier === 0 ? 0 : fixedOf(b);
+    // prefix[n]: the bytes of the first n items; with a "more" line when some are left out.
+    const prefix = [0];
+    for (const item of b.items) prefix.push(prefix[prefix.length - 1] + bytes(item + "\n"));
+    return (n) => fixed + prefix[n] + (n < b.items.length ? bytes(b.more(b.items.length - n) + "\n") : 0);
+  };
+  const sizes = blocks.map(sizer);
+  // The summary's rows take at most half the room at first, so the lists that replace or destroy
+  // (tier 1) still show beside a table of thousands of stacks; then the rows take what is left before
+  // the other lists (tier 2).
+  const passes = [
+    { tier: 0, share: 0.5 },
+    { tier: 1, share: 1 },
+    { tier: 0, share: 1 },
+    { tier: 2, share: 1 },
+  ];
+  for (const { tier, share } of passes) {
     blocks.forEach((b, i) => {
       if (b.tier !== tier) return;
-      const fixed = bytes(joined(b.head)) + bytes(joined(b.tail));
-      // prefix[n]: the bytes of the first n items; with a "more" line when some are left out.
-      const prefix = [0];
-      for (const item of b.items) prefix.push(prefix[prefix.length - 1] + bytes(item + "\n"));
-      const size = (n) => fixed + prefix[n] + (n < b.items.length ? bytes(b.more(b.items.length - n) + "\n") : 0);
+      const size = sizes[i];
+      const before = shown[i] === null ? 0 : size(shown[i]);
+      const budget = Math.floor((room + before) * share);
       let n = b.items.length;
-      while (n > 0 && size(n) > room) n--;
-      if (size(n) > room && tier > 0) {
-        // Not even its heading fits: left out (the summary, tier 0, is always shown).
-        cut++;
-        return;
-      }
-      if (n < b.items.length) cut++;
+      while (n > 0 && size(n) > budget) n--;
+      // Not even its heading fits: left out (the summary, tier 0, is always shown).
+      if (size(n) > budget && tier > 0) return;
+      if (shown[i] !== null && n < shown[i]) return;
+      room += before - size(n);
       shown[i] = n;
-      room -= size(n);
     });
   }
+  const cut = blocks.filter((b, i) => shown[i] === null || shown[i] < b.items.length).length;
   let text = "";
   blocks.forEach((b, i) => {
     const n = shown[i];
@@ -191,8 +206,13 @@ function prComment(sections, options = {}) {
   const blocks = [];
   const multi = sections.length > 1 || sections.some((s) => s.name);
   const analysed = sections.map((s) => {
-    const results = [...(s.results ?? [])].sort((a, b) => String(a.stack).localeCompare(String(b.stack)));
-    const plans = results.map((r) => ({ r, groups: groupChanges(r.changes) }));
+    const results = s.results ?? [];
+    // Failed plans first, then stacks that replace or destroy, then other changes, then the rest: what a
+    // cut table (comment length) leaves out is the least important.
+    const rank = (p) => (!p.r.ok || p.r.gate === "failed" ? 0 : p.groups.replace.length + p.groups.destroy.length ? 1 : p.r.changes?.length ? 2 : 3);
+    const plans = results
+      .map((r) => ({ r, groups: groupChanges(r.changes) }))
+      .sort((a, b) => rank(a) - rank(b) || String(a.r.stack).localeCompare(String(b.r.stack)));
     const changed = new Set(s.changed?.length ? s.changed : results.map((r) => r.stack));
     return {
       s,
@@ -247,8 +267,10 @@ function prComment(sections, options = {}) {
       if (!r.ok || !r.changes) continue;
       const lines = KINDS.flatMap((k) => groups[k].map((c) => changeLine(k, c)));
       if (!lines.length) continue;
-      const open = groups.replace.length + groups.destroy.length > 0 ? " open" : "";
-      blocks.push(block(2, ["", `<details${open}><summary><code>${html(code(r.stack))}</code>: ${html(countText(countsOf(groups)))}</summary>`, "", "```diff"], lines, ["```", "</details>"], (n) => `… ${n} more (see the plan job's log)`));
+      // What destroys data is unfolded, and kept before other lists when the comment is too long.
+      const destructive = groups.replace.length + groups.destroy.length > 0;
+      const open = destructive ? " open" : "";
+      blocks.push(block(destructive ? 1 : 2, ["", `<details${open}><summary><code>${html(code(r.stack))}</code>: ${html(countText(countsOf(groups)))}</summary>`, "", "```diff"], lines, ["```", "</details>"], (n) => `… ${n} more (see the plan job's log)`));
     }
     if (s.gateReport && s.gateReport.trim()) {
       blocks.push(block(2, ["", "<details><summary>Plan gate report</summary>", "", "```"], s.gateReport.trim().split("\n").map(code), ["```", "</details>"]));

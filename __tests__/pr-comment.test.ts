@@ -324,6 +324,22 @@ describe("the pull request comment", () => {
     expect(pr.prComment([section])).not.toContain("Truncated");
   });
 
+  withJq("thousands of stacks: the table is cut, not the rest of the summary; failed and destructive stacks lead it and keep their lists", () => {
+    const cells = Array.from({ length: 2000 }, (_, i): Result => ({ stack: `cell-${i}`, ok: true, line: "Plan: 1 to add, 0 to change, 0 to destroy.", gate: "passed", changes: [{ address: "aws_sqs_queue.q", actions: ["create"] }] }));
+    const text = pr.prComment([{ ...section, results: [...cells, ...results] }], { gate: "failure" });
+    expect(Buffer.byteLength(text, "utf8")).toBeLessThanOrEqual(pr.GITHUB_LIMIT);
+    const rows = text.split("\n").filter((l) => l.startsWith("| `"));
+    // Failed plans and failed gates first, then (alphabetically) the rest.
+    expect(rows.slice(0, 3).map((r) => r.split(" | ")[0])).toEqual(["| `data`", "| `edge`", "| `cell-0`"]);
+    expect(text).toMatch(/^\| … \d+ more stack\(s\) \|/m);
+    expect(text).toContain("<details open><summary><code>data</code>");
+    expect(text).toContain("-/+ aws_db_instance.postgres");
+    expect(text).not.toContain("<code>cell-0</code>");
+    expect(text).toContain("**new** error `RX-ECS-3`");
+    expect(text).toContain("| `network` | $0.00 | $44.38 | +$44.38 |");
+    expect(text).toMatch(/Plans of pull requests are not kept[^\n]*\n\n\*\*Truncated\*\*/);
+  });
+
   it("a limit smaller than the summary: the summary still leads, cut hard, with the note", () => {
     const text = pr.prComment([section], { limit: 900 });
     expect(Buffer.byteLength(text, "utf8")).toBeLessThanOrEqual(900);
