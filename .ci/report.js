@@ -81,8 +81,9 @@ if (mode === "gate") {
       gateReport: read(file("plan-gate.txt")),
     };
   });
+  // Already fitted under GitHub's limit (in bytes): not cut again below. No process.exit: it could cut
+  // a long body still being written to a pipe.
   process.stdout.write(prComment(sections, { gate: env.GATE, approved: env.APPROVED === "true", runUrl: env.RUN_URL }) + "\n");
-  process.exit(0);
 } else if (mode === "deploy") {
   const failed = results.filter((r) => !r.ok);
   body = [
@@ -111,7 +112,7 @@ if (mode === "gate") {
   process.stdout.write(body.slice(0, LIMIT) + "\n");
   process.exit(drifted.length || failed.length ? 0 : 3);
 } else {
-  process.stderr.write("usage: node .ci/report.js gate|pr|deploy|drift RESULTS\n");
+  process.stderr.write("usage: node .ci/report.js gate|deploy|drift RESULTS, or node .ci/report.js pr [NAME=]RESULTS...\n");
   process.exit(2);
 }
-process.stdout.write(body.slice(0, LIMIT) + "\n");
+if (body !== undefined) process.stdout.write(body.slice(0, LIMIT) + "\n");
