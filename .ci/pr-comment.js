@@ -140,8 +140,10 @@ const block = (tier, head, items = [], tail = [], more = (n) => `… ${n} more n
 const bytes = (s) => Buffer.byteLength(s, "utf8");
 const joined = (lines) => (lines.length ? lines.join("\n") + "\n" : "");
 
-function fit(blocks, limit) {
-  const note = (n) => `\n**Truncated** to stay under GitHub's ${GITHUB_LIMIT.toLocaleString("en-US")}-character comment limit: ${n} list(s) cut or left out. The full lists are in the run's plan-* artifacts (result.json of each stack).\n`;
+const COMMENT_NOTE = (n) =>
+  `\n**Truncated** to stay under GitHub's ${GITHUB_LIMIT.toLocaleString("en-US")}-character comment limit: ${n} list(s) cut or left out. The full lists are in the run's plan-* artifacts (result.json of each stack).\n`;
+
+function fit(blocks, limit, note = COMMENT_NOTE) {
   const noteRoom = bytes(note(999999));
   const fixedOf = (b) => bytes(joined(b.head)) + bytes(joined(b.tail));
   // The summary's headings and totals are reserved first, so a long table cannot push out the rest of it.
@@ -193,6 +195,28 @@ function fit(blocks, limit) {
   // The summary alone over the limit (thousands of stacks): a hard cut, still with the note.
   if (bytes(text) > limit) text = Buffer.from(text, "utf8").subarray(0, limit - noteRoom).toString("utf8").replace(/\uFFFD+$/, "") + note(cut + 1);
   return text;
+}
+
+/** A stack's folded address list; none for a failed plan or one without changes. */
+function listBlock({ r, groups }) {
+  if (!r.ok || !r.changes) return undefined;
+  const lines = KINDS.flatMap((k) => groups[k].map((c) => changeLine(k, c)));
+  if (!lines.length) return undefined;
+  // What destroys data is unfolded, and kept before other lists when the text is too long.
+  const destructive = groups.replace.length + groups.destroy.length > 0;
+  const open = destructive ? " open" : "";
+  return block(destructive ? 1 : 2, ["", `<details${open}><summary><code>${html(code(r.stack))}</code>: ${html(countText(countsOf(groups)))}</summary>`, "", "```diff"], lines, ["```", "</details>"], (n) => `… ${n} more (see the plan job's log)`);
+}
+
+/**
+ * The deploy workflow's approval summary: `text` (its table and gate), then each planned stack's
+ * address list, the ones that replace or destroy first, all under `limit` characters.
+ */
+function withPlanLists(text, results, limit) {
+  const plans = (results ?? []).map((r) => ({ r, groups: groupChanges(r.changes) }));
+  const lists = plans.map(listBlock).filter(Boolean).sort((a, b) => a.tier - b.tier);
+  const note = (n) => `\n**Truncated** at ${limit.toLocaleString("en-US")} characters: ${n} list(s) cut or left out. The full lists are in the run's plan-* artifacts (result.json of each stack).\n`;
+  return fit([block(0, [text]), ...lists], limit, note).trimEnd();
 }
 
 // ---------- the comment ----------
@@ -263,15 +287,7 @@ function prComment(sections, options = {}) {
       blocks.push(block(0, ["No stack's synthesized JSON changed: nothing to plan."]));
     }
     if (s.removed?.length) blocks.push(block(1, ["", `Stacks no longer synthesized (not destroyed automatically): ${s.removed.map((x) => `\`${code(x)}\``).join(", ")}`]));
-    for (const { r, groups } of plans) {
-      if (!r.ok || !r.changes) continue;
-      const lines = KINDS.flatMap((k) => groups[k].map((c) => changeLine(k, c)));
-      if (!lines.length) continue;
-      // What destroys data is unfolded, and kept before other lists when the comment is too long.
-      const destructive = groups.replace.length + groups.destroy.length > 0;
-      const open = destructive ? " open" : "";
-      blocks.push(block(destructive ? 1 : 2, ["", `<details${open}><summary><code>${html(code(r.stack))}</code>: ${html(countText(countsOf(groups)))}</summary>`, "", "```diff"], lines, ["```", "</details>"], (n) => `… ${n} more (see the plan job's log)`));
-    }
+    blocks.push(...plans.map(listBlock).filter(Boolean));
     if (s.gateReport && s.gateReport.trim()) {
       blocks.push(block(2, ["", "<details><summary>Plan gate report</summary>", "", "```"], s.gateReport.trim().split("\n").map(code), ["```", "</details>"]));
     }
@@ -336,4 +352,4 @@ function gateLine({ gate, approved }) {
   );
 }
 
-module.exports = { prComment, gateLine, groupChanges, kindOf, policyOf, costOf, fit, block, MARKER, LIMIT, GITHUB_LIMIT };
+module.exports = { prComment, withPlanLists, gateLine, groupChanges, kindOf, policyOf, costOf, fit, block, MARKER, LIMIT, GITHUB_LIMIT };

@@ -17,7 +17,7 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const { prComment, gateLine: gateOf } = require("./pr-comment");
+const { prComment, withPlanLists, gateLine: gateOf } = require("./pr-comment");
 
 const [mode, resultsDir] = process.argv.slice(2);
 const env = process.env;
@@ -95,6 +95,8 @@ if (mode === "gate") {
     details("Plan gate report", read("plan-gate.txt")),
     failed.length ? `\n**${failed.length} stack(s) failed or were refused**: ${failed.map((r) => `\`${r.stack}\``).join(", ")}` : "",
   ].join("\n");
+  // The approver sees what each plan does, address by address (plans list their changes; applies do not).
+  body = withPlanLists(body, results, LIMIT);
 } else if (mode === "drift") {
   const drifted = results.filter((r) => r.drifted);
   const failed = results.filter((r) => !r.ok);

@@ -340,6 +340,24 @@ describe("the pull request comment", () => {
     expect(text).toMatch(/Plans of pull requests are not kept[^\n]*\n\n\*\*Truncated\*\*/);
   });
 
+  it("report.js deploy: the approval summary lists each plan's addresses, the destructive first; an apply report has none", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rx-pr-comment-"));
+    const write = (r: Result) => {
+      fs.mkdirSync(path.join(dir, "results", r.stack), { recursive: true });
+      fs.writeFileSync(path.join(dir, "results", r.stack, "result.json"), JSON.stringify(r));
+    };
+    write({ stack: "audit", ok: true, line: "Plan: 1 to add, 0 to change, 0 to destroy.", gate: "passed", changes: [{ address: "aws_sns_topic.alerts", actions: ["create"] }] });
+    write({ stack: "data", ok: true, line: "Plan: 1 to add, 0 to change, 1 to destroy.", gate: "failed", changes: [{ address: "aws_db_instance.postgres", actions: ["delete", "create"], forced_by: ["identifier"] }] });
+    write({ stack: "keys", ok: true, line: "Apply complete! Resources: 0 added, 1 changed, 0 destroyed." });
+    const r = spawnSync("node", [REPORT, "deploy", "results"], { cwd: dir, encoding: "utf8", env: { ...process.env, TITLE: "Plans to approve", GATE: "failure" } });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^### Plans to approve\n/);
+    expect(r.stdout.indexOf("<details open><summary><code>data</code>: 1 to replace")).toBeGreaterThan(r.stdout.indexOf("Plan gate: **failed**"));
+    expect(r.stdout.indexOf("<code>data</code>")).toBeLessThan(r.stdout.indexOf("<code>audit</code>"));
+    expect(r.stdout).toContain("-/+ aws_db_instance.postgres  (forced by identifier)");
+    expect(r.stdout).not.toContain("<code>keys</code>");
+  });
+
   it("a limit smaller than the summary: the summary still leads, cut hard, with the note", () => {
     const text = pr.prComment([section], { limit: 900 });
     expect(Buffer.byteLength(text, "utf8")).toBeLessThanOrEqual(900);
