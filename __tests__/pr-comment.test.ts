@@ -158,6 +158,25 @@ describe(".ci/tf-stacks changes_of: what result.json keeps of a plan", () => {
   });
 });
 
+describe(".ci/tf-stacks changes_of: sizes over one argument's limit", () => {
+  withJq("thousands of resources pass through file descriptors (Linux caps one argument at 128 KiB)", () => {
+    const n = 4000;
+    const plan = {
+      resource_changes: Array.from({ length: n }, (_, i) => ({
+        address: `aws_cloudwatch_log_group.tenant_${i}_with_a_long_construct_path_ABCDEF12`,
+        change: { actions: ["create"], after: { name: `secret-value-${i % 5}-padding` }, after_sensitive: { name: i % 1000 === 0 } },
+      })),
+    };
+    const changes = changesOf(plan);
+    expect(changes).toHaveLength(n);
+    expect(JSON.stringify(changes).length).toBeGreaterThan(128 * 1024);
+    // result.json receives the list the same way, not as an argument.
+    const script = fs.readFileSync(TF_STACKS, "utf8");
+    expect(script).toMatch(/--slurpfile c <\(printf '%s' "\$changes"\) '\{stack: \$s, ok: true, line: \$l, gate: \$g, kept: \$k, changes: \$c\[0\]\}'/);
+    expect(script).not.toMatch(/--argjson c "\$changes"/);
+  });
+});
+
 describe("the pull request comment", () => {
   const changes = hasJq ? changesOf(PLAN) : [];
   const results: Result[] = [
