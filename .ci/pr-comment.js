@@ -264,10 +264,9 @@ function prComment(sections, options = {}) {
 
   for (const a of analysed) {
     const { s, plans, policy, cost } = a;
-    const h = "####";
     if (multi) blocks.push(block(0, ["", `### ${s.name ?? `environment ${analysed.indexOf(a) + 1}`}`]));
     // Plans: the table (summary), then each stack's address list, folded.
-    blocks.push(block(0, ["", `${h} Plans`, ""]));
+    blocks.push(block(0, ["", "#### Plans", ""]));
     if (plans.length) {
       blocks.push(
         block(
@@ -289,11 +288,13 @@ function prComment(sections, options = {}) {
     if (s.removed?.length) blocks.push(block(1, ["", `Stacks no longer synthesized (not destroyed automatically): ${s.removed.map((x) => `\`${code(x)}\``).join(", ")}`]));
     blocks.push(...plans.map(listBlock).filter(Boolean));
     if (s.gateReport && s.gateReport.trim()) {
-      blocks.push(block(2, ["", "<details><summary>Plan gate report</summary>", "", "```"], s.gateReport.trim().split("\n").map(code), ["```", "</details>"]));
+      // A failed gate's report names the stateful resources at stake: kept with the destructive lists.
+      const failedGate = /FAIL/.test(s.gateReport);
+      blocks.push(block(failedGate ? 1 : 2, ["", `<details${failedGate ? " open" : ""}><summary>Plan gate report</summary>`, "", "```"], s.gateReport.trim().split("\n").map(code), ["```", "</details>"]));
     }
 
     // Policy: new findings first, in the open; existing ones folded.
-    blocks.push(block(0, ["", `${h} Policy findings of the changed stacks`, ""]));
+    blocks.push(block(0, ["", "#### Policy findings of the changed stacks", ""]));
     if (!s.check) blocks.push(block(0, ["Policy pack: not run."]));
     else if (!policy.fresh.length && !policy.existing.length) blocks.push(block(0, [`No open finding in the ${a.changed.size} changed stack(s) (phase ${s.check.phase}, ${s.check.compute}; ${policy.allOpen} open in the whole phase).`]));
     else {
@@ -320,7 +321,7 @@ function prComment(sections, options = {}) {
     }
 
     // Cost: the total in the open, the per-stack differences as a table.
-    blocks.push(block(0, ["", `${h} Monthly cost`, "", costLine(cost)]));
+    blocks.push(block(0, ["", "#### Monthly cost", "", costLine(cost)]));
     if (cost?.hasBase) {
       const rows = [...cost.stacks.values()].filter((c) => Math.abs(c.delta) >= 0.005).sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || x.stack.localeCompare(y.stack));
       if (rows.length) {

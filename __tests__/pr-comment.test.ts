@@ -229,7 +229,9 @@ describe("the pull request comment", () => {
     expect(block).toContain("```diff");
     // A stack without changes gets no block; the gate's report is folded.
     expect(text).not.toContain("<code>compute</code>");
-    expect(text).toMatch(/<details><summary>Plan gate report<\/summary>\n\n```\ndata: 1 destructive change/);
+    // A failed gate's report is unfolded; a passed one folded.
+    expect(text).toMatch(/<details open><summary>Plan gate report<\/summary>\n\n```\ndata: 1 destructive change/);
+    expect(pr.prComment([{ ...section, gateReport: "data: no deletes or replaces of stateful resources\nplan-gate: pass" }])).toMatch(/<details><summary>Plan gate report<\/summary>\n\n```\ndata: no deletes/);
     expect(text).toContain("Stacks no longer synthesized (not destroyed automatically): `legacy`");
     expect(text).toContain("Plan gate: **failed**");
   });
