@@ -1,16 +1,23 @@
 #!/usr/bin/env node
 // Markdown for the workflows, from the files the jobs left (plain Node, no build, no dependencies):
 //   node .ci/report.js gate   RESULTS   -> the plan gate reports of every planned stack; exit 1 when one failed
-//   node .ci/report.js pr     RESULTS   -> the pull request comment (plans, plan gate, policy, cost)
+//   node .ci/report.js pr     [NAME=]RESULTS...  -> the pull request comment (.ci/pr-comment.js): per
+//                                         environment, the plans with their address lists, plan gate, policy, cost
 //   node .ci/report.js deploy RESULTS   -> the job summary the approval shows, or the apply report
 //   node .ci/report.js drift  RESULTS   -> the drift issue body; exit 3 when nothing drifted
 // RESULTS holds <stack>/result.json and <stack>/plan-gate.txt (.ci/tf-stacks: the plan jobs run the
-// gate where the plan is, since plan JSON never leaves the runner). Optional files in the working directory:
-// plan-gate.txt, check.json (npm run check --format json), cost-head.json, cost-base.json.
-// Environment: GATE (success|failure|skipped), APPROVED (true|false), RUN_URL, TITLE.
+// gate where the plan is, since plan JSON never leaves the runner; result.json lists the changed
+// resources' addresses and actions, never a value). pr's other inputs, all optional, are read from
+// RESULTS, and with a single RESULTS also from the working directory: plan-gate.txt, check.json and
+// check-base.json (npm run check --format json on the head and the base), cost-head.json and
+// cost-base.json (npm run cost --format json), changed-stacks.json (npm run changed-stacks --json:
+// .selected, .removed). NAME= names the section (an environment: one heading each).
+// Environment: GATE (success|failure|skipped), APPROVED (true|false), RUN_URL, TITLE; for pr, CHANGED
+// and REMOVED (space-separated stacks) when there is no changed-stacks.json.
 "use strict";
 const fs = require("fs");
 const path = require("path");
+const { prComment, withPlanLists, gateLine: gateOf } = require("./pr-comment");
 
 const [mode, resultsDir] = process.argv.slice(2);
 const env = process.env;
@@ -22,58 +29,20 @@ const readJson = (f) => {
     return null;
   }
 };
-const results = fs.existsSync(resultsDir ?? "")
-  ? fs
-      .readdirSync(resultsDir)
-      .map((s) => readJson(path.join(resultsDir, s, "result.json")))
-      .filter(Boolean)
-      .sort((a, b) => a.stack.localeCompare(b.stack))
-  : [];
+const readResults = (dir) =>
+  dir && fs.existsSync(dir) && fs.statSync(dir).isDirectory()
+    ? fs
+        .readdirSync(dir)
+        .map((s) => readJson(path.join(dir, s, "result.json")))
+        .filter(Boolean)
+        .sort((a, b) => a.stack.localeCompare(b.stack))
+    : [];
+const results = readResults(resultsDir);
 const cell = (s) => String(s).replace(/\|/g, "\\|").replace(/\n/g, " ");
 const table = (rows) => ["| stack | result |", "|---|---|", ...rows.map((r) => `| \`${r.stack}\` | ${cell(r.line)} |`)].join("\n");
-const usd = (n) => `${n < 0 ? "-" : ""}$${Math.abs(n).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 const LIMIT = 60000; // a GitHub comment holds 65,536 characters
 
-function gateLine() {
-  const approved = env.APPROVED === "true";
-  return (
-    {
-      success: "passed: no stateful resource is deleted or replaced",
-      failure: approved
-        ? "**failed, approved** by the `allow-stateful-change` label"
-        : "**failed**: a stateful resource would be deleted or replaced. Add the `allow-stateful-change` label to approve it explicitly.",
-    }[env.GATE] ?? "not run (no stack planned, or a plan failed)"
-  );
-}
-
-function policy() {
-  const check = readJson("check.json");
-  if (!check) return "Policy pack: not run.";
-  const open = check.findings.filter((f) => !f.suppressed);
-  const errors = open.filter((f) => f.level === "error");
-  const warnings = open.filter((f) => f.level === "warning");
-  const lines = [`Policy pack (phase ${check.phase}, ${check.compute}): ${errors.length} error(s), ${warnings.length} warning(s), ${check.findings.length - open.length} suppressed with a reason.`];
-  for (const f of [...errors, ...warnings].slice(0, 20)) lines.push(`- ${f.level} \`${f.ruleId}\` \`${f.stack}\` ${cell(f.address)}: ${cell(f.message)}`);
-  return lines.join("\n");
-}
-
-function cost() {
-  const head = readJson("cost-head.json");
-  const base = readJson("cost-base.json");
-  if (!head) return "Monthly cost: not estimated.";
-  if (!base || typeof base.totalMonthlyUsd !== "number") return `Monthly cost (model): ${usd(head.totalMonthlyUsd)} (no base estimate to compare).`;
-  const delta = head.totalMonthlyUsd - base.totalMonthlyUsd;
-  const byStack = (r) => Object.fromEntries((r.byStack ?? []).map((s) => [s.stack, s.totalMonthlyUsd]));
-  const h = byStack(head);
-  const b = byStack(base);
-  const changed = [...new Set([...Object.keys(h), ...Object.keys(b)])]
-    .map((s) => [s, (h[s] ?? 0) - (b[s] ?? 0)])
-    .filter(([, d]) => Math.abs(d) >= 0.01)
-    .sort((x, y) => Math.abs(y[1]) - Math.abs(x[1]));
-  const lines = [`Monthly cost (model): ${usd(base.totalMonthlyUsd)} -> ${usd(head.totalMonthlyUsd)} (${delta >= 0 ? "+" : ""}${usd(delta)}).`];
-  for (const [s, d] of changed.slice(0, 15)) lines.push(`- \`${s}\`: ${d >= 0 ? "+" : ""}${usd(d)}`);
-  return lines.join("\n");
-}
+const gateLine = () => gateOf({ gate: env.GATE, approved: env.APPROVED === "true" });
 
 function details(title, text) {
   return text && text.trim() ? ["", `<details><summary>${title}</summary>`, "", "```", text.trim().slice(0, 20000), "```", "</details>"].join("\n") : "";
@@ -92,22 +61,29 @@ if (mode === "gate") {
   process.stdout.write(lines.join("\n") + "\n");
   process.exit(failed.length || missing.length ? 1 : 0);
 } else if (mode === "pr") {
-  body = [
-    "<!-- restartix-infra-plan -->",
-    "### Terraform plan",
-    "",
-    results.length ? table(results) : "No stack's synthesized JSON changed: nothing to plan.",
-    env.REMOVED ? `\nStacks no longer synthesized (not destroyed automatically): ${env.REMOVED}` : "",
-    "",
-    `Plan gate: ${gateLine()}`,
-    details("Plan gate report", read("plan-gate.txt")),
-    "",
-    policy(),
-    "",
-    cost(),
-    "",
-    `Plans of pull requests are not kept: plan files and their JSON hold secret values in clear. [Run](${env.RUN_URL ?? ""})`,
-  ].join("\n");
+  const args = process.argv.slice(3);
+  const words = (v) => (v ?? "").split(/\s+/).filter(Boolean);
+  const sections = (args.length ? args : [""]).map((arg) => {
+    const m = /^([A-Za-z0-9_-]+)=(.*)$/.exec(arg);
+    const dir = m ? m[2] : arg;
+    // A single section may keep its files in the working directory (pr.yml's report job does).
+    const file = (f) => (dir && fs.existsSync(path.join(dir, f)) ? path.join(dir, f) : args.length <= 1 ? f : path.join(dir, f));
+    const changedStacks = readJson(file("changed-stacks.json"));
+    return {
+      name: m ? m[1] : undefined,
+      results: readResults(dir),
+      changed: changedStacks?.selected ?? words(env.CHANGED),
+      removed: changedStacks?.removed ?? words(env.REMOVED),
+      check: readJson(file("check.json")),
+      checkBase: readJson(file("check-base.json")),
+      costHead: readJson(file("cost-head.json")),
+      costBase: readJson(file("cost-base.json")),
+      gateReport: read(file("plan-gate.txt")),
+    };
+  });
+  // Already fitted under GitHub's limit (in bytes): not cut again below. No process.exit: it could cut
+  // a long body still being written to a pipe.
+  process.stdout.write(prComment(sections, { gate: env.GATE, approved: env.APPROVED === "true", runUrl: env.RUN_URL }) + "\n");
 } else if (mode === "deploy") {
   const failed = results.filter((r) => !r.ok);
   body = [
@@ -119,6 +95,8 @@ if (mode === "gate") {
     details("Plan gate report", read("plan-gate.txt")),
     failed.length ? `\n**${failed.length} stack(s) failed or were refused**: ${failed.map((r) => `\`${r.stack}\``).join(", ")}` : "",
   ].join("\n");
+  // The approver sees what each plan does, address by address (plans list their changes; applies do not).
+  body = withPlanLists(body, results, LIMIT);
 } else if (mode === "drift") {
   const drifted = results.filter((r) => r.drifted);
   const failed = results.filter((r) => !r.ok);
@@ -136,7 +114,7 @@ if (mode === "gate") {
   process.stdout.write(body.slice(0, LIMIT) + "\n");
   process.exit(drifted.length || failed.length ? 0 : 3);
 } else {
-  process.stderr.write("usage: node .ci/report.js gate|pr|deploy|drift RESULTS\n");
+  process.stderr.write("usage: node .ci/report.js gate|deploy|drift RESULTS, or node .ci/report.js pr [NAME=]RESULTS...\n");
   process.exit(2);
 }
-process.stdout.write(body.slice(0, LIMIT) + "\n");
+if (body !== undefined) process.stdout.write(body.slice(0, LIMIT) + "\n");

@@ -203,11 +203,15 @@ describe("pr.yml", () => {
     const facts = stepRunning(w, "npm run -s check", "report")!.run!;
     expect(facts).toMatch(/check -- --format json/);
     expect(facts).toMatch(/cost -- --format json[\s\S]*git worktree add[\s\S]*cost -- --format json/);
-    expect(stepRunning(w, "node .ci/report.js pr", "report")).toBeDefined();
+    // The base's findings, so the comment can put the new ones first (__tests__/pr-comment.test.ts).
+    expect(facts).toMatch(/git worktree add[\s\S]*\(cd \.\.\/base && npm run -s check -- --format json\) > check-base\.json/);
+    expect(w.jobs.select).toMatchObject({ outputs: { changed: "${{ steps.changed.outputs.stacks }}" } });
+    expect(stepRunning(w, "node .ci/report.js pr", "report")!.env).toMatchObject({ CHANGED: "${{ needs.select.outputs.changed }}" });
     expect(jobsWith(w, "pull-requests")).toEqual(["comment"]);
     const script = stepUsing(w.jobs.comment, "actions/github-script")!.with!.script as string;
-    expect(script).toMatch(/updateComment[\s\S]*createComment/);
-    expect(fs.readFileSync(path.join(ROOT, ".ci", "report.js"), "utf8")).toMatch(/<!-- restartix-infra-plan -->[\s\S]*Plan gate[\s\S]*policy\(\)[\s\S]*cost\(\)/);
+    // One comment per pull request: found by the hidden marker the body starts with, updated, else created.
+    expect(script).toMatch(/const marker = "<!-- restartix-infra-plan -->"[\s\S]*updateComment[\s\S]*createComment/);
+    expect(fs.readFileSync(path.join(ROOT, ".ci", "pr-comment.js"), "utf8")).toMatch(/const MARKER = "<!-- restartix-infra-plan -->"/);
   });
 });
 

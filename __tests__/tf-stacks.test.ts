@@ -120,6 +120,12 @@ if (layerAvailable(reason, ".ci/tf-stacks with terraform")) {
       expect(plan.code).toBe(0);
       expect(plan.result("producer")).toMatchObject({ ok: true, line: "Plan: 0 to add, 1 to change, 0 to destroy.", gate: "passed", kept: true });
       expect(plan.result("consumer")).toMatchObject({ ok: true, line: "Plan: 2 to add, 0 to change, 0 to destroy.", gate: "passed", kept: true });
+      // What the pull request comment lists: addresses and actions, no value.
+      expect(plan.result("producer").changes).toEqual([{ address: "terraform_data.item", actions: ["update"] }]);
+      expect(plan.result("consumer").changes).toEqual([
+        { address: "terraform_data.copy", actions: ["create"] },
+        { address: "terraform_data.header", actions: ["create"] },
+      ]);
       const dir = path.join(work, "plan1", "producer");
       expect(fs.readdirSync(dir).sort()).toEqual(["plan-gate.txt", "plan.key.enc", "plan.log", "plan.tfplan.enc", "planned-on.json", "result.json"]);
       expect(fs.readFileSync(path.join(dir, "plan-gate.txt"), "utf8")).toMatch(/^producer: no deletes or replaces of stateful resources\nplan-gate: pass/);
@@ -146,6 +152,29 @@ if (layerAvailable(reason, ".ci/tf-stacks with terraform")) {
       expect(gate.stdout).toMatch(/plan-gate: pass \(2 stack\(s\)\)/);
       // The plan itself held it in clear: terraform keeps it in the stack directory, on the runner only.
       expect(fs.existsSync(path.join(outdir, "stacks", "consumer", "plan.tfplan"))).toBe(false);
+    }, 120_000);
+
+    test("a resource keyed by an upstream secret: result.json and the comment list its address with the key replaced", () => {
+      const remote = "data.terraform_remote_state.cross-stack-reference-input-producer.outputs";
+      const secretOutput = "cross-stack-output-aws_secretsmanager_secret_versionorigin-secret-value_1234ABCDsecret_string";
+      const dir = path.join(outdir, "stacks", "keyed");
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(
+        path.join(dir, "cdk.tf.json"),
+        JSON.stringify({
+          terraform: { backend: { local: { path: path.join(outdir, "keyed.tfstate") } } },
+          data: { terraform_remote_state: { "cross-stack-reference-input-producer": { backend: "local", config: { path: path.join(outdir, "producer.tfstate") } } } },
+          resource: { terraform_data: { keyed: { for_each: `\${toset([${remote}["${secretOutput}"]])}`, input: "\${each.key}" } } },
+        }),
+      );
+      const results = path.join(work, "keyed");
+      const plan = run("plan", outdir, results, ["keyed"], { PLAN_KMS_KEY_ID: "" });
+      expect(plan.result("keyed")).toMatchObject({ ok: true, changes: [{ address: 'terraform_data.keyed["(sensitive value)"]', actions: ["create"] }] });
+      expect(fs.readFileSync(path.join(results, "keyed", "result.json"), "utf8")).not.toContain(PLANTED);
+      const comment = spawnSync("node", [path.join(ROOT, ".ci", "report.js"), "pr", results], { cwd: work, encoding: "utf8" });
+      expect(comment.stdout).toContain('+   terraform_data.keyed["(sensitive value)"]');
+      expect(comment.stdout).not.toContain(PLANTED);
+      fs.rmSync(dir, { recursive: true });
     }, 120_000);
 
     test("without PLAN_KMS_KEY_ID (pull requests) no plan is kept; apply then refuses", () => {
