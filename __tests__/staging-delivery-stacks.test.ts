@@ -12,7 +12,8 @@ import { evaluateStack } from "../policy";
 import { deliveryTarget, STAGING_DELIVERY } from "../stacks/delivery-target";
 import { synthesize } from "../tools/synth";
 import { lintWorkflow } from "../tools/workflow-lint";
-import { EXAMPLE_VARS, only, policy, resources, stack, SynthStack } from "./helpers";
+import type { SynthStack } from "../tools/synth";
+import { EXAMPLE_VARS, only, policy, resources, stack } from "./helpers";
 
 const base = resolveSettings({ varsFile: EXAMPLE_VARS, phase: 1, compute: "apprunner" });
 const withSecret = (s: Settings): Settings => ({ ...s, phase: { ...s.phase, delivery: { ...s.phase.delivery, actionsSecrets: ["SENTRY_AUTH_TOKEN"] } } });
@@ -61,7 +62,7 @@ describe("staging's GitHub environment, variables, secrets and workflow in the a
 
   test("its variables live in that environment under STAGING_ names: never a repository variable production's workflow reads", () => {
     expect(resources(stagGithub, "github_actions_variable")).toEqual([]);
-    const vars = Object.fromEntries(resources(stagGithub, "github_actions_environment_variable").map(([, v]) => [v.variable_name, v]));
+    const vars = Object.fromEntries(resources(stagGithub, "github_actions_environment_variable").map(([, v]) => [v.variable_name, v] as [string, Record<string, any>]));
     expect(Object.keys(vars).sort()).toEqual(["STAGING_AWS_DEPLOY_ROLE_ARN", "STAGING_AWS_REGION", "STAGING_ECR_REGISTRY"]);
     for (const v of Object.values(vars)) expect(v.environment).toBe("${github_repository_environment.production.environment}");
     expect(vars.STAGING_AWS_DEPLOY_ROLE_ARN.value).toMatch(/cross-stack-reference-input-delivery\.outputs\.cross-stack-output-aws_iam_roledeploy-role_.*arn/);
