@@ -54,7 +54,7 @@ function evalIf(expr: string, values: Record<string, string>): boolean {
 }
 
 it("has the repository's workflows", () => {
-  expect(files).toEqual(expect.arrayContaining(["apply-wave.yml", "deploy.yml", "deploy-environment.yml", "drift.yml", "pr.yml", "pr-plan.yml", "tenant.yml"]));
+  expect(files).toEqual(expect.arrayContaining(["apply-wave.yml", "deploy.yml", "deploy-environment.yml", "drift.yml", "pr.yml", "pr-plan.yml", "drift-environment.yml", "tenant.yml"]));
 });
 
 describe.each(files)("%s", (file) => {
@@ -297,10 +297,10 @@ describe("deploy-environment.yml: plan, approve the plan, apply exactly that pla
   });
 
   it("every artifact an environment's jobs write or read carries the environment in its name (one run holds both)", () => {
-    for (const file of ["deploy-environment.yml", "apply-wave.yml", "pr-plan.yml"]) {
+    for (const file of ["deploy-environment.yml", "apply-wave.yml", "pr-plan.yml", "drift-environment.yml"]) {
       for (const s of steps(load(file)).filter((x) => /^actions\/(upload|download)-artifact@/.test(x.uses ?? ""))) {
         const name = String(s.with?.name ?? s.with?.pattern);
-        expect([file, name]).toEqual([file, expect.stringMatching(/^(plan|apply|outputs)-\$\{\{ inputs\.environment \}\}-/)]);
+        expect([file, name]).toEqual([file, expect.stringMatching(/^(plan|apply|outputs|drift)-\$\{\{ inputs\.environment \}\}-/)]);
       }
     }
   });
@@ -435,7 +435,7 @@ describe("deploy.yml: staging first, production after staging and an approval, f
   });
 
   it("the environment workflows read nothing environment-specific on their own: every value is an input (no fallback to production's)", () => {
-    for (const file of ["deploy-environment.yml", "apply-wave.yml", "pr-plan.yml"]) {
+    for (const file of ["deploy-environment.yml", "apply-wave.yml", "pr-plan.yml", "drift-environment.yml"]) {
       const text = read(file);
       expect([file, text.match(/\$\{\{[^}]*\bvars\./g)]).toEqual([file, null]);
       const secrets = [...text.matchAll(/secrets\.([A-Z_]+)/g)].map((m) => m[1]);
@@ -449,14 +449,14 @@ describe("deploy.yml: staging first, production after staging and an approval, f
 
   it("every job that writes deployment inputs checks they are its environment's (tools/ci-inputs.ts)", () => {
     let count = 0;
-    for (const file of ["deploy-environment.yml", "apply-wave.yml", "pr-plan.yml"]) {
+    for (const file of ["deploy-environment.yml", "apply-wave.yml", "pr-plan.yml", "drift-environment.yml"]) {
       for (const s of steps(load(file)).filter((x) => x.env?.TFVARS !== undefined)) {
         count++;
         expect([file, s.env]).toEqual([file, { TFVARS: "${{ inputs.tfvars }}", EXPECTED: "${{ inputs.environment }}" }]);
         expect(s.run).toBe('npm run -s build && node dist/tools/ci-inputs.js "$EXPECTED" deployment.tfvars');
       }
     }
-    expect(count).toBe(5);
+    expect(count).toBe(7);
   });
 
   it("runs one deploy at a time, never cancelled midway", () => {
@@ -496,22 +496,50 @@ describe("tenant.yml", () => {
 });
 
 describe("drift.yml", () => {
-  const w = load("drift.yml");
+  const w = load("drift-environment.yml");
+  const caller = load("drift.yml");
 
   it("runs on a schedule (and by hand) with the read-only plan role, -detailed-exitcode, no lock", () => {
-    expect(w.on.schedule).toEqual([{ cron: expect.stringMatching(/^\d+ \d+ \* \* \*$/) }]);
-    expect(w.on).toHaveProperty("workflow_dispatch");
-    expect(stepUsing(w.jobs.check, "aws-actions/configure-aws-credentials")!.with!["role-to-assume"]).toBe("${{ vars.AWS_PLAN_ROLE_ARN }}");
+    expect(caller.on.schedule).toEqual([{ cron: expect.stringMatching(/^\d+ \d+ \* \* \*$/) }]);
+    expect(caller.on).toHaveProperty("workflow_dispatch");
+    expect(stepUsing(w.jobs.check, "aws-actions/configure-aws-credentials")!.with!["role-to-assume"]).toBe("${{ inputs.plan-role-arn }}");
     expect(stepRunning(w, ".ci/tf-stacks drift", "check")).toBeDefined();
     expect(TF_STACKS).toMatch(/plan -input=false -no-color -lock=false -detailed-exitcode/);
   });
 
-  it("keeps one issue: opened or updated on drift, closed when it is gone; only that job may write issues", () => {
+  it("checks both environments, each with its own inputs, plan role and tokens; staging skipped only on purpose", () => {
+    expect(Object.keys(caller.jobs)).toEqual(["production", "staging"]);
+    for (const env of ["production", "staging"] as const) {
+      const job = caller.jobs[env];
+      expect(job.uses).toBe("./.github/workflows/drift-environment.yml");
+      expect(job.with).toEqual({
+        environment: env,
+        tfvars: `\${{ vars.${ciVariable(env, "TERRAFORM_TFVARS")} }}`,
+        "aws-region": `\${{ vars.${ciVariable(env, "AWS_REGION")} }}`,
+        "plan-role-arn": `\${{ vars.${ciVariable(env, "AWS_PLAN_ROLE_ARN")} }}`,
+      });
+      expect(job.secrets).toEqual({
+        CLOUDFLARE_PLAN_TOKEN: `\${{ secrets.${ciVariable(env, "CLOUDFLARE_PLAN_TOKEN")} }}`,
+        GH_PLAN_TOKEN: `\${{ secrets.${ciVariable(env, "GH_PLAN_TOKEN")} }}`,
+      });
+    }
+    expect(caller.jobs.staging.if).toBe("vars.DEPLOY_WITHOUT_STAGING != 'true'");
+    expect(caller.jobs.production.if).toBeUndefined();
+  });
+
+  it("keeps one issue per environment: opened or updated on drift, closed when it is gone; only that job may write issues", () => {
     expect(jobsWith(w, "issues")).toEqual(["report"]);
     const script = stepUsing(w.jobs.report, "actions/github-script")!.with!.script as string;
     expect(script).toMatch(/issues\.update\(\{ \.\.\.repo, issue_number: open\[0\]\.number, body \}\)/);
     expect(script).toMatch(/issues\.create\(/);
     expect(script).toMatch(/state: "closed"/);
+    // Production's issue is the one it had (no environment marker); staging's carries its marker.
+    const mine = new Function("environment", `${script.match(/const mine = [^\n]*/)![0]}; return mine;`);
+    const prodBody = "<!-- restartix-infra-drift -->\nDrift check";
+    const stagBody = "<!-- restartix-infra-drift-staging -->\nEnvironment: **staging**.\n<!-- restartix-infra-drift -->\nDrift check";
+    expect([mine("production")(prodBody), mine("production")(stagBody)]).toEqual([true, false]);
+    expect([mine("staging")(prodBody), mine("staging")(stagBody)]).toEqual([false, true]);
+    expect(stepRunning(w, "report.js drift", "report")!.run).toMatch(/<!-- restartix-infra-drift-\$ENVIRONMENT_NAME -->/);
   });
 });
 
