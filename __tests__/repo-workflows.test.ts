@@ -462,6 +462,11 @@ describe("deploy.yml: staging first, production after staging and an approval, f
   it("runs one deploy at a time, never cancelled midway", () => {
     expect(w.concurrency).toEqual({ group: "infrastructure-deploy", "cancel-in-progress": false });
   });
+
+  it("one run holds both environments' jobs: ci-plan allows each layout half of the run's 256", () => {
+    expect(Object.values(w.jobs).filter((j) => j.uses === "./.github/workflows/deploy-environment.yml")).toHaveLength(2);
+    expect(DEFAULT_LIMITS.maxJobsPerRun * 2).toBeLessThanOrEqual(256);
+  });
 });
 
 describe("reusable workflows: every call passes declared inputs and secrets, every required one", () => {
