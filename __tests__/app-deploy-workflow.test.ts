@@ -366,3 +366,14 @@ describe("app deploy workflow: input validation", () => {
     );
   });
 });
+
+describe("the workflow's name (staging's copy runs beside production's in the same repository)", () => {
+  test("production's is unchanged: Build and deploy", () => {
+    expect(parse(appDeployWorkflow(base)).name).toBe("Build and deploy");
+  });
+
+  test("a given name is used, and one that could break the YAML or a shell is refused", () => {
+    expect(parse(appDeployWorkflow({ ...base, name: "Build and deploy (staging)" })).name).toBe("Build and deploy (staging)");
+    expect(() => appDeployWorkflow({ ...base, name: "x: ${{ github.event.issue.title }}" })).toThrow(/name = "x: \$\{\{ github\.event\.issue\.title \}\}": use letters, digits, spaces/);
+  });
+});

@@ -4,6 +4,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { ROOT } from "../config/deployment";
 import { DEFAULT_LIMITS } from "../tools/ci-plan";
+import { ciEnvironments, ciVariable } from "../tools/ci-inputs";
 import { formatFindings, lintWorkflow } from "../tools/workflow-lint";
 
 type Step = { id?: string; name?: string; uses?: string; run?: string; if?: string; env?: Record<string, string>; with?: Record<string, any>; "continue-on-error"?: unknown };
@@ -16,6 +17,7 @@ type Job = {
   strategy?: { matrix?: unknown; "max-parallel"?: number; "fail-fast"?: boolean };
   uses?: string;
   with?: Record<string, unknown>;
+  secrets?: Record<string, string> | "inherit";
   steps?: Step[];
 };
 type Workflow = { on: any; permissions?: unknown; concurrency?: any; jobs: Record<string, Job> };
@@ -36,8 +38,23 @@ const jobsWith = (w: Workflow, scope: string, level = "write") =>
   Object.entries(w.jobs).filter(([, j]) => (j.permissions as Record<string, string> | undefined)?.[scope] === level).map(([name]) => name);
 const needsOf = (j: Job) => [j.needs ?? []].flat();
 
+/**
+ * Evaluates a job's `if:` the way GitHub would for the values given: the expressions used here
+ * (==, !=, &&, ||, !, parentheses, string literals, cancelled()) read the same in JavaScript once
+ * each context value is replaced by its string literal. An unknown context name throws.
+ */
+function evalIf(expr: string, values: Record<string, string>): boolean {
+  let js = expr.replace(/^\$\{\{\s*|\s*\}\}$/g, "").replace(/\bcancelled\(\)/g, "false");
+  js = js.replace(/\b(?:needs|vars|github|inputs)(?:\.[\w-]+)+/g, (name) => {
+    if (!(name in values)) throw new Error(`evalIf: no value for ${name}`);
+    return JSON.stringify(values[name]);
+  });
+  if (/[^\s"'\w.()!=&|/-]/.test(js)) throw new Error(`evalIf: unexpected syntax in ${js}`);
+  return Boolean(new Function(`return (${js.replace(/'/g, '"')});`)());
+}
+
 it("has the repository's workflows", () => {
-  expect(files).toEqual(expect.arrayContaining(["apply-wave.yml", "deploy.yml", "drift.yml", "pr.yml", "tenant.yml"]));
+  expect(files).toEqual(expect.arrayContaining(["apply-wave.yml", "deploy.yml", "deploy-environment.yml", "drift.yml", "pr.yml", "pr-plan.yml", "drift-environment.yml", "tenant.yml"]));
 });
 
 describe.each(files)("%s", (file) => {
@@ -167,15 +184,51 @@ describe("pr.yml", () => {
   });
 
   it("plans the changed stacks and their dependents, batched over a bounded matrix, with the read-only role", () => {
-    expect(stepRunning(w, "changed-stacks", "select")!.run).toMatch(/--with-dependents/);
-    expect(stepRunning(w, "ci-plan", "select")).toBeDefined();
-    expect(w.jobs.plan.strategy).toMatchObject({ "fail-fast": false, "max-parallel": DEFAULT_LIMITS.maxParallel, matrix: "${{ fromJSON(needs.select.outputs.plan) }}" });
-    expect(stepUsing(w.jobs.plan, "aws-actions/configure-aws-credentials")!.with!["role-to-assume"]).toBe("${{ vars.AWS_PLAN_ROLE_ARN }}");
-    const plan = stepRunning(w, ".ci/tf-stacks plan", "plan")!;
+    const p = load("pr-plan.yml");
+    expect(stepRunning(p, "changed-stacks", "select")!.run).toMatch(/--with-dependents/);
+    expect(stepRunning(p, "ci-plan", "select")).toBeDefined();
+    expect(p.jobs.plan.strategy).toMatchObject({ "fail-fast": false, "max-parallel": DEFAULT_LIMITS.maxParallel, matrix: "${{ fromJSON(needs.select.outputs.plan) }}" });
+    expect(stepUsing(p.jobs.plan, "aws-actions/configure-aws-credentials")!.with!["role-to-assume"]).toBe("${{ inputs.plan-role-arn }}");
+    const plan = stepRunning(p, ".ci/tf-stacks plan", "plan")!;
     expect(plan.env).toMatchObject({ PLAN_LOCK: "false" });
     // Pull request plans are never applied: no plan is kept, not even encrypted.
     expect(plan.env).not.toHaveProperty("PLAN_KMS_KEY_ID");
-    expect(stepUsing(w.jobs.plan, "actions/upload-artifact")!.with).toMatchObject({ name: "plan-${{ matrix.id }}", path: "results/*/result.json\nresults/*/plan-gate.txt\n" });
+    expect(stepUsing(p.jobs.plan, "actions/upload-artifact")!.with).toMatchObject({ name: "plan-${{ inputs.environment }}-${{ matrix.id }}", path: "results/*/result.json\nresults/*/plan-gate.txt\n" });
+  });
+
+  it("plans both environments, each with its own inputs, plan role and tokens; staging skipped only on purpose", () => {
+    const prod = w.jobs["plan-production"];
+    const stag = w.jobs["plan-staging"];
+    for (const [env, job] of [["production", prod], ["staging", stag]] as const) {
+      expect(job.uses).toBe("./.github/workflows/pr-plan.yml");
+      expect(job.with).toEqual({
+        environment: env,
+        tfvars: `\${{ vars.${ciVariable(env, "TERRAFORM_TFVARS")} }}`,
+        "aws-region": `\${{ vars.${ciVariable(env, "AWS_REGION")} }}`,
+        "plan-role-arn": `\${{ vars.${ciVariable(env, "AWS_PLAN_ROLE_ARN")} }}`,
+      });
+      expect(job.secrets).toEqual({
+        CLOUDFLARE_PLAN_TOKEN: `\${{ secrets.${ciVariable(env, "CLOUDFLARE_PLAN_TOKEN")} }}`,
+        GH_PLAN_TOKEN: `\${{ secrets.${ciVariable(env, "GH_PLAN_TOKEN")} }}`,
+      });
+      // Fork pull requests get neither an OIDC token nor secrets.
+      expect(job.if).toMatch(/github\.event\.pull_request\.head\.repo\.full_name == github\.repository/);
+    }
+    expect(stag.if).toMatch(/vars\.DEPLOY_WITHOUT_STAGING != 'true'/);
+    expect(prod.if).not.toMatch(/STAGING/);
+    expect(needsOf(w.jobs.report).sort()).toEqual(["plan-production", "plan-staging"]);
+  });
+
+  it("keeps each environment's plans apart (same stack names) and gates both; a failed plan of either fails the check", () => {
+    const downloads = (w.jobs.report.steps ?? []).filter((s) => s.uses?.startsWith("actions/download-artifact@")).map((s) => s.with);
+    expect(downloads).toEqual([
+      expect.objectContaining({ pattern: "plan-production-*", path: "results" }),
+      expect.objectContaining({ pattern: "plan-staging-*", path: "results-staging" }),
+    ]);
+    expect(stepRunning(w, "report.js gate results-staging", "report")!.run).toMatch(/tee staging\/plan-gate\.txt/);
+    expect(stepRunning(w, "cat staging.md >> comment.md", "report")).toBeDefined();
+    const fail = stepRunning(w, "a plan failed", "report")!;
+    expect(fail.if).toMatch(/needs\.plan-production\.result == 'failure' \|\| needs\.plan-staging\.result == 'failure'/);
   });
 
   it("the gate is gathered from the plan jobs' reports, not from plan JSON (which never leaves a plan job)", () => {
@@ -205,8 +258,10 @@ describe("pr.yml", () => {
     expect(facts).toMatch(/cost -- --format json[\s\S]*git worktree add[\s\S]*cost -- --format json/);
     // The base's findings, so the comment can put the new ones first (__tests__/pr-comment.test.ts).
     expect(facts).toMatch(/git worktree add[\s\S]*\(cd \.\.\/base && npm run -s check -- --format json\) > check-base\.json/);
-    expect(w.jobs.select).toMatchObject({ outputs: { changed: "${{ steps.changed.outputs.stacks }}" } });
-    expect(stepRunning(w, "node .ci/report.js pr", "report")!.env).toMatchObject({ CHANGED: "${{ needs.select.outputs.changed }}" });
+    const planOne = load("pr-plan.yml");
+    expect(planOne.jobs.select).toMatchObject({ outputs: { changed: "${{ steps.changed.outputs.stacks }}" } });
+    expect((planOne.on as any).workflow_call.outputs.changed).toMatchObject({ value: "${{ jobs.select.outputs.changed }}" });
+    expect(stepRunning(w, "node .ci/report.js pr", "report")!.env).toMatchObject({ CHANGED: "${{ needs.plan-production.outputs.changed }}" });
     expect(jobsWith(w, "pull-requests")).toEqual(["comment"]);
     const script = stepUsing(w.jobs.comment, "actions/github-script")!.with!.script as string;
     // One comment per pull request: found by the hidden marker the body starts with, updated, else created.
@@ -215,23 +270,25 @@ describe("pr.yml", () => {
   });
 });
 
-describe("deploy.yml: plan, approve the plan, apply exactly that plan, in waves", () => {
-  const w = load("deploy.yml");
+describe("deploy-environment.yml: plan, approve the plan, apply exactly that plan, in waves", () => {
+  const w = load("deploy-environment.yml");
   const wave = load("apply-wave.yml");
   const waves = Object.keys(w.jobs).filter((j) => /^apply-wave-\d+$/.test(j));
 
-  it("plans before the approval, with the read-only role, and keeps the saved plans", () => {
+  it("plans before the approval, with the environment's read-only role, and keeps the saved plans", () => {
     expect(needsOf(w.jobs.plan)).toEqual(["select"]);
     expect(stepRunning(w, ".ci/tf-stacks plan", "plan")).toBeDefined();
-    expect(stepUsing(w.jobs.plan, "aws-actions/configure-aws-credentials")!.with!["role-to-assume"]).toBe("${{ vars.AWS_PLAN_ROLE_ARN }}");
+    expect(stepUsing(w.jobs.plan, "aws-actions/configure-aws-credentials")!.with!["role-to-assume"]).toBe("${{ inputs.plan-role-arn }}");
     const upload = stepUsing(w.jobs.plan, "actions/upload-artifact")!.with!;
-    expect(upload).toMatchObject({ name: "plan-${{ matrix.id }}" });
+    expect(upload).toMatchObject({ name: "plan-${{ inputs.environment }}-${{ matrix.id }}" });
     // Encrypted plans and their data keys only: never a plan in clear, its JSON, or a log.
     expect(String(upload.path).trim().split("\n").sort()).toEqual(
       ["result.json", "plan-gate.txt", "planned-on.json", "plan.tfplan.enc", "plan.key.enc"].map((f) => `results/*/${f}`).sort(),
     );
-    expect(stepRunning(w, ".ci/tf-stacks plan", "plan")!.env).toMatchObject({ PLAN_KMS_KEY_ID: "${{ vars.PLAN_KMS_KEY_ARN }}" });
-    expect(stepRunning(wave, ".ci/tf-stacks apply", "apply")!.env).toMatchObject({ PLAN_KMS_KEY_ID: "${{ vars.PLAN_KMS_KEY_ARN }}" });
+    // Each environment's own key, and the environment bound into the plans' encryption context.
+    expect(stepRunning(w, ".ci/tf-stacks plan", "plan")!.env).toMatchObject({ PLAN_KMS_KEY_ID: "${{ inputs.plan-kms-key-arn }}", PLAN_ENVIRONMENT: "${{ inputs.environment }}" });
+    expect(stepRunning(wave, ".ci/tf-stacks apply", "apply")!.env).toMatchObject({ PLAN_KMS_KEY_ID: "${{ inputs.plan-kms-key-arn }}", PLAN_ENVIRONMENT: "${{ inputs.environment }}" });
+    expect(TF_STACKS).toMatch(/context\(\) \{ printf 'stack=%s,run=%s,environment=%s' "\$1" "\$\{GITHUB_RUN_ID:-local\}" "\$\{PLAN_ENVIRONMENT:-production\}"; \}/);
     expect(stepUsing(wave.jobs.apply, "actions/upload-artifact")!.with!.path).not.toMatch(/\.log|plan/);
   });
 
@@ -245,14 +302,36 @@ describe("deploy.yml: plan, approve the plan, apply exactly that plan, in waves"
     expect(TF_STACKS).toMatch(/local plain="\$dir\/plan\.tfplan" json="\$dir\/plan\.json"/);
   });
 
-  it("the approval (environment infrastructure) comes after a job summary of the plans and the plan gate", () => {
-    expect(w.jobs.approve.environment).toBe("infrastructure");
+  it("every artifact an environment's jobs write or read carries the environment in its name (one run holds both)", () => {
+    for (const file of ["deploy-environment.yml", "apply-wave.yml", "pr-plan.yml", "drift-environment.yml"]) {
+      for (const s of steps(load(file)).filter((x) => /^actions\/(upload|download)-artifact@/.test(x.uses ?? ""))) {
+        const name = String(s.with?.name ?? s.with?.pattern);
+        expect([file, name]).toEqual([file, expect.stringMatching(/^(plan|apply|outputs|drift)-\$\{\{ inputs\.environment \}\}-/)]);
+      }
+    }
+  });
+
+  it("the approval (the approval environment) comes after a job summary of the plans and the plan gate", () => {
+    expect(w.jobs.approve.environment).toBe("${{ inputs.approval-environment }}");
     expect(needsOf(w.jobs.approve)).toEqual(expect.arrayContaining(["summary"]));
     expect(needsOf(w.jobs.summary)).toEqual(expect.arrayContaining(["plan"]));
     expect(stepRunning(w, "plan-gate", "summary")).toBeDefined();
     expect(stepRunning(w, "GITHUB_STEP_SUMMARY", "summary")!.run).toMatch(/node \.ci\/report\.js deploy/);
-    const environments = Object.entries(w.jobs).filter(([, j]) => j.environment === "infrastructure").map(([n]) => n);
+    const environments = Object.entries(w.jobs).filter(([, j]) => j.environment === "${{ inputs.approval-environment }}").map(([n]) => n);
     expect(environments).toEqual(["approve"]);
+  });
+
+  it("refuses to plan when the approval environment has no required reviewers (GitHub creates a missing one without any)", () => {
+    const check = (w.jobs.select.steps ?? []).find((s) => s.run?.includes("required_reviewers"))!;
+    expect(check.if).toBe("inputs.require-reviewers");
+    expect(check.env).toMatchObject({ APPROVAL: "${{ inputs.approval-environment }}" });
+    expect(check.run).toMatch(/gh api "repos\/\$REPOSITORY\/environments\/\$APPROVAL"/);
+    expect(check.run).toMatch(/-lt 1 \][\s\S]*exit 1/);
+    // Before the inputs are even written: nothing is planned for an environment nobody approves.
+    const names = (w.jobs.select.steps ?? []).map((s) => s.run ?? "");
+    expect(names.findIndex((r) => r.includes("required_reviewers"))).toBeLessThan(names.findIndex((r) => r.includes("npm run synth")));
+    expect(wave.on.workflow_call.inputs).not.toHaveProperty("require-reviewers");
+    expect(w.on.workflow_call.inputs["require-reviewers"]).toMatchObject({ type: "boolean", default: true });
   });
 
   it(`applies in ${DEFAULT_LIMITS.maxWaves} wave jobs, each after the approval and the previous wave, as a bounded matrix`, () => {
@@ -261,17 +340,24 @@ describe("deploy.yml: plan, approve the plan, apply exactly that plan, in waves"
       const job = w.jobs[name];
       expect(job.uses).toBe("./.github/workflows/apply-wave.yml");
       expect(needsOf(job)).toEqual(expect.arrayContaining(["approve", ...(i > 0 ? [waves[i - 1]] : [])]));
-      expect(job.with).toMatchObject({ wave: i + 1, matrix: `\${{ needs.select.outputs.wave${i + 1} }}` });
+      expect(job.with).toMatchObject({
+        wave: i + 1,
+        matrix: `\${{ needs.select.outputs.wave${i + 1} }}`,
+        environment: "${{ inputs.environment }}",
+        "apply-environment": "${{ inputs.apply-environment }}",
+        "deploy-role-arn": "${{ inputs.deploy-role-arn }}",
+        "plan-kms-key-arn": "${{ inputs.plan-kms-key-arn }}",
+      });
     });
     expect(wave.jobs.apply.strategy).toMatchObject({ "max-parallel": DEFAULT_LIMITS.maxParallel, matrix: "${{ fromJSON(inputs.matrix) }}" });
   });
 
   it("applies the saved plan file (terraform apply <planfile>), never a new plan, and never cdktf deploy", () => {
     const apply = wave.jobs.apply;
-    expect(stepUsing(apply, "actions/download-artifact")!.with).toMatchObject({ name: "plan-${{ matrix.id }}" });
+    expect(stepUsing(apply, "actions/download-artifact")!.with).toMatchObject({ name: "plan-${{ inputs.environment }}-${{ matrix.id }}" });
     expect(stepRunning(wave, ".ci/tf-stacks apply", "apply")).toBeDefined();
     expect(TF_STACKS).toMatch(/apply -input=false -no-color "\$plain"/);
-    expect(read("deploy.yml") + read("apply-wave.yml")).not.toMatch(/cdktf deploy|--auto-approve/);
+    expect(read("deploy.yml") + read("deploy-environment.yml") + read("apply-wave.yml")).not.toMatch(/cdktf deploy|--auto-approve/);
   });
 
   it("refuses a plan whose state or upstream outputs changed since it was made, and gates stateful changes again", () => {
@@ -282,21 +368,126 @@ describe("deploy.yml: plan, approve the plan, apply exactly that plan, in waves"
     expect(stepRunning(wave, ".ci/tf-stacks apply", "apply")!.env).toMatchObject({ ALLOW_STATEFUL_CHANGE: "${{ inputs.allow-stateful-change }}" });
   });
 
-  it("applies with the deploy role in the infrastructure-apply environment; provider tokens as env only", () => {
-    expect(wave.jobs.apply.environment).toBe("infrastructure-apply");
-    expect(stepUsing(wave.jobs.apply, "aws-actions/configure-aws-credentials")!.with!["role-to-assume"]).toBe("${{ vars.AWS_DEPLOY_INFRA_ROLE_ARN }}");
+  it("applies with the environment's deploy role in its apply environment; provider tokens as env only, from that environment", () => {
+    expect(wave.jobs.apply.environment).toBe("${{ inputs.apply-environment }}");
+    expect(stepUsing(wave.jobs.apply, "aws-actions/configure-aws-credentials")!.with!["role-to-assume"]).toBe("${{ inputs.deploy-role-arn }}");
     expect(stepRunning(wave, ".ci/tf-stacks apply", "apply")!.env).toMatchObject({ CLOUDFLARE_API_TOKEN: "${{ secrets.CLOUDFLARE_API_TOKEN }}", GITHUB_TOKEN: "${{ secrets.GH_INFRA_TOKEN }}" });
+    expect(w.jobs["backup-image"].environment).toBe("${{ inputs.apply-environment }}");
+    expect(stepUsing(w.jobs["backup-image"], "aws-actions/configure-aws-credentials")!.with!["role-to-assume"]).toBe("${{ inputs.deploy-role-arn }}");
   });
 
   it("a run with a refused or failed stack fails, so the last successful deploy does not advance", () => {
     expect(w.jobs.report.if).toMatch(/always\(\)/);
     expect(stepRunning(w, "was not applied", "report")!.run).toMatch(/exit "\$missing"/);
-    expect(stepRunning(w, "gh run list", "select")!.run).toMatch(/--status success/);
+    expect(stepRunning(w, "gh run list", "select")!.run).toMatch(/--workflow deploy\.yml --branch main --status success/);
+  });
+
+  it("pushes the backup image to the environment's own repository, read from its synthesized registry stack", () => {
+    expect(stepRunning(w, "backup-repository=", "select")!.run).toMatch(/cdktf\.out\/stacks\/registry\/cdk\.tf\.json/);
+    const push = stepRunning(w, "docker push", "backup-image")!;
+    expect(push.env).toMatchObject({ REPOSITORY: "${{ needs.select.outputs.backup-repository }}" });
+    expect(push.run).not.toMatch(/restartix-backup-job/);
+  });
+});
+
+describe("deploy.yml: staging first, production after staging and an approval, for the same commit", () => {
+  const w = load("deploy.yml");
+  const callee = load("deploy-environment.yml");
+  const { staging, production } = w.jobs;
+
+  it("calls the environment deploy for staging, then for production, which needs staging", () => {
+    expect(Object.keys(w.jobs)).toEqual(["staging", "production"]);
+    for (const job of [staging, production]) expect(job.uses).toBe("./.github/workflows/deploy-environment.yml");
+    expect(needsOf(staging)).toEqual([]);
+    expect(needsOf(production)).toEqual(["staging"]);
+    expect([staging.with!.environment, production.with!.environment]).toEqual(["staging", "production"]);
+  });
+
+  it("production runs only after staging succeeded (every wave applied), unless the repository deploys without staging on purpose", () => {
+    const runs = (expr: string, ctx: { staging: string; without?: string }) => evalIf(expr, { "needs.staging.result": ctx.staging, "vars.DEPLOY_WITHOUT_STAGING": ctx.without ?? "", "github.ref": "refs/heads/main" });
+    expect(runs(production.if!, { staging: "success" })).toBe(true);
+    for (const result of ["failure", "skipped"]) expect([result, runs(production.if!, { staging: result })]).toEqual([result, false]);
+    expect(runs(production.if!, { staging: "failure", without: "true" })).toBe(false);
+    expect(runs(production.if!, { staging: "skipped", without: "true" })).toBe(true);
+    // Staging is skipped only by that explicit setting.
+    expect(runs(staging.if!, { staging: "", without: "" })).toBe(true);
+    expect(runs(staging.if!, { staging: "", without: "true" })).toBe(false);
+    // A staging run that could not apply a stack fails (the callee's report), and so fails the staging job.
+    expect(callee.jobs.report.if).toMatch(/always\(\)/);
+  });
+
+  it("each environment gets exactly its own variables and secrets: production's names, staging's STAGING_ ones", () => {
+    const expected = (env: "production" | "staging") => ({
+      environment: env,
+      "approval-environment": ciEnvironments(env).approval,
+      "require-reviewers": env === "production",
+      "apply-environment": ciEnvironments(env).apply,
+      tfvars: `\${{ vars.${ciVariable(env, "TERRAFORM_TFVARS")} }}`,
+      "aws-region": `\${{ vars.${ciVariable(env, "AWS_REGION")} }}`,
+      "plan-role-arn": `\${{ vars.${ciVariable(env, "AWS_PLAN_ROLE_ARN")} }}`,
+      "deploy-role-arn": `\${{ vars.${ciVariable(env, "AWS_DEPLOY_INFRA_ROLE_ARN")} }}`,
+      "plan-kms-key-arn": `\${{ vars.${ciVariable(env, "PLAN_KMS_KEY_ARN")} }}`,
+    });
+    expect(production.with).toEqual(expected("production"));
+    expect(staging.with).toEqual(expected("staging"));
+    // Production's names are the ones its repositories have had since the first deploy.
+    expect(production.with).toMatchObject({ "approval-environment": "infrastructure", "apply-environment": "infrastructure-apply", tfvars: "${{ vars.TERRAFORM_TFVARS }}" });
+    for (const [env, job] of [["production", production], ["staging", staging]] as const) {
+      expect(job.secrets).toEqual({
+        CLOUDFLARE_PLAN_TOKEN: `\${{ secrets.${ciVariable(env, "CLOUDFLARE_PLAN_TOKEN")} }}`,
+        GH_PLAN_TOKEN: `\${{ secrets.${ciVariable(env, "GH_PLAN_TOKEN")} }}`,
+      });
+    }
+  });
+
+  it("the environment workflows read nothing environment-specific on their own: every value is an input (no fallback to production's)", () => {
+    for (const file of ["deploy-environment.yml", "apply-wave.yml", "pr-plan.yml", "drift-environment.yml"]) {
+      const text = read(file);
+      expect([file, text.match(/\$\{\{[^}]*\bvars\./g)]).toEqual([file, null]);
+      const secrets = [...text.matchAll(/secrets\.([A-Z_]+)/g)].map((m) => m[1]);
+      // Passed by the caller (plan tokens) or the apply environment's own (provider tokens).
+      for (const name of secrets) expect([file, name]).toEqual([file, expect.stringMatching(/^(CLOUDFLARE_PLAN_TOKEN|GH_PLAN_TOKEN|CLOUDFLARE_API_TOKEN|GH_INFRA_TOKEN)$/)]);
+      if (file !== "apply-wave.yml") expect([file, secrets.filter((n) => /API_TOKEN|INFRA_TOKEN/.test(n))]).toEqual([file, []]);
+    }
+    // The apply environment's tokens are read only in a job of that environment.
+    expect(load("apply-wave.yml").jobs.apply.environment).toBe("${{ inputs.apply-environment }}");
+  });
+
+  it("every job that writes deployment inputs checks they are its environment's (tools/ci-inputs.ts)", () => {
+    let count = 0;
+    for (const file of ["deploy-environment.yml", "apply-wave.yml", "pr-plan.yml", "drift-environment.yml"]) {
+      for (const s of steps(load(file)).filter((x) => x.env?.TFVARS !== undefined)) {
+        count++;
+        expect([file, s.env]).toEqual([file, { TFVARS: "${{ inputs.tfvars }}", EXPECTED: "${{ inputs.environment }}" }]);
+        expect(s.run).toBe('npm run -s build && node dist/tools/ci-inputs.js "$EXPECTED" deployment.tfvars');
+      }
+    }
+    expect(count).toBe(7);
   });
 
   it("runs one deploy at a time, never cancelled midway", () => {
     expect(w.concurrency).toEqual({ group: "infrastructure-deploy", "cancel-in-progress": false });
   });
+
+  it("one run holds both environments' jobs: ci-plan allows each layout half of the run's 256", () => {
+    expect(Object.values(w.jobs).filter((j) => j.uses === "./.github/workflows/deploy-environment.yml")).toHaveLength(2);
+    expect(DEFAULT_LIMITS.maxJobsPerRun * 2).toBeLessThanOrEqual(256);
+  });
+});
+
+describe("reusable workflows: every call passes declared inputs and secrets, every required one", () => {
+  for (const file of files) {
+    for (const [name, job] of Object.entries(load(file).jobs).filter(([, j]) => j.uses?.startsWith("./.github/workflows/"))) {
+      it(`${file} ${name} -> ${job.uses}`, () => {
+        const call = load(path.basename(job.uses!)).on.workflow_call as { inputs?: Record<string, { required?: boolean }>; secrets?: Record<string, { required?: boolean }> };
+        const inputs = call.inputs ?? {};
+        expect(Object.keys(job.with ?? {}).filter((k) => !(k in inputs))).toEqual([]);
+        expect(Object.entries(inputs).filter(([k, v]) => v.required && !(k in (job.with ?? {}))).map(([k]) => k)).toEqual([]);
+        const passed = (job as { secrets?: unknown }).secrets;
+        if (passed && passed !== "inherit") expect(Object.keys(passed).filter((k) => !(k in (call.secrets ?? {})))).toEqual([]);
+      });
+    }
+  }
 });
 
 describe("tenant.yml", () => {
@@ -316,22 +507,50 @@ describe("tenant.yml", () => {
 });
 
 describe("drift.yml", () => {
-  const w = load("drift.yml");
+  const w = load("drift-environment.yml");
+  const caller = load("drift.yml");
 
   it("runs on a schedule (and by hand) with the read-only plan role, -detailed-exitcode, no lock", () => {
-    expect(w.on.schedule).toEqual([{ cron: expect.stringMatching(/^\d+ \d+ \* \* \*$/) }]);
-    expect(w.on).toHaveProperty("workflow_dispatch");
-    expect(stepUsing(w.jobs.check, "aws-actions/configure-aws-credentials")!.with!["role-to-assume"]).toBe("${{ vars.AWS_PLAN_ROLE_ARN }}");
+    expect(caller.on.schedule).toEqual([{ cron: expect.stringMatching(/^\d+ \d+ \* \* \*$/) }]);
+    expect(caller.on).toHaveProperty("workflow_dispatch");
+    expect(stepUsing(w.jobs.check, "aws-actions/configure-aws-credentials")!.with!["role-to-assume"]).toBe("${{ inputs.plan-role-arn }}");
     expect(stepRunning(w, ".ci/tf-stacks drift", "check")).toBeDefined();
     expect(TF_STACKS).toMatch(/plan -input=false -no-color -lock=false -detailed-exitcode/);
   });
 
-  it("keeps one issue: opened or updated on drift, closed when it is gone; only that job may write issues", () => {
+  it("checks both environments, each with its own inputs, plan role and tokens; staging skipped only on purpose", () => {
+    expect(Object.keys(caller.jobs)).toEqual(["production", "staging"]);
+    for (const env of ["production", "staging"] as const) {
+      const job = caller.jobs[env];
+      expect(job.uses).toBe("./.github/workflows/drift-environment.yml");
+      expect(job.with).toEqual({
+        environment: env,
+        tfvars: `\${{ vars.${ciVariable(env, "TERRAFORM_TFVARS")} }}`,
+        "aws-region": `\${{ vars.${ciVariable(env, "AWS_REGION")} }}`,
+        "plan-role-arn": `\${{ vars.${ciVariable(env, "AWS_PLAN_ROLE_ARN")} }}`,
+      });
+      expect(job.secrets).toEqual({
+        CLOUDFLARE_PLAN_TOKEN: `\${{ secrets.${ciVariable(env, "CLOUDFLARE_PLAN_TOKEN")} }}`,
+        GH_PLAN_TOKEN: `\${{ secrets.${ciVariable(env, "GH_PLAN_TOKEN")} }}`,
+      });
+    }
+    expect(caller.jobs.staging.if).toBe("vars.DEPLOY_WITHOUT_STAGING != 'true'");
+    expect(caller.jobs.production.if).toBeUndefined();
+  });
+
+  it("keeps one issue per environment: opened or updated on drift, closed when it is gone; only that job may write issues", () => {
     expect(jobsWith(w, "issues")).toEqual(["report"]);
     const script = stepUsing(w.jobs.report, "actions/github-script")!.with!.script as string;
     expect(script).toMatch(/issues\.update\(\{ \.\.\.repo, issue_number: open\[0\]\.number, body \}\)/);
     expect(script).toMatch(/issues\.create\(/);
     expect(script).toMatch(/state: "closed"/);
+    // Production's issue is the one it had (no environment marker); staging's carries its marker.
+    const mine = new Function("environment", `${script.match(/const mine = [^\n]*/)![0]}; return mine;`);
+    const prodBody = "<!-- restartix-infra-drift -->\nDrift check";
+    const stagBody = "<!-- restartix-infra-drift-staging -->\nEnvironment: **staging**.\n<!-- restartix-infra-drift -->\nDrift check";
+    expect([mine("production")(prodBody), mine("production")(stagBody)]).toEqual([true, false]);
+    expect([mine("staging")(prodBody), mine("staging")(stagBody)]).toEqual([false, true]);
+    expect(stepRunning(w, "report.js drift", "report")!.run).toMatch(/<!-- restartix-infra-drift-\$ENVIRONMENT_NAME -->/);
   });
 });
 

@@ -192,6 +192,14 @@ if (layerAvailable(reason, ".ci/tf-stacks with terraform")) {
       expect(other.result("producer").line).toMatch(/^refused: the saved plan could not be decrypted for this stack and run/);
     }, 120_000);
 
+    test("a saved plan of another environment (staging's, in the same run) cannot be decrypted by production's apply: refused", () => {
+      // plan1 was made with PLAN_ENVIRONMENT unset: production's context.
+      expect(fs.readFileSync(path.join(bin, "calls.log"), "utf8")).toContain("ctx=stack=producer,run=4242,environment=production");
+      const other = run("apply", outdir, path.join(work, "plan1"), ["producer"], { OUTPUTS_DIR: path.join(work, "outputs-y"), PLAN_ENVIRONMENT: "staging" });
+      expect(other.code).not.toBe(0);
+      expect(other.result("producer").line).toMatch(/^refused: the saved plan could not be decrypted for this stack and run/);
+    }, 60_000);
+
     test("validate: no state, the committed lock file; a provider it does not pin stops the init with the fix", () => {
       const dir = path.join(outdir, "stacks", "needs-github");
       fs.mkdirSync(dir, { recursive: true });

@@ -1,3 +1,5 @@
+import { ActionsEnvironmentSecret } from "@cdktf/provider-github/lib/actions-environment-secret";
+import { ActionsEnvironmentVariable } from "@cdktf/provider-github/lib/actions-environment-variable";
 import { ActionsSecret } from "@cdktf/provider-github/lib/actions-secret";
 import { ActionsVariable } from "@cdktf/provider-github/lib/actions-variable";
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
@@ -13,9 +15,9 @@ import { terraformLiteral } from "../lib/terraform-literal";
 import { appDeployWorkflow } from "../lib/workflows/app-deploy";
 import { ProjectStack, ProjectStackProps } from "./base";
 import { DeliveryStack } from "./delivery";
+import { deliveryTarget } from "./delivery-target";
 
-/** The branch the deploy workflow is committed to; a pull request brings it to the deploy branch. */
-export const WORKFLOW_BRANCH = "restartix-infra/deploy-workflow";
+export { WORKFLOW_BRANCH } from "./delivery-target";
 
 export interface DeliveryGithubStackProps extends ProjectStackProps {
   readonly delivery: DeliveryStack;
@@ -23,8 +25,8 @@ export interface DeliveryGithubStackProps extends ProjectStackProps {
 }
 
 /**
- * The GitHub side of delivery, in the application repository: the production environment the
- * deploy role trusts, the Actions variables the workflow reads (none of them secret), the deploy
+ * The GitHub side of delivery, in the application repository: the environment (production, or
+ * staging: stacks/delivery-target.ts) the deploy role trusts, the Actions variables the workflow reads (none of them secret), the deploy
  * workflow itself (generated from code, linted in the tests) and any secret listed in config, each
  * fed by a sensitive Terraform variable, never a literal.
  *
@@ -41,10 +43,13 @@ export class DeliveryGithubStack extends ProjectStack {
     new GithubProvider(this, "github", { owner: deployment.githubOwner });
     const repository = deployment.githubRepository;
     const registry = `${deployment.accountId}.dkr.ecr.${props.region}.amazonaws.com`;
+    // Production's file, branch, environment and repository variables as since phase 1; staging's its own.
+    const target = deliveryTarget(deployment.environment, delivery);
 
+    // The construct ID stays "production" for both: an ID is per stack, and production's must not move.
     const environment = new RepositoryEnvironment(this, "production", {
       repository,
-      environment: delivery.environmentName,
+      environment: target.environmentName,
       preventSelfReview: true,
       // Custom branch policies naming the deploy branch, not "protected branches": GitHub counts only
       // classic branch protection rules there, so a main protected by a repository ruleset alone is
@@ -58,19 +63,26 @@ export class DeliveryGithubStack extends ProjectStack {
       branchPattern: delivery.branch,
     });
     const variables: [string, string][] = [
-      ["AWS_REGION", props.region],
-      ["ECR_REGISTRY", registry],
-      ["AWS_DEPLOY_ROLE_ARN", props.delivery.role.arn],
+      [target.variables.region, props.region],
+      [target.variables.registry, registry],
+      [target.variables.role, props.delivery.role.arn],
     ];
-    const settings = variables.map(([variableName, value]) => new ActionsVariable(this, variableName, { repository, variableName, value }));
-    for (const secretName of delivery.actionsSecrets) {
-      const value = new TerraformVariable(this, `secret-${secretName}`, {
+    // Staging's live in its environment: only its jobs read them, and they never overwrite production's.
+    const settings = variables.map(([variableName, value]) =>
+      target.variableScope === "environment"
+        ? new ActionsEnvironmentVariable(this, variableName, { repository, environment: environment.environment, variableName, value })
+        : new ActionsVariable(this, variableName, { repository, variableName, value }),
+    );
+    for (const name of delivery.actionsSecrets) {
+      const secretName = target.secretName(name);
+      const value = new TerraformVariable(this, `secret-${name}`, {
         type: "string",
         sensitive: true,
         nullable: false,
-        description: `Value of the GitHub Actions secret ${secretName} (set TF_VAR_secret-${secretName} in the environment)`,
+        description: `Value of the GitHub Actions secret ${secretName} (set TF_VAR_secret-${name} in the environment)`,
       });
-      new ActionsSecret(this, secretName, { repository, secretName, plaintextValue: value.stringValue });
+      if (target.variableScope === "environment") new ActionsEnvironmentSecret(this, name, { repository, environment: environment.environment, secretName, plaintextValue: value.stringValue });
+      else new ActionsSecret(this, name, { repository, secretName, plaintextValue: value.stringValue });
     }
 
     const services = Object.values(phase.services);
@@ -79,18 +91,19 @@ export class DeliveryGithubStack extends ProjectStack {
       repository,
       // The branch is created from the deploy branch on first write. Once the pull request is merged
       // and the branch deleted, the provider reads the file from the deploy branch: no drift.
-      branch: WORKFLOW_BRANCH,
+      branch: target.workflowBranch,
       autocreateBranch: true,
       autocreateBranchSourceBranch: delivery.branch,
-      file: delivery.workflowPath,
+      file: target.workflowPath,
       // GitHub's `${{ ... }}` must reach the file as written, not be read as Terraform interpolation.
       content: terraformLiteral(appDeployWorkflow({
+        name: target.workflowName,
         region: props.region,
         branch: delivery.branch,
-        environment: delivery.environmentName,
-        roleVariable: "AWS_DEPLOY_ROLE_ARN",
-        registryVariable: "ECR_REGISTRY",
-        regionVariable: "AWS_REGION",
+        environment: target.environmentName,
+        roleVariable: target.variables.role,
+        registryVariable: target.variables.registry,
+        regionVariable: target.variables.region,
         services: services.map((s) => ({ key: s.key, name: s.name, dockerfile: s.dockerfile })),
         // App Runner (the engine, or the standby during a move): the shared services, tenants and shards.
         appRunnerRegions: computeEngines(deployment).includes("apprunner") ? phase.regions.map((r) => r.region) : undefined,
@@ -106,11 +119,11 @@ export class DeliveryGithubStack extends ProjectStack {
     new RepositoryPullRequest(this, "deploy-workflow-pr", {
       baseRepository: repository,
       baseRef: delivery.branch,
-      headRef: WORKFLOW_BRANCH,
-      title: "Deploy workflow (managed by restartix-infra)",
+      headRef: target.workflowBranch,
+      title: target.environment === "production" ? "Deploy workflow (managed by restartix-infra)" : `Deploy workflow, ${target.environment} (managed by restartix-infra)`,
       body: [
-        `This pull request was opened by the \`delivery-github\` stack of restartix-infra. It adds or updates \`${delivery.workflowPath}\`,`,
-        `which builds the service images, pushes them to ECR and deploys them with the \`${delivery.environmentName}\` environment.`,
+        `This pull request was opened by the \`delivery-github\` stack of restartix-infra. It adds or updates \`${target.workflowPath}\`,`,
+        `which builds the service images, pushes them to ECR and deploys them with the \`${target.environmentName}\` environment.`,
         "",
         "Review it like any change: once merged, every push to the deploy branch runs it. Do not edit the file here;",
         "change lib/workflows/app-deploy.ts in restartix-infra instead (the next deploy opens a new pull request).",

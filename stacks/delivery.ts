@@ -1,6 +1,7 @@
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { Construct } from "constructs";
 import { computeEngines } from "../config/deployment";
+import { deliveryTarget } from "./delivery-target";
 import { EcsDeployTarget, ecsDeployTargets } from "./ecs-deploy-targets";
 import { PolicyStatement, policyDocument } from "../lib/iam";
 import { ServiceRole } from "../modules/service-role";
@@ -15,12 +16,13 @@ export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 
 /** The sub claims GitHub issues for the application repository's main branch and production environment. */
 export function deploySubjects(owner: string, repo: string, branch: string, environment: string): string[] {
-  return [`repo:${owner}/${repo}:ref:refs/heads/${branch}`, `repo:${owner}/${repo}:environment:${environment}`];
+  return deliveryTarget("production", { workflowPath: "", environmentName: environment, branch, actionsSecrets: [] }).subjects(owner, repo);
 }
 
 /**
  * The AWS side of delivery: GitHub's OIDC identity provider and GitHubActionsDeployRole, which
- * only the application repository's main branch or production environment can assume, and which
+ * only the application repository's main branch or production environment can assume (staging's: only
+ * its staging environment; stacks/delivery-target.ts), and which
  * can only push the service images (and start or roll their deployments). It replaces the
  * document's IAM user with long-lived access keys: nothing to leak, nothing to rotate.
  */
@@ -110,7 +112,8 @@ export class DeliveryStack extends BaseStack {
           Condition: {
             StringEquals: {
               [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com",
-              [`${GITHUB_OIDC_HOST}:sub`]: deploySubjects(deployment.githubOwner, deployment.githubRepository, delivery.branch, delivery.environmentName),
+              // Per environment (stacks/delivery-target.ts): staging's role trusts only staging's GitHub environment.
+              [`${GITHUB_OIDC_HOST}:sub`]: deliveryTarget(deployment.environment, delivery).subjects(deployment.githubOwner, deployment.githubRepository),
             },
           },
         },

@@ -17,11 +17,14 @@ import { deployWaves, MANUAL_STACKS, StackNode } from "./waves";
 export interface CiLimits {
   /** GitHub: a matrix generates at most 256 jobs. */
   readonly maxMatrixJobs: number;
-  /** Jobs this layout may use in one workflow run, all matrices together (kept at 256: conservative). */
+  /**
+   * Jobs this layout may use in one workflow run, all matrices together: 256 (conservative) shared by
+   * the two environments one deploy run applies (staging, then production: deploy.yml), 128 each.
+   */
   readonly maxJobsPerRun: number;
   /** `max-parallel` of every matrix: jobs of one matrix that run at once (account concurrency: Free 20, Team 60). */
   readonly maxParallel: number;
-  /** Apply-wave jobs the deploy workflow has (apply-wave-1 .. apply-wave-N). */
+  /** Apply-wave jobs each environment's deploy has (apply-wave-1 .. apply-wave-N in deploy-environment.yml). */
   readonly maxWaves: number;
   /** Terraform processes a job runs at once (xargs -P): 2 vCPU, 7 GB runners. */
   readonly stacksAtOnce: number;
@@ -33,7 +36,7 @@ export interface CiLimits {
 
 export const DEFAULT_LIMITS: CiLimits = {
   maxMatrixJobs: 256,
-  maxJobsPerRun: 256,
+  maxJobsPerRun: 128,
   maxParallel: 20,
   maxWaves: 10,
   stacksAtOnce: 4,
@@ -87,7 +90,7 @@ export interface CiLayout {
   readonly problems: readonly string[];
 }
 
-/** Jobs of the deploy workflow besides the matrices: select, summary, approve, report, backup-image. */
+/** Jobs of one environment's deploy besides the matrices: select, summary, approve, report, backup-image. */
 export const FIXED_JOBS = 5;
 
 /** Splits `names` into batches of at most `size`, as evenly as possible. */
@@ -142,7 +145,7 @@ export function ciLayout(stacks: readonly StackNode[], selected?: readonly strin
   const matrices: [string, number][] = [["plan", plan.length], ...waveLayouts.map((w): [string, number] => [`apply wave ${w.wave}`, w.batches.length])];
   for (const [name, n] of matrices) if (n > limits.maxMatrixJobs) problems.push(`${name}: ${n} jobs in one matrix; GitHub allows ${limits.maxMatrixJobs}`);
   if (jobs > limits.maxJobsPerRun) problems.push(`${jobs} jobs in one run; the layout allows ${limits.maxJobsPerRun}`);
-  if (waveLayouts.length > limits.maxWaves) problems.push(`${waveLayouts.length} deploy waves; the deploy workflow has ${limits.maxWaves} apply-wave jobs (add apply-wave jobs to .github/workflows/deploy.yml)`);
+  if (waveLayouts.length > limits.maxWaves) problems.push(`${waveLayouts.length} deploy waves; the deploy workflow has ${limits.maxWaves} apply-wave jobs (add apply-wave jobs to .github/workflows/deploy-environment.yml)`);
   if (diskGb.withPluginCache > limits.diskGb) problems.push(`${diskGb.withPluginCache} GB of disk per job; a runner has about ${limits.diskGb} GB`);
   if (minutes.applyJob > limits.jobMinutes) problems.push(`about ${minutes.applyJob} minutes per apply job; the workflow allows ${limits.jobMinutes}`);
   return { selected: all.length, manual, plan, waves: waveLayouts, jobs, stacksPerJob, diskGb, minutes, remoteStateConsumers: consumers, problems };

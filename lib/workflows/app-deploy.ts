@@ -34,6 +34,11 @@ export interface AppDeployEcs {
 }
 
 export interface AppDeployInput {
+  /**
+   * The workflow's display name (staging's copy says so: both files run in the same repository).
+   * @default "Build and deploy"
+   */
+  readonly name?: string;
   /** AWS region of the registry and services; documented in the header (the value comes from vars). */
   readonly region: string;
   /** Branch whose pushes deploy (main). */
@@ -118,7 +123,7 @@ export function appDeployWorkflow(input: AppDeployInput): string {
   if (input.ecs) jobs["roll-out"] = ecsRollout(input, input.ecs, credentials(), onBranch);
 
   const doc = new Document({
-    name: "Build and deploy",
+    name: input.name ?? "Build and deploy",
     on: { push: { branches: [input.branch] }, workflow_dispatch: {} },
     // The id token is what the deploy role trusts; nothing here writes to the repository.
     permissions: { "id-token": "write", contents: "read" },
@@ -335,6 +340,7 @@ function validate(input: AppDeployInput): void {
   }
   check(/^[A-Za-z0-9._/-]+$/.test(input.branch), "branch", input.branch, "use a branch name without spaces or quotes");
   check(/^[A-Za-z0-9._-]+$/.test(input.environment), "environment", input.environment, "use an environment name without spaces");
+  if (input.name !== undefined) check(/^[A-Za-z0-9 ()._-]+$/.test(input.name), "name", input.name, "use letters, digits, spaces and ( ) . _ - only");
   (input.appRunnerRegions ?? []).forEach((r, i) => check(REGION.test(r), `appRunnerRegions[${i}]`, r, "use an AWS region name (eu-central-1)"));
   if (input.ecs) {
     check(input.ecs.regions.some((r) => r.clusters.length > 0), "ecs.regions", input.ecs.regions, "list the ECS clusters to search, or leave ecs out for App Runner");
