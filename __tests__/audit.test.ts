@@ -293,10 +293,10 @@ describe("guards", () => {
     const base = { settings: short, region: "eu-central-1" };
     const keys = new KeysStack(app, "keys", base);
     const storage = new StorageStack(app, "storage", { ...base, regionConfig: short.phase.regions[0], keys });
-    expect(() => new AuditStack(app, "audit", { ...base, storage, dataEventBuckets: [storage.uploads], regions: ["eu-central-1"] })).toThrow(
+    expect(() => new AuditStack(app, "audit", { ...base, storage, keys, dataEventBuckets: [storage.uploads], regions: ["eu-central-1"] })).toThrow(
       /audit\.retentionDays is 365; expected at least 2192 .*164\.316\(b\)\(2\)\(i\).*Fix: set audit\.retentionDays to 2192/,
     );
-    expect(() => new AuditStack(app, "audit2", { settings, region: "eu-central-1", storage, dataEventBuckets: [], regions: ["eu-west-1"] })).toThrow(/leave out the primary region eu-central-1/);
+    expect(() => new AuditStack(app, "audit2", { settings, region: "eu-central-1", storage, keys, dataEventBuckets: [], regions: ["eu-west-1"] })).toThrow(/leave out the primary region eu-central-1/);
   });
 
   test("the app builder turns the deployment rules on: an app holding data without an audit trail fails synth", () => {
