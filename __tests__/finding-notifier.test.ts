@@ -1,5 +1,6 @@
 // The Security Hub notifier's handler (functions/finding-notifier.js) with fake SNS and Security Hub
 // clients: one mail per new finding, NOTIFIED after it, failures thrown (issue 20, item 17).
+export {};
 const notifier = require("../functions/finding-notifier.js");
 
 const TOPIC = "arn:aws:sns:eu-central-1:123456789012:restartix-alerts";
@@ -28,7 +29,7 @@ function controlFinding(n: number, over: Finding = {}): Finding {
   };
 }
 
-const event = (findings: Finding[]) => ({ id: "event-1", source: "aws.securityhub", "detail-type": "Security Hub Findings - Imported", detail: { findings } });
+const importedEvent = (findings: Finding[]) => ({ id: "event-1", source: "aws.securityhub", "detail-type": "Security Hub Findings - Imported", detail: { findings } });
 
 /** Fake clients that record every call in order; `unprocessed` decides what each BatchUpdateFindings call leaves. */
 function fakes(unprocessed: (ids: { Id: string }[], call: number) => { Id: string; ProductArn: string }[] = () => []) {
@@ -62,7 +63,7 @@ describe("the Security Hub notifier (functions/finding-notifier.js)", () => {
   test("first import of a failing control: one mail to the alert topic, then the finding is set to NOTIFIED", async () => {
     const f = fakes();
     const finding = controlFinding(8);
-    await expect(notifier.notify(event([finding]), f.deps)).resolves.toEqual({ mailed: 1 });
+    await expect(notifier.notify(importedEvent([finding]), f.deps)).resolves.toEqual({ mailed: 1 });
     expect(f.calls.map((c) => c.op)).toEqual(["publish", "batchUpdate"]);
     const mail = f.calls[0].input;
     expect(mail.TopicArn).toBe(TOPIC);
@@ -76,7 +77,7 @@ describe("the Security Hub notifier (functions/finding-notifier.js)", () => {
   test("a re-import of a finding already NOTIFIED (the control re-evaluated, still failing): no mail, no update", async () => {
     const f = fakes();
     const notified = controlFinding(8, { Workflow: { Status: "NOTIFIED" } });
-    await expect(notifier.notify(event([notified]), f.deps)).resolves.toEqual({ mailed: 0 });
+    await expect(notifier.notify(importedEvent([notified]), f.deps)).resolves.toEqual({ mailed: 0 });
     expect(f.calls).toEqual([]);
   });
 
@@ -90,18 +91,18 @@ describe("the Security Hub notifier (functions/finding-notifier.js)", () => {
       controlFinding(4, { Severity: { Label: "LOW" } }),
       controlFinding(5, { Compliance: { Status: "PASSED" }, Severity: { Label: "HIGH" } }),
     ];
-    await notifier.notify(event([...others, mailed]), f.deps);
+    await notifier.notify(importedEvent([...others, mailed]), f.deps);
     expect(f.calls[1].input.FindingIdentifiers).toEqual([{ Id: mailed.Id, ProductArn: PRODUCT }]);
     // A GuardDuty finding has no compliance status: it is mailed like a failed control.
     const g = fakes();
     const threat = { ...controlFinding(9), Compliance: undefined, ProductName: "GuardDuty", Title: "UnauthorizedAccess:IAMUser/MaliciousIPCaller" };
-    await expect(notifier.notify(event([threat]), g.deps)).resolves.toEqual({ mailed: 1 });
+    await expect(notifier.notify(importedEvent([threat]), g.deps)).resolves.toEqual({ mailed: 1 });
   });
 
   test("several findings in one event: one mail, and BatchUpdateFindings in calls of at most 100", async () => {
     const f = fakes();
     const many = Array.from({ length: 205 }, (_, i) => controlFinding(i));
-    await expect(notifier.notify(event(many), f.deps)).resolves.toEqual({ mailed: 205 });
+    await expect(notifier.notify(importedEvent(many), f.deps)).resolves.toEqual({ mailed: 205 });
     expect(f.calls.filter((c) => c.op === "publish")).toHaveLength(1);
     expect(f.calls.filter((c) => c.op === "batchUpdate").map((c) => c.input.FindingIdentifiers.length)).toEqual([100, 100, 5]);
     expect(f.calls[0].input.Subject.length).toBeLessThanOrEqual(100);
@@ -111,7 +112,7 @@ describe("the Security Hub notifier (functions/finding-notifier.js)", () => {
   test("partial failure of BatchUpdateFindings: retried for the unprocessed findings only, then thrown naming them (never swallowed)", async () => {
     const stuck = controlFinding(2);
     const f = fakes((ids) => ids.filter((i) => i.Id === stuck.Id).map((i) => ({ Id: i.Id, ProductArn: PRODUCT })));
-    await expect(notifier.notify(event([controlFinding(1), stuck]), f.deps)).rejects.toThrow(
+    await expect(notifier.notify(importedEvent([controlFinding(1), stuck]), f.deps)).rejects.toThrow(
       new RegExp(`could not set Workflow.Status NOTIFIED on 1 after 3 attempts: ${stuck.Id.replace(/[.]/g, "\\.")} \\(FindingNotFound: Finding not found\\)`),
     );
     expect(f.calls.filter((c) => c.op === "publish")).toHaveLength(1);
@@ -124,14 +125,14 @@ describe("the Security Hub notifier (functions/finding-notifier.js)", () => {
 
   test("a transient partial failure that a retry clears resolves", async () => {
     const f = fakes((ids, call) => (call === 1 ? ids.slice(0, 1).map((i) => ({ Id: i.Id, ProductArn: PRODUCT })) : []));
-    await expect(notifier.notify(event([controlFinding(1), controlFinding(2)]), f.deps)).resolves.toEqual({ mailed: 2 });
+    await expect(notifier.notify(importedEvent([controlFinding(1), controlFinding(2)]), f.deps)).resolves.toEqual({ mailed: 2 });
     expect(f.calls.filter((c) => c.op === "batchUpdate")).toHaveLength(2);
   });
 
   test("a failed publish throws before anything is marked: the findings stay NEW for Lambda's retry", async () => {
     const f = fakes();
     const deps = { ...f.deps, publish: async () => Promise.reject(new Error("KMSAccessDeniedException")) };
-    await expect(notifier.notify(event([controlFinding(1)]), deps)).rejects.toThrow("KMSAccessDeniedException");
+    await expect(notifier.notify(importedEvent([controlFinding(1)]), deps)).rejects.toThrow("KMSAccessDeniedException");
     expect(f.calls.filter((c) => c.op === "batchUpdate")).toEqual([]);
   });
 

@@ -6,7 +6,6 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { createHash } from "crypto";
@@ -116,25 +115,25 @@ export class SecurityHubNotifier extends Construct {
     // One queue for both kinds of undeliverable event: a run that failed after Lambda's two retries
     // (the function's dead-letter queue) and an invocation EventBridge could not make after its own
     // retries (the target's). Encrypted with the region key, whose policy admits EventBridge.
+    // The queue's policy names the queue and the rule by their ARNs (known from their names): no
+    // cycle through the queue's own ARN, and no separate aws_sqs_queue_policy to refresh.
+    const queueArn = `arn:aws:sqs:${region}:${accountId}:${name}-dlq`;
     this.dlq = new SqsQueue(this, "dlq", {
       name: `${name}-dlq`,
       kmsMasterKeyId: props.kmsKeyArn,
       kmsDataKeyReusePeriodSeconds: 3600,
       messageRetentionSeconds: 1209600,
-      tags: { Name: `${name}-dlq` },
-    });
-    new SqsQueuePolicy(this, "dlq-policy", {
-      queueUrl: this.dlq.url,
       policy: policyDocument(this, "dlq-policy-document", [
         {
           Sid: "EventBridgeDeadLetters",
           Effect: "Allow",
           Principal: { Service: "events.amazonaws.com" },
           Action: "sqs:SendMessage",
-          Resource: this.dlq.arn,
-          Condition: { ArnEquals: { "aws:SourceArn": this.rule.arn } },
+          Resource: queueArn,
+          Condition: { ArnEquals: { "aws:SourceArn": `arn:aws:events:${region}:${accountId}:rule/${name}` } },
         },
       ]),
+      tags: { Name: `${name}-dlq` },
     });
 
     const hubArn = `arn:aws:securityhub:${region}:${accountId}:hub/default`;
