@@ -130,7 +130,8 @@ describe("the audit key", () => {
 
 describe("the log group and the CIS alarms", () => {
   test("log group: encrypted, a year, prevent_destroy, its address fixed (a new address would drop a year of events)", () => {
-    const groups = resources(audit1, "aws_cloudwatch_log_group");
+    // Beside it, only the Security Hub notifier's own group (/aws/lambda/restartix-security-findings).
+    const groups = resources(audit1, "aws_cloudwatch_log_group").filter(([, g]) => !String(g.name).startsWith("/aws/lambda/"));
     expect(groups.map(([n]) => n)).toEqual(["trail_log-group_2BDB0A37"]);
     expect(groups[0][1]).toMatchObject({ name: "/aws/cloudtrail/restartix-audit", retention_in_days: 365, lifecycle: { prevent_destroy: true } });
     expect(groups[0][1].kms_key_id).toMatch(/aws_kms_key\.key_/);
@@ -140,7 +141,8 @@ describe("the log group and the CIS alarms", () => {
     const filters = resources(audit1, "aws_cloudwatch_log_metric_filter").map(([, c]) => c);
     expect(filters.map((f) => f.pattern).sort()).toEqual(CIS_FILTERS.map((f) => f.pattern).sort());
     for (const control of CIS_CONTROLS) expect(filters.filter((f) => implementsControl(f.pattern, control))).toHaveLength(1);
-    const alarms = resources(audit1, "aws_cloudwatch_metric_alarm").map(([, c]) => c);
+    // The Security Hub notifier's two alarms are tested with it.
+    const alarms = resources(audit1, "aws_cloudwatch_metric_alarm").map(([, c]) => c).filter((c) => !String(c.alarm_name).startsWith("restartix-security-findings-"));
     expect(alarms).toHaveLength(5);
     for (const a of alarms) {
       expect(a).toMatchObject({ namespace: "CISBenchmark", statistic: "Sum", period: 300, threshold: 1, comparison_operator: "GreaterThanOrEqualToThreshold", treat_missing_data: "notBreaching" });
@@ -221,7 +223,7 @@ describe("findings reach restartix-alerts", () => {
   const eventPattern = (rule: Record<string, any>) => json(rule.event_pattern);
   const topicArn = "arn:aws:sns:eu-central-1:123456789012:restartix-alerts";
 
-  test("HIGH and CRITICAL Security Hub findings of every region (GuardDuty's among them), active and new, to the primary region's topic", () => {
+  test("HIGH and CRITICAL Security Hub findings of every region (GuardDuty's among them), active and new, to the notifier function of the primary region", () => {
     for (const audit of [audit1, audit4]) {
       const rule = only(audit, "aws_cloudwatch_event_rule");
       expect(regionOf(audit.json, rule)).toBe("eu-central-1");
@@ -230,8 +232,89 @@ describe("findings reach restartix-alerts", () => {
         "detail-type": ["Security Hub Findings - Imported"],
         detail: { findings: { Severity: { Label: ["HIGH", "CRITICAL"] }, RecordState: ["ACTIVE"], Workflow: { Status: ["NEW"] } } },
       });
-      expect(only(audit, "aws_cloudwatch_event_target")).toMatchObject({ arn: topicArn, rule: expect.stringContaining("aws_cloudwatch_event_rule.") });
+      // Not the topic itself any more: an SNS target mailed every re-import of a failing control.
+      expect(only(audit, "aws_cloudwatch_event_target")).toMatchObject({
+        arn: "${aws_lambda_function.finding-alerts_function_351503AE.arn}",
+        dead_letter_config: { arn: "${aws_sqs_queue.finding-alerts_dlq_4E05FD8C.arn}" },
+        rule: "${aws_cloudwatch_event_rule.finding-alerts_rule_2276FC66.name}",
+      });
+      expect(only(audit, "aws_lambda_permission")).toMatchObject({ principal: "events.amazonaws.com", source_arn: "${aws_cloudwatch_event_rule.finding-alerts_rule_2276FC66.arn}" });
     }
+  });
+
+  test("once per new finding: a finding the function marked NOTIFIED no longer matches when re-imported; Security Hub's reset to NEW matches again", () => {
+    const pattern = eventPattern(only(audit1, "aws_cloudwatch_event_rule"));
+    const imported = (finding: Record<string, unknown>) => ({
+      source: "aws.securityhub",
+      "detail-type": "Security Hub Findings - Imported",
+      detail: { findings: [{ Severity: { Label: "HIGH" }, RecordState: "ACTIVE", Workflow: { Status: "NEW" }, Compliance: { Status: "FAILED" }, ...finding }] },
+    });
+    expect(
+      [
+        imported({}), // first import of the failing control
+        imported({ Workflow: { Status: "NOTIFIED" } }), // every later re-evaluation, after the function marked it
+        imported({ Workflow: { Status: "NEW" }, Compliance: { Status: "FAILED" } }), // PASSED -> FAILED: Security Hub resets it to NEW
+        imported({ RecordState: "ARCHIVED" }),
+        imported({ Severity: { Label: "MEDIUM" } }),
+      ].map((e) => eventMatches(pattern, e)),
+    ).toEqual([true, false, true, false, false]);
+  });
+
+  test("the notifier: nodejs22.x, reserved concurrency, the topic and severities as variables, its own encrypted log group, a dead-letter queue, alarms on both", () => {
+    const fn = only(audit1, "aws_lambda_function");
+    expect(fn).toMatchObject({
+      function_name: "restartix-security-findings",
+      runtime: "nodejs22.x",
+      handler: "index.handler",
+      reserved_concurrent_executions: 2,
+      environment: { variables: { TOPIC_ARN: topicArn, SEVERITIES: "HIGH,CRITICAL" } },
+      dead_letter_config: { target_arn: "${aws_sqs_queue.finding-alerts_dlq_4E05FD8C.arn}" },
+      kms_key_arn: expect.stringContaining("cross-stack-reference-input-keys"),
+      s3_bucket: "${aws_s3_bucket.code-bucket_F949F573.bucket}",
+    });
+    // The archive is the file in functions/, zipped at synth.
+    const { zip } = require("../lib/zip") as typeof import("../lib/zip");
+    const archive = zip([{ name: "index.js", content: fs.readFileSync(path.join(__dirname, "..", "functions", "finding-notifier.js"), "utf8") }]);
+    expect(fn.source_code_hash).toBe(require("crypto").createHash("sha256").update(archive).digest("base64"));
+    expect(only(audit1, "aws_s3_object").depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_s3_bucket_versioning\./), expect.stringMatching(/^aws_s3_bucket_server_side_encryption_configuration\./)]));
+    const logs = resources(audit1, "aws_cloudwatch_log_group").map(([, g]) => g).find((g) => g.name === "/aws/lambda/restartix-security-findings");
+    expect(logs).toMatchObject({ retention_in_days: 365, kms_key_id: expect.stringContaining("cross-stack-reference-input-keys") });
+    expect(only(audit1, "aws_sqs_queue")).toMatchObject({ name: "restartix-security-findings-dlq", kms_master_key_id: expect.stringContaining("cross-stack-reference-input-keys") });
+    // EventBridge may put the events it cannot deliver there; the ARNs are the queue's and the rule's own.
+    expect(policy(only(audit1, "aws_sqs_queue").policy, audit1).Statement).toEqual([
+      {
+        Sid: "EventBridgeDeadLetters",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sqs:SendMessage",
+        Resource: "arn:aws:sqs:eu-central-1:123456789012:restartix-security-findings-dlq",
+        Condition: { ArnEquals: { "aws:SourceArn": "arn:aws:events:eu-central-1:123456789012:rule/restartix-security-findings" } },
+      },
+    ]);
+    const alarms = resources(audit1, "aws_cloudwatch_metric_alarm").map(([, a]) => a).filter((a) => String(a.alarm_name).startsWith("restartix-security-findings"));
+    expect(alarms.map((a) => [a.alarm_name, a.namespace, a.metric_name, a.alarm_actions]).sort()).toEqual([
+      ["restartix-security-findings-dead-letters", "AWS/SQS", "ApproximateNumberOfMessagesVisible", [topicArn]],
+      ["restartix-security-findings-errors", "AWS/Lambda", "Errors", [topicArn]],
+    ]);
+  });
+
+  test("the notifier's role: publish to the one topic (its key through SNS only), BatchUpdateFindings on the hub to NOTIFIED only, every other finding field denied", () => {
+    const [, attached] = resources(audit1, "aws_iam_policy").find(([, p]) => p.name === "restartix-security-findings")!;
+    const statements = policy(attached.policy, audit1).Statement;
+    const bySid = Object.fromEntries(statements.map((st) => [st.Sid, st]));
+    expect(bySid.MailToAlertTopic).toMatchObject({ Effect: "Allow", Action: "sns:Publish", Resource: topicArn });
+    expect(bySid.AlertTopicKey).toMatchObject({ Condition: { StringEquals: { "kms:ViaService": "sns.eu-central-1.amazonaws.com" } } });
+    expect(bySid.MarkFindingsNotified).toEqual({
+      Sid: "MarkFindingsNotified",
+      Effect: "Allow",
+      Action: "securityhub:BatchUpdateFindings",
+      Resource: "arn:aws:securityhub:eu-central-1:123456789012:hub/default",
+      Condition: { StringEquals: { "securityhub:ASFFSyntaxPath/Workflow.Status": "NOTIFIED" } },
+    });
+    const denied = statements.filter((st) => st.Effect === "Deny").map((st) => Object.keys(st.Condition.Null)[0].replace("securityhub:ASFFSyntaxPath/", ""));
+    expect(denied).toEqual(["Confidence", "Criticality", "Note.Text", "Note.UpdatedBy", "RelatedFindings", "Severity.Label", "Severity.Normalized", "Severity.Product", "Types", "UserDefinedFields.key", "UserDefinedFields.value", "VerificationState"]);
+    for (const st of statements.filter((x) => x.Effect === "Deny")) expect(Object.values(st.Condition.Null)).toEqual(["false"]);
+    expect(statements.flatMap((st) => [st.Resource].flat())).not.toContain("*");
   });
 
   test("with Security Hub left to the organization, GuardDuty's own findings of severity 7 or more; with neither, no rule", () => {
@@ -242,14 +325,18 @@ describe("findings reach restartix-alerts", () => {
     const gd = (severity: number, count: number) => ({ source: "aws.guardduty", "detail-type": "GuardDuty Finding", detail: { severity, type: "UnauthorizedAccess:EC2/SSHBruteForce", service: { count } } });
     expect([gd(8, 1), gd(8, 2), gd(8, 40), gd(5, 1)].map((e) => eventMatches(guardDuty, e))).toEqual([true, false, false, false]);
     expect(only(noHub, "aws_cloudwatch_event_target").arn).toBe(topicArn);
+    // GuardDuty's own finding events carry service.count: no function, no code bucket needed.
+    expect(resources(noHub, "aws_lambda_function")).toEqual([]);
+    expect(resources(noHub, "aws_s3_bucket").map(([, b]) => b.bucket)).not.toContain("restartix-audit-code-123456789012");
     const neither = stack(synth({ phase: 1, varsFile: varsWith({ manage_security_hub: "false", manage_guardduty: "false" }) }), "audit");
     expect(resources(neither, "aws_cloudwatch_event_rule")).toEqual([]);
   });
 });
 
 describe("deploy order", () => {
-  test("the audit stack depends on the storage stack only (its access-log bucket): deployable before any compute or data", () => {
-    expect(audit1.dependencies).toEqual(["storage"]);
+  test("the audit stack depends on the keys and storage stacks only (the data key's ARN, the access-log bucket): deployable before any compute or data", () => {
+    // keys: the Security Hub notifier's key; storage depends on keys already, so the waves are unchanged.
+    expect([...audit1.dependencies].sort()).toEqual(["keys", "storage"]);
     const waves = deployWaves(p1.stacks).map((w) => w.map((s) => s.name));
     const wave = (n: string) => waves.findIndex((w) => w.includes(n));
     expect(wave("audit")).toBe(wave("storage") + 1);
@@ -273,7 +360,7 @@ describe("controls left to the organization (manage_* = false)", () => {
     const a = stack(noTrail, "audit");
     expect(resources(a, "aws_cloudtrail")).toEqual([]);
     expect(resources(a, "aws_cloudwatch_log_metric_filter")).toEqual([]);
-    expect(resources(a, "aws_cloudwatch_metric_alarm")).toEqual([]);
+    expect(resources(a, "aws_cloudwatch_metric_alarm").filter(([, c]) => c.namespace === "CISBenchmark")).toEqual([]);
     expect(resources(a, "aws_guardduty_detector")).toHaveLength(3);
     // The Config bucket still needs the key.
     expect(resources(a, "aws_kms_key")).toHaveLength(1);
@@ -293,10 +380,10 @@ describe("guards", () => {
     const base = { settings: short, region: "eu-central-1" };
     const keys = new KeysStack(app, "keys", base);
     const storage = new StorageStack(app, "storage", { ...base, regionConfig: short.phase.regions[0], keys });
-    expect(() => new AuditStack(app, "audit", { ...base, storage, dataEventBuckets: [storage.uploads], regions: ["eu-central-1"] })).toThrow(
+    expect(() => new AuditStack(app, "audit", { ...base, storage, keys, dataEventBuckets: [storage.uploads], regions: ["eu-central-1"] })).toThrow(
       /audit\.retentionDays is 365; expected at least 2192 .*164\.316\(b\)\(2\)\(i\).*Fix: set audit\.retentionDays to 2192/,
     );
-    expect(() => new AuditStack(app, "audit2", { settings, region: "eu-central-1", storage, dataEventBuckets: [], regions: ["eu-west-1"] })).toThrow(/leave out the primary region eu-central-1/);
+    expect(() => new AuditStack(app, "audit2", { settings, region: "eu-central-1", storage, keys, dataEventBuckets: [], regions: ["eu-west-1"] })).toThrow(/leave out the primary region eu-central-1/);
   });
 
   test("the app builder turns the deployment rules on: an app holding data without an audit trail fails synth", () => {

@@ -7,16 +7,24 @@ import { HIPAA_RETENTION_DAYS } from "../lib/hipaa";
 import { PolicyStatement } from "../lib/iam";
 import { AuditKey } from "../modules/audit-key";
 import { ConfigRecording, FindingAlerts, SecurityPosture, ThreatDetection } from "../modules/detection";
+import { SecurityHubNotifier } from "../modules/finding-notifier";
 import { PrivateBucket } from "../modules/private-bucket";
 import { AuditTrail, CisAlarms, trailArn } from "../modules/trail";
 import { AUDIT_CONTROLS_OUTPUT } from "../policy/rules/audit/DeploymentAuditControls";
 import { suppress } from "../policy/suppress";
 import { BaseStack, BaseStackProps } from "./base";
+import { KeysStack } from "./keys";
 import { StorageStack } from "./storage";
 
 export interface AuditStackProps extends BaseStackProps {
   /** The primary region's storage stack: its access-log bucket receives the audit buckets' server access logs. */
   readonly storage: StorageStack;
+  /**
+   * The primary region's data key (only its ARN is read): the key of restartix-alerts, which the
+   * Security Hub notifier publishes to, and of the notifier's logs, queue and code bucket. The
+   * storage stack depends on the keys stack already, so the deploy order does not change.
+   */
+  readonly keys: KeysStack;
   /**
    * Buckets whose object reads and writes the trail records: the patient files of every region and
    * the database dumps. Only their names are read (literal values of the producing stacks), so the
@@ -59,7 +67,10 @@ export class AuditStack extends BaseStack {
   readonly detectors = new Map<string, ThreatDetection>();
   readonly recorders = new Map<string, ConfigRecording>();
   readonly hubs = new Map<string, SecurityPosture>();
-  readonly findingAlerts?: FindingAlerts;
+  /** Security Hub's notifier (mail once, then NOTIFIED), or GuardDuty's own rule when Security Hub is the organization's. */
+  readonly findingAlerts?: SecurityHubNotifier | FindingAlerts;
+  /** The Security Hub notifier's code (a bucket of its own: the audit stack deploys before any other code bucket exists). */
+  readonly codeBucket?: PrivateBucket;
 
   constructor(scope: Construct, name: string, props: AuditStackProps) {
     super(scope, name, props);
@@ -222,17 +233,33 @@ export class AuditStack extends BaseStack {
 
     // Findings worth waking someone for reach restartix-alerts, not only a console nobody watches:
     // Security Hub's (every region's, through the aggregator; GuardDuty's findings among them), else
-    // GuardDuty's own in the primary region. The topic's policy and key admit EventBridge.
+    // GuardDuty's own in the primary region. Security Hub re-imports a failing control's finding at
+    // every re-evaluation, still NEW: a function mails each new finding once and marks it NOTIFIED
+    // (issue 20, item 17; modules/finding-notifier.ts). The topic's policy and key admit EventBridge.
     if (this.controls.securityHub) {
-      this.findingAlerts = new FindingAlerts(this, "finding-alerts", {
+      const codeBucketName = `${phase.project}-audit-code-${account}`;
+      this.codeBucket = new PrivateBucket(this, "code-bucket", {
+        bucketName: codeBucketName,
+        kmsKeyArn: props.keys.keyArn(this.region),
+        accessLogs: { target: accessLogs, prefix: `s3/${codeBucketName}/` },
+        lifecycleRules: [{ id: "expire-old-code-versions", status: "Enabled", filter: [{ prefix: "code/" }], noncurrentVersionExpiration: [{ noncurrentDays: 30 }] }],
+      });
+      suppress(this.codeBucket, "RX-S3-10", "Holds only the notifier's code archive, which every synth rebuilds from functions/finding-notifier.js: nothing to replicate");
+      this.findingAlerts = new SecurityHubNotifier(this, "finding-alerts", {
         name: `${phase.project}-security-findings`,
-        description: `Security Hub findings of severity ${a.alertFindingSeverities.join(" or ")} (all regions, aggregated here) to ${phase.observability.topicName}`,
+        description: `Security Hub findings of severity ${a.alertFindingSeverities.join(" or ")} (all regions, aggregated here), once each, to ${phase.observability.topicName}`,
+        region: this.region,
+        accountId: account,
         pattern: {
           source: ["aws.securityhub"],
           "detail-type": ["Security Hub Findings - Imported"],
           detail: { findings: { Severity: { Label: [...a.alertFindingSeverities] }, RecordState: ["ACTIVE"], Workflow: { Status: ["NEW"] } } },
         },
+        severities: a.alertFindingSeverities,
         topicArn: alertTopicArn,
+        kmsKeyArn: props.keys.keyArn(this.region),
+        logRetentionDays: phase.observability.logRetentionDays,
+        bucket: this.codeBucket,
       });
     } else if (this.controls.guardduty) {
       this.findingAlerts = new FindingAlerts(this, "finding-alerts", {

@@ -220,6 +220,7 @@ export function buildStacks(app: App, settings: Settings): Stacks {
   const audit = new AuditStack(app, "audit", {
     ...base,
     storage: primary.storage,
+    keys,
     // Every bucket holding patient data or dumps, replicas included: their object reads are audited.
     dataEventBuckets: [primary.storage, ...[...regions.values()].map((r) => r.storage)].flatMap((s) => [s.uploads, s.uploadsReplica]).concat([backups.primary, backups.replica]),
     regions: keyRegions(phase),
