@@ -260,18 +260,18 @@ describe("findings reach restartix-alerts", () => {
     ).toEqual([true, false, true, false, false]);
   });
 
-  test("the notifier: nodejs22.x, reserved concurrency, the topic and severities as variables, its own encrypted log group, a dead-letter queue, alarms on both", () => {
+  test("the notifier: nodejs22.x, no reserved concurrency (a new account's quota of 10 refuses any), the topic and severities as variables, its own encrypted log group, a dead-letter queue, alarms on both", () => {
     const fn = only(audit1, "aws_lambda_function");
     expect(fn).toMatchObject({
       function_name: "restartix-security-findings",
       runtime: "nodejs22.x",
       handler: "index.handler",
-      reserved_concurrent_executions: 2,
       environment: { variables: { TOPIC_ARN: topicArn, SEVERITIES: "HIGH,CRITICAL" } },
       dead_letter_config: { target_arn: "${aws_sqs_queue.finding-alerts_dlq_4E05FD8C.arn}" },
       kms_key_arn: expect.stringContaining("cross-stack-reference-input-keys"),
       s3_bucket: "${aws_s3_bucket.code-bucket_F949F573.bucket}",
     });
+    expect(fn.reserved_concurrent_executions).toBeUndefined();
     // The archive is the file in functions/, zipped at synth.
     const { zip } = require("../lib/zip") as typeof import("../lib/zip");
     const archive = zip([{ name: "index.js", content: fs.readFileSync(path.join(__dirname, "..", "functions", "finding-notifier.js"), "utf8") }]);

@@ -21,14 +21,14 @@ import { ServiceRole } from "./service-role";
 
 export const NOTIFIER_SOURCE = path.join(ROOT, "functions", "finding-notifier.js");
 
-/**
- * At most this many runs at once: a burst of findings (Security Hub's first evaluation of the
- * standard) is mailed two at a time, the rest wait in Lambda's asynchronous queue (up to six
- * hours, then the dead-letter queue) instead of taking the account's concurrency. An account
- * whose Lambda concurrency quota is still 10 (some new accounts) refuses any reservation: see
- * docs/security-and-compliance.md for the check and the fix.
+/*
+ * No reserved concurrency, on purpose: a new account often starts with a Lambda concurrency quota of
+ * 10, and Lambda refuses any reservation that leaves fewer than 10 unreserved, so a reservation
+ * would fail the audit stack's first apply on exactly the accounts this project is for. A burst
+ * (Security Hub's first evaluation of the standard) is a few hundred short runs; if the account's
+ * concurrency is taken, Lambda's asynchronous queue retries for up to six hours, then the
+ * dead-letter queue (alarmed) keeps the event.
  */
-export const NOTIFIER_RESERVED_CONCURRENCY = 2;
 
 /**
  * Fields of BatchUpdateFindings the notifier never sets: one Deny each (a Null condition with
@@ -195,7 +195,6 @@ export class SecurityHubNotifier extends Construct {
       sourceCodeHash: createHash("sha256").update(archive).digest("base64"),
       timeout: 30,
       memorySize: 128,
-      reservedConcurrentExecutions: NOTIFIER_RESERVED_CONCURRENCY,
       kmsKeyArn: props.kmsKeyArn,
       tracingConfig: { mode: "PassThrough" },
       deadLetterConfig: { targetArn: this.dlq.arn },
