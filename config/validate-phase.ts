@@ -8,6 +8,7 @@ import { Issues } from "./errors";
 import { s3BucketProblem } from "./formats";
 import { EMAIL } from "./validate-deployment";
 import { validatePhaseFormats } from "./validate-formats";
+import { validatePhaseKinds } from "./validate-phase-kinds";
 import { validateCellConnections, validateConnectionMath, validateSizing, validateStorage } from "./validate-sizing";
 import { SHARD_SLOTS } from "./validate-tenants";
 
@@ -15,6 +16,8 @@ const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 
 /** Checks a phase configuration against the deployment it is used with. */
 export function validatePhase(config: PhaseConfig, deployment: DeploymentInputs, issues: Issues): void {
+  // The kinds first (phases/*.ts are transpiled unchecked): the checks below read each value as its type.
+  if (!validatePhaseKinds(config, issues)) return;
   const p = `phase${config.phase}`;
   validatePhaseFormats(config, deployment, issues);
   const regions = config.regions;

@@ -2,6 +2,8 @@ import * as path from "path";
 import { CellSpec, ComputeEngine, PhaseConfig, ServiceSizing } from "../phases/types";
 import { DB_INSTANCE_CLASSES, RESERVED_TENANT_IDS } from "./allowed";
 import { Issues } from "./errors";
+import { SERVICE_SIZING } from "./validate-phase-kinds";
+import { any, checkKind, Kind, object, optional } from "./validate-shape";
 import { validateCellConnections, validateSizing, validateStorage } from "./validate-sizing";
 
 export const TENANT_ID = /^[a-z][a-z0-9-]{1,18}[a-z0-9]$/;
@@ -20,6 +22,20 @@ export interface TenantEntry {
   /** Fargate: the tenant's slot on its region's cell gateways (CellSpec.slot), recorded by `npm run tenant -- add`. */
   readonly slot?: number;
 }
+
+/** The fields of a registry entry; each one's value is checked below, with the entry's own messages. */
+const TENANT_FIELDS: Kind = object<TenantEntry>("a tenant entry", {
+  id: optional(any()),
+  name: optional(any()),
+  region: optional(any()),
+  size: optional(any()),
+  instanceClass: optional(any()),
+  allocatedStorageGb: optional(any()),
+  maxAllocatedStorageGb: optional(any()),
+  service: optional(any()),
+  decommission: optional(any()),
+  slot: optional(any()),
+});
 
 /** Slots 1..SHARD_SLOTS of each region are the shards' (phases/phase4.ts); tenants take the next free one above. */
 export const SHARD_SLOTS = 10;
@@ -51,6 +67,8 @@ export function validateTenants(entries: unknown, file: string, config: PhaseCon
       issues.add(f, raw, "expected an object with an id", "use `npm run tenant -- add <id>` to write entries");
       return;
     }
+    // A field the registry does not know is a typo the synth would otherwise pass over.
+    checkKind(raw, TENANT_FIELDS, f, "tenant", issues);
     issues.check(TENANT_ID.test(t.id), `${f}.id`, t.id, "expected 3-20 characters: a lower-case letter, then letters, digits or hyphens, not ending in a hyphen", 'use e.g. "org-101"');
     issues.check(!RESERVED_TENANT_IDS.includes(t.id), `${f}.id`, t.id, "is a reserved word (it would collide with a stack, hostname or shared resource)", "choose another id");
     issues.check(!seen.has(t.id) && !shardIds.has(t.id), `${f}.id`, t.id, "duplicate id: each tenant needs its own", "choose another id");
@@ -58,12 +76,18 @@ export function validateTenants(entries: unknown, file: string, config: PhaseCon
     issues.check(t.decommission === undefined || typeof t.decommission === "boolean", `${f}.decommission`, t.decommission, "expected true or false", "use `npm run tenant -- remove` to set it");
     issues.check(typeof t.name === "string" && t.name.trim().length > 0 && t.name.length <= 100, `${f}.name`, t.name, "expected a display name of 1-100 characters", "set the clinic's name");
     issues.check(regions.includes(t.region), `${f}.region`, t.region, `is not a region of phase ${config.phase} (${regions.join(", ")})`, "use a deployed region");
+    if (t.size !== undefined) {
+      const sizes = Object.keys(config.enterprise?.sizes ?? {});
+      issues.check(sizes.includes(t.size), `${f}.size`, t.size, `is not a size of phase ${config.phase} (${sizes.join(", ")})`, "name the preset the entry was made from, or remove size (the entry's own values are what is deployed)");
+    }
     issues.oneOf(`${f}.instanceClass`, t.instanceClass, DB_INSTANCE_CLASSES);
     validateStorage(f, t, issues, "use a size preset (npm run tenant -- add --size)");
     if (typeof t.service !== "object" || t.service === null) {
       issues.add(`${f}.service`, t.service, "expected the service sizing object", "use a size preset");
       return;
     }
+    // `maxInstances: "5"` would pass the comparisons below: the kinds first.
+    if (!checkKind(t.service, SERVICE_SIZING, `${f}.service`, "service", issues)) return;
     validateSizing(`${f}.service`, t.service, [engine], issues);
     validateCellConnections(f, t.service, config, issues);
     if (engine === "fargate" || t.slot !== undefined) {
