@@ -2,7 +2,7 @@ import * as path from "path";
 import { BackendKind, ComputeEngine, CutoverTarget, PhaseNumber } from "../phases/types";
 import { Adoption, AuditControls, COMPUTE_DEFAULT_REASON, DeploymentInputs, Environment, ENVIRONMENTS, HEALTH_PROBES, HealthProbe, HeaderOperation, INPUT_FIELDS, KeptHeaderRule, REDIS_AUTH, RedisAuth, UPLOADS_SETTINGS, UploadsSetting } from "./deployment";
 import { Issues } from "./errors";
-import { githubOwnerProblem, githubRepositoryProblem, s3BucketProblem, tfcOrganizationProblem } from "./formats";
+import { dnsLabelProblem, githubOwnerProblem, githubRepositoryProblem, s3BucketProblem, tfcOrganizationProblem } from "./formats";
 import { TfvarsValue } from "./tfvars";
 
 export const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
@@ -51,7 +51,8 @@ export function validateDeployment(
   const alertEmail = str("alert_email");
   issues.check(EMAIL.test(alertEmail), where("alert_email"), alertEmail, "expected an email address", 'set alert_email = "ops@your-clinic.com"');
   const domain = str("domain");
-  issues.check(HOSTNAME.test(domain), where("domain"), domain, "expected a lower-case domain name", 'set domain = "restartix.com"');
+  const badDomain = domainProblem(domain);
+  if (badDomain) issues.add(where("domain"), domain, `expected a lower-case domain name (the Cloudflare zone, e.g. restartix.com): ${badDomain.why}`, badDomain.fix);
   const zone = str("cloudflare_zone_id");
   issues.check(HEX32.test(zone), where("cloudflare_zone_id"), zone, "expected 32 lower-case hex characters", "copy the Zone ID from the Cloudflare dashboard's overview page");
   const cfAccount = str("cloudflare_account_id");
@@ -246,6 +247,30 @@ export function validateDeployment(
     zoneWideTls: bool("zone_wide_tls"),
     redisAuth,
   };
+}
+
+/** What is wrong with a `domain` value, and the value to write when one can be read from it. */
+function domainProblem(domain: string): { why: string; fix: string } | undefined {
+  if (HOSTNAME.test(domain)) return undefined;
+  const trimmed = domain.trim();
+  const candidate = trimmed.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").replace(/[/?#:].*$/, "").replace(/\.$/, "").toLowerCase();
+  const fix = HOSTNAME.test(candidate) ? `set domain = "${candidate}"` : "set domain to the zone's name as the Cloudflare dashboard shows it, e.g. \"restartix.com\"";
+  const why = (() => {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) return "this is a URL; write the name only, without the scheme or a path";
+    if (trimmed !== domain || /\s/.test(domain)) return "it holds spaces";
+    if (/[/?#]/.test(domain)) return "it has a path; write the name only";
+    if (domain.includes(":")) return "it has a port; write the name only";
+    if (domain.endsWith(".")) return "it ends in a dot; write it without the root dot";
+    if (domain !== domain.toLowerCase()) return "it has upper-case letters";
+    if (domain.length > 253) return `it has ${domain.length} characters, above DNS's 253`;
+    if (!domain.includes(".")) return "it has one label; a zone is at least name.tld";
+    for (const label of domain.split(".")) {
+      const problem = dnsLabelProblem(label);
+      if (problem) return `${JSON.stringify(label)}: ${problem}`;
+    }
+    return "its last label (the top-level domain) is 2-63 letters";
+  })();
+  return { why, fix };
 }
 
 /** HTTP header names (RFC 9110 tokens). */

@@ -45,6 +45,17 @@ export function validatePhaseFormats(config: PhaseConfig, deployment: Deployment
   for (const [name, size] of Object.entries(config.enterprise?.sizes ?? {})) validateStorage(`${p}.enterprise.sizes.${name}`, size, issues);
 
   for (const svc of Object.values(config.services)) {
+    // A subdomain that is fine under a short domain: the length is the domain's fault, reported as `domain`.
+    if (subdomainProblem(svc.subdomain, "example.com") === undefined && `${svc.subdomain}.${deployment.domain}`.length > 253) {
+      const longest = Math.max(...Object.values(config.services).map((s) => s.subdomain.length));
+      issues.add(
+        "domain",
+        deployment.domain,
+        `with the subdomain ${svc.subdomain} of ${p}.services.${svc.key} the hostname has ${svc.subdomain.length + 1 + deployment.domain.length} characters, above DNS's 253`,
+        `use a domain of at most ${252 - longest} characters (253 minus the longest subdomain and its dot)`,
+      );
+      continue;
+    }
     const problem = subdomainProblem(svc.subdomain, deployment.domain);
     issues.check(problem === undefined, `${p}.services.${svc.key}.subdomain`, svc.subdomain, `expected a DNS name under ${deployment.domain}: ${problem}`, 'use lower-case letters, digits and hyphens, e.g. "api"');
   }
