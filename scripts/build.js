@@ -52,12 +52,41 @@ function syntaxErrorLines(rel, source, swcError) {
   return [`${rel}${at ? `:${at[1]}:${at[2]}` : ""}: syntax error: ${message}${at ? ` (in ${shown(Number(at[1]))})` : ""}. ${fix}`];
 }
 
-/** Transpiles what changed under root into root/dist; returns the exit code (2 when a file does not parse). */
+/**
+ * Type errors in the phase files that changed (`maxInstances: "5"`, `phase2.databse`): swc strips
+ * types without reading them, so without this a type error surfaces as a runtime stack trace or not
+ * at all. Only phases/*.ts are checked, and only when one was rebuilt: the rest of the repository is
+ * `npm run typecheck`'s, and an unchanged checkout pays nothing. Unused names are not errors here.
+ */
+function typeErrorLines(root, changed) {
+  const ts = require("typescript");
+  const configFile = path.join(root, "tsconfig.json");
+  const parsed = fs.existsSync(configFile) ? ts.getParsedCommandLineOfConfigFile(configFile, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined }) : undefined;
+  const options = { ...(parsed ? parsed.options : { strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, lib: ["lib.es2022.d.ts"] }), noEmit: true, noUnusedLocals: false, noUnusedParameters: false, types: [], incremental: false };
+  const program = ts.createProgram(changed.map((rel) => path.join(root, rel)), options);
+  const phases = path.join(root, "phases") + path.sep;
+  const lines = [];
+  for (const file of program.getSourceFiles().filter((f) => path.resolve(f.fileName).startsWith(phases))) {
+    const rel = path.relative(root, path.resolve(file.fileName));
+    const source = file.text.split(/\r?\n/);
+    for (const d of [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)]) {
+      if (d.start === undefined || d.category !== ts.DiagnosticCategory.Error) continue;
+      const { line, character } = file.getLineAndCharacterOfPosition(d.start);
+      const message = ts.flattenDiagnosticMessageText(d.messageText, " ").replace(/\.$/, "");
+      lines.push(`${rel}:${line + 1}:${character + 1}: type error: ${message} (in ${JSON.stringify(source[line].trim().slice(0, 80))}). Fix: give the setting a value of the type phases/types.ts declares (npm run typecheck checks every file)`);
+    }
+  }
+  return lines;
+}
+
+/** Transpiles what changed under root into root/dist; returns the exit code (2 when a file does not parse or a phase file has a type error). */
 function build(root = ROOT, io = { stderr: (t) => process.stderr.write(t) }) {
   const { transformSync } = require("@swc/core");
   const out = path.join(root, "dist");
   const files = sources(root);
   const errors = [];
+  /** Phase files transpiled in this run: their types are checked below. */
+  const changedPhases = [];
   let built = 0;
   for (const rel of files) {
     const src = path.join(root, rel);
@@ -80,6 +109,13 @@ function build(root = ROOT, io = { stderr: (t) => process.stderr.write(t) }) {
     fs.mkdirSync(path.dirname(dest), { recursive: true });
     fs.writeFileSync(dest, code);
     built++;
+    if (rel.startsWith(`phases${path.sep}`) && !rel.endsWith(`${path.sep}types.ts`)) changedPhases.push({ rel, dest });
+  }
+  if (errors.length === 0 && changedPhases.length > 0) {
+    const typeErrors = typeErrorLines(root, changedPhases.map((c) => c.rel));
+    // Their outputs go, so the next build checks them again instead of skipping them as up to date.
+    if (typeErrors.length > 0) for (const { dest } of changedPhases) fs.rmSync(dest, { force: true });
+    errors.push(...typeErrors.slice(0, 10));
   }
   // JSON data the code reads at run time (tenant registries) is read from the source tree.
   if (process.env.BUILD_VERBOSE) io.stderr(`build: ${built} of ${files.length} files transpiled\n`);
