@@ -185,6 +185,14 @@ describe("the tenant registry refuses what it does not know", () => {
   });
 });
 
+test("a phase whose regions are not a list: one issue, and neither check throws", () => {
+  const config = { ...JSON.parse(JSON.stringify(phaseConfig(3))), regions: { eu: {} } };
+  const issues = new Issues();
+  validatePhase(config, deployment(), issues);
+  expect(issues.all).toEqual([{ field: "phase3.regions", value: { eu: {} }, problem: "expected a list [...], not an object", fix: "write regions: [{ ... }]" }]);
+  expect(validateTenants([], "phases/tenants/phase3.json", config, issues)).toEqual([]);
+});
+
 describe("the nearest accepted name", () => {
   test.each<[string, string | undefined]>([
     ["maxInstnces", "maxInstances"],

@@ -47,6 +47,8 @@ export const SHARD_SLOTS = 10;
  */
 export function validateTenants(entries: unknown, file: string, config: PhaseConfig, issues: Issues, engine: ComputeEngine = "apprunner"): CellSpec[] {
   const where = path.basename(file);
+  // A phase whose own settings are not of their kinds is reported by validatePhase; nothing to place tenants in.
+  if (!Array.isArray(config?.regions as unknown)) return [];
   if (!Array.isArray(entries)) {
     issues.add(`tenants (${where})`, entries, "expected a JSON array of tenants", "write [] for no tenants");
     return [];
