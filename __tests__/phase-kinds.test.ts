@@ -67,6 +67,34 @@ describe("a value of the wrong kind in a phase file", () => {
     expect(issueOf(phaseIssues(4, (c) => (c.regions[0].shards[0].service.replicas = 2)), "phase4.regions[0].shards[0].service.replicas").problem).toBe("is not a field of a service's sizing");
   });
 
+  test("a value a later phase inherits is named with the file that writes it", () => {
+    // The loaded phases themselves (not copies): phase 2 spreads phase 1's services unchanged.
+    const telemetry = phaseConfig(1).services.telemetry as { maxInstances: unknown };
+    const saved = telemetry.maxInstances;
+    telemetry.maxInstances = "3";
+    try {
+      const issues = new Issues();
+      validatePhase(phaseConfig(2), deployment(), issues);
+      expect(issues.all.map((i) => i.field)).toEqual(["phase2.services.telemetry.maxInstances (phases/phase1.ts)"]);
+      expect(new ConfigError(issues.all).message).toContain('  - phase2.services.telemetry.maxInstances (phases/phase1.ts): got "3"; expected a number, not a string.');
+      // Phase 3 writes its own core service ({ ...phase2.services.core, maxInstances: 10 }), but not telemetry.
+      const third = new Issues();
+      validatePhase(phaseConfig(3), deployment(), third);
+      expect(third.all.map((i) => i.field)).toEqual(["phase3.services.telemetry.maxInstances (phases/phase1.ts)"]);
+    } finally {
+      telemetry.maxInstances = saved;
+    }
+    const own = new Issues();
+    const core = phaseConfig(3).services.core as { maxInstances: unknown };
+    core.maxInstances = "10";
+    try {
+      validatePhase(phaseConfig(3), deployment(), own);
+    } finally {
+      core.maxInstances = 10;
+    }
+    expect(own.all.map((i) => i.field)).toEqual(["phase3.services.core.maxInstances"]);
+  });
+
   test("a quoted number where a literal number belongs names the fix", () => {
     const issue = issueOf(phaseIssues(1, (c) => (c.audit.logRetentionDays = "365")), "phase1.audit.logRetentionDays");
     expect(issue.fix).toBe("write logRetentionDays: 365 (no quotes)");

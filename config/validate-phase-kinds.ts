@@ -18,6 +18,7 @@ import {
   OriginGuardConfig,
   OutboundDependency,
   PhaseConfig,
+  PhaseNumber,
   PostgresParameters,
   QuotaKey,
   RateLimitConfig,
@@ -30,6 +31,7 @@ import {
   StorageConfig,
   TenantSize,
 } from "../phases/types";
+import { PHASE_CONFIGS } from "../phases";
 import { Issues } from "./errors";
 import { any, bool, checkKind, Kind, list, map, number, object, oneOf, optional, str, text, whole, fraction } from "./validate-shape";
 
@@ -315,9 +317,34 @@ export const PHASE_KINDS: Kind = object<PhaseConfig>("a phase", {
 /**
  * The kinds of a phase's settings; false when a value is not even of its kind (missing, another
  * type, an unknown field), and validatePhase then stops: its checks read the values as their types.
+ * A value a later phase inherits (`...phase1`) is named with the file that writes it.
  */
 export function validatePhaseKinds(config: PhaseConfig, issues: Issues): boolean {
   // Named after the phase the file says, even when that is written wrong ("2" names phase2).
   const phase = [1, 2, 3, 4].includes(Number(config?.phase)) ? Number(config.phase) : "?";
-  return checkKind(config, PHASE_KINDS, `phase${phase}`, `phase${phase}`, issues);
+  const found = new Issues();
+  const ok = checkKind(config, PHASE_KINDS, `phase${phase}`, `phase${phase}`, found);
+  for (const i of found.all) {
+    const file = typeof phase === "number" ? writtenIn(config, phase as PhaseNumber, i.field) : undefined;
+    issues.add(file ? `${i.field} (${file})` : i.field, i.value, i.problem, i.fix);
+  }
+  return ok;
+}
+
+/**
+ * The phase file that writes the value at `field` (phaseN.a.b[0].c) of `config`: the earliest phase
+ * whose object holding it is the very same object (a later phase spreads it in unchanged).
+ * undefined when it is phase N's own (or `config` is not the loaded phase, as in tests of copies).
+ */
+function writtenIn(config: PhaseConfig, phase: PhaseNumber, field: string): string | undefined {
+  if (PHASE_CONFIGS[phase] !== config) return undefined;
+  const segments = field.replace(/^phase\d\.?/, "").split(/\.|\[(\d+)\]/).filter((x) => x !== undefined && x !== "");
+  const parentIn = (root: unknown): unknown => segments.slice(0, -1).reduce<unknown>((o, k) => (o !== null && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), root);
+  const parent = parentIn(config);
+  if (parent === null || typeof parent !== "object") return undefined;
+  for (const earlier of [1, 2, 3, 4] as const) {
+    if (earlier >= phase) break;
+    if (parentIn(PHASE_CONFIGS[earlier]) === parent) return `phases/phase${earlier}.ts`;
+  }
+  return undefined;
 }
