@@ -1,4 +1,5 @@
-import { CommandSpec, parseCommandLine, usageText } from "../tools/cli";
+import * as path from "path";
+import { CommandSpec, invocationDir, parseCommandLine, resolveFromInvocation, usageText } from "../tools/cli";
 
 const spec: CommandSpec = {
   name: "demo",
@@ -31,5 +32,33 @@ describe("the shared command-line parser refuses what it does not understand", (
     expect(parseCommandLine(spec, ["--phase", "2", "--jobs=3", "--write"])).toEqual({ flags: { phase: "2", jobs: 3, write: true }, positionals: [], help: false });
     expect(parseCommandLine(spec, ["--help"]).help).toBe(true);
     expect(usageText(spec)).toMatch(/npm run demo -- --phase N \[--jobs N\][\s\S]*--jobs N +parallel jobs[\s\S]*Exit codes: 0 success, 1 a check failed, 2 bad input/);
+  });
+});
+
+describe("paths on the command line resolve from the directory the user ran the command in", () => {
+  const files: CommandSpec = {
+    name: "demo",
+    summary: "A demo command with paths.",
+    usage: ["[--vars FILE] [--out DIR] [--name VALUE] [--plain FILE]"],
+    flags: {
+      vars: { type: "string", description: "inputs", valueName: "FILE" },
+      out: { type: "string", description: "output directory", valueName: "DIR" },
+      name: { type: "string", description: "not a path", valueName: "VALUE" },
+      plain: { type: "string", description: "a FILE placeholder that is not a path", valueName: "FILE", path: false },
+    },
+  };
+
+  test("relative FILE and DIR values are resolved from the invocation directory; absolute ones and other values are kept", () => {
+    const parsed = parseCommandLine(files, ["--vars", "my.tfvars", "--out", "../diagrams", "--name", "x/y", "--plain", "a.txt"], "/home/me/infra/phases");
+    expect(parsed.flags).toEqual({ vars: "/home/me/infra/phases/my.tfvars", out: "/home/me/infra/diagrams", name: "x/y", plain: "a.txt" });
+    expect(parseCommandLine(files, ["--vars=/etc/deployment.tfvars"], "/home/me").flags.vars).toBe("/etc/deployment.tfvars");
+  });
+
+  test("npm run starts scripts in the package root and keeps the user's directory in INIT_CWD", () => {
+    expect(invocationDir({ INIT_CWD: "/home/me/infra/phases" })).toBe("/home/me/infra/phases");
+    expect(invocationDir({})).toBe(process.cwd());
+    // A relative INIT_CWD is not npm's: the working directory stands.
+    expect(invocationDir({ INIT_CWD: "phases" })).toBe(process.cwd());
+    expect(resolveFromInvocation("plan.json", { INIT_CWD: "/tmp/ci" })).toBe(path.join("/tmp/ci", "plan.json"));
   });
 });

@@ -246,7 +246,7 @@ describe("synth: bad inputs are refused with the field and the fix, and cdktf.ou
 
 describe("commands that read a synth output refuse a missing one", () => {
   test("cost --from a directory that does not exist", async () => {
-    expectRefused(await exec(costSpec, costMain, ["--from", "/nonexistent/cdktf.out", "--vars", EXAMPLE_VARS]), /^cost: \/nonexistent\/cdktf\.out: no such directory\. Fix: synthesize first \(npm run synth\)/);
+    expectRefused(await exec(costSpec, costMain, ["--from", "/nonexistent/cdktf.out", "--vars", EXAMPLE_VARS]), /^cost: --from \/nonexistent\/cdktf\.out: no such directory\. Fix: synthesize first \(npm run synth\)/);
   });
 
   test("cost --from a directory without a manifest (an interrupted or foreign output)", async () => {

@@ -29,3 +29,30 @@ test.each(SCRIPTS)("npm run %s refuses an unknown flag in one line, exit 2", (sc
   expect(r.status).toBe(2);
   expect(r.stderr).toMatch(new RegExp(`^${script}: --bogus: unknown flag\\. Fix: use one of .*\\n$`));
 });
+
+describe("paths and flags from the user's directory, under npm run", () => {
+  // npm run starts every script in the package root and sets INIT_CWD to where the user was.
+  const fromDir = (script: string, args: string[], dir: string) =>
+    spawnSync(process.execPath, [path.join(ROOT, "dist", "scripts", `${script}.js`), ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000, env: { ...process.env, INIT_CWD: dir } });
+
+  test("a relative --base-dir is looked up in INIT_CWD, and the error names the flag and the resolved path", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rx-cwd-"));
+    const r = fromDir("changed-stacks", ["--base-dir", "base", "--head-dir", "head"], dir);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`changed-stacks: --base-dir: ${path.join(dir, "base")} does not exist. Fix: synthesize first (CDKTF_OUTDIR=${path.join(dir, "base")} npm run synth) or pass the right directory\n`);
+  });
+
+  test("plan-gate reads a relative plan file from INIT_CWD and names it as given", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rx-cwd-"));
+    fs.copyFileSync(path.join(ROOT, "__tests__", "fixtures", "plan-gate", "safe.json"), path.join(dir, "plan.json"));
+    const r = fromDir("plan-gate", ["plan.json"], dir);
+    expect([r.status, r.stderr]).toEqual([0, ""]);
+    expect(r.stdout).toMatch(/^plan\.json: no deletes or replaces of stateful resources\nplan-gate: pass\n$/);
+  });
+
+  test("ci-plan: --tenants with --from names both flags and the fix", () => {
+    const r = run("ci-plan", ["--from", "cdktf.out", "--tenants", "5"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^ci-plan: --tenants and --from: .*Fix: npm run ci-plan -- --phase 4 --tenants 1000, or drop --tenants\n$/);
+  });
+});

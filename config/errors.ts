@@ -55,6 +55,12 @@ export class Issues {
     return this.check(ok, field, value, `expected a whole number from ${min} to ${max}`, fix ?? `set a value from ${min} to ${max}`);
   }
 
+  /** A field the file does not know: refused with the accepted names, and the nearest one when it looks like a typo. */
+  unknownField(field: string, value: unknown, name: string, accepted: readonly string[], what: string): void {
+    const near = nearestName(name, accepted);
+    this.add(field, value, `is not a field of ${what}`, `${near !== undefined ? `did you mean ${near}? ` : ""}remove it or use one of ${accepted.join(", ")}`);
+  }
+
   get all(): readonly ConfigIssue[] {
     return this.list;
   }
@@ -62,4 +68,32 @@ export class Issues {
   throwIfAny(): void {
     if (this.list.length > 0) throw new ConfigError(this.list);
   }
+}
+
+/**
+ * The accepted name a mistyped one most likely meant: the same letters in another case, or at most
+ * two edits away (one for short names); undefined when none is that close.
+ */
+export function nearestName(name: string, accepted: readonly string[]): string | undefined {
+  const lower = name.toLowerCase();
+  const exact = accepted.find((a) => a.toLowerCase() === lower);
+  if (exact !== undefined) return exact;
+  let best: { name: string; distance: number } | undefined;
+  for (const a of accepted) {
+    const d = editDistance(lower, a.toLowerCase());
+    if (best === undefined || d < best.distance) best = { name: a, distance: d };
+  }
+  return best !== undefined && best.distance <= (name.length <= 4 ? 1 : 2) ? best.name : undefined;
+}
+
+/** Levenshtein distance (insertions, deletions, substitutions), with a swap of two neighbours as one edit. */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
 }

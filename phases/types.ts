@@ -2,6 +2,11 @@
  * The typed shape of a phase. Every number and name from the design document lives in a value of
  * this type (phases/phase1.ts .. phase4.ts); stacks and modules receive these values and never
  * hard-code them.
+ *
+ * The build type-checks a phase file when it changes (scripts/build.js), and every synth checks each
+ * setting's kind and limits at run time (config/validate-phase-kinds.ts), so a wrong value is one
+ * line naming the file, the field, the value and the fix. A field added here needs its kind there:
+ * the compiler refuses the kinds list until it has one.
  */
 
 export type PhaseNumber = 1 | 2 | 3 | 4;

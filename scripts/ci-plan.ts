@@ -29,7 +29,7 @@ const spec: CommandSpec = {
 
 runCommand(spec, ({ flags }) => {
   if ((flags.phase === undefined) === (flags.from === undefined)) throw new UsageError("give exactly one of --phase N or --from DIR. Fix: npm run ci-plan -- --phase 4");
-  if (flags.tenants !== undefined && flags.from !== undefined) throw new UsageError("--tenants needs --phase (it synthesizes a generated registry)");
+  if (flags.tenants !== undefined && flags.from !== undefined) throw new UsageError("--tenants and --from: --tenants synthesizes a generated registry, --from reads an existing synth output. Fix: npm run ci-plan -- --phase 4 --tenants 1000, or drop --tenants");
   const limits = { ...DEFAULT_LIMITS, ...(flags["max-parallel"] !== undefined ? { maxParallel: flags["max-parallel"] as number } : {}) };
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "restartix-ci-plan-"));
   try {

@@ -66,7 +66,14 @@ function report(phase: PhaseNumber | undefined, flags: ParsedCommand["flags"], c
   };
   if (typeof flags.from === "string") {
     const settings = resolveSettings(options);
-    const stacks = readStacks(path.resolve(flags.from));
+    let stacks: ReturnType<typeof readStacks>;
+    try {
+      stacks = readStacks(path.resolve(flags.from));
+    } catch (e) {
+      // readStacks names the directory; the user needs the flag it came from too.
+      if (e instanceof UsageError) throw new UsageError(`--from ${e.message}`);
+      throw e;
+    }
     return withCells(settings, estimateMonthlyCost(stacks, settings, { prices }), prices);
   }
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "restartix-cost-"));

@@ -61,7 +61,10 @@ export function main({ flags }: ParsedCommand): number {
     const run = flags.run as (typeof STEPS)[number] | undefined;
     if (run) {
       const step = steps.find((s) => s.key === run);
-      if (!step?.command) throw new UsageError(`--run: step ${run} has no command`);
+      if (!step?.command) {
+        const runnable = steps.filter((s) => s.command && (STEPS as readonly string[]).includes(s.key)).map((s) => s.key);
+        throw new UsageError(`--run: step ${run} has no command in phase ${resolvedPhase} (its commands are printed above). Fix: run them by hand${runnable.length ? `, or pass --run ${runnable.join(" or --run ")}` : ""}`);
+      }
       const argv = step.command.split(" ").filter((w) => !w.includes("="));
       console.log(`\nRunning: ${step.command}`);
       const child = spawnSync(argv[0], argv.slice(1), {

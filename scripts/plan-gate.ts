@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import { destructiveChanges, NotAPlan } from "../policy/plan-gate";
 import { PROTECTION_TYPES, RECORD_TYPES, STATEFUL_TYPES } from "../lib/stateful";
-import { CommandSpec, parseCommandLine, ParsedCommand, runCommand, UsageError } from "../tools/cli";
+import { CommandSpec, parseCommandLine, ParsedCommand, resolveFromInvocation, runCommand, UsageError } from "../tools/cli";
 
 export interface GateResult {
   readonly exitCode: number;
@@ -28,7 +28,8 @@ export const spec: CommandSpec = {
 function readPlanFile(file: string): string {
   let text: string;
   try {
-    text = fs.readFileSync(file, "utf8");
+    // Relative to where the user ran the command (npm run starts it in the package root); shown as given.
+    text = fs.readFileSync(resolveFromInvocation(file), "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "no such file (ENOENT)" : code === "EISDIR" ? "a directory, not a file (EISDIR)" : `cannot be read (${code ?? (e as Error).message})`;

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import * as path from "path";
 import { ConfigError } from "../config/errors";
 
 /**
@@ -22,6 +23,25 @@ export interface FlagSpec {
   readonly min?: number;
   readonly max?: number;
   readonly short?: string;
+  /**
+   * The value is a path: a relative one is resolved from the directory the user ran the command in
+   * (invocationDir), not the package root npm run changes to. @default true when valueName is FILE or DIR
+   */
+  readonly path?: boolean;
+}
+
+/**
+ * The directory the user ran the command in. `npm run` starts scripts in the package root and keeps
+ * the user's directory in INIT_CWD; without npm it is the working directory.
+ */
+export function invocationDir(env: NodeJS.ProcessEnv = process.env): string {
+  const init = env.INIT_CWD;
+  return init !== undefined && path.isAbsolute(init) ? init : process.cwd();
+}
+
+/** A path from the command line, resolved from invocationDir (absolute paths are kept). */
+export function resolveFromInvocation(file: string, env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(invocationDir(env), file);
 }
 
 export interface CommandSpec {
@@ -95,8 +115,11 @@ export function usageText(spec: CommandSpec): string {
 const validFlags = (spec: CommandSpec): string =>
   [...Object.entries(spec.flags).map(([n, f]) => (f.type === "boolean" ? `--${n}` : `--${n} ${f.valueName ?? (f.type === "integer" ? "N" : "VALUE")}`)), "--help"].join(", ");
 
-/** Parses argv strictly against the spec; throws UsageError naming the flag, the value and the fix. */
-export function parseCommandLine(spec: CommandSpec, argv: readonly string[]): ParsedCommand & { readonly help: boolean } {
+/**
+ * Parses argv strictly against the spec; throws UsageError naming the flag, the value and the fix.
+ * Path flags come back absolute, resolved from `cwd` (see FlagSpec.path).
+ */
+export function parseCommandLine(spec: CommandSpec, argv: readonly string[], cwd: string = invocationDir()): ParsedCommand & { readonly help: boolean } {
   // --help wins over everything else on the line, mistakes included: it is how people find the fix.
   const end = argv.indexOf("--");
   if ((end < 0 ? argv : argv.slice(0, end)).some((a) => a === "--help" || a === "-h")) return { flags: {}, positionals: [], help: true };
@@ -148,7 +171,7 @@ export function parseCommandLine(spec: CommandSpec, argv: readonly string[]): Pa
       if (f.choices && !f.choices.includes(text)) {
         throw new UsageError(`--${name}: got "${text}"; expected one of ${f.choices.join(", ")}. Fix: write --${name} ${f.choices[0]}`);
       }
-      flags[name] = text;
+      flags[name] = (f.path ?? (f.valueName === "FILE" || f.valueName === "DIR")) ? path.resolve(cwd, text) : text;
     } else {
       flags[name] = raw === true;
     }
