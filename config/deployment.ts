@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { BackendKind, ComputeEngine, CutoverTarget, PhaseNumber, ServiceKey } from "../phases/types";
+import type { ProductionPeer } from "./environment";
 import { ConfigError } from "./errors";
 import { parseTfvars, TfvarsValue } from "./tfvars";
 
@@ -110,6 +111,8 @@ export const DEFAULT_ENVIRONMENT: Environment = "production";
 export interface DeploymentInputs {
   /** production | staging. @default "production" */
   readonly environment: Environment;
+  /** Staging only: the production it stands beside (config/environment.ts). @default - undefined in production */
+  readonly production?: ProductionPeer;
   readonly accountId: string;
   readonly alertEmail: string;
   readonly domain: string;
@@ -179,6 +182,18 @@ export const INPUT_FIELDS: readonly InputField[] = [
     description: "Which copy of the platform this is: production | staging (its own names, state keys and hostnames; docs/staging.md)",
     example: "production",
     default: DEFAULT_ENVIRONMENT,
+  },
+  {
+    name: "production_account_id",
+    description: "Staging only: production's AWS account id (account_id when staging shares production's account; then the manage_* singletons must be false). \"\" in production",
+    example: "",
+    default: "",
+  },
+  {
+    name: "production_cloudflare_zone_id",
+    description: "Staging only: production's Cloudflare zone id; staging's cloudflare_zone_id must be another zone (one entry-point ruleset per zone and phase). \"\" in production",
+    example: "",
+    default: "",
   },
   { name: "core_target", description: "Where api.<domain> points: railway | aws (the cutover switch)", example: "railway", default: "railway" },
   { name: "core_railway_origin", description: "Core API hostname on Railway (today's origin)", example: "restartix-core-api.up.railway.app" },
@@ -325,7 +340,7 @@ export function computeEngines(d: Pick<DeploymentInputs, "compute" | "computeSta
  */
 export function localStateFiles(root: string = ROOT): string[] {
   try {
-    return fs.readdirSync(root).filter((f) => /^terraform\..+\.tfstate$/.test(f) && f !== "terraform.bootstrap.tfstate");
+    return fs.readdirSync(root).filter((f) => /^terraform\..+\.tfstate$/.test(f) && f !== "terraform.bootstrap.tfstate" && f !== "terraform.staging-bootstrap.tfstate");
   } catch {
     return [];
   }

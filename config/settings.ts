@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { phaseConfig } from "../phases";
+import { cellsForEnvironment, forEnvironment } from "../phases/environment";
 import { BackendKind, CellSpec, ComputeEngine, PhaseConfig, PhaseNumber } from "../phases/types";
 import { DeploymentInputs, loadInputs, localStateFiles, ROOT } from "./deployment";
 import { Issues } from "./errors";
@@ -138,7 +139,8 @@ export function resolveSettings(options: Options = {}): Settings {
   const deployment = validateDeployment(values, loaded.file, issues, sources, loaded.named, loaded.usingExample ? [] : localStateFiles());
   issues.throwIfAny(); // the phase and compute engine must be valid before the phase can be checked
 
-  const phase = phaseConfig(deployment.phase);
+  // Staging: its own names and the staging size (phases/environment.ts); production: the phase as it is.
+  const phase = forEnvironment(phaseConfig(deployment.phase), deployment.environment);
   validatePhase(phase, deployment, issues);
   let tenants: CellSpec[] = [];
   if (options.tenants !== undefined) {
@@ -151,6 +153,7 @@ export function resolveSettings(options: Options = {}): Settings {
     }
   }
   issues.throwIfAny();
+  tenants = cellsForEnvironment(tenants, deployment.environment);
   return { phase, deployment, tenants, inputsFile: loaded.file, usingExampleInputs: loaded.usingExample, quotaCheck: options.quotaCheck ?? "enforce" };
 }
 
