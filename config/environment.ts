@@ -1,3 +1,4 @@
+import { renderExample } from "./deployment";
 import { Issues } from "./errors";
 
 /** 12 digits; 32 lower-case hex characters (the same forms validate.ts checks for account_id and the zone id). */
@@ -101,4 +102,33 @@ export function validateEnvironment(
     );
   }
   return { accountId: productionAccountId, cloudflareZoneId: productionZoneId };
+}
+
+/**
+ * The example staging inputs (staging.tfvars.example): terraform.tfvars.example with the values a
+ * staging beside that production differs in. The recommended set-up: an AWS account and a Cloudflare
+ * zone of its own, so the audit controls run in staging's account too.
+ */
+export const STAGING_EXAMPLE: Readonly<Record<string, string | boolean>> = {
+  environment: "staging",
+  account_id: "210987654321",
+  production_account_id: "123456789012",
+  domain: "example-staging.com",
+  cloudflare_zone_id: "3f2c9a7be41d4c0e8b6a5d1e2f3a4b5c",
+  production_cloudflare_zone_id: "023e105f4ecef8ad9ca31a8372d0c353",
+  state_bucket: "restartix-terraform-state-staging-210987654321",
+  existing_platform: false,
+  core_target: "aws",
+  telemetry_target: "aws",
+};
+
+export function renderStagingExample(): string {
+  let text = renderExample().replace(
+    /^# Deployment inputs: copy to deployment.tfvars.*\n.*\n/m,
+    "# Staging inputs: copy to staging.tfvars (git-ignored) and fill in; --environment staging (or ENVIRONMENT=staging)\n# reads it when no --vars is given. docs/staging.md says how staging stands beside production.\n",
+  );
+  for (const [k, v] of Object.entries(STAGING_EXAMPLE)) {
+    text = text.replace(new RegExp(`^${k} = .*$`, "m"), `${k} = ${typeof v === "string" ? JSON.stringify(v) : String(v)}`);
+  }
+  return text;
 }

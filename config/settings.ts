@@ -122,7 +122,7 @@ export function parseFlags(argv: readonly string[]): Record<string, string | und
  * collected and thrown at once as a ConfigError naming field, value and fix.
  */
 export function resolveSettings(options: Options = {}): Settings {
-  const loaded = loadInputs(options.varsFile);
+  const loaded = loadInputs(options.varsFile, options.environment);
   const values = { ...loaded.values };
   if (options.phase !== undefined) values.phase = /^\d+$/.test(String(options.phase)) ? Number(options.phase) : String(options.phase);
   if (options.backend !== undefined) values.backend = options.backend;
