@@ -1,8 +1,11 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { loadInputs, renderExample } from "../config/deployment";
-import { AUDIT_SINGLETONS } from "../config/environment";
+import { loadInputs, ROOT } from "../config/deployment";
+import { AUDIT_SINGLETONS, renderStagingExample, STAGING_EXAMPLE } from "../config/environment";
+import { resolveSettings } from "../config/settings";
+import { stagingRehearsalInputs } from "../tools/rehearse/staging-inputs";
+import { MOTO_ACCOUNT_ID } from "../tools/rehearse/emulator";
 import { Issues } from "../config/errors";
 import { validateDeployment } from "../config/validate";
 import { environmentName, stagingName, stateKey, workspaceName } from "../lib/naming";
@@ -12,33 +15,8 @@ import type { SynthStack } from "../tools/synth";
 import { DEFAULT_ENGINE, EXAMPLE_VARS, resources, stack, synth } from "./helpers";
 
 /** Staging beside the example's production: an account and a zone of its own (the recommended set-up). */
-export const STAGING_INPUTS: Readonly<Record<string, string | number | boolean>> = {
-  environment: "staging",
-  account_id: "210987654321",
-  production_account_id: "123456789012",
-  domain: "example-staging.com",
-  cloudflare_zone_id: "1111111111111111111111111111111a",
-  production_cloudflare_zone_id: "023e105f4ecef8ad9ca31a8372d0c353",
-  state_bucket: "restartix-terraform-state-staging-210987654321",
-  existing_platform: false,
-  core_target: "aws",
-  telemetry_target: "aws",
-};
+const STAGING_VARS = path.join(ROOT, "staging.tfvars.example");
 
-/** An inputs file: the example with these values replaced (strings quoted, the rest as written). */
-function inputsFile(changes: Readonly<Record<string, unknown>>): string {
-  let text = renderExample();
-  for (const [k, v] of Object.entries(changes)) {
-    const line = new RegExp(`^${k} = .*$`, "m");
-    expect(text).toMatch(line);
-    text = text.replace(line, `${k} = ${typeof v === "string" ? JSON.stringify(v) : String(v)}`);
-  }
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "restartix-staging-")), "staging.tfvars");
-  fs.writeFileSync(file, text);
-  return file;
-}
-
-const STAGING_VARS = inputsFile(STAGING_INPUTS);
 
 /**
  * Attributes whose values are not names AWS, Cloudflare or GitHub key a resource by: equal values in
@@ -155,7 +133,8 @@ describe("staging size preset: the architecture at the smallest size, HIPAA cont
     }
     const tasks = all("aws_ecs_task_definition");
     expect(tasks.length).toBeGreaterThan(10);
-    for (const t of tasks.filter((x) => !String(x.family).includes("pg-dump"))) expect(t).toMatchObject({ cpu: String(STAGING_SERVICE.cpu), memory: String(STAGING_SERVICE.memory) });
+    // The backup job and the credential rotation keep their own task size (a dump, not a service).
+    for (const t of tasks.filter((x) => !/pg-dump|rotation/.test(String(x.family)))) expect(t).toMatchObject({ cpu: String(STAGING_SERVICE.cpu), memory: String(STAGING_SERVICE.memory) });
     for (const s of all("aws_ecs_service")) expect(s.desired_count).toBe(STAGING_SERVICE.minInstances);
     for (const t of all("aws_appautoscaling_target")) expect(t).toMatchObject({ min_capacity: 1, max_capacity: 2 });
     for (const g of all("aws_cloudwatch_log_group").filter((x) => !String(x.name).startsWith("/aws/cloudtrail/"))) {
@@ -215,6 +194,23 @@ describe("environment validations: each names the field, the value and the fix",
     expect(issuesOf(stagingValues())).toEqual([]);
   });
 
+  test("staging.tfvars.example is the example with staging's values, generated from one list", () => {
+    expect(fs.readFileSync(STAGING_VARS, "utf8")).toBe(renderStagingExample());
+  });
+
+  test("--environment staging without --vars reads staging.tfvars, else staging.tfvars.example (never deployment.tfvars)", () => {
+    const settings = resolveSettings({ environment: "staging", phase: 1 });
+    expect(settings.inputsFile).toBe(fs.existsSync(path.join(ROOT, "staging.tfvars")) ? path.join(ROOT, "staging.tfvars") : STAGING_VARS);
+    expect(settings.deployment.environment).toBe("staging");
+  });
+
+  test("the staging rehearsal's inputs: staging in the emulator's account, valid", () => {
+    const file = stagingRehearsalInputs(fs.mkdtempSync(path.join(os.tmpdir(), "restartix-staging-")), MOTO_ACCOUNT_ID);
+    const settings = resolveSettings({ varsFile: file, phase: 1 });
+    expect(settings.deployment).toMatchObject({ environment: "staging", accountId: MOTO_ACCOUNT_ID, audit: { cloudtrail: true } });
+    expect(settings.deployment.production?.accountId).not.toBe(MOTO_ACCOUNT_ID);
+  });
+
   test("production refuses the production_* inputs", () => {
     const values = { ...loadInputs(EXAMPLE_VARS).values, production_account_id: "123456789012", production_cloudflare_zone_id: "023e105f4ecef8ad9ca31a8372d0c353" };
     const issues = new Issues();
@@ -229,7 +225,7 @@ describe("environment validations: each names the field, the value and the fix",
   });
 
   test("staging in production's Cloudflare zone is refused (one entry-point ruleset per zone and phase)", () => {
-    const list = issuesOf({ ...stagingValues(), cloudflare_zone_id: STAGING_INPUTS.production_cloudflare_zone_id });
+    const list = issuesOf({ ...stagingValues(), cloudflare_zone_id: STAGING_EXAMPLE.production_cloudflare_zone_id });
     expect(fields(list)).toEqual(["cloudflare_zone_id"]);
     expect(list[0].problem).toMatch(/entry-point ruleset per phase/);
   });
