@@ -125,8 +125,10 @@ export function stagingSize(phase: PhaseConfig): PhaseConfig {
     },
     observability: {
       ...phase.observability,
-      alarms: { ...phase.observability.alarms, monthlySpendUsd: 100 },
-      budgetUsd: 100,
+      // Above staging's phase 1 estimate (npm run cost -- --environment staging: about $233), so
+      // the budget and the billing alarm speak only when staging grows past its preset.
+      alarms: { ...phase.observability.alarms, monthlySpendUsd: 300 },
+      budgetUsd: 300,
       // 30 days of application and flow logs instead of a year: staging holds no patient data.
       logRetentionDays: 30,
       healthProbe: { ...phase.observability.healthProbe, canaryIntervalMinutes: 15, artifactExpireDays: 7 },
