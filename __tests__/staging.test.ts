@@ -247,3 +247,20 @@ describe("environment validations: each names the field, the value and the fix",
     expect(fields(issuesOf({ ...fixed, phase: 4 }))).toEqual(["phase"]);
   });
 });
+
+describe("deploy-order for staging", () => {
+  test("every printed cdktf command carries ENVIRONMENT=staging (cdktf runs the app with the environment only)", () => {
+    const { main } = require("../scripts/deploy-order") as typeof import("../scripts/deploy-order");
+    const lines: string[] = [];
+    const log = jest.spyOn(console, "log").mockImplementation((s: string) => void lines.push(s));
+    try {
+      expect(main({ flags: { environment: "staging", phase: "1", format: "json", vars: STAGING_VARS }, positionals: [] } as never)).toBe(0);
+    } finally {
+      log.mockRestore();
+    }
+    const { steps } = JSON.parse(lines.join("\n")) as { steps: { command?: string }[] };
+    const commands = steps.map((s) => s.command).filter((c): c is string => c !== undefined && c.includes("cdktf"));
+    expect(commands.length).toBeGreaterThan(1);
+    for (const c of commands) expect(c).toMatch(/\bENVIRONMENT=staging\b/);
+  });
+});
