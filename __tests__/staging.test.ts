@@ -112,8 +112,8 @@ describe("staging: names of its own, nothing in common with production", () => {
 });
 
 describe("staging size preset: the architecture at the smallest size, HIPAA controls on", () => {
-  const result = synth({ phase: 4, compute: DEFAULT_ENGINE, varsFile: STAGING_VARS });
-  const all = (type: string) => result.stacks.flatMap((s) => resources(s, type).map(([, r]) => r));
+  // Synthesized on first use (once per file: helpers.ts caches it).
+  const all = (type: string) => synth({ phase: 4, compute: DEFAULT_ENGINE, varsFile: STAGING_VARS }).stacks.flatMap((s) => resources(s, type).map(([, r]) => r));
 
   test("databases: Single-AZ, the staging class, encrypted, backed up, protected, no replicas", () => {
     const dbs = all("aws_db_instance");
