@@ -76,6 +76,23 @@ describe("staging: names of its own, nothing in common with production", () => {
     expect(common).toEqual([]);
   });
 
+  test("phase 1 in production's account: no name in common, and no audit singleton of its own", () => {
+    const shared = fs
+      .readFileSync(STAGING_VARS, "utf8")
+      .replace(/^account_id = .*$/m, 'account_id = "123456789012"')
+      .replace(/^state_bucket = .*$/m, 'state_bucket = "restartix-terraform-state-staging-123456789012"')
+      .replace(/^(manage_[a-z_]+) = true$/gm, "$1 = false")
+      .replace(/^github_oidc_provider_arn = .*$/m, 'github_oidc_provider_arn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "restartix-staging-")), "staging.tfvars");
+    fs.writeFileSync(file, shared);
+    const result = synth({ phase: 1, compute: DEFAULT_ENGINE, varsFile: file });
+    const production = namesOf(synth({ phase: 1, compute: DEFAULT_ENGINE }).stacks);
+    expect([...namesOf(result.stacks).keys()].filter((n) => production.has(n))).toEqual([]);
+    for (const type of ["aws_cloudtrail", "aws_guardduty_detector", "aws_config_configuration_recorder", "aws_securityhub_account", "aws_iam_openid_connect_provider"]) {
+      expect(result.stacks.flatMap((s) => resources(s, type))).toEqual([]);
+    }
+  });
+
   test("phase 1 on App Runner: no name in common", () => {
     const production = namesOf(synth({ phase: 1 }).stacks);
     const staging = namesOf(synth({ phase: 1, varsFile: STAGING_VARS }).stacks);
