@@ -73,7 +73,8 @@ function stacksFor(c: DocCommand): SynthStack[] {
   const idOf = (n: string) => n.slice("tenant-".length).replace(/-service$/, "");
   const missing = [...new Set(c.stacks.filter((n) => !base.stacks.some((s) => s.name === n) && n.startsWith("tenant-")).map(idOf))];
   if (missing.length === 0 && !decommission) return [...base.stacks];
-  const registry = base.settings.tenants;
+  // Back to registry entries: `kind` is what validation adds, not a field of the registry.
+  const registry = base.settings.tenants.map(({ kind: _kind, ...entry }) => entry);
   // Each example tenant on a free slot (a slot is unique per region: the cell's listener rule priority).
   const free = Math.max(10, ...registry.map((t) => t.slot ?? 0)) + 1;
   const extra = missing.map((id, i) => ({ ...registry[0], id, name: `Example tenant-${id}`, slot: free + i }));

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { BackendKind, ComputeEngine, CutoverTarget, PhaseNumber, ServiceKey } from "../phases/types";
+import type { ProductionPeer } from "./environment";
 import { ConfigError } from "./errors";
 import { parseTfvars, TfvarsValue } from "./tfvars";
 
@@ -110,6 +111,8 @@ export const DEFAULT_ENVIRONMENT: Environment = "production";
 export interface DeploymentInputs {
   /** production | staging. @default "production" */
   readonly environment: Environment;
+  /** Staging only: the production it stands beside (config/environment.ts). @default - undefined in production */
+  readonly production?: ProductionPeer;
   readonly accountId: string;
   readonly alertEmail: string;
   readonly domain: string;
@@ -180,6 +183,18 @@ export const INPUT_FIELDS: readonly InputField[] = [
     example: "production",
     default: DEFAULT_ENVIRONMENT,
   },
+  {
+    name: "production_account_id",
+    description: "Staging only: production's AWS account id (account_id when staging shares production's account; then the manage_* singletons must be false). \"\" in production",
+    example: "",
+    default: "",
+  },
+  {
+    name: "production_cloudflare_zone_id",
+    description: "Staging only: production's Cloudflare zone id; staging's cloudflare_zone_id must be another zone (one entry-point ruleset per zone and phase). \"\" in production",
+    example: "",
+    default: "",
+  },
   { name: "core_target", description: "Where api.<domain> points: railway | aws (the cutover switch)", example: "railway", default: "railway" },
   { name: "core_railway_origin", description: "Core API hostname on Railway (today's origin)", example: "restartix-core-api.up.railway.app" },
   { name: "telemetry_target", description: "Where the telemetry hostname points: railway | aws", example: "railway", default: "railway" },
@@ -230,13 +245,18 @@ export const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist$
 export const INPUTS_FILE = "deployment.tfvars";
 /** The name used before; still read (with a warning) when deployment.tfvars does not exist. */
 export const LEGACY_INPUTS_FILE = "terraform.tfvars";
+/** Staging's inputs file, read when the environment is staging and no --vars is given (else staging.tfvars.example). */
+export const STAGING_INPUTS_FILE = "staging.tfvars";
 let legacyWarned = false;
 
-export function loadInputs(file?: string): LoadedInputs {
+export function loadInputs(file?: string, environment?: string): LoadedInputs {
   const explicit = file !== undefined;
-  let chosen = file ?? path.join(ROOT, INPUTS_FILE);
+  // --environment staging (or ENVIRONMENT=staging) without --vars reads staging's own file, never
+  // production's deployment.tfvars (docs/staging.md).
+  const staging = environment === "staging";
+  let chosen = file ?? path.join(ROOT, staging ? STAGING_INPUTS_FILE : INPUTS_FILE);
   const legacy = path.join(ROOT, LEGACY_INPUTS_FILE);
-  if (!explicit && isMissing(chosen) && !isMissing(legacy)) {
+  if (!explicit && !staging && isMissing(chosen) && !isMissing(legacy)) {
     chosen = legacy;
     if (!legacyWarned) {
       legacyWarned = true;
@@ -247,7 +267,7 @@ export function loadInputs(file?: string): LoadedInputs {
     }
   }
   if (!explicit && isMissing(chosen)) {
-    const example = path.join(ROOT, "terraform.tfvars.example");
+    const example = path.join(ROOT, staging ? `${STAGING_INPUTS_FILE}.example` : "terraform.tfvars.example");
     const raw = parseTfvars(readInputsFile(example), example);
     return { values: withDefaults(raw), file: example, usingExample: true, named: Object.keys(raw) };
   }
@@ -325,7 +345,7 @@ export function computeEngines(d: Pick<DeploymentInputs, "compute" | "computeSta
  */
 export function localStateFiles(root: string = ROOT): string[] {
   try {
-    return fs.readdirSync(root).filter((f) => /^terraform\..+\.tfstate$/.test(f) && f !== "terraform.bootstrap.tfstate");
+    return fs.readdirSync(root).filter((f) => /^terraform\..+\.tfstate$/.test(f) && f !== "terraform.bootstrap.tfstate" && f !== "terraform.staging-bootstrap.tfstate");
   } catch {
     return [];
   }

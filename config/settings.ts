@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { phaseConfig } from "../phases";
+import { cellsForEnvironment, forEnvironment } from "../phases/environment";
 import { BackendKind, CellSpec, ComputeEngine, PhaseConfig, PhaseNumber } from "../phases/types";
 import { DeploymentInputs, loadInputs, localStateFiles, ROOT } from "./deployment";
 import { Issues } from "./errors";
@@ -121,7 +122,7 @@ export function parseFlags(argv: readonly string[]): Record<string, string | und
  * collected and thrown at once as a ConfigError naming field, value and fix.
  */
 export function resolveSettings(options: Options = {}): Settings {
-  const loaded = loadInputs(options.varsFile);
+  const loaded = loadInputs(options.varsFile, options.environment);
   const values = { ...loaded.values };
   if (options.phase !== undefined) values.phase = /^\d+$/.test(String(options.phase)) ? Number(options.phase) : String(options.phase);
   if (options.backend !== undefined) values.backend = options.backend;
@@ -138,7 +139,8 @@ export function resolveSettings(options: Options = {}): Settings {
   const deployment = validateDeployment(values, loaded.file, issues, sources, loaded.named, loaded.usingExample ? [] : localStateFiles());
   issues.throwIfAny(); // the phase and compute engine must be valid before the phase can be checked
 
-  const phase = phaseConfig(deployment.phase);
+  // Staging: its own names and the staging size (phases/environment.ts); production: the phase as it is.
+  const phase = forEnvironment(phaseConfig(deployment.phase), deployment.environment);
   validatePhase(phase, deployment, issues);
   let tenants: CellSpec[] = [];
   if (options.tenants !== undefined) {
@@ -151,6 +153,7 @@ export function resolveSettings(options: Options = {}): Settings {
     }
   }
   issues.throwIfAny();
+  tenants = cellsForEnvironment(tenants, deployment.environment);
   return { phase, deployment, tenants, inputsFile: loaded.file, usingExampleInputs: loaded.usingExample, quotaCheck: options.quotaCheck ?? "enforce" };
 }
 

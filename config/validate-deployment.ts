@@ -1,6 +1,7 @@
 import * as path from "path";
 import { BackendKind, ComputeEngine, CutoverTarget, PhaseNumber } from "../phases/types";
 import { Adoption, AuditControls, COMPUTE_DEFAULT_REASON, DeploymentInputs, Environment, ENVIRONMENTS, HEALTH_PROBES, HealthProbe, HeaderOperation, INPUT_FIELDS, KeptHeaderRule, REDIS_AUTH, RedisAuth, UPLOADS_SETTINGS, UploadsSetting } from "./deployment";
+import { validateEnvironment } from "./environment";
 import { Issues } from "./errors";
 import { dnsLabelProblem, githubOwnerProblem, githubRepositoryProblem, s3BucketProblem, tfcOrganizationProblem } from "./formats";
 import { TfvarsValue } from "./tfvars";
@@ -78,8 +79,7 @@ export function validateDeployment(
   }
   const environment = str("environment") as Environment;
   issues.oneOf(where("environment"), environment, ENVIRONMENTS, 'set environment = "production" or "staging" (or pass --environment)');
-  // Until staging has names of its own for everything (issue 22), it would deploy over production's.
-  issues.check(environment !== "staging", where("environment"), environment, "is not available yet: staging does not yet have names of its own, and would share production's", 'set environment = "production"');
+  const production = validateEnvironment(values, where, environment, issues);
   const compute = str("compute") as ComputeEngine;
   issues.oneOf(where("compute"), compute, ["apprunner", "fargate"] as ComputeEngine[], 'set compute = "fargate" or "apprunner" (or pass --compute)');
   // The default moved from App Runner to Fargate (2026-12-07). A deployment that may already run App
@@ -226,6 +226,7 @@ export function validateDeployment(
 
   return {
     environment,
+    ...(production ? { production } : {}),
     accountId,
     alertEmail,
     domain,

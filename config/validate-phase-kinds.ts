@@ -262,7 +262,7 @@ export const PHASE_KINDS: Kind = object<PhaseConfig>("a phase", {
   database,
   services: object<PhaseConfig["services"]>("the services", { core: service, telemetry: service }),
   registry: object<RegistryConfig>("the image registry", { untaggedExpireDays: number(), keepTaggedImages: number() }),
-  storage: object<StorageConfig>("the storage", { uploadsBucket: str(), accessLogsBucket: str() }),
+  storage: object<StorageConfig>("the storage", { uploadsBucket: str(), accessLogsBucket: str(), createUploadsBucket: optional(bool()) }),
   backups,
   credentialRotation: object<CredentialRotationConfig>("the credential rotation", { schedule: str(), scheduleTimezone: str() }),
   observability,

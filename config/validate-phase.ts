@@ -84,7 +84,7 @@ export function validatePhase(config: PhaseConfig, deployment: DeploymentInputs,
   }
 
   const primary = regions.find((r) => r.primary) ?? regions[0];
-  validateDatabase(`${p}.database`, config.database, primary.network.azs, config.phase, issues);
+  validateDatabase(`${p}.database`, config.database, primary.network.azs, config.phase, issues, deployment.environment);
   validateConnectionMath(`${p}.database`, config.database, Object.values(config.services), issues);
 
   const names = new Set<string>();
@@ -246,7 +246,7 @@ function validateBackupSchedule(f: string, config: PhaseConfig, windows: { backu
   );
 }
 
-function validateDatabase(f: string, db: DatabaseConfig, azs: readonly string[], phase: PhaseNumber, issues: Issues): void {
+function validateDatabase(f: string, db: DatabaseConfig, azs: readonly string[], phase: PhaseNumber, issues: Issues, environment = "production"): void {
   issues.oneOf(`${f}.instanceClass`, db.instanceClass, DB_INSTANCE_CLASSES);
   issues.oneOf(`${f}.engineVersion`, db.engineVersion, POSTGRES_MAJOR_VERSIONS);
   issues.check(/^[a-z][a-z0-9-]{0,62}$/.test(db.identifier) && !db.identifier.endsWith("-") && !db.identifier.includes("--"), `${f}.identifier`, db.identifier, "expected an RDS identifier (lower-case letters, digits, single hyphens)", "rename it (only before the first deploy: a new identifier is a new database)");
@@ -256,7 +256,8 @@ function validateDatabase(f: string, db: DatabaseConfig, azs: readonly string[],
   issues.oneOf(`${f}.monitoringIntervalSeconds`, db.monitoringIntervalSeconds, [1, 5, 10, 15, 30, 60]);
   issues.check(db.performanceInsightsRetentionDays === 7 || (db.performanceInsightsRetentionDays % 31 === 0 && db.performanceInsightsRetentionDays <= 731), `${f}.performanceInsightsRetentionDays`, db.performanceInsightsRetentionDays, "Performance Insights keeps 7 days (free tier) or a multiple of 31 up to 731", "use 7");
   issues.check(db.masterUsername !== "postgres" && db.masterUsername !== "admin" && /^[a-z][a-z0-9_]{0,62}$/.test(db.masterUsername), `${f}.masterUsername`, db.masterUsername, "expected a custom admin name (not postgres/admin)", 'use "restartix_admin"');
-  issues.check(db.multiAz, `${f}.multiAz`, db.multiAz, "patient data needs a standby in a second AZ", "set multiAz: true");
+  // Staging holds no patient data (docs/staging.md): its preset is Single-AZ.
+  issues.check(db.multiAz || environment === "staging", `${f}.multiAz`, db.multiAz, "patient data needs a standby in a second AZ", "set multiAz: true");
   if (phase < 2) {
     issues.check(db.readReplicas.length === 0, `${f}.readReplicas`, db.readReplicas.map((r) => r.id), "read replicas start in phase 2 (the read/write split)", "remove them from this phase");
   }

@@ -10,9 +10,12 @@ export function regionalStackName(base: string, region: RegionConfig): string {
 
 export const cellStackName = (kind: "tenant" | "shard", id: string): string => `${kind}-${id}`;
 
-/** HCP Terraform workspace of a stack (backend = "cloud"). */
+/**
+ * HCP Terraform workspace of a stack (backend = "cloud"): restartix-production-network,
+ * restartix-staging-network (staging's project already ends in its environment).
+ */
 export const workspaceName = (project: string, environment: string, stack: string): string =>
-  `${project}-${environment}-${stack}`;
+  project.endsWith(`-${environment}`) ? `${project}-${stack}` : `${project}-${environment}-${stack}`;
 
 /** The Secrets Manager path of one service's secrets: restartix/production/core-api. */
 export function secretsPath(prefix: string, serviceName: string, project: string): string {
@@ -21,7 +24,7 @@ export function secretsPath(prefix: string, serviceName: string, project: string
 
 /** Where S3 bucket names come from: the phase's base names and the region layout. */
 export interface BucketNaming {
-  readonly storage: { readonly uploadsBucket: string; readonly accessLogsBucket: string };
+  readonly storage: { readonly uploadsBucket: string; readonly accessLogsBucket: string; readonly createUploadsBucket?: boolean };
   readonly backups: { readonly primaryBucket: string; readonly replicaBucket: string };
 }
 
@@ -33,10 +36,11 @@ export interface BucketNaming {
  */
 export function bucketNames(naming: BucketNaming, accountId: string) {
   const scoped = (base: string) => `${base}-${accountId}`;
-  const { uploadsBucket, accessLogsBucket } = naming.storage;
+  const { uploadsBucket, accessLogsBucket, createUploadsBucket } = naming.storage;
   return {
-    /** Patient files of a region: the primary region's is the adopted bucket. */
-    uploads: (region: Pick<RegionConfig, "primary" | "key">): string => (region.primary ? uploadsBucket : scoped(`${uploadsBucket}-${region.key}`)),
+    /** Patient files of a region: the primary region's is the adopted bucket (staging creates its own). */
+    uploads: (region: Pick<RegionConfig, "primary" | "key">): string =>
+      region.primary ? (createUploadsBucket ? scoped(uploadsBucket) : uploadsBucket) : scoped(`${uploadsBucket}-${region.key}`),
     /** The copy of a region's patient files in its backup region. */
     uploadsReplica: (region: Pick<RegionConfig, "primary" | "key">): string => scoped(`${uploadsBucket}${region.primary ? "" : `-${region.key}`}-replica`),
     /** Server access logs of the buckets in one AWS region. */
@@ -71,3 +75,39 @@ export function clusterNameOf(phase: { readonly fargate: { readonly clusterName:
 export function cellsClusterNameOf(project: string, region: Pick<RegionConfig, "primary" | "key">): string {
   return `${project}-cells${region.primary ? "" : `-${region.key}`}`;
 }
+
+/**
+ * Staging's counterpart of a production name (docs/staging.md). One rule for every name AWS,
+ * Cloudflare or GitHub keys by name, so staging can share an account (or a state bucket) with
+ * production and never meet one of its resources: the environment word "-prod"/"-production" is
+ * dropped and "restartix" becomes "restartix-staging" (restartix-prod -> restartix-staging,
+ * restartix-uploads-prod -> restartix-staging-uploads, /aws/cloudtrail/restartix-audit ->
+ * /aws/cloudtrail/restartix-staging-audit). A name without "restartix" gets "-staging" appended
+ * (GitHubActionsDeployRole -> GitHubActionsDeployRole-staging). Production names never pass through
+ * here: production is the identity (environmentName).
+ */
+export function stagingName(name: string): string {
+  const dropped = name.replace(/-prod(uction)?(?=$|-)/, "");
+  return /\brestartix\b/.test(dropped) ? dropped.replace(/\brestartix\b/, STAGING_PROJECT) : `${name}-staging`;
+}
+
+/** The project prefix of staging's names (phases/environment.ts sets phase.project to it). */
+export const STAGING_PROJECT = "restartix-staging";
+
+/** A fixed name (a constant in code, not in the phase config) as the environment names it: production keeps it. */
+export const environmentName = (name: string, environment: string): string => (environment === "staging" ? stagingName(name) : name);
+
+/**
+ * The short prefix of names AWS limits to 32 characters (target groups, App Runner configurations):
+ * rx for production, rxs for staging (rx-t-org-101, rxs-t-org-101).
+ */
+export const shortPrefix = (environment: string): string => (environment === "staging" ? "rxs" : "rx");
+
+/** A public hostname label (api, cells-eu-1) as the environment names it: staging-api, staging-cells-eu-1. */
+export const hostLabel = (label: string, environment: string): string => (environment === "staging" ? `staging-${label}` : label);
+
+/**
+ * Where a stack's state lives in the S3 state bucket: <stack>/terraform.tfstate for production (as
+ * deployed since phase 1), staging/<stack>/terraform.tfstate for staging, so both may share a bucket.
+ */
+export const stateKey = (stack: string, environment: string): string => (environment === "staging" ? `staging/${stack}/terraform.tfstate` : `${stack}/terraform.tfstate`);

@@ -16,6 +16,8 @@ import { containerEnvironment } from "../lib/container-environment";
 
 export interface BackupJobProps {
   readonly name: string;
+  /** The task role's name (staging: BackupJobRole-staging). @default "BackupJobRole" */
+  readonly taskRoleName?: string;
   readonly region: string;
   readonly accountId: string;
   readonly image: string;
@@ -65,7 +67,7 @@ export class BackupJob extends Construct {
     super(scope, id);
     const { name, region, accountId } = props;
     this.taskRole = new ServiceRole(this, "task-role", {
-      name: "BackupJobRole",
+      name: props.taskRoleName ?? "BackupJobRole",
       description: "The daily pg_dump: writes dumps to the backups bucket, takes manual snapshots",
       service: "ecs-tasks.amazonaws.com",
       statements: [

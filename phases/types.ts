@@ -161,6 +161,12 @@ export interface StorageConfig {
   readonly uploadsBucket: string;
   /** Server access logs of the data buckets land here. */
   readonly accessLogsBucket: string;
+  /**
+   * Create the primary region's uploads bucket (named "<uploadsBucket>-<account id>", SSE-KMS)
+   * instead of adopting the existing one: staging, which has no bucket to adopt.
+   * @default false
+   */
+  readonly createUploadsBucket?: boolean;
 }
 
 export interface BackupConfig {

@@ -18,12 +18,13 @@ import { readStacks, synthesize } from "../tools/synth";
 export const spec: CommandSpec = {
   name: "cost",
   summary: "Monthly AWS cost of the synthesized stacks, per stack and line, beside the design document's estimate.",
-  usage: ["[--phase N | --all] [--format table|json|markdown] [--compute apprunner|fargate] [--items] [--from DIR] [--out FILE]", "--refresh-prices"],
+  usage: ["[--phase N | --all] [--format table|json|markdown] [--compute apprunner|fargate] [--environment production|staging] [--items] [--from DIR] [--out FILE]", "--refresh-prices"],
   flags: {
     phase: SYNTH_FLAGS.phase,
     all: { type: "boolean", description: "every phase on every engine (the default first) beside the document (with --format markdown: the text of docs/cost-vs-document.md)" },
     format: { type: "string", valueName: "FORMAT", choices: ["table", "json", "markdown"], description: "output format (default table)" },
     compute: SYNTH_FLAGS.compute,
+    environment: SYNTH_FLAGS.environment,
     backend: SYNTH_FLAGS.backend,
     items: { type: "boolean", description: "also print every priced line item (table format)" },
     from: { type: "string", valueName: "DIR", description: "price an existing synth output (cdktf.out) instead of synthesizing afresh" },

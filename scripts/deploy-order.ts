@@ -42,6 +42,9 @@ export function main({ flags }: ParsedCommand): number {
     const env: string[] = [];
     if (phase !== undefined) env.push(`PHASE=${resolvedPhase}`);
     if (compute !== undefined) env.push(`COMPUTE=${compute}`);
+    // cdktf runs the app with the environment only: staging's commands must say so, or they would deploy production.
+    const staging = result.settings.deployment.environment === "staging";
+    if (staging) env.push("ENVIRONMENT=staging");
     const prefix = env.join(" ") || undefined;
     const steps = firstDeploySteps(result.stacks, { prefix, images: deployImages(result.settings) });
     if (flags.format === "json") {
@@ -70,7 +73,7 @@ export function main({ flags }: ParsedCommand): number {
       const child = spawnSync(argv[0], argv.slice(1), {
         cwd: ROOT,
         stdio: "inherit",
-        env: { ...process.env, ...(phase !== undefined ? { PHASE: String(resolvedPhase) } : {}), ...(compute !== undefined ? { COMPUTE: compute } : {}) },
+        env: { ...process.env, ...(phase !== undefined ? { PHASE: String(resolvedPhase) } : {}), ...(compute !== undefined ? { COMPUTE: compute } : {}), ...(staging ? { ENVIRONMENT: "staging" } : {}) },
       });
       return child.status ?? 1;
     }

@@ -16,11 +16,12 @@ const DEFAULT_OUT = path.join(ROOT, "docs", "diagrams");
 const spec: CommandSpec = {
   name: "diagram",
   summary: "Draw the synthesized stacks of a phase: DOT, SVG and PNG (Graphviz and resvg from npm, no system package).",
-  usage: ["--all [--out DIR]", "[--phase N] [--compute apprunner|fargate] [--out DIR] [--vars FILE] [--tenants FILE]"],
+  usage: ["--all [--out DIR]", "[--phase N] [--compute apprunner|fargate] [--environment production|staging] [--out DIR] [--vars FILE] [--tenants FILE]"],
   flags: {
     all: { type: "boolean", description: "every phase from terraform.tfvars.example: the committed docs/diagrams (a test fails when they are stale)" },
     phase: { type: "integer", description: "phase to draw (default: the deployment inputs / PHASE)", valueName: "N", min: 1, max: 4 },
     compute: { type: "string", description: "compute engine of the shared tier", choices: ["apprunner", "fargate"] },
+    environment: { type: "string", description: "production or staging (default: ENVIRONMENT, else the inputs file); staging's files end in -staging", choices: ["production", "staging"], valueName: "ENV" },
     out: { type: "string", description: "directory of the files (default docs/diagrams)", valueName: "DIR" },
     vars: { type: "string", description: "deployment inputs file", valueName: "FILE" },
     tenants: { type: "string", description: "tenant registry file", valueName: "FILE" },
@@ -39,7 +40,8 @@ function draw(options: Options, outDir: string, suffix: boolean): string[] {
     const { settings, stacks } = synthesize(options, synthDir);
     const phase = settings.phase.phase;
     const compute = settings.deployment.compute;
-    const diagrams = diagramsOf(stacks, phase, compute, `phase${phase}${suffix ? `-${compute}` : ""}`);
+    const staging = settings.deployment.environment === "staging" ? "-staging" : "";
+    const diagrams = diagramsOf(stacks, phase, compute, `phase${phase}${suffix ? `-${compute}` : ""}${staging}`);
     fs.mkdirSync(outDir, { recursive: true });
     for (const d of diagrams) {
       const base = path.join(outDir, d.name);
@@ -57,7 +59,7 @@ runCommand(spec, ({ flags }) => {
   const outDir = path.resolve((flags.out as string | undefined) ?? DEFAULT_OUT);
   const compute = flags.compute as string | undefined;
   if (flags.all) {
-    for (const f of ["phase", "vars", "tenants"] as const) {
+    for (const f of ["phase", "environment", "vars", "tenants"] as const) {
       if (flags[f] !== undefined) throw new UsageError(`--all and --${f}: --all draws every phase from terraform.tfvars.example. Fix: drop --${f}, or drop --all to draw one phase`);
     }
     const written = PHASES.flatMap((phase) => draw({ phase, varsFile: COMMITTED_INPUTS, ...(compute ? { compute } : {}) }, outDir, compute !== undefined));
@@ -77,6 +79,7 @@ runCommand(spec, ({ flags }) => {
     {
       phase: (flags.phase as number | undefined) ?? process.env.PHASE,
       compute: compute ?? process.env.COMPUTE,
+      environment: (flags.environment as string | undefined) ?? (process.env.ENVIRONMENT || undefined),
       varsFile: flags.vars as string | undefined,
       tenantsFile: flags.tenants as string | undefined,
     },

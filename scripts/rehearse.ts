@@ -14,10 +14,11 @@ import { PhaseNumber } from "../phases/types";
 export const spec: CommandSpec = {
   name: "rehearse",
   summary: "Apply the AWS stacks of a phase to a local AWS emulator (moto): apply, re-plan (no changes), optionally upgrade to the next phase and destroy.",
-  usage: ["--phase N [--compute apprunner|fargate] [--stack A,B] [--upgrade] [--destroy] [--jobs N] [--keep] [--json FILE]", "--restore [--json FILE]"],
+  usage: ["--phase N [--compute apprunner|fargate] [--environment production|staging] [--stack A,B] [--upgrade] [--destroy] [--jobs N] [--keep] [--json FILE]", "--restore [--json FILE]"],
   flags: {
     phase: { type: "string", description: "growth phase to apply", choices: ["1", "2", "3", "4"], valueName: "N" },
     compute: { type: "string", description: "compute engine (default: the example inputs' apprunner)", choices: ["apprunner", "fargate"], valueName: "ENGINE" },
+    environment: { type: "string", description: "production (the example inputs) or staging (staging.tfvars.example in the emulator's account)", choices: ["production", "staging"], valueName: "ENV" },
     stack: { type: "string", description: "only these stacks (comma-separated) and the stacks they depend on", valueName: "A,B" },
     upgrade: { type: "boolean", description: "then synthesize phase N+1 over the same state: plan, plan-gate, apply, re-plan" },
     destroy: { type: "boolean", description: "then destroy in reverse deploy order, recording what prevent_destroy and deletion protection blocked" },
@@ -35,7 +36,7 @@ export const spec: CommandSpec = {
 
 export async function main({ flags }: ParsedCommand): Promise<void> {
   if (flags.restore === true) {
-    if (flags.phase !== undefined || flags.stack !== undefined || flags.upgrade || flags.destroy || flags.compute !== undefined) {
+    if (flags.phase !== undefined || flags.stack !== undefined || flags.upgrade || flags.destroy || flags.compute !== undefined || flags.environment !== undefined) {
       throw new UsageError("--restore runs on its own. Fix: run the restore rehearsal and the apply rehearsal as two commands");
     }
     let report;
@@ -56,6 +57,7 @@ export async function main({ flags }: ParsedCommand): Promise<void> {
     summary = await rehearse({
       phase: Number(flags.phase) as PhaseNumber,
       compute: flags.compute as "apprunner" | "fargate" | undefined,
+      environment: flags.environment as "production" | "staging" | undefined,
       stacks,
       upgrade: flags.upgrade === true,
       destroy: flags.destroy === true,

@@ -5,7 +5,7 @@ import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bu
 import { Construct } from "constructs";
 import { BackupJob } from "../modules/backup-job";
 import { DatabaseRotation } from "../modules/db-rotation";
-import { bucketNames } from "../lib/naming";
+import { bucketNames, environmentName } from "../lib/naming";
 import { PrivateBucket } from "../modules/private-bucket";
 import { ServiceRole } from "../modules/service-role";
 import { BaseStack, BaseStackProps } from "./base";
@@ -146,6 +146,7 @@ export class BackupsStack extends BaseStack {
     const image = `${props.registry.backupJob.repository.repositoryUrl}:${contentTag(path.join(ROOT, "backup"))}`;
     this.job = new BackupJob(this, "job", {
       name: `${phase.project}-pg-dump`,
+      taskRoleName: environmentName("BackupJobRole", phase.environment),
       region: primaryRegion,
       accountId: props.settings.deployment.accountId,
       image,

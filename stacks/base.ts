@@ -2,7 +2,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { Settings } from "../config/settings";
-import { workspaceName } from "../lib/naming";
+import { stateKey, workspaceName } from "../lib/naming";
 import { BackendKind } from "../phases/types";
 
 export interface BaseStackProps {
@@ -104,7 +104,8 @@ export function configureBackend(stack: TerraformStack, name: string, kind: Back
     case "s3":
       new S3Backend(stack, {
         bucket: deployment.stateBucket,
-        key: `${name}/terraform.tfstate`,
+        // staging/<stack>/... for staging: both environments may share one state bucket.
+        key: stateKey(name, phase.environment),
         region: primaryRegion,
         encrypt: true,
       });
@@ -119,7 +120,7 @@ export function configureBackend(stack: TerraformStack, name: string, kind: Back
       break;
     case "local":
       // Relative to the stack's working directory (cdktf.out/stacks/<name>): the repository root.
-      new LocalBackend(stack, { path: `../../../terraform.${name}.tfstate` });
+      new LocalBackend(stack, { path: `../../../terraform.${phase.environment === "staging" ? "staging-" : ""}${name}.tfstate` });
       break;
   }
 }

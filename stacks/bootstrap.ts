@@ -5,6 +5,7 @@ import { Construct } from "constructs";
 import { accountRoot, policyDocument } from "../lib/iam";
 import { PrivateBucket } from "../modules/private-bucket";
 import { suppress } from "../policy/suppress";
+import { environmentName } from "../lib/naming";
 import { BaseStack, BaseStackProps } from "./base";
 import { LOG_LIFECYCLE } from "./storage";
 
@@ -43,7 +44,9 @@ export class BootstrapStack extends BaseStack {
 
   constructor(scope: Construct, name: string, props: Omit<BaseStackProps, "backend">) {
     super(scope, name, { ...props, backend: "local" });
-    const { deployment } = props.settings;
+    const { deployment, phase } = props.settings;
+    // alias/restartix-staging-ci-plans for staging: aliases are unique per account and region.
+    const plansAlias = environmentName(CI_PLANS_KEY_ALIAS, phase.environment);
     this.stateAccessLogs = new PrivateBucket(this, "state-access-logs", {
       bucketName: stateLogBucketName(deployment.stateBucket),
       // S3 server access logging writes only to SSE-S3 buckets.
@@ -90,9 +93,9 @@ export class BootstrapStack extends BaseStack {
         { Sid: "PlanRoleEncrypts", Effect: "Allow", Principal: { AWS: root }, Action: "kms:GenerateDataKey", Resource: "*", Condition: ciRole("plan") },
         { Sid: "ApplyRoleDecrypts", Effect: "Allow", Principal: { AWS: root }, Action: "kms:Decrypt", Resource: "*", Condition: ciRole("apply") },
       ]),
-      tags: { Name: CI_PLANS_KEY_ALIAS.replace("alias/", "") },
+      tags: { Name: plansAlias.replace("alias/", "") },
     });
-    new KmsAlias(this, "ci-plans-key-alias", { name: CI_PLANS_KEY_ALIAS, targetKeyId: this.plansKey.keyId });
+    new KmsAlias(this, "ci-plans-key-alias", { name: plansAlias, targetKeyId: this.plansKey.keyId });
     new TerraformOutput(this, "plan_kms_key_arn", {
       value: this.plansKey.arn,
       description: "The repository variable PLAN_KMS_KEY_ARN (deploy.yml, apply-wave.yml)",

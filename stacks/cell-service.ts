@@ -6,6 +6,7 @@ import { BaseStack, BaseStackProps } from "./base";
 import { CellStack } from "./cell";
 import { CELL_HEADER, cellHeaderValue } from "./gateways";
 import { ObservabilityStack } from "./observability";
+import { shortPrefix } from "../lib/naming";
 
 /** The service stack of a cell: tenant-org-101-service, shard-us-2-service. */
 export const cellServiceStackName = (kind: CellSpec["kind"], id: string): string => `${kind}-${id}-service`;
@@ -58,7 +59,7 @@ export class CellServiceStack extends BaseStack {
       hostname: f.gateway.hostname,
       header: { name: CELL_HEADER, value: cellHeaderValue(cell) },
       // rx-t-org-101: 32 characters at most, unique per region (restartix-tenant-<id> could exceed it).
-      targetGroupName: `rx-${cell.kind === "tenant" ? "t" : "s"}-${cell.id}`,
+      targetGroupName: `${shortPrefix(phase.environment)}-${cell.kind === "tenant" ? "t" : "s"}-${cell.id}`,
       priority: f.slot,
       logRetentionDays: phase.observability.logRetentionDays,
       deregistrationDelaySeconds: phase.fargate.deregistrationDelaySeconds,

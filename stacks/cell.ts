@@ -29,6 +29,7 @@ import { PlatformStack } from "./platform";
 import { RegistryStack } from "./registry";
 import { RouteEntry, routeEntryOf, RoutingStack, routingItemOf } from "./routing";
 import { StorageStack } from "./storage";
+import { shortPrefix } from "../lib/naming";
 
 export { CELL_OWN_SECRETS };
 
@@ -77,13 +78,13 @@ export interface FargateCell {
 }
 
 /** Names of a cell's resources: restartix-tenant-org-101, restartix-shard-us-2. */
-export function cellNames(project: string, cell: Pick<CellSpec, "kind" | "id">) {
+export function cellNames(project: string, cell: Pick<CellSpec, "kind" | "id">, environment = "production") {
   const base = `${project}-${cell.kind}-${cell.id}`;
   return {
     base,
     service: base,
     // App Runner limits autoscaling and observability configuration names to 32 characters.
-    config: `rx-${cell.kind}-${cell.id}`,
+    config: `${shortPrefix(environment)}-${cell.kind}-${cell.id}`,
     identifier: base,
     connector: base,
   };
@@ -112,7 +113,7 @@ export class CellStack extends BaseStack {
     const { phase } = props.settings;
     const { cell, regionConfig: rc } = props;
     this.cell = cell;
-    const names = cellNames(phase.project, cell);
+    const names = cellNames(phase.project, cell, phase.environment);
     const region = rc.region;
     const keyArn = props.keys.keyArn(region);
     const vpcId = props.network.network.vpc.id;
@@ -156,7 +157,8 @@ export class CellStack extends BaseStack {
       instanceClass: cell.instanceClass,
       allocatedStorageGb: cell.allocatedStorageGb,
       maxAllocatedStorageGb: cell.maxAllocatedStorageGb,
-      multiAz: true,
+      // The phase's choice (staging: Single-AZ, phases/environment.ts); the validation requires Multi-AZ in production.
+      multiAz: phase.database.multiAz,
       subnetIds: privateSubnets,
       securityGroupIds: [dbSg.id],
       kmsKeyArn: keyArn,

@@ -7,6 +7,7 @@ import { PolicyStatement, policyDocument } from "../lib/iam";
 import { ServiceRole } from "../modules/service-role";
 import { BaseStack, BaseStackProps } from "./base";
 import { RegistryStack } from "./registry";
+import { environmentName } from "../lib/naming";
 
 export interface DeliveryStackProps extends BaseStackProps {
   readonly registry: RegistryStack;
@@ -102,7 +103,7 @@ export class DeliveryStack extends BaseStack {
     }
 
     this.role = new ServiceRole(this, "deploy-role", {
-      name: "GitHubActionsDeployRole",
+      name: environmentName("GitHubActionsDeployRole", phase.environment),
       description: `Pushes ${services.map((s) => s.name).join(" and ")} images from ${deployment.githubOwner}/${deployment.githubRepository}`,
       trustPolicy: policyDocument(this, "deploy-trust", [
         {

@@ -3,7 +3,7 @@ import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { DnsRecord } from "@cdktf/provider-cloudflare/lib/dns-record";
 import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
 import { Construct } from "constructs";
-import { cellsClusterNameOf, regionalStackName } from "../lib/naming";
+import { cellsClusterNameOf, hostLabel, regionalStackName } from "../lib/naming";
 import { tlsProxyPort } from "../modules/fargate-service";
 import { LoadBalancer } from "../modules/load-balancer";
 import { allowIngress, Firewall } from "../modules/security-group";
@@ -36,7 +36,7 @@ export const CELL_HEADER = "X-Restartix-Cell";
 export { cellHeaderValue } from "./routing";
 /** The gateway (1-based) a slot lives on. */
 export const gatewayOfSlot = (slot: number): number => Math.ceil(slot / CELLS_PER_GATEWAY);
-export const gatewayHostname = (regionKey: string, n: number, domain: string): string => `cells-${regionKey}-${n}.${domain}`;
+export const gatewayHostname = (regionKey: string, n: number, domain: string, environment = "production"): string => `${hostLabel(`cells-${regionKey}-${n}`, environment)}.${domain}`;
 
 /** A cell's slot; a Fargate cell without one is a bug the validation should have refused. */
 export function cellSlot(cell: CellSpec): number {
@@ -86,7 +86,7 @@ export class GatewayCertificatesStack extends BaseStack {
     const domain = props.settings.deployment.domain;
     for (const { config: rc, count } of props.regions) {
       for (let n = 1; n <= count; n++) {
-        const hostname = gatewayHostname(rc.key, n, domain);
+        const hostname = gatewayHostname(rc.key, n, domain, props.settings.phase.environment);
         this.certificates.set(
           `${rc.key}-${n}`,
           new AcmCertificate(this, `${rc.key}-${n}`, {
@@ -190,7 +190,7 @@ export class GatewaysStack extends BaseStack {
     allowIngress(this, props.network.redisSg.id, { id: "redis-from-cells", port: rc.cache.port, peerGroupId: this.redisClients.id, description: "Redis from every Fargate cell of the region (one rule)" });
 
     for (let n = 1; n <= props.count; n++) {
-      const hostname = gatewayHostname(rc.key, n, deployment.domain);
+      const hostname = gatewayHostname(rc.key, n, deployment.domain, phase.environment);
       const alb = new LoadBalancer(this, `gateway-${n}`, {
         name: `${project}-cells-${rc.key}-${n}`,
         subnetIds: props.network.network.publicSubnets.map((s) => s.id),

@@ -24,6 +24,7 @@ import { PlatformStack } from "./platform";
 import { checkQuotas, quotaProblems, quotaUse } from "./quotas";
 import { RegistryStack } from "./registry";
 import { RoutesStack, routesStackName, RoutingStack, workerOriginOf } from "./routing";
+import { suppressForStaging } from "./staging-suppressions";
 import { StorageStack } from "./storage";
 
 /** The stacks one region has: its network, data, patient files and alerts. */
@@ -242,6 +243,7 @@ export function buildStacks(app: App, settings: Settings): Stacks {
   if (settings.quotaCheck === "enforce") checkQuotas(app, phase);
   // The policy pack checks every stack at synth, and the deployment as a whole (the audit
   // controls exist or are left to the organization); an unsuppressed error fails the synth.
+  if (phase.environment === "staging") suppressForStaging(app);
   applyPolicyPack(app, { deploymentRules: true });
 
   return { bootstrap, keys, registry, primary, regions, backups, compute, edge, delivery, deliveryGithub, routing, audit, cells, cellServices, gateways: gatewayStacks, routes, quotaProblems: quotaReport };

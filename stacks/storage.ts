@@ -91,15 +91,17 @@ export class StorageStack extends BaseStack {
     const phi = { [PHI_TAG]: PHI_VALUE };
     const sourceKey = props.keys.keyArn(rc.region);
     const replicaKey = props.keys.keyArn(rc.backupRegion);
+    // The primary region's bucket exists and is adopted; staging (storage.createUploadsBucket) creates its own.
+    const adopted = rc.primary && !phase.storage.createUploadsBucket;
     this.uploads = new PrivateBucket(this, "uploads", {
       bucketName: uploadsName,
-      adopt: rc.primary,
-      adoptSettings: rc.primary ? deployment.adoption.uploadsSettings : undefined,
-      kmsKeyArn: rc.primary ? undefined : sourceKey,
+      adopt: adopted,
+      adoptSettings: adopted ? deployment.adoption.uploadsSettings : undefined,
+      kmsKeyArn: adopted ? undefined : sourceKey,
       accessLogs: { target: this.accessLogs, prefix: `s3/${uploadsName}/` },
       tags: phi,
     });
-    if (rc.primary) {
+    if (adopted) {
       suppress(this.uploads, "RX-S3-4", "The adopted uploads bucket keeps SSE-S3 as the design document specifies; moving it to SSE-KMS is an opt-in migration (docs/uploads-bucket.md)");
     }
     const replicaName = names.uploadsReplica(rc);

@@ -10,6 +10,7 @@ import { providersOf, resourceCount, synthesize, SynthStack } from "../synth";
 import { deployWaves, dependencyClosure } from "../waves";
 import { SEEDERS } from "./aws";
 import { Emulator, emulatorAvailability, MOTO_ACCOUNT_ID, startEmulator } from "./emulator";
+import { stagingRehearsalInputs } from "./staging-inputs";
 import { EmulatorGaps, loadGaps, splitByEnforcement } from "./gaps";
 import { Removal } from "./graph";
 import { stopAll } from "./processes";
@@ -28,6 +29,8 @@ export const EXAMPLE_INPUTS = path.join(ROOT, "terraform.tfvars.example");
 export interface RehearsalOptions {
   readonly phase: PhaseNumber;
   readonly compute?: "apprunner" | "fargate";
+  /** production (terraform.tfvars.example) or staging (staging.tfvars.example in the emulator's account). @default "production" */
+  readonly environment?: "production" | "staging";
   /** Stacks to rehearse (their dependencies are applied first). @default - every AWS-only stack */
   readonly stacks?: readonly string[];
   readonly upgrade?: boolean;
@@ -133,8 +136,9 @@ interface Phase {
   readonly excludedBySynthStack: ReadonlyMap<string, number>;
 }
 
-function synthPhase(phase: number, compute: string | undefined, scratchDir: string): { stacks: readonly SynthStack[]; compute: string } {
-  const settings = resolveSettings({ phase, compute, backend: "local", varsFile: EXAMPLE_INPUTS });
+function synthPhase(phase: number, compute: string | undefined, scratchDir: string, environment?: string): { stacks: readonly SynthStack[]; compute: string } {
+  const varsFile = environment === "staging" ? stagingRehearsalInputs(scratchDir, MOTO_ACCOUNT_ID) : EXAMPLE_INPUTS;
+  const settings = resolveSettings({ phase, compute, backend: "local", varsFile });
   if (settings.deployment.accountId !== MOTO_ACCOUNT_ID) {
     throw new Error(`the example inputs' account_id is ${settings.deployment.accountId}; the emulator answers as ${MOTO_ACCOUNT_ID}, so allowed_account_ids would refuse every apply`);
   }
@@ -207,8 +211,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
   let selectionM: Selection | undefined;
   try {
     if (next !== undefined && next > 4) throw new RehearsalInputError(`--upgrade: phase ${options.phase} is the last phase; there is no phase ${next}. Fix: leave out --upgrade`);
-    from = synthPhase(options.phase, options.compute, scratchDir);
-    to = next !== undefined ? synthPhase(next, options.compute, scratchDir) : undefined;
+    from = synthPhase(options.phase, options.compute, scratchDir, options.environment);
+    to = next !== undefined ? synthPhase(next, options.compute, scratchDir, options.environment) : undefined;
     selectionN = selectStacks(options.phase, from.stacks, options.stacks);
     selectionM = to && next !== undefined ? selectStacks(next, to.stacks, options.stacks) : undefined;
   } catch (e) {
