@@ -450,7 +450,7 @@ describe("images: immutable tags", () => {
     const task = onlyUnder(backups, "aws_ecs_task_definition", "job");
     const tag = contentTag(path.join(__dirname, "..", "backup"));
     expect((readJsonExpression(task.container_definitions) as any[])[0].image).toMatch(new RegExp(`:${tag}$`));
-    const workflow = fs.readFileSync(path.join(__dirname, "..", ".github", "workflows", "deploy.yml"), "utf8");
+    const workflow = fs.readFileSync(path.join(__dirname, "..", ".github", "workflows", "deploy-environment.yml"), "utf8");
     expect(workflow).toContain(CONTENT_TAG_SHELL("backup"));
     expect(workflow).not.toContain("restartix-backup-job:latest");
     const shell = spawnSync("bash", ["-c", `${CONTENT_TAG_SHELL("backup")}; printf %s "$TAG"`], { cwd: path.join(__dirname, ".."), encoding: "utf8" });
