@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { initProviders, isAwsOnly, offlinePlanAvailability, planAll, PlanResult } from "../tools/offline-plan";
+import { initProviders, isAwsOnly, offlinePlanAvailability, planStack, PlanResult } from "../tools/offline-plan";
 import { cellIdentities, cellTemplate, Coverage, planCoverage, PhaseStacks } from "../tools/plan-coverage";
 import { dependencyOrder, SynthResult } from "../tools/synth";
 import { DEFAULT_ENGINE, stack, synth } from "./helpers";
@@ -82,15 +82,20 @@ if (layerAvailable(availability.ok ? undefined : `${availability.reason} (the Fa
       const workdir = fs.mkdtempSync(path.join(os.tmpdir(), "rx-fargate-plans-"));
       const init = await initProviders(workdir);
       if (!init.ok) throw new Error(init.output);
-      for (const { phase, result } of phases) {
-        const all = new Map(result.stacks.map((s) => [s.name, s]));
-        const targets = coverage.plan.filter((p) => p.phase === phase).map((p) => p.stack);
-        // One provider install for all three phases; a directory of stacks per phase.
+      // One queue across the three phases (no idle worker at a phase's end), one provider install,
+      // a directory of stacks per phase.
+      const queue = coverage.plan.map((p) => ({ ...p, all: new Map(phases.find((x) => x.phase === p.phase)!.result.stacks.map((s) => [s.name, s])) }));
+      for (const { phase } of phases) {
         fs.mkdirSync(path.join(workdir, `phase${phase}`));
         fs.symlinkSync(path.join(workdir, ".providers"), path.join(workdir, `phase${phase}`, ".providers"));
-        const r = await planAll(targets, all, { workdir: path.join(workdir, `phase${phase}`), accountId: "123456789012", jobs: os.cpus().length });
-        results.push(...r.map((x) => ({ ...x, phase })));
       }
+      const worker = async () => {
+        for (let job = queue.shift(); job; job = queue.shift()) {
+          const r = await planStack(job.stack, job.all, { workdir: path.join(workdir, `phase${job.phase}`), accountId: "123456789012" });
+          results.push({ ...r, phase: job.phase });
+        }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, os.cpus().length) }, worker));
     }, 1_200_000);
 
     test("every representative plans with hashicorp/aws 5.100.0: creates only, no error", () => {

@@ -185,7 +185,7 @@ if (layerAvailable(availability.ok ? undefined : `${availability.reason} (the Fa
     beforeAll(async () => {
       const targets = dependencyOrder(local.stacks).filter((s) => changed.includes(s.name));
       results = await planAll(targets, all, { workdir: fs.mkdtempSync(path.join(os.tmpdir(), "rx-fargate-plan-")), accountId: "123456789012", jobs: os.cpus().length });
-    }, 300_000);
+    }, 900_000);
 
     test("every stack the engine changes plans with the real provider", () => {
       expect([...changed].sort()).toEqual(["backups", "certificates", "compute", "delivery", "network", "observability", "platform", "registry", "storage"]);
