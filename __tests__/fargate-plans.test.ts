@@ -96,7 +96,7 @@ if (layerAvailable(availability.ok ? undefined : `${availability.reason} (the Fa
         }
       };
       await Promise.all(Array.from({ length: Math.max(1, os.cpus().length) }, worker));
-    }, 1_200_000);
+    }, 2_400_000);
 
     test("every representative plans with hashicorp/aws 5.100.0: creates only, no error", () => {
       expect(results.map((r) => `${r.phase}:${r.stack}`).sort()).toEqual(coverage.plan.map((p) => `${p.phase}:${p.stack.name}`).sort());

@@ -147,7 +147,7 @@ if (layerAvailable(availability.ok ? undefined : `${availability.reason} (upgrad
         }
       };
       await Promise.all(Array.from({ length: Math.max(1, os.cpus().length) }, worker));
-    }, 900_000);
+    }, 1_800_000);
 
     test("every upgrade plan succeeds, replaces or deletes no stateful resource, and passes plan-gate", () => {
       expect(results.size).toBe(jobs.length);
