@@ -178,6 +178,19 @@ if (layerAvailable(availability.ok ? undefined : `${availability.reason} (upgrad
       expect(change("2->3", "data", /^aws_db_parameter_group\./)!.actions).toEqual(["update"]);
     });
 
+    test("3->4: a tenant cell's database stack only gains its backup replication and routing item, on both engines", () => {
+      for (const engine of ["apprunner", "fargate"] as const) {
+        const changes = results.get(key("3->4", "tenant-org-101", engine))!.changes;
+        expect([engine, changes.map((c) => [c.type, c.actions])]).toEqual([
+          engine,
+          [
+            ["aws_db_instance_automated_backups_replication", ["create"]],
+            ["aws_dynamodb_table_item", ["create"]],
+          ],
+        ]);
+      }
+    });
+
     test("3->4: the VPC is renamed by tag only; the shared secrets gain replicas in place", () => {
       expect(change("3->4", "network", /^aws_vpc\./)).toMatchObject({ actions: ["update"], attributes: ["tags"] });
       // The flow log group keeps its name (logName), so it and its delivery role are not replaced.
