@@ -35,6 +35,7 @@ const PARTIAL = [
   "__tests__/ci-plan.test.ts", // the 1000-tenant layout (scale)
   "__tests__/eject.test.ts", // terraform init + validate of the ejected stacks
   "__tests__/fargate.test.ts", // the Fargate layout's offline plan
+  "__tests__/fargate-plans.test.ts", // offline plans of phases 2-4 on Fargate (one per distinct stack)
   "__tests__/json-expression.test.ts", // terraform's own jsonencode
   "__tests__/synth-output.test.ts", // npx cdktf synth/list end to end
   "__tests__/tenant.test.ts", // the new tenant's offline plan

@@ -9,7 +9,7 @@ const path = require("path");
  * measured on 2 cores (docs/benchmark.md); a file not listed counts as DEFAULT.
  */
 const SECONDS = {
-  "__tests__/upgrades.test.ts": 300,
+  "__tests__/upgrades.test.ts": 450,
   "__tests__/rehearse.test.ts": 240,
   "__tests__/restore.test.ts": 150,
   "__tests__/ci-plan.test.ts": 120,
@@ -18,7 +18,8 @@ const SECONDS = {
   "__tests__/upgrade-released.test.ts": 200,
   "__tests__/offline-plan.test.ts": 60,
   "__tests__/moto-patches.test.ts": 60,
-  "__tests__/fargate.test.ts": 60,
+  "__tests__/fargate.test.ts": 80,
+  "__tests__/fargate-plans.test.ts": 180,
   "__tests__/synth-output.test.ts": 45,
   "__tests__/tenant.test.ts": 40,
   "__tests__/tf-stacks.test.ts": 30,

@@ -123,6 +123,9 @@ export function placeholderFor(expression: string, ctx: PlaceholderContext): unk
       return [
         { domain_name: "api.example.com", resource_record_name: `_${hex(name, 32)}.api.example.com.`, resource_record_type: "CNAME", resource_record_value: `_${hex(name + "v", 32)}.acm-validations.aws.` },
       ];
+    case "arn_without_revision":
+      // aws_ecs_task_definition: the family's ARN (a scheduler target reads it; the provider checks it is an ARN).
+      return `arn:aws:ecs:${region}:${acct}:task-definition/${literal(config, "family") ?? given}`;
     case "stream_arn":
       return `arn:aws:dynamodb:${region}:${acct}:table/${given}/stream/2026-01-01T00:00:00.000`;
     default:

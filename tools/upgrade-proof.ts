@@ -31,6 +31,8 @@ export interface UpgradeResult {
   /** Plans needed until the phase-N state stopped changing. */
   readonly iterations: number;
   readonly changes: readonly ResourceChange[];
+  /** `terraform show -json` of the upgrade plan (what plan-gate reads in CI). */
+  readonly planJson?: PlanJson;
   readonly error?: string;
 }
 
@@ -194,7 +196,7 @@ export async function proveUpgrade(
   const changes = (upgrade.planJson!.resource_changes ?? [])
     .filter((c) => isChange(c.change))
     .map((c) => ({ address: c.address, type: c.type, actions: c.change.actions, attributes: c.change.actions.includes("update") ? changedAttributes(c.change) : [] }));
-  return { stack: from.name, ok: true, iterations, changes };
+  return { stack: from.name, ok: true, iterations, changes, planJson: upgrade.planJson };
 }
 
 /** Changes that would destroy data: a delete or replace of a stateful or record-holding resource (GATED_TYPES). */
