@@ -44,7 +44,7 @@ export default tseslint.config(
     files: ["lib/**/*.ts"],
     rules: {
       "no-restricted-imports": restrictedImports(
-        floor(["config", "modules", "policy", "stacks", "tools", "scripts"], "lib/ holds leaf helpers: it imports nothing above it"),
+        floor(["config", "phases", "modules", "policy", "stacks", "tools", "scripts"], "lib/ holds leaf helpers: it imports nothing above it"),
       ),
     },
   },

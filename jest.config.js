@@ -6,7 +6,7 @@ const path = require("path");
 // load and phone home otherwise.
 process.env.CHECKPOINT_DISABLE = "1";
 if (!process.env.TF_CLI_CONFIG_FILE || !fs.existsSync(process.env.TF_CLI_CONFIG_FILE)) {
-  process.env.TF_CLI_CONFIG_FILE = path.join(__dirname, "terraform", "cli.tfrc");
+  process.env.TF_CLI_CONFIG_FILE = path.join(__dirname, "terraform-cli", "cli.tfrc");
 }
 
 /**

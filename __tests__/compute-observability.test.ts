@@ -12,7 +12,7 @@ import { phaseConfig } from "../phases";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { App, TerraformStack } from "cdktf";
-import { QUOTAS, quotaProblems, quotaUse } from "../stacks/quotas";
+import { QUOTAS, quotaProblems, quotaUse } from "../policy/quotas";
 import { synthesize, SynthResult } from "../tools/synth";
 import { EXAMPLE_VARS, only, onlyUnder, policy, resources, stack, synth, varsWith } from "./helpers";
 

@@ -14,7 +14,7 @@ import { ConfigError, Issues } from "../config/errors";
 import { resolveSettings } from "../config/settings";
 import { validateDeployment, validateTenants } from "../config/validate";
 import { phaseConfig } from "../phases";
-import { quotaProblems, quotaUse } from "../stacks/quotas";
+import { quotaProblems, quotaUse } from "../policy/quotas";
 import { engineNotice } from "../scripts/start";
 import { firstDeploySteps, runsServices } from "../tools/deploy-order";
 import { writeTenantRegistry } from "../tools/bench/tenants";

@@ -6,7 +6,7 @@ import { loadGaps } from "../tools/rehearse/gaps";
 import { layerAvailable } from "./layers";
 
 /**
- * The evidence of every moto patch, reproduced: rehearsal/patch_evidence.py starts moto unpatched and
+ * The evidence of every moto patch, reproduced: tools/rehearse/emulator/patch_evidence.py starts moto unpatched and
  * patched and exits 1 when a bug is gone from moto (drop the patch) or the patch no longer fixes it.
  */
 const gaps = loadGaps();
@@ -14,7 +14,7 @@ const moto = emulatorAvailability(gaps.moto);
 
 if (layerAvailable(moto.ok ? undefined : moto.reason, "moto patch evidence") && moto.ok) {
   test(`every patch's bug is still in moto ${moto.version} unpatched and fixed patched`, () => {
-    const run = spawnSync(PYTHON, [path.join(ROOT, "rehearsal", "patch_evidence.py")], { encoding: "utf8", timeout: 300_000 });
+    const run = spawnSync(PYTHON, [path.join(ROOT, "tools", "rehearse", "emulator", "patch_evidence.py")], { encoding: "utf8", timeout: 300_000 });
     expect([run.status, run.stderr.trim().split("\n").slice(-5).join("\n")]).toEqual([0, expect.anything()]);
     // One "unpatched" and one "patched" line per reproduced call, for every listed patch.
     expect(run.stdout).toMatch(/patched {2}: RevokeSecurityGroupIngress\/Egress of an already revoked rule id -> \{'ingress': 'InvalidSecurityGroupRuleId\.NotFound', 'egress': 'InvalidSecurityGroupRuleId\.NotFound'\}/);

@@ -9,7 +9,7 @@ import { App, TerraformStack } from "cdktf";
 import { resolveSettings } from "../config/settings";
 import { phaseConfig } from "../phases";
 import { QuotaKey } from "../phases/types";
-import { QUOTAS, quotaProblems, quotaUse } from "../stacks/quotas";
+import { QUOTAS, quotaProblems, quotaUse } from "../policy/quotas";
 import { synthesize, SynthResult } from "../tools/synth";
 import { EXAMPLE_VARS, synth } from "./helpers";
 

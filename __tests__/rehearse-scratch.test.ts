@@ -95,8 +95,8 @@ describe("the emulator gaps file", () => {
     for (const p of gaps.patches) expect(fs.readFileSync(path.join(ROOT, p.file), "utf8")).toContain(`Patch "${p.id}"`);
   });
 
-  test("every patch in rehearsal/moto_server.py has an entry with its evidence", () => {
-    const ids = [...fs.readFileSync(path.join(ROOT, "rehearsal", "moto_server.py"), "utf8").matchAll(/# Patch "([^"]+)"/g)].map((m) => m[1]);
+  test("every patch in tools/rehearse/emulator/moto_server.py has an entry with its evidence", () => {
+    const ids = [...fs.readFileSync(path.join(ROOT, "tools", "rehearse", "emulator", "moto_server.py"), "utf8").matchAll(/# Patch "([^"]+)"/g)].map((m) => m[1]);
     expect(ids.length).toBeGreaterThan(0);
     expect(loadGaps().patches.map((p) => p.id).sort()).toEqual(ids.sort());
   });

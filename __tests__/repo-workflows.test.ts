@@ -118,7 +118,7 @@ describe("the terraform setup every terraform job uses", () => {
     expect(env).toMatch(/RESTARTIX_TF_CLI_CONFIG=terraform\/registry\.tfrc/);
     const cache = action.runs.steps.find((s) => s.uses?.startsWith("actions/cache@"))!;
     expect(cache.with).toEqual({ path: "~/.terraform.d/plugin-cache", key: expect.stringMatching(/hashFiles\('package-lock\.json'/) });
-    expect(fs.readFileSync(path.join(ROOT, "terraform", "registry.tfrc"), "utf8")).toMatch(/^plugin_cache_may_break_dependency_lock_file = true$/m);
+    expect(fs.readFileSync(path.join(ROOT, "terraform-cli", "registry.tfrc"), "utf8")).toMatch(/^plugin_cache_may_break_dependency_lock_file = true$/m);
     for (const [, ref] of fs.readFileSync(ACTION, "utf8").matchAll(/uses:\s*(\S+)/g)) expect(ref).toMatch(/@[0-9a-f]{40}$/);
   });
 
@@ -568,9 +568,9 @@ describe("provider lock file (issue 20 item 25)", () => {
     const lock = stepRunning(w, "providers lock", "lock")!.run!;
     expect(lock).toMatch(/terraform -chdir=terraform\/lock providers lock -platform=linux_amd64 -platform=darwin_arm64/);
     for (const p of ["hashicorp/aws", "cloudflare/cloudflare", "integrations/github"]) expect(lock).toContain(`registry.terraform.io/${p}`);
-    expect(stepUsing(w.jobs.lock, "peter-evans/create-pull-request")!.with).toMatchObject({ "add-paths": "terraform/lock/.terraform.lock.hcl" });
+    expect(stepUsing(w.jobs.lock, "peter-evans/create-pull-request")!.with).toMatchObject({ "add-paths": "terraform-cli/lock/.terraform.lock.hcl" });
     expect(w.on).toHaveProperty("workflow_dispatch");
-    expect(w.on.push.paths).toEqual(["terraform/lock/versions.tf.json"]);
+    expect(w.on.push.paths).toEqual(["terraform-cli/lock/versions.tf.json"]);
   });
 });
 

@@ -1,4 +1,10 @@
-import { RegionConfig } from "../phases/types";
+/** What naming needs of a region (phases/types.ts RegionConfig has these; lib/ does not import phases/). */
+interface RegionConfig {
+  readonly key: string;
+  readonly primary: boolean;
+  readonly region: string;
+  readonly backupRegion: string;
+}
 
 /**
  * Stack names: fixed words for the primary region, "-<key>" for a secondary region's copy

@@ -2,7 +2,7 @@ import { ROTATED_BY } from "../policy/rules/secretsmanager/SecretsManagerRotatio
 import { Construct } from "constructs";
 import { PolicyStatement } from "../lib/iam";
 import { scheduledTask } from "./backup-job";
-import { allowIngress, Firewall } from "./security-group";
+import { allowIngress, Firewall } from "./firewall";
 import { ServiceRole } from "./service-role";
 
 /** The tag a rotated secret carries: the name of the schedule that rotates it (RX-SM-2, RX-SM-4). */

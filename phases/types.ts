@@ -249,7 +249,7 @@ export interface OriginGuardConfig {
   readonly valueLength: number;
 }
 
-/** Per-region and per-account AWS quotas the layout can reach (stacks/quotas.ts checks them at synth). */
+/** Per-region and per-account AWS quotas the layout can reach (policy/quotas.ts checks them at synth). */
 export type QuotaKey =
   | "apprunnerAutoScalingConfigurations"
   | "apprunnerVpcConnectors"
@@ -464,7 +464,7 @@ export interface PhaseConfig {
   readonly globalRouting?: GlobalRoutingConfig;
   readonly originGuard: OriginGuardConfig;
   /**
-   * Quota values this account has been granted above AWS's defaults (stacks/quotas.ts lists the
+   * Quota values this account has been granted above AWS's defaults (policy/quotas.ts lists the
    * defaults). Raise one here only after Service Quotas shows the increase: the synth-time check
    * compares the layout with these values. @default - AWS's default quotas
    */

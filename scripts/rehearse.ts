@@ -29,7 +29,7 @@ export const spec: CommandSpec = {
   },
   epilog: [
     "Needs terraform and the provider mirror (as npm run plan) and python3 with moto[server] 5.2.1.",
-    "The emulator's gaps (excluded types, unstored attributes, moto patches) are in rehearsal/emulator-gaps.json.",
+    "The emulator's gaps (excluded types, unstored attributes, moto patches) are in tools/rehearse/emulator/emulator-gaps.json.",
     "Only the scratch copy in a temporary directory is changed: no AWS account and no network are used.",
   ],
 };

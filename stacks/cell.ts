@@ -14,7 +14,7 @@ import { AppRunnerService, scalingConfiguration } from "../modules/apprunner-ser
 import { guard } from "../modules/waf";
 import { BOOTSTRAP_TAG } from "../lib/workflows/app-deploy";
 import { Postgres } from "../modules/postgres";
-import { allowIngress, Firewall } from "../modules/security-group";
+import { allowIngress, Firewall } from "../modules/firewall";
 import { suppress } from "../policy/suppress";
 import { CellSpec, RegionConfig } from "../phases/types";
 import { tlsProxyPort } from "../modules/fargate-service";

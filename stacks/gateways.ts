@@ -6,7 +6,7 @@ import { Construct } from "constructs";
 import { cellsClusterNameOf, hostLabel, regionalStackName } from "../lib/naming";
 import { tlsProxyPort } from "../modules/fargate-service";
 import { LoadBalancer } from "../modules/load-balancer";
-import { allowIngress, Firewall } from "../modules/security-group";
+import { allowIngress, Firewall } from "../modules/firewall";
 import { guard } from "../modules/waf";
 import { suppress } from "../policy/suppress";
 import { CellSpec, RegionConfig } from "../phases/types";

@@ -21,7 +21,7 @@ import { keyRegions, KeysStack } from "./keys";
 import { NetworkStack } from "./network";
 import { ObservabilityStack } from "./observability";
 import { PlatformStack } from "./platform";
-import { checkQuotas, quotaProblems, quotaUse } from "./quotas";
+import { checkQuotas, quotaProblems, quotaUse } from "../policy/quotas";
 import { RegistryStack } from "./registry";
 import { RoutesStack, routesStackName, RoutingStack, workerOriginOf } from "./routing";
 import { suppressForStaging } from "./staging-suppressions";

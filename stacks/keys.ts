@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { DataKey } from "../modules/kms-key";
+import { DataKey } from "../modules/data-key";
 import { PhaseConfig } from "../phases/types";
 import { BaseStack, BaseStackProps } from "./base";
 

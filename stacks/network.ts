@@ -1,7 +1,7 @@
 import { ApprunnerVpcConnector } from "@cdktf/provider-aws/lib/apprunner-vpc-connector";
 import { Construct } from "constructs";
 import { tlsProxyPort } from "../modules/fargate-service";
-import { Firewall } from "../modules/security-group";
+import { Firewall } from "../modules/firewall";
 import { VpcNetwork } from "../modules/vpc-network";
 import { OutboundDependency, RegionConfig } from "../phases/types";
 import { computeEngines } from "../config/deployment";

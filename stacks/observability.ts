@@ -12,7 +12,7 @@ import { BaseStack, BaseStackProps } from "./base";
 import { ComputeStack } from "./compute";
 import { DataStack } from "./data";
 import { GLOBAL_REGION, KeysStack } from "./keys";
-import { dashboardBody } from "./observability-dashboard";
+import { dashboardBody } from "../modules/dashboard-body";
 import { PlatformStack } from "./platform";
 import { StorageStack } from "./storage";
 

@@ -16,7 +16,7 @@ import { providersOf, SynthStack } from "./synth";
 export const PROVIDER_VERSION = "5.100.0";
 export const MIRROR = process.env.TF_PLUGIN_MIRROR ?? "/opt/tf-plugins";
 export const TERRAFORM = process.env.TERRAFORM_BIN ?? "terraform";
-const REPO_CLI_CONFIG = path.join(ROOT, "terraform", "cli.tfrc");
+const REPO_CLI_CONFIG = path.join(ROOT, "terraform-cli", "cli.tfrc");
 
 export type Availability = { ok: true; version: string } | { ok: false; reason: string };
 
@@ -37,7 +37,7 @@ export function offlinePlanAvailability(): Availability {
 }
 
 /**
- * The terraform CLI config: RESTARTIX_TF_CLI_CONFIG when set (terraform/registry.tfrc on GitHub
+ * The terraform CLI config: RESTARTIX_TF_CLI_CONFIG when set (terraform-cli/registry.tfrc on GitHub
  * runners, which reach the registry), else the repository's mirror-only file, or one pointing at
  * TF_PLUGIN_MIRROR.
  */

@@ -3,7 +3,7 @@ import * as path from "path";
 import { ROOT } from "../config/deployment";
 
 /**
- * The committed provider lock file (terraform/lock/.terraform.lock.hcl) cut to what one stack
+ * The committed provider lock file (terraform-cli/lock/.terraform.lock.hcl) cut to what one stack
  * requires. Every init (CI's .ci/tf-stacks, the offline plans, the rehearsal) runs with
  * `-lockfile=readonly` on it, so a provider release cannot change what is planned or applied.
  *
@@ -11,7 +11,7 @@ import { ROOT } from "../config/deployment";
  * the configuration does not require ("Provider dependency changes detected": it would remove it),
  * and the lock file pins aws, cloudflare and github while most stacks need one of them.
  */
-export const LOCK_FILE = path.join(ROOT, "terraform", "lock", ".terraform.lock.hcl");
+export const LOCK_FILE = path.join(ROOT, "terraform-cli", "lock", ".terraform.lock.hcl");
 const LOCK_WORKFLOW = ".github/workflows/provider-lock.yml";
 
 /** `aws` -> registry.terraform.io/hashicorp/aws; `cloudflare/cloudflare` -> registry.terraform.io/cloudflare/cloudflare. */
@@ -49,10 +49,10 @@ export function lockFileFor(lockText: string, stackJson: unknown, stackName = "t
     throw new Error(
       `${stackName} requires ${missing.join(", ")}, which ${path.relative(ROOT, LOCK_FILE)} does not pin. ` +
         `Fix: run the "Provider lock" workflow (${LOCK_WORKFLOW}) and merge its pull request, or where the registry is reachable: ` +
-        `terraform -chdir=terraform/lock providers lock -platform=linux_amd64 -platform=darwin_arm64`,
+        `terraform -chdir=terraform-cli/lock providers lock -platform=linux_amd64 -platform=darwin_arm64`,
     );
   }
-  const header = "# Cut from terraform/lock/.terraform.lock.hcl (tools/provider-lock.ts): the providers this stack requires.\n";
+  const header = "# Cut from terraform-cli/lock/.terraform.lock.hcl (tools/provider-lock.ts): the providers this stack requires.\n";
   return header + requiredProviders(stackJson).map((a) => `\n${blocks.get(a)}`).join("");
 }
 

@@ -8,11 +8,11 @@ import { EmulatorGaps } from "./gaps";
 import { startProcess, stopAndWait } from "./processes";
 
 /**
- * moto_server on a free loopback port, started through rehearsal/moto_server.py (moto with the
+ * moto_server on a free loopback port, started through tools/rehearse/emulator/moto_server.py (moto with the
  * reviewed patches), stopped by its pid.
  */
 export const PYTHON = process.env.REHEARSAL_PYTHON ?? "python3";
-export const MOTO_LAUNCHER = path.join(ROOT, "rehearsal", "moto_server.py");
+export const MOTO_LAUNCHER = path.join(ROOT, "tools", "rehearse", "emulator", "moto_server.py");
 /** moto's default account: every request without a known access key acts in it. */
 export const MOTO_ACCOUNT_ID = "123456789012";
 

@@ -3,14 +3,14 @@ import * as path from "path";
 import { ROOT } from "../../config/deployment";
 
 /**
- * The emulator's known gaps, kept in one reviewed file (rehearsal/emulator-gaps.json): resource
+ * The emulator's known gaps, kept in one reviewed file (tools/rehearse/emulator/emulator-gaps.json): resource
  * types the emulator cannot create or read back (excluded from the scratch copy with everything that
  * depends on them), attributes it does not store (ignore_changes in the scratch copy only), and the
  * patches loaded into moto at start. Every entry names the moto version, the failing API call and
  * the evidence (the error or diff observed). Anything not listed that fails or diffs fails the
  * rehearsal.
  */
-export const GAPS_FILE = path.join(ROOT, "rehearsal", "emulator-gaps.json");
+export const GAPS_FILE = path.join(ROOT, "tools", "rehearse", "emulator", "emulator-gaps.json");
 
 interface Evidence {
   /** Stable id, shown in the summary. */
@@ -62,7 +62,7 @@ export interface UnenforcedProtection extends Evidence {
 }
 
 export interface Patch extends Evidence {
-  /** Where the patch lives (rehearsal/moto_server.py) and what it changes. */
+  /** Where the patch lives (tools/rehearse/emulator/moto_server.py) and what it changes. */
   readonly file: string;
 }
 
@@ -188,7 +188,7 @@ export function unenforcedProtections(gaps: EmulatorGaps): Map<string, string> {
 
 /**
  * Deletion-protected addresses split by whether the emulator enforces their type's protection; the
- * unenforced ones carry the id of their gap (rehearsal/emulator-gaps.json `unenforced`).
+ * unenforced ones carry the id of their gap (tools/rehearse/emulator/emulator-gaps.json `unenforced`).
  */
 export function splitByEnforcement(addresses: readonly string[], gaps: EmulatorGaps): { enforced: string[]; unenforced: { address: string; gap: string }[] } {
   const byType = unenforcedProtections(gaps);

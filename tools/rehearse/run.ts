@@ -80,7 +80,7 @@ export interface DestroyRun {
   readonly deletionProtectionExpected: readonly string[];
   /**
    * Deletion-protected resources of a type whose protection the emulator does not enforce (a gap in
-   * rehearsal/emulator-gaps.json `unenforced`), with the gap's id: not expected to stop the delete.
+   * tools/rehearse/emulator/emulator-gaps.json `unenforced`), with the gap's id: not expected to stop the delete.
    */
   readonly deletionProtectionUnenforced: readonly { readonly address: string; readonly gap: string }[];
   readonly destroyed: number;
@@ -362,7 +362,7 @@ function reportRemovals(phase: Phase, log: (l: string) => void): void {
   if (direct.length + dependants.length === 0) return;
   log(
     `emulator gaps (phase ${phase.number}): ${direct.length} resources excluded (${[...byGap].map(([g, n]) => `${g}: ${n}`).join(", ")}), ` +
-      `${dependants.length} dependants removed with them (rehearsal/emulator-gaps.json)`,
+      `${dependants.length} dependants removed with them (tools/rehearse/emulator/emulator-gaps.json)`,
   );
 }
 
@@ -596,7 +596,7 @@ export async function destroyStack(name: string, tf: Terraform, json: any, ctx: 
       if (deletionProtectionExpected.includes(address) && /protect/i.test(block)) {
         if (!deletionProtectionBlocked.some((b) => b.address === address)) deletionProtectionBlocked.push({ address, error });
       } else if (unenforcedGap && /protect/i.test(block)) {
-        unexpected.push(`${address}: the emulator now enforces this deletion protection; remove the gap "${unenforcedGap}" from rehearsal/emulator-gaps.json (${error})`);
+        unexpected.push(`${address}: the emulator now enforces this deletion protection; remove the gap "${unenforcedGap}" from tools/rehearse/emulator/emulator-gaps.json (${error})`);
       } else if (address.startsWith("aws_s3_bucket.") && /BucketNotEmpty/.test(block)) {
         if (!notEmpty.some((b) => b.address === address)) notEmpty.push({ address, error });
       } else unexpected.push(`${address || "?"}: ${error}`);

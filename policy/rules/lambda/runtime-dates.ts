@@ -6,7 +6,7 @@ import { ROOT } from "../../../config/deployment";
  * The dated runtime table (runtime-dates.json, next to this file, with its sources): from a
  * runtime's `createBlocked` day on, AWS refuses to create a Lambda function or a Synthetics canary
  * with it, so a first deploy (or a new region, a new tenant) fails at apply. JSON so that the
- * rehearsal's moto patch (rehearsal/moto_server.py) reads the same dates.
+ * rehearsal's moto patch (tools/rehearse/emulator/moto_server.py) reads the same dates.
  */
 export const RUNTIME_TABLE_FILE = path.join(ROOT, "policy", "rules", "lambda", "runtime-dates.json");
 

@@ -1,7 +1,7 @@
-"""Reproduces the evidence of each moto patch (rehearsal/emulator-gaps.json, "patches").
+"""Reproduces the evidence of each moto patch (tools/rehearse/emulator/emulator-gaps.json, "patches").
 
-python3 rehearsal/patch_evidence.py
-Starts moto_server unpatched and patched (rehearsal/moto_server.py) on free loopback ports, makes the
+python3 tools/rehearse/emulator/patch_evidence.py
+Starts moto_server unpatched and patched (tools/rehearse/emulator/moto_server.py) on free loopback ports, makes the
 calls that show each bug, and prints what each server answered. Exit status 0: every bug is still
 there unpatched and fixed patched; 1: a patch no longer changes anything (drop it) or no longer fixes
 it. Run it before moving to another moto version.

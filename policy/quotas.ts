@@ -18,7 +18,7 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { App, TerraformResource, TerraformStack, Tokenization } from "cdktf";
 import { IConstruct } from "constructs";
-import { Firewall } from "../modules/security-group";
+import { Firewall } from "../modules/firewall";
 import { PhaseConfig, QuotaKey } from "../phases/types";
 
 /** One AWS quota the layout can reach, named as Service Quotas names it. */

@@ -1,6 +1,6 @@
-"""moto_server with the rehearsal's patches (see rehearsal/emulator-gaps.json, "patches").
+"""moto_server with the rehearsal's patches (see tools/rehearse/emulator/emulator-gaps.json, "patches").
 
-Run instead of the `moto_server` entry point: python3 rehearsal/moto_server.py -H 127.0.0.1 -p PORT.
+Run instead of the `moto_server` entry point: python3 tools/rehearse/emulator/moto_server.py -H 127.0.0.1 -p PORT.
 Each patch fixes one emulator bug that would otherwise make a correct configuration fail, or (the
 last two) makes moto as strict as AWS where its leniency hid a bug: a Lambda runtime past its
 create-block date is refused, and ECS drops empty container environment values. Nothing else changes
@@ -28,7 +28,7 @@ from moto.server import main
 PATCHED_FOR = "5.2.1"
 if moto.__version__ != PATCHED_FOR and os.environ.get("REHEARSAL_ALLOW_MOTO_VERSION") != moto.__version__:
     sys.stderr.write(
-        f"rehearsal/moto_server.py: moto {moto.__version__} is installed; the patches were written for {PATCHED_FOR}. "
+        f"tools/rehearse/emulator/moto_server.py: moto {moto.__version__} is installed; the patches were written for {PATCHED_FOR}. "
         f"Install moto[server]=={PATCHED_FOR}, or re-check each patch's evidence and set REHEARSAL_ALLOW_MOTO_VERSION={moto.__version__}.\n"
     )
     sys.exit(3)
@@ -205,7 +205,7 @@ _sg_backend.revoke_security_group_egress = _revoke_checking_rule_ids(_sg_backend
 # updating AWS Lambda functions. We recommend you use the new runtime (<rt>) while creating or updating
 # functions." The dates are the policy pack's table (policy/rules/lambda/runtime-dates.json, RX-LAMBDA-1);
 # a runtime it does not list is left to moto. REHEARSAL_TODAY (YYYY-MM-DD) sets the day compared against.
-_RUNTIME_TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "policy", "rules", "lambda", "runtime-dates.json")
+_RUNTIME_TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "policy", "rules", "lambda", "runtime-dates.json")
 with open(_RUNTIME_TABLE, encoding="utf-8") as _f:
     _LAMBDA_RUNTIMES = json.load(_f)["lambda"]
 
