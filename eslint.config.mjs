@@ -44,14 +44,19 @@ export default tseslint.config(
     files: ["lib/**/*.ts"],
     rules: {
       "no-restricted-imports": restrictedImports(
-        floor(["config", "phases", "modules", "policy", "stacks", "tools", "scripts"], "lib/ holds leaf helpers: it imports nothing above it"),
+        floor(
+          ["config", "phases", "modules", "policy", "stacks", "tools", "scripts"],
+          "lib/ holds leaf helpers: it imports nothing above it",
+        ),
       ),
     },
   },
   {
     files: ["config/**/*.ts", "phases/**/*.ts", "modules/**/*.ts", "policy/**/*.ts", "stacks/**/*.ts"],
     rules: {
-      "no-restricted-imports": restrictedImports(floor(["tools", "scripts"], "tools/ and scripts/ sit above the stacks: import them only from tools/, scripts/ or tests")),
+      "no-restricted-imports": restrictedImports(
+        floor(["tools", "scripts"], "tools/ and scripts/ sit above the stacks: import them only from tools/, scripts/ or tests"),
+      ),
     },
   },
 );

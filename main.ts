@@ -13,7 +13,9 @@ import { synthesizeAtomically } from "./tools/synth";
 export const spec: CommandSpec = {
   name: "synth",
   summary: "Synthesize the stacks of a phase into cdktf.out/stacks/<stack>/cdk.tf.json (cdktf runs the same entry point).",
-  usage: ["[--phase N] [--compute apprunner|fargate] [--environment production|staging] [--backend s3|cloud|local] [--vars FILE] [--tenants FILE]"],
+  usage: [
+    "[--phase N] [--compute apprunner|fargate] [--environment production|staging] [--backend s3|cloud|local] [--vars FILE] [--tenants FILE]",
+  ],
   flags: SYNTH_FLAGS,
   epilog: [
     "Also: PHASE=N npx cdktf synth|list|diff|deploy (cdktf passes no flags; the environment stands in for them).",
@@ -35,10 +37,12 @@ export function main({ flags }: ParsedCommand): void {
   // The committed provider lock file in every stack: `cdktf deploy`'s terraform init then installs
   // exactly the pinned, checksummed providers (docs/provider-lock.md).
   const unpinned = writeStackLocks(outdir);
-  if (unpinned.length > 0) process.stderr.write(`note: ${unpinned[0]}
+  if (unpinned.length > 0)
+    process.stderr.write(`note: ${unpinned[0]}
       (${unpinned.length} stack(s) without the committed lock file)
 `);
-  for (const warning of synthWarnings(settings)) process.stderr.write(`warning: ${warning}
+  for (const warning of synthWarnings(settings))
+    process.stderr.write(`warning: ${warning}
 `);
 }
 

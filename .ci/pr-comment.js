@@ -21,7 +21,15 @@ const MARKER = "<!-- restartix-infra-plan -->";
 /** The kinds a reviewer reads, in the order they are shown: what loses data first. */
 const KINDS = ["replace", "destroy", "forget", "update", "create", "move", "import"];
 const SIGN = { replace: "-/+", destroy: "-  ", forget: "#  ", update: "!  ", create: "+  ", move: "   ", import: "   " };
-const VERB = { replace: "to replace", destroy: "to destroy", forget: "to forget (kept, removed from state)", update: "to update", create: "to create", move: "moved", import: "to import" };
+const VERB = {
+  replace: "to replace",
+  destroy: "to destroy",
+  forget: "to forget (kept, removed from state)",
+  update: "to update",
+  create: "to create",
+  move: "moved",
+  import: "to import",
+};
 
 /** One change of result.json ({address, actions, reason?, forced_by?, moved_from?, imported?}) -> its kind. */
 function kindOf(c) {
@@ -77,7 +85,8 @@ const countText = (counts) =>
 /** A finding's identity across commits: the rule, the stack and the resource (messages may reword). */
 const findingKey = (f) => `${f.ruleId}|${f.stack}|${f.address}`;
 const levelOrder = (f) => (f.level === "error" ? 0 : 1);
-const byLevel = (a, b) => levelOrder(a) - levelOrder(b) || a.stack.localeCompare(b.stack) || a.address.localeCompare(b.address) || a.ruleId.localeCompare(b.ruleId);
+const byLevel = (a, b) =>
+  levelOrder(a) - levelOrder(b) || a.stack.localeCompare(b.stack) || a.address.localeCompare(b.address) || a.ruleId.localeCompare(b.ruleId);
 
 /**
  * The open findings of the changed stacks, split into new (absent from the base's report, or
@@ -93,10 +102,17 @@ function policyOf(check, base, stacks) {
   const fresh = baseOpen ? open.filter((f) => !baseOpen.has(findingKey(f))).sort(byLevel) : [];
   const existing = baseOpen ? open.filter((f) => baseOpen.has(findingKey(f))).sort(byLevel) : [...open].sort(byLevel);
   const newlySuppressed = baseSuppressed ? findings.filter((f) => f.suppressed && !baseSuppressed.has(findingKey(f))).sort(byLevel) : [];
-  return { fresh, existing, newlySuppressed, baseKnown: Boolean(base), allOpen: (check.findings ?? []).filter((f) => !f.suppressed).length };
+  return {
+    fresh,
+    existing,
+    newlySuppressed,
+    baseKnown: Boolean(base),
+    allOpen: (check.findings ?? []).filter((f) => !f.suppressed).length,
+  };
 }
 
-const findingLine = (f, isNew) => `- ${isNew ? "**new** " : ""}${f.level} \`${code(f.ruleId)}\` \`${code(f.stack)}\` \`${code(f.address)}\`: ${cell(f.message)}`;
+const findingLine = (f, isNew) =>
+  `- ${isNew ? "**new** " : ""}${f.level} \`${code(f.ruleId)}\` \`${code(f.stack)}\` \`${code(f.address)}\`: ${cell(f.message)}`;
 
 // ---------- cost ----------
 
@@ -113,10 +129,22 @@ function costOf(head, base) {
   const b = perStack(hasBase ? base : undefined);
   const stacks = new Map();
   for (const s of new Set([...h.keys(), ...b.keys()])) {
-    stacks.set(s, { stack: s, base: hasBase ? (b.get(s) ?? 0) : undefined, head: h.get(s) ?? 0, delta: hasBase ? round2((h.get(s) ?? 0) - (b.get(s) ?? 0)) : undefined });
+    stacks.set(s, {
+      stack: s,
+      base: hasBase ? (b.get(s) ?? 0) : undefined,
+      head: h.get(s) ?? 0,
+      delta: hasBase ? round2((h.get(s) ?? 0) - (b.get(s) ?? 0)) : undefined,
+    });
   }
   const asOf = head.priceTable?.refreshed ?? (head.priceTable?.asOf ?? []).join(", ");
-  return { hasBase, head: head.totalMonthlyUsd, base: hasBase ? base.totalMonthlyUsd : undefined, delta: hasBase ? round2(head.totalMonthlyUsd - base.totalMonthlyUsd) : undefined, stacks, asOf };
+  return {
+    hasBase,
+    head: head.totalMonthlyUsd,
+    base: hasBase ? base.totalMonthlyUsd : undefined,
+    delta: hasBase ? round2(head.totalMonthlyUsd - base.totalMonthlyUsd) : undefined,
+    stacks,
+    asOf,
+  };
 }
 
 function costLine(cost) {
@@ -135,7 +163,13 @@ function costLine(cost) {
  * </details>). Tier 0 is the summary and is never dropped; tiers 1 and 2 get what room is left, in
  * that order, each block in document order.
  */
-const block = (tier, head, items = [], tail = [], more = (n) => `… ${n} more not shown (comment length limit)`) => ({ tier, head, items, tail, more });
+const block = (tier, head, items = [], tail = [], more = (n) => `… ${n} more not shown (comment length limit)`) => ({
+  tier,
+  head,
+  items,
+  tail,
+  more,
+});
 
 const bytes = (s) => Buffer.byteLength(s, "utf8");
 const joined = (lines) => (lines.length ? lines.join("\n") + "\n" : "");
@@ -193,7 +227,12 @@ function fit(blocks, limit, note = COMMENT_NOTE) {
   });
   if (cut) text += note(cut);
   // The summary alone over the limit (thousands of stacks): a hard cut, still with the note.
-  if (bytes(text) > limit) text = Buffer.from(text, "utf8").subarray(0, limit - noteRoom).toString("utf8").replace(/\uFFFD+$/, "") + note(cut + 1);
+  if (bytes(text) > limit)
+    text =
+      Buffer.from(text, "utf8")
+        .subarray(0, limit - noteRoom)
+        .toString("utf8")
+        .replace(/\uFFFD+$/, "") + note(cut + 1);
   return text;
 }
 
@@ -205,7 +244,13 @@ function listBlock({ r, groups }) {
   // What destroys data is unfolded, and kept before other lists when the text is too long.
   const destructive = groups.replace.length + groups.destroy.length > 0;
   const open = destructive ? " open" : "";
-  return block(destructive ? 1 : 2, ["", `<details${open}><summary><code>${html(code(r.stack))}</code>: ${html(countText(countsOf(groups)))}</summary>`, "", "```diff"], lines, ["```", "</details>"], (n) => `… ${n} more (see the plan job's log)`);
+  return block(
+    destructive ? 1 : 2,
+    ["", `<details${open}><summary><code>${html(code(r.stack))}</code>: ${html(countText(countsOf(groups)))}</summary>`, "", "```diff"],
+    lines,
+    ["```", "</details>"],
+    (n) => `… ${n} more (see the plan job's log)`,
+  );
 }
 
 /**
@@ -214,8 +259,12 @@ function listBlock({ r, groups }) {
  */
 function withPlanLists(text, results, limit) {
   const plans = (results ?? []).map((r) => ({ r, groups: groupChanges(r.changes) }));
-  const lists = plans.map(listBlock).filter(Boolean).sort((a, b) => a.tier - b.tier);
-  const note = (n) => `\n**Truncated** at ${limit.toLocaleString("en-US")} characters: ${n} list(s) cut or left out. The full lists are in the run's plan-* artifacts (result.json of each stack).\n`;
+  const lists = plans
+    .map(listBlock)
+    .filter(Boolean)
+    .sort((a, b) => a.tier - b.tier);
+  const note = (n) =>
+    `\n**Truncated** at ${limit.toLocaleString("en-US")} characters: ${n} list(s) cut or left out. The full lists are in the run's plan-* artifacts (result.json of each stack).\n`;
   return fit([block(0, [text]), ...lists], limit, note).trimEnd();
 }
 
@@ -233,7 +282,8 @@ function prComment(sections, options = {}) {
     const results = s.results ?? [];
     // Failed plans first, then stacks that replace or destroy, then other changes, then the rest: what a
     // cut table (comment length) leaves out is the least important.
-    const rank = (p) => (!p.r.ok || p.r.gate === "failed" ? 0 : p.groups.replace.length + p.groups.destroy.length ? 1 : p.r.changes?.length ? 2 : 3);
+    const rank = (p) =>
+      !p.r.ok || p.r.gate === "failed" ? 0 : p.groups.replace.length + p.groups.destroy.length ? 1 : p.r.changes?.length ? 2 : 3;
     const plans = results
       .map((r) => ({ r, groups: groupChanges(r.changes) }))
       .sort((a, b) => rank(a) - rank(b) || String(a.r.stack).localeCompare(String(b.r.stack)));
@@ -255,7 +305,9 @@ function prComment(sections, options = {}) {
     const parts = [
       a.plans.length ? `${a.plans.length} stack(s) planned: ${countText(total)}` : "no stack's synthesized JSON changed: nothing to plan",
       failed ? `**${failed} plan(s) failed**` : "",
-      a.policy ? `${a.policy.baseKnown ? `${a.policy.fresh.length} new` : "?"} / ${a.policy.fresh.length + a.policy.existing.length} open policy finding(s) in the changed stacks` : "",
+      a.policy
+        ? `${a.policy.baseKnown ? `${a.policy.fresh.length} new` : "?"} / ${a.policy.fresh.length + a.policy.existing.length} open policy finding(s) in the changed stacks`
+        : "",
       a.cost?.hasBase ? `monthly cost ${signedUsd(a.cost.delta)}` : "",
     ].filter(Boolean);
     blocks.push(block(0, [`- ${multi && a.s.name ? `**${a.s.name}**: ` : ""}${parts.join("; ")}`]));
@@ -275,7 +327,7 @@ function prComment(sections, options = {}) {
           plans.map(({ r, groups }) => {
             const n = (k) => (!r.ok ? "-" : r.changes ? String(groups[k].length) : "?");
             const d = cost?.stacks.get(r.stack)?.delta;
-            const gate = r.gate === "failed" ? "**failed**" : r.gate ?? (r.ok ? "" : "-");
+            const gate = r.gate === "failed" ? "**failed**" : (r.gate ?? (r.ok ? "" : "-"));
             return `| \`${code(r.stack)}\` | ${cell(r.line)} | ${n("create")} | ${n("update")} | ${n("replace")} | ${n("destroy")} | ${gate} | ${d === undefined ? "" : signedUsd(d)} |`;
           }),
           [],
@@ -285,18 +337,33 @@ function prComment(sections, options = {}) {
     } else {
       blocks.push(block(0, ["No stack's synthesized JSON changed: nothing to plan."]));
     }
-    if (s.removed?.length) blocks.push(block(1, ["", `Stacks no longer synthesized (not destroyed automatically): ${s.removed.map((x) => `\`${code(x)}\``).join(", ")}`]));
+    if (s.removed?.length)
+      blocks.push(
+        block(1, ["", `Stacks no longer synthesized (not destroyed automatically): ${s.removed.map((x) => `\`${code(x)}\``).join(", ")}`]),
+      );
     blocks.push(...plans.map(listBlock).filter(Boolean));
     if (s.gateReport && s.gateReport.trim()) {
       // A failed gate's report names the stateful resources at stake: kept with the destructive lists.
       const failedGate = /FAIL/.test(s.gateReport);
-      blocks.push(block(failedGate ? 1 : 2, ["", `<details${failedGate ? " open" : ""}><summary>Plan gate report</summary>`, "", "```"], s.gateReport.trim().split("\n").map(code), ["```", "</details>"]));
+      blocks.push(
+        block(
+          failedGate ? 1 : 2,
+          ["", `<details${failedGate ? " open" : ""}><summary>Plan gate report</summary>`, "", "```"],
+          s.gateReport.trim().split("\n").map(code),
+          ["```", "</details>"],
+        ),
+      );
     }
 
     // Policy: new findings first, in the open; existing ones folded.
     blocks.push(block(0, ["", "#### Policy findings of the changed stacks", ""]));
     if (!s.check) blocks.push(block(0, ["Policy pack: not run."]));
-    else if (!policy.fresh.length && !policy.existing.length) blocks.push(block(0, [`No open finding in the ${a.changed.size} changed stack(s) (phase ${s.check.phase}, ${s.check.compute}; ${policy.allOpen} open in the whole phase).`]));
+    else if (!policy.fresh.length && !policy.existing.length)
+      blocks.push(
+        block(0, [
+          `No open finding in the ${a.changed.size} changed stack(s) (phase ${s.check.phase}, ${s.check.compute}; ${policy.allOpen} open in the whole phase).`,
+        ]),
+      );
     else {
       const errors = [...policy.fresh, ...policy.existing].filter((f) => f.level === "error").length;
       blocks.push(
@@ -304,17 +371,41 @@ function prComment(sections, options = {}) {
           `Phase ${s.check.phase} (${s.check.compute}), ${a.changed.size} changed stack(s): ${policy.baseKnown ? `**${policy.fresh.length} new**, ${policy.existing.length} existing` : `${policy.existing.length} open (the base's findings could not be read: none is marked new)`}; ${errors} error(s).`,
         ]),
       );
-      if (policy.fresh.length) blocks.push(block(1, [""], policy.fresh.map((f) => findingLine(f, true))));
+      if (policy.fresh.length)
+        blocks.push(
+          block(
+            1,
+            [""],
+            policy.fresh.map((f) => findingLine(f, true)),
+          ),
+        );
       if (policy.existing.length) {
-        blocks.push(block(2, ["", `<details><summary>${policy.existing.length} ${policy.baseKnown ? "existing finding(s), also on the base" : "open finding(s)"}</summary>`, ""], policy.existing.map((f) => findingLine(f, false)), ["", "</details>"]));
+        blocks.push(
+          block(
+            2,
+            [
+              "",
+              `<details><summary>${policy.existing.length} ${policy.baseKnown ? "existing finding(s), also on the base" : "open finding(s)"}</summary>`,
+              "",
+            ],
+            policy.existing.map((f) => findingLine(f, false)),
+            ["", "</details>"],
+          ),
+        );
       }
     }
     if (policy?.newlySuppressed.length) {
       blocks.push(
         block(
           1,
-          ["", `<details open><summary>${policy.newlySuppressed.length} finding(s) this change suppresses: check each reason</summary>`, ""],
-          policy.newlySuppressed.map((f) => `- ${f.level} \`${code(f.ruleId)}\` \`${code(f.stack)}\` \`${code(f.address)}\`: ${cell(f.reason ?? "(no reason)")}`),
+          [
+            "",
+            `<details open><summary>${policy.newlySuppressed.length} finding(s) this change suppresses: check each reason</summary>`,
+            "",
+          ],
+          policy.newlySuppressed.map(
+            (f) => `- ${f.level} \`${code(f.ruleId)}\` \`${code(f.stack)}\` \`${code(f.address)}\`: ${cell(f.reason ?? "(no reason)")}`,
+          ),
           ["", "</details>"],
         ),
       );
@@ -323,7 +414,9 @@ function prComment(sections, options = {}) {
     // Cost: the total in the open, the per-stack differences as a table.
     blocks.push(block(0, ["", "#### Monthly cost", "", costLine(cost)]));
     if (cost?.hasBase) {
-      const rows = [...cost.stacks.values()].filter((c) => Math.abs(c.delta) >= 0.005).sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || x.stack.localeCompare(y.stack));
+      const rows = [...cost.stacks.values()]
+        .filter((c) => Math.abs(c.delta) >= 0.005)
+        .sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || x.stack.localeCompare(y.stack));
       if (rows.length) {
         blocks.push(
           block(
@@ -335,10 +428,16 @@ function prComment(sections, options = {}) {
           ),
         );
       }
-      if (cost.asOf) blocks.push(block(1, ["", `Prices: pricing/aws-prices.json (${cell(cost.asOf)}); usage: phases/usage.ts. A model, not a bill.`]));
+      if (cost.asOf)
+        blocks.push(block(1, ["", `Prices: pricing/aws-prices.json (${cell(cost.asOf)}); usage: phases/usage.ts. A model, not a bill.`]));
     }
   }
-  blocks.push(block(0, ["", `Plans of pull requests are not kept: plan files and their JSON hold secret values in clear; the lists above are addresses and actions only. [Run](${options.runUrl ?? ""})`]));
+  blocks.push(
+    block(0, [
+      "",
+      `Plans of pull requests are not kept: plan files and their JSON hold secret values in clear; the lists above are addresses and actions only. [Run](${options.runUrl ?? ""})`,
+    ]),
+  );
   return fit(blocks, options.limit ?? LIMIT).trimEnd();
 }
 

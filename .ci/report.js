@@ -45,7 +45,9 @@ const LIMIT = 60000; // a GitHub comment holds 65,536 characters
 const gateLine = () => gateOf({ gate: env.GATE, approved: env.APPROVED === "true" });
 
 function details(title, text) {
-  return text && text.trim() ? ["", `<details><summary>${title}</summary>`, "", "```", text.trim().slice(0, 20000), "```", "</details>"].join("\n") : "";
+  return text && text.trim()
+    ? ["", `<details><summary>${title}</summary>`, "", "```", text.trim().slice(0, 20000), "```", "</details>"].join("\n")
+    : "";
 }
 
 let body;
@@ -53,11 +55,17 @@ if (mode === "gate") {
   // The gate ran in each plan job (on its plan JSON); this only gathers what it printed.
   const planned = results.filter((r) => r.ok && r.gate);
   const failed = planned.filter((r) => r.gate !== "passed");
-  const reports = planned.map((r) => (read(path.join(resultsDir, r.stack, "plan-gate.txt")) ?? `${r.stack}: no plan gate report\n`).trimEnd());
+  const reports = planned.map((r) =>
+    (read(path.join(resultsDir, r.stack, "plan-gate.txt")) ?? `${r.stack}: no plan gate report\n`).trimEnd(),
+  );
   const missing = results.filter((r) => r.ok && !r.gate).map((r) => r.stack);
   const lines = [...reports];
   if (missing.length) lines.push(`plan-gate: FAIL: no gate result for ${missing.join(", ")}`);
-  lines.push(failed.length || missing.length ? `plan-gate: FAIL: ${failed.length + missing.length} of ${results.filter((r) => r.ok).length} stack(s) failed the gate` : `plan-gate: pass (${planned.length} stack(s))`);
+  lines.push(
+    failed.length || missing.length
+      ? `plan-gate: FAIL: ${failed.length + missing.length} of ${results.filter((r) => r.ok).length} stack(s) failed the gate`
+      : `plan-gate: pass (${planned.length} stack(s))`,
+  );
   process.stdout.write(lines.join("\n") + "\n");
   process.exit(failed.length || missing.length ? 1 : 0);
 } else if (mode === "pr") {
@@ -101,7 +109,11 @@ if (mode === "gate") {
   const drifted = results.filter((r) => r.drifted);
   const failed = results.filter((r) => !r.ok);
   const deployed = results.filter((r) => r.deployed);
-  const lines = ["<!-- restartix-infra-drift -->", `Drift check of ${deployed.length} deployed stack(s) against their real state: [run](${env.RUN_URL ?? ""}).`, ""];
+  const lines = [
+    "<!-- restartix-infra-drift -->",
+    `Drift check of ${deployed.length} deployed stack(s) against their real state: [run](${env.RUN_URL ?? ""}).`,
+    "",
+  ];
   for (const r of drifted) {
     lines.push(`#### \`${r.stack}\``);
     for (const c of r.drift ?? []) lines.push(`- changed outside Terraform: \`${c.address}\` (${c.actions.join(", ")})`);
@@ -109,7 +121,10 @@ if (mode === "gate") {
     lines.push("");
   }
   if (failed.length) lines.push(`Could not be checked (see the run): ${failed.map((r) => `\`${r.stack}\``).join(", ")}`);
-  lines.push("", "Either apply the code again (the deploy workflow, `workflow_dispatch`) or bring the change into the code. This issue is updated by every drift run and closed when no drift is left.");
+  lines.push(
+    "",
+    "Either apply the code again (the deploy workflow, `workflow_dispatch`) or bring the change into the code. This issue is updated by every drift run and closed when no drift is left.",
+  );
   body = lines.join("\n");
   process.stdout.write(body.slice(0, LIMIT) + "\n");
   process.exit(drifted.length || failed.length ? 0 : 3);

@@ -37,7 +37,8 @@ const variants = [
 
 type Step = { uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string> };
 type Job = { environment?: string; needs?: string[]; steps: Step[]; "timeout-minutes"?: number; if?: string };
-const workflow = (input: AppDeployInput) => parse(appDeployWorkflow(input)) as { on: any; permissions: any; concurrency: any; jobs: Record<string, Job> };
+const workflow = (input: AppDeployInput) =>
+  parse(appDeployWorkflow(input)) as { on: any; permissions: any; concurrency: any; jobs: Record<string, Job> };
 const allSteps = (w: ReturnType<typeof workflow>) => Object.values(w.jobs).flatMap((j) => j.steps);
 
 describe.each(variants)("app deploy workflow (%s)", (_name, input) => {
@@ -86,7 +87,10 @@ describe.each(variants)("app deploy workflow (%s)", (_name, input) => {
     const build = job.steps.find((x) => x.run?.includes("docker build"))!;
     expect(build.env).toEqual({ REGISTRY: "${{ vars.ECR_REGISTRY }}", IMAGE_TAG: "${{ github.sha }}" });
     expect(build.run).toContain(`docker build -f ${s.dockerfile} `);
-    const pushes = build.run!.split("\n").map((l) => l.trim()).filter((l) => l.startsWith("docker push"));
+    const pushes = build
+      .run!.split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith("docker push"));
     expect(pushes).toEqual([`docker push "$REGISTRY/${s.name}:$IMAGE_TAG"`, `docker push "$REGISTRY/${s.name}:bootstrap"`]);
     // Immutable tags: latest is never pushed, and bootstrap only when the repository has none.
     expect(build.run).not.toContain(":latest");
@@ -96,7 +100,11 @@ describe.each(variants)("app deploy workflow (%s)", (_name, input) => {
   it("pins every action by commit SHA, with its version in a YAML comment", () => {
     const uses = [...text.matchAll(/^\s*-?\s*uses:\s*(\S+)(.*)$/gm)];
     expect(uses.length).toBeGreaterThan(0);
-    for (const [, ref, rest] of uses) expect([ref, rest.trim()]).toEqual([expect.stringMatching(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/), expect.stringMatching(/^# v\d+\.\d+\.\d+$/)]);
+    for (const [, ref, rest] of uses)
+      expect([ref, rest.trim()]).toEqual([
+        expect.stringMatching(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/),
+        expect.stringMatching(/^# v\d+\.\d+\.\d+$/),
+      ]);
   });
 
   it("keeps every expression out of run scripts (shell injection, CKV_GHA_2)", () => {
@@ -111,13 +119,23 @@ describe("app deploy workflow: compute engines", () => {
     const w = workflow({ ...base, appRunnerRegions: ["eu-central-1", "us-east-1"] });
     expect(Object.keys(w.jobs)).toEqual(["deploy-core", "deploy-telemetry"]);
     const rollout = w.jobs["deploy-core"].steps.find((s) => s.run?.includes("update-service"))!;
-    expect(rollout.env).toEqual({ REGISTRY: "${{ vars.ECR_REGISTRY }}", IMAGE_TAG: "${{ github.sha }}", HOME_REGION: "${{ vars.AWS_REGION }}" });
+    expect(rollout.env).toEqual({
+      REGISTRY: "${{ vars.ECR_REGISTRY }}",
+      IMAGE_TAG: "${{ github.sha }}",
+      HOME_REGION: "${{ vars.AWS_REGION }}",
+    });
     expect(rollout.run).toContain("for region in eu-central-1 us-east-1; do");
     // Only services whose image comes from this repository; the whole source configuration goes back.
     expect(rollout.run).toContain(`"$registry/restartix-core-api:"*) ;; *) continue ;; esac`);
-    expect(rollout.run).toContain(`jq --arg image "$registry/restartix-core-api:$IMAGE_TAG" '.ImageRepository.ImageIdentifier = $image' source.json > next.json`);
-    expect(rollout.run).toContain("aws apprunner update-service --region \"$region\" --service-arn \"$arn\" --source-configuration file://next.json");
-    expect(rollout.run).toMatch(/SUCCEEDED\) echo "\$arn: deployed"; break ;; PENDING\|IN_PROGRESS\) sleep 10 ;; \*\) echo "\$arn: \$status"; exit 1/);
+    expect(rollout.run).toContain(
+      `jq --arg image "$registry/restartix-core-api:$IMAGE_TAG" '.ImageRepository.ImageIdentifier = $image' source.json > next.json`,
+    );
+    expect(rollout.run).toContain(
+      'aws apprunner update-service --region "$region" --service-arn "$arn" --source-configuration file://next.json',
+    );
+    expect(rollout.run).toMatch(
+      /SUCCEEDED\) echo "\$arn: deployed"; break ;; PENDING\|IN_PROGRESS\) sleep 10 ;; \*\) echo "\$arn: \$status"; exit 1/,
+    );
     expect(appDeployWorkflow(base)).not.toContain("aws ecs");
   });
 
@@ -131,7 +149,8 @@ describe("app deploy workflow: compute engines", () => {
     expect(us).toContain("for cluster in restartix-cells-us; do");
     expect(appDeployWorkflow(ecsInput)).not.toMatch(/restartix-(tenant|shard)-/);
     // Every AWS call names the region: the job's credentials default to the registry's region.
-    for (const line of [...eu.split("\n"), ...us.split("\n")].filter((l) => /\baws (ecs|ecr) /.test(l))) expect(line).toContain('--region "$region"');
+    for (const line of [...eu.split("\n"), ...us.split("\n")].filter((l) => /\baws (ecs|ecr) /.test(l)))
+      expect(line).toContain('--region "$region"');
     // `services-stable` would pass a rolled-back service: the last step reads each deployment's rolloutState.
     expect(appDeployWorkflow(ecsInput)).not.toContain("services-stable");
     expect(runs[runs.length - 1]).toContain("rolloutState");
@@ -152,7 +171,13 @@ function runStep(script: string, fakeAws: string, files: Record<string, string> 
   const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", script], {
     cwd: dir,
     encoding: "utf8",
-    env: { PATH: `${bin}:${process.env.PATH}`, WORK: dir, REGISTRY: "123456789012.dkr.ecr.eu-central-1.amazonaws.com", IMAGE_TAG: "0123abc", HOME_REGION: "eu-central-1" },
+    env: {
+      PATH: `${bin}:${process.env.PATH}`,
+      WORK: dir,
+      REGISTRY: "123456789012.dkr.ecr.eu-central-1.amazonaws.com",
+      IMAGE_TAG: "0123abc",
+      HOME_REGION: "eu-central-1",
+    },
   });
   const read = (name: string) => (fs.existsSync(path.join(dir, name)) ? fs.readFileSync(path.join(dir, name), "utf8") : "");
   return { status: result.status, out: `${result.stdout}${result.stderr}`, read, calls: () => read("calls.log").trim().split("\n") };
@@ -220,7 +245,11 @@ esac`;
   // The primary region: the shared tier, plus a service of something else on the same cluster; the
   // cells' cluster: 12 services (4 pages, 2 DescribeServices calls), one draining, one from another account.
   const euServices = {
-    "svc-restartix-prod": cluster(`restartix-core-api ACTIVE ${ecr("restartix-core-api")}`, `restartix-telemetry-api ACTIVE ${ecr("restartix-telemetry-api")}`, "restartix-other ACTIVE public.ecr.aws/docker/library/nginx:1.27"),
+    "svc-restartix-prod": cluster(
+      `restartix-core-api ACTIVE ${ecr("restartix-core-api")}`,
+      `restartix-telemetry-api ACTIVE ${ecr("restartix-telemetry-api")}`,
+      "restartix-other ACTIVE public.ecr.aws/docker/library/nginx:1.27",
+    ),
     "svc-restartix-cells": cluster(
       ...Array.from({ length: 9 }, (_, i) => `restartix-tenant-org-${101 + i} ACTIVE ${ecr("restartix-core-api")}`),
       `restartix-shard-eu-2 ACTIVE ${ecr("restartix-core-api")}`,
@@ -228,44 +257,78 @@ esac`;
       "restartix-tenant-org-foreign ACTIVE 999999999999.dkr.ecr.eu-central-1.amazonaws.com/restartix-core-api:x",
     ),
   };
-  const tdFiles = { "td-eu-central-1.json": taskDefinition("eu-central-1", "FAMILY"), "td-us-east-1.json": taskDefinition("us-east-1", "FAMILY"), rollouts: "" };
+  const tdFiles = {
+    "td-eu-central-1.json": taskDefinition("eu-central-1", "FAMILY"),
+    "td-us-east-1.json": taskDefinition("us-east-1", "FAMILY"),
+    rollouts: "",
+  };
 
-  withJq("discovers and rolls exactly the ACTIVE services running an image built here, with only this repository's images moved to the commit's tag", () => {
-    const r = runStep(stepOf((run) => run.startsWith("region=eu-central-1\n")), fakeRoll(0), { ...tdFiles, ...euServices });
-    expect(r.out).not.toContain("unexpected");
-    expect(r.status).toBe(0);
-    const rolled = [...Array.from({ length: 9 }, (_, i) => `restartix-tenant-org-${101 + i}`), "restartix-shard-eu-2"];
-    expect(r.calls().filter((c) => c.startsWith("ecs update-service"))).toEqual(
-      [["restartix-prod", "restartix-core-api"], ["restartix-prod", "restartix-telemetry-api"], ...rolled.map((s) => ["restartix-cells", s])].map(
-        ([c, s]) => `ecs update-service --region eu-central-1 --cluster ${c} --service ${s} --task-definition arn:aws:ecs:x:123456789012:task-definition/${s}:4 --query service.serviceName --output text`,
-      ),
-    );
-    const registered = Array.from({ length: 12 }, (_, i) => JSON.parse(r.read(`registered-${i}.json`)));
-    expect(registered[1].containerDefinitions.map((c: { image: string }) => c.image)).toEqual([
-      "123456789012.dkr.ecr.eu-central-1.amazonaws.com/restartix-telemetry-api:0123abc",
-      "public.ecr.aws/docker/library/caddy:2.8",
-    ]);
-    for (const t of registered.slice(2)) {
-      expect(t.containerDefinitions.map((c: { image: string }) => c.image)).toEqual(["123456789012.dkr.ecr.eu-central-1.amazonaws.com/restartix-core-api:0123abc", "public.ecr.aws/docker/library/caddy:2.8"]);
-      // Read-only fields of the described revision are not sent back (RegisterTaskDefinition refuses them).
-      expect(Object.keys(t).sort()).toEqual(["containerDefinitions", "cpu", "executionRoleArn", "family", "memory", "networkMode", "requiresCompatibilities", "runtimePlatform", "taskRoleArn", "volumes"]);
-    }
-    expect(r.read("registered-12.json")).toBe("");
-    expect(r.out).toContain("restartix-other (restartix-prod): runs no image built here, not rolled");
-    expect(r.out).toContain("restartix-tenant-org-foreign (restartix-cells): runs no image built here, not rolled");
-    // Paginated (12 services, 3 a page) and described at most 10 at a time.
-    expect(r.calls().filter((c) => c.startsWith("ecs list-services") && c.includes("--cluster restartix-cells"))).toHaveLength(4);
-    expect(r.read("batches.log").trim().split("\n")).toEqual(["3", "10", "2"]);
-    // The home region never waits for replication.
-    expect(r.calls().some((c) => c.startsWith("ecr describe-images"))).toBe(false);
-    expect(r.read("rollouts").trim().split("\n")).toHaveLength(12);
-    // Every AWS call names the region: the job's credentials default to the registry's region.
-    for (const c of r.calls()) expect(c).toContain("--region eu-central-1");
-  });
+  withJq(
+    "discovers and rolls exactly the ACTIVE services running an image built here, with only this repository's images moved to the commit's tag",
+    () => {
+      const r = runStep(
+        stepOf((run) => run.startsWith("region=eu-central-1\n")),
+        fakeRoll(0),
+        { ...tdFiles, ...euServices },
+      );
+      expect(r.out).not.toContain("unexpected");
+      expect(r.status).toBe(0);
+      const rolled = [...Array.from({ length: 9 }, (_, i) => `restartix-tenant-org-${101 + i}`), "restartix-shard-eu-2"];
+      expect(r.calls().filter((c) => c.startsWith("ecs update-service"))).toEqual(
+        [
+          ["restartix-prod", "restartix-core-api"],
+          ["restartix-prod", "restartix-telemetry-api"],
+          ...rolled.map((s) => ["restartix-cells", s]),
+        ].map(
+          ([c, s]) =>
+            `ecs update-service --region eu-central-1 --cluster ${c} --service ${s} --task-definition arn:aws:ecs:x:123456789012:task-definition/${s}:4 --query service.serviceName --output text`,
+        ),
+      );
+      const registered = Array.from({ length: 12 }, (_, i) => JSON.parse(r.read(`registered-${i}.json`)));
+      expect(registered[1].containerDefinitions.map((c: { image: string }) => c.image)).toEqual([
+        "123456789012.dkr.ecr.eu-central-1.amazonaws.com/restartix-telemetry-api:0123abc",
+        "public.ecr.aws/docker/library/caddy:2.8",
+      ]);
+      for (const t of registered.slice(2)) {
+        expect(t.containerDefinitions.map((c: { image: string }) => c.image)).toEqual([
+          "123456789012.dkr.ecr.eu-central-1.amazonaws.com/restartix-core-api:0123abc",
+          "public.ecr.aws/docker/library/caddy:2.8",
+        ]);
+        // Read-only fields of the described revision are not sent back (RegisterTaskDefinition refuses them).
+        expect(Object.keys(t).sort()).toEqual([
+          "containerDefinitions",
+          "cpu",
+          "executionRoleArn",
+          "family",
+          "memory",
+          "networkMode",
+          "requiresCompatibilities",
+          "runtimePlatform",
+          "taskRoleArn",
+          "volumes",
+        ]);
+      }
+      expect(r.read("registered-12.json")).toBe("");
+      expect(r.out).toContain("restartix-other (restartix-prod): runs no image built here, not rolled");
+      expect(r.out).toContain("restartix-tenant-org-foreign (restartix-cells): runs no image built here, not rolled");
+      // Paginated (12 services, 3 a page) and described at most 10 at a time.
+      expect(r.calls().filter((c) => c.startsWith("ecs list-services") && c.includes("--cluster restartix-cells"))).toHaveLength(4);
+      expect(r.read("batches.log").trim().split("\n")).toEqual(["3", "10", "2"]);
+      // The home region never waits for replication.
+      expect(r.calls().some((c) => c.startsWith("ecr describe-images"))).toBe(false);
+      expect(r.read("rollouts").trim().split("\n")).toHaveLength(12);
+      // Every AWS call names the region: the job's credentials default to the registry's region.
+      for (const c of r.calls()) expect(c).toContain("--region eu-central-1");
+    },
+  );
 
   withJq("us-east-1: waits until replication delivered the commit's images, then rolls there; a cluster not created yet is skipped", () => {
     const usServices = { "svc-restartix-cells-us": cluster(`restartix-shard-us-1 ACTIVE ${ecr("restartix-core-api")}`) };
-    const r = runStep(stepOf((run) => run.startsWith("region=us-east-1\n")), fakeRoll(3), { ...tdFiles, ...usServices });
+    const r = runStep(
+      stepOf((run) => run.startsWith("region=us-east-1\n")),
+      fakeRoll(3),
+      { ...tdFiles, ...usServices },
+    );
     expect(r.status).toBe(0);
     const calls = r.calls();
     const firstRegister = calls.findIndex((c) => c.startsWith("ecs register-task-definition"));
@@ -273,17 +336,29 @@ esac`;
     expect(lastImagePoll).toBeGreaterThan(0);
     expect(lastImagePoll).toBeLessThan(firstRegister);
     expect(calls[lastImagePoll]).toContain("--region us-east-1");
-    expect(JSON.parse(r.read("registered-0.json")).containerDefinitions[0].image).toBe("123456789012.dkr.ecr.us-east-1.amazonaws.com/restartix-core-api:0123abc");
-    expect(r.read("rollouts").trim()).toBe("us-east-1 restartix-cells-us restartix-shard-us-1 arn:aws:ecs:x:123456789012:task-definition/restartix-shard-us-1:4");
+    expect(JSON.parse(r.read("registered-0.json")).containerDefinitions[0].image).toBe(
+      "123456789012.dkr.ecr.us-east-1.amazonaws.com/restartix-core-api:0123abc",
+    );
+    expect(r.read("rollouts").trim()).toBe(
+      "us-east-1 restartix-cells-us restartix-shard-us-1 arn:aws:ecs:x:123456789012:task-definition/restartix-shard-us-1:4",
+    );
 
-    const none = runStep(stepOf((run) => run.startsWith("region=us-east-1\n")), fakeRoll(0), tdFiles);
+    const none = runStep(
+      stepOf((run) => run.startsWith("region=us-east-1\n")),
+      fakeRoll(0),
+      tdFiles,
+    );
     expect(none.status).toBe(0);
     expect(none.out).toContain("::notice::no cluster restartix-cells-us in us-east-1: nothing to roll there");
     expect(none.calls().some((c) => c.startsWith("ecs list-services"))).toBe(false);
   });
 
   withJq("us-east-1: fails after a bounded wait when replication never delivers, before touching any service", () => {
-    const r = runStep(stepOf((run) => run.startsWith("region=us-east-1\n")), fakeRoll(1_000_000), tdFiles);
+    const r = runStep(
+      stepOf((run) => run.startsWith("region=us-east-1\n")),
+      fakeRoll(1_000_000),
+      tdFiles,
+    );
     expect(r.status).toBe(1);
     expect(r.out).toContain("::error::restartix-core-api:0123abc has not reached us-east-1 after 10 minutes (ECR replication)");
     expect(r.calls().filter((c) => c.startsWith("ecr describe-images"))).toHaveLength(60);
@@ -303,14 +378,21 @@ lines=$(wc -l < "$WORK/answers-$svc"); sed -n "$(( n < lines ? n + 1 : lines ))p
     runStep(
       stepOf((run) => run.includes("rolloutState")),
       fakeWait,
-      { rollouts, ...Object.fromEntries(Object.entries(answers).map(([svc, list]) => [`answers-${svc}`, list.map((l) => `${l}\n`).join("")])) },
+      {
+        rollouts,
+        ...Object.fromEntries(Object.entries(answers).map(([svc, list]) => [`answers-${svc}`, list.map((l) => `${l}\n`).join("")])),
+      },
     );
   const tab = (td: string, state: string) => `${td}\t${state}`;
 
   it("waits while deployments are IN_PROGRESS and passes once every one is COMPLETED", () => {
     const r = runWait({
       "restartix-core-api": [tab("arn:rev/core:4", "IN_PROGRESS"), tab("arn:rev/core:4", "COMPLETED")],
-      "restartix-tenant-org-101": [tab("arn:rev/org-101:9", "IN_PROGRESS"), tab("arn:rev/org-101:9", "IN_PROGRESS"), tab("arn:rev/org-101:9", "COMPLETED")],
+      "restartix-tenant-org-101": [
+        tab("arn:rev/org-101:9", "IN_PROGRESS"),
+        tab("arn:rev/org-101:9", "IN_PROGRESS"),
+        tab("arn:rev/org-101:9", "COMPLETED"),
+      ],
       "restartix-shard-us-1": [tab("arn:rev/us-1:2", "COMPLETED")],
     });
     expect(r.out).not.toContain("::error::");
@@ -326,7 +408,9 @@ lines=$(wc -l < "$WORK/answers-$svc"); sed -n "$(( n < lines ? n + 1 : lines ))p
       "restartix-shard-us-1": [tab("arn:rev/us-1:2", "COMPLETED")],
     });
     expect(r.status).toBe(1);
-    expect(r.out).toContain("::error::restartix-tenant-org-101 (eu-central-1): rolled back by the deployment circuit breaker (now on arn:rev/org-101:8)");
+    expect(r.out).toContain(
+      "::error::restartix-tenant-org-101 (eu-central-1): rolled back by the deployment circuit breaker (now on arn:rev/org-101:8)",
+    );
   });
 
   it("fails on a FAILED rollout and on a deployment still not at steady state after the deadline", () => {
@@ -339,12 +423,15 @@ lines=$(wc -l < "$WORK/answers-$svc"); sed -n "$(( n < lines ? n + 1 : lines ))p
     expect(failed.out).toContain("::error::restartix-shard-us-1 (us-east-1): deployment of arn:rev/us-1:2 failed (circuit breaker)");
     // The deadline uses bash's SECONDS: start the script 31 minutes "late".
     const step = stepOf((run) => run.includes("rolloutState"));
-    const revisions = "declare -A rev=([restartix-core-api]=arn:rev/core:4 [restartix-tenant-org-101]=arn:rev/org-101:9 [restartix-shard-us-1]=arn:rev/us-1:2)";
+    const revisions =
+      "declare -A rev=([restartix-core-api]=arn:rev/core:4 [restartix-tenant-org-101]=arn:rev/org-101:9 [restartix-shard-us-1]=arn:rev/us-1:2)";
     const lateStep = step.replace(/deadline=\$\(\(SECONDS \+ \d+\)\)/, "deadline=$((SECONDS - 1))");
     expect(lateStep).not.toBe(step);
     const stuck = runStep(lateStep, `${revisions}\nprintf '%s\\tIN_PROGRESS\\n' "\${rev[$(arg --services "$@")]}"`, { rollouts });
     expect(stuck.status).toBe(1);
-    expect(stuck.out).toContain("::error::not at steady state after 30 minutes: restartix-core-api restartix-tenant-org-101 restartix-shard-us-1");
+    expect(stuck.out).toContain(
+      "::error::not at steady state after 30 minutes: restartix-core-api restartix-tenant-org-101 restartix-shard-us-1",
+    );
   });
 });
 
@@ -360,7 +447,9 @@ describe("app deploy workflow: input validation", () => {
   });
 
   it("rejects an ECS rollout without clusters, and a region or cluster name that is not one", () => {
-    expect(() => appDeployWorkflow({ ...base, ecs: { regions: [{ region: "eu-central-1", clusters: [] }] } })).toThrow(/ecs\.regions = .*: list the ECS clusters to search/);
+    expect(() => appDeployWorkflow({ ...base, ecs: { regions: [{ region: "eu-central-1", clusters: [] }] } })).toThrow(
+      /ecs\.regions = .*: list the ECS clusters to search/,
+    );
     expect(() => appDeployWorkflow({ ...base, ecs: { regions: [{ region: "us east", clusters: ["a; rm -rf /"] }] } })).toThrow(
       /ecs\.regions\[0\]\.region = "us east": use an AWS region name[\s\S]*ecs\.regions\[0\]\.clusters\[0\] = "a; rm -rf \/": use an ECS cluster name/,
     );
@@ -374,6 +463,8 @@ describe("the workflow's name (staging's copy runs beside production's in the sa
 
   test("a given name is used, and one that could break the YAML or a shell is refused", () => {
     expect(parse(appDeployWorkflow({ ...base, name: "Build and deploy (staging)" })).name).toBe("Build and deploy (staging)");
-    expect(() => appDeployWorkflow({ ...base, name: "x: ${{ github.event.issue.title }}" })).toThrow(/name = "x: \$\{\{ github\.event\.issue\.title \}\}": use letters, digits, spaces/);
+    expect(() => appDeployWorkflow({ ...base, name: "x: ${{ github.event.issue.title }}" })).toThrow(
+      /name = "x: \$\{\{ github\.event\.issue\.title \}\}": use letters, digits, spaces/,
+    );
   });
 });

@@ -6,7 +6,13 @@ import { USAGE, UsageAssumptions } from "../phases/usage";
 import { synth } from "./helpers";
 
 // Round test prices, so every figure below is worked out by hand.
-const flat = (global: number | Record<string, number>) => ({ unit: "test", source: "https://example.test", asOf: "2025-01", basis: "test", global });
+const flat = (global: number | Record<string, number>) => ({
+  unit: "test",
+  source: "https://example.test",
+  asOf: "2025-01",
+  basis: "test",
+  global,
+});
 const PRICES: PriceTable = {
   about: "test prices",
   currency: "USD",
@@ -44,7 +50,11 @@ const USE: UsageAssumptions = {
 };
 
 const PROVIDERS = { aws: [{ region: "eu-central-1" }, { region: "eu-west-1", alias: "eu-west-1" }] };
-const stackOf = (name: string, resource: Record<string, Record<string, Record<string, unknown>>>): SynthStack => ({ name, dependencies: [], json: { provider: PROVIDERS, resource } });
+const stackOf = (name: string, resource: Record<string, Record<string, Record<string, unknown>>>): SynthStack => ({
+  name,
+  dependencies: [],
+  json: { provider: PROVIDERS, resource },
+});
 
 /** A workload region (eu-central-1: a VPC) and a quiet one (eu-west-1: only a replica bucket). */
 const network = stackOf("network", { aws_vpc: { vpc: { cidr_block: "10.0.0.0/16", lifecycle: { prevent_destroy: true } } } });
@@ -55,14 +65,23 @@ const trail = (data = true) => ({
   advanced_event_selector: [
     { field_selector: [{ field: "eventCategory", equals: ["Management"] }] },
     ...(data
-      ? [{ field_selector: [{ field: "eventCategory", equals: ["Data"] }, { field: "resources.type", equals: ["AWS::S3::Object"] }, { field: "resources.ARN", starts_with: ["arn:aws:s3:::uploads/"] }] }]
+      ? [
+          {
+            field_selector: [
+              { field: "eventCategory", equals: ["Data"] },
+              { field: "resources.type", equals: ["AWS::S3::Object"] },
+              { field: "resources.ARN", starts_with: ["arn:aws:s3:::uploads/"] },
+            ],
+          },
+        ]
       : []),
   ],
 });
 
 const estimate = (...stacks: SynthStack[]) => estimateMonthlyCost(stacks, { phase: phaseConfig(1) }, { prices: PRICES, usage: USE });
 const itemsOf = (e: ReturnType<typeof estimate>, address: string) => e.byStack.flatMap((s) => s.items).filter((i) => i.address === address);
-const usd = (e: ReturnType<typeof estimate>, address: string, component: RegExp) => itemsOf(e, address).find((i) => component.test(i.component))?.monthlyUsd;
+const usd = (e: ReturnType<typeof estimate>, address: string, component: RegExp) =>
+  itemsOf(e, address).find((i) => component.test(i.component))?.monthlyUsd;
 
 describe("cost of the audit controls", () => {
   test("CloudTrail: the first trail's management events are free, a second trail pays; data events and the log group's ingestion", () => {
@@ -83,7 +102,9 @@ describe("cost of the audit controls", () => {
       backups,
       stackOf("audit", {
         aws_guardduty_detector: { eu: { enable: true }, ie: { enable: true, provider: "aws.eu-west-1" } },
-        aws_guardduty_detector_feature: { eu_s3: { detector_id: "${aws_guardduty_detector.eu.id}", name: "S3_DATA_EVENTS", status: "ENABLED" } },
+        aws_guardduty_detector_feature: {
+          eu_s3: { detector_id: "${aws_guardduty_detector.eu.id}", name: "S3_DATA_EVENTS", status: "ENABLED" },
+        },
       }),
     );
     expect(usd(e, "aws_guardduty_detector.eu", /management/)).toBe(4); // 1M x $4
@@ -125,7 +146,8 @@ describe("cost of the audit controls in the synthesized phases", () => {
     const result = synth({ phase });
     const e = estimateMonthlyCost(result.stacks, result.settings, { prices: loadPriceTable() });
     const audit = e.byStack.find((s) => s.stack === "audit")!;
-    for (const line of ["CloudTrail", "GuardDuty", "Config", "Security Hub"] as const) expect([line, (audit.byService[line] ?? 0) > 0]).toEqual([line, true]);
+    for (const line of ["CloudTrail", "GuardDuty", "Config", "Security Hub"] as const)
+      expect([line, (audit.byService[line] ?? 0) > 0]).toEqual([line, true]);
     expect(e.notPriced.filter((n) => n.stack === "audit")).toEqual([]);
     expect(audit.totalMonthlyUsd).toBeGreaterThan(10);
   });

@@ -35,7 +35,10 @@ const regionOf = (json: Record<string, any>, config: Record<string, any>): strin
   const alias = typeof config.provider === "string" ? config.provider.replace(/^aws\.?/, "") : "";
   return (json.provider.aws as any[]).find((p) => (alias ? p.alias === alias : p.alias === undefined)).region;
 };
-const regionsOfType = (s: ReturnType<typeof stack>, type: string) => resources(s, type).map(([, c]) => regionOf(s.json, c)).sort();
+const regionsOfType = (s: ReturnType<typeof stack>, type: string) =>
+  resources(s, type)
+    .map(([, c]) => regionOf(s.json, c))
+    .sort();
 
 describe("the trail", () => {
   const trail = only(audit1, "aws_cloudtrail");
@@ -56,18 +59,33 @@ describe("the trail", () => {
   test("every management event, and S3 data events of exactly the patient-file and backup buckets of the phase", () => {
     const [management, data] = trail.advanced_event_selector;
     expect(management.field_selector).toEqual([{ field: "eventCategory", equals: ["Management"] }]);
-    const arns = (t: Record<string, any>) => t.advanced_event_selector[1].field_selector.find((f: any) => f.field === "resources.ARN").starts_with;
+    const arns = (t: Record<string, any>) =>
+      t.advanced_event_selector[1].field_selector.find((f: any) => f.field === "resources.ARN").starts_with;
     expect(data.field_selector.slice(0, 2)).toEqual([
       { field: "eventCategory", equals: ["Data"] },
       { field: "resources.type", equals: ["AWS::S3::Object"] },
     ]);
-    expect(arns(trail)).toEqual(["arn:aws:s3:::restartix-uploads-prod/", "arn:aws:s3:::restartix-uploads-prod-replica-123456789012/", "arn:aws:s3:::restartix-backups-primary-123456789012/", "arn:aws:s3:::restartix-backups-replica-123456789012/"]);
+    expect(arns(trail)).toEqual([
+      "arn:aws:s3:::restartix-uploads-prod/",
+      "arn:aws:s3:::restartix-uploads-prod-replica-123456789012/",
+      "arn:aws:s3:::restartix-backups-primary-123456789012/",
+      "arn:aws:s3:::restartix-backups-replica-123456789012/",
+    ]);
     // Phase 4: the US region's patient files join.
-    expect(arns(only(audit4, "aws_cloudtrail"))).toEqual(expect.arrayContaining(["arn:aws:s3:::restartix-uploads-prod-us-123456789012/", "arn:aws:s3:::restartix-uploads-prod-us-replica-123456789012/"]));
+    expect(arns(only(audit4, "aws_cloudtrail"))).toEqual(
+      expect.arrayContaining([
+        "arn:aws:s3:::restartix-uploads-prod-us-123456789012/",
+        "arn:aws:s3:::restartix-uploads-prod-us-replica-123456789012/",
+      ]),
+    );
   });
 
   test("waits for the bucket policy, the Object Lock default and the log role's policy", () => {
-    expect(trail.depends_on.map((d: string) => d.split(".")[0]).sort()).toEqual(["aws_iam_role_policy_attachment", "aws_s3_bucket_object_lock_configuration", "aws_s3_bucket_policy"]);
+    expect(trail.depends_on.map((d: string) => d.split(".")[0]).sort()).toEqual([
+      "aws_iam_role_policy_attachment",
+      "aws_s3_bucket_object_lock_configuration",
+      "aws_s3_bucket_policy",
+    ]);
   });
 });
 
@@ -76,7 +94,12 @@ describe("the trail bucket", () => {
   const part = (type: string) => resources(audit1, type).find(([, c]) => c.bucket === `\${aws_s3_bucket.${name}.id}`)![1];
 
   test("account-scoped name, Object Lock in compliance mode for six years, never destroyed", () => {
-    expect(bucket).toMatchObject({ bucket: `restartix-cloudtrail-${ACCOUNT}`, object_lock_enabled: true, force_destroy: false, lifecycle: { prevent_destroy: true } });
+    expect(bucket).toMatchObject({
+      bucket: `restartix-cloudtrail-${ACCOUNT}`,
+      object_lock_enabled: true,
+      force_destroy: false,
+      lifecycle: { prevent_destroy: true },
+    });
     expect(part("aws_s3_bucket_object_lock_configuration").rule.default_retention).toEqual({ mode: "COMPLIANCE", days: 2192 });
   });
 
@@ -86,13 +109,18 @@ describe("the trail bucket", () => {
     expect(rule.expiration).toEqual([{ days: 2192 }]);
     expect(part("aws_s3_bucket_logging")).toMatchObject({ target_prefix: `s3/restartix-cloudtrail-${ACCOUNT}/` });
     expect(part("aws_s3_bucket_logging").target_bucket).toMatch(/cross-stack-reference-input-storage/);
-    expect(part("aws_s3_bucket_server_side_encryption_configuration").rule[0].apply_server_side_encryption_by_default.kms_master_key_id).toMatch(/aws_kms_key\.key_/);
+    expect(
+      part("aws_s3_bucket_server_side_encryption_configuration").rule[0].apply_server_side_encryption_by_default.kms_master_key_id,
+    ).toMatch(/aws_kms_key\.key_/);
   });
 
   test("CloudTrail may write only its own trail's files (aws:SourceArn), with the owner-full-control ACL", () => {
     const statements = policy(part("aws_s3_bucket_policy").policy, audit1).Statement;
     const arn = `arn:aws:cloudtrail:eu-central-1:${ACCOUNT}:trail/restartix-audit`;
-    expect(statements.find((s) => s.Sid === "CloudTrailAclCheck")).toMatchObject({ Action: "s3:GetBucketAcl", Condition: { StringEquals: { "aws:SourceArn": arn } } });
+    expect(statements.find((s) => s.Sid === "CloudTrailAclCheck")).toMatchObject({
+      Action: "s3:GetBucketAcl",
+      Condition: { StringEquals: { "aws:SourceArn": arn } },
+    });
     expect(statements.find((s) => s.Sid === "CloudTrailWrite")).toMatchObject({
       Action: "s3:PutObject",
       Resource: `\${aws_s3_bucket.${name}.arn}/AWSLogs/${ACCOUNT}/*`,
@@ -116,9 +144,15 @@ describe("the audit key", () => {
         StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:aws:cloudtrail:*:${ACCOUNT}:trail/*` },
       },
     });
-    expect(sid("CloudTrailDescribesKey").Condition).toEqual({ StringEquals: { "aws:SourceArn": `arn:aws:cloudtrail:eu-central-1:${ACCOUNT}:trail/restartix-audit` } });
-    expect(sid("CloudTrailWritesUnderBucketDefault").Condition).toEqual({ StringLike: { "kms:EncryptionContext:aws:s3:arn": `arn:aws:s3:::restartix-cloudtrail-${ACCOUNT}*` } });
-    expect(sid("CloudWatchLogs").Condition).toEqual({ ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:eu-central-1:${ACCOUNT}:*` } });
+    expect(sid("CloudTrailDescribesKey").Condition).toEqual({
+      StringEquals: { "aws:SourceArn": `arn:aws:cloudtrail:eu-central-1:${ACCOUNT}:trail/restartix-audit` },
+    });
+    expect(sid("CloudTrailWritesUnderBucketDefault").Condition).toEqual({
+      StringLike: { "kms:EncryptionContext:aws:s3:arn": `arn:aws:s3:::restartix-cloudtrail-${ACCOUNT}*` },
+    });
+    expect(sid("CloudWatchLogs").Condition).toEqual({
+      ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:eu-central-1:${ACCOUNT}:*` },
+    });
     expect(sid("ConfigDelivers").Condition).toEqual({ StringEquals: { "AWS:SourceAccount": ACCOUNT } });
     expect(statements.every((s) => s.Principal !== "*" && s.Principal?.AWS !== "*")).toBe(true);
   });
@@ -133,7 +167,11 @@ describe("the log group and the CIS alarms", () => {
     // Beside it, only the Security Hub notifier's own group (/aws/lambda/restartix-security-findings).
     const groups = resources(audit1, "aws_cloudwatch_log_group").filter(([, g]) => !String(g.name).startsWith("/aws/lambda/"));
     expect(groups.map(([n]) => n)).toEqual(["trail_log-group_2BDB0A37"]);
-    expect(groups[0][1]).toMatchObject({ name: "/aws/cloudtrail/restartix-audit", retention_in_days: 365, lifecycle: { prevent_destroy: true } });
+    expect(groups[0][1]).toMatchObject({
+      name: "/aws/cloudtrail/restartix-audit",
+      retention_in_days: 365,
+      lifecycle: { prevent_destroy: true },
+    });
     expect(groups[0][1].kms_key_id).toMatch(/aws_kms_key\.key_/);
   });
 
@@ -142,10 +180,19 @@ describe("the log group and the CIS alarms", () => {
     expect(filters.map((f) => f.pattern).sort()).toEqual(CIS_FILTERS.map((f) => f.pattern).sort());
     for (const control of CIS_CONTROLS) expect(filters.filter((f) => implementsControl(f.pattern, control))).toHaveLength(1);
     // The Security Hub notifier's two alarms are tested with it.
-    const alarms = resources(audit1, "aws_cloudwatch_metric_alarm").map(([, c]) => c).filter((c) => !String(c.alarm_name).startsWith("restartix-security-findings-"));
+    const alarms = resources(audit1, "aws_cloudwatch_metric_alarm")
+      .map(([, c]) => c)
+      .filter((c) => !String(c.alarm_name).startsWith("restartix-security-findings-"));
     expect(alarms).toHaveLength(5);
     for (const a of alarms) {
-      expect(a).toMatchObject({ namespace: "CISBenchmark", statistic: "Sum", period: 300, threshold: 1, comparison_operator: "GreaterThanOrEqualToThreshold", treat_missing_data: "notBreaching" });
+      expect(a).toMatchObject({
+        namespace: "CISBenchmark",
+        statistic: "Sum",
+        period: 300,
+        threshold: 1,
+        comparison_operator: "GreaterThanOrEqualToThreshold",
+        treat_missing_data: "notBreaching",
+      });
       expect(a.alarm_actions).toEqual([`arn:aws:sns:eu-central-1:${ACCOUNT}:restartix-alerts`]);
     }
     const obs = stack(p1, "observability");
@@ -155,9 +202,13 @@ describe("the log group and the CIS alarms", () => {
 
   test("the exact CIS pattern texts (a changed character is a different filter)", () => {
     const byId = Object.fromEntries(CIS_FILTERS.map((f) => [f.id, f.pattern]));
-    expect(byId["root-account-usage"]).toBe('{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }');
+    expect(byId["root-account-usage"]).toBe(
+      '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }',
+    );
     expect(byId["console-signin-failures"]).toBe('{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }');
-    expect(byId["cloudtrail-changes"]).toBe("{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }");
+    expect(byId["cloudtrail-changes"]).toBe(
+      "{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }",
+    );
   });
 });
 
@@ -169,13 +220,21 @@ describe("GuardDuty, AWS Config and Security Hub in every region holding data", 
     const a = stack(result, "audit");
     const regions = [...keyRegions(phaseConfig(phase))].sort();
     expect(regions.length).toBe(phase === 1 ? 3 : 4);
-    for (const type of ["aws_guardduty_detector", "aws_config_configuration_recorder", "aws_config_delivery_channel", "aws_config_configuration_recorder_status", "aws_securityhub_account", "aws_securityhub_standards_subscription"]) {
+    for (const type of [
+      "aws_guardduty_detector",
+      "aws_config_configuration_recorder",
+      "aws_config_delivery_channel",
+      "aws_config_configuration_recorder_status",
+      "aws_securityhub_account",
+      "aws_securityhub_standards_subscription",
+    ]) {
       expect([type, regionsOfType(a, type)]).toEqual([type, regions]);
     }
   });
 
   test("detectors: enabled, 15-minute findings, S3 and RDS Protection", () => {
-    for (const [, d] of resources(audit1, "aws_guardduty_detector")) expect(d).toMatchObject({ enable: true, finding_publishing_frequency: "FIFTEEN_MINUTES" });
+    for (const [, d] of resources(audit1, "aws_guardduty_detector"))
+      expect(d).toMatchObject({ enable: true, finding_publishing_frequency: "FIFTEEN_MINUTES" });
     const features = resources(audit1, "aws_guardduty_detector_feature").map(([, f]) => `${f.name}:${f.status}`);
     expect(features.sort()).toEqual(["RDS_LOGIN_EVENTS:ENABLED", "S3_DATA_EVENTS:ENABLED"].flatMap((f) => [f, f, f]).sort());
   });
@@ -183,7 +242,9 @@ describe("GuardDuty, AWS Config and Security Hub in every region holding data", 
   test("Config: every resource type, global resources recorded once (primary region), the service-linked role, the KMS bucket", () => {
     const recorders = resources(audit1, "aws_config_configuration_recorder").map(([, c]) => c);
     expect(recorders.every((r) => r.recording_group.all_supported === true)).toBe(true);
-    expect(recorders.filter((r) => r.recording_group.include_global_resource_types === true).map((r) => regionOf(audit1.json, r))).toEqual(["eu-central-1"]);
+    expect(recorders.filter((r) => r.recording_group.include_global_resource_types === true).map((r) => regionOf(audit1.json, r))).toEqual([
+      "eu-central-1",
+    ]);
     expect(only(audit1, "aws_iam_service_linked_role").aws_service_name).toBe("config.amazonaws.com");
     for (const [, c] of resources(audit1, "aws_config_delivery_channel")) {
       expect(c.s3_bucket_name).toMatch(/aws_s3_bucket\.config-bucket/);
@@ -194,9 +255,12 @@ describe("GuardDuty, AWS Config and Security Hub in every region holding data", 
   });
 
   test("Security Hub: FSBP only (no default standards), the region's standard ARN, findings aggregated in the primary region", () => {
-    for (const [, h] of resources(audit1, "aws_securityhub_account")) expect(h).toMatchObject({ enable_default_standards: false, control_finding_generator: "SECURITY_CONTROL" });
+    for (const [, h] of resources(audit1, "aws_securityhub_account"))
+      expect(h).toMatchObject({ enable_default_standards: false, control_finding_generator: "SECURITY_CONTROL" });
     for (const [, s] of resources(audit1, "aws_securityhub_standards_subscription")) {
-      expect(s.standards_arn).toBe(`arn:aws:securityhub:${regionOf(audit1.json, s)}::standards/aws-foundational-security-best-practices/v/1.0.0`);
+      expect(s.standards_arn).toBe(
+        `arn:aws:securityhub:${regionOf(audit1.json, s)}::standards/aws-foundational-security-best-practices/v/1.0.0`,
+      );
     }
     const aggregator = only(audit4, "aws_securityhub_finding_aggregator");
     expect(aggregator.linking_mode).toBe("SPECIFIED_REGIONS");
@@ -211,7 +275,9 @@ describe("GuardDuty, AWS Config and Security Hub in every region holding data", 
 function eventMatches(pattern: Record<string, any>, event: unknown): boolean {
   const leaf = (want: any[], got: unknown): boolean =>
     (Array.isArray(got) ? got : [got]).some((g) =>
-      want.some((w) => (w !== null && typeof w === "object" ? w.numeric && typeof g === "number" && w.numeric[0] === ">=" && g >= w.numeric[1] : w === g)),
+      want.some((w) =>
+        w !== null && typeof w === "object" ? w.numeric && typeof g === "number" && w.numeric[0] === ">=" && g >= w.numeric[1] : w === g,
+      ),
     );
   return Object.entries(pattern).every(([key, want]) => {
     const values = (Array.isArray(event) ? event : [event]).map((e) => (e as Record<string, unknown>)?.[key]);
@@ -238,7 +304,10 @@ describe("findings reach restartix-alerts", () => {
         dead_letter_config: { arn: "${aws_sqs_queue.finding-alerts_dlq_4E05FD8C.arn}" },
         rule: "${aws_cloudwatch_event_rule.finding-alerts_rule_2276FC66.name}",
       });
-      expect(only(audit, "aws_lambda_permission")).toMatchObject({ principal: "events.amazonaws.com", source_arn: "${aws_cloudwatch_event_rule.finding-alerts_rule_2276FC66.arn}" });
+      expect(only(audit, "aws_lambda_permission")).toMatchObject({
+        principal: "events.amazonaws.com",
+        source_arn: "${aws_cloudwatch_event_rule.finding-alerts_rule_2276FC66.arn}",
+      });
     }
   });
 
@@ -247,7 +316,11 @@ describe("findings reach restartix-alerts", () => {
     const imported = (finding: Record<string, unknown>) => ({
       source: "aws.securityhub",
       "detail-type": "Security Hub Findings - Imported",
-      detail: { findings: [{ Severity: { Label: "HIGH" }, RecordState: "ACTIVE", Workflow: { Status: "NEW" }, Compliance: { Status: "FAILED" }, ...finding }] },
+      detail: {
+        findings: [
+          { Severity: { Label: "HIGH" }, RecordState: "ACTIVE", Workflow: { Status: "NEW" }, Compliance: { Status: "FAILED" }, ...finding },
+        ],
+      },
     });
     expect(
       [
@@ -274,12 +347,24 @@ describe("findings reach restartix-alerts", () => {
     expect(fn.reserved_concurrent_executions).toBeUndefined();
     // The archive is the file in functions/, zipped at synth.
     const { zip } = require("../lib/zip") as typeof import("../lib/zip");
-    const archive = zip([{ name: "index.js", content: fs.readFileSync(path.join(__dirname, "..", "functions", "finding-notifier.js"), "utf8") }]);
+    const archive = zip([
+      { name: "index.js", content: fs.readFileSync(path.join(__dirname, "..", "functions", "finding-notifier.js"), "utf8") },
+    ]);
     expect(fn.source_code_hash).toBe(require("crypto").createHash("sha256").update(archive).digest("base64"));
-    expect(only(audit1, "aws_s3_object").depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_s3_bucket_versioning\./), expect.stringMatching(/^aws_s3_bucket_server_side_encryption_configuration\./)]));
-    const logs = resources(audit1, "aws_cloudwatch_log_group").map(([, g]) => g).find((g) => g.name === "/aws/lambda/restartix-security-findings");
+    expect(only(audit1, "aws_s3_object").depends_on).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^aws_s3_bucket_versioning\./),
+        expect.stringMatching(/^aws_s3_bucket_server_side_encryption_configuration\./),
+      ]),
+    );
+    const logs = resources(audit1, "aws_cloudwatch_log_group")
+      .map(([, g]) => g)
+      .find((g) => g.name === "/aws/lambda/restartix-security-findings");
     expect(logs).toMatchObject({ retention_in_days: 365, kms_key_id: expect.stringContaining("cross-stack-reference-input-keys") });
-    expect(only(audit1, "aws_sqs_queue")).toMatchObject({ name: "restartix-security-findings-dlq", kms_master_key_id: expect.stringContaining("cross-stack-reference-input-keys") });
+    expect(only(audit1, "aws_sqs_queue")).toMatchObject({
+      name: "restartix-security-findings-dlq",
+      kms_master_key_id: expect.stringContaining("cross-stack-reference-input-keys"),
+    });
     // EventBridge may put the events it cannot deliver there; the ARNs are the queue's and the rule's own.
     expect(policy(only(audit1, "aws_sqs_queue").policy, audit1).Statement).toEqual([
       {
@@ -291,7 +376,9 @@ describe("findings reach restartix-alerts", () => {
         Condition: { ArnEquals: { "aws:SourceArn": "arn:aws:events:eu-central-1:123456789012:rule/restartix-security-findings" } },
       },
     ]);
-    const alarms = resources(audit1, "aws_cloudwatch_metric_alarm").map(([, a]) => a).filter((a) => String(a.alarm_name).startsWith("restartix-security-findings"));
+    const alarms = resources(audit1, "aws_cloudwatch_metric_alarm")
+      .map(([, a]) => a)
+      .filter((a) => String(a.alarm_name).startsWith("restartix-security-findings"));
     expect(alarms.map((a) => [a.alarm_name, a.namespace, a.metric_name, a.alarm_actions]).sort()).toEqual([
       ["restartix-security-findings-dead-letters", "AWS/SQS", "ApproximateNumberOfMessagesVisible", [topicArn]],
       ["restartix-security-findings-errors", "AWS/Lambda", "Errors", [topicArn]],
@@ -311,8 +398,23 @@ describe("findings reach restartix-alerts", () => {
       Resource: "arn:aws:securityhub:eu-central-1:123456789012:hub/default",
       Condition: { StringEquals: { "securityhub:ASFFSyntaxPath/Workflow.Status": "NOTIFIED" } },
     });
-    const denied = statements.filter((st) => st.Effect === "Deny").map((st) => Object.keys(st.Condition.Null)[0].replace("securityhub:ASFFSyntaxPath/", ""));
-    expect(denied).toEqual(["Confidence", "Criticality", "Note.Text", "Note.UpdatedBy", "RelatedFindings", "Severity.Label", "Severity.Normalized", "Severity.Product", "Types", "UserDefinedFields.key", "UserDefinedFields.value", "VerificationState"]);
+    const denied = statements
+      .filter((st) => st.Effect === "Deny")
+      .map((st) => Object.keys(st.Condition.Null)[0].replace("securityhub:ASFFSyntaxPath/", ""));
+    expect(denied).toEqual([
+      "Confidence",
+      "Criticality",
+      "Note.Text",
+      "Note.UpdatedBy",
+      "RelatedFindings",
+      "Severity.Label",
+      "Severity.Normalized",
+      "Severity.Product",
+      "Types",
+      "UserDefinedFields.key",
+      "UserDefinedFields.value",
+      "VerificationState",
+    ]);
     for (const st of statements.filter((x) => x.Effect === "Deny")) expect(Object.values(st.Condition.Null)).toEqual(["false"]);
     expect(statements.flatMap((st) => [st.Resource].flat())).not.toContain("*");
   });
@@ -320,9 +422,17 @@ describe("findings reach restartix-alerts", () => {
   test("with Security Hub left to the organization, GuardDuty's own findings of severity 7 or more; with neither, no rule", () => {
     const noHub = stack(synth({ phase: 1, varsFile: varsWith({ manage_security_hub: "false" }) }), "audit");
     const guardDuty = eventPattern(only(noHub, "aws_cloudwatch_event_rule"));
-    expect(guardDuty).toEqual({ source: ["aws.guardduty"], "detail-type": ["GuardDuty Finding"], detail: { severity: [{ numeric: [">=", 7] }], service: { count: [1] } } });
+    expect(guardDuty).toEqual({
+      source: ["aws.guardduty"],
+      "detail-type": ["GuardDuty Finding"],
+      detail: { severity: [{ numeric: [">=", 7] }], service: { count: [1] } },
+    });
     // GuardDuty re-publishes a finding at each new occurrence with service.count grown: only the first mails.
-    const gd = (severity: number, count: number) => ({ source: "aws.guardduty", "detail-type": "GuardDuty Finding", detail: { severity, type: "UnauthorizedAccess:EC2/SSHBruteForce", service: { count } } });
+    const gd = (severity: number, count: number) => ({
+      source: "aws.guardduty",
+      "detail-type": "GuardDuty Finding",
+      detail: { severity, type: "UnauthorizedAccess:EC2/SSHBruteForce", service: { count } },
+    });
     expect([gd(8, 1), gd(8, 2), gd(8, 40), gd(5, 1)].map((e) => eventMatches(guardDuty, e))).toEqual([true, false, false, false]);
     expect(only(noHub, "aws_cloudwatch_event_target").arn).toBe(topicArn);
     // GuardDuty's own finding events carry service.count: no function, no code bucket needed.
@@ -345,15 +455,31 @@ describe("deploy order", () => {
 });
 
 describe("controls left to the organization (manage_* = false)", () => {
-  const none = synth({ phase: 1, varsFile: varsWith({ manage_cloudtrail: "false", manage_guardduty: "false", manage_config: "false", manage_security_hub: "false" }) });
+  const none = synth({
+    phase: 1,
+    varsFile: varsWith({ manage_cloudtrail: "false", manage_guardduty: "false", manage_config: "false", manage_security_hub: "false" }),
+  });
   const noTrail = synth({ phase: 1, varsFile: varsWith({ manage_cloudtrail: "false" }) });
 
   test("each input removes its control; the output says who provides each", () => {
     const a = stack(none, "audit");
-    for (const type of ["aws_cloudtrail", "aws_guardduty_detector", "aws_config_configuration_recorder", "aws_securityhub_account", "aws_kms_key", "aws_s3_bucket", "aws_cloudwatch_metric_alarm"]) {
+    for (const type of [
+      "aws_cloudtrail",
+      "aws_guardduty_detector",
+      "aws_config_configuration_recorder",
+      "aws_securityhub_account",
+      "aws_kms_key",
+      "aws_s3_bucket",
+      "aws_cloudwatch_metric_alarm",
+    ]) {
       expect([type, resources(a, type)]).toEqual([type, []]);
     }
-    expect(a.json.output?.audit_controls.value).toMatchObject({ cloudtrail: "organization", guardduty: "organization", config: "organization", security_hub: "organization" });
+    expect(a.json.output?.audit_controls.value).toMatchObject({
+      cloudtrail: "organization",
+      guardduty: "organization",
+      config: "organization",
+      security_hub: "organization",
+    });
   });
 
   test("without the trail there is no log group to filter: the CIS alarms go with it (an organization trail's log group lives in its own account)", () => {
@@ -368,7 +494,8 @@ describe("controls left to the organization (manage_* = false)", () => {
   });
 
   test("the deployment rule accepts both, and flags nothing else in the example deployment", () => {
-    for (const result of [p1, p4, none, noTrail]) expect(blocking(findingsOf(result)).map((f) => `${f.ruleId} ${f.stack} ${f.address}`)).toEqual([]);
+    for (const result of [p1, p4, none, noTrail])
+      expect(blocking(findingsOf(result)).map((f) => `${f.ruleId} ${f.stack} ${f.address}`)).toEqual([]);
   });
 });
 
@@ -380,10 +507,13 @@ describe("guards", () => {
     const base = { settings: short, region: "eu-central-1" };
     const keys = new KeysStack(app, "keys", base);
     const storage = new StorageStack(app, "storage", { ...base, regionConfig: short.phase.regions[0], keys });
-    expect(() => new AuditStack(app, "audit", { ...base, storage, keys, dataEventBuckets: [storage.uploads], regions: ["eu-central-1"] })).toThrow(
-      /audit\.retentionDays is 365; expected at least 2192 .*164\.316\(b\)\(2\)\(i\).*Fix: set audit\.retentionDays to 2192/,
-    );
-    expect(() => new AuditStack(app, "audit2", { settings, region: "eu-central-1", storage, keys, dataEventBuckets: [], regions: ["eu-west-1"] })).toThrow(/leave out the primary region eu-central-1/);
+    expect(
+      () => new AuditStack(app, "audit", { ...base, storage, keys, dataEventBuckets: [storage.uploads], regions: ["eu-central-1"] }),
+    ).toThrow(/audit\.retentionDays is 365; expected at least 2192 .*164\.316\(b\)\(2\)\(i\).*Fix: set audit\.retentionDays to 2192/);
+    expect(
+      () =>
+        new AuditStack(app, "audit2", { settings, region: "eu-central-1", storage, keys, dataEventBuckets: [], regions: ["eu-west-1"] }),
+    ).toThrow(/leave out the primary region eu-central-1/);
   });
 
   test("the app builder turns the deployment rules on: an app holding data without an audit trail fails synth", () => {

@@ -4,7 +4,13 @@ describe("backends: s3 (default), cloud, local; cross-stack references work with
   test("s3: the bootstrap bucket, encrypt, use_lockfile; consumers read producers' state from it", () => {
     const compute = stack(synth({ phase: 1 }), "compute");
     expect(compute.json.terraform?.backend).toEqual({
-      s3: { bucket: "restartix-terraform-state-123456789012", key: "compute/terraform.tfstate", region: "eu-central-1", encrypt: true, use_lockfile: true },
+      s3: {
+        bucket: "restartix-terraform-state-123456789012",
+        key: "compute/terraform.tfstate",
+        region: "eu-central-1",
+        encrypt: true,
+        use_lockfile: true,
+      },
     });
     expect(compute.json.data?.terraform_remote_state["cross-stack-reference-input-network"]).toMatchObject({
       backend: "s3",

@@ -12,7 +12,9 @@ import { layerAvailable } from "./layers";
  */
 const which = spawnSync("which", ["busybox"], { encoding: "utf8" });
 const busybox = which.status === 0 ? which.stdout.trim() : undefined;
-const describeIf = layerAvailable(busybox ? undefined : "busybox not installed (apt-get install busybox)", "backup/dump.sh under BusyBox") ? describe : describe.skip;
+const describeIf = layerAvailable(busybox ? undefined : "busybox not installed (apt-get install busybox)", "backup/dump.sh under BusyBox")
+  ? describe
+  : describe.skip;
 
 function run(pgDump: string, maxRuntime = "10") {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rx-dump-"));
@@ -22,7 +24,7 @@ function run(pgDump: string, maxRuntime = "10") {
   const log = path.join(dir, "calls.log");
   const write = (name: string, body: string) => fs.writeFileSync(path.join(bin, name), `#!${busybox} sh\n${body}\n`, { mode: 0o755 });
   write("pg_dump", pgDump);
-  write("openssl", 'cat');
+  write("openssl", "cat");
   write("aws", `echo "aws $*" >> ${log}; if [ "$1" = s3 ]; then cat > ${dir}/uploaded; fi`);
   const result = spawnSync(busybox!, ["sh", path.join(ROOT, "backup", "dump.sh")], {
     encoding: "utf8",
@@ -46,8 +48,12 @@ describeIf("backup/dump.sh", () => {
     const r = run("echo DUMPDATA");
     expect(r.status).toBe(0);
     expect(r.uploaded).toBe("DUMPDATA\n");
-    expect(r.calls[0]).toMatch(/^aws s3 cp - s3:\/\/restartix-backups-primary-123456789012\/daily\/\d{4}\/\d{2}\/\d{2}\/restartix-.*\.pgdump\.enc --only-show-errors$/);
-    expect(r.calls[1]).toBe("aws cloudwatch put-metric-data --namespace RestartiX/Backups --metric-name DumpsCompleted --dimensions Database=restartix-prod --value 1 --unit Count");
+    expect(r.calls[0]).toMatch(
+      /^aws s3 cp - s3:\/\/restartix-backups-primary-123456789012\/daily\/\d{4}\/\d{2}\/\d{2}\/restartix-.*\.pgdump\.enc --only-show-errors$/,
+    );
+    expect(r.calls[1]).toBe(
+      "aws cloudwatch put-metric-data --namespace RestartiX/Backups --metric-name DumpsCompleted --dimensions Database=restartix-prod --value 1 --unit Count",
+    );
   });
 
   test("a failing pg_dump exits non-zero and reports nothing", () => {

@@ -23,18 +23,26 @@ describe("state bucket access is recorded (CKV_AWS_18)", () => {
   test("the log bucket is <state bucket>-logs, SSE-S3 (log delivery cannot write SSE-KMS), admits only this account's log delivery", () => {
     const [, logBucket] = resources(bootstrap, "aws_s3_bucket").find(([id]) => id === bucketId("state-access-logs"))!;
     expect(logBucket.bucket).toBe("restartix-terraform-state-123456789012-logs");
-    const sse = resources(bootstrap, "aws_s3_bucket_server_side_encryption_configuration").find(([id]) => id.startsWith("state-access-logs_"))![1];
+    const sse = resources(bootstrap, "aws_s3_bucket_server_side_encryption_configuration").find(([id]) =>
+      id.startsWith("state-access-logs_"),
+    )![1];
     expect(JSON.stringify(sse)).toContain('"sse_algorithm":"AES256"');
     const bucketPolicy = resources(bootstrap, "aws_s3_bucket_policy").find(([id]) => id.startsWith("state-access-logs_"))![1];
     const delivery = policy(bucketPolicy.policy, bootstrap).Statement.find((s) => s.Sid === "S3ServerAccessLogDelivery")!;
-    expect(delivery).toMatchObject({ Principal: { Service: "logging.s3.amazonaws.com" }, Action: "s3:PutObject", Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } } });
+    expect(delivery).toMatchObject({
+      Principal: { Service: "logging.s3.amazonaws.com" },
+      Action: "s3:PutObject",
+      Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
+    });
   });
 
   test("a state bucket name too long for the log bucket's: one error naming the field, the value and the fix", () => {
     const long = "restartix-terraform-state-123456789012-with-a-longer-suffx";
     expect(long.length).toBe(58);
     expect(stateLogBucketName(long)).toHaveLength(63);
-    expect(() => stateLogBucketName(`${long}x`)).toThrow(/^state_bucket: "restartix-terraform-state-123456789012-with-a-longer-suffxx" is 59 characters; .*Fix: a state_bucket of at most 58 characters$/);
+    expect(() => stateLogBucketName(`${long}x`)).toThrow(
+      /^state_bucket: "restartix-terraform-state-123456789012-with-a-longer-suffxx" is 59 characters; .*Fix: a state_bucket of at most 58 characters$/,
+    );
   });
 });
 
@@ -45,15 +53,26 @@ describe("the key saved plans are encrypted with (ci-plans)", () => {
 
   test("rotated, protected, aliased, its ARN an output for the repository variable", () => {
     expect(key).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30, lifecycle: { prevent_destroy: true } });
-    expect(only(bootstrap, "aws_kms_alias")).toMatchObject({ name: CI_PLANS_KEY_ALIAS, target_key_id: expect.stringMatching(/^\$\{aws_kms_key\.ci-plans-key\.key_id\}$/) });
+    expect(only(bootstrap, "aws_kms_alias")).toMatchObject({
+      name: CI_PLANS_KEY_ALIAS,
+      target_key_id: expect.stringMatching(/^\$\{aws_kms_key\.ci-plans-key\.key_id\}$/),
+    });
     expect(bootstrap.json.output?.plan_kms_key_arn).toMatchObject({ value: "${aws_kms_key.ci-plans-key.arn}" });
   });
 
   test("the plan role (tag plan) may only generate data keys, the apply role (tag apply) only decrypt; nobody else uses it", () => {
     const users = statements.filter((s) => [s.Action].flat().some((a: string) => USE.includes(a)));
     expect(users).toEqual([
-      expect.objectContaining({ Sid: "PlanRoleEncrypts", Action: "kms:GenerateDataKey", Condition: { StringEquals: { [`aws:PrincipalTag/${CI_ROLE_TAG}`]: "plan" } } }),
-      expect.objectContaining({ Sid: "ApplyRoleDecrypts", Action: "kms:Decrypt", Condition: { StringEquals: { [`aws:PrincipalTag/${CI_ROLE_TAG}`]: "apply" } } }),
+      expect.objectContaining({
+        Sid: "PlanRoleEncrypts",
+        Action: "kms:GenerateDataKey",
+        Condition: { StringEquals: { [`aws:PrincipalTag/${CI_ROLE_TAG}`]: "plan" } },
+      }),
+      expect.objectContaining({
+        Sid: "ApplyRoleDecrypts",
+        Action: "kms:Decrypt",
+        Condition: { StringEquals: { [`aws:PrincipalTag/${CI_ROLE_TAG}`]: "apply" } },
+      }),
     ]);
     const admin = statements.find((s) => s.Sid === "AccountAdministers")!;
     expect(admin.Principal).toEqual({ AWS: "arn:aws:iam::123456789012:root" });

@@ -51,7 +51,13 @@ describe("selectStacks", () => {
 
   it("adds the consumers of a changed stack, and their own dependencies", () => {
     expect(selectStacks(["data"], head, { dependents: true })).toEqual(["data", "compute"]);
-    expect(selectStacks(["data"], head, { dependents: true, dependencies: true })).toEqual(["keys", "network", "data", "storage", "compute"]);
+    expect(selectStacks(["data"], head, { dependents: true, dependencies: true })).toEqual([
+      "keys",
+      "network",
+      "data",
+      "storage",
+      "compute",
+    ]);
   });
 
   it("refuses a stack the head does not have", () => {
@@ -71,8 +77,14 @@ describe("npm run changed-stacks (compare mode)", () => {
   });
 
   it("prints the whole diff as JSON", () => {
-    const r = spawnSync(process.execPath, [cli, "--base-dir", BASE, "--head-dir", HEAD, "--json", "--with-dependencies"], { encoding: "utf8" });
-    expect(JSON.parse(r.stdout)).toMatchObject({ changed: ["data", "storage"], removed: ["edge"], selected: ["keys", "network", "data", "storage", "delivery"] });
+    const r = spawnSync(process.execPath, [cli, "--base-dir", BASE, "--head-dir", HEAD, "--json", "--with-dependencies"], {
+      encoding: "utf8",
+    });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      changed: ["data", "storage"],
+      removed: ["edge"],
+      selected: ["keys", "network", "data", "storage", "delivery"],
+    });
   });
 
   it("exits 2 with usage when no base is named", () => {

@@ -12,7 +12,8 @@ const CONFIG = fs.readFileSync(path.join(ROOT, ".checkov.yaml"), "utf8");
 const commands = (text: string) => text.split("\n").filter((l) => /^\s*#?\s*checkov -/.test(l));
 
 test("the synthesized stacks do carry terraform.required_version (what checkov 3.3.13 crashes on)", () => {
-  for (const s of synth({ phase: 1 }).stacks) expect([s.name, (s.json.terraform as { required_version?: string })?.required_version]).toEqual([s.name, ">= 1.10, < 2.0"]);
+  for (const s of synth({ phase: 1 }).stacks)
+    expect([s.name, (s.json.terraform as { required_version?: string })?.required_version]).toEqual([s.name, ">= 1.10, < 2.0"]);
 });
 
 test.each([

@@ -34,7 +34,9 @@ describe("writeCiInputs", () => {
   test("inputs without the field are production's (its default)", () => {
     const without = example.replace(/^environment = .*\n/m, "");
     expect(writeCiInputs(without, "production", file)).toBeUndefined();
-    expect(writeCiInputs(without, "staging", file)).toMatch(/^STAGING_TERRAFORM_TFVARS says environment = "production", but this job deploys staging: set environment = "staging" in STAGING_TERRAFORM_TFVARS, or put production's inputs in TERRAFORM_TFVARS$/);
+    expect(writeCiInputs(without, "staging", file)).toMatch(
+      /^STAGING_TERRAFORM_TFVARS says environment = "production", but this job deploys staging: set environment = "staging" in STAGING_TERRAFORM_TFVARS, or put production's inputs in TERRAFORM_TFVARS$/,
+    );
   });
 
   test("staging's inputs in a production job are refused, naming the variable and the fix", () => {
@@ -45,7 +47,8 @@ describe("writeCiInputs", () => {
   });
 
   test("an unset variable is named (an empty value is never production's by fallback)", () => {
-    for (const empty of [undefined, "", "  \n"]) expect(writeCiInputs(empty, "staging", file)).toMatch(/^the repository variable STAGING_TERRAFORM_TFVARS is empty or not set/);
+    for (const empty of [undefined, "", "  \n"])
+      expect(writeCiInputs(empty, "staging", file)).toMatch(/^the repository variable STAGING_TERRAFORM_TFVARS is empty or not set/);
   });
 
   test("unparsable inputs and an unknown environment are refused", () => {

@@ -10,7 +10,10 @@ describe("CIDR arithmetic (subnets are computed, never typed in)", () => {
   });
 
   test("public subnets first, private ones in the upper half", () => {
-    expect(subnetLayout("10.1.0.0/16", 4, 2)).toEqual({ public: ["10.1.0.0/20", "10.1.16.0/20"], private: ["10.1.128.0/20", "10.1.144.0/20"] });
+    expect(subnetLayout("10.1.0.0/16", 4, 2)).toEqual({
+      public: ["10.1.0.0/20", "10.1.16.0/20"],
+      private: ["10.1.128.0/20", "10.1.144.0/20"],
+    });
   });
 
   test("a network address with host bits set is not a network", () => {

@@ -29,9 +29,15 @@ describe("the shared command-line parser refuses what it does not understand", (
   });
 
   test("valid input, and --help wins over everything else", () => {
-    expect(parseCommandLine(spec, ["--phase", "2", "--jobs=3", "--write"])).toEqual({ flags: { phase: "2", jobs: 3, write: true }, positionals: [], help: false });
+    expect(parseCommandLine(spec, ["--phase", "2", "--jobs=3", "--write"])).toEqual({
+      flags: { phase: "2", jobs: 3, write: true },
+      positionals: [],
+      help: false,
+    });
     expect(parseCommandLine(spec, ["--help"]).help).toBe(true);
-    expect(usageText(spec)).toMatch(/npm run demo -- --phase N \[--jobs N\][\s\S]*--jobs N +parallel jobs[\s\S]*Exit codes: 0 success, 1 a check failed, 2 bad input/);
+    expect(usageText(spec)).toMatch(
+      /npm run demo -- --phase N \[--jobs N\][\s\S]*--jobs N +parallel jobs[\s\S]*Exit codes: 0 success, 1 a check failed, 2 bad input/,
+    );
   });
 });
 
@@ -49,7 +55,11 @@ describe("paths on the command line resolve from the directory the user ran the 
   };
 
   test("relative FILE and DIR values are resolved from the invocation directory; absolute ones and other values are kept", () => {
-    const parsed = parseCommandLine(files, ["--vars", "my.tfvars", "--out", "../diagrams", "--name", "x/y", "--plain", "a.txt"], "/home/me/infra/phases");
+    const parsed = parseCommandLine(
+      files,
+      ["--vars", "my.tfvars", "--out", "../diagrams", "--name", "x/y", "--plain", "a.txt"],
+      "/home/me/infra/phases",
+    );
     expect(parsed.flags).toEqual({ vars: "/home/me/infra/phases/my.tfvars", out: "/home/me/infra/diagrams", name: "x/y", plain: "a.txt" });
     expect(parseCommandLine(files, ["--vars=/etc/deployment.tfvars"], "/home/me").flags.vars).toBe("/etc/deployment.tfvars");
   });

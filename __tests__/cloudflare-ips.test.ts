@@ -24,9 +24,15 @@ describe("Cloudflare's published ranges", () => {
   });
 
   test("anything else is refused, naming what is wrong: an HTML page, an error answer, an empty list, a bad range", () => {
-    expect(() => parseCloudflareIps("<!DOCTYPE html><html>rate limited</html>")).toThrow(/range 1: "<!DOCTYPE html>.*is not an IPv4 network in CIDR notation/);
-    expect(() => parseCloudflareIps(JSON.stringify({ success: false, errors: [{ code: 10000, message: "nope" }], result: null }))).toThrow(/success = false \(10000 nope\)/);
-    expect(() => parseCloudflareIps(JSON.stringify({ success: true, result: { ipv4_cidrs: [] } }))).toThrow(/holds no IPv4 range: refusing to write an empty list/);
+    expect(() => parseCloudflareIps("<!DOCTYPE html><html>rate limited</html>")).toThrow(
+      /range 1: "<!DOCTYPE html>.*is not an IPv4 network in CIDR notation/,
+    );
+    expect(() => parseCloudflareIps(JSON.stringify({ success: false, errors: [{ code: 10000, message: "nope" }], result: null }))).toThrow(
+      /success = false \(10000 nope\)/,
+    );
+    expect(() => parseCloudflareIps(JSON.stringify({ success: true, result: { ipv4_cidrs: [] } }))).toThrow(
+      /holds no IPv4 range: refusing to write an empty list/,
+    );
     expect(() => parseCloudflareIps("173.245.48.0/20\n2400:cb00::/32")).toThrow(/range 2: "2400:cb00::\/32"/);
     expect(() => parseCloudflareIps("173.245.48.1/20")).toThrow(/range 1/);
   });
@@ -64,11 +70,17 @@ describe("Cloudflare's published ranges", () => {
     test("--from reads a saved answer; --check writes nothing and fails when the list differs", async () => {
       const file = tmpFile();
       const noFetch = (async () => Promise.reject(new Error("no network"))) as unknown as typeof fetch;
-      await expect(main({ flags: { from: path.join(FIXTURES, "api.json"), check: true }, positionals: [] }, noFetch, day("2027-03-01"), file)).rejects.toThrow(CheckFailed);
+      await expect(
+        main({ flags: { from: path.join(FIXTURES, "api.json"), check: true }, positionals: [] }, noFetch, day("2027-03-01"), file),
+      ).rejects.toThrow(CheckFailed);
       expect(fs.existsSync(file)).toBe(false);
-      expect(await main({ flags: { from: path.join(FIXTURES, "ips-v4.txt"), check: true }, positionals: [] }, noFetch, day("2027-03-01"), file)).toBe(0);
+      expect(
+        await main({ flags: { from: path.join(FIXTURES, "ips-v4.txt"), check: true }, positionals: [] }, noFetch, day("2027-03-01"), file),
+      ).toBe(0);
       expect(await main({ flags: { from: path.join(FIXTURES, "ips-v4.txt") }, positionals: [] }, noFetch, day("2027-03-01"), file)).toBe(0);
-      expect(fs.readFileSync(file, "utf8")).toBe(renderCloudflareIpsModule({ ...CLOUDFLARE_IPS, retrieved: "2027-03-01", source: "https://api.cloudflare.com/client/v4/ips" }));
+      expect(fs.readFileSync(file, "utf8")).toBe(
+        renderCloudflareIpsModule({ ...CLOUDFLARE_IPS, retrieved: "2027-03-01", source: "https://api.cloudflare.com/client/v4/ips" }),
+      );
     });
 
     test("an error answer writes nothing", async () => {
@@ -82,16 +94,22 @@ describe("Cloudflare's published ranges", () => {
   describe("the synth warns when the list is older than 90 days", () => {
     test("90 days is fresh, 91 is stale, with the command to run", () => {
       expect(staleCloudflareIpsWarning({ retrieved: "2026-11-28" }, day("2027-02-26"))).toBeUndefined();
-      expect(staleCloudflareIpsWarning({ retrieved: "2026-11-28" }, day("2027-02-27"))).toMatch(/last read 91 days ago \(2026-11-28; older than 90\).*Fix: npm run cloudflare-ips/);
+      expect(staleCloudflareIpsWarning({ retrieved: "2026-11-28" }, day("2027-02-27"))).toMatch(
+        /last read 91 days ago \(2026-11-28; older than 90\).*Fix: npm run cloudflare-ips/,
+      );
       expect(staleCloudflareIpsWarning({ retrieved: "28.11.2026" }, day("2027-02-27"))).toMatch(/is not a date/);
     });
 
     test("only a deployment that runs Fargate (the ALB) is warned", () => {
       const late = new Date(Date.parse(`${CLOUDFLARE_IPS.retrieved}T00:00:00Z`) + 120 * 86_400_000);
-      expect(synthWarnings({ deployment: { compute: "fargate" } } as never, late)).toEqual([expect.stringMatching(/Cloudflare's IP ranges were last read 120 days ago/)]);
+      expect(synthWarnings({ deployment: { compute: "fargate" } } as never, late)).toEqual([
+        expect.stringMatching(/Cloudflare's IP ranges were last read 120 days ago/),
+      ]);
       expect(synthWarnings({ deployment: { compute: "apprunner", computeStandby: "fargate" } } as never, late)).toHaveLength(1);
       expect(synthWarnings({ deployment: { compute: "apprunner" } } as never, late)).toEqual([]);
-      expect(synthWarnings({ deployment: { compute: "fargate" } } as never, new Date(Date.parse(`${CLOUDFLARE_IPS.retrieved}T00:00:00Z`)))).toEqual([]);
+      expect(
+        synthWarnings({ deployment: { compute: "fargate" } } as never, new Date(Date.parse(`${CLOUDFLARE_IPS.retrieved}T00:00:00Z`))),
+      ).toEqual([]);
     });
   });
 });

@@ -10,8 +10,20 @@ import { synth } from "./helpers";
 
 // A small price table of round figures, so every expected value below is worked out by hand from
 // it and the tests do not change when the real list prices are updated.
-const entry = (regions: Record<string, number | Record<string, number>>) => ({ unit: "test", source: "https://example.test", asOf: "2025-01", basis: "test", regions });
-const flat = (global: number | Record<string, number>) => ({ unit: "test", source: "https://example.test", asOf: "2025-01", basis: "test", global });
+const entry = (regions: Record<string, number | Record<string, number>>) => ({
+  unit: "test",
+  source: "https://example.test",
+  asOf: "2025-01",
+  basis: "test",
+  regions,
+});
+const flat = (global: number | Record<string, number>) => ({
+  unit: "test",
+  source: "https://example.test",
+  asOf: "2025-01",
+  basis: "test",
+  global,
+});
 const PRICES: PriceTable = {
   about: "test prices",
   currency: "USD",
@@ -52,7 +64,11 @@ const USE: UsageAssumptions = {
 
 const SETTINGS = { phase: phaseConfig(1) };
 
-function stackOf(name: string, resource: Record<string, Record<string, Record<string, unknown>>>, extra: Partial<SynthStack["json"]> = {}): SynthStack {
+function stackOf(
+  name: string,
+  resource: Record<string, Record<string, Record<string, unknown>>>,
+  extra: Partial<SynthStack["json"]> = {},
+): SynthStack {
   return {
     name,
     dependencies: [],
@@ -62,9 +78,18 @@ function stackOf(name: string, resource: Record<string, Record<string, Record<st
 
 const estimate = (...stacks: SynthStack[]) => estimateMonthlyCost(stacks, SETTINGS, { prices: PRICES, usage: USE });
 const items = (e: ReturnType<typeof estimate>, address: string) => e.byStack.flatMap((s) => s.items).filter((i) => i.address === address);
-const monthly = (e: ReturnType<typeof estimate>, address: string, component: RegExp) => items(e, address).find((i) => component.test(i.component))?.monthlyUsd;
+const monthly = (e: ReturnType<typeof estimate>, address: string, component: RegExp) =>
+  items(e, address).find((i) => component.test(i.component))?.monthlyUsd;
 
-const primary = { engine: "postgres", identifier: "db", instance_class: "db.t4g.medium", multi_az: true, allocated_storage: 50, storage_type: "gp3", backup_retention_period: 7 };
+const primary = {
+  engine: "postgres",
+  identifier: "db",
+  instance_class: "db.t4g.medium",
+  multi_az: true,
+  allocated_storage: 50,
+  storage_type: "gp3",
+  backup_retention_period: 7,
+};
 
 describe("cost model: known resources price to hand-computed figures", () => {
   test("Multi-AZ RDS bills instance and storage twice; a read replica inherits the source's storage once", () => {
@@ -101,7 +126,9 @@ describe("cost model: known resources price to hand-computed figures", () => {
   });
 
   test("ElastiCache: node type x num_cache_clusters", () => {
-    const e = estimate(stackOf("data", { aws_elasticache_replication_group: { redis: { node_type: "cache.t4g.micro", num_cache_clusters: 2 } } }));
+    const e = estimate(
+      stackOf("data", { aws_elasticache_replication_group: { redis: { node_type: "cache.t4g.micro", num_cache_clusters: 2 } } }),
+    );
     expect(e.totalMonthlyUsd).toBe(23.36); // 730 x 2 x $0.016
   });
 
@@ -131,7 +158,10 @@ describe("cost model: known resources price to hand-computed figures", () => {
     });
     const observability = stackOf("observability", {
       aws_route53_health_check: {
-        check: { fqdn: "${data.terraform_remote_state.cross-stack-reference-input-compute.outputs.cross-stack-output-aws_apprunner_servicesvcservice_url}", provider: "aws.us-east-1" },
+        check: {
+          fqdn: "${data.terraform_remote_state.cross-stack-reference-input-compute.outputs.cross-stack-output-aws_apprunner_servicesvcservice_url}",
+          provider: "aws.us-east-1",
+        },
       },
     });
     const e = estimateMonthlyCost([compute], SETTINGS, { prices: PRICES, usage: USE });
@@ -145,7 +175,9 @@ describe("cost model: known resources price to hand-computed figures", () => {
     const e = estimate(
       stackOf("compute", {
         aws_ecs_task_definition: { task: { cpu: "512", memory: "1024", runtime_platform: { cpu_architecture: "ARM64" } } },
-        aws_ecs_service: { svc: { name: "api", launch_type: "FARGATE", desired_count: 1, task_definition: "${aws_ecs_task_definition.task.arn}" } },
+        aws_ecs_service: {
+          svc: { name: "api", launch_type: "FARGATE", desired_count: 1, task_definition: "${aws_ecs_task_definition.task.arn}" },
+        },
         aws_appautoscaling_target: { target: { min_capacity: 2, resource_id: "service/cluster/${aws_ecs_service.svc.name}" } },
       }),
     );
@@ -202,7 +234,9 @@ describe("cost model: what it cannot price is listed, never dropped", () => {
         cloudflare_dns_record: { api: {}, www: {} },
       }),
     );
-    expect(e.notPriced).toEqual([{ stack: "misc", address: "aws_quantum_ledger.q", type: "aws_quantum_ledger", reason: "no pricer for this resource type" }]);
+    expect(e.notPriced).toEqual([
+      { stack: "misc", address: "aws_quantum_ledger.q", type: "aws_quantum_ledger", reason: "no pricer for this resource type" },
+    ]);
     expect(e.freeResources).toEqual({ aws_iam_role: 1 });
     expect(e.otherProviders).toEqual([{ stack: "misc", provider: "cloudflare", type: "cloudflare_dns_record", count: 2 }]);
     expect(e.totalMonthlyUsd).toBe(35.1);
@@ -233,7 +267,15 @@ describe("cost model on the synthesized phase 1", () => {
     expect(json.document.lines.map((l: any) => l.label)).toContain("NAT Gateway");
     expect(Array.isArray(json.notPriced)).toBe(true);
     for (const item of json.byStack.flatMap((s: any) => s.items)) {
-      expect(item).toEqual(expect.objectContaining({ stack: expect.any(String), address: expect.any(String), service: expect.any(String), region: expect.any(String), monthlyUsd: expect.any(Number) }));
+      expect(item).toEqual(
+        expect.objectContaining({
+          stack: expect.any(String),
+          address: expect.any(String),
+          service: expect.any(String),
+          region: expect.any(String),
+          monthlyUsd: expect.any(Number),
+        }),
+      );
     }
   });
 
@@ -245,7 +287,10 @@ describe("cost model on the synthesized phase 1", () => {
     const db = report.estimate.byStack.flatMap((s) => s.items).filter((i) => i.type === "aws_db_instance" && i.service === "RDS");
     const instance = db.find((i) => i.component.includes("instance-hours"))!;
     expect(instance.component).toBe("db.t4g.medium instance-hours (Multi-AZ)");
-    expect(instance.unitPriceUsd).toBeCloseTo(2 * prices.prices["rds.postgres.instanceHour"].regions!["eu-central-1"]!["db.t4g.medium" as never], 10);
+    expect(instance.unitPriceUsd).toBeCloseTo(
+      2 * prices.prices["rds.postgres.instanceHour"].regions!["eu-central-1"]!["db.t4g.medium" as never],
+      10,
+    );
   });
 
   test("the real price table: every entry names an https source and the month of its price list", () => {
@@ -280,7 +325,9 @@ describe("Fargate cells (issue 19 item 7)", () => {
   // A cell's service as the cells stack writes it: 1 vCPU / 2 GB, scaling 2..4, behind the region's gateway.
   const cell = (id: string) =>
     stackOf(`tenant-${id}`, {
-      aws_ecs_task_definition: { task: { family: `restartix-tenant-${id}`, cpu: "1024", memory: "2048", runtime_platform: { cpu_architecture: "X86_64" } } },
+      aws_ecs_task_definition: {
+        task: { family: `restartix-tenant-${id}`, cpu: "1024", memory: "2048", runtime_platform: { cpu_architecture: "X86_64" } },
+      },
       aws_ecs_service: {
         service: {
           name: `restartix-tenant-${id}`,
@@ -290,7 +337,9 @@ describe("Fargate cells (issue 19 item 7)", () => {
           load_balancer: [{ target_group_arn: "${aws_lb_target_group.targets.arn}", container_name: "tls-proxy", container_port: 9443 }],
         },
       },
-      aws_appautoscaling_target: { scaling: { resource_id: `service/restartix-prod/restartix-tenant-${id}`, min_capacity: 2, max_capacity: 4 } },
+      aws_appautoscaling_target: {
+        scaling: { resource_id: `service/restartix-prod/restartix-tenant-${id}`, min_capacity: 2, max_capacity: 4 },
+      },
     });
   // Five extra tasks at peak in the usage model, but the cell's maximum is 4: two extra.
   const usage: UsageAssumptions = { ...USE, services: { default: { extraAtPeak: 5, egressGbMonth: 0, logGbMonth: 0, tracesMonth: 0 } } };
@@ -324,7 +373,9 @@ describe("Fargate cells (issue 19 item 7)", () => {
     // 730 h x $0.027 + 730 x 1 LCU x $0.009 + 730 x 2 addresses x $0.005
     expect(c.gateway).toEqual({ region: "eu-central-1", monthlyUsd: 33.58, perCellUsd: 0.37 });
     expect(CELLS_PER_GATEWAY).toBe(90);
-    expect(cellLines(c).join("\n")).toMatch(/A tenant cell adds \$\d+\.\d\d\/month \(the average of 2[\s\S]*Every 90 cells of a region add a gateway ALB: \$33\.58\/month/);
+    expect(cellLines(c).join("\n")).toMatch(
+      /A tenant cell adds \$\d+\.\d\d\/month \(the average of 2[\s\S]*Every 90 cells of a region add a gateway ALB: \$33\.58\/month/,
+    );
     expect(cellCosts(e, { tenant: 2, shard: 0 }, "apprunner", prices, usage, "eu-central-1").gateway).toBeUndefined();
   });
 
@@ -338,7 +389,12 @@ describe("Fargate cells (issue 19 item 7)", () => {
     expect(rows[0][4]).toMatch(/\(fargate\)$/);
     const refused = sideBySideRows([fargate], [{ phase: 3, compute: "apprunner", reason: "refused\nmore" }]);
     expect(refused.rows[0][3]).toBe("not synthesized");
-    expect(costMarkdown([fargate], [{ phase: 3, compute: "apprunner", reason: "Invalid configuration (1 problem):\n  - compute: got it. Fix: this" }])).toContain("- Phase 3 on apprunner: not synthesized: compute: got it. Fix: this");
+    expect(
+      costMarkdown(
+        [fargate],
+        [{ phase: 3, compute: "apprunner", reason: "Invalid configuration (1 problem):\n  - compute: got it. Fix: this" }],
+      ),
+    ).toContain("- Phase 3 on apprunner: not synthesized: compute: got it. Fix: this");
     const md = costMarkdown([fargate, apprunner], []);
     expect(md).toContain("| phase | document | fargate | apprunner | difference |");
     expect(md).toContain("| service line | fargate | apprunner |");

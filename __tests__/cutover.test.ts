@@ -36,7 +36,9 @@ const restoreOptions = (): string[] => restoreCommand().filter((a) => a.startsWi
 
 test("the runbook restores with --no-owner --role=restartix --no-privileges and creates the roles first", () => {
   expect(restoreCommand()).toEqual(expect.arrayContaining(["--no-owner", "--role=restartix", "--no-privileges", "--exit-on-error"]));
-  expect(roleStatements()).toMatch(/CREATE ROLE restartix LOGIN;[\s\S]*GRANT restartix TO restartix_admin WITH ADMIN OPTION;[\s\S]*ALTER DATABASE restartix OWNER TO restartix;/);
+  expect(roleStatements()).toMatch(
+    /CREATE ROLE restartix LOGIN;[\s\S]*GRANT restartix TO restartix_admin WITH ADMIN OPTION;[\s\S]*ALTER DATABASE restartix OWNER TO restartix;/,
+  );
   // The roles come before step 3 (the "before" row links to them).
   expect(CUTOVER).toMatch(/\| before \| create the application roles on RDS/);
 });
@@ -51,10 +53,15 @@ if (layerAvailable(pg.ok ? undefined : pg.reason, "cutover restore against Postg
       cluster = await startCluster(BIN);
       // "Neon": objects owned by its own role, and granted to a role RDS does not have.
       cluster.sql("postgres", "CREATE ROLE neon_owner; CREATE ROLE neon_superuser; CREATE DATABASE neon OWNER neon_owner;");
-      cluster.sql("neon", "SET ROLE neon_owner; CREATE TABLE patients (id serial PRIMARY KEY, name text); INSERT INTO patients (name) VALUES ('a'), ('b'); GRANT SELECT ON patients TO neon_superuser;");
+      cluster.sql(
+        "neon",
+        "SET ROLE neon_owner; CREATE TABLE patients (id serial PRIMARY KEY, name text); INSERT INTO patients (name) VALUES ('a'), ('b'); GRANT SELECT ON patients TO neon_superuser;",
+      );
       dump = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rx-cutover-")), "restartix-dump.pgdump");
       // Step 2, as the runbook writes it.
-      const d = spawnSync(path.join(BIN, "pg_dump"), [cluster.url("neon"), "--format=custom", "--no-owner", "--file", dump], { encoding: "utf8" });
+      const d = spawnSync(path.join(BIN, "pg_dump"), [cluster.url("neon"), "--format=custom", "--no-owner", "--file", dump], {
+        encoding: "utf8",
+      });
       if (d.status !== 0) throw new Error(d.stderr);
       cluster.sql("postgres", "DROP DATABASE neon; DROP ROLE neon_owner; DROP ROLE neon_superuser;");
     }, 60_000);
@@ -68,7 +75,23 @@ if (layerAvailable(pg.ok ? undefined : pg.reason, "cutover restore against Postg
     }
     /** The application's view: logs in as restartix (a password set for the test) and uses the table. */
     function asApplication(db: string) {
-      return spawnSync(path.join(BIN, "psql"), ["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", `postgresql://restartix:app-test-pw@127.0.0.1:${cluster.port}/${db}`, "-c", "INSERT INTO patients (name) VALUES ('c')", "-c", "SELECT count(*) FROM patients"], { encoding: "utf8" });
+      return spawnSync(
+        path.join(BIN, "psql"),
+        [
+          "-X",
+          "-q",
+          "-At",
+          "-v",
+          "ON_ERROR_STOP=1",
+          "-d",
+          `postgresql://restartix:app-test-pw@127.0.0.1:${cluster.port}/${db}`,
+          "-c",
+          "INSERT INTO patients (name) VALUES ('c')",
+          "-c",
+          "SELECT count(*) FROM patients",
+        ],
+        { encoding: "utf8" },
+      );
     }
 
     test("the runbook's statements, then its pg_restore: restartix owns every object and the application works", () => {
@@ -76,17 +99,43 @@ if (layerAvailable(pg.ok ? undefined : pg.reason, "cutover restore against Postg
       cluster.sql("postgres", `CREATE DATABASE restartix OWNER ${cluster.admin};`);
       cluster.sql("restartix", roleStatements());
       cluster.sql("postgres", "ALTER ROLE restartix PASSWORD 'app-test-pw';");
-      const r = spawnSync(path.join(BIN, "pg_restore"), [`--dbname=${cluster.url("restartix")}`, ...restoreOptions(), dump], { encoding: "utf8" });
+      const r = spawnSync(path.join(BIN, "pg_restore"), [`--dbname=${cluster.url("restartix")}`, ...restoreOptions(), dump], {
+        encoding: "utf8",
+      });
       expect([r.status, r.stderr.split("\n").filter((l) => /error/i.test(l))]).toEqual([0, []]);
       expect(cluster.sql("restartix", "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public';")).toBe("restartix");
-      expect(cluster.sql("restartix", "SELECT DISTINCT pg_get_userbyid(relowner) FROM pg_class WHERE relnamespace = 'public'::regnamespace;")).toBe("restartix");
+      expect(
+        cluster.sql("restartix", "SELECT DISTINCT pg_get_userbyid(relowner) FROM pg_class WHERE relnamespace = 'public'::regnamespace;"),
+      ).toBe("restartix");
       const app = asApplication("restartix");
       expect([app.status, app.stdout.trim()]).toEqual([0, "3"]);
       // The backup login reads everything (pg_read_all_data) and writes nothing.
       cluster.sql("postgres", "ALTER ROLE restartix_backup PASSWORD 'backup-test-pw';");
-      const read = spawnSync(path.join(BIN, "psql"), ["-X", "-At", "-d", `postgresql://restartix_backup:backup-test-pw@127.0.0.1:${cluster.port}/restartix`, "-c", "SELECT count(*) FROM patients"], { encoding: "utf8" });
+      const read = spawnSync(
+        path.join(BIN, "psql"),
+        [
+          "-X",
+          "-At",
+          "-d",
+          `postgresql://restartix_backup:backup-test-pw@127.0.0.1:${cluster.port}/restartix`,
+          "-c",
+          "SELECT count(*) FROM patients",
+        ],
+        { encoding: "utf8" },
+      );
       expect(read.stdout.trim()).toBe("3");
-      const write = spawnSync(path.join(BIN, "psql"), ["-X", "-At", "-d", `postgresql://restartix_backup:backup-test-pw@127.0.0.1:${cluster.port}/restartix`, "-c", "DELETE FROM patients"], { encoding: "utf8" });
+      const write = spawnSync(
+        path.join(BIN, "psql"),
+        [
+          "-X",
+          "-At",
+          "-d",
+          `postgresql://restartix_backup:backup-test-pw@127.0.0.1:${cluster.port}/restartix`,
+          "-c",
+          "DELETE FROM patients",
+        ],
+        { encoding: "utf8" },
+      );
       expect(write.stderr).toMatch(/permission denied/);
     });
 

@@ -27,7 +27,11 @@ describe("cost of the data layer's additions", () => {
   test("replication: new uploads cross regions each month; the rule's four metrics bill as custom metrics", () => {
     const items = itemsOf(1, "storage").filter((i) => i.type === "aws_s3_bucket_replication_configuration");
     const transfer = items.find((i) => i.service === "Inter-region transfer")!;
-    expect(transfer).toMatchObject({ quantity: 25, region: "eu-central-1", unitPriceUsd: unitPrice(prices, "transfer.interRegionGb", "eu-central-1") });
+    expect(transfer).toMatchObject({
+      quantity: 25,
+      region: "eu-central-1",
+      unitPriceUsd: unitPrice(prices, "transfer.interRegionGb", "eu-central-1"),
+    });
     const metrics = items.find((i) => i.service === "CloudWatch")!;
     expect(metrics).toMatchObject({ quantity: 4, unitPriceUsd: unitPrice(prices, "cloudwatch.customMetricMonth", "eu-central-1") });
   });
@@ -36,9 +40,16 @@ describe("cost of the data layer's additions", () => {
     const items = itemsOf(1, "backups");
     const job = items.filter((i) => i.address.includes(".job_"));
     expect(job.filter((i) => i.type === "aws_cloudwatch_metric_alarm" && i.component.startsWith("alarm"))).toHaveLength(2);
-    expect(items.find((i) => i.component === "custom metric RestartiX/Backups/DumpsCompleted")).toMatchObject({ quantity: 1, unitPriceUsd: 0.3 });
+    expect(items.find((i) => i.component === "custom metric RestartiX/Backups/DumpsCompleted")).toMatchObject({
+      quantity: 1,
+      unitPriceUsd: 0.3,
+    });
     const queue = job.find((i) => i.type === "aws_sqs_queue")!;
-    expect(queue).toMatchObject({ service: "SQS", quantity: USAGE[1].sqsRequestsPerQueueMonth / 1e6, unitPriceUsd: unitPrice(prices, "sqs.requestsMillion", "eu-central-1") });
+    expect(queue).toMatchObject({
+      service: "SQS",
+      quantity: USAGE[1].sqsRequestsPerQueueMonth / 1e6,
+      unitPriceUsd: unitPrice(prices, "sqs.requestsMillion", "eu-central-1"),
+    });
   });
 
   test("the credential rotations: one alarm, one monthly run each, on Fargate; an idle dead-letter queue", () => {

@@ -64,14 +64,18 @@ describe("RDS log export groups exist before the instances, with the region's ke
   ] as const)("%s", (name, result, identifiers) => {
     const s = stack(result, name);
     const groups = resources(s, "aws_cloudwatch_log_group").filter(([, g]) => String(g.name).startsWith("/aws/rds/"));
-    expect(groups.map(([, g]) => g.name).sort()).toEqual(identifiers.flatMap((id) => [`/aws/rds/instance/${id}/postgresql`, `/aws/rds/instance/${id}/upgrade`]).sort());
+    expect(groups.map(([, g]) => g.name).sort()).toEqual(
+      identifiers.flatMap((id) => [`/aws/rds/instance/${id}/postgresql`, `/aws/rds/instance/${id}/upgrade`]).sort(),
+    );
     for (const [, g] of groups) {
       expect(g.kms_key_id).toMatch(/aws_kms_key/);
       expect(g.retention_in_days).toBe(365);
     }
     for (const [, db] of resources(s, "aws_db_instance")) {
       expect(db.enabled_cloudwatch_logs_exports).toEqual(["postgresql", "upgrade"]);
-      const own = groups.filter(([, g]) => String(g.name).startsWith(`/aws/rds/instance/${db.identifier}/`)).map(([key]) => `aws_cloudwatch_log_group.${key}`);
+      const own = groups
+        .filter(([, g]) => String(g.name).startsWith(`/aws/rds/instance/${db.identifier}/`))
+        .map(([key]) => `aws_cloudwatch_log_group.${key}`);
       expect(own).toHaveLength(2);
       expect([...db.depends_on].sort()).toEqual(own.sort());
     }
@@ -82,21 +86,29 @@ describe("phase 4: only the shared third-party secrets are copied to us-east-1",
   const secrets = Object.fromEntries(resources(stack(p4, "data"), "aws_secretsmanager_secret").map(([, s]) => [s.name, s]));
 
   test.each(["CLERK_SECRET_KEY", "CLERK_WEBHOOK_SECRET", "DAILY_API_KEY", "ENCRYPTION_KEY"])("core-api/%s is replicated", (name) => {
-    expect(secrets[`restartix/production/core-api/${name}`].replica).toEqual([{ region: "us-east-1", kms_key_id: expect.stringMatching(/aws_kms_keyus-east-1/) }]);
+    expect(secrets[`restartix/production/core-api/${name}`].replica).toEqual([
+      { region: "us-east-1", kms_key_id: expect.stringMatching(/aws_kms_keyus-east-1/) },
+    ]);
   });
 
-  test.each(["core-api/DATABASE_URL", "core-api/REDIS_URL", "telemetry-api/DATABASE_URL", "telemetry-api/CLICKHOUSE_URL", "backup/DATABASE_URL"])(
-    "%s stays in the EU",
-    (name) => {
-      expect(secrets[`restartix/production/${name}`]).toBeDefined();
-      expect(secrets[`restartix/production/${name}`]).not.toHaveProperty("replica");
-    },
-  );
+  test.each([
+    "core-api/DATABASE_URL",
+    "core-api/REDIS_URL",
+    "telemetry-api/DATABASE_URL",
+    "telemetry-api/CLICKHOUSE_URL",
+    "backup/DATABASE_URL",
+  ])("%s stays in the EU", (name) => {
+    expect(secrets[`restartix/production/${name}`]).toBeDefined();
+    expect(secrets[`restartix/production/${name}`]).not.toHaveProperty("replica");
+  });
 });
 
 describe("ECR replication copies exactly the repositories the other regions manage", () => {
   const registry = stack(p4, "registry");
-  const filters = only(registry, "aws_ecr_replication_configuration").replication_configuration.rule[0].repository_filter as { filter: string; filter_type: string }[];
+  const filters = only(registry, "aws_ecr_replication_configuration").replication_configuration.rule[0].repository_filter as {
+    filter: string;
+    filter_type: string;
+  }[];
   const repos = resources(registry, "aws_ecr_repository").map(([, r]) => r);
   const matched = (name: string) => filters.some((f) => f.filter_type === "PREFIX_MATCH" && name.startsWith(f.filter));
 
@@ -153,13 +165,20 @@ describe("internet egress follows the services' declared outbound dependencies",
   });
 
   test("a cell runs the core API only: 443 to its dependencies, no 8443", () => {
-    for (const name of ["tenant-org-101"]) expect(egress(stack(p3, name), /connector-sg/)).toEqual([[443, 443, "HTTPS to Clerk, Daily.co, AWS APIs via NAT"]]);
+    for (const name of ["tenant-org-101"])
+      expect(egress(stack(p3, name), /connector-sg/)).toEqual([[443, 443, "HTTPS to Clerk, Daily.co, AWS APIs via NAT"]]);
     expect(egress(stack(p4, "shard-us-1"), /connector-sg/).map(([from]) => from)).toEqual([443]);
   });
 
   test("a port a service declares reaches its group (phase config drives the rules)", async () => {
     const { outboundRules } = await import("../stacks/network");
-    expect(outboundRules([{ name: "A", port: 8443 }, { name: "B", port: 443 }, { name: "C", port: 8443 }])).toEqual([
+    expect(
+      outboundRules([
+        { name: "A", port: 8443 },
+        { name: "B", port: 443 },
+        { name: "C", port: 8443 },
+      ]),
+    ).toEqual([
       { id: "https", port: 443, cidr: "0.0.0.0/0", description: "HTTPS to B via NAT" },
       { id: "tcp-8443", port: 8443, cidr: "0.0.0.0/0", description: "TCP 8443 to A, C via NAT" },
     ]);
@@ -201,7 +220,10 @@ describe("the daily pg_dump stays out of the RDS backup and maintenance windows"
   });
 
   test("phase 4: US cells use the US region's windows, replicas the primary's maintenance window", () => {
-    expect(only(stack(p4, "shard-us-1"), "aws_db_instance")).toMatchObject({ backup_window: "07:00-07:30", maintenance_window: "sun:07:45-sun:08:45" });
+    expect(only(stack(p4, "shard-us-1"), "aws_db_instance")).toMatchObject({
+      backup_window: "07:00-07:30",
+      maintenance_window: "sun:07:45-sun:08:45",
+    });
     for (const [, d] of resources(stack(p2, "data"), "aws_db_instance")) expect(d.maintenance_window).toBe("sun:00:45-sun:01:45");
   });
 });
@@ -217,7 +239,10 @@ describe("a failed or missing dump alarms on the region's restartix-alerts topic
     expect(encrypt.Action).toEqual(["kms:GenerateDataKey", "kms:Decrypt"]);
     expect(encrypt.Condition).toEqual({ StringEquals: { "kms:ViaService": "s3.eu-central-1.amazonaws.com" } });
     const report = statementsOf("BackupJobRole").find((s) => s.Sid === "ReportDumps")!;
-    expect(report).toMatchObject({ Action: "cloudwatch:PutMetricData", Condition: { StringEquals: { "cloudwatch:namespace": "RestartiX/Backups" } } });
+    expect(report).toMatchObject({
+      Action: "cloudwatch:PutMetricData",
+      Condition: { StringEquals: { "cloudwatch:namespace": "RestartiX/Backups" } },
+    });
   });
 
   test("the schedule is encrypted with the region's key and dead-letters to a KMS-encrypted queue its role may write", () => {
@@ -227,9 +252,16 @@ describe("a failed or missing dump alarms on the region's restartix-alerts topic
     expect(queue.kms_master_key_id).toMatch(/aws_kms_keyeu-central-1/);
     expect(schedule.target.dead_letter_config.arn).toMatch(/^\$\{aws_sqs_queue\.job_dlq_.*\.arn\}$/);
     const scheduler = statementsOf("restartix-pg-dump-scheduler");
-    expect(scheduler.find((s) => s.Sid === "DeadLetters")).toMatchObject({ Action: "sqs:SendMessage", Resource: schedule.target.dead_letter_config.arn });
+    expect(scheduler.find((s) => s.Sid === "DeadLetters")).toMatchObject({
+      Action: "sqs:SendMessage",
+      Resource: schedule.target.dead_letter_config.arn,
+    });
     expect(scheduler.find((s) => s.Sid === "ScheduleAndQueueKey")!.Action).toEqual(["kms:Decrypt", "kms:GenerateDataKey"]);
-    expect(alarms["restartix-pg-dump-not-started"]).toMatchObject({ namespace: "AWS/SQS", metric_name: "ApproximateNumberOfMessagesVisible", threshold: 1 });
+    expect(alarms["restartix-pg-dump-not-started"]).toMatchObject({
+      namespace: "AWS/SQS",
+      metric_name: "ApproximateNumberOfMessagesVisible",
+      threshold: 1,
+    });
     expect(alarms["restartix-pg-dump-not-started"].alarm_actions[0]).toMatch(topicRef);
   });
 
@@ -264,14 +296,24 @@ describe("a failed or missing dump alarms on the region's restartix-alerts topic
     expect(age.period * age.evaluation_periods).toBeLessThanOrEqual(604800);
     expect(age.alarm_actions[0]).toMatch(topicRef);
     const task = json(onlyUnder(backups, "aws_ecs_task_definition", "job").container_definitions)[0];
-    expect(task.environment).toEqual(expect.arrayContaining([{ name: "METRIC_NAMESPACE", value: "RestartiX/Backups" }, { name: "DATABASE_IDENTIFIER", value: "restartix-prod" }, { name: "MAX_RUNTIME_SECONDS", value: "3600" }]));
+    expect(task.environment).toEqual(
+      expect.arrayContaining([
+        { name: "METRIC_NAMESPACE", value: "RestartiX/Backups" },
+        { name: "DATABASE_IDENTIFIER", value: "restartix-prod" },
+        { name: "MAX_RUNTIME_SECONDS", value: "3600" },
+      ]),
+    );
   });
 
   test("the alert topic admits EventBridge and CloudWatch of its own account, and the key lets EventBridge use it", () => {
     const observability = stack(p1, "observability");
     const topicPolicy = policy(resources(observability, "aws_sns_topic_policy")[0][1].policy, observability);
     const events = topicPolicy.Statement.find((s: any) => s.Sid === "EventBridgeRules");
-    expect(events).toMatchObject({ Principal: { Service: "events.amazonaws.com" }, Action: "sns:Publish", Condition: { StringEquals: { "aws:SourceAccount": expect.stringMatching(/owner/) } } });
+    expect(events).toMatchObject({
+      Principal: { Service: "events.amazonaws.com" },
+      Action: "sns:Publish",
+      Condition: { StringEquals: { "aws:SourceAccount": expect.stringMatching(/owner/) } },
+    });
     const keys = stack(p1, "keys");
     const keyPolicy = policy(resources(keys, "aws_kms_key")[0][1].policy, keys);
     const eventsKey = keyPolicy.Statement.find((s: any) => s.Sid === "EventsPublishToEncryptedTopics");
@@ -284,18 +326,21 @@ describe("a failed or missing dump alarms on the region's restartix-alerts topic
 });
 
 describe("bucket names are unique per account", () => {
-  test.each([1, 2, 3, 4] as const)("phase %i: every bucket but the state bucket and the adopted uploads bucket ends in the account id, 3-63 characters", (phase) => {
-    const names = synth({ phase }).stacks.flatMap((s) => resources(s, "aws_s3_bucket").map(([, b]) => String(b.bucket)));
-    // The state bucket (an input) and its access-log bucket, named after it; the adopted uploads bucket.
-    const kept = ["restartix-terraform-state-123456789012", "restartix-terraform-state-123456789012-logs", "restartix-uploads-prod"];
-    expect(names).toEqual(expect.arrayContaining(kept));
-    for (const name of names) {
-      expect(name.length).toBeGreaterThanOrEqual(3);
-      expect(name.length).toBeLessThanOrEqual(63);
-      if (!kept.includes(name)) expect(name).toMatch(/^restartix-[a-z0-9-]+-123456789012$/);
-    }
-    expect(new Set(names).size).toBe(names.length);
-  });
+  test.each([1, 2, 3, 4] as const)(
+    "phase %i: every bucket but the state bucket and the adopted uploads bucket ends in the account id, 3-63 characters",
+    (phase) => {
+      const names = synth({ phase }).stacks.flatMap((s) => resources(s, "aws_s3_bucket").map(([, b]) => String(b.bucket)));
+      // The state bucket (an input) and its access-log bucket, named after it; the adopted uploads bucket.
+      const kept = ["restartix-terraform-state-123456789012", "restartix-terraform-state-123456789012-logs", "restartix-uploads-prod"];
+      expect(names).toEqual(expect.arrayContaining(kept));
+      for (const name of names) {
+        expect(name.length).toBeGreaterThanOrEqual(3);
+        expect(name.length).toBeLessThanOrEqual(63);
+        if (!kept.includes(name)) expect(name).toMatch(/^restartix-[a-z0-9-]+-123456789012$/);
+      }
+      expect(new Set(names).size).toBe(names.length);
+    },
+  );
 });
 
 describe("IAM and log group names are unique per account (IAM is global: a second region's copy needs its own name)", () => {
@@ -312,10 +357,16 @@ describe("IAM and log group names are unique per account (IAM is global: a secon
 describe("the adopted uploads bucket: its existing settings are imported, so the plan shows what changes", () => {
   const withSettings = (settings: string[]) => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rx-vars-")), "terraform.tfvars");
-    fs.writeFileSync(file, fs.readFileSync(EXAMPLE_VARS, "utf8").replace(/^uploads_existing_settings = .*$/m, `uploads_existing_settings = ${JSON.stringify(settings)}`));
+    fs.writeFileSync(
+      file,
+      fs
+        .readFileSync(EXAMPLE_VARS, "utf8")
+        .replace(/^uploads_existing_settings = .*$/m, `uploads_existing_settings = ${JSON.stringify(settings)}`),
+    );
     return stack(synth({ phase: 1, varsFile: file }), "storage");
   };
-  const importsOf = (s: ReturnType<typeof stack>) => ((s.json.import ?? []) as { to: string; id: string }[]).map((i) => [i.to.split(".")[0], i.id]);
+  const importsOf = (s: ReturnType<typeof stack>) =>
+    ((s.json.import ?? []) as { to: string; id: string }[]).map((i) => [i.to.split(".")[0], i.id]);
 
   test("none listed: only the bucket itself is imported", () => {
     expect(importsOf(stack(p1, "storage"))).toEqual([["aws_s3_bucket", "restartix-uploads-prod"]]);
@@ -339,67 +390,98 @@ describe("the adopted uploads bucket: its existing settings are imported, so the
         .sort(),
     );
     const uploadsParts = new Set(
-      (storage.json.import as { to: string }[]).map((i) => i.to.split(".")[1]).filter((n) => n.startsWith("uploads_") && !n.startsWith("uploads-replica")),
+      (storage.json.import as { to: string }[])
+        .map((i) => i.to.split(".")[1])
+        .filter((n) => n.startsWith("uploads_") && !n.startsWith("uploads-replica")),
     );
     expect(uploadsParts.size).toBe(8);
   });
 
   test("a partial list imports exactly those settings", () => {
-    expect(importsOf(withSettings(["policy", "lifecycle"])).map(([t]) => t).sort()).toEqual(["aws_s3_bucket", "aws_s3_bucket_lifecycle_configuration", "aws_s3_bucket_policy"]);
+    expect(
+      importsOf(withSettings(["policy", "lifecycle"]))
+        .map(([t]) => t)
+        .sort(),
+    ).toEqual(["aws_s3_bucket", "aws_s3_bucket_lifecycle_configuration", "aws_s3_bucket_policy"]);
   });
 });
 
 describe("patient files in two regions", () => {
   test.each([
     ["storage", p1, "eu-central-1", "eu-west-1", "restartix-uploads-prod", "restartix-uploads-prod-replica-123456789012"],
-    ["storage-us", p4, "us-east-1", "us-west-2", "restartix-uploads-prod-us-123456789012", "restartix-uploads-prod-us-replica-123456789012"],
-  ] as const)("%s: %s -> %s, KMS-encrypted, versioned, access-logged replica; delete markers and metrics stated", (name, result, region, backupRegion, source, replica) => {
-    const s = stack(result, name);
-    const buckets = Object.fromEntries(resources(s, "aws_s3_bucket").map(([key, b]) => [b.bucket, { key, ...b }]));
-    const replicaBucket = buckets[replica];
-    expect(replicaBucket.provider).toBe(`aws.${backupRegion}`);
-    const partOf = (type: string, bucketKey: string) => resources(s, type).map(([, r]) => r).find((r) => r.bucket === `\${aws_s3_bucket.${bucketKey}.id}`)!;
-    expect(partOf("aws_s3_bucket_versioning", replicaBucket.key).versioning_configuration).toEqual({ status: "Enabled" });
-    expect(partOf("aws_s3_bucket_server_side_encryption_configuration", replicaBucket.key).rule[0].apply_server_side_encryption_by_default).toEqual({
-      sse_algorithm: "aws:kms",
-      kms_master_key_id: expect.stringMatching(new RegExp(`aws_kms_key${backupRegion}`)),
-    });
-    const logging = partOf("aws_s3_bucket_logging", replicaBucket.key);
-    const logTarget = resources(s, "aws_s3_bucket").find(([key]) => logging.target_bucket === `\${aws_s3_bucket.${key}.bucket}`)![1];
-    expect(logTarget).toMatchObject({ bucket: `restartix-access-logs-prod-${backupRegion}-123456789012`, provider: `aws.${backupRegion}` });
+    [
+      "storage-us",
+      p4,
+      "us-east-1",
+      "us-west-2",
+      "restartix-uploads-prod-us-123456789012",
+      "restartix-uploads-prod-us-replica-123456789012",
+    ],
+  ] as const)(
+    "%s: %s -> %s, KMS-encrypted, versioned, access-logged replica; delete markers and metrics stated",
+    (name, result, region, backupRegion, source, replica) => {
+      const s = stack(result, name);
+      const buckets = Object.fromEntries(resources(s, "aws_s3_bucket").map(([key, b]) => [b.bucket, { key, ...b }]));
+      const replicaBucket = buckets[replica];
+      expect(replicaBucket.provider).toBe(`aws.${backupRegion}`);
+      const partOf = (type: string, bucketKey: string) =>
+        resources(s, type)
+          .map(([, r]) => r)
+          .find((r) => r.bucket === `\${aws_s3_bucket.${bucketKey}.id}`)!;
+      expect(partOf("aws_s3_bucket_versioning", replicaBucket.key).versioning_configuration).toEqual({ status: "Enabled" });
+      expect(
+        partOf("aws_s3_bucket_server_side_encryption_configuration", replicaBucket.key).rule[0].apply_server_side_encryption_by_default,
+      ).toEqual({
+        sse_algorithm: "aws:kms",
+        kms_master_key_id: expect.stringMatching(new RegExp(`aws_kms_key${backupRegion}`)),
+      });
+      const logging = partOf("aws_s3_bucket_logging", replicaBucket.key);
+      const logTarget = resources(s, "aws_s3_bucket").find(([key]) => logging.target_bucket === `\${aws_s3_bucket.${key}.bucket}`)![1];
+      expect(logTarget).toMatchObject({
+        bucket: `restartix-access-logs-prod-${backupRegion}-123456789012`,
+        provider: `aws.${backupRegion}`,
+      });
 
-    const rep = only(s, "aws_s3_bucket_replication_configuration");
-    expect(rep.bucket).toBe(`\${aws_s3_bucket.${buckets[source].key}.id}`);
-    expect(rep.rule).toEqual([
-      {
-        id: `patient-files-to-${backupRegion}`,
-        status: "Enabled",
-        filter: { prefix: "" },
-        delete_marker_replication: { status: "Enabled" },
-        source_selection_criteria: { sse_kms_encrypted_objects: { status: "Enabled" } },
-        destination: {
-          bucket: `\${aws_s3_bucket.${replicaBucket.key}.arn}`,
-          storage_class: "STANDARD_IA",
-          encryption_configuration: { replica_kms_key_id: expect.stringMatching(new RegExp(`aws_kms_key${backupRegion}`)) },
-          metrics: { status: "Enabled", event_threshold: { minutes: 15 } },
+      const rep = only(s, "aws_s3_bucket_replication_configuration");
+      expect(rep.bucket).toBe(`\${aws_s3_bucket.${buckets[source].key}.id}`);
+      expect(rep.rule).toEqual([
+        {
+          id: `patient-files-to-${backupRegion}`,
+          status: "Enabled",
+          filter: { prefix: "" },
+          delete_marker_replication: { status: "Enabled" },
+          source_selection_criteria: { sse_kms_encrypted_objects: { status: "Enabled" } },
+          destination: {
+            bucket: `\${aws_s3_bucket.${replicaBucket.key}.arn}`,
+            storage_class: "STANDARD_IA",
+            encryption_configuration: { replica_kms_key_id: expect.stringMatching(new RegExp(`aws_kms_key${backupRegion}`)) },
+            metrics: { status: "Enabled", event_threshold: { minutes: 15 } },
+          },
         },
-      },
-    ]);
-    expect(rep.depends_on).toHaveLength(2);
+      ]);
+      expect(rep.depends_on).toHaveLength(2);
 
-    // The replication role: only the source's versions, only the replica's objects, keys only through S3.
-    const statements = policyStatements(s, name === "storage" ? "restartix-uploads-replication" : "restartix-uploads-replication-us");
-    const bySid = Object.fromEntries(statements.map((st) => [st.Sid, st]));
-    expect(bySid.ReadSourceVersions.Resource).toBe(`\${aws_s3_bucket.${buckets[source].key}.arn}/*`);
-    expect(bySid.WriteReplicas).toMatchObject({ Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], Resource: `\${aws_s3_bucket.${replicaBucket.key}.arn}/*` });
-    expect(bySid.DecryptSourceObjects.Condition).toEqual({ StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } });
-    expect(bySid.EncryptReplicas.Condition).toEqual({ StringEquals: { "kms:ViaService": `s3.${backupRegion}.amazonaws.com` } });
-    expect(statements.flatMap((st) => [st.Action].flat()).some((a) => a.endsWith("*"))).toBe(false);
-  });
+      // The replication role: only the source's versions, only the replica's objects, keys only through S3.
+      const statements = policyStatements(s, name === "storage" ? "restartix-uploads-replication" : "restartix-uploads-replication-us");
+      const bySid = Object.fromEntries(statements.map((st) => [st.Sid, st]));
+      expect(bySid.ReadSourceVersions.Resource).toBe(`\${aws_s3_bucket.${buckets[source].key}.arn}/*`);
+      expect(bySid.WriteReplicas).toMatchObject({
+        Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
+        Resource: `\${aws_s3_bucket.${replicaBucket.key}.arn}/*`,
+      });
+      expect(bySid.DecryptSourceObjects.Condition).toEqual({ StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } });
+      expect(bySid.EncryptReplicas.Condition).toEqual({ StringEquals: { "kms:ViaService": `s3.${backupRegion}.amazonaws.com` } });
+      expect(statements.flatMap((st) => [st.Action].flat()).some((a) => a.endsWith("*"))).toBe(false);
+    },
+  );
 
   test("the dump replica logs to the storage stack's eu-west-1 log bucket (one log bucket per region)", () => {
     const backups = stack(p1, "backups");
-    expect(resources(backups, "aws_s3_bucket").map(([, b]) => b.bucket).sort()).toEqual(["restartix-backups-primary-123456789012", "restartix-backups-replica-123456789012"]);
+    expect(
+      resources(backups, "aws_s3_bucket")
+        .map(([, b]) => b.bucket)
+        .sort(),
+    ).toEqual(["restartix-backups-primary-123456789012", "restartix-backups-replica-123456789012"]);
     const targets = resources(backups, "aws_s3_bucket_logging").map(([, l]) => l.target_bucket);
     expect(targets.every((t) => String(t).includes("cross-stack-reference-input-storage"))).toBe(true);
   });
@@ -428,7 +510,11 @@ describe("Redis AUTH: a generated token in Secrets Manager, carried by REDIS_URL
     expect(warnings(p1)).toEqual([]);
     const adding = synth({ phase: 1, varsFile: varsWith({ redis_auth: '"add-token"' }) });
     expect(group(adding).auth_token_update_strategy).toBe("ROTATE");
-    expect(warnings(adding)).toEqual([expect.stringContaining('redis_auth = "add-token" adds the AUTH token with ROTATE, and ElastiCache keeps accepting connections without it')]);
+    expect(warnings(adding)).toEqual([
+      expect.stringContaining(
+        'redis_auth = "add-token" adds the AUTH token with ROTATE, and ElastiCache keeps accepting connections without it',
+      ),
+    ]);
     const enforcing = synth({ phase: 1, varsFile: varsWith({ redis_auth: '"enforce"' }) });
     expect(group(enforcing)).toMatchObject({ auth_token: group(p1).auth_token, auth_token_update_strategy: "SET" });
     expect(warnings(enforcing)).toEqual([]);
@@ -437,20 +523,28 @@ describe("Redis AUTH: a generated token in Secrets Manager, carried by REDIS_URL
   test("the token is generated at apply (no value in the JSON) into a KMS-encrypted, protected secret, and kept until replaced", () => {
     expect(token.secret_string).toBe('${replace(join("", [uuid(), uuid()]), "-", "")}');
     expect(token.lifecycle).toEqual({ ignore_changes: ["secret_string"] });
-    const secret = resources(data, "aws_secretsmanager_secret").find(([, s]) => s.name === "restartix/production/redis/restartix-redis/AUTH_TOKEN")![1];
+    const secret = resources(data, "aws_secretsmanager_secret").find(
+      ([, s]) => s.name === "restartix/production/redis/restartix-redis/AUTH_TOKEN",
+    )![1];
     expect(secret).toMatchObject({ kms_key_id: expect.stringMatching(/aws_kms_key/), lifecycle: { prevent_destroy: true } });
   });
 
   test("REDIS_URL is generated: rediss://:<token>@<primary endpoint>:6379", () => {
     const url = Object.entries(versions).find(([k]) => k.startsWith("core-secrets_REDIS_URL-value_"))![1];
     // sensitive(): readers in other stacks get it through terraform_remote_state, which drops the mark.
-    expect(url.secret_string).toBe(`\${sensitive("rediss://:\${aws_secretsmanager_secret_version.${tokenKey}.secret_string}@\${aws_elasticache_replication_group.redis_group_D692ECB6.primary_endpoint_address}:6379")}`);
+    expect(url.secret_string).toBe(
+      `\${sensitive("rediss://:\${aws_secretsmanager_secret_version.${tokenKey}.secret_string}@\${aws_elasticache_replication_group.redis_group_D692ECB6.primary_endpoint_address}:6379")}`,
+    );
   });
 
   test("cells write their REDIS_URL from their region's cache (EU: data, US: data-us)", () => {
     const url = (name: string) => only(stack(p4, name), "aws_secretsmanager_secret_version").secret_string as string;
-    expect(url("shard-eu-2")).toMatch(/^\$\{sensitive\("rediss:\/\/:\$\{data\.terraform_remote_state\.cross-stack-reference-input-data\.outputs\.[^}]*auth-token-value[^}]*\}@\$\{data\.terraform_remote_state\.cross-stack-reference-input-data\.outputs\.[^}]*primary_endpoint_address\}:6379"\)\}$/);
-    expect(url("shard-us-1")).toMatch(/^\$\{sensitive\("rediss:\/\/:\$\{data\.terraform_remote_state\.cross-stack-reference-input-data-us\.outputs\./);
+    expect(url("shard-eu-2")).toMatch(
+      /^\$\{sensitive\("rediss:\/\/:\$\{data\.terraform_remote_state\.cross-stack-reference-input-data\.outputs\.[^}]*auth-token-value[^}]*\}@\$\{data\.terraform_remote_state\.cross-stack-reference-input-data\.outputs\.[^}]*primary_endpoint_address\}:6379"\)\}$/,
+    );
+    expect(url("shard-us-1")).toMatch(
+      /^\$\{sensitive\("rediss:\/\/:\$\{data\.terraform_remote_state\.cross-stack-reference-input-data-us\.outputs\./,
+    );
     expect(resources(stack(p4, "data-us"), "aws_elasticache_replication_group")[0][1].auth_token).toMatch(/redis_auth-token-value_/);
   });
 

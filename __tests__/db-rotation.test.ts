@@ -36,26 +36,35 @@ const containerOf = (s: SynthStack, family: string) => {
 const env = (c: { environment: { name: string; value: string }[] }) => Object.fromEntries(c.environment.map((e) => [e.name, e.value]));
 
 describe("the shared database's rotations (backups stack)", () => {
-  test.each(["restartix-db-rotation", "restartix-backup-db-rotation"])("%s runs monthly, 1st 04:30 Berlin, encrypted, on the rotation script", (name) => {
-    const s = schedule(backups, name);
-    expect(s.schedule_expression).toBe("cron(30 4 1 * ? *)");
-    expect(s.schedule_expression_timezone).toBe("Europe/Berlin");
-    expect(s.kms_key_arn).toMatch(/kms|key/i);
-    expect(s.target.ecs_parameters.network_configuration.assign_public_ip).toBe(false);
-    const c = containerOf(backups, name);
-    expect(c.name).toBe("rotate-db-credentials");
-    expect(c.entryPoint).toEqual(["/bin/sh", "/usr/local/bin/rotate-db-credentials.sh"]);
-    expect(c.image).toMatch(/backup-job.*:src-[0-9a-f]{12}$/);
-    expect(c.readonlyRootFilesystem).toBe(true);
-    // Nothing injected: the script reads (and writes) the secrets with its task role.
-    expect(c.secrets).toEqual([]);
-    expect(env(c).MASTER_CREDENTIALS_ARN).toMatch(/master_user_secret/);
-  });
+  test.each(["restartix-db-rotation", "restartix-backup-db-rotation"])(
+    "%s runs monthly, 1st 04:30 Berlin, encrypted, on the rotation script",
+    (name) => {
+      const s = schedule(backups, name);
+      expect(s.schedule_expression).toBe("cron(30 4 1 * ? *)");
+      expect(s.schedule_expression_timezone).toBe("Europe/Berlin");
+      expect(s.kms_key_arn).toMatch(/kms|key/i);
+      expect(s.target.ecs_parameters.network_configuration.assign_public_ip).toBe(false);
+      const c = containerOf(backups, name);
+      expect(c.name).toBe("rotate-db-credentials");
+      expect(c.entryPoint).toEqual(["/bin/sh", "/usr/local/bin/rotate-db-credentials.sh"]);
+      expect(c.image).toMatch(/backup-job.*:src-[0-9a-f]{12}$/);
+      expect(c.readonlyRootFilesystem).toBe(true);
+      // Nothing injected: the script reads (and writes) the secrets with its task role.
+      expect(c.secrets).toEqual([]);
+      expect(env(c).MASTER_CREDENTIALS_ARN).toMatch(/master_user_secret/);
+    },
+  );
 
   test("the services' rotation rewrites both services' DATABASE_URL and redeploys exactly those App Runner services", () => {
     const e = env(containerOf(backups, "restartix-db-rotation"));
-    expect(e.DATABASE_URL_ARNS.split(" ")).toEqual([expect.stringMatching(/core-secrets_DATABASE_URL/), expect.stringMatching(/telemetry-secrets_DATABASE_URL/)]);
-    expect(e.APPRUNNER_SERVICE_ARNS.split(" ")).toEqual([expect.stringMatching(/apprunner_service.*core/), expect.stringMatching(/apprunner_service.*telemetry/)]);
+    expect(e.DATABASE_URL_ARNS.split(" ")).toEqual([
+      expect.stringMatching(/core-secrets_DATABASE_URL/),
+      expect.stringMatching(/telemetry-secrets_DATABASE_URL/),
+    ]);
+    expect(e.APPRUNNER_SERVICE_ARNS.split(" ")).toEqual([
+      expect.stringMatching(/apprunner_service.*core/),
+      expect.stringMatching(/apprunner_service.*telemetry/),
+    ]);
     // Unused lists are left out, not "": ECS drops empty values and the provider would replace the
     // task definition on every plan (terraform-provider-aws#39533); the script reads unset as none.
     expect("ECS_SERVICE_ARNS" in e).toBe(false);
@@ -76,7 +85,10 @@ describe("the shared database's rotations (backups stack)", () => {
       expect.stringMatching(/telemetry-secrets_DATABASE_URL/),
     ]);
     expect(write.Action).toBe("secretsmanager:PutSecretValue");
-    expect(write.Resource).toEqual([expect.stringMatching(/core-secrets_DATABASE_URL/), expect.stringMatching(/telemetry-secrets_DATABASE_URL/)]);
+    expect(write.Resource).toEqual([
+      expect.stringMatching(/core-secrets_DATABASE_URL/),
+      expect.stringMatching(/telemetry-secrets_DATABASE_URL/),
+    ]);
     expect(key.Action).toEqual(["kms:Decrypt", "kms:GenerateDataKey"]);
     expect(key.Condition).toEqual({
       StringEquals: {
@@ -85,7 +97,10 @@ describe("the shared database's rotations (backups stack)", () => {
     });
     // Start the deployment, then read its operation until it finished.
     expect(deploy.Action).toEqual(["apprunner:StartDeployment", "apprunner:ListOperations"]);
-    expect(deploy.Resource).toEqual([expect.stringMatching(/apprunner_service.*core/), expect.stringMatching(/apprunner_service.*telemetry/)]);
+    expect(deploy.Resource).toEqual([
+      expect.stringMatching(/apprunner_service.*core/),
+      expect.stringMatching(/apprunner_service.*telemetry/),
+    ]);
     for (const x of st) expect(JSON.stringify(x.Resource)).not.toContain("*");
 
     const backupRole = role(backups, "restartix-backup-db-rotation-task");
@@ -141,7 +156,9 @@ describe("the shared database's rotations (backups stack)", () => {
     const target = resources(backups, "aws_cloudwatch_event_target").find(([, r]) => r.rule.includes("db-rotation_failed-rule"))![1];
     expect(target.arn).toMatch(/alert|topic/i);
     expect(target.input_transformer.input_template).toContain("credential rotation");
-    const alarm = resources(backups, "aws_cloudwatch_metric_alarm").find(([, r]) => r.alarm_name === "restartix-db-rotation-not-started")![1];
+    const alarm = resources(backups, "aws_cloudwatch_metric_alarm").find(
+      ([, r]) => r.alarm_name === "restartix-db-rotation-not-started",
+    )![1];
     expect(alarm.alarm_actions[0]).toMatch(/alert|topic/i);
   });
 
@@ -170,7 +187,7 @@ describe("the shared database's rotations (backups stack)", () => {
         "job_task-role_attach_CA69F55F",
         "job_schedule_62ECE4F1",
         "job_dlq_1BA1981F",
-      ].sort()
+      ].sort(),
     );
   });
 });
@@ -186,11 +203,15 @@ describe("tenants and shards", () => {
       const e = env(containerOf(s, name));
       expect(e.DATABASE_URL_ARNS).toMatch(/^\$\{aws_secretsmanager_secret\.secrets_DATABASE_URL_[0-9A-F]{8}\.arn\}$/);
       expect(e.APPRUNNER_SERVICE_ARNS).toMatch(/^\$\{aws_apprunner_service\.service_/);
-      expect(e.MASTER_CREDENTIALS_ARN).toMatch(/^\$\{aws_db_instance\.postgres_instance_[0-9A-F]{8}\.master_user_secret\[0\]\.secret_arn\}$/);
+      expect(e.MASTER_CREDENTIALS_ARN).toMatch(
+        /^\$\{aws_db_instance\.postgres_instance_[0-9A-F]{8}\.master_user_secret\[0\]\.secret_arn\}$/,
+      );
       const st = role(s, `${name}-task`);
       expect(st.find((x) => x.Sid === "WriteDatabaseUrl")!.Resource).toBe(e.DATABASE_URL_ARNS);
       expect(st.find((x) => x.Sid === "RedeployAppRunner")!.Resource).toBe(e.APPRUNNER_SERVICE_ARNS);
-      const ingress = resources(s, "aws_vpc_security_group_ingress_rule").filter(([id]) => id.startsWith("db-rotation_in-postgres-from-rotation"));
+      const ingress = resources(s, "aws_vpc_security_group_ingress_rule").filter(([id]) =>
+        id.startsWith("db-rotation_in-postgres-from-rotation"),
+      );
       expect(ingress).toHaveLength(1);
       expect(ingress[0][1].security_group_id).toMatch(/^\$\{aws_security_group\.db-sg_[0-9A-F]{8}\.id\}$/);
       const tagged = resources(s, "aws_secretsmanager_secret").filter(([, r]) => r.tags?.RotatedBy);
@@ -200,33 +221,41 @@ describe("tenants and shards", () => {
 });
 
 describe("every database of every phase", () => {
-  test.each(phases)("phase %i: each primary database has a rotation, each DATABASE_URL names an existing schedule and carries no RX-SM-2 suppression", (phase) => {
-    const r = results[phase];
-    const schedules = new Set(r.stacks.flatMap((s) => resources(s, "aws_scheduler_schedule").map(([, x]) => x.name)));
-    const databases = r.stacks.flatMap((s) =>
-      resources(s, "aws_db_instance")
-        .filter(([, x]) => !x.replicate_source_db)
-        .map(([, x]) => x.identifier as string)
-    );
-    for (const id of databases) expect(schedules).toContain(id === "restartix-prod" ? "restartix-db-rotation" : `${id}-db-rotation`);
-    expect(schedules).toContain("restartix-backup-db-rotation");
-    const urls = r.stacks.flatMap((s) =>
-      resources(s, "aws_secretsmanager_secret")
-        .filter(([, x]) => x.name.endsWith("/DATABASE_URL"))
-        .map(([, x]) => x)
-    );
-    expect(urls.length).toBe(databases.length + 2); // the shared database has three: core, telemetry, backup
-    for (const u of urls) expect(schedules).toContain(u.tags.RotatedBy);
+  test.each(phases)(
+    "phase %i: each primary database has a rotation, each DATABASE_URL names an existing schedule and carries no RX-SM-2 suppression",
+    (phase) => {
+      const r = results[phase];
+      const schedules = new Set(r.stacks.flatMap((s) => resources(s, "aws_scheduler_schedule").map(([, x]) => x.name)));
+      const databases = r.stacks.flatMap((s) =>
+        resources(s, "aws_db_instance")
+          .filter(([, x]) => !x.replicate_source_db)
+          .map(([, x]) => x.identifier as string),
+      );
+      for (const id of databases) expect(schedules).toContain(id === "restartix-prod" ? "restartix-db-rotation" : `${id}-db-rotation`);
+      expect(schedules).toContain("restartix-backup-db-rotation");
+      const urls = r.stacks.flatMap((s) =>
+        resources(s, "aws_secretsmanager_secret")
+          .filter(([, x]) => x.name.endsWith("/DATABASE_URL"))
+          .map(([, x]) => x),
+      );
+      expect(urls.length).toBe(databases.length + 2); // the shared database has three: core, telemetry, backup
+      for (const u of urls) expect(schedules).toContain(u.tags.RotatedBy);
 
-    const stacks = [r.built.primary.data, ...r.built.cells];
-    const sm2 = stacks.flatMap((s) =>
-      suppressionsOf(s)
-        .filter((x) => x.ruleId === "RX-SM-2")
-        .map((x) => x.path!)
-    );
-    expect(sm2.filter((p) => p.endsWith("/DATABASE_URL"))).toEqual([]);
-    expect(sm2).toEqual(expect.arrayContaining([expect.stringMatching(/core-secrets\/CLERK_SECRET_KEY$/), expect.stringMatching(/backup-secrets\/BACKUP_ENCRYPTION_KEY$/)]));
-  });
+      const stacks = [r.built.primary.data, ...r.built.cells];
+      const sm2 = stacks.flatMap((s) =>
+        suppressionsOf(s)
+          .filter((x) => x.ruleId === "RX-SM-2")
+          .map((x) => x.path!),
+      );
+      expect(sm2.filter((p) => p.endsWith("/DATABASE_URL"))).toEqual([]);
+      expect(sm2).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/core-secrets\/CLERK_SECRET_KEY$/),
+          expect.stringMatching(/backup-secrets\/BACKUP_ENCRYPTION_KEY$/),
+        ]),
+      );
+    },
+  );
 });
 
 describe("no empty environment value in any task definition (ECS drops them: a replacement on every plan)", () => {
@@ -244,7 +273,9 @@ describe("no empty environment value in any task definition (ECS drops them: a r
   });
 
   test("the constructs refuse an empty value with the variable's name and the fix", () => {
-    expect(() => containerEnvironment("task definition restartix-db-rotation", { AWS_REGION: "eu-central-1", ECS_SERVICE_ARNS: "" })).toThrow(
+    expect(() =>
+      containerEnvironment("task definition restartix-db-rotation", { AWS_REGION: "eu-central-1", ECS_SERVICE_ARNS: "" }),
+    ).toThrow(
       'task definition restartix-db-rotation: environment ECS_SERVICE_ARNS is "" (empty); ECS drops empty values and Terraform would then replace the task definition on every plan. Leave the variable out instead (an unset variable reads as empty).',
     );
     expect(containerEnvironment("x", { A: "1" })).toEqual([{ name: "A", value: "1" }]);
@@ -284,6 +315,8 @@ describe("credentialRotation validation", () => {
     expect(JSON.stringify(found[0])).toMatch(message);
   });
   test("a time zone abbreviation is refused", () => {
-    expect(issues({ schedule: "cron(30 4 1 * ? *)", scheduleTimezone: "CET" }).map((x) => x.field)).toEqual(["phase1.credentialRotation.scheduleTimezone"]);
+    expect(issues({ schedule: "cron(30 4 1 * ? *)", scheduleTimezone: "CET" }).map((x) => x.field)).toEqual([
+      "phase1.credentialRotation.scheduleTimezone",
+    ]);
   });
 });

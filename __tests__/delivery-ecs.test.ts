@@ -32,7 +32,9 @@ describe("ECS deploy targets (the clusters the deploy workflow searches)", () =>
 
   test("App Runner only: nothing to roll on ECS; a move with Fargate as the standby rolls the shared tier's cluster (cells stay on App Runner)", () => {
     expect(ecsDeployTargets(phase4, { compute: "apprunner" })).toEqual([]);
-    expect(ecsDeployTargets(phase4, { compute: "apprunner", computeStandby: "fargate" }).map((t) => [t.region, t.clusters])).toEqual([["eu-central-1", ["restartix-prod"]]]);
+    expect(ecsDeployTargets(phase4, { compute: "apprunner", computeStandby: "fargate" }).map((t) => [t.region, t.clusters])).toEqual([
+      ["eu-central-1", ["restartix-prod"]],
+    ]);
     // Phase 1: no cells at all.
     expect(ecsDeployTargets(phaseConfig(1), { compute: "fargate" }).map((t) => t.clusters)).toEqual([["restartix-prod"]]);
   });
@@ -42,7 +44,11 @@ describe("ECS deploy targets (the clusters the deploy workflow searches)", () =>
     const created = result.stacks
       .filter((s) => s.name === "compute" || s.name.startsWith("gateways"))
       .flatMap((s) => resources(s, "aws_ecs_cluster").map(([, c]) => c.name as string));
-    expect(created.sort()).toEqual(ecsDeployTargets(phase4, { compute: "fargate" }).flatMap((t) => t.clusters).sort());
+    expect(created.sort()).toEqual(
+      ecsDeployTargets(phase4, { compute: "fargate" })
+        .flatMap((t) => t.clusters)
+        .sort(),
+    );
   }, 300_000);
 });
 
@@ -85,9 +91,25 @@ describe("the deploy role's ECS permissions (issue 20 item 21: no RegisterTaskDe
   });
 
   test("discovery: describes the project's clusters, lists services only on them (ListServices has no resource type: ecs:cluster condition), reads their services", () => {
-    expect(bySid.FindEcsClusters).toEqual({ Sid: "FindEcsClusters", Effect: "Allow", Action: "ecs:DescribeClusters", Resource: clusterArns });
-    expect(bySid.ListEcsServices).toEqual({ Sid: "ListEcsServices", Effect: "Allow", Action: "ecs:ListServices", Resource: "*", Condition: { ArnEquals: { "ecs:cluster": clusterArns } } });
-    expect(bySid.ReadEcsServices).toEqual({ Sid: "ReadEcsServices", Effect: "Allow", Action: "ecs:DescribeServices", Resource: clusterArns.map((a) => `${a.replace(":cluster/", ":service/")}/*`) });
+    expect(bySid.FindEcsClusters).toEqual({
+      Sid: "FindEcsClusters",
+      Effect: "Allow",
+      Action: "ecs:DescribeClusters",
+      Resource: clusterArns,
+    });
+    expect(bySid.ListEcsServices).toEqual({
+      Sid: "ListEcsServices",
+      Effect: "Allow",
+      Action: "ecs:ListServices",
+      Resource: "*",
+      Condition: { ArnEquals: { "ecs:cluster": clusterArns } },
+    });
+    expect(bySid.ReadEcsServices).toEqual({
+      Sid: "ReadEcsServices",
+      Effect: "Allow",
+      Action: "ecs:DescribeServices",
+      Resource: clusterArns.map((a) => `${a.replace(":cluster/", ":service/")}/*`),
+    });
   });
 
   test("passes only those services' task and execution roles, to ECS tasks only", () => {
@@ -104,7 +126,7 @@ describe("the deploy role's ECS permissions (issue 20 item 21: no RegisterTaskDe
     ]);
   });
 
-  test("no write action on Resource \"*\" (CKV_AWS_111/356); the \"*\" left are DescribeTaskDefinition (no resource type) and ListServices (no resource type, held to the clusters by ecs:cluster)", () => {
+  test('no write action on Resource "*" (CKV_AWS_111/356); the "*" left are DescribeTaskDefinition (no resource type) and ListServices (no resource type, held to the clusters by ecs:cluster)', () => {
     for (const s of statements) {
       if (!list(s.Resource).includes("*")) continue;
       expect(["ecs:DescribeTaskDefinition", "ecs:ListServices"]).toContain(s.Action);
@@ -121,22 +143,30 @@ describe("the deploy role's ECS permissions (issue 20 item 21: no RegisterTaskDe
 describe("adding or removing a tenant changes neither the deploy workflow nor the deploy role", () => {
   const withOneMore = (phaseNumber: 3 | 4): string => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rx-deploy-tenants-")), `phase${phaseNumber}.json`);
-    const registry = JSON.parse(fs.readFileSync(path.join(ROOT, "phases", "tenants", `phase${phaseNumber}.json`), "utf8")) as Record<string, unknown>[];
+    const registry = JSON.parse(fs.readFileSync(path.join(ROOT, "phases", "tenants", `phase${phaseNumber}.json`), "utf8")) as Record<
+      string,
+      unknown
+    >[];
     const slot = Math.max(...registry.map((t) => Number(t.slot))) + 1;
     fs.writeFileSync(file, JSON.stringify([...registry, { ...registry[0], id: "org-999", name: "Added clinic", slot }], null, 2));
     return file;
   };
 
-  test.each([3, 4] as const)("phase %i (Fargate): delivery-github and delivery are byte-identical with one more tenant", (phaseNumber) => {
-    const before = synth({ phase: phaseNumber, compute: DEFAULT_ENGINE, quotaCheck: "report" });
-    const after = synth({ phase: phaseNumber, compute: DEFAULT_ENGINE, quotaCheck: "report", tenantsFile: withOneMore(phaseNumber) });
-    // The added tenant is in the layout: the comparison is not vacuous.
-    expect(after.stacks.map((s) => s.name)).toContain("tenant-org-999");
-    for (const name of ["delivery-github", "delivery"]) expect(JSON.stringify(stack(after, name).json)).toBe(JSON.stringify(stack(before, name).json));
-    // And the workflow discovers the services: no cell is named in it.
-    const workflow = fromTerraformLiteral(only(stack(after, "delivery-github"), "github_repository_file").content);
-    expect(workflow).not.toMatch(/restartix-(tenant|shard)-/);
-  }, 600_000);
+  test.each([3, 4] as const)(
+    "phase %i (Fargate): delivery-github and delivery are byte-identical with one more tenant",
+    (phaseNumber) => {
+      const before = synth({ phase: phaseNumber, compute: DEFAULT_ENGINE, quotaCheck: "report" });
+      const after = synth({ phase: phaseNumber, compute: DEFAULT_ENGINE, quotaCheck: "report", tenantsFile: withOneMore(phaseNumber) });
+      // The added tenant is in the layout: the comparison is not vacuous.
+      expect(after.stacks.map((s) => s.name)).toContain("tenant-org-999");
+      for (const name of ["delivery-github", "delivery"])
+        expect(JSON.stringify(stack(after, name).json)).toBe(JSON.stringify(stack(before, name).json));
+      // And the workflow discovers the services: no cell is named in it.
+      const workflow = fromTerraformLiteral(only(stack(after, "delivery-github"), "github_repository_file").content);
+      expect(workflow).not.toMatch(/restartix-(tenant|shard)-/);
+    },
+    600_000,
+  );
 });
 
 describe("the Fargate layout's delivery stacks (phase 1)", () => {
@@ -152,7 +182,8 @@ describe("the Fargate layout's delivery stacks (phase 1)", () => {
     ]);
     for (const s of doc.Statement) {
       const resourcesOf = [s.Resource].flat();
-      if (resourcesOf.includes("*")) expect(["ecr:GetAuthorizationToken", "ecs:DescribeTaskDefinition", "ecs:ListServices"]).toContain(s.Action);
+      if (resourcesOf.includes("*"))
+        expect(["ecr:GetAuthorizationToken", "ecs:DescribeTaskDefinition", "ecs:ListServices"]).toContain(s.Action);
     }
     // Fargate only: no App Runner permission at all.
     expect(JSON.stringify(doc)).not.toContain("apprunner");

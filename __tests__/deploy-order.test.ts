@@ -51,10 +51,23 @@ function runImages(commands: readonly string[], fakeAws: string) {
   const bin = path.join(dir, "bin");
   fs.mkdirSync(bin);
   fs.writeFileSync(path.join(bin, "aws"), `#!/usr/bin/env bash\necho "aws $*" >> "$WORK/calls.log"\n${fakeAws}\n`, { mode: 0o755 });
-  fs.writeFileSync(path.join(bin, "docker"), '#!/usr/bin/env bash\ncat > /dev/null <&- 2>/dev/null; echo "docker $*" >> "$WORK/calls.log"\n', { mode: 0o755 });
-  const r = spawnSync("bash", ["--noprofile", "--norc", "-c", commands.join("\n")], { cwd: dir, encoding: "utf8", env: { PATH: `${bin}:${process.env.PATH}`, WORK: dir } });
+  fs.writeFileSync(
+    path.join(bin, "docker"),
+    '#!/usr/bin/env bash\ncat > /dev/null <&- 2>/dev/null; echo "docker $*" >> "$WORK/calls.log"\n',
+    { mode: 0o755 },
+  );
+  const r = spawnSync("bash", ["--noprofile", "--norc", "-c", commands.join("\n")], {
+    cwd: dir,
+    encoding: "utf8",
+    env: { PATH: `${bin}:${process.env.PATH}`, WORK: dir },
+  });
   const calls = fs.existsSync(path.join(dir, "calls.log")) ? fs.readFileSync(path.join(dir, "calls.log"), "utf8").trim().split("\n") : [];
-  return { status: r.status, out: `${r.stdout}${r.stderr}`, calls, docker: calls.filter((c) => c.startsWith("docker ") && !c.startsWith("docker login")) };
+  return {
+    status: r.status,
+    out: `${r.stdout}${r.stderr}`,
+    calls,
+    docker: calls.filter((c) => c.startsWith("docker ") && !c.startsWith("docker login")),
+  };
 }
 
 describe("phase 3 -> 4: images in us-east-1 before any service there (issue 20 item 4)", () => {
@@ -76,18 +89,26 @@ describe("phase 3 -> 4: images in us-east-1 before any service there (issue 20 i
     expect(order.indexOf("images")).toBe(order.indexOf("foundation") + 2);
     expect(order.indexOf("images")).toBe(order.indexOf("services") - 1);
     // Every stack that starts containers in us-east-1 comes only with the services step.
-    const usServices = phase4.stacks.filter((s) => runsServices(s) && JSON.stringify(s.json.provider ?? {}).includes("us-east-1") && !JSON.stringify(s.json.provider).includes("eu-central-1"));
+    const usServices = phase4.stacks.filter(
+      (s) =>
+        runsServices(s) &&
+        JSON.stringify(s.json.provider ?? {}).includes("us-east-1") &&
+        !JSON.stringify(s.json.provider).includes("eu-central-1"),
+    );
     expect(usServices.map((s) => s.name)).toEqual(expect.arrayContaining(["shard-us-1"]));
     for (const s of usServices) {
       expect(step("foundation").stacks).not.toContain(s.name);
       expect(step("services").command!.split(" ")).toContain(s.name);
     }
-    for (const repo of images.services) expect(step("images").commands).toEqual(expect.arrayContaining([expect.stringContaining(`docker push ${us}/${repo}:bootstrap`)]));
+    for (const repo of images.services)
+      expect(step("images").commands).toEqual(expect.arrayContaining([expect.stringContaining(`docker push ${us}/${repo}:bootstrap`)]));
   });
 
   test("run: the image the shared tier runs now becomes us-east-1's bootstrap tag (IMMUTABLE tags: never pushed twice)", () => {
     // App Runner answers with its service's image; us-east-1 has no bootstrap yet.
-    const r = runImages(step("images").commands!, `
+    const r = runImages(
+      step("images").commands!,
+      `
 case "$*" in
   "ecr describe-images --region us-east-1"*) exit 1 ;;
   "ecr describe-images"*) exit 0 ;;
@@ -95,7 +116,8 @@ case "$*" in
   "apprunner list-services"*) case "$*" in *telemetry*) echo arn:aws:apprunner:eu-central-1:123456789012:service/restartix-telemetry-api/1 ;; *) echo arn:aws:apprunner:eu-central-1:123456789012:service/restartix-core-api/1 ;; esac ;;
   "apprunner describe-service"*) case "$*" in *telemetry*) echo ${eu}/restartix-telemetry-api:9f8e ;; *) echo ${eu}/restartix-core-api:4c1d ;; esac ;;
   *) echo "unexpected: aws $*" >&2; exit 2 ;;
-esac`);
+esac`,
+    );
     expect(r.out).not.toContain("unexpected");
     expect(r.docker).toEqual([
       `docker pull --platform linux/amd64 ${eu}/restartix-core-api:4c1d`,
@@ -114,7 +136,9 @@ esac`);
   test("run on Fargate: the image is read from the shared service's running task definition; no running service falls back to the primary's bootstrap tag", () => {
     const fargate: DeployImages = { ...images, engine: "fargate", services: ["restartix-core-api"] };
     const commands = imageCommands(fargate);
-    const r = runImages(commands, `
+    const r = runImages(
+      commands,
+      `
 case "$*" in
   "ecr describe-images --region us-east-1"*) exit 1 ;;
   "ecr describe-images"*) exit 0 ;;
@@ -122,18 +146,29 @@ case "$*" in
   "ecs describe-services --region eu-central-1 --cluster restartix-prod --services restartix-core-api"*) echo arn:aws:ecs:eu-central-1:123456789012:task-definition/restartix-core-api:12 ;;
   "ecs describe-task-definition --region eu-central-1 --task-definition arn:aws:ecs:eu-central-1:123456789012:task-definition/restartix-core-api:12"*) echo ${eu}/restartix-core-api:77aa ;;
   *) echo "unexpected: aws $*" >&2; exit 2 ;;
-esac`);
+esac`,
+    );
     expect(r.out).not.toContain("unexpected");
-    expect(r.docker).toEqual(expect.arrayContaining([`docker tag ${eu}/restartix-core-api:77aa ${us}/restartix-core-api:bootstrap`, `docker push ${us}/restartix-core-api:bootstrap`]));
-    const none = runImages(commands, `
+    expect(r.docker).toEqual(
+      expect.arrayContaining([
+        `docker tag ${eu}/restartix-core-api:77aa ${us}/restartix-core-api:bootstrap`,
+        `docker push ${us}/restartix-core-api:bootstrap`,
+      ]),
+    );
+    const none = runImages(
+      commands,
+      `
 case "$*" in
   "ecr describe-images --region us-east-1"*) exit 1 ;;
   "ecr describe-images"*) exit 0 ;;
   "ecr get-login-password"*) echo token ;;
   "ecs describe-services"*) echo None ;;
   *) exit 255 ;;
-esac`);
-    expect(none.docker).toEqual(expect.arrayContaining([`docker tag ${eu}/restartix-core-api:bootstrap ${us}/restartix-core-api:bootstrap`]));
+esac`,
+    );
+    expect(none.docker).toEqual(
+      expect.arrayContaining([`docker tag ${eu}/restartix-core-api:bootstrap ${us}/restartix-core-api:bootstrap`]),
+    );
   });
 
   test("a single-region phase copies nothing across regions", () => {
@@ -162,7 +197,10 @@ describe("the backup/rotation image exists before the first deploy's tasks run (
 
   test("run: built and pushed when the repository lacks the tag, untouched when it has it", () => {
     const commands = steps.find((s) => s.key === "images")!.commands!;
-    const missing = runImages(commands, `case "$*" in "ecr get-login-password"*) echo token ;; "ecr describe-images"*) exit 1 ;; *) exit 2 ;; esac`);
+    const missing = runImages(
+      commands,
+      `case "$*" in "ecr get-login-password"*) echo token ;; "ecr describe-images"*) exit 1 ;; *) exit 2 ;; esac`,
+    );
     expect(missing.docker).toEqual([`docker build --platform linux/amd64 -t ${image} backup`, `docker push ${image}`]);
     const present = runImages(commands, `case "$*" in "ecr get-login-password"*) echo token ;; *) exit 0 ;; esac`);
     expect(present.docker).toEqual([]);

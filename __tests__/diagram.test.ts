@@ -26,7 +26,14 @@ describe("architecture diagram of phase 1", () => {
   test("resources are grouped by service, one node per service and stack (RDS xN, not one node per rule)", () => {
     const network = graph.stacks.find((s) => s.name === "network")!;
     const groups = network.nodes.find((n) => n.service === "Security groups")!;
-    const rules = (["aws_security_group", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule", "aws_default_security_group"] as const)
+    const rules = (
+      [
+        "aws_security_group",
+        "aws_vpc_security_group_ingress_rule",
+        "aws_vpc_security_group_egress_rule",
+        "aws_default_security_group",
+      ] as const
+    )
       .map((t) => Object.keys(phase1.stacks.find((s) => s.name === "network")!.json.resource?.[t] ?? {}).length)
       .reduce((a, b) => a + b, 0);
     expect(groups.count).toBe(rules);
@@ -63,14 +70,22 @@ describe("alike stacks collapse into one cluster that still names each of them",
     json: {
       terraform: { required_providers: { aws: {} } },
       provider: { aws: [{ region: "eu-central-1" }] },
-      resource: { aws_db_instance: { db: { engine: "postgres" } }, aws_apprunner_service: { svc: { vpc: "${data.terraform_remote_state.cross-stack-reference-input-network.outputs.vpc}" } } },
+      resource: {
+        aws_db_instance: { db: { engine: "postgres" } },
+        aws_apprunner_service: { svc: { vpc: "${data.terraform_remote_state.cross-stack-reference-input-network.outputs.vpc}" } },
+      },
       data: { terraform_remote_state: { "cross-stack-reference-input-network": {} } },
     },
   });
   const network: SynthStack = {
     name: "network",
     dependencies: [],
-    json: { terraform: { required_providers: { aws: {} } }, provider: { aws: [{ region: "eu-central-1" }] }, resource: { aws_vpc: { vpc: {} } }, output: { vpc: { value: "${aws_vpc.vpc.id}" } } },
+    json: {
+      terraform: { required_providers: { aws: {} } },
+      provider: { aws: [{ region: "eu-central-1" }] },
+      resource: { aws_vpc: { vpc: {} } },
+      output: { vpc: { value: "${aws_vpc.vpc.id}" } },
+    },
   };
   const stacks = [network, ...["tenant-org-1", "tenant-org-2", "tenant-org-3"].map(cell)];
   const collapsed = collapseAlike(buildGraph(stacks));
@@ -126,23 +141,42 @@ describe("the committed diagrams are what `npm run diagram -- --all` writes", ()
     return diagramsOf(r.stacks, phase, r.settings.deployment.compute);
   });
 
-  test.each(PHASES.map((p, i) => [p, i] as const))("phase %s: every committed .dot equals the generator's DOT", (_phase, i) => {
-    // DOT is deterministic (the PNG depends on fonts), so the text is the proof that the pictures are current.
-    const stale = sets[i].filter((d) => !fs.existsSync(path.join(DIR, `${d.name}.dot`)) || fs.readFileSync(path.join(DIR, `${d.name}.dot`), "utf8") !== d.dot);
-    if (stale.length > 0) {
-      throw new Error(`${stale.map((d) => `docs/diagrams/${d.name}.dot`).join(", ")}: stale or missing (not what the generator draws now). Fix: ${REGENERATE_COMMAND} && git add docs/diagrams`);
-    }
-  }, 120_000);
+  test.each(PHASES.map((p, i) => [p, i] as const))(
+    "phase %s: every committed .dot equals the generator's DOT",
+    (_phase, i) => {
+      // DOT is deterministic (the PNG depends on fonts), so the text is the proof that the pictures are current.
+      const stale = sets[i].filter(
+        (d) => !fs.existsSync(path.join(DIR, `${d.name}.dot`)) || fs.readFileSync(path.join(DIR, `${d.name}.dot`), "utf8") !== d.dot,
+      );
+      if (stale.length > 0) {
+        throw new Error(
+          `${stale.map((d) => `docs/diagrams/${d.name}.dot`).join(", ")}: stale or missing (not what the generator draws now). Fix: ${REGENERATE_COMMAND} && git add docs/diagrams`,
+        );
+      }
+    },
+    120_000,
+  );
 
   test("no committed diagram is left that the generator no longer draws", () => {
     const drawn = new Set(sets.flat().map((d) => d.name));
-    const leftovers = fs.readdirSync(DIR).filter((f) => /^phase\d[a-z0-9-]*\.(dot|svg|png)$/.test(f) && !drawn.has(f.replace(/\.[a-z]+$/, "")));
-    if (leftovers.length > 0) throw new Error(`docs/diagrams holds ${leftovers.join(", ")}, which the generator no longer draws. Fix: ${REGENERATE_COMMAND} (it removes them) && git add -A docs/diagrams`);
-    for (const d of drawn) for (const ext of ["svg", "png"]) expect([d, ext, fs.existsSync(path.join(DIR, `${d}.${ext}`))]).toEqual([d, ext, true]);
+    const leftovers = fs
+      .readdirSync(DIR)
+      .filter((f) => /^phase\d[a-z0-9-]*\.(dot|svg|png)$/.test(f) && !drawn.has(f.replace(/\.[a-z]+$/, "")));
+    if (leftovers.length > 0)
+      throw new Error(
+        `docs/diagrams holds ${leftovers.join(", ")}, which the generator no longer draws. Fix: ${REGENERATE_COMMAND} (it removes them) && git add -A docs/diagrams`,
+      );
+    for (const d of drawn)
+      for (const ext of ["svg", "png"]) expect([d, ext, fs.existsSync(path.join(DIR, `${d}.${ext}`))]).toEqual([d, ext, true]);
   });
 
   test("phase 4 (two regions) is an overview plus one diagram per area; phases in one region stay one diagram", () => {
-    expect(sets.map((s) => s.map((d) => d.name))).toEqual([["phase1"], ["phase2"], ["phase3"], ["phase4", "phase4-eu", "phase4-us", "phase4-global"]]);
+    expect(sets.map((s) => s.map((d) => d.name))).toEqual([
+      ["phase1"],
+      ["phase2"],
+      ["phase3"],
+      ["phase4", "phase4-eu", "phase4-us", "phase4-global"],
+    ]);
     const overview = sets[3][0].dot;
     // One box per group of stacks: readable at README width, unlike 114 stack clusters.
     expect(overview.match(/^\s+g_\w+ \[label=/gm)?.length).toBeLessThanOrEqual(12);
@@ -171,7 +205,11 @@ describe("areas and the overview of a graph", () => {
     json: {
       terraform: { required_providers: { [provider]: {} } },
       ...(region ? { provider: { aws: [{ region }] } } : {}),
-      resource: { [provider === "aws" ? "aws_s3_bucket" : `${provider}_dns_record`]: { r: Object.fromEntries(reads.map((p) => [p, `\${data.terraform_remote_state.cross-stack-reference-input-${p}.outputs.id}`])) } },
+      resource: {
+        [provider === "aws" ? "aws_s3_bucket" : `${provider}_dns_record`]: {
+          r: Object.fromEntries(reads.map((p) => [p, `\${data.terraform_remote_state.cross-stack-reference-input-${p}.outputs.id}`])),
+        },
+      },
       output: { id: { value: `\${${provider === "aws" ? "aws_s3_bucket" : `${provider}_dns_record`}.r.id}` } },
       data: { terraform_remote_state: Object.fromEntries(reads.map((p) => [`cross-stack-reference-input-${p}`, {}])) },
     },

@@ -1,7 +1,14 @@
 import * as fs from "fs";
 import * as path from "path";
 import { AwsCli, BUCKET_PROBES, CliResult, errorCode, githubOidcProvider, uploadsBucketSettings } from "../tools/discover/aws";
-import { CloudflareApi, CloudflareEnvelope, DiscoverError, entryPointRulesets, httpCloudflareApi, recordsNamed } from "../tools/discover/cloudflare";
+import {
+  CloudflareApi,
+  CloudflareEnvelope,
+  DiscoverError,
+  entryPointRulesets,
+  httpCloudflareApi,
+  recordsNamed,
+} from "../tools/discover/cloudflare";
 import { discover, DiscoverTarget, renderTfvars } from "../tools/discover/report";
 import { deploymentWarnings } from "../tools/discover/warnings";
 import { parseTfvars } from "../config/tfvars";
@@ -88,7 +95,12 @@ describe("discover: Cloudflare", () => {
       phase: "http_request_firewall_custom",
       rules: [
         { action: "block", expression: '(ip.src.country eq "KP")', description: "Block sanctioned countries", enabled: true },
-        { action: "managed_challenge", expression: '(http.host eq "www.example.com" and http.request.uri.path eq "/login")', description: "", enabled: false },
+        {
+          action: "managed_challenge",
+          expression: '(http.host eq "www.example.com" and http.request.uri.path eq "/login")',
+          description: "",
+          enabled: false,
+        },
       ],
     });
   });
@@ -111,7 +123,13 @@ describe("discover: Cloudflare", () => {
             "X-Debug": { operation: "remove" },
           },
         },
-        { action: "rewrite", expression: '(http.host eq "legacy.example.com")', description: "Legacy backend auth", enabled: false, headers: { "X-Legacy-Auth": { operation: "set", value: "legacy-shared-value-123" } } },
+        {
+          action: "rewrite",
+          expression: '(http.host eq "legacy.example.com")',
+          description: "Legacy backend auth",
+          enabled: false,
+          headers: { "X-Legacy-Auth": { operation: "set", value: "legacy-shared-value-123" } },
+        },
       ],
     });
   });
@@ -121,13 +139,19 @@ describe("discover: Cloudflare", () => {
     const fetchFn = (async (url: string, init: RequestInit) => {
       seen.push({ url, auth: new Headers(init.headers).get("authorization") });
       // An answer that (absurdly) echoes the token must not leak it either.
-      return new Response(JSON.stringify({ ...json("cloudflare-error-auth.json"), errors: [{ code: 10000, message: `Authentication error for ${TOKEN}` }] }), { status: 403 });
+      return new Response(
+        JSON.stringify({ ...json("cloudflare-error-auth.json"), errors: [{ code: 10000, message: `Authentication error for ${TOKEN}` }] }),
+        { status: 403 },
+      );
     }) as unknown as typeof fetch;
     const api = httpCloudflareApi(TOKEN, fetchFn);
     const error = await api.get(`/zones/${ZONE}/rulesets`).catch((e: Error) => e);
     expect(seen).toEqual([{ url: `https://api.cloudflare.com/client/v4/zones/${ZONE}/rulesets`, auth: `Bearer ${TOKEN}` }]);
-    expect(String((error as Error).message)).toBe(`Cloudflare GET /zones/${ZONE}/rulesets: HTTP 403 (10000 Authentication error for <redacted>)`);
-    const down = httpCloudflareApi(TOKEN, (async () => Promise.reject(new TypeError(`fetch failed (${TOKEN})`))) as unknown as typeof fetch);
+    expect(String((error as Error).message)).toBe(
+      `Cloudflare GET /zones/${ZONE}/rulesets: HTTP 403 (10000 Authentication error for <redacted>)`,
+    );
+    const down = httpCloudflareApi(TOKEN, (async () =>
+      Promise.reject(new TypeError(`fetch failed (${TOKEN})`))) as unknown as typeof fetch);
     expect(String(((await down.get("/x").catch((e: Error) => e)) as Error).message)).not.toContain(TOKEN);
   });
 });
@@ -135,16 +159,32 @@ describe("discover: Cloudflare", () => {
 describe("discover: AWS", () => {
   test("finds the GitHub OIDC provider among the account's providers, with its audiences", async () => {
     const cli = awsCli();
-    expect(await githubOidcProvider(cli)).toEqual({ arn: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com", clientIds: ["sts.amazonaws.com"] });
-    expect(cli.calls[1]).toEqual(["iam", "get-open-id-connect-provider", "--open-id-connect-provider-arn", "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"]);
-    expect(await githubOidcProvider(awsCli({ "iam list-open-id-connect-providers": ok('{"OpenIDConnectProviderList": []}') }))).toBeUndefined();
+    expect(await githubOidcProvider(cli)).toEqual({
+      arn: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+      clientIds: ["sts.amazonaws.com"],
+    });
+    expect(cli.calls[1]).toEqual([
+      "iam",
+      "get-open-id-connect-provider",
+      "--open-id-connect-provider-arn",
+      "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+    ]);
+    expect(
+      await githubOidcProvider(awsCli({ "iam list-open-id-connect-providers": ok('{"OpenIDConnectProviderList": []}') })),
+    ).toBeUndefined();
   });
 
   test("reads every uploads-bucket setting with its s3api call; set ones are listed in the input's order", async () => {
     const cli = awsCli({ "s3api get-bucket-lifecycle-configuration": fail("NoSuchLifecycleConfiguration") });
     const found = await uploadsBucketSettings(cli, "restartix-uploads-prod", "eu-central-1");
     expect(found.settings).toEqual(["public_access_block", "ownership", "versioning", "encryption", "policy"]);
-    expect(found.details).toEqual({ public_access_block: "4 of 4 blocks on", ownership: "BucketOwnerEnforced", versioning: "Enabled", encryption: "AES256", policy: "1 statement" });
+    expect(found.details).toEqual({
+      public_access_block: "4 of 4 blocks on",
+      ownership: "BucketOwnerEnforced",
+      versioning: "Enabled",
+      encryption: "AES256",
+      policy: "1 statement",
+    });
     expect(cli.calls.map((c) => c[1]).sort()).toEqual(BUCKET_PROBES.map((p) => p.command).sort());
     expect(cli.calls.every((c) => c.includes("--bucket") && c.includes("restartix-uploads-prod") && c.includes("eu-central-1"))).toBe(true);
   });
@@ -162,13 +202,19 @@ describe("discover: AWS", () => {
 
   test("logging is listed only when enabled", async () => {
     const withLogs = ok('{"LoggingEnabled": {"TargetBucket": "restartix-logs", "TargetPrefix": "uploads/"}}');
-    expect((await uploadsBucketSettings(awsCli({ "s3api get-bucket-logging": withLogs }), "b", "eu-central-1")).details.logging).toBe("to restartix-logs");
+    expect((await uploadsBucketSettings(awsCli({ "s3api get-bucket-logging": withLogs }), "b", "eu-central-1")).details.logging).toBe(
+      "to restartix-logs",
+    );
     expect((await uploadsBucketSettings(awsCli(), "b", "eu-central-1")).settings).not.toContain("logging");
   });
 
   test("a missing bucket and a denied read are errors, not silently 'not set'", async () => {
-    await expect(uploadsBucketSettings(awsCli({ "s3api get-public-access-block": fail("NoSuchBucket") }), "restartix-uploads-prod", "eu-central-1")).rejects.toThrow(/bucket restartix-uploads-prod does not exist/);
-    await expect(uploadsBucketSettings(awsCli({ "s3api get-bucket-policy": fail("AccessDenied") }), "restartix-uploads-prod", "eu-central-1")).rejects.toThrow(/get-bucket-policy --bucket restartix-uploads-prod: AccessDenied/);
+    await expect(
+      uploadsBucketSettings(awsCli({ "s3api get-public-access-block": fail("NoSuchBucket") }), "restartix-uploads-prod", "eu-central-1"),
+    ).rejects.toThrow(/bucket restartix-uploads-prod does not exist/);
+    await expect(
+      uploadsBucketSettings(awsCli({ "s3api get-bucket-policy": fail("AccessDenied") }), "restartix-uploads-prod", "eu-central-1"),
+    ).rejects.toThrow(/get-bucket-policy --bucket restartix-uploads-prod: AccessDenied/);
     expect(errorCode(json("aws-errors.json").NoCredentials)).toBeUndefined();
   });
 });
@@ -176,16 +222,26 @@ describe("discover: AWS", () => {
 describe("discover: the printed terraform.tfvars lines", () => {
   test("ids to paste, what each does at the first deploy, and the rules an adopted ruleset replaces", async () => {
     const found = await discover(target, { cloudflare: cloudflare(ZONE_ANSWERS), aws: awsCli() });
-    expect(found.problems).toEqual([expect.stringMatching(/^the request header rule "Legacy backend auth" sets X-Legacy-Auth to a static value that may be a secret: discover does not print it/)]);
+    expect(found.problems).toEqual([
+      expect.stringMatching(
+        /^the request header rule "Legacy backend auth" sets X-Legacy-Auth to a static value that may be a secret: discover does not print it/,
+      ),
+    ]);
     const text = renderTfvars(target, found);
-    expect(text).toContain('core_record_id = "372e67954025e0ba6aaa6d586b9e0b59"  # api.example.com: CNAME -> restartix-core-api.up.railway.app, proxied; adopted; its content then follows core_target');
+    expect(text).toContain(
+      'core_record_id = "372e67954025e0ba6aaa6d586b9e0b59"  # api.example.com: CNAME -> restartix-core-api.up.railway.app, proxied; adopted; its content then follows core_target',
+    );
     expect(text).toContain('telemetry_record_id = ""  # telemetry.example.com: no record; the edge stack creates it');
-    expect(text).toContain('waf_custom_ruleset_id = "2f2feab2026849078ba485f918791bdc"  # http_request_firewall_custom entry point "default" with 2 rules; adopted, rules replaced');
+    expect(text).toContain(
+      'waf_custom_ruleset_id = "2f2feab2026849078ba485f918791bdc"  # http_request_firewall_custom entry point "default" with 2 rules; adopted, rules replaced',
+    );
     expect(text).toContain('rate_limit_ruleset_id = "7c1ab0b3e2e54a3d9f0b6a5c4d3e2f1a"');
     expect(text).toContain('waf_managed_ruleset_id = ""  # no http_request_firewall_managed entry point; the edge stack creates it');
     expect(text).toContain('config_rules_ruleset_id = ""');
     // Names are kept: provider 5.x replaces a renamed ruleset.
-    expect(text).toContain('waf_custom_ruleset_name = "default"  # kept: a new name would make the provider replace the ruleset (delete, then create)');
+    expect(text).toContain(
+      'waf_custom_ruleset_name = "default"  # kept: a new name would make the provider replace the ruleset (delete, then create)',
+    );
     expect(text).toContain('waf_managed_ruleset_name = ""');
     // The late-transform entry point is adopted and its own rules are kept, not replaced.
     expect(text).toContain(
@@ -198,9 +254,13 @@ describe("discover: the printed terraform.tfvars lines", () => {
     expect(text).toContain('      "X-Legacy-Auth" = { operation = "set", value = "" }  # value not printed');
     expect(text).not.toContain("legacy-shared-value-123");
     expect(text).toContain('#   http_request_firewall_custom: block "Block sanctioned countries"');
-    expect(text).toContain('#   http_request_firewall_custom: managed_challenge "(http.host eq \\"www.example.com\\" and http.request.uri.path eq \\"/login\\")" (disabled)');
+    expect(text).toContain(
+      '#   http_request_firewall_custom: managed_challenge "(http.host eq \\"www.example.com\\" and http.request.uri.path eq \\"/login\\")" (disabled)',
+    );
     expect(text).toContain('github_oidc_provider_arn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"');
-    expect(text).toContain('uploads_existing_settings = ["public_access_block", "ownership", "versioning", "encryption", "policy", "lifecycle"]');
+    expect(text).toContain(
+      'uploads_existing_settings = ["public_access_block", "ownership", "versioning", "encryption", "policy", "lifecycle"]',
+    );
     // Never the policy document itself.
     expect(text).not.toContain("DenyInsecureTransport");
   });
@@ -240,23 +300,37 @@ describe("discover: the printed terraform.tfvars lines", () => {
         description: "Country header for the marketing site",
         expression: '(http.host eq "www.example.com")',
         enabled: true,
-        headers: { "X-Client-Country": { operation: "set", expression: "ip.src.country" }, "X-Powered-Via": { operation: "set", value: "cloudflare" }, "X-Debug": { operation: "remove" } },
+        headers: {
+          "X-Client-Country": { operation: "set", expression: "ip.src.country" },
+          "X-Powered-Via": { operation: "set", value: "cloudflare" },
+          "X-Debug": { operation: "remove" },
+        },
       },
-      { description: "Legacy backend auth", expression: '(http.host eq "legacy.example.com")', enabled: false, headers: { "X-Legacy-Auth": { operation: "set", value: "" } } },
+      {
+        description: "Legacy backend auth",
+        expression: '(http.host eq "legacy.example.com")',
+        enabled: false,
+        headers: { "X-Legacy-Auth": { operation: "set", value: "" } },
+      },
     ]);
   });
 
   test("problems are collected and printed, not thrown: two records on one name, an audience missing, the wrong account", async () => {
     const answers = { ...ZONE_ANSWERS, [`/zones/${ZONE}/dns_records?name=telemetry.example.com`]: "cloudflare-dns-records-telemetry.json" };
     const noAudience = ok(JSON.stringify({ ...json("aws-iam-get-open-id-connect-provider.json"), ClientIDList: ["sigstore"] }));
-    const found = await discover(target, { cloudflare: cloudflare(answers), aws: awsCli({ "iam get-open-id-connect-provider": noAudience }) });
+    const found = await discover(target, {
+      cloudflare: cloudflare(answers),
+      aws: awsCli({ "iam get-open-id-connect-provider": noAudience }),
+    });
     expect(found.problems).toEqual([
       expect.stringMatching(/^telemetry\.example\.com has 2 records \(A, AAAA\): a CNAME must be the only record of its name/),
       expect.stringMatching(/sets X-Legacy-Auth to a static value that may be a secret/),
       expect.stringMatching(/does not list the audience sts\.amazonaws\.com: add it \(aws iam add-client-id-to-open-id-connect-provider/),
     ]);
     const text = renderTfvars(target, found);
-    expect(text).toContain('telemetry_record_id = ""  # telemetry.example.com: 2 records (A 5e3f1a0c9d2b4e6f8a7b6c5d4e3f2a1b, AAAA 9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d); keep one');
+    expect(text).toContain(
+      'telemetry_record_id = ""  # telemetry.example.com: 2 records (A 5e3f1a0c9d2b4e6f8a7b6c5d4e3f2a1b, AAAA 9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d); keep one',
+    );
     expect(text).toContain("# 3 problems to fix before deploying:");
 
     const otherAccount = ok(JSON.stringify({ ...json("aws-sts-get-caller-identity.json"), Account: "999999999999" }));
@@ -266,7 +340,9 @@ describe("discover: the printed terraform.tfvars lines", () => {
   });
 
   test("a Cloudflare error becomes a problem line and the AWS part still runs", async () => {
-    const api: CloudflareApi = { get: async () => Promise.reject(new DiscoverError("Cloudflare GET /zones/x: HTTP 403 (10000 Authentication error)")) };
+    const api: CloudflareApi = {
+      get: async () => Promise.reject(new DiscoverError("Cloudflare GET /zones/x: HTTP 403 (10000 Authentication error)")),
+    };
     const found = await discover(target, { cloudflare: api, aws: awsCli() });
     expect(found.problems).toEqual(["Cloudflare GET /zones/x: HTTP 403 (10000 Authentication error)"]);
     expect(found.aws?.oidc?.arn).toMatch(/token\.actions\.githubusercontent\.com$/);
@@ -280,7 +356,9 @@ describe("discover: availability zones (subnets are placed by AZ name, which AWS
     const found = await discover(withAzs, { aws: cli });
     expect(cli.calls).toContainEqual(["ec2", "describe-availability-zones", "--region", "eu-central-1", "--all-availability-zones"]);
     expect(found.problems).toEqual([]);
-    expect(renderTfvars(withAzs, found)).toContain("# availability zones (network.azs; names map to physical zones per account): eu-central-1 eu-central-1a = euc1-az2, eu-central-1 eu-central-1b = euc1-az3");
+    expect(renderTfvars(withAzs, found)).toContain(
+      "# availability zones (network.azs; names map to physical zones per account): eu-central-1 eu-central-1a = euc1-az2, eu-central-1 eu-central-1b = euc1-az3",
+    );
     const bad = await discover({ ...target, azs: { "eu-central-1": ["eu-central-1c", "eu-central-1d"] } }, { aws: awsCli() });
     expect(bad.problems).toEqual([
       expect.stringMatching(/^availability zone eu-central-1c \(euc1-az1\) is "impaired" in this account: choose another in network\.azs/),
@@ -290,20 +368,36 @@ describe("discover: availability zones (subnets are placed by AZ name, which AWS
 });
 
 describe("npm start warnings", () => {
-  const inputs = { existingPlatform: true, zoneWideTls: false, adoption: { records: {}, rulesets: {}, rulesetNames: {}, keptLateTransformRules: [], uploadsSettings: [] } };
+  const inputs = {
+    existingPlatform: true,
+    zoneWideTls: false,
+    adoption: { records: {}, rulesets: {}, rulesetNames: {}, keptLateTransformRules: [], uploadsSettings: [] },
+  };
 
   test("an existing platform with no adoption input set is warned about, with the fix", () => {
-    expect(deploymentWarnings(inputs)).toEqual([expect.stringMatching(/existing_platform = true, but no adoption input is set.*npm run discover/)]);
+    expect(deploymentWarnings(inputs)).toEqual([
+      expect.stringMatching(/existing_platform = true, but no adoption input is set.*npm run discover/),
+    ]);
   });
 
   test("no warning once one adoption input is set, or for a new platform", () => {
     expect(deploymentWarnings({ ...inputs, adoption: { ...inputs.adoption, records: { core: "x".repeat(32) } } })).toEqual([]);
-    expect(deploymentWarnings({ ...inputs, adoption: { ...inputs.adoption, githubOidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" } })).toEqual([]);
+    expect(
+      deploymentWarnings({
+        ...inputs,
+        adoption: {
+          ...inputs.adoption,
+          githubOidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+        },
+      }),
+    ).toEqual([]);
     expect(deploymentWarnings({ ...inputs, existingPlatform: false })).toEqual([]);
   });
 
   test("zone-wide TLS is warned about: it changes every hostname of the zone", () => {
-    expect(deploymentWarnings({ ...inputs, existingPlatform: false, zoneWideTls: true })).toEqual([expect.stringMatching(/zone_wide_tls = true: .*every hostname of the zone/)]);
+    expect(deploymentWarnings({ ...inputs, existingPlatform: false, zoneWideTls: true })).toEqual([
+      expect.stringMatching(/zone_wide_tls = true: .*every hostname of the zone/),
+    ]);
   });
 });
 

@@ -8,7 +8,13 @@ import { SynthStack } from "../tools/synth";
 import { DEFAULT_ENGINE, EXAMPLE_VARS, synth } from "./helpers";
 
 /** Every markdown page users follow: README and docs/. */
-const pages = ["README.md", ...fs.readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+const pages = [
+  "README.md",
+  ...fs
+    .readdirSync(path.join(ROOT, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`),
+];
 
 interface DocCommand {
   readonly page: string;
@@ -63,7 +69,10 @@ function stacksFor(c: DocCommand): SynthStack[] {
   if (Object.keys(inputs).length > 0) {
     // The inputs the page says are set, written over the example inputs.
     varsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rx-docs-")), "terraform.tfvars");
-    const lines = fs.readFileSync(EXAMPLE_VARS, "utf8").split("\n").filter((l) => !Object.keys(inputs).some((k) => l.startsWith(`${k} =`)));
+    const lines = fs
+      .readFileSync(EXAMPLE_VARS, "utf8")
+      .split("\n")
+      .filter((l) => !Object.keys(inputs).some((k) => l.startsWith(`${k} =`)));
     fs.writeFileSync(varsFile, [...lines, ...Object.entries(inputs).map(([k, v]) => `${k} = ${JSON.stringify(v)}`)].join("\n"));
   }
   // The engine the page's layout names (COMPUTE=, or compute= in the directive), else the default engine.
@@ -115,7 +124,9 @@ describe("every cdktf command in README and docs/ is one cdktf-cli accepts", () 
 
   test("the first-deploy commands of docs/deploying.md are what npm run deploy-order prints for phase 1", () => {
     const documented = commandsOf("docs/deploying.md").map((c) => c.text);
-    const steps = firstDeploySteps(synth({ phase: 1, compute: DEFAULT_ENGINE }).stacks).filter((s) => s.command).map((s) => s.command!);
+    const steps = firstDeploySteps(synth({ phase: 1, compute: DEFAULT_ENGINE }).stacks)
+      .filter((s) => s.command)
+      .map((s) => s.command!);
     expect(documented.slice(0, steps.length)).toEqual(steps);
   });
 

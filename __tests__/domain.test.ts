@@ -22,8 +22,16 @@ test.each<[string, RegExp, string]>([
   ["restartix.com/app", /has a path/, 'set domain = "restartix.com"'],
   ["restartix.com:443", /has a port/, 'set domain = "restartix.com"'],
   ["localhost", /one label/, 'set domain to the zone\'s name as the Cloudflare dashboard shows it, e.g. "restartix.com"'],
-  ["rest_artix.com", /"rest_artix": a DNS label holds only lower-case letters/, 'set domain to the zone\'s name as the Cloudflare dashboard shows it, e.g. "restartix.com"'],
-  ["-restartix.com", /does not start or end with a hyphen/, 'set domain to the zone\'s name as the Cloudflare dashboard shows it, e.g. "restartix.com"'],
+  [
+    "rest_artix.com",
+    /"rest_artix": a DNS label holds only lower-case letters/,
+    'set domain to the zone\'s name as the Cloudflare dashboard shows it, e.g. "restartix.com"',
+  ],
+  [
+    "-restartix.com",
+    /does not start or end with a hyphen/,
+    'set domain to the zone\'s name as the Cloudflare dashboard shows it, e.g. "restartix.com"',
+  ],
   ["restartix.c0m", /top-level domain/, 'set domain to the zone\'s name as the Cloudflare dashboard shows it, e.g. "restartix.com"'],
 ])("%j: reported as domain, with the reason and the fix", (domain, why, fix) => {
   const issues = issuesFor(domain);
@@ -37,7 +45,9 @@ test("a domain too long for the services' hostnames is reported as domain, not a
   expect(issues.map((i) => i.field)).toEqual(["domain", "domain"]);
   expect(long).toHaveLength(250);
   expect(issues[0].problem).toBe("with the subdomain api of phase4.services.core the hostname has 254 characters, above DNS's 253");
-  expect(issues[1].problem).toBe("with the subdomain telemetry of phase4.services.telemetry the hostname has 260 characters, above DNS's 253");
+  expect(issues[1].problem).toBe(
+    "with the subdomain telemetry of phase4.services.telemetry the hostname has 260 characters, above DNS's 253",
+  );
   expect(issues[1].fix).toBe("use a domain of at most 243 characters (253 minus the longest subdomain and its dot)");
   expect(new ConfigError(issues).message).not.toMatch(/subdomain \(phases/);
 });

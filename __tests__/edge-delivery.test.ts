@@ -33,7 +33,8 @@ function varsWith(changes: Record<string, string | boolean>): string {
 }
 
 /** Synthesizes phase 1 (or `options`) with some deployment inputs changed. */
-const synthWith = (changes: Record<string, string | boolean>, options: Options = { phase: 1 }) => synth({ ...options, varsFile: varsWith(changes) });
+const synthWith = (changes: Record<string, string | boolean>, options: Options = { phase: 1 }) =>
+  synth({ ...options, varsFile: varsWith(changes) });
 
 /** Paths (a.b.c) at which two JSON values differ. */
 function diffPaths(a: unknown, b: unknown, at = ""): string[] {
@@ -59,14 +60,27 @@ function changedStacks(before: SynthResult, after: SynthResult): Record<string, 
 describe("Cloudflare edge", () => {
   test("api.<domain> and telemetry.<domain> are proxied CNAMEs to today's Railway origins", () => {
     const r = records();
-    expect(r["core-record"]).toMatchObject({ name: "api.example.com", type: "CNAME", proxied: true, ttl: 1, content: "restartix-core-api.up.railway.app" });
-    expect(r["telemetry-record"]).toMatchObject({ name: "telemetry.example.com", type: "CNAME", proxied: true, content: "restartix-telemetry-api.up.railway.app" });
+    expect(r["core-record"]).toMatchObject({
+      name: "api.example.com",
+      type: "CNAME",
+      proxied: true,
+      ttl: 1,
+      content: "restartix-core-api.up.railway.app",
+    });
+    expect(r["telemetry-record"]).toMatchObject({
+      name: "telemetry.example.com",
+      type: "CNAME",
+      proxied: true,
+      content: "restartix-telemetry-api.up.railway.app",
+    });
   });
 
   test("certificate validation records: for_each over the compute stack's state, DNS-only, never deleted", () => {
     for (const key of ["core", "telemetry"]) {
       const v = records()[`${key}-validation`];
-      expect(v.for_each).toContain(`data.terraform_remote_state.cross-stack-reference-input-compute.outputs.cross-stack-output-aws_apprunner_custom_domain_association${key}-domaincertificate_validation_records`);
+      expect(v.for_each).toContain(
+        `data.terraform_remote_state.cross-stack-reference-input-compute.outputs.cross-stack-output-aws_apprunner_custom_domain_association${key}-domaincertificate_validation_records`,
+      );
       expect(v).toMatchObject({ proxied: false, lifecycle: { prevent_destroy: true }, type: "${each.value.type}" });
     }
     expect(edge.json.data?.terraform_remote_state).toHaveProperty(["cross-stack-reference-input-compute"]);
@@ -75,7 +89,11 @@ describe("Cloudflare edge", () => {
   test("an empty validation record list in the compute stack's output refuses the edge plan instead of creating none (issue 20 item 19)", () => {
     for (const key of ["core", "telemetry"]) {
       const [pre] = records()[`${key}-record`].lifecycle.precondition;
-      expect(pre.condition).toMatch(new RegExp(`^\\$\\{\\(length\\(tolist\\(data\\.terraform_remote_state\\.cross-stack-reference-input-compute\\.outputs\\.cross-stack-output-aws_apprunner_custom_domain_association${key}-domaincertificate_validation_records\\)\\) >= 1\\)\\}$`));
+      expect(pre.condition).toMatch(
+        new RegExp(
+          `^\\$\\{\\(length\\(tolist\\(data\\.terraform_remote_state\\.cross-stack-reference-input-compute\\.outputs\\.cross-stack-output-aws_apprunner_custom_domain_association${key}-domaincertificate_validation_records\\)\\) >= 1\\)\\}$`,
+        ),
+      );
       expect(pre.error_message).toMatch(/holds no certificate validation records for .*Run the deploy command again \(compute first/);
     }
   });
@@ -83,7 +101,9 @@ describe("Cloudflare edge", () => {
   test("switching one hostname to aws changes exactly that record's content (and back is the rollback)", () => {
     const switched = synthWith({ core_target: "aws" });
     expect(changedStacks(result, switched)).toEqual({ edge: ["resource.cloudflare_dns_record.core-record.content"] });
-    expect(records(stack(switched, "edge"))["core-record"].content).toMatch(/cross-stack-output-aws_apprunner_custom_domain_associationcore-domaindns_target/);
+    expect(records(stack(switched, "edge"))["core-record"].content).toMatch(
+      /cross-stack-output-aws_apprunner_custom_domain_associationcore-domaindns_target/,
+    );
   });
 
   // The cutover flips both switches in the maintenance window; the rollback flips them back.
@@ -113,7 +133,9 @@ describe("Cloudflare edge", () => {
     expect(missingDependencies(stacks, names)).toEqual([]);
     expect(() => checkIfAllDependenciesAreIncluded(stacks.filter((s) => names.includes(s.name)) as any)).not.toThrow();
     // Without the closure cdktf refuses it: the old runbook's `cdktf deploy edge`.
-    expect(() => checkIfAllDependenciesAreIncluded(stacks.filter((s) => s.name === "edge") as any)).toThrow(/dependencies are not included/);
+    expect(() => checkIfAllDependenciesAreIncluded(stacks.filter((s) => s.name === "edge") as any)).toThrow(
+      /dependencies are not included/,
+    );
     if (phase === 1) expect(command).toBe("npx cdktf deploy keys network platform registry storage data compute edge");
   });
 
@@ -126,7 +148,12 @@ describe("Cloudflare edge", () => {
     ]);
     expect(rulesets.http_request_firewall_custom.rules.slice(0, 2)).toEqual([
       { action: "block", expression: `${hosts} and not ssl`, description: expect.stringMatching(/HTTPS only/), enabled: true },
-      { action: "block", expression: `${hosts} and cf.tls_version in {"TLSv1" "TLSv1.1"}`, description: expect.stringMatching(/TLS 1\.2/), enabled: true },
+      {
+        action: "block",
+        expression: `${hosts} and cf.tls_version in {"TLSv1" "TLSv1.1"}`,
+        description: expect.stringMatching(/TLS 1\.2/),
+        enabled: true,
+      },
     ]);
     // The policy pack proves SSL strict and TLS >= 1.2 for both proxied records from these rules.
     expect(evaluateStack("edge", edge.json).filter((f) => ["RX-CF-3", "RX-CF-5"].includes(f.ruleId))).toEqual([]);
@@ -145,7 +172,9 @@ describe("Cloudflare edge", () => {
   test("the phase's custom firewall rules apply to the API hostnames, not the whole zone", () => {
     const custom = resources(edge, "cloudflare_ruleset").find(([, r]) => r.phase === "http_request_firewall_custom")![1];
     const methods = custom.rules.find((r: any) => r.description === "Block HTTP methods the APIs never serve");
-    expect(methods.expression).toBe('(http.host in {"api.example.com" "telemetry.example.com"}) and (not http.request.method in {"GET" "HEAD" "POST" "PUT" "PATCH" "DELETE" "OPTIONS"})');
+    expect(methods.expression).toBe(
+      '(http.host in {"api.example.com" "telemetry.example.com"}) and (not http.request.method in {"GET" "HEAD" "POST" "PUT" "PATCH" "DELETE" "OPTIONS"})',
+    );
   });
 
   test("nothing is imported while the adoption inputs are empty", () => {
@@ -204,17 +233,27 @@ describe("Cloudflare edge", () => {
       "edge",
     );
     const names = Object.fromEntries(resources(adopted, "cloudflare_ruleset").map(([n, r]) => [n, r.name]));
-    expect(names).toEqual({ "waf-managed": "default", "waf-custom": "zone", "rate-limits": "default", "tls-config": "default", "origin-header": "Transform rules" });
+    expect(names).toEqual({
+      "waf-managed": "default",
+      "waf-custom": "zone",
+      "rate-limits": "default",
+      "tls-config": "default",
+      "origin-header": "Transform rules",
+    });
     expect(adopted.json.import).toContainEqual({ to: "cloudflare_ruleset.origin-header", id: `zones/${zone}/${id(7)}` });
     // Not adopted: this code's own names.
-    expect(Object.fromEntries(resources(edge, "cloudflare_ruleset").map(([n, r]) => [n, r.name]))["origin-header"]).toBe("RestartiX origin header");
+    expect(Object.fromEntries(resources(edge, "cloudflare_ruleset").map(([n, r]) => [n, r.name]))["origin-header"]).toBe(
+      "RestartiX origin header",
+    );
   });
 
   test("an adoption id without its name, or a name without its id, is refused with the fix", () => {
     expect(() => synthWith({ waf_custom_ruleset_id: "4".repeat(32) })).toThrow(
       /waf_custom_ruleset_name \(terraform\.tfvars\): .*is required when waf_custom_ruleset_id is set.*replaces a renamed ruleset.*Fix: set waf_custom_ruleset_name to the name npm run discover prints/s,
     );
-    expect(() => synthWith({ origin_header_ruleset_name: "default" })).toThrow(/origin_header_ruleset_name \(terraform\.tfvars\): got "default"; is set but origin_header_ruleset_id is empty/);
+    expect(() => synthWith({ origin_header_ruleset_name: "default" })).toThrow(
+      /origin_header_ruleset_name \(terraform\.tfvars\): got "default"; is set but origin_header_ruleset_id is empty/,
+    );
   });
 
   describe("the adopted late-transform entry point keeps the zone's request header rules (issue 20 item 3)", () => {
@@ -237,7 +276,10 @@ describe("Cloudflare edge", () => {
     }
   },
 ]`;
-    const withKept = (rules: string, changes: Record<string, string> = { origin_header_ruleset_id: "7".repeat(32), origin_header_ruleset_name: "default" }) => {
+    const withKept = (
+      rules: string,
+      changes: Record<string, string> = { origin_header_ruleset_id: "7".repeat(32), origin_header_ruleset_name: "default" },
+    ) => {
       const file = varsWith(changes);
       fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/^origin_header_kept_rules = .*$/m, rules));
       return stack(synth({ phase: 1, varsFile: file }), "edge");
@@ -251,16 +293,23 @@ describe("Cloudflare edge", () => {
         description: "Country header for the marketing site",
         expression: '(http.host eq "www.example.com")',
         enabled: true,
-        action_parameters: { headers: '${tomap({"X-Client-Country" = {"operation" = "set", "value" = null, "expression" = "ip.src.country"}, "X-Debug" = {"operation" = "remove", "value" = null, "expression" = null}})}' },
+        action_parameters: {
+          headers:
+            '${tomap({"X-Client-Country" = {"operation" = "set", "value" = null, "expression" = "ip.src.country"}, "X-Debug" = {"operation" = "remove", "value" = null, "expression" = null}})}',
+        },
       });
       expect(rs.rules[1]).toMatchObject({ description: "Static header", enabled: false, expression: "true" });
-      expect(rs.rules[1].action_parameters.headers).toContain('"X-Powered-Via" = {"operation" = "set", "value" = "cloudflare", "expression" = null}');
+      expect(rs.rules[1].action_parameters.headers).toContain(
+        '"X-Powered-Via" = {"operation" = "set", "value" = "cloudflare", "expression" = null}',
+      );
       expect(rs.rules[2].description).toMatch(/^Set X-Origin-Verify/);
     });
 
     test("a kept rule that changes the origin guard's header is refused", () => {
       const clash = kept.replace('"X-Debug" = { operation = "remove" }', '"x-origin-verify" = { operation = "remove" }');
-      expect(() => withKept(clash)).toThrow(/origin_header_kept_rules\[0\] \("Country header for the marketing site"\) changes x-origin-verify, the origin guard's header.*Fix: drop that header/);
+      expect(() => withKept(clash)).toThrow(
+        /origin_header_kept_rules\[0\] \("Country header for the marketing site"\) changes x-origin-verify, the origin guard's header.*Fix: drop that header/,
+      );
     });
 
     test("kept rules without the adopted entry point, and malformed rules, are refused naming the field", () => {
@@ -268,13 +317,19 @@ describe("Cloudflare edge", () => {
       expect(() => withKept('origin_header_kept_rules = [{ expression = "true", headers = { "X-A" = { operation = "set" } } }]')).toThrow(
         /origin_header_kept_rules\[0\]\.headers\["X-A"\].*a set operation needs exactly one of value \(static\) or expression \(dynamic\)/,
       );
-      expect(() => withKept('origin_header_kept_rules = [{ expression = "", headers = { "X-A" = { operation = "remove" } } }]')).toThrow(/origin_header_kept_rules\[0\]\.expression/);
+      expect(() => withKept('origin_header_kept_rules = [{ expression = "", headers = { "X-A" = { operation = "remove" } } }]')).toThrow(
+        /origin_header_kept_rules\[0\]\.expression/,
+      );
     });
   });
 
   test("the documented token covers every ruleset phase the edge stack writes (Transform Rules: Edit for the origin header)", () => {
     const doc = fs.readFileSync(path.join(__dirname, "..", "docs", "edge-and-delivery.md"), "utf8");
-    const phases = new Set([1, 4].flatMap((p) => resources(stack(p === 1 ? result : synth({ phase: 4 }), "edge"), "cloudflare_ruleset").map(([, r]) => r.phase as string)));
+    const phases = new Set(
+      [1, 4].flatMap((p) =>
+        resources(stack(p === 1 ? result : synth({ phase: 4 }), "edge"), "cloudflare_ruleset").map(([, r]) => r.phase as string),
+      ),
+    );
     expect(phases).toContain("http_request_late_transform");
     for (const phase of phases) {
       expect(RULESET_PHASE_PERMISSIONS[phase]).toBeDefined();
@@ -289,7 +344,10 @@ describe("Cloudflare edge", () => {
       ["execute", "efb7b8c949ac4650a09736fc376e9aee"],
       ["execute", "4814384a9e5d4991b9815dcfc25d2f1f"],
     ]);
-    expect(rulesets.http_request_firewall_custom.rules[2]).toMatchObject({ action: "block", description: "Block HTTP methods the APIs never serve" });
+    expect(rulesets.http_request_firewall_custom.rules[2]).toMatchObject({
+      action: "block",
+      description: "Block HTTP methods the APIs never serve",
+    });
     expect(rulesets.http_ratelimit.rules[0]).toMatchObject({
       action: "block",
       expression: '(http.host eq "api.example.com")',
@@ -328,7 +386,15 @@ describe("GitHub delivery: OIDC, no access keys", () => {
   test("the deploy role can only push the two images and move the project's App Runner services to a commit's tag", () => {
     const doc = policy(resources(delivery, "aws_iam_policy").find(([, p]) => p.name === "GitHubActionsDeployRole")![1].policy, delivery);
     const bySid = Object.fromEntries(doc.Statement.map((s: any) => [s.Sid, s]));
-    expect(Object.keys(bySid)).toEqual(["RegistryLogin", "PushServiceImages", "FindBootstrapImages", "FindAppRunnerServices", "DeployAppRunnerServices", "PassImagePullRole", "WaitForReplicatedImages"]);
+    expect(Object.keys(bySid)).toEqual([
+      "RegistryLogin",
+      "PushServiceImages",
+      "FindBootstrapImages",
+      "FindAppRunnerServices",
+      "DeployAppRunnerServices",
+      "PassImagePullRole",
+      "WaitForReplicatedImages",
+    ]);
     expect(bySid.PushServiceImages.Resource).toHaveLength(2);
     expect(bySid.DeployAppRunnerServices).toMatchObject({
       Action: ["apprunner:DescribeService", "apprunner:UpdateService", "apprunner:ListOperations"],
@@ -351,13 +417,18 @@ describe("GitHub delivery: OIDC, no access keys", () => {
     expect(vars).toEqual({
       AWS_REGION: "eu-central-1",
       ECR_REGISTRY: "123456789012.dkr.ecr.eu-central-1.amazonaws.com",
-      AWS_DEPLOY_ROLE_ARN: expect.stringMatching(/cross-stack-reference-input-delivery\.outputs\.cross-stack-output-aws_iam_roledeploy-role_.*arn/),
+      AWS_DEPLOY_ROLE_ARN: expect.stringMatching(
+        /cross-stack-reference-input-delivery\.outputs\.cross-stack-output-aws_iam_roledeploy-role_.*arn/,
+      ),
     });
     expect(resources(github, "github_actions_secret")).toEqual([]);
   });
 
   test("production deploys only from the deploy branch, named: not 'protected branches', which counts classic protection only (a ruleset-protected main is not)", () => {
-    expect(only(github, "github_repository_environment").deployment_branch_policy).toEqual({ protected_branches: false, custom_branch_policies: true });
+    expect(only(github, "github_repository_environment").deployment_branch_policy).toEqual({
+      protected_branches: false,
+      custom_branch_policies: true,
+    });
     expect(only(github, "github_repository_environment_deployment_policy")).toMatchObject({
       repository: "restartix-platform",
       environment: "${github_repository_environment.production.environment}",

@@ -30,12 +30,21 @@ describe("the default engine is Fargate (App Runner accepts no new customers sin
     expect(fs.readFileSync(EXAMPLE_VARS, "utf8")).toMatch(/2026-04-30.*apprunner/);
     const values = { ...loadInputs(EXAMPLE_VARS).values };
     delete values.compute;
-    const d = validateDeployment({ ...values, compute: DEFAULT_COMPUTE, backend: "local", existing_platform: false }, EXAMPLE_VARS, new Issues(), {}, Object.keys(values).filter((k) => k !== "compute"), []);
+    const d = validateDeployment(
+      { ...values, compute: DEFAULT_COMPUTE, backend: "local", existing_platform: false },
+      EXAMPLE_VARS,
+      new Issues(),
+      {},
+      Object.keys(values).filter((k) => k !== "compute"),
+      [],
+    );
     expect(d.compute).toBe("fargate");
   });
 
   test("npm start says which engine, why Fargate is the default (the notice and its date), and that apprunner stays for accounts running it", () => {
-    expect(engineNotice("fargate")).toMatch(/Engine: Fargate \(the default\)\. AWS App Runner accepts no new customers since 2026-04-30 \(AWS's "App Runner availability change" notice\); compute = "apprunner" stays for accounts that already run App Runner/);
+    expect(engineNotice("fargate")).toMatch(
+      /Engine: Fargate \(the default\)\. AWS App Runner accepts no new customers since 2026-04-30 \(AWS's "App Runner availability change" notice\); compute = "apprunner" stays for accounts that already run App Runner/,
+    );
     expect(engineNotice("apprunner")).toMatch(/kept for accounts that already run App Runner.*2026-04-30/);
   });
 
@@ -48,13 +57,22 @@ describe("the default engine is Fargate (App Runner accepts no new customers sin
     };
     // backend = "s3" (the example's) and existing_platform = true: refused, naming the field and the fix.
     expect(() => resolveSettings({ varsFile: without({}) })).toThrow(ConfigError);
-    expect(() => resolveSettings({ varsFile: without({}) })).toThrow(/compute \(terraform\.tfvars\).*is required with backend = "s3".*existing_platform = true.*compute = "apprunner" if this account already runs/s);
+    expect(() => resolveSettings({ varsFile: without({}) })).toThrow(
+      /compute \(terraform\.tfvars\).*is required with backend = "s3".*existing_platform = true.*compute = "apprunner" if this account already runs/s,
+    );
     // A new account on local state with nothing to adopt gets the default.
     expect(resolveSettings({ varsFile: without({ backend: '"local"', existing_platform: "false" }) }).deployment.compute).toBe("fargate");
     // The same with local state files present is refused.
     const file = without({ backend: '"local"', existing_platform: "false" });
     const issues = new Issues();
-    validateDeployment(loadInputs(file).values, file, issues, {}, named(file).filter((n) => n !== "compute"), ["terraform.compute.tfstate"]);
+    validateDeployment(
+      loadInputs(file).values,
+      file,
+      issues,
+      {},
+      named(file).filter((n) => n !== "compute"),
+      ["terraform.compute.tfstate"],
+    );
     expect(() => issues.throwIfAny()).toThrow(/local state exists \(terraform\.compute\.tfstate\)/);
     // Naming it (file or --compute) always works.
     expect(resolveSettings({ varsFile: without({}), compute: "apprunner" }).deployment.compute).toBe("apprunner");
@@ -64,7 +82,11 @@ describe("the default engine is Fargate (App Runner accepts no new customers sin
 describe("no App Runner resource in a Fargate layout", () => {
   test.each([1, 2, 3, 4])("phase %i with the default engine synthesizes zero aws_apprunner_* resources", (phase) => {
     const result = synth({ phase, compute: DEFAULT_ENGINE });
-    const found = result.stacks.flatMap((s) => Object.keys(s.json.resource ?? {}).filter((t) => t.startsWith("aws_apprunner_")).map((t) => `${s.name}: ${t}`));
+    const found = result.stacks.flatMap((s) =>
+      Object.keys(s.json.resource ?? {})
+        .filter((t) => t.startsWith("aws_apprunner_"))
+        .map((t) => `${s.name}: ${t}`),
+    );
     expect(found).toEqual([]);
   });
 });
@@ -88,15 +110,33 @@ describe("cells on Fargate (phases 3 and 4, both regions)", () => {
     const task = only(service, "aws_ecs_task_definition");
     expect(task).toMatchObject({ cpu: "1024", memory: "2048", requires_compatibilities: ["FARGATE"] });
     for (const c of json(task.container_definitions)) {
-      expect(c).toMatchObject({ user: "65534:65534", readonlyRootFilesystem: true, privileged: false, linuxParameters: { capabilities: { drop: ["ALL"] } } });
+      expect(c).toMatchObject({
+        user: "65534:65534",
+        readonlyRootFilesystem: true,
+        privileged: false,
+        linuxParameters: { capabilities: { drop: ["ALL"] } },
+      });
       // ECS drops empty values and the provider then plans a replacement forever.
       for (const e of c.environment ?? []) expect(e.value).not.toBe("");
     }
     expect(json(task.container_definitions)[0].environment).toContainEqual({ name: "CELL_ID", value: "tenant:org-101" });
-    expect(only(service, "aws_ecs_service")).toMatchObject({ launch_type: "FARGATE", desired_count: 1, deployment_circuit_breaker: { enable: true, rollback: true } });
-    expect(only(service, "aws_appautoscaling_target")).toMatchObject({ min_capacity: 1, max_capacity: 2, resource_id: "service/restartix-cells/restartix-tenant-org-101" });
+    expect(only(service, "aws_ecs_service")).toMatchObject({
+      launch_type: "FARGATE",
+      desired_count: 1,
+      deployment_circuit_breaker: { enable: true, rollback: true },
+    });
+    expect(only(service, "aws_appautoscaling_target")).toMatchObject({
+      min_capacity: 1,
+      max_capacity: 2,
+      resource_id: "service/restartix-cells/restartix-tenant-org-101",
+    });
     expect(only(service, "aws_appautoscaling_policy").policy_type).toBe("TargetTrackingScaling");
-    expect(only(service, "aws_lb_target_group")).toMatchObject({ protocol: "HTTPS", port: 9443, name: "rx-t-org-101", health_check: { protocol: "HTTPS", path: "/health" } });
+    expect(only(service, "aws_lb_target_group")).toMatchObject({
+      protocol: "HTTPS",
+      port: 9443,
+      name: "rx-t-org-101",
+      health_check: { protocol: "HTTPS", path: "/health" },
+    });
   });
 
   test("its listener rule on its gateway matches its cell header, priority = its slot; the gateway answers 404 otherwise", () => {
@@ -108,11 +148,19 @@ describe("cells on Fargate (phases 3 and 4, both regions)", () => {
     const listener = resources(gateways, "aws_lb_listener").find(([id]) => id.includes("https"))![1];
     expect(listener.default_action[0]).toMatchObject({ type: "fixed-response", fixed_response: { status_code: "404" } });
     expect(resources(gateways, "aws_wafv2_web_acl_association")).toHaveLength(1);
-    const cidrs = resources(gateways, "aws_vpc_security_group_ingress_rule").map(([, r]) => r.cidr_ipv4).filter(Boolean);
+    const cidrs = resources(gateways, "aws_vpc_security_group_ingress_rule")
+      .map(([, r]) => r.cidr_ipv4)
+      .filter(Boolean);
     expect(cidrs).toEqual(expect.arrayContaining(["173.245.48.0/20", "104.16.0.0/13"]));
-    expect(only(stack(p3, "gateway-certificates"), "aws_acm_certificate")).toMatchObject({ domain_name: "cells-eu-1.example.com", validation_method: "DNS" });
+    expect(only(stack(p3, "gateway-certificates"), "aws_acm_certificate")).toMatchObject({
+      domain_name: "cells-eu-1.example.com",
+      validation_method: "DNS",
+    });
     expect(only(stack(p3, "gateways-dns"), "cloudflare_dns_record")).toMatchObject({ name: "cells-eu-1.example.com", type: "CNAME" });
-    expect(resources(stack(p3, "gateway-certificates-dns"), "cloudflare_dns_record")[0][1]).toMatchObject({ proxied: false, lifecycle: { prevent_destroy: true } });
+    expect(resources(stack(p3, "gateway-certificates-dns"), "cloudflare_dns_record")[0][1]).toMatchObject({
+      proxied: false,
+      lifecycle: { prevent_destroy: true },
+    });
   });
 
   test("its own task role reads its own secrets and the shared ones it needs, nothing of another cell", () => {
@@ -145,7 +193,10 @@ describe("cells on Fargate (phases 3 and 4, both regions)", () => {
   test("rotation redeploys the cell with an ECS deployment (its service ARN), and sets no empty variable", () => {
     const task = resources(data, "aws_ecs_task_definition").find(([id]) => id.startsWith("db-rotation"))![1];
     const env = json(task.container_definitions)[0].environment as { name: string; value: string }[];
-    expect(env).toContainEqual({ name: "ECS_SERVICE_ARNS", value: "arn:aws:ecs:eu-central-1:123456789012:service/restartix-cells/restartix-tenant-org-101" });
+    expect(env).toContainEqual({
+      name: "ECS_SERVICE_ARNS",
+      value: "arn:aws:ecs:eu-central-1:123456789012:service/restartix-cells/restartix-tenant-org-101",
+    });
     expect(env.map((e) => e.name)).not.toContain("APPRUNNER_SERVICE_ARNS");
     for (const e of env) expect(e.value).not.toBe("");
   });
@@ -156,7 +207,9 @@ describe("cells on Fargate (phases 3 and 4, both regions)", () => {
   });
 
   test("routeEntry: the gateway hostname as origin and the header value the Worker adds", () => {
-    const cell = p4.built.cells.find((c) => c.cell.id === "org-201") ?? p4.built.cells.find((c) => c.cell.kind === "tenant" && c.cell.region === "us-east-1")!;
+    const cell =
+      p4.built.cells.find((c) => c.cell.id === "org-201") ??
+      p4.built.cells.find((c) => c.cell.kind === "tenant" && c.cell.region === "us-east-1")!;
     expect(cell.routeEntry).toMatchObject({ origin: expect.stringMatching(/^cells-us-1\.example\.com$/), cell: `tenant-${cell.cell.id}` });
   });
 
@@ -175,7 +228,11 @@ describe("cells on Fargate (phases 3 and 4, both regions)", () => {
 
 describe("slots: unique per region, stable, refused with a clear error", () => {
   const phase = phaseConfig(3);
-  const entry = (id: string, slot?: number) => ({ ...JSON.parse(fs.readFileSync(path.join(ROOT, "phases/tenants/phase3.json"), "utf8"))[0], id, slot });
+  const entry = (id: string, slot?: number) => ({
+    ...JSON.parse(fs.readFileSync(path.join(ROOT, "phases/tenants/phase3.json"), "utf8"))[0],
+    id,
+    slot,
+  });
   test("a duplicate slot in a region and a missing slot on Fargate are refused; App Runner needs none", () => {
     const issues = new Issues();
     validateTenants([entry("org-1", 11), entry("org-2", 11), entry("org-3")], "phases/tenants/test.json", phase, issues, "fargate");
@@ -187,7 +244,13 @@ describe("slots: unique per region, stable, refused with a clear error", () => {
   });
   test("an invalid Fargate CPU/memory pair is refused with the value and the fix", () => {
     const issues = new Issues();
-    validateTenants([{ ...entry("org-4", 12), service: { ...entry("x").service, cpu: 256, memory: 4096 } }], "phases/tenants/test.json", phase, issues, "fargate");
+    validateTenants(
+      [{ ...entry("org-4", 12), service: { ...entry("x").service, cpu: 256, memory: 4096 } }],
+      "phases/tenants/test.json",
+      phase,
+      issues,
+      "fargate",
+    );
     expect(() => issues.throwIfAny()).toThrow(/256\/4096.*Fargate does not accept 0.25 vCPU with 4 GB.*use one of/s);
   });
 });
@@ -203,26 +266,46 @@ describe("the synth-time quota check counts the gateways and Fargate", () => {
   };
   const alb = (s: TerraformStack, id: string) => {
     const lb = new Lb(s, `${id}-lb`, { name: id });
-    const l = new LbListener(s, `${id}-https`, { loadBalancerArn: lb.arn, port: 443, protocol: "HTTPS", certificateArn: "arn:cert", defaultAction: [{ type: "fixed-response" }] });
+    const l = new LbListener(s, `${id}-https`, {
+      loadBalancerArn: lb.arn,
+      port: 443,
+      protocol: "HTTPS",
+      certificateArn: "arn:cert",
+      defaultAction: [{ type: "fixed-response" }],
+    });
     return l;
   };
 
   test("target groups and listener rules per ALB (100), certificates per ALB (25)", () => {
     const out = build((s) => {
       const l = alb(s, "gw");
-      for (let i = 1; i <= 101; i++) new LbListenerRule(s, `r${i}`, { listenerArn: l.arn, priority: i, action: [{ type: "forward", targetGroupArn: `tg-${i}` }], condition: [] });
+      for (let i = 1; i <= 101; i++)
+        new LbListenerRule(s, `r${i}`, {
+          listenerArn: l.arn,
+          priority: i,
+          action: [{ type: "forward", targetGroupArn: `tg-${i}` }],
+          condition: [],
+        });
       for (let i = 1; i <= 25; i++) new LbListenerCertificate(s, `c${i}`, { listenerArn: l.arn, certificateArn: `c-${i}` });
     });
-    expect(out).toMatch(/"Target Groups per Application Load Balancer" in load balancer gw: this layout needs 101, above AWS's ceiling of 100/);
-    expect(out).toMatch(/"Rules per Application Load Balancer" \(quota code L-7EED9B64\) in load balancer gw: this layout needs 101, the quota is 100/);
-    expect(out).toMatch(/"Certificates per Application Load Balancer" \(quota code L-9365A611\) in load balancer gw: this layout needs 26, the quota is 25/);
+    expect(out).toMatch(
+      /"Target Groups per Application Load Balancer" in load balancer gw: this layout needs 101, above AWS's ceiling of 100/,
+    );
+    expect(out).toMatch(
+      /"Rules per Application Load Balancer" \(quota code L-7EED9B64\) in load balancer gw: this layout needs 101, the quota is 100/,
+    );
+    expect(out).toMatch(
+      /"Certificates per Application Load Balancer" \(quota code L-9365A611\) in load balancer gw: this layout needs 26, the quota is 25/,
+    );
   });
 
   test("ALBs per region (50)", () => {
     const out = build((s) => {
       for (let i = 1; i <= 51; i++) new Lb(s, `lb${i}`, { name: `lb-${i}` });
     });
-    expect(out).toMatch(/"Application Load Balancers per Region" \(quota code L-53DA6B97\) in eu-central-1: this layout needs 51, the quota is 50/);
+    expect(out).toMatch(
+      /"Application Load Balancers per Region" \(quota code L-53DA6B97\) in eu-central-1: this layout needs 51, the quota is 50/,
+    );
   });
 
   test("Fargate On-Demand vCPU per region (L-3032A538): minimum tasks x vCPU, doubled for a deployment", () => {
@@ -230,7 +313,9 @@ describe("the synth-time quota check counts the gateways and Fargate", () => {
       const t = new EcsTaskDefinition(s, "t", { family: "f", cpu: "1024", memory: "2048", containerDefinitions: "[]" });
       new EcsService(s, "svc", { name: "svc", taskDefinition: t.arn, desiredCount: 51 });
     });
-    expect(out).toMatch(/AWS Fargate quota "Fargate On-Demand vCPU resource count" \(quota code L-3032A538\) in eu-central-1: this layout needs 102, the quota is 100 .*request an increase of L-3032A538/);
+    expect(out).toMatch(
+      /AWS Fargate quota "Fargate On-Demand vCPU resource count" \(quota code L-3032A538\) in eu-central-1: this layout needs 102, the quota is 100 .*request an increase of L-3032A538/,
+    );
     // A new account's default (6) is far below phase 3's cells: the phase configs record the increase to request.
     expect(phaseConfig(3).quotas?.fargateOnDemandVcpu).toBeGreaterThanOrEqual(23);
   });
@@ -243,7 +328,9 @@ describe("1000 tenants on Fargate: the region's Redis group no longer grows with
     const problems = result.built.quotaProblems.join("\n");
     expect(problems).not.toMatch(/restartix-redis/);
     expect(problems).not.toMatch(/per Application Load Balancer/);
-    const redisRules = result.stacks.flatMap((s) => resources(s, "aws_vpc_security_group_ingress_rule").filter(([, r]) => r.from_port === 6379));
+    const redisRules = result.stacks.flatMap((s) =>
+      resources(s, "aws_vpc_security_group_ingress_rule").filter(([, r]) => r.from_port === 6379),
+    );
     expect(redisRules.length).toBeLessThanOrEqual(4);
     // 1000 tenants from slot 11 + 2 shards: 12 gateways in eu-central-1.
     expect(resources(stack(result, "gateways"), "aws_lb")).toHaveLength(12);

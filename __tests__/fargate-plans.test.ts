@@ -15,7 +15,11 @@ import { layerAvailable } from "./layers";
  */
 const phases = [2, 3, 4].map((phase) => ({ phase, result: synth({ phase, compute: DEFAULT_ENGINE, backend: "local" }) }));
 const awsStacks = (r: SynthResult) => dependencyOrder(r.stacks).filter(isAwsOnly);
-const input: PhaseStacks[] = phases.map(({ phase, result }) => ({ phase, stacks: awsStacks(result), cells: cellIdentities(result.settings) }));
+const input: PhaseStacks[] = phases.map(({ phase, result }) => ({
+  phase,
+  stacks: awsStacks(result),
+  cells: cellIdentities(result.settings),
+}));
 const elsewhere = new Map([
   ["phase 1 (offline-plan.test.ts)", awsStacks(synth({ phase: 1, backend: "local" }))],
   ["phase 1 (fargate.test.ts)", awsStacks(synth({ phase: 1, compute: "fargate", backend: "local" }))],
@@ -34,7 +38,17 @@ describe("which stacks the Fargate offline plans run, and why that proves every 
 
   test("phase 4's 94 cell stacks (47 cells) are proved by one plan per kind, region and stack (8), not 94", () => {
     const cells = coverage.plan.filter((p) => p.phase === 4 && /^(tenant|shard)-/.test(p.stack.name)).map((p) => p.stack.name);
-    expect(cells.sort()).toEqual(["shard-eu-2", "shard-eu-2-service", "shard-us-1", "shard-us-1-service", "tenant-org-101", "tenant-org-201", "tenant-org-201-service"].sort());
+    expect(cells.sort()).toEqual(
+      [
+        "shard-eu-2",
+        "shard-eu-2-service",
+        "shard-us-1",
+        "shard-us-1-service",
+        "tenant-org-101",
+        "tenant-org-201",
+        "tenant-org-201-service",
+      ].sort(),
+    );
     // The eighth: an EU tenant's service stack is byte for byte phase 3's, planned there.
     expect(coverage.covered.find((c) => c.phase === 4 && c.stack === "tenant-org-101-service")).toEqual({
       phase: 4,
@@ -75,7 +89,12 @@ describe("which stacks the Fargate offline plans run, and why that proves every 
 });
 
 const availability = offlinePlanAvailability();
-if (layerAvailable(availability.ok ? undefined : `${availability.reason} (the Fargate phases 2-4 offline plans)`, "Fargate offline plans, phases 2-4")) {
+if (
+  layerAvailable(
+    availability.ok ? undefined : `${availability.reason} (the Fargate phases 2-4 offline plans)`,
+    "Fargate offline plans, phases 2-4",
+  )
+) {
   describe("offline plans of phases 2-4 on Fargate with the real provider", () => {
     let results: (PlanResult & { phase: number })[] = [];
     beforeAll(async () => {
@@ -84,7 +103,10 @@ if (layerAvailable(availability.ok ? undefined : `${availability.reason} (the Fa
       if (!init.ok) throw new Error(init.output);
       // One queue across the three phases (no idle worker at a phase's end), one provider install,
       // a directory of stacks per phase.
-      const queue = coverage.plan.map((p) => ({ ...p, all: new Map(phases.find((x) => x.phase === p.phase)!.result.stacks.map((s) => [s.name, s])) }));
+      const queue = coverage.plan.map((p) => ({
+        ...p,
+        all: new Map(phases.find((x) => x.phase === p.phase)!.result.stacks.map((s) => [s.name, s])),
+      }));
       for (const { phase } of phases) {
         fs.mkdirSync(path.join(workdir, `phase${phase}`));
         fs.symlinkSync(path.join(workdir, ".providers"), path.join(workdir, `phase${phase}`, ".providers"));

@@ -14,9 +14,10 @@ import { layerAvailable } from "./layers";
 const app = synth({ phase: 1, compute: "fargate" });
 const compute = stack(app, "compute");
 const network = stack(app, "network");
-const byName = <T extends Record<string, any>>(type: string, key = "name") => Object.fromEntries(resources(compute, type).map(([, r]) => [r[key], r as T]));
+const byName = <T extends Record<string, any>>(type: string, key = "name") =>
+  Object.fromEntries(resources(compute, type).map(([, r]) => [r[key], r as T]));
 
-describe("Fargate: the second compute engine (compute = \"fargate\")", () => {
+describe('Fargate: the second compute engine (compute = "fargate")', () => {
   test("the stack layout: certificates (ACM) and certificates-dns (Cloudflare) join; compute waits for the validation records", () => {
     expect(app.stacks.map((s) => s.name)).toEqual(expect.arrayContaining(["certificates", "certificates-dns"]));
     expect(compute.dependencies).toEqual(expect.arrayContaining(["certificates", "certificates-dns"]));
@@ -33,17 +34,32 @@ describe("Fargate: the second compute engine (compute = \"fargate\")", () => {
   });
 
   test("an ECS cluster with Container Insights", () => {
-    expect(text(compute)).toHaveResourceWithProperties(EcsCluster, { name: "restartix-prod", setting: [{ name: "containerInsights", value: "enabled" }] });
+    expect(text(compute)).toHaveResourceWithProperties(EcsCluster, {
+      name: "restartix-prod",
+      setting: [{ name: "containerInsights", value: "enabled" }],
+    });
   });
 
   test("task definitions sized as the document sizes App Runner, secrets injected from Secrets Manager", () => {
     const tasks = byName("aws_ecs_task_definition", "family");
-    expect(tasks["restartix-core-api"]).toMatchObject({ cpu: "1024", memory: "2048", network_mode: "awsvpc", requires_compatibilities: ["FARGATE"] });
+    expect(tasks["restartix-core-api"]).toMatchObject({
+      cpu: "1024",
+      memory: "2048",
+      network_mode: "awsvpc",
+      requires_compatibilities: ["FARGATE"],
+    });
     expect(tasks["restartix-telemetry-api"]).toMatchObject({ cpu: "512", memory: "1024" });
     const container = json(tasks["restartix-core-api"].container_definitions)[0];
     expect(container.portMappings).toEqual([{ containerPort: 9000, protocol: "tcp" }]);
     expect(container.environment).toContainEqual({ name: "PORT", value: "9000" });
-    expect(container.secrets.map((s: any) => s.name).sort()).toEqual(["CLERK_SECRET_KEY", "CLERK_WEBHOOK_SECRET", "DAILY_API_KEY", "DATABASE_URL", "ENCRYPTION_KEY", "REDIS_URL"]);
+    expect(container.secrets.map((s: any) => s.name).sort()).toEqual([
+      "CLERK_SECRET_KEY",
+      "CLERK_WEBHOOK_SECRET",
+      "DAILY_API_KEY",
+      "DATABASE_URL",
+      "ENCRYPTION_KEY",
+      "REDIS_URL",
+    ]);
     for (const s of container.secrets) expect(s.valueFrom).toMatch(/cross-stack-output-aws_secretsmanager_secretcore-secrets_.*arn/);
     expect(container.logConfiguration.logDriver).toBe("awslogs");
   });
@@ -65,10 +81,12 @@ describe("Fargate: the second compute engine (compute = \"fargate\")", () => {
 
   test("target tracking between the document's minimum and maximum, on requests per target", () => {
     const targets = resources(compute, "aws_appautoscaling_target").map(([, t]) => [t.resource_id, t.min_capacity, t.max_capacity]);
-    expect(targets).toEqual(expect.arrayContaining([
-      ["service/restartix-prod/restartix-core-api", 1, 5],
-      ["service/restartix-prod/restartix-telemetry-api", 1, 3],
-    ]));
+    expect(targets).toEqual(
+      expect.arrayContaining([
+        ["service/restartix-prod/restartix-core-api", 1, 5],
+        ["service/restartix-prod/restartix-telemetry-api", 1, 3],
+      ]),
+    );
     const policies = resources(compute, "aws_appautoscaling_policy").map(([, p]) => p.target_tracking_scaling_policy_configuration);
     expect(policies.map((p) => [p.predefined_metric_specification.predefined_metric_type, p.target_value]).sort()).toEqual([
       ["ALBRequestCountPerTarget", 12000],
@@ -77,7 +95,8 @@ describe("Fargate: the second compute engine (compute = \"fargate\")", () => {
   });
 
   test("log groups with retention, encrypted", () => {
-    for (const [, g] of resources(compute, "aws_cloudwatch_log_group")) expect(g).toMatchObject({ retention_in_days: 365, kms_key_id: expect.stringMatching(/kms_key/) });
+    for (const [, g] of resources(compute, "aws_cloudwatch_log_group"))
+      expect(g).toMatchObject({ retention_in_days: 365, kms_key_id: expect.stringMatching(/kms_key/) });
   });
 
   test("the ALB: public subnets, deletion protection, access logs to S3, invalid headers dropped", () => {
@@ -91,14 +110,23 @@ describe("Fargate: the second compute engine (compute = \"fargate\")", () => {
     const lb = only(compute, "aws_lb");
     expect(lb.access_logs).toMatchObject({ enabled: true, prefix: "alb/restartix-prod" });
     expect(lb.subnets.every((s: string) => /public-eu-central-1/.test(s))).toBe(true);
-    const logs = resources(stack(app, "storage"), "aws_s3_bucket_policy").map(([, p]) => policy(p.policy, stack(app, "storage"))).find((p) => p.Statement.some((s: any) => s.Sid === "AlbAccessLogDelivery"))!;
+    const logs = resources(stack(app, "storage"), "aws_s3_bucket_policy")
+      .map(([, p]) => policy(p.policy, stack(app, "storage")))
+      .find((p) => p.Statement.some((s: any) => s.Sid === "AlbAccessLogDelivery"))!;
     expect(logs.Statement.find((s: any) => s.Sid === "AlbAccessLogDelivery")!.Principal).toEqual({ AWS: "arn:aws:iam::054676820928:root" });
   });
 
   test("HTTPS with the validated ACM certificate, HTTP redirects to HTTPS", () => {
     const listeners = Object.fromEntries(resources(compute, "aws_lb_listener").map(([, l]) => [l.port, l]));
-    expect(listeners[443]).toMatchObject({ protocol: "HTTPS", ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06", certificate_arn: expect.stringMatching(/aws_acm_certificate_validation\./) });
-    expect(listeners[80].default_action[0]).toMatchObject({ type: "redirect", redirect: { protocol: "HTTPS", port: "443", status_code: "HTTP_301" } });
+    expect(listeners[443]).toMatchObject({
+      protocol: "HTTPS",
+      ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+      certificate_arn: expect.stringMatching(/aws_acm_certificate_validation\./),
+    });
+    expect(listeners[80].default_action[0]).toMatchObject({
+      type: "redirect",
+      redirect: { protocol: "HTTPS", port: "443", status_code: "HTTP_301" },
+    });
     expect(only(compute, "aws_acm_certificate_validation").certificate_arn).toMatch(/cross-stack-reference-input-certificates/);
   });
 
@@ -122,18 +150,33 @@ describe("Fargate: the second compute engine (compute = \"fargate\")", () => {
     expect(new Set(albIn.map((r) => r.from_port))).toEqual(new Set([443, 80]));
     expect(albIn.filter((r) => r.from_port === 443)).toHaveLength(15);
     expect(albIn.every((r) => r.cidr_ipv4 !== "0.0.0.0/0" && r.cidr_ipv4)).toBe(true);
-    expect(ingress.filter((r) => r.security_group_id === groups["restartix-app-tasks"]).map((r) => [r.from_port, r.referenced_security_group_id])).toEqual(
-      expect.arrayContaining([[9443, groups["restartix-alb"]], [4443, groups["restartix-alb"]]]),
+    expect(
+      ingress
+        .filter((r) => r.security_group_id === groups["restartix-app-tasks"])
+        .map((r) => [r.from_port, r.referenced_security_group_id]),
+    ).toEqual(
+      expect.arrayContaining([
+        [9443, groups["restartix-alb"]],
+        [4443, groups["restartix-alb"]],
+      ]),
     );
-    expect(ingress.filter((r) => r.security_group_id === groups["restartix-rds"]).map((r) => r.referenced_security_group_id)).toContain(groups["restartix-app-tasks"]);
-    expect(ingress.filter((r) => r.security_group_id === groups["restartix-redis"]).map((r) => r.referenced_security_group_id)).toEqual([groups["restartix-app-tasks"]]);
+    expect(ingress.filter((r) => r.security_group_id === groups["restartix-rds"]).map((r) => r.referenced_security_group_id)).toContain(
+      groups["restartix-app-tasks"],
+    );
+    expect(ingress.filter((r) => r.security_group_id === groups["restartix-redis"]).map((r) => r.referenced_security_group_id)).toEqual([
+      groups["restartix-app-tasks"],
+    ]);
     expect(groups["restartix-apprunner-connector"]).toBeUndefined();
   });
 
   test("the same alarms on ALB metrics; Cloudflare records point at the ALB after the cutover", () => {
     const alarms = resources(stack(app, "observability"), "aws_cloudwatch_metric_alarm").map(([, a]) => a.alarm_name);
-    expect(alarms).toEqual(expect.arrayContaining(["restartix-core-api-5xx-rate", "restartix-core-api-p99-latency", "restartix-core-api-unhealthy"]));
-    const latency = resources(stack(app, "observability"), "aws_cloudwatch_metric_alarm").find(([, a]) => a.alarm_name === "restartix-core-api-p99-latency")![1];
+    expect(alarms).toEqual(
+      expect.arrayContaining(["restartix-core-api-5xx-rate", "restartix-core-api-p99-latency", "restartix-core-api-unhealthy"]),
+    );
+    const latency = resources(stack(app, "observability"), "aws_cloudwatch_metric_alarm").find(
+      ([, a]) => a.alarm_name === "restartix-core-api-p99-latency",
+    )![1];
     expect(latency).toMatchObject({ namespace: "AWS/ApplicationELB", metric_name: "TargetResponseTime", threshold: 1 });
     const edge = stack(synth({ phase: 1, compute: "fargate", varsFile: aws() }), "edge");
     const core = resources(edge, "cloudflare_dns_record").find(([n]) => n === "core-record")![1];
@@ -154,7 +197,9 @@ describe("Fargate: the second compute engine (compute = \"fargate\")", () => {
       ],
     });
     // The workflow finds the services: it lists them on the shared tier's cluster only.
-    expect(doc.Statement.find((s: any) => s.Sid === "ListEcsServices")?.Condition).toEqual({ ArnEquals: { "ecs:cluster": "arn:aws:ecs:eu-central-1:123456789012:cluster/restartix-prod" } });
+    expect(doc.Statement.find((s: any) => s.Sid === "ListEcsServices")?.Condition).toEqual({
+      ArnEquals: { "ecs:cluster": "arn:aws:ecs:eu-central-1:123456789012:cluster/restartix-prod" },
+    });
     const workflow = fromTerraformLiteral(only(stack(app, "delivery-github"), "github_repository_file").content);
     expect(workflow).toContain("aws ecs update-service");
     expect(await lintWorkflow(workflow, ".github/workflows/deploy.yml")).toEqual([]);
@@ -168,7 +213,12 @@ describe("Fargate: the second compute engine (compute = \"fargate\")", () => {
 
 function aws(): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rx-fargate-")), "terraform.tfvars");
-  fs.writeFileSync(file, fs.readFileSync(path.join(__dirname, "..", "terraform.tfvars.example"), "utf8").replace('core_target = "railway"', 'core_target = "aws"'));
+  fs.writeFileSync(
+    file,
+    fs
+      .readFileSync(path.join(__dirname, "..", "terraform.tfvars.example"), "utf8")
+      .replace('core_target = "railway"', 'core_target = "aws"'),
+  );
   return file;
 }
 
@@ -184,11 +234,25 @@ if (layerAvailable(availability.ok ? undefined : `${availability.reason} (the Fa
     let results: PlanResult[] = [];
     beforeAll(async () => {
       const targets = dependencyOrder(local.stacks).filter((s) => changed.includes(s.name));
-      results = await planAll(targets, all, { workdir: fs.mkdtempSync(path.join(os.tmpdir(), "rx-fargate-plan-")), accountId: "123456789012", jobs: os.cpus().length });
+      results = await planAll(targets, all, {
+        workdir: fs.mkdtempSync(path.join(os.tmpdir(), "rx-fargate-plan-")),
+        accountId: "123456789012",
+        jobs: os.cpus().length,
+      });
     }, 900_000);
 
     test("every stack the engine changes plans with the real provider", () => {
-      expect([...changed].sort()).toEqual(["backups", "certificates", "compute", "delivery", "network", "observability", "platform", "registry", "storage"]);
+      expect([...changed].sort()).toEqual([
+        "backups",
+        "certificates",
+        "compute",
+        "delivery",
+        "network",
+        "observability",
+        "platform",
+        "registry",
+        "storage",
+      ]);
       expect(results.map((r) => r.stack).sort()).toEqual([...changed].sort());
       expect(results.filter((r) => !r.ok).map((r) => `${r.stack}: ${r.summary}\n${r.output.slice(-1500)}`)).toEqual([]);
     });
@@ -223,9 +287,15 @@ describe("moving between engines: both run side by side while DNS moves", () => 
   test("RDS and Redis admit both the connector and the task group", () => {
     const n = stack(both, "network");
     const groups = Object.fromEntries(resources(n, "aws_security_group").map(([name, g]) => [g.name, `\${aws_security_group.${name}.id}`]));
-    const into = (g: string) => resources(n, "aws_vpc_security_group_ingress_rule").map(([, r]) => r).filter((r) => r.security_group_id === groups[g]).map((r) => r.referenced_security_group_id);
+    const into = (g: string) =>
+      resources(n, "aws_vpc_security_group_ingress_rule")
+        .map(([, r]) => r)
+        .filter((r) => r.security_group_id === groups[g])
+        .map((r) => r.referenced_security_group_id);
     expect(into("restartix-rds")).toEqual(expect.arrayContaining([groups["restartix-apprunner-connector"], groups["restartix-app-tasks"]]));
-    expect(into("restartix-redis")).toEqual(expect.arrayContaining([groups["restartix-apprunner-connector"], groups["restartix-app-tasks"]]));
+    expect(into("restartix-redis")).toEqual(
+      expect.arrayContaining([groups["restartix-apprunner-connector"], groups["restartix-app-tasks"]]),
+    );
   });
 
   test("the public record follows compute (the ALB); App Runner's validation records stay until it is gone", () => {
@@ -242,7 +312,9 @@ describe("moving between engines: both run side by side while DNS moves", () => 
   });
 
   test("the deploy role may deploy both engines, and the workflow rolls ECS after pushing", () => {
-    const sids = policy(resources(stack(both, "delivery"), "aws_iam_policy")[0][1].policy, stack(both, "delivery")).Statement.map((s: any) => s.Sid);
+    const sids = policy(resources(stack(both, "delivery"), "aws_iam_policy")[0][1].policy, stack(both, "delivery")).Statement.map(
+      (s: any) => s.Sid,
+    );
     expect(sids).toEqual(expect.arrayContaining(["DeployAppRunnerServices", "RollEcsServices", "RegisterTaskDefinitions"]));
     const workflow = only(stack(both, "delivery-github"), "github_repository_file").content;
     expect(workflow).toContain("aws ecs update-service");

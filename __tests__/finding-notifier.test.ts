@@ -29,7 +29,12 @@ function controlFinding(n: number, over: Finding = {}): Finding {
   };
 }
 
-const importedEvent = (findings: Finding[]) => ({ id: "event-1", source: "aws.securityhub", "detail-type": "Security Hub Findings - Imported", detail: { findings } });
+const importedEvent = (findings: Finding[]) => ({
+  id: "event-1",
+  source: "aws.securityhub",
+  "detail-type": "Security Hub Findings - Imported",
+  detail: { findings },
+});
 
 /** Fake clients that record every call in order; `unprocessed` decides what each BatchUpdateFindings call leaves. */
 function fakes(unprocessed: (ids: { Id: string }[], call: number) => { Id: string; ProductArn: string }[] = () => []) {
@@ -50,7 +55,11 @@ function fakes(unprocessed: (ids: { Id: string }[], call: number) => { Id: strin
         const left = unprocessed(input.FindingIdentifiers, ++updates);
         return {
           ProcessedFindings: input.FindingIdentifiers.filter((i: { Id: string }) => !left.some((l) => l.Id === i.Id)),
-          UnprocessedFindings: left.map((FindingIdentifier) => ({ FindingIdentifier, ErrorCode: "FindingNotFound", ErrorMessage: "Finding not found" })),
+          UnprocessedFindings: left.map((FindingIdentifier) => ({
+            FindingIdentifier,
+            ErrorCode: "FindingNotFound",
+            ErrorMessage: "Finding not found",
+          })),
         };
       },
       sleep: async () => undefined,
@@ -95,7 +104,12 @@ describe("the Security Hub notifier (functions/finding-notifier.js)", () => {
     expect(f.calls[1].input.FindingIdentifiers).toEqual([{ Id: mailed.Id, ProductArn: PRODUCT }]);
     // A GuardDuty finding has no compliance status: it is mailed like a failed control.
     const g = fakes();
-    const threat = { ...controlFinding(9), Compliance: undefined, ProductName: "GuardDuty", Title: "UnauthorizedAccess:IAMUser/MaliciousIPCaller" };
+    const threat = {
+      ...controlFinding(9),
+      Compliance: undefined,
+      ProductName: "GuardDuty",
+      Title: "UnauthorizedAccess:IAMUser/MaliciousIPCaller",
+    };
     await expect(notifier.notify(importedEvent([threat]), g.deps)).resolves.toEqual({ mailed: 1 });
   });
 
@@ -113,7 +127,9 @@ describe("the Security Hub notifier (functions/finding-notifier.js)", () => {
     const stuck = controlFinding(2);
     const f = fakes((ids) => ids.filter((i) => i.Id === stuck.Id).map((i) => ({ Id: i.Id, ProductArn: PRODUCT })));
     await expect(notifier.notify(importedEvent([controlFinding(1), stuck]), f.deps)).rejects.toThrow(
-      new RegExp(`could not set Workflow.Status NOTIFIED on 1 after 3 attempts: ${stuck.Id.replace(/[.]/g, "\\.")} \\(FindingNotFound: Finding not found\\)`),
+      new RegExp(
+        `could not set Workflow.Status NOTIFIED on 1 after 3 attempts: ${stuck.Id.replace(/[.]/g, "\\.")} \\(FindingNotFound: Finding not found\\)`,
+      ),
     );
     expect(f.calls.filter((c) => c.op === "publish")).toHaveLength(1);
     expect(f.calls.filter((c) => c.op === "batchUpdate").map((c) => c.input.FindingIdentifiers.map((i: { Id: string }) => i.Id))).toEqual([

@@ -29,37 +29,34 @@ function synthHcl(options: { phase: number; compute?: string }): string {
   return outdir;
 }
 
-describe.each([
-  { phase: 1 },
-  { phase: 1, compute: "fargate" },
-  { phase: 2 },
-  { phase: 3 },
-  { phase: 4 },
-])("cdktf synth --hcl of %j", (options) => {
-  const outdir = synthHcl(options);
-  const stacks = fs.readdirSync(path.join(outdir, "stacks")).sort();
+describe.each([{ phase: 1 }, { phase: 1, compute: "fargate" }, { phase: 2 }, { phase: 3 }, { phase: 4 }])(
+  "cdktf synth --hcl of %j",
+  (options) => {
+    const outdir = synthHcl(options);
+    const stacks = fs.readdirSync(path.join(outdir, "stacks")).sort();
 
-  test("every stack is written as HCL", () => {
-    expect(stacks.length).toBeGreaterThan(10);
-    for (const s of stacks) expect(fs.existsSync(path.join(outdir, "stacks", s, "cdk.tf"))).toBe(true);
-  });
+    test("every stack is written as HCL", () => {
+      expect(stacks.length).toBeGreaterThan(10);
+      for (const s of stacks) expect(fs.existsSync(path.join(outdir, "stacks", s, "cdk.tf"))).toBe(true);
+    });
 
-  test("every stack parses as HCL", async () => {
-    const failures: string[] = [];
-    for (const s of stacks) {
-      try {
-        await parse(`${s}/cdk.tf`, fs.readFileSync(path.join(outdir, "stacks", s, "cdk.tf"), "utf8"));
-      } catch (e) {
-        failures.push(String(e).slice(0, 400));
+    test("every stack parses as HCL", async () => {
+      const failures: string[] = [];
+      for (const s of stacks) {
+        try {
+          await parse(`${s}/cdk.tf`, fs.readFileSync(path.join(outdir, "stacks", s, "cdk.tf"), "utf8"));
+        } catch (e) {
+          failures.push(String(e).slice(0, 400));
+        }
       }
-    }
-    expect(failures).toEqual([]);
-  }, 120_000);
+      expect(failures).toEqual([]);
+    }, 120_000);
 
-  test("no policy is a JSON string with references inside; documents come from aws_iam_policy_document", () => {
-    for (const s of stacks) {
-      const text = fs.readFileSync(path.join(outdir, "stacks", s, "cdk.tf"), "utf8");
-      expect(text).not.toMatch(/^\s*(policy|assume_role_policy) = "\{\\"Version/m);
-    }
-  });
-});
+    test("no policy is a JSON string with references inside; documents come from aws_iam_policy_document", () => {
+      for (const s of stacks) {
+        const text = fs.readFileSync(path.join(outdir, "stacks", s, "cdk.tf"), "utf8");
+        expect(text).not.toMatch(/^\s*(policy|assume_role_policy) = "\{\\"Version/m);
+      }
+    });
+  },
+);

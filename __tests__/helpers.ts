@@ -15,7 +15,9 @@ const cache = new Map<string, SynthResult>();
 /** Options whose synthesized stacks depend on nothing but the sources: phase, engine, backend, quota mode. */
 const SHAREABLE = new Set(["phase", "compute", "backend", "quotaCheck"]);
 const shareable = (options: Options) =>
-  Object.entries(options).every(([k, v]) => (SHAREABLE.has(k) && v !== undefined && typeof v !== "object") || (k === "varsFile" && v === EXAMPLE_VARS));
+  Object.entries(options).every(
+    ([k, v]) => (SHAREABLE.has(k) && v !== undefined && typeof v !== "object") || (k === "varsFile" && v === EXAMPLE_VARS),
+  );
 
 /**
  * Synthesizes once per option set and test file, into a temporary directory. A phase with the

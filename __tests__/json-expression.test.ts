@@ -56,7 +56,7 @@ describe("jsonExpression: JSON documents with references, valid in JSON and HCL 
   test("reads plain JSON text too, and refuses anything else", () => {
     expect(readJsonExpression('[{"name":"api"}]')).toEqual([{ name: "api" }]);
     expect(readJsonExpression("${local.defs}")).toBeUndefined();
-    expect(readJsonExpression("${jsonencode({\"a\" = )}")).toBeUndefined();
+    expect(readJsonExpression('${jsonencode({"a" = )}')).toBeUndefined();
     expect(readJsonExpression(42)).toBeUndefined();
   });
 
@@ -69,20 +69,27 @@ describe("jsonExpression: JSON documents with references, valid in JSON and HCL 
   const terraform = spawnSync(TERRAFORM, ["version"], { encoding: "utf8" });
   const available = !terraform.error && terraform.status === 0 && process.env.RESTARTIX_SKIP_TERRAFORM !== "1";
   const reason = process.env.RESTARTIX_SKIP_TERRAFORM === "1" ? "RESTARTIX_SKIP_TERRAFORM=1" : `terraform not found (${TERRAFORM})`;
-  if (layerAvailable(available ? undefined : reason, "terraform's jsonencode")) test.each([["JSON", false], ["HCL", true]])(
-    "terraform evaluates the %s output to exactly the document (no provider needed)",
-    (_form, hcl) => {
-      const { dir } = synthOutputs(hcl as boolean);
-      const env = { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null" };
-      for (const args of [["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-input=false", "-no-color"]]) {
-        const run = spawnSync(TERRAFORM, args, { cwd: dir, env, encoding: "utf8" });
-        expect(run.stderr + (run.status === 0 ? "" : run.stdout)).toBe("");
-      }
-      const out = spawnSync(TERRAFORM, ["output", "-json"], { cwd: dir, env, encoding: "utf8" });
-      const outputs = JSON.parse(out.stdout) as Record<string, { value: string }>;
-      expect(JSON.parse(outputs.tricky.value)).toEqual(TRICKY);
-      expect(JSON.parse(outputs.with_reference.value)).toEqual({ url: "https://ref-value/x", id: "ref-value" });
-    },
-    60_000,
-  );
+  if (layerAvailable(available ? undefined : reason, "terraform's jsonencode"))
+    test.each([
+      ["JSON", false],
+      ["HCL", true],
+    ])(
+      "terraform evaluates the %s output to exactly the document (no provider needed)",
+      (_form, hcl) => {
+        const { dir } = synthOutputs(hcl as boolean);
+        const env = { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null" };
+        for (const args of [
+          ["init", "-input=false", "-no-color"],
+          ["apply", "-auto-approve", "-input=false", "-no-color"],
+        ]) {
+          const run = spawnSync(TERRAFORM, args, { cwd: dir, env, encoding: "utf8" });
+          expect(run.stderr + (run.status === 0 ? "" : run.stdout)).toBe("");
+        }
+        const out = spawnSync(TERRAFORM, ["output", "-json"], { cwd: dir, env, encoding: "utf8" });
+        const outputs = JSON.parse(out.stdout) as Record<string, { value: string }>;
+        expect(JSON.parse(outputs.tricky.value)).toEqual(TRICKY);
+        expect(JSON.parse(outputs.with_reference.value)).toEqual({ url: "https://ref-value/x", id: "ref-value" });
+      },
+      60_000,
+    );
 });

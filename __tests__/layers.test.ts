@@ -2,7 +2,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { layerDecision, LayerContext } from "./layers";
 
-const ctx = (over: Partial<LayerContext> = {}): LayerContext => ({ env: {}, layer: "slow", partial: ["__tests__/fargate.test.ts"], file: "__tests__/offline-plan.test.ts", ...over });
+const ctx = (over: Partial<LayerContext> = {}): LayerContext => ({
+  env: {},
+  layer: "slow",
+  partial: ["__tests__/fargate.test.ts"],
+  file: "__tests__/offline-plan.test.ts",
+  ...over,
+});
 
 describe("a proof layer that cannot run (__tests__/layers.ts)", () => {
   test("runs when nothing is missing", () => {
@@ -15,15 +21,25 @@ describe("a proof layer that cannot run (__tests__/layers.ts)", () => {
 
   test("fails under REQUIRE_ALL_LAYERS=1, naming the reason", () => {
     const d = layerDecision("PostgreSQL server binaries not found", ctx({ env: { REQUIRE_ALL_LAYERS: "1" } }));
-    expect(d).toEqual({ run: false, fail: expect.stringMatching(/^REQUIRE_ALL_LAYERS=1 and this proof layer did not run: PostgreSQL server binaries not found/) });
+    expect(d).toEqual({
+      run: false,
+      fail: expect.stringMatching(/^REQUIRE_ALL_LAYERS=1 and this proof layer did not run: PostgreSQL server binaries not found/),
+    });
   });
 
   test("RESTARTIX_SKIP_TERRAFORM=1 does not get a slow-layer file past REQUIRE_ALL_LAYERS=1", () => {
-    expect(layerDecision("RESTARTIX_SKIP_TERRAFORM=1", ctx({ env: { REQUIRE_ALL_LAYERS: "1", RESTARTIX_SKIP_TERRAFORM: "1" } })).fail).toMatch(/did not run/);
+    expect(
+      layerDecision("RESTARTIX_SKIP_TERRAFORM=1", ctx({ env: { REQUIRE_ALL_LAYERS: "1", RESTARTIX_SKIP_TERRAFORM: "1" } })).fail,
+    ).toMatch(/did not run/);
   });
 
   test("in the fast layer, a PARTIAL file leaves its slow part to the slow layer, even under REQUIRE_ALL_LAYERS=1", () => {
-    expect(layerDecision("RESTARTIX_SKIP_TERRAFORM=1", ctx({ layer: "fast", file: "__tests__/fargate.test.ts", env: { REQUIRE_ALL_LAYERS: "1" } }))).toEqual({ run: false });
+    expect(
+      layerDecision(
+        "RESTARTIX_SKIP_TERRAFORM=1",
+        ctx({ layer: "fast", file: "__tests__/fargate.test.ts", env: { REQUIRE_ALL_LAYERS: "1" } }),
+      ),
+    ).toEqual({ run: false });
   });
 
   test("in the fast layer, a file in no list that skips a layer fails: nobody would run that part", () => {
@@ -37,7 +53,9 @@ describe("a proof layer that cannot run (__tests__/layers.ts)", () => {
     const listed = [...config.matchAll(/"(__tests__\/[^"]+\.test\.ts)"/g)].map((m) => m[1]);
     expect(listed.filter((f) => !fs.existsSync(path.join(root, f)))).toEqual([]);
     const tests = (dir: string): string[] =>
-      fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? tests(path.join(dir, e.name)) : e.name.endsWith(".test.ts") ? [path.join(dir, e.name)] : []));
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? tests(path.join(dir, e.name)) : e.name.endsWith(".test.ts") ? [path.join(dir, e.name)] : []));
     for (const file of tests(path.join(root, "__tests__"))) {
       const text = fs.readFileSync(file, "utf8");
       const rel = path.relative(root, file);

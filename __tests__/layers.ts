@@ -33,7 +33,10 @@ export function layerDecision(reason: string | undefined, ctx: LayerContext): La
     };
   }
   if (ctx.env.REQUIRE_ALL_LAYERS === "1") {
-    return { run: false, fail: `REQUIRE_ALL_LAYERS=1 and this proof layer did not run: ${reason}. Install what it names (.ci/run does on Debian and Ubuntu) or unset REQUIRE_ALL_LAYERS outside CI.` };
+    return {
+      run: false,
+      fail: `REQUIRE_ALL_LAYERS=1 and this proof layer did not run: ${reason}. Install what it names (.ci/run does on Debian and Ubuntu) or unset REQUIRE_ALL_LAYERS outside CI.`,
+    };
   }
   return { run: false };
 }

@@ -28,7 +28,20 @@ if (layerAvailable(availability.ok ? undefined : availability.reason, "offline p
 
     test("covers every AWS-only stack, including the AWS side of delivery", () => {
       expect(targets.map((s) => s.name).sort()).toEqual(
-        ["audit", "backups", "bootstrap", "compute", "data", "delivery", "keys", "network", "observability", "platform", "registry", "storage"].sort(),
+        [
+          "audit",
+          "backups",
+          "bootstrap",
+          "compute",
+          "data",
+          "delivery",
+          "keys",
+          "network",
+          "observability",
+          "platform",
+          "registry",
+          "storage",
+        ].sort(),
       );
     });
 

@@ -73,7 +73,11 @@ function regionOf(settings: Settings, name: string): RegionConfig {
 }
 
 /** Dependencies that only order deploys and read nothing: compute waits for the ALB certificate's validation records. */
-const ORDER_ONLY: Readonly<Record<string, readonly string[]>> = { compute: ["certificates-dns"], gateways: ["gateway-certificates-dns"], "gateways-us": ["gateway-certificates-dns"] };
+const ORDER_ONLY: Readonly<Record<string, readonly string[]>> = {
+  compute: ["certificates-dns"],
+  gateways: ["gateway-certificates-dns"],
+  "gateways-us": ["gateway-certificates-dns"],
+};
 /**
  * A routes stack follows every routed cell of its region (a Fargate cell's service stack): it reads an
  * App Runner cell's domain from its state, but a Fargate cell's origin (its region's gateway hostname)
@@ -98,15 +102,26 @@ function expectKind(name: string, json: string, settings: Settings): void {
       expect(json).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true });
       break;
     case "network":
-      expect(json).toHaveResourceWithProperties(Vpc, { cidr_block: rc.network.cidr, tags: expect.objectContaining({ Name: rc.network.name }) });
+      expect(json).toHaveResourceWithProperties(Vpc, {
+        cidr_block: rc.network.cidr,
+        tags: expect.objectContaining({ Name: rc.network.name }),
+      });
       expect(json).toHaveResource(NatGateway);
       break;
     case "registry":
-      for (const svc of Object.values(phase.services)) expect(json).toHaveResourceWithProperties(EcrRepository, { name: svc.name, image_scanning_configuration: expect.objectContaining({ scan_on_push: true }) });
+      for (const svc of Object.values(phase.services))
+        expect(json).toHaveResourceWithProperties(EcrRepository, {
+          name: svc.name,
+          image_scanning_configuration: expect.objectContaining({ scan_on_push: true }),
+        });
       expect(json).toHaveResourceWithProperties(EcrRepository, { name: phase.backups.jobRepository });
       break;
     case "data":
-      expect(json).toHaveResourceWithProperties(ElasticacheReplicationGroup, { replication_group_id: rc.cache.id, node_type: rc.cache.nodeType, transit_encryption_enabled: true });
+      expect(json).toHaveResourceWithProperties(ElasticacheReplicationGroup, {
+        replication_group_id: rc.cache.id,
+        node_type: rc.cache.nodeType,
+        transit_encryption_enabled: true,
+      });
       if (rc.primary) {
         const db = phase.database;
         expect(json).toHaveResourceWithProperties(DbInstance, {
@@ -120,31 +135,54 @@ function expectKind(name: string, json: string, settings: Settings): void {
           multi_az: db.multiAz,
           deletion_protection: true,
         });
-        for (const replica of db.readReplicas) expect(json).toHaveResourceWithProperties(DbInstance, { identifier: `${db.identifier}-${replica.id}`, instance_class: replica.instanceClass, availability_zone: replica.az });
+        for (const replica of db.readReplicas)
+          expect(json).toHaveResourceWithProperties(DbInstance, {
+            identifier: `${db.identifier}-${replica.id}`,
+            instance_class: replica.instanceClass,
+            availability_zone: replica.az,
+          });
       }
       break;
     case "storage": {
       // Names end in the account id, except the adopted primary uploads bucket (lib/naming.ts).
       const names = bucketNames(phase, deployment.accountId);
-      expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: rc.primary ? phase.storage.uploadsBucket : `${phase.storage.uploadsBucket}-${rc.key}-${deployment.accountId}` });
-      expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: `${phase.storage.accessLogsBucket}-${rc.region}-${deployment.accountId}` });
+      expect(json).toHaveResourceWithProperties(S3Bucket, {
+        bucket: rc.primary ? phase.storage.uploadsBucket : `${phase.storage.uploadsBucket}-${rc.key}-${deployment.accountId}`,
+      });
+      expect(json).toHaveResourceWithProperties(S3Bucket, {
+        bucket: `${phase.storage.accessLogsBucket}-${rc.region}-${deployment.accountId}`,
+      });
       expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: names.uploadsReplica(rc) });
       break;
     }
     case "backups":
-      expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: `${phase.backups.primaryBucket}-${deployment.accountId}`, object_lock_enabled: true });
-      expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: `${phase.backups.replicaBucket}-${deployment.accountId}`, object_lock_enabled: true });
-      expect(json).toHaveResourceWithProperties(SchedulerSchedule, { schedule_expression: phase.backups.schedule, schedule_expression_timezone: phase.backups.scheduleTimezone });
+      expect(json).toHaveResourceWithProperties(S3Bucket, {
+        bucket: `${phase.backups.primaryBucket}-${deployment.accountId}`,
+        object_lock_enabled: true,
+      });
+      expect(json).toHaveResourceWithProperties(S3Bucket, {
+        bucket: `${phase.backups.replicaBucket}-${deployment.accountId}`,
+        object_lock_enabled: true,
+      });
+      expect(json).toHaveResourceWithProperties(SchedulerSchedule, {
+        schedule_expression: phase.backups.schedule,
+        schedule_expression_timezone: phase.backups.scheduleTimezone,
+      });
       break;
     case "compute":
       for (const svc of Object.values(phase.services)) {
-        if (deployment.compute === "fargate") expect(json).toHaveResourceWithProperties(EcsService, { name: svc.name, desired_count: svc.minInstances });
+        if (deployment.compute === "fargate")
+          expect(json).toHaveResourceWithProperties(EcsService, { name: svc.name, desired_count: svc.minInstances });
         else expect(json).toHaveResourceWithProperties(ApprunnerService, { service_name: svc.name });
       }
       break;
     case "certificates": {
       const [first, ...others] = Object.values(phase.services).map((svc) => `${svc.subdomain}.${deployment.domain}`);
-      expect(json).toHaveResourceWithProperties(AcmCertificate, { domain_name: first, subject_alternative_names: others, validation_method: "DNS" });
+      expect(json).toHaveResourceWithProperties(AcmCertificate, {
+        domain_name: first,
+        subject_alternative_names: others,
+        validation_method: "DNS",
+      });
       break;
     }
     case "certificates-dns":
@@ -153,39 +191,73 @@ function expectKind(name: string, json: string, settings: Settings): void {
       break;
     case "platform":
       // The region's origin guard and its shared App Runner configurations.
-      expect(json).toHaveResourceWithProperties(Wafv2WebAcl, { scope: "REGIONAL", default_action: { block: { custom_response: { response_code: 403 } } } });
+      expect(json).toHaveResourceWithProperties(Wafv2WebAcl, {
+        scope: "REGIONAL",
+        default_action: { block: { custom_response: { response_code: 403 } } },
+      });
       // App Runner's X-Ray configuration only where App Runner runs: a Fargate layout calls no App Runner API.
-      if (settings.deployment.compute === "apprunner") expect(json).toHaveResourceWithProperties(ApprunnerObservabilityConfiguration, { trace_configuration: { vendor: "AWSXRAY" } });
+      if (settings.deployment.compute === "apprunner")
+        expect(json).toHaveResourceWithProperties(ApprunnerObservabilityConfiguration, { trace_configuration: { vendor: "AWSXRAY" } });
       else expect(json).not.toHaveResource(ApprunnerObservabilityConfiguration);
       break;
     case "observability":
       // One restartix-alerts per region: in us-east-1 the primary stack's global topic is reused.
-      if (rc.primary || rc.region !== "us-east-1") expect(json).toHaveResourceWithProperties(SnsTopic, { name: phase.observability.topicName });
-      if (rc.primary) expect(json).toHaveResourceWithProperties(BudgetsBudget, { limit_amount: String(phase.observability.budgetUsd), limit_unit: "USD" });
+      if (rc.primary || rc.region !== "us-east-1")
+        expect(json).toHaveResourceWithProperties(SnsTopic, { name: phase.observability.topicName });
+      if (rc.primary)
+        expect(json).toHaveResourceWithProperties(BudgetsBudget, {
+          limit_amount: String(phase.observability.budgetUsd),
+          limit_unit: "USD",
+        });
       break;
     case "delivery":
       expect(json).toHaveResourceWithProperties(IamRole, { name: "GitHubActionsDeployRole" });
-      if (!deployment.adoption.githubOidcProviderArn) expect(json).toHaveResourceWithProperties(IamOpenidConnectProvider, { url: "https://token.actions.githubusercontent.com" });
+      if (!deployment.adoption.githubOidcProviderArn)
+        expect(json).toHaveResourceWithProperties(IamOpenidConnectProvider, { url: "https://token.actions.githubusercontent.com" });
       break;
     case "delivery-github":
       expect(json).toHaveProviderWithProperties(GithubProvider, { owner: deployment.githubOwner });
       // The workflow is proposed on its own branch by a pull request into the deploy branch.
-      expect(json).toHaveResourceWithProperties(RepositoryFile, { repository: deployment.githubRepository, file: phase.delivery.workflowPath, branch: WORKFLOW_BRANCH, autocreate_branch_source_branch: phase.delivery.branch });
-      expect(json).toHaveResourceWithProperties(RepositoryPullRequest, { base_repository: deployment.githubRepository, base_ref: phase.delivery.branch, head_ref: WORKFLOW_BRANCH });
-      expect(json).toHaveResourceWithProperties(RepositoryEnvironment, { repository: deployment.githubRepository, environment: phase.delivery.environmentName });
+      expect(json).toHaveResourceWithProperties(RepositoryFile, {
+        repository: deployment.githubRepository,
+        file: phase.delivery.workflowPath,
+        branch: WORKFLOW_BRANCH,
+        autocreate_branch_source_branch: phase.delivery.branch,
+      });
+      expect(json).toHaveResourceWithProperties(RepositoryPullRequest, {
+        base_repository: deployment.githubRepository,
+        base_ref: phase.delivery.branch,
+        head_ref: WORKFLOW_BRANCH,
+      });
+      expect(json).toHaveResourceWithProperties(RepositoryEnvironment, {
+        repository: deployment.githubRepository,
+        environment: phase.delivery.environmentName,
+      });
       break;
     case "edge":
       expect(json).toHaveProviderWithProperties(CloudflareProvider, {});
-      for (const svc of Object.values(phase.services)) expect(json).toHaveResourceWithProperties(DnsRecord, { zone_id: deployment.cloudflareZoneId, name: `${svc.subdomain}.${deployment.domain}`, proxied: true });
+      for (const svc of Object.values(phase.services))
+        expect(json).toHaveResourceWithProperties(DnsRecord, {
+          zone_id: deployment.cloudflareZoneId,
+          name: `${svc.subdomain}.${deployment.domain}`,
+          proxied: true,
+        });
       break;
     case "routing":
-      expect(json).toHaveResourceWithProperties(DynamodbTable, { name: phase.globalRouting!.tableName, deletion_protection_enabled: true, point_in_time_recovery: expect.objectContaining({ enabled: true }) });
+      expect(json).toHaveResourceWithProperties(DynamodbTable, {
+        name: phase.globalRouting!.tableName,
+        deletion_protection_enabled: true,
+        point_in_time_recovery: expect.objectContaining({ enabled: true }),
+      });
       break;
     case "routes": {
       // Cloudflare only: one KV entry per routed cell of the region.
       const doc = JSON.parse(json) as { provider?: Record<string, unknown>; resource?: Record<string, Record<string, unknown>> };
       expect(Object.keys(doc.provider ?? {})).toEqual(["cloudflare"]);
-      const routed = [...settings.tenants.filter((t) => !t.decommission), ...rc.shards.map((x) => ({ kind: "shard", id: x.id, region: rc.region }))].filter((c) => c.region === rc.region);
+      const routed = [
+        ...settings.tenants.filter((t) => !t.decommission),
+        ...rc.shards.map((x) => ({ kind: "shard", id: x.id, region: rc.region })),
+      ].filter((c) => c.region === rc.region);
       expect(Object.keys(doc.resource?.cloudflare_workers_kv ?? {}).sort()).toEqual(routed.map((c) => `${c.kind}-${c.id}`).sort());
       break;
     }
@@ -200,7 +272,8 @@ function expectKind(name: string, json: string, settings: Settings): void {
         multi_az: true,
       });
       // Fargate: the cell's service is in its own stack (<cell>-service), after its data.
-      if (deployment.compute === "apprunner") expect(json).toHaveResourceWithProperties(ApprunnerService, { service_name: `restartix-${name}` });
+      if (deployment.compute === "apprunner")
+        expect(json).toHaveResourceWithProperties(ApprunnerService, { service_name: `restartix-${name}` });
       else expect(json).not.toHaveResource(ApprunnerService);
       break;
     default:
@@ -240,7 +313,9 @@ describe.each(CASES)("%s: every stack, synthesized with Testing.synth(stack, tru
       ...settings.phase.regions.map((r) => (r.primary ? "platform" : `platform-${r.key}`)),
       ...settings.phase.regions.flatMap((r) => r.shards.map((s) => `shard-${s.id}`)),
       ...settings.tenants.map((t) => `tenant-${t.id}`),
-      ...(settings.phase.globalRouting ? ["routing", ...settings.phase.regions.map((r) => (r.primary ? "routes" : `routes-${r.key}`))] : []),
+      ...(settings.phase.globalRouting
+        ? ["routing", ...settings.phase.regions.map((r) => (r.primary ? "routes" : `routes-${r.key}`))]
+        : []),
       ...(compute === "fargate" ? ["certificates", "certificates-dns"] : []),
     ];
     expect(names).toEqual(expect.arrayContaining(expected));
@@ -252,13 +327,20 @@ describe.each(CASES)("%s: every stack, synthesized with Testing.synth(stack, tru
     const doc = JSON.parse(json) as { provider?: Record<string, unknown> };
     // Every AWS provider of every stack refuses any account but the deployment's.
     if (doc.provider?.aws) {
-      expect(json).toHaveProviderWithProperties(AwsProvider, { region: regionOf(settings, name).region, allowed_account_ids: [settings.deployment.accountId] });
+      expect(json).toHaveProviderWithProperties(AwsProvider, {
+        region: regionOf(settings, name).region,
+        allowed_account_ids: [settings.deployment.accountId],
+      });
     }
     // Every stack it reads from is read through that stack's state in the state bucket.
     for (const dependency of stack.dependencies.filter((d) => !orderOnly(name, d.node.id))) {
       expect(json).toHaveDataSourceWithProperties(TerraformRemoteState, {
         backend: "s3",
-        config: expect.objectContaining({ bucket: settings.deployment.stateBucket, key: `${dependency.node.id}/terraform.tfstate`, encrypt: true }),
+        config: expect.objectContaining({
+          bucket: settings.deployment.stateBucket,
+          key: `${dependency.node.id}/terraform.tfstate`,
+          encrypt: true,
+        }),
       });
     }
     expectKind(name, json, settings);

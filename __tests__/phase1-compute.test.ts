@@ -25,7 +25,9 @@ describe("phase 1 App Runner services", () => {
       max_size: 5,
       max_concurrency: 100,
     });
-    expect(core.auto_scaling_configuration_arn).toMatch(/cross-stack-reference-input-platform.*aws_apprunner_auto_scaling_configuration_versionrestartix-min1-max5-c100arn/);
+    expect(core.auto_scaling_configuration_arn).toMatch(
+      /cross-stack-reference-input-platform.*aws_apprunner_auto_scaling_configuration_versionrestartix-min1-max5-c100arn/,
+    );
     expect(resources(compute, "aws_apprunner_auto_scaling_configuration_version")).toEqual([]);
   });
 
@@ -42,7 +44,14 @@ describe("phase 1 App Runner services", () => {
 
   test("health checks: /health over HTTP every 10 s, 5 s timeout, healthy 1 / unhealthy 5", () => {
     for (const s of [core, telemetry]) {
-      expect(s.health_check_configuration).toEqual({ path: "/health", protocol: "HTTP", interval: 10, timeout: 5, healthy_threshold: 1, unhealthy_threshold: 5 });
+      expect(s.health_check_configuration).toEqual({
+        path: "/health",
+        protocol: "HTTP",
+        interval: 10,
+        timeout: 5,
+        healthy_threshold: 1,
+        unhealthy_threshold: 5,
+      });
     }
   });
 
@@ -52,7 +61,9 @@ describe("phase 1 App Runner services", () => {
       expect(s.source_configuration.image_repository.image_repository_type).toBe("ECR");
       expect(s.source_configuration.image_repository.image_identifier).toMatch(/repository_url\}:bootstrap$/);
       expect(s.lifecycle).toEqual({ ignore_changes: ["source_configuration[0].image_repository[0].image_identifier"] });
-      expect(s.source_configuration.authentication_configuration.access_role_arn).toMatch(/cross-stack-output-aws_iam_roleapprunner-pull-role_.*arn/);
+      expect(s.source_configuration.authentication_configuration.access_role_arn).toMatch(
+        /cross-stack-output-aws_iam_roleapprunner-pull-role_.*arn/,
+      );
     }
   });
 
@@ -70,7 +81,8 @@ describe("phase 1 App Runner services", () => {
   test("ports: one setting each (core 9000, telemetry 4000); PORT itself is App Runner's to set", () => {
     expect(core.source_configuration.image_repository.image_configuration.port).toBe("9000");
     expect(telemetry.source_configuration.image_repository.image_configuration.port).toBe("4000");
-    for (const s of [core, telemetry]) expect(s.source_configuration.image_repository.image_configuration.runtime_environment_variables.PORT).toBeUndefined();
+    for (const s of [core, telemetry])
+      expect(s.source_configuration.image_repository.image_configuration.runtime_environment_variables.PORT).toBeUndefined();
   });
 
   test("the document's plain variables, DB_POOL_MAX from the connection math", () => {
@@ -90,15 +102,27 @@ describe("phase 1 App Runner services", () => {
 
   test("every secret variable is a Secrets Manager reference, never a value", () => {
     const secrets = (s: any) => s.source_configuration.image_repository.image_configuration.runtime_environment_secrets;
-    expect(Object.keys(secrets(core)).sort()).toEqual(["CLERK_SECRET_KEY", "CLERK_WEBHOOK_SECRET", "DAILY_API_KEY", "DATABASE_URL", "ENCRYPTION_KEY", "REDIS_URL"]);
+    expect(Object.keys(secrets(core)).sort()).toEqual([
+      "CLERK_SECRET_KEY",
+      "CLERK_WEBHOOK_SECRET",
+      "DAILY_API_KEY",
+      "DATABASE_URL",
+      "ENCRYPTION_KEY",
+      "REDIS_URL",
+    ]);
     expect(Object.keys(secrets(telemetry)).sort()).toEqual(["CLICKHOUSE_URL", "DATABASE_URL"]);
     for (const v of [...Object.values(secrets(core)), ...Object.values(secrets(telemetry))]) {
-      expect(v).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-data\.outputs\.cross-stack-output-aws_secretsmanager_secret.*arn\}$/);
+      expect(v).toMatch(
+        /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-data\.outputs\.cross-stack-output-aws_secretsmanager_secret.*arn\}$/,
+      );
     }
   });
 
   test("custom domains api.<domain> and telemetry.<domain> are associated with the services", () => {
-    expect(text(compute)).toHaveResourceWithProperties(ApprunnerCustomDomainAssociation, { domain_name: "api.example.com", enable_www_subdomain: false });
+    expect(text(compute)).toHaveResourceWithProperties(ApprunnerCustomDomainAssociation, {
+      domain_name: "api.example.com",
+      enable_www_subdomain: false,
+    });
     expect(text(compute)).toHaveResourceWithProperties(ApprunnerCustomDomainAssociation, { domain_name: "telemetry.example.com" });
   });
 });
@@ -112,7 +136,12 @@ describe("phase 1 IAM: least privilege, no wildcard actions", () => {
     expect(bySid.OwnSecrets.Resource).toHaveLength(6);
     expect(bySid.OwnSecrets.Resource.every((r: string) => /core-secrets_/.test(r))).toBe(true);
     expect(bySid.DecryptSecrets.Condition).toEqual({ StringEquals: { "kms:ViaService": "secretsmanager.eu-central-1.amazonaws.com" } });
-    expect(bySid.PatientFiles).toEqual(expect.objectContaining({ Action: ["s3:PutObject", "s3:GetObject"], Resource: expect.stringMatching(/aws_s3_bucketuploads_bucket_.*arn\}\/\*$/) }));
+    expect(bySid.PatientFiles).toEqual(
+      expect.objectContaining({
+        Action: ["s3:PutObject", "s3:GetObject"],
+        Resource: expect.stringMatching(/aws_s3_bucketuploads_bucket_.*arn\}\/\*$/),
+      }),
+    );
   });
 
   test("telemetry instance role: no uploads access, only its two secrets", () => {
@@ -128,7 +157,12 @@ describe("phase 1 IAM: least privilege, no wildcard actions", () => {
     const statements = policy(resources(registry, "aws_iam_policy").find(([, p]) => p.name === r.name)![1].policy, registry).Statement;
     expect(trust.Statement[0].Principal.Service).toBe("build.apprunner.amazonaws.com");
     const pull = statements.find((s: any) => s.Sid === "PullImages")!;
-    expect(pull.Action).toEqual(["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability", "ecr:DescribeImages"]);
+    expect(pull.Action).toEqual([
+      "ecr:BatchGetImage",
+      "ecr:GetDownloadUrlForLayer",
+      "ecr:BatchCheckLayerAvailability",
+      "ecr:DescribeImages",
+    ]);
     expect(pull.Resource).toHaveLength(2);
   });
 

@@ -118,7 +118,9 @@ describe("phase 1 secrets: one empty secret per variable, under the document's p
   });
 
   test("created without values, except generated ones: the Redis AUTH token, the REDIS_URL that carries it, and the origin header", () => {
-    const versions = result.stacks.flatMap((s) => resources(s, "aws_secretsmanager_secret_version").map(([, v]) => `${s.name}: ${v.secret_id}`));
+    const versions = result.stacks.flatMap((s) =>
+      resources(s, "aws_secretsmanager_secret_version").map(([, v]) => `${s.name}: ${v.secret_id}`),
+    );
     expect(versions.sort()).toEqual([
       expect.stringMatching(/^data: \$\{aws_secretsmanager_secret\.core-secrets_REDIS_URL_/),
       expect.stringMatching(/^data: \$\{aws_secretsmanager_secret\.redis_auth-token_/),

@@ -8,7 +8,12 @@ const alarms: Record<string, any> = Object.fromEntries(resources(obs, "aws_cloud
 describe("phase 1 observability (the document's alarms, dashboard and budget)", () => {
   test("restartix-alerts topics (eu-central-1, and us-east-1 for billing and health checks) with the email subscribed", () => {
     const topics = resources(obs, "aws_sns_topic").map(([, t]) => [t.name, t.provider ?? "aws"]);
-    expect(topics).toEqual(expect.arrayContaining([["restartix-alerts", "aws"], ["restartix-alerts", "aws.us-east-1"]]));
+    expect(topics).toEqual(
+      expect.arrayContaining([
+        ["restartix-alerts", "aws"],
+        ["restartix-alerts", "aws.us-east-1"],
+      ]),
+    );
     expect(text(obs)).toHaveResourceWithProperties(SnsTopicSubscription, { protocol: "email", endpoint: "alerts@example.com" });
   });
 
@@ -24,7 +29,10 @@ describe("phase 1 observability (the document's alarms, dashboard and budget)", 
       const a = alarms[`${svc}-5xx-rate`];
       expect(a).toMatchObject({ comparison_operator: "GreaterThanThreshold", threshold: 1, evaluation_periods: 1 });
       const metrics = a.metric_query.filter((q: any) => q.metric).map((q: any) => [q.metric.metric_name, q.metric.period]);
-      expect(metrics).toEqual([["5xxStatusResponses", 300], ["Requests", 300]]);
+      expect(metrics).toEqual([
+        ["5xxStatusResponses", 300],
+        ["Requests", 300],
+      ]);
     }
   });
 
@@ -41,14 +49,35 @@ describe("phase 1 observability (the document's alarms, dashboard and budget)", 
 
   test("health-check failures: a canary per service (the default probe; __tests__/health-probe.test.ts has both probes)", () => {
     expect(resources(obs, "aws_route53_health_check")).toEqual([]);
-    expect(resources(obs, "aws_synthetics_canary").map(([, c]) => c.name).sort()).toEqual(["restartix-core", "restartix-telemetry"]);
-    expect(alarms["restartix-core-api-unhealthy-canary"]).toMatchObject({ namespace: "CloudWatchSynthetics", metric_name: "SuccessPercent", threshold: 100 });
+    expect(
+      resources(obs, "aws_synthetics_canary")
+        .map(([, c]) => c.name)
+        .sort(),
+    ).toEqual(["restartix-core", "restartix-telemetry"]);
+    expect(alarms["restartix-core-api-unhealthy-canary"]).toMatchObject({
+      namespace: "CloudWatchSynthetics",
+      metric_name: "SuccessPercent",
+      threshold: 100,
+    });
   });
 
   test("RDS: connections > 160 (80% of 200), CPU > 80% for 10 minutes, free storage < 10 GB", () => {
-    expect(alarms["restartix-prod-connections"]).toMatchObject({ metric_name: "DatabaseConnections", threshold: 160, comparison_operator: "GreaterThanThreshold" });
-    expect(alarms["restartix-prod-cpu"]).toMatchObject({ metric_name: "CPUUtilization", threshold: 80, period: 300, evaluation_periods: 2 });
-    expect(alarms["restartix-prod-free-storage"]).toMatchObject({ metric_name: "FreeStorageSpace", threshold: 10 * 1024 ** 3, comparison_operator: "LessThanThreshold" });
+    expect(alarms["restartix-prod-connections"]).toMatchObject({
+      metric_name: "DatabaseConnections",
+      threshold: 160,
+      comparison_operator: "GreaterThanThreshold",
+    });
+    expect(alarms["restartix-prod-cpu"]).toMatchObject({
+      metric_name: "CPUUtilization",
+      threshold: 80,
+      period: 300,
+      evaluation_periods: 2,
+    });
+    expect(alarms["restartix-prod-free-storage"]).toMatchObject({
+      metric_name: "FreeStorageSpace",
+      threshold: 10 * 1024 ** 3,
+      comparison_operator: "LessThanThreshold",
+    });
   });
 
   test("estimated charges > $200 in us-east-1 (billing metrics live only there)", () => {
@@ -62,8 +91,17 @@ describe("phase 1 observability (the document's alarms, dashboard and budget)", 
   });
 
   test("monthly budget of $200 alerting at 80% and 100%", () => {
-    expect(text(obs)).toHaveResourceWithProperties(BudgetsBudget, { budget_type: "COST", limit_amount: "200", limit_unit: "USD", time_unit: "MONTHLY" });
-    const thresholds = only(obs, "aws_budgets_budget").notification.map((n: any) => [n.threshold, n.threshold_type, n.subscriber_email_addresses]);
+    expect(text(obs)).toHaveResourceWithProperties(BudgetsBudget, {
+      budget_type: "COST",
+      limit_amount: "200",
+      limit_unit: "USD",
+      time_unit: "MONTHLY",
+    });
+    const thresholds = only(obs, "aws_budgets_budget").notification.map((n: any) => [
+      n.threshold,
+      n.threshold_type,
+      n.subscriber_email_addresses,
+    ]);
     expect(thresholds).toEqual([
       [80, "PERCENTAGE", ["alerts@example.com"]],
       [100, "PERCENTAGE", ["alerts@example.com"]],

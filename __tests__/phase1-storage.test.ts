@@ -11,7 +11,9 @@ function bucketParts(s: ReturnType<typeof stack>, bucketName: string) {
   const [logical] = resources(s, "aws_s3_bucket").find(([, b]) => b.bucket === bucketName)!;
   const ref = `\${aws_s3_bucket.${logical}.id}`;
   const part = (type: string): Record<string, any> => {
-    const found = resources(s, type).map(([, r]) => r).find((r) => r.bucket === ref);
+    const found = resources(s, type)
+      .map(([, r]) => r)
+      .find((r) => r.bucket === ref);
     if (!found) throw new Error(`${bucketName} has no ${type}`);
     return found;
   };
@@ -29,7 +31,11 @@ describe("S3 buckets: private, versioned, encrypted, TLS-only, never force-destr
     ["bootstrap", "restartix-terraform-state-123456789012", "AES256"],
   ])("%s / %s", (stackName, bucketName, sse) => {
     const s = stack(result, stackName);
-    expect(text(s)).toHaveResourceWithProperties(S3Bucket, { bucket: bucketName, force_destroy: false, lifecycle: { prevent_destroy: true } });
+    expect(text(s)).toHaveResourceWithProperties(S3Bucket, {
+      bucket: bucketName,
+      force_destroy: false,
+      lifecycle: { prevent_destroy: true },
+    });
     const { part } = bucketParts(s, bucketName);
     expect(part("aws_s3_bucket_public_access_block")).toMatchObject({
       block_public_acls: true,
@@ -38,7 +44,9 @@ describe("S3 buckets: private, versioned, encrypted, TLS-only, never force-destr
       restrict_public_buckets: true,
     });
     expect(part("aws_s3_bucket_versioning").versioning_configuration).toEqual({ status: "Enabled" });
-    expect(part("aws_s3_bucket_server_side_encryption_configuration").rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe(sse);
+    expect(part("aws_s3_bucket_server_side_encryption_configuration").rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe(
+      sse,
+    );
     const statements = policy(part("aws_s3_bucket_policy").policy, s).Statement;
     expect(statements[0]).toMatchObject({ Effect: "Deny", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
   });
@@ -67,7 +75,9 @@ describe("backups: layer 2 (daily pg_dump) and layer 3 (cross-region replication
   test("object lock in compliance mode on both buckets, with the configured retention", () => {
     for (const name of ["restartix-backups-primary-123456789012", "restartix-backups-replica-123456789012"]) {
       expect(resources(backups, "aws_s3_bucket").find(([, b]) => b.bucket === name)![1].object_lock_enabled).toBe(true);
-      expect(bucketParts(backups, name).part("aws_s3_bucket_object_lock_configuration").rule).toEqual({ default_retention: { mode: "COMPLIANCE", days: 30 } });
+      expect(bucketParts(backups, name).part("aws_s3_bucket_object_lock_configuration").rule).toEqual({
+        default_retention: { mode: "COMPLIANCE", days: 30 },
+      });
     }
   });
 
@@ -103,11 +113,19 @@ describe("backups: layer 2 (daily pg_dump) and layer 3 (cross-region replication
   test("BackupJobRole: write dumps, encrypt them, report them, manual snapshots; secrets only via the execution role", () => {
     const role = resources(backups, "aws_iam_role").find(([, r]) => r.name === "BackupJobRole")![1];
     const statements = policy(resources(backups, "aws_iam_policy").find(([, p]) => p.name === role.name)![1].policy, backups).Statement;
-    expect(statements.map((s: any) => s.Action)).toEqual(["s3:PutObject", ["kms:GenerateDataKey", "kms:Decrypt"], "cloudwatch:PutMetricData", "rds:CreateDBSnapshot"]);
+    expect(statements.map((s: any) => s.Action)).toEqual([
+      "s3:PutObject",
+      ["kms:GenerateDataKey", "kms:Decrypt"],
+      "cloudwatch:PutMetricData",
+      "rds:CreateDBSnapshot",
+    ]);
     expect(statements[0].Resource).toMatch(/aws_s3_bucket\.primary_bucket_.*\.arn\}\/\*$/);
     const container = json(onlyUnder(backups, "aws_ecs_task_definition", "job").container_definitions)[0];
     expect(container.secrets.map((s: any) => s.name).sort()).toEqual(["BACKUP_ENCRYPTION_KEY", "DATABASE_URL"]);
-    expect(container.environment).toContainEqual({ name: "BACKUP_BUCKET", value: expect.stringMatching(/aws_s3_bucket\.primary_bucket_.*\.bucket/) });
+    expect(container.environment).toContainEqual({
+      name: "BACKUP_BUCKET",
+      value: expect.stringMatching(/aws_s3_bucket\.primary_bucket_.*\.bucket/),
+    });
   });
 });
 
@@ -116,7 +134,13 @@ describe("remote state: the bootstrap stack creates the state bucket on local st
     expect(bootstrap.json.terraform?.backend).toHaveProperty("local");
     for (const s of result.stacks.filter((x) => x.name !== "bootstrap")) {
       expect(s.json.terraform?.backend).toEqual({
-        s3: { bucket: "restartix-terraform-state-123456789012", key: `${s.name}/terraform.tfstate`, region: "eu-central-1", encrypt: true, use_lockfile: true },
+        s3: {
+          bucket: "restartix-terraform-state-123456789012",
+          key: `${s.name}/terraform.tfstate`,
+          region: "eu-central-1",
+          encrypt: true,
+          use_lockfile: true,
+        },
       });
     }
   });

@@ -6,7 +6,22 @@ import { json, only, resources, stack, synth, text } from "./helpers";
 
 const [p1, p2, p3, p4] = [1, 2, 3, 4].map((phase) => synth({ phase }));
 const names = (r: typeof p1) => r.stacks.map((s) => s.name).sort();
-const BASE = ["audit", "backups", "bootstrap", "compute", "data", "delivery", "delivery-github", "edge", "keys", "network", "observability", "platform", "registry", "storage"];
+const BASE = [
+  "audit",
+  "backups",
+  "bootstrap",
+  "compute",
+  "data",
+  "delivery",
+  "delivery-github",
+  "edge",
+  "keys",
+  "network",
+  "observability",
+  "platform",
+  "registry",
+  "storage",
+];
 
 describe("stack layout per phase (names never contain the phase)", () => {
   test("phases 1 and 2 have the same thirteen stacks", () => {
@@ -22,8 +37,23 @@ describe("stack layout per phase (names never contain the phase)", () => {
 
   test("phase 4 adds the US region, shards EU-2..3 and US-1..5, the routing table and 30 US tenants", () => {
     const n = names(p4);
-    expect(n.filter((x) => x.startsWith("shard-"))).toEqual(["shard-eu-2", "shard-eu-3", "shard-us-1", "shard-us-2", "shard-us-3", "shard-us-4", "shard-us-5"]);
-    expect(n.filter((x) => x.endsWith("-us"))).toEqual(["data-us", "network-us", "observability-us", "platform-us", "routes-us", "storage-us"]);
+    expect(n.filter((x) => x.startsWith("shard-"))).toEqual([
+      "shard-eu-2",
+      "shard-eu-3",
+      "shard-us-1",
+      "shard-us-2",
+      "shard-us-3",
+      "shard-us-4",
+      "shard-us-5",
+    ]);
+    expect(n.filter((x) => x.endsWith("-us"))).toEqual([
+      "data-us",
+      "network-us",
+      "observability-us",
+      "platform-us",
+      "routes-us",
+      "storage-us",
+    ]);
     expect(n.filter((x) => x.startsWith("tenant-"))).toHaveLength(40);
     expect(n).toContain("routing");
     for (const s of p4.stacks) expect(s.name).not.toMatch(/phase|p[1-4]\b/);
@@ -39,9 +69,18 @@ describe("phase 2: read/write split", () => {
   });
 
   test("two db.r6g.large replicas in different AZs (B then A), encrypted, monitored, protected", () => {
-    expect(dbs["restartix-prod-replica-1"]).toMatchObject({ instance_class: "db.r6g.large", availability_zone: "eu-central-1b", storage_encrypted: true, monitoring_interval: 60, performance_insights_enabled: true, deletion_protection: true, lifecycle: { prevent_destroy: true } });
+    expect(dbs["restartix-prod-replica-1"]).toMatchObject({
+      instance_class: "db.r6g.large",
+      availability_zone: "eu-central-1b",
+      storage_encrypted: true,
+      monitoring_interval: 60,
+      performance_insights_enabled: true,
+      deletion_protection: true,
+      lifecycle: { prevent_destroy: true },
+    });
     expect(dbs["restartix-prod-replica-2"]).toMatchObject({ availability_zone: "eu-central-1a" });
-    for (const r of ["restartix-prod-replica-1", "restartix-prod-replica-2"]) expect(dbs[r].replicate_source_db).toMatch(/aws_db_instance\.postgres_instance_.*\.identifier/);
+    for (const r of ["restartix-prod-replica-1", "restartix-prod-replica-2"])
+      expect(dbs[r].replicate_source_db).toMatch(/aws_db_instance\.postgres_instance_.*\.identifier/);
   });
 
   test("Redis grows to cache.t4g.small", () => {
@@ -64,10 +103,16 @@ describe("phase 2: read/write split", () => {
 describe("phase 3: shared tier and enterprise tenants", () => {
   test("shared tier: db.r6g.xlarge primary and replicas, max_connections 400, core API up to 10 instances", () => {
     const data = stack(p3, "data");
-    expect(resources(data, "aws_db_instance").map(([, d]) => d.instance_class)).toEqual(["db.r6g.xlarge", "db.r6g.xlarge", "db.r6g.xlarge"]);
+    expect(resources(data, "aws_db_instance").map(([, d]) => d.instance_class)).toEqual([
+      "db.r6g.xlarge",
+      "db.r6g.xlarge",
+      "db.r6g.xlarge",
+    ]);
     const params = Object.fromEntries(only(data, "aws_db_parameter_group").parameter.map((p: any) => [p.name, p.value]));
     expect(params.max_connections).toBe("400");
-    const scaling = resources(stack(p3, "platform"), "aws_apprunner_auto_scaling_configuration_version").find(([, s]) => s.auto_scaling_configuration_name === "restartix-min1-max10-c100")![1];
+    const scaling = resources(stack(p3, "platform"), "aws_apprunner_auto_scaling_configuration_version").find(
+      ([, s]) => s.auto_scaling_configuration_name === "restartix-min1-max10-c100",
+    )![1];
     expect(scaling.max_size).toBe(10);
     const core = resources(stack(p3, "compute"), "aws_apprunner_service").find(([, s]) => s.service_name === "restartix-core-api")![1];
     expect(core.auto_scaling_configuration_arn).toMatch(/restartix-min1-max10-c100arn/);
@@ -103,24 +148,42 @@ describe("phase 3: shared tier and enterprise tenants", () => {
   });
 
   test("the shared Redis admits the tenant through a rule the tenant stack owns", () => {
-    const redisRule = resources(tenant, "aws_vpc_security_group_ingress_rule").map(([, r]) => r).find((r) => r.from_port === 6379)!;
+    const redisRule = resources(tenant, "aws_vpc_security_group_ingress_rule")
+      .map(([, r]) => r)
+      .find((r) => r.from_port === 6379)!;
     expect(redisRule.security_group_id).toMatch(/cross-stack-reference-input-network.*aws_security_groupredis-sg/);
   });
 
   test("an App Runner service on the shared image through its own connector, with its secrets and alarms", () => {
     const svc = only(tenant, "aws_apprunner_service");
     expect(svc.service_name).toBe("restartix-tenant-org-101");
-    expect(svc.source_configuration.image_repository.image_identifier).toMatch(/cross-stack-reference-input-registry.*core_repository.*repository_url\}:bootstrap/);
+    expect(svc.source_configuration.image_repository.image_identifier).toMatch(
+      /cross-stack-reference-input-registry.*core_repository.*repository_url\}:bootstrap/,
+    );
     expect(svc.network_configuration.egress_configuration.vpc_connector_arn).toMatch(/aws_apprunner_vpc_connector\.connector\.arn/);
     const secrets = svc.source_configuration.image_repository.image_configuration.runtime_environment_secrets;
     expect(secrets.DATABASE_URL).toMatch(/aws_secretsmanager_secret\.secrets_DATABASE_URL_/);
     expect(secrets.CLERK_SECRET_KEY).toMatch(/cross-stack-reference-input-data/);
-    expect(resources(tenant, "aws_secretsmanager_secret").map(([, s]) => s.name).sort()).toEqual([
-      "restartix/production/tenants/org-101/DATABASE_URL",
-      "restartix/production/tenants/org-101/REDIS_URL",
-    ]);
-    expect(resources(tenant, "aws_cloudwatch_metric_alarm").map(([, a]) => a.alarm_name).sort()).toEqual(
-      ["restartix-tenant-org-101-5xx-rate", "restartix-tenant-org-101-p99-latency", "restartix-tenant-org-101-unhealthy-canary", "restartix-tenant-org-101-canary-stopped", "restartix-tenant-org-101-connections", "restartix-tenant-org-101-cpu", "restartix-tenant-org-101-free-storage", "restartix-tenant-org-101-db-rotation-not-started"].sort(),
+    expect(
+      resources(tenant, "aws_secretsmanager_secret")
+        .map(([, s]) => s.name)
+        .sort(),
+    ).toEqual(["restartix/production/tenants/org-101/DATABASE_URL", "restartix/production/tenants/org-101/REDIS_URL"]);
+    expect(
+      resources(tenant, "aws_cloudwatch_metric_alarm")
+        .map(([, a]) => a.alarm_name)
+        .sort(),
+    ).toEqual(
+      [
+        "restartix-tenant-org-101-5xx-rate",
+        "restartix-tenant-org-101-p99-latency",
+        "restartix-tenant-org-101-unhealthy-canary",
+        "restartix-tenant-org-101-canary-stopped",
+        "restartix-tenant-org-101-connections",
+        "restartix-tenant-org-101-cpu",
+        "restartix-tenant-org-101-free-storage",
+        "restartix-tenant-org-101-db-rotation-not-started",
+      ].sort(),
     );
   });
 
@@ -150,7 +213,11 @@ describe("phase 4: two regions, shards, global routing, cross-region backups", (
   test("a shard is a service + database stack in its region", () => {
     const shard = stack(p4, "shard-us-3");
     expect(shard.json.provider?.aws[0].region).toBe("us-east-1");
-    expect(only(shard, "aws_db_instance")).toMatchObject({ identifier: "restartix-shard-us-3", instance_class: "db.r6g.large", multi_az: true });
+    expect(only(shard, "aws_db_instance")).toMatchObject({
+      identifier: "restartix-shard-us-3",
+      instance_class: "db.r6g.large",
+      multi_az: true,
+    });
     expect(only(shard, "aws_apprunner_service").service_name).toBe("restartix-shard-us-3");
   });
 
@@ -167,7 +234,14 @@ describe("phase 4: two regions, shards, global routing, cross-region backups", (
     });
     const table = only(routing, "aws_dynamodb_table");
     expect(table.server_side_encryption).toEqual({ enabled: true, kms_key_arn: expect.stringMatching(/aws_kms_keyeu-central-1/) });
-    expect(table.replica).toEqual([{ region_name: "us-east-1", kms_key_arn: expect.stringMatching(/aws_kms_keyus-east-1/), point_in_time_recovery: true, propagate_tags: true }]);
+    expect(table.replica).toEqual([
+      {
+        region_name: "us-east-1",
+        kms_key_arn: expect.stringMatching(/aws_kms_keyus-east-1/),
+        point_in_time_recovery: true,
+        propagate_tags: true,
+      },
+    ]);
   });
 
   test("US tenants write their routing item into the global table through the primary region", () => {
@@ -184,23 +258,36 @@ describe("phase 4: two regions, shards, global routing, cross-region backups", (
   });
 
   test("US patient files stay in the US: a regional uploads bucket, KMS-encrypted", () => {
-    const bucket = resources(stack(p4, "storage-us"), "aws_s3_bucket").find(([, b]) => b.bucket === "restartix-uploads-prod-us-123456789012")![1];
+    const bucket = resources(stack(p4, "storage-us"), "aws_s3_bucket").find(
+      ([, b]) => b.bucket === "restartix-uploads-prod-us-123456789012",
+    )![1];
     expect(bucket).toBeDefined();
-    const env = only(stack(p4, "shard-us-1"), "aws_apprunner_service").source_configuration.image_repository.image_configuration.runtime_environment_variables;
+    const env = only(stack(p4, "shard-us-1"), "aws_apprunner_service").source_configuration.image_repository.image_configuration
+      .runtime_environment_variables;
     expect(env).toMatchObject({ S3_REGION: "us-east-1", CELL_ID: "shard:us-1" });
   });
 
   test("US cells read the shared secrets from their replicas in us-east-1", () => {
-    const secrets = only(stack(p4, "shard-us-1"), "aws_apprunner_service").source_configuration.image_repository.image_configuration.runtime_environment_secrets;
+    const secrets = only(stack(p4, "shard-us-1"), "aws_apprunner_service").source_configuration.image_repository.image_configuration
+      .runtime_environment_secrets;
     expect(secrets.CLERK_SECRET_KEY).toMatch(/^\$\{replace\(.*":eu-central-1:", ":us-east-1:"\)\}$/);
-    const shared = resources(stack(p4, "data"), "aws_secretsmanager_secret").find(([, s]) => s.name === "restartix/production/core-api/CLERK_SECRET_KEY")![1];
+    const shared = resources(stack(p4, "data"), "aws_secretsmanager_secret").find(
+      ([, s]) => s.name === "restartix/production/core-api/CLERK_SECRET_KEY",
+    )![1];
     expect(shared.replica).toEqual([{ region: "us-east-1", kms_key_id: expect.stringMatching(/aws_kms_keyus-east-1/) }]);
   });
 
   test("ECR images replicate to us-east-1, where the same repositories exist", () => {
     const registry = stack(p4, "registry");
-    expect(only(registry, "aws_ecr_replication_configuration").replication_configuration.rule[0].destination).toEqual([{ region: "us-east-1", registry_id: "123456789012" }]);
-    expect(resources(registry, "aws_ecr_repository").filter(([, r]) => r.provider === "aws.us-east-1").map(([, r]) => r.name).sort()).toEqual(["restartix-core-api", "restartix-telemetry-api"]);
+    expect(only(registry, "aws_ecr_replication_configuration").replication_configuration.rule[0].destination).toEqual([
+      { region: "us-east-1", registry_id: "123456789012" },
+    ]);
+    expect(
+      resources(registry, "aws_ecr_repository")
+        .filter(([, r]) => r.provider === "aws.us-east-1")
+        .map(([, r]) => r.name)
+        .sort(),
+    ).toEqual(["restartix-core-api", "restartix-telemetry-api"]);
   });
 
   test("the Worker routes api.<domain> by region and shard, with failover off", () => {

@@ -13,13 +13,25 @@ describe("the plan role's policy", () => {
   test("every resource and data source type of phases 1-4 has its read calls in the table (synthesized, both engines)", () => {
     // Every phase synthesizes on both engines (Fargate cells since issue 19): none is left out.
     expect(skipped).toEqual([]);
-    expect(statement("RefreshConfiguration").Action).toEqual(expect.arrayContaining(["secretsmanager:GetRandomPassword", "sts:GetCallerIdentity", "rds:DescribeDBInstances", "apprunner:DescribeService", "ecs:DescribeServices"]));
+    expect(statement("RefreshConfiguration").Action).toEqual(
+      expect.arrayContaining([
+        "secretsmanager:GetRandomPassword",
+        "sts:GetCallerIdentity",
+        "rds:DescribeDBInstances",
+        "apprunner:DescribeService",
+        "ecs:DescribeServices",
+      ]),
+    );
   });
 
   test("a type without an entry fails the policy, naming the type and the fix", () => {
-    const stacks = [{ name: "x", json: { resource: { aws_db_proxy: { p: {} }, aws_vpc: { v: {} } }, data: { aws_availability_zones: { z: {} } } } }];
+    const stacks = [
+      { name: "x", json: { resource: { aws_db_proxy: { p: {} }, aws_vpc: { v: {} } }, data: { aws_availability_zones: { z: {} } } } },
+    ];
     expect(unmappedTypes(stacks)).toEqual(["aws_availability_zones", "aws_db_proxy"]);
-    expect(() => planRolePolicy(stacks, "state", "123456789012")).toThrow(/no READ_ACTIONS entry for aws_availability_zones, aws_db_proxy\. Fix: add the read calls/);
+    expect(() => planRolePolicy(stacks, "state", "123456789012")).toThrow(
+      /no READ_ACTIONS entry for aws_availability_zones, aws_db_proxy\. Fix: add the read calls/,
+    );
   });
 
   test("read-only: every action is a read verb, named explicitly (no wildcard)", () => {
@@ -28,7 +40,8 @@ describe("the plan role's policy", () => {
       expect(a).toMatch(/^[a-z0-9-]+:(Describe|Get|List|View|Head)[A-Za-z]*$/);
       expect(a).not.toContain("*");
     }
-    for (const actions of Object.values(READ_ACTIONS)) for (const a of actions) expect(a).toMatch(/^[a-z0-9-]+:(Describe|Get|List|View)[A-Za-z]*$/);
+    for (const actions of Object.values(READ_ACTIONS))
+      for (const a of actions) expect(a).toMatch(/^[a-z0-9-]+:(Describe|Get|List|View)[A-Za-z]*$/);
   });
 
   test("secret values and object bodies only where Terraform holds them: never the uploads or the app's other secrets", () => {
@@ -38,7 +51,9 @@ describe("the plan role's policy", () => {
     expect(secrets).toContain("arn:aws:secretsmanager:*:123456789012:secret:restartix/production/origin-verify-??????");
     expect(secrets).toContain("arn:aws:secretsmanager:*:123456789012:secret:restartix/production/redis/restartix-redis/AUTH_TOKEN-??????");
     expect(secrets.filter((s) => /CLERK|ENCRYPTION_KEY|DAILY_API_KEY|BACKUP_ENCRYPTION_KEY/.test(s))).toEqual([]);
-    expect(statement("DecryptManagedSecretValues").Condition).toEqual({ StringLike: { "kms:ViaService": "secretsmanager.*.amazonaws.com" } });
+    expect(statement("DecryptManagedSecretValues").Condition).toEqual({
+      StringLike: { "kms:ViaService": "secretsmanager.*.amazonaws.com" },
+    });
     const objects = statement("RefreshCodeObjects").Resource as string[];
     expect(objects.length).toBeGreaterThan(0);
     for (const o of objects) expect(o).toMatch(/^arn:aws:s3:::[a-z0-9.-]+\/code\/\*$/);

@@ -104,7 +104,10 @@ const PLAN = {
       },
     },
     { address: "aws_ecs_service.api", change: { actions: ["create", "delete"], before: {}, after: {} } },
-    { address: "aws_ssm_parameter.flag", change: { actions: ["update"], before: { value: "a" }, after: { value: PLANTED }, after_sensitive: { value: true } } },
+    {
+      address: "aws_ssm_parameter.flag",
+      change: { actions: ["update"], before: { value: "a" }, after: { value: PLANTED }, after_sensitive: { value: true } },
+    },
     { address: `terraform_data.keyed["${PLANTED}"]`, change: { actions: ["create"], after: { input: PLANTED } } },
     { address: "aws_s3_bucket.old_logs", change: { actions: ["delete"], before: { bucket: "logs" } } },
     { address: "aws_cloudwatch_log_group.kept", change: { actions: ["forget"], before: {} } },
@@ -135,7 +138,12 @@ describe(".ci/tf-stacks changes_of: what result.json keeps of a plan", () => {
   withJq("addresses and actions, the attribute names that force a replace, moves and imports: no value, the planted secret nowhere", () => {
     const changes = changesOf(PLAN);
     expect(changes).toEqual([
-      { address: "aws_db_instance.postgres", actions: ["delete", "create"], reason: "replace_because_cannot_update", forced_by: ["engine_version", "tags"] },
+      {
+        address: "aws_db_instance.postgres",
+        actions: ["delete", "create"],
+        reason: "replace_because_cannot_update",
+        forced_by: ["engine_version", "tags"],
+      },
       { address: "aws_ecs_service.api", actions: ["create", "delete"] },
       { address: "aws_ssm_parameter.flag", actions: ["update"] },
       { address: 'terraform_data.keyed["(sensitive value)"]', actions: ["create"] },
@@ -151,7 +159,9 @@ describe(".ci/tf-stacks changes_of: what result.json keeps of a plan", () => {
   withJq("a secret with JSON escapes (quote, backslash) in a for_each key is replaced too", () => {
     const odd = 'pl"ant\\ed-9c1e';
     const plan = {
-      resource_changes: [{ address: `terraform_data.k["${odd}"]`, change: { actions: ["create"], after: { input: odd }, after_sensitive: { input: true } } }],
+      resource_changes: [
+        { address: `terraform_data.k["${odd}"]`, change: { actions: ["create"], after: { input: odd }, after_sensitive: { input: true } } },
+      ],
     };
     const changes = changesOf(plan);
     expect(changes).toEqual([{ address: 'terraform_data.k["(sensitive value)"]', actions: ["create"] }]);
@@ -172,7 +182,9 @@ describe(".ci/tf-stacks changes_of: sizes over one argument's limit", () => {
     expect(JSON.stringify(changes).length).toBeGreaterThan(128 * 1024);
     // result.json receives the list the same way, not as an argument.
     const script = fs.readFileSync(TF_STACKS, "utf8");
-    expect(script).toMatch(/--slurpfile c <\(printf '%s' "\$changes"\) '\{stack: \$s, ok: true, line: \$l, gate: \$g, kept: \$k, changes: \$c\[0\]\}'/);
+    expect(script).toMatch(
+      /--slurpfile c <\(printf '%s' "\$changes"\) '\{stack: \$s, ok: true, line: \$l, gate: \$g, kept: \$k, changes: \$c\[0\]\}'/,
+    );
     expect(script).not.toMatch(/--argjson c "\$changes"/);
   });
 });
@@ -214,8 +226,13 @@ describe("the pull request comment", () => {
     expect(text.startsWith(pr.MARKER)).toBe(true);
     expect(text).toContain("| `data` | Plan: 3 to add, 1 to change, 3 to destroy. | 1 | 1 | 2 | 1 | **failed** | +$20.00 |");
     expect(text).toContain("| `edge` | plan failed: see the job log | - | - | - | - | - |");
-    const block = text.slice(text.indexOf("<details open><summary><code>data</code>"), text.indexOf("</details>", text.indexOf("<code>data</code>")));
-    expect(block).toContain("<summary><code>data</code>: 2 to replace, 1 to destroy, 1 to forget (kept, removed from state), 1 to update, 1 to create, 1 moved, 1 to import</summary>");
+    const block = text.slice(
+      text.indexOf("<details open><summary><code>data</code>"),
+      text.indexOf("</details>", text.indexOf("<code>data</code>")),
+    );
+    expect(block).toContain(
+      "<summary><code>data</code>: 2 to replace, 1 to destroy, 1 to forget (kept, removed from state), 1 to update, 1 to create, 1 moved, 1 to import</summary>",
+    );
     expect(block.split("\n").filter((l) => /^[-+!# ]/.test(l))).toEqual([
       "-/+ aws_db_instance.postgres  (forced by engine_version, tags)",
       "+/- aws_ecs_service.api  (created before the old one is destroyed)",
@@ -231,13 +248,27 @@ describe("the pull request comment", () => {
     expect(text).not.toContain("<code>compute</code>");
     // A failed gate's report is unfolded; a passed one folded.
     expect(text).toMatch(/<details open><summary>Plan gate report<\/summary>\n\n```\ndata: 1 destructive change/);
-    expect(pr.prComment([{ ...section, gateReport: "data: no deletes or replaces of stateful resources\nplan-gate: pass" }])).toMatch(/<details><summary>Plan gate report<\/summary>\n\n```\ndata: no deletes/);
+    expect(pr.prComment([{ ...section, gateReport: "data: no deletes or replaces of stateful resources\nplan-gate: pass" }])).toMatch(
+      /<details><summary>Plan gate report<\/summary>\n\n```\ndata: no deletes/,
+    );
     expect(text).toContain("Stacks no longer synthesized (not destroyed automatically): `legacy`");
     expect(text).toContain("Plan gate: **failed**");
   });
 
   it("a value in a result.json reaches no comment: only addresses, actions and attribute names are rendered", () => {
-    const leaky = [{ ...results[0], changes: [{ address: "aws_db_instance.postgres", actions: ["update"], before: { password: PLANTED }, after: { password: PLANTED } } as Change] }];
+    const leaky = [
+      {
+        ...results[0],
+        changes: [
+          {
+            address: "aws_db_instance.postgres",
+            actions: ["update"],
+            before: { password: PLANTED },
+            after: { password: PLANTED },
+          } as Change,
+        ],
+      },
+    ];
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rx-pr-comment-"));
     fs.mkdirSync(path.join(dir, "results", "data"), { recursive: true });
     fs.writeFileSync(path.join(dir, "results", "data", "result.json"), JSON.stringify(leaky[0]));
@@ -285,14 +316,30 @@ describe("the pull request comment", () => {
       "| `audit` | $8.00 | $0.00 | -$8.00 |",
     ]);
     expect(text).toContain("Prices: pricing/aws-prices.json (2026-11-30)");
-    expect(pr.prComment([{ ...section, costBase: null }])).toContain("Monthly cost (model): $420.50 (no estimate of the base to compare with).");
-    expect(pr.prComment([{ ...section, costHead: cost(400.5, {}), costBase: cost(400.5, {}) }])).toContain("Monthly cost (model) does not change: $400.50 -> $400.50, **$0.00**.");
+    expect(pr.prComment([{ ...section, costBase: null }])).toContain(
+      "Monthly cost (model): $420.50 (no estimate of the base to compare with).",
+    );
+    expect(pr.prComment([{ ...section, costHead: cost(400.5, {}), costBase: cost(400.5, {}) }])).toContain(
+      "Monthly cost (model) does not change: $400.50 -> $400.50, **$0.00**.",
+    );
   });
 
   it("one section per environment when the inputs name them, each with its own plans, findings and cost", () => {
     const text = pr.prComment([
       { ...section, name: "production" },
-      { name: "staging", results: [{ stack: "data", ok: true, line: "Plan: 1 to add, 0 to change, 0 to destroy.", gate: "passed", changes: [{ address: "aws_db_instance.postgres", actions: ["create"] }] }], changed: ["data"] },
+      {
+        name: "staging",
+        results: [
+          {
+            stack: "data",
+            ok: true,
+            line: "Plan: 1 to add, 0 to change, 0 to destroy.",
+            gate: "passed",
+            changes: [{ address: "aws_db_instance.postgres", actions: ["create"] }],
+          },
+        ],
+        changed: ["data"],
+      },
     ]);
     expect(text).toMatch(/^- \*\*production\*\*: 3 stack\(s\) planned/m);
     expect(text).toMatch(/^- \*\*staging\*\*: 1 stack\(s\) planned: 1 to create/m);
@@ -308,12 +355,28 @@ describe("the pull request comment", () => {
       ["staging", -3],
     ] as const) {
       fs.mkdirSync(path.join(dir, env, "data"), { recursive: true });
-      fs.writeFileSync(path.join(dir, env, "data", "result.json"), JSON.stringify({ stack: "data", ok: true, line: "Plan: 0 to add, 1 to change, 0 to destroy.", gate: "passed", changes: [{ address: "aws_db_instance.postgres", actions: ["update"] }] }));
+      fs.writeFileSync(
+        path.join(dir, env, "data", "result.json"),
+        JSON.stringify({
+          stack: "data",
+          ok: true,
+          line: "Plan: 0 to add, 1 to change, 0 to destroy.",
+          gate: "passed",
+          changes: [{ address: "aws_db_instance.postgres", actions: ["update"] }],
+        }),
+      );
       fs.writeFileSync(path.join(dir, env, "cost-base.json"), JSON.stringify(cost(100, { data: 100 })));
       fs.writeFileSync(path.join(dir, env, "cost-head.json"), JSON.stringify(cost(100 + delta, { data: 100 + delta })));
-      fs.writeFileSync(path.join(dir, env, "changed-stacks.json"), JSON.stringify({ selected: ["data"], removed: env === "staging" ? ["old"] : [] }));
+      fs.writeFileSync(
+        path.join(dir, env, "changed-stacks.json"),
+        JSON.stringify({ selected: ["data"], removed: env === "staging" ? ["old"] : [] }),
+      );
     }
-    const r = spawnSync("node", [REPORT, "pr", `production=${path.join(dir, "production")}`, `staging=${path.join(dir, "staging")}`], { cwd: dir, encoding: "utf8", env: { ...process.env, GATE: "success" } });
+    const r = spawnSync("node", [REPORT, "pr", `production=${path.join(dir, "production")}`, `staging=${path.join(dir, "staging")}`], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, GATE: "success" },
+    });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/\*\*production\*\*: 1 stack\(s\) planned: 1 to update; monthly cost \+\$12\.00/);
     expect(r.stdout).toMatch(/\*\*staging\*\*: 1 stack\(s\) planned: 1 to update; monthly cost -\$3\.00/);
@@ -326,7 +389,10 @@ describe("the pull request comment", () => {
       ok: true,
       line: `Plan: ${n} to add, 0 to change, 0 to destroy.`,
       gate: "passed",
-      changes: Array.from({ length: n }, (_, i) => ({ address: `aws_cloudwatch_log_group.${stack}_tenant_${String(i).padStart(5, "0")}_with_a_long_construct_path_ABCDEF12`, actions: ["create"] })),
+      changes: Array.from({ length: n }, (_, i) => ({
+        address: `aws_cloudwatch_log_group.${stack}_tenant_${String(i).padStart(5, "0")}_with_a_long_construct_path_ABCDEF12`,
+        actions: ["create"],
+      })),
     });
     const big: Section = { ...section, results: [...results, many("cells-eu", 3000), many("cells-us", 3000)] };
     const text = pr.prComment([big], { gate: "failure" });
@@ -345,21 +411,30 @@ describe("the pull request comment", () => {
     expect(pr.prComment([section])).not.toContain("Truncated");
   });
 
-  withJq("thousands of stacks: the table is cut, not the rest of the summary; failed and destructive stacks lead it and keep their lists", () => {
-    const cells = Array.from({ length: 2000 }, (_, i): Result => ({ stack: `cell-${i}`, ok: true, line: "Plan: 1 to add, 0 to change, 0 to destroy.", gate: "passed", changes: [{ address: "aws_sqs_queue.q", actions: ["create"] }] }));
-    const text = pr.prComment([{ ...section, results: [...cells, ...results] }], { gate: "failure" });
-    expect(Buffer.byteLength(text, "utf8")).toBeLessThanOrEqual(pr.GITHUB_LIMIT);
-    const rows = text.split("\n").filter((l) => l.startsWith("| `"));
-    // Failed plans and failed gates first, then (alphabetically) the rest.
-    expect(rows.slice(0, 3).map((r) => r.split(" | ")[0])).toEqual(["| `data`", "| `edge`", "| `cell-0`"]);
-    expect(text).toMatch(/^\| … \d+ more stack\(s\) \|/m);
-    expect(text).toContain("<details open><summary><code>data</code>");
-    expect(text).toContain("-/+ aws_db_instance.postgres");
-    expect(text).not.toContain("<code>cell-0</code>");
-    expect(text).toContain("**new** error `RX-ECS-3`");
-    expect(text).toContain("| `network` | $0.00 | $44.38 | +$44.38 |");
-    expect(text).toMatch(/Plans of pull requests are not kept[^\n]*\n\n\*\*Truncated\*\*/);
-  });
+  withJq(
+    "thousands of stacks: the table is cut, not the rest of the summary; failed and destructive stacks lead it and keep their lists",
+    () => {
+      const cells = Array.from({ length: 2000 }, (_, i): Result => ({
+        stack: `cell-${i}`,
+        ok: true,
+        line: "Plan: 1 to add, 0 to change, 0 to destroy.",
+        gate: "passed",
+        changes: [{ address: "aws_sqs_queue.q", actions: ["create"] }],
+      }));
+      const text = pr.prComment([{ ...section, results: [...cells, ...results] }], { gate: "failure" });
+      expect(Buffer.byteLength(text, "utf8")).toBeLessThanOrEqual(pr.GITHUB_LIMIT);
+      const rows = text.split("\n").filter((l) => l.startsWith("| `"));
+      // Failed plans and failed gates first, then (alphabetically) the rest.
+      expect(rows.slice(0, 3).map((r) => r.split(" | ")[0])).toEqual(["| `data`", "| `edge`", "| `cell-0`"]);
+      expect(text).toMatch(/^\| … \d+ more stack\(s\) \|/m);
+      expect(text).toContain("<details open><summary><code>data</code>");
+      expect(text).toContain("-/+ aws_db_instance.postgres");
+      expect(text).not.toContain("<code>cell-0</code>");
+      expect(text).toContain("**new** error `RX-ECS-3`");
+      expect(text).toContain("| `network` | $0.00 | $44.38 | +$44.38 |");
+      expect(text).toMatch(/Plans of pull requests are not kept[^\n]*\n\n\*\*Truncated\*\*/);
+    },
+  );
 
   it("report.js deploy: the approval summary lists each plan's addresses, the destructive first; an apply report has none", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rx-pr-comment-"));
@@ -367,13 +442,31 @@ describe("the pull request comment", () => {
       fs.mkdirSync(path.join(dir, "results", r.stack), { recursive: true });
       fs.writeFileSync(path.join(dir, "results", r.stack, "result.json"), JSON.stringify(r));
     };
-    write({ stack: "audit", ok: true, line: "Plan: 1 to add, 0 to change, 0 to destroy.", gate: "passed", changes: [{ address: "aws_sns_topic.alerts", actions: ["create"] }] });
-    write({ stack: "data", ok: true, line: "Plan: 1 to add, 0 to change, 1 to destroy.", gate: "failed", changes: [{ address: "aws_db_instance.postgres", actions: ["delete", "create"], forced_by: ["identifier"] }] });
+    write({
+      stack: "audit",
+      ok: true,
+      line: "Plan: 1 to add, 0 to change, 0 to destroy.",
+      gate: "passed",
+      changes: [{ address: "aws_sns_topic.alerts", actions: ["create"] }],
+    });
+    write({
+      stack: "data",
+      ok: true,
+      line: "Plan: 1 to add, 0 to change, 1 to destroy.",
+      gate: "failed",
+      changes: [{ address: "aws_db_instance.postgres", actions: ["delete", "create"], forced_by: ["identifier"] }],
+    });
     write({ stack: "keys", ok: true, line: "Apply complete! Resources: 0 added, 1 changed, 0 destroyed." });
-    const r = spawnSync("node", [REPORT, "deploy", "results"], { cwd: dir, encoding: "utf8", env: { ...process.env, TITLE: "Plans to approve", GATE: "failure" } });
+    const r = spawnSync("node", [REPORT, "deploy", "results"], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, TITLE: "Plans to approve", GATE: "failure" },
+    });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^### Plans to approve\n/);
-    expect(r.stdout.indexOf("<details open><summary><code>data</code>: 1 to replace")).toBeGreaterThan(r.stdout.indexOf("Plan gate: **failed**"));
+    expect(r.stdout.indexOf("<details open><summary><code>data</code>: 1 to replace")).toBeGreaterThan(
+      r.stdout.indexOf("Plan gate: **failed**"),
+    );
     expect(r.stdout.indexOf("<code>data</code>")).toBeLessThan(r.stdout.indexOf("<code>audit</code>"));
     expect(r.stdout).toContain("-/+ aws_db_instance.postgres  (forced by identifier)");
     expect(r.stdout).not.toContain("<code>keys</code>");

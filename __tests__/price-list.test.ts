@@ -61,17 +61,20 @@ describe("offer-file reader", () => {
     expect(usdPrices(offer, "2DNDRP7N8XJ4Q3TM")).toEqual([{ unit: "Hrs", usd: 0.074, beginRange: "0" }]);
   });
 
-  test.each([1, 3, 50])("an escaped quote, a backslash and unbalanced brackets inside a string are text, not structure (chunks of %s)", async (size) => {
-    const text = fixture("AWSELB.eu-central-1.json").replace(
-      '"groupDescription" : "LoadBalancer hourly usage by Application Load Balancer"',
-      '"groupDescription" : "a \\"quote {brace [x \\\\ \\u00e9 end"',
-    );
-    const chunks = Array.from({ length: Math.ceil(text.length / size) }, (_, i) => text.slice(i * size, (i + 1) * size));
-    const offer = await readOffer(chunks, (p) => p.attributes.usagetype === "EUC1-LoadBalancerUsage");
-    expect(offer.products.get("A4DNYYFH2SM8W8VT")?.attributes.groupDescription).toBe('a "quote {brace [x \\ \u00e9 end');
-    expect([...offer.products.keys()].sort()).toEqual(["5K6PMV6FSSUWXHD3", "A4DNYYFH2SM8W8VT", "G9X7VJ8AWB8V3PXN"]);
-    expect(usdPrices(offer, "A4DNYYFH2SM8W8VT")).toEqual([{ unit: "Hrs", usd: 0.027, beginRange: "0" }]);
-  });
+  test.each([1, 3, 50])(
+    "an escaped quote, a backslash and unbalanced brackets inside a string are text, not structure (chunks of %s)",
+    async (size) => {
+      const text = fixture("AWSELB.eu-central-1.json").replace(
+        '"groupDescription" : "LoadBalancer hourly usage by Application Load Balancer"',
+        '"groupDescription" : "a \\"quote {brace [x \\\\ \\u00e9 end"',
+      );
+      const chunks = Array.from({ length: Math.ceil(text.length / size) }, (_, i) => text.slice(i * size, (i + 1) * size));
+      const offer = await readOffer(chunks, (p) => p.attributes.usagetype === "EUC1-LoadBalancerUsage");
+      expect(offer.products.get("A4DNYYFH2SM8W8VT")?.attributes.groupDescription).toBe('a "quote {brace [x \\ \u00e9 end');
+      expect([...offer.products.keys()].sort()).toEqual(["5K6PMV6FSSUWXHD3", "A4DNYYFH2SM8W8VT", "G9X7VJ8AWB8V3PXN"]);
+      expect(usdPrices(offer, "A4DNYYFH2SM8W8VT")).toEqual([{ unit: "Hrs", usd: 0.027, beginRange: "0" }]);
+    },
+  );
 
   test("a truncated download is an error, not a partial table", async () => {
     const text = fixture("AWSELB.eu-central-1.json");
@@ -136,37 +139,56 @@ describe("refresh against a local copy of the Price List", () => {
     expect(price("fargate.vcpuHour", "eu-central-1", "ARM64")).toBe(0.03725);
     expect(price("vpc.natGatewayHour", "eu-central-1")).toBe(0.052);
     // A region not read and a variant the offer lacks keep their old figure, and the kept list says so.
-    expect(price("rds.postgres.instanceHour", "us-east-1", "db.t4g.medium")).toBe(unitPrice(before, "rds.postgres.instanceHour", "us-east-1", "db.t4g.medium"));
-    expect(price("rds.postgres.instanceHour", "eu-central-1", "db.t4g.micro")).toBe(unitPrice(before, "rds.postgres.instanceHour", "eu-central-1", "db.t4g.micro"));
+    expect(price("rds.postgres.instanceHour", "us-east-1", "db.t4g.medium")).toBe(
+      unitPrice(before, "rds.postgres.instanceHour", "us-east-1", "db.t4g.medium"),
+    );
+    expect(price("rds.postgres.instanceHour", "eu-central-1", "db.t4g.micro")).toBe(
+      unitPrice(before, "rds.postgres.instanceHour", "eu-central-1", "db.t4g.micro"),
+    );
     expect(kept).toContain("rds.postgres.instanceHour db.t4g.micro: not in the AmazonRDS offer for eu-central-1");
     // Only the variants the model prices: the offer's extra classes are not added.
-    expect(Object.keys(table.prices["elasticache.nodeHour"].regions!["eu-central-1"] as object)).toEqual(Object.keys(before.prices["elasticache.nodeHour"].regions!["eu-central-1"] as object));
+    expect(Object.keys(table.prices["elasticache.nodeHour"].regions!["eu-central-1"] as object)).toEqual(
+      Object.keys(before.prices["elasticache.nodeHour"].regions!["eu-central-1"] as object),
+    );
     const rds = table.prices["rds.postgres.instanceHour"];
     expect([rds.asOf, rds.basis, rds.source]).toEqual([
       "2026-11",
       "AWS Price List bulk file AmazonRDS, publicationDate 2026-11-20, read 2026-12-07 (npm run cost -- --refresh-prices)",
-      "https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonRDS/current/<region>/index.json".replace("https://pricing.us-east-1.amazonaws.com", base),
+      "https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonRDS/current/<region>/index.json".replace(
+        "https://pricing.us-east-1.amazonaws.com",
+        base,
+      ),
     ]);
     expect(table.prices["kms.keyMonth"]).toEqual(before.prices["kms.keyMonth"]);
-    expect(served).toEqual(expect.arrayContaining(["/offers/v1.0/aws/index.json", "/offers/v1.0/aws/AmazonEC2/current/eu-central-1/index.json"]));
+    expect(served).toEqual(
+      expect.arrayContaining(["/offers/v1.0/aws/index.json", "/offers/v1.0/aws/AmazonEC2/current/eu-central-1/index.json"]),
+    );
   });
 
   test("the written file loads, and the cost output names the refresh date", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "restartix-prices-"));
     const file = path.join(dir, "aws-prices.json");
     fs.copyFileSync(PRICE_FILE, file);
-    expect(priceProvenance(loadPriceTable(file))).toMatch(/from memory, not fetched \(npm run cost -- --refresh-prices reads the AWS Price List\)/);
+    expect(priceProvenance(loadPriceTable(file))).toMatch(
+      /from memory, not fetched \(npm run cost -- --refresh-prices reads the AWS Price List\)/,
+    );
     await refreshPriceFile({ base, file, regions: EU, today: "2026-12-07" });
     const table = loadPriceTable(file);
-    expect(priceProvenance(table)).toBe(`${PRICE_RULES.length} entries from the AWS Price List read 2026-12-07; ${Object.keys(table.prices).length - PRICE_RULES.length} recalled as of 2025-01, not fetched: check those before budgeting`);
+    expect(priceProvenance(table)).toBe(
+      `${PRICE_RULES.length} entries from the AWS Price List read 2026-12-07; ${Object.keys(table.prices).length - PRICE_RULES.length} recalled as of 2025-01, not fetched: check those before budgeting`,
+    );
     const settings = resolveSettings({ varsFile: EXAMPLE_VARS });
     const report = costReport(1, "apprunner", estimateMonthlyCost([], settings, { prices: table }), table);
-    expect(costTable(report).split("\n")[1]).toBe(`Prices: pricing/aws-prices.json (${priceProvenance(table)}). Usage: phases/usage.ts, phase 1.`);
+    expect(costTable(report).split("\n")[1]).toBe(
+      `Prices: pricing/aws-prices.json (${priceProvenance(table)}). Usage: phases/usage.ts, phase 1.`,
+    );
     expect(costJson(report).priceTable).toEqual(expect.objectContaining({ refreshed: "2026-12-07" }));
     expect(costMarkdown([report])).toContain(`(AWS on-demand list\nprices; ${priceProvenance(table)}; see that file's`);
     // Before a refresh the markdown keeps its words, so docs/cost-vs-document.md does not change.
     const recalled = loadPriceTable(PRICE_FILE);
-    expect(costMarkdown([costReport(1, "apprunner", estimateMonthlyCost([], settings, { prices: recalled }), recalled)])).toContain("(AWS on-demand list\nprices, from memory, not fetched: see that file's `about`)");
+    expect(costMarkdown([costReport(1, "apprunner", estimateMonthlyCost([], settings, { prices: recalled }), recalled)])).toContain(
+      "(AWS on-demand list\nprices, from memory, not fetched: see that file's `about`)",
+    );
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -178,13 +200,17 @@ describe("refresh against a local copy of the Price List", () => {
       urls.push(url);
       return [Buffer.from(JSON.stringify(index))] as unknown as AsyncIterable<Uint8Array>;
     };
-    await expect(refreshedTable(current(), { base, regions: EU, fetcher })).rejects.toThrow(/lists no offer AmazonEC2: the Price List changed; update PRICE_RULES in tools\/cost\/price-list\.ts/);
+    await expect(refreshedTable(current(), { base, regions: EU, fetcher })).rejects.toThrow(
+      /lists no offer AmazonEC2: the Price List changed; update PRICE_RULES in tools\/cost\/price-list\.ts/,
+    );
     expect(urls).toEqual([`${base}/offers/v1.0/aws/index.json`]);
   });
 
   test("a region the Price List does not serve (HTTP 404) fails naming its URL", async () => {
     const before = current();
-    await expect(refreshedTable(before, { base, regions: ["us-west-2"] })).rejects.toThrow(/AmazonRDS\/current\/us-west-2\/index\.json: HTTP 404/);
+    await expect(refreshedTable(before, { base, regions: ["us-west-2"] })).rejects.toThrow(
+      /AmazonRDS\/current\/us-west-2\/index\.json: HTTP 404/,
+    );
   });
 });
 
@@ -203,7 +229,9 @@ describe("a network failure exits 1 and leaves pricing/aws-prices.json untouched
     const file = path.join(dir, "aws-prices.json");
     fs.copyFileSync(PRICE_FILE, file);
     const bytes = fs.readFileSync(file);
-    await expect(refreshPriceFile({ base: UNREACHABLE, file })).rejects.toThrow(new RegExp(`^${UNREACHABLE}/offers/v1\\.0/aws/index\\.json: ECONNREFUSED`));
+    await expect(refreshPriceFile({ base: UNREACHABLE, file })).rejects.toThrow(
+      new RegExp(`^${UNREACHABLE}/offers/v1\\.0/aws/index\\.json: ECONNREFUSED`),
+    );
     expect(fs.readFileSync(file).equals(bytes)).toBe(true);
     expect(fs.readdirSync(dir)).toEqual(["aws-prices.json"]);
     fs.rmSync(dir, { recursive: true, force: true });
@@ -215,20 +243,30 @@ describe("a network failure exits 1 and leaves pricing/aws-prices.json untouched
     const saved = process.env.RESTARTIX_PRICE_LIST_URL;
     process.env.RESTARTIX_PRICE_LIST_URL = UNREACHABLE;
     try {
-      const code = await executeCommand(costSpec, costMain as (a: ParsedCommand) => number, ["--refresh-prices"], { stdout: () => undefined, stderr: (t) => err.push(t) });
+      const code = await executeCommand(costSpec, costMain as (a: ParsedCommand) => number, ["--refresh-prices"], {
+        stdout: () => undefined,
+        stderr: (t) => err.push(t),
+      });
       expect(code).toBe(1);
     } finally {
       if (saved === undefined) delete process.env.RESTARTIX_PRICE_LIST_URL;
       else process.env.RESTARTIX_PRICE_LIST_URL = saved;
     }
-    expect(err.join("")).toMatch(new RegExp(`^cost: could not read the AWS Price List: ${UNREACHABLE}/offers/v1\\.0/aws/index\\.json: ECONNREFUSED\\. pricing/aws-prices\\.json is unchanged\\. Fix: `));
+    expect(err.join("")).toMatch(
+      new RegExp(
+        `^cost: could not read the AWS Price List: ${UNREACHABLE}/offers/v1\\.0/aws/index\\.json: ECONNREFUSED\\. pricing/aws-prices\\.json is unchanged\\. Fix: `,
+      ),
+    );
     expect(err.join("").trim().split("\n")).toHaveLength(1);
     expect(fs.readFileSync(PRICE_FILE).equals(bytes)).toBe(true);
   });
 
   test("--refresh-prices with another flag is refused (exit 2)", async () => {
     const err: string[] = [];
-    const code = await executeCommand(costSpec, costMain as (a: ParsedCommand) => number, ["--refresh-prices", "--phase", "2"], { stdout: () => undefined, stderr: (t) => err.push(t) });
+    const code = await executeCommand(costSpec, costMain as (a: ParsedCommand) => number, ["--refresh-prices", "--phase", "2"], {
+      stdout: () => undefined,
+      stderr: (t) => err.push(t),
+    });
     expect([code, err.join("")]).toEqual([2, expect.stringMatching(/^cost: --refresh-prices and --phase: /)]);
   });
 });

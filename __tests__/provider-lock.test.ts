@@ -26,14 +26,18 @@ describe("the committed lock file", () => {
     const stacks = synth({ phase: 4 }).stacks;
     const used = new Map<string, string>();
     for (const s of stacks) {
-      for (const [name, p] of Object.entries((s.json as any).terraform?.required_providers ?? {}) as [string, { source: string; version: string }][]) {
+      for (const [name, p] of Object.entries((s.json as any).terraform?.required_providers ?? {}) as [
+        string,
+        { source: string; version: string },
+      ][]) {
         used.set(providerAddress(p.source ?? name), p.version);
       }
     }
     const pinned = new Map(Object.values(versions.terraform.required_providers).map((p) => [providerAddress(p.source), p.version]));
     expect(Object.fromEntries(pinned)).toEqual(Object.fromEntries(used));
     // Whatever the lock file pins, it pins at those versions.
-    for (const [address, block] of lockBlocks(committed)) expect([address, /version\s+= "([^"]+)"/.exec(block)![1]]).toEqual([address, pinned.get(address)]);
+    for (const [address, block] of lockBlocks(committed))
+      expect([address, /version\s+= "([^"]+)"/.exec(block)![1]]).toEqual([address, pinned.get(address)]);
   });
 });
 
@@ -44,10 +48,9 @@ describe("lockFileFor: the providers one stack requires, nothing else", () => {
   ].join("\n");
 
   test("cdktf's short sources resolve to registry addresses", () => {
-    expect(requiredProviders({ terraform: { required_providers: { aws: { source: "aws" }, cloudflare: { source: "cloudflare/cloudflare" } } } })).toEqual([
-      "registry.terraform.io/cloudflare/cloudflare",
-      "registry.terraform.io/hashicorp/aws",
-    ]);
+    expect(
+      requiredProviders({ terraform: { required_providers: { aws: { source: "aws" }, cloudflare: { source: "cloudflare/cloudflare" } } } }),
+    ).toEqual(["registry.terraform.io/cloudflare/cloudflare", "registry.terraform.io/hashicorp/aws"]);
   });
 
   test("an AWS stack gets the aws block only; a stack with no provider gets none", () => {
@@ -57,49 +60,55 @@ describe("lockFileFor: the providers one stack requires, nothing else", () => {
   });
 
   test("a provider the lock file does not pin: one error naming the stack, the provider and the fix", () => {
-    expect(() => lockFileFor(lock, { terraform: { required_providers: { github: { source: "integrations/github" } } } }, "delivery-github")).toThrow(
+    expect(() =>
+      lockFileFor(lock, { terraform: { required_providers: { github: { source: "integrations/github" } } } }, "delivery-github"),
+    ).toThrow(
       /^delivery-github requires registry\.terraform\.io\/integrations\/github, which terraform\/lock\/\.terraform\.lock\.hcl does not pin\. Fix: run the "Provider lock" workflow/,
     );
   });
 });
 
 const available = offlinePlanAvailability();
-const tf = (dir: string, args: string[]) => spawnSync(TERRAFORM, ["-chdir=" + dir, ...args, "-no-color"], { encoding: "utf8", env: terraformEnv() });
+const tf = (dir: string, args: string[]) =>
+  spawnSync(TERRAFORM, ["-chdir=" + dir, ...args, "-no-color"], { encoding: "utf8", env: terraformEnv() });
 
-(available.ok ? describe : describe.skip)(`terraform init -lockfile=readonly (${available.ok ? available.version : available.reason})`, () => {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), "rx-lock-"));
-  const dir = (name: string, json: unknown) => {
-    const d = path.join(work, name);
-    fs.mkdirSync(d, { recursive: true });
-    fs.writeFileSync(path.join(d, "main.tf.json"), JSON.stringify(json));
-    return d;
-  };
-  const awsStack = { terraform: { required_providers: { aws: { source: "aws", version: "5.100.0" } } } };
+(available.ok ? describe : describe.skip)(
+  `terraform init -lockfile=readonly (${available.ok ? available.version : available.reason})`,
+  () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "rx-lock-"));
+    const dir = (name: string, json: unknown) => {
+      const d = path.join(work, name);
+      fs.mkdirSync(d, { recursive: true });
+      fs.writeFileSync(path.join(d, "main.tf.json"), JSON.stringify(json));
+      return d;
+    };
+    const awsStack = { terraform: { required_providers: { aws: { source: "aws", version: "5.100.0" } } } };
 
-  test("the cut lock file installs the mirror's provider: its checksum matches", () => {
-    const d = dir("aws", awsStack);
-    writeLockFor(d);
-    const init = tf(d, ["init", "-input=false", "-backend=false", "-lockfile=readonly"]);
-    expect(init.stdout + init.stderr).toMatch(/Terraform has been successfully initialized/);
-  }, 120_000);
+    test("the cut lock file installs the mirror's provider: its checksum matches", () => {
+      const d = dir("aws", awsStack);
+      writeLockFor(d);
+      const init = tf(d, ["init", "-input=false", "-backend=false", "-lockfile=readonly"]);
+      expect(init.stdout + init.stderr).toMatch(/Terraform has been successfully initialized/);
+    }, 120_000);
 
-  test("a checksum that does not match is refused", () => {
-    const d = dir("tampered", awsStack);
-    writeLockFor(d);
-    const file = path.join(d, ".terraform.lock.hcl");
-    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/"h1:[^"]+"/, '"h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="'));
-    const init = tf(d, ["init", "-input=false", "-backend=false", "-lockfile=readonly"]);
-    expect(init.status).not.toBe(0);
-    expect(init.stderr).toMatch(/checksum|doesn't match any of the checksums/i);
-  }, 120_000);
+    test("a checksum that does not match is refused", () => {
+      const d = dir("tampered", awsStack);
+      writeLockFor(d);
+      const file = path.join(d, ".terraform.lock.hcl");
+      fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/"h1:[^"]+"/, '"h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="'));
+      const init = tf(d, ["init", "-input=false", "-backend=false", "-lockfile=readonly"]);
+      expect(init.status).not.toBe(0);
+      expect(init.stderr).toMatch(/checksum|doesn't match any of the checksums/i);
+    }, 120_000);
 
-  test("why it is cut: the whole file (a provider the stack does not need) fails a read-only init", () => {
-    const d = dir("builtin", { resource: { terraform_data: { x: { input: "1" } } } });
-    fs.copyFileSync(LOCK_FILE, path.join(d, ".terraform.lock.hcl"));
-    const whole = tf(d, ["init", "-input=false", "-backend=false", "-lockfile=readonly"]);
-    expect(whole.status).not.toBe(0);
-    expect(whole.stderr).toMatch(/Provider dependency changes detected/);
-    writeLockFor(d);
-    expect(tf(d, ["init", "-input=false", "-backend=false", "-lockfile=readonly"]).status).toBe(0);
-  }, 120_000);
-});
+    test("why it is cut: the whole file (a provider the stack does not need) fails a read-only init", () => {
+      const d = dir("builtin", { resource: { terraform_data: { x: { input: "1" } } } });
+      fs.copyFileSync(LOCK_FILE, path.join(d, ".terraform.lock.hcl"));
+      const whole = tf(d, ["init", "-input=false", "-backend=false", "-lockfile=readonly"]);
+      expect(whole.status).not.toBe(0);
+      expect(whole.stderr).toMatch(/Provider dependency changes detected/);
+      writeLockFor(d);
+      expect(tf(d, ["init", "-input=false", "-backend=false", "-lockfile=readonly"]).status).toBe(0);
+    }, 120_000);
+  },
+);

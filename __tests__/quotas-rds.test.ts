@@ -45,7 +45,9 @@ describe("RDS quotas: DB instances, parameter groups, subnet groups per region",
     ["rdsSubnetGroups", "DB subnet groups", "L-48C6BF61"],
   ])("%s: a recorded quota below phase 4's use in us-east-1 refuses the synth", (key, name, code) => {
     expect(() => synth4With({ [key]: 34 })).toThrow(
-      new RegExp(`Amazon Relational Database Service \\(Amazon RDS\\) quota "${name}" \\(quota code ${code}\\) in us-east-1: this layout needs 35, the quota is 34 .*Fix: request an increase.*quotas\\.${key}`),
+      new RegExp(
+        `Amazon Relational Database Service \\(Amazon RDS\\) quota "${name}" \\(quota code ${code}\\) in us-east-1: this layout needs 35, the quota is 34 .*Fix: request an increase.*quotas\\.${key}`,
+      ),
     );
   });
 
@@ -56,7 +58,13 @@ describe("RDS quotas: DB instances, parameter groups, subnet groups per region",
     for (let i = 0; i < 21; i++) {
       const subnets = new DbSubnetGroup(s, `subnets-${i}`, { name: `s${i}`, subnetIds: ["subnet-1", "subnet-2"] });
       const params = new DbParameterGroup(s, `params-${i}`, { name: `p${i}`, family: "postgres16" });
-      new DbInstance(s, `db-${i}`, { identifier: `db${i}`, instanceClass: "db.t4g.micro", engine: "postgres", dbSubnetGroupName: subnets.name, parameterGroupName: params.name });
+      new DbInstance(s, `db-${i}`, {
+        identifier: `db${i}`,
+        instanceClass: "db.t4g.micro",
+        engine: "postgres",
+        dbSubnetGroupName: subnets.name,
+        parameterGroupName: params.name,
+      });
     }
     const uses = quotaUse(app, phaseConfig(1)).filter((u) => rdsKeys.includes(u.key));
     expect(uses.map((u) => [u.key, u.where, u.used, u.limit])).toEqual([

@@ -42,7 +42,15 @@ function fakeTerraform(dir: string, resources: FakeResource[]): Terraform & { de
     plan: () => {
       const guarded = [...state.keys()].filter((a) => configOf(a).lifecycle?.prevent_destroy === true);
       if (guarded.length === 0) return result(2, "Plan: 0 to add, 0 to change, 1 to destroy.");
-      return result(1, guarded.map((a) => `Error: Instance cannot be destroyed\n\nResource ${a} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed.\n`).join("\n"));
+      return result(
+        1,
+        guarded
+          .map(
+            (a) =>
+              `Error: Instance cannot be destroyed\n\nResource ${a} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed.\n`,
+          )
+          .join("\n"),
+      );
     },
     applyTargets: (addresses: readonly string[]) => {
       for (const a of addresses) {
@@ -57,14 +65,16 @@ function fakeTerraform(dir: string, resources: FakeResource[]): Terraform & { de
       const out: string[] = [];
       const refused = new Set<string>();
       let destroyed = 0;
-      for (let progress = true; progress; ) {
+      for (let progress = true; progress;) {
         progress = false;
         for (const r of [...state.values()]) {
           const hasDependants = [...state.values()].some((d) => d.dependsOn.includes(r.address));
           if (hasDependants || refused.has(r.address)) continue;
           if (r.protectedNow && r.enforced) {
             refused.add(r.address);
-            out.push(`Error: deleting RDS DB Instance (${r.id}): operation error RDS: DeleteDBInstance, api error InvalidParameterCombination: Cannot delete protected DB Instance, please disable deletion protection and try again.\n`);
+            out.push(
+              `Error: deleting RDS DB Instance (${r.id}): operation error RDS: DeleteDBInstance, api error InvalidParameterCombination: Cannot delete protected DB Instance, please disable deletion protection and try again.\n`,
+            );
             continue;
           }
           state.delete(r.address);
@@ -73,26 +83,51 @@ function fakeTerraform(dir: string, resources: FakeResource[]): Terraform & { de
           progress = true;
         }
       }
-      return state.size === 0 ? result(0, `${out.join("\n")}\nDestroy complete! Resources: ${destroyed} destroyed.`) : result(1, out.join("\n"));
+      return state.size === 0
+        ? result(0, `${out.join("\n")}\nDestroy complete! Resources: ${destroyed} destroyed.`)
+        : result(1, out.join("\n"));
     },
   };
   return fake;
 }
 
-const NO_GAPS: EmulatorGaps = { moto: "5.2.1", provider: "hashicorp/aws 5.100.0", exclude: [], ignore: [], unenforced: [], patches: [], settings: [] };
+const NO_GAPS: EmulatorGaps = {
+  moto: "5.2.1",
+  provider: "hashicorp/aws 5.100.0",
+  exclude: [],
+  ignore: [],
+  unenforced: [],
+  patches: [],
+  settings: [],
+};
 
-function setup(resources: { address: string; enforced?: boolean; dependsOn?: string[]; id: string; protect?: boolean; preventDestroy?: boolean }[]) {
+function setup(
+  resources: { address: string; enforced?: boolean; dependsOn?: string[]; id: string; protect?: boolean; preventDestroy?: boolean }[],
+) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rx-destroy-"));
   const json: any = { resource: {} };
   for (const r of resources) {
     const [type, name] = [r.address.slice(0, r.address.indexOf(".")), r.address.slice(r.address.indexOf(".") + 1)];
     const attr = DELETION_PROTECTION[type];
-    json.resource[type] = { ...json.resource[type], [name]: { identifier: r.id, ...(attr && r.protect ? { [attr]: true } : {}), ...(r.preventDestroy ? { lifecycle: { prevent_destroy: true } } : {}) } };
+    json.resource[type] = {
+      ...json.resource[type],
+      [name]: {
+        identifier: r.id,
+        ...(attr && r.protect ? { [attr]: true } : {}),
+        ...(r.preventDestroy ? { lifecycle: { prevent_destroy: true } } : {}),
+      },
+    };
   }
   fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(json));
   const tf = fakeTerraform(
     dir,
-    resources.map((r) => ({ address: r.address, enforced: r.enforced ?? true, protectedNow: r.protect ?? false, dependsOn: r.dependsOn ?? [], id: r.id })),
+    resources.map((r) => ({
+      address: r.address,
+      enforced: r.enforced ?? true,
+      protectedNow: r.protect ?? false,
+      dependsOn: r.dependsOn ?? [],
+      id: r.id,
+    })),
   );
   return { dir, json, tf };
 }
@@ -104,9 +139,27 @@ describe("the destroy step", () => {
   const database = () =>
     setup([
       { address: "aws_db_subnet_group.subnets", id: "restartix-prod" },
-      { address: "aws_db_instance.primary", id: "restartix-prod", protect: true, preventDestroy: true, dependsOn: ["aws_db_subnet_group.subnets"] },
-      { address: "aws_db_instance.replica-1", id: "restartix-prod-replica-1", protect: true, preventDestroy: true, dependsOn: ["aws_db_instance.primary"] },
-      { address: "aws_db_instance.replica-2", id: "restartix-prod-replica-2", protect: true, preventDestroy: true, dependsOn: ["aws_db_instance.primary"] },
+      {
+        address: "aws_db_instance.primary",
+        id: "restartix-prod",
+        protect: true,
+        preventDestroy: true,
+        dependsOn: ["aws_db_subnet_group.subnets"],
+      },
+      {
+        address: "aws_db_instance.replica-1",
+        id: "restartix-prod-replica-1",
+        protect: true,
+        preventDestroy: true,
+        dependsOn: ["aws_db_instance.primary"],
+      },
+      {
+        address: "aws_db_instance.replica-2",
+        id: "restartix-prod-replica-2",
+        protect: true,
+        preventDestroy: true,
+        dependsOn: ["aws_db_instance.primary"],
+      },
     ]);
 
   test("a protected primary under protected read replicas is reached once they are gone, and its own protection is proven", async () => {
@@ -115,7 +168,11 @@ describe("the destroy step", () => {
     expect(run.error).toBeUndefined();
     expect(run.ok).toBe(true);
     expect(run.preventDestroyBlocked).toEqual(["aws_db_instance.primary", "aws_db_instance.replica-1", "aws_db_instance.replica-2"]);
-    expect(run.deletionProtectionBlocked.map((b) => b.address).sort()).toEqual(["aws_db_instance.primary", "aws_db_instance.replica-1", "aws_db_instance.replica-2"]);
+    expect(run.deletionProtectionBlocked.map((b) => b.address).sort()).toEqual([
+      "aws_db_instance.primary",
+      "aws_db_instance.replica-1",
+      "aws_db_instance.replica-2",
+    ]);
     expect(run.destroyed).toBe(4);
     // Round 1 stops at the replicas, round 2 at the primary, round 3 completes.
     expect(tf.destroys).toBe(3);

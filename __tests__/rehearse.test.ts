@@ -61,7 +61,10 @@ if (layerAvailable(availability.ok ? undefined : availability.reason, "apply reh
       // The real entry point, as `npm run rehearse` runs it (the build is incremental).
       expect(spawnSync(process.execPath, [path.join(ROOT, "scripts", "build.js")]).status).toBe(0);
       const script = path.join(ROOT, "dist", "scripts", "rehearse.js");
-      const child = spawn(process.execPath, [script, "--phase", "1", "--stack", "bootstrap"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, [script, "--phase", "1", "--stack", "bootstrap"], {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let out = "";
       child.stdout.on("data", (d) => (out += d));
       child.stderr.on("data", (d) => (out += d));

@@ -41,8 +41,11 @@ describe.each([
 
   test("the origin secret and the Redis URL are sensitive where they are made", () => {
     const platform = result.stacks.find((s) => s.name === "platform")!;
-    expect(JSON.stringify(platform.json)).toContain('"search_string":"${sensitive(aws_secretsmanager_secret_version.origin-secret-value.secret_string)}"');
-    const strings = (v: unknown): string[] => (typeof v === "string" ? [v] : v && typeof v === "object" ? Object.values(v).flatMap(strings) : []);
+    expect(JSON.stringify(platform.json)).toContain(
+      '"search_string":"${sensitive(aws_secretsmanager_secret_version.origin-secret-value.secret_string)}"',
+    );
+    const strings = (v: unknown): string[] =>
+      typeof v === "string" ? [v] : v && typeof v === "object" ? Object.values(v).flatMap(strings) : [];
     const redisUrls = result.stacks.flatMap((s) => strings(s.json).filter((x) => x.includes("rediss://")));
     expect(redisUrls.length).toBeGreaterThan(0);
     for (const u of redisUrls) expect(u).toMatch(/^\$\{sensitive\("rediss:/);

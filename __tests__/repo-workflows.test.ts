@@ -7,7 +7,16 @@ import { DEFAULT_LIMITS } from "../tools/ci-plan";
 import { ciEnvironments, ciVariable } from "../tools/ci-inputs";
 import { formatFindings, lintWorkflow } from "../tools/workflow-lint";
 
-type Step = { id?: string; name?: string; uses?: string; run?: string; if?: string; env?: Record<string, string>; with?: Record<string, any>; "continue-on-error"?: unknown };
+type Step = {
+  id?: string;
+  name?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  env?: Record<string, string>;
+  with?: Record<string, any>;
+  "continue-on-error"?: unknown;
+};
 type Job = {
   permissions?: unknown;
   environment?: unknown;
@@ -23,7 +32,10 @@ type Job = {
 type Workflow = { on: any; permissions?: unknown; concurrency?: any; jobs: Record<string, Job> };
 
 const DIR = path.join(ROOT, ".github", "workflows");
-const files = fs.readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
+const files = fs
+  .readdirSync(DIR)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort();
 const read = (f: string) => fs.readFileSync(path.join(DIR, f), "utf8");
 const load = (f: string) => parse(read(f)) as Workflow;
 const ACTION = path.join(ROOT, ".github", "actions", "terraform-setup", "action.yml");
@@ -31,11 +43,17 @@ const action = parse(fs.readFileSync(ACTION, "utf8")) as { runs: { steps: Step[]
 const TF_STACKS = fs.readFileSync(path.join(ROOT, ".ci", "tf-stacks"), "utf8");
 const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps ?? []);
 /** Text a shell or a script interpreter runs: run scripts and github-script sources. */
-const scripts = (w: Workflow) => steps(w).flatMap((s) => [s.run, s.uses?.startsWith("actions/github-script@") ? s.with?.script : undefined].filter((x): x is string => typeof x === "string"));
-const stepRunning = (w: Workflow, text: string, job?: string) => (job ? w.jobs[job].steps ?? [] : steps(w)).find((s) => s.run?.includes(text));
+const scripts = (w: Workflow) =>
+  steps(w).flatMap((s) =>
+    [s.run, s.uses?.startsWith("actions/github-script@") ? s.with?.script : undefined].filter((x): x is string => typeof x === "string"),
+  );
+const stepRunning = (w: Workflow, text: string, job?: string) =>
+  (job ? (w.jobs[job].steps ?? []) : steps(w)).find((s) => s.run?.includes(text));
 const stepUsing = (job: Job, action: string) => (job.steps ?? []).find((s) => s.uses?.startsWith(`${action}@`) || s.uses === action);
 const jobsWith = (w: Workflow, scope: string, level = "write") =>
-  Object.entries(w.jobs).filter(([, j]) => (j.permissions as Record<string, string> | undefined)?.[scope] === level).map(([name]) => name);
+  Object.entries(w.jobs)
+    .filter(([, j]) => (j.permissions as Record<string, string> | undefined)?.[scope] === level)
+    .map(([name]) => name);
 const needsOf = (j: Job) => [j.needs ?? []].flat();
 
 /**
@@ -54,7 +72,18 @@ function evalIf(expr: string, values: Record<string, string>): boolean {
 }
 
 it("has the repository's workflows", () => {
-  expect(files).toEqual(expect.arrayContaining(["apply-wave.yml", "deploy.yml", "deploy-environment.yml", "drift.yml", "pr.yml", "pr-plan.yml", "drift-environment.yml", "tenant.yml"]));
+  expect(files).toEqual(
+    expect.arrayContaining([
+      "apply-wave.yml",
+      "deploy.yml",
+      "deploy-environment.yml",
+      "drift.yml",
+      "pr.yml",
+      "pr-plan.yml",
+      "drift-environment.yml",
+      "tenant.yml",
+    ]),
+  );
 });
 
 describe.each(files)("%s", (file) => {
@@ -71,7 +100,8 @@ describe.each(files)("%s", (file) => {
   });
 
   it("bounds every job with timeout-minutes (jobs that call a reusable workflow are bounded there)", () => {
-    for (const [name, job] of Object.entries(w.jobs)) if (!job.uses) expect([name, job["timeout-minutes"]]).toEqual([name, expect.any(Number)]);
+    for (const [name, job] of Object.entries(w.jobs))
+      if (!job.uses) expect([name, job["timeout-minutes"]]).toEqual([name, expect.any(Number)]);
   });
 
   it("pins every third-party action by full commit SHA, with its version in a comment", () => {
@@ -79,7 +109,10 @@ describe.each(files)("%s", (file) => {
     expect(uses.length).toBeGreaterThan(0);
     for (const [, ref, rest] of uses) {
       if (ref.startsWith("./")) continue; // this repository's own action or reusable workflow
-      expect([ref, rest.trim()]).toEqual([expect.stringMatching(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/), expect.stringMatching(/^# v\d+\.\d+\.\d+$/)]);
+      expect([ref, rest.trim()]).toEqual([
+        expect.stringMatching(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/),
+        expect.stringMatching(/^# v\d+\.\d+\.\d+$/),
+      ]);
     }
   });
 
@@ -118,7 +151,9 @@ describe("the terraform setup every terraform job uses", () => {
     expect(env).toMatch(/RESTARTIX_TF_CLI_CONFIG=terraform\/registry\.tfrc/);
     const cache = action.runs.steps.find((s) => s.uses?.startsWith("actions/cache@"))!;
     expect(cache.with).toEqual({ path: "~/.terraform.d/plugin-cache", key: expect.stringMatching(/hashFiles\('package-lock\.json'/) });
-    expect(fs.readFileSync(path.join(ROOT, "terraform-cli", "registry.tfrc"), "utf8")).toMatch(/^plugin_cache_may_break_dependency_lock_file = true$/m);
+    expect(fs.readFileSync(path.join(ROOT, "terraform-cli", "registry.tfrc"), "utf8")).toMatch(
+      /^plugin_cache_may_break_dependency_lock_file = true$/m,
+    );
     for (const [, ref] of fs.readFileSync(ACTION, "utf8").matchAll(/uses:\s*(\S+)/g)) expect(ref).toMatch(/@[0-9a-f]{40}$/);
   });
 
@@ -126,7 +161,8 @@ describe("the terraform setup every terraform job uses", () => {
     for (const file of files) {
       for (const [name, job] of Object.entries(load(file).jobs)) {
         const runsTerraform = (job.steps ?? []).some((s) => /\.ci\/tf-stacks|\.ci\/run|npm run tenant/.test(s.run ?? ""));
-        if (runsTerraform) expect([file, name, stepUsing(job, "./.github/actions/terraform-setup") !== undefined]).toEqual([file, name, true]);
+        if (runsTerraform)
+          expect([file, name, stepUsing(job, "./.github/actions/terraform-setup") !== undefined]).toEqual([file, name, true]);
       }
     }
   });
@@ -187,19 +223,29 @@ describe("pr.yml", () => {
     const p = load("pr-plan.yml");
     expect(stepRunning(p, "changed-stacks", "select")!.run).toMatch(/--with-dependents/);
     expect(stepRunning(p, "ci-plan", "select")).toBeDefined();
-    expect(p.jobs.plan.strategy).toMatchObject({ "fail-fast": false, "max-parallel": DEFAULT_LIMITS.maxParallel, matrix: "${{ fromJSON(needs.select.outputs.plan) }}" });
+    expect(p.jobs.plan.strategy).toMatchObject({
+      "fail-fast": false,
+      "max-parallel": DEFAULT_LIMITS.maxParallel,
+      matrix: "${{ fromJSON(needs.select.outputs.plan) }}",
+    });
     expect(stepUsing(p.jobs.plan, "aws-actions/configure-aws-credentials")!.with!["role-to-assume"]).toBe("${{ inputs.plan-role-arn }}");
     const plan = stepRunning(p, ".ci/tf-stacks plan", "plan")!;
     expect(plan.env).toMatchObject({ PLAN_LOCK: "false" });
     // Pull request plans are never applied: no plan is kept, not even encrypted.
     expect(plan.env).not.toHaveProperty("PLAN_KMS_KEY_ID");
-    expect(stepUsing(p.jobs.plan, "actions/upload-artifact")!.with).toMatchObject({ name: "plan-${{ inputs.environment }}-${{ matrix.id }}", path: "results/*/result.json\nresults/*/plan-gate.txt\n" });
+    expect(stepUsing(p.jobs.plan, "actions/upload-artifact")!.with).toMatchObject({
+      name: "plan-${{ inputs.environment }}-${{ matrix.id }}",
+      path: "results/*/result.json\nresults/*/plan-gate.txt\n",
+    });
   });
 
   it("plans both environments, each with its own inputs, plan role and tokens; staging skipped only on purpose", () => {
     const prod = w.jobs["plan-production"];
     const stag = w.jobs["plan-staging"];
-    for (const [env, job] of [["production", prod], ["staging", stag]] as const) {
+    for (const [env, job] of [
+      ["production", prod],
+      ["staging", stag],
+    ] as const) {
       expect(job.uses).toBe("./.github/workflows/pr-plan.yml");
       expect(job.with).toEqual({
         environment: env,
@@ -243,7 +289,9 @@ describe("pr.yml", () => {
     expect(stepUsing(job, "./.github/actions/terraform-setup")).toBeDefined();
     expect(stepRunning(w, "npm run synth", "validate")!.run).toBe('npm run synth -- --phase "$PHASE" --compute "$COMPUTE"');
     // Every stack directory, not a selection: the Cloudflare (edge) and GitHub (delivery-github) stacks with the rest.
-    expect(stepRunning(w, ".ci/tf-stacks validate", "validate")!.run).toMatch(/find cdktf\.out\/stacks -mindepth 1 -maxdepth 1 -type d[\s\S]*\.ci\/tf-stacks validate cdktf\.out results "\$\{stacks\[@\]\}"/);
+    expect(stepRunning(w, ".ci/tf-stacks validate", "validate")!.run).toMatch(
+      /find cdktf\.out\/stacks -mindepth 1 -maxdepth 1 -type d[\s\S]*\.ci\/tf-stacks validate cdktf\.out results "\$\{stacks\[@\]\}"/,
+    );
     // No credentials and no state: validation runs for forks too.
     expect(stepUsing(job, "aws-actions/configure-aws-credentials")).toBeUndefined();
     expect(job.if).toBeUndefined();
@@ -261,7 +309,9 @@ describe("pr.yml", () => {
     const planOne = load("pr-plan.yml");
     expect(planOne.jobs.select).toMatchObject({ outputs: { changed: "${{ steps.changed.outputs.stacks }}" } });
     expect((planOne.on as any).workflow_call.outputs.changed).toMatchObject({ value: "${{ jobs.select.outputs.changed }}" });
-    expect(stepRunning(w, "node .ci/report.js pr", "report")!.env).toMatchObject({ CHANGED: "${{ needs.plan-production.outputs.changed }}" });
+    expect(stepRunning(w, "node .ci/report.js pr", "report")!.env).toMatchObject({
+      CHANGED: "${{ needs.plan-production.outputs.changed }}",
+    });
     expect(jobsWith(w, "pull-requests")).toEqual(["comment"]);
     const script = stepUsing(w.jobs.comment, "actions/github-script")!.with!.script as string;
     // One comment per pull request: found by the hidden marker the body starts with, updated, else created.
@@ -286,16 +336,26 @@ describe("deploy-environment.yml: plan, approve the plan, apply exactly that pla
       ["result.json", "plan-gate.txt", "planned-on.json", "plan.tfplan.enc", "plan.key.enc"].map((f) => `results/*/${f}`).sort(),
     );
     // Each environment's own key, and the environment bound into the plans' encryption context.
-    expect(stepRunning(w, ".ci/tf-stacks plan", "plan")!.env).toMatchObject({ PLAN_KMS_KEY_ID: "${{ inputs.plan-kms-key-arn }}", PLAN_ENVIRONMENT: "${{ inputs.environment }}" });
-    expect(stepRunning(wave, ".ci/tf-stacks apply", "apply")!.env).toMatchObject({ PLAN_KMS_KEY_ID: "${{ inputs.plan-kms-key-arn }}", PLAN_ENVIRONMENT: "${{ inputs.environment }}" });
-    expect(TF_STACKS).toMatch(/context\(\) \{ printf 'stack=%s,run=%s,environment=%s' "\$1" "\$\{GITHUB_RUN_ID:-local\}" "\$\{PLAN_ENVIRONMENT:-production\}"; \}/);
+    expect(stepRunning(w, ".ci/tf-stacks plan", "plan")!.env).toMatchObject({
+      PLAN_KMS_KEY_ID: "${{ inputs.plan-kms-key-arn }}",
+      PLAN_ENVIRONMENT: "${{ inputs.environment }}",
+    });
+    expect(stepRunning(wave, ".ci/tf-stacks apply", "apply")!.env).toMatchObject({
+      PLAN_KMS_KEY_ID: "${{ inputs.plan-kms-key-arn }}",
+      PLAN_ENVIRONMENT: "${{ inputs.environment }}",
+    });
+    expect(TF_STACKS).toMatch(
+      /context\(\) \{ printf 'stack=%s,run=%s,environment=%s' "\$1" "\$\{GITHUB_RUN_ID:-local\}" "\$\{PLAN_ENVIRONMENT:-production\}"; \}/,
+    );
     expect(stepUsing(wave.jobs.apply, "actions/upload-artifact")!.with!.path).not.toMatch(/\.log|plan/);
   });
 
   it("no workflow uploads a results directory whole, a plan file or plan JSON", () => {
     for (const file of files) {
       for (const s of steps(load(file)).filter((x) => x.uses?.startsWith("actions/upload-artifact@"))) {
-        const paths = String(s.with?.path ?? "").trim().split("\n");
+        const paths = String(s.with?.path ?? "")
+          .trim()
+          .split("\n");
         for (const p of paths) expect([file, p]).toEqual([file, expect.not.stringMatching(/^results\/?$|\.tfplan$|plan\.json|\/\*$/)]);
       }
     }
@@ -317,7 +377,9 @@ describe("deploy-environment.yml: plan, approve the plan, apply exactly that pla
     expect(needsOf(w.jobs.summary)).toEqual(expect.arrayContaining(["plan"]));
     expect(stepRunning(w, "plan-gate", "summary")).toBeDefined();
     expect(stepRunning(w, "GITHUB_STEP_SUMMARY", "summary")!.run).toMatch(/node \.ci\/report\.js deploy/);
-    const environments = Object.entries(w.jobs).filter(([, j]) => j.environment === "${{ inputs.approval-environment }}").map(([n]) => n);
+    const environments = Object.entries(w.jobs)
+      .filter(([, j]) => j.environment === "${{ inputs.approval-environment }}")
+      .map(([n]) => n);
     expect(environments).toEqual(["approve"]);
   });
 
@@ -349,7 +411,10 @@ describe("deploy-environment.yml: plan, approve the plan, apply exactly that pla
         "plan-kms-key-arn": "${{ inputs.plan-kms-key-arn }}",
       });
     });
-    expect(wave.jobs.apply.strategy).toMatchObject({ "max-parallel": DEFAULT_LIMITS.maxParallel, matrix: "${{ fromJSON(inputs.matrix) }}" });
+    expect(wave.jobs.apply.strategy).toMatchObject({
+      "max-parallel": DEFAULT_LIMITS.maxParallel,
+      matrix: "${{ fromJSON(inputs.matrix) }}",
+    });
   });
 
   it("applies the saved plan file (terraform apply <planfile>), never a new plan, and never cdktf deploy", () => {
@@ -365,15 +430,24 @@ describe("deploy-environment.yml: plan, approve the plan, apply exactly that pla
     expect(TF_STACKS).toMatch(/its state changed since the plan/);
     expect(TF_STACKS).toMatch(/the outputs of \$dep changed when it was applied in this run/);
     expect(TF_STACKS).toMatch(/node "\$plan_gate_js" "\$json"/);
-    expect(stepRunning(wave, ".ci/tf-stacks apply", "apply")!.env).toMatchObject({ ALLOW_STATEFUL_CHANGE: "${{ inputs.allow-stateful-change }}" });
+    expect(stepRunning(wave, ".ci/tf-stacks apply", "apply")!.env).toMatchObject({
+      ALLOW_STATEFUL_CHANGE: "${{ inputs.allow-stateful-change }}",
+    });
   });
 
   it("applies with the environment's deploy role in its apply environment; provider tokens as env only, from that environment", () => {
     expect(wave.jobs.apply.environment).toBe("${{ inputs.apply-environment }}");
-    expect(stepUsing(wave.jobs.apply, "aws-actions/configure-aws-credentials")!.with!["role-to-assume"]).toBe("${{ inputs.deploy-role-arn }}");
-    expect(stepRunning(wave, ".ci/tf-stacks apply", "apply")!.env).toMatchObject({ CLOUDFLARE_API_TOKEN: "${{ secrets.CLOUDFLARE_API_TOKEN }}", GITHUB_TOKEN: "${{ secrets.GH_INFRA_TOKEN }}" });
+    expect(stepUsing(wave.jobs.apply, "aws-actions/configure-aws-credentials")!.with!["role-to-assume"]).toBe(
+      "${{ inputs.deploy-role-arn }}",
+    );
+    expect(stepRunning(wave, ".ci/tf-stacks apply", "apply")!.env).toMatchObject({
+      CLOUDFLARE_API_TOKEN: "${{ secrets.CLOUDFLARE_API_TOKEN }}",
+      GITHUB_TOKEN: "${{ secrets.GH_INFRA_TOKEN }}",
+    });
     expect(w.jobs["backup-image"].environment).toBe("${{ inputs.apply-environment }}");
-    expect(stepUsing(w.jobs["backup-image"], "aws-actions/configure-aws-credentials")!.with!["role-to-assume"]).toBe("${{ inputs.deploy-role-arn }}");
+    expect(stepUsing(w.jobs["backup-image"], "aws-actions/configure-aws-credentials")!.with!["role-to-assume"]).toBe(
+      "${{ inputs.deploy-role-arn }}",
+    );
   });
 
   it("a run with a refused or failed stack fails, so the last successful deploy does not advance", () => {
@@ -404,7 +478,12 @@ describe("deploy.yml: staging first, production after staging and an approval, f
   });
 
   it("production runs only after staging succeeded (every wave applied), unless the repository deploys without staging on purpose", () => {
-    const runs = (expr: string, ctx: { staging: string; without?: string }) => evalIf(expr, { "needs.staging.result": ctx.staging, "vars.DEPLOY_WITHOUT_STAGING": ctx.without ?? "", "github.ref": "refs/heads/main" });
+    const runs = (expr: string, ctx: { staging: string; without?: string }) =>
+      evalIf(expr, {
+        "needs.staging.result": ctx.staging,
+        "vars.DEPLOY_WITHOUT_STAGING": ctx.without ?? "",
+        "github.ref": "refs/heads/main",
+      });
     expect(runs(production.if!, { staging: "success" })).toBe(true);
     for (const result of ["failure", "skipped"]) expect([result, runs(production.if!, { staging: result })]).toEqual([result, false]);
     expect(runs(production.if!, { staging: "failure", without: "true" })).toBe(false);
@@ -431,8 +510,15 @@ describe("deploy.yml: staging first, production after staging and an approval, f
     expect(production.with).toEqual(expected("production"));
     expect(staging.with).toEqual(expected("staging"));
     // Production's names are the ones its repositories have had since the first deploy.
-    expect(production.with).toMatchObject({ "approval-environment": "infrastructure", "apply-environment": "infrastructure-apply", tfvars: "${{ vars.TERRAFORM_TFVARS }}" });
-    for (const [env, job] of [["production", production], ["staging", staging]] as const) {
+    expect(production.with).toMatchObject({
+      "approval-environment": "infrastructure",
+      "apply-environment": "infrastructure-apply",
+      tfvars: "${{ vars.TERRAFORM_TFVARS }}",
+    });
+    for (const [env, job] of [
+      ["production", production],
+      ["staging", staging],
+    ] as const) {
       expect(job.secrets).toEqual({
         CLOUDFLARE_PLAN_TOKEN: `\${{ secrets.${ciVariable(env, "CLOUDFLARE_PLAN_TOKEN")} }}`,
         GH_PLAN_TOKEN: `\${{ secrets.${ciVariable(env, "GH_PLAN_TOKEN")} }}`,
@@ -446,7 +532,11 @@ describe("deploy.yml: staging first, production after staging and an approval, f
       expect([file, text.match(/\$\{\{[^}]*\bvars\./g)]).toEqual([file, null]);
       const secrets = [...text.matchAll(/secrets\.([A-Z_]+)/g)].map((m) => m[1]);
       // Passed by the caller (plan tokens) or the apply environment's own (provider tokens).
-      for (const name of secrets) expect([file, name]).toEqual([file, expect.stringMatching(/^(CLOUDFLARE_PLAN_TOKEN|GH_PLAN_TOKEN|CLOUDFLARE_API_TOKEN|GH_INFRA_TOKEN)$/)]);
+      for (const name of secrets)
+        expect([file, name]).toEqual([
+          file,
+          expect.stringMatching(/^(CLOUDFLARE_PLAN_TOKEN|GH_PLAN_TOKEN|CLOUDFLARE_API_TOKEN|GH_INFRA_TOKEN)$/),
+        ]);
       if (file !== "apply-wave.yml") expect([file, secrets.filter((n) => /API_TOKEN|INFRA_TOKEN/.test(n))]).toEqual([file, []]);
     }
     // The apply environment's tokens are read only in a job of that environment.
@@ -479,10 +569,17 @@ describe("reusable workflows: every call passes declared inputs and secrets, eve
   for (const file of files) {
     for (const [name, job] of Object.entries(load(file).jobs).filter(([, j]) => j.uses?.startsWith("./.github/workflows/"))) {
       it(`${file} ${name} -> ${job.uses}`, () => {
-        const call = load(path.basename(job.uses!)).on.workflow_call as { inputs?: Record<string, { required?: boolean }>; secrets?: Record<string, { required?: boolean }> };
+        const call = load(path.basename(job.uses!)).on.workflow_call as {
+          inputs?: Record<string, { required?: boolean }>;
+          secrets?: Record<string, { required?: boolean }>;
+        };
         const inputs = call.inputs ?? {};
         expect(Object.keys(job.with ?? {}).filter((k) => !(k in inputs))).toEqual([]);
-        expect(Object.entries(inputs).filter(([k, v]) => v.required && !(k in (job.with ?? {}))).map(([k]) => k)).toEqual([]);
+        expect(
+          Object.entries(inputs)
+            .filter(([k, v]) => v.required && !(k in (job.with ?? {})))
+            .map(([k]) => k),
+        ).toEqual([]);
         const passed = (job as { secrets?: unknown }).secrets;
         if (passed && passed !== "inherit") expect(Object.keys(passed).filter((k) => !(k in (call.secrets ?? {})))).toEqual([]);
       });
@@ -568,7 +665,9 @@ describe("provider lock file (issue 20 item 25)", () => {
     const lock = stepRunning(w, "providers lock", "lock")!.run!;
     expect(lock).toMatch(/terraform -chdir=terraform\/lock providers lock -platform=linux_amd64 -platform=darwin_arm64/);
     for (const p of ["hashicorp/aws", "cloudflare/cloudflare", "integrations/github"]) expect(lock).toContain(`registry.terraform.io/${p}`);
-    expect(stepUsing(w.jobs.lock, "peter-evans/create-pull-request")!.with).toMatchObject({ "add-paths": "terraform-cli/lock/.terraform.lock.hcl" });
+    expect(stepUsing(w.jobs.lock, "peter-evans/create-pull-request")!.with).toMatchObject({
+      "add-paths": "terraform-cli/lock/.terraform.lock.hcl",
+    });
     expect(w.on).toHaveProperty("workflow_dispatch");
     expect(w.on.push.paths).toEqual(["terraform-cli/lock/versions.tf.json"]);
   });
@@ -593,7 +692,9 @@ describe("Node 22 or later (Node 20 reached end of life in April 2026; issue 20 
 
 describe("supply chain", () => {
   test("Dependabot watches npm, GitHub Actions and the backup image", () => {
-    const config = parse(fs.readFileSync(path.join(ROOT, ".github", "dependabot.yml"), "utf8")) as { updates: { "package-ecosystem": string; directory: string }[] };
+    const config = parse(fs.readFileSync(path.join(ROOT, ".github", "dependabot.yml"), "utf8")) as {
+      updates: { "package-ecosystem": string; directory: string }[];
+    };
     expect(config.updates.map((u) => [u["package-ecosystem"], u.directory])).toEqual([
       ["npm", "/"],
       ["github-actions", "/"],

@@ -6,6 +6,10 @@ describe.each([1, 2, 3, 4])("phase %i", (phase) => {
   test("every stack requires Terraform >= 1.10, < 2.0", () => {
     const stacks = synth({ phase }).stacks;
     expect(TERRAFORM_REQUIRED_VERSION).toBe(">= 1.10, < 2.0");
-    for (const s of stacks) expect([s.name, (s.json.terraform as { required_version?: string } | undefined)?.required_version]).toEqual([s.name, TERRAFORM_REQUIRED_VERSION]);
+    for (const s of stacks)
+      expect([s.name, (s.json.terraform as { required_version?: string } | undefined)?.required_version]).toEqual([
+        s.name,
+        TERRAFORM_REQUIRED_VERSION,
+      ]);
   });
 });

@@ -1,7 +1,14 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
-import { backupTarget, DUMP_SCRIPT, requiredVariables, RESTORE_COMMANDS, restoreAvailability, restoreRehearsal } from "../tools/rehearse/restore";
+import {
+  backupTarget,
+  DUMP_SCRIPT,
+  requiredVariables,
+  RESTORE_COMMANDS,
+  restoreAvailability,
+  restoreRehearsal,
+} from "../tools/rehearse/restore";
 import { stack, synth } from "./helpers";
 import { layerAvailable } from "./layers";
 
@@ -18,7 +25,14 @@ describe("what the restore rehearsal relies on", () => {
   });
 
   test("the task definition provides every variable dump.sh requires", () => {
-    expect(requiredVariables()).toEqual(["BACKUP_BUCKET", "BACKUP_ENCRYPTION_KEY", "DATABASE_IDENTIFIER", "DATABASE_URL", "MAX_RUNTIME_SECONDS", "METRIC_NAMESPACE"]);
+    expect(requiredVariables()).toEqual([
+      "BACKUP_BUCKET",
+      "BACKUP_ENCRYPTION_KEY",
+      "DATABASE_IDENTIFIER",
+      "DATABASE_URL",
+      "MAX_RUNTIME_SECONDS",
+      "METRIC_NAMESPACE",
+    ]);
     expect(target.containerVariables).toEqual(expect.arrayContaining(requiredVariables()));
   });
 

@@ -62,10 +62,21 @@ function suite(): void {
 
   /** psql as anyone, with the password in the environment (what the services do with their URL). */
   function login(user: string, password: string, sslmode = "require"): SpawnSyncReturns<string> {
-    return spawnSync(PSQL, [`host=127.0.0.1 port=${port} dbname=restartix user=${user} sslmode=${sslmode}`, "-X", "-A", "-t", "-c", "SELECT session_user || ' ' || current_user"], {
-      encoding: "utf8",
-      env: { PATH: "/usr/bin:/bin", PGPASSWORD: password, PGCONNECT_TIMEOUT: "5" },
-    });
+    return spawnSync(
+      PSQL,
+      [
+        `host=127.0.0.1 port=${port} dbname=restartix user=${user} sslmode=${sslmode}`,
+        "-X",
+        "-A",
+        "-t",
+        "-c",
+        "SELECT session_user || ' ' || current_user",
+      ],
+      {
+        encoding: "utf8",
+        env: { PATH: "/usr/bin:/bin", PGPASSWORD: password, PGCONNECT_TIMEOUT: "5" },
+      },
+    );
   }
   const loginUrl = (u: string) => {
     const m = /^postgres(?:ql)?:\/\/([^:]+):([^@]+)@/.exec(u);
@@ -76,10 +87,24 @@ function suite(): void {
   const passwordOf = (u: string) => /^postgres(?:ql)?:\/\/[^:]+:([^@]+)@/.exec(u)![1];
   /** One query as the master user: its unaligned, tuples-only answer. */
   const admin = (sql: string, db = "postgres") => {
-    const r = spawnSync(PSQL, [`host=127.0.0.1 port=${port} dbname=${db} user=restartix_admin sslmode=require`, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql], {
-      encoding: "utf8",
-      env: { PATH: "/usr/bin:/bin", PGPASSWORD: MASTER_PASSWORD },
-    });
+    const r = spawnSync(
+      PSQL,
+      [
+        `host=127.0.0.1 port=${port} dbname=${db} user=restartix_admin sslmode=require`,
+        "-X",
+        "-q",
+        "-A",
+        "-t",
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-c",
+        sql,
+      ],
+      {
+        encoding: "utf8",
+        env: { PATH: "/usr/bin:/bin", PGPASSWORD: MASTER_PASSWORD },
+      },
+    );
     if (r.status !== 0) throw new Error(`admin query failed: ${r.stderr}`);
     return r.stdout.trim();
   };
@@ -100,7 +125,12 @@ function suite(): void {
         ...extraEnv,
       },
     });
-    return { status: r.status, stdout: r.stdout, stderr: r.stderr, calls: fs.readFileSync(calls, "utf8").trim().split("\n").filter(Boolean) };
+    return {
+      status: r.status,
+      stdout: r.stdout,
+      stderr: r.stderr,
+      calls: fs.readFileSync(calls, "utf8").trim().split("\n").filter(Boolean),
+    };
   }
 
   beforeAll(() => {
@@ -114,10 +144,40 @@ function suite(): void {
       fs.writeFileSync(serverLog, "");
       fs.chownSync(serverLog, 65534, 65534);
     }
-    const init = server([path.join(PG, "initdb"), "-D", data, "-U", "restartix_admin", "--pwfile", path.join(dir, "pwfile"), "--auth", "scram-sha-256", "-E", "UTF8"]);
+    const init = server([
+      path.join(PG, "initdb"),
+      "-D",
+      data,
+      "-U",
+      "restartix_admin",
+      "--pwfile",
+      path.join(dir, "pwfile"),
+      "--auth",
+      "scram-sha-256",
+      "-E",
+      "UTF8",
+    ]);
     if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
     // TLS only, as RDS with rds.force_ssl: a self-signed certificate, no plain host lines.
-    const cert = spawnSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost", "-keyout", path.join(data, "server.key"), "-out", path.join(data, "server.crt")], { encoding: "utf8" });
+    const cert = spawnSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=localhost",
+        "-keyout",
+        path.join(data, "server.key"),
+        "-out",
+        path.join(data, "server.crt"),
+      ],
+      { encoding: "utf8" },
+    );
     if (cert.status !== 0) throw new Error(`openssl failed: ${cert.stderr}`);
     fs.chmodSync(path.join(data, "server.key"), 0o600);
     if (asServer.length) for (const f of ["server.key", "server.crt"]) fs.chownSync(path.join(data, f), 65534, 65534);
@@ -127,13 +187,18 @@ function suite(): void {
       `\nlisten_addresses = '127.0.0.1'\nport = ${port}\nunix_socket_directories = '${socketDir}'\nssl = on\nlog_statement = 'ddl'\npassword_encryption = 'scram-sha-256'\n`,
     );
     const start = server([path.join(PG, "pg_ctl"), "-D", data, "-l", serverLog, "-w", "-t", "30", "start"]);
-    if (start.status !== 0) throw new Error(`pg_ctl start failed: ${start.stderr}\n${fs.existsSync(serverLog) ? fs.readFileSync(serverLog, "utf8") : ""}`);
+    if (start.status !== 0)
+      throw new Error(`pg_ctl start failed: ${start.stderr}\n${fs.existsSync(serverLog) ? fs.readFileSync(serverLog, "utf8") : ""}`);
     // The document's application role, which owns the schema, with its hand-set password.
-    const setup = spawnSync(PSQL, [`host=127.0.0.1 port=${port} dbname=postgres user=restartix_admin sslmode=require`, "-X", "-q", "-v", "ON_ERROR_STOP=1"], {
-      encoding: "utf8",
-      env: { PATH: "/usr/bin:/bin", PGPASSWORD: MASTER_PASSWORD },
-      input: `CREATE ROLE restartix LOGIN PASSWORD '${APP_PASSWORD}';\nCREATE DATABASE restartix OWNER restartix;\n`,
-    });
+    const setup = spawnSync(
+      PSQL,
+      [`host=127.0.0.1 port=${port} dbname=postgres user=restartix_admin sslmode=require`, "-X", "-q", "-v", "ON_ERROR_STOP=1"],
+      {
+        encoding: "utf8",
+        env: { PATH: "/usr/bin:/bin", PGPASSWORD: MASTER_PASSWORD },
+        input: `CREATE ROLE restartix LOGIN PASSWORD '${APP_PASSWORD}';\nCREATE DATABASE restartix OWNER restartix;\n`,
+      },
+    );
     if (setup.status !== 0) throw new Error(`setup failed: ${setup.stderr}`);
 
     setUrl(MASTER, JSON.stringify({ username: "restartix_admin", password: MASTER_PASSWORD }));
@@ -174,7 +239,11 @@ echo ok
     fs.writeFileSync(path.join(bin, "psql"), `#!${busybox} sh\necho "psql $*" >> ${calls}\nexec ${PSQL} "$@"\n`, { mode: 0o755 });
     for (const applet of ["sh", "head", "tr", "cat", "printf", "echo", "sleep"]) fs.symlinkSync(busybox!, path.join(bin, applet));
     // setsid: the real one, unless a test makes the password step fail (psql then reads no password).
-    fs.writeFileSync(path.join(bin, "setsid"), `#!${busybox} sh\nif [ -e ${dir}/no-password ]; then exec ${busybox} setsid "$@" < /dev/null; fi\nexec ${busybox} setsid "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(
+      path.join(bin, "setsid"),
+      `#!${busybox} sh\nif [ -e ${dir}/no-password ]; then exec ${busybox} setsid "$@" < /dev/null; fi\nexec ${busybox} setsid "$@"\n`,
+      { mode: 0o755 },
+    );
     fs.symlinkSync(tool("jq")!, path.join(bin, "jq"));
   }, 60000);
 
@@ -201,7 +270,9 @@ echo ok
       expect(r.status).toBe(0);
       for (const arn of [CORE, TELEMETRY]) {
         expect(userOf(url(arn))).toBe("restartix_a");
-        expect(url(arn)).toMatch(new RegExp(`^postgres://restartix_a:[A-Za-z0-9]{40}@127\\.0\\.0\\.1:${port}/restartix\\?sslmode=require$`));
+        expect(url(arn)).toMatch(
+          new RegExp(`^postgres://restartix_a:[A-Za-z0-9]{40}@127\\.0\\.0\\.1:${port}/restartix\\?sslmode=require$`),
+        );
       }
       expect(url(CORE)).toBe(url(TELEMETRY));
       seen.push(passwordOf(url(CORE)));
@@ -210,12 +281,22 @@ echo ok
       const aws = r.calls.filter((c) => c.startsWith("aws "));
       expect(aws.filter((c) => c.includes("put-secret-value")).map((c) => c.split(" ")[4])).toEqual([CORE, TELEMETRY]);
       expect(aws).toContain(`aws apprunner start-deployment --service-arn ${SERVICE} --output text --query OperationId`);
-      expect(aws).toContain("aws ecs update-service --cluster restartix-prod --service restartix-telemetry-api --force-new-deployment --output text --query service.deployments[?status==`PRIMARY`].id | [0]");
+      expect(aws).toContain(
+        "aws ecs update-service --cluster restartix-prod --service restartix-telemetry-api --force-new-deployment --output text --query service.deployments[?status==`PRIMARY`].id | [0]",
+      );
       // Redeploys come after the secrets are written, and the run waits for exactly the deployments it started.
-      expect(aws.findIndex((c) => c.includes("start-deployment"))).toBeGreaterThan(aws.map((c) => c.includes("put-secret-value")).lastIndexOf(true));
-      expect(aws).toContain(`aws apprunner list-operations --service-arn ${SERVICE} --output text --query OperationSummaryList[?Id=='op-0001'].Status | [0]`);
-      expect(aws).toContain("aws ecs describe-services --cluster restartix-prod --services restartix-telemetry-api --output text --query services[0].deployments[?id=='ecs-svc/0001'].rolloutState | [0]");
-      expect(r.stdout).toContain("ECS arn:aws:ecs:eu-central-1:123456789012:service/restartix-prod/restartix-telemetry-api deployment ecs-svc/0001: COMPLETED");
+      expect(aws.findIndex((c) => c.includes("start-deployment"))).toBeGreaterThan(
+        aws.map((c) => c.includes("put-secret-value")).lastIndexOf(true),
+      );
+      expect(aws).toContain(
+        `aws apprunner list-operations --service-arn ${SERVICE} --output text --query OperationSummaryList[?Id=='op-0001'].Status | [0]`,
+      );
+      expect(aws).toContain(
+        "aws ecs describe-services --cluster restartix-prod --services restartix-telemetry-api --output text --query services[0].deployments[?id=='ecs-svc/0001'].rolloutState | [0]",
+      );
+      expect(r.stdout).toContain(
+        "ECS arn:aws:ecs:eu-central-1:123456789012:service/restartix-prod/restartix-telemetry-api deployment ecs-svc/0001: COMPLETED",
+      );
       // The redeploys finished on the new login: the base role's hand-set password is retired, and
       // the role keeps owning the database (the login roles act as it).
       const plain = login("restartix", APP_PASSWORD);
@@ -253,11 +334,15 @@ echo ok
     test("when ALTER ROLE is refused (a master without CREATEROLE), the secrets are not written and the services not redeployed", () => {
       const before = [url(CORE), url(TELEMETRY)];
       // The master user loses the right to change roles: \password's ALTER ROLE fails.
-      const revoke = spawnSync(PSQL, [`host=127.0.0.1 port=${port} dbname=postgres user=restartix_admin sslmode=require`, "-X", "-q", "-v", "ON_ERROR_STOP=1"], {
-        encoding: "utf8",
-        env: { PATH: "/usr/bin:/bin", PGPASSWORD: MASTER_PASSWORD },
-        input: "CREATE ROLE limited_admin LOGIN PASSWORD 'limited-admin-pw';\n",
-      });
+      const revoke = spawnSync(
+        PSQL,
+        [`host=127.0.0.1 port=${port} dbname=postgres user=restartix_admin sslmode=require`, "-X", "-q", "-v", "ON_ERROR_STOP=1"],
+        {
+          encoding: "utf8",
+          env: { PATH: "/usr/bin:/bin", PGPASSWORD: MASTER_PASSWORD },
+          input: "CREATE ROLE limited_admin LOGIN PASSWORD 'limited-admin-pw';\n",
+        },
+      );
       expect(revoke.status).toBe(0);
       setUrl(MASTER, JSON.stringify({ username: "limited_admin", password: "limited-admin-pw" }));
       try {
@@ -282,7 +367,9 @@ echo ok
         expect(r.status).not.toBe(0);
         // psql either refuses the empty input (\password fails) or sets it and the login check fails:
         // which one depends on whether it finds a terminal to read from; both stop before any write.
-        expect(r.stderr).toMatch(/restartix_b cannot log in with its new password; nothing was written|could not set the password of restartix_b \(ALTER ROLE failed\); nothing was written/);
+        expect(r.stderr).toMatch(
+          /restartix_b cannot log in with its new password; nothing was written|could not set the password of restartix_b \(ALTER ROLE failed\); nothing was written/,
+        );
         expect([url(CORE), url(TELEMETRY)]).toEqual(before);
         expect(r.calls.filter((c) => /put-secret-value|start-deployment|update-service/.test(c))).toEqual([]);
       } finally {
@@ -328,7 +415,12 @@ echo ok
         expect(r.stderr).toMatch(message);
         expect(r.stderr).toContain(`the redeploy did not finish; the secrets name ${inUse} again (its password is unchanged)`);
         // Written once with the new login, then once more with the previous value, which still logs in.
-        expect(r.calls.filter((c) => c.includes("put-secret-value")).map((c) => c.split(" ")[4])).toEqual([CORE, TELEMETRY, CORE, TELEMETRY]);
+        expect(r.calls.filter((c) => c.includes("put-secret-value")).map((c) => c.split(" ")[4])).toEqual([
+          CORE,
+          TELEMETRY,
+          CORE,
+          TELEMETRY,
+        ]);
         expect([url(CORE), url(TELEMETRY)]).toEqual(before);
         expect(loginUrl(url(CORE)).stdout.trim()).toBe(`${inUse} restartix`);
         // The base role is not touched by a failed run.

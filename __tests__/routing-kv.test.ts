@@ -22,7 +22,13 @@ function entryOf(stackName: string, cell: string): { key: string; value: Record<
   if (!kv) throw new Error(`no KV entry ${cell} in ${stackName}`);
   const raw = readJsonExpression(kv.value) as Record<string, string>;
   const value = Object.fromEntries(
-    Object.entries(raw).map(([k, v]) => [k, v.replace(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-([\w-]+)\.outputs\.cross-stack-output-aws_apprunner_service\w+service_url\}$/, "<url of $1>")]),
+    Object.entries(raw).map(([k, v]) => [
+      k,
+      v.replace(
+        /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-([\w-]+)\.outputs\.cross-stack-output-aws_apprunner_service\w+service_url\}$/,
+        "<url of $1>",
+      ),
+    ]),
   );
   return { key: kv.key_name, value, namespace: kv.namespace_id };
 }
@@ -35,7 +41,11 @@ describe("phase 4: each cell's routing entry in the Worker's KV namespace", () =
     expect(p4.stacks.filter((s) => s.name.startsWith("route-"))).toEqual([]);
     for (const rc of p4.settings.phase.regions) {
       const inRegion = cells.filter((c) => c.cell.region === rc.region).map((c) => `${c.cell.kind}-${c.cell.id}`);
-      expect(resources(stack(p4, routesOf(rc.region)), "cloudflare_workers_kv").map(([id]) => id).sort()).toEqual(inRegion.sort());
+      expect(
+        resources(stack(p4, routesOf(rc.region)), "cloudflare_workers_kv")
+          .map(([id]) => id)
+          .sort(),
+      ).toEqual(inRegion.sort());
     }
   });
 
@@ -43,7 +53,9 @@ describe("phase 4: each cell's routing entry in the Worker's KV namespace", () =
     "%s: key, region, shard and its own service as origin",
     (name, kind, id, region) => {
       const entry = entryOf(routesOf(region), name);
-      expect(entry.namespace).toBe("${data.terraform_remote_state.cross-stack-reference-input-edge.outputs.cross-stack-output-cloudflare_workers_kv_namespaceroutesid}");
+      expect(entry.namespace).toBe(
+        "${data.terraform_remote_state.cross-stack-reference-input-edge.outputs.cross-stack-output-cloudflare_workers_kv_namespaceroutesid}",
+      );
       const key = regionOf(region).key;
       if (kind === "tenant") {
         expect(entry.key).toBe(id);
@@ -63,9 +75,16 @@ describe("phase 4: each cell's routing entry in the Worker's KV namespace", () =
 
   test("the tenant's KV entry matches its DynamoDB item (the source of truth)", () => {
     for (const c of cells.filter((x) => x.cell.kind === "tenant")) {
-      const item = readJsonExpression(resources(stack(p4, `tenant-${c.cell.id}`), "aws_dynamodb_table_item")[0][1].item) as Record<string, { S: string }>;
+      const item = readJsonExpression(resources(stack(p4, `tenant-${c.cell.id}`), "aws_dynamodb_table_item")[0][1].item) as Record<
+        string,
+        { S: string }
+      >;
       const entry = entryOf(routesOf(c.cell.region), `tenant-${c.cell.id}`);
-      expect({ key: item.organization_id.S, region: item.region.S, shard: item.shard.S }).toEqual({ key: entry.key, region: entry.value.region, shard: entry.value.shard });
+      expect({ key: item.organization_id.S, region: item.region.S, shard: item.shard.S }).toEqual({
+        key: entry.key,
+        region: entry.value.region,
+        shard: entry.value.shard,
+      });
     }
   });
 
@@ -94,17 +113,30 @@ describe("phase 4: each cell's routing entry in the Worker's KV namespace", () =
     const after = withTenants((registry) => [
       ...registry,
       // A free slot: a slot is unique per region (the listener rule priority on a Fargate cell gateway).
-      { ...registry.find((t) => t.region === "us-east-1")!, id: "org-999", name: "Clinic 999", slot: Math.max(...registry.map((t) => Number(t.slot))) + 1 },
+      {
+        ...registry.find((t) => t.region === "us-east-1")!,
+        id: "org-999",
+        name: "Clinic 999",
+        slot: Math.max(...registry.map((t) => Number(t.slot))) + 1,
+      },
     ]);
     expect(after.stacks.map((s) => s.name).sort()).toEqual([...p4.stacks.map((s) => s.name), "tenant-org-999"].sort());
     for (const s of p4.stacks.filter((x) => x.name !== "routes-us")) expect(stack(after, s.name).json).toEqual(s.json);
     const before = stack(p4, "routes-us").json as any;
     const now = stack(after, "routes-us").json as any;
-    expect(Object.keys(now.resource.cloudflare_workers_kv).filter((k) => !(k in before.resource.cloudflare_workers_kv))).toEqual(["tenant-org-999"]);
-    expect(Object.keys(now.data.terraform_remote_state).filter((k) => !(k in before.data.terraform_remote_state))).toEqual(["cross-stack-reference-input-tenant-org-999"]);
+    expect(Object.keys(now.resource.cloudflare_workers_kv).filter((k) => !(k in before.resource.cloudflare_workers_kv))).toEqual([
+      "tenant-org-999",
+    ]);
+    expect(Object.keys(now.data.terraform_remote_state).filter((k) => !(k in before.data.terraform_remote_state))).toEqual([
+      "cross-stack-reference-input-tenant-org-999",
+    ]);
     const added = now.resource.cloudflare_workers_kv["tenant-org-999"];
     expect(added.key_name).toBe("org-999");
-    expect(readJsonExpression(added.value)).toEqual({ region: "us", shard: "tenant-org-999", origin: expect.stringMatching(/cross-stack-reference-input-tenant-org-999\./) });
+    expect(readJsonExpression(added.value)).toEqual({
+      region: "us",
+      shard: "tenant-org-999",
+      origin: expect.stringMatching(/cross-stack-reference-input-tenant-org-999\./),
+    });
   });
 
   test("a tenant being decommissioned has no route, so cdktf can destroy its stack without a dependant", () => {
@@ -117,7 +149,13 @@ describe("phase 4: each cell's routing entry in the Worker's KV namespace", () =
 });
 
 describe("a Fargate cell's route: the region's cell gateway and X-Restartix-Cell", () => {
-  const tenant: RouteEntry = { key: "org-201", region: "us", shard: "tenant-org-201", origin: "cells-us-1.example.com", cell: "tenant-org-201" };
+  const tenant: RouteEntry = {
+    key: "org-201",
+    region: "us",
+    shard: "tenant-org-201",
+    origin: "cells-us-1.example.com",
+    cell: "tenant-org-201",
+  };
   const shard: RouteEntry = { key: "shard:us-2", region: "us", shard: "us-2", origin: "cells-us-1.example.com", cell: "shard-us-2" };
 
   test("routeEntryOf names the cell only through a gateway", () => {
@@ -136,13 +174,20 @@ describe("a Fargate cell's route: the region's cell gateway and X-Restartix-Cell
     });
     // App Runner: exactly the item the cell stacks write today (no cell attribute).
     const appRunner = { key: "org-201", region: "us", shard: "tenant-org-201", origin: "x.us-east-1.awsapprunner.com" };
-    expect(routingItemOf(appRunner)).toEqual({ organization_id: { S: "org-201" }, region: { S: "us" }, shard: { S: "tenant-org-201" }, origin: { S: "x.us-east-1.awsapprunner.com" } });
+    expect(routingItemOf(appRunner)).toEqual({
+      organization_id: { S: "org-201" },
+      region: { S: "us" },
+      shard: { S: "tenant-org-201" },
+      origin: { S: "x.us-east-1.awsapprunner.com" },
+    });
     expect(Object.keys(routingItemOf(appRunner))).toEqual(["organization_id", "region", "shard", "origin"]);
   });
 
   test("the Worker's origin form: {origin, cell} behind a gateway, the hostname otherwise", () => {
     expect(workerOriginOf(shard)).toEqual({ origin: "cells-us-1.example.com", cell: "shard-us-2" });
-    expect(workerOriginOf({ key: "shard:us-2", region: "us", shard: "us-2", origin: "s.us-east-1.awsapprunner.com" })).toBe("s.us-east-1.awsapprunner.com");
+    expect(workerOriginOf({ key: "shard:us-2", region: "us", shard: "us-2", origin: "s.us-east-1.awsapprunner.com" })).toBe(
+      "s.us-east-1.awsapprunner.com",
+    );
   });
 
   test("the routes stack writes the cell into the KV value, and follows the cell's stack", () => {
@@ -150,12 +195,21 @@ describe("a Fargate cell's route: the region's cell gateway and X-Restartix-Cell
     const edge = new TerraformStack(app, "edge");
     const namespace = new WorkersKvNamespace(edge, "routes", { accountId: "0".repeat(32), title: "restartix-router-routes" });
     const cellStack = new TerraformStack(app, "tenant-org-201");
-    const routes = new RoutesStack(app as App, "routes-us", { settings: p4.settings, namespace, cells: [{ stack: cellStack, cell: { kind: "tenant", id: "org-201" }, entry: tenant }] });
+    const routes = new RoutesStack(app as App, "routes-us", {
+      settings: p4.settings,
+      namespace,
+      cells: [{ stack: cellStack, cell: { kind: "tenant", id: "org-201" }, entry: tenant }],
+    });
     const json = JSON.parse(Testing.synth(routes));
     const kv = json.resource.cloudflare_workers_kv["tenant-org-201"];
     expect(kv.key_name).toBe("org-201");
     expect(readJsonExpression(kv.value)).toEqual(routeValueOf(tenant));
-    expect(readJsonExpression(kv.value)).toEqual({ region: "us", shard: "tenant-org-201", origin: "cells-us-1.example.com", cell: "tenant-org-201" });
+    expect(readJsonExpression(kv.value)).toEqual({
+      region: "us",
+      shard: "tenant-org-201",
+      origin: "cells-us-1.example.com",
+      cell: "tenant-org-201",
+    });
     expect(routes.dependencies.map((d) => d.node.id)).toContain("tenant-org-201");
   });
 });

@@ -12,7 +12,12 @@ beforeAll(() => {
 }, 120_000);
 
 const run = (script: string, args: string[], tmp = fs.mkdtempSync(path.join(os.tmpdir(), "rx-cli-"))) =>
-  spawnSync(process.execPath, [path.join(ROOT, "dist", "scripts", `${script}.js`), ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000, env: { ...process.env, TMPDIR: tmp } });
+  spawnSync(process.execPath, [path.join(ROOT, "dist", "scripts", `${script}.js`), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 60_000,
+    env: { ...process.env, TMPDIR: tmp },
+  });
 
 test.each(SCRIPTS)("npm run %s -- --help prints the usage, exits 0 and writes nothing", (script) => {
   const benchmark = fs.statSync(path.join(ROOT, "docs", "benchmark.md")).mtimeMs;
@@ -33,13 +38,20 @@ test.each(SCRIPTS)("npm run %s refuses an unknown flag in one line, exit 2", (sc
 describe("paths and flags from the user's directory, under npm run", () => {
   // npm run starts every script in the package root and sets INIT_CWD to where the user was.
   const fromDir = (script: string, args: string[], dir: string) =>
-    spawnSync(process.execPath, [path.join(ROOT, "dist", "scripts", `${script}.js`), ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000, env: { ...process.env, INIT_CWD: dir } });
+    spawnSync(process.execPath, [path.join(ROOT, "dist", "scripts", `${script}.js`), ...args], {
+      cwd: ROOT,
+      encoding: "utf8",
+      timeout: 60_000,
+      env: { ...process.env, INIT_CWD: dir },
+    });
 
   test("a relative --base-dir is looked up in INIT_CWD, and the error names the flag and the resolved path", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rx-cwd-"));
     const r = fromDir("changed-stacks", ["--base-dir", "base", "--head-dir", "head"], dir);
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe(`changed-stacks: --base-dir: ${path.join(dir, "base")} does not exist. Fix: synthesize first (CDKTF_OUTDIR=${path.join(dir, "base")} npm run synth) or pass the right directory\n`);
+    expect(r.stderr).toBe(
+      `changed-stacks: --base-dir: ${path.join(dir, "base")} does not exist. Fix: synthesize first (CDKTF_OUTDIR=${path.join(dir, "base")} npm run synth) or pass the right directory\n`,
+    );
   });
 
   test("plan-gate reads a relative plan file from INIT_CWD and names it as given", () => {

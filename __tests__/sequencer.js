@@ -35,7 +35,11 @@ const weight = (test) => SECONDS[relative(test)] ?? DEFAULT;
 class DurationSequencer extends Sequencer {
   /** Longest first onto the least loaded shard (deterministic: ties broken by path and project). */
   shard(tests, { shardIndex, shardCount }) {
-    const ordered = [...tests].sort((a, b) => weight(b) - weight(a) || (relative(a) + a.context.config.displayName?.name).localeCompare(relative(b) + b.context.config.displayName?.name));
+    const ordered = [...tests].sort(
+      (a, b) =>
+        weight(b) - weight(a) ||
+        (relative(a) + a.context.config.displayName?.name).localeCompare(relative(b) + b.context.config.displayName?.name),
+    );
     const load = new Array(shardCount).fill(0);
     const mine = [];
     for (const test of ordered) {

@@ -16,7 +16,10 @@ import type { SynthStack } from "../tools/synth";
 import { EXAMPLE_VARS, only, policy, resources, stack } from "./helpers";
 
 const base = resolveSettings({ varsFile: EXAMPLE_VARS, phase: 1, compute: "apprunner" });
-const withSecret = (s: Settings): Settings => ({ ...s, phase: { ...s.phase, delivery: { ...s.phase.delivery, actionsSecrets: ["SENTRY_AUTH_TOKEN"] } } });
+const withSecret = (s: Settings): Settings => ({
+  ...s,
+  phase: { ...s.phase, delivery: { ...s.phase.delivery, actionsSecrets: ["SENTRY_AUTH_TOKEN"] } },
+});
 const staging: Settings = { ...base, deployment: { ...base.deployment, environment: "staging" } };
 const run = (settings: Settings) => synthesize({}, fs.mkdtempSync(path.join(os.tmpdir(), "rx-staging-delivery-")), settings);
 const prod = run(withSecret(base));
@@ -32,13 +35,19 @@ const OWNER = `${base.deployment.githubOwner}/${base.deployment.githubRepository
 
 describe("the deploy role's OIDC subjects, per environment", () => {
   test("production's trust is what it has been since phase 1: the deploy branch and the production environment", () => {
-    expect(trustOf(stack(prod, "delivery"))[0].Condition.StringEquals[SUB]).toEqual([`repo:${OWNER}:ref:refs/heads/main`, `repo:${OWNER}:environment:production`]);
+    expect(trustOf(stack(prod, "delivery"))[0].Condition.StringEquals[SUB]).toEqual([
+      `repo:${OWNER}:ref:refs/heads/main`,
+      `repo:${OWNER}:environment:production`,
+    ]);
   });
 
   test("staging's role trusts staging's GitHub environment only: no production subject, no branch subject", () => {
     const trust = trustOf(stack(stag, "delivery"));
     expect(trust).toHaveLength(1);
-    expect(trust[0].Condition.StringEquals).toEqual({ "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", [SUB]: `repo:${OWNER}:environment:staging` });
+    expect(trust[0].Condition.StringEquals).toEqual({
+      "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+      [SUB]: `repo:${OWNER}:environment:staging`,
+    });
     expect(trust[0].Condition.StringLike).toBeUndefined();
   });
 
@@ -46,7 +55,9 @@ describe("the deploy role's OIDC subjects, per environment", () => {
     const prodSubs: string[] = trustOf(stack(prod, "delivery"))[0].Condition.StringEquals[SUB];
     const stagSubs: string[] = [trustOf(stack(stag, "delivery"))[0].Condition.StringEquals[SUB]].flat();
     expect(prodSubs.filter((s) => stagSubs.includes(s))).toEqual([]);
-    expect(deliveryTarget("staging", base.phase.delivery).environmentName).not.toBe(deliveryTarget("production", base.phase.delivery).environmentName);
+    expect(deliveryTarget("staging", base.phase.delivery).environmentName).not.toBe(
+      deliveryTarget("production", base.phase.delivery).environmentName,
+    );
   });
 });
 
@@ -57,15 +68,22 @@ describe("staging's GitHub environment, variables, secrets and workflow in the a
       environment: "staging",
       deployment_branch_policy: { protected_branches: false, custom_branch_policies: true },
     });
-    expect(only(stagGithub, "github_repository_environment_deployment_policy")).toMatchObject({ environment: "${github_repository_environment.production.environment}", branch_pattern: "main" });
+    expect(only(stagGithub, "github_repository_environment_deployment_policy")).toMatchObject({
+      environment: "${github_repository_environment.production.environment}",
+      branch_pattern: "main",
+    });
   });
 
   test("its variables live in that environment under STAGING_ names: never a repository variable production's workflow reads", () => {
     expect(resources(stagGithub, "github_actions_variable")).toEqual([]);
-    const vars = Object.fromEntries(resources(stagGithub, "github_actions_environment_variable").map(([, v]) => [v.variable_name, v] as [string, Record<string, any>]));
+    const vars = Object.fromEntries(
+      resources(stagGithub, "github_actions_environment_variable").map(([, v]) => [v.variable_name, v] as [string, Record<string, any>]),
+    );
     expect(Object.keys(vars).sort()).toEqual(["STAGING_AWS_DEPLOY_ROLE_ARN", "STAGING_AWS_REGION", "STAGING_ECR_REGISTRY"]);
     for (const v of Object.values(vars)) expect(v.environment).toBe("${github_repository_environment.production.environment}");
-    expect(vars.STAGING_AWS_DEPLOY_ROLE_ARN.value).toMatch(/cross-stack-reference-input-delivery\.outputs\.cross-stack-output-aws_iam_roledeploy-role_.*arn/);
+    expect(vars.STAGING_AWS_DEPLOY_ROLE_ARN.value).toMatch(
+      /cross-stack-reference-input-delivery\.outputs\.cross-stack-output-aws_iam_roledeploy-role_.*arn/,
+    );
   });
 
   test("a configured secret is an environment secret of staging, from a sensitive variable (RX-GH-1)", () => {
@@ -79,10 +97,22 @@ describe("staging's GitHub environment, variables, secrets and workflow in the a
   });
 
   test("its workflow has its own file, branch and pull request, written after its environment variables exist", () => {
-    expect(only(stagGithub, "github_repository_file")).toMatchObject({ file: STAGING_DELIVERY.workflowPath, branch: STAGING_DELIVERY.workflowBranch, autocreate_branch_source_branch: "main" });
-    expect(only(stagGithub, "github_repository_pull_request")).toMatchObject({ head_ref: STAGING_DELIVERY.workflowBranch, base_ref: "main" });
+    expect(only(stagGithub, "github_repository_file")).toMatchObject({
+      file: STAGING_DELIVERY.workflowPath,
+      branch: STAGING_DELIVERY.workflowBranch,
+      autocreate_branch_source_branch: "main",
+    });
+    expect(only(stagGithub, "github_repository_pull_request")).toMatchObject({
+      head_ref: STAGING_DELIVERY.workflowBranch,
+      base_ref: "main",
+    });
     expect(only(stagGithub, "github_repository_file").depends_on.sort()).toEqual(
-      ["github_actions_environment_variable.STAGING_AWS_DEPLOY_ROLE_ARN", "github_actions_environment_variable.STAGING_AWS_REGION", "github_actions_environment_variable.STAGING_ECR_REGISTRY", "github_repository_environment.production"].sort(),
+      [
+        "github_actions_environment_variable.STAGING_AWS_DEPLOY_ROLE_ARN",
+        "github_actions_environment_variable.STAGING_AWS_REGION",
+        "github_actions_environment_variable.STAGING_ECR_REGISTRY",
+        "github_repository_environment.production",
+      ].sort(),
     );
   });
 
@@ -106,13 +136,24 @@ describe("staging's GitHub environment, variables, secrets and workflow in the a
       ...resources(s, "github_repository_file").map(([, r]) => `branch:${r.branch}`),
     ];
     const p = identities(prodGithub);
-    expect(p).toEqual(expect.arrayContaining(["environment:production", "variable:AWS_DEPLOY_ROLE_ARN", "file:.github/workflows/deploy.yml", "secret:SENTRY_AUTH_TOKEN"]));
+    expect(p).toEqual(
+      expect.arrayContaining([
+        "environment:production",
+        "variable:AWS_DEPLOY_ROLE_ARN",
+        "file:.github/workflows/deploy.yml",
+        "secret:SENTRY_AUTH_TOKEN",
+      ]),
+    );
     expect(identities(stagGithub).filter((i) => p.includes(i))).toEqual([]);
   });
 
   test("the policy pack finds nothing open on staging's delivery stacks", () => {
     for (const s of [stagGithub, stack(stag, "delivery")]) {
-      expect(evaluateStack(s.name, s.json).filter((f) => !f.suppressed).map((f) => `${f.ruleId} ${f.address}: ${f.message}`)).toEqual([]);
+      expect(
+        evaluateStack(s.name, s.json)
+          .filter((f) => !f.suppressed)
+          .map((f) => `${f.ruleId} ${f.address}: ${f.message}`),
+      ).toEqual([]);
     }
   });
 });

@@ -17,7 +17,6 @@ import { DEFAULT_ENGINE, EXAMPLE_VARS, resources, stack, synth } from "./helpers
 /** Staging beside the example's production: an account and a zone of its own (the recommended set-up). */
 const STAGING_VARS = path.join(ROOT, "staging.tfvars.example");
 
-
 /**
  * Attributes whose values are not names AWS, Cloudflare or GitHub key a resource by: equal values in
  * both environments are expected (a metric's name, an engine family, a service principal).
@@ -58,7 +57,8 @@ function namesOf(stacks: readonly SynthStack[]): Map<string, string> {
     for (const [type, list] of Object.entries((s.json.resource ?? {}) as Record<string, Record<string, Record<string, unknown>>>)) {
       if (SCOPED_TYPES.has(type)) continue;
       for (const [id, r] of Object.entries(list)) {
-        for (const [k, v] of Object.entries(r)) if (NAME_KEY.test(k) && !REFERENCE_ID.test(k) && !NOT_KEYED.has(k)) add(v, `${s.name}: ${type}.${id}.${k}`);
+        for (const [k, v] of Object.entries(r))
+          if (NAME_KEY.test(k) && !REFERENCE_ID.test(k) && !NOT_KEYED.has(k)) add(v, `${s.name}: ${type}.${id}.${k}`);
       }
     }
     const backend = (s.json.terraform?.backend ?? {}) as Record<string, { key?: string; path?: string }>;
@@ -82,13 +82,22 @@ describe("staging: names of its own, nothing in common with production", () => {
       .replace(/^account_id = .*$/m, 'account_id = "123456789012"')
       .replace(/^state_bucket = .*$/m, 'state_bucket = "restartix-terraform-state-staging-123456789012"')
       .replace(/^(manage_[a-z_]+) = true$/gm, "$1 = false")
-      .replace(/^github_oidc_provider_arn = .*$/m, 'github_oidc_provider_arn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"');
+      .replace(
+        /^github_oidc_provider_arn = .*$/m,
+        'github_oidc_provider_arn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"',
+      );
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "restartix-staging-")), "staging.tfvars");
     fs.writeFileSync(file, shared);
     const result = synth({ phase: 1, compute: DEFAULT_ENGINE, varsFile: file });
     const production = namesOf(synth({ phase: 1, compute: DEFAULT_ENGINE }).stacks);
     expect([...namesOf(result.stacks).keys()].filter((n) => production.has(n))).toEqual([]);
-    for (const type of ["aws_cloudtrail", "aws_guardduty_detector", "aws_config_configuration_recorder", "aws_securityhub_account", "aws_iam_openid_connect_provider"]) {
+    for (const type of [
+      "aws_cloudtrail",
+      "aws_guardduty_detector",
+      "aws_config_configuration_recorder",
+      "aws_securityhub_account",
+      "aws_iam_openid_connect_provider",
+    ]) {
       expect(result.stacks.flatMap((s) => resources(s, type))).toEqual([]);
     }
   });
@@ -112,7 +121,8 @@ describe("staging: names of its own, nothing in common with production", () => {
     for (const name of secrets) expect(name).toMatch(/^restartix\/staging\//);
     // Every AWS provider refuses any account but staging's own.
     for (const s of result.stacks) {
-      for (const p of ((s.json.provider as any)?.aws ?? []) as { allowed_account_ids: string[] }[]) expect(p.allowed_account_ids).toEqual(["210987654321"]);
+      for (const p of ((s.json.provider as any)?.aws ?? []) as { allowed_account_ids: string[] }[])
+        expect(p.allowed_account_ids).toEqual(["210987654321"]);
     }
   });
 
@@ -130,13 +140,20 @@ describe("staging: names of its own, nothing in common with production", () => {
 
 describe("staging size preset: the architecture at the smallest size, HIPAA controls on", () => {
   // Synthesized on first use (once per file: helpers.ts caches it).
-  const all = (type: string) => synth({ phase: 4, compute: DEFAULT_ENGINE, varsFile: STAGING_VARS }).stacks.flatMap((s) => resources(s, type).map(([, r]) => r));
+  const all = (type: string) =>
+    synth({ phase: 4, compute: DEFAULT_ENGINE, varsFile: STAGING_VARS }).stacks.flatMap((s) => resources(s, type).map(([, r]) => r));
 
   test("databases: Single-AZ, the staging class, encrypted, backed up, protected, no replicas", () => {
     const dbs = all("aws_db_instance");
     expect(dbs.length).toBeGreaterThan(10); // the shared tier, every shard and tenant: the same architecture
     for (const db of dbs) {
-      expect(db).toMatchObject({ multi_az: false, instance_class: STAGING_DB_CLASS, storage_encrypted: true, deletion_protection: true, backup_retention_period: 7 });
+      expect(db).toMatchObject({
+        multi_az: false,
+        instance_class: STAGING_DB_CLASS,
+        storage_encrypted: true,
+        deletion_protection: true,
+        backup_retention_period: 7,
+      });
       expect(db.replicate_source_db).toBeUndefined();
       expect(db.allocated_storage).toBe(20);
     }
@@ -151,7 +168,8 @@ describe("staging size preset: the architecture at the smallest size, HIPAA cont
     const tasks = all("aws_ecs_task_definition");
     expect(tasks.length).toBeGreaterThan(10);
     // The backup job and the credential rotation keep their own task size (a dump, not a service).
-    for (const t of tasks.filter((x) => !/pg-dump|rotation/.test(String(x.family)))) expect(t).toMatchObject({ cpu: String(STAGING_SERVICE.cpu), memory: String(STAGING_SERVICE.memory) });
+    for (const t of tasks.filter((x) => !/pg-dump|rotation/.test(String(x.family))))
+      expect(t).toMatchObject({ cpu: String(STAGING_SERVICE.cpu), memory: String(STAGING_SERVICE.memory) });
     for (const s of all("aws_ecs_service")) expect(s.desired_count).toBe(STAGING_SERVICE.minInstances);
     for (const t of all("aws_appautoscaling_target")) expect(t).toMatchObject({ min_capacity: 1, max_capacity: 2 });
     for (const g of all("aws_cloudwatch_log_group").filter((x) => !String(x.name).startsWith("/aws/cloudtrail/"))) {
@@ -229,7 +247,11 @@ describe("environment validations: each names the field, the value and the fix",
   });
 
   test("production refuses the production_* inputs", () => {
-    const values = { ...loadInputs(EXAMPLE_VARS).values, production_account_id: "123456789012", production_cloudflare_zone_id: "023e105f4ecef8ad9ca31a8372d0c353" };
+    const values = {
+      ...loadInputs(EXAMPLE_VARS).values,
+      production_account_id: "123456789012",
+      production_cloudflare_zone_id: "023e105f4ecef8ad9ca31a8372d0c353",
+    };
     const issues = new Issues();
     validateDeployment(values, EXAMPLE_VARS, issues);
     expect(fields(issues.all)).toEqual(["production_account_id", "production_cloudflare_zone_id"]);

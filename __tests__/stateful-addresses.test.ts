@@ -21,7 +21,9 @@ type Removed = Record<string, Record<string, string>>;
 
 function addresses(result: SynthResult): string[] {
   return result.stacks
-    .flatMap((s) => STATEFUL_TYPES.flatMap((type) => Object.keys(s.json.resource?.[type] ?? {}).map((name) => `${s.name}: ${type}.${name}`)))
+    .flatMap((s) =>
+      STATEFUL_TYPES.flatMap((type) => Object.keys(s.json.resource?.[type] ?? {}).map((name) => `${s.name}: ${type}.${name}`)),
+    )
     .sort();
 }
 
@@ -89,7 +91,8 @@ describe.each([3, 4])("phase %i on Fargate: cells keep their stateful addresses"
 
 describe("the list of addresses removed on purpose", () => {
   test("gives a reason for every address", () => {
-    for (const [phase, list] of Object.entries(removed)) for (const [address, why] of Object.entries(list)) expect([phase, address, why.trim().length > 10]).toEqual([phase, address, true]);
+    for (const [phase, list] of Object.entries(removed))
+      for (const [address, why] of Object.entries(list)) expect([phase, address, why.trim().length > 10]).toEqual([phase, address, true]);
   });
 });
 
@@ -111,7 +114,9 @@ describe("re-recording (UPDATE_PINNED_ADDRESSES=1)", () => {
   test("accepts the removal only when the list gives a reason for that address", () => {
     const now = { phase1: ["storage: aws_s3_bucket.uploads_1"] };
     const address = "data: aws_db_instance.postgres_instance_919E2690";
-    expect(rerecord(before, now, { phase1: { [address]: "the database moved to the shard stacks (state moved with terraform state mv)" } })).toEqual({ fixture: now });
+    expect(
+      rerecord(before, now, { phase1: { [address]: "the database moved to the shard stacks (state moved with terraform state mv)" } }),
+    ).toEqual({ fixture: now });
     expect(rerecord(before, now, { phase1: { [address]: " " } })).toHaveProperty("refused");
     expect(rerecord(before, now, { phase2: { [address]: "listed for another phase" } })).toHaveProperty("refused");
   });

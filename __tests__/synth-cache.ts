@@ -13,7 +13,21 @@ export const CACHE_ENV = "RESTARTIX_SYNTH_CACHE";
 const PARENT = path.join(os.tmpdir(), "restartix-synth-cache");
 
 /** Folders and files that are not synth inputs (tests, docs, build output, caches). */
-const NOT_INPUTS = new Set([".git", "node_modules", "dist", "cdktf.out", "__tests__", "docs", ".github", ".ci", ".bench", ".plan", ".check", "coverage", ".cache"]);
+const NOT_INPUTS = new Set([
+  ".git",
+  "node_modules",
+  "dist",
+  "cdktf.out",
+  "__tests__",
+  "docs",
+  ".github",
+  ".ci",
+  ".bench",
+  ".plan",
+  ".check",
+  "coverage",
+  ".cache",
+]);
 
 function files(dir: string, rel = ""): string[] {
   const out: string[] = [];
@@ -30,7 +44,10 @@ function files(dir: string, rel = ""): string[] {
 export function sourceHash(root: string): string {
   const h = createHash("sha256");
   for (const f of files(root).sort()) {
-    h.update(f).update("\0").update(fs.readFileSync(path.join(root, f))).update("\0");
+    h.update(f)
+      .update("\0")
+      .update(fs.readFileSync(path.join(root, f)))
+      .update("\0");
   }
   return h.digest("hex").slice(0, 16);
 }

@@ -28,13 +28,17 @@ function snapshot(dir: string): Record<string, string> {
 }
 
 const stacksIn = (outdir: string) => fs.readdirSync(path.join(outdir, "stacks")).sort();
-const manifestStacks = (outdir: string) => Object.keys(JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")).stacks).sort();
+const manifestStacks = (outdir: string) =>
+  Object.keys(JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")).stacks).sort();
 
 /** Phase 1 on Fargate has two stacks more than on App Runner (certificates, certificates-dns): a stack set that shrinks. */
 const fargate = resolveSettings({ varsFile: EXAMPLE_VARS, phase: 1, compute: "fargate" });
 const apprunner = resolveSettings({ varsFile: EXAMPLE_VARS, phase: 1, compute: "apprunner" });
 /** Settings the policy pack refuses (log groups kept 30 days: RX-LOG-2), as a hand edit of phases/phase1.ts would. */
-const violating: Settings = { ...apprunner, phase: { ...apprunner.phase, observability: { ...apprunner.phase.observability, logRetentionDays: 30 } } };
+const violating: Settings = {
+  ...apprunner,
+  phase: { ...apprunner.phase, observability: { ...apprunner.phase.observability, logRetentionDays: 30 } },
+};
 
 describe("synth output", () => {
   const outdir = tmp();
@@ -52,7 +56,9 @@ describe("synth output", () => {
       error = e;
     }
     expect(error).toBeInstanceOf(CheckFailed);
-    expect((error as Error).message).toMatch(/^policy pack: \d+ unsuppressed errors?:\n  \[RX-LOG-2\] stack "[a-z-]+", aws_cloudwatch_log_group\.[^:]+: Log group keeps logs for less than 365 days: retention_in_days is 30\. Fix:/);
+    expect((error as Error).message).toMatch(
+      /^policy pack: \d+ unsuppressed errors?:\n  \[RX-LOG-2\] stack "[a-z-]+", aws_cloudwatch_log_group\.[^:]+: Log group keeps logs for less than 365 days: retention_in_days is 30\. Fix:/,
+    );
     expect((error as Error).message).toMatch(/Nothing was written to /);
     expect(snapshot(outdir)).toEqual(before);
     expect(fs.readdirSync(outdir).filter((e) => e.startsWith(".staging-"))).toEqual([]);
@@ -99,7 +105,11 @@ describe("synth output", () => {
 /** Runs a command and resolves with its exit code and output. */
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env, CHECKPOINT_DISABLE: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(cmd, args, {
+      cwd: ROOT,
+      env: { ...process.env, ...env, CHECKPOINT_DISABLE: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (out += d));
@@ -108,14 +118,17 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ cod
 }
 
 // cdktf-cli itself, end to end (five CLI runs, about 30 s: left out of `npm run unit`, run by `npm test`).
-const e2e = layerAvailable(process.env.RESTARTIX_SKIP_TERRAFORM === "1" ? "RESTARTIX_SKIP_TERRAFORM=1" : undefined, "npx cdktf end to end") ? test : test.skip;
+const e2e = layerAvailable(process.env.RESTARTIX_SKIP_TERRAFORM === "1" ? "RESTARTIX_SKIP_TERRAFORM=1" : undefined, "npx cdktf end to end")
+  ? test
+  : test.skip;
 describe("npx cdktf after the stack set shrinks, and after a failed synth (skipped by npm run unit: slow)", () => {
   e2e(
     "phase 3 then phase 1: list and synth without ENOENT; then invalid input leaves the output as it was",
     async () => {
       const outdir = tmp();
       const cdktf = path.join(ROOT, "node_modules", ".bin", "cdktf");
-      const cli = (command: string, phase: string) => run(cdktf, [command, "--output", outdir], { RESTARTIX_TFVARS: EXAMPLE_VARS, PHASE: phase });
+      const cli = (command: string, phase: string) =>
+        run(cdktf, [command, "--output", outdir], { RESTARTIX_TFVARS: EXAMPLE_VARS, PHASE: phase });
 
       expect((await cli("synth", "3")).code).toBe(0);
       expect(stacksIn(outdir)).toContain("tenant-org-101");

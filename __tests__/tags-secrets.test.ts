@@ -11,7 +11,10 @@ describe("tags: provider default tags plus Name", () => {
   test("every AWS provider of every stack carries project, environment, managed-by and the stack", () => {
     for (const s of result.stacks) {
       for (const p of s.json.provider?.aws ?? []) {
-        expect([s.name, (p.default_tags as any)[0].tags]).toEqual([s.name, { project: "restartix", environment: "production", "managed-by": "cdktf", stack: s.name }]);
+        expect([s.name, (p.default_tags as any)[0].tags]).toEqual([
+          s.name,
+          { project: "restartix", environment: "production", "managed-by": "cdktf", stack: s.name },
+        ]);
       }
     }
   });
@@ -36,12 +39,19 @@ describe("tags: provider default tags plus Name", () => {
 
 describe("GitHub Actions secrets come from sensitive Terraform variables, never literals", () => {
   const settings = resolveSettings({ varsFile: EXAMPLE_VARS });
-  const withSecret = { ...settings, phase: { ...settings.phase, delivery: { ...settings.phase.delivery, actionsSecrets: ["SENTRY_AUTH_TOKEN"] } } };
+  const withSecret = {
+    ...settings,
+    phase: { ...settings.phase, delivery: { ...settings.phase.delivery, actionsSecrets: ["SENTRY_AUTH_TOKEN"] } },
+  };
   const github = stack(synthesize({}, fs.mkdtempSync(path.join(os.tmpdir(), "rx-secret-")), withSecret), "delivery-github");
 
   test("each configured secret is a github_actions_secret fed by a sensitive, non-nullable variable", () => {
     const secret = only(github, "github_actions_secret");
-    expect(secret).toMatchObject({ repository: "restartix-platform", secret_name: "SENTRY_AUTH_TOKEN", plaintext_value: "${var.secret-SENTRY_AUTH_TOKEN}" });
+    expect(secret).toMatchObject({
+      repository: "restartix-platform",
+      secret_name: "SENTRY_AUTH_TOKEN",
+      plaintext_value: "${var.secret-SENTRY_AUTH_TOKEN}",
+    });
     expect(github.json.variable?.["secret-SENTRY_AUTH_TOKEN"]).toMatchObject({ type: "string", sensitive: true, nullable: false });
   });
 

@@ -14,7 +14,8 @@ function tempRegistry(): string {
   return file;
 }
 const run = (file: string, ...args: string[]) => runTenant([...args, "--phase", "3", "--vars", EXAMPLE_VARS, "--tenants", file]);
-const read = (file: string) => JSON.parse(fs.readFileSync(file, "utf8")) as { id: string; decommission?: boolean; region: string; instanceClass: string }[];
+const read = (file: string) =>
+  JSON.parse(fs.readFileSync(file, "utf8")) as { id: string; decommission?: boolean; region: string; instanceClass: string }[];
 const quiet = () => jest.spyOn(console, "log").mockImplementation(() => undefined);
 
 describe("npm run tenant", () => {
@@ -40,8 +41,12 @@ describe("npm run tenant", () => {
   test("add refuses a region the phase does not deploy, and an unknown size", async () => {
     const file = tempRegistry();
     await expect(run(file, "add", "org-777", "--region", "us-east-1")).rejects.toThrow(ConfigError);
-    await expect(run(file, "add", "org-777", "--region", "us-east-1")).rejects.toThrow(/region: got "us-east-1"; is not a region of phase 3/);
-    await expect(run(file, "add", "org-777", "--size", "huge")).rejects.toThrow(/--size "huge" is not a size of phase 3; use one of standard, large/);
+    await expect(run(file, "add", "org-777", "--region", "us-east-1")).rejects.toThrow(
+      /region: got "us-east-1"; is not a region of phase 3/,
+    );
+    await expect(run(file, "add", "org-777", "--size", "huge")).rejects.toThrow(
+      /--size "huge" is not a size of phase 3; use one of standard, large/,
+    );
   });
 
   test("add in phase 1 says the enterprise tier starts in phase 3", async () => {
@@ -49,7 +54,10 @@ describe("npm run tenant", () => {
   });
 
   const availability = offlinePlanAvailability();
-  const planned = layerAvailable(availability.ok ? undefined : `${availability.reason} (the new tenant's offline plan)`, "tenant offline plan");
+  const planned = layerAvailable(
+    availability.ok ? undefined : `${availability.reason} (the new tenant's offline plan)`,
+    "tenant offline plan",
+  );
   test(`add writes the entry from the size preset${planned ? " after planning only the new stack" : " (skipped plan: terraform not available)"}`, async () => {
     const file = tempRegistry();
     await run(file, "add", "org-777", "--region", "eu-central-1", "--size", "large", "--name", "Clinic 777");
@@ -72,10 +80,14 @@ describe("npm run tenant", () => {
     // phase3.json's tenants hold slots 11-20.
     expect(added.slot).toBe(21);
     const logs = (console.log as jest.Mock).mock.calls.map((c) => String(c[0])).join("\n");
-    expect(logs).toMatch(/1\. PHASE=3 npx cdktf deploy tenant-org-778 .*\n.*2\. set its DATABASE_URL.*\n.*3\. PHASE=3 npx cdktf deploy tenant-org-778-service/);
+    expect(logs).toMatch(
+      /1\. PHASE=3 npx cdktf deploy tenant-org-778 .*\n.*2\. set its DATABASE_URL.*\n.*3\. PHASE=3 npx cdktf deploy tenant-org-778-service/,
+    );
     const before = synth({ phase: 3, varsFile: EXAMPLE_VARS, compute: DEFAULT_ENGINE });
     const after = synth({ phase: 3, varsFile: EXAMPLE_VARS, tenantsFile: file, compute: DEFAULT_ENGINE });
-    expect(after.stacks.map((s) => s.name).sort()).toEqual([...before.stacks.map((s) => s.name), "tenant-org-778", "tenant-org-778-service"].sort());
+    expect(after.stacks.map((s) => s.name).sort()).toEqual(
+      [...before.stacks.map((s) => s.name), "tenant-org-778", "tenant-org-778-service"].sort(),
+    );
     for (const s of before.stacks) expect(stack(after, s.name).json).toEqual(s.json);
     await run(file, "remove", "org-778", "--confirm", "org-778");
     const removeLogs = (console.log as jest.Mock).mock.calls.map((c) => String(c[0])).join("\n");
@@ -95,7 +107,11 @@ describe("npm run tenant", () => {
     expect(read(file).find((t) => t.id === "org-101")!.decommission).toBe(true);
     const tenant = stack(synth({ phase: 3, varsFile: EXAMPLE_VARS, tenantsFile: file }), "tenant-org-101");
     const db = only(tenant, "aws_db_instance");
-    expect(db).toMatchObject({ deletion_protection: false, skip_final_snapshot: false, final_snapshot_identifier: "restartix-tenant-org-101-final" });
+    expect(db).toMatchObject({
+      deletion_protection: false,
+      skip_final_snapshot: false,
+      final_snapshot_identifier: "restartix-tenant-org-101-final",
+    });
     expect(db.lifecycle).toEqual({ prevent_destroy: false });
     const live = stack(synth({ phase: 3, varsFile: EXAMPLE_VARS }), "tenant-org-101");
     expect(only(live, "aws_db_instance")).toMatchObject({ deletion_protection: true, lifecycle: { prevent_destroy: true } });

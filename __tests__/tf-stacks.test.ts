@@ -16,7 +16,13 @@ const SCRIPT = path.join(ROOT, ".ci", "tf-stacks");
 const tf = spawnSync(TERRAFORM, ["version"], { encoding: "utf8" });
 const jq = spawnSync("jq", ["--version"], { encoding: "utf8" });
 const reason =
-  process.env.RESTARTIX_SKIP_TERRAFORM === "1" ? "RESTARTIX_SKIP_TERRAFORM=1" : tf.error || tf.status !== 0 ? `terraform not found (${TERRAFORM})` : jq.error ? "jq not found" : undefined;
+  process.env.RESTARTIX_SKIP_TERRAFORM === "1"
+    ? "RESTARTIX_SKIP_TERRAFORM=1"
+    : tf.error || tf.status !== 0
+      ? `terraform not found (${TERRAFORM})`
+      : jq.error
+        ? "jq not found"
+        : undefined;
 
 /** A value the plan must never show anywhere that leaves the runner. */
 const PLANTED = "planted-Secret-4f1d2c9e7b";
@@ -65,7 +71,10 @@ function writeStacks(outdir: string, value: string): void {
   stack("producer", {
     terraform: { backend: { local: { path: state("producer") } } },
     resource: { terraform_data: { item: { input: value }, secret: { input: `\${sensitive("${PLANTED}")}` } } },
-    output: { value: { value: "${terraform_data.item.output}" }, [secretOutput]: { value: "${terraform_data.secret.output}", sensitive: true } },
+    output: {
+      value: { value: "${terraform_data.item.output}" },
+      [secretOutput]: { value: "${terraform_data.secret.output}", sensitive: true },
+    },
   });
   const remote = "data.terraform_remote_state.cross-stack-reference-input-producer.outputs";
   stack("consumer", {
@@ -99,7 +108,13 @@ function run(mode: string, outdir: string, results: string, stacks: string[], en
       ...env,
     },
   });
-  const result = (s: string) => JSON.parse(fs.readFileSync(path.join(results, s, "result.json"), "utf8")) as { ok: boolean; line: string; drifted?: boolean; changes?: unknown[] };
+  const result = (s: string) =>
+    JSON.parse(fs.readFileSync(path.join(results, s, "result.json"), "utf8")) as {
+      ok: boolean;
+      line: string;
+      drifted?: boolean;
+      changes?: unknown[];
+    };
   return { code: r.status, out: r.stdout + r.stderr, result };
 }
 
@@ -118,8 +133,18 @@ if (layerAvailable(reason, ".ci/tf-stacks with terraform")) {
       const plan = run("plan", outdir, path.join(work, "plan1"), ["producer", "consumer"]);
       planStdout = plan.out;
       expect(plan.code).toBe(0);
-      expect(plan.result("producer")).toMatchObject({ ok: true, line: "Plan: 0 to add, 1 to change, 0 to destroy.", gate: "passed", kept: true });
-      expect(plan.result("consumer")).toMatchObject({ ok: true, line: "Plan: 2 to add, 0 to change, 0 to destroy.", gate: "passed", kept: true });
+      expect(plan.result("producer")).toMatchObject({
+        ok: true,
+        line: "Plan: 0 to add, 1 to change, 0 to destroy.",
+        gate: "passed",
+        kept: true,
+      });
+      expect(plan.result("consumer")).toMatchObject({
+        ok: true,
+        line: "Plan: 2 to add, 0 to change, 0 to destroy.",
+        gate: "passed",
+        kept: true,
+      });
       // What the pull request comment lists: addresses and actions, no value.
       expect(plan.result("producer").changes).toEqual([{ address: "terraform_data.item", actions: ["update"] }]);
       expect(plan.result("consumer").changes).toEqual([
@@ -127,15 +152,30 @@ if (layerAvailable(reason, ".ci/tf-stacks with terraform")) {
         { address: "terraform_data.header", actions: ["create"] },
       ]);
       const dir = path.join(work, "plan1", "producer");
-      expect(fs.readdirSync(dir).sort()).toEqual(["plan-gate.txt", "plan.key.enc", "plan.log", "plan.tfplan.enc", "planned-on.json", "result.json"]);
-      expect(fs.readFileSync(path.join(dir, "plan-gate.txt"), "utf8")).toMatch(/^producer: no deletes or replaces of stateful resources\nplan-gate: pass/);
-      expect(JSON.parse(fs.readFileSync(path.join(dir, "planned-on.json"), "utf8"))).toEqual({ lineage: expect.any(String), serial: expect.any(Number) });
+      expect(fs.readdirSync(dir).sort()).toEqual([
+        "plan-gate.txt",
+        "plan.key.enc",
+        "plan.log",
+        "plan.tfplan.enc",
+        "planned-on.json",
+        "result.json",
+      ]);
+      expect(fs.readFileSync(path.join(dir, "plan-gate.txt"), "utf8")).toMatch(
+        /^producer: no deletes or replaces of stateful resources\nplan-gate: pass/,
+      );
+      expect(JSON.parse(fs.readFileSync(path.join(dir, "planned-on.json"), "utf8"))).toEqual({
+        lineage: expect.any(String),
+        serial: expect.any(Number),
+      });
       // The data key is bound to the stack and the run.
-      expect(fs.readFileSync(path.join(bin, "calls.log"), "utf8")).toContain("kms generate-data-key key=alias/restartix-ci-plans ctx=stack=producer,run=4242");
+      expect(fs.readFileSync(path.join(bin, "calls.log"), "utf8")).toContain(
+        "kms generate-data-key key=alias/restartix-ci-plans ctx=stack=producer,run=4242",
+      );
     }, 120_000);
 
     test("a planted secret read through terraform_remote_state reaches no uploaded file, no log and no comment", () => {
-      const files = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(d, e.name)) : [path.join(d, e.name)]));
+      const files = (d: string): string[] =>
+        fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(d, e.name)) : [path.join(d, e.name)]));
       const uploaded = files(path.join(work, "plan1"));
       expect(uploaded.length).toBeGreaterThan(8);
       for (const f of uploaded) expect({ file: f, leaks: fs.readFileSync(f).includes(PLANTED) }).toEqual({ file: f, leaks: false });
@@ -143,11 +183,17 @@ if (layerAvailable(reason, ".ci/tf-stacks with terraform")) {
       expect(planStdout).toContain("terraform_data.header will be created");
       expect(planStdout).toContain("(sensitive value)");
       expect(planStdout).not.toContain(PLANTED);
-      const comment = spawnSync("node", [path.join(ROOT, ".ci", "report.js"), "pr", path.join(work, "plan1")], { cwd: work, encoding: "utf8" });
+      const comment = spawnSync("node", [path.join(ROOT, ".ci", "report.js"), "pr", path.join(work, "plan1")], {
+        cwd: work,
+        encoding: "utf8",
+      });
       expect(comment.status).toBe(0);
       expect(comment.stdout).toContain("`consumer` | Plan: 2 to add");
       expect(comment.stdout).not.toContain(PLANTED);
-      const gate = spawnSync("node", [path.join(ROOT, ".ci", "report.js"), "gate", path.join(work, "plan1")], { cwd: work, encoding: "utf8" });
+      const gate = spawnSync("node", [path.join(ROOT, ".ci", "report.js"), "gate", path.join(work, "plan1")], {
+        cwd: work,
+        encoding: "utf8",
+      });
       expect(gate.status).toBe(0);
       expect(gate.stdout).toMatch(/plan-gate: pass \(2 stack\(s\)\)/);
       // The plan itself held it in clear: terraform keeps it in the stack directory, on the runner only.
@@ -163,13 +209,20 @@ if (layerAvailable(reason, ".ci/tf-stacks with terraform")) {
         path.join(dir, "cdk.tf.json"),
         JSON.stringify({
           terraform: { backend: { local: { path: path.join(outdir, "keyed.tfstate") } } },
-          data: { terraform_remote_state: { "cross-stack-reference-input-producer": { backend: "local", config: { path: path.join(outdir, "producer.tfstate") } } } },
+          data: {
+            terraform_remote_state: {
+              "cross-stack-reference-input-producer": { backend: "local", config: { path: path.join(outdir, "producer.tfstate") } },
+            },
+          },
           resource: { terraform_data: { keyed: { for_each: `\${toset([${remote}["${secretOutput}"]])}`, input: "\${each.key}" } } },
         }),
       );
       const results = path.join(work, "keyed");
       const plan = run("plan", outdir, results, ["keyed"], { PLAN_KMS_KEY_ID: "" });
-      expect(plan.result("keyed")).toMatchObject({ ok: true, changes: [{ address: 'terraform_data.keyed["(sensitive value)"]', actions: ["create"] }] });
+      expect(plan.result("keyed")).toMatchObject({
+        ok: true,
+        changes: [{ address: 'terraform_data.keyed["(sensitive value)"]', actions: ["create"] }],
+      });
       expect(fs.readFileSync(path.join(results, "keyed", "result.json"), "utf8")).not.toContain(PLANTED);
       const comment = spawnSync("node", [path.join(ROOT, ".ci", "report.js"), "pr", results], { cwd: work, encoding: "utf8" });
       expect(comment.stdout).toContain('+   terraform_data.keyed["(sensitive value)"]');
@@ -180,14 +233,22 @@ if (layerAvailable(reason, ".ci/tf-stacks with terraform")) {
     test("without PLAN_KMS_KEY_ID (pull requests) no plan is kept; apply then refuses", () => {
       const pr = run("plan", outdir, path.join(work, "pr"), ["producer"], { PLAN_KMS_KEY_ID: "" });
       expect(pr.result("producer")).toMatchObject({ ok: true, kept: false });
-      expect(fs.readdirSync(path.join(work, "pr", "producer")).sort()).toEqual(["plan-gate.txt", "plan.log", "planned-on.json", "result.json"]);
+      expect(fs.readdirSync(path.join(work, "pr", "producer")).sort()).toEqual([
+        "plan-gate.txt",
+        "plan.log",
+        "planned-on.json",
+        "result.json",
+      ]);
       const apply = run("apply", outdir, path.join(work, "pr"), ["producer"], { OUTPUTS_DIR: path.join(work, "outputs-pr") });
       expect(apply.code).not.toBe(0);
       expect(apply.result("producer").line).toBe("refused: no successful plan of this stack in this run");
     }, 120_000);
 
     test("a saved plan of another run cannot be decrypted: refused", () => {
-      const other = run("apply", outdir, path.join(work, "plan1"), ["producer"], { OUTPUTS_DIR: path.join(work, "outputs-x"), GITHUB_RUN_ID: "9999" });
+      const other = run("apply", outdir, path.join(work, "plan1"), ["producer"], {
+        OUTPUTS_DIR: path.join(work, "outputs-x"),
+        GITHUB_RUN_ID: "9999",
+      });
       expect(other.code).not.toBe(0);
       expect(other.result("producer").line).toMatch(/^refused: the saved plan could not be decrypted for this stack and run/);
     }, 120_000);
@@ -195,7 +256,10 @@ if (layerAvailable(reason, ".ci/tf-stacks with terraform")) {
     test("a saved plan of another environment (staging's, in the same run) cannot be decrypted by production's apply: refused", () => {
       // plan1 was made with PLAN_ENVIRONMENT unset: production's context.
       expect(fs.readFileSync(path.join(bin, "calls.log"), "utf8")).toContain("ctx=stack=producer,run=4242,environment=production");
-      const other = run("apply", outdir, path.join(work, "plan1"), ["producer"], { OUTPUTS_DIR: path.join(work, "outputs-y"), PLAN_ENVIRONMENT: "staging" });
+      const other = run("apply", outdir, path.join(work, "plan1"), ["producer"], {
+        OUTPUTS_DIR: path.join(work, "outputs-y"),
+        PLAN_ENVIRONMENT: "staging",
+      });
       expect(other.code).not.toBe(0);
       expect(other.result("producer").line).toMatch(/^refused: the saved plan could not be decrypted for this stack and run/);
     }, 60_000);
@@ -203,20 +267,34 @@ if (layerAvailable(reason, ".ci/tf-stacks with terraform")) {
     test("validate: no state, the committed lock file; a provider it does not pin stops the init with the fix", () => {
       const dir = path.join(outdir, "stacks", "needs-github");
       fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify({ terraform: { required_providers: { github: { source: "integrations/github", version: "6.9.0" } } } }));
+      fs.writeFileSync(
+        path.join(dir, "cdk.tf.json"),
+        JSON.stringify({ terraform: { required_providers: { github: { source: "integrations/github", version: "6.9.0" } } } }),
+      );
       const v = run("validate", outdir, path.join(work, "validate"), ["producer", "consumer", "needs-github"]);
       expect(v.code).not.toBe(0);
       expect(v.result("producer")).toMatchObject({ ok: true, line: "valid" });
       expect(v.result("consumer")).toMatchObject({ ok: true, line: "valid" });
-      expect(v.result("needs-github")).toMatchObject({ ok: false, line: expect.stringMatching(/requires registry\.terraform\.io\/integrations\/github, which terraform\/lock\/\.terraform\.lock\.hcl does not pin\. Fix: run the "Provider lock" workflow/) });
+      expect(v.result("needs-github")).toMatchObject({
+        ok: false,
+        line: expect.stringMatching(
+          /requires registry\.terraform\.io\/integrations\/github, which terraform\/lock\/\.terraform\.lock\.hcl does not pin\. Fix: run the "Provider lock" workflow/,
+        ),
+      });
       fs.rmSync(dir, { recursive: true });
     }, 120_000);
 
     test("the gate report of a failed gate fails report.js gate", () => {
       const dir = path.join(work, "gate-failed");
       fs.mkdirSync(path.join(dir, "db"), { recursive: true });
-      fs.writeFileSync(path.join(dir, "db", "result.json"), JSON.stringify({ stack: "db", ok: true, line: "Plan: 1 to add, 0 to change, 1 to destroy.", gate: "failed" }));
-      fs.writeFileSync(path.join(dir, "db", "plan-gate.txt"), "db: 1 destructive change(s) to stateful resources\n  aws_db_instance.x  replace\nplan-gate: FAIL\n");
+      fs.writeFileSync(
+        path.join(dir, "db", "result.json"),
+        JSON.stringify({ stack: "db", ok: true, line: "Plan: 1 to add, 0 to change, 1 to destroy.", gate: "failed" }),
+      );
+      fs.writeFileSync(
+        path.join(dir, "db", "plan-gate.txt"),
+        "db: 1 destructive change(s) to stateful resources\n  aws_db_instance.x  replace\nplan-gate: FAIL\n",
+      );
       const gate = spawnSync("node", [path.join(ROOT, ".ci", "report.js"), "gate", dir], { encoding: "utf8" });
       expect(gate.status).toBe(1);
       expect(gate.stdout).toContain("aws_db_instance.x  replace");
@@ -225,7 +303,10 @@ if (layerAvailable(reason, ".ci/tf-stacks with terraform")) {
 
     test("apply applies the saved plan; a consumer planned on the producer's old outputs is refused", () => {
       const apply = run("apply", outdir, path.join(work, "plan1"), ["producer"], { OUTPUTS_DIR: outputs });
-      expect(apply.result("producer")).toMatchObject({ ok: true, line: expect.stringMatching(/^Apply complete! Resources: 0 added, 1 changed, 0 destroyed/) });
+      expect(apply.result("producer")).toMatchObject({
+        ok: true,
+        line: expect.stringMatching(/^Apply complete! Resources: 0 added, 1 changed, 0 destroyed/),
+      });
       expect(fs.existsSync(path.join(outputs, "producer.sha256"))).toBe(true);
       const consumer = run("apply", outdir, path.join(work, "plan1"), ["consumer"], { OUTPUTS_DIR: outputs });
       expect(consumer.code).not.toBe(0);
@@ -242,7 +323,11 @@ if (layerAvailable(reason, ".ci/tf-stacks with terraform")) {
       expect(run("drift", outdir, path.join(work, "drift1"), ["producer"]).result("producer")).toMatchObject({ ok: true, drifted: false });
       writeStacks(outdir, "v3");
       const drift = run("drift", outdir, path.join(work, "drift2"), ["producer", "consumer"]);
-      expect(drift.result("producer")).toMatchObject({ ok: true, drifted: true, changes: [{ address: "terraform_data.item", actions: ["update"] }] });
+      expect(drift.result("producer")).toMatchObject({
+        ok: true,
+        drifted: true,
+        changes: [{ address: "terraform_data.item", actions: ["update"] }],
+      });
       expect(drift.result("consumer")).toMatchObject({ ok: true, line: "not deployed" });
       expect(fs.existsSync(path.join(work, "drift2", "producer", "drift.tfplan"))).toBe(false);
     }, 120_000);

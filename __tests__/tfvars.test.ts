@@ -64,17 +64,28 @@ describe("terraform.tfvars is read with HashiCorp's HCL parser", () => {
       "manage_cloudtrail = false",
       "",
     ].join("\n");
-    expect(parseTfvars(text)).toEqual({ uploads_existing_settings: ["policy", "lifecycle"], tags: { team: "platform", "cost-center": 42 }, manage_cloudtrail: false });
+    expect(parseTfvars(text)).toEqual({
+      uploads_existing_settings: ["policy", "lifecycle"],
+      tags: { team: "platform", "cost-center": 42 },
+      manage_cloudtrail: false,
+    });
   });
 
   test("fields come back in the file's order (messages follow the file)", () => {
     expect(Object.keys(parseTfvars("zeta = 1\nalpha = 2\nmid = 3\n"))).toEqual(["zeta", "alpha", "mid"]);
-    expect(Object.keys(parseTfvars(renderExample()))).toEqual(example.split("\n").filter((l) => /^[a-z_]+ =/.test(l)).map((l) => l.split(" ")[0]));
+    expect(Object.keys(parseTfvars(renderExample()))).toEqual(
+      example
+        .split("\n")
+        .filter((l) => /^[a-z_]+ =/.test(l))
+        .map((l) => l.split(" ")[0]),
+    );
   });
 
   test("a whole deployment written with CRLF, a BOM and multi-line lists synthesizes like the example", () => {
     const file = path.join(tmp(), "terraform.tfvars");
-    const text = example.replace("uploads_existing_settings = []", 'uploads_existing_settings = [\n  "policy",\n  "lifecycle",\n]').replace("phase = 1", "phase = 2");
+    const text = example
+      .replace("uploads_existing_settings = []", 'uploads_existing_settings = [\n  "policy",\n  "lifecycle",\n]')
+      .replace("phase = 1", "phase = 2");
     fs.writeFileSync(file, `\uFEFF${text.replace(/\n/g, "\r\n")}`);
     const settings = resolveSettings({ varsFile: file });
     expect(settings.phase.phase).toBe(2);
@@ -85,14 +96,56 @@ describe("terraform.tfvars is read with HashiCorp's HCL parser", () => {
 
 describe("what is not a literal value, or not HCL, is refused with the field, the line and the fix", () => {
   test.each<[string, string, string, RegExp, RegExp]>([
-    ["an unterminated string", 'phase = 1\ndomain = "example.com\nalert_email = "a@b.co"\n', "domain (terraform.tfvars line 2, column 22)", /Invalid multi-line string/, /close the quoted string on the same line: domain = "value"/],
-    ["single quotes", "domain = 'example.com'\n", "domain (terraform.tfvars line 1, column 10)", /Single quotes are not valid/, /Use double quotes/],
-    ["two fields on one line", "phase = 1 backend = \"s3\"\n", "phase (terraform.tfvars line 1, column 11)", /Missing newline after argument/, /on its own line/],
-    ["a colon instead of =", 'domain: "example.com"\n', "domain (terraform.tfvars line 1, column 1)", /Argument or block definition required/, /an equals sign, not a colon/],
+    [
+      "an unterminated string",
+      'phase = 1\ndomain = "example.com\nalert_email = "a@b.co"\n',
+      "domain (terraform.tfvars line 2, column 22)",
+      /Invalid multi-line string/,
+      /close the quoted string on the same line: domain = "value"/,
+    ],
+    [
+      "single quotes",
+      "domain = 'example.com'\n",
+      "domain (terraform.tfvars line 1, column 10)",
+      /Single quotes are not valid/,
+      /Use double quotes/,
+    ],
+    [
+      "two fields on one line",
+      'phase = 1 backend = "s3"\n',
+      "phase (terraform.tfvars line 1, column 11)",
+      /Missing newline after argument/,
+      /on its own line/,
+    ],
+    [
+      "a colon instead of =",
+      'domain: "example.com"\n',
+      "domain (terraform.tfvars line 1, column 1)",
+      /Argument or block definition required/,
+      /an equals sign, not a colon/,
+    ],
     ["a field set twice", "phase = 1\nphase = 2\n", "phase (terraform.tfvars line 2, column 1)", /Attribute redefined/, /set phase once/],
-    ["a list without commas", 'uploads_existing_settings = ["policy" "lifecycle"]\n', "uploads_existing_settings (terraform.tfvars line 1, column 39)", /Missing item separator/, /separate the items with commas/],
-    ["an unclosed list", "uploads_existing_settings = [\n  \"policy\",\n", "uploads_existing_settings (terraform.tfvars line 3, column 1)", /Missing expression/, /close every \[ and \{/],
-    ["a field with no value", "domain =\nphase = 1\n", "domain (terraform.tfvars line 1, column 9)", /Invalid expression/, /give domain a complete value/],
+    [
+      "a list without commas",
+      'uploads_existing_settings = ["policy" "lifecycle"]\n',
+      "uploads_existing_settings (terraform.tfvars line 1, column 39)",
+      /Missing item separator/,
+      /separate the items with commas/,
+    ],
+    [
+      "an unclosed list",
+      'uploads_existing_settings = [\n  "policy",\n',
+      "uploads_existing_settings (terraform.tfvars line 3, column 1)",
+      /Missing expression/,
+      /close every \[ and \{/,
+    ],
+    [
+      "a field with no value",
+      "domain =\nphase = 1\n",
+      "domain (terraform.tfvars line 1, column 9)",
+      /Invalid expression/,
+      /give domain a complete value/,
+    ],
   ])("%s", (_name, text, field, problem, fix) => {
     const [issue] = issueOf(text);
     expect(issue.field).toBe(field);
@@ -102,9 +155,27 @@ describe("what is not a literal value, or not HCL, is refused with the field, th
 
   test.each<[string, string, string, RegExp, RegExp]>([
     ["a bare word", "backend = s3\n", "backend (terraform.tfvars line 1)", /s3 is a bare word/, /quote text values: backend = "s3"/],
-    ["a capitalised boolean", "zone_wide_tls = True\n", "zone_wide_tls (terraform.tfvars line 1)", /True is not a boolean in HCL/, /zone_wide_tls = true \(lower case/],
-    ["a variable", "domain = var.domain\n", "domain (terraform.tfvars line 1)", /is an expression; a tfvars file takes literal values only/, /write the value itself/],
-    ["interpolation", 'alert_email = "ops@${var.domain}"\n', "alert_email (terraform.tfvars line 1)", /expression/, /write the value itself/],
+    [
+      "a capitalised boolean",
+      "zone_wide_tls = True\n",
+      "zone_wide_tls (terraform.tfvars line 1)",
+      /True is not a boolean in HCL/,
+      /zone_wide_tls = true \(lower case/,
+    ],
+    [
+      "a variable",
+      "domain = var.domain\n",
+      "domain (terraform.tfvars line 1)",
+      /is an expression; a tfvars file takes literal values only/,
+      /write the value itself/,
+    ],
+    [
+      "interpolation",
+      'alert_email = "ops@${var.domain}"\n',
+      "alert_email (terraform.tfvars line 1)",
+      /expression/,
+      /write the value itself/,
+    ],
     ["null", "phase = null\n", "phase (terraform.tfvars line 1)", /null is not a value here/, /delete the phase line to use its default/],
     ["a block", "audit {\n  cloudtrail = true\n}\n", "audit (terraform.tfvars line 1)", /is a block/, /audit = \{ key = "value" \}/],
   ])("%s", (_name, text, field, problem, fix) => {
@@ -123,9 +194,21 @@ describe("what is not a literal value, or not HCL, is refused with the field, th
 
   test.each<[string, unknown, RegExp]>([
     ["phase", '"2"', /phase \(terraform\.tfvars\): got "2"; expected one of 1, 2, 3, 4\. Fix: drop the quotes: phase = 2\./],
-    ["manage_guardduty", '"false"', /manage_guardduty \(terraform\.tfvars\): got "false"; expected true or false \(unquoted\)\. Fix: drop the quotes: manage_guardduty = false\./],
-    ["account_id", "123456789012", /account_id \(terraform\.tfvars\): got 123456789012; expected a quoted string\. Fix: write account_id = "123456789012"\./],
-    ["account_id", '{ id = "1" }', /account_id \(terraform\.tfvars\): got \{"id":"1"\}; expected a quoted string\. Fix: write account_id = "\.\.\." \(one quoted string\)\./],
+    [
+      "manage_guardduty",
+      '"false"',
+      /manage_guardduty \(terraform\.tfvars\): got "false"; expected true or false \(unquoted\)\. Fix: drop the quotes: manage_guardduty = false\./,
+    ],
+    [
+      "account_id",
+      "123456789012",
+      /account_id \(terraform\.tfvars\): got 123456789012; expected a quoted string\. Fix: write account_id = "123456789012"\./,
+    ],
+    [
+      "account_id",
+      '{ id = "1" }',
+      /account_id \(terraform\.tfvars\): got \{"id":"1"\}; expected a quoted string\. Fix: write account_id = "\.\.\." \(one quoted string\)\./,
+    ],
   ])("%s = %s gets the fix for its type", (name, value, message) => {
     const file = path.join(tmp(), "terraform.tfvars");
     fs.writeFileSync(file, example.replace(new RegExp(`^${name} = .*$`, "m"), `${name} = ${value}`));
@@ -135,7 +218,11 @@ describe("what is not a literal value, or not HCL, is refused with the field, th
 
 describe("the inputs file itself", () => {
   test.each<[string, (dir: string) => string, RegExp]>([
-    ["missing", (dir) => path.join(dir, "nope.tfvars"), /deployment inputs \(nope\.tfvars\): got ".*nope\.tfvars"; does not exist\. Fix: pass the path of your inputs file/],
+    [
+      "missing",
+      (dir) => path.join(dir, "nope.tfvars"),
+      /deployment inputs \(nope\.tfvars\): got ".*nope\.tfvars"; does not exist\. Fix: pass the path of your inputs file/,
+    ],
     ["a directory", (dir) => dir, /; is a directory, not a file\. Fix: pass the path of the deployment\.tfvars file itself/],
     [
       "a broken symbolic link",

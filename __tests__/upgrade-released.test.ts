@@ -27,16 +27,23 @@ const released = (file: string, name: string): SynthStack => ({
  */
 function withReleasedOutputs(from: SynthStack, all: ReadonlyMap<string, SynthStack>): Map<string, SynthStack> {
   const out = new Map(all);
-  for (const [, producer, output] of JSON.stringify(from.json).matchAll(/cross-stack-reference-input-([a-z0-9-]+)\.outputs\.([A-Za-z0-9_-]+)/g)) {
+  for (const [, producer, output] of JSON.stringify(from.json).matchAll(
+    /cross-stack-reference-input-([a-z0-9-]+)\.outputs\.([A-Za-z0-9_-]+)/g,
+  )) {
     const p = out.get(producer)!;
     if (p.json.output?.[output]) continue;
-    out.set(producer, { ...p, json: { ...p.json, output: { ...p.json.output, [output]: { value: "${aws_sns_topic.released.arn}", sensitive: true } } } });
+    out.set(producer, {
+      ...p,
+      json: { ...p.json, output: { ...p.json.output, [output]: { value: "${aws_sns_topic.released.arn}", sensitive: true } } },
+    });
   }
   return out;
 }
 
 const availability = offlinePlanAvailability();
-if (layerAvailable(availability.ok ? undefined : `${availability.reason} (upgrade plans need terraform)`, "released-layout upgrade proofs")) {
+if (
+  layerAvailable(availability.ok ? undefined : `${availability.reason} (upgrade plans need terraform)`, "released-layout upgrade proofs")
+) {
   describe("released layout -> shared configurations: App Runner services update in place", () => {
     const results = new Map<string, UpgradeResult>();
     const cases = [
@@ -51,24 +58,37 @@ if (layerAvailable(availability.ok ? undefined : `${availability.reason} (upgrad
           const to = synth({ phase: c.phase });
           const all = new Map(to.stacks.map((s) => [s.name, s]));
           const from = released(c.fixture, c.stack);
-          results.set(c.stack, await proveUpgrade(from, withReleasedOutputs(from, all), stack(to, c.stack), all, { workdir: path.join(workdir, c.stack), accountId: "123456789012" }));
+          results.set(
+            c.stack,
+            await proveUpgrade(from, withReleasedOutputs(from, all), stack(to, c.stack), all, {
+              workdir: path.join(workdir, c.stack),
+              accountId: "123456789012",
+            }),
+          );
         }),
       );
     }, 600_000);
 
-    test.each(cases.map((c) => c.stack))("%s: both plans succeed; the service is updated, its old configurations deleted, nothing replaced", (name) => {
-      const r = results.get(name)!;
-      expect(r.error).toBeUndefined();
-      expect(r.ok).toBe(true);
-      const services = r.changes.filter((c) => c.type === "aws_apprunner_service");
-      expect(services.length).toBeGreaterThan(0);
-      for (const s of services) {
-        expect(s.actions).toEqual(["update"]);
-        expect(s.attributes).toEqual(expect.arrayContaining(["auto_scaling_configuration_arn", "observability_configuration", "source_configuration"]));
-      }
-      const configs = r.changes.filter((c) => c.type === "aws_apprunner_auto_scaling_configuration_version" || c.type === "aws_apprunner_observability_configuration");
-      for (const c of configs) expect(c.actions).toEqual(["delete"]);
-      expect(r.changes.filter((c) => c.actions.includes("delete") && c.actions.includes("create"))).toEqual([]);
-    });
+    test.each(cases.map((c) => c.stack))(
+      "%s: both plans succeed; the service is updated, its old configurations deleted, nothing replaced",
+      (name) => {
+        const r = results.get(name)!;
+        expect(r.error).toBeUndefined();
+        expect(r.ok).toBe(true);
+        const services = r.changes.filter((c) => c.type === "aws_apprunner_service");
+        expect(services.length).toBeGreaterThan(0);
+        for (const s of services) {
+          expect(s.actions).toEqual(["update"]);
+          expect(s.attributes).toEqual(
+            expect.arrayContaining(["auto_scaling_configuration_arn", "observability_configuration", "source_configuration"]),
+          );
+        }
+        const configs = r.changes.filter(
+          (c) => c.type === "aws_apprunner_auto_scaling_configuration_version" || c.type === "aws_apprunner_observability_configuration",
+        );
+        for (const c of configs) expect(c.actions).toEqual(["delete"]);
+        expect(r.changes.filter((c) => c.actions.includes("delete") && c.actions.includes("create"))).toEqual([]);
+      },
+    );
   });
 }

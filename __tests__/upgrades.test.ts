@@ -6,7 +6,14 @@ import { cellIdentities, cellOfStack, cellTemplate } from "../tools/plan-coverag
 import { SynthResult, SynthStack } from "../tools/synth";
 import { RECORD_TYPES } from "../lib/stateful";
 import { destructiveChanges } from "../policy/plan-gate";
-import { changedStatefulResources, destructive, missingStatefulResources, proveUpgrade, STATEFUL_TYPES, UpgradeResult } from "../tools/upgrade-proof";
+import {
+  changedStatefulResources,
+  destructive,
+  missingStatefulResources,
+  proveUpgrade,
+  STATEFUL_TYPES,
+  UpgradeResult,
+} from "../tools/upgrade-proof";
 import { DEFAULT_ENGINE, synth } from "./helpers";
 import { layerAvailable } from "./layers";
 
@@ -50,13 +57,16 @@ const provedBy: { engine: Engine; label: string; stack: string; by: string }[] =
   const queued = new Map<string, string>();
   const pairKey = (label: string, s: SynthStack, t: SynthStack, from: SynthResult) => {
     const cell = cellOfStack(s.name, cellIdentities(from.settings));
-    return cell ? `${label} cell ${cellTemplate(s, cell)} ${cellTemplate(t, cell)}` : `${label} ${JSON.stringify(s.json)} ${JSON.stringify(t.json)}`;
+    return cell
+      ? `${label} cell ${cellTemplate(s, cell)} ${cellTemplate(t, cell)}`
+      : `${label} ${JSON.stringify(s.json)} ${JSON.stringify(t.json)}`;
   };
   for (const [from, to, label, engine] of steps) {
     const cells = cellIdentities(from.settings);
     for (const s of from.stacks) {
       const t = to.stacks.find((x) => x.name === s.name)!;
-      const cellDatabase = cellOfStack(s.name, cells) && s.json.resource?.aws_db_instance && JSON.stringify(s.json) !== JSON.stringify(t.json);
+      const cellDatabase =
+        cellOfStack(s.name, cells) && s.json.resource?.aws_db_instance && JSON.stringify(s.json) !== JSON.stringify(t.json);
       if (changedStatefulResources(s, t).length === 0 && !cellDatabase) continue;
       const key = pairKey(label, s, t, from);
       const by = queued.get(key);
@@ -82,7 +92,8 @@ describe.each(steps)("upgrade %#: addresses and names of stateful resources (%s 
       for (const type of STATEFUL_TYPES) {
         for (const [name, config] of Object.entries((s.json.resource?.[type] ?? {}) as Record<string, any>)) {
           const next = (t.json.resource?.[type] as Record<string, any>)[name];
-          for (const key of NAME_KEYS) expect([`${s.name} ${type}.${name}.${key}`, next[key]]).toEqual([`${s.name} ${type}.${name}.${key}`, config[key]]);
+          for (const key of NAME_KEYS)
+            expect([`${s.name} ${type}.${name}.${key}`, next[key]]).toEqual([`${s.name} ${type}.${name}.${key}`, config[key]]);
         }
       }
     }
@@ -110,27 +121,37 @@ describe.each(steps)("upgrade %#: addresses and names of stateful resources (%s 
 describe("which upgrades are planned with terraform", () => {
   test("the stacks whose stateful resources change, and one cell database stack per template, are the ones proved", () => {
     expect(jobs.map((j) => `${j.engine === "apprunner" ? "" : `${j.engine} `}${j.label} ${j.stack}`).sort()).toEqual(
-      ["1->2 data", "2->3 data", "3->4 data", "3->4 network", "3->4 tenant-org-101", "fargate 3->4 network", "fargate 3->4 tenant-org-101"].sort(),
+      [
+        "1->2 data",
+        "2->3 data",
+        "3->4 data",
+        "3->4 network",
+        "3->4 tenant-org-101",
+        "fargate 3->4 network",
+        "fargate 3->4 tenant-org-101",
+      ].sort(),
     );
   });
 
   test("on Fargate, the rest is proved by an App Runner proof of the same stacks (data: identical JSON) or of the same cell template", () => {
     const fargate = provedBy.filter((p) => p.engine === "fargate").map((p) => `${p.label} ${p.stack} <- ${p.by}`);
-    expect(fargate).toEqual(expect.arrayContaining(["1->2 data <- apprunner 1->2 data", "2->3 data <- apprunner 2->3 data", "3->4 data <- apprunner 3->4 data"]));
+    expect(fargate).toEqual(
+      expect.arrayContaining(["1->2 data <- apprunner 1->2 data", "2->3 data <- apprunner 2->3 data", "3->4 data <- apprunner 3->4 data"]),
+    );
     // The other nine EU tenants of each engine: their own cell template's proof.
     for (const engine of ["apprunner", "fargate"]) {
       const cells = provedBy.filter((p) => p.engine === engine && p.stack.startsWith("tenant-")).map((p) => p.by);
       expect([engine, cells]).toEqual([engine, new Array(9).fill(`${engine} 3->4 tenant-org-101`)]);
     }
   });
-
 });
 
 const availability = offlinePlanAvailability();
 if (layerAvailable(availability.ok ? undefined : `${availability.reason} (upgrade plans need terraform)`, "upgrade proofs")) {
   describe("upgrades planned with the real provider against the state phase N leaves", () => {
     const results = new Map<string, UpgradeResult>();
-    const key = (label: string, stack: string, engine: Engine = "apprunner") => `${engine === "apprunner" ? "" : `${engine} `}${label} ${stack}`;
+    const key = (label: string, stack: string, engine: Engine = "apprunner") =>
+      `${engine === "apprunner" ? "" : `${engine} `}${label} ${stack}`;
 
     beforeAll(async () => {
       const workdir = fs.mkdtempSync(path.join(os.tmpdir(), "restartix-upgrade-"));
@@ -159,14 +180,18 @@ if (layerAvailable(availability.ok ? undefined : `${availability.reason} (upgrad
       }
     });
 
-    const change = (label: string, stack: string, address: RegExp) => results.get(key(label, stack))!.changes.find((c) => address.test(c.address));
+    const change = (label: string, stack: string, address: RegExp) =>
+      results.get(key(label, stack))!.changes.find((c) => address.test(c.address));
 
     test("1->2: the primary grows in place (class, storage), Redis grows in place, two replicas are added", () => {
       expect(change("1->2", "data", /^aws_db_instance\.postgres_instance_/)).toMatchObject({
         actions: ["update"],
         attributes: ["allocated_storage", "instance_class", "max_allocated_storage"],
       });
-      expect(change("1->2", "data", /^aws_elasticache_replication_group\./)).toMatchObject({ actions: ["update"], attributes: ["node_type"] });
+      expect(change("1->2", "data", /^aws_elasticache_replication_group\./)).toMatchObject({
+        actions: ["update"],
+        attributes: ["node_type"],
+      });
       expect(change("1->2", "data", /replica-1/)!.actions).toEqual(["create"]);
       expect(change("1->2", "data", /replica-2/)!.actions).toEqual(["create"]);
     });

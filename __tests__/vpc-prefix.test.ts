@@ -20,6 +20,8 @@ describe("the VPC prefix (phase1.regions[0].network.cidr)", () => {
   });
 
   test.each(["10.0.0.0/15", "10.0.0.0/8", "10.0.0.0/25", "10.0.0.0/28"])("%s is refused with the field, the value and the fix", (cidr) => {
-    expect(cidrIssues(cidr)).toEqual([{ field: "phase1.regions[0].network.cidr", value: cidr, problem: "a VPC prefix must be /16 to /24", fix: "use a /16" }]);
+    expect(cidrIssues(cidr)).toEqual([
+      { field: "phase1.regions[0].network.cidr", value: cidr, problem: "a VPC prefix must be /16 to /24", fix: "use a /16" },
+    ]);
   });
 });

@@ -22,10 +22,17 @@ describe.each([
     expect(group.name.startsWith("aws-waf-logs-")).toBe(true);
     expect(group.retention_in_days).toBe(phaseConfig(phase as 1 | 4).observability.logRetentionDays);
     // The keys stack's key of this region, read from its state.
-    expect(group.kms_key_id).toMatch(new RegExp(`^\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-keys\\.outputs\\.cross-stack-output-aws_kms_key${region}_key_[0-9A-F]+arn\\}$`));
+    expect(group.kms_key_id).toMatch(
+      new RegExp(
+        `^\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-keys\\.outputs\\.cross-stack-output-aws_kms_key${region}_key_[0-9A-F]+arn\\}$`,
+      ),
+    );
     const [[groupName]] = resources(platform, "aws_cloudwatch_log_group");
     const [[aclId]] = resources(platform, "aws_wafv2_web_acl");
-    expect(logging).toMatchObject({ resource_arn: `\${aws_wafv2_web_acl.${aclId}.arn}`, log_destination_configs: [`\${aws_cloudwatch_log_group.${groupName}.arn}`] });
+    expect(logging).toMatchObject({
+      resource_arn: `\${aws_wafv2_web_acl.${aclId}.arn}`,
+      log_destination_configs: [`\${aws_cloudwatch_log_group.${groupName}.arn}`],
+    });
   });
 
   test("only blocked requests are logged", () => {

@@ -1,5 +1,13 @@
 import { PHASES } from "../phases/types";
-import { dependantClosure, dependencyClosure, deployCommand, deployWaves, missingDependants, missingDependencies, StackNode } from "../tools/waves";
+import {
+  dependantClosure,
+  dependencyClosure,
+  deployCommand,
+  deployWaves,
+  missingDependants,
+  missingDependencies,
+  StackNode,
+} from "../tools/waves";
 import { synth } from "./helpers";
 
 // cdktf-cli's own helpers (jest.config.js keeps the terraform they spawn on load offline and quiet).
@@ -34,7 +42,12 @@ describe("deploy waves", () => {
   });
 
   test("a cycle or an unknown stack is an error, not a silent order", () => {
-    expect(() => deployWaves([{ name: "a", dependencies: ["b"] }, { name: "b", dependencies: ["a"] }])).toThrow(/cycle/);
+    expect(() =>
+      deployWaves([
+        { name: "a", dependencies: ["b"] },
+        { name: "b", dependencies: ["a"] },
+      ]),
+    ).toThrow(/cycle/);
     expect(() => deployWaves([{ name: "a", dependencies: ["zz"] }])).toThrow(/not in the manifest/);
     expect(() => dependencyClosure(toy, ["nope"])).toThrow(/no stack nope/);
   });

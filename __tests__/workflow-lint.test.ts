@@ -14,13 +14,15 @@ jobs:
 `;
 
 describe("lintWorkflow", () => {
-  it("drops the undefined variable \"vars\" false positive of the npm build", async () => {
+  it('drops the undefined variable "vars" false positive of the npm build', async () => {
     expect(await lintWorkflow(workflow("${{ vars.AWS_REGION }}"), "a.yml")).toEqual([]);
   });
 
   it("keeps other undefined variables", async () => {
     const findings = await lintWorkflow(workflow("${{ varz.AWS_REGION }}"), "a.yml");
-    expect(findings).toEqual([expect.objectContaining({ kind: "expression", line: 10, message: expect.stringMatching(/^undefined variable "varz"/) })]);
+    expect(findings).toEqual([
+      expect.objectContaining({ kind: "expression", line: 10, message: expect.stringMatching(/^undefined variable "varz"/) }),
+    ]);
   });
 
   it("keeps structural errors", async () => {

@@ -161,12 +161,29 @@ export const INPUT_FIELDS: readonly InputField[] = [
   { name: "account_id", description: "AWS account id (12 digits); providers refuse any other account", example: "123456789012" },
   { name: "alert_email", description: "Address subscribed to restartix-alerts and the budget", example: "alerts@example.com" },
   { name: "domain", description: "Apex domain of the Cloudflare zone (api.<domain> is the API)", example: "example.com" },
-  { name: "cloudflare_zone_id", description: "Cloudflare zone id of the domain (32 hex characters)", example: "023e105f4ecef8ad9ca31a8372d0c353" },
-  { name: "cloudflare_account_id", description: "Cloudflare account id (32 hex characters; phase 4 Worker)", example: "01a7362d577a6c3019a474fd6f485823" },
+  {
+    name: "cloudflare_zone_id",
+    description: "Cloudflare zone id of the domain (32 hex characters)",
+    example: "023e105f4ecef8ad9ca31a8372d0c353",
+  },
+  {
+    name: "cloudflare_account_id",
+    description: "Cloudflare account id (32 hex characters; phase 4 Worker)",
+    example: "01a7362d577a6c3019a474fd6f485823",
+  },
   { name: "github_owner", description: "Owner of the application repository", example: "restartix" },
   { name: "github_repository", description: "Name of the application repository (Go APIs, Dockerfiles)", example: "restartix-platform" },
-  { name: "state_bucket", description: "S3 bucket of the Terraform state (created by the bootstrap stack)", example: "restartix-terraform-state-123456789012" },
-  { name: "tfc_organization", description: "HCP Terraform / Terraform Cloud organization (backend = \"cloud\")", example: "restartix", default: "" },
+  {
+    name: "state_bucket",
+    description: "S3 bucket of the Terraform state (created by the bootstrap stack)",
+    example: "restartix-terraform-state-123456789012",
+  },
+  {
+    name: "tfc_organization",
+    description: 'HCP Terraform / Terraform Cloud organization (backend = "cloud")',
+    example: "restartix",
+    default: "",
+  },
   { name: "backend", description: "Where state lives: s3 | cloud | local", example: "s3", default: "s3" },
   {
     name: "compute",
@@ -175,7 +192,12 @@ export const INPUT_FIELDS: readonly InputField[] = [
     example: "fargate",
     default: DEFAULT_COMPUTE,
   },
-  { name: "compute_standby", description: "During an engine migration only: the other engine, kept running beside compute (\"\" otherwise)", example: "", default: "" },
+  {
+    name: "compute_standby",
+    description: 'During an engine migration only: the other engine, kept running beside compute ("" otherwise)',
+    example: "",
+    default: "",
+  },
   { name: "phase", description: "Growth phase this deployment is in: 1..4", example: 1, default: 1 },
   {
     name: "environment",
@@ -185,43 +207,179 @@ export const INPUT_FIELDS: readonly InputField[] = [
   },
   {
     name: "production_account_id",
-    description: "Staging only: production's AWS account id (account_id when staging shares production's account; then the manage_* singletons must be false). \"\" in production",
+    description:
+      "Staging only: production's AWS account id (account_id when staging shares production's account; then the manage_* singletons must be false). \"\" in production",
     example: "",
     default: "",
   },
   {
     name: "production_cloudflare_zone_id",
-    description: "Staging only: production's Cloudflare zone id; staging's cloudflare_zone_id must be another zone (one entry-point ruleset per zone and phase). \"\" in production",
+    description:
+      "Staging only: production's Cloudflare zone id; staging's cloudflare_zone_id must be another zone (one entry-point ruleset per zone and phase). \"\" in production",
     example: "",
     default: "",
   },
-  { name: "core_target", description: "Where api.<domain> points: railway | aws (the cutover switch)", example: "railway", default: "railway" },
-  { name: "core_railway_origin", description: "Core API hostname on Railway (today's origin)", example: "restartix-core-api.up.railway.app" },
+  {
+    name: "core_target",
+    description: "Where api.<domain> points: railway | aws (the cutover switch)",
+    example: "railway",
+    default: "railway",
+  },
+  {
+    name: "core_railway_origin",
+    description: "Core API hostname on Railway (today's origin)",
+    example: "restartix-core-api.up.railway.app",
+  },
   { name: "telemetry_target", description: "Where the telemetry hostname points: railway | aws", example: "railway", default: "railway" },
   { name: "telemetry_railway_origin", description: "Telemetry API hostname on Railway", example: "restartix-telemetry-api.up.railway.app" },
-  { name: "existing_platform", description: "The zone and account already run RestartiX on Railway: adopt existing records, rulesets, OIDC provider and uploads bucket settings (npm run discover lists their ids)", example: true, default: true },
-  { name: "core_record_id", description: "Cloudflare DNS record id of the existing api.<domain> record (\"\" to create it)", example: "", default: "" },
-  { name: "telemetry_record_id", description: "Cloudflare DNS record id of the existing telemetry.<domain> record (\"\" to create it)", example: "", default: "" },
-  { name: "waf_managed_ruleset_id", description: "Id of the zone's existing http_request_firewall_managed entry-point ruleset (\"\" to create it)", example: "", default: "" },
-  { name: "waf_managed_ruleset_name", description: "Current name of that http_request_firewall_managed ruleset, kept when it is adopted (a new name replaces the ruleset; npm run discover prints it)", example: "", default: "" },
-  { name: "waf_custom_ruleset_id", description: "Id of the zone's existing http_request_firewall_custom entry-point ruleset (\"\" to create it)", example: "", default: "" },
-  { name: "waf_custom_ruleset_name", description: "Current name of that http_request_firewall_custom ruleset, kept when it is adopted (a new name replaces the ruleset; npm run discover prints it)", example: "", default: "" },
-  { name: "rate_limit_ruleset_id", description: "Id of the zone's existing http_ratelimit entry-point ruleset (\"\" to create it)", example: "", default: "" },
-  { name: "rate_limit_ruleset_name", description: "Current name of that http_ratelimit ruleset, kept when it is adopted (a new name replaces the ruleset; npm run discover prints it)", example: "", default: "" },
-  { name: "config_rules_ruleset_id", description: "Id of the zone's existing http_config_settings entry-point ruleset (configuration rules; \"\" to create it)", example: "", default: "" },
-  { name: "config_rules_ruleset_name", description: "Current name of that http_config_settings ruleset, kept when it is adopted (a new name replaces the ruleset; npm run discover prints it)", example: "", default: "" },
-  { name: "origin_header_ruleset_id", description: "Id of the zone's existing http_request_late_transform entry-point ruleset, which gets the origin header rule (\"\" to create it)", example: "", default: "" },
-  { name: "origin_header_ruleset_name", description: "Current name of that http_request_late_transform ruleset, kept when it is adopted (a new name replaces the ruleset; npm run discover prints it)", example: "", default: "" },
-  { name: "origin_header_kept_rules", description: "The adopted http_request_late_transform entry point's own request header rules, kept in front of the origin header rule (npm run discover prints them)", example: [], default: [] },
-  { name: "github_oidc_provider_arn", description: "ARN of the account's existing GitHub OIDC provider (\"\" to create it)", example: "", default: "" },
-  { name: "uploads_existing_settings", description: "Settings the existing uploads bucket already has, imported before they change: public_access_block, ownership, versioning, encryption, policy, lifecycle, logging", example: [], default: [] },
-  { name: "manage_cloudtrail", description: "Create the multi-region CloudTrail trail (false when an organization trail already covers this account)", example: true, default: true },
-  { name: "manage_guardduty", description: "Create GuardDuty detectors (false when a delegated GuardDuty administrator manages this account)", example: true, default: true },
-  { name: "manage_config", description: "Create the AWS Config recorder and delivery channel (false when the organization already records this account)", example: true, default: true },
-  { name: "manage_security_hub", description: "Enable Security Hub with AWS Foundational Security Best Practices (false when a delegated administrator does)", example: true, default: true },
-  { name: "health_probe", description: "How the unhealthy alarm probes the services: canary (CloudWatch Synthetics) | route53 (health checks)", example: "canary", default: "canary" },
-  { name: "zone_wide_tls", description: "Apply SSL strict, minimum TLS and always-HTTPS to every hostname of the zone (false: the API hostnames only)", example: false, default: false },
-  { name: "redis_auth", description: "Redis AUTH: enforced (caches created by this code) | add-token then enforce (a cache that exists without AUTH; docs/data-and-backups.md)", example: "enforced", default: "enforced" },
+  {
+    name: "existing_platform",
+    description:
+      "The zone and account already run RestartiX on Railway: adopt existing records, rulesets, OIDC provider and uploads bucket settings (npm run discover lists their ids)",
+    example: true,
+    default: true,
+  },
+  {
+    name: "core_record_id",
+    description: 'Cloudflare DNS record id of the existing api.<domain> record ("" to create it)',
+    example: "",
+    default: "",
+  },
+  {
+    name: "telemetry_record_id",
+    description: 'Cloudflare DNS record id of the existing telemetry.<domain> record ("" to create it)',
+    example: "",
+    default: "",
+  },
+  {
+    name: "waf_managed_ruleset_id",
+    description: 'Id of the zone\'s existing http_request_firewall_managed entry-point ruleset ("" to create it)',
+    example: "",
+    default: "",
+  },
+  {
+    name: "waf_managed_ruleset_name",
+    description:
+      "Current name of that http_request_firewall_managed ruleset, kept when it is adopted (a new name replaces the ruleset; npm run discover prints it)",
+    example: "",
+    default: "",
+  },
+  {
+    name: "waf_custom_ruleset_id",
+    description: 'Id of the zone\'s existing http_request_firewall_custom entry-point ruleset ("" to create it)',
+    example: "",
+    default: "",
+  },
+  {
+    name: "waf_custom_ruleset_name",
+    description:
+      "Current name of that http_request_firewall_custom ruleset, kept when it is adopted (a new name replaces the ruleset; npm run discover prints it)",
+    example: "",
+    default: "",
+  },
+  {
+    name: "rate_limit_ruleset_id",
+    description: 'Id of the zone\'s existing http_ratelimit entry-point ruleset ("" to create it)',
+    example: "",
+    default: "",
+  },
+  {
+    name: "rate_limit_ruleset_name",
+    description:
+      "Current name of that http_ratelimit ruleset, kept when it is adopted (a new name replaces the ruleset; npm run discover prints it)",
+    example: "",
+    default: "",
+  },
+  {
+    name: "config_rules_ruleset_id",
+    description: 'Id of the zone\'s existing http_config_settings entry-point ruleset (configuration rules; "" to create it)',
+    example: "",
+    default: "",
+  },
+  {
+    name: "config_rules_ruleset_name",
+    description:
+      "Current name of that http_config_settings ruleset, kept when it is adopted (a new name replaces the ruleset; npm run discover prints it)",
+    example: "",
+    default: "",
+  },
+  {
+    name: "origin_header_ruleset_id",
+    description:
+      'Id of the zone\'s existing http_request_late_transform entry-point ruleset, which gets the origin header rule ("" to create it)',
+    example: "",
+    default: "",
+  },
+  {
+    name: "origin_header_ruleset_name",
+    description:
+      "Current name of that http_request_late_transform ruleset, kept when it is adopted (a new name replaces the ruleset; npm run discover prints it)",
+    example: "",
+    default: "",
+  },
+  {
+    name: "origin_header_kept_rules",
+    description:
+      "The adopted http_request_late_transform entry point's own request header rules, kept in front of the origin header rule (npm run discover prints them)",
+    example: [],
+    default: [],
+  },
+  {
+    name: "github_oidc_provider_arn",
+    description: 'ARN of the account\'s existing GitHub OIDC provider ("" to create it)',
+    example: "",
+    default: "",
+  },
+  {
+    name: "uploads_existing_settings",
+    description:
+      "Settings the existing uploads bucket already has, imported before they change: public_access_block, ownership, versioning, encryption, policy, lifecycle, logging",
+    example: [],
+    default: [],
+  },
+  {
+    name: "manage_cloudtrail",
+    description: "Create the multi-region CloudTrail trail (false when an organization trail already covers this account)",
+    example: true,
+    default: true,
+  },
+  {
+    name: "manage_guardduty",
+    description: "Create GuardDuty detectors (false when a delegated GuardDuty administrator manages this account)",
+    example: true,
+    default: true,
+  },
+  {
+    name: "manage_config",
+    description: "Create the AWS Config recorder and delivery channel (false when the organization already records this account)",
+    example: true,
+    default: true,
+  },
+  {
+    name: "manage_security_hub",
+    description: "Enable Security Hub with AWS Foundational Security Best Practices (false when a delegated administrator does)",
+    example: true,
+    default: true,
+  },
+  {
+    name: "health_probe",
+    description: "How the unhealthy alarm probes the services: canary (CloudWatch Synthetics) | route53 (health checks)",
+    example: "canary",
+    default: "canary",
+  },
+  {
+    name: "zone_wide_tls",
+    description: "Apply SSL strict, minimum TLS and always-HTTPS to every hostname of the zone (false: the API hostnames only)",
+    example: false,
+    default: false,
+  },
+  {
+    name: "redis_auth",
+    description:
+      "Redis AUTH: enforced (caches created by this code) | add-token then enforce (a cache that exists without AUTH; docs/data-and-backups.md)",
+    example: "enforced",
+    default: "enforced",
+  },
 ];
 
 export interface LoadedInputs {
@@ -297,7 +455,10 @@ export function readInputsFile(file: string): string {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT" && !isMissing(file)) {
-      return fail(`is a symbolic link to ${fs.readlinkSync(file)}, which does not exist`, "point the link at your inputs file, or replace it with a copy of terraform.tfvars.example");
+      return fail(
+        `is a symbolic link to ${fs.readlinkSync(file)}, which does not exist`,
+        "point the link at your inputs file, or replace it with a copy of terraform.tfvars.example",
+      );
     }
     if (code === "ENOENT") return fail("does not exist", "pass the path of your inputs file, or copy terraform.tfvars.example to it");
     return fail(`cannot be read (${code ?? (e as Error).message})`, "check the path and its permissions");
@@ -306,7 +467,10 @@ export function readInputsFile(file: string): string {
   try {
     return fs.readFileSync(file, "utf8");
   } catch (e) {
-    return fail(`cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, "check the file's permissions (it must be readable by you)");
+    return fail(
+      `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      "check the file's permissions (it must be readable by you)",
+    );
   }
 }
 
@@ -329,7 +493,9 @@ export function renderExample(): string {
   ];
   for (const f of INPUT_FIELDS) {
     lines.push(`# ${f.description}${f.default !== undefined ? ` (default ${JSON.stringify(f.default)})` : ""}`);
-    lines.push(`${f.name} = ${typeof f.example === "string" ? JSON.stringify(f.example) : Array.isArray(f.example) ? `[${f.example.map((x) => JSON.stringify(x)).join(", ")}]` : String(f.example)}`);
+    lines.push(
+      `${f.name} = ${typeof f.example === "string" ? JSON.stringify(f.example) : Array.isArray(f.example) ? `[${f.example.map((x) => JSON.stringify(x)).join(", ")}]` : String(f.example)}`,
+    );
   }
   return lines.join("\n") + "\n";
 }
@@ -345,7 +511,11 @@ export function computeEngines(d: Pick<DeploymentInputs, "compute" | "computeSta
  */
 export function localStateFiles(root: string = ROOT): string[] {
   try {
-    return fs.readdirSync(root).filter((f) => /^terraform\..+\.tfstate$/.test(f) && f !== "terraform.bootstrap.tfstate" && f !== "terraform.staging-bootstrap.tfstate");
+    return fs
+      .readdirSync(root)
+      .filter(
+        (f) => /^terraform\..+\.tfstate$/.test(f) && f !== "terraform.bootstrap.tfstate" && f !== "terraform.staging-bootstrap.tfstate",
+      );
   } catch {
     return [];
   }

@@ -45,7 +45,13 @@ export function validateEnvironment(
       ["production_account_id", productionAccountId],
       ["production_cloudflare_zone_id", productionZoneId],
     ] as const) {
-      issues.check(value === "", where(name), value, "is set in a production deployment: it names production from a staging deployment's inputs", `set ${name} = "" (or environment = "staging" if this file describes staging)`);
+      issues.check(
+        value === "",
+        where(name),
+        value,
+        "is set in a production deployment: it names production from a staging deployment's inputs",
+        `set ${name} = "" (or environment = "staging" if this file describes staging)`,
+      );
     }
     return undefined;
   }
@@ -82,9 +88,16 @@ export function validateEnvironment(
   );
 
   if (productionAccountId !== "" && productionAccountId === text("account_id")) {
-    const why = "staging shares production's account (account_id = production_account_id), where production's audit stack owns this account-wide singleton";
+    const why =
+      "staging shares production's account (account_id = production_account_id), where production's audit stack owns this account-wide singleton";
     for (const name of AUDIT_SINGLETONS) {
-      issues.check(values[name] === false, where(name), values[name] ?? null, `must be false: ${why}`, `set ${name} = false (production's covers the account), or give staging an account of its own`);
+      issues.check(
+        values[name] === false,
+        where(name),
+        values[name] ?? null,
+        `must be false: ${why}`,
+        `set ${name} = false (production's covers the account), or give staging an account of its own`,
+      );
     }
     issues.check(
       text("github_oidc_provider_arn") !== "",

@@ -20,9 +20,7 @@ export function sourceOf(field: string): string {
 }
 
 export function formatIssues(issues: readonly ConfigIssue[]): string {
-  const lines = issues.map(
-    (i) => `  - ${i.field}${sourceOf(i.field)}: got ${JSON.stringify(i.value)}; ${i.problem}. Fix: ${i.fix}.`,
-  );
+  const lines = issues.map((i) => `  - ${i.field}${sourceOf(i.field)}: got ${JSON.stringify(i.value)}; ${i.problem}. Fix: ${i.fix}.`);
   return `Invalid configuration (${issues.length} problem${issues.length === 1 ? "" : "s"}); nothing was synthesized:\n${lines.join("\n")}`;
 }
 
@@ -58,7 +56,12 @@ export class Issues {
   /** A field the file does not know: refused with the accepted names, and the nearest one when it looks like a typo. */
   unknownField(field: string, value: unknown, name: string, accepted: readonly string[], what: string): void {
     const near = nearestName(name, accepted);
-    this.add(field, value, `is not a field of ${what}`, `${near !== undefined ? `did you mean ${near}? ` : ""}remove it or use one of ${accepted.join(", ")}`);
+    this.add(
+      field,
+      value,
+      `is not a field of ${what}`,
+      `${near !== undefined ? `did you mean ${near}? ` : ""}remove it or use one of ${accepted.join(", ")}`,
+    );
   }
 
   get all(): readonly ConfigIssue[] {
@@ -88,7 +91,9 @@ export function nearestName(name: string, accepted: readonly string[]): string |
 
 /** Levenshtein distance (insertions, deletions, substitutions), with a swap of two neighbours as one edit. */
 function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));

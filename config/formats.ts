@@ -22,7 +22,8 @@ export function s3BucketProblem(name: string): Problem {
   if (name.includes("..")) return "a bucket name has no two adjacent dots";
   if (IPV4.test(name)) return "a bucket name must not look like an IP address";
   for (const prefix of ["xn--", "sthree-", "amzn-s3-demo-"]) if (name.startsWith(prefix)) return `AWS reserves the prefix ${prefix}`;
-  for (const suffix of ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"]) if (name.endsWith(suffix)) return `AWS reserves the suffix ${suffix}`;
+  for (const suffix of ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"])
+    if (name.endsWith(suffix)) return `AWS reserves the suffix ${suffix}`;
   return undefined;
 }
 
@@ -33,7 +34,8 @@ export function s3BucketProblem(name: string): Problem {
  */
 export function githubOwnerProblem(name: string): Problem {
   if (name.length < 1 || name.length > 39) return "a GitHub user or organization name has 1 to 39 characters";
-  if (!/^[A-Za-z0-9-]+$/.test(name)) return "a GitHub user or organization name holds only letters, digits and hyphens (no dots, underscores, slashes or spaces)";
+  if (!/^[A-Za-z0-9-]+$/.test(name))
+    return "a GitHub user or organization name holds only letters, digits and hyphens (no dots, underscores, slashes or spaces)";
   if (name.startsWith("-") || name.endsWith("-")) return "a GitHub user or organization name does not start or end with a hyphen";
   return undefined;
 }
@@ -79,16 +81,107 @@ export function subdomainProblem(subdomain: string, domain: string): Problem {
  * PostgreSQL key word table), plus the names RDS and PostgreSQL keep for themselves.
  */
 export const POSTGRES_RESERVED: readonly string[] = [
-  "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization", "binary", "both",
-  "case", "cast", "check", "collate", "collation", "column", "concurrently", "constraint", "create", "cross",
-  "current_catalog", "current_date", "current_role", "current_schema", "current_time", "current_timestamp",
-  "current_user", "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "false", "fetch",
-  "for", "foreign", "freeze", "from", "full", "grant", "group", "having", "ilike", "in", "initially", "inner",
-  "intersect", "into", "is", "isnull", "join", "lateral", "leading", "left", "like", "limit", "localtime",
-  "localtimestamp", "natural", "not", "notnull", "null", "offset", "on", "only", "or", "order", "outer",
-  "overlaps", "placing", "primary", "references", "returning", "right", "select", "session_user", "similar",
-  "some", "symmetric", "system_user", "table", "tablesample", "then", "to", "trailing", "true", "union", "unique",
-  "user", "using", "variadic", "verbose", "when", "where", "window", "with",
+  "all",
+  "analyse",
+  "analyze",
+  "and",
+  "any",
+  "array",
+  "as",
+  "asc",
+  "asymmetric",
+  "authorization",
+  "binary",
+  "both",
+  "case",
+  "cast",
+  "check",
+  "collate",
+  "collation",
+  "column",
+  "concurrently",
+  "constraint",
+  "create",
+  "cross",
+  "current_catalog",
+  "current_date",
+  "current_role",
+  "current_schema",
+  "current_time",
+  "current_timestamp",
+  "current_user",
+  "default",
+  "deferrable",
+  "desc",
+  "distinct",
+  "do",
+  "else",
+  "end",
+  "except",
+  "false",
+  "fetch",
+  "for",
+  "foreign",
+  "freeze",
+  "from",
+  "full",
+  "grant",
+  "group",
+  "having",
+  "ilike",
+  "in",
+  "initially",
+  "inner",
+  "intersect",
+  "into",
+  "is",
+  "isnull",
+  "join",
+  "lateral",
+  "leading",
+  "left",
+  "like",
+  "limit",
+  "localtime",
+  "localtimestamp",
+  "natural",
+  "not",
+  "notnull",
+  "null",
+  "offset",
+  "on",
+  "only",
+  "or",
+  "order",
+  "outer",
+  "overlaps",
+  "placing",
+  "primary",
+  "references",
+  "returning",
+  "right",
+  "select",
+  "session_user",
+  "similar",
+  "some",
+  "symmetric",
+  "system_user",
+  "table",
+  "tablesample",
+  "then",
+  "to",
+  "trailing",
+  "true",
+  "union",
+  "unique",
+  "user",
+  "using",
+  "variadic",
+  "verbose",
+  "when",
+  "where",
+  "window",
+  "with",
 ];
 const POSTGRES_SYSTEM_DATABASES = ["postgres", "template0", "template1", "rdsadmin"];
 
@@ -98,7 +191,8 @@ const POSTGRES_SYSTEM_DATABASES = ["postgres", "template0", "template1", "rdsadm
  * would have to be quoted in every connection string and query.
  */
 export function postgresDatabaseProblem(name: string): Problem {
-  if (!/^[a-z][a-z0-9_]{0,62}$/.test(name)) return "a database name has 1 to 63 lower-case letters, digits and underscores and starts with a letter";
+  if (!/^[a-z][a-z0-9_]{0,62}$/.test(name))
+    return "a database name has 1 to 63 lower-case letters, digits and underscores and starts with a letter";
   if (POSTGRES_RESERVED.includes(name)) return `${name} is a reserved word in PostgreSQL`;
   if (POSTGRES_SYSTEM_DATABASES.includes(name)) return `${name} is a database PostgreSQL or RDS keeps for itself`;
   return undefined;
@@ -109,10 +203,13 @@ export const RDS_PORT_RANGE = { min: 1150, max: 65535 } as const;
 
 /** An IPv4 network in CIDR notation with no host bits set (what the AWS provider accepts). */
 export function cidrProblem(text: string): Problem {
-  if (typeof text !== "string" || !/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(text)) return "expected an IPv4 network in CIDR notation, e.g. 10.0.0.0/16";
+  if (typeof text !== "string" || !/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(text))
+    return "expected an IPv4 network in CIDR notation, e.g. 10.0.0.0/16";
   const [ip, prefix] = text.split("/");
-  if (ip.split(".").some((o) => Number(o) > 255) || Number(prefix) > 32) return "expected an IPv4 network in CIDR notation: an octet is above 255 or the prefix above /32";
-  if (!parseCidr(text)) return "expected an IPv4 network in CIDR notation: host bits are set (the address is not the network's first address)";
+  if (ip.split(".").some((o) => Number(o) > 255) || Number(prefix) > 32)
+    return "expected an IPv4 network in CIDR notation: an octet is above 255 or the prefix above /32";
+  if (!parseCidr(text))
+    return "expected an IPv4 network in CIDR notation: host bits are set (the address is not the network's first address)";
   return undefined;
 }
 
@@ -164,7 +261,8 @@ function cronFieldProblem(text: string, f: CronField): Problem {
     const m = /^(\*|[A-Za-z0-9]+)(?:-([A-Za-z0-9]+))?(?:\/(\d+))?$/.exec(item);
     if (!m) return `${f.name}: cannot read ${JSON.stringify(item)}`;
     const [, start, end, step] = m;
-    if (start !== "*" && !value(start)) return `${f.name}: ${start} is outside ${f.min}-${f.max}${f.names ? ` (or ${f.names[0]}-${f.names[f.names.length - 1]})` : ""}`;
+    if (start !== "*" && !value(start))
+      return `${f.name}: ${start} is outside ${f.min}-${f.max}${f.names ? ` (or ${f.names[0]}-${f.names[f.names.length - 1]})` : ""}`;
     if (end !== undefined && (start === "*" || !value(end))) return `${f.name}: ${start}-${end} is not a range within ${f.min}-${f.max}`;
     if (step !== undefined && Number(step) < 1) return `${f.name}: the step after / is at least 1`;
   }
@@ -180,14 +278,16 @@ export function scheduleExpressionProblem(expression: string): Problem {
   if (rate) {
     const n = Number(rate[1]);
     if (n < 1) return "a rate is at least 1";
-    if ((n === 1) !== !rate[2].endsWith("s")) return `write rate(${n} ${n === 1 ? rate[2].replace(/s$/, "") : `${rate[2].replace(/s$/, "")}s`})`;
+    if ((n === 1) !== !rate[2].endsWith("s"))
+      return `write rate(${n} ${n === 1 ? rate[2].replace(/s$/, "") : `${rate[2].replace(/s$/, "")}s`})`;
     return undefined;
   }
   if (/^at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)$/.test(expression)) return undefined;
   const cron = /^cron\((.*)\)$/.exec(expression);
   if (!cron) return "expected cron(minutes hours day-of-month month day-of-week year), rate(value unit) or at(yyyy-mm-ddThh:mm:ss)";
   const fields = cron[1].trim().split(/\s+/);
-  if (fields.length !== 6) return `a cron expression has 6 fields (minutes hours day-of-month month day-of-week year); this one has ${fields.length}`;
+  if (fields.length !== 6)
+    return `a cron expression has 6 fields (minutes hours day-of-month month day-of-week year); this one has ${fields.length}`;
   for (let i = 0; i < 6; i++) {
     const p = cronFieldProblem(fields[i], CRON_FIELDS[i]);
     if (p) return p;
@@ -205,6 +305,7 @@ export function timeZoneProblem(zone: string): Problem {
     return "is not an IANA time zone name";
   }
   if (resolved !== zone && resolved.toLowerCase() === zone.toLowerCase()) return `time zone names are case-sensitive: ${resolved}`;
-  if (!zone.includes("/") && !["UTC", "GMT"].includes(zone)) return "abbreviations are ambiguous and not all services take them: use a Region/City name";
+  if (!zone.includes("/") && !["UTC", "GMT"].includes(zone))
+    return "abbreviations are ambiguous and not all services take them: use a Region/City name";
   return undefined;
 }

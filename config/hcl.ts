@@ -87,7 +87,10 @@ export interface HclDiagnostic {
 }
 
 export class HclParseError extends Error {
-  constructor(readonly diagnostics: readonly HclDiagnostic[], raw: string) {
+  constructor(
+    readonly diagnostics: readonly HclDiagnostic[],
+    raw: string,
+  ) {
     super(raw);
     this.name = "HclParseError";
   }

@@ -47,7 +47,14 @@ export interface Options {
 }
 
 /** The environment variables that stand in for the synth flags (cdktf runs the app with no argv). */
-export const OPTION_ENV = { phase: "PHASE", backend: "BACKEND", compute: "COMPUTE", environment: "ENVIRONMENT", vars: "RESTARTIX_TFVARS", tenants: "RESTARTIX_TENANTS" } as const;
+export const OPTION_ENV = {
+  phase: "PHASE",
+  backend: "BACKEND",
+  compute: "COMPUTE",
+  environment: "ENVIRONMENT",
+  vars: "RESTARTIX_TFVARS",
+  tenants: "RESTARTIX_TENANTS",
+} as const;
 
 /**
  * Options from command-line flags already parsed strictly (tools/cli.ts), then the environment:
@@ -154,14 +161,26 @@ export function resolveSettings(options: Options = {}): Settings {
   }
   issues.throwIfAny();
   tenants = cellsForEnvironment(tenants, deployment.environment);
-  return { phase, deployment, tenants, inputsFile: loaded.file, usingExampleInputs: loaded.usingExample, quotaCheck: options.quotaCheck ?? "enforce" };
+  return {
+    phase,
+    deployment,
+    tenants,
+    inputsFile: loaded.file,
+    usingExampleInputs: loaded.usingExample,
+    quotaCheck: options.quotaCheck ?? "enforce",
+  };
 }
 
 function readJson(file: string, issues: Issues): unknown {
   try {
     return JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (e) {
-    issues.add(`tenants (${path.basename(file)})`, file, `cannot be read: ${(e as Error).message}`, "fix the JSON or restore the file from git");
+    issues.add(
+      `tenants (${path.basename(file)})`,
+      file,
+      `cannot be read: ${(e as Error).message}`,
+      "fix the JSON or restore the file from git",
+    );
     return [];
   }
 }

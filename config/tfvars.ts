@@ -24,10 +24,16 @@ const BLOCK = /^\s*([A-Za-z_][A-Za-z0-9_-]*)(\s+"[^"]*"|\s+[A-Za-z_][A-Za-z0-9_-
 const FIXES: readonly [RegExp, (field: string) => string][] = [
   [/Invalid multi-line string|Unterminated template string/, (f) => `close the quoted string on the same line: ${f} = "value"`],
   [/Attribute redefined/, (f) => `set ${f} once: delete one of the two lines`],
-  [/Argument or block definition required|Invalid block definition/, () => "write one `name = value` per line (an equals sign, not a colon; quote text values)"],
+  [
+    /Argument or block definition required|Invalid block definition/,
+    () => "write one `name = value` per line (an equals sign, not a colon; quote text values)",
+  ],
   [/Missing newline after argument/, () => "put each `name = value` on its own line, without a trailing ; or ,"],
   [/Missing item separator/, () => 'separate the items with commas: ["a", "b"]'],
-  [/Missing expression|Invalid expression|Missing key\/value separator/, (f) => `give ${f} a complete value, e.g. ${f} = "text", 1, true, ["a", "b"] or { key = "value" }, and close every [ and {`],
+  [
+    /Missing expression|Invalid expression|Missing key\/value separator/,
+    (f) => `give ${f} a complete value, e.g. ${f} = "text", 1, true, ["a", "b"] or { key = "value" }, and close every [ and {`,
+  ],
 ];
 
 /** The tfvars file as a map of field name to literal value; throws TfvarsSyntaxError. */
@@ -48,7 +54,12 @@ export function parseTfvars(text: string, file = "deployment.tfvars"): Record<st
     const line = lineOf(field, lines);
     const where = `${field} (${name} line ${line})`;
     if (lines.some((l) => BLOCK.exec(l)?.[1] === field) && !lines.some((l) => ATTRIBUTE.exec(l)?.[1] === field)) {
-      issues.push({ field: where, value: `${field} { ... }`, problem: "is a block; a tfvars file holds only `name = value` lines", fix: `write ${field} = { key = "value" } for a map` });
+      issues.push({
+        field: where,
+        value: `${field} { ... }`,
+        problem: "is a block; a tfvars file holds only `name = value` lines",
+        fix: `write ${field} = { key = "value" } for a map`,
+      });
       continue;
     }
     const problem = literalProblem(value);
@@ -64,15 +75,24 @@ export function parseTfvars(text: string, file = "deployment.tfvars"): Record<st
 
 /** Why a parsed value is not a literal a tfvars file may hold, if it is not. */
 function literalProblem(value: unknown): { problem: string; fix: (field: string) => string } | undefined {
-  if (value === null) return { problem: "null is not a value here", fix: (f) => `delete the ${f} line to use its default, or give a value` };
+  if (value === null)
+    return { problem: "null is not a value here", fix: (f) => `delete the ${f} line to use its default, or give a value` };
   if (typeof value === "string") {
     // hcl2json renders every non-literal expression as "${...}" (a bare word, a variable, a call).
     const expression = /\$\{([\s\S]*)\}/.exec(value);
     if (!expression) return undefined;
     const inner = expression[1].trim();
-    if (/^(True|False|TRUE|FALSE|yes|no|on|off)$/.test(inner)) return { problem: `${inner} is not a boolean in HCL`, fix: (f) => `write ${f} = ${/^(True|TRUE|yes|on)$/.test(inner) ? "true" : "false"} (lower case, no quotes)` };
-    if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(inner)) return { problem: `${inner} is a bare word, not a value`, fix: (f) => `quote text values: ${f} = "${inner}"` };
-    return { problem: `"${value}" is an expression; a tfvars file takes literal values only (no variables, functions or interpolation)`, fix: (f) => `write the value itself, e.g. ${f} = "text"` };
+    if (/^(True|False|TRUE|FALSE|yes|no|on|off)$/.test(inner))
+      return {
+        problem: `${inner} is not a boolean in HCL`,
+        fix: (f) => `write ${f} = ${/^(True|TRUE|yes|on)$/.test(inner) ? "true" : "false"} (lower case, no quotes)`,
+      };
+    if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(inner))
+      return { problem: `${inner} is a bare word, not a value`, fix: (f) => `quote text values: ${f} = "${inner}"` };
+    return {
+      problem: `"${value}" is an expression; a tfvars file takes literal values only (no variables, functions or interpolation)`,
+      fix: (f) => `write the value itself, e.g. ${f} = "text"`,
+    };
   }
   if (Array.isArray(value)) {
     for (const item of value) {

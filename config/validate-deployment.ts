@@ -1,6 +1,22 @@
 import * as path from "path";
 import { BackendKind, ComputeEngine, CutoverTarget, PhaseNumber } from "../phases/types";
-import { Adoption, AuditControls, COMPUTE_DEFAULT_REASON, DeploymentInputs, Environment, ENVIRONMENTS, HEALTH_PROBES, HealthProbe, HeaderOperation, INPUT_FIELDS, KeptHeaderRule, REDIS_AUTH, RedisAuth, UPLOADS_SETTINGS, UploadsSetting } from "./deployment";
+import {
+  Adoption,
+  AuditControls,
+  COMPUTE_DEFAULT_REASON,
+  DeploymentInputs,
+  Environment,
+  ENVIRONMENTS,
+  HEALTH_PROBES,
+  HealthProbe,
+  HeaderOperation,
+  INPUT_FIELDS,
+  KeptHeaderRule,
+  REDIS_AUTH,
+  RedisAuth,
+  UPLOADS_SETTINGS,
+  UploadsSetting,
+} from "./deployment";
 import { validateEnvironment } from "./environment";
 import { Issues } from "./errors";
 import { dnsLabelProblem, githubOwnerProblem, githubRepositoryProblem, s3BucketProblem, tfcOrganizationProblem } from "./formats";
@@ -28,7 +44,9 @@ export function validateDeployment(
   /** A number or boolean written in quotes in the file: the fix is to drop them. */
   const unquoteFix = (name: string): string | undefined => {
     const v = values[name];
-    return sources[name] === undefined && typeof v === "string" && /^(-?\d+(\.\d+)?|true|false)$/.test(v.trim()) ? `drop the quotes: ${name} = ${v.trim()}` : undefined;
+    return sources[name] === undefined && typeof v === "string" && /^(-?\d+(\.\d+)?|true|false)$/.test(v.trim())
+      ? `drop the quotes: ${name} = ${v.trim()}`
+      : undefined;
   };
   const str = (name: string): string => {
     const v = values[name];
@@ -37,51 +55,122 @@ export function validateDeployment(
       return "";
     }
     if (typeof v !== "string") {
-      issues.add(where(name), v, "expected a quoted string", typeof v === "object" ? `write ${name} = "..." (one quoted string)` : `write ${name} = "${String(v)}"`);
+      issues.add(
+        where(name),
+        v,
+        "expected a quoted string",
+        typeof v === "object" ? `write ${name} = "..." (one quoted string)` : `write ${name} = "${String(v)}"`,
+      );
       return String(v);
     }
     return v;
   };
   const known = new Set(INPUT_FIELDS.map((f) => f.name));
   for (const name of Object.keys(values)) {
-    if (!known.has(name)) issues.add(where(name), values[name], "is not a known input", "remove it or fix its spelling (see terraform.tfvars.example)");
+    if (!known.has(name))
+      issues.add(where(name), values[name], "is not a known input", "remove it or fix its spelling (see terraform.tfvars.example)");
   }
 
   const accountId = str("account_id");
-  issues.check(/^\d{12}$/.test(accountId), where("account_id"), accountId, "expected a 12-digit AWS account id", "copy it from the AWS console's account menu");
+  issues.check(
+    /^\d{12}$/.test(accountId),
+    where("account_id"),
+    accountId,
+    "expected a 12-digit AWS account id",
+    "copy it from the AWS console's account menu",
+  );
   const alertEmail = str("alert_email");
-  issues.check(EMAIL.test(alertEmail), where("alert_email"), alertEmail, "expected an email address", 'set alert_email = "ops@your-clinic.com"');
+  issues.check(
+    EMAIL.test(alertEmail),
+    where("alert_email"),
+    alertEmail,
+    "expected an email address",
+    'set alert_email = "ops@your-clinic.com"',
+  );
   const domain = str("domain");
   const badDomain = domainProblem(domain);
-  if (badDomain) issues.add(where("domain"), domain, `expected a lower-case domain name (the Cloudflare zone, e.g. restartix.com): ${badDomain.why}`, badDomain.fix);
+  if (badDomain)
+    issues.add(
+      where("domain"),
+      domain,
+      `expected a lower-case domain name (the Cloudflare zone, e.g. restartix.com): ${badDomain.why}`,
+      badDomain.fix,
+    );
   const zone = str("cloudflare_zone_id");
-  issues.check(HEX32.test(zone), where("cloudflare_zone_id"), zone, "expected 32 lower-case hex characters", "copy the Zone ID from the Cloudflare dashboard's overview page");
+  issues.check(
+    HEX32.test(zone),
+    where("cloudflare_zone_id"),
+    zone,
+    "expected 32 lower-case hex characters",
+    "copy the Zone ID from the Cloudflare dashboard's overview page",
+  );
   const cfAccount = str("cloudflare_account_id");
-  issues.check(HEX32.test(cfAccount), where("cloudflare_account_id"), cfAccount, "expected 32 lower-case hex characters", "copy the Account ID from the Cloudflare dashboard");
+  issues.check(
+    HEX32.test(cfAccount),
+    where("cloudflare_account_id"),
+    cfAccount,
+    "expected 32 lower-case hex characters",
+    "copy the Account ID from the Cloudflare dashboard",
+  );
   const owner = str("github_owner");
   const ownerProblem = githubOwnerProblem(owner);
-  issues.check(ownerProblem === undefined, where("github_owner"), owner, `expected a GitHub user or organization name: ${ownerProblem}`, "use the part after github.com/ (e.g. restartix)");
+  issues.check(
+    ownerProblem === undefined,
+    where("github_owner"),
+    owner,
+    `expected a GitHub user or organization name: ${ownerProblem}`,
+    "use the part after github.com/ (e.g. restartix)",
+  );
   const repo = str("github_repository");
   const repoProblem = githubRepositoryProblem(repo);
-  issues.check(repoProblem === undefined, where("github_repository"), repo, `expected a repository name: ${repoProblem}`, "use the repository name only, as in github.com/<owner>/<name>, without the owner or .git");
+  issues.check(
+    repoProblem === undefined,
+    where("github_repository"),
+    repo,
+    `expected a repository name: ${repoProblem}`,
+    "use the repository name only, as in github.com/<owner>/<name>, without the owner or .git",
+  );
   const stateBucket = str("state_bucket");
   const bucketProblem = s3BucketProblem(stateBucket);
-  issues.check(bucketProblem === undefined, where("state_bucket"), stateBucket, `expected an S3 bucket name: ${bucketProblem}`, 'set state_bucket = "restartix-terraform-state-<account id>"');
+  issues.check(
+    bucketProblem === undefined,
+    where("state_bucket"),
+    stateBucket,
+    `expected an S3 bucket name: ${bucketProblem}`,
+    'set state_bucket = "restartix-terraform-state-<account id>"',
+  );
   const tfcOrganization = str("tfc_organization");
   if (tfcOrganization !== "") {
     const orgProblem = tfcOrganizationProblem(tfcOrganization);
-    issues.check(orgProblem === undefined, where("tfc_organization"), tfcOrganization, `expected an HCP Terraform organization name: ${orgProblem}`, "copy the organization's name from app.terraform.io (Settings, General)");
+    issues.check(
+      orgProblem === undefined,
+      where("tfc_organization"),
+      tfcOrganization,
+      `expected an HCP Terraform organization name: ${orgProblem}`,
+      "copy the organization's name from app.terraform.io (Settings, General)",
+    );
   }
   const backend = str("backend") as BackendKind;
   issues.oneOf(where("backend"), backend, ["s3", "cloud", "local"] as BackendKind[], 'set backend = "s3" (or pass --backend)');
   if (backend === "cloud") {
-    issues.check(tfcOrganization !== "", where("tfc_organization"), tfcOrganization, 'is required when backend = "cloud"', "set tfc_organization to your HCP Terraform organization");
+    issues.check(
+      tfcOrganization !== "",
+      where("tfc_organization"),
+      tfcOrganization,
+      'is required when backend = "cloud"',
+      "set tfc_organization to your HCP Terraform organization",
+    );
   }
   const environment = str("environment") as Environment;
   issues.oneOf(where("environment"), environment, ENVIRONMENTS, 'set environment = "production" or "staging" (or pass --environment)');
   const production = validateEnvironment(values, where, environment, issues);
   const compute = str("compute") as ComputeEngine;
-  issues.oneOf(where("compute"), compute, ["apprunner", "fargate"] as ComputeEngine[], 'set compute = "fargate" or "apprunner" (or pass --compute)');
+  issues.oneOf(
+    where("compute"),
+    compute,
+    ["apprunner", "fargate"] as ComputeEngine[],
+    'set compute = "fargate" or "apprunner" (or pass --compute)',
+  );
   // The default moved from App Runner to Fargate (2026-12-07). A deployment that may already run App
   // Runner must name its engine: a default that changes under it would replace every service. Such a
   // deployment keeps state in a backend (s3/cloud), adopts a running platform, or has local state.
@@ -102,22 +191,49 @@ export function validateDeployment(
   const standbyRaw = str("compute_standby");
   const computeStandby = standbyRaw === "" ? undefined : (standbyRaw as ComputeEngine);
   if (computeStandby !== undefined) {
-    issues.oneOf(where("compute_standby"), computeStandby, ["apprunner", "fargate"] as ComputeEngine[], 'set compute_standby = "" (or the engine you are moving away from)');
-    issues.check(computeStandby !== compute, where("compute_standby"), computeStandby, `is the same engine as compute`, 'set compute_standby = "" or to the other engine');
+    issues.oneOf(
+      where("compute_standby"),
+      computeStandby,
+      ["apprunner", "fargate"] as ComputeEngine[],
+      'set compute_standby = "" (or the engine you are moving away from)',
+    );
+    issues.check(
+      computeStandby !== compute,
+      where("compute_standby"),
+      computeStandby,
+      `is the same engine as compute`,
+      'set compute_standby = "" or to the other engine',
+    );
   }
   const phase = values.phase as PhaseNumber;
   issues.oneOf(
     where("phase"),
     phase,
     [1, 2, 3, 4] as PhaseNumber[],
-    unquoteFix("phase") ?? (sources.phase === "PHASE" ? "set PHASE=1, 2, 3 or 4, or unset it to use deployment.tfvars" : sources.phase ? `pass ${sources.phase} 1, 2, 3 or 4` : "set phase = 1, 2, 3 or 4 (or pass --phase)"),
+    unquoteFix("phase") ??
+      (sources.phase === "PHASE"
+        ? "set PHASE=1, 2, 3 or 4, or unset it to use deployment.tfvars"
+        : sources.phase
+          ? `pass ${sources.phase} 1, 2, 3 or 4`
+          : "set phase = 1, 2, 3 or 4 (or pass --phase)"),
   );
 
   const cutover = (key: "core" | "telemetry") => {
     const target = str(`${key}_target`) as CutoverTarget;
-    issues.oneOf(where(`${key}_target`), target, ["railway", "aws"] as CutoverTarget[], `set ${key}_target = "railway" before the cutover and "aws" after it`);
+    issues.oneOf(
+      where(`${key}_target`),
+      target,
+      ["railway", "aws"] as CutoverTarget[],
+      `set ${key}_target = "railway" before the cutover and "aws" after it`,
+    );
     const origin = str(`${key}_railway_origin`);
-    issues.check(HOSTNAME.test(origin), where(`${key}_railway_origin`), origin, "expected a hostname", "use the *.up.railway.app hostname of the service (no https://)");
+    issues.check(
+      HOSTNAME.test(origin),
+      where(`${key}_railway_origin`),
+      origin,
+      "expected a hostname",
+      "use the *.up.railway.app hostname of the service (no https://)",
+    );
     return { target, railwayOrigin: origin };
   };
 
@@ -150,11 +266,28 @@ export function validateDeployment(
   if (Array.isArray(settingsRaw)) {
     uploadsSettings = settingsRaw.filter((x): x is UploadsSetting => (UPLOADS_SETTINGS as readonly unknown[]).includes(x));
     for (const x of settingsRaw) {
-      issues.check((UPLOADS_SETTINGS as readonly unknown[]).includes(x), where("uploads_existing_settings"), x, `expected only ${UPLOADS_SETTINGS.join(", ")}`, "list only what npm run discover reports for the uploads bucket");
+      issues.check(
+        (UPLOADS_SETTINGS as readonly unknown[]).includes(x),
+        where("uploads_existing_settings"),
+        x,
+        `expected only ${UPLOADS_SETTINGS.join(", ")}`,
+        "list only what npm run discover reports for the uploads bucket",
+      );
     }
-    issues.check(new Set(settingsRaw).size === settingsRaw.length, where("uploads_existing_settings"), settingsRaw, "lists a setting twice", "list each setting once");
+    issues.check(
+      new Set(settingsRaw).size === settingsRaw.length,
+      where("uploads_existing_settings"),
+      settingsRaw,
+      "lists a setting twice",
+      "list each setting once",
+    );
   } else {
-    issues.add(where("uploads_existing_settings"), settingsRaw ?? null, "expected a list of setting names", 'write uploads_existing_settings = ["policy", "lifecycle"] (or [])');
+    issues.add(
+      where("uploads_existing_settings"),
+      settingsRaw ?? null,
+      "expected a list of setting names",
+      'write uploads_existing_settings = ["policy", "lifecycle"] (or [])',
+    );
   }
   const rulesetIds = {
     managed: optionalId("waf_managed_ruleset_id", "a Cloudflare ruleset id", discoverFix),
@@ -175,7 +308,13 @@ export function validateDeployment(
         `set ${prefix}_ruleset_name to the name npm run discover prints next to ${prefix}_ruleset_id`,
       );
     } else {
-      issues.check(name === "", where(`${prefix}_ruleset_name`), name, `is set but ${prefix}_ruleset_id is empty: a name is only used when the ruleset is adopted`, `set ${prefix}_ruleset_id too (npm run discover prints both), or set ${prefix}_ruleset_name = ""`);
+      issues.check(
+        name === "",
+        where(`${prefix}_ruleset_name`),
+        name,
+        `is set but ${prefix}_ruleset_id is empty: a name is only used when the ruleset is adopted`,
+        `set ${prefix}_ruleset_id too (npm run discover prints both), or set ${prefix}_ruleset_name = ""`,
+      );
     }
     return name === "" ? undefined : name;
   };
@@ -215,7 +354,12 @@ export function validateDeployment(
     securityHub: bool("manage_security_hub"),
   };
   const healthProbe = str("health_probe") as HealthProbe;
-  issues.oneOf(where("health_probe"), healthProbe, HEALTH_PROBES, 'set health_probe = "canary" (about $2 a month per service) or "route53"');
+  issues.oneOf(
+    where("health_probe"),
+    healthProbe,
+    HEALTH_PROBES,
+    'set health_probe = "canary" (about $2 a month per service) or "route53"',
+  );
   const redisAuth = str("redis_auth") as RedisAuth;
   issues.oneOf(
     where("redis_auth"),
@@ -254,8 +398,14 @@ export function validateDeployment(
 function domainProblem(domain: string): { why: string; fix: string } | undefined {
   if (HOSTNAME.test(domain)) return undefined;
   const trimmed = domain.trim();
-  const candidate = trimmed.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").replace(/[/?#:].*$/, "").replace(/\.$/, "").toLowerCase();
-  const fix = HOSTNAME.test(candidate) ? `set domain = "${candidate}"` : "set domain to the zone's name as the Cloudflare dashboard shows it, e.g. \"restartix.com\"";
+  const candidate = trimmed
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//i, "")
+    .replace(/[/?#:].*$/, "")
+    .replace(/\.$/, "")
+    .toLowerCase();
+  const fix = HOSTNAME.test(candidate)
+    ? `set domain = "${candidate}"`
+    : 'set domain to the zone\'s name as the Cloudflare dashboard shows it, e.g. "restartix.com"';
   const why = (() => {
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) return "this is a URL; write the name only, without the scheme or a path";
     if (trimmed !== domain || /\s/.test(domain)) return "it holds spaces";
@@ -282,7 +432,8 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
  * `[{ description = "...", expression = "...", enabled = true, headers = { "X-Name" = { operation = "set", value = "v" } } }]`.
  */
 export function keptHeaderRules(raw: TfvarsValue | undefined, field: (path: string) => string, issues: Issues): KeptHeaderRule[] {
-  const example = 'origin_header_kept_rules = [{ description = "...", expression = "true", enabled = true, headers = { "X-Name" = { operation = "set", value = "v" } } }]';
+  const example =
+    'origin_header_kept_rules = [{ description = "...", expression = "true", enabled = true, headers = { "X-Name" = { operation = "set", value = "v" } } }]';
   if (raw === undefined) return [];
   if (!Array.isArray(raw)) {
     issues.add(field(""), raw, "expected a list of rules", `write ${example} (or []), as npm run discover prints it`);
@@ -297,9 +448,16 @@ export function keptHeaderRules(raw: TfvarsValue | undefined, field: (path: stri
     }
     const rule = item as Record<string, TfvarsValue>;
     const known = ["description", "expression", "enabled", "headers"];
-    for (const k of Object.keys(rule)) issues.check(known.includes(k), at(`.${k}`), rule[k], "is not a field of a kept rule", `use only ${known.join(", ")}`);
+    for (const k of Object.keys(rule))
+      issues.check(known.includes(k), at(`.${k}`), rule[k], "is not a field of a kept rule", `use only ${known.join(", ")}`);
     const expression = rule.expression;
-    issues.check(typeof expression === "string" && expression.trim() !== "", at(".expression"), expression ?? null, "expected the rule's Rules language expression (a non-empty string)", 'copy it from npm run discover, or write expression = "true" for every request');
+    issues.check(
+      typeof expression === "string" && expression.trim() !== "",
+      at(".expression"),
+      expression ?? null,
+      "expected the rule's Rules language expression (a non-empty string)",
+      'copy it from npm run discover, or write expression = "true" for every request',
+    );
     const description = rule.description ?? "";
     issues.check(typeof description === "string", at(".description"), description, "expected a string", 'write description = "..."');
     const enabled = rule.enabled ?? true;
@@ -307,14 +465,30 @@ export function keptHeaderRules(raw: TfvarsValue | undefined, field: (path: stri
     const headersRaw = rule.headers;
     const headers: Record<string, HeaderOperation> = {};
     if (typeof headersRaw !== "object" || headersRaw === null || Array.isArray(headersRaw) || Object.keys(headersRaw).length === 0) {
-      issues.add(at(".headers"), headersRaw ?? null, "expected a map of header name to operation", 'write headers = { "X-Name" = { operation = "set", value = "v" } }');
+      issues.add(
+        at(".headers"),
+        headersRaw ?? null,
+        "expected a map of header name to operation",
+        'write headers = { "X-Name" = { operation = "set", value = "v" } }',
+      );
     } else {
       for (const [name, opRaw] of Object.entries(headersRaw as Record<string, TfvarsValue>)) {
         const hat = (sub = "") => at(`.headers["${name}"]${sub}`);
-        issues.check(HEADER_NAME.test(name), hat(), name, "expected an HTTP header name", "use the header's name as Cloudflare shows it (letters, digits, dashes)");
+        issues.check(
+          HEADER_NAME.test(name),
+          hat(),
+          name,
+          "expected an HTTP header name",
+          "use the header's name as Cloudflare shows it (letters, digits, dashes)",
+        );
         const op = (typeof opRaw === "object" && opRaw !== null && !Array.isArray(opRaw) ? opRaw : {}) as Record<string, TfvarsValue>;
         const operation = op.operation;
-        issues.oneOf(hat(".operation"), operation as string, ["set", "remove"], 'write operation = "set" (with value or expression) or operation = "remove"');
+        issues.oneOf(
+          hat(".operation"),
+          operation as string,
+          ["set", "remove"],
+          'write operation = "set" (with value or expression) or operation = "remove"',
+        );
         const value = op.value;
         const expr = op.expression;
         if (operation === "set") {
@@ -326,7 +500,13 @@ export function keptHeaderRules(raw: TfvarsValue | undefined, field: (path: stri
             'write { operation = "set", value = "v" } or { operation = "set", expression = "ip.src" }',
           );
         } else if (operation === "remove") {
-          issues.check(value === undefined && expr === undefined, hat(), opRaw, "a remove operation takes no value or expression", 'write { operation = "remove" }');
+          issues.check(
+            value === undefined && expr === undefined,
+            hat(),
+            opRaw,
+            "a remove operation takes no value or expression",
+            'write { operation = "remove" }',
+          );
         }
         headers[name] = {
           operation: operation === "remove" ? "remove" : "set",
@@ -335,7 +515,12 @@ export function keptHeaderRules(raw: TfvarsValue | undefined, field: (path: stri
         };
       }
     }
-    out.push({ description: typeof description === "string" ? description : "", expression: typeof expression === "string" ? expression : "", enabled: enabled !== false, headers });
+    out.push({
+      description: typeof description === "string" ? description : "",
+      expression: typeof expression === "string" ? expression : "",
+      enabled: enabled !== false,
+      headers,
+    });
   });
   return out;
 }

@@ -45,7 +45,16 @@ import { any, bool, checkKind, Kind, list, map, number, object, oneOf, optional,
 /** CloudWatch Logs accepts only these retention periods (PutRetentionPolicy). */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 /** The regions Route 53 health checkers run in (HealthCheckRegion). */
-const ROUTE53_CHECKER_REGIONS = ["us-east-1", "us-west-1", "us-west-2", "eu-west-1", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "sa-east-1"];
+const ROUTE53_CHECKER_REGIONS = [
+  "us-east-1",
+  "us-west-1",
+  "us-west-2",
+  "eu-west-1",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "ap-northeast-1",
+  "sa-east-1",
+];
 /** PostgreSQL's integer settings in kB top out at 2147483647 kB (about 2 TB). */
 const PG_MAX_MB = 2097151;
 
@@ -78,16 +87,28 @@ const CELL_SIZING: Kind = object<ServiceSizing>("a service's sizing", SERVICE_SI
 
 const network = object<NetworkConfig>("a region's network", {
   name: str(),
-  logName: str(/^[.\-_/#A-Za-z0-9]{1,400}$/, "letters, digits and . - _ / # (it names the flow log group /aws/vpc/<logName>/flow-logs)", '"restartix-prod"'),
+  logName: str(
+    /^[.\-_/#A-Za-z0-9]{1,400}$/,
+    "letters, digits and . - _ / # (it names the flow log group /aws/vpc/<logName>/flow-logs)",
+    '"restartix-prod"',
+  ),
   cidr: str(),
   azs: list(str()),
   subnetNewBits: number(),
   natGateways: number(),
-  connectorName: str(/^[A-Za-z0-9][A-Za-z0-9-_]{3,39}$/, "an App Runner VPC connector name: 4-40 letters, digits, hyphens and underscores", '"restartix-vpc-connector"'),
+  connectorName: str(
+    /^[A-Za-z0-9][A-Za-z0-9-_]{3,39}$/,
+    "an App Runner VPC connector name: 4-40 letters, digits, hyphens and underscores",
+    '"restartix-vpc-connector"',
+  ),
 });
 
 const cache = object<CacheConfig>("a region's cache", {
-  id: str(/^[a-z](?!.*--)[a-z0-9-]{0,38}[a-z0-9]$/, "an ElastiCache replication group id: 1-40 lower-case letters, digits and single hyphens, starting with a letter", '"restartix-redis"'),
+  id: str(
+    /^[a-z](?!.*--)[a-z0-9-]{0,38}[a-z0-9]$/,
+    "an ElastiCache replication group id: 1-40 lower-case letters, digits and single hyphens, starting with a letter",
+    '"restartix-redis"',
+  ),
   nodeType: str(),
   engineVersion: str(),
   replicas: number(),
@@ -178,7 +199,11 @@ const backups = object<BackupConfig>("the backups", {
   scheduleTimezone: str(),
   maxRuntimeMinutes: number(),
   maxDumpAgeHours: number(),
-  jobRepository: str(/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/, "an ECR repository name: lower-case letters and digits, separated by . _ - or /", '"restartix-backup-job"'),
+  jobRepository: str(
+    /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/,
+    "an ECR repository name: lower-case letters and digits, separated by . _ - or /",
+    '"restartix-backup-job"',
+  ),
   replicateAutomatedBackups: bool(),
 });
 
@@ -198,7 +223,11 @@ const alarms = object<AlarmThresholds>("the alarm thresholds", {
 const healthProbe = object<HealthProbeConfig>("the health probe", {
   canaryIntervalMinutes: whole(1, 60, "a Synthetics schedule rate(N minutes) runs every 1 to 60 minutes"),
   probeSpacingSeconds: whole(1, 60, "the probes of one run must fit its timeout"),
-  canaryRuntime: str(/^syn-[a-z0-9-]+-\d+\.\d+$/, "a CloudWatch Synthetics runtime version such as syn-nodejs-puppeteer-15.0", '"syn-nodejs-puppeteer-15.0"'),
+  canaryRuntime: str(
+    /^syn-[a-z0-9-]+-\d+\.\d+$/,
+    "a CloudWatch Synthetics runtime version such as syn-nodejs-puppeteer-15.0",
+    '"syn-nodejs-puppeteer-15.0"',
+  ),
   canaryMemoryMb: whole(960, 3008, "CloudWatch Synthetics: MemoryInMB 960-3008, a multiple of 64", 64),
   artifactExpireDays: whole(1, 36500, "S3 lifecycle expiry counts from 1 day"),
   route53Regions: list(oneOf(ROUTE53_CHECKER_REGIONS), 3),
@@ -207,7 +236,11 @@ const healthProbe = object<HealthProbeConfig>("the health probe", {
 
 const observability = object<ObservabilityConfig>("observability", {
   topicName: str(/^[A-Za-z0-9_-]{1,256}$/, "an SNS topic name: 1-256 letters, digits, hyphens and underscores", '"restartix-alerts"'),
-  dashboardName: str(/^[A-Za-z0-9_-]{1,255}$/, "a CloudWatch dashboard name: letters, digits, hyphens and underscores", '"restartix-production"'),
+  dashboardName: str(
+    /^[A-Za-z0-9_-]{1,255}$/,
+    "a CloudWatch dashboard name: letters, digits, hyphens and underscores",
+    '"restartix-production"',
+  ),
   alarms,
   budgetUsd: number(),
   budgetAlertPercents: list(number()),
@@ -216,7 +249,13 @@ const observability = object<ObservabilityConfig>("observability", {
 });
 
 const edge = object<EdgeConfig>("the edge (Cloudflare)", {
-  customRules: list(object<CustomWafRule>("a WAF custom rule", { description: str(), expression: str(), action: oneOf(["block", "managed_challenge", "js_challenge", "log"]) })),
+  customRules: list(
+    object<CustomWafRule>("a WAF custom rule", {
+      description: str(),
+      expression: str(),
+      action: oneOf(["block", "managed_challenge", "js_challenge", "log"]),
+    }),
+  ),
   rateLimits: list(
     object<RateLimitConfig>("a rate limit", {
       description: str(),
@@ -249,7 +288,10 @@ const quotaKeys: Record<QuotaKey, true> = {
 };
 const quotas = object<Partial<Record<QuotaKey, number>>>(
   "the granted quotas",
-  Object.fromEntries(Object.keys(quotaKeys).map((k) => [k, optional(whole(1, 1_000_000, "a quota Service Quotas granted"))])) as Record<QuotaKey, Kind & { optional: true }>,
+  Object.fromEntries(Object.keys(quotaKeys).map((k) => [k, optional(whole(1, 1_000_000, "a quota Service Quotas granted"))])) as Record<
+    QuotaKey,
+    Kind & { optional: true }
+  >,
 );
 
 /** The kinds of PhaseConfig: the compiler keeps this list in step with phases/types.ts. */
@@ -268,29 +310,51 @@ export const PHASE_KINDS: Kind = object<PhaseConfig>("a phase", {
   observability,
   edge,
   delivery: object<DeliveryConfig>("the delivery", {
-    workflowPath: str(/^\.github\/workflows\/[A-Za-z0-9._-]+\.ya?ml$/, "a workflow file under .github/workflows/ (.yml or .yaml)", '".github/workflows/deploy.yml"'),
+    workflowPath: str(
+      /^\.github\/workflows\/[A-Za-z0-9._-]+\.ya?ml$/,
+      "a workflow file under .github/workflows/ (.yml or .yaml)",
+      '".github/workflows/deploy.yml"',
+    ),
     environmentName: str(),
     branch: str(),
-    actionsSecrets: list(str(/^[A-Z_][A-Z0-9_]*$/, "a GitHub Actions secret name: upper-case letters, digits and _, not starting with a digit", '"API_KEY"')),
+    actionsSecrets: list(
+      str(/^[A-Z_][A-Z0-9_]*$/, "a GitHub Actions secret name: upper-case letters, digits and _, not starting with a digit", '"API_KEY"'),
+    ),
   }),
   fargate: object<FargateConfig>("Fargate", {
     cloudflareIpv4: list(str(), 1),
-    albName: str(/^(?!internal-)[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/, "a load balancer name: 1-32 letters, digits and hyphens, not starting or ending with a hyphen", '"restartix-prod"'),
+    albName: str(
+      /^(?!internal-)[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/,
+      "a load balancer name: 1-32 letters, digits and hyphens, not starting or ending with a hyphen",
+      '"restartix-prod"',
+    ),
     clusterName: str(/^[A-Za-z0-9_-]{1,255}$/, "an ECS cluster name: letters, digits, hyphens and underscores", '"restartix-prod"'),
     deregistrationDelaySeconds: whole(0, 3600, "an ALB target group's deregistration delay is 0-3600 s"),
     sslPolicy: str(/^ELBSecurityPolicy-/, "an ELB security policy name (ELBSecurityPolicy-...)", '"ELBSecurityPolicy-TLS13-1-2-2021-06"'),
-    tlsProxyImage: str(/^[a-z0-9.-]+(?:\/[a-z0-9._-]+)+(?::(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[0-9a-f]{64})$/, "an image with a fixed tag or digest (not :latest), e.g. public.ecr.aws/docker/library/caddy:2.8.4-alpine", '"public.ecr.aws/docker/library/caddy:2.8.4-alpine"'),
+    tlsProxyImage: str(
+      /^[a-z0-9.-]+(?:\/[a-z0-9._-]+)+(?::(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[0-9a-f]{64})$/,
+      "an image with a fixed tag or digest (not :latest), e.g. public.ecr.aws/docker/library/caddy:2.8.4-alpine",
+      '"public.ecr.aws/docker/library/caddy:2.8.4-alpine"',
+    ),
     runAsUser: str(/^(?!0(:|$))\d+(:\d+)?$/, 'a non-root numeric uid, or "uid:gid" (0 is root)', '"65534:65534"'),
   }),
   audit: object<AuditConfig>("the audit", {
-    trailName: str(/^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/, "a CloudTrail trail name: 3-128 letters, digits, . _ -, starting with a letter or digit", '"restartix-audit"'),
+    trailName: str(
+      /^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/,
+      "a CloudTrail trail name: 3-128 letters, digits, . _ -, starting with a letter or digit",
+      '"restartix-audit"',
+    ),
     trailBucketPrefix: str(),
     configBucketPrefix: str(),
     keyAlias: str(),
     objectLockMode: oneOf(["COMPLIANCE", "GOVERNANCE"]),
     retentionDays: whole(2192, 36500, "HIPAA keeps required documentation six years: 2192 days"),
     transitionToGlacierDays: whole(1, 36500, "S3 lifecycle transitions count from 1 day"),
-    logGroupName: str(/^[.\-_/#A-Za-z0-9]{1,512}$/, "a CloudWatch log group name: letters, digits and . - _ / #", '"/aws/cloudtrail/restartix-audit"'),
+    logGroupName: str(
+      /^[.\-_/#A-Za-z0-9]{1,512}$/,
+      "a CloudWatch log group name: letters, digits and . - _ / #",
+      '"/aws/cloudtrail/restartix-audit"',
+    ),
     logRetentionDays: oneOf(LOG_RETENTION_DAYS),
     guardDutyFindingFrequency: oneOf(["FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS"]),
     metricNamespace: str(/^(?!AWS\/)[^:]{1,255}$/, "a CloudWatch namespace (not AWS/..., which AWS keeps; no colon)", '"CISBenchmark"'),
@@ -301,7 +365,14 @@ export const PHASE_KINDS: Kind = object<PhaseConfig>("a phase", {
   enterprise: optional(
     object<EnterpriseConfig>("the enterprise tier", {
       registryFile: str(/^[a-z0-9-]+\.json$/, "a file name under phases/tenants/ ending in .json", '"phase3.json"'),
-      sizes: map(object<TenantSize>("a tenant size", { instanceClass: str(), allocatedStorageGb: number(), maxAllocatedStorageGb: number(), service: CELL_SIZING })),
+      sizes: map(
+        object<TenantSize>("a tenant size", {
+          instanceClass: str(),
+          allocatedStorageGb: number(),
+          maxAllocatedStorageGb: number(),
+          service: CELL_SIZING,
+        }),
+      ),
       defaultSize: str(),
     }),
   ),
@@ -338,8 +409,14 @@ export function validatePhaseKinds(config: PhaseConfig, issues: Issues): boolean
  */
 function writtenIn(config: PhaseConfig, phase: PhaseNumber, field: string): string | undefined {
   if (PHASE_CONFIGS[phase] !== config) return undefined;
-  const segments = field.replace(/^phase\d\.?/, "").split(/\.|\[(\d+)\]/).filter((x) => x !== undefined && x !== "");
-  const parentIn = (root: unknown): unknown => segments.slice(0, -1).reduce<unknown>((o, k) => (o !== null && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), root);
+  const segments = field
+    .replace(/^phase\d\.?/, "")
+    .split(/\.|\[(\d+)\]/)
+    .filter((x) => x !== undefined && x !== "");
+  const parentIn = (root: unknown): unknown =>
+    segments
+      .slice(0, -1)
+      .reduce<unknown>((o, k) => (o !== null && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), root);
   const parent = parentIn(config);
   if (parent === null || typeof parent !== "object") return undefined;
   for (const earlier of [1, 2, 3, 4] as const) {

@@ -8,7 +8,14 @@ import { Issues } from "./errors";
  */
 export type Kind =
   | NumberKind
-  | { readonly t: "string"; readonly optional?: boolean; readonly empty?: boolean; readonly pattern?: RegExp; readonly expected?: string; readonly example?: string }
+  | {
+      readonly t: "string";
+      readonly optional?: boolean;
+      readonly empty?: boolean;
+      readonly pattern?: RegExp;
+      readonly expected?: string;
+      readonly example?: string;
+    }
   | { readonly t: "enum"; readonly optional?: boolean; readonly values: readonly (string | number)[] }
   | { readonly t: "boolean"; readonly optional?: boolean }
   | { readonly t: "list"; readonly optional?: boolean; readonly of: Kind; readonly min?: number }
@@ -44,7 +51,14 @@ export const optional = <K extends Kind>(kind: K): K & { readonly optional: true
 /** A number whose range another check already holds (or that needs none beyond its type). */
 export const number = (): Kind => ({ t: "number" });
 /** A whole number in [min, max]; fractions and negatives are also refused by validatePhaseFormats' walk, which reports them first. */
-export const whole = (min: number, max: number, why?: string, multipleOf?: number): Kind => ({ t: "number", whole: true, min, max, why, multipleOf });
+export const whole = (min: number, max: number, why?: string, multipleOf?: number): Kind => ({
+  t: "number",
+  whole: true,
+  min,
+  max,
+  why,
+  multipleOf,
+});
 /** A number (fractions allowed) in [min, max]. */
 export const fraction = (min: number, max: number, why?: string): Kind => ({ t: "number", min, max, why });
 export const str = (pattern?: RegExp, expected?: string, example?: string): Kind => ({ t: "string", pattern, expected, example });
@@ -94,7 +108,8 @@ function example(kind: Kind): string {
   }
 }
 
-const typeName = (value: unknown): string => (value === null ? "null" : Array.isArray(value) ? "a list" : typeof value === "object" ? "an object" : `a ${typeof value}`);
+const typeName = (value: unknown): string =>
+  value === null ? "null" : Array.isArray(value) ? "a list" : typeof value === "object" ? "an object" : `a ${typeof value}`;
 
 /**
  * Checks `value` against `kind`; problems go to `issues` under `at` (the field path). Returns false
@@ -113,22 +128,37 @@ export function checkKind(value: unknown, kind: Kind, at: string, name: string, 
     case "number": {
       if (typeof value !== "number") {
         const numeric = typeof value === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(value);
-        issues.add(at, value, `expected ${describe(kind)}, not ${typeName(value)}`, numeric ? `write ${name}: ${Number(value)} (no quotes)` : `write ${name}: ${example(kind)}`);
+        issues.add(
+          at,
+          value,
+          `expected ${describe(kind)}, not ${typeName(value)}`,
+          numeric ? `write ${name}: ${Number(value)} (no quotes)` : `write ${name}: ${example(kind)}`,
+        );
         return false;
       }
       // Non-finite, fractional or negative values where a whole number belongs are reported by the
       // walk of validatePhaseFormats (phases) or the sizing checks (tenants); the range is checked here.
-      const inRange = (kind.min === undefined || value >= kind.min) && (kind.max === undefined || value <= kind.max) && (kind.multipleOf === undefined || value % kind.multipleOf === 0);
+      const inRange =
+        (kind.min === undefined || value >= kind.min) &&
+        (kind.max === undefined || value <= kind.max) &&
+        (kind.multipleOf === undefined || value % kind.multipleOf === 0);
       const comparable = Number.isFinite(value) && value >= 0 && (!kind.whole || Number.isInteger(value));
       if (comparable && !inRange) {
-        const range = (kind.max === undefined ? `${kind.min} or more` : `from ${kind.min} to ${kind.max}`) + (kind.multipleOf ? ` in steps of ${kind.multipleOf}` : "");
+        const range =
+          (kind.max === undefined ? `${kind.min} or more` : `from ${kind.min} to ${kind.max}`) +
+          (kind.multipleOf ? ` in steps of ${kind.multipleOf}` : "");
         issues.add(at, value, `expected ${describe(kind)} ${range}${kind.why ? ` (${kind.why})` : ""}`, `set ${name} ${range}`);
       }
       return true;
     }
     case "string": {
       if (typeof value !== "string") {
-        issues.add(at, value, `expected ${describe(kind)}, not ${typeName(value)}`, typeof value === "number" || typeof value === "boolean" ? `write ${name}: "${String(value)}"` : `write ${name}: ${example(kind)}`);
+        issues.add(
+          at,
+          value,
+          `expected ${describe(kind)}, not ${typeName(value)}`,
+          typeof value === "number" || typeof value === "boolean" ? `write ${name}: "${String(value)}"` : `write ${name}: ${example(kind)}`,
+        );
         return false;
       }
       if (!kind.empty && value.trim() === "") {
@@ -141,19 +171,30 @@ export function checkKind(value: unknown, kind: Kind, at: string, name: string, 
     case "enum": {
       if (kind.values.includes(value as string | number)) return true;
       const quoted = typeof value === "string" && kind.values.includes(Number(value));
-      issues.add(at, value, `expected ${describe(kind)}`, quoted ? `write ${name}: ${Number(value)} (no quotes)` : `write ${name}: ${example(kind)}`);
+      issues.add(
+        at,
+        value,
+        `expected ${describe(kind)}`,
+        quoted ? `write ${name}: ${Number(value)} (no quotes)` : `write ${name}: ${example(kind)}`,
+      );
       return typeof value === typeof kind.values[0];
     }
     case "boolean":
       if (typeof value === "boolean") return true;
-      issues.add(at, value, `expected true or false, not ${typeName(value)}`, value === "true" || value === "false" ? `write ${name}: ${value} (no quotes)` : `write ${name}: true or ${name}: false`);
+      issues.add(
+        at,
+        value,
+        `expected true or false, not ${typeName(value)}`,
+        value === "true" || value === "false" ? `write ${name}: ${value} (no quotes)` : `write ${name}: true or ${name}: false`,
+      );
       return false;
     case "list": {
       if (!Array.isArray(value)) {
         issues.add(at, value, `expected ${describe(kind)}, not ${typeName(value)}`, `write ${name}: [${example(kind.of)}]`);
         return false;
       }
-      if (kind.min !== undefined && value.length < kind.min) issues.add(at, value, `expected at least ${kind.min} item${kind.min === 1 ? "" : "s"}`, `list ${kind.min} or more`);
+      if (kind.min !== undefined && value.length < kind.min)
+        issues.add(at, value, `expected at least ${kind.min} item${kind.min === 1 ? "" : "s"}`, `list ${kind.min} or more`);
       let ok = true;
       value.forEach((v, i) => (ok = checkKind(v, kind.of, `${at}[${i}]`, `${name}[${i}]`, issues) && ok));
       return ok;
@@ -177,7 +218,8 @@ export function checkKind(value: unknown, kind: Kind, at: string, name: string, 
           ok = false;
         }
       }
-      for (const [k, fieldKind] of Object.entries(kind.fields)) ok = checkKind((value as Record<string, unknown>)[k], fieldKind, `${at}.${k}`, k, issues) && ok;
+      for (const [k, fieldKind] of Object.entries(kind.fields))
+        ok = checkKind((value as Record<string, unknown>)[k], fieldKind, `${at}.${k}`, k, issues) && ok;
       return ok;
     }
   }

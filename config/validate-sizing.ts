@@ -1,5 +1,12 @@
 import { ComputeEngine, DatabaseConfig, PhaseConfig, ServiceConfig, ServiceSizing } from "../phases/types";
-import { APPRUNNER_MAX_CONCURRENCY, APPRUNNER_MAX_INSTANCES, APPRUNNER_SIZES, DB_STORAGE_TYPE, FARGATE_SIZES, RDS_POSTGRES_STORAGE_GB } from "./allowed";
+import {
+  APPRUNNER_MAX_CONCURRENCY,
+  APPRUNNER_MAX_INSTANCES,
+  APPRUNNER_SIZES,
+  DB_STORAGE_TYPE,
+  FARGATE_SIZES,
+  RDS_POSTGRES_STORAGE_GB,
+} from "./allowed";
 import { Issues } from "./errors";
 
 /**
@@ -23,9 +30,27 @@ export function validateCellConnections(f: string, service: ServiceSizing, confi
 }
 
 export function validateSizing(f: string, s: ServiceSizing | ServiceConfig, engines: readonly ComputeEngine[], issues: Issues): void {
-  issues.check(s.minInstances >= 1 && Number.isInteger(s.minInstances), `${f}.minInstances`, s.minInstances, "expected at least 1", "use 1");
-  issues.check(s.minInstances <= s.maxInstances, `${f}.minInstances`, s.minInstances, `must not exceed maxInstances (${s.maxInstances})`, "lower minInstances or raise maxInstances");
-  issues.check(s.maxInstances <= APPRUNNER_MAX_INSTANCES, `${f}.maxInstances`, s.maxInstances, `App Runner scales to at most ${APPRUNNER_MAX_INSTANCES} instances`, "split the load across shards");
+  issues.check(
+    s.minInstances >= 1 && Number.isInteger(s.minInstances),
+    `${f}.minInstances`,
+    s.minInstances,
+    "expected at least 1",
+    "use 1",
+  );
+  issues.check(
+    s.minInstances <= s.maxInstances,
+    `${f}.minInstances`,
+    s.minInstances,
+    `must not exceed maxInstances (${s.maxInstances})`,
+    "lower minInstances or raise maxInstances",
+  );
+  issues.check(
+    s.maxInstances <= APPRUNNER_MAX_INSTANCES,
+    `${f}.maxInstances`,
+    s.maxInstances,
+    `App Runner scales to at most ${APPRUNNER_MAX_INSTANCES} instances`,
+    "split the load across shards",
+  );
   issues.intRange(`${f}.maxConcurrency`, s.maxConcurrency, 1, APPRUNNER_MAX_CONCURRENCY);
   issues.intRange(`${f}.dbPoolMax`, s.dbPoolMax, 1, 500);
   // Every engine in use must accept the size (both during a migration).
@@ -39,7 +64,13 @@ export function validateSizing(f: string, s: ServiceSizing | ServiceConfig, engi
       `${s.cpu}/${s.memory}`,
       `${engine} does not accept ${s.cpu / 1024} vCPU with ${s.memory / 1024} GB`,
       `use one of ${Object.entries(table)
-        .map(([c, ms]) => `${Number(c) / 1024} vCPU: ${ms.slice(0, 4).map((m) => `${m / 1024} GB`).join("/")}${ms.length > 4 ? "/..." : ""}`)
+        .map(
+          ([c, ms]) =>
+            `${Number(c) / 1024} vCPU: ${ms
+              .slice(0, 4)
+              .map((m) => `${m / 1024} GB`)
+              .join("/")}${ms.length > 4 ? "/..." : ""}`,
+        )
         .join("; ")}`,
     );
   }
@@ -49,7 +80,12 @@ export function validateSizing(f: string, s: ServiceSizing | ServiceConfig, engi
  * RDS storage: the allocated size within the storage type's bounds, and the autoscaling ceiling at
  * least 10% above it (RDS refuses a smaller "maximum storage threshold") and within the same bounds.
  */
-export function validateStorage(f: string, s: { readonly allocatedStorageGb: number; readonly maxAllocatedStorageGb: number }, issues: Issues, fix?: string): void {
+export function validateStorage(
+  f: string,
+  s: { readonly allocatedStorageGb: number; readonly maxAllocatedStorageGb: number },
+  issues: Issues,
+  fix?: string,
+): void {
   const { min, max } = RDS_POSTGRES_STORAGE_GB[DB_STORAGE_TYPE];
   const allocated = s.allocatedStorageGb;
   const ok = issues.check(
@@ -61,7 +97,13 @@ export function validateStorage(f: string, s: { readonly allocatedStorageGb: num
   );
   if (!ok) return;
   const ceiling = s.maxAllocatedStorageGb;
-  issues.check(ceiling >= allocated, `${f}.maxAllocatedStorageGb`, ceiling, `must be at least allocatedStorageGb (${allocated})`, fix ?? "raise the autoscaling ceiling");
+  issues.check(
+    ceiling >= allocated,
+    `${f}.maxAllocatedStorageGb`,
+    ceiling,
+    `must be at least allocatedStorageGb (${allocated})`,
+    fix ?? "raise the autoscaling ceiling",
+  );
   if (ceiling >= allocated) {
     issues.check(
       Number.isInteger(ceiling) && ceiling >= Math.ceil((allocated * 11) / 10) && ceiling <= max,

@@ -45,7 +45,13 @@ export const SHARD_SLOTS = 10;
  * Fargate each needs its slot on the region's cell gateways (unique per region, never reused while
  * the entry exists).
  */
-export function validateTenants(entries: unknown, file: string, config: PhaseConfig, issues: Issues, engine: ComputeEngine = "apprunner"): CellSpec[] {
+export function validateTenants(
+  entries: unknown,
+  file: string,
+  config: PhaseConfig,
+  issues: Issues,
+  engine: ComputeEngine = "apprunner",
+): CellSpec[] {
   const where = path.basename(file);
   // A phase whose own settings are not of their kinds is reported by validatePhase; nothing to place tenants in.
   if (!Array.isArray(config?.regions as unknown)) return [];
@@ -54,7 +60,13 @@ export function validateTenants(entries: unknown, file: string, config: PhaseCon
     return [];
   }
   if (!config.enterprise) {
-    issues.check(entries.length === 0, `tenants (${where})`, entries.length, `phase ${config.phase} has no enterprise tier`, "move to phase 3 or remove the tenants");
+    issues.check(
+      entries.length === 0,
+      `tenants (${where})`,
+      entries.length,
+      `phase ${config.phase} has no enterprise tier`,
+      "move to phase 3 or remove the tenants",
+    );
     return [];
   }
   const seen = new Set<string>();
@@ -71,16 +83,52 @@ export function validateTenants(entries: unknown, file: string, config: PhaseCon
     }
     // A field the registry does not know is a typo the synth would otherwise pass over.
     checkKind(raw, TENANT_FIELDS, f, "tenant", issues);
-    issues.check(TENANT_ID.test(t.id), `${f}.id`, t.id, "expected 3-20 characters: a lower-case letter, then letters, digits or hyphens, not ending in a hyphen", 'use e.g. "org-101"');
-    issues.check(!RESERVED_TENANT_IDS.includes(t.id), `${f}.id`, t.id, "is a reserved word (it would collide with a stack, hostname or shared resource)", "choose another id");
+    issues.check(
+      TENANT_ID.test(t.id),
+      `${f}.id`,
+      t.id,
+      "expected 3-20 characters: a lower-case letter, then letters, digits or hyphens, not ending in a hyphen",
+      'use e.g. "org-101"',
+    );
+    issues.check(
+      !RESERVED_TENANT_IDS.includes(t.id),
+      `${f}.id`,
+      t.id,
+      "is a reserved word (it would collide with a stack, hostname or shared resource)",
+      "choose another id",
+    );
     issues.check(!seen.has(t.id) && !shardIds.has(t.id), `${f}.id`, t.id, "duplicate id: each tenant needs its own", "choose another id");
     seen.add(t.id);
-    issues.check(t.decommission === undefined || typeof t.decommission === "boolean", `${f}.decommission`, t.decommission, "expected true or false", "use `npm run tenant -- remove` to set it");
-    issues.check(typeof t.name === "string" && t.name.trim().length > 0 && t.name.length <= 100, `${f}.name`, t.name, "expected a display name of 1-100 characters", "set the clinic's name");
-    issues.check(regions.includes(t.region), `${f}.region`, t.region, `is not a region of phase ${config.phase} (${regions.join(", ")})`, "use a deployed region");
+    issues.check(
+      t.decommission === undefined || typeof t.decommission === "boolean",
+      `${f}.decommission`,
+      t.decommission,
+      "expected true or false",
+      "use `npm run tenant -- remove` to set it",
+    );
+    issues.check(
+      typeof t.name === "string" && t.name.trim().length > 0 && t.name.length <= 100,
+      `${f}.name`,
+      t.name,
+      "expected a display name of 1-100 characters",
+      "set the clinic's name",
+    );
+    issues.check(
+      regions.includes(t.region),
+      `${f}.region`,
+      t.region,
+      `is not a region of phase ${config.phase} (${regions.join(", ")})`,
+      "use a deployed region",
+    );
     if (t.size !== undefined) {
       const sizes = Object.keys(config.enterprise?.sizes ?? {});
-      issues.check(sizes.includes(t.size), `${f}.size`, t.size, `is not a size of phase ${config.phase} (${sizes.join(", ")})`, "name the preset the entry was made from, or remove size (the entry's own values are what is deployed)");
+      issues.check(
+        sizes.includes(t.size),
+        `${f}.size`,
+        t.size,
+        `is not a size of phase ${config.phase} (${sizes.join(", ")})`,
+        "name the preset the entry was made from, or remove size (the entry's own values are what is deployed)",
+      );
     }
     issues.oneOf(`${f}.instanceClass`, t.instanceClass, DB_INSTANCE_CLASSES);
     validateStorage(f, t, issues, "use a size preset (npm run tenant -- add --size)");

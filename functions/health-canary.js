@@ -46,7 +46,10 @@ async function handler() {
   const env = process.env;
   const url = env.TARGET_URL;
   const probes = Number(env.PROBES);
-  const headers = { "user-agent": "restartix-health-canary", [env.ORIGIN_HEADER]: await originHeaderValue(env.ORIGIN_SECRET_ARN, env.ORIGIN_SECRET_REGION) };
+  const headers = {
+    "user-agent": "restartix-health-canary",
+    [env.ORIGIN_HEADER]: await originHeaderValue(env.ORIGIN_SECRET_ARN, env.ORIGIN_SECRET_REGION),
+  };
   let log = console.log;
   try {
     log = require("SyntheticsLogger").info;

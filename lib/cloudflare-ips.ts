@@ -35,17 +35,28 @@ export function parseCloudflareIps(body: string): string[] {
     } catch (e) {
       throw new Error(`Cloudflare's answer looks like JSON but does not parse (${(e as Error).message})`);
     }
-    if (json.success !== true) throw new Error(`Cloudflare's answer says success = ${JSON.stringify(json.success)}${json.errors?.length ? ` (${json.errors.map((x) => `${x.code} ${x.message}`).join("; ")})` : ""}`);
+    if (json.success !== true)
+      throw new Error(
+        `Cloudflare's answer says success = ${JSON.stringify(json.success)}${json.errors?.length ? ` (${json.errors.map((x) => `${x.code} ${x.message}`).join("; ")})` : ""}`,
+      );
     const v4 = json.result?.ipv4_cidrs;
-    if (!Array.isArray(v4) || v4.some((x) => typeof x !== "string")) throw new Error("Cloudflare's answer has no result.ipv4_cidrs list of strings");
+    if (!Array.isArray(v4) || v4.some((x) => typeof x !== "string"))
+      throw new Error("Cloudflare's answer has no result.ipv4_cidrs list of strings");
     ranges = v4 as string[];
   } else {
-    ranges = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "");
+    ranges = text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l !== "");
   }
   ranges.forEach((r, i) => {
-    if (!parseCidr(r)) throw new Error(`Cloudflare's answer, range ${i + 1}: ${JSON.stringify(r.slice(0, 80))} is not an IPv4 network in CIDR notation (an HTML error page or an IPv6 list?)`);
+    if (!parseCidr(r))
+      throw new Error(
+        `Cloudflare's answer, range ${i + 1}: ${JSON.stringify(r.slice(0, 80))} is not an IPv4 network in CIDR notation (an HTML error page or an IPv6 list?)`,
+      );
   });
-  if (ranges.length === 0) throw new Error("Cloudflare's answer holds no IPv4 range: refusing to write an empty list (the ALB would admit nothing)");
+  if (ranges.length === 0)
+    throw new Error("Cloudflare's answer holds no IPv4 range: refusing to write an empty list (the ALB would admit nothing)");
   return [...new Set(ranges)];
 }
 
@@ -74,7 +85,8 @@ export function rangeChanges(before: readonly string[], after: readonly string[]
 /** The warning the synth prints when the list is older than STALE_AFTER_DAYS (undefined when fresh). */
 export function staleCloudflareIpsWarning(ips: Pick<CloudflareIps, "retrieved">, today: Date = new Date()): string | undefined {
   const day = /^\d{4}-\d{2}-\d{2}$/.test(ips.retrieved) ? Date.parse(`${ips.retrieved}T00:00:00Z`) : NaN;
-  if (Number.isNaN(day)) return `phases/cloudflare-ips.ts: retrieved = ${JSON.stringify(ips.retrieved)} is not a date (YYYY-MM-DD). Fix: npm run cloudflare-ips`;
+  if (Number.isNaN(day))
+    return `phases/cloudflare-ips.ts: retrieved = ${JSON.stringify(ips.retrieved)} is not a date (YYYY-MM-DD). Fix: npm run cloudflare-ips`;
   const age = Math.floor((today.getTime() - day) / 86_400_000);
   if (age <= STALE_AFTER_DAYS) return undefined;
   return (

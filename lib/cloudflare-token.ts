@@ -11,7 +11,11 @@ export const RULESET_PHASE_PERMISSIONS: Readonly<Record<string, { readonly edit:
   http_request_firewall_custom: { edit: "Zone WAF: Edit", read: "Zone WAF: Read", for: "the custom rules entry point" },
   http_ratelimit: { edit: "Zone WAF: Edit", read: "Zone WAF: Read", for: "the rate-limit entry point" },
   http_config_settings: { edit: "Config Settings: Edit", read: "Config Settings: Read", for: "the configuration rule" },
-  http_request_late_transform: { edit: "Transform Rules: Edit", read: "Transform Rules: Read", for: "the origin header rule (request header transform)" },
+  http_request_late_transform: {
+    edit: "Transform Rules: Edit",
+    read: "Transform Rules: Read",
+    for: "the origin header rule (request header transform)",
+  },
 };
 
 /** The distinct read permissions discover needs, DNS first. */

@@ -30,7 +30,11 @@ export function statementBlock(s: PolicyStatement): DataAwsIamPolicyDocumentStat
         ? [{ type: "*", identifiers: ["*"] }]
         : Object.entries(s.Principal).map(([type, ids]) => ({ type, identifiers: list(ids) }));
   const condition = Object.entries(s.Condition ?? {}).flatMap(([test, entries]) =>
-    Object.entries(entries).map(([variable, values]) => ({ test, variable, values: typeof values === "boolean" ? [String(values)] : list(values) })),
+    Object.entries(entries).map(([variable, values]) => ({
+      test,
+      variable,
+      values: typeof values === "boolean" ? [String(values)] : list(values),
+    })),
   );
   return {
     sid: s.Sid,

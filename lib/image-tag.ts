@@ -19,11 +19,17 @@ export function contentTag(dir: string): string {
   };
   walk("");
   const listing = files
-    .sort((a, b) => (Buffer.compare(Buffer.from(a), Buffer.from(b))))
-    .map((f) => `${createHash("sha256").update(fs.readFileSync(path.join(dir, f))).digest("hex")}  ${f}\n`)
+    .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
+    .map(
+      (f) =>
+        `${createHash("sha256")
+          .update(fs.readFileSync(path.join(dir, f)))
+          .digest("hex")}  ${f}\n`,
+    )
     .join("");
   return `src-${createHash("sha256").update(listing).digest("hex").slice(0, 12)}`;
 }
 
 /** The shell lines that compute contentTag(dir) into $TAG (the workflow's half of the contract). */
-export const CONTENT_TAG_SHELL = (dir: string): string => `TAG="src-$(cd ${dir} && find . -type f | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-12)"`;
+export const CONTENT_TAG_SHELL = (dir: string): string =>
+  `TAG="src-$(cd ${dir} && find . -type f | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-12)"`;

@@ -22,7 +22,11 @@ function escapeDeep(value: Json | undefined): Json | undefined {
   if (typeof value === "string") return escapeLiteral(value);
   if (Array.isArray(value)) return value.map(escapeDeep) as Json[];
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [escapeLiteral(k), escapeDeep(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [escapeLiteral(k), escapeDeep(v)]),
+    );
   }
   return value;
 }

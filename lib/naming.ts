@@ -48,7 +48,8 @@ export function bucketNames(naming: BucketNaming, accountId: string) {
     uploads: (region: Pick<RegionConfig, "primary" | "key">): string =>
       region.primary ? (createUploadsBucket ? scoped(uploadsBucket) : uploadsBucket) : scoped(`${uploadsBucket}-${region.key}`),
     /** The copy of a region's patient files in its backup region. */
-    uploadsReplica: (region: Pick<RegionConfig, "primary" | "key">): string => scoped(`${uploadsBucket}${region.primary ? "" : `-${region.key}`}-replica`),
+    uploadsReplica: (region: Pick<RegionConfig, "primary" | "key">): string =>
+      scoped(`${uploadsBucket}${region.primary ? "" : `-${region.key}`}-replica`),
     /** Server access logs of the buckets in one AWS region. */
     accessLogs: (awsRegion: string): string => scoped(`${accessLogsBucket}-${awsRegion}`),
     backupsPrimary: scoped(naming.backups.primaryBucket),
@@ -60,7 +61,12 @@ export function bucketNames(naming: BucketNaming, accountId: string) {
 export function allBucketNames(naming: BucketNaming & { readonly regions: readonly RegionConfig[] }, accountId: string): string[] {
   const n = bucketNames(naming, accountId);
   const regions = new Set(naming.regions.flatMap((r) => [r.region, r.backupRegion]));
-  return [...naming.regions.flatMap((r) => [n.uploads(r), n.uploadsReplica(r)]), ...[...regions].map(n.accessLogs), n.backupsPrimary, n.backupsReplica];
+  return [
+    ...naming.regions.flatMap((r) => [n.uploads(r), n.uploadsReplica(r)]),
+    ...[...regions].map(n.accessLogs),
+    n.backupsPrimary,
+    n.backupsReplica,
+  ];
 }
 
 /**
@@ -69,7 +75,10 @@ export function allBucketNames(naming: BucketNaming & { readonly regions: readon
  * that creates or names a region's cluster (platform, cells, the deploy role, the deploy workflow)
  * takes the name from here.
  */
-export function clusterNameOf(phase: { readonly fargate: { readonly clusterName: string } }, region: Pick<RegionConfig, "primary" | "key">): string {
+export function clusterNameOf(
+  phase: { readonly fargate: { readonly clusterName: string } },
+  region: Pick<RegionConfig, "primary" | "key">,
+): string {
   return region.primary ? phase.fargate.clusterName : `${phase.fargate.clusterName}-${region.key}`;
 }
 
@@ -116,4 +125,5 @@ export const hostLabel = (label: string, environment: string): string => (enviro
  * Where a stack's state lives in the S3 state bucket: <stack>/terraform.tfstate for production (as
  * deployed since phase 1), staging/<stack>/terraform.tfstate for staging, so both may share a bucket.
  */
-export const stateKey = (stack: string, environment: string): string => (environment === "staging" ? `staging/${stack}/terraform.tfstate` : `${stack}/terraform.tfstate`);
+export const stateKey = (stack: string, environment: string): string =>
+  environment === "staging" ? `staging/${stack}/terraform.tfstate` : `${stack}/terraform.tfstate`;

@@ -28,7 +28,13 @@ export const READ_ACTIONS: Readonly<Record<string, readonly string[]>> = {
   aws_apprunner_service: ["apprunner:DescribeService", "apprunner:ListTagsForResource"],
   aws_apprunner_vpc_connector: ["apprunner:DescribeVpcConnector", "apprunner:ListTagsForResource"],
   aws_budgets_budget: ["budgets:ViewBudget", "budgets:ListTagsForResource"],
-  aws_cloudtrail: ["cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors", "cloudtrail:GetInsightSelectors", "cloudtrail:ListTags"],
+  aws_cloudtrail: [
+    "cloudtrail:DescribeTrails",
+    "cloudtrail:GetTrailStatus",
+    "cloudtrail:GetEventSelectors",
+    "cloudtrail:GetInsightSelectors",
+    "cloudtrail:ListTags",
+  ],
   aws_cloudwatch_dashboard: ["cloudwatch:GetDashboard"],
   aws_cloudwatch_event_rule: ["events:DescribeRule", "events:ListTagsForResource"],
   aws_cloudwatch_event_target: ["events:ListTargetsByRule"],
@@ -43,7 +49,12 @@ export const READ_ACTIONS: Readonly<Record<string, readonly string[]>> = {
   aws_db_parameter_group: ["rds:DescribeDBParameterGroups", "rds:DescribeDBParameters", "rds:ListTagsForResource"],
   aws_db_subnet_group: ["rds:DescribeDBSubnetGroups", "rds:ListTagsForResource"],
   aws_default_security_group: ["ec2:DescribeSecurityGroups"],
-  aws_dynamodb_table: ["dynamodb:DescribeTable", "dynamodb:DescribeContinuousBackups", "dynamodb:DescribeTimeToLive", "dynamodb:ListTagsOfResource"],
+  aws_dynamodb_table: [
+    "dynamodb:DescribeTable",
+    "dynamodb:DescribeContinuousBackups",
+    "dynamodb:DescribeTimeToLive",
+    "dynamodb:ListTagsOfResource",
+  ],
   aws_dynamodb_table_item: ["dynamodb:GetItem"],
   aws_ecr_lifecycle_policy: ["ecr:GetLifecyclePolicy"],
   aws_ecr_replication_configuration: ["ecr:DescribeRegistry"],
@@ -52,7 +63,11 @@ export const READ_ACTIONS: Readonly<Record<string, readonly string[]>> = {
   aws_ecs_service: ["ecs:DescribeServices"],
   aws_ecs_task_definition: ["ecs:DescribeTaskDefinition"],
   aws_eip: ["ec2:DescribeAddresses", "ec2:DescribeAddressesAttribute"],
-  aws_elasticache_replication_group: ["elasticache:DescribeReplicationGroups", "elasticache:DescribeCacheClusters", "elasticache:ListTagsForResource"],
+  aws_elasticache_replication_group: [
+    "elasticache:DescribeReplicationGroups",
+    "elasticache:DescribeCacheClusters",
+    "elasticache:ListTagsForResource",
+  ],
   aws_elasticache_subnet_group: ["elasticache:DescribeCacheSubnetGroups", "elasticache:ListTagsForResource"],
   aws_flow_log: ["ec2:DescribeFlowLogs"],
   aws_guardduty_detector: ["guardduty:GetDetector"],
@@ -67,10 +82,22 @@ export const READ_ACTIONS: Readonly<Record<string, readonly string[]>> = {
   aws_kms_key: ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"],
   aws_lambda_function: ["lambda:GetFunction", "lambda:GetFunctionCodeSigningConfig", "lambda:ListVersionsByFunction"],
   aws_lambda_permission: ["lambda:GetPolicy"],
-  aws_lb: ["elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes", "elasticloadbalancing:DescribeTags"],
-  aws_lb_listener: ["elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeListenerAttributes", "elasticloadbalancing:DescribeTags"],
+  aws_lb: [
+    "elasticloadbalancing:DescribeLoadBalancers",
+    "elasticloadbalancing:DescribeLoadBalancerAttributes",
+    "elasticloadbalancing:DescribeTags",
+  ],
+  aws_lb_listener: [
+    "elasticloadbalancing:DescribeListeners",
+    "elasticloadbalancing:DescribeListenerAttributes",
+    "elasticloadbalancing:DescribeTags",
+  ],
   aws_lb_listener_rule: ["elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTags"],
-  aws_lb_target_group: ["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroupAttributes", "elasticloadbalancing:DescribeTags"],
+  aws_lb_target_group: [
+    "elasticloadbalancing:DescribeTargetGroups",
+    "elasticloadbalancing:DescribeTargetGroupAttributes",
+    "elasticloadbalancing:DescribeTags",
+  ],
   aws_nat_gateway: ["ec2:DescribeNatGateways"],
   aws_route_table: ["ec2:DescribeRouteTables"],
   aws_route_table_association: ["ec2:DescribeRouteTables"],
@@ -117,7 +144,13 @@ export const READ_ACTIONS: Readonly<Record<string, readonly string[]>> = {
   aws_ssm_parameter: ["ssm:GetParameter", "ssm:DescribeParameters", "ssm:ListTagsForResource"],
   aws_subnet: ["ec2:DescribeSubnets"],
   aws_synthetics_canary: ["synthetics:GetCanary"],
-  aws_vpc: ["ec2:DescribeVpcs", "ec2:DescribeVpcAttribute", "ec2:DescribeRouteTables", "ec2:DescribeNetworkAcls", "ec2:DescribeSecurityGroups"],
+  aws_vpc: [
+    "ec2:DescribeVpcs",
+    "ec2:DescribeVpcAttribute",
+    "ec2:DescribeRouteTables",
+    "ec2:DescribeNetworkAcls",
+    "ec2:DescribeSecurityGroups",
+  ],
   aws_vpc_endpoint: ["ec2:DescribeVpcEndpoints", "ec2:DescribePrefixLists"],
   aws_vpc_security_group_egress_rule: ["ec2:DescribeSecurityGroupRules"],
   aws_vpc_security_group_ingress_rule: ["ec2:DescribeSecurityGroupRules"],
@@ -160,7 +193,10 @@ export interface PolicyDocument {
 /** The parts of a synthesized stack the policy reads. */
 export interface StackJson {
   readonly name: string;
-  readonly json: { readonly resource?: Record<string, Record<string, Record<string, unknown>>>; readonly data?: Record<string, Record<string, unknown>> };
+  readonly json: {
+    readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
+    readonly data?: Record<string, Record<string, unknown>>;
+  };
 }
 
 /** Every resource and data source type of the stacks (data sources as `data.<type>` is not needed: names do not collide). */
@@ -187,7 +223,10 @@ function referenced(stack: StackJson, ref: unknown, type: string, field: string)
  */
 export function planRolePolicy(stacks: readonly StackJson[], stateBucket: string, accountId: string): PolicyDocument {
   const missing = unmappedTypes(stacks);
-  if (missing.length > 0) throw new Error(`lib/plan-role.ts: no READ_ACTIONS entry for ${missing.join(", ")}. Fix: add the read calls of each type's refresh (the provider's Read function) to READ_ACTIONS.`);
+  if (missing.length > 0)
+    throw new Error(
+      `lib/plan-role.ts: no READ_ACTIONS entry for ${missing.join(", ")}. Fix: add the read calls of each type's refresh (the provider's Read function) to READ_ACTIONS.`,
+    );
   const types = typesOf(stacks);
   const config = new Set<string>(PROVIDER_ACTIONS);
   for (const t of types) for (const a of READ_ACTIONS[t]) if (!SCOPED.has(a)) config.add(a);
@@ -197,14 +236,18 @@ export function planRolePolicy(stacks: readonly StackJson[], stateBucket: string
   for (const s of stacks) {
     for (const [id, v] of Object.entries(s.json.resource?.aws_secretsmanager_secret_version ?? {})) {
       const name = referenced(s, v.secret_id, "aws_secretsmanager_secret", "name");
-      if (!name) throw new Error(`lib/plan-role.ts: ${s.name} aws_secretsmanager_secret_version.${id}: its secret's name cannot be read from the stack (secret_id ${JSON.stringify(v.secret_id)})`);
+      if (!name)
+        throw new Error(
+          `lib/plan-role.ts: ${s.name} aws_secretsmanager_secret_version.${id}: its secret's name cannot be read from the stack (secret_id ${JSON.stringify(v.secret_id)})`,
+        );
       // Secrets Manager appends "-" and six random characters to a secret's ARN.
       secrets.add(`arn:aws:secretsmanager:*:${accountId}:secret:${name}-??????`);
     }
     for (const [id, o] of Object.entries(s.json.resource?.aws_s3_object ?? {})) {
       const bucket = referenced(s, o.bucket, "aws_s3_bucket", "bucket");
       const key = typeof o.key === "string" ? o.key : "";
-      if (!bucket || key === "") throw new Error(`lib/plan-role.ts: ${s.name} aws_s3_object.${id}: its bucket or key cannot be read from the stack`);
+      if (!bucket || key === "")
+        throw new Error(`lib/plan-role.ts: ${s.name} aws_s3_object.${id}: its bucket or key cannot be read from the stack`);
       // The key's folder: object names change with their content (code/<name>-<digest>.zip).
       objects.add(`arn:aws:s3:::${bucket}/${key.includes("/") ? `${key.slice(0, key.lastIndexOf("/"))}/*` : key}`);
     }
@@ -216,11 +259,28 @@ export function planRolePolicy(stacks: readonly StackJson[], stateBucket: string
     { Sid: "ReadState", Effect: "Allow", Action: ["s3:ListBucket"], Resource: `arn:aws:s3:::${stateBucket}` },
     { Sid: "ReadStateObjects", Effect: "Allow", Action: ["s3:GetObject"], Resource: `arn:aws:s3:::${stateBucket}/*` },
   ];
-  if (objects.size > 0) statements.push({ Sid: "RefreshCodeObjects", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectTagging"], Resource: sorted(objects) });
+  if (objects.size > 0)
+    statements.push({
+      Sid: "RefreshCodeObjects",
+      Effect: "Allow",
+      Action: ["s3:GetObject", "s3:GetObjectTagging"],
+      Resource: sorted(objects),
+    });
   if (secrets.size > 0) {
-    statements.push({ Sid: "RefreshManagedSecretValues", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: sorted(secrets) });
+    statements.push({
+      Sid: "RefreshManagedSecretValues",
+      Effect: "Allow",
+      Action: ["secretsmanager:GetSecretValue"],
+      Resource: sorted(secrets),
+    });
     // The secrets are encrypted with the project's keys: decrypt only through Secrets Manager.
-    statements.push({ Sid: "DecryptManagedSecretValues", Effect: "Allow", Action: ["kms:Decrypt"], Resource: "*", Condition: { StringLike: { "kms:ViaService": "secretsmanager.*.amazonaws.com" } } });
+    statements.push({
+      Sid: "DecryptManagedSecretValues",
+      Effect: "Allow",
+      Action: ["kms:Decrypt"],
+      Resource: "*",
+      Condition: { StringLike: { "kms:ViaService": "secretsmanager.*.amazonaws.com" } },
+    });
   }
   return { Version: "2012-10-17", Statement: statements };
 }

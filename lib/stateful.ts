@@ -46,7 +46,12 @@ export const STATEFUL_TYPES: readonly string[] = [
  * prevent_destroy. The plan gate and the upgrade proofs still treat their deletes and replaces as
  * destructive: a renamed flow log group deletes the VPC's flow logs, and a plan review must see it.
  */
-export const RECORD_TYPES: readonly string[] = ["aws_cloudwatch_log_group", "aws_sqs_queue", "aws_kinesis_stream", "aws_kinesis_firehose_delivery_stream"];
+export const RECORD_TYPES: readonly string[] = [
+  "aws_cloudwatch_log_group",
+  "aws_sqs_queue",
+  "aws_kinesis_stream",
+  "aws_kinesis_firehose_delivery_stream",
+];
 
 /**
  * Types whose replace or delete opens a window without protection rather than losing data: a

@@ -60,7 +60,13 @@ export class ServiceAlarms extends Construct {
     const { label, metrics: m } = props;
     const t = props.thresholds;
     const actions = { alarmActions: [props.topicArn], okActions: [props.topicArn], provider: props.provider };
-    const sum = (metricName: string) => ({ namespace: m.namespace, metricName, stat: "Sum", period: t.errorRateMinutes * 60, dimensions: m.dimensions });
+    const sum = (metricName: string) => ({
+      namespace: m.namespace,
+      metricName,
+      stat: "Sum",
+      period: t.errorRateMinutes * 60,
+      dimensions: m.dimensions,
+    });
     this.alarms = [
       new CloudwatchMetricAlarm(this, "error-rate", {
         ...actions,
@@ -270,4 +276,3 @@ export function queueNotEmptyAlarm(scope: Construct, id: string, props: QueueNot
     tags: { Name: props.alarmName },
   });
 }
-

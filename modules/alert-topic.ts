@@ -33,17 +33,36 @@ export class AlertTopic extends Construct {
     const account = { StringEquals: { "aws:SourceAccount": this.topic.owner } };
     new SnsTopicPolicy(this, "policy", {
       arn: this.topic.arn,
-      policy: policyDocument(this, "policy-document", [
-        {
-          Sid: "AccountUsesThroughIam",
-          Effect: "Allow",
-          Principal: { AWS: accountRoot(this.topic.owner) },
-          Action: ["sns:Publish", "sns:Subscribe", "sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic"],
-          Resource: this.topic.arn,
-        },
-        { Sid: "CloudWatchAlarms", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: "sns:Publish", Resource: this.topic.arn, Condition: account },
-        { Sid: "EventBridgeRules", Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sns:Publish", Resource: this.topic.arn, Condition: account },
-      ], props.provider),
+      policy: policyDocument(
+        this,
+        "policy-document",
+        [
+          {
+            Sid: "AccountUsesThroughIam",
+            Effect: "Allow",
+            Principal: { AWS: accountRoot(this.topic.owner) },
+            Action: ["sns:Publish", "sns:Subscribe", "sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic"],
+            Resource: this.topic.arn,
+          },
+          {
+            Sid: "CloudWatchAlarms",
+            Effect: "Allow",
+            Principal: { Service: "cloudwatch.amazonaws.com" },
+            Action: "sns:Publish",
+            Resource: this.topic.arn,
+            Condition: account,
+          },
+          {
+            Sid: "EventBridgeRules",
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: "sns:Publish",
+            Resource: this.topic.arn,
+            Condition: account,
+          },
+        ],
+        props.provider,
+      ),
       provider: props.provider,
     });
     new SnsTopicSubscription(this, "email", {

@@ -45,7 +45,12 @@ export function instanceRole(scope: Construct, id: string, props: InstanceRolePr
     XRAY,
   ];
   if (props.uploadsBucketArn) {
-    statements.push({ Sid: "PatientFiles", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject"], Resource: `${props.uploadsBucketArn}/*` });
+    statements.push({
+      Sid: "PatientFiles",
+      Effect: "Allow",
+      Action: ["s3:PutObject", "s3:GetObject"],
+      Resource: `${props.uploadsBucketArn}/*`,
+    });
     if (props.uploadsKmsKeyArn) {
       statements.push({
         Sid: "PatientFilesKey",

@@ -54,10 +54,16 @@ export class AppSecrets extends Construct {
     this.region = props.region;
     this.provider = props.provider;
     const unknown = (props.replicate ?? []).filter((n) => !props.names.includes(n));
-    if (unknown.length > 0) throw new Error(`AppSecrets ${props.path}: replicate names ${unknown.join(", ")}, which are not among its secrets (${props.names.join(", ")})`);
+    if (unknown.length > 0)
+      throw new Error(
+        `AppSecrets ${props.path}: replicate names ${unknown.join(", ")}, which are not among its secrets (${props.names.join(", ")})`,
+      );
     const rotatedBy = props.rotatedBy ?? {};
     const unrotatable = Object.keys(rotatedBy).filter((n) => !props.names.includes(n));
-    if (unrotatable.length > 0) throw new Error(`AppSecrets ${props.path}: rotatedBy names ${unrotatable.join(", ")}, which are not among its secrets (${props.names.join(", ")})`);
+    if (unrotatable.length > 0)
+      throw new Error(
+        `AppSecrets ${props.path}: rotatedBy names ${unrotatable.join(", ")}, which are not among its secrets (${props.names.join(", ")})`,
+      );
     for (const name of props.names) {
       this.secrets.set(
         name,
@@ -94,7 +100,11 @@ export class AppSecrets extends Construct {
    */
   generate(name: string, value: string): SecretsmanagerSecretVersion {
     if (!this.secrets.has(name)) this.arn(name);
-    return new SecretsmanagerSecretVersion(this, `${name}-value`, { secretId: this.secrets.get(name)!.id, secretString: value, provider: this.provider });
+    return new SecretsmanagerSecretVersion(this, `${name}-value`, {
+      secretId: this.secrets.get(name)!.id,
+      secretString: value,
+      provider: this.provider,
+    });
   }
 
   arn(name: string): string {

@@ -17,7 +17,9 @@ export function scalingConfiguration(
   props: { readonly name: string; readonly sizing: ServiceSizing; readonly provider?: TerraformProvider },
 ): ApprunnerAutoScalingConfigurationVersion {
   if (props.name.length > 32) {
-    throw new Error(`App Runner auto scaling configuration "${props.name}" is ${props.name.length} characters; App Runner allows 32. Shorten the name.`);
+    throw new Error(
+      `App Runner auto scaling configuration "${props.name}" is ${props.name.length} characters; App Runner allows 32. Shorten the name.`,
+    );
   }
   return new ApprunnerAutoScalingConfigurationVersion(scope, id, {
     autoScalingConfigurationName: props.name,

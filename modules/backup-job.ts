@@ -294,7 +294,12 @@ export function scheduledTask(scope: Construct, props: ScheduledTaskProps): { cl
     },
   });
 
-  queueNotEmptyAlarm(scope, "dlq-alarm", { alarmName: `${name}-not-started`, alarmDescription: props.text.notStarted, queueName: dlq.name, topicArn: props.alertTopicArn });
+  queueNotEmptyAlarm(scope, "dlq-alarm", {
+    alarmName: `${name}-not-started`,
+    alarmDescription: props.text.notStarted,
+    queueName: dlq.name,
+    topicArn: props.alertTopicArn,
+  });
 
   // ECS reports every task stop; a task that exited non-zero or never started (image pull,
   // secrets) is a failed run.

@@ -125,7 +125,13 @@ export interface HealthCanaryProps {
   readonly url: string;
   readonly failures: number;
   readonly probe: HealthProbeConfig;
-  readonly fleet: { readonly bucketName: string; readonly roleArn: string; readonly codeKey: string; readonly codeVersion: string; readonly kmsKeyArn: string };
+  readonly fleet: {
+    readonly bucketName: string;
+    readonly roleArn: string;
+    readonly codeKey: string;
+    readonly codeVersion: string;
+    readonly kmsKeyArn: string;
+  };
   readonly originHeader: string;
   readonly originSecret: { readonly arn: string; readonly region: string };
   /** SNS topic in the canary's region. */

@@ -21,10 +21,24 @@ type Metric = (string | Record<string, unknown>)[];
 /** Where each of the document's service metrics lives for the engine a service runs on. */
 function serviceMetric(s: DashboardService, what: "requests" | "errors" | "latency" | "instances" | "cpu" | "memory"): Metric {
   if (!s.alb) {
-    const name = { requests: "Requests", errors: "5xxStatusResponses", latency: "RequestLatency", instances: "ActiveInstances", cpu: "CPUUtilization", memory: "MemoryUtilization" }[what];
+    const name = {
+      requests: "Requests",
+      errors: "5xxStatusResponses",
+      latency: "RequestLatency",
+      instances: "ActiveInstances",
+      cpu: "CPUUtilization",
+      memory: "MemoryUtilization",
+    }[what];
     return ["AWS/AppRunner", name, "ServiceName", s.name, "ServiceID", s.id];
   }
-  const alb = (name: string): Metric => ["AWS/ApplicationELB", name, "LoadBalancer", s.alb!.loadBalancer, "TargetGroup", s.alb!.targetGroup];
+  const alb = (name: string): Metric => [
+    "AWS/ApplicationELB",
+    name,
+    "LoadBalancer",
+    s.alb!.loadBalancer,
+    "TargetGroup",
+    s.alb!.targetGroup,
+  ];
   switch (what) {
     case "requests":
       return alb("RequestCount");
@@ -62,7 +76,13 @@ export function dashboardBody(input: DashboardInput): string {
   const widgets = [
     widget("Requests per minute", svc("requests"), 0, 0),
     widget("Error rate (5xx / total, %)", errorRate, 12, 0),
-    widget("Response time p50 / p95 / p99", ["p50", "p95", "p99"].flatMap((p) => svc("latency", { stat: p, label: p })), 0, 6, "p99"),
+    widget(
+      "Response time p50 / p95 / p99",
+      ["p50", "p95", "p99"].flatMap((p) => svc("latency", { stat: p, label: p })),
+      0,
+      6,
+      "p99",
+    ),
     widget("Active instances", svc("instances"), 12, 6, "Maximum"),
     widget("CPU and memory per instance (%)", [...svc("cpu"), ...svc("memory")], 0, 12, "Average"),
     widget("RDS connections", rds("DatabaseConnections"), 12, 12, "Maximum"),
@@ -71,7 +91,12 @@ export function dashboardBody(input: DashboardInput): string {
     widget("RDS read / write IOPS", [...rds("ReadIOPS"), ...rds("WriteIOPS")], 0, 24, "Average"),
     widget(
       "ElastiCache memory, connections, hits / misses",
-      ["DatabaseMemoryUsagePercentage", "CurrConnections", "CacheHits", "CacheMisses"].map((m) => ["AWS/ElastiCache", m, "CacheClusterId", `${input.cacheId}-001`]),
+      ["DatabaseMemoryUsagePercentage", "CurrConnections", "CacheHits", "CacheMisses"].map((m) => [
+        "AWS/ElastiCache",
+        m,
+        "CacheClusterId",
+        `${input.cacheId}-001`,
+      ]),
       12,
       24,
       "Average",

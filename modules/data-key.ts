@@ -29,39 +29,50 @@ export class DataKey extends Construct {
       enableKeyRotation: true,
       deletionWindowInDays: 30,
       provider: props.provider,
-      policy: policyDocument(this, "key-policy", [
-        { Sid: "AccountAdministersThroughIam", Effect: "Allow", Principal: { AWS: accountRoot(accountId) }, Action: "kms:*", Resource: "*" },
-        {
-          Sid: "CloudWatchLogs",
-          Effect: "Allow",
-          Principal: { Service: `logs.${region}.amazonaws.com` },
-          Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-          Resource: "*",
-          Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${accountId}:*` } },
-        },
-        {
-          // EventBridge rules (failed backups and rotations, security findings) publish to the
-          // encrypted alert topic. No aws:SourceAccount / aws:SourceArn here: AWS's key policy for
-          // EventBridge delivery to an encrypted topic carries no condition (SNS developer guide,
-          // "Enabling compatibility between event sources from AWS services and encrypted topics"),
-          // and a condition the KMS request does not carry makes EventBridge's delivery fail with
-          // nothing but FailedInvocations: every alert dropped silently. The account check stays on
-          // the topic policy (sns:Publish, aws:SourceAccount), which decides who may publish at all.
-          Sid: "EventsPublishToEncryptedTopics",
-          Effect: "Allow",
-          Principal: { Service: "events.amazonaws.com" },
-          Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-          Resource: "*",
-        },
-        {
-          Sid: "AlarmsPublishToEncryptedTopics",
-          Effect: "Allow",
-          Principal: { Service: "cloudwatch.amazonaws.com" },
-          Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-          Resource: "*",
-          Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-        },
-      ], props.provider),
+      policy: policyDocument(
+        this,
+        "key-policy",
+        [
+          {
+            Sid: "AccountAdministersThroughIam",
+            Effect: "Allow",
+            Principal: { AWS: accountRoot(accountId) },
+            Action: "kms:*",
+            Resource: "*",
+          },
+          {
+            Sid: "CloudWatchLogs",
+            Effect: "Allow",
+            Principal: { Service: `logs.${region}.amazonaws.com` },
+            Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+            Resource: "*",
+            Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${accountId}:*` } },
+          },
+          {
+            // EventBridge rules (failed backups and rotations, security findings) publish to the
+            // encrypted alert topic. No aws:SourceAccount / aws:SourceArn here: AWS's key policy for
+            // EventBridge delivery to an encrypted topic carries no condition (SNS developer guide,
+            // "Enabling compatibility between event sources from AWS services and encrypted topics"),
+            // and a condition the KMS request does not carry makes EventBridge's delivery fail with
+            // nothing but FailedInvocations: every alert dropped silently. The account check stays on
+            // the topic policy (sns:Publish, aws:SourceAccount), which decides who may publish at all.
+            Sid: "EventsPublishToEncryptedTopics",
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+            Resource: "*",
+          },
+          {
+            Sid: "AlarmsPublishToEncryptedTopics",
+            Effect: "Allow",
+            Principal: { Service: "cloudwatch.amazonaws.com" },
+            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+            Resource: "*",
+            Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+          },
+        ],
+        props.provider,
+      ),
       tags: { Name: props.alias },
       lifecycle: { preventDestroy: true },
     });

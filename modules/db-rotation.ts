@@ -62,14 +62,29 @@ export class DatabaseRotation extends Construct {
   constructor(scope: Construct, id: string, props: DatabaseRotationProps) {
     super(scope, id);
     const { name, region } = props;
-    if (props.databaseUrlSecretArns.length === 0) throw new Error(`DatabaseRotation ${name}: give at least one DATABASE_URL secret to rotate`);
+    if (props.databaseUrlSecretArns.length === 0)
+      throw new Error(`DatabaseRotation ${name}: give at least one DATABASE_URL secret to rotate`);
     this.name = name;
     const appRunner = props.appRunnerServiceArns ?? [];
     const ecs = props.ecsServiceArns ?? [];
 
-    this.securityGroup = new Firewall(this, "sg", { name, description: `Credential rotation of ${props.label}: PostgreSQL and HTTPS out, nothing in`, vpcId: props.vpcId });
-    this.securityGroup.allowOut({ id: "postgres", port: props.database.port, peerGroupId: props.database.securityGroupId, description: `ALTER ROLE on ${props.label}` });
-    this.securityGroup.allowOut({ id: "https", port: 443, cidr: "0.0.0.0/0", description: "HTTPS to Secrets Manager, App Runner, ECS, ECR and CloudWatch Logs" });
+    this.securityGroup = new Firewall(this, "sg", {
+      name,
+      description: `Credential rotation of ${props.label}: PostgreSQL and HTTPS out, nothing in`,
+      vpcId: props.vpcId,
+    });
+    this.securityGroup.allowOut({
+      id: "postgres",
+      port: props.database.port,
+      peerGroupId: props.database.securityGroupId,
+      description: `ALTER ROLE on ${props.label}`,
+    });
+    this.securityGroup.allowOut({
+      id: "https",
+      port: 443,
+      cidr: "0.0.0.0/0",
+      description: "HTTPS to Secrets Manager, App Runner, ECS, ECR and CloudWatch Logs",
+    });
     allowIngress(this, props.database.securityGroupId, {
       id: "postgres-from-rotation",
       port: props.database.port,
@@ -78,7 +93,12 @@ export class DatabaseRotation extends Construct {
     });
 
     const statements: PolicyStatement[] = [
-      { Sid: "ReadCredentials", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [props.masterSecretArn, ...props.databaseUrlSecretArns] },
+      {
+        Sid: "ReadCredentials",
+        Effect: "Allow",
+        Action: "secretsmanager:GetSecretValue",
+        Resource: [props.masterSecretArn, ...props.databaseUrlSecretArns],
+      },
       { Sid: "WriteDatabaseUrl", Effect: "Allow", Action: "secretsmanager:PutSecretValue", Resource: [...props.databaseUrlSecretArns] },
       {
         Sid: "SecretsKey",
@@ -90,8 +110,15 @@ export class DatabaseRotation extends Construct {
     ];
     // Redeploy, then read the operation / deployment until it finished (the script restores the
     // previous secrets when it failed or rolled back).
-    if (appRunner.length > 0) statements.push({ Sid: "RedeployAppRunner", Effect: "Allow", Action: ["apprunner:StartDeployment", "apprunner:ListOperations"], Resource: [...appRunner] });
-    if (ecs.length > 0) statements.push({ Sid: "RedeployEcs", Effect: "Allow", Action: ["ecs:UpdateService", "ecs:DescribeServices"], Resource: [...ecs] });
+    if (appRunner.length > 0)
+      statements.push({
+        Sid: "RedeployAppRunner",
+        Effect: "Allow",
+        Action: ["apprunner:StartDeployment", "apprunner:ListOperations"],
+        Resource: [...appRunner],
+      });
+    if (ecs.length > 0)
+      statements.push({ Sid: "RedeployEcs", Effect: "Allow", Action: ["ecs:UpdateService", "ecs:DescribeServices"], Resource: [...ecs] });
     this.taskRole = new ServiceRole(this, "task-role", {
       name: `${name}-task`,
       description: `Rotates the login of ${props.label}: ALTER ROLE, writes DATABASE_URL, redeploys`,

@@ -87,7 +87,8 @@ export class ConfigRecording extends Construct {
 }
 
 /** The AWS Foundational Security Best Practices standard, v1.0.0, in one region. */
-export const fsbpStandardArn = (region: string): string => `arn:aws:securityhub:${region}::standards/aws-foundational-security-best-practices/v/1.0.0`;
+export const fsbpStandardArn = (region: string): string =>
+  `arn:aws:securityhub:${region}::standards/aws-foundational-security-best-practices/v/1.0.0`;
 
 export interface PostureProps {
   readonly region: string;

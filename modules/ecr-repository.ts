@@ -40,13 +40,23 @@ export class ImageRepository extends Construct {
           {
             rulePriority: 1,
             description: `Expire untagged images after ${props.lifecycle.untaggedExpireDays} days`,
-            selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: props.lifecycle.untaggedExpireDays },
+            selection: {
+              tagStatus: "untagged",
+              countType: "sinceImagePushed",
+              countUnit: "days",
+              countNumber: props.lifecycle.untaggedExpireDays,
+            },
             action: { type: "expire" },
           },
           {
             rulePriority: 2,
             description: `Keep only the last ${props.lifecycle.keepTaggedImages} tagged images`,
-            selection: { tagStatus: "tagged", tagPatternList: ["*"], countType: "imageCountMoreThan", countNumber: props.lifecycle.keepTaggedImages },
+            selection: {
+              tagStatus: "tagged",
+              tagPatternList: ["*"],
+              countType: "imageCountMoreThan",
+              countNumber: props.lifecycle.keepTaggedImages,
+            },
             action: { type: "expire" },
           },
         ],

@@ -160,7 +160,7 @@ export class FargateService extends Construct {
             { name: "XDG_DATA_HOME", value: "/tmp/caddy-data" },
           ],
           entryPoint: ["/bin/sh", "-c"],
-          command: ['printf \'%s\' "$CADDY_CONFIG" > /tmp/caddy.json && exec caddy run --config /tmp/caddy.json'],
+          command: ["printf '%s' \"$CADDY_CONFIG\" > /tmp/caddy.json && exec caddy run --config /tmp/caddy.json"],
           logConfiguration: {
             logDriver: "awslogs",
             options: { "awslogs-group": logs.name, "awslogs-region": props.region, "awslogs-stream-prefix": "tls-proxy" },
@@ -195,7 +195,9 @@ export class FargateService extends Construct {
       listenerArn: props.loadBalancer.https.arn,
       priority: props.priority,
       action: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
-      condition: props.header ? [{ httpHeader: { httpHeaderName: props.header.name, values: [props.header.value] } }] : [{ hostHeader: { values: [props.hostname] } }],
+      condition: props.header
+        ? [{ httpHeader: { httpHeaderName: props.header.name, values: [props.header.value] } }]
+        : [{ hostHeader: { values: [props.hostname] } }],
       tags: { Name: props.header ? `${props.hostname} ${props.header.name}: ${props.header.value}` : props.hostname },
     });
     this.listenerRule = rule;
@@ -212,7 +214,11 @@ export class FargateService extends Construct {
       deploymentCircuitBreaker: { enable: true, rollback: true },
       deploymentMinimumHealthyPercent: 100,
       deploymentMaximumPercent: 200,
-      networkConfiguration: { subnets: [...props.subnetIds], securityGroups: props.securityGroupIds ? [...props.securityGroupIds] : [props.securityGroupId!], assignPublicIp: false },
+      networkConfiguration: {
+        subnets: [...props.subnetIds],
+        securityGroups: props.securityGroupIds ? [...props.securityGroupIds] : [props.securityGroupId!],
+        assignPublicIp: false,
+      },
       loadBalancer: [{ targetGroupArn: this.targetGroup.arn, containerName: "tls-proxy", containerPort: tlsProxyPort(props.port) }],
       propagateTags: "SERVICE",
       enableExecuteCommand: false,

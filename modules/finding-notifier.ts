@@ -86,7 +86,10 @@ export class SecurityHubNotifier extends Construct {
   constructor(scope: Construct, id: string, props: SecurityHubNotifierProps) {
     super(scope, id);
     const { region, accountId, name } = props;
-    if (props.severities.length === 0) throw new Error(`SecurityHubNotifier ${name}: severities is empty; expected at least one Security Hub severity label (HIGH, CRITICAL...)`);
+    if (props.severities.length === 0)
+      throw new Error(
+        `SecurityHubNotifier ${name}: severities is empty; expected at least one Security Hub severity label (HIGH, CRITICAL...)`,
+      );
     // Same construct IDs as the SNS-target rule it replaces: the rule is updated in place.
     this.rule = new CloudwatchEventRule(this, "rule", {
       name,
@@ -156,15 +159,13 @@ export class SecurityHubNotifier extends Construct {
         Resource: hubArn,
         Condition: { StringEquals: { "securityhub:ASFFSyntaxPath/Workflow.Status": "NOTIFIED" } },
       },
-      ...UNTOUCHED_FINDING_FIELDS.map(
-        (field): PolicyStatement => ({
-          Sid: `NoUpdateOf${field.replace(/[^A-Za-z]/g, "")}`,
-          Effect: "Deny",
-          Action: "securityhub:BatchUpdateFindings",
-          Resource: hubArn,
-          Condition: { Null: { [`securityhub:ASFFSyntaxPath/${field}`]: "false" } },
-        }),
-      ),
+      ...UNTOUCHED_FINDING_FIELDS.map((field): PolicyStatement => ({
+        Sid: `NoUpdateOf${field.replace(/[^A-Za-z]/g, "")}`,
+        Effect: "Deny",
+        Action: "securityhub:BatchUpdateFindings",
+        Resource: hubArn,
+        Condition: { Null: { [`securityhub:ASFFSyntaxPath/${field}`]: "false" } },
+      })),
       // Its own group exists already (above): no CreateLogGroup.
       { Sid: "OwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logs.arn}:*` },
       // Lambda writes a failed event to the dead-letter queue with the function's role.

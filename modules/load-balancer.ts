@@ -49,7 +49,16 @@ export class LoadBalancer extends Construct {
       protocol: "HTTPS",
       sslPolicy: props.sslPolicy,
       certificateArn: issued.certificateArn,
-      defaultAction: [{ type: "fixed-response", fixedResponse: { contentType: "application/json", messageBody: props.notFoundBody ?? '{"error":"unknown host"}', statusCode: "404" } }],
+      defaultAction: [
+        {
+          type: "fixed-response",
+          fixedResponse: {
+            contentType: "application/json",
+            messageBody: props.notFoundBody ?? '{"error":"unknown host"}',
+            statusCode: "404",
+          },
+        },
+      ],
       tags: { Name: `${props.name}-https` },
     });
     new LbListener(this, "http-redirect", {

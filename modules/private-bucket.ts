@@ -124,29 +124,34 @@ export class PrivateBucket extends Construct {
     }));
     this.policy = new S3BucketPolicy(this, "policy", {
       bucket,
-      policy: policyDocument(this, "policy-document", [
-        {
-          Sid: "DenyInsecureTransport",
-          Effect: "Deny",
-          Principal: "*",
-          Action: "s3:*",
-          Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
-        ...(props.accessLogTargetFor
-          ? [
-              {
-                Sid: "S3ServerAccessLogDelivery",
-                Effect: "Allow" as const,
-                Principal: { Service: "logging.s3.amazonaws.com" },
-                Action: "s3:PutObject",
-                Resource: `${this.bucket.arn}/*`,
-                Condition: { StringEquals: { "aws:SourceAccount": props.accessLogTargetFor.accountId } },
-              },
-            ]
-          : []),
-        ...(props.policyStatements ? props.policyStatements(this.bucket.arn) : []),
-      ], provider),
+      policy: policyDocument(
+        this,
+        "policy-document",
+        [
+          {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+          },
+          ...(props.accessLogTargetFor
+            ? [
+                {
+                  Sid: "S3ServerAccessLogDelivery",
+                  Effect: "Allow" as const,
+                  Principal: { Service: "logging.s3.amazonaws.com" },
+                  Action: "s3:PutObject",
+                  Resource: `${this.bucket.arn}/*`,
+                  Condition: { StringEquals: { "aws:SourceAccount": props.accessLogTargetFor.accountId } },
+                },
+              ]
+            : []),
+          ...(props.policyStatements ? props.policyStatements(this.bucket.arn) : []),
+        ],
+        provider,
+      ),
       dependsOn: [pab],
       provider,
     });

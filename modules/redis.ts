@@ -130,7 +130,11 @@ export class RedisCache extends Construct {
     // provider's sensitive mark and print in plan logs; the function is applied where it is read.
     this.url = Fn.sensitive(`rediss://:${this.authTokenVersion.secretString}@${this.group.primaryEndpointAddress}:${config.port}`);
     if (config.snapshotRetentionDays === 0) {
-      suppress(this.group, "RX-EC-6", "Configured without snapshots: the cache holds only ephemeral data (booking holds, rate limits, idempotency keys)");
+      suppress(
+        this.group,
+        "RX-EC-6",
+        "Configured without snapshots: the cache holds only ephemeral data (booking holds, rate limits, idempotency keys)",
+      );
     }
   }
 }

@@ -53,10 +53,14 @@ export class ServiceRole extends Construct {
         provider: props.provider,
         tags: { Name: props.name },
       });
-      this.attachments.push(new IamRolePolicyAttachment(this, "attach", { role: this.role.name, policyArn: policy.arn, provider: props.provider }));
+      this.attachments.push(
+        new IamRolePolicyAttachment(this, "attach", { role: this.role.name, policyArn: policy.arn, provider: props.provider }),
+      );
     }
     (props.managedPolicyArns ?? []).forEach((arn, i) =>
-      this.attachments.push(new IamRolePolicyAttachment(this, `managed-${i}`, { role: this.role.name, policyArn: arn, provider: props.provider })),
+      this.attachments.push(
+        new IamRolePolicyAttachment(this, `managed-${i}`, { role: this.role.name, policyArn: arn, provider: props.provider }),
+      ),
     );
   }
 }

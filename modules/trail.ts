@@ -9,7 +9,8 @@ import { PrivateBucket } from "./private-bucket";
 import { ServiceRole } from "./service-role";
 
 /** The trail's ARN, known before it exists (the key and bucket policies name it). */
-export const trailArn = (region: string, accountId: string, name: string): string => `arn:aws:cloudtrail:${region}:${accountId}:trail/${name}`;
+export const trailArn = (region: string, accountId: string, name: string): string =>
+  `arn:aws:cloudtrail:${region}:${accountId}:trail/${name}`;
 
 /** S3 data events for the objects of these buckets: every read and write of a patient file or a dump. */
 export function dataEventSelector(bucketNames: readonly string[]): CloudtrailAdvancedEventSelector {
@@ -175,7 +176,8 @@ export const CIS_FILTERS: readonly CisFilter[] = [
     id: "cloudtrail-changes",
     cis: "CIS 4.5 / CloudWatch.5",
     description: "A trail was created, changed, deleted, started or stopped",
-    pattern: "{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }",
+    pattern:
+      "{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }",
   },
   {
     id: "console-signin-failures",

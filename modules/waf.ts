@@ -130,6 +130,12 @@ export class OriginGuardAcl extends Construct {
 }
 
 /** Associates a web ACL with an App Runner service or an ALB (same region). */
-export function guard(scope: Construct, id: string, resourceArn: string, webAclArn: string, provider?: TerraformProvider): Wafv2WebAclAssociation {
+export function guard(
+  scope: Construct,
+  id: string,
+  resourceArn: string,
+  webAclArn: string,
+  provider?: TerraformProvider,
+): Wafv2WebAclAssociation {
   return new Wafv2WebAclAssociation(scope, id, { resourceArn, webAclArn, provider });
 }

@@ -25,7 +25,15 @@ export function cellsForEnvironment(cells: readonly CellSpec[], environment: str
 export function stagingNames(phase: PhaseConfig): PhaseConfig {
   const n = stagingName;
   const services = Object.fromEntries(
-    Object.entries(phase.services).map(([key, s]) => [key, { ...s, name: n(s.name), subdomain: hostLabel(s.subdomain, "staging"), env: { ...s.env, APP_ENV: "staging" } } satisfies ServiceConfig]),
+    Object.entries(phase.services).map(([key, s]) => [
+      key,
+      {
+        ...s,
+        name: n(s.name),
+        subdomain: hostLabel(s.subdomain, "staging"),
+        env: { ...s.env, APP_ENV: "staging" },
+      } satisfies ServiceConfig,
+    ]),
   ) as unknown as PhaseConfig["services"];
   return {
     ...phase,
@@ -41,9 +49,23 @@ export function stagingNames(phase: PhaseConfig): PhaseConfig {
     services,
     // Staging has no uploads bucket to adopt: it creates its own, named with the account id like
     // every other bucket this code creates (S3 names are global).
-    storage: { ...phase.storage, uploadsBucket: n(phase.storage.uploadsBucket), accessLogsBucket: n(phase.storage.accessLogsBucket), createUploadsBucket: true },
-    backups: { ...phase.backups, primaryBucket: n(phase.backups.primaryBucket), replicaBucket: n(phase.backups.replicaBucket), jobRepository: n(phase.backups.jobRepository) },
-    observability: { ...phase.observability, topicName: n(phase.observability.topicName), dashboardName: n(phase.observability.dashboardName) },
+    storage: {
+      ...phase.storage,
+      uploadsBucket: n(phase.storage.uploadsBucket),
+      accessLogsBucket: n(phase.storage.accessLogsBucket),
+      createUploadsBucket: true,
+    },
+    backups: {
+      ...phase.backups,
+      primaryBucket: n(phase.backups.primaryBucket),
+      replicaBucket: n(phase.backups.replicaBucket),
+      jobRepository: n(phase.backups.jobRepository),
+    },
+    observability: {
+      ...phase.observability,
+      topicName: n(phase.observability.topicName),
+      dashboardName: n(phase.observability.dashboardName),
+    },
     delivery: { ...phase.delivery, environmentName: "staging" },
     fargate: { ...phase.fargate, albName: n(phase.fargate.albName), clusterName: n(phase.fargate.clusterName) },
     audit: {
@@ -55,12 +77,25 @@ export function stagingNames(phase: PhaseConfig): PhaseConfig {
       logGroupName: n(phase.audit.logGroupName),
       metricNamespace: n(phase.audit.metricNamespace),
     },
-    ...(phase.globalRouting ? { globalRouting: { ...phase.globalRouting, tableName: n(phase.globalRouting.tableName), workerName: n(phase.globalRouting.workerName) } } : {}),
+    ...(phase.globalRouting
+      ? {
+          globalRouting: {
+            ...phase.globalRouting,
+            tableName: n(phase.globalRouting.tableName),
+            workerName: n(phase.globalRouting.workerName),
+          },
+        }
+      : {}),
   };
 }
 
 /** The staging size of every service: the smallest Fargate and App Runner size, one instance, room for a second. */
-export const STAGING_SERVICE: Pick<ServiceSizing, "cpu" | "memory" | "minInstances" | "maxInstances"> = { cpu: 256, memory: 512, minInstances: 1, maxInstances: 2 };
+export const STAGING_SERVICE: Pick<ServiceSizing, "cpu" | "memory" | "minInstances" | "maxInstances"> = {
+  cpu: 256,
+  memory: 512,
+  minInstances: 1,
+  maxInstances: 2,
+};
 
 /**
  * The staging database class: the smallest the project's class list accepts (config/allowed.ts).
@@ -70,7 +105,11 @@ export const STAGING_SERVICE: Pick<ServiceSizing, "cpu" | "memory" | "minInstanc
 export const STAGING_DB_CLASS = "db.t4g.medium";
 
 /** The staging size of a tenant's or a shard's database: the staging class, the smallest gp3 volume. */
-export const STAGING_CELL: Pick<TenantSize, "instanceClass" | "allocatedStorageGb" | "maxAllocatedStorageGb"> = { instanceClass: STAGING_DB_CLASS, allocatedStorageGb: 20, maxAllocatedStorageGb: 50 };
+export const STAGING_CELL: Pick<TenantSize, "instanceClass" | "allocatedStorageGb" | "maxAllocatedStorageGb"> = {
+  instanceClass: STAGING_DB_CLASS,
+  allocatedStorageGb: 20,
+  maxAllocatedStorageGb: 50,
+};
 
 const stagingService = <S extends ServiceSizing>(s: S): S => ({ ...s, ...STAGING_SERVICE });
 
@@ -145,7 +184,9 @@ export function stagingSize(phase: PhaseConfig): PhaseConfig {
       ? {
           enterprise: {
             ...phase.enterprise,
-            sizes: Object.fromEntries(Object.entries(sizes).map(([k, s]) => [k, { ...s, ...STAGING_CELL, service: stagingService(s.service) }])),
+            sizes: Object.fromEntries(
+              Object.entries(sizes).map(([k, s]) => [k, { ...s, ...STAGING_CELL, service: stagingService(s.service) }]),
+            ),
           },
         }
       : {}),

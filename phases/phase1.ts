@@ -101,14 +101,7 @@ export const phase1: PhaseConfig = {
       requestTimeoutSeconds: 30,
       healthCheck,
       env: { APP_ENV: "production", LOG_LEVEL: "info" },
-      secretEnv: [
-        "DATABASE_URL",
-        "REDIS_URL",
-        "CLERK_SECRET_KEY",
-        "CLERK_WEBHOOK_SECRET",
-        "DAILY_API_KEY",
-        "ENCRYPTION_KEY",
-      ],
+      secretEnv: ["DATABASE_URL", "REDIS_URL", "CLERK_SECRET_KEY", "CLERK_WEBHOOK_SECRET", "DAILY_API_KEY", "ENCRYPTION_KEY"],
       subdomain: "api",
       uploadsAccess: true,
       outbound: [
@@ -199,7 +192,15 @@ export const phase1: PhaseConfig = {
       artifactExpireDays: 30,
       route53Regions: ["us-east-1", "us-west-2", "eu-west-1"],
       // https://ip-ranges.amazonaws.com/ip-ranges.json, service ROUTE53_HEALTHCHECKS (retrieved 2026-11-30)
-      route53CheckerIpv4: ["107.23.255.0/26", "54.243.31.192/26", "54.244.52.192/26", "54.245.168.0/26", "176.34.159.192/26", "54.228.16.0/26", "15.177.0.0/18"],
+      route53CheckerIpv4: [
+        "107.23.255.0/26",
+        "54.243.31.192/26",
+        "54.244.52.192/26",
+        "54.245.168.0/26",
+        "176.34.159.192/26",
+        "54.228.16.0/26",
+        "15.177.0.0/18",
+      ],
     },
   },
   edge: {

@@ -229,7 +229,12 @@ const phase2: UsageAssumptions = {
     "restartix-access-logs-prod-eu-central-1": { writtenGbPerDay: 0.2 },
     "restartix-cloudtrail-*": { writtenGbPerDay: 0.015 },
   },
-  audit: { ...phase1.audit, managementEventsPerWorkloadRegionMonth: 1_500_000, s3DataEventsPerWorkloadRegionMonth: 1_500_000, configItemsPerWorkloadRegionMonth: 2_500 },
+  audit: {
+    ...phase1.audit,
+    managementEventsPerWorkloadRegionMonth: 1_500_000,
+    s3DataEventsPerWorkloadRegionMonth: 1_500_000,
+    configItemsPerWorkloadRegionMonth: 2_500,
+  },
 };
 
 /**

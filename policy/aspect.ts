@@ -128,7 +128,9 @@ export function applyPolicyPack(app: App, options: PolicyPackOptions = {}): Poli
   const fromContext = app.node.tryGetContext(POLICY_MODE_CONTEXT) as unknown;
   const mode = fromContext ?? options.mode ?? "enforce";
   if (!POLICY_MODES.includes(mode as PolicyMode)) {
-    throw new Error(`applyPolicyPack: mode ${JSON.stringify(mode)} is not one of ${POLICY_MODES.join(", ")} (context ${POLICY_MODE_CONTEXT} or options.mode)`);
+    throw new Error(
+      `applyPolicyPack: mode ${JSON.stringify(mode)} is not one of ${POLICY_MODES.join(", ")} (context ${POLICY_MODE_CONTEXT} or options.mode)`,
+    );
   }
   const run = new PolicyRun(app, mode as PolicyMode, options.deploymentRules ?? false);
   const aspect = new PolicyAspect(run);

@@ -40,7 +40,8 @@ function otherBlocks(json: Readonly<Record<string, any>>): ResourceView[] {
     if (section === "resource" || section === "data" || section === "//" || value === null || typeof value !== "object") continue;
     const keyed = ["provider", "variable", "output", "module"].includes(section) && !Array.isArray(value);
     if (keyed) {
-      for (const [name, config] of Object.entries(value)) out.push({ type: section, name, address: `${section}.${name}`, config: config as Record<string, any> });
+      for (const [name, config] of Object.entries(value))
+        out.push({ type: section, name, address: `${section}.${name}`, config: config as Record<string, any> });
     } else {
       out.push({ type: section, name: section, address: section, config: value as Record<string, any> });
     }
@@ -50,9 +51,16 @@ function otherBlocks(json: Readonly<Record<string, any>>): ResourceView[] {
 
 const constructPathOf = (r: ResourceView): string | undefined => r.config["//"]?.metadata?.path;
 
-function suppressionFor(suppressions: readonly Suppression[], ruleId: string, address: string, path: string | undefined): Suppression | undefined {
+function suppressionFor(
+  suppressions: readonly Suppression[],
+  ruleId: string,
+  address: string,
+  path: string | undefined,
+): Suppression | undefined {
   return suppressions.find(
-    (s) => s.ruleId === ruleId && (s.address === address || (s.path !== undefined && path !== undefined && (path === s.path || path.startsWith(`${s.path}/`)))),
+    (s) =>
+      s.ruleId === ruleId &&
+      (s.address === address || (s.path !== undefined && path !== undefined && (path === s.path || path.startsWith(`${s.path}/`)))),
   );
 }
 
@@ -115,7 +123,14 @@ export function evaluateDeployment(stacks: readonly StackJson[], rules: readonly
   if (deploymentRules.length === 0) return [];
   const views = stacks.map((s) => new StackContext(s.name, s.json));
   return deploymentRules.flatMap((rule) =>
-    rule.evaluateDeployment!(views).map((v) => ({ ruleId: rule.id, level: rule.level, stack: v.stack, address: v.address, message: v.message, suppressed: false })),
+    rule.evaluateDeployment!(views).map((v) => ({
+      ruleId: rule.id,
+      level: rule.level,
+      stack: v.stack,
+      address: v.address,
+      message: v.message,
+      suppressed: false,
+    })),
   );
 }
 

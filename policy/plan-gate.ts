@@ -38,25 +38,32 @@ function describe(actions: readonly string[]): string {
 
 /** Checks the shape of a `terraform show -json <planfile>` document; throws NotAPlan saying what it is instead. */
 function planChanges(plan: unknown): ResourceChange[] {
-  if (plan === null || typeof plan !== "object" || Array.isArray(plan)) throw new NotAPlan(`not a plan in JSON form (a ${plan === null ? "null" : Array.isArray(plan) ? "list" : typeof plan}): ${HOW}`);
+  if (plan === null || typeof plan !== "object" || Array.isArray(plan))
+    throw new NotAPlan(`not a plan in JSON form (a ${plan === null ? "null" : Array.isArray(plan) ? "list" : typeof plan}): ${HOW}`);
   const doc = plan as Record<string, unknown>;
   if (typeof doc.format_version !== "string") throw new NotAPlan(`not a plan in JSON form (no format_version): ${HOW}`);
   if (!("planned_values" in doc) && !("resource_changes" in doc)) {
-    const what = "values" in doc || Object.keys(doc).every((k) => ["format_version", "terraform_version"].includes(k)) ? "a state (terraform show -json without a plan file)" : "no planned_values or resource_changes";
+    const what =
+      "values" in doc || Object.keys(doc).every((k) => ["format_version", "terraform_version"].includes(k))
+        ? "a state (terraform show -json without a plan file)"
+        : "no planned_values or resource_changes";
     throw new NotAPlan(`not a plan in JSON form: this is ${what}; ${HOW}`);
   }
-  if (doc.errored === true) throw new NotAPlan("the plan errored, so it is incomplete and cannot be judged: fix the plan error and plan again");
+  if (doc.errored === true)
+    throw new NotAPlan("the plan errored, so it is incomplete and cannot be judged: fix the plan error and plan again");
   const changes = doc.resource_changes ?? [];
   if (!Array.isArray(changes)) throw new NotAPlan(`resource_changes is not a list: ${HOW}`);
   const problems: string[] = [];
   changes.forEach((rc: unknown, i) => {
     const at = `resource_changes[${i}]`;
-    if (rc === null || typeof rc !== "object" || Array.isArray(rc)) return problems.push(`${at} is ${rc === null ? "null" : Array.isArray(rc) ? "a list" : typeof rc}, not a resource change`);
+    if (rc === null || typeof rc !== "object" || Array.isArray(rc))
+      return problems.push(`${at} is ${rc === null ? "null" : Array.isArray(rc) ? "a list" : typeof rc}, not a resource change`);
     const r = rc as Record<string, unknown>;
     const name = typeof r.address === "string" ? `${at} (${r.address})` : at;
     if (typeof r.address !== "string" || r.address === "") problems.push(`${at} has no address`);
     if (typeof r.type !== "string" || r.type === "") problems.push(`${name} has no type`);
-    if (r.mode !== "managed" && r.mode !== "data") problems.push(`${name} has mode ${JSON.stringify(r.mode)} (expected "managed" or "data")`);
+    if (r.mode !== "managed" && r.mode !== "data")
+      problems.push(`${name} has mode ${JSON.stringify(r.mode)} (expected "managed" or "data")`);
     const change = r.change as Record<string, unknown> | null | undefined;
     const actions = change && typeof change === "object" ? change.actions : undefined;
     if (!Array.isArray(actions) || actions.length === 0 || !actions.every((a) => typeof a === "string" && ACTIONS.includes(a))) {
@@ -66,7 +73,9 @@ function planChanges(plan: unknown): ResourceChange[] {
   });
   if (problems.length > 0) {
     const shown = problems.slice(0, 5).join("; ") + (problems.length > 5 ? `; and ${problems.length - 5} more` : "");
-    throw new NotAPlan(`the plan has ${problems.length} malformed entr${problems.length === 1 ? "y" : "ies"}, so it cannot be judged: ${shown}. Fix: pass the unedited output of \`terraform show -json <planfile>\``);
+    throw new NotAPlan(
+      `the plan has ${problems.length} malformed entr${problems.length === 1 ? "y" : "ies"}, so it cannot be judged: ${shown}. Fix: pass the unedited output of \`terraform show -json <planfile>\``,
+    );
   }
   return changes as ResourceChange[];
 }
@@ -87,7 +96,9 @@ export function destructiveChanges(plan: unknown): DestructiveChange[] {
         type: rc.type,
         actions,
         description: describe(actions),
-        forcedBy: (Array.isArray(rc.change.replace_paths) ? rc.change.replace_paths : []).map((p) => (Array.isArray(p) ? p.map(String).join(".") : String(p))),
+        forcedBy: (Array.isArray(rc.change.replace_paths) ? rc.change.replace_paths : []).map((p) =>
+          Array.isArray(p) ? p.map(String).join(".") : String(p),
+        ),
       };
     });
 }

@@ -58,7 +58,8 @@ function fromJson(text: string): readonly Statement[] | undefined {
     }
     const conditions: Condition[] = [];
     for (const [operator, entries] of Object.entries((s.Condition ?? {}) as Record<string, Record<string, unknown>>)) {
-      for (const [key, values] of Object.entries(entries ?? {})) conditions.push({ operator, key, values: strings(values).concat(bools(values)) });
+      for (const [key, values] of Object.entries(entries ?? {}))
+        conditions.push({ operator, key, values: strings(values).concat(bools(values)) });
     }
     return {
       sid: s.Sid,
@@ -95,7 +96,8 @@ export function fromDataSource(config: Readonly<Record<string, any>>): readonly 
   });
 }
 
-const bools = (v: unknown): string[] => (typeof v === "boolean" ? [String(v)] : Array.isArray(v) ? v.filter((x) => typeof x === "boolean").map(String) : []);
+const bools = (v: unknown): string[] =>
+  typeof v === "boolean" ? [String(v)] : Array.isArray(v) ? v.filter((x) => typeof x === "boolean").map(String) : [];
 
 /** True when the statement's principal is everyone: `"*"` or `{"AWS": "*"}`. */
 export function isPublicPrincipal(s: Statement): boolean {

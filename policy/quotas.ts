@@ -61,7 +61,8 @@ export const QUOTAS: Readonly<Record<QuotaKey, QuotaSpec>> = {
     name: "VPC connectors",
     scope: "region",
     defaultValue: 10,
-    source: "AWS General Reference, App Runner endpoints and quotas (value not confirmed here: check with aws service-quotas list-service-quotas --service-code apprunner)",
+    source:
+      "AWS General Reference, App Runner endpoints and quotas (value not confirmed here: check with aws service-quotas list-service-quotas --service-code apprunner)",
     confirmed: false,
   },
   apprunnerServices: {
@@ -69,7 +70,8 @@ export const QUOTAS: Readonly<Record<QuotaKey, QuotaSpec>> = {
     name: "Services",
     scope: "region",
     defaultValue: 30,
-    source: "AWS General Reference, App Runner endpoints and quotas (value not confirmed here: check with aws service-quotas list-service-quotas --service-code apprunner)",
+    source:
+      "AWS General Reference, App Runner endpoints and quotas (value not confirmed here: check with aws service-quotas list-service-quotas --service-code apprunner)",
     confirmed: false,
   },
   // RDS: every database (shared, shard, tenant cell) brings one instance, one parameter group and
@@ -81,7 +83,8 @@ export const QUOTAS: Readonly<Record<QuotaKey, QuotaSpec>> = {
     scope: "region",
     defaultValue: 40,
     regionalDefaults: { "ap-south-1": 20 },
-    source: "Amazon RDS User Guide, Quotas in Amazon RDS: DB instances, 40 per Region (ap-south-1: 20), adjustable; RDS, Aurora, Neptune and DocumentDB instances all count",
+    source:
+      "Amazon RDS User Guide, Quotas in Amazon RDS: DB instances, 40 per Region (ap-south-1: 20), adjustable; RDS, Aurora, Neptune and DocumentDB instances all count",
     confirmed: true,
   },
   rdsParameterGroups: {
@@ -141,7 +144,8 @@ export const QUOTAS: Readonly<Record<QuotaKey, QuotaSpec>> = {
     scope: "event bus",
     defaultValue: 300,
     regionalDefaults: { "af-south-1": 100, "eu-south-1": 100 },
-    source: "Amazon EventBridge User Guide, EventBridge quotas: rules per event bus per account, 300 in each supported Region except af-south-1 and eu-south-1 (100); adjustable",
+    source:
+      "Amazon EventBridge User Guide, EventBridge quotas: rules per event bus per account, 300 in each supported Region except af-south-1 and eu-south-1 (100); adjustable",
     confirmed: true,
   },
   // Fargate cells: one target group and one listener rule per cell on its region's cell gateway.
@@ -150,7 +154,10 @@ export const QUOTAS: Readonly<Record<QuotaKey, QuotaSpec>> = {
     name: "Target Groups per Application Load Balancer",
     scope: "load balancer",
     defaultValue: 100,
-    maximum: { value: 100, fix: "AWS does not raise it: keep at most CELLS_PER_GATEWAY cells per gateway (stacks/gateways.ts), so the next slots open a new gateway" },
+    maximum: {
+      value: 100,
+      fix: "AWS does not raise it: keep at most CELLS_PER_GATEWAY cells per gateway (stacks/gateways.ts), so the next slots open a new gateway",
+    },
     source: "Elastic Load Balancing, Quotas for your Application Load Balancers: 100, not adjustable (Service Quotas lists no code for it)",
     confirmed: true,
   },
@@ -169,7 +176,8 @@ export const QUOTAS: Readonly<Record<QuotaKey, QuotaSpec>> = {
     code: "L-9365A611",
     scope: "load balancer",
     defaultValue: 25,
-    source: "Elastic Load Balancing, Quotas for your Application Load Balancers: 25 certificates per ALB, default certificates excluded (counted here anyway: one gateway has one); adjustable",
+    source:
+      "Elastic Load Balancing, Quotas for your Application Load Balancers: 25 certificates per ALB, default certificates excluded (counted here anyway: one gateway has one); adjustable",
     confirmed: true,
   },
   albsPerRegion: {
@@ -205,7 +213,8 @@ export interface QuotaUse {
 }
 
 function regionOf(resource: TerraformResource): string {
-  const provider = (resource.provider ?? TerraformStack.of(resource).node.children.find((c) => c instanceof AwsProvider && c.alias === undefined)) as AwsProvider | undefined;
+  const provider = (resource.provider ??
+    TerraformStack.of(resource).node.children.find((c) => c instanceof AwsProvider && c.alias === undefined)) as AwsProvider | undefined;
   return provider?.region ?? "unknown";
 }
 
@@ -224,9 +233,15 @@ function all<T>(app: App, type: abstract new (...args: any[]) => T): T[] {
 
 /** Counts every quota of QUOTAS across the app's stacks. */
 export function quotaUse(app: App, phase: PhaseConfig): QuotaUse[] {
-  const limit = (key: QuotaKey, region?: string) => phase.quotas?.[key] ?? (region ? QUOTAS[key].regionalDefaults?.[region] : undefined) ?? QUOTAS[key].defaultValue;
+  const limit = (key: QuotaKey, region?: string) =>
+    phase.quotas?.[key] ?? (region ? QUOTAS[key].regionalDefaults?.[region] : undefined) ?? QUOTAS[key].defaultValue;
   const stackOf = (c: IConstruct) => TerraformStack.of(c).node.id;
-  const byRegion = <T extends TerraformResource>(key: QuotaKey, items: readonly T[], label: (t: T) => string, distinct = false): QuotaUse[] => {
+  const byRegion = <T extends TerraformResource>(
+    key: QuotaKey,
+    items: readonly T[],
+    label: (t: T) => string,
+    distinct = false,
+  ): QuotaUse[] => {
     const groups = new Map<string, Set<string> | string[]>();
     for (const item of items) {
       const region = regionOf(item);
@@ -240,7 +255,12 @@ export function quotaUse(app: App, phase: PhaseConfig): QuotaUse[] {
 
   const out: QuotaUse[] = [
     // Configurations count by name: every revision of one name is one of the 10.
-    ...byRegion("apprunnerAutoScalingConfigurations", all(app, ApprunnerAutoScalingConfigurationVersion), (c) => c.autoScalingConfigurationNameInput ?? c.node.path, true),
+    ...byRegion(
+      "apprunnerAutoScalingConfigurations",
+      all(app, ApprunnerAutoScalingConfigurationVersion),
+      (c) => c.autoScalingConfigurationNameInput ?? c.node.path,
+      true,
+    ),
     ...byRegion("apprunnerVpcConnectors", all(app, ApprunnerVpcConnector), (c) => stackOf(c)),
     ...byRegion("apprunnerServices", all(app, ApprunnerService), (c) => stackOf(c)),
     ...byRegion("securityGroupsPerRegion", all(app, SecurityGroup), (c) => stackOf(c)),
@@ -256,7 +276,13 @@ export function quotaUse(app: App, phase: PhaseConfig): QuotaUse[] {
     buses.set(`${region} ${bus}`, entry);
   }
   for (const { region, bus, users } of buses.values()) {
-    out.push({ key: "eventRulesPerBus", where: `${region}, event bus ${bus}`, used: users.length, limit: limit("eventRulesPerBus", region), users: [...new Set(users)] });
+    out.push({
+      key: "eventRulesPerBus",
+      where: `${region}, event bus ${bus}`,
+      used: users.length,
+      limit: limit("eventRulesPerBus", region),
+      users: [...new Set(users)],
+    });
   }
   // RDS counts per region; the defaults differ in ap-south-1.
   out.push(
@@ -308,7 +334,8 @@ export function quotaUse(app: App, phase: PhaseConfig): QuotaUse[] {
     e.users.add(stackOf(svc));
     vcpu.set(region, e);
   }
-  for (const [where, e] of vcpu) out.push({ key: "fargateOnDemandVcpu", where, used: e.used, limit: limit("fargateOnDemandVcpu", where), users: [...e.users] });
+  for (const [where, e] of vcpu)
+    out.push({ key: "fargateOnDemandVcpu", where, used: e.used, limit: limit("fargateOnDemandVcpu", where), users: [...e.users] });
 
   const roles = all(app, IamRole);
   out.push({ key: "iamRoles", where: "account", used: roles.length, limit: limit("iamRoles"), users: [...new Set(roles.map(stackOf))] });
@@ -328,7 +355,13 @@ export function quotaUse(app: App, phase: PhaseConfig): QuotaUse[] {
   const groupName = new Map(all(app, Firewall).map((f) => [f.id, `${f.group.nameInput ?? f.node.path}`]));
   for (const [key, { used, users }] of rules) {
     const [direction, groupId] = [key.slice(0, key.indexOf(" ")), key.slice(key.indexOf(" ") + 1)];
-    out.push({ key: "rulesPerSecurityGroup", where: `${direction} rules of ${groupName.get(groupId) ?? groupId}`, used, limit: limit("rulesPerSecurityGroup"), users: [...users] });
+    out.push({
+      key: "rulesPerSecurityGroup",
+      where: `${direction} rules of ${groupName.get(groupId) ?? groupId}`,
+      used,
+      limit: limit("rulesPerSecurityGroup"),
+      users: [...users],
+    });
   }
   return out;
 }
@@ -341,7 +374,8 @@ export function quotaProblems(uses: readonly QuotaUse[]): string[] {
       const q = QUOTAS[u.key];
       const users = u.users.length > 6 ? `${u.users.slice(0, 6).join(", ")} and ${u.users.length - 6} more` : u.users.join(", ");
       const code = q.code ? ` (quota code ${q.code})` : "";
-      if (q.maximum && u.used > q.maximum.value) return `${q.service} quota "${q.name}"${code} in ${u.where}: this layout needs ${u.used}, above AWS's ceiling of ${q.maximum.value} (${users}). Fix: ${q.maximum.fix}.`;
+      if (q.maximum && u.used > q.maximum.value)
+        return `${q.service} quota "${q.name}"${code} in ${u.where}: this layout needs ${u.used}, above AWS's ceiling of ${q.maximum.value} (${users}). Fix: ${q.maximum.fix}.`;
       const fix =
         u.key === "apprunnerAutoScalingConfigurations"
           ? "give tenants a size preset of the phase (npm run tenant -- add --size) so they share its configuration, or request an increase"
@@ -358,5 +392,6 @@ export function quotaProblems(uses: readonly QuotaUse[]): string[] {
 /** Fails the synth when the layout needs more than a quota allows; AWS would refuse it at deploy, halfway through. */
 export function checkQuotas(app: App, phase: PhaseConfig): void {
   const problems = quotaProblems(quotaUse(app, phase));
-  if (problems.length) throw new Error(`The layout exceeds AWS quotas (${problems.length}); nothing was synthesized:\n  - ${problems.join("\n  - ")}`);
+  if (problems.length)
+    throw new Error(`The layout exceeds AWS quotas (${problems.length}); nothing was synthesized:\n  - ${problems.join("\n  - ")}`);
 }

@@ -25,7 +25,10 @@ export function summarize(findings: readonly Finding[]): Summary {
 }
 
 const order = (a: Finding, b: Finding) =>
-  a.level.localeCompare(b.level) || a.stack.localeCompare(b.stack) || a.address.localeCompare(b.address) || a.ruleId.localeCompare(b.ruleId);
+  a.level.localeCompare(b.level) ||
+  a.stack.localeCompare(b.stack) ||
+  a.address.localeCompare(b.address) ||
+  a.ruleId.localeCompare(b.ruleId);
 
 /** For people: open findings with the fix of each rule that fired, then suppressed ones with their reasons. */
 export function formatTable(rules: readonly Rule[], findings: readonly Finding[], meta: ReportMeta): string {
@@ -35,14 +38,26 @@ export function formatTable(rules: readonly Rule[], findings: readonly Finding[]
   const s = summarize(findings);
   const out = [`Policy check, phase ${meta.phase} (${meta.compute}): ${meta.stacks} stacks, ${rules.length} rules`, ""];
   if (open.length > 0) {
-    out.push(table(["level", "rule", "stack", "address", "finding"], open.map((f) => [f.level, f.ruleId, f.stack, f.address, `${byId.get(f.ruleId)?.title}: ${f.message}`])), "");
+    out.push(
+      table(
+        ["level", "rule", "stack", "address", "finding"],
+        open.map((f) => [f.level, f.ruleId, f.stack, f.address, `${byId.get(f.ruleId)?.title}: ${f.message}`]),
+      ),
+      "",
+    );
     out.push("How to fix:");
     for (const id of [...new Set(open.map((f) => f.ruleId))]) out.push(`  ${id} ${byId.get(id)?.title}. ${byId.get(id)?.fix}`);
     out.push("");
   }
   if (suppressed.length > 0) {
     out.push(`Suppressed (${suppressed.length}):`);
-    out.push(table(["level", "rule", "stack", "address", "reason"], suppressed.map((f) => [f.level, f.ruleId, f.stack, f.address, f.reason ?? ""])), "");
+    out.push(
+      table(
+        ["level", "rule", "stack", "address", "reason"],
+        suppressed.map((f) => [f.level, f.ruleId, f.stack, f.address, f.reason ?? ""]),
+      ),
+      "",
+    );
   }
   out.push(`${s.errors} error(s), ${s.warnings} warning(s), ${s.suppressed} suppressed: ${s.errors > 0 ? "FAIL" : "pass"}`);
   return out.join("\n");
@@ -113,7 +128,9 @@ export function toSarif(rules: readonly Rule[], findings: readonly Finding[], op
               },
             ],
             // Stable across runs (line numbers move): code scanning matches alerts on it.
-            partialFingerprints: { "restartixPolicy/v1": createHash("sha256").update(`${f.ruleId}|${f.stack}|${f.address}|${f.message}`).digest("hex") },
+            partialFingerprints: {
+              "restartixPolicy/v1": createHash("sha256").update(`${f.ruleId}|${f.stack}|${f.address}|${f.message}`).digest("hex"),
+            },
             ...(f.suppressed ? { suppressions: [{ kind: "inSource", justification: f.reason ?? "" }] } : {}),
           };
         }),

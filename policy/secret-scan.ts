@@ -28,10 +28,18 @@ const VALUE_PATTERNS: readonly { kind: string; pattern: RegExp; group?: number }
 const MAYBE = /AKIA|ASIA|ABIA|ACCA|PRIVATE KEY|_live_|whsec_|gh[pousr]_|github_pat_|hooks\.slack|xox[abprs]-|:\/\/|passw|pwd/i;
 
 /** Attribute names that hold a credential: a literal value under one is a secret in the code. */
-const CREDENTIAL_KEY = /(^|_)(password|passwd|secret|token|api_?key|private_?key|secret_?key|access_?key|client_?secret|auth_?token|secret_?string|plaintext_?value)$/i;
+const CREDENTIAL_KEY =
+  /(^|_)(password|passwd|secret|token|api_?key|private_?key|secret_?key|access_?key|client_?secret|auth_?token|secret_?string|plaintext_?value)$/i;
 
 function literalCredential(value: string): boolean {
-  return value.length >= 6 && !NOT_A_VALUE.test(value) && !value.includes("${") && !value.startsWith("arn:") && value !== "true" && value !== "false";
+  return (
+    value.length >= 6 &&
+    !NOT_A_VALUE.test(value) &&
+    !value.includes("${") &&
+    !value.startsWith("arn:") &&
+    value !== "true" &&
+    value !== "false"
+  );
 }
 
 function scanString(value: string, path: string, key: string | undefined, hits: SecretHit[]): void {

@@ -16,7 +16,9 @@ const registry = new WeakMap<TerraformStack, Suppression[]>();
 export function suppress(construct: IConstruct, ruleId: string, reason: string): void {
   const where = `suppress(${construct.node.path}, ${JSON.stringify(ruleId)})`;
   if (!KNOWN_RULES.has(ruleId)) {
-    throw new Error(`${where}: no rule ${JSON.stringify(ruleId)} in the policy pack; use an ID from policy/rules (RX-<SERVICE>-<n>, listed by npm run check -- --format json)`);
+    throw new Error(
+      `${where}: no rule ${JSON.stringify(ruleId)} in the policy pack; use an ID from policy/rules (RX-<SERVICE>-<n>, listed by npm run check -- --format json)`,
+    );
   }
   if (typeof reason !== "string" || reason.trim().length < MIN_REASON_LENGTH) {
     throw new Error(

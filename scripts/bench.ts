@@ -51,7 +51,11 @@ const mb = (m?: number) => (m === undefined ? "n/a" : m >= 1024 ? `${(m / 1024).
 const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
 
 /** Runs a command `runs` times (fresh process each) and keeps the medians. */
-async function repeat(label: string, runs: number, run: (i: number) => Promise<Measurement>): Promise<{ seconds: number; peakMb?: number; cpuSeconds?: number; all: Measurement[] }> {
+async function repeat(
+  label: string,
+  runs: number,
+  run: (i: number) => Promise<Measurement>,
+): Promise<{ seconds: number; peakMb?: number; cpuSeconds?: number; all: Measurement[] }> {
   const all: Measurement[] = [];
   for (let i = 0; i < runs; i++) {
     const m = await run(i);
@@ -61,10 +65,16 @@ async function repeat(label: string, runs: number, run: (i: number) => Promise<M
   }
   const peaks = all.map((m) => m.peakMb).filter((p): p is number => p !== undefined);
   const cpus = all.map((m) => m.cpuSeconds).filter((c): c is number => c !== undefined);
-  return { seconds: median(all.map((m) => m.seconds)), peakMb: peaks.length ? median(peaks) : undefined, cpuSeconds: cpus.length ? median(cpus) : undefined, all };
+  return {
+    seconds: median(all.map((m) => m.seconds)),
+    peakMb: peaks.length ? median(peaks) : undefined,
+    cpuSeconds: cpus.length ? median(cpus) : undefined,
+    all,
+  };
 }
 
-const synth = (args: string[], outdir: string, cwd = ROOT) => measure(process.execPath, ["dist/main.js", ...args], { cwd, env: { ...process.env, CDKTF_OUTDIR: outdir } });
+const synth = (args: string[], outdir: string, cwd = ROOT) =>
+  measure(process.execPath, ["dist/main.js", ...args], { cwd, env: { ...process.env, CDKTF_OUTDIR: outdir } });
 const cpuNote = (r: { cpuSeconds?: number; all: Measurement[] }) =>
   `median of ${r.all.length}${r.cpuSeconds !== undefined ? `; CPU ${secs(r.cpuSeconds)}` : ""}; runs ${r.all.map((m) => m.seconds.toFixed(2)).join(", ")} s`;
 
@@ -74,7 +84,13 @@ async function phases(): Promise<number> {
     const r = await repeat(`synth phase ${phase}`, RUNS, (i) => synth(["--phase", String(phase)], path.join(work, `p${phase}-${i}`)));
     if (phase === 1) phase1 = r.seconds;
     const target = phase === 1 ? 1.5 : undefined;
-    rows.push({ what: `synth phase ${phase} (cold process)`, figure: `${secs(r.seconds)}, ${mb(r.peakMb)}`, target: target ? `<= ${target} s` : undefined, pass: target ? r.seconds <= target : undefined, note: cpuNote(r) });
+    rows.push({
+      what: `synth phase ${phase} (cold process)`,
+      figure: `${secs(r.seconds)}, ${mb(r.peakMb)}`,
+      target: target ? `<= ${target} s` : undefined,
+      pass: target ? r.seconds <= target : undefined,
+      note: cpuNote(r),
+    });
   }
   return phase1;
 }
@@ -83,23 +99,36 @@ async function phases(): Promise<number> {
 async function phase4WithBuild(): Promise<void> {
   const dir = path.join(work, "build-copy");
   fs.mkdirSync(dir);
-  for (const d of ["config", "phases", "lib", "stacks", "modules", "policy", "scripts", "worker"].filter((x) => fs.existsSync(path.join(ROOT, x)))) {
+  for (const d of ["config", "phases", "lib", "stacks", "modules", "policy", "scripts", "worker"].filter((x) =>
+    fs.existsSync(path.join(ROOT, x)),
+  )) {
     fs.cpSync(path.join(ROOT, d), path.join(dir, d), { recursive: true, filter: (src) => !src.endsWith(".test.ts") });
   }
   for (const f of ["main.ts", "terraform.tfvars.example"]) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
   const r = await repeat("build + synth phase 4", RUNS, (i) => {
     fs.rmSync(path.join(dir, "dist"), { recursive: true, force: true });
-    return measure("sh", ["-c", `"${process.execPath}" scripts/build.js && "${process.execPath}" dist/main.js --phase 4`], { cwd: dir, env: { ...process.env, CDKTF_OUTDIR: path.join(work, `b4-${i}`) } });
+    return measure("sh", ["-c", `"${process.execPath}" scripts/build.js && "${process.execPath}" dist/main.js --phase 4`], {
+      cwd: dir,
+      env: { ...process.env, CDKTF_OUTDIR: path.join(work, `b4-${i}`) },
+    });
   });
-  rows.push({ what: "synth phase 4, clean build included", figure: `${secs(r.seconds)}, ${mb(r.peakMb)}`, target: "<= 5 s", pass: r.seconds <= 5, note: cpuNote(r) });
+  rows.push({
+    what: "synth phase 4, clean build included",
+    figure: `${secs(r.seconds)}, ${mb(r.peakMb)}`,
+    target: "<= 5 s",
+    pass: r.seconds <= 5,
+    note: cpuNote(r),
+  });
 }
 
 async function tenants(): Promise<void> {
   for (const count of TENANT_COUNTS) {
     const file = writeTenantRegistry(ROOT, count, path.join(work, `tenants-${count}.json`));
     const runs = count >= 1000 ? 1 : RUNS;
-    const r = await repeat(`synth ${count} tenants`, runs, (i) => synth(["--phase", "3", "--tenants", file], path.join(work, `t${count}-${i}`)));
+    const r = await repeat(`synth ${count} tenants`, runs, (i) =>
+      synth(["--phase", "3", "--tenants", file], path.join(work, `t${count}-${i}`)),
+    );
     const big = count >= 1000;
     rows.push({
       what: `synth phase 3 with ${count} enterprise tenants`,
@@ -115,8 +144,15 @@ async function unitTests(): Promise<void> {
   const jest = [path.join(ROOT, "node_modules", "jest", "bin", "jest.js"), "--silent"];
   // Unit tests: everything but the suites that run terraform (they report skipped with the reason).
   const unit = await measure(process.execPath, jest, { cwd: ROOT, env: { ...process.env, RESTARTIX_SKIP_TERRAFORM: "1" } });
-  const summary = (r: typeof unit) => (/Tests:\s+(.*)/.exec(r.output)?.[1] ?? `exit ${r.code}`) + (r.cpuSeconds !== undefined ? `; CPU ${secs(r.cpuSeconds)}` : "");
-  rows.push({ what: "unit tests (jest, terraform-backed suites skipped)", figure: secs(unit.seconds), target: "<= 60 s", pass: unit.seconds <= 60 && unit.code === 0, note: summary(unit) });
+  const summary = (r: typeof unit) =>
+    (/Tests:\s+(.*)/.exec(r.output)?.[1] ?? `exit ${r.code}`) + (r.cpuSeconds !== undefined ? `; CPU ${secs(r.cpuSeconds)}` : "");
+  rows.push({
+    what: "unit tests (jest, terraform-backed suites skipped)",
+    figure: secs(unit.seconds),
+    target: "<= 60 s",
+    pass: unit.seconds <= 60 && unit.code === 0,
+    note: summary(unit),
+  });
   // The whole suite, as `npm test` runs it: offline plans and the upgrade proofs included.
   const all = await measure(process.execPath, jest, { cwd: ROOT });
   rows.push({ what: "whole jest suite (with real terraform plans)", figure: secs(all.seconds), note: summary(all) });
@@ -129,8 +165,21 @@ async function offlinePlan(): Promise<void> {
     rows.push({ what: "offline plan, phase 1", figure: "skipped", note: r.output.trim().split("\n").slice(-1)[0] ?? `exit ${r.code}` });
     return;
   }
-  rows.push({ what: "offline plan, phase 1 (all AWS-only stacks, 2 at a time)", figure: secs(r.seconds), note: `${lines.filter((l) => l[1].trim() === "ok").length}/${lines.length} stacks planned` });
-  details.push("Offline plan, phase 1, per stack (terraform init + plan, 2 stacks at a time):", "", table(["stack", "result", "seconds"], lines.map((l) => [l[2], l[1].trim(), l[3]]), [false, false, true]), "");
+  rows.push({
+    what: "offline plan, phase 1 (all AWS-only stacks, 2 at a time)",
+    figure: secs(r.seconds),
+    note: `${lines.filter((l) => l[1].trim() === "ok").length}/${lines.length} stacks planned`,
+  });
+  details.push(
+    "Offline plan, phase 1, per stack (terraform init + plan, 2 stacks at a time):",
+    "",
+    table(
+      ["stack", "result", "seconds"],
+      lines.map((l) => [l[2], l[1].trim(), l[3]]),
+      [false, false, true],
+    ),
+    "",
+  );
 }
 
 async function baseline(ours: number): Promise<void> {
@@ -140,13 +189,21 @@ async function baseline(ours: number): Promise<void> {
   const tsNode = path.join(ROOT, "node_modules", "ts-node", "dist", "bin.js");
   const runs = Math.min(RUNS, 2);
   const r = await repeat("baseline phase 1 (ts-node, package-root imports)", runs, (i) =>
-    measure(process.execPath, [tsNode, "main.ts", "--phase", "1"], { cwd: dir, env: { ...process.env, CDKTF_OUTDIR: path.join(work, `base-${i}`) }, timeoutMs: 600_000 }),
+    measure(process.execPath, [tsNode, "main.ts", "--phase", "1"], {
+      cwd: dir,
+      env: { ...process.env, CDKTF_OUTDIR: path.join(work, `base-${i}`) },
+      timeoutMs: 600_000,
+    }),
   );
   // Compared with a synth of the same moment: sources edited during a long bench would differ.
   await synth(["--phase", "1"], path.join(work, "ours-now"));
   const same = sameStacks(path.join(work, "base-0"), path.join(work, "ours-now"));
   const ratio = r.seconds / ours;
-  rows.push({ what: "baseline: phase 1 via ts-node + package-root imports", figure: `${secs(r.seconds)}, ${mb(r.peakMb)}`, note: `${rewrittenFiles} files rewritten; ${cpuNote(r)}; ${same}` });
+  rows.push({
+    what: "baseline: phase 1 via ts-node + package-root imports",
+    figure: `${secs(r.seconds)}, ${mb(r.peakMb)}`,
+    note: `${rewrittenFiles} files rewritten; ${cpuNote(r)}; ${same}`,
+  });
   rows.push({ what: "speed-up over the baseline (phase 1 synth)", figure: `${ratio.toFixed(1)}x`, target: ">= 10x", pass: ratio >= 10 });
 }
 
@@ -155,19 +212,29 @@ function sameStacks(a: string, b: string): string {
   const list = (d: string) => fs.readdirSync(path.join(d, "stacks")).sort();
   const [sa, sb] = [list(a), list(b)];
   if (sa.join() !== sb.join()) return `DIFFERENT stacks: ${sa.join(",")} vs ${sb.join(",")}`;
-  const differ = sa.filter((s) => fs.readFileSync(path.join(a, "stacks", s, "cdk.tf.json"), "utf8") !== fs.readFileSync(path.join(b, "stacks", s, "cdk.tf.json"), "utf8"));
+  const differ = sa.filter(
+    (s) =>
+      fs.readFileSync(path.join(a, "stacks", s, "cdk.tf.json"), "utf8") !==
+      fs.readFileSync(path.join(b, "stacks", s, "cdk.tf.json"), "utf8"),
+  );
   return differ.length ? `output differs in ${differ.join(", ")}` : "same cdk.tf.json for every stack";
 }
 
 function machine(): string {
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
-  const load = os.loadavg().map((l) => l.toFixed(2)).join(" ");
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
   return `${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}; load average ${load}`;
 }
 
 async function main(): Promise<void> {
   log(`measuring on ${machine()}; the report follows when every section is done`);
-  const startedLoad = os.loadavg().map((l) => l.toFixed(2)).join(" ");
+  const startedLoad = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
   const started = new Date();
   const section = (name: string) => log(`-- ${name}`);
   section("synth per phase");
@@ -209,14 +276,23 @@ async function main(): Promise<void> {
 
 runCommand(spec, async ({ flags }) => {
   RUNS = (flags.runs as number | undefined) ?? 3;
-  SKIP = new Set(String(flags.skip ?? "").split(",").filter(Boolean));
+  SKIP = new Set(
+    String(flags.skip ?? "")
+      .split(",")
+      .filter(Boolean),
+  );
   const unknown = [...SKIP].filter((x) => !(SECTIONS as readonly string[]).includes(x));
-  if (unknown.length) throw new UsageError(`--skip: got ${unknown.join(", ")}; expected some of ${SECTIONS.join(", ")}. Fix: --skip baseline,plan`);
+  if (unknown.length)
+    throw new UsageError(`--skip: got ${unknown.join(", ")}; expected some of ${SECTIONS.join(", ")}. Fix: --skip baseline,plan`);
   if (flags.tenants !== undefined) {
-    TENANT_COUNTS = String(flags.tenants).split(",").map((x) => Number(x.trim()));
-    if (TENANT_COUNTS.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--tenants: got "${flags.tenants}"; expected whole numbers separated by commas. Fix: --tenants 10,100,1000`);
+    TENANT_COUNTS = String(flags.tenants)
+      .split(",")
+      .map((x) => Number(x.trim()));
+    if (TENANT_COUNTS.some((n) => !Number.isInteger(n) || n < 1))
+      throw new UsageError(`--tenants: got "${flags.tenants}"; expected whole numbers separated by commas. Fix: --tenants 10,100,1000`);
   }
-  if (flags.write && flags.out !== undefined) throw new UsageError("--write and --out both name where the report goes. Fix: give one of them");
+  if (flags.write && flags.out !== undefined)
+    throw new UsageError("--write and --out both name where the report goes. Fix: give one of them");
   OUT = flags.out !== undefined ? path.resolve(String(flags.out)) : flags.write ? path.join(ROOT, "docs", "benchmark.md") : undefined;
   work = fs.mkdtempSync(path.join(os.tmpdir(), "restartix-bench-"));
   try {

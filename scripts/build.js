@@ -61,9 +61,23 @@ function syntaxErrorLines(rel, source, swcError) {
 function typeErrorLines(root, changed) {
   const ts = require("typescript");
   const configFile = path.join(root, "tsconfig.json");
-  const parsed = fs.existsSync(configFile) ? ts.getParsedCommandLineOfConfigFile(configFile, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined }) : undefined;
-  const options = { ...(parsed ? parsed.options : { strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, lib: ["lib.es2022.d.ts"] }), noEmit: true, noUnusedLocals: false, noUnusedParameters: false, types: [], incremental: false };
-  const program = ts.createProgram(changed.map((rel) => path.join(root, rel)), options);
+  const parsed = fs.existsSync(configFile)
+    ? ts.getParsedCommandLineOfConfigFile(configFile, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })
+    : undefined;
+  const options = {
+    ...(parsed
+      ? parsed.options
+      : { strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, lib: ["lib.es2022.d.ts"] }),
+    noEmit: true,
+    noUnusedLocals: false,
+    noUnusedParameters: false,
+    types: [],
+    incremental: false,
+  };
+  const program = ts.createProgram(
+    changed.map((rel) => path.join(root, rel)),
+    options,
+  );
   const phases = path.join(root, "phases") + path.sep;
   const lines = [];
   for (const file of program.getSourceFiles().filter((f) => path.resolve(f.fileName).startsWith(phases))) {
@@ -73,7 +87,9 @@ function typeErrorLines(root, changed) {
       if (d.start === undefined || d.category !== ts.DiagnosticCategory.Error) continue;
       const { line, character } = file.getLineAndCharacterOfPosition(d.start);
       const message = ts.flattenDiagnosticMessageText(d.messageText, " ").replace(/\.$/, "");
-      lines.push(`${rel}:${line + 1}:${character + 1}: type error: ${message} (in ${JSON.stringify(source[line].trim().slice(0, 80))}). Fix: give the setting a value of the type phases/types.ts declares (npm run typecheck checks every file)`);
+      lines.push(
+        `${rel}:${line + 1}:${character + 1}: type error: ${message} (in ${JSON.stringify(source[line].trim().slice(0, 80))}). Fix: give the setting a value of the type phases/types.ts declares (npm run typecheck checks every file)`,
+      );
     }
   }
   return lines;
@@ -112,7 +128,10 @@ function build(root = ROOT, io = { stderr: (t) => process.stderr.write(t) }) {
     if (rel.startsWith(`phases${path.sep}`) && !rel.endsWith(`${path.sep}types.ts`)) changedPhases.push({ rel, dest });
   }
   if (errors.length === 0 && changedPhases.length > 0) {
-    const typeErrors = typeErrorLines(root, changedPhases.map((c) => c.rel));
+    const typeErrors = typeErrorLines(
+      root,
+      changedPhases.map((c) => c.rel),
+    );
     // Their outputs go, so the next build checks them again instead of skipping them as up to date.
     if (typeErrors.length > 0) for (const { dest } of changedPhases) fs.rmSync(dest, { force: true });
     errors.push(...typeErrors.slice(0, 10));

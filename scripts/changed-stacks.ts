@@ -16,7 +16,11 @@ export const spec: CommandSpec = {
     "base-ref": { type: "string", valueName: "REF", description: "git ref to compare with (synthesized from a git archive of it)" },
     "base-dir": { type: "string", valueName: "DIR", description: "an outdir already synthesized from the base" },
     all: { type: "boolean", description: "no base: select every stack" },
-    "head-dir": { type: "string", valueName: "DIR", description: "an outdir already synthesized from the head (default: synthesize this checkout)" },
+    "head-dir": {
+      type: "string",
+      valueName: "DIR",
+      description: "an outdir already synthesized from the head (default: synthesize this checkout)",
+    },
     "with-dependencies": { type: "boolean", description: "add the stacks the selected ones read from (cdktf deploy needs them)" },
     "with-dependents": { type: "boolean", description: "add the stacks that read from the selected ones" },
     json: { type: "boolean", description: "print the whole diff as JSON" },
@@ -26,16 +30,25 @@ export const spec: CommandSpec = {
 
 /** An outdir named on the command line: a directory with a manifest.json, else exit 2. */
 function outdirFlag(flag: string, dir: string): string {
-  if (!fs.existsSync(dir)) throw new UsageError(`--${flag}: ${dir} does not exist. Fix: synthesize first (CDKTF_OUTDIR=${dir} npm run synth) or pass the right directory`);
-  if (!fs.statSync(dir).isDirectory()) throw new UsageError(`--${flag}: ${dir} is not a directory. Fix: pass the synth output directory (the one holding manifest.json)`);
-  if (!fs.existsSync(path.join(dir, "manifest.json"))) throw new UsageError(`--${flag}: ${dir} has no manifest.json, so it is not a complete synth output. Fix: synthesize into it (CDKTF_OUTDIR=${dir} npm run synth)`);
+  if (!fs.existsSync(dir))
+    throw new UsageError(
+      `--${flag}: ${dir} does not exist. Fix: synthesize first (CDKTF_OUTDIR=${dir} npm run synth) or pass the right directory`,
+    );
+  if (!fs.statSync(dir).isDirectory())
+    throw new UsageError(`--${flag}: ${dir} is not a directory. Fix: pass the synth output directory (the one holding manifest.json)`);
+  if (!fs.existsSync(path.join(dir, "manifest.json")))
+    throw new UsageError(
+      `--${flag}: ${dir} has no manifest.json, so it is not a complete synth output. Fix: synthesize into it (CDKTF_OUTDIR=${dir} npm run synth)`,
+    );
   return dir;
 }
 
 export function main({ flags }: ParsedCommand): number {
   const sources = ["base-ref", "base-dir", "all"].filter((f) => flags[f] !== undefined && flags[f] !== false);
   if (sources.length !== 1) {
-    throw new UsageError(`${sources.length === 0 ? "no base given" : `${sources.map((s) => `--${s}`).join(" and ")}: choose one`}. Fix: pass exactly one of --base-ref REF, --base-dir DIR or --all (npm run changed-stacks -- --help)`);
+    throw new UsageError(
+      `${sources.length === 0 ? "no base given" : `${sources.map((s) => `--${s}`).join(" and ")}: choose one`}. Fix: pass exactly one of --base-ref REF, --base-dir DIR or --all (npm run changed-stacks -- --help)`,
+    );
   }
   const baseDirFlag = flags["base-dir"] === undefined ? undefined : outdirFlag("base-dir", flags["base-dir"] as string);
   const headDirFlag = flags["head-dir"] === undefined ? undefined : outdirFlag("head-dir", flags["head-dir"] as string);
@@ -61,7 +74,9 @@ export function main({ flags }: ParsedCommand): number {
     });
     if (baseNote) console.error(`changed-stacks: every stack selected (${baseNote})`);
     if (diff.removed.length) {
-      console.error(`changed-stacks: stacks no longer synthesized: ${diff.removed.join(", ")}. Nothing destroys them automatically; run cdktf destroy on them from the base if they must go.`);
+      console.error(
+        `changed-stacks: stacks no longer synthesized: ${diff.removed.join(", ")}. Nothing destroys them automatically; run cdktf destroy on them from the base if they must go.`,
+      );
     }
     console.log(flags.json === true ? JSON.stringify({ ...diff, selected, baseNote: baseNote ?? null }, null, 2) : selected.join("\n"));
     return 0;
@@ -97,7 +112,8 @@ function synthRef(ref: string, scratch: string): { dir: string } | { error: stri
   fs.mkdirSync(tree);
   const tar = execFileSync("git", ["archive", "--format=tar", commit], { cwd: ROOT, maxBuffer: 1 << 30 });
   execFileSync("tar", ["-x", "-C", tree], { input: tar });
-  const lock = (dir: string) => (fs.existsSync(path.join(dir, "package-lock.json")) ? fs.readFileSync(path.join(dir, "package-lock.json"), "utf8") : "");
+  const lock = (dir: string) =>
+    fs.existsSync(path.join(dir, "package-lock.json")) ? fs.readFileSync(path.join(dir, "package-lock.json"), "utf8") : "";
   if (lock(tree) === lock(ROOT) && fs.existsSync(path.join(ROOT, "node_modules"))) {
     fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(tree, "node_modules"), "dir");
   } else if (!run("npm", ["ci", "--no-audit", "--no-fund"], tree)) {

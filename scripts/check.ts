@@ -20,7 +20,12 @@ export const spec: CommandSpec = {
     compute: SYNTH_FLAGS.compute,
     environment: SYNTH_FLAGS.environment,
     backend: SYNTH_FLAGS.backend,
-    format: { type: "string", valueName: "FORMAT", choices: FORMATS, description: "output format (default table; sarif for code scanning)" },
+    format: {
+      type: "string",
+      valueName: "FORMAT",
+      choices: FORMATS,
+      description: "output format (default table; sarif for code scanning)",
+    },
     output: { type: "string", valueName: "FILE", description: "write the report to FILE instead of standard output" },
     vars: SYNTH_FLAGS.vars,
     tenants: SYNTH_FLAGS.tenants,
@@ -36,7 +41,12 @@ export interface CheckResult {
 
 /** Findings of a synthesized app: each stack's JSON as written, with the suppressions made on its constructs. */
 export function findingsOf(result: SynthResult): Finding[] {
-  const stacks = new Map(result.app.node.findAll().filter(TerraformStack.isStack).map((s) => [s.node.id, s]));
+  const stacks = new Map(
+    result.app.node
+      .findAll()
+      .filter(TerraformStack.isStack)
+      .map((s) => [s.node.id, s]),
+  );
   const perStack = result.stacks.flatMap((s) => {
     const stack = stacks.get(s.name);
     return evaluateStack(s.name, s.json, stack ? suppressionsOf(stack) : []);
@@ -97,7 +107,11 @@ export function render(format: Format, checked: CheckedPhase): string {
   const { findings, meta, outdir } = checked;
   if (format === "json") return JSON.stringify(toJson(RULES, findings, meta), null, 2);
   if (format === "sarif") {
-    const artifactUri = (stack: string) => path.relative(ROOT, path.join(outdir, "stacks", stack, "cdk.tf.json")).split(path.sep).join("/");
+    const artifactUri = (stack: string) =>
+      path
+        .relative(ROOT, path.join(outdir, "stacks", stack, "cdk.tf.json"))
+        .split(path.sep)
+        .join("/");
     return JSON.stringify(toSarif(RULES, findings, { artifactUri, line: lineFinder(outdir) }), null, 2);
   }
   const table = formatTable(RULES, findings, meta);
@@ -130,8 +144,10 @@ function runParsed(flags: ParsedCommand["flags"], env: NodeJS.ProcessEnv): Check
 
 export function main({ flags }: ParsedCommand): number {
   const file = flags.output as string | undefined;
-  if (file !== undefined && !fs.existsSync(path.dirname(path.resolve(file)))) throw new UsageError(`--output: the directory of ${file} does not exist. Fix: create it, or write the report elsewhere`);
-  if (file !== undefined && fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new UsageError(`--output: ${file} is a directory. Fix: name a file, e.g. --output ${path.join(file, "findings.sarif")}`);
+  if (file !== undefined && !fs.existsSync(path.dirname(path.resolve(file))))
+    throw new UsageError(`--output: the directory of ${file} does not exist. Fix: create it, or write the report elsewhere`);
+  if (file !== undefined && fs.existsSync(file) && fs.statSync(file).isDirectory())
+    throw new UsageError(`--output: ${file} is a directory. Fix: name a file, e.g. --output ${path.join(file, "findings.sarif")}`);
   const { exitCode, output } = runParsed(flags, process.env);
   if (file !== undefined) fs.writeFileSync(file, `${output}\n`);
   else process.stdout.write(`${output}\n`);

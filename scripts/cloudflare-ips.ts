@@ -10,7 +10,11 @@ export const spec: CommandSpec = {
   summary: "Refresh Cloudflare's published IPv4 ranges (the ALB's allowed sources) into phases/cloudflare-ips.ts, with today's date.",
   usage: ["[--from FILE] [--check]"],
   flags: {
-    from: { type: "string", valueName: "FILE", description: `a saved answer of ${CLOUDFLARE_IPS_API} or https://www.cloudflare.com/ips-v4 instead of fetching` },
+    from: {
+      type: "string",
+      valueName: "FILE",
+      description: `a saved answer of ${CLOUDFLARE_IPS_API} or https://www.cloudflare.com/ips-v4 instead of fetching`,
+    },
     check: { type: "boolean", description: "compare only: exit 1 when the list differs from the recorded one, write nothing" },
   },
   epilog: [
@@ -21,14 +25,21 @@ export const spec: CommandSpec = {
 
 export const IPS_FILE = path.join(ROOT, "phases", "cloudflare-ips.ts");
 
-export async function main({ flags }: ParsedCommand, fetchFn: typeof fetch = fetch, today: Date = new Date(), file = IPS_FILE): Promise<number> {
+export async function main(
+  { flags }: ParsedCommand,
+  fetchFn: typeof fetch = fetch,
+  today: Date = new Date(),
+  file = IPS_FILE,
+): Promise<number> {
   let body: string;
   let source: string;
   if (typeof flags.from === "string") {
     try {
       body = fs.readFileSync(flags.from, "utf8");
     } catch (e) {
-      throw new UsageError(`--from ${flags.from}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Fix: save the answer with curl -s ${CLOUDFLARE_IPS_API} > ips.json`);
+      throw new UsageError(
+        `--from ${flags.from}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Fix: save the answer with curl -s ${CLOUDFLARE_IPS_API} > ips.json`,
+      );
     }
     source = CLOUDFLARE_IPS_API;
   } else {
@@ -39,15 +50,22 @@ export async function main({ flags }: ParsedCommand, fetchFn: typeof fetch = fet
   }
   const ipv4 = parseCloudflareIps(body);
   const { added, removed } = rangeChanges(CLOUDFLARE_IPS.ipv4, ipv4);
-  const lines = [`Cloudflare IPv4 ranges: ${ipv4.length} (recorded ${CLOUDFLARE_IPS.ipv4.length}, retrieved ${CLOUDFLARE_IPS.retrieved})`, ...added.map((r) => `  + ${r}`), ...removed.map((r) => `  - ${r}`)];
+  const lines = [
+    `Cloudflare IPv4 ranges: ${ipv4.length} (recorded ${CLOUDFLARE_IPS.ipv4.length}, retrieved ${CLOUDFLARE_IPS.retrieved})`,
+    ...added.map((r) => `  + ${r}`),
+    ...removed.map((r) => `  - ${r}`),
+  ];
   if (flags.check) {
     process.stdout.write(`${lines.join("\n")}\n`);
-    if (added.length + removed.length > 0) throw new CheckFailed("the recorded list differs from Cloudflare's: run npm run cloudflare-ips, review, commit, deploy network");
+    if (added.length + removed.length > 0)
+      throw new CheckFailed("the recorded list differs from Cloudflare's: run npm run cloudflare-ips, review, commit, deploy network");
     return 0;
   }
   const retrieved = today.toISOString().slice(0, 10);
   fs.writeFileSync(file, renderCloudflareIpsModule({ retrieved, source, ipv4 }));
-  process.stdout.write(`${lines.join("\n")}\nwrote ${path.relative(ROOT, file)} (retrieved ${retrieved})${added.length + removed.length > 0 ? "; deploy the network stack after review" : "; no range changed"}\n`);
+  process.stdout.write(
+    `${lines.join("\n")}\nwrote ${path.relative(ROOT, file)} (retrieved ${retrieved})${added.length + removed.length > 0 ? "; deploy the network stack after review" : "; no range changed"}\n`,
+  );
   return 0;
 }
 

@@ -18,10 +18,17 @@ import { readStacks, synthesize } from "../tools/synth";
 export const spec: CommandSpec = {
   name: "cost",
   summary: "Monthly AWS cost of the synthesized stacks, per stack and line, beside the design document's estimate.",
-  usage: ["[--phase N | --all] [--format table|json|markdown] [--compute apprunner|fargate] [--environment production|staging] [--items] [--from DIR] [--out FILE]", "--refresh-prices"],
+  usage: [
+    "[--phase N | --all] [--format table|json|markdown] [--compute apprunner|fargate] [--environment production|staging] [--items] [--from DIR] [--out FILE]",
+    "--refresh-prices",
+  ],
   flags: {
     phase: SYNTH_FLAGS.phase,
-    all: { type: "boolean", description: "every phase on every engine (the default first) beside the document (with --format markdown: the text of docs/cost-vs-document.md)" },
+    all: {
+      type: "boolean",
+      description:
+        "every phase on every engine (the default first) beside the document (with --format markdown: the text of docs/cost-vs-document.md)",
+    },
     format: { type: "string", valueName: "FORMAT", choices: ["table", "json", "markdown"], description: "output format (default table)" },
     compute: SYNTH_FLAGS.compute,
     environment: SYNTH_FLAGS.environment,
@@ -31,7 +38,10 @@ export const spec: CommandSpec = {
     out: { type: "string", valueName: "FILE", description: "write to FILE instead of standard output" },
     vars: SYNTH_FLAGS.vars,
     tenants: SYNTH_FLAGS.tenants,
-    "refresh-prices": { type: "boolean", description: "rewrite pricing/aws-prices.json from AWS's public Price List bulk files (network, no credentials), then stop" },
+    "refresh-prices": {
+      type: "boolean",
+      description: "rewrite pricing/aws-prices.json from AWS's public Price List bulk files (network, no credentials), then stop",
+    },
   },
 };
 
@@ -43,11 +53,16 @@ async function refreshPrices(): Promise<number> {
   const base = process.env.RESTARTIX_PRICE_LIST_URL || PRICE_LIST_BASE;
   try {
     const r = await refreshPriceFile({ base, log: (line) => console.error(`cost: ${line}`) });
-    console.log(`cost: pricing/aws-prices.json refreshed ${r.table.refreshed}: ${r.updated.length} entries from the AWS Price List (${r.updated.join(", ")})`);
+    console.log(
+      `cost: pricing/aws-prices.json refreshed ${r.table.refreshed}: ${r.updated.length} entries from the AWS Price List (${r.updated.join(", ")})`,
+    );
     for (const k of r.kept) console.log(`cost: kept the old figure: ${k}`);
     return 0;
   } catch (e) {
-    if (e instanceof PriceListError) throw new CheckFailed(`could not read the AWS Price List: ${e.message}. pricing/aws-prices.json is unchanged. Fix: check the network (or RESTARTIX_PRICE_LIST_URL) and run npm run cost -- --refresh-prices again`);
+    if (e instanceof PriceListError)
+      throw new CheckFailed(
+        `could not read the AWS Price List: ${e.message}. pricing/aws-prices.json is unchanged. Fix: check the network (or RESTARTIX_PRICE_LIST_URL) and run npm run cost -- --refresh-prices again`,
+      );
     throw e;
   }
 }
@@ -57,7 +72,11 @@ async function refreshPrices(): Promise<number> {
  * would be deployed, so the estimate cannot drift from the stacks.
  */
 function report(phase: PhaseNumber | undefined, flags: ParsedCommand["flags"], compute?: string): CostReport {
-  const options = { ...optionsFrom(flags, process.env), ...(phase !== undefined ? { phase } : {}), ...(compute !== undefined ? { compute } : {}) };
+  const options = {
+    ...optionsFrom(flags, process.env),
+    ...(phase !== undefined ? { phase } : {}),
+    ...(compute !== undefined ? { compute } : {}),
+  };
   const prices = loadPriceTable();
   const withCells = (settings: Settings, estimate: CostEstimate, table: PriceTable) => {
     const primary = settings.phase.regions.find((r) => r.primary)!.region;
@@ -96,7 +115,10 @@ function allReports(flags: ParsedCommand["flags"]): { reports: CostReport[]; una
   const unavailable: UnavailableEngine[] = [];
   for (const phase of PHASES) {
     const base = resolveSettings({ ...optionsFrom({ ...flags, compute: undefined }, { ...process.env, COMPUTE: "" }), phase });
-    const engines = chosen ?? [base.deployment.compute, ...(["fargate", "apprunner"] as const).filter((e) => e !== base.deployment.compute)];
+    const engines = chosen ?? [
+      base.deployment.compute,
+      ...(["fargate", "apprunner"] as const).filter((e) => e !== base.deployment.compute),
+    ];
     for (const engine of engines) {
       try {
         reports.push(report(phase, flags, engine));
@@ -138,15 +160,22 @@ function healthProbeOptions(flags: ParsedCommand["flags"]): string {
 export function main({ flags }: ParsedCommand): number | Promise<number> {
   if (flags["refresh-prices"]) {
     const others = Object.keys(flags).filter((k) => k !== "refresh-prices" && flags[k] !== undefined && flags[k] !== false);
-    if (others.length) throw new UsageError(`--refresh-prices and --${others[0]}: --refresh-prices only rewrites pricing/aws-prices.json. Fix: run it alone, then price with the other flags`);
+    if (others.length)
+      throw new UsageError(
+        `--refresh-prices and --${others[0]}: --refresh-prices only rewrites pricing/aws-prices.json. Fix: run it alone, then price with the other flags`,
+      );
     return refreshPrices();
   }
   const format = (flags.format as string | undefined) ?? "table";
-  if (flags.all && flags.phase !== undefined) throw new UsageError("--all and --phase: choose one. Fix: drop --phase to price every phase, or --all to price one");
-  if (flags.all && flags.from !== undefined) throw new UsageError("--all and --from: --from prices one synth output. Fix: drop one of them");
+  if (flags.all && flags.phase !== undefined)
+    throw new UsageError("--all and --phase: choose one. Fix: drop --phase to price every phase, or --all to price one");
+  if (flags.all && flags.from !== undefined)
+    throw new UsageError("--all and --from: --from prices one synth output. Fix: drop one of them");
   const out = flags.out as string | undefined;
-  if (out !== undefined && !fs.existsSync(path.dirname(path.resolve(out)))) throw new UsageError(`--out: the directory of ${out} does not exist. Fix: create it, or write the file elsewhere`);
-  if (out !== undefined && fs.existsSync(out) && fs.statSync(out).isDirectory()) throw new UsageError(`--out: ${out} is a directory. Fix: name a file, e.g. --out ${path.join(out, "cost.md")}`);
+  if (out !== undefined && !fs.existsSync(path.dirname(path.resolve(out))))
+    throw new UsageError(`--out: the directory of ${out} does not exist. Fix: create it, or write the file elsewhere`);
+  if (out !== undefined && fs.existsSync(out) && fs.statSync(out).isDirectory())
+    throw new UsageError(`--out: ${out} is a directory. Fix: name a file, e.g. --out ${path.join(out, "cost.md")}`);
   const { reports, unavailable } = flags.all ? allReports(flags) : { reports: [report(undefined, flags)], unavailable: [] };
   let text: string;
   if (format === "json") text = JSON.stringify(flags.all ? { reports: reports.map(costJson), unavailable } : costJson(reports[0]), null, 2);

@@ -18,7 +18,10 @@ const STEPS = ["foundation", "services"] as const;
 export const spec: CommandSpec = {
   name: "deploy-order",
   summary: "Print the deploy waves and the first-deploy steps of a phase as commands cdktf accepts; optionally run one step.",
-  usage: ["[--phase N] [--compute apprunner|fargate] [--environment production|staging] [--format text|json]", "--run foundation|services [--phase N]"],
+  usage: [
+    "[--phase N] [--compute apprunner|fargate] [--environment production|staging] [--format text|json]",
+    "--run foundation|services [--phase N]",
+  ],
   flags: {
     phase: SYNTH_FLAGS.phase,
     compute: SYNTH_FLAGS.compute,
@@ -28,7 +31,9 @@ export const spec: CommandSpec = {
     format: { type: "string", description: "output format", choices: ["text", "json"], valueName: "FORMAT" },
     run: { type: "string", description: "run this step's cdktf deploy command after printing", choices: [...STEPS], valueName: "STEP" },
   },
-  epilog: ["The bootstrap step (local state), the manual step (first workflow run, secret values) and the images step (printed commands) are never run by this command."],
+  epilog: [
+    "The bootstrap step (local state), the manual step (first workflow run, secret values) and the images step (printed commands) are never run by this command.",
+  ],
 };
 
 export function main({ flags }: ParsedCommand): number {
@@ -59,21 +64,30 @@ export function main({ flags }: ParsedCommand): number {
         for (const c of s.commands ?? []) console.log(`   ${c}`);
         for (const n of s.notes) console.log(`   - ${n}`);
       });
-      console.log("\nLater changes: the pull-request workflow plans them; by hand, name a stack with its dependencies (these commands do).");
+      console.log(
+        "\nLater changes: the pull-request workflow plans them; by hand, name a stack with its dependencies (these commands do).",
+      );
     }
     const run = flags.run as (typeof STEPS)[number] | undefined;
     if (run) {
       const step = steps.find((s) => s.key === run);
       if (!step?.command) {
         const runnable = steps.filter((s) => s.command && (STEPS as readonly string[]).includes(s.key)).map((s) => s.key);
-        throw new UsageError(`--run: step ${run} has no command in phase ${resolvedPhase} (its commands are printed above). Fix: run them by hand${runnable.length ? `, or pass --run ${runnable.join(" or --run ")}` : ""}`);
+        throw new UsageError(
+          `--run: step ${run} has no command in phase ${resolvedPhase} (its commands are printed above). Fix: run them by hand${runnable.length ? `, or pass --run ${runnable.join(" or --run ")}` : ""}`,
+        );
       }
       const argv = step.command.split(" ").filter((w) => !w.includes("="));
       console.log(`\nRunning: ${step.command}`);
       const child = spawnSync(argv[0], argv.slice(1), {
         cwd: ROOT,
         stdio: "inherit",
-        env: { ...process.env, ...(phase !== undefined ? { PHASE: String(resolvedPhase) } : {}), ...(compute !== undefined ? { COMPUTE: compute } : {}), ...(staging ? { ENVIRONMENT: "staging" } : {}) },
+        env: {
+          ...process.env,
+          ...(phase !== undefined ? { PHASE: String(resolvedPhase) } : {}),
+          ...(compute !== undefined ? { COMPUTE: compute } : {}),
+          ...(staging ? { ENVIRONMENT: "staging" } : {}),
+        },
       });
       return child.status ?? 1;
     }

@@ -16,12 +16,23 @@ const DEFAULT_OUT = path.join(ROOT, "docs", "diagrams");
 const spec: CommandSpec = {
   name: "diagram",
   summary: "Draw the synthesized stacks of a phase: DOT, SVG and PNG (Graphviz and resvg from npm, no system package).",
-  usage: ["--all [--out DIR]", "[--phase N] [--compute apprunner|fargate] [--environment production|staging] [--out DIR] [--vars FILE] [--tenants FILE]"],
+  usage: [
+    "--all [--out DIR]",
+    "[--phase N] [--compute apprunner|fargate] [--environment production|staging] [--out DIR] [--vars FILE] [--tenants FILE]",
+  ],
   flags: {
-    all: { type: "boolean", description: "every phase from terraform.tfvars.example: the committed docs/diagrams (a test fails when they are stale)" },
+    all: {
+      type: "boolean",
+      description: "every phase from terraform.tfvars.example: the committed docs/diagrams (a test fails when they are stale)",
+    },
     phase: { type: "integer", description: "phase to draw (default: the deployment inputs / PHASE)", valueName: "N", min: 1, max: 4 },
     compute: { type: "string", description: "compute engine of the shared tier", choices: ["apprunner", "fargate"] },
-    environment: { type: "string", description: "production or staging (default: ENVIRONMENT, else the inputs file); staging's files end in -staging", choices: ["production", "staging"], valueName: "ENV" },
+    environment: {
+      type: "string",
+      description: "production or staging (default: ENVIRONMENT, else the inputs file); staging's files end in -staging",
+      choices: ["production", "staging"],
+      valueName: "ENV",
+    },
     out: { type: "string", description: "directory of the files (default docs/diagrams)", valueName: "DIR" },
     vars: { type: "string", description: "deployment inputs file", valueName: "FILE" },
     tenants: { type: "string", description: "tenant registry file", valueName: "FILE" },
@@ -48,7 +59,9 @@ function draw(options: Options, outDir: string, suffix: boolean): string[] {
       fs.writeFileSync(`${base}.dot`, d.dot);
       for (const format of ["svg", "png"] as const) renderDot(d.dot, format, `${base}.${format}`);
     }
-    console.log(`diagram: phase ${phase} (${compute}): ${stacks.length} stacks -> ${diagrams.map((d) => path.relative(process.cwd(), path.join(outDir, `${d.name}.{dot,svg,png}`))).join(", ")}`);
+    console.log(
+      `diagram: phase ${phase} (${compute}): ${stacks.length} stacks -> ${diagrams.map((d) => path.relative(process.cwd(), path.join(outDir, `${d.name}.{dot,svg,png}`))).join(", ")}`,
+    );
     return diagrams.map((d) => d.name);
   } finally {
     fs.rmSync(synthDir, { recursive: true, force: true });
@@ -60,9 +73,14 @@ runCommand(spec, ({ flags }) => {
   const compute = flags.compute as string | undefined;
   if (flags.all) {
     for (const f of ["phase", "environment", "vars", "tenants"] as const) {
-      if (flags[f] !== undefined) throw new UsageError(`--all and --${f}: --all draws every phase from terraform.tfvars.example. Fix: drop --${f}, or drop --all to draw one phase`);
+      if (flags[f] !== undefined)
+        throw new UsageError(
+          `--all and --${f}: --all draws every phase from terraform.tfvars.example. Fix: drop --${f}, or drop --all to draw one phase`,
+        );
     }
-    const written = PHASES.flatMap((phase) => draw({ phase, varsFile: COMMITTED_INPUTS, ...(compute ? { compute } : {}) }, outDir, compute !== undefined));
+    const written = PHASES.flatMap((phase) =>
+      draw({ phase, varsFile: COMMITTED_INPUTS, ...(compute ? { compute } : {}) }, outDir, compute !== undefined),
+    );
     if (compute === undefined) {
       // Files of diagrams the set no longer draws (a split renamed, a phase merged) would stay committed and stale.
       for (const f of fs.readdirSync(outDir)) {

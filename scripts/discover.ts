@@ -12,8 +12,17 @@ export const spec: CommandSpec = {
   summary: "List what already exists in the Cloudflare zone and the AWS account (read-only), as deployment.tfvars lines to adopt it.",
   usage: ["[--vars FILE] [--environment production|staging] [--skip-cloudflare] [--skip-aws]"],
   flags: {
-    vars: { type: "string", valueName: "FILE", description: "deployment inputs (default deployment.tfvars; staging.tfvars with --environment staging)" },
-    environment: { type: "string", valueName: "ENV", choices: ["production", "staging"], description: "production or staging (default: ENVIRONMENT, else the inputs file): staging's zone, account and names" },
+    vars: {
+      type: "string",
+      valueName: "FILE",
+      description: "deployment inputs (default deployment.tfvars; staging.tfvars with --environment staging)",
+    },
+    environment: {
+      type: "string",
+      valueName: "ENV",
+      choices: ["production", "staging"],
+      description: "production or staging (default: ENVIRONMENT, else the inputs file): staging's zone, account and names",
+    },
     "skip-cloudflare": { type: "boolean", description: "do not call Cloudflare (no CLOUDFLARE_API_TOKEN needed)" },
     "skip-aws": { type: "boolean", description: "do not call AWS (no AWS credentials needed)" },
   },
@@ -28,21 +37,30 @@ export async function main({ flags }: ParsedCommand): Promise<number> {
   const environment = (flags.environment as string | undefined) ?? (process.env.ENVIRONMENT || undefined);
   const settings = resolveSettings({
     varsFile: flags.vars as string | undefined,
-    ...(environment !== undefined ? { environment, sources: { environment: flags.environment !== undefined ? "--environment" : "ENVIRONMENT" } } : {}),
+    ...(environment !== undefined
+      ? { environment, sources: { environment: flags.environment !== undefined ? "--environment" : "ENVIRONMENT" } }
+      : {}),
   });
   const { phase, deployment } = settings;
   if (settings.usingExampleInputs) {
-    const [file, example] = environment === "staging" ? ["staging.tfvars", "staging.tfvars.example"] : ["deployment.tfvars", "terraform.tfvars.example"];
+    const [file, example] =
+      environment === "staging" ? ["staging.tfvars", "staging.tfvars.example"] : ["deployment.tfvars", "terraform.tfvars.example"];
     throw new UsageError(`${file} is missing: copy ${example}, fill in account_id, domain and cloudflare_zone_id, then run discover`);
   }
   const token = process.env.CLOUDFLARE_API_TOKEN ?? "";
-  if (!flags["skip-cloudflare"] && token === "") throw new UsageError(`CLOUDFLARE_API_TOKEN is not set. Fix: export a token with ${discoverReadPermissions().join(", ")} on the zone, or pass --skip-cloudflare`);
+  if (!flags["skip-cloudflare"] && token === "")
+    throw new UsageError(
+      `CLOUDFLARE_API_TOKEN is not set. Fix: export a token with ${discoverReadPermissions().join(", ")} on the zone, or pass --skip-cloudflare`,
+    );
   const target: DiscoverTarget = {
     zoneId: deployment.cloudflareZoneId,
     domain: deployment.domain,
     accountId: deployment.accountId,
     region: phase.regions.find((r) => r.primary)!.region,
-    hostnames: Object.fromEntries(Object.values(phase.services).map((s) => [s.key, `${s.subdomain}.${deployment.domain}`])) as Record<ServiceKey, string>,
+    hostnames: Object.fromEntries(Object.values(phase.services).map((s) => [s.key, `${s.subdomain}.${deployment.domain}`])) as Record<
+      ServiceKey,
+      string
+    >,
     // The primary region's uploads bucket: production's adopted one, or staging's own (lib/naming.ts).
     uploadsBucket: bucketNames(phase, deployment.accountId).uploads(phase.regions.find((r) => r.primary)!),
     azs: Object.fromEntries(phase.regions.map((r) => [r.region, r.network.azs])),

@@ -40,12 +40,20 @@ runCommand(spec, async ({ flags }) => {
     );
     // cdktf writes HCL without indentation; terraform fmt (where installed) makes it readable.
     const fmt = spawnSync(TERRAFORM, ["fmt", "-recursive", "-list=false", outDir], { encoding: "utf8" });
-    if (fmt.error || fmt.status !== 0) console.error(`eject: terraform fmt not run (${fmt.error ? `${TERRAFORM} not found` : fmt.stderr.trim()}): the files are valid but unindented`);
+    if (fmt.error || fmt.status !== 0)
+      console.error(
+        `eject: terraform fmt not run (${fmt.error ? `${TERRAFORM} not found` : fmt.stderr.trim()}): the files are valid but unindented`,
+      );
     const { phase, deployment } = result.settings;
-    for (const s of result.stacks) console.log(`  ${s.name.padEnd(24)} ${String(s.resources).padStart(4)} resources  ${s.providers.join(", ")}`);
-    console.log(`eject: phase ${phase.phase} (${deployment.compute}, backend ${deployment.backend}): ${result.stacks.length} stacks -> ${outDir}/<stack>/main.tf`);
+    for (const s of result.stacks)
+      console.log(`  ${s.name.padEnd(24)} ${String(s.resources).padStart(4)} resources  ${s.providers.join(", ")}`);
+    console.log(
+      `eject: phase ${phase.phase} (${deployment.compute}, backend ${deployment.backend}): ${result.stacks.length} stacks -> ${outDir}/<stack>/main.tf`,
+    );
     console.log(`eject: deploy order in ${path.join(outDir, "README.md")}; first wave: ${result.waves[0].join(", ")}`);
-    console.log(`eject: bootstrap's state is local: mv terraform.bootstrap.tfstate ${outDir}/ (or into the state bucket: ${path.join(outDir, "README.md")})`);
+    console.log(
+      `eject: bootstrap's state is local: mv terraform.bootstrap.tfstate ${outDir}/ (or into the state bucket: ${path.join(outDir, "README.md")})`,
+    );
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }

@@ -32,7 +32,12 @@ function readPlanFile(file: string): string {
     text = fs.readFileSync(resolveFromInvocation(file), "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file (ENOENT)" : code === "EISDIR" ? "a directory, not a file (EISDIR)" : `cannot be read (${code ?? (e as Error).message})`;
+    const why =
+      code === "ENOENT"
+        ? "no such file (ENOENT)"
+        : code === "EISDIR"
+          ? "a directory, not a file (EISDIR)"
+          : `cannot be read (${code ?? (e as Error).message})`;
     throw new UsageError(`${file}: ${why}. Fix: terraform show -json <planfile> > ${file}, then pass that file`);
   }
   return text;
@@ -66,7 +71,9 @@ export function runPlanGate(argv: readonly string[], readFile: (file: string) =>
       try {
         json = JSON.parse(text);
       } catch (e) {
-        throw new NotAPlan(`not JSON (${(e as Error).message}); expected the output of \`terraform show -json <planfile>\`, not the plan file itself or terraform plan's text`);
+        throw new NotAPlan(
+          `not JSON (${(e as Error).message}); expected the output of \`terraform show -json <planfile>\`, not the plan file itself or terraform plan's text`,
+        );
       }
       changes = destructiveChanges(json);
     } catch (e) {
@@ -75,13 +82,18 @@ export function runPlanGate(argv: readonly string[], readFile: (file: string) =>
       throw e;
     }
     destructive += changes.length;
-    lines.push(`${file}: ${changes.length === 0 ? "no deletes or replaces of stateful resources" : `${changes.length} destructive change(s) to stateful resources`}`);
+    lines.push(
+      `${file}: ${changes.length === 0 ? "no deletes or replaces of stateful resources" : `${changes.length} destructive change(s) to stateful resources`}`,
+    );
     for (const c of changes) {
-      lines.push(`  ${c.address}  ${c.description} [${c.actions.join(", ")}]${c.forcedBy.length > 0 ? `  forced by: ${c.forcedBy.join(", ")}` : ""}`);
+      lines.push(
+        `  ${c.address}  ${c.description} [${c.actions.join(", ")}]${c.forcedBy.length > 0 ? `  forced by: ${c.forcedBy.join(", ")}` : ""}`,
+      );
     }
   }
   if (destructive === 0) lines.push("plan-gate: pass");
-  else if (allowed) lines.push(`plan-gate: pass (--allow-label): ${destructive} destructive change(s) approved by the pull request's label`);
+  else if (allowed)
+    lines.push(`plan-gate: pass (--allow-label): ${destructive} destructive change(s) approved by the pull request's label`);
   else {
     lines.push(
       `plan-gate: FAIL: ${destructive} delete/replace of stateful resources (${STATEFUL_TYPES.join(", ")}; and the record-holding ${RECORD_TYPES.join(", ")}; and the protection ${PROTECTION_TYPES.join(", ")}).`,

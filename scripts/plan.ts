@@ -8,8 +8,11 @@ import { dependencyOrder, providersOf, synthesize } from "../tools/synth";
 
 export const spec: CommandSpec = {
   name: "plan",
-  summary: "A real terraform init + plan of every AWS-only stack of the phase, offline, against the mirrored hashicorp/aws provider, in dependency order.",
-  usage: ["[--phase N] [--stack NAME[,NAME...]] [--compute apprunner|fargate] [--environment production|staging] [--jobs N] [--vars FILE] [--tenants FILE]"],
+  summary:
+    "A real terraform init + plan of every AWS-only stack of the phase, offline, against the mirrored hashicorp/aws provider, in dependency order.",
+  usage: [
+    "[--phase N] [--stack NAME[,NAME...]] [--compute apprunner|fargate] [--environment production|staging] [--jobs N] [--vars FILE] [--tenants FILE]",
+  ],
   flags: {
     phase: SYNTH_FLAGS.phase,
     stack: { type: "string", valueName: "NAMES", description: "plan only these stacks (comma-separated; AWS-only stacks of the phase)" },
@@ -19,7 +22,10 @@ export const spec: CommandSpec = {
     vars: SYNTH_FLAGS.vars,
     tenants: SYNTH_FLAGS.tenants,
   },
-  epilog: ["State is local and stubbed (backend local); upstream stacks' outputs are stubbed; import blocks are left out offline.", "Exit 1 when any stack fails to plan or terraform / the provider mirror is missing."],
+  epilog: [
+    "State is local and stubbed (backend local); upstream stacks' outputs are stubbed; import blocks are left out offline.",
+    "Exit 1 when any stack fails to plan or terraform / the provider mirror is missing.",
+  ],
 };
 
 /** Stacks planned at a time: --jobs, else PLAN_JOBS (checked like the flag), else the CPUs. */
@@ -27,7 +33,8 @@ function jobsOf(flag: number | undefined, env: NodeJS.ProcessEnv): number {
   if (flag !== undefined) return flag;
   const text = env.PLAN_JOBS;
   if (text === undefined || text === "") return os.cpus().length;
-  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 64) throw new UsageError(`PLAN_JOBS: got "${text}"; expected a whole number from 1 to 64. Fix: PLAN_JOBS=2, or unset it`);
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 64)
+    throw new UsageError(`PLAN_JOBS: got "${text}"; expected a whole number from 1 to 64. Fix: PLAN_JOBS=2, or unset it`);
   return Number(text);
 }
 
@@ -62,7 +69,9 @@ export async function main({ flags }: ParsedCommand): Promise<number> {
     const wanted = flags.stack.split(",").map((w) => w.trim());
     const unknown = wanted.filter((w) => !all.has(w));
     if (unknown.length) {
-      throw new UsageError(`--stack: no stack named ${unknown.map((u) => JSON.stringify(u)).join(", ")} in phase ${phase}. Fix: use one of ${[...all.keys()].join(", ")}`);
+      throw new UsageError(
+        `--stack: no stack named ${unknown.map((u) => JSON.stringify(u)).join(", ")} in phase ${phase}. Fix: use one of ${[...all.keys()].join(", ")}`,
+      );
     }
     const notAws = wanted.filter((w) => !isAwsOnly(all.get(w)!));
     if (notAws.length) {
@@ -72,7 +81,9 @@ export async function main({ flags }: ParsedCommand): Promise<number> {
     }
     targets = targets.filter((s) => wanted.includes(s.name));
   }
-  console.log(`plan: phase ${phase}, ${targets.length} AWS-only stack(s), terraform ${availability.version}, ${jobs} at a time, provider hashicorp/aws from the local mirror`);
+  console.log(
+    `plan: phase ${phase}, ${targets.length} AWS-only stack(s), terraform ${availability.version}, ${jobs} at a time, provider hashicorp/aws from the local mirror`,
+  );
   const started = Date.now();
   const results = await planAll(
     targets,
@@ -84,19 +95,32 @@ export async function main({ flags }: ParsedCommand): Promise<number> {
       if (!r.ok) console.log(indent(r.output.trim().split("\n").slice(-30).join("\n")));
     },
   );
-  printSummary(results, skipped.map((s) => `${s.name} (${providersOf(s).join(", ")})`), (Date.now() - started) / 1000);
+  printSummary(
+    results,
+    skipped.map((s) => `${s.name} (${providersOf(s).join(", ")})`),
+    (Date.now() - started) / 1000,
+  );
   return results.every((r) => r.ok) ? 0 : 1;
 }
 
 function printSummary(results: PlanResult[], notPlanned: string[], seconds: number): void {
   const failed = results.filter((r) => !r.ok);
-  const totals = results.reduce((t, r) => ({ add: t.add + r.add, change: t.change + r.change, destroy: t.destroy + r.destroy }), { add: 0, change: 0, destroy: 0 });
+  const totals = results.reduce((t, r) => ({ add: t.add + r.add, change: t.change + r.change, destroy: t.destroy + r.destroy }), {
+    add: 0,
+    change: 0,
+    destroy: 0,
+  });
   console.log("");
   console.log("In dependency order:");
   for (const r of results) console.log(`  ${r.ok ? "ok  " : "FAIL"} ${r.stack.padEnd(24)} ${r.summary}`);
-  console.log(`Summary: ${results.length - failed.length}/${results.length} stacks planned, ${totals.add} to add, ${totals.change} to change, ${totals.destroy} to destroy, ${seconds.toFixed(1)} s`);
+  console.log(
+    `Summary: ${results.length - failed.length}/${results.length} stacks planned, ${totals.add} to add, ${totals.change} to change, ${totals.destroy} to destroy, ${seconds.toFixed(1)} s`,
+  );
   if (failed.length) console.log(`Failed: ${failed.map((r) => r.stack).join(", ")}`);
-  if (notPlanned.length) console.log(`Not planned offline (provider not in the local mirror; checked by tests on the synthesized JSON): ${notPlanned.join(", ")}`);
+  if (notPlanned.length)
+    console.log(
+      `Not planned offline (provider not in the local mirror; checked by tests on the synthesized JSON): ${notPlanned.join(", ")}`,
+    );
 }
 
 const indent = (s: string) => s.replace(/^/gm, "    ");

@@ -13,18 +13,48 @@ import { PhaseNumber } from "../phases/types";
  */
 export const spec: CommandSpec = {
   name: "rehearse",
-  summary: "Apply the AWS stacks of a phase to a local AWS emulator (moto): apply, re-plan (no changes), optionally upgrade to the next phase and destroy.",
-  usage: ["--phase N [--compute apprunner|fargate] [--environment production|staging] [--stack A,B] [--upgrade] [--destroy] [--jobs N] [--keep] [--json FILE]", "--restore [--json FILE]"],
+  summary:
+    "Apply the AWS stacks of a phase to a local AWS emulator (moto): apply, re-plan (no changes), optionally upgrade to the next phase and destroy.",
+  usage: [
+    "--phase N [--compute apprunner|fargate] [--environment production|staging] [--stack A,B] [--upgrade] [--destroy] [--jobs N] [--keep] [--json FILE]",
+    "--restore [--json FILE]",
+  ],
   flags: {
     phase: { type: "string", description: "growth phase to apply", choices: ["1", "2", "3", "4"], valueName: "N" },
-    compute: { type: "string", description: "compute engine (default: the example inputs' apprunner)", choices: ["apprunner", "fargate"], valueName: "ENGINE" },
-    environment: { type: "string", description: "production (the example inputs) or staging (staging.tfvars.example in the emulator's account)", choices: ["production", "staging"], valueName: "ENV" },
+    compute: {
+      type: "string",
+      description: "compute engine (default: the example inputs' apprunner)",
+      choices: ["apprunner", "fargate"],
+      valueName: "ENGINE",
+    },
+    environment: {
+      type: "string",
+      description: "production (the example inputs) or staging (staging.tfvars.example in the emulator's account)",
+      choices: ["production", "staging"],
+      valueName: "ENV",
+    },
     stack: { type: "string", description: "only these stacks (comma-separated) and the stacks they depend on", valueName: "A,B" },
     upgrade: { type: "boolean", description: "then synthesize phase N+1 over the same state: plan, plan-gate, apply, re-plan" },
-    destroy: { type: "boolean", description: "then destroy in reverse deploy order, recording what prevent_destroy and deletion protection blocked" },
-    jobs: { type: "integer", description: "stacks of one wave applied or destroyed at the same time (default: the number of CPUs)", min: 1, max: 16, valueName: "N" },
-    keep: { type: "boolean", description: "keep the scratch directory (prepared stacks, state files, logs); it is also kept when a step fails" },
-    restore: { type: "boolean", description: "the restore rehearsal: backup/dump.sh against a throwaway PostgreSQL into the emulated Object Lock bucket, restored with docs/restore.md's commands" },
+    destroy: {
+      type: "boolean",
+      description: "then destroy in reverse deploy order, recording what prevent_destroy and deletion protection blocked",
+    },
+    jobs: {
+      type: "integer",
+      description: "stacks of one wave applied or destroyed at the same time (default: the number of CPUs)",
+      min: 1,
+      max: 16,
+      valueName: "N",
+    },
+    keep: {
+      type: "boolean",
+      description: "keep the scratch directory (prepared stacks, state files, logs); it is also kept when a step fails",
+    },
+    restore: {
+      type: "boolean",
+      description:
+        "the restore rehearsal: backup/dump.sh against a throwaway PostgreSQL into the emulated Object Lock bucket, restored with docs/restore.md's commands",
+    },
     json: { type: "string", description: "also write the JSON summary to FILE", valueName: "FILE" },
   },
   epilog: [
@@ -36,7 +66,14 @@ export const spec: CommandSpec = {
 
 export async function main({ flags }: ParsedCommand): Promise<void> {
   if (flags.restore === true) {
-    if (flags.phase !== undefined || flags.stack !== undefined || flags.upgrade || flags.destroy || flags.compute !== undefined || flags.environment !== undefined) {
+    if (
+      flags.phase !== undefined ||
+      flags.stack !== undefined ||
+      flags.upgrade ||
+      flags.destroy ||
+      flags.compute !== undefined ||
+      flags.environment !== undefined
+    ) {
       throw new UsageError("--restore runs on its own. Fix: run the restore rehearsal and the apply rehearsal as two commands");
     }
     let report;
@@ -51,7 +88,13 @@ export async function main({ flags }: ParsedCommand): Promise<void> {
     return;
   }
   if (flags.phase === undefined) throw new UsageError("--phase: required. Fix: write --phase 1 (or --restore for the restore rehearsal)");
-  const stacks = typeof flags.stack === "string" ? flags.stack.split(",").map((s) => s.trim()).filter(Boolean) : undefined;
+  const stacks =
+    typeof flags.stack === "string"
+      ? flags.stack
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : undefined;
   let summary: RehearsalSummary;
   try {
     summary = await rehearse({

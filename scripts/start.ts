@@ -14,7 +14,9 @@ const usd = (n: number) => `$${n.toLocaleString("en-US", { minimumFractionDigits
 export const spec: CommandSpec = {
   name: "start",
   summary: "Synthesize the deployment's phase into cdktf.out, then print a summary: stacks, resources, policy findings, monthly cost.",
-  usage: ["[--phase N] [--compute apprunner|fargate] [--environment production|staging] [--backend s3|cloud|local] [--vars FILE] [--tenants FILE]"],
+  usage: [
+    "[--phase N] [--compute apprunner|fargate] [--environment production|staging] [--backend s3|cloud|local] [--vars FILE] [--tenants FILE]",
+  ],
   flags: SYNTH_FLAGS,
   epilog: ["npm start -- --phase 2 (npm start passes flags after --, like every npm script)."],
 };
@@ -56,10 +58,18 @@ export function main({ flags }: ParsedCommand): void {
   for (const warning of deploymentWarnings(settings.deployment)) console.log(`Warning: ${warning}`);
   console.log("");
   console.log(
-    table(["stack", "providers", "resources", "policy", "AWS $/month"], [...rows, ["total", "", String(total), findingsOf(), usd(cost.totalMonthlyUsd)]], [false, false, true, true, true]),
+    table(
+      ["stack", "providers", "resources", "policy", "AWS $/month"],
+      [...rows, ["total", "", String(total), findingsOf(), usd(cost.totalMonthlyUsd)]],
+      [false, false, true, true, true],
+    ),
   );
-  console.log("\nPolicy: unsuppressed errors (E, none or the synth fails), warnings (W), suppressed with a reason (S): npm run check -- --phase N");
-  console.log("Cost: list prices of pricing/aws-prices.json and the usage of phases/usage.ts (npm run cost -- --phase N explains each line).");
+  console.log(
+    "\nPolicy: unsuppressed errors (E, none or the synth fails), warnings (W), suppressed with a reason (S): npm run check -- --phase N",
+  );
+  console.log(
+    "Cost: list prices of pricing/aws-prices.json and the usage of phases/usage.ts (npm run cost -- --phase N explains each line).",
+  );
 }
 
 if (require.main === module) runCommand(spec, main);

@@ -7,7 +7,17 @@ import { optionsFrom, resolveSettings, Settings, TENANTS_DIR } from "../config/s
 import { SHARD_SLOTS, TenantEntry } from "../config/validate";
 import { cellServiceStackName } from "../stacks/cell-service";
 import { cellStackName } from "../lib/naming";
-import { CheckFailed, CommandGroup, CommandSpec, FlagSpec, parseCommandLine, ParsedCommand, runGroup, SYNTH_FLAGS, UsageError } from "../tools/cli";
+import {
+  CheckFailed,
+  CommandGroup,
+  CommandSpec,
+  FlagSpec,
+  parseCommandLine,
+  ParsedCommand,
+  runGroup,
+  SYNTH_FLAGS,
+  UsageError,
+} from "../tools/cli";
 import { offlinePlanAvailability, planStack } from "../tools/offline-plan";
 import { synthesize } from "../tools/synth";
 import { routesStackName } from "../stacks/routing";
@@ -34,7 +44,11 @@ export interface TenantCommand {
 }
 
 const common: Record<string, FlagSpec> = { phase: SYNTH_FLAGS.phase, vars: SYNTH_FLAGS.vars, tenants: SYNTH_FLAGS.tenants };
-const confirmFlag: FlagSpec = { type: "string", valueName: "ID", description: "the tenant id again, to confirm without a prompt (required when not run in a terminal)" };
+const confirmFlag: FlagSpec = {
+  type: "string",
+  valueName: "ID",
+  description: "the tenant id again, to confirm without a prompt (required when not run in a terminal)",
+};
 const idArgument = { min: 1, max: 1, describe: "the tenant id, e.g. org-123" };
 const sub = (subcommand: TenantAction, summary: string, usage: string, flags: Record<string, FlagSpec>, withId = true): CommandSpec => ({
   name: "tenant",
@@ -50,13 +64,33 @@ export const group: CommandGroup = {
   name: "tenant",
   summary: "Enterprise tenant provisioning: every change is validated and planned before the registry file is written.",
   commands: {
-    add: sub("add", "Add a tenant: validates, synthesizes and plans only tenant-<id>, then writes the registry entry.", "<id> [--region REGION] [--size standard|large] [--name NAME] [--phase N]", {
-      region: { type: "string", valueName: "REGION", description: "AWS region of the tenant's stack (required when the phase has more than one region)" },
-      size: { type: "string", valueName: "SIZE", description: "size preset of the phase (phases/phase3.ts enterprise.sizes; default: its defaultSize)" },
-      name: { type: "string", valueName: "NAME", description: "display name (default: Enterprise clinic <id>)" },
+    add: sub(
+      "add",
+      "Add a tenant: validates, synthesizes and plans only tenant-<id>, then writes the registry entry.",
+      "<id> [--region REGION] [--size standard|large] [--name NAME] [--phase N]",
+      {
+        region: {
+          type: "string",
+          valueName: "REGION",
+          description: "AWS region of the tenant's stack (required when the phase has more than one region)",
+        },
+        size: {
+          type: "string",
+          valueName: "SIZE",
+          description: "size preset of the phase (phases/phase3.ts enterprise.sizes; default: its defaultSize)",
+        },
+        name: { type: "string", valueName: "NAME", description: "display name (default: Enterprise clinic <id>)" },
+      },
+    ),
+    remove: sub(
+      "remove",
+      "Decommission a tenant: protection off, final snapshot kept (deploy, then destroy its stack).",
+      "<id> [--confirm <id>] [--phase N]",
+      { confirm: confirmFlag },
+    ),
+    forget: sub("forget", "Drop a decommissioned tenant's entry once its stack is destroyed.", "<id> --confirm <id> [--phase N]", {
+      confirm: confirmFlag,
     }),
-    remove: sub("remove", "Decommission a tenant: protection off, final snapshot kept (deploy, then destroy its stack).", "<id> [--confirm <id>] [--phase N]", { confirm: confirmFlag }),
-    forget: sub("forget", "Drop a decommissioned tenant's entry once its stack is destroyed.", "<id> --confirm <id> [--phase N]", { confirm: confirmFlag }),
     list: sub("list", "List the tenants of the phase's registry.", "[--phase N]", {}, false),
   },
 };
@@ -66,7 +100,9 @@ export function parseCommand(argv: readonly string[]): TenantCommand {
   const [action, ...rest] = argv;
   const spec = group.commands[action ?? ""];
   if (!spec) {
-    throw new TenantCommandError(`expected add, remove, forget or list; got ${JSON.stringify(action ?? "")}. Fix: npm run tenant -- add org-123 --region eu-central-1 (npm run tenant -- --help)`);
+    throw new TenantCommandError(
+      `expected add, remove, forget or list; got ${JSON.stringify(action ?? "")}. Fix: npm run tenant -- add org-123 --region eu-central-1 (npm run tenant -- --help)`,
+    );
   }
   return fromParsed(action as TenantAction, parseCommandLine(spec, rest));
 }
@@ -78,7 +114,9 @@ function fromParsed(action: TenantAction, parsed: ParsedCommand): TenantCommand 
 
 function registryPath(settings: Settings, flags: TenantCommand["flags"]): string {
   if (!settings.phase.enterprise) {
-    throw new TenantCommandError(`phase ${settings.phase.phase} has no enterprise tier (it starts in phase 3). Fix: pass --phase 3 or 4, or set phase in deployment.tfvars`);
+    throw new TenantCommandError(
+      `phase ${settings.phase.phase} has no enterprise tier (it starts in phase 3). Fix: pass --phase 3 or 4, or set phase in deployment.tfvars`,
+    );
   }
   return flags.tenants ?? process.env.RESTARTIX_TENANTS ?? path.join(TENANTS_DIR, settings.phase.enterprise.registryFile);
 }
@@ -93,12 +131,16 @@ export function newEntry(settings: Settings, id: string, flags: TenantCommand["f
   const sizeName = flags.size ?? enterprise.defaultSize;
   const size = enterprise.sizes[sizeName];
   if (!size) {
-    throw new TenantCommandError(`--size ${JSON.stringify(sizeName)} is not a size of phase ${settings.phase.phase}; use one of ${Object.keys(enterprise.sizes).join(", ")}`);
+    throw new TenantCommandError(
+      `--size ${JSON.stringify(sizeName)} is not a size of phase ${settings.phase.phase}; use one of ${Object.keys(enterprise.sizes).join(", ")}`,
+    );
   }
   const regions = settings.phase.regions.map((r) => r.region);
   if (flags.region === undefined && regions.length > 1) {
     // Never guess where a clinic's patient data lives.
-    throw new TenantCommandError(`--region is required: phase ${settings.phase.phase} has ${regions.length} regions. Fix: add --region ${regions.join(" or --region ")}`);
+    throw new TenantCommandError(
+      `--region is required: phase ${settings.phase.phase} has ${regions.length} regions. Fix: add --region ${regions.join(" or --region ")}`,
+    );
   }
   const primary = settings.phase.regions.find((r) => r.primary)!.region;
   const region = flags.region ?? primary;
@@ -127,7 +169,10 @@ export function freeSlot(tenants: readonly Pick<TenantEntry, "region" | "slot">[
 
 async function confirm(id: string, flags: TenantCommand["flags"], what: string): Promise<void> {
   if (flags.confirm !== undefined) {
-    if (flags.confirm !== id) throw new TenantCommandError(`--confirm ${JSON.stringify(flags.confirm)} does not match ${JSON.stringify(id)}; nothing changed. Fix: repeat the tenant id exactly`);
+    if (flags.confirm !== id)
+      throw new TenantCommandError(
+        `--confirm ${JSON.stringify(flags.confirm)} does not match ${JSON.stringify(id)}; nothing changed. Fix: repeat the tenant id exactly`,
+      );
     return;
   }
   if (!process.stdin.isTTY) throw new TenantCommandError(`${what} needs confirmation: pass --confirm ${id}`);
@@ -175,7 +220,8 @@ async function execute(cmd: TenantCommand): Promise<void> {
   const tenants = readRegistry(file);
   const phaseEnv = `PHASE=${settings.phase.phase}`;
   if (cmd.action === "list") {
-    for (const t of tenants) console.log(`${t.id.padEnd(22)} ${t.region.padEnd(14)} ${(t.size ?? "").padEnd(9)} ${t.decommission ? "decommissioning" : ""}`);
+    for (const t of tenants)
+      console.log(`${t.id.padEnd(22)} ${t.region.padEnd(14)} ${(t.size ?? "").padEnd(9)} ${t.decommission ? "decommissioning" : ""}`);
     return;
   }
   const id = cmd.id!;
@@ -188,7 +234,8 @@ async function execute(cmd: TenantCommand): Promise<void> {
 
   switch (cmd.action) {
     case "add": {
-      if (tenants.some((t) => t.id === id)) throw new TenantCommandError(`${id} is already in ${path.basename(file)}. Fix: choose another id`);
+      if (tenants.some((t) => t.id === id))
+        throw new TenantCommandError(`${id} is already in ${path.basename(file)}. Fix: choose another id`);
       const added = newEntry(settings, id, cmd.flags);
       const next = [...tenants, added];
       await checkAndPlan(next, id, cmd.flags, file);
@@ -219,7 +266,9 @@ async function execute(cmd: TenantCommand): Promise<void> {
       const next = tenants.map((t) => (t.id === id ? { ...t, decommission: true } : t));
       await checkAndPlan(next, id, cmd.flags, file);
       write(file, next);
-      console.log(`${id} is marked for decommission: deletion protection comes off, the final snapshot restartix-tenant-${id}-final is kept.`);
+      console.log(
+        `${id} is marked for decommission: deletion protection comes off, the final snapshot restartix-tenant-${id}-final is kept.`,
+      );
       const routes = routesOf(entry.region);
       // Fargate: the service stack goes first (it reads the cell stack), then the data stack.
       const service = settings.deployment.compute === "fargate" ? cellServiceStackName("tenant", id) : undefined;
@@ -233,7 +282,10 @@ async function execute(cmd: TenantCommand): Promise<void> {
       if (!entry) throw new TenantCommandError(`no tenant ${id} in ${path.basename(file)}. Fix: npm run tenant -- list shows the ids`);
       if (!entry.decommission) throw new TenantCommandError(`${id} is live. Fix: run npm run tenant -- remove ${id} first`);
       await confirm(id, cmd.flags, `Drop ${id} from the registry (run only after cdktf destroy ${stack})`);
-      write(file, tenants.filter((t) => t.id !== id));
+      write(
+        file,
+        tenants.filter((t) => t.id !== id),
+      );
       console.log(`removed ${id} from ${path.relative(ROOT, file)}`);
       return;
     }

@@ -39,7 +39,9 @@ export interface AuditStackProps extends BaseStackProps {
 export function literalBucketName(bucket: PrivateBucket): string {
   const name = bucket.bucket.bucketInput;
   if (typeof name !== "string" || Token.isUnresolved(name)) {
-    throw new Error(`audit: bucket ${bucket.node.path} has no literal name (got ${String(name)}); the trail's data event selectors need the name at synth`);
+    throw new Error(
+      `audit: bucket ${bucket.node.path} has no literal name (got ${String(name)}); the trail's data event selectors need the name at synth`,
+    );
   }
   return name;
 }
@@ -82,7 +84,9 @@ export class AuditStack extends BaseStack {
       );
     }
     if (!props.regions.includes(this.region)) {
-      throw new Error(`audit: regions ${JSON.stringify(props.regions)} leave out the primary region ${this.region}, where the trail, its log group and the Config bucket live`);
+      throw new Error(
+        `audit: regions ${JSON.stringify(props.regions)} leave out the primary region ${this.region}, where the trail, its log group and the Config bucket live`,
+      );
     }
     this.controls = deployment.audit;
     const account = deployment.accountId;
@@ -178,7 +182,11 @@ export class AuditStack extends BaseStack {
         ],
       });
       this.configBucket = configBucket;
-      suppress(configBucket, "RX-S3-10", "Configuration history is evidence, not patient data; AWS Config can rebuild the current inventory in any region, and the trail records every change as well");
+      suppress(
+        configBucket,
+        "RX-S3-10",
+        "Configuration history is evidence, not patient data; AWS Config can rebuild the current inventory in any region, and the trail records every change as well",
+      );
       // One per account: if the account already has it (Config was enabled once by hand), import it
       // (docs/security-and-compliance.md) or set manage_config = false.
       const role = new IamServiceLinkedRole(this, "config-role", {
@@ -242,9 +250,20 @@ export class AuditStack extends BaseStack {
         bucketName: codeBucketName,
         kmsKeyArn: props.keys.keyArn(this.region),
         accessLogs: { target: accessLogs, prefix: `s3/${codeBucketName}/` },
-        lifecycleRules: [{ id: "expire-old-code-versions", status: "Enabled", filter: [{ prefix: "code/" }], noncurrentVersionExpiration: [{ noncurrentDays: 30 }] }],
+        lifecycleRules: [
+          {
+            id: "expire-old-code-versions",
+            status: "Enabled",
+            filter: [{ prefix: "code/" }],
+            noncurrentVersionExpiration: [{ noncurrentDays: 30 }],
+          },
+        ],
       });
-      suppress(this.codeBucket, "RX-S3-10", "Holds only the notifier's code archive, which every synth rebuilds from functions/finding-notifier.js: nothing to replicate");
+      suppress(
+        this.codeBucket,
+        "RX-S3-10",
+        "Holds only the notifier's code archive, which every synth rebuilds from functions/finding-notifier.js: nothing to replicate",
+      );
       this.findingAlerts = new SecurityHubNotifier(this, "finding-alerts", {
         name: `${phase.project}-security-findings`,
         description: `Security Hub findings of severity ${a.alertFindingSeverities.join(" or ")} (all regions, aggregated here), once each, to ${phase.observability.topicName}`,
@@ -253,7 +272,9 @@ export class AuditStack extends BaseStack {
         pattern: {
           source: ["aws.securityhub"],
           "detail-type": ["Security Hub Findings - Imported"],
-          detail: { findings: { Severity: { Label: [...a.alertFindingSeverities] }, RecordState: ["ACTIVE"], Workflow: { Status: ["NEW"] } } },
+          detail: {
+            findings: { Severity: { Label: [...a.alertFindingSeverities] }, RecordState: ["ACTIVE"], Workflow: { Status: ["NEW"] } },
+          },
         },
         severities: a.alertFindingSeverities,
         topicArn: alertTopicArn,
@@ -266,14 +287,19 @@ export class AuditStack extends BaseStack {
         name: `${phase.project}-guardduty-findings`,
         description: `GuardDuty findings of severity ${a.minGuardDutySeverity} or more in ${this.region} to ${phase.observability.topicName}`,
         // GuardDuty re-publishes a finding at every new occurrence (service.count grows): the first one only.
-        pattern: { source: ["aws.guardduty"], "detail-type": ["GuardDuty Finding"], detail: { severity: [{ numeric: [">=", a.minGuardDutySeverity] }], service: { count: [1] } } },
+        pattern: {
+          source: ["aws.guardduty"],
+          "detail-type": ["GuardDuty Finding"],
+          detail: { severity: [{ numeric: [">=", a.minGuardDutySeverity] }], service: { count: [1] } },
+        },
         topicArn: alertTopicArn,
       });
     }
 
     const owner = (on: boolean): ControlOwner => (on ? "stack" : "organization");
     new TerraformOutput(this, AUDIT_CONTROLS_OUTPUT, {
-      description: "Who provides each account-level control: this stack, or the AWS Organization (manage_* = false), and the regions covered",
+      description:
+        "Who provides each account-level control: this stack, or the AWS Organization (manage_* = false), and the regions covered",
       value: {
         cloudtrail: owner(this.controls.cloudtrail),
         guardduty: owner(this.controls.guardduty),

@@ -46,7 +46,10 @@ export class ProjectStack extends TerraformStack {
    */
   override toHclTerraform(): ReturnType<TerraformStack["toHclTerraform"]> {
     const out = super.toHclTerraform();
-    return { ...out, hcl: String(out.hcl).replace(/^\s*0 = "required_version"$/m, `required_version = ${JSON.stringify(TERRAFORM_REQUIRED_VERSION)}`) };
+    return {
+      ...out,
+      hcl: String(out.hcl).replace(/^\s*0 = "required_version"$/m, `required_version = ${JSON.stringify(TERRAFORM_REQUIRED_VERSION)}`),
+    };
   }
 }
 

@@ -53,8 +53,16 @@ export class BootstrapStack extends BaseStack {
       accessLogTargetFor: { accountId: deployment.accountId },
       lifecycleRules: LOG_LIFECYCLE,
     });
-    suppress(this.stateAccessLogs, "RX-S3-5", "This is the state bucket's access-log bucket: S3 cannot deliver a bucket's server access logs to the bucket itself");
-    suppress(this.stateAccessLogs, "RX-S3-4", "S3 server access log delivery only writes to buckets with SSE-S3 default encryption, not SSE-KMS");
+    suppress(
+      this.stateAccessLogs,
+      "RX-S3-5",
+      "This is the state bucket's access-log bucket: S3 cannot deliver a bucket's server access logs to the bucket itself",
+    );
+    suppress(
+      this.stateAccessLogs,
+      "RX-S3-4",
+      "S3 server access log delivery only writes to buckets with SSE-S3 default encryption, not SSE-KMS",
+    );
     this.stateBucket = new PrivateBucket(this, "state", {
       bucketName: deployment.stateBucket,
       accessLogs: { target: this.stateAccessLogs, prefix: `s3/${deployment.stateBucket}/` },
@@ -68,7 +76,11 @@ export class BootstrapStack extends BaseStack {
         },
       ],
     });
-    suppress(this.stateBucket, "RX-S3-4", "SSE-S3 on purpose: the KMS keys are managed from this bucket's state, which must stay readable without them");
+    suppress(
+      this.stateBucket,
+      "RX-S3-4",
+      "SSE-S3 on purpose: the KMS keys are managed from this bucket's state, which must stay readable without them",
+    );
 
     const root = accountRoot(deployment.accountId);
     const ciRole = (value: "plan" | "apply") => ({ StringEquals: { [`aws:PrincipalTag/${CI_ROLE_TAG}`]: value } });
@@ -85,13 +97,39 @@ export class BootstrapStack extends BaseStack {
           Effect: "Allow",
           Principal: { AWS: root },
           Action: [
-            "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*",
-            "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion",
+            "kms:Create*",
+            "kms:Describe*",
+            "kms:Enable*",
+            "kms:List*",
+            "kms:Put*",
+            "kms:Update*",
+            "kms:Revoke*",
+            "kms:Disable*",
+            "kms:Get*",
+            "kms:Delete*",
+            "kms:TagResource",
+            "kms:UntagResource",
+            "kms:ScheduleKeyDeletion",
+            "kms:CancelKeyDeletion",
           ],
           Resource: "*",
         },
-        { Sid: "PlanRoleEncrypts", Effect: "Allow", Principal: { AWS: root }, Action: "kms:GenerateDataKey", Resource: "*", Condition: ciRole("plan") },
-        { Sid: "ApplyRoleDecrypts", Effect: "Allow", Principal: { AWS: root }, Action: "kms:Decrypt", Resource: "*", Condition: ciRole("apply") },
+        {
+          Sid: "PlanRoleEncrypts",
+          Effect: "Allow",
+          Principal: { AWS: root },
+          Action: "kms:GenerateDataKey",
+          Resource: "*",
+          Condition: ciRole("plan"),
+        },
+        {
+          Sid: "ApplyRoleDecrypts",
+          Effect: "Allow",
+          Principal: { AWS: root },
+          Action: "kms:Decrypt",
+          Resource: "*",
+          Condition: ciRole("apply"),
+        },
       ]),
       tags: { Name: plansAlias.replace("alias/", "") },
     });

@@ -122,20 +122,43 @@ export class CellStack extends BaseStack {
     const core = phase.services.core;
 
     const gateways = props.gateways;
-    const dbSg = new Firewall(this, "db-sg", { name: `${names.base}-rds`, description: `PostgreSQL of ${cell.name}: from its own service only`, vpcId });
+    const dbSg = new Firewall(this, "db-sg", {
+      name: `${names.base}-rds`,
+      description: `PostgreSQL of ${cell.name}: from its own service only`,
+      vpcId,
+    });
     const appSg = gateways
-      ? new Firewall(this, "tasks-sg", { name: `${names.base}-tasks`, description: `Fargate tasks of ${cell.name}: its gateway in; PostgreSQL and HTTPS out`, vpcId })
-      : new Firewall(this, "connector-sg", { name: `${names.base}-connector`, description: `VPC connector of ${cell.name}: no ingress`, vpcId });
+      ? new Firewall(this, "tasks-sg", {
+          name: `${names.base}-tasks`,
+          description: `Fargate tasks of ${cell.name}: its gateway in; PostgreSQL and HTTPS out`,
+          vpcId,
+        })
+      : new Firewall(this, "connector-sg", {
+          name: `${names.base}-connector`,
+          description: `VPC connector of ${cell.name}: no ingress`,
+          vpcId,
+        });
     dbSg.allowIn({ id: "postgres-from-service", port: db.port, peerGroupId: appSg.id, description: `PostgreSQL from ${names.service}` });
     appSg.allowOut({ id: "postgres", port: db.port, peerGroupId: dbSg.id, description: `PostgreSQL to ${names.base}-rds` });
-    if (!gateways) appSg.allowOut({ id: "redis", port: rc.cache.port, peerGroupId: props.network.redisSg.id, description: "Redis to the region's cache" });
+    if (!gateways)
+      appSg.allowOut({
+        id: "redis",
+        port: rc.cache.port,
+        peerGroupId: props.network.redisSg.id,
+        description: "Redis to the region's cache",
+      });
     // A cell runs the core API only: its declared dependencies are the group's internet egress.
     for (const rule of outboundRules(core.outbound)) appSg.allowOut(rule);
     let connector: ApprunnerVpcConnector | undefined;
     if (gateways) {
       // The region's gateways reach the task's TLS sidecar; Redis is reached through the region's
       // shared client group, which the cache admits once (no rule per cell on the cache's group).
-      appSg.allowIn({ id: "from-gateway", port: tlsProxyPort(core.port), peerGroupId: gateways.albSg.id, description: `${names.service} from its cell gateway (HTTPS)` });
+      appSg.allowIn({
+        id: "from-gateway",
+        port: tlsProxyPort(core.port),
+        peerGroupId: gateways.albSg.id,
+        description: `${names.service} from its cell gateway (HTTPS)`,
+      });
     } else {
       allowIngress(this, props.network.redisSg.id, {
         id: "redis-from-cell",
@@ -226,12 +249,16 @@ export class CellStack extends BaseStack {
       };
       // The service lives in the cell's service stack; its ARN is known from its names, so this stack
       // never depends on that one (the rotation redeploys it with an ECS deployment).
-      redeploy = { ecsServiceArns: [`arn:aws:ecs:${region}:${props.settings.deployment.accountId}:service/${gateways.clusterName}/${names.service}`] };
+      redeploy = {
+        ecsServiceArns: [`arn:aws:ecs:${region}:${props.settings.deployment.accountId}:service/${gateways.clusterName}/${names.service}`],
+      };
       origin = gateway.hostname;
     } else {
       // A size preset shares the region's configuration; a sizing of its own needs its own name.
-      const scaling = props.platform.scalingArn(cell.service) ?? scalingConfiguration(this, "scaling", { name: names.config, sizing: cell.service }).arn;
-      if (!props.platform.observabilityArn) throw new Error(`CellStack ${name}: the platform stack of ${region} has no App Runner observability configuration`);
+      const scaling =
+        props.platform.scalingArn(cell.service) ?? scalingConfiguration(this, "scaling", { name: names.config, sizing: cell.service }).arn;
+      if (!props.platform.observabilityArn)
+        throw new Error(`CellStack ${name}: the platform stack of ${region} has no App Runner observability configuration`);
       this.service = new AppRunnerService(this, "service", {
         serviceName: names.service,
         autoScalingConfigurationArn: scaling,
@@ -260,8 +287,9 @@ export class CellStack extends BaseStack {
     // its ARN (fixed: restartix-alerts in the region) instead of depending on that stack. Alarms and
     // event rules accept a topic that does not exist yet; notifications sent before the services step
     // creates it are lost (first deploy only).
-    const alertTopicArn =
-      gateways ? `arn:aws:sns:${region}:${props.settings.deployment.accountId}:${phase.observability.topicName}` : props.alerts.topic.arn;
+    const alertTopicArn = gateways
+      ? `arn:aws:sns:${region}:${props.settings.deployment.accountId}:${phase.observability.topicName}`
+      : props.alerts.topic.arn;
 
     // Monthly: a new password on the login role not in use, then a redeploy of this cell's service.
     new DatabaseRotation(this, "db-rotation", {
@@ -287,14 +315,30 @@ export class CellStack extends BaseStack {
     const t = phase.observability.alarms;
     if (this.service) {
       const svc = this.service.service;
-      new ServiceAlarms(this, "alarms", { label: names.service, metrics: appRunnerMetrics(svc.serviceName, svc.serviceId), thresholds: t, topicArn: props.alerts.topic.arn });
+      new ServiceAlarms(this, "alarms", {
+        label: names.service,
+        metrics: appRunnerMetrics(svc.serviceName, svc.serviceId),
+        thresholds: t,
+        topicArn: props.alerts.topic.arn,
+      });
     }
-    new DatabaseAlarms(this, "db-alarms", { identifier: names.identifier, maxConnections: db.parameters.maxConnections, thresholds: t, topicArn: alertTopicArn });
+    new DatabaseAlarms(this, "db-alarms", {
+      identifier: names.identifier,
+      maxConnections: db.parameters.maxConnections,
+      thresholds: t,
+      topicArn: alertTopicArn,
+    });
     if (this.service) {
       // The us-east-1 provider stays even with the canary probe: a cell deployed with the Route 53 probe
       // has health checks there, and Terraform needs their provider to delete them.
       this.awsIn(GLOBAL_REGION);
-      props.alerts.healthProbe(this, "", { label: names.service, probeName: names.config, host: origin, path: core.healthCheck.path, failures: t.healthCheckFailures });
+      props.alerts.healthProbe(this, "", {
+        label: names.service,
+        probeName: names.config,
+        host: origin,
+        path: core.healthCheck.path,
+        failures: t.healthCheckFailures,
+      });
     }
 
     // The provisioning record (tenant_shards): where this tenant or shard is served from.

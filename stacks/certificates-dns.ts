@@ -18,7 +18,13 @@ export class CertificatesDnsStack extends ProjectStack {
   constructor(scope: Construct, name: string, props: CertificatesDnsStackProps) {
     super(scope, name, props);
     new CloudflareProvider(this, "cloudflare", {});
-    acmValidationRecords(this, "validation", props.certificates.certificate, props.settings.deployment.cloudflareZoneId, "ACM validation of the API certificate: never delete");
+    acmValidationRecords(
+      this,
+      "validation",
+      props.certificates.certificate,
+      props.settings.deployment.cloudflareZoneId,
+      "ACM validation of the API certificate: never delete",
+    );
   }
 }
 
@@ -26,7 +32,13 @@ export class CertificatesDnsStack extends ProjectStack {
  * A certificate's ACM validation records in Cloudflare, one per domain, read from the certificate's
  * state (known values, so for_each works). DNS-only and never deleted: ACM renews against them.
  */
-export function acmValidationRecords(scope: Construct, id: string, certificate: AcmCertificate, zoneId: string, comment: string): DnsRecord {
+export function acmValidationRecords(
+  scope: Construct,
+  id: string,
+  certificate: AcmCertificate,
+  zoneId: string,
+  comment: string,
+): DnsRecord {
   const records = TerraformIterator.fromComplexList(certificate.domainValidationOptions, "domain_name");
   return new DnsRecord(scope, id, {
     forEach: records,

@@ -86,7 +86,9 @@ export class ComputeStack extends BaseStack {
     const keyArn = props.keys.keyArn(region);
     const replicaHosts = props.data.postgres!.replicas.map((r) => r.address);
     const engines = computeEngines(deployment);
-    const principals = engines.map((e) => (e === "fargate" ? ("ecs-tasks.amazonaws.com" as const) : ("tasks.apprunner.amazonaws.com" as const)));
+    const principals = engines.map((e) =>
+      e === "fargate" ? ("ecs-tasks.amazonaws.com" as const) : ("tasks.apprunner.amazonaws.com" as const),
+    );
 
     const specs = Object.values(phase.services).map((svc) => ({
       svc,
@@ -116,7 +118,8 @@ export class ComputeStack extends BaseStack {
     for (const c of specs) {
       const svc = c.svc;
       const scaling = props.platform.scalingArn(svc);
-      if (!props.platform.observabilityArn) throw new Error("ComputeStack: the platform stack has no App Runner observability configuration");
+      if (!props.platform.observabilityArn)
+        throw new Error("ComputeStack: the platform stack has no App Runner observability configuration");
       if (!scaling) throw new Error(`ComputeStack: the platform stack has no auto scaling configuration for ${svc.name}`);
       const runner = new AppRunnerService(this, svc.key, {
         serviceName: svc.name,

@@ -91,7 +91,8 @@ export class DataStack extends BaseStack {
           kmsKeyArn: keyArn,
           region: rc.region,
           // Cells in other regions read the shared values (Clerk, Daily.co, encryption key) locally.
-          replicas: svc.key === "core" ? otherRegions.map((r) => ({ region: r.region, kmsKeyArn: props.keys.keyArn(r.region) })) : undefined,
+          replicas:
+            svc.key === "core" ? otherRegions.map((r) => ({ region: r.region, kmsKeyArn: props.keys.keyArn(r.region) })) : undefined,
           replicate: svc.secretEnv.filter((n) => !CELL_OWN_SECRETS.includes(n)),
           rotatedBy: svc.secretEnv.includes("DATABASE_URL") ? { DATABASE_URL: sharedRotationNames(phase.project).services } : undefined,
         }),

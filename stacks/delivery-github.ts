@@ -81,7 +81,13 @@ export class DeliveryGithubStack extends ProjectStack {
         nullable: false,
         description: `Value of the GitHub Actions secret ${secretName} (set TF_VAR_secret-${name} in the environment)`,
       });
-      if (target.variableScope === "environment") new ActionsEnvironmentSecret(this, name, { repository, environment: environment.environment, secretName, plaintextValue: value.stringValue });
+      if (target.variableScope === "environment")
+        new ActionsEnvironmentSecret(this, name, {
+          repository,
+          environment: environment.environment,
+          secretName,
+          plaintextValue: value.stringValue,
+        });
       else new ActionsSecret(this, name, { repository, secretName, plaintextValue: value.stringValue });
     }
 
@@ -96,21 +102,23 @@ export class DeliveryGithubStack extends ProjectStack {
       autocreateBranchSourceBranch: delivery.branch,
       file: target.workflowPath,
       // GitHub's `${{ ... }}` must reach the file as written, not be read as Terraform interpolation.
-      content: terraformLiteral(appDeployWorkflow({
-        name: target.workflowName,
-        region: props.region,
-        branch: delivery.branch,
-        environment: target.environmentName,
-        roleVariable: target.variables.role,
-        registryVariable: target.variables.registry,
-        regionVariable: target.variables.region,
-        services: services.map((s) => ({ key: s.key, name: s.name, dockerfile: s.dockerfile })),
-        // App Runner (the engine, or the standby during a move): the shared services, tenants and shards.
-        appRunnerRegions: computeEngines(deployment).includes("apprunner") ? phase.regions.map((r) => r.region) : undefined,
-        // Every ECS service running these images (shared tier, tenants, shards, every region), found
-        // at run time on the regions' clusters: the registry of tenants never reaches this stack.
-        ecs: ecsTargets.length > 0 ? { regions: ecsTargets.map((t) => ({ region: t.region, clusters: t.clusters })) } : undefined,
-      })),
+      content: terraformLiteral(
+        appDeployWorkflow({
+          name: target.workflowName,
+          region: props.region,
+          branch: delivery.branch,
+          environment: target.environmentName,
+          roleVariable: target.variables.role,
+          registryVariable: target.variables.registry,
+          regionVariable: target.variables.region,
+          services: services.map((s) => ({ key: s.key, name: s.name, dockerfile: s.dockerfile })),
+          // App Runner (the engine, or the standby during a move): the shared services, tenants and shards.
+          appRunnerRegions: computeEngines(deployment).includes("apprunner") ? phase.regions.map((r) => r.region) : undefined,
+          // Every ECS service running these images (shared tier, tenants, shards, every region), found
+          // at run time on the regions' clusters: the registry of tenants never reaches this stack.
+          ecs: ecsTargets.length > 0 ? { regions: ecsTargets.map((t) => ({ region: t.region, clusters: t.clusters })) } : undefined,
+        }),
+      ),
       commitMessage: "Update the deploy workflow (managed by restartix-infra)",
       overwriteOnCreate: true,
       // The workflow reads these the moment it first runs: they exist before it can.
@@ -120,7 +128,10 @@ export class DeliveryGithubStack extends ProjectStack {
       baseRepository: repository,
       baseRef: delivery.branch,
       headRef: target.workflowBranch,
-      title: target.environment === "production" ? "Deploy workflow (managed by restartix-infra)" : `Deploy workflow, ${target.environment} (managed by restartix-infra)`,
+      title:
+        target.environment === "production"
+          ? "Deploy workflow (managed by restartix-infra)"
+          : `Deploy workflow, ${target.environment} (managed by restartix-infra)`,
       body: [
         `This pull request was opened by the \`delivery-github\` stack of restartix-infra. It adds or updates \`${target.workflowPath}\`,`,
         `which builds the service images, pushes them to ECR and deploys them with the \`${target.environmentName}\` environment.`,

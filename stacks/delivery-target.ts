@@ -44,7 +44,8 @@ export const STAGING_DELIVERY = {
 } as const;
 
 /** The sub claim GitHub issues to a job that names a deployment environment. */
-export const environmentSubject = (owner: string, repository: string, environment: string): string => `repo:${owner}/${repository}:environment:${environment}`;
+export const environmentSubject = (owner: string, repository: string, environment: string): string =>
+  `repo:${owner}/${repository}:environment:${environment}`;
 
 /** Where the application deploy of this environment lives (see DeliveryTarget). */
 export function deliveryTarget(environment: Environment, delivery: DeliveryConfig): DeliveryTarget {
@@ -74,6 +75,9 @@ export function deliveryTarget(environment: Environment, delivery: DeliveryConfi
     variables: { role: "AWS_DEPLOY_ROLE_ARN", registry: "ECR_REGISTRY", region: "AWS_REGION" },
     secretName: (name) => name,
     // As deployed since phase 1: the deploy branch and the production environment.
-    subjects: (owner, repository) => [`repo:${owner}/${repository}:ref:refs/heads/${delivery.branch}`, environmentSubject(owner, repository, delivery.environmentName)],
+    subjects: (owner, repository) => [
+      `repo:${owner}/${repository}:ref:refs/heads/${delivery.branch}`,
+      environmentSubject(owner, repository, delivery.environmentName),
+    ],
   };
 }

@@ -72,7 +72,9 @@ export class DeliveryStack extends BaseStack {
     ];
     const services = Object.values(phase.services);
     const engines = computeEngines(deployment);
-    const repositoryArnsEverywhere = phase.regions.flatMap((r) => services.map((s) => props.registry.repository(s.key, r.region).repository.arn));
+    const repositoryArnsEverywhere = phase.regions.flatMap((r) =>
+      services.map((s) => props.registry.repository(s.key, r.region).repository.arn),
+    );
     if (engines.includes("apprunner")) {
       // Deploys move every App Runner service running the image (shared tier, tenants, shards, every region)
       // to the commit's immutable tag: UpdateService passes the image pull role back unchanged.
@@ -99,7 +101,12 @@ export class DeliveryStack extends BaseStack {
     if (ecsTargets.length > 0) statements.push(...ecsDeployStatements(account, ecsTargets));
     if (ecsTargets.some((t) => !t.primary) && !statements.some((st) => st.Sid === "WaitForReplicatedImages")) {
       // The roll-out waits until ECR replication delivered the commit's images to the other regions.
-      statements.push({ Sid: "WaitForReplicatedImages", Effect: "Allow", Action: "ecr:DescribeImages", Resource: repositoryArnsEverywhere });
+      statements.push({
+        Sid: "WaitForReplicatedImages",
+        Effect: "Allow",
+        Action: "ecr:DescribeImages",
+        Resource: repositoryArnsEverywhere,
+      });
     }
 
     this.role = new ServiceRole(this, "deploy-role", {
@@ -114,7 +121,10 @@ export class DeliveryStack extends BaseStack {
             StringEquals: {
               [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com",
               // Per environment (stacks/delivery-target.ts): staging's role trusts only staging's GitHub environment.
-              [`${GITHUB_OIDC_HOST}:sub`]: deliveryTarget(deployment.environment, delivery).subjects(deployment.githubOwner, deployment.githubRepository),
+              [`${GITHUB_OIDC_HOST}:sub`]: deliveryTarget(deployment.environment, delivery).subjects(
+                deployment.githubOwner,
+                deployment.githubRepository,
+              ),
             },
           },
         },
@@ -164,8 +174,19 @@ export function ecsDeployStatements(account: string, targets: readonly EcsDeploy
   return [
     { Sid: "FindEcsClusters", Effect: "Allow", Action: "ecs:DescribeClusters", Resource: clusterArns },
     // ListServices has no resource type: "*" with the ecs:cluster condition is as narrow as AWS allows.
-    { Sid: "ListEcsServices", Effect: "Allow", Action: "ecs:ListServices", Resource: "*", Condition: { ArnEquals: { "ecs:cluster": clusterArns } } },
-    { Sid: "ReadEcsServices", Effect: "Allow", Action: "ecs:DescribeServices", Resource: targets.flatMap((t) => t.clusters.map((c) => arn(t, `service/${c}/*`))) },
+    {
+      Sid: "ListEcsServices",
+      Effect: "Allow",
+      Action: "ecs:ListServices",
+      Resource: "*",
+      Condition: { ArnEquals: { "ecs:cluster": clusterArns } },
+    },
+    {
+      Sid: "ReadEcsServices",
+      Effect: "Allow",
+      Action: "ecs:DescribeServices",
+      Resource: targets.flatMap((t) => t.clusters.map((c) => arn(t, `service/${c}/*`))),
+    },
     { Sid: "RollEcsServices", Effect: "Allow", Action: "ecs:UpdateService", Resource: serviceArns },
     { Sid: "RegisterTaskDefinitions", Effect: "Allow", Action: "ecs:RegisterTaskDefinition", Resource: familyArns },
     // DescribeTaskDefinition has no resource type: "*" is the only value AWS accepts.

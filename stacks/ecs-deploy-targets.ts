@@ -31,11 +31,22 @@ export function ecsDeployTargets(phase: PhaseConfig, deployment: Pick<Deployment
   const fargateCells = deployment.compute === "fargate" && (Boolean(phase.enterprise) || phase.regions.some((r) => r.shards.length > 0));
   return phase.regions
     .map((rc) => {
-      const shared = rc.primary ? { cluster: clusterNameOf(phase, rc), services: Object.values(phase.services).map((s) => s.name) } : undefined;
+      const shared = rc.primary
+        ? { cluster: clusterNameOf(phase, rc), services: Object.values(phase.services).map((s) => s.name) }
+        : undefined;
       // The kinds of cell this region can hold, from the phase (not from the registry).
-      const prefixes = [...(phase.enterprise ? [`${phase.project}-tenant-`] : []), ...(rc.shards.length > 0 ? [`${phase.project}-shard-`] : [])];
+      const prefixes = [
+        ...(phase.enterprise ? [`${phase.project}-tenant-`] : []),
+        ...(rc.shards.length > 0 ? [`${phase.project}-shard-`] : []),
+      ];
       const cells = fargateCells && prefixes.length > 0 ? { cluster: cellsClusterNameOf(phase.project, rc), prefixes } : undefined;
-      return { region: rc.region, primary: rc.primary, clusters: [shared?.cluster, cells?.cluster].filter((c): c is string => c !== undefined), shared, cells };
+      return {
+        region: rc.region,
+        primary: rc.primary,
+        clusters: [shared?.cluster, cells?.cluster].filter((c): c is string => c !== undefined),
+        shared,
+        cells,
+      };
     })
     .filter((t) => t.clusters.length > 0);
 }

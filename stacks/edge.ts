@@ -161,11 +161,20 @@ export class EdgeStack extends ProjectStack {
       rules: [
         ...(deployment.zoneWideTls ? [] : transportRules(apiHosts, phase.edge.minTlsVersion)),
         // The phase's rules are about the APIs: they apply to the API hostnames, not the whole zone.
-        ...phase.edge.customRules.map((r) => ({ action: r.action, expression: `${apiHosts} and ${r.expression}`, description: r.description, enabled: true })),
+        ...phase.edge.customRules.map((r) => ({
+          action: r.action,
+          expression: `${apiHosts} and ${r.expression}`,
+          description: r.description,
+          enabled: true,
+        })),
       ],
     });
     if (props.routing) this.routes = this.addRouter(props.routing, zoneId, props.compute.service("core").hostname, props.originSecret);
-    this.addOriginHeader(zoneId, [...props.compute.services.values()].map((s) => s.hostname), props.originSecret);
+    this.addOriginHeader(
+      zoneId,
+      [...props.compute.services.values()].map((s) => s.hostname),
+      props.originSecret,
+    );
 
     const rateLimits = new Ruleset(this, "rate-limits", {
       zoneId,
@@ -247,7 +256,12 @@ export class EdgeStack extends ProjectStack {
    * shard; ROUTES is the edge copy of the DynamoDB routing table. Failover stays off (EU data
    * residency): turning it on is an incident decision (docs/global-routing.md).
    */
-  private addRouter(routing: NonNullable<EdgeStackProps["routing"]>, zoneId: string, apiHostname: string, originSecret: OriginSecret): WorkersKvNamespace {
+  private addRouter(
+    routing: NonNullable<EdgeStackProps["routing"]>,
+    zoneId: string,
+    apiHostname: string,
+    originSecret: OriginSecret,
+  ): WorkersKvNamespace {
     const accountId = this.settings.deployment.cloudflareAccountId;
     const routes = new WorkersKvNamespace(this, "routes", { accountId, title: `${routing.workerName}-routes` });
     const origins = Object.fromEntries(routing.regions.map((r) => [r.key, r.origin]));
@@ -324,8 +338,19 @@ export function keptTransformRules(kept: readonly KeptHeaderRule[], originHeader
       );
     }
     // Every operation carries all three attributes (null where unused): one object type for tomap.
-    const headers = Object.fromEntries(Object.entries(r.headers).map(([name, op]) => [name, { operation: op.operation, value: op.value ?? null, expression: op.expression ?? null }]));
-    return { action: "rewrite", description: r.description, expression: r.expression, enabled: r.enabled, actionParameters: { headers: Fn.tomap(headers) } };
+    const headers = Object.fromEntries(
+      Object.entries(r.headers).map(([name, op]) => [
+        name,
+        { operation: op.operation, value: op.value ?? null, expression: op.expression ?? null },
+      ]),
+    );
+    return {
+      action: "rewrite",
+      description: r.description,
+      expression: r.expression,
+      enabled: r.enabled,
+      actionParameters: { headers: Fn.tomap(headers) },
+    };
   });
 }
 
@@ -344,7 +369,8 @@ export function tlsVersionsBelow(minimum: string): string[] {
     ["1.3", "TLSv1.3"],
   ];
   const index = all.findIndex(([v]) => v === minimum);
-  if (index < 0) throw new Error(`EdgeStack: minimum TLS version ${JSON.stringify(minimum)} is not one of ${all.map(([v]) => v).join(", ")}`);
+  if (index < 0)
+    throw new Error(`EdgeStack: minimum TLS version ${JSON.stringify(minimum)} is not one of ${all.map(([v]) => v).join(", ")}`);
   return all.slice(0, index).map(([, name]) => name);
 }
 
@@ -353,12 +379,27 @@ export function tlsVersionsBelow(minimum: string): string[] {
  * refused (403), not redirected: a misconfigured client fails at once instead of sending its token
  * in clear text first. A request over an older TLS version is refused before it reaches the origin.
  */
-export function transportRules(apiHosts: string, minimum: string): { action: string; expression: string; description: string; enabled: boolean }[] {
+export function transportRules(
+  apiHosts: string,
+  minimum: string,
+): { action: string; expression: string; description: string; enabled: boolean }[] {
   const old = tlsVersionsBelow(minimum);
   return [
-    { action: "block", expression: `${apiHosts} and not ssl`, description: "API hostnames: HTTPS only (plain HTTP is refused)", enabled: true },
+    {
+      action: "block",
+      expression: `${apiHosts} and not ssl`,
+      description: "API hostnames: HTTPS only (plain HTTP is refused)",
+      enabled: true,
+    },
     ...(old.length > 0
-      ? [{ action: "block", expression: `${apiHosts} and cf.tls_version in {${old.map((v) => JSON.stringify(v)).join(" ")}}`, description: `API hostnames: TLS ${minimum} or newer`, enabled: true }]
+      ? [
+          {
+            action: "block",
+            expression: `${apiHosts} and cf.tls_version in {${old.map((v) => JSON.stringify(v)).join(" ")}}`,
+            description: `API hostnames: TLS ${minimum} or newer`,
+            enabled: true,
+          },
+        ]
       : []),
   ];
 }

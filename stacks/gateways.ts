@@ -36,11 +36,15 @@ export const CELL_HEADER = "X-Restartix-Cell";
 export { cellHeaderValue } from "./routing";
 /** The gateway (1-based) a slot lives on. */
 export const gatewayOfSlot = (slot: number): number => Math.ceil(slot / CELLS_PER_GATEWAY);
-export const gatewayHostname = (regionKey: string, n: number, domain: string, environment = "production"): string => `${hostLabel(`cells-${regionKey}-${n}`, environment)}.${domain}`;
+export const gatewayHostname = (regionKey: string, n: number, domain: string, environment = "production"): string =>
+  `${hostLabel(`cells-${regionKey}-${n}`, environment)}.${domain}`;
 
 /** A cell's slot; a Fargate cell without one is a bug the validation should have refused. */
 export function cellSlot(cell: CellSpec): number {
-  if (cell.slot === undefined) throw new Error(`${cell.kind} ${cell.id} has no slot: Fargate cells need one (phases/phase4.ts shards, npm run tenant -- add for tenants)`);
+  if (cell.slot === undefined)
+    throw new Error(
+      `${cell.kind} ${cell.id} has no slot: Fargate cells need one (phases/phase4.ts shards, npm run tenant -- add for tenants)`,
+    );
   return cell.slot;
 }
 
@@ -123,7 +127,13 @@ export class GatewayCertificatesDnsStack extends ProjectStack {
     super(scope, name, props);
     new CloudflareProvider(this, "cloudflare", {});
     for (const [key, certificate] of props.certificates.all) {
-      acmValidationRecords(this, `${key}-validation`, certificate, props.settings.deployment.cloudflareZoneId, `ACM validation of the cell gateway ${key}: never delete`);
+      acmValidationRecords(
+        this,
+        `${key}-validation`,
+        certificate,
+        props.settings.deployment.cloudflareZoneId,
+        `ACM validation of the cell gateway ${key}: never delete`,
+      );
     }
   }
 }
@@ -176,18 +186,41 @@ export class GatewaysStack extends BaseStack {
       tags: { Name: this.clusterName },
     });
 
-    this.albSg = new Firewall(this, "alb-sg", { name: `${project}-cells-alb${suffix}`, description: "Cell gateways: HTTPS from Cloudflare's published ranges only", vpcId });
+    this.albSg = new Firewall(this, "alb-sg", {
+      name: `${project}-cells-alb${suffix}`,
+      description: "Cell gateways: HTTPS from Cloudflare's published ranges only",
+      vpcId,
+    });
     phase.fargate.cloudflareIpv4.forEach((cidr, i) => {
       this.albSg.allowIn({ id: `https-cloudflare-${i}`, port: 443, cidr, description: `HTTPS from Cloudflare ${cidr}` });
       this.albSg.allowIn({ id: `http-cloudflare-${i}`, port: 80, cidr, description: `HTTP (redirect) from Cloudflare ${cidr}` });
     });
     // One rule to the VPC's cell port: a rule per cell on this shared group would grow with cells.
     // Each cell's own group admits only this group, so the ALBs reach cells and nothing else.
-    this.albSg.allowOut({ id: "to-cells", port: tlsProxyPort(core.port), cidr: rc.network.cidr, description: `Cell gateways to the cells' TLS sidecars (${tlsProxyPort(core.port)})` });
+    this.albSg.allowOut({
+      id: "to-cells",
+      port: tlsProxyPort(core.port),
+      cidr: rc.network.cidr,
+      description: `Cell gateways to the cells' TLS sidecars (${tlsProxyPort(core.port)})`,
+    });
 
-    this.redisClients = new Firewall(this, "redis-clients-sg", { name: `${project}-cells-redis-client${suffix}`, description: "Every Fargate cell task of the region: Redis out; the cache admits this group once", vpcId });
-    this.redisClients.allowOut({ id: "redis", port: rc.cache.port, peerGroupId: props.network.redisSg.id, description: "Redis to the region's cache" });
-    allowIngress(this, props.network.redisSg.id, { id: "redis-from-cells", port: rc.cache.port, peerGroupId: this.redisClients.id, description: "Redis from every Fargate cell of the region (one rule)" });
+    this.redisClients = new Firewall(this, "redis-clients-sg", {
+      name: `${project}-cells-redis-client${suffix}`,
+      description: "Every Fargate cell task of the region: Redis out; the cache admits this group once",
+      vpcId,
+    });
+    this.redisClients.allowOut({
+      id: "redis",
+      port: rc.cache.port,
+      peerGroupId: props.network.redisSg.id,
+      description: "Redis to the region's cache",
+    });
+    allowIngress(this, props.network.redisSg.id, {
+      id: "redis-from-cells",
+      port: rc.cache.port,
+      peerGroupId: this.redisClients.id,
+      description: "Redis from every Fargate cell of the region (one rule)",
+    });
 
     for (let n = 1; n <= props.count; n++) {
       const hostname = gatewayHostname(rc.key, n, deployment.domain, phase.environment);

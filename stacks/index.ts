@@ -9,7 +9,15 @@ import { BackupsStack } from "./backups";
 import { BootstrapStack } from "./bootstrap";
 import { CellStack } from "./cell";
 import { cellServiceStackName, CellServiceStack } from "./cell-service";
-import { checkSlots, GatewayCertificatesDnsStack, GatewayCertificatesStack, gatewayCount, GatewaysDnsStack, GatewaysStack, gatewaysStackName } from "./gateways";
+import {
+  checkSlots,
+  GatewayCertificatesDnsStack,
+  GatewayCertificatesStack,
+  gatewayCount,
+  GatewaysDnsStack,
+  GatewaysStack,
+  gatewaysStackName,
+} from "./gateways";
 import { CertificatesStack } from "./certificates";
 import { CertificatesDnsStack } from "./certificates-dns";
 import { ComputeStack } from "./compute";
@@ -105,7 +113,12 @@ export function buildStacks(app: App, settings: Settings): Stacks {
     const network = new NetworkStack(app, regionalStackName("network", rc), props);
     const data = new DataStack(app, regionalStackName("data", rc), { ...props, network });
     const storage = new StorageStack(app, regionalStackName("storage", rc), props);
-    const platform = new PlatformStack(app, regionalStackName("platform", rc), { ...props, sizings: sizingsOf(rc), primary: primaryPlatform, appRunner: runsAppRunner(rc) });
+    const platform = new PlatformStack(app, regionalStackName("platform", rc), {
+      ...props,
+      sizings: sizingsOf(rc),
+      primary: primaryPlatform,
+      appRunner: runsAppRunner(rc),
+    });
     if (rc.primary) primaryPlatform = platform;
     return { config: rc, network, data, storage, platform };
   };
@@ -119,13 +132,40 @@ export function buildStacks(app: App, settings: Settings): Stacks {
     certificates = new CertificatesStack(app, "certificates", { ...base, hostnames });
     certificatesDns = new CertificatesDnsStack(app, "certificates-dns", { settings, certificates });
   }
-  const compute = new ComputeStack(app, "compute", { ...base, keys, network: p.network, registry, data: p.data, storage: p.storage, platform: p.platform, certificates });
+  const compute = new ComputeStack(app, "compute", {
+    ...base,
+    keys,
+    network: p.network,
+    registry,
+    data: p.data,
+    storage: p.storage,
+    platform: p.platform,
+    certificates,
+  });
   if (certificatesDns) compute.addDependency(certificatesDns);
   const primary: RegionStacks = {
     ...p,
-    observability: new ObservabilityStack(app, "observability", { ...base, regionConfig: primaryConfig, keys, compute, data: p.data, platform: p.platform, storage: p.storage, appRunner: runsAppRunner(primaryConfig) }),
+    observability: new ObservabilityStack(app, "observability", {
+      ...base,
+      regionConfig: primaryConfig,
+      keys,
+      compute,
+      data: p.data,
+      platform: p.platform,
+      storage: p.storage,
+      appRunner: runsAppRunner(primaryConfig),
+    }),
   };
-  const backups = new BackupsStack(app, "backups", { ...base, keys, storage: primary.storage, network: primary.network, data: primary.data, registry, alerts: primary.observability, compute });
+  const backups = new BackupsStack(app, "backups", {
+    ...base,
+    keys,
+    storage: primary.storage,
+    network: primary.network,
+    data: primary.data,
+    registry,
+    alerts: primary.observability,
+    compute,
+  });
 
   const regions = new Map<string, RegionStacks>();
   for (const rc of phase.regions.filter((r) => !r.primary)) {
@@ -160,12 +200,27 @@ export function buildStacks(app: App, settings: Settings): Stacks {
   let gatewayStacks: Stacks["gateways"];
   if (fargateCells && (phase.enterprise || shards.length > 0)) {
     checkSlots(cellSpecs);
-    const regionsWithCells = phase.regions.map((rc) => ({ config: rc, count: gatewayCount(cellSpecs.filter((c) => c.region === rc.region)) }));
+    const regionsWithCells = phase.regions.map((rc) => ({
+      config: rc,
+      count: gatewayCount(cellSpecs.filter((c) => c.region === rc.region)),
+    }));
     const gatewayCertificates = new GatewayCertificatesStack(app, "gateway-certificates", { ...base, regions: regionsWithCells });
-    const gatewayCertificatesDns = new GatewayCertificatesDnsStack(app, "gateway-certificates-dns", { settings, certificates: gatewayCertificates });
+    const gatewayCertificatesDns = new GatewayCertificatesDnsStack(app, "gateway-certificates-dns", {
+      settings,
+      certificates: gatewayCertificates,
+    });
     for (const { config: rc, count } of regionsWithCells) {
       const r = inRegion(rc.region);
-      const g = new GatewaysStack(app, gatewaysStackName(rc), { settings, region: rc.region, regionConfig: rc, network: r.network, storage: r.storage, platform: r.platform, certificates: gatewayCertificates, count });
+      const g = new GatewaysStack(app, gatewaysStackName(rc), {
+        settings,
+        region: rc.region,
+        regionConfig: rc,
+        network: r.network,
+        storage: r.storage,
+        platform: r.platform,
+        certificates: gatewayCertificates,
+        count,
+      });
       g.addDependency(gatewayCertificatesDns);
       gatewaysByRegion.set(rc.region, g);
     }
@@ -196,7 +251,15 @@ export function buildStacks(app: App, settings: Settings): Stacks {
   // Fargate: each cell's service in its own stack, applied after the cell's DATABASE_URL has a value.
   const cellServices = cells
     .filter((c) => c.fargate)
-    .map((c) => new CellServiceStack(app, cellServiceStackName(c.cell.kind, c.cell.id), { settings, region: c.cell.region, data: c, alerts: inRegion(c.cell.region).observability }));
+    .map(
+      (c) =>
+        new CellServiceStack(app, cellServiceStackName(c.cell.kind, c.cell.id), {
+          settings,
+          region: c.cell.region,
+          data: c,
+          alerts: inRegion(c.cell.region).observability,
+        }),
+    );
 
   const byRegion = (region: string) => cells.filter((c) => c.cell.kind === "shard" && c.cell.region === region);
   const edge = new EdgeStack(app, "edge", {
@@ -208,7 +271,9 @@ export function buildStacks(app: App, settings: Settings): Stacks {
       defaultRegionKey: phase.globalRouting.defaultRegionKey,
       regions: phase.regions.map((rc) => {
         // A cell's own App Runner domain, or its region's cell gateway and the cell (Fargate).
-        const shardOrigins: RoutedRegion["shards"] = Object.fromEntries(byRegion(rc.region).map((c) => [c.cell.id, workerOriginOf(c.routeEntry)]));
+        const shardOrigins: RoutedRegion["shards"] = Object.fromEntries(
+          byRegion(rc.region).map((c) => [c.cell.id, workerOriginOf(c.routeEntry)]),
+        );
         // The shared tier of phases 1-3 is shard 1 of the primary region.
         if (rc.primary) Object.assign(shardOrigins, { [`${rc.key}-1`]: compute.service("core").url });
         const first = rc.primary ? compute.service("core").url : workerOriginOf(byRegion(rc.region)[0].routeEntry);
@@ -223,7 +288,9 @@ export function buildStacks(app: App, settings: Settings): Stacks {
     storage: primary.storage,
     keys,
     // Every bucket holding patient data or dumps, replicas included: their object reads are audited.
-    dataEventBuckets: [primary.storage, ...[...regions.values()].map((r) => r.storage)].flatMap((s) => [s.uploads, s.uploadsReplica]).concat([backups.primary, backups.replica]),
+    dataEventBuckets: [primary.storage, ...[...regions.values()].map((r) => r.storage)]
+      .flatMap((s) => [s.uploads, s.uploadsReplica])
+      .concat([backups.primary, backups.replica]),
     regions: keyRegions(phase),
   });
   // A cell being decommissioned has no route: its organization goes to the default region, and
@@ -231,7 +298,11 @@ export function buildStacks(app: App, settings: Settings): Stacks {
   const routes = edge.routes
     ? phase.regions.map((rc) => {
         const routed = cells.filter((c) => c.cell.region === rc.region && !c.cell.decommission);
-        return new RoutesStack(app, routesStackName(rc), { settings, namespace: edge.routes!, cells: routed.map((c) => ({ stack: cellServices.find((s) => s.cell === c.cell) ?? c, cell: c.cell, entry: c.routeEntry })) });
+        return new RoutesStack(app, routesStackName(rc), {
+          settings,
+          namespace: edge.routes!,
+          cells: routed.map((c) => ({ stack: cellServices.find((s) => s.cell === c.cell) ?? c, cell: c.cell, entry: c.routeEntry })),
+        });
       })
     : [];
   const delivery = new DeliveryStack(app, "delivery", { ...base, registry });
@@ -246,5 +317,23 @@ export function buildStacks(app: App, settings: Settings): Stacks {
   if (phase.environment === "staging") suppressForStaging(app);
   applyPolicyPack(app, { deploymentRules: true });
 
-  return { bootstrap, keys, registry, primary, regions, backups, compute, edge, delivery, deliveryGithub, routing, audit, cells, cellServices, gateways: gatewayStacks, routes, quotaProblems: quotaReport };
+  return {
+    bootstrap,
+    keys,
+    registry,
+    primary,
+    regions,
+    backups,
+    compute,
+    edge,
+    delivery,
+    deliveryGithub,
+    routing,
+    audit,
+    cells,
+    cellServices,
+    gateways: gatewayStacks,
+    routes,
+    quotaProblems: quotaReport,
+  };
 }

@@ -12,7 +12,9 @@ import { KeysStack } from "./keys";
  * The internet egress rules of a group its services share: one rule per declared port, to any
  * address. The rule for 443 keeps the id "https" (the name of the one rule groups had before).
  */
-export function outboundRules(dependencies: readonly OutboundDependency[]): { id: string; port: number; cidr: string; description: string }[] {
+export function outboundRules(
+  dependencies: readonly OutboundDependency[],
+): { id: string; port: number; cidr: string; description: string }[] {
   const byPort = new Map<number, string[]>();
   for (const d of dependencies) {
     const names = byPort.get(d.port) ?? [];
@@ -121,8 +123,18 @@ export class NetworkStack extends BaseStack {
       });
       for (const svc of Object.values(phase.services)) {
         // The ALB reaches each task's TLS sidecar, never the application's plain HTTP port.
-        this.albSg.allowOut({ id: `to-${svc.key}`, port: tlsProxyPort(svc.port), peerGroupId: this.tasksSg.id, description: `ALB to ${svc.name} (HTTPS)` });
-        this.tasksSg.allowIn({ id: `from-alb-${svc.key}`, port: tlsProxyPort(svc.port), peerGroupId: this.albSg.id, description: `${svc.name} from the ALB (HTTPS)` });
+        this.albSg.allowOut({
+          id: `to-${svc.key}`,
+          port: tlsProxyPort(svc.port),
+          peerGroupId: this.tasksSg.id,
+          description: `ALB to ${svc.name} (HTTPS)`,
+        });
+        this.tasksSg.allowIn({
+          id: `from-alb-${svc.key}`,
+          port: tlsProxyPort(svc.port),
+          peerGroupId: this.albSg.id,
+          description: `${svc.name} from the ALB (HTTPS)`,
+        });
       }
       appGroups.push(this.tasksSg);
     }
@@ -130,8 +142,18 @@ export class NetworkStack extends BaseStack {
     for (const app of appGroups) {
       // IDs keep the App Runner rules' original names; the Fargate ones carry the group's.
       const tag = app === this.connectorSg ? "" : "-tasks";
-      this.rdsSg.allowIn({ id: `postgres-from-app${tag}`, port: db.port, peerGroupId: app.id, description: `PostgreSQL from ${app === this.connectorSg ? "the App Runner connector" : "the Fargate tasks"}` });
-      this.redisSg.allowIn({ id: `redis-from-app${tag}`, port: rc.cache.port, peerGroupId: app.id, description: `Redis from ${app === this.connectorSg ? "the App Runner connector" : "the Fargate tasks"}` });
+      this.rdsSg.allowIn({
+        id: `postgres-from-app${tag}`,
+        port: db.port,
+        peerGroupId: app.id,
+        description: `PostgreSQL from ${app === this.connectorSg ? "the App Runner connector" : "the Fargate tasks"}`,
+      });
+      this.redisSg.allowIn({
+        id: `redis-from-app${tag}`,
+        port: rc.cache.port,
+        peerGroupId: app.id,
+        description: `Redis from ${app === this.connectorSg ? "the App Runner connector" : "the Fargate tasks"}`,
+      });
       app.allowOut({ id: "postgres", port: db.port, peerGroupId: this.rdsSg.id, description: "PostgreSQL to restartix-rds" });
       app.allowOut({ id: "redis", port: rc.cache.port, peerGroupId: this.redisSg.id, description: "Redis to restartix-redis" });
       // What the services declare they call (phases/*.ts `outbound`): 443 for Clerk, Daily.co and
@@ -139,7 +161,12 @@ export class NetworkStack extends BaseStack {
       for (const rule of outboundRules(Object.values(phase.services).flatMap((svc) => svc.outbound))) app.allowOut(rule);
     }
 
-    this.rdsSg.allowIn({ id: "postgres-from-backup-job", port: db.port, peerGroupId: this.backupJobSg.id, description: "PostgreSQL from the daily pg_dump" });
+    this.rdsSg.allowIn({
+      id: "postgres-from-backup-job",
+      port: db.port,
+      peerGroupId: this.backupJobSg.id,
+      description: "PostgreSQL from the daily pg_dump",
+    });
     this.backupJobSg.allowOut({ id: "postgres", port: db.port, peerGroupId: this.rdsSg.id, description: "pg_dump to restartix-rds" });
     this.backupJobSg.allowOut({ id: "https", port: 443, cidr: "0.0.0.0/0", description: "HTTPS to S3, ECR and CloudWatch" });
   }

@@ -142,11 +142,27 @@ export class ObservabilityStack extends BaseStack {
       // The standby engine's alarms carry its name: alarm names are unique per region.
       const label = svc.engine === props.settings.deployment.compute ? svc.config.name : `${svc.config.name}-${svc.engine}`;
       if (svc.alb) {
-        new ServiceAlarms(this, `${svc.config.key}-alb-alarms`, { label, metrics: albMetrics(svc.alb.loadBalancer, svc.alb.targetGroup), thresholds: t, topicArn: this.topic.arn });
+        new ServiceAlarms(this, `${svc.config.key}-alb-alarms`, {
+          label,
+          metrics: albMetrics(svc.alb.loadBalancer, svc.alb.targetGroup),
+          thresholds: t,
+          topicArn: this.topic.arn,
+        });
         continue;
       }
-      new ServiceAlarms(this, `${svc.config.key}-alarms`, { label, metrics: appRunnerMetrics(svc.name, svc.id), thresholds: t, topicArn: this.topic.arn });
-      this.healthProbe(this, svc.config.key, { label, probeName: `${phase.project}-${svc.config.key}`, host: svc.url, path: svc.config.healthCheck.path, failures: t.healthCheckFailures });
+      new ServiceAlarms(this, `${svc.config.key}-alarms`, {
+        label,
+        metrics: appRunnerMetrics(svc.name, svc.id),
+        thresholds: t,
+        topicArn: this.topic.arn,
+      });
+      this.healthProbe(this, svc.config.key, {
+        label,
+        probeName: `${phase.project}-${svc.config.key}`,
+        host: svc.url,
+        path: svc.config.healthCheck.path,
+        failures: t.healthCheckFailures,
+      });
     }
     const postgres = props.data.postgres!;
     const db = phase.database;
@@ -156,13 +172,14 @@ export class ObservabilityStack extends BaseStack {
       thresholds: t,
       topicArn: this.topic.arn,
     });
-    db.readReplicas.forEach((r, i) =>
-      new DatabaseAlarms(this, `${r.id}-alarms`, {
-        identifier: postgres.replicas[i].identifier,
-        maxConnections: db.parameters.maxConnections,
-        thresholds: t,
-        topicArn: this.topic.arn,
-      }),
+    db.readReplicas.forEach(
+      (r, i) =>
+        new DatabaseAlarms(this, `${r.id}-alarms`, {
+          identifier: postgres.replicas[i].identifier,
+          maxConnections: db.parameters.maxConnections,
+          thresholds: t,
+          topicArn: this.topic.arn,
+        }),
     );
 
     new CloudwatchMetricAlarm(this, "estimated-charges", {
@@ -248,7 +265,13 @@ export class ObservabilityStack extends BaseStack {
       url: `https://${target.host}${target.path}`,
       failures: target.failures,
       probe,
-      fleet: { bucketName: fleet.bucket.name, roleArn: fleet.role.arn, codeKey: fleet.code.key, codeVersion: fleet.code.versionId, kmsKeyArn: this.props.keys.keyArn(this.region) },
+      fleet: {
+        bucketName: fleet.bucket.name,
+        roleArn: fleet.role.arn,
+        codeKey: fleet.code.key,
+        codeVersion: fleet.code.versionId,
+        kmsKeyArn: this.props.keys.keyArn(this.region),
+      },
       originHeader: phase.originGuard.headerName,
       originSecret: this.originSecret,
       topicArn: this.topic.arn,

@@ -100,13 +100,18 @@ export class PlatformStack extends BaseStack {
         // The first generated value stays; rotating is a deliberate replace (docs/compute-and-observability.md).
         lifecycle: { ignoreChanges: ["secret_string"] },
       });
-      suppress(secret, "RX-SM-2", "Rotated by replacing the secret version and redeploying platform, platform-us and edge in one window (docs/compute-and-observability.md); a rotation Lambda could not update Cloudflare");
+      suppress(
+        secret,
+        "RX-SM-2",
+        "Rotated by replacing the secret version and redeploying platform, platform-us and edge in one window (docs/compute-and-observability.md); a rotation Lambda could not update Cloudflare",
+      );
       // sensitive(): the secondary regions' platform stacks and edge read it through
       // terraform_remote_state, which drops the mark; wrapped here, it is re-applied where it is read.
       this.originSecret = { arn: secret.arn, name: secretName, value: Fn.sensitive(version.secretString) };
     }
     const secretValue = this.originSecret?.value ?? props.primary?.originSecret?.value;
-    if (!secretValue) throw new Error(`PlatformStack ${name}: a secondary region needs the primary region's platform stack (props.primary)`);
+    if (!secretValue)
+      throw new Error(`PlatformStack ${name}: a secondary region needs the primary region's platform stack (props.primary)`);
 
     const probe = phase.observability.healthProbe;
     const healthPaths = [...new Set(Object.values(phase.services).map((s) => s.healthCheck.path))];

@@ -72,8 +72,16 @@ export const cellHeaderValue = (cell: Pick<CellSpec, "kind" | "id">): string => 
  * The route of a cell. `origin` is its own App Runner domain, or with `gateway` the region's cell
  * gateway hostname, which then carries the cell in X-Restartix-Cell.
  */
-export function routeEntryOf(cell: Pick<CellSpec, "kind" | "id">, regionKey: string, origin: string, options: { gateway?: boolean } = {}): RouteEntry {
-  const base = cell.kind === "tenant" ? { key: cell.id, region: regionKey, shard: `tenant-${cell.id}`, origin } : { key: `shard:${cell.id}`, region: regionKey, shard: cell.id, origin };
+export function routeEntryOf(
+  cell: Pick<CellSpec, "kind" | "id">,
+  regionKey: string,
+  origin: string,
+  options: { gateway?: boolean } = {},
+): RouteEntry {
+  const base =
+    cell.kind === "tenant"
+      ? { key: cell.id, region: regionKey, shard: `tenant-${cell.id}`, origin }
+      : { key: `shard:${cell.id}`, region: regionKey, shard: cell.id, origin };
   return options.gateway ? { ...base, cell: cellHeaderValue(cell) } : base;
 }
 

@@ -8,8 +8,10 @@ import { suppress } from "../policy/suppress";
  * backups, deletion protection, no public access) holds for staging as for production.
  */
 export const STAGING_SUPPRESSIONS: Readonly<Record<string, string>> = {
-  "RX-RDS-2": "Staging holds no patient data (docs/staging.md): its database is Single-AZ, which halves the instance bill; production stays Multi-AZ",
-  "RX-LOG-2": "Staging holds no patient data (docs/staging.md): its logs are kept 30 days, not the year production keeps; logging itself stays on",
+  "RX-RDS-2":
+    "Staging holds no patient data (docs/staging.md): its database is Single-AZ, which halves the instance bill; production stays Multi-AZ",
+  "RX-LOG-2":
+    "Staging holds no patient data (docs/staging.md): its logs are kept 30 days, not the year production keeps; logging itself stays on",
 };
 
 export function suppressForStaging(app: App): void {

@@ -102,7 +102,11 @@ export class StorageStack extends BaseStack {
       tags: phi,
     });
     if (adopted) {
-      suppress(this.uploads, "RX-S3-4", "The adopted uploads bucket keeps SSE-S3 as the design document specifies; moving it to SSE-KMS is an opt-in migration (docs/uploads-bucket.md)");
+      suppress(
+        this.uploads,
+        "RX-S3-4",
+        "The adopted uploads bucket keeps SSE-S3 as the design document specifies; moving it to SSE-KMS is an opt-in migration (docs/uploads-bucket.md)",
+      );
     }
     const replicaName = names.uploadsReplica(rc);
     this.uploadsReplica = new PrivateBucket(this, "uploads-replica", {
@@ -120,14 +124,24 @@ export class StorageStack extends BaseStack {
       description: `Replicates patient files of ${rc.region} to ${rc.backupRegion}`,
       service: "s3.amazonaws.com",
       statements: [
-        { Sid: "ReadReplicationConfiguration", Effect: "Allow", Action: ["s3:GetReplicationConfiguration", "s3:ListBucket"], Resource: this.uploads.arn },
+        {
+          Sid: "ReadReplicationConfiguration",
+          Effect: "Allow",
+          Action: ["s3:GetReplicationConfiguration", "s3:ListBucket"],
+          Resource: this.uploads.arn,
+        },
         {
           Sid: "ReadSourceVersions",
           Effect: "Allow",
           Action: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"],
           Resource: `${this.uploads.arn}/*`,
         },
-        { Sid: "WriteReplicas", Effect: "Allow", Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], Resource: `${this.uploadsReplica.arn}/*` },
+        {
+          Sid: "WriteReplicas",
+          Effect: "Allow",
+          Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
+          Resource: `${this.uploadsReplica.arn}/*`,
+        },
         {
           // SSE-KMS source objects: the US bucket's, and the primary's after the opt-in migration.
           Sid: "DecryptSourceObjects",

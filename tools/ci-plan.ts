@@ -50,7 +50,15 @@ export const DEFAULT_LIMITS: CiLimits = {
  * restored 0.2 GB, Cloudflare + GitHub providers 0.1 GB, per stack 20 MB (synthesized JSON, plan
  * file, plan JSON, logs; .terraform holds symlinks into the plugin cache).
  */
-export const DISK = { nodeModules: 1.0, npmCache: 0.4, checkout: 0.05, awsProvider: 0.68, otherProviders: 0.1, cacheArchive: 0.2, perStack: 0.02 } as const;
+export const DISK = {
+  nodeModules: 1.0,
+  npmCache: 0.4,
+  checkout: 0.05,
+  awsProvider: 0.68,
+  otherProviders: 0.1,
+  cacheArchive: 0.2,
+  perStack: 0.02,
+} as const;
 
 /** Minutes per stack and job overhead (checkout, npm ci, cache restore, synth), for the time estimate. */
 export const MINUTES = { setup: 4, planPerStack: 1, applyPerStack: 2 } as const;
@@ -142,23 +150,49 @@ export function ciLayout(stacks: readonly StackNode[], selected?: readonly strin
   for (const list of Object.values(consumers)) list.sort();
 
   const problems: string[] = [];
-  const matrices: [string, number][] = [["plan", plan.length], ...waveLayouts.map((w): [string, number] => [`apply wave ${w.wave}`, w.batches.length])];
-  for (const [name, n] of matrices) if (n > limits.maxMatrixJobs) problems.push(`${name}: ${n} jobs in one matrix; GitHub allows ${limits.maxMatrixJobs}`);
+  const matrices: [string, number][] = [
+    ["plan", plan.length],
+    ...waveLayouts.map((w): [string, number] => [`apply wave ${w.wave}`, w.batches.length]),
+  ];
+  for (const [name, n] of matrices)
+    if (n > limits.maxMatrixJobs) problems.push(`${name}: ${n} jobs in one matrix; GitHub allows ${limits.maxMatrixJobs}`);
   if (jobs > limits.maxJobsPerRun) problems.push(`${jobs} jobs in one run; the layout allows ${limits.maxJobsPerRun}`);
-  if (waveLayouts.length > limits.maxWaves) problems.push(`${waveLayouts.length} deploy waves; the deploy workflow has ${limits.maxWaves} apply-wave jobs (add apply-wave jobs to .github/workflows/deploy-environment.yml)`);
-  if (diskGb.withPluginCache > limits.diskGb) problems.push(`${diskGb.withPluginCache} GB of disk per job; a runner has about ${limits.diskGb} GB`);
-  if (minutes.applyJob > limits.jobMinutes) problems.push(`about ${minutes.applyJob} minutes per apply job; the workflow allows ${limits.jobMinutes}`);
-  return { selected: all.length, manual, plan, waves: waveLayouts, jobs, stacksPerJob, diskGb, minutes, remoteStateConsumers: consumers, problems };
+  if (waveLayouts.length > limits.maxWaves)
+    problems.push(
+      `${waveLayouts.length} deploy waves; the deploy workflow has ${limits.maxWaves} apply-wave jobs (add apply-wave jobs to .github/workflows/deploy-environment.yml)`,
+    );
+  if (diskGb.withPluginCache > limits.diskGb)
+    problems.push(`${diskGb.withPluginCache} GB of disk per job; a runner has about ${limits.diskGb} GB`);
+  if (minutes.applyJob > limits.jobMinutes)
+    problems.push(`about ${minutes.applyJob} minutes per apply job; the workflow allows ${limits.jobMinutes}`);
+  return {
+    selected: all.length,
+    manual,
+    plan,
+    waves: waveLayouts,
+    jobs,
+    stacksPerJob,
+    diskGb,
+    minutes,
+    remoteStateConsumers: consumers,
+    problems,
+  };
 }
 
 /** The human-readable dry run. */
 export function describeLayout(title: string, layout: CiLayout, limits: CiLimits = DEFAULT_LIMITS): string {
-  const lines = [`${title}: ${layout.selected} stacks${layout.manual.length ? ` (left out, applied by hand: ${layout.manual.join(", ")})` : ""}`];
-  lines.push(`  plan matrix of a pull request or drift run: ${layout.plan.length} job(s), up to ${Math.max(0, ...layout.plan.map((b) => b.count))} stacks each`);
+  const lines = [
+    `${title}: ${layout.selected} stacks${layout.manual.length ? ` (left out, applied by hand: ${layout.manual.join(", ")})` : ""}`,
+  ];
+  lines.push(
+    `  plan matrix of a pull request or drift run: ${layout.plan.length} job(s), up to ${Math.max(0, ...layout.plan.map((b) => b.count))} stacks each`,
+  );
   for (const w of layout.waves) {
     const sizes = w.batches.map((b) => b.count);
     const names = w.stacks <= 6 ? `: ${w.batches.map((b) => b.stacks).join(" | ")}` : "";
-    lines.push(`  wave ${w.wave}: ${w.stacks} stack(s) in ${w.batches.length} job(s) of ${Math.min(...sizes)}-${Math.max(...sizes)}${names}`);
+    lines.push(
+      `  wave ${w.wave}: ${w.stacks} stack(s) in ${w.batches.length} job(s) of ${Math.min(...sizes)}-${Math.max(...sizes)}${names}`,
+    );
   }
   lines.push(
     `  deploy run: ${layout.jobs} jobs (a plan and an apply job per wave batch, and ${FIXED_JOBS} others; limit ${limits.maxJobsPerRun}); max-parallel ${limits.maxParallel}; ${limits.stacksAtOnce} terraform processes per job`,
@@ -182,10 +216,14 @@ export const ROUTES_STACK = /^routes(-[a-z0-9]+)?$/;
 
 /** KV entries per routes stack of a synthesized cdktf.out (read from each routes stack's JSON). */
 export function routeEntryCounts(outdir: string): Record<string, number> {
-  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { name: string; synthesizedStackPath: string }> };
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as {
+    stacks: Record<string, { name: string; synthesizedStackPath: string }>;
+  };
   const out: Record<string, number> = {};
   for (const s of Object.values(manifest.stacks).filter((x) => ROUTES_STACK.test(x.name))) {
-    const json = JSON.parse(fs.readFileSync(path.join(outdir, s.synthesizedStackPath), "utf8")) as { resource?: Record<string, Record<string, unknown>> };
+    const json = JSON.parse(fs.readFileSync(path.join(outdir, s.synthesizedStackPath), "utf8")) as {
+      resource?: Record<string, Record<string, unknown>>;
+    };
     out[s.name] = Object.keys(json.resource?.cloudflare_workers_kv ?? {}).length;
   }
   return out;
@@ -200,14 +238,18 @@ export function describeRoutes(counts: Readonly<Record<string, number>>): string
   const names = Object.keys(counts).sort();
   if (!names.length) return [];
   const total = names.reduce((n, k) => n + counts[k], 0);
-  const lines = [`  route entries: ${total} Workers KV entries in ${names.length} routes stack(s) (${names.map((n) => `${n} ${counts[n]}`).join(", ")}): ${names.length} terraform init(s) and provider start(s)`];
+  const lines = [
+    `  route entries: ${total} Workers KV entries in ${names.length} routes stack(s) (${names.map((n) => `${n} ${counts[n]}`).join(", ")}): ${names.length} terraform init(s) and provider start(s)`,
+  ];
   const busiest = Math.max(...names.map((n) => counts[n]));
   const share = Math.round((total / CLOUDFLARE_REQUESTS_PER_5_MIN) * 100);
   lines.push(
     `  Cloudflare API: a full plan refreshes ${total} entries (at least ${total} requests, ${share}% of the ${CLOUDFLARE_REQUESTS_PER_5_MIN} per 5 minutes a user may make); adding a tenant re-plans its region's routes stack (up to ${busiest})`,
   );
   if (total > CLOUDFLARE_REQUESTS_PER_5_MIN * 0.8) {
-    lines.push(`  WARNING: above 80% of Cloudflare's API budget: plan the routes stacks apart from edge, or ask Cloudflare for a higher limit (docs/global-routing.md)`);
+    lines.push(
+      `  WARNING: above 80% of Cloudflare's API budget: plan the routes stacks apart from edge, or ask Cloudflare for a higher limit (docs/global-routing.md)`,
+    );
   }
   return lines;
 }

@@ -87,12 +87,40 @@ const invocation = (spec: CommandSpec): string => `npm run ${spec.name} --${spec
 
 /** The shared synth options: every command that synthesizes takes them, with the same environment fallbacks. */
 export const SYNTH_FLAGS: Readonly<Record<"phase" | "compute" | "environment" | "backend" | "vars" | "tenants", FlagSpec>> = {
-  phase: { type: "string", valueName: "N", choices: ["1", "2", "3", "4"], description: "growth phase (default: PHASE, else phase in deployment.tfvars, else 1)" },
-  compute: { type: "string", valueName: "ENGINE", choices: ["apprunner", "fargate"], description: "compute engine of the shared tier (default: COMPUTE, else compute in deployment.tfvars)" },
-  environment: { type: "string", valueName: "ENV", choices: ["production", "staging"], description: "which copy of the platform (default: ENVIRONMENT, else environment in deployment.tfvars, else production)" },
-  backend: { type: "string", valueName: "KIND", choices: ["s3", "cloud", "local"], description: "where state lives (default: BACKEND, else backend in deployment.tfvars)" },
-  vars: { type: "string", valueName: "FILE", description: "deployment inputs file (default: RESTARTIX_TFVARS, else deployment.tfvars, else the example)" },
-  tenants: { type: "string", valueName: "FILE", description: "tenant registry (default: RESTARTIX_TENANTS, else phases/tenants/<the phase's registry>)" },
+  phase: {
+    type: "string",
+    valueName: "N",
+    choices: ["1", "2", "3", "4"],
+    description: "growth phase (default: PHASE, else phase in deployment.tfvars, else 1)",
+  },
+  compute: {
+    type: "string",
+    valueName: "ENGINE",
+    choices: ["apprunner", "fargate"],
+    description: "compute engine of the shared tier (default: COMPUTE, else compute in deployment.tfvars)",
+  },
+  environment: {
+    type: "string",
+    valueName: "ENV",
+    choices: ["production", "staging"],
+    description: "which copy of the platform (default: ENVIRONMENT, else environment in deployment.tfvars, else production)",
+  },
+  backend: {
+    type: "string",
+    valueName: "KIND",
+    choices: ["s3", "cloud", "local"],
+    description: "where state lives (default: BACKEND, else backend in deployment.tfvars)",
+  },
+  vars: {
+    type: "string",
+    valueName: "FILE",
+    description: "deployment inputs file (default: RESTARTIX_TFVARS, else deployment.tfvars, else the example)",
+  },
+  tenants: {
+    type: "string",
+    valueName: "FILE",
+    description: "tenant registry (default: RESTARTIX_TENANTS, else phases/tenants/<the phase's registry>)",
+  },
 };
 
 export function usageText(spec: CommandSpec): string {
@@ -113,23 +141,35 @@ export function usageText(spec: CommandSpec): string {
 }
 
 const validFlags = (spec: CommandSpec): string =>
-  [...Object.entries(spec.flags).map(([n, f]) => (f.type === "boolean" ? `--${n}` : `--${n} ${f.valueName ?? (f.type === "integer" ? "N" : "VALUE")}`)), "--help"].join(", ");
+  [
+    ...Object.entries(spec.flags).map(([n, f]) =>
+      f.type === "boolean" ? `--${n}` : `--${n} ${f.valueName ?? (f.type === "integer" ? "N" : "VALUE")}`,
+    ),
+    "--help",
+  ].join(", ");
 
 /**
  * Parses argv strictly against the spec; throws UsageError naming the flag, the value and the fix.
  * Path flags come back absolute, resolved from `cwd` (see FlagSpec.path).
  */
-export function parseCommandLine(spec: CommandSpec, argv: readonly string[], cwd: string = invocationDir()): ParsedCommand & { readonly help: boolean } {
+export function parseCommandLine(
+  spec: CommandSpec,
+  argv: readonly string[],
+  cwd: string = invocationDir(),
+): ParsedCommand & { readonly help: boolean } {
   // --help wins over everything else on the line, mistakes included: it is how people find the fix.
   const end = argv.indexOf("--");
   if ((end < 0 ? argv : argv.slice(0, end)).some((a) => a === "--help" || a === "-h")) return { flags: {}, positionals: [], help: true };
   const options: Record<string, { type: "string" | "boolean"; short?: string }> = { help: { type: "boolean", short: "h" } };
-  for (const [name, f] of Object.entries(spec.flags)) options[name] = { type: f.type === "boolean" ? "boolean" : "string", ...(f.short ? { short: f.short } : {}) };
+  for (const [name, f] of Object.entries(spec.flags))
+    options[name] = { type: f.type === "boolean" ? "boolean" : "string", ...(f.short ? { short: f.short } : {}) };
   // An option value that looks like a flag (`--phase --compute x`) is a missing value, not a value.
   for (let i = 0; i < argv.length - 1; i++) {
     const name = argv[i].startsWith("--") ? argv[i].slice(2) : undefined;
     if (name && !name.includes("=") && options[name]?.type === "string" && argv[i + 1].startsWith("-") && !/^-\d/.test(argv[i + 1])) {
-      throw new UsageError(`--${name}: missing value (got the flag ${argv[i + 1]} instead). Fix: write --${name} ${spec.flags[name].valueName ?? "VALUE"}. Valid flags: ${validFlags(spec)}`);
+      throw new UsageError(
+        `--${name}: missing value (got the flag ${argv[i + 1]} instead). Fix: write --${name} ${spec.flags[name].valueName ?? "VALUE"}. Valid flags: ${validFlags(spec)}`,
+      );
     }
   }
   let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
@@ -146,7 +186,9 @@ export function parseCommandLine(spec: CommandSpec, argv: readonly string[], cwd
       const flag = /'(--?[A-Za-z-]+)/.exec(message)?.[1] ?? "";
       const f = spec.flags[flag.replace(/^-+/, "")];
       const hint = f && f.type !== "boolean" ? `write ${flag} ${f.valueName ?? "VALUE"}` : `write ${flag} without a value`;
-      throw new UsageError(`${flag || "option"}: ${message.replace(/^Option '[^']+' /, "")}. Fix: ${hint}. Valid flags: ${validFlags(spec)}`);
+      throw new UsageError(
+        `${flag || "option"}: ${message.replace(/^Option '[^']+' /, "")}. Fix: ${hint}. Valid flags: ${validFlags(spec)}`,
+      );
     }
     throw new UsageError(`${message}. Valid flags: ${validFlags(spec)}`);
   }
@@ -159,7 +201,9 @@ export function parseCommandLine(spec: CommandSpec, argv: readonly string[], cwd
       const text = String(raw);
       const n = Number(text);
       if (!/^-?\d+$/.test(text.trim()) || !Number.isSafeInteger(n)) {
-        throw new UsageError(`--${name}: got "${text}"; expected a whole number. Fix: write --${name} ${f.valueName ?? "N"}, e.g. --${name} ${f.min ?? 1}`);
+        throw new UsageError(
+          `--${name}: got "${text}"; expected a whole number. Fix: write --${name} ${f.valueName ?? "N"}, e.g. --${name} ${f.min ?? 1}`,
+        );
       }
       if ((f.min !== undefined && n < f.min) || (f.max !== undefined && n > f.max)) {
         throw new UsageError(`--${name}: got ${n}; expected ${f.min ?? "-inf"} to ${f.max ?? "inf"}. Fix: pick a value in that range`);
@@ -247,7 +291,11 @@ export async function executeCommand(
 }
 
 /** executeCommand on process.argv, setting process.exitCode (never process.exit: output may still be flushing). */
-export function runCommand(spec: CommandSpec, main: (args: ParsedCommand) => number | void | Promise<number | void>, argv: readonly string[] = process.argv.slice(2)): void {
+export function runCommand(
+  spec: CommandSpec,
+  main: (args: ParsedCommand) => number | void | Promise<number | void>,
+  argv: readonly string[] = process.argv.slice(2),
+): void {
   void executeCommand(spec, main, argv).then((code) => {
     process.exitCode = code;
   });
@@ -263,7 +311,12 @@ export interface CommandGroup {
 export function groupUsageText(group: CommandGroup): string {
   const lines = [group.summary, "", "Usage:"];
   for (const spec of Object.values(group.commands)) for (const u of spec.usage) lines.push(`  ${invocation(spec)} ${u}`.trimEnd());
-  lines.push("", `Each command's options: npm run ${group.name} -- <command> --help`, "", "Exit codes: 0 success, 1 a check failed, 2 bad input.");
+  lines.push(
+    "",
+    `Each command's options: npm run ${group.name} -- <command> --help`,
+    "",
+    "Exit codes: 0 success, 1 a check failed, 2 bad input.",
+  );
   return lines.join("\n") + "\n";
 }
 
@@ -282,13 +335,19 @@ export async function executeGroup(
   const spec = group.commands[first];
   if (!spec) {
     const hint = first.startsWith("-") ? "the command comes first" : "unknown command";
-    io.stderr(`${group.name}: ${JSON.stringify(first)}: ${hint}. Fix: npm run ${group.name} -- ${Object.keys(group.commands).join("|")} ... (npm run ${group.name} -- --help)\n`);
+    io.stderr(
+      `${group.name}: ${JSON.stringify(first)}: ${hint}. Fix: npm run ${group.name} -- ${Object.keys(group.commands).join("|")} ... (npm run ${group.name} -- --help)\n`,
+    );
     return EXIT.usage;
   }
   return executeCommand(spec, (args) => main(first, args), rest, io);
 }
 
-export function runGroup(group: CommandGroup, main: (command: string, args: ParsedCommand) => number | void | Promise<number | void>, argv: readonly string[] = process.argv.slice(2)): void {
+export function runGroup(
+  group: CommandGroup,
+  main: (command: string, args: ParsedCommand) => number | void | Promise<number | void>,
+  argv: readonly string[] = process.argv.slice(2),
+): void {
   void executeGroup(group, main, argv).then((code) => {
     process.exitCode = code;
   });

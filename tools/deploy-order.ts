@@ -86,7 +86,8 @@ const registryOf = (accountId: string, region: string) => `${accountId}.dkr.ecr.
  */
 export function imageCommands(images: DeployImages): string[] {
   const home = registryOf(images.accountId, images.primaryRegion);
-  const login = (region: string) => `aws ecr get-login-password --region ${region} | docker login --username AWS --password-stdin ${registryOf(images.accountId, region)}`;
+  const login = (region: string) =>
+    `aws ecr get-login-password --region ${region} | docker login --username AWS --password-stdin ${registryOf(images.accountId, region)}`;
   const b = images.backupJob;
   const backupImage = `${home}/${b.repository}:${b.tag}`;
   const lines = [
@@ -125,7 +126,10 @@ export function firstDeploySteps(stacks: readonly SynthStack[], options: { prefi
     stacks.filter(runsServices).map((s) => s.name),
   );
   const automated = stacks.filter((s) => !MANUAL_STACKS.includes(s.name)).map((s) => s.name);
-  const foundation = inDeployOrder(stacks, automated.filter((n) => !servicesAndDependants.has(n)));
+  const foundation = inDeployOrder(
+    stacks,
+    automated.filter((n) => !servicesAndDependants.has(n)),
+  );
   const everything = inDeployOrder(stacks, automated);
   const serviceStacks = inDeployOrder(stacks, [...servicesAndDependants]);
   const cmd = (names: readonly string[]) => deployCommand(stacks, names, { prefix });

@@ -92,7 +92,9 @@ export function unquoteReferences(hcl: string): string {
         else return line.replace(/^(\s*)"([A-Za-z0-9_.\[\]-]+)"(,?)\s*$/, "$1$2$3");
         return line;
       }
-      return line.replace(/^(\s*ignore_changes = )"all"\s*$/, "$1all").replace(/^(\s*provider = )"([a-z0-9_-]+(\.[A-Za-z0-9_-]+)?)"\s*$/, "$1$2");
+      return line
+        .replace(/^(\s*ignore_changes = )"all"\s*$/, "$1all")
+        .replace(/^(\s*provider = )"([a-z0-9_-]+(\.[A-Za-z0-9_-]+)?)"\s*$/, "$1$2");
     })
     .join("\n");
 }
@@ -148,7 +150,8 @@ export function untypedResourcesJson(json: Json, untyped: readonly { type: strin
 }
 
 /** Local state files of the synthesized layout (cdktf.out/stacks/<stack>) relative to DIR/<stack>. */
-export const relocateLocalState = (hcl: string): string => hcl.replace(/"\.\.\/\.\.\/\.\.\/(terraform\.[A-Za-z0-9_-]+\.tfstate)"/g, '"../$1"');
+export const relocateLocalState = (hcl: string): string =>
+  hcl.replace(/"\.\.\/\.\.\/\.\.\/(terraform\.[A-Za-z0-9_-]+\.tfstate)"/g, '"../$1"');
 
 type Json = Record<string, any>;
 
@@ -179,7 +182,8 @@ export function lostInHcl(json: Json, hcl: Json): string[] {
   for (const name of Object.keys(json.output ?? {})) if (!hcl.output?.[name]) lost.push(`output.${name}: missing`);
   for (const name of Object.keys(json.provider ?? {})) if (!hcl.provider?.[name]) lost.push(`provider.${name}: missing`);
   if (json.terraform?.backend && !hcl.terraform?.[0]?.backend) lost.push("terraform.backend: missing");
-  if ((json.import ?? []).length !== (hcl.import ?? []).length) lost.push(`import blocks: ${(json.import ?? []).length} in JSON, ${(hcl.import ?? []).length} in HCL`);
+  if ((json.import ?? []).length !== (hcl.import ?? []).length)
+    lost.push(`import blocks: ${(json.import ?? []).length} in JSON, ${(hcl.import ?? []).length} in HCL`);
   return lost;
 }
 
@@ -189,7 +193,9 @@ export function lostInHcl(json: Json, hcl: Json): string[] {
  */
 export async function eject(options: Options, outDir: string, scratch: string): Promise<EjectResult> {
   if (fs.existsSync(outDir) && fs.readdirSync(outDir).length > 0 && !fs.existsSync(path.join(outDir, EJECT_MARKER))) {
-    throw new UsageError(`--out ${outDir}: the directory exists and is not an earlier eject (no ${EJECT_MARKER}). Fix: choose an empty or new directory`);
+    throw new UsageError(
+      `--out ${outDir}: the directory exists and is not an earlier eject (no ${EJECT_MARKER}). Fix: choose an empty or new directory`,
+    );
   }
   const hclDir = path.join(scratch, "hcl");
   const jsonDir = path.join(scratch, "json");
@@ -201,8 +207,12 @@ export async function eject(options: Options, outDir: string, scratch: string): 
   app.synth();
 
   const nodes = readManifest(hclDir);
-  const manifest = JSON.parse(fs.readFileSync(path.join(hclDir, "manifest.json"), "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
-  const jsonManifest = JSON.parse(fs.readFileSync(path.join(jsonDir, "manifest.json"), "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
+  const manifest = JSON.parse(fs.readFileSync(path.join(hclDir, "manifest.json"), "utf8")) as {
+    stacks: Record<string, { synthesizedStackPath: string }>;
+  };
+  const jsonManifest = JSON.parse(fs.readFileSync(path.join(jsonDir, "manifest.json"), "utf8")) as {
+    stacks: Record<string, { synthesizedStackPath: string }>;
+  };
   fs.mkdirSync(outDir, { recursive: true });
   const stacks: EjectedStack[] = [];
   const problems: string[] = [];
@@ -236,17 +246,23 @@ export async function eject(options: Options, outDir: string, scratch: string): 
       resources: Object.values((json.resource ?? {}) as Record<string, object>).reduce((n, byName) => n + Object.keys(byName).length, 0),
     });
   }
-  if (problems.length > 0) throw new CheckFailed(`the HCL cdktf wrote differs from the JSON synth (the stacks listed are not usable):\n  ${problems.join("\n  ")}`);
+  if (problems.length > 0)
+    throw new CheckFailed(
+      `the HCL cdktf wrote differs from the JSON synth (the stacks listed are not usable):\n  ${problems.join("\n  ")}`,
+    );
   const waves = deployWaves(nodes, { includeManual: true }).map((w) => w.map((s) => s.name));
   fs.writeFileSync(path.join(outDir, "README.md"), readme(settings, stacks, waves));
-  fs.writeFileSync(path.join(outDir, EJECT_MARKER), "Written by npm run eject; the next eject into this directory replaces its stack folders.\n");
+  fs.writeFileSync(
+    path.join(outDir, EJECT_MARKER),
+    "Written by npm run eject; the next eject into this directory replaces its stack folders.\n",
+  );
   return { settings, stacks, waves };
 }
 
 /** How the bootstrap stack's local state follows the eject (its backend is a local file, not the bucket it creates). */
 function bootstrapStateLines(): string[] {
   return [
-    "`bootstrap` keeps its state in a local file: `backend \"local\" { path = \"../terraform.bootstrap.tfstate\" }`, i.e.",
+    '`bootstrap` keeps its state in a local file: `backend "local" { path = "../terraform.bootstrap.tfstate" }`, i.e.',
     "`terraform.bootstrap.tfstate` beside this README. Move the CDKTF repository's copy (its root `terraform.bootstrap.tfstate`)",
     "here before the first `terraform -chdir=bootstrap init`, and keep one copy only: `mv <cdktf repo>/terraform.bootstrap.tfstate .`.",
     "Or move it into the state bucket it created: replace the local backend block with",

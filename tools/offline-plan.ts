@@ -23,7 +23,8 @@ export type Availability = { ok: true; version: string } | { ok: false; reason: 
 /** Whether terraform and the mirrored AWS provider are here; the reason when not. */
 export function offlinePlanAvailability(): Availability {
   // The benchmark's unit-test figure, and anyone who wants a fast loop, leave terraform out on purpose.
-  if (process.env.RESTARTIX_SKIP_TERRAFORM === "1") return { ok: false, reason: "RESTARTIX_SKIP_TERRAFORM=1 (terraform-backed tests left out on purpose)" };
+  if (process.env.RESTARTIX_SKIP_TERRAFORM === "1")
+    return { ok: false, reason: "RESTARTIX_SKIP_TERRAFORM=1 (terraform-backed tests left out on purpose)" };
   const version = spawnSync(TERRAFORM, ["version", "-json"], { encoding: "utf8", env: terraformEnv() });
   if (version.error || version.status !== 0) {
     return { ok: false, reason: `terraform not found (${TERRAFORM}); install Terraform >= 1.10 or set TERRAFORM_BIN` };
@@ -142,7 +143,12 @@ export interface PlanJson {
   readonly resource_changes?: readonly {
     readonly address: string;
     readonly type: string;
-    readonly change: { readonly actions: readonly string[]; readonly replace_paths?: unknown; readonly before?: unknown; readonly after?: unknown };
+    readonly change: {
+      readonly actions: readonly string[];
+      readonly replace_paths?: unknown;
+      readonly before?: unknown;
+      readonly after?: unknown;
+    };
   }[];
   readonly planned_values?: unknown;
   readonly [key: string]: unknown;

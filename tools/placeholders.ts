@@ -82,7 +82,10 @@ export function placeholderFor(expression: string, ctx: PlaceholderContext): unk
     literal(config, "service_name") ??
     literal(config, "replication_group_id") ??
     literal(config, "vpc_connector_name") ??
-    `stub-${name.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 40)}`;
+    `stub-${name
+      .toLowerCase()
+      .replace(/[^a-z0-9-]/g, "-")
+      .slice(0, 40)}`;
   const short = type.replace(/^aws_/, "");
   const service = ARN_SERVICE[short.split("_")[0]] ?? short.split("_")[0];
 
@@ -117,11 +120,21 @@ export function placeholderFor(expression: string, ctx: PlaceholderContext): unk
       return `app/${given}/${hex(name, 16)}`;
     case "certificate_validation_records":
       return [
-        { name: `_${hex(name, 32)}.api.example.com.`, type: "CNAME", value: `_${hex(name + "v", 32)}.acm-validations.aws.`, status: "PENDING_VALIDATION" },
+        {
+          name: `_${hex(name, 32)}.api.example.com.`,
+          type: "CNAME",
+          value: `_${hex(name + "v", 32)}.acm-validations.aws.`,
+          status: "PENDING_VALIDATION",
+        },
       ];
     case "domain_validation_options":
       return [
-        { domain_name: "api.example.com", resource_record_name: `_${hex(name, 32)}.api.example.com.`, resource_record_type: "CNAME", resource_record_value: `_${hex(name + "v", 32)}.acm-validations.aws.` },
+        {
+          domain_name: "api.example.com",
+          resource_record_name: `_${hex(name, 32)}.api.example.com.`,
+          resource_record_type: "CNAME",
+          resource_record_value: `_${hex(name + "v", 32)}.acm-validations.aws.`,
+        },
       ];
     case "arn_without_revision":
       // aws_ecs_task_definition: the family's ARN (a scheduler target reads it; the provider checks it is an ARN).
@@ -203,5 +216,9 @@ export function stubStateFile(producer: SynthStack, accountId: string): string {
       return [k, { value, type: terraformType(value), sensitive: o.sensitive ?? false }];
     }),
   );
-  return JSON.stringify({ version: 4, terraform_version: "1.11.4", serial: 1, lineage: `offline-stub-${producer.name}`, outputs, resources: [] }, null, 2);
+  return JSON.stringify(
+    { version: 4, terraform_version: "1.11.4", serial: 1, lineage: `offline-stub-${producer.name}`, outputs, resources: [] },
+    null,
+    2,
+  );
 }

@@ -59,9 +59,7 @@ export function cellTemplate(stack: SynthStack, cell: CellIdentity): string {
     if (typeof value === "number") return type === "aws_lb_listener_rule" && key === "priority" && value === cell.slot ? SLOT : value;
     if (Array.isArray(value)) return value.map((v) => walk(v, key, type));
     if (value && typeof value === "object") {
-      return Object.fromEntries(
-        Object.entries(value).map(([k, v]) => [replace(k), walk(v, k, type)]),
-      );
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [replace(k), walk(v, k, type)]));
     }
     return value;
   };
@@ -111,7 +109,8 @@ export interface Coverage {
  */
 export function planCoverage(phases: readonly PhaseStacks[], elsewhere: ReadonlyMap<string, readonly SynthStack[]> = new Map()): Coverage {
   const known = new Map<string, string>();
-  for (const [label, stacks] of elsewhere) for (const s of stacks) if (!known.has(JSON.stringify(s.json))) known.set(JSON.stringify(s.json), label);
+  for (const [label, stacks] of elsewhere)
+    for (const s of stacks) if (!known.has(JSON.stringify(s.json))) known.set(JSON.stringify(s.json), label);
   const groups = new Map<string, { phase: number; stack: SynthStack; cell?: CellIdentity }[]>();
   for (const p of phases) {
     for (const stack of p.stacks) {

@@ -30,7 +30,9 @@ export function deploymentPlanRolePolicy(varsFile?: string): { policy: PolicyDoc
   }
   const policy = planRolePolicy(stacks, deployment.stateBucket, deployment.accountId);
   if (policySize(policy) > INLINE_POLICY_LIMIT) {
-    throw new Error(`the plan role's policy is ${policySize(policy)} characters, above IAM's ${INLINE_POLICY_LIMIT} for a role's inline policies. Fix: split RefreshConfiguration into managed policies (6,144 each).`);
+    throw new Error(
+      `the plan role's policy is ${policySize(policy)} characters, above IAM's ${INLINE_POLICY_LIMIT} for a role's inline policies. Fix: split RefreshConfiguration into managed policies (6,144 each).`,
+    );
   }
   return { policy, skipped };
 }

@@ -31,10 +31,8 @@ export function lockBlocks(text: string): Map<string, string> {
 
 /** The sources a synthesized stack requires (terraform.required_providers), as registry addresses. */
 export function requiredProviders(stackJson: unknown): string[] {
-  const required = ((stackJson as { terraform?: { required_providers?: Record<string, { source?: string }> } }).terraform?.required_providers ?? {}) as Record<
-    string,
-    { source?: string }
-  >;
+  const required = ((stackJson as { terraform?: { required_providers?: Record<string, { source?: string }> } }).terraform
+    ?.required_providers ?? {}) as Record<string, { source?: string }>;
   return [...new Set(Object.entries(required).map(([name, p]) => providerAddress(p.source ?? name)))].sort();
 }
 
@@ -53,7 +51,12 @@ export function lockFileFor(lockText: string, stackJson: unknown, stackName = "t
     );
   }
   const header = "# Cut from terraform-cli/lock/.terraform.lock.hcl (tools/provider-lock.ts): the providers this stack requires.\n";
-  return header + requiredProviders(stackJson).map((a) => `\n${blocks.get(a)}`).join("");
+  return (
+    header +
+    requiredProviders(stackJson)
+      .map((a) => `\n${blocks.get(a)}`)
+      .join("")
+  );
 }
 
 /** Writes `<dir>/.terraform.lock.hcl` for the stack JSON in `dir` (cdk.tf.json or main.tf.json). */

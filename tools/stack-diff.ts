@@ -112,5 +112,7 @@ export function selectStacks(names: readonly string[], head: readonly OutdirStac
   // Dependents first: their own dependencies then come in with the second pass.
   if (expand.dependents) grow((s) => head.filter((h) => h.dependencies.includes(s.name)).map((h) => h.name));
   if (expand.dependencies) grow((s) => [...s.dependencies]);
-  return dependencyOrder(head).map((s) => s.name).filter((n) => chosen.has(n));
+  return dependencyOrder(head)
+    .map((s) => s.name)
+    .filter((n) => chosen.has(n));
 }

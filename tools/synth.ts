@@ -18,7 +18,11 @@ export interface SynthStack {
 
 /** The parts of a synthesized cdk.tf.json the tools read. */
 export interface TerraformJson {
-  readonly terraform?: { readonly required_providers?: Record<string, unknown>; readonly backend?: Record<string, unknown>; readonly cloud?: unknown };
+  readonly terraform?: {
+    readonly required_providers?: Record<string, unknown>;
+    readonly backend?: Record<string, unknown>;
+    readonly cloud?: unknown;
+  };
   readonly provider?: Record<string, readonly Record<string, unknown>[]>;
   readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
   readonly data?: Record<string, Record<string, Record<string, unknown>>>;
@@ -72,7 +76,8 @@ export function synthesizeAtomically(settings: Settings, outdir: string, context
       const policy = policyFailureReport(app);
       if (policy) throw new CheckFailed(`${policy}\nNothing was written to ${outdir}.`);
       const message = (e as Error).message ?? "";
-      if (message.startsWith("App-level validation failed")) throw new CheckFailed(`${message.split("\nValidations allow")[0]}\nNothing was written to ${outdir}.`);
+      if (message.startsWith("App-level validation failed"))
+        throw new CheckFailed(`${message.split("\nValidations allow")[0]}\nNothing was written to ${outdir}.`);
       throw e;
     }
     publish(staging, outdir, !launchedByCdktfCli());
@@ -129,7 +134,8 @@ function publish(staging: string, outdir: string, removeOrphans: boolean): void 
     }
   }
   if (removeOrphans) {
-    for (const entry of fs.readdirSync(stacksDir)) if (!names.has(entry)) fs.rmSync(path.join(stacksDir, entry), { recursive: true, force: true });
+    for (const entry of fs.readdirSync(stacksDir))
+      if (!names.has(entry)) fs.rmSync(path.join(stacksDir, entry), { recursive: true, force: true });
   }
   fs.renameSync(path.join(staging, "manifest.json"), path.join(outdir, "manifest.json"));
 }
@@ -141,9 +147,16 @@ interface Manifest {
 /** The manifest of a synth output; a missing or unreadable one is the user's input (exit 2). */
 function readManifest(outdir: string): Manifest {
   const file = path.join(outdir, "manifest.json");
-  if (!fs.existsSync(outdir)) throw new UsageError(`${outdir}: no such directory. Fix: synthesize first (npm run synth) or pass the directory that holds manifest.json`);
-  if (!fs.statSync(outdir).isDirectory()) throw new UsageError(`${outdir}: not a directory. Fix: pass the synth output directory (cdktf.out), not a file in it`);
-  if (!fs.existsSync(file)) throw new UsageError(`${outdir}: has no manifest.json, so it is not a complete synth output. Fix: run npm run synth (or pass the right directory)`);
+  if (!fs.existsSync(outdir))
+    throw new UsageError(
+      `${outdir}: no such directory. Fix: synthesize first (npm run synth) or pass the directory that holds manifest.json`,
+    );
+  if (!fs.statSync(outdir).isDirectory())
+    throw new UsageError(`${outdir}: not a directory. Fix: pass the synth output directory (cdktf.out), not a file in it`);
+  if (!fs.existsSync(file))
+    throw new UsageError(
+      `${outdir}: has no manifest.json, so it is not a complete synth output. Fix: run npm run synth (or pass the right directory)`,
+    );
   try {
     return JSON.parse(fs.readFileSync(file, "utf8")) as Manifest;
   } catch (e) {

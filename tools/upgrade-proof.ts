@@ -79,7 +79,8 @@ function standIn(type: Json, str: Strings, key: string): Json {
   if (Array.isArray(type)) {
     if (type[0] === "list" || type[0] === "set") return [];
     if (type[0] === "map") return {};
-    if (type[0] === "object") return Object.fromEntries(Object.entries(type[1] as Record<string, Json>).map(([k, t]) => [k, standIn(t, str, k)]));
+    if (type[0] === "object")
+      return Object.fromEntries(Object.entries(type[1] as Record<string, Json>).map(([k, t]) => [k, standIn(t, str, k)]));
   }
   return null;
 }
@@ -117,7 +118,8 @@ function fillAfterApply(type: string, attributes: Json, unknown: Json, block: Bl
   const rule = FILLED_AFTER_APPLY[type];
   if (!rule || unknown?.[rule.attribute] !== true || !rule.when(attributes)) return attributes;
   const attrType = block?.attributes?.[rule.attribute]?.type;
-  const element = Array.isArray(attrType) && (attrType[0] === "list" || attrType[0] === "set") ? standIn(attrType[1], str, rule.attribute) : undefined;
+  const element =
+    Array.isArray(attrType) && (attrType[0] === "list" || attrType[0] === "set") ? standIn(attrType[1], str, rule.attribute) : undefined;
   return element === undefined ? attributes : { ...attributes, [rule.attribute]: [element] };
 }
 
@@ -141,7 +143,11 @@ export function stateFromPlan(plan: PlanJson, stack: SynthStack, serial: number,
         instances: [{ schema_version: r.schema_version ?? 0, attributes, sensitive_attributes: [] }],
       };
     });
-  return JSON.stringify({ version: 4, terraform_version: "1.11.4", serial, lineage: `upgrade-proof-${stack.name}`, outputs: {}, resources }, null, 1);
+  return JSON.stringify(
+    { version: 4, terraform_version: "1.11.4", serial, lineage: `upgrade-proof-${stack.name}`, outputs: {}, resources },
+    null,
+    1,
+  );
 }
 
 function changedAttributes(change: Json): string[] {
@@ -184,18 +190,47 @@ export async function proveUpgrade(
   let prior: string | undefined;
   let iterations = 0;
   for (; iterations < (opts.maxIterations ?? 6); iterations++) {
-    const plan = await planStack(from, fromAll, { workdir: path.join(dir, "from"), accountId: opts.accountId, priorState: prior, showJson: true });
-    if (!plan.ok) return { stack: from.name, ok: false, iterations, changes: [], error: `phase-N plan failed: ${plan.summary}\n${plan.output.slice(-1500)}` };
+    const plan = await planStack(from, fromAll, {
+      workdir: path.join(dir, "from"),
+      accountId: opts.accountId,
+      priorState: prior,
+      showJson: true,
+    });
+    if (!plan.ok)
+      return {
+        stack: from.name,
+        ok: false,
+        iterations,
+        changes: [],
+        error: `phase-N plan failed: ${plan.summary}\n${plan.output.slice(-1500)}`,
+      };
     const pending = (plan.planJson!.resource_changes ?? []).filter((c) => isChange(c.change));
     if (prior && pending.length === 0) break;
     fs.writeFileSync(statePath, stateFromPlan(plan.planJson!, from, iterations + 1, schemas, opts.accountId));
     prior = statePath;
   }
-  const upgrade = await planStack(to, toAll, { workdir: path.join(dir, "to"), accountId: opts.accountId, priorState: prior, showJson: true });
-  if (!upgrade.ok) return { stack: from.name, ok: false, iterations, changes: [], error: `upgrade plan failed: ${upgrade.summary}\n${upgrade.output.slice(-1500)}` };
+  const upgrade = await planStack(to, toAll, {
+    workdir: path.join(dir, "to"),
+    accountId: opts.accountId,
+    priorState: prior,
+    showJson: true,
+  });
+  if (!upgrade.ok)
+    return {
+      stack: from.name,
+      ok: false,
+      iterations,
+      changes: [],
+      error: `upgrade plan failed: ${upgrade.summary}\n${upgrade.output.slice(-1500)}`,
+    };
   const changes = (upgrade.planJson!.resource_changes ?? [])
     .filter((c) => isChange(c.change))
-    .map((c) => ({ address: c.address, type: c.type, actions: c.change.actions, attributes: c.change.actions.includes("update") ? changedAttributes(c.change) : [] }));
+    .map((c) => ({
+      address: c.address,
+      type: c.type,
+      actions: c.change.actions,
+      attributes: c.change.actions.includes("update") ? changedAttributes(c.change) : [],
+    }));
   return { stack: from.name, ok: true, iterations, changes, planJson: upgrade.planJson };
 }
 

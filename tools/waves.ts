@@ -116,7 +116,10 @@ export function missingDependencies(stacks: readonly StackNode[], selected: read
 /** The dependants cdktf's destroy check would report missing for this selection (empty: accepted). */
 export function missingDependants(stacks: readonly StackNode[], selected: readonly string[]): string[] {
   const chosen = new Set(selected);
-  return stacks.filter((s) => !chosen.has(s.name) && s.dependencies.some((d) => chosen.has(d))).map((s) => s.name).sort();
+  return stacks
+    .filter((s) => !chosen.has(s.name) && s.dependencies.some((d) => chosen.has(d)))
+    .map((s) => s.name)
+    .sort();
 }
 
 /** Stack names in an order that applies dependencies first (waves flattened). */
@@ -132,7 +135,11 @@ export function inDeployOrder(stacks: readonly StackNode[], names: Iterable<stri
  * A `cdktf deploy` command cdktf accepts for `targets`: the targets plus every stack they depend
  * on, in deploy order. `prefix` carries environment settings such as `PHASE=3`.
  */
-export function deployCommand(stacks: readonly StackNode[], targets: readonly string[], options: { prefix?: string; verb?: "deploy" | "diff" } = {}): string {
+export function deployCommand(
+  stacks: readonly StackNode[],
+  targets: readonly string[],
+  options: { prefix?: string; verb?: "deploy" | "diff" } = {},
+): string {
   const names = inDeployOrder(stacks, dependencyClosure(stacks, targets));
   return [options.prefix, "npx cdktf", options.verb ?? "deploy", ...names].filter(Boolean).join(" ");
 }

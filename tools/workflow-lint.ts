@@ -36,7 +36,12 @@ export async function lintWorkflow(text: string, path: string): Promise<LintFind
   // The WebAssembly build traps instead of reporting some YAML errors (a ": " inside a plain scalar).
   const yamlErrors = parseDocument(text).errors;
   if (yamlErrors.length > 0) {
-    return yamlErrors.map((e) => ({ message: e.message.split("\n")[0], line: e.linePos?.[0].line ?? 0, column: e.linePos?.[0].col ?? 0, kind: "syntax-check" }));
+    return yamlErrors.map((e) => ({
+      message: e.message.split("\n")[0],
+      line: e.linePos?.[0].line ?? 0,
+      column: e.linePos?.[0].col ?? 0,
+      kind: "syntax-check",
+    }));
   }
   const run: RunActionlint = await createLinter();
   return run(text.replace(LOCAL_USES, standIn), path)

@@ -53,9 +53,19 @@ export function chooseRoute(
   defaultRegion: string,
   shardOrigins?: Record<string, OriginValue>,
 ): Route;
-export function failoverRegion(method: string, region: string, origins: Record<string, OriginValue>, env: Partial<RouterEnv>): string | null;
+export function failoverRegion(
+  method: string,
+  region: string,
+  origins: Record<string, OriginValue>,
+  env: Partial<RouterEnv>,
+): string | null;
 export function originFailed(outcome: Response | Error): boolean;
-export function upstreamRequest(request: Request, route: Route, failedOver: string | null, env?: Record<string, string | undefined>): Request;
+export function upstreamRequest(
+  request: Request,
+  route: Route,
+  failedOver: string | null,
+  env?: Record<string, string | undefined>,
+): Request;
 export function createRouteCache(options?: { ttlMs?: number; now?: () => number; max?: number }): RouteCache;
 export function loadRoute(kv: RouterEnv["ROUTES"], orgId: string): Promise<unknown>;
 export function shardKey(shard: string): string;

@@ -40,7 +40,14 @@ const ROUTING_HEADERS = ["x-restartix-region", "x-restartix-shard", "x-restartix
 /** An origin value of ORIGINS / SHARD_ORIGINS as {origin, cell?}, or null when it is neither form. */
 export function originTarget(value) {
   if (typeof value === "string") return HOST.test(value) || /^[A-Za-z0-9.-]+:\d+$/.test(value) ? { origin: value } : null;
-  if (value && typeof value === "object" && typeof value.origin === "string" && HOST.test(value.origin) && typeof value.cell === "string" && CELL.test(value.cell)) {
+  if (
+    value &&
+    typeof value === "object" &&
+    typeof value.origin === "string" &&
+    HOST.test(value.origin) &&
+    typeof value.cell === "string" &&
+    CELL.test(value.cell)
+  ) {
     return { origin: value.origin, cell: value.cell };
   }
   return null;
@@ -48,7 +55,13 @@ export function originTarget(value) {
 
 /** The cell gateways the configuration names (hosts of ORIGINS / SHARD_ORIGINS values that carry a cell). */
 export function cellGateways(...maps) {
-  return new Set(maps.flatMap((m) => Object.values(m ?? {})).map(originTarget).filter((t) => t?.cell).map((t) => t.origin));
+  return new Set(
+    maps
+      .flatMap((m) => Object.values(m ?? {}))
+      .map(originTarget)
+      .filter((t) => t?.cell)
+      .map((t) => t.origin),
+  );
 }
 
 /**
@@ -126,7 +139,11 @@ export function parseShardOrigins(env) {
 export function entryTarget(entry, gateways) {
   if (!entry || typeof entry.origin !== "string") return null;
   if (entry.cell !== undefined) {
-    const own = typeof entry.cell === "string" && CELL.test(entry.cell) && typeof entry.shard === "string" && (entry.cell === entry.shard || entry.cell === `shard-${entry.shard}`);
+    const own =
+      typeof entry.cell === "string" &&
+      CELL.test(entry.cell) &&
+      typeof entry.shard === "string" &&
+      (entry.cell === entry.shard || entry.cell === `shard-${entry.shard}`);
     return own && gateways.has(entry.origin) ? { origin: entry.origin, cell: entry.cell } : null;
   }
   return TENANT_ORIGIN.test(entry.origin) ? { origin: entry.origin } : null;
@@ -252,7 +269,9 @@ export async function handle(request, env, { cache = defaultCache, fetchFn = fet
   if (retryAt) {
     // The failed answer is discarded: release its body instead of leaving the stream open.
     if (!(first instanceof Error)) await first.body?.cancel();
-    console.error(`router: origin ${route.region} failed (${first instanceof Error ? "network error" : first.status}); failing over to ${retryAt}`);
+    console.error(
+      `router: origin ${route.region} failed (${first instanceof Error ? "network error" : first.status}); failing over to ${retryAt}`,
+    );
     // The other region's own origin (and its cell, if any): never this region's cell.
     const second = { region: retryAt, shard: route.shard, ...routeTarget(originTarget(origins[retryAt])), known: route.known };
     return fetchFn(upstreamRequest(request, second, route.region, env)).catch(() => badGateway());
@@ -260,7 +279,8 @@ export async function handle(request, env, { cache = defaultCache, fetchFn = fet
   return first instanceof Error ? badGateway() : first;
 }
 
-const badGateway = () => new Response(JSON.stringify({ error: "origin unreachable" }), { status: 502, headers: { "content-type": "application/json" } });
+const badGateway = () =>
+  new Response(JSON.stringify({ error: "origin unreachable" }), { status: 502, headers: { "content-type": "application/json" } });
 
 export default {
   fetch: (request, env) => handle(request, env),

@@ -1,4 +1,14 @@
-import worker, { chooseRoute, createRouteCache, decodeJwtPayload, handle, organizationId, parseOrigins, parseShardOrigins, RouterEnv, withShardOrigin } from "./router";
+import worker, {
+  chooseRoute,
+  createRouteCache,
+  decodeJwtPayload,
+  handle,
+  organizationId,
+  parseOrigins,
+  parseShardOrigins,
+  RouterEnv,
+  withShardOrigin,
+} from "./router";
 
 const ORIGINS = { eu: "api-eu.example.com", us: "api-us.example.com" };
 const ROUTES: Record<string, unknown> = {
@@ -35,7 +45,9 @@ const request = (headers: Record<string, string> = {}, method = "GET", path = "/
 
 describe("organizationId", () => {
   it("prefers the X-Organization-Id header", () => {
-    expect(organizationId(new Headers({ "X-Organization-Id": "org_us3", Authorization: `Bearer ${jwt({ org_id: "org_eu2" })}` }))).toBe("org_us3");
+    expect(organizationId(new Headers({ "X-Organization-Id": "org_us3", Authorization: `Bearer ${jwt({ org_id: "org_eu2" })}` }))).toBe(
+      "org_us3",
+    );
   });
 
   it("falls back to the Clerk session token's org_id claim (v1) or o.id (v2)", () => {
@@ -58,7 +70,10 @@ describe("organizationId", () => {
 describe("configuration", () => {
   it("reads ORIGINS, else ORIGIN_EU and ORIGIN_US", () => {
     expect(parseOrigins({ ORIGINS: JSON.stringify(ORIGINS) })).toEqual(ORIGINS);
-    expect(parseOrigins({ ORIGIN_EU: "eu.example.com", ORIGIN_US: "us.example.com" })).toEqual({ eu: "eu.example.com", us: "us.example.com" });
+    expect(parseOrigins({ ORIGIN_EU: "eu.example.com", ORIGIN_US: "us.example.com" })).toEqual({
+      eu: "eu.example.com",
+      us: "us.example.com",
+    });
     expect(() => parseOrigins({})).toThrow(/no origin configured/);
   });
 
@@ -67,16 +82,28 @@ describe("configuration", () => {
   });
 
   it("sends an entry naming an unknown region to the default region, without a shard", () => {
-    expect(chooseRoute({ region: "ap", shard: "ap-1" }, ORIGINS, "eu")).toEqual({ region: "eu", shard: null, origin: ORIGINS.eu, known: false });
+    expect(chooseRoute({ region: "ap", shard: "ap-1" }, ORIGINS, "eu")).toEqual({
+      region: "eu",
+      shard: null,
+      origin: ORIGINS.eu,
+      known: false,
+    });
   });
 
   it("sends a shard to its own service, and a tenant to its App Runner service only", () => {
-    const shards = parseShardOrigins({ SHARD_ORIGINS: JSON.stringify({ "us-2": "s2.us-east-1.awsapprunner.com", "Bad Id": "x.example.com" }) });
+    const shards = parseShardOrigins({
+      SHARD_ORIGINS: JSON.stringify({ "us-2": "s2.us-east-1.awsapprunner.com", "Bad Id": "x.example.com" }),
+    });
     expect(shards).toEqual({ "us-2": "s2.us-east-1.awsapprunner.com" });
     expect(chooseRoute({ region: "us", shard: "us-2" }, ORIGINS, "eu", shards).origin).toBe("s2.us-east-1.awsapprunner.com");
     expect(chooseRoute({ region: "us", shard: "us-9" }, ORIGINS, "eu", shards).origin).toBe(ORIGINS.us);
     const tenant = { region: "us", shard: "tenant-org-201", origin: "t201.us-east-1.awsapprunner.com" };
-    expect(chooseRoute(tenant, ORIGINS, "eu", shards)).toEqual({ region: "us", shard: "tenant-org-201", origin: "t201.us-east-1.awsapprunner.com", known: true });
+    expect(chooseRoute(tenant, ORIGINS, "eu", shards)).toEqual({
+      region: "us",
+      shard: "tenant-org-201",
+      origin: "t201.us-east-1.awsapprunner.com",
+      known: true,
+    });
     // A KV value naming any other host never becomes an origin.
     expect(chooseRoute({ ...tenant, origin: "evil.example.com" }, ORIGINS, "eu", shards).origin).toBe(ORIGINS.us);
     expect(() => parseShardOrigins({ SHARD_ORIGINS: "{" })).toThrow(/SHARD_ORIGINS is not valid JSON/);
@@ -125,7 +152,10 @@ describe("routing", () => {
 
   it("drops routing headers a client sent itself", async () => {
     const { fetchFn, seen } = upstream({});
-    await handle(request({ "X-Organization-Id": "org_eu2", "X-Restartix-Shard": "us-1", "X-Restartix-Failover-From": "us" }), env(), { cache: createRouteCache(), fetchFn });
+    await handle(request({ "X-Organization-Id": "org_eu2", "X-Restartix-Shard": "us-1", "X-Restartix-Failover-From": "us" }), env(), {
+      cache: createRouteCache(),
+      fetchFn,
+    });
     expect(seen[0].headers.get("X-Restartix-Shard")).toBe("eu-2");
     expect(seen[0].headers.has("X-Restartix-Failover-From")).toBe(false);
   });
@@ -170,10 +200,16 @@ describe("shards' own KV entries (written by each shard's route stack)", () => {
   });
 
   it("prefers SHARD_ORIGINS, and never reads KV for a tenant with its own origin", async () => {
-    const configured = await withShardOrigin({ "us-2": "configured.us-east-1.awsapprunner.com" }, routes.org_us2, async () => { throw new Error("no lookup expected"); });
+    const configured = await withShardOrigin({ "us-2": "configured.us-east-1.awsapprunner.com" }, routes.org_us2, async () => {
+      throw new Error("no lookup expected");
+    });
     expect(configured).toEqual({ "us-2": "configured.us-east-1.awsapprunner.com" });
     const tenant = { region: "us", shard: "tenant-org-201", origin: "t201.us-east-1.awsapprunner.com" };
-    expect(await withShardOrigin({}, tenant, async () => { throw new Error("no lookup expected"); })).toEqual({});
+    expect(
+      await withShardOrigin({}, tenant, async () => {
+        throw new Error("no lookup expected");
+      }),
+    ).toEqual({});
   });
 
   it("ignores a shard entry of another region or naming a host that is not an App Runner service", async () => {
@@ -238,17 +274,24 @@ describe("failover", () => {
   beforeEach(() => (logged = jest.spyOn(console, "error").mockImplementation(() => undefined)));
   afterEach(() => logged.mockRestore());
 
-  const send = (fetchFn: (r: Request) => Promise<Response>, overrides: Partial<RouterEnv>, method = "GET", headers: Record<string, string> = { "X-Organization-Id": "org_eu2" }) =>
-    handle(request(headers, method), env(overrides), { cache: createRouteCache(), fetchFn });
+  const send = (
+    fetchFn: (r: Request) => Promise<Response>,
+    overrides: Partial<RouterEnv>,
+    method = "GET",
+    headers: Record<string, string> = { "X-Organization-Id": "org_eu2" },
+  ) => handle(request(headers, method), env(overrides), { cache: createRouteCache(), fetchFn });
 
-  it.each([503, 502, 504, "down"] as const)("with FAILOVER=on, retries a GET once at the other region when the origin answers %s", async (outcome) => {
-    const { fetchFn, seen } = upstream({ "api-eu.example.com": outcome });
-    const res = await send(fetchFn, { FAILOVER: "on" });
-    expect(res.status).toBe(200);
-    expect(seen.map((r) => new URL(r.url).host)).toEqual(["api-eu.example.com", "api-us.example.com"]);
-    expect(seen[1].headers.get("X-Restartix-Region")).toBe("us");
-    expect(seen[1].headers.get("X-Restartix-Failover-From")).toBe("eu");
-  });
+  it.each([503, 502, 504, "down"] as const)(
+    "with FAILOVER=on, retries a GET once at the other region when the origin answers %s",
+    async (outcome) => {
+      const { fetchFn, seen } = upstream({ "api-eu.example.com": outcome });
+      const res = await send(fetchFn, { FAILOVER: "on" });
+      expect(res.status).toBe(200);
+      expect(seen.map((r) => new URL(r.url).host)).toEqual(["api-eu.example.com", "api-us.example.com"]);
+      expect(seen[1].headers.get("X-Restartix-Region")).toBe("us");
+      expect(seen[1].headers.get("X-Restartix-Failover-From")).toBe("eu");
+    },
+  );
 
   it("is off by default (EU data residency): the failure goes back to the client", async () => {
     const { fetchFn, seen } = upstream({ "api-eu.example.com": 503 });
@@ -301,7 +344,11 @@ describe("Fargate cells behind each region's cell gateway (X-Restartix-Cell)", (
   const GW = { eu: "cells-eu-1.example.com", us: "cells-us-1.example.com" };
   // As the edge stack writes them for a Fargate phase 4: eu's default is the shared tier, us's is shard us-1's cell.
   const CELL_ORIGINS = { eu: "api-eu.example.com", us: { origin: GW.us, cell: "shard-us-1" } };
-  const CELL_SHARDS = { "eu-1": "api-eu.example.com", "eu-2": { origin: GW.eu, cell: "shard-eu-2" }, "us-1": { origin: GW.us, cell: "shard-us-1" } };
+  const CELL_SHARDS = {
+    "eu-1": "api-eu.example.com",
+    "eu-2": { origin: GW.eu, cell: "shard-eu-2" },
+    "us-1": { origin: GW.us, cell: "shard-us-1" },
+  };
   const routes: Record<string, unknown> = {
     "org-101": { region: "eu", shard: "tenant-org-101", origin: GW.eu, cell: "tenant-org-101" },
     "org-201": { region: "us", shard: "tenant-org-201", origin: GW.us, cell: "tenant-org-201" },
@@ -326,7 +373,10 @@ describe("Fargate cells behind each region's cell gateway (X-Restartix-Cell)", (
     ["an EU tenant", "org-101", GW.eu, "tenant-org-101", "eu"],
     ["a US tenant", "org-201", GW.us, "tenant-org-201", "us"],
   ])("%s reaches its own cell through its region's gateway", async (_what, org, host, cell, region) => {
-    const out = await send({ "X-Organization-Id": org, "X-Origin-Verify": "forged" }, { ORIGIN_HEADER: "X-Origin-Verify", ORIGIN_VERIFY: "from-secrets-manager" } as Partial<RouterEnv>);
+    const out = await send({ "X-Organization-Id": org, "X-Origin-Verify": "forged" }, {
+      ORIGIN_HEADER: "X-Origin-Verify",
+      ORIGIN_VERIFY: "from-secrets-manager",
+    } as Partial<RouterEnv>);
     expect(out.url).toBe(`https://${host}/v1/patients?page=2`);
     expect(out.headers.get("X-Restartix-Cell")).toBe(cell);
     expect(out.headers.get("X-Restartix-Region")).toBe(region);
@@ -376,7 +426,15 @@ describe("Fargate cells behind each region's cell gateway (X-Restartix-Cell)", (
 
   it("accepts cell values in ORIGINS and SHARD_ORIGINS only with a hostname and, for a shard, its own cell", () => {
     expect(parseOrigins({ ORIGINS: JSON.stringify(CELL_ORIGINS) })).toEqual(CELL_ORIGINS);
-    expect(parseOrigins({ ORIGINS: JSON.stringify({ eu: "api-eu.example.com", us: { origin: "bad host", cell: "shard-us-1" }, ap: { origin: GW.us, cell: "nope" } }) })).toEqual({ eu: "api-eu.example.com" });
+    expect(
+      parseOrigins({
+        ORIGINS: JSON.stringify({
+          eu: "api-eu.example.com",
+          us: { origin: "bad host", cell: "shard-us-1" },
+          ap: { origin: GW.us, cell: "nope" },
+        }),
+      }),
+    ).toEqual({ eu: "api-eu.example.com" });
     const shards = parseShardOrigins({ SHARD_ORIGINS: JSON.stringify({ ...CELL_SHARDS, "eu-3": { origin: GW.eu, cell: "shard-eu-2" } }) });
     expect(shards).toEqual(CELL_SHARDS);
   });

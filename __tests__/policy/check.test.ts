@@ -57,10 +57,17 @@ describe("npm run check", () => {
     expect(table).toMatch(/^Policy check, phase 1 \(apprunner\): \d+ stacks, \d+ rules/m);
     expect(table).toContain(`Suppressed (${report.summary.suppressed}):`);
     expect(table).toContain("S3 cannot deliver a bucket's server access logs to the bucket itself");
-    expect(table).toMatch(new RegExp(`${report.summary.errors} error\\(s\\), ${report.summary.warnings} warning\\(s\\), ${report.summary.suppressed} suppressed: (FAIL|pass)$`));
+    expect(table).toMatch(
+      new RegExp(
+        `${report.summary.errors} error\\(s\\), ${report.summary.warnings} warning\\(s\\), ${report.summary.suppressed} suppressed: (FAIL|pass)$`,
+      ),
+    );
   });
 
   test("an unknown format is refused before anything is synthesized", () => {
-    expect(runCheck([...ARGS, "--format", "xml"], {})).toMatchObject({ exitCode: 2, output: expect.stringMatching(/--format: got "xml"; expected one of table, json, sarif/) });
+    expect(runCheck([...ARGS, "--format", "xml"], {})).toMatchObject({
+      exitCode: 2,
+      output: expect.stringMatching(/--format: got "xml"; expected one of table, json, sarif/),
+    });
   });
 });

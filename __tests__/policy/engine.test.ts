@@ -36,14 +36,21 @@ describe("evaluateStack (pure, no cdktf app)", () => {
     for (const s of [{ address: "aws_ecr_repository.core" }, { path: "registry/core" }, { path: "registry/core/repository" }]) {
       expect(evaluateStack("registry", json, [{ ruleId: "RX-ECR-4", reason, ...s }])[0]).toMatchObject({ suppressed: true, reason });
     }
-    for (const s of [{ ruleId: "RX-ECR-1", address: "aws_ecr_repository.core" }, { ruleId: "RX-ECR-4", path: "registry/co" }]) {
+    for (const s of [
+      { ruleId: "RX-ECR-1", address: "aws_ecr_repository.core" },
+      { ruleId: "RX-ECR-4", path: "registry/co" },
+    ]) {
       expect(evaluateStack("registry", json, [{ reason, ...s }])[0]).toMatchObject({ suppressed: false });
     }
   });
 
   test("blocking keeps unsuppressed errors only", () => {
-    const broken = { resource: { aws_ecr_repository: { core: { ...json.resource.aws_ecr_repository.core, image_scanning_configuration: undefined } } } };
-    const findings = evaluateStack("registry", broken, [{ ruleId: "RX-ECR-3", reason: "Fixture: lifecycle lives elsewhere", address: "aws_ecr_repository.core" }]);
+    const broken = {
+      resource: { aws_ecr_repository: { core: { ...json.resource.aws_ecr_repository.core, image_scanning_configuration: undefined } } },
+    };
+    const findings = evaluateStack("registry", broken, [
+      { ruleId: "RX-ECR-3", reason: "Fixture: lifecycle lives elsewhere", address: "aws_ecr_repository.core" },
+    ]);
     expect(findings.map((f) => [f.ruleId, f.suppressed]).sort()).toEqual([
       ["RX-ECR-1", false],
       ["RX-ECR-3", true],

@@ -21,7 +21,10 @@ export function applicable(ruleId: string, json: Record<string, any>): string[] 
   const rule = RULES.find((r) => r.id === ruleId);
   if (!rule) throw new Error(`no rule ${ruleId}`);
   const out: string[] = [];
-  for (const [section, prefix] of [["resource", ""], ["data", "data."]] as const) {
+  for (const [section, prefix] of [
+    ["resource", ""],
+    ["data", "data."],
+  ] as const) {
     for (const [type, byName] of Object.entries(json[section] ?? {})) {
       if (!rule.appliesTo.includes("*") && !rule.appliesTo.includes(`${prefix}${type}`)) continue;
       for (const name of Object.keys(byName as object)) out.push(`${prefix}${type}.${name}`);
@@ -38,7 +41,11 @@ export function applicable(ruleId: string, json: Record<string, any>): string[] 
 }
 
 export function outcome(c: RuleCase): { pass: string[]; fail: string[] } {
-  const flagged = new Set(evaluateStack("fixture", c.json, c.suppressions).filter((f) => f.ruleId === c.rule).map((f) => f.address));
+  const flagged = new Set(
+    evaluateStack("fixture", c.json, c.suppressions)
+      .filter((f) => f.ruleId === c.rule)
+      .map((f) => f.address),
+  );
   const all = applicable(c.rule, c.json);
   return { pass: all.filter((a) => !flagged.has(a)), fail: [...flagged].sort() };
 }
@@ -54,8 +61,10 @@ export function runCases(family: string, cases: readonly RuleCase[]): void {
 }
 
 /** A fixture stack holding `resource` (and optionally `data`) blocks. */
-export const stack = (resource: Record<string, Record<string, object>>, data?: Record<string, Record<string, object>>): Record<string, any> =>
-  data ? { resource, data } : { resource };
+export const stack = (
+  resource: Record<string, Record<string, object>>,
+  data?: Record<string, Record<string, object>>,
+): Record<string, any> => (data ? { resource, data } : { resource });
 
 export const KEY = "${aws_kms_key.data.arn}";
 
@@ -75,7 +84,9 @@ export function runDeploymentCases(family: string, cases: readonly DeploymentCas
   describe(family, () => {
     test.each(cases.map((c) => [`${c.rule} ${c.title}`, c] as const))("%s", (_, c) => {
       const stacks = Object.entries(c.stacks).map(([name, json]) => ({ name, json }));
-      const flagged = evaluateDeployment(stacks).filter((f) => f.ruleId === c.rule).map((f) => `${f.stack}: ${f.address}`);
+      const flagged = evaluateDeployment(stacks)
+        .filter((f) => f.ruleId === c.rule)
+        .map((f) => `${f.stack}: ${f.address}`);
       expect(flagged.sort()).toEqual([...c.fail].sort());
     });
   });

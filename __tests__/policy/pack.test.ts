@@ -28,7 +28,9 @@ function keyStack(app: App): TerraformStack {
   const stack = awsStack(app, "keys");
   new KmsKey(stack, "key", {
     enableKeyRotation: true,
-    policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" }] }),
+    policy: JSON.stringify({
+      Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" }],
+    }),
     lifecycle: { preventDestroy: true },
   });
   return stack;
@@ -46,7 +48,9 @@ describe("applyPolicyPack", () => {
     } catch (e) {
       message = (e as Error).message;
     }
-    expect(message).toContain('[RX-SM-1] stack "secrets", aws_secretsmanager_secret.api-key: Secret is not encrypted with a customer-managed key');
+    expect(message).toContain(
+      '[RX-SM-1] stack "secrets", aws_secretsmanager_secret.api-key: Secret is not encrypted with a customer-managed key',
+    );
     expect(message).toContain("Fix: Set kms_key_id to the region's customer-managed key");
     expect(message).toContain('[RX-DL-1] stack "secrets", aws_secretsmanager_secret.api-key');
     expect(message).not.toContain("RX-SM-2"); // warnings never fail a synth
@@ -75,7 +79,11 @@ describe("applyPolicyPack", () => {
     const run = applyPolicyPack(app);
     expect(() => app.synth()).not.toThrow();
     const sm1 = run.findings.find((f) => f.ruleId === "RX-SM-1")!;
-    expect(sm1).toMatchObject({ suppressed: true, reason: "Fixture: the AWS-managed key is acceptable for this test secret", constructPath: "secrets/api-key" });
+    expect(sm1).toMatchObject({
+      suppressed: true,
+      reason: "Fixture: the AWS-managed key is acceptable for this test secret",
+      constructPath: "secrets/api-key",
+    });
     expect(run.findings.find((f) => f.ruleId === "RX-SM-2")).toMatchObject({ suppressed: false });
   });
 
@@ -97,7 +105,9 @@ describe("applyPolicyPack", () => {
   test("a suppression needs a reason of at least 10 characters and a known rule", () => {
     const app = new App({ outdir: tmp() });
     const { secret } = secretStack(app);
-    expect(() => suppress(secret, "RX-SM-1", "by design")).toThrow(/suppress\(secrets\/api-key, "RX-SM-1"\): the reason "by design" is too short; say in at least 10 characters why/);
+    expect(() => suppress(secret, "RX-SM-1", "by design")).toThrow(
+      /suppress\(secrets\/api-key, "RX-SM-1"\): the reason "by design" is too short; say in at least 10 characters why/,
+    );
     expect(() => suppress(secret, "RX-SM-1", "          ")).toThrow(/too short/);
     expect(() => suppress(secret, "RX-NOPE-1", "a perfectly good reason")).toThrow(/no rule "RX-NOPE-1" in the policy pack/);
   });
@@ -123,7 +133,9 @@ describe("applyPolicyPack", () => {
   test("applying twice returns the same run; an unknown mode is refused", () => {
     const app = new App({ outdir: tmp() });
     expect(applyPolicyPack(app)).toBe(applyPolicyPack(app, { mode: "report" }));
-    expect(() => applyPolicyPack(new App({ outdir: tmp() }), { mode: "audit" as never })).toThrow(/mode "audit" is not one of enforce, report/);
+    expect(() => applyPolicyPack(new App({ outdir: tmp() }), { mode: "audit" as never })).toThrow(
+      /mode "audit" is not one of enforce, report/,
+    );
   });
 
   test("with validations skipped the run still evaluates every stack on demand", () => {

@@ -46,7 +46,9 @@ const COMPLIANT_BY_ABSENCE = ["RX-IAM-5"];
 
 const RULES_DIR = path.join(__dirname, "..", "..", "policy", "rules");
 const ruleFiles = (dir: string): string[] =>
-  fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? ruleFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? ruleFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 
 describe("the rule set", () => {
   test("IDs and names are unique", () => {
@@ -64,7 +66,8 @@ describe("the rule set", () => {
     expect(["error", "warning"]).toContain(rule.level);
     for (const text of [rule.title, rule.explanation, rule.fix]) expect(text.length).toBeGreaterThan(15);
     expect(rule.appliesTo.length).toBeGreaterThan(0);
-    for (const id of rule.mirrors) expect(id).toMatch(/^(CKV2?_(AWS|GIT|GHA)_\d+|HIPAA\.Security-\w+|AwsSolutions-\w+|[A-Za-z][A-Za-z0-9]*\.\d+)$/);
+    for (const id of rule.mirrors)
+      expect(id).toMatch(/^(CKV2?_(AWS|GIT|GHA)_\d+|HIPAA\.Security-\w+|AwsSolutions-\w+|[A-Za-z][A-Za-z0-9]*\.\d+)$/);
   });
 
   test.each(RULES.map((r) => [r.id] as const))("%s has a non-compliant and a compliant fixture", (id) => {

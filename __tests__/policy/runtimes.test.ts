@@ -17,12 +17,16 @@ describe("the runtime table (policy/rules/lambda/runtime-dates.json) is checked 
     expect(runtimeProblem("lambda", "nodejs22.x", "2026-12-07")).toBeUndefined();
     expect(runtimeProblem("lambda", "nodejs22.x", "2027-05-31")).toBeUndefined();
     expect(runtimeProblem("lambda", "nodejs22.x", "2027-06-01")).toMatch(/since 2027-06-01/);
-    expect(runtimeProblem("lambda", "nodejs24.x", "2026-12-07")).toMatch(/"nodejs24\.x" is open at AWS, but hashicorp\/aws 5\.100\.0 .* got nodejs24\.x/);
+    expect(runtimeProblem("lambda", "nodejs24.x", "2026-12-07")).toMatch(
+      /"nodejs24\.x" is open at AWS, but hashicorp\/aws 5\.100\.0 .* got nodejs24\.x/,
+    );
   });
 
   test("Synthetics: syn-nodejs-puppeteer-9.1 (Node.js 20) refused from 2026-04-30; 15.0 open (no published date)", () => {
     expect(runtimeProblem("synthetics", "syn-nodejs-puppeteer-9.1", "2026-04-29")).toBeUndefined();
-    expect(runtimeProblem("synthetics", "syn-nodejs-puppeteer-9.1", "2026-04-30")).toMatch(/Synthetics runtime "syn-nodejs-puppeteer-9\.1" cannot be created since 2026-04-30/);
+    expect(runtimeProblem("synthetics", "syn-nodejs-puppeteer-9.1", "2026-04-30")).toMatch(
+      /Synthetics runtime "syn-nodejs-puppeteer-9\.1" cannot be created since 2026-04-30/,
+    );
     expect(runtimeProblem("synthetics", "syn-nodejs-puppeteer-15.0", "2030-01-01")).toBeUndefined();
   });
 
@@ -44,7 +48,8 @@ describe("the runtime table (policy/rules/lambda/runtime-dates.json) is checked 
     expect(RUNTIME_TABLE.sources.synthetics.length).toBeGreaterThan(0);
     for (const kind of ["lambda", "synthetics"] as const) {
       for (const [name, d] of Object.entries(RUNTIME_TABLE[kind])) {
-        for (const v of [d.deprecated, d.createBlocked, d.updateBlocked]) if (v !== null && v !== undefined) expect([name, v]).toEqual([name, expect.stringMatching(day)]);
+        for (const v of [d.deprecated, d.createBlocked, d.updateBlocked])
+          if (v !== null && v !== undefined) expect([name, v]).toEqual([name, expect.stringMatching(day)]);
         if (d.deprecated && d.createBlocked) expect(d.createBlocked >= d.deprecated).toBe(true);
         if (d.createBlocked && d.updateBlocked) expect(d.updateBlocked >= d.createBlocked).toBe(true);
       }

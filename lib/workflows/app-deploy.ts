@@ -236,7 +236,7 @@ function ecsRollout(input: AppDeployInput, ecs: AppDeployEcs, credentials: objec
           `deadline=$((SECONDS + ${ECS_WAITS.steadyStateSeconds}))`,
           "failed=0",
           "cp rollouts pending",
-          'while [ -s pending ]; do',
+          "while [ -s pending ]; do",
           "  : > still",
           // The loop reads the record on stdin: aws gets /dev/null so it can never eat the rest.
           "  while read -r region cluster service revision; do",
@@ -335,18 +335,32 @@ function validate(input: AppDeployInput): void {
     check(NAME.test(s.name), `services[${i}].name`, s.name, "use an ECR repository name (lowercase, digits, . _ / -)");
     check(DOCKERFILE.test(s.dockerfile), `services[${i}].dockerfile`, s.dockerfile, "use a relative path without spaces or quotes");
   });
-  for (const [field, value] of [["roleVariable", input.roleVariable], ["registryVariable", input.registryVariable], ["regionVariable", input.regionVariable]] as const) {
+  for (const [field, value] of [
+    ["roleVariable", input.roleVariable],
+    ["registryVariable", input.registryVariable],
+    ["regionVariable", input.regionVariable],
+  ] as const) {
     check(VARIABLE.test(value), field, value, "use an Actions variable name (A-Z, 0-9, _; not GITHUB_)");
   }
   check(/^[A-Za-z0-9._/-]+$/.test(input.branch), "branch", input.branch, "use a branch name without spaces or quotes");
   check(/^[A-Za-z0-9._-]+$/.test(input.environment), "environment", input.environment, "use an environment name without spaces");
-  if (input.name !== undefined) check(/^[A-Za-z0-9 ()._-]+$/.test(input.name), "name", input.name, "use letters, digits, spaces and ( ) . _ - only");
-  (input.appRunnerRegions ?? []).forEach((r, i) => check(REGION.test(r), `appRunnerRegions[${i}]`, r, "use an AWS region name (eu-central-1)"));
+  if (input.name !== undefined)
+    check(/^[A-Za-z0-9 ()._-]+$/.test(input.name), "name", input.name, "use letters, digits, spaces and ( ) . _ - only");
+  (input.appRunnerRegions ?? []).forEach((r, i) =>
+    check(REGION.test(r), `appRunnerRegions[${i}]`, r, "use an AWS region name (eu-central-1)"),
+  );
   if (input.ecs) {
-    check(input.ecs.regions.some((r) => r.clusters.length > 0), "ecs.regions", input.ecs.regions, "list the ECS clusters to search, or leave ecs out for App Runner");
+    check(
+      input.ecs.regions.some((r) => r.clusters.length > 0),
+      "ecs.regions",
+      input.ecs.regions,
+      "list the ECS clusters to search, or leave ecs out for App Runner",
+    );
     input.ecs.regions.forEach((r, i) => {
       check(REGION.test(r.region), `ecs.regions[${i}].region`, r.region, "use an AWS region name (eu-central-1)");
-      r.clusters.forEach((c, j) => check(/^[A-Za-z0-9_-]+$/.test(c), `ecs.regions[${i}].clusters[${j}]`, c, "use an ECS cluster name (letters, digits, _ -)"));
+      r.clusters.forEach((c, j) =>
+        check(/^[A-Za-z0-9_-]+$/.test(c), `ecs.regions[${i}].clusters[${j}]`, c, "use an ECS cluster name (letters, digits, _ -)"),
+      );
     });
   }
   if (problems.length) throw new Error(`appDeployWorkflow: invalid input:\n  ${problems.join("\n  ")}`);

@@ -26,7 +26,10 @@ export function rootImports(source: string): string {
   const providers = new Set<string>();
   let text = source.replace(DEEP_IMPORT, (_m, _type, names: string, provider: string, mod: string) => {
     providers.add(provider);
-    for (const part of names.split(",").map((s) => s.trim()).filter(Boolean)) {
+    for (const part of names
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const [imported, local] = part.split(/\s+as\s+/).map((s) => s.trim());
       renames.push([local ?? imported, `${provider}.${namespaceOf(mod)}.${imported}`]);
     }

@@ -25,7 +25,11 @@ export function peakMethod(): string {
  * /usr/bin/time exists (it reads the kernel's own accounting of the finished process), else the
  * process's VmHWM high-water mark polled while it runs.
  */
-export function measure(cmd: string, args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Measurement> {
+export function measure(
+  cmd: string,
+  args: readonly string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<Measurement> {
   const gnu = hasGnuTime();
   const [bin, argv] = gnu ? [TIME_BIN, ["-v", cmd, ...args]] : [cmd, [...args]];
   return new Promise((resolve) => {

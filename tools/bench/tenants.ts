@@ -7,7 +7,13 @@ import * as path from "path";
  */
 export function writeTenantRegistry(root: string, count: number, file: string): string {
   const [template] = JSON.parse(fs.readFileSync(path.join(root, "phases", "tenants", "phase3.json"), "utf8")) as Record<string, unknown>[];
-  const tenants = Array.from({ length: count }, (_, i) => ({ ...template, id: `org-${i + 1}`, name: `Enterprise clinic ${i + 1}`, region: "eu-central-1", slot: 11 + i }));
+  const tenants = Array.from({ length: count }, (_, i) => ({
+    ...template,
+    id: `org-${i + 1}`,
+    name: `Enterprise clinic ${i + 1}`,
+    region: "eu-central-1",
+    slot: 11 + i,
+  }));
   fs.writeFileSync(file, JSON.stringify(tenants, null, 2));
   return file;
 }

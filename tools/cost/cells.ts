@@ -41,7 +41,9 @@ export function cellCosts(
   const hours = usage.hoursPerMonth;
   // Two AZs, so two public IPv4 addresses (internet-facing: Cloudflare reaches it).
   const monthly = round2(
-    hours * unitPrice(prices, "elb.albHour", region) + hours * usage.fargate.averageLcu * unitPrice(prices, "elb.albLcuHour", region) + hours * 2 * unitPrice(prices, "vpc.publicIpv4Hour", region),
+    hours * unitPrice(prices, "elb.albHour", region) +
+      hours * usage.fargate.averageLcu * unitPrice(prices, "elb.albLcuHour", region) +
+      hours * 2 * unitPrice(prices, "vpc.publicIpv4Hour", region),
   );
   return { kinds, gateway: { region, monthlyUsd: monthly, perCellUsd: round2(monthly / CELLS_PER_GATEWAY) } };
 }
@@ -49,7 +51,8 @@ export function cellCosts(
 /** One line per kind, then the gateway's: for the terminal table and the markdown. */
 export function cellLines(c: CellCosts): string[] {
   const lines = c.kinds.map(
-    (k) => `A ${k.kind} cell adds ${usd(k.averageUsd)}/month (the average of ${k.count}: its database, service, secrets and alarms${c.gateway ? ", and the capacity units its traffic adds to the gateway" : ""}).`,
+    (k) =>
+      `A ${k.kind} cell adds ${usd(k.averageUsd)}/month (the average of ${k.count}: its database, service, secrets and alarms${c.gateway ? ", and the capacity units its traffic adds to the gateway" : ""}).`,
   );
   if (c.gateway && c.kinds.length > 0) {
     lines.push(

@@ -25,7 +25,8 @@ export interface Comparison {
   readonly note?: string;
 }
 
-const matches = (line: DocumentLine, item: LineItem) => line.services.includes(item.service) && (line.tier === undefined || line.tier === tierOf(item.stack));
+const matches = (line: DocumentLine, item: LineItem) =>
+  line.services.includes(item.service) && (line.tier === undefined || line.tier === tierOf(item.stack));
 
 function difference(model: number, low: number, high: number): number {
   return round2(model < low ? model - low : model > high ? model - high : 0);
@@ -61,8 +62,17 @@ export function compareWithDocument(estimate: CostEstimate, doc: DocumentEstimat
     const mine = items.filter((i) => !claimed.has(i) && matches(line, i));
     mine.forEach((i) => claimed.add(i));
     const modelUsd = round2(mine.reduce((n, i) => n + i.monthlyUsd, 0));
-    const reasons = mine.length ? reasonsFor(mine) : [`no ${line.services.join("/")} resources${line.tier === "tenants" ? " in tenant stacks" : ""} in the synthesized stacks`];
-    return { label: line.label, documentLow: line.low, documentHigh: line.high, modelUsd, differenceUsd: difference(modelUsd, line.low, line.high), reasons };
+    const reasons = mine.length
+      ? reasonsFor(mine)
+      : [`no ${line.services.join("/")} resources${line.tier === "tenants" ? " in tenant stacks" : ""} in the synthesized stacks`];
+    return {
+      label: line.label,
+      documentLow: line.low,
+      documentHigh: line.high,
+      modelUsd,
+      differenceUsd: difference(modelUsd, line.low, line.high),
+      reasons,
+    };
   });
   const rest = new Map<ServiceLine, LineItem[]>();
   for (const i of items) if (!claimed.has(i)) rest.set(i.service, [...(rest.get(i.service) ?? []), i]);

@@ -130,7 +130,17 @@ export class PricingContext {
 /** The name a person knows a resource by. */
 export function displayName(r: Resource): string {
   const c = r.config;
-  const candidates = [c.identifier, c.service_name, c.bucket, c.name, c.replication_group_id, c.alarm_name, c.dashboard_name, c.description, c.fqdn];
+  const candidates = [
+    c.identifier,
+    c.service_name,
+    c.bucket,
+    c.name,
+    c.replication_group_id,
+    c.alarm_name,
+    c.dashboard_name,
+    c.description,
+    c.fqdn,
+  ];
   const found = candidates.find((v) => typeof v === "string" && !v.includes("${"));
   return typeof found === "string" ? found : r.name;
 }

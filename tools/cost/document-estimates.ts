@@ -53,7 +53,12 @@ export const DOCUMENT_ESTIMATES: Readonly<Record<PhaseNumber, DocumentEstimate>>
     note: "the document's phase 2 lines add up to $755-775; its total says $755-795",
     lines: [
       { label: "App Runner (Core API + Telemetry)", low: 50, high: 70, services: COMPUTE },
-      { label: "RDS primary db.r6g.large ($200) + 2 read replicas ($400) + 250 GB ($25) + backups ($10)", low: 635, high: 635, services: ["RDS"] },
+      {
+        label: "RDS primary db.r6g.large ($200) + 2 read replicas ($400) + 250 GB ($25) + backups ($10)",
+        low: 635,
+        high: 635,
+        services: ["RDS"],
+      },
       { label: "ElastiCache cache.t4g.small", low: 25, high: 25, services: ["ElastiCache"] },
       { label: "NAT Gateway", low: 35, high: 35, services: ["NAT Gateway"] },
       { label: "Other (Secrets, ECR, CloudWatch)", low: 10, high: 10, services: OTHER },
@@ -67,7 +72,13 @@ export const DOCUMENT_ESTIMATES: Readonly<Record<PhaseNumber, DocumentEstimate>>
       { label: "Shared tier: App Runner (10 instances)", low: 100, high: 100, services: COMPUTE, tier: "shared" },
       { label: "Shared tier: RDS db.r6g.xlarge + 2 replicas", low: 1200, high: 1200, services: ["RDS"], tier: "shared" },
       { label: "Shared tier: ElastiCache", low: 25, high: 25, services: ["ElastiCache"] },
-      { label: "Enterprise tier: 10 x (App Runner $25 + RDS db.r6g.large $200)", low: 2250, high: 2250, services: [...COMPUTE, "RDS"], tier: "tenants" },
+      {
+        label: "Enterprise tier: 10 x (App Runner $25 + RDS db.r6g.large $200)",
+        low: 2250,
+        high: 2250,
+        services: [...COMPUTE, "RDS"],
+        tier: "tenants",
+      },
       { label: "NAT Gateway + networking", low: 50, high: 50, services: ["NAT Gateway", "VPC", "Data transfer", "Inter-region transfer"] },
       { label: "Other (Secrets, ECR, CloudWatch)", low: 20, high: 20, services: OTHER },
     ],

@@ -73,7 +73,11 @@ function sumByService(items: readonly LineItem[]): Partial<Record<ServiceLine, n
  * type with the price table and the phase's usage assumptions. Stacks are walked in dependency
  * order so the account-wide free tiers are used up in a stable order.
  */
-export function estimateMonthlyCost(stacks: readonly SynthStack[], settings: Pick<Settings, "phase">, options: EstimateOptions = {}): CostEstimate {
+export function estimateMonthlyCost(
+  stacks: readonly SynthStack[],
+  settings: Pick<Settings, "phase">,
+  options: EstimateOptions = {},
+): CostEstimate {
   const ctx = new PricingContext(options.prices ?? loadPriceTable(), options.usage ?? usageFor(settings.phase.phase), stacks);
   const byStack: StackCost[] = [];
   const notPriced: NotPriced[] = [];
@@ -96,7 +100,12 @@ export function estimateMonthlyCost(stacks: readonly SynthStack[], settings: Pic
         }
         const region = regionOf(stack, config);
         if (!region) {
-          notPriced.push({ stack: stack.name, address, type, reason: `region of provider ${String(config.provider ?? "aws")} not found in the stack` });
+          notPriced.push({
+            stack: stack.name,
+            address,
+            type,
+            reason: `region of provider ${String(config.provider ?? "aws")} not found in the stack`,
+          });
           continue;
         }
         const resource: Resource = { stack, type, name, config, region, address };
@@ -108,7 +117,12 @@ export function estimateMonthlyCost(stacks: readonly SynthStack[], settings: Pic
         }
       }
     }
-    byStack.push({ stack: stack.name, totalMonthlyUsd: round2(items.reduce((n, i) => n + i.monthlyUsd, 0)), byService: sumByService(items), items });
+    byStack.push({
+      stack: stack.name,
+      totalMonthlyUsd: round2(items.reduce((n, i) => n + i.monthlyUsd, 0)),
+      byService: sumByService(items),
+      items,
+    });
   }
   const all = byStack.flatMap((s) => s.items);
   return {

@@ -50,7 +50,10 @@ const HEADER = new Set(["formatVersion", "offerCode", "publicationDate"]);
  * Parses the offer text arriving in `chunks`. `keep` sees every product; terms are read only for the
  * products it kept (products come before terms in every offer file, which the reader relies on).
  */
-export async function readOffer(chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>, keep: (p: OfferProduct) => boolean): Promise<Offer> {
+export async function readOffer(
+  chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
+  keep: (p: OfferProduct) => boolean,
+): Promise<Offer> {
   const decoder = new TextDecoder("utf-8");
   const header: Record<string, string> = {};
   const products = new Map<string, OfferProduct>();
@@ -64,12 +67,14 @@ export async function readOffer(chunks: AsyncIterable<string | Uint8Array> | Ite
 
   const pathHere = (): string[] => stack.map((f) => f.key ?? "");
   const wanted = (path: readonly string[]): boolean =>
-    (path.length === 2 && path[0] === "products") || (path.length === 3 && path[0] === "terms" && path[1] === "OnDemand" && products.has(path[2]));
+    (path.length === 2 && path[0] === "products") ||
+    (path.length === 3 && path[0] === "terms" && path[1] === "OnDemand" && products.has(path[2]));
   const captured = (path: readonly string[], raw: string) => {
     const value = JSON.parse(raw) as unknown;
     if (path[0] === "products") {
       const p = value as OfferProduct;
-      if (p && typeof p === "object" && keep({ ...p, sku: p.sku ?? path[1], attributes: p.attributes ?? {} })) products.set(path[1], { ...p, sku: p.sku ?? path[1], attributes: p.attributes ?? {} });
+      if (p && typeof p === "object" && keep({ ...p, sku: p.sku ?? path[1], attributes: p.attributes ?? {} }))
+        products.set(path[1], { ...p, sku: p.sku ?? path[1], attributes: p.attributes ?? {} });
     } else {
       onDemand.set(path[2], Object.values(value as Record<string, OfferTerm>));
     }

@@ -48,7 +48,11 @@ export const PRICE_RULES: readonly PriceRule[] = [
     service: "AmazonRDS",
     unit: "Hrs",
     variant: (p) =>
-      p.productFamily === "Database Instance" && p.attributes.databaseEngine === "PostgreSQL" && p.attributes.deploymentOption === "Single-AZ" ? p.attributes.instanceType : undefined,
+      p.productFamily === "Database Instance" &&
+      p.attributes.databaseEngine === "PostgreSQL" &&
+      p.attributes.deploymentOption === "Single-AZ"
+        ? p.attributes.instanceType
+        : undefined,
   },
   {
     key: "rds.storageGbMonth",
@@ -64,13 +68,48 @@ export const PRICE_RULES: readonly PriceRule[] = [
     variant: (p) => (p.productFamily === "Cache Instance" && p.attributes.cacheEngine === "Redis" ? p.attributes.instanceType : undefined),
   },
   // Fargate is priced in the AmazonECS offer (there is no AWSFargate offer code).
-  { key: "fargate.vcpuHour", service: "AmazonECS", unit: "hours", variant: byUsage({ X86_64: "Fargate-vCPU-Hours:perCPU", ARM64: "Fargate-ARM-vCPU-Hours:perCPU" }) },
-  { key: "fargate.gbHour", service: "AmazonECS", unit: "hours", variant: byUsage({ X86_64: "Fargate-GB-Hours", ARM64: "Fargate-ARM-GB-Hours" }) },
-  { key: "elb.albHour", service: "AWSELB", unit: "Hrs", variant: (p) => (p.productFamily === "Load Balancer-Application" && usageIs(p, "LoadBalancerUsage") ? "" : undefined) },
-  { key: "elb.albLcuHour", service: "AWSELB", unit: "LCU-Hrs", variant: (p) => (p.productFamily === "Load Balancer-Application" && usageIs(p, "LCUUsage") ? "" : undefined) },
-  { key: "elb.nlbHour", service: "AWSELB", unit: "Hrs", variant: (p) => (p.productFamily === "Load Balancer-Network" && usageIs(p, "LoadBalancerUsage") ? "" : undefined) },
-  { key: "vpc.natGatewayHour", service: "AmazonEC2", unit: "Hrs", variant: (p) => (p.productFamily === "NAT Gateway" && usageIs(p, "NatGateway-Hours") ? "" : undefined) },
-  { key: "vpc.natGatewayGb", service: "AmazonEC2", unit: "GB", variant: (p) => (p.productFamily === "NAT Gateway" && usageIs(p, "NatGateway-Bytes") ? "" : undefined) },
+  {
+    key: "fargate.vcpuHour",
+    service: "AmazonECS",
+    unit: "hours",
+    variant: byUsage({ X86_64: "Fargate-vCPU-Hours:perCPU", ARM64: "Fargate-ARM-vCPU-Hours:perCPU" }),
+  },
+  {
+    key: "fargate.gbHour",
+    service: "AmazonECS",
+    unit: "hours",
+    variant: byUsage({ X86_64: "Fargate-GB-Hours", ARM64: "Fargate-ARM-GB-Hours" }),
+  },
+  {
+    key: "elb.albHour",
+    service: "AWSELB",
+    unit: "Hrs",
+    variant: (p) => (p.productFamily === "Load Balancer-Application" && usageIs(p, "LoadBalancerUsage") ? "" : undefined),
+  },
+  {
+    key: "elb.albLcuHour",
+    service: "AWSELB",
+    unit: "LCU-Hrs",
+    variant: (p) => (p.productFamily === "Load Balancer-Application" && usageIs(p, "LCUUsage") ? "" : undefined),
+  },
+  {
+    key: "elb.nlbHour",
+    service: "AWSELB",
+    unit: "Hrs",
+    variant: (p) => (p.productFamily === "Load Balancer-Network" && usageIs(p, "LoadBalancerUsage") ? "" : undefined),
+  },
+  {
+    key: "vpc.natGatewayHour",
+    service: "AmazonEC2",
+    unit: "Hrs",
+    variant: (p) => (p.productFamily === "NAT Gateway" && usageIs(p, "NatGateway-Hours") ? "" : undefined),
+  },
+  {
+    key: "vpc.natGatewayGb",
+    service: "AmazonEC2",
+    unit: "GB",
+    variant: (p) => (p.productFamily === "NAT Gateway" && usageIs(p, "NatGateway-Bytes") ? "" : undefined),
+  },
 ];
 
 /** A network or format failure: the command exits 1 with this message and writes nothing. */
@@ -129,7 +168,8 @@ export function pricesFromOffer(rule: PriceRule, offer: Offer): { prices: Map<st
   const problems: string[] = [];
   for (const [variant, set] of found) {
     if (set.size === 1) prices.set(variant, [...set][0]);
-    else problems.push(`${rule.key}${variant ? ` ${variant}` : ""}: ${set.size} different prices (${[...set].join(", ")}) in ${rule.service}`);
+    else
+      problems.push(`${rule.key}${variant ? ` ${variant}` : ""}: ${set.size} different prices (${[...set].join(", ")}) in ${rule.service}`);
   }
   return { prices, problems };
 }
@@ -143,10 +183,15 @@ export async function refreshedTable(current: PriceTable, options: RefreshOption
   const today = options.today ?? new Date().toISOString().slice(0, 10);
 
   // The index names every offer code: a renamed or missing service fails here, before the large files.
-  const index = (await readJson(await fetcher(`${base}${PRICE_LIST_INDEX}`), `${base}${PRICE_LIST_INDEX}`)) as { offers?: Record<string, unknown> };
+  const index = (await readJson(await fetcher(`${base}${PRICE_LIST_INDEX}`), `${base}${PRICE_LIST_INDEX}`)) as {
+    offers?: Record<string, unknown>;
+  };
   const services = [...new Set(PRICE_RULES.map((r) => r.service))];
   const missing = services.filter((s) => !index.offers?.[s]);
-  if (missing.length) throw new PriceListError(`${base}${PRICE_LIST_INDEX} lists no offer ${missing.join(", ")}: the Price List changed; update PRICE_RULES in tools/cost/price-list.ts`);
+  if (missing.length)
+    throw new PriceListError(
+      `${base}${PRICE_LIST_INDEX} lists no offer ${missing.join(", ")}: the Price List changed; update PRICE_RULES in tools/cost/price-list.ts`,
+    );
 
   const prices = new Map<string, Map<string, Map<string, number>>>(); // key -> region -> variant -> USD
   const published = new Map<string, string>(); // key -> publicationDate
@@ -162,7 +207,8 @@ export async function refreshedTable(current: PriceTable, options: RefreshOption
       } catch (e) {
         throw e instanceof PriceListError ? e : new PriceListError(`${url}: ${(e as Error).message}`);
       }
-      if (offer.offerCode !== undefined && offer.offerCode !== service) throw new PriceListError(`${url}: offerCode is ${offer.offerCode}, expected ${service}`);
+      if (offer.offerCode !== undefined && offer.offerCode !== service)
+        throw new PriceListError(`${url}: offerCode is ${offer.offerCode}, expected ${service}`);
       for (const rule of rules) {
         const { prices: found, problems } = pricesFromOffer(rule, offer);
         kept.push(...problems.map((p) => `${p} (${region})`));
@@ -246,9 +292,16 @@ export async function refreshPriceFile(options: RefreshOptions = {}): Promise<Re
 
 /** The sentence the cost report prints about where its prices come from. */
 export function priceProvenance(table: PriceTable & { readonly refreshed?: string }): string {
-  const recalled = [...new Set(Object.values(table.prices).filter((p) => !p.basis.startsWith("AWS Price List")).map((p) => p.asOf))].sort();
+  const recalled = [
+    ...new Set(
+      Object.values(table.prices)
+        .filter((p) => !p.basis.startsWith("AWS Price List"))
+        .map((p) => p.asOf),
+    ),
+  ].sort();
   const fetched = Object.values(table.prices).filter((p) => p.basis.startsWith("AWS Price List")).length;
   const recalledCount = Object.keys(table.prices).length - fetched;
-  if (!table.refreshed || fetched === 0) return `AWS on-demand list prices as of ${recalled.join(", ")}, from memory, not fetched (npm run cost -- --refresh-prices reads the AWS Price List): check before budgeting`;
+  if (!table.refreshed || fetched === 0)
+    return `AWS on-demand list prices as of ${recalled.join(", ")}, from memory, not fetched (npm run cost -- --refresh-prices reads the AWS Price List): check before budgeting`;
   return `${fetched} entries from the AWS Price List read ${table.refreshed}; ${recalledCount} recalled as of ${recalled.join(", ")}, not fetched: check those before budgeting`;
 }

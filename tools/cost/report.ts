@@ -33,7 +33,10 @@ export interface UnavailableEngine {
 
 /** The problem lines of a configuration error ("  - compute: got ..."), else its first line. */
 export const reasonOf = (message: string): string => {
-  const problems = message.split("\n").filter((l) => /^\s*- /.test(l)).map((l) => l.replace(/^\s*- /, ""));
+  const problems = message
+    .split("\n")
+    .filter((l) => /^\s*- /.test(l))
+    .map((l) => l.replace(/^\s*- /, ""));
   return problems.length ? problems.join("; ") : message.split("\n")[0];
 };
 
@@ -77,7 +80,9 @@ const signed = (n: number) => (n === 0 ? "within" : `${n > 0 ? "+" : "-"}${usd(M
 function comparisonRows(c: Comparison): string[][] {
   const rows = c.lines.map((l) => [l.label, range(l.documentLow, l.documentHigh), usd(l.modelUsd), signed(l.differenceUsd)]);
   for (const l of c.notInDocument) rows.push([`not in the document: ${l.label}`, "-", usd(l.modelUsd), signed(l.differenceUsd)]);
-  const total = round2(c.modelUsd - (c.modelUsd < c.documentLow ? c.documentLow : c.modelUsd > c.documentHigh ? c.documentHigh : c.modelUsd));
+  const total = round2(
+    c.modelUsd - (c.modelUsd < c.documentLow ? c.documentLow : c.modelUsd > c.documentHigh ? c.documentHigh : c.modelUsd),
+  );
   rows.push(["total", range(c.documentLow, c.documentHigh), usd(c.modelUsd), signed(total)]);
   return rows;
 }
@@ -87,7 +92,12 @@ function whyLines(c: Comparison, bullet: string, indent: string): string[] {
   const out: string[] = [];
   for (const l of c.lines) {
     if (l.differenceUsd === 0) continue;
-    out.push(...explain(l, `${bullet}${l.label}: model ${usd(l.modelUsd)} vs document ${range(l.documentLow, l.documentHigh)} (${signed(l.differenceUsd)})`));
+    out.push(
+      ...explain(
+        l,
+        `${bullet}${l.label}: model ${usd(l.modelUsd)} vs document ${range(l.documentLow, l.documentHigh)} (${signed(l.differenceUsd)})`,
+      ),
+    );
   }
   for (const l of c.notInDocument) out.push(...explain(l, `${bullet}${l.label}: ${usd(l.modelUsd)}, a charge the document does not list`));
   if (c.note) out.push(`${bullet}Note: ${c.note}`);
@@ -98,8 +108,7 @@ function headline(r: CostReport): string {
   return `AWS cost estimate, phase ${r.phase} (${r.compute}): ${usd(r.estimate.totalMonthlyUsd)}/month; the design document says ${range(r.comparison.documentLow, r.comparison.documentHigh)}`;
 }
 
-const sources = (r: CostReport) =>
-  `Prices: pricing/aws-prices.json (${r.priceProvenance}). Usage: phases/usage.ts, phase ${r.phase}.`;
+const sources = (r: CostReport) => `Prices: pricing/aws-prices.json (${r.priceProvenance}). Usage: phases/usage.ts, phase ${r.phase}.`;
 
 export function costTable(r: CostReport, showItems = false): string {
   const e = r.estimate;
@@ -112,7 +121,10 @@ export function costTable(r: CostReport, showItems = false): string {
       .join(", ");
     return [s.stack, usd(s.totalMonthlyUsd), top];
   });
-  out.push(table(["stack", "monthly", "largest service lines"], [...stackRows, ["total", usd(e.totalMonthlyUsd), ""]], [false, true, false]), "");
+  out.push(
+    table(["stack", "monthly", "largest service lines"], [...stackRows, ["total", usd(e.totalMonthlyUsd), ""]], [false, true, false]),
+    "",
+  );
   const serviceRows = Object.entries(e.byService)
     .sort((a, b) => b[1] - a[1])
     .map(([k, v]) => [k, usd(v)]);
@@ -122,9 +134,28 @@ export function costTable(r: CostReport, showItems = false): string {
   if (r.cells) out.push(...cellLines(r.cells), "");
   if (showItems) {
     const rows = e.byStack.flatMap((s) =>
-      s.items.map((i) => [s.stack, i.service, `${i.name}: ${i.component}`, i.region, `${Number(i.quantity.toFixed(3))} ${i.unit}`, `$${Number(i.unitPriceUsd.toPrecision(4))}`, usd(i.monthlyUsd)]),
+      s.items.map((i) => [
+        s.stack,
+        i.service,
+        `${i.name}: ${i.component}`,
+        i.region,
+        `${Number(i.quantity.toFixed(3))} ${i.unit}`,
+        `$${Number(i.unitPriceUsd.toPrecision(4))}`,
+        usd(i.monthlyUsd),
+      ]),
     );
-    out.push(table(["stack", "service", "item", "region", "quantity", "unit price", "monthly"], rows, [false, false, false, false, true, true, true]), "");
+    out.push(
+      table(["stack", "service", "item", "region", "quantity", "unit price", "monthly"], rows, [
+        false,
+        false,
+        false,
+        false,
+        true,
+        true,
+        true,
+      ]),
+      "",
+    );
   }
   out.push(...tail(r, "- "));
   return out.join("\n").trimEnd();
@@ -133,17 +164,24 @@ export function costTable(r: CostReport, showItems = false): string {
 function tail(r: CostReport, bullet: string): string[] {
   const e = r.estimate;
   const out: string[] = [];
-  out.push(e.notPriced.length ? `Not priced (${e.notPriced.length}):` : "Not priced: none (every AWS resource has a price or is free configuration).");
+  out.push(
+    e.notPriced.length
+      ? `Not priced (${e.notPriced.length}):`
+      : "Not priced: none (every AWS resource has a price or is free configuration).",
+  );
   // One line per type and reason: forty tenant stacks with the same unpriced resource are one finding.
   const groups = new Map<string, string[]>();
-  for (const n of e.notPriced) groups.set(`${n.type}: ${n.reason}`, [...(groups.get(`${n.type}: ${n.reason}`) ?? []), `${n.stack}/${n.address}`]);
+  for (const n of e.notPriced)
+    groups.set(`${n.type}: ${n.reason}`, [...(groups.get(`${n.type}: ${n.reason}`) ?? []), `${n.stack}/${n.address}`]);
   for (const [what, where] of groups) {
     out.push(`${bullet}${what} (${where.length}: ${where.slice(0, 3).join(", ")}${where.length > 3 ? ", ..." : ""})`);
   }
   if (e.otherProviders.length) {
     const byProvider = new Map<string, number>();
     for (const o of e.otherProviders) byProvider.set(o.provider, (byProvider.get(o.provider) ?? 0) + o.count);
-    out.push(`Outside the AWS estimate: ${[...byProvider.entries()].map(([p, n]) => `${n} ${p} resource(s)`).join(", ")} (plans billed by those providers).`);
+    out.push(
+      `Outside the AWS estimate: ${[...byProvider.entries()].map(([p, n]) => `${n} ${p} resource(s)`).join(", ")} (plans billed by those providers).`,
+    );
   }
   return out;
 }
@@ -152,7 +190,10 @@ function tail(r: CostReport, bullet: string): string[] {
  * Every phase with every engine priced, side by side with the document: one row per phase, the
  * engines in the order given (the default engine first), then the default engine's difference.
  */
-export function sideBySideRows(reports: readonly CostReport[], unavailable: readonly UnavailableEngine[] = []): { header: string[]; rows: string[][] } {
+export function sideBySideRows(
+  reports: readonly CostReport[],
+  unavailable: readonly UnavailableEngine[] = [],
+): { header: string[]; rows: string[][] } {
   const engines = [...new Set([...reports.map((r) => r.compute), ...unavailable.map((u) => u.compute)])];
   const phases = [...new Set(reports.map((r) => r.phase))].sort();
   const rows = phases.map((phase) => {
@@ -172,7 +213,15 @@ export function sideBySideRows(reports: readonly CostReport[], unavailable: read
 /** The terminal form of `npm run cost -- --all`: the side-by-side table, then each engine's detail. */
 export function costTableAll(reports: readonly CostReport[], unavailable: readonly UnavailableEngine[] = [], showItems = false): string {
   const { header, rows } = sideBySideRows(reports, unavailable);
-  const out = ["Every phase, each engine beside the design document (monthly):", table(header, rows, header.map((_, i) => i > 0)), ""];
+  const out = [
+    "Every phase, each engine beside the design document (monthly):",
+    table(
+      header,
+      rows,
+      header.map((_, i) => i > 0),
+    ),
+    "",
+  ];
   for (const u of unavailable) out.push(`Phase ${u.phase} on ${u.compute}: not synthesized (${reasonOf(u.reason)})`);
   if (unavailable.length) out.push("");
   out.push(reports.map((r) => costTable(r, showItems)).join("\n\n"));
@@ -193,7 +242,10 @@ export function costMarkdown(reports: readonly CostReport[], unavailable: readon
     "Each phase is priced on every engine; the first is the default engine, whose detail follows.",
     "",
     `| ${header.join(" | ")} |`,
-    `|---|${header.slice(1).map(() => "---:").join("|")}|`,
+    `|---|${header
+      .slice(1)
+      .map(() => "---:")
+      .join("|")}|`,
     ...rows.map((row) => `| ${row.join(" | ")} |`),
     "",
     ...unavailable.map((u) => `- Phase ${u.phase} on ${u.compute}: not synthesized: ${reasonOf(u.reason)}`),
@@ -206,17 +258,25 @@ export function costMarkdown(reports: readonly CostReport[], unavailable: readon
     out.push(`## Phase ${r.phase}`, "", headline(r) + ".", "");
     if (same.length > 1) {
       const lines = [...new Set(same.flatMap((x) => Object.keys(x.estimate.byService)))].sort(
-        (a, b) => (same[0].estimate.byService[b as keyof CostEstimate["byService"]] ?? 0) - (same[0].estimate.byService[a as keyof CostEstimate["byService"]] ?? 0),
+        (a, b) =>
+          (same[0].estimate.byService[b as keyof CostEstimate["byService"]] ?? 0) -
+          (same[0].estimate.byService[a as keyof CostEstimate["byService"]] ?? 0),
       );
       out.push(`| service line | ${same.map((x) => x.compute).join(" | ")} |`, `|---|${same.map(() => "---:").join("|")}|`);
-      for (const line of lines) out.push(`| ${line} | ${same.map((x) => usd(x.estimate.byService[line as keyof CostEstimate["byService"]] ?? 0)).join(" | ")} |`);
+      for (const line of lines)
+        out.push(`| ${line} | ${same.map((x) => usd(x.estimate.byService[line as keyof CostEstimate["byService"]] ?? 0)).join(" | ")} |`);
       out.push(`| total | ${same.map((x) => usd(x.estimate.totalMonthlyUsd)).join(" | ")} |`, "");
       for (const x of same) if (x.cells) out.push(...cellLines(x.cells).map((l) => `- ${x.compute}: ${l}`));
       if (same.some((x) => x.cells?.kinds.length || x.cells?.gateway)) out.push("");
     } else if (r.cells) {
       out.push(...cellLines(r.cells).map((l) => `- ${l}`), "");
     }
-    out.push(`The default engine (${r.compute}) against the document:`, "", "| document line | document | model | difference |", "|---|---:|---:|---:|");
+    out.push(
+      `The default engine (${r.compute}) against the document:`,
+      "",
+      "| document line | document | model | difference |",
+      "|---|---:|---:|---:|",
+    );
     for (const row of comparisonRows(r.comparison)) out.push(`| ${row.join(" | ")} |`);
     out.push("", "Why it differs:", "", ...whyLines(r.comparison, "- ", "  - "), "", ...tail(r, "- "), "");
   }

@@ -30,13 +30,24 @@ export function diagramsOf(stacks: readonly SynthStack[], phase: number, compute
   const fileOf = (area: string) => `${base}-${area}.png`;
   const overview: Diagram = {
     name: base,
-    dot: toOverviewDot(overviewGraph(graph), `${heading}, one box per group`, `arrows: cross-stack references; detail in ${areas.map((a) => `${base}-${a}`).join(", ")}`),
+    dot: toOverviewDot(
+      overviewGraph(graph),
+      `${heading}, one box per group`,
+      `arrows: cross-stack references; detail in ${areas.map((a) => `${base}-${a}`).join(", ")}`,
+    ),
   };
   const details = areas.map((area): Diagram => {
     const g = areaGraph(collapsed, area);
     const count = g.stacks.reduce((n, s) => n + s.members.length, 0);
     const what = area === "global" ? "global stacks (Cloudflare, GitHub)" : `${area} region`;
-    return { name: `${base}-${area}`, dot: toDot(g, `RestartiX phase ${phase} (${compute}), ${what}: ${count} of ${stacks.length} stacks\ndashed boxes: stacks drawn in another diagram`, fileOf) };
+    return {
+      name: `${base}-${area}`,
+      dot: toDot(
+        g,
+        `RestartiX phase ${phase} (${compute}), ${what}: ${count} of ${stacks.length} stacks\ndashed boxes: stacks drawn in another diagram`,
+        fileOf,
+      ),
+    };
   });
   return [overview, ...details];
 }

@@ -17,7 +17,8 @@ const PROVIDER_STYLE: Readonly<Record<string, Style>> = {
   mixed: { label: "Several providers", border: "#8250DF", fill: "#F7F2FF", node: "#E6DBFF" },
 };
 
-export const providerStyle = (provider: string): Style => PROVIDER_STYLE[provider] ?? { label: provider, border: "#57606A", fill: "#FFFFFF", node: "#EAEEF2" };
+export const providerStyle = (provider: string): Style =>
+  PROVIDER_STYLE[provider] ?? { label: provider, border: "#57606A", fill: "#FFFFFF", node: "#EAEEF2" };
 
 const q = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 const pad = (n: number) => "  ".repeat(n);
@@ -46,7 +47,9 @@ function stackLines(s: StackCluster, depth: number): string[] {
   ];
   for (const n of s.nodes) {
     const ns = providerStyle(n.provider);
-    out.push(`${pad(depth + 1)}${n.id} [label=${nodeLabel(n, many)}, shape=box, style="rounded,filled", fillcolor=${q(ns.node)}, color=${q(ns.border)}];`);
+    out.push(
+      `${pad(depth + 1)}${n.id} [label=${nodeLabel(n, many)}, shape=box, style="rounded,filled", fillcolor=${q(ns.node)}, color=${q(ns.border)}];`,
+    );
   }
   out.push(`${pad(depth)}}`);
   return out;
@@ -65,14 +68,20 @@ function stubLines(stubs: readonly StubStack[], fileOf: (area: string) => string
     out.push(`  subgraph ${q(`cluster_elsewhere_${area}`)} {`);
     out.push(`    label=${q(`drawn in ${fileOf(area)}`)}; style="dashed"; color="#8C959F"; fontsize=11;`);
     for (const s of stubs.filter((x) => x.area === area)) {
-      out.push(`    ${anchorId(s.name)} [label=${q(`stack: ${stackNames(s.members)}`)}, shape=box, style="rounded,dashed", color="#8C959F", fontsize=9];`);
+      out.push(
+        `    ${anchorId(s.name)} [label=${q(`stack: ${stackNames(s.members)}`)}, shape=box, style="rounded,dashed", color="#8C959F", fontsize=9];`,
+      );
     }
     out.push("  }");
   }
   return out;
 }
 
-export function toDot(graph: ArchitectureGraph & { readonly stubs?: readonly StubStack[] }, title: string, fileOf: (area: string) => string = (a) => a): string {
+export function toDot(
+  graph: ArchitectureGraph & { readonly stubs?: readonly StubStack[] },
+  title: string,
+  fileOf: (area: string) => string = (a) => a,
+): string {
   const lines = [
     "digraph architecture {",
     `  label=${q(title)}; labelloc="t"; fontname="Helvetica"; fontsize=16;`,
@@ -80,7 +89,9 @@ export function toDot(graph: ArchitectureGraph & { readonly stubs?: readonly Stu
     '  node [fontname="Helvetica", fontsize=10];',
     '  edge [color="#57606A", arrowsize=0.6, fontname="Helvetica", fontsize=8];',
   ];
-  const providers = [...new Set(graph.stacks.map((s) => s.provider))].sort((a, b) => (a === "aws" ? -1 : b === "aws" ? 1 : a.localeCompare(b)));
+  const providers = [...new Set(graph.stacks.map((s) => s.provider))].sort((a, b) =>
+    a === "aws" ? -1 : b === "aws" ? 1 : a.localeCompare(b),
+  );
   for (const provider of providers) {
     const st = providerStyle(provider);
     lines.push(`  subgraph ${q(`cluster_provider_${provider}`)} {`);
@@ -103,7 +114,9 @@ export function toDot(graph: ArchitectureGraph & { readonly stubs?: readonly Stu
   lines.push(...stubLines(graph.stubs ?? [], fileOf));
   for (const e of graph.edges) {
     const width = Math.min(3, 0.6 + Math.log2(e.references + 1) / 2).toFixed(2);
-    lines.push(`  ${e.from} -> ${e.to} [penwidth=${width}, tooltip=${q(`${e.consumer} reads ${e.references} output(s) of ${e.producer}`)}];`);
+    lines.push(
+      `  ${e.from} -> ${e.to} [penwidth=${width}, tooltip=${q(`${e.consumer} reads ${e.references} output(s) of ${e.producer}`)}];`,
+    );
   }
   lines.push("}");
   return lines.join("\n") + "\n";

@@ -109,7 +109,13 @@ export function buildGraph(stacks: readonly SynthStack[]): ArchitectureGraph {
     for (const key of Object.keys(stack.json.data?.terraform_remote_state ?? {})) {
       const producer = key.replace(/^cross-stack-reference-input-/, "");
       if (![...counts.values()].some((e) => e.consumer === stack.name && e.producer === producer)) {
-        counts.set(`${stack.name}->${producer}`, { from: anchorId(stack.name), to: anchorId(producer), references: 1, consumer: stack.name, producer });
+        counts.set(`${stack.name}->${producer}`, {
+          from: anchorId(stack.name),
+          to: anchorId(producer),
+          references: 1,
+          consumer: stack.name,
+          producer,
+        });
       }
     }
   }

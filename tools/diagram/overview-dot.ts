@@ -32,7 +32,9 @@ export function toOverviewDot(graph: OverviewGraph, title: string, details: stri
     '  node [fontname="Helvetica", fontsize=11, shape=box, style="rounded,filled", margin="0.25,0.08"];',
     '  edge [color="#57606A", arrowsize=0.7, fontname="Helvetica", fontsize=9];',
   ];
-  const providers = [...new Set(graph.groups.map((g) => g.provider))].sort((a, b) => (a === "aws" ? -1 : b === "aws" ? 1 : a.localeCompare(b)));
+  const providers = [...new Set(graph.groups.map((g) => g.provider))].sort((a, b) =>
+    a === "aws" ? -1 : b === "aws" ? 1 : a.localeCompare(b),
+  );
   for (const provider of providers) {
     const st = providerStyle(provider);
     lines.push(`  subgraph ${q(`cluster_provider_${provider}`)} {`);
@@ -40,7 +42,11 @@ export function toOverviewDot(graph: OverviewGraph, title: string, details: stri
     const groups = graph.groups.filter((g) => g.provider === provider);
     const regions = [...new Set(groups.map((g) => g.region ?? ""))].sort();
     for (const region of regions) {
-      if (region) lines.push(`    subgraph ${q(`cluster_region_${region}`)} {`, `      label=${q(region)}; style="dashed"; color=${q(st.border)}; fontsize=12;`);
+      if (region)
+        lines.push(
+          `    subgraph ${q(`cluster_region_${region}`)} {`,
+          `      label=${q(region)}; style="dashed"; color=${q(st.border)}; fontsize=12;`,
+        );
       for (const g of groups.filter((x) => (x.region ?? "") === region)) {
         lines.push(`      ${g.id} [label=${groupLabel(g)}, fillcolor=${q(st.node)}, color=${q(st.border)}];`);
       }

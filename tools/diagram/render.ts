@@ -21,7 +21,12 @@ const GRAPHVIZ = [
 
 /** Lays out `dot` and returns the SVG. Throws with Graphviz's own message on a bad graph. */
 export function dotToSvg(dot: string): string {
-  const r = spawnSync(process.execPath, ["--input-type=module", "-e", GRAPHVIZ], { cwd: ROOT, input: dot, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", GRAPHVIZ], {
+    cwd: ROOT,
+    input: dot,
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
   if (r.error) throw new Error(`graphviz (WebAssembly) could not be run: ${r.error.message}`);
   if (r.status !== 0) throw new Error(`graphviz (WebAssembly) failed: ${r.stderr.trim().split("\n").slice(0, 5).join(" ")}`);
   return r.stdout;

@@ -11,7 +11,10 @@ const AWS_SERVICES: readonly (readonly [RegExp, string])[] = [
   [/^aws_(nat_gateway|eip)$/, "NAT gateway"],
   [/^aws_(security_group|vpc_security_group_|default_security_group)/, "Security groups"],
   [/^aws_route53_/, "Route 53"],
-  [/^aws_(vpc|vpc_endpoint|subnet|route|route_table|route_table_association|internet_gateway|egress_only_internet_gateway|flow_log|network_acl|default_network_acl|default_route_table)$/, "VPC"],
+  [
+    /^aws_(vpc|vpc_endpoint|subnet|route|route_table|route_table_association|internet_gateway|egress_only_internet_gateway|flow_log|network_acl|default_network_acl|default_route_table)$/,
+    "VPC",
+  ],
   [/^aws_iam_/, "IAM"],
   [/^aws_s3_/, "S3"],
   [/^aws_kms_/, "KMS"],

@@ -23,14 +23,27 @@ export function execAwsCli(binary = "aws"): AwsCli {
   return {
     run: (args) =>
       new Promise((resolve, reject) => {
-        execFile(binary, [...args, "--output", "json"], { maxBuffer: 16 * 1024 * 1024, env: { ...process.env, AWS_PAGER: "" } }, (error, stdout, stderr) => {
-          const code = (error as NodeJS.ErrnoException | null)?.code;
-          if (code === "ENOENT") {
-            reject(new DiscoverError("the AWS CLI (aws) is not installed: install it, or run the equivalent commands of docs/adoption.md by hand"));
-            return;
-          }
-          resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout: String(stdout), stderr: String(stderr) });
-        });
+        execFile(
+          binary,
+          [...args, "--output", "json"],
+          { maxBuffer: 16 * 1024 * 1024, env: { ...process.env, AWS_PAGER: "" } },
+          (error, stdout, stderr) => {
+            const code = (error as NodeJS.ErrnoException | null)?.code;
+            if (code === "ENOENT") {
+              reject(
+                new DiscoverError(
+                  "the AWS CLI (aws) is not installed: install it, or run the equivalent commands of docs/adoption.md by hand",
+                ),
+              );
+              return;
+            }
+            resolve({
+              code: error ? (typeof error.code === "number" ? error.code : 1) : 0,
+              stdout: String(stdout),
+              stderr: String(stderr),
+            });
+          },
+        );
       }),
   };
 }
@@ -48,7 +61,11 @@ function parse(result: CliResult, what: string): Record<string, any> {
 
 function failure(result: CliResult, what: string): DiscoverError {
   const code = errorCode(result.stderr);
-  const first = result.stderr.trim().split("\n").find((l) => l.trim() !== "") ?? `exit code ${result.code}`;
+  const first =
+    result.stderr
+      .trim()
+      .split("\n")
+      .find((l) => l.trim() !== "") ?? `exit code ${result.code}`;
   return new DiscoverError(`${what}: ${code ?? first}`);
 }
 
@@ -70,7 +87,9 @@ export interface OidcProvider {
 export async function githubOidcProvider(cli: AwsCli): Promise<OidcProvider | undefined> {
   const list = await cli.run(["iam", "list-open-id-connect-providers"]);
   if (list.code !== 0) throw failure(list, "aws iam list-open-id-connect-providers");
-  const arns = ((parse(list, "aws iam list-open-id-connect-providers").OpenIDConnectProviderList ?? []) as { Arn?: string }[]).map((p) => String(p.Arn ?? ""));
+  const arns = ((parse(list, "aws iam list-open-id-connect-providers").OpenIDConnectProviderList ?? []) as { Arn?: string }[]).map((p) =>
+    String(p.Arn ?? ""),
+  );
   const arn = arns.find((a) => a.endsWith(`:oidc-provider/${GITHUB_OIDC_URL}`));
   if (!arn) return undefined;
   const detail = await cli.run(["iam", "get-open-id-connect-provider", "--open-id-connect-provider-arn", arn]);
@@ -147,7 +166,10 @@ export async function uploadsBucketSettings(cli: AwsCli, bucket: string, region:
     if (result.code !== 0) {
       const code = errorCode(result.stderr);
       if (code && probe.absentCodes?.includes(code)) continue;
-      if (code === "NoSuchBucket") throw new DiscoverError(`bucket ${bucket} does not exist in this account: check phases' storage.uploadsBucket, or leave uploads_existing_settings = []`);
+      if (code === "NoSuchBucket")
+        throw new DiscoverError(
+          `bucket ${bucket} does not exist in this account: check phases' storage.uploadsBucket, or leave uploads_existing_settings = []`,
+        );
       throw failure(result, what);
     }
     const answer = parse(result, what);
@@ -173,7 +195,11 @@ export interface ZoneMapping {
  * phase config say nothing about which zones the subnets land in: discover prints the ids, and a
  * name the account does not have, or that is not "available", is a problem.
  */
-export async function zoneMappings(cli: AwsCli, region: string, names: readonly string[]): Promise<{ zones: ZoneMapping[]; problems: string[] }> {
+export async function zoneMappings(
+  cli: AwsCli,
+  region: string,
+  names: readonly string[],
+): Promise<{ zones: ZoneMapping[]; problems: string[] }> {
   const what = `aws ec2 describe-availability-zones --region ${region}`;
   const result = await cli.run(["ec2", "describe-availability-zones", "--region", region, "--all-availability-zones"]);
   if (result.code !== 0) throw failure(result, what);
@@ -183,8 +209,14 @@ export async function zoneMappings(cli: AwsCli, region: string, names: readonly 
   for (const name of names) {
     const z = listed.find((x) => x.ZoneName === name);
     zones.push({ region, name, id: z?.ZoneId, state: z?.State });
-    if (!z) problems.push(`availability zone ${name} does not exist in ${region} for this account: set network.azs of the phase config to zones ${listed.map((x) => x.ZoneName).join(", ") || "(none listed)"} lists`);
-    else if (z.State !== "available") problems.push(`availability zone ${name} (${z.ZoneId}) is "${z.State}" in this account: choose another in network.azs of the phase config before the network stack creates subnets there`);
+    if (!z)
+      problems.push(
+        `availability zone ${name} does not exist in ${region} for this account: set network.azs of the phase config to zones ${listed.map((x) => x.ZoneName).join(", ") || "(none listed)"} lists`,
+      );
+    else if (z.State !== "available")
+      problems.push(
+        `availability zone ${name} (${z.ZoneId}) is "${z.State}" in this account: choose another in network.azs of the phase config before the network stack creates subnets there`,
+      );
   }
   return { zones, problems };
 }

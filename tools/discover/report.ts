@@ -1,6 +1,23 @@
 import { ServiceKey } from "../../phases/types";
-import { AwsCli, BucketSettings, callerAccount, githubOidcProvider, OidcProvider, uploadsBucketSettings, ZoneMapping, zoneMappings } from "./aws";
-import { CloudflareApi, DiscoverError, ENTRY_POINT_PHASES, entryPointRulesets, ExistingRecord, ExistingRuleset, recordsNamed } from "./cloudflare";
+import {
+  AwsCli,
+  BucketSettings,
+  callerAccount,
+  githubOidcProvider,
+  OidcProvider,
+  uploadsBucketSettings,
+  ZoneMapping,
+  zoneMappings,
+} from "./aws";
+import {
+  CloudflareApi,
+  DiscoverError,
+  ENTRY_POINT_PHASES,
+  entryPointRulesets,
+  ExistingRecord,
+  ExistingRuleset,
+  recordsNamed,
+} from "./cloudflare";
 
 /** What discovery needs to know about the deployment (from deployment.tfvars and the phase config). */
 export interface DiscoverTarget {
@@ -36,7 +53,8 @@ const AUDIENCE = "sts.amazonaws.com";
 const SECRET_HEADER = /auth|token|secret|key|pass|signature|verify|credential|cookie|session/i;
 
 /** A late-transform rule's header whose static value discover leaves out (it may be a secret). */
-const withheld = (name: string, op: { operation: string; value?: string }) => op.operation === "set" && op.value !== undefined && SECRET_HEADER.test(name);
+const withheld = (name: string, op: { operation: string; value?: string }) =>
+  op.operation === "set" && op.value !== undefined && SECRET_HEADER.test(name);
 
 /** An HCL quoted string: JSON's escapes, plus HCL's template sequences escaped. */
 const hcl = (text: string) => JSON.stringify(text).replace(/([$%])\{/g, (_, sign: string) => `${sign}${sign}{`);
@@ -51,7 +69,9 @@ export async function discover(target: DiscoverTarget, clients: { cloudflare?: C
       for (const [key, hostname] of Object.entries(target.hostnames) as [ServiceKey, string][]) {
         records[key] = await recordsNamed(clients.cloudflare, target.zoneId, hostname);
         if (records[key].length > 1) {
-          problems.push(`${hostname} has ${records[key].length} records (${records[key].map((r) => r.type).join(", ")}): a CNAME must be the only record of its name; delete all but one in Cloudflare, then run discover again`);
+          problems.push(
+            `${hostname} has ${records[key].length} records (${records[key].map((r) => r.type).join(", ")}): a CNAME must be the only record of its name; delete all but one in Cloudflare, then run discover again`,
+          );
         }
       }
       const rulesets = await entryPointRulesets(clients.cloudflare, target.zoneId);
@@ -76,11 +96,15 @@ export async function discover(target: DiscoverTarget, clients: { cloudflare?: C
     try {
       const account = await callerAccount(clients.aws);
       if (account !== target.accountId) {
-        throw new DiscoverError(`the AWS credentials belong to account ${account || "?"}, not account_id ${target.accountId}: use the deployment account's credentials (AWS_PROFILE)`);
+        throw new DiscoverError(
+          `the AWS credentials belong to account ${account || "?"}, not account_id ${target.accountId}: use the deployment account's credentials (AWS_PROFILE)`,
+        );
       }
       const oidc = await githubOidcProvider(clients.aws);
       if (oidc && !oidc.clientIds.includes(AUDIENCE)) {
-        problems.push(`the GitHub OIDC provider ${oidc.arn} does not list the audience ${AUDIENCE}: add it (aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn ${oidc.arn} --client-id ${AUDIENCE}) or the deploy role cannot be assumed`);
+        problems.push(
+          `the GitHub OIDC provider ${oidc.arn} does not list the audience ${AUDIENCE}: add it (aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn ${oidc.arn} --client-id ${AUDIENCE}) or the deploy role cannot be assumed`,
+        );
       }
       let uploads: BucketSettings | undefined;
       try {
@@ -124,7 +148,7 @@ export function renderTfvars(target: DiscoverTarget, d: Discovery): string {
     "# npm run discover: what already exists, for deployment.tfvars (nothing here is secret).",
     "# Review the comments: adopted WAF, rate-limit and configuration rulesets have their rules REPLACED by this",
     "# code's at the first deploy; the request header transform rules are kept (origin_header_kept_rules).",
-    'existing_platform = true  # the zone and account already run RestartiX (the Railway era)',
+    "existing_platform = true  # the zone and account already run RestartiX (the Railway era)",
   ];
   if (d.cloudflare) {
     lines.push("", `# Cloudflare zone ${target.zoneId} (${target.domain})`);
@@ -132,10 +156,20 @@ export function renderTfvars(target: DiscoverTarget, d: Discovery): string {
       const found = d.cloudflare.records[key] ?? [];
       const field = `${key}_record_id`;
       if (found.length === 0) lines.push(assign(field, "", `${hostname}: no record; the edge stack creates it`));
-      else if (found.length > 1) lines.push(assign(field, "", `${hostname}: ${found.length} records (${found.map((r) => `${r.type} ${r.id}`).join(", ")}); keep one, then run discover again`));
+      else if (found.length > 1)
+        lines.push(
+          assign(
+            field,
+            "",
+            `${hostname}: ${found.length} records (${found.map((r) => `${r.type} ${r.id}`).join(", ")}); keep one, then run discover again`,
+          ),
+        );
       else {
         const r = found[0];
-        const change = r.type === "CNAME" ? "adopted; its content then follows " + `${key}_target` : `adopted; it becomes a CNAME (check the plan: a type change may replace the record)`;
+        const change =
+          r.type === "CNAME"
+            ? "adopted; its content then follows " + `${key}_target`
+            : `adopted; it becomes a CNAME (check the plan: a type change may replace the record)`;
         lines.push(assign(field, r.id, `${hostname}: ${r.type} -> ${r.content}${r.proxied ? ", proxied" : ", DNS only"}; ${change}`));
       }
     }
@@ -149,9 +183,19 @@ export function renderTfvars(target: DiscoverTarget, d: Discovery): string {
         continue;
       }
       const kept = phase === "http_request_late_transform";
-      lines.push(assign(field, rs.id, `${phase} entry point "${rs.name}" with ${plural(rs.rules.length)}; adopted, ${kept ? "rules kept (origin_header_kept_rules), the origin header rule added after them" : "rules replaced"}`));
+      lines.push(
+        assign(
+          field,
+          rs.id,
+          `${phase} entry point "${rs.name}" with ${plural(rs.rules.length)}; adopted, ${kept ? "rules kept (origin_header_kept_rules), the origin header rule added after them" : "rules replaced"}`,
+        ),
+      );
       lines.push(assign(nameField, rs.name, "kept: a new name would make the provider replace the ruleset (delete, then create)"));
-      if (!kept) for (const rule of rs.rules) replaced.push(`#   ${phase}: ${rule.action} ${JSON.stringify(rule.description || rule.expression)}${rule.enabled ? "" : " (disabled)"}`);
+      if (!kept)
+        for (const rule of rs.rules)
+          replaced.push(
+            `#   ${phase}: ${rule.action} ${JSON.stringify(rule.description || rule.expression)}${rule.enabled ? "" : " (disabled)"}`,
+          );
     }
     lines.push(...keptRulesLines(d.cloudflare.rulesets.get("http_request_late_transform")));
     if (replaced.length > 0) {
@@ -164,12 +208,18 @@ export function renderTfvars(target: DiscoverTarget, d: Discovery): string {
     const o = d.aws.oidc;
     lines.push(
       o
-        ? assign("github_oidc_provider_arn", o.arn, `audiences ${o.clientIds.join(", ") || "none"}; referenced by the deploy role, never imported or deleted`)
+        ? assign(
+            "github_oidc_provider_arn",
+            o.arn,
+            `audiences ${o.clientIds.join(", ") || "none"}; referenced by the deploy role, never imported or deleted`,
+          )
         : assign("github_oidc_provider_arn", "", "no GitHub OIDC provider; the delivery stack creates it"),
     );
     if (d.aws.zones?.length) {
       // Not inputs: AZ names map to physical zones per account. Kept with the network's state.
-      lines.push(`# availability zones (network.azs; names map to physical zones per account): ${d.aws.zones.map((z) => `${z.region} ${z.name} = ${z.id ?? "missing"}`).join(", ")}`);
+      lines.push(
+        `# availability zones (network.azs; names map to physical zones per account): ${d.aws.zones.map((z) => `${z.region} ${z.name} = ${z.id ?? "missing"}`).join(", ")}`,
+      );
     }
     const u = d.aws.uploads;
     if (u) {
@@ -178,7 +228,11 @@ export function renderTfvars(target: DiscoverTarget, d: Discovery): string {
     }
   }
   if (d.problems.length > 0) {
-    lines.push("", `# ${d.problems.length} problem${d.problems.length === 1 ? "" : "s"} to fix before deploying:`, ...d.problems.map((p) => `#   - ${p}`));
+    lines.push(
+      "",
+      `# ${d.problems.length} problem${d.problems.length === 1 ? "" : "s"} to fix before deploying:`,
+      ...d.problems.map((p) => `#   - ${p}`),
+    );
   }
   return lines.join("\n") + "\n";
 }
@@ -192,13 +246,21 @@ function keptRulesLines(rs: ExistingRuleset | undefined): string[] {
   if (rules.length === 0) return ["origin_header_kept_rules = []"];
   const out = ["origin_header_kept_rules = ["];
   for (const r of rules) {
-    out.push("  {", `    description = ${hcl(r.description)}`, `    expression  = ${hcl(r.expression)}`, `    enabled     = ${r.enabled}`, "    headers = {");
+    out.push(
+      "  {",
+      `    description = ${hcl(r.description)}`,
+      `    expression  = ${hcl(r.expression)}`,
+      `    enabled     = ${r.enabled}`,
+      "    headers = {",
+    );
     for (const [name, op] of Object.entries(r.headers ?? {})) {
       const parts = [`operation = ${hcl(op.operation)}`];
       if (withheld(name, op)) parts.push('value = ""');
       else if (op.value !== undefined) parts.push(`value = ${hcl(op.value)}`);
       if (op.expression !== undefined) parts.push(`expression = ${hcl(op.expression)}`);
-      out.push(`      ${hcl(name)} = { ${parts.join(", ")} }${withheld(name, op) ? "  # value not printed: fill it in (see the problems below)" : ""}`);
+      out.push(
+        `      ${hcl(name)} = { ${parts.join(", ")} }${withheld(name, op) ? "  # value not printed: fill it in (see the problems below)" : ""}`,
+      );
     }
     out.push("    }", "  },");
   }

@@ -7,12 +7,9 @@ import { DeploymentInputs } from "../../config/deployment";
 export function deploymentWarnings(d: Pick<DeploymentInputs, "existingPlatform" | "adoption" | "zoneWideTls">): string[] {
   const out: string[] = [];
   const a = d.adoption;
-  const adopted = [
-    ...Object.values(a.records),
-    ...Object.values(a.rulesets),
-    a.githubOidcProviderArn,
-    ...a.uploadsSettings,
-  ].filter((v) => v !== undefined && v !== "");
+  const adopted = [...Object.values(a.records), ...Object.values(a.rulesets), a.githubOidcProviderArn, ...a.uploadsSettings].filter(
+    (v) => v !== undefined && v !== "",
+  );
   if (d.existingPlatform && adopted.length === 0) {
     out.push(
       "existing_platform = true, but no adoption input is set: the first deploy would try to create the api./telemetry. records and the zone's WAF rulesets " +

@@ -15,7 +15,15 @@ export interface Response {
   readonly body: string;
 }
 
-export function request(endpoint: string, method: string, pathAndQuery: string, service: string, region: string, body = "", headers: Record<string, string> = {}): Promise<Response> {
+export function request(
+  endpoint: string,
+  method: string,
+  pathAndQuery: string,
+  service: string,
+  region: string,
+  body = "",
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       `${endpoint}${pathAndQuery}`,

@@ -20,14 +20,26 @@ export type Availability = { ok: true; version: string } | { ok: false; reason: 
 
 /** Whether python3 with moto (and the server extras) is installed; the reason when not. */
 export function emulatorAvailability(expected?: string): Availability {
-  const probe = spawnSync(PYTHON, ["-c", "import moto, flask, werkzeug; from moto.server import main; print(moto.__version__)"], { encoding: "utf8" });
-  if (probe.error) return { ok: false, reason: `${PYTHON} not found; install Python 3 and moto[server] (pip install "moto[server]==${expected ?? "5.2.1"}")` };
+  const probe = spawnSync(PYTHON, ["-c", "import moto, flask, werkzeug; from moto.server import main; print(moto.__version__)"], {
+    encoding: "utf8",
+  });
+  if (probe.error)
+    return {
+      ok: false,
+      reason: `${PYTHON} not found; install Python 3 and moto[server] (pip install "moto[server]==${expected ?? "5.2.1"}")`,
+    };
   if (probe.status !== 0) {
-    return { ok: false, reason: `moto is not importable by ${PYTHON} (${probe.stderr.trim().split("\n").pop()}); pip install "moto[server]==${expected ?? "5.2.1"}"` };
+    return {
+      ok: false,
+      reason: `moto is not importable by ${PYTHON} (${probe.stderr.trim().split("\n").pop()}); pip install "moto[server]==${expected ?? "5.2.1"}"`,
+    };
   }
   const version = probe.stdout.trim();
   if (expected && version !== expected) {
-    return { ok: false, reason: `moto ${version} is installed; the emulator gaps and patches were verified on ${expected} (pip install "moto[server]==${expected}")` };
+    return {
+      ok: false,
+      reason: `moto ${version} is installed; the emulator gaps and patches were verified on ${expected} (pip install "moto[server]==${expected}")`,
+    };
   }
   return { ok: true, version };
 }

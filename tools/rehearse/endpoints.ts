@@ -56,7 +56,14 @@ const BY_PREFIX: readonly (readonly [string, string])[] = [
 ];
 
 /** Data sources that never call AWS, or call a service listed in ALWAYS. */
-const LOCAL_DATA = new Set(["aws_iam_policy_document", "aws_region", "aws_partition", "aws_caller_identity", "aws_availability_zones", "aws_default_tags"]);
+const LOCAL_DATA = new Set([
+  "aws_iam_policy_document",
+  "aws_region",
+  "aws_partition",
+  "aws_caller_identity",
+  "aws_availability_zones",
+  "aws_default_tags",
+]);
 
 /** Every provider calls STS (caller identity: the allowed_account_ids guard) and EC2 (availability zones). */
 export const ALWAYS: readonly string[] = ["sts", "iam", "ec2"];

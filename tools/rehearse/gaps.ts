@@ -90,9 +90,11 @@ const ATTRIBUTE_PATH = /^[a-z0-9_]+(\[\d+\])?(\.[a-z0-9_]+(\[\d+\])?)*$/;
 export function parseGaps(raw: unknown, file = GAPS_FILE): EmulatorGaps {
   const problems: string[] = [];
   const where = (i: string) => `${path.relative(ROOT, file)} ${i}`;
-  if (!raw || typeof raw !== "object") throw new Error(`${where("")}: expected a JSON object with moto, provider, exclude, ignore, unenforced, patches, settings`);
+  if (!raw || typeof raw !== "object")
+    throw new Error(`${where("")}: expected a JSON object with moto, provider, exclude, ignore, unenforced, patches, settings`);
   const doc = raw as Record<string, unknown>;
-  for (const key of ["moto", "provider"]) if (!isString(doc[key])) problems.push(`${where(key)}: missing; write the version the evidence was observed with`);
+  for (const key of ["moto", "provider"])
+    if (!isString(doc[key])) problems.push(`${where(key)}: missing; write the version the evidence was observed with`);
   const list = (key: string): Record<string, unknown>[] => {
     const v = doc[key];
     if (!Array.isArray(v)) {
@@ -104,14 +106,19 @@ export function parseGaps(raw: unknown, file = GAPS_FILE): EmulatorGaps {
   const ids = new Set<string>();
   const evidence = (e: Record<string, unknown>, at: string) => {
     for (const key of ["id", "moto", "call", "evidence"]) {
-      if (!isString(e[key])) problems.push(`${where(`${at}.${key}`)}: missing; every gap names its id, the moto version, the failing API call and the evidence observed`);
+      if (!isString(e[key]))
+        problems.push(
+          `${where(`${at}.${key}`)}: missing; every gap names its id, the moto version, the failing API call and the evidence observed`,
+        );
     }
     if (isString(e.id)) {
       if (ids.has(e.id)) problems.push(`${where(`${at}.id`)}: "${e.id}" is used twice; ids must be unique`);
       ids.add(e.id);
     }
     if (isString(e.moto) && isString(doc.moto) && e.moto !== doc.moto) {
-      problems.push(`${where(`${at}.moto`)}: observed with moto ${e.moto}, but the rehearsal runs ${doc.moto}; re-check the evidence on ${doc.moto}`);
+      problems.push(
+        `${where(`${at}.moto`)}: observed with moto ${e.moto}, but the rehearsal runs ${doc.moto}; re-check the evidence on ${doc.moto}`,
+      );
     }
   };
   const known = new Set(["id", "moto", "call", "evidence", "impact"]);
@@ -136,12 +143,14 @@ export function parseGaps(raw: unknown, file = GAPS_FILE): EmulatorGaps {
     const at = `ignore[${i}]`;
     evidence(e, at);
     extra(e, at, ["type", "attributes", "remove", "onlyWith"]);
-    if (e.onlyWith !== undefined && (!isString(e.onlyWith) || !/^[a-z0-9_]+$/.test(e.onlyWith))) problems.push(`${where(`${at}.onlyWith`)}: expected a top-level attribute name`);
+    if (e.onlyWith !== undefined && (!isString(e.onlyWith) || !/^[a-z0-9_]+$/.test(e.onlyWith)))
+      problems.push(`${where(`${at}.onlyWith`)}: expected a top-level attribute name`);
     if (e.remove !== undefined && typeof e.remove !== "boolean") problems.push(`${where(`${at}.remove`)}: expected true or false`);
     if (e.remove === true && Array.isArray(e.attributes) && !e.attributes.every((a) => isString(a) && /^[a-z0-9_]+$/.test(a))) {
       problems.push(`${where(`${at}.attributes`)}: with remove, only top-level attribute names can be left out`);
     }
-    if (!isString(e.type) || !/^aws_[a-z0-9_]+$/.test(e.type)) problems.push(`${where(`${at}.type`)}: expected an AWS resource type (aws_...)`);
+    if (!isString(e.type) || !/^aws_[a-z0-9_]+$/.test(e.type))
+      problems.push(`${where(`${at}.type`)}: expected an AWS resource type (aws_...)`);
     if (!Array.isArray(e.attributes) || e.attributes.length === 0 || !e.attributes.every((a) => isString(a) && ATTRIBUTE_PATH.test(a))) {
       problems.push(`${where(`${at}.attributes`)}: expected a non-empty list of attribute names or paths (rule[0].status)`);
     }
@@ -151,7 +160,8 @@ export function parseGaps(raw: unknown, file = GAPS_FILE): EmulatorGaps {
     const at = `unenforced[${i}]`;
     evidence(e, at);
     extra(e, at, ["type"]);
-    if (!isString(e.type) || !/^aws_[a-z0-9_]+$/.test(e.type)) problems.push(`${where(`${at}.type`)}: expected an AWS resource type (aws_...)`);
+    if (!isString(e.type) || !/^aws_[a-z0-9_]+$/.test(e.type))
+      problems.push(`${where(`${at}.type`)}: expected an AWS resource type (aws_...)`);
     else if (unenforced.has(e.type)) problems.push(`${where(`${at}.type`)}: ${e.type} is listed twice`);
     else unenforced.add(e.type);
   });
@@ -159,16 +169,21 @@ export function parseGaps(raw: unknown, file = GAPS_FILE): EmulatorGaps {
     const at = `patches[${i}]`;
     evidence(e, at);
     extra(e, at, ["file"]);
-    if (!isString(e.file) || !fs.existsSync(path.join(ROOT, e.file))) problems.push(`${where(`${at}.file`)}: expected the path of an existing file in the repository`);
+    if (!isString(e.file) || !fs.existsSync(path.join(ROOT, e.file)))
+      problems.push(`${where(`${at}.file`)}: expected the path of an existing file in the repository`);
   });
   list("settings").forEach((e, i) => {
     const at = `settings[${i}]`;
     for (const key of ["name", "value", "why"]) if (!isString(e[key])) problems.push(`${where(`${at}.${key}`)}: missing`);
   });
   for (const k of Object.keys(doc)) {
-    if (!["$comment", "moto", "provider", "exclude", "ignore", "unenforced", "patches", "settings"].includes(k)) problems.push(`${where(k)}: unknown field`);
+    if (!["$comment", "moto", "provider", "exclude", "ignore", "unenforced", "patches", "settings"].includes(k))
+      problems.push(`${where(k)}: unknown field`);
   }
-  if (problems.length) throw new Error(`invalid emulator gaps file (${problems.length} problem${problems.length > 1 ? "s" : ""}):\n  - ${problems.join("\n  - ")}`);
+  if (problems.length)
+    throw new Error(
+      `invalid emulator gaps file (${problems.length} problem${problems.length > 1 ? "s" : ""}):\n  - ${problems.join("\n  - ")}`,
+    );
   return raw as EmulatorGaps;
 }
 
@@ -190,7 +205,10 @@ export function unenforcedProtections(gaps: EmulatorGaps): Map<string, string> {
  * Deletion-protected addresses split by whether the emulator enforces their type's protection; the
  * unenforced ones carry the id of their gap (tools/rehearse/emulator/emulator-gaps.json `unenforced`).
  */
-export function splitByEnforcement(addresses: readonly string[], gaps: EmulatorGaps): { enforced: string[]; unenforced: { address: string; gap: string }[] } {
+export function splitByEnforcement(
+  addresses: readonly string[],
+  gaps: EmulatorGaps,
+): { enforced: string[]; unenforced: { address: string; gap: string }[] } {
   const byType = unenforcedProtections(gaps);
   const enforced: string[] = [];
   const unenforced: { address: string; gap: string }[] = [];

@@ -30,8 +30,10 @@ export const REMOTE_INPUT_PREFIX = "cross-stack-reference-input-";
 /** Every element of a stack with its configuration. */
 export function elements(json: StackJson): Map<Address, Json> {
   const out = new Map<Address, Json>();
-  for (const [type, byName] of Object.entries(json.resource ?? {})) for (const [name, c] of Object.entries(byName)) out.set(`${type}.${name}`, c);
-  for (const [type, byName] of Object.entries(json.data ?? {})) for (const [name, c] of Object.entries(byName)) out.set(`data.${type}.${name}`, c);
+  for (const [type, byName] of Object.entries(json.resource ?? {}))
+    for (const [name, c] of Object.entries(byName)) out.set(`${type}.${name}`, c);
+  for (const [type, byName] of Object.entries(json.data ?? {}))
+    for (const [name, c] of Object.entries(byName)) out.set(`data.${type}.${name}`, c);
   for (const [name, c] of Object.entries(json.output ?? {})) out.set(`output.${name}`, c);
   return out;
 }

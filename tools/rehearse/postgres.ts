@@ -27,7 +27,10 @@ function candidateDirs(): string[] {
   if (initdb) dirs.push(path.dirname(fs.realpathSync(initdb)));
   const debian = "/usr/lib/postgresql";
   if (fs.existsSync(debian)) {
-    const versions = fs.readdirSync(debian).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+    const versions = fs
+      .readdirSync(debian)
+      .filter((v) => /^\d+$/.test(v))
+      .sort((a, b) => Number(b) - Number(a));
     dirs.push(...versions.map((v) => path.join(debian, v, "bin")));
   }
   return [...new Set(dirs)];
@@ -41,7 +44,11 @@ export function postgresAvailability(): PgAvailability {
       if (v.status === 0) return { ok: true, bin: dir, version: v.stdout.trim().replace(/^postgres \(PostgreSQL\) /, "") };
     }
   }
-  return { ok: false, reason: "PostgreSQL server binaries (initdb, pg_ctl, postgres, pg_dump, pg_restore) not found; install Debian's postgresql package (apt-get install postgresql)" };
+  return {
+    ok: false,
+    reason:
+      "PostgreSQL server binaries (initdb, pg_ctl, postgres, pg_dump, pg_restore) not found; install Debian's postgresql package (apt-get install postgresql)",
+  };
 }
 
 /** The user the server runs as: ourselves, or (as root) postgres / nobody. */
@@ -93,8 +100,15 @@ export function startCluster(bin: string): Promise<Cluster> {
     };
     run("initdb", ["-D", data, "-A", "trust", "-U", admin, "-E", "UTF8", "--no-locale", "--no-sync"]);
     run("pg_ctl", [
-      "-D", data, "-l", path.join(dir, "server.log"), "-w", "-t", "60",
-      "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`,
+      "-D",
+      data,
+      "-l",
+      path.join(dir, "server.log"),
+      "-w",
+      "-t",
+      "60",
+      "-o",
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`,
       "start",
     ]);
     const pid = Number(fs.readFileSync(path.join(data, "postmaster.pid"), "utf8").split("\n")[0]);
@@ -106,14 +120,23 @@ export function startCluster(bin: string): Promise<Cluster> {
       pid,
       url: (db) => `postgresql://${admin}@127.0.0.1:${port}/${db}`,
       sql: (db, sql) => {
-        const r = spawnSync(path.join(bin, "psql"), ["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", cluster.url(db)], { input: sql, encoding: "utf8", env });
+        const r = spawnSync(path.join(bin, "psql"), ["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", cluster.url(db)], {
+          input: sql,
+          encoding: "utf8",
+          env,
+        });
         if (r.status !== 0) throw new Error(`psql on ${db} failed: ${r.stderr}`);
         return r.stdout.trim();
       },
       stop: () => {
         if (stopped) return;
         stopped = true;
-        const r = spawnSync(path.join(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "-t", "30", "stop"], { ...as, cwd: dir, env, encoding: "utf8" });
+        const r = spawnSync(path.join(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "-t", "30", "stop"], {
+          ...as,
+          cwd: dir,
+          env,
+          encoding: "utf8",
+        });
         if (r.status !== 0) {
           try {
             process.kill(pid, "SIGQUIT");

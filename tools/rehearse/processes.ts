@@ -83,7 +83,11 @@ export interface RunResult {
 }
 
 /** Runs a command to completion, capturing stdout and stderr together; killed after `timeoutMs`. */
-export function runProcess(cmd: string, args: readonly string[], options: SpawnOptions & { timeoutMs?: number; input?: string }): Promise<RunResult> {
+export function runProcess(
+  cmd: string,
+  args: readonly string[],
+  options: SpawnOptions & { timeoutMs?: number; input?: string },
+): Promise<RunResult> {
   const started = Date.now();
   return new Promise((resolve) => {
     const child = startProcess(cmd, args, { ...options, stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });

@@ -12,7 +12,10 @@ export function summaryTable(s: RehearsalSummary): string {
     const last = lastRun.get(r.stack) === `${r.phase}:${r.step}`;
     const d = last ? destroy.get(r.stack) : undefined;
     const skip = last ? skipped.get(r.stack) : undefined;
-    const applied = r.step === "upgrade" ? `+${r.added} ~${r.changed} -${r.destroyed}` : `${r.added + r.imported}${r.imported ? ` (${r.imported} imported)` : ""}`;
+    const applied =
+      r.step === "upgrade"
+        ? `+${r.added} ~${r.changed} -${r.destroyed}`
+        : `${r.added + r.imported}${r.imported ? ` (${r.imported} imported)` : ""}`;
     return [
       r.stack,
       `${r.phase}${r.step === "upgrade" ? " (upgrade)" : ""}`,
@@ -22,10 +25,23 @@ export function summaryTable(s: RehearsalSummary): string {
       r.seconds.toFixed(0),
       r.ok ? r.replan : `FAIL (${r.replan})`,
       r.gate ?? "",
-      d ? (d.ok ? `ok: ${d.destroyed} destroyed; stopped by prevent_destroy ${d.preventDestroyBlocked.length}, deletion protection ${d.deletionProtectionBlocked.length}${d.deletionProtectionUnenforced?.length ? ` (+${d.deletionProtectionUnenforced.length} not enforced by the emulator)` : ""}, not empty ${d.notEmpty.length}` : "FAIL") : skip ? `not run: ${skip}` : "",
+      d
+        ? d.ok
+          ? `ok: ${d.destroyed} destroyed; stopped by prevent_destroy ${d.preventDestroyBlocked.length}, deletion protection ${d.deletionProtectionBlocked.length}${d.deletionProtectionUnenforced?.length ? ` (+${d.deletionProtectionUnenforced.length} not enforced by the emulator)` : ""}, not empty ${d.notEmpty.length}`
+          : "FAIL"
+        : skip
+          ? `not run: ${skip}`
+          : "",
     ];
   });
-  return table(["stack", "phase", "applied", "resources", "excluded", "seconds", "re-plan", "plan-gate", "destroy"], rows, [false, false, true, true, true, true]);
+  return table(["stack", "phase", "applied", "resources", "excluded", "seconds", "re-plan", "plan-gate", "destroy"], rows, [
+    false,
+    false,
+    true,
+    true,
+    true,
+    true,
+  ]);
 }
 
 export function summaryText(s: RehearsalSummary): string {

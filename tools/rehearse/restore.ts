@@ -51,13 +51,15 @@ export function backupTarget(backups: SynthStack): BackupTarget {
   const dumps = Object.values(r.aws_ecs_task_definition ?? {})
     .map((t) => readJsonExpression(t.container_definitions) as Json[] | undefined)
     .filter((defs) => defs?.some((c) => c.name === BACKUP_CONTAINER)) as Json[][];
-  if (dumps.length !== 1) throw new Error(`expected one task definition with a ${BACKUP_CONTAINER} container in the backups stack, found ${dumps.length}`);
+  if (dumps.length !== 1)
+    throw new Error(`expected one task definition with a ${BACKUP_CONTAINER} container in the backups stack, found ${dumps.length}`);
   const container = dumps[0].find((c) => c.name === BACKUP_CONTAINER)!;
   const env = new Map<string, string>((container.environment ?? []).map((e: Json) => [e.name, e.value]));
   const bucketRef = /^\$\{aws_s3_bucket\.([^.]+)\.bucket\}$/.exec(env.get("BACKUP_BUCKET") ?? "");
   if (!bucketRef) throw new Error(`BACKUP_BUCKET of the backup task is not a bucket of the backups stack: ${env.get("BACKUP_BUCKET")}`);
   const bucket = r.aws_s3_bucket[bucketRef[1]];
-  const byBucket = (type: string) => Object.values(r[type] ?? {}).find((c: Json) => c.bucket === `\${aws_s3_bucket.${bucketRef[1]}.id}`) as Json;
+  const byBucket = (type: string) =>
+    Object.values(r[type] ?? {}).find((c: Json) => c.bucket === `\${aws_s3_bucket.${bucketRef[1]}.id}`) as Json;
   const lock = byBucket("aws_s3_bucket_object_lock_configuration");
   const sse = byBucket("aws_s3_bucket_server_side_encryption_configuration");
   if (!bucket.object_lock_enabled || !lock) throw new Error(`${bucket.bucket} has no Object Lock`);
@@ -78,7 +80,10 @@ export function requiredVariables(script = fs.readFileSync(DUMP_SCRIPT, "utf8"))
 
 /** The shell the image runs dump.sh with (busybox ash on Alpine); bash where busybox is missing. */
 export function imageShell(): { cmd: string; args: string[]; name: string } | undefined {
-  for (const [cmd, args, name] of [["busybox", ["sh"], "busybox ash (the image's shell)"], ["bash", [], "bash (busybox not installed)"]] as const) {
+  for (const [cmd, args, name] of [
+    ["busybox", ["sh"], "busybox ash (the image's shell)"],
+    ["bash", [], "bash (busybox not installed)"],
+  ] as const) {
     if (spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0) return { cmd, args: [...args], name };
   }
   return undefined;
@@ -87,13 +92,15 @@ export function imageShell(): { cmd: string; args: string[]; name: string } | un
 export type RestoreAvailability = { ok: true; postgres: string; moto: string; aws: string; shell: string } | { ok: false; reason: string };
 
 export function restoreAvailability(): RestoreAvailability {
-  if (process.env.RESTARTIX_SKIP_TERRAFORM === "1") return { ok: false, reason: "RESTARTIX_SKIP_TERRAFORM=1 (emulator-backed tests left out on purpose)" };
+  if (process.env.RESTARTIX_SKIP_TERRAFORM === "1")
+    return { ok: false, reason: "RESTARTIX_SKIP_TERRAFORM=1 (emulator-backed tests left out on purpose)" };
   const pg = postgresAvailability();
   if (!pg.ok) return { ok: false, reason: pg.reason };
   const moto = emulatorAvailability(loadGaps().moto);
   if (!moto.ok) return { ok: false, reason: moto.reason };
   const aws = spawnSync("aws", ["--version"], { encoding: "utf8" });
-  if (aws.error || aws.status !== 0) return { ok: false, reason: "the AWS CLI (aws) is not installed; dump.sh streams the dump with `aws s3 cp` (apt-get install awscli)" };
+  if (aws.error || aws.status !== 0)
+    return { ok: false, reason: "the AWS CLI (aws) is not installed; dump.sh streams the dump with `aws s3 cp` (apt-get install awscli)" };
   if (spawnSync("openssl", ["version"]).status !== 0) return { ok: false, reason: "openssl is not installed" };
   const shell = imageShell();
   if (!shell) return { ok: false, reason: "neither busybox nor bash is installed to run dump.sh" };
@@ -136,9 +143,15 @@ const TABLES = ["organizations", "patients", "appointments"];
 export function fingerprint(cluster: Cluster, db: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const t of TABLES) {
-    out[t] = cluster.sql(db, `SELECT count(*) || ' rows, md5 ' || md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM ${t} t;`);
+    out[t] = cluster.sql(
+      db,
+      `SELECT count(*) || ' rows, md5 ' || md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM ${t} t;`,
+    );
   }
-  out.sequences = cluster.sql(db, "SELECT string_agg(sequencename || '=' || coalesce(last_value, 0), ',' ORDER BY sequencename) FROM pg_sequences;");
+  out.sequences = cluster.sql(
+    db,
+    "SELECT string_agg(sequencename || '=' || coalesce(last_value, 0), ',' ORDER BY sequencename) FROM pg_sequences;",
+  );
   out.view = cluster.sql(db, "SELECT count(*) FROM upcoming;");
   return out;
 }
@@ -192,7 +205,9 @@ export async function restoreRehearsal(log: (line: string) => void = () => undef
     const shim = path.join(work, "bin");
     fs.mkdirSync(shim);
     const realAws = spawnSync("sh", ["-c", "command -v aws"], { encoding: "utf8" }).stdout.trim();
-    fs.writeFileSync(path.join(shim, "aws"), `#!/bin/sh\nexec ${JSON.stringify(realAws)} --endpoint-url ${emulator.endpoint} "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(shim, "aws"), `#!/bin/sh\nexec ${JSON.stringify(realAws)} --endpoint-url ${emulator.endpoint} "$@"\n`, {
+      mode: 0o755,
+    });
     // The image's `sh` and `timeout` for what dump.sh starts itself (timeout ... sh -euc '...'): on
     // Alpine both are busybox; the machine's /bin/sh (dash on Debian) has no pipefail.
     const shellPath = spawnSync("sh", ["-c", `command -v ${shell.cmd}`], { encoding: "utf8" }).stdout.trim();
@@ -215,11 +230,39 @@ export async function restoreRehearsal(log: (line: string) => void = () => undef
 
     // The bucket as the backups stack configures it (Object Lock, default retention, SSE-KMS).
     const key = aws(["kms", "create-key", "--description", "restartix backups (rehearsal)"]).KeyMetadata.Arn as string;
-    aws(["s3api", "create-bucket", "--bucket", target.bucket, "--object-lock-enabled-for-bucket", ...(target.region === "us-east-1" ? [] : ["--create-bucket-configuration", `LocationConstraint=${target.region}`])]);
+    aws([
+      "s3api",
+      "create-bucket",
+      "--bucket",
+      target.bucket,
+      "--object-lock-enabled-for-bucket",
+      ...(target.region === "us-east-1" ? [] : ["--create-bucket-configuration", `LocationConstraint=${target.region}`]),
+    ]);
     aws(["s3api", "put-bucket-versioning", "--bucket", target.bucket, "--versioning-configuration", "Status=Enabled"]);
-    aws(["s3api", "put-object-lock-configuration", "--bucket", target.bucket, "--object-lock-configuration", JSON.stringify({ ObjectLockEnabled: "Enabled", Rule: { DefaultRetention: { Mode: target.objectLock.mode, Days: target.objectLock.days } } })]);
-    aws(["s3api", "put-bucket-encryption", "--bucket", target.bucket, "--server-side-encryption-configuration", JSON.stringify({ Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: target.sseAlgorithm, KMSMasterKeyID: key }, BucketKeyEnabled: true }] })]);
-    log(`restore: bucket ${target.bucket} (${target.region}) in moto ${available.moto}: Object Lock ${target.objectLock.mode} ${target.objectLock.days} days, ${target.sseAlgorithm}`);
+    aws([
+      "s3api",
+      "put-object-lock-configuration",
+      "--bucket",
+      target.bucket,
+      "--object-lock-configuration",
+      JSON.stringify({
+        ObjectLockEnabled: "Enabled",
+        Rule: { DefaultRetention: { Mode: target.objectLock.mode, Days: target.objectLock.days } },
+      }),
+    ]);
+    aws([
+      "s3api",
+      "put-bucket-encryption",
+      "--bucket",
+      target.bucket,
+      "--server-side-encryption-configuration",
+      JSON.stringify({
+        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: target.sseAlgorithm, KMSMasterKeyID: key }, BucketKeyEnabled: true }],
+      }),
+    ]);
+    log(
+      `restore: bucket ${target.bucket} (${target.region}) in moto ${available.moto}: Object Lock ${target.objectLock.mode} ${target.objectLock.days} days, ${target.sseAlgorithm}`,
+    );
 
     cluster = await startCluster(pg.bin);
     log(`restore: PostgreSQL ${pg.version} on 127.0.0.1:${cluster.port} (pid ${cluster.pid})`);
@@ -233,12 +276,21 @@ export async function restoreRehearsal(log: (line: string) => void = () => undef
     const encryptionKey = crypto.randomBytes(32).toString("base64");
     const runDump = (db: string) =>
       spawnSync(shell.cmd, [...shell.args, DUMP_SCRIPT], {
-        env: { ...awsEnv, ...target.literalEnvironment, AWS_REGION: target.region, DATABASE_URL: cluster!.url(db), BACKUP_ENCRYPTION_KEY: encryptionKey, BACKUP_BUCKET: target.bucket },
+        env: {
+          ...awsEnv,
+          ...target.literalEnvironment,
+          AWS_REGION: target.region,
+          DATABASE_URL: cluster!.url(db),
+          BACKUP_ENCRYPTION_KEY: encryptionKey,
+          BACKUP_BUCKET: target.bucket,
+        },
         encoding: "utf8",
         cwd: work,
       });
     const failing = runDump("restartix_missing");
-    const leftBehind = ((aws(["s3api", "list-object-versions", "--bucket", target.bucket]).Versions ?? []) as Json[]).map((v) => v.Key as string);
+    const leftBehind = ((aws(["s3api", "list-object-versions", "--bucket", target.bucket]).Versions ?? []) as Json[]).map(
+      (v) => v.Key as string,
+    );
     const failedDump = { exitCode: failing.status ?? -1, objectsLeft: leftBehind };
     log(`restore: dump.sh against a missing database: exit ${failedDump.exitCode}, ${leftBehind.length} object(s) left in the bucket`);
     const dump = runDump("restartix");
@@ -250,18 +302,38 @@ export async function restoreRehearsal(log: (line: string) => void = () => undef
 
     // 2. What the bucket did with it: locked in compliance mode, encrypted with the key.
     const head = aws(["s3api", "head-object", "--bucket", target.bucket, "--key", objectKey]);
-    const del = spawnSync("aws", ["s3api", "delete-object", "--bucket", target.bucket, "--key", objectKey, "--version-id", head.VersionId], { env: awsEnv, encoding: "utf8" });
+    const del = spawnSync(
+      "aws",
+      ["s3api", "delete-object", "--bucket", target.bucket, "--key", objectKey, "--version-id", head.VersionId],
+      { env: awsEnv, encoding: "utf8" },
+    );
     const deleteRefused = del.status !== 0 && /AccessDenied/.test(del.stderr);
 
     // The metric the missing-dump alarm counts: written once, by the complete dump only.
     const namespace = target.literalEnvironment.METRIC_NAMESPACE ?? "";
     const stats = aws([
-      "cloudwatch", "get-metric-statistics", "--namespace", namespace, "--metric-name", "DumpsCompleted",
-      "--dimensions", `Name=Database,Value=${target.literalEnvironment.DATABASE_IDENTIFIER ?? ""}`,
-      "--start-time", new Date(started - 3_600_000).toISOString(), "--end-time", new Date(Date.now() + 3_600_000).toISOString(),
-      "--period", "86400", "--statistics", "Sum",
+      "cloudwatch",
+      "get-metric-statistics",
+      "--namespace",
+      namespace,
+      "--metric-name",
+      "DumpsCompleted",
+      "--dimensions",
+      `Name=Database,Value=${target.literalEnvironment.DATABASE_IDENTIFIER ?? ""}`,
+      "--start-time",
+      new Date(started - 3_600_000).toISOString(),
+      "--end-time",
+      new Date(Date.now() + 3_600_000).toISOString(),
+      "--period",
+      "86400",
+      "--statistics",
+      "Sum",
     ]);
-    const completedMetric = { namespace, name: "DumpsCompleted", sum: ((stats.Datapoints ?? []) as Json[]).reduce((n, d) => n + Number(d.Sum ?? 0), 0) };
+    const completedMetric = {
+      namespace,
+      name: "DumpsCompleted",
+      sum: ((stats.Datapoints ?? []) as Json[]).reduce((n, d) => n + Number(d.Sum ?? 0), 0),
+    };
 
     // 3. The runbook's restore commands (docs/restore.md), into a fresh database.
     const pipeline = [
@@ -269,17 +341,28 @@ export async function restoreRehearsal(log: (line: string) => void = () => undef
       RESTORE_COMMANDS.decrypt,
       RESTORE_COMMANDS.restore.replace("<target>", JSON.stringify(cluster.url("restartix_restore"))),
     ].join(" | ");
-    const restore = spawnSync("bash", ["-o", "pipefail", "-c", pipeline], { env: { ...awsEnv, BACKUP_ENCRYPTION_KEY: encryptionKey }, encoding: "utf8", cwd: work });
+    const restore = spawnSync("bash", ["-o", "pipefail", "-c", pipeline], {
+      env: { ...awsEnv, BACKUP_ENCRYPTION_KEY: encryptionKey },
+      encoding: "utf8",
+      cwd: work,
+    });
     if (restore.status !== 0) throw new Error(`restore pipeline failed (${restore.status}): ${pipeline}\n${restore.stderr}`);
     const restored = fingerprint(cluster, "restartix_restore");
-    const mismatches = Object.keys(source).filter((k) => source[k] !== restored[k]).map((k) => `${k}: source ${source[k]}, restored ${restored[k]}`);
+    const mismatches = Object.keys(source)
+      .filter((k) => source[k] !== restored[k])
+      .map((k) => `${k}: source ${source[k]}, restored ${restored[k]}`);
     if (failedDump.exitCode === 0) mismatches.push("dump.sh exited 0 although pg_dump failed");
-    if (completedMetric.sum !== 1) mismatches.push(`${namespace}/DumpsCompleted sum ${completedMetric.sum}, expected 1 (the complete dump only)`);
+    if (completedMetric.sum !== 1)
+      mismatches.push(`${namespace}/DumpsCompleted sum ${completedMetric.sum}, expected 1 (the complete dump only)`);
     if (leftBehind.length) mismatches.push(`a failed dump left ${leftBehind.join(", ")} in the bucket`);
     if (!deleteRefused) mismatches.push(`deleting the locked dump version was not refused: ${del.stderr || "deleted"}`);
-    if (head.ObjectLockMode !== target.objectLock.mode) mismatches.push(`object lock mode ${head.ObjectLockMode}, expected ${target.objectLock.mode}`);
-    if (head.ServerSideEncryption !== target.sseAlgorithm) mismatches.push(`object encrypted with ${head.ServerSideEncryption}, expected ${target.sseAlgorithm}`);
-    log(`restore: ${TABLES.map((t) => `${t} ${restored[t].split(",")[0]}`).join(", ")}; ${mismatches.length ? `${mismatches.length} mismatch(es)` : "row counts and checksums match"}`);
+    if (head.ObjectLockMode !== target.objectLock.mode)
+      mismatches.push(`object lock mode ${head.ObjectLockMode}, expected ${target.objectLock.mode}`);
+    if (head.ServerSideEncryption !== target.sseAlgorithm)
+      mismatches.push(`object encrypted with ${head.ServerSideEncryption}, expected ${target.sseAlgorithm}`);
+    log(
+      `restore: ${TABLES.map((t) => `${t} ${restored[t].split(",")[0]}`).join(", ")}; ${mismatches.length ? `${mismatches.length} mismatch(es)` : "row counts and checksums match"}`,
+    );
     return {
       ok: mismatches.length === 0,
       postgres: pg.version,

@@ -14,7 +14,15 @@ import { stagingRehearsalInputs } from "./staging-inputs";
 import { EmulatorGaps, loadGaps, splitByEnforcement } from "./gaps";
 import { Removal } from "./graph";
 import { stopAll } from "./processes";
-import { deletionProtectedAddresses, liftProtections, prepareScratch, preventDestroyAddresses, ScratchApp, ScratchStack, stateFile } from "./scratch";
+import {
+  deletionProtectedAddresses,
+  liftProtections,
+  prepareScratch,
+  preventDestroyAddresses,
+  ScratchApp,
+  ScratchStack,
+  stateFile,
+} from "./scratch";
 import { applyCounts, destroyCount, diffExcerpt, errorsOf, plannedChanges, rewriteConfig, Terraform, terraformIn } from "./terraform";
 
 /**
@@ -118,8 +126,11 @@ export interface RehearsalSummary {
 export class RehearsalUnavailable extends Error {}
 
 /** Whether the rehearsal can run here (terraform, the provider mirror, python3 with moto). */
-export function rehearsalAvailability(gaps: EmulatorGaps = loadGaps()): { ok: true; moto: string; terraform: string } | { ok: false; reason: string } {
-  if (process.env.RESTARTIX_SKIP_TERRAFORM === "1") return { ok: false, reason: "RESTARTIX_SKIP_TERRAFORM=1 (terraform-backed tests left out on purpose)" };
+export function rehearsalAvailability(
+  gaps: EmulatorGaps = loadGaps(),
+): { ok: true; moto: string; terraform: string } | { ok: false; reason: string } {
+  if (process.env.RESTARTIX_SKIP_TERRAFORM === "1")
+    return { ok: false, reason: "RESTARTIX_SKIP_TERRAFORM=1 (terraform-backed tests left out on purpose)" };
   const tf = offlinePlanAvailability();
   if (!tf.ok) return { ok: false, reason: tf.reason };
   const moto = emulatorAvailability(gaps.moto);
@@ -136,11 +147,18 @@ interface Phase {
   readonly excludedBySynthStack: ReadonlyMap<string, number>;
 }
 
-function synthPhase(phase: number, compute: string | undefined, scratchDir: string, environment?: string): { stacks: readonly SynthStack[]; compute: string } {
+function synthPhase(
+  phase: number,
+  compute: string | undefined,
+  scratchDir: string,
+  environment?: string,
+): { stacks: readonly SynthStack[]; compute: string } {
   const varsFile = environment === "staging" ? stagingRehearsalInputs(scratchDir, MOTO_ACCOUNT_ID) : EXAMPLE_INPUTS;
   const settings = resolveSettings({ phase, compute, backend: "local", varsFile });
   if (settings.deployment.accountId !== MOTO_ACCOUNT_ID) {
-    throw new Error(`the example inputs' account_id is ${settings.deployment.accountId}; the emulator answers as ${MOTO_ACCOUNT_ID}, so allowed_account_ids would refuse every apply`);
+    throw new Error(
+      `the example inputs' account_id is ${settings.deployment.accountId}; the emulator answers as ${MOTO_ACCOUNT_ID}, so allowed_account_ids would refuse every apply`,
+    );
   }
   const result = synthesize({}, path.join(scratchDir, "synth", `phase${phase}`), settings);
   return { stacks: result.stacks, compute: settings.deployment.compute };
@@ -157,22 +175,40 @@ interface Selection {
 /** The AWS-only stacks to apply (the selection and its dependencies), and why the others are not. */
 function selectStacks(number: number, stacks: readonly SynthStack[], selection: readonly string[] | undefined): Selection {
   const absent = new Map<string, string>();
-  for (const s of stacks) if (!isAwsOnly(s)) absent.set(s.name, `providers ${providersOf(s).join(", ")} are not in the local mirror (covered by synth assertions and the policy pack)`);
+  for (const s of stacks)
+    if (!isAwsOnly(s))
+      absent.set(
+        s.name,
+        `providers ${providersOf(s).join(", ")} are not in the local mirror (covered by synth assertions and the policy pack)`,
+      );
   const aws = stacks.filter(isAwsOnly);
   let chosen = new Set(aws.map((s) => s.name));
   if (selection) {
     const nodes = stacks.map((s) => ({ name: s.name, dependencies: s.dependencies }));
     const unknown = selection.filter((n) => !stacks.some((s) => s.name === n));
-    if (unknown.length) throw new RehearsalInputError(`--stack: no stack ${unknown.join(", ")} in phase ${number}. Fix: pick from ${aws.map((s) => s.name).join(", ")}`);
+    if (unknown.length)
+      throw new RehearsalInputError(
+        `--stack: no stack ${unknown.join(", ")} in phase ${number}. Fix: pick from ${aws.map((s) => s.name).join(", ")}`,
+      );
     const notAws = selection.filter((n) => absent.has(n));
-    if (notAws.length) throw new RehearsalInputError(`--stack: ${notAws.join(", ")}: ${absent.get(notAws[0])}. Fix: pick AWS-only stacks: ${aws.map((s) => s.name).join(", ")}`);
+    if (notAws.length)
+      throw new RehearsalInputError(
+        `--stack: ${notAws.join(", ")}: ${absent.get(notAws[0])}. Fix: pick AWS-only stacks: ${aws.map((s) => s.name).join(", ")}`,
+      );
     chosen = new Set([...dependencyClosure(nodes, selection)].filter((n) => !absent.has(n)));
     for (const s of aws) if (!chosen.has(s.name)) absent.set(s.name, "not selected (--stack)");
   }
   return { chosen, absent };
 }
 
-function planPhase(number: number, stacks: readonly SynthStack[], selection: Selection, endpoint: string, stateDir: string, gaps: EmulatorGaps): Phase {
+function planPhase(
+  number: number,
+  stacks: readonly SynthStack[],
+  selection: Selection,
+  endpoint: string,
+  stateDir: string,
+  gaps: EmulatorGaps,
+): Phase {
   const { chosen, absent } = selection;
   const aws = stacks.filter((s) => chosen.has(s.name));
   const nodes = stacks.map((s) => ({ name: s.name, dependencies: s.dependencies }));
@@ -210,7 +246,10 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
   let selectionN: Selection;
   let selectionM: Selection | undefined;
   try {
-    if (next !== undefined && next > 4) throw new RehearsalInputError(`--upgrade: phase ${options.phase} is the last phase; there is no phase ${next}. Fix: leave out --upgrade`);
+    if (next !== undefined && next > 4)
+      throw new RehearsalInputError(
+        `--upgrade: phase ${options.phase} is the last phase; there is no phase ${next}. Fix: leave out --upgrade`,
+      );
     from = synthPhase(options.phase, options.compute, scratchDir, options.environment);
     to = next !== undefined ? synthPhase(next, options.compute, scratchDir, options.environment) : undefined;
     selectionN = selectStacks(options.phase, from.stacks, options.stacks);
@@ -251,7 +290,9 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
   let phaseN: Phase | undefined;
   try {
     emulator = await startEmulator(gaps, path.join(logDir, "moto.log"));
-    log(`rehearse: moto ${available.moto} on ${emulator.endpoint} (pid ${emulator.pid}), terraform ${available.terraform}, scratch ${scratchDir}`);
+    log(
+      `rehearse: moto ${available.moto} on ${emulator.endpoint} (pid ${emulator.pid}), terraform ${available.terraform}, scratch ${scratchDir}`,
+    );
     const ctx: Context = { emulator, workdir, logDir, stateDir, gaps, log };
     // Once, before stacks run side by side: two first inits would race on the shared directory.
     const providers = await initProviders(workdir);
@@ -270,12 +311,22 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
 
     const firstStack = phaseN.scratch.stacks.get(phaseN.waves[0][0])!;
     accountGuard = await checkAccountGuard(firstStack, ctx);
-    log(`account guard: ${firstStack.name} with allowed_account_ids = ["${accountGuard.allowed}"] ${accountGuard.refused ? `was refused by the provider (${accountGuard.error})` : "was NOT refused"}`);
-    if (!accountGuard.refused) failures.push(`allowed_account_ids did not refuse the emulator's account ${MOTO_ACCOUNT_ID}: ${accountGuard.error}`);
+    log(
+      `account guard: ${firstStack.name} with allowed_account_ids = ["${accountGuard.allowed}"] ${accountGuard.refused ? `was refused by the provider (${accountGuard.error})` : "was NOT refused"}`,
+    );
+    if (!accountGuard.refused)
+      failures.push(`allowed_account_ids did not refuse the emulator's account ${MOTO_ACCOUNT_ID}: ${accountGuard.error}`);
 
-    log(`\nphase ${options.phase} (${from.compute}): ${phaseN.waves.flat().length} stacks in ${phaseN.waves.length} waves, up to ${jobs} at a time`);
+    log(
+      `\nphase ${options.phase} (${from.compute}): ${phaseN.waves.flat().length} stacks in ${phaseN.waves.length} waves, up to ${jobs} at a time`,
+    );
     // Stacks of one wave are independent: they run side by side, so the provider's waits overlap.
-    const runWaves = async (p: Phase, stacks: readonly SynthStack[], into: StackRun[], step: (s: ScratchStack, wave: number) => Promise<Run>) => {
+    const runWaves = async (
+      p: Phase,
+      stacks: readonly SynthStack[],
+      into: StackRun[],
+      step: (s: ScratchStack, wave: number) => Promise<Run>,
+    ) => {
       for (const [i, wave] of p.waves.entries()) {
         const runnable = wave.filter((name) => {
           const dep = blocked(name, stacks);
@@ -308,7 +359,9 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
       removals[`phase${next}`] = [...phaseM.scratch.removals];
       log(`\nupgrade to phase ${next}: ${phaseM.waves.flat().length} stacks in ${phaseM.waves.length} waves (plan-gate on every plan)`);
       reportRemovals(phaseM, log);
-      await runWaves(phaseM, to.stacks, upgraded, (s, wave) => (lastApplied.has(s.name) ? upgradeStack(s, next, phaseM, ctx, wave) : applyStack(s, next, phaseM, ctx, wave)));
+      await runWaves(phaseM, to.stacks, upgraded, (s, wave) =>
+        lastApplied.has(s.name) ? upgradeStack(s, next, phaseM, ctx, wave) : applyStack(s, next, phaseM, ctx, wave),
+      );
       const dropped = [...lastApplied.keys()].filter((n) => !phaseM.scratch.stacks.has(n));
       if (dropped.length) log(`  not in phase ${next} (left applied): ${dropped.join(", ")}`);
     }
@@ -331,7 +384,9 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
           }
           return !held;
         });
-        const runs = await inParallel(runnable, jobs, (name) => destroyStack(name, lastApplied.get(name)!.tf, lastApplied.get(name)!.json, ctx));
+        const runs = await inParallel(runnable, jobs, (name) =>
+          destroyStack(name, lastApplied.get(name)!.tf, lastApplied.get(name)!.json, ctx),
+        );
         for (const run of runs) {
           destroyed.push(run);
           if (!run.ok) {
@@ -382,7 +437,10 @@ async function seedImports(s: ScratchStack, emulator: Emulator, state: string): 
   for (const i of s.imports) {
     const type = i.to.slice(0, i.to.indexOf("."));
     const seed = SEEDERS[type];
-    if (!seed) throw new Error(`${s.name}: import of ${i.to} (${type}) cannot be rehearsed: no seeder creates the existing object. Fix: add one to tools/rehearse/aws.ts`);
+    if (!seed)
+      throw new Error(
+        `${s.name}: import of ${i.to} (${type}) cannot be rehearsed: no seeder creates the existing object. Fix: add one to tools/rehearse/aws.ts`,
+      );
     await seed(emulator.endpoint, i.id, i.region);
   }
   return s.imports.length;
@@ -400,9 +458,18 @@ async function checkAccountGuard(s: ScratchStack, ctx: Context): Promise<NonNull
   delete json.import;
   const tf = await terraformIn(ctx.workdir, path.join(ctx.workdir, "account-guard"), json, ctx.emulator.endpoint);
   const plan = await tf.plan(["-refresh=false", "-lock=false"]);
-  append(path.join(ctx.logDir, "account-guard.log"), `terraform plan (allowed_account_ids = ${allowed}), ${plan.seconds.toFixed(0)} s`, plan.out);
+  append(
+    path.join(ctx.logDir, "account-guard.log"),
+    `terraform plan (allowed_account_ids = ${allowed}), ${plan.seconds.toFixed(0)} s`,
+    plan.out,
+  );
   const error = errorsOf(plan.out).find((e) => /account ID not allowed/i.test(e)) ?? firstError(plan.out);
-  return { stack: s.name, allowed, refused: plan.code === 1 && /account ID not allowed/i.test(error), error: error.replace(/\s+/g, " ").slice(0, 200) };
+  return {
+    stack: s.name,
+    allowed,
+    refused: plan.code === 1 && /account ID not allowed/i.test(error),
+    error: error.replace(/\s+/g, " ").slice(0, 200),
+  };
 }
 
 /** What every step needs: the emulator, where to work and where to write. */
@@ -420,10 +487,29 @@ async function applyStack(s: ScratchStack, phase: number, p: Phase, ctx: Context
   const started = Date.now();
   const file = logFile(logDir, phase, s.name, "apply");
   const tf = await terraformIn(workdir, path.join(workdir, `phase${phase}`, s.name), s.json, emulator.endpoint);
-  const base = { stack: s.name, phase, step: "apply" as const, resources: s.resources, excluded: p.excludedBySynthStack.get(s.name) ?? 0, log: file, tf };
+  const base = {
+    stack: s.name,
+    phase,
+    step: "apply" as const,
+    resources: s.resources,
+    excluded: p.excludedBySynthStack.get(s.name) ?? 0,
+    log: file,
+    tf,
+  };
   const fail = (error: string, partial: Partial<StackRun> = {}): Run => {
     log(`  [wave ${wave}] FAIL ${s.name}: ${error.split("\n")[0]} (log: ${file})`);
-    return { ...base, ok: false, imported: 0, added: 0, changed: 0, destroyed: 0, replan: "not run", ...partial, seconds: (Date.now() - started) / 1000, error };
+    return {
+      ...base,
+      ok: false,
+      imported: 0,
+      added: 0,
+      changed: 0,
+      destroyed: 0,
+      replan: "not run",
+      ...partial,
+      seconds: (Date.now() - started) / 1000,
+      error,
+    };
   };
   const init = await tf.init();
   append(file, `terraform init, ${init.seconds.toFixed(0)} s`, init.out);
@@ -437,10 +523,16 @@ async function applyStack(s: ScratchStack, phase: number, p: Phase, ctx: Context
   const plan = await tf.plan();
   append(file, `terraform plan -detailed-exitcode (re-plan), ${plan.seconds.toFixed(0)} s`, plan.out);
   const seconds = (Date.now() - started) / 1000;
-  if (plan.code === 2) return fail(`re-plan shows changes: ${plannedChanges(plan.out).join("; ")}\n${diffExcerpt(plan.out)}`, { ...counts, replan: "changes" });
+  if (plan.code === 2)
+    return fail(`re-plan shows changes: ${plannedChanges(plan.out).join("; ")}\n${diffExcerpt(plan.out)}`, {
+      ...counts,
+      replan: "changes",
+    });
   if (plan.code !== 0) return fail(`re-plan: ${firstError(plan.out)}`, { ...counts, replan: "error" });
   const imported = counts.imported ? `, ${counts.imported} imported` : "";
-  log(`  [wave ${wave}] ok   ${s.name.padEnd(18)} ${String(counts.added).padStart(3)} added${imported}${base.excluded ? `, ${base.excluded} excluded` : ""}, re-plan: no changes (${seconds.toFixed(0)} s)`);
+  log(
+    `  [wave ${wave}] ok   ${s.name.padEnd(18)} ${String(counts.added).padStart(3)} added${imported}${base.excluded ? `, ${base.excluded} excluded` : ""}, re-plan: no changes (${seconds.toFixed(0)} s)`,
+  );
   return { ...base, ok: true, ...counts, replan: "no changes", seconds };
 }
 
@@ -449,10 +541,29 @@ async function upgradeStack(s: ScratchStack, phase: number, p: Phase, ctx: Conte
   const started = Date.now();
   const file = logFile(logDir, phase, s.name, "upgrade");
   const tf = await terraformIn(workdir, path.join(workdir, `phase${phase}`, s.name), s.json, emulator.endpoint);
-  const base = { stack: s.name, phase, step: "upgrade" as const, resources: s.resources, excluded: p.excludedBySynthStack.get(s.name) ?? 0, log: file, tf };
+  const base = {
+    stack: s.name,
+    phase,
+    step: "upgrade" as const,
+    resources: s.resources,
+    excluded: p.excludedBySynthStack.get(s.name) ?? 0,
+    log: file,
+    tf,
+  };
   const fail = (error: string, partial: Partial<StackRun> = {}): Run => {
     log(`  [wave ${wave}] FAIL ${s.name}: ${error.split("\n")[0]} (log: ${file})`);
-    return { ...base, ok: false, imported: 0, added: 0, changed: 0, destroyed: 0, replan: "not run", ...partial, seconds: (Date.now() - started) / 1000, error };
+    return {
+      ...base,
+      ok: false,
+      imported: 0,
+      added: 0,
+      changed: 0,
+      destroyed: 0,
+      replan: "not run",
+      ...partial,
+      seconds: (Date.now() - started) / 1000,
+      error,
+    };
   };
   const init = await tf.init();
   append(file, `terraform init, ${init.seconds.toFixed(0)} s`, init.out);
@@ -467,9 +578,16 @@ async function upgradeStack(s: ScratchStack, phase: number, p: Phase, ctx: Conte
     if (show.code !== 0) return fail(`terraform show: ${firstError(show.out)}`);
     fs.writeFileSync(path.join(tf.dir, "upgrade.plan.json"), show.out);
     const destructive = destructiveChanges(JSON.parse(show.out));
-    append(file, "plan-gate", destructive.length ? destructive.map((d) => `${d.address} ${d.description} ${d.forcedBy.join(",")}`).join("\n") : "pass");
+    append(
+      file,
+      "plan-gate",
+      destructive.length ? destructive.map((d) => `${d.address} ${d.description} ${d.forcedBy.join(",")}`).join("\n") : "pass",
+    );
     if (destructive.length) {
-      return fail(`plan-gate: ${destructive.length} delete/replace of stateful resources: ${destructive.map((d) => `${d.address} (${d.description}${d.forcedBy.length ? `, forced by ${d.forcedBy.join(", ")}` : ""})`).join("; ")}`, { gate: "fail" });
+      return fail(
+        `plan-gate: ${destructive.length} delete/replace of stateful resources: ${destructive.map((d) => `${d.address} (${d.description}${d.forcedBy.length ? `, forced by ${d.forcedBy.join(", ")}` : ""})`).join("; ")}`,
+        { gate: "fail" },
+      );
     }
     gate = "pass";
     const apply = await tf.apply("upgrade.tfplan");
@@ -480,7 +598,12 @@ async function upgradeStack(s: ScratchStack, phase: number, p: Phase, ctx: Conte
   const replan = await tf.plan();
   append(file, `terraform plan -detailed-exitcode (re-plan), ${replan.seconds.toFixed(0)} s`, replan.out);
   const seconds = (Date.now() - started) / 1000;
-  if (replan.code === 2) return fail(`re-plan shows changes: ${plannedChanges(replan.out).join("; ")}\n${diffExcerpt(replan.out)}`, { ...counts, gate, replan: "changes" });
+  if (replan.code === 2)
+    return fail(`re-plan shows changes: ${plannedChanges(replan.out).join("; ")}\n${diffExcerpt(replan.out)}`, {
+      ...counts,
+      gate,
+      replan: "changes",
+    });
   if (replan.code !== 0) return fail(`re-plan: ${firstError(replan.out)}`, { ...counts, gate, replan: "error" });
   log(
     `  [wave ${wave}] ok   ${s.name.padEnd(18)} ${gate === "no changes" ? "no changes" : `${counts.added} added, ${counts.changed} changed, ${counts.destroyed} destroyed, plan-gate pass`}, re-plan: no changes (${seconds.toFixed(0)} s)`,
@@ -517,7 +640,12 @@ async function inParallel<T, R>(items: readonly T[], jobs: number, fn: (item: T)
 const PREVENT = /Resource (\S+) has lifecycle\.prevent_destroy set/g;
 
 /** Tears one stack down, proving on the way that its protections refuse (exported for its tests). */
-export async function destroyStack(name: string, tf: Terraform, json: any, ctx: Pick<Context, "logDir" | "log" | "gaps">): Promise<DestroyRun> {
+export async function destroyStack(
+  name: string,
+  tf: Terraform,
+  json: any,
+  ctx: Pick<Context, "logDir" | "log" | "gaps">,
+): Promise<DestroyRun> {
   const { logDir, log } = ctx;
   const started = Date.now();
   const file = path.join(logDir, `destroy-${name}.log`);
@@ -552,8 +680,14 @@ export async function destroyStack(name: string, tf: Terraform, json: any, ctx: 
   for (let round = 1; preventDestroyExpected.length > 0; round++) {
     rewriteConfig(tf.dir, liftProtections(json, { deletionProtection: false, preventDestroyOn: preventDestroyBlocked }));
     const plan = await tf.plan(["-destroy", "-refresh=false"]);
-    append(file, `terraform plan -destroy (prevent_destroy lifted on ${preventDestroyBlocked.length}), ${plan.seconds.toFixed(0)} s`, plan.out);
-    const named = [...new Set([...plan.out.replace(/\s+/g, " ").matchAll(PREVENT)].map((m) => m[1]))].filter((a) => !preventDestroyBlocked.includes(a));
+    append(
+      file,
+      `terraform plan -destroy (prevent_destroy lifted on ${preventDestroyBlocked.length}), ${plan.seconds.toFixed(0)} s`,
+      plan.out,
+    );
+    const named = [...new Set([...plan.out.replace(/\s+/g, " ").matchAll(PREVENT)].map((m) => m[1]))].filter(
+      (a) => !preventDestroyBlocked.includes(a),
+    );
     const otherErrors = errorsOf(plan.out).filter((e) => !e.startsWith("Error: Instance cannot be destroyed"));
     if (otherErrors.length) return result(false, `destroy plan failed: ${otherErrors[0]}`);
     if (plan.code !== 1 || named.length === 0 || round > 10) break;
@@ -570,7 +704,10 @@ export async function destroyStack(name: string, tf: Terraform, json: any, ctx: 
   //    copy only, applied to them alone) and destroys again, until no new protection refuses.
   for (let round = 1; ; round++) {
     const lifted = deletionProtectionBlocked.map((b) => b.address);
-    rewriteConfig(tf.dir, liftProtections(json, { deletionProtection: lifted.length > 0, deletionProtectionOn: lifted, forceDestroy: false }));
+    rewriteConfig(
+      tf.dir,
+      liftProtections(json, { deletionProtection: lifted.length > 0, deletionProtectionOn: lifted, forceDestroy: false }),
+    );
     const newlyLifted = lifted.filter((a) => inState.has(a));
     if (newlyLifted.length) {
       const off = await tf.applyTargets(newlyLifted);
@@ -596,7 +733,9 @@ export async function destroyStack(name: string, tf: Terraform, json: any, ctx: 
       if (deletionProtectionExpected.includes(address) && /protect/i.test(block)) {
         if (!deletionProtectionBlocked.some((b) => b.address === address)) deletionProtectionBlocked.push({ address, error });
       } else if (unenforcedGap && /protect/i.test(block)) {
-        unexpected.push(`${address}: the emulator now enforces this deletion protection; remove the gap "${unenforcedGap}" from tools/rehearse/emulator/emulator-gaps.json (${error})`);
+        unexpected.push(
+          `${address}: the emulator now enforces this deletion protection; remove the gap "${unenforcedGap}" from tools/rehearse/emulator/emulator-gaps.json (${error})`,
+        );
       } else if (address.startsWith("aws_s3_bucket.") && /BucketNotEmpty/.test(block)) {
         if (!notEmpty.some((b) => b.address === address)) notEmpty.push({ address, error });
       } else unexpected.push(`${address || "?"}: ${error}`);
@@ -607,15 +746,18 @@ export async function destroyStack(name: string, tf: Terraform, json: any, ctx: 
   }
   const notStopped = deletionProtectionExpected.filter((a) => !deletionProtectionBlocked.some((b) => b.address === a));
   const deletedAnyway = notStopped.filter((a) => !inState.has(a));
-  if (deletedAnyway.length) return result(false, `deletion protection did not stop the delete of ${deletedAnyway.join(", ")} in the emulator`);
-  if (notStopped.length) return result(false, `the destroy never reached ${notStopped.join(", ")} (still in state; see the log for what blocked it)`);
+  if (deletedAnyway.length)
+    return result(false, `deletion protection did not stop the delete of ${deletedAnyway.join(", ")} in the emulator`);
+  if (notStopped.length)
+    return result(false, `the destroy never reached ${notStopped.join(", ")} (still in state; see the log for what blocked it)`);
   if (inState.size === 0) return verifyEmpty(tf, file).then((e) => result(!e, e));
 
   // 3. Everything lifted (scratch copy only): deletion protection off and force_destroy on for the
   //    resources that refused, applied to them alone, then the destroy.
   rewriteConfig(tf.dir, liftProtections(json, { deletionProtection: true, forceDestroy: true }));
   const targets = [...deletionProtectionBlocked, ...notEmpty].map((b) => b.address).filter((a) => inState.has(a));
-  if (targets.length === 0) return result(false, `destroy: ${[...inState].join(", ")} left in state, refused by nothing the rehearsal lifts (see the log)`);
+  if (targets.length === 0)
+    return result(false, `destroy: ${[...inState].join(", ")} left in state, refused by nothing the rehearsal lifts (see the log)`);
   const off = await tf.applyTargets(targets);
   append(file, `terraform apply -target (deletion protection off, force_destroy on), ${off.seconds.toFixed(0)} s`, off.out);
   if (off.code !== 0) return result(false, `lifting deletion protection: ${firstError(off.out)}`);
@@ -663,7 +805,10 @@ async function managedInState(tf: Terraform, file: string): Promise<string[]> {
   const list = await tf.stateList();
   append(file, `terraform state list, ${list.seconds.toFixed(0)} s`, list.out);
   if (list.code !== 0) return [];
-  return list.out.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("data."));
+  return list.out
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("data."));
 }
 
 async function verifyEmpty(tf: Terraform, file: string): Promise<string | undefined> {

@@ -58,7 +58,9 @@ function relocateState(stacks: ReadonlyMap<string, Json>, stateDir: string): voi
       const producer = key.replace(REMOTE_INPUT_PREFIX, "");
       const written = stacks.get(producer)?.terraform?.backend?.local?.path;
       if (ds.backend !== "local" || (written !== undefined && ds.config?.path !== written)) {
-        throw new Error(`${name} reads the state of ${producer} from ${ds.backend}:${ds.config?.path}, but ${producer} writes local:${written}`);
+        throw new Error(
+          `${name} reads the state of ${producer} from ${ds.backend}:${ds.config?.path}, but ${producer} writes local:${written}`,
+        );
       }
       ds.config = { path: stateFile(stateDir, producer) };
     }
@@ -197,7 +199,12 @@ export const FORCE_DELETE: Readonly<Record<string, string>> = {
  */
 export function liftProtections(
   json: Json,
-  opts: { deletionProtection: boolean; deletionProtectionOn?: readonly string[]; forceDestroy?: boolean; preventDestroyOn?: readonly string[] },
+  opts: {
+    deletionProtection: boolean;
+    deletionProtectionOn?: readonly string[];
+    forceDestroy?: boolean;
+    preventDestroyOn?: readonly string[];
+  },
 ): Json {
   const copy = JSON.parse(JSON.stringify(json));
   for (const [type, byName] of Object.entries((copy.resource ?? {}) as Record<string, Record<string, Json>>)) {

@@ -11,7 +11,10 @@ export function stagingRehearsalInputs(scratchDir: string, emulatorAccountId: st
   const file = path.join(scratchDir, "staging.tfvars");
   const text = renderStagingExample()
     .replace(/^account_id = .*$/m, `account_id = "${emulatorAccountId}"`)
-    .replace(/^production_account_id = .*$/m, `production_account_id = "${emulatorAccountId === "210987654321" ? "123456789012" : "210987654321"}"`)
+    .replace(
+      /^production_account_id = .*$/m,
+      `production_account_id = "${emulatorAccountId === "210987654321" ? "123456789012" : "210987654321"}"`,
+    )
     .replace(/^state_bucket = .*$/m, `state_bucket = "restartix-terraform-state-staging-${emulatorAccountId}"`);
   fs.writeFileSync(file, text);
   return file;

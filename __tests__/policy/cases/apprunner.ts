@@ -6,8 +6,14 @@ const service = {
   encryption_configuration: { kms_key: KEY },
   instance_configuration: { cpu: "1024", memory: "2048", instance_role_arn: "${aws_iam_role.instance.arn}" },
   health_check_configuration: { protocol: "HTTP", path: "/health", interval: 10, timeout: 5 },
-  network_configuration: { egress_configuration: { egress_type: "VPC", vpc_connector_arn: "${aws_apprunner_vpc_connector.c.arn}" }, ingress_configuration: { is_publicly_accessible: true } },
-  observability_configuration: { observability_enabled: true, observability_configuration_arn: "${aws_apprunner_observability_configuration.o.arn}" },
+  network_configuration: {
+    egress_configuration: { egress_type: "VPC", vpc_connector_arn: "${aws_apprunner_vpc_connector.c.arn}" },
+    ingress_configuration: { is_publicly_accessible: true },
+  },
+  observability_configuration: {
+    observability_enabled: true,
+    observability_configuration_arn: "${aws_apprunner_observability_configuration.o.arn}",
+  },
 };
 const A = (name: string) => `aws_apprunner_service.${name}`;
 const services = (byName: Record<string, object>) => stack({ aws_apprunner_service: byName });
@@ -42,7 +48,11 @@ export const apprunnerCases: RuleCase[] = [
   {
     rule: "RX-AR-4",
     title: "an HTTP health check with a path is required",
-    json: services({ pass: service, fail: { ...service, health_check_configuration: undefined }, fail2: { ...service, health_check_configuration: { protocol: "TCP" } } }),
+    json: services({
+      pass: service,
+      fail: { ...service, health_check_configuration: undefined },
+      fail2: { ...service, health_check_configuration: { protocol: "TCP" } },
+    }),
     pass: [A("pass")],
     fail: [A("fail"), A("fail2")],
   },

@@ -34,7 +34,8 @@ const T = (name: string) => `aws_cloudtrail.${name}`;
 function lockedBucket(name: string, days: number | null = 2192, logging = true, lockEnabled = true): Parts {
   const ref = `\${aws_s3_bucket.${name}.id}`;
   const parts: Parts = { aws_s3_bucket: { [name]: { bucket: `${name}-bucket`, object_lock_enabled: lockEnabled } } };
-  if (days !== null) parts.aws_s3_bucket_object_lock_configuration = { [name]: { bucket: ref, rule: { default_retention: { mode: "COMPLIANCE", days } } } };
+  if (days !== null)
+    parts.aws_s3_bucket_object_lock_configuration = { [name]: { bucket: ref, rule: { default_retention: { mode: "COMPLIANCE", days } } } };
   if (logging) parts.aws_s3_bucket_logging = { [name]: { bucket: ref, target_bucket: "access-logs", target_prefix: `s3/${name}/` } };
   return parts;
 }
@@ -71,11 +72,24 @@ function cisAlarms(group: string, options: { without?: string[]; silent?: string
 }
 
 const detector = (change: object = {}) => ({ enable: true, finding_publishing_frequency: "FIFTEEN_MINUTES", ...change });
-const feature = (detectorName: string, name: string, status = "ENABLED") => ({ detector_id: `\${aws_guardduty_detector.${detectorName}.id}`, name, status });
+const feature = (detectorName: string, name: string, status = "ENABLED") => ({
+  detector_id: `\${aws_guardduty_detector.${detectorName}.id}`,
+  name,
+  status,
+});
 const D = (name: string) => `aws_guardduty_detector.${name}`;
 
-const recorder = (name: string, change: object = {}) => ({ name, role_arn: "${aws_iam_service_linked_role.config.arn}", recording_group: { all_supported: true }, ...change });
-const recorderStatus = (name: string, enabled = true, provider?: string) => ({ name: `\${aws_config_configuration_recorder.${name}.name}`, is_enabled: enabled, ...(provider ? { provider } : {}) });
+const recorder = (name: string, change: object = {}) => ({
+  name,
+  role_arn: "${aws_iam_service_linked_role.config.arn}",
+  recording_group: { all_supported: true },
+  ...change,
+});
+const recorderStatus = (name: string, enabled = true, provider?: string) => ({
+  name: `\${aws_config_configuration_recorder.${name}.name}`,
+  is_enabled: enabled,
+  ...(provider ? { provider } : {}),
+});
 const channel = (provider?: string) => ({ name: "restartix", s3_bucket_name: "config-bucket", ...(provider ? { provider } : {}) });
 const R = (name: string) => `aws_config_configuration_recorder.${name}`;
 
@@ -89,12 +103,28 @@ export const auditCases: RuleCase[] = [
       aws_cloudtrail: {
         pass: trail(),
         pass_default_selectors: trail({ advanced_event_selector: undefined }),
-        pass_basic: trail({ advanced_event_selector: undefined, event_selector: [{ read_write_type: "All", include_management_events: true }] }),
+        pass_basic: trail({
+          advanced_event_selector: undefined,
+          event_selector: [{ read_write_type: "All", include_management_events: true }],
+        }),
         fail: trail({ is_multi_region_trail: false }),
         fail2: trail({ include_global_service_events: false }),
         fail3: trail({ enable_logging: false }),
-        fail4: trail({ advanced_event_selector: [{ name: "writes", field_selector: [{ field: "eventCategory", equals: ["Management"] }, { field: "readOnly", equals: ["false"] }] }] }),
-        fail5: trail({ advanced_event_selector: undefined, event_selector: [{ read_write_type: "WriteOnly", include_management_events: true }] }),
+        fail4: trail({
+          advanced_event_selector: [
+            {
+              name: "writes",
+              field_selector: [
+                { field: "eventCategory", equals: ["Management"] },
+                { field: "readOnly", equals: ["false"] },
+              ],
+            },
+          ],
+        }),
+        fail5: trail({
+          advanced_event_selector: undefined,
+          event_selector: [{ read_write_type: "WriteOnly", include_management_events: true }],
+        }),
         fail6: trail({ advanced_event_selector: [dataEvents("restartix-uploads-prod")] }),
       },
     }),
@@ -104,7 +134,13 @@ export const auditCases: RuleCase[] = [
   {
     rule: "RX-CT-2",
     title: "log file validation must be on",
-    json: stack({ aws_cloudtrail: { pass: trail(), fail: trail({ enable_log_file_validation: undefined }), fail2: trail({ enable_log_file_validation: false }) } }),
+    json: stack({
+      aws_cloudtrail: {
+        pass: trail(),
+        fail: trail({ enable_log_file_validation: undefined }),
+        fail2: trail({ enable_log_file_validation: false }),
+      },
+    }),
     pass: [T("pass")],
     fail: [T("fail"), T("fail2")],
   },
@@ -118,7 +154,13 @@ export const auditCases: RuleCase[] = [
   {
     rule: "RX-CT-4",
     title: "delivery to CloudWatch Logs needs the log group and the role",
-    json: stack({ aws_cloudtrail: { pass: trail(), fail: trail({ cloud_watch_logs_group_arn: undefined }), fail2: trail({ cloud_watch_logs_role_arn: undefined }) } }),
+    json: stack({
+      aws_cloudtrail: {
+        pass: trail(),
+        fail: trail({ cloud_watch_logs_group_arn: undefined }),
+        fail2: trail({ cloud_watch_logs_role_arn: undefined }),
+      },
+    }),
     pass: [T("pass")],
     fail: [T("fail"), T("fail2")],
   },
@@ -142,7 +184,9 @@ export const auditCases: RuleCase[] = [
       lockedBucket("unlogged", 2192, false),
       {
         aws_s3_bucket: { locked_years: { bucket: "locked_years-bucket", object_lock_enabled: true } },
-        aws_s3_bucket_object_lock_configuration: { locked_years: { bucket: "locked_years-bucket", rule: { default_retention: { mode: "GOVERNANCE", years: 7 } } } },
+        aws_s3_bucket_object_lock_configuration: {
+          locked_years: { bucket: "locked_years-bucket", rule: { default_retention: { mode: "GOVERNANCE", years: 7 } } },
+        },
         aws_s3_bucket_logging: { locked_years: { bucket: "locked_years-bucket", target_bucket: "access-logs" } },
       },
     ),
@@ -155,10 +199,21 @@ export const auditCases: RuleCase[] = [
     json: stack({
       aws_cloudtrail: {
         pass: trail(),
-        pass_basic: trail({ advanced_event_selector: undefined, event_selector: [{ read_write_type: "All", data_resource: [{ type: "AWS::S3::Object", values: ["arn:aws:s3:::restartix-uploads-prod/"] }] }] }),
+        pass_basic: trail({
+          advanced_event_selector: undefined,
+          event_selector: [
+            { read_write_type: "All", data_resource: [{ type: "AWS::S3::Object", values: ["arn:aws:s3:::restartix-uploads-prod/"] }] },
+          ],
+        }),
         fail: trail({ advanced_event_selector: [MANAGEMENT] }),
         fail2: trail({
-          advanced_event_selector: [MANAGEMENT, { name: "reads", field_selector: [...dataEvents("restartix-uploads-prod").field_selector, { field: "readOnly", equals: ["true"] }] }],
+          advanced_event_selector: [
+            MANAGEMENT,
+            {
+              name: "reads",
+              field_selector: [...dataEvents("restartix-uploads-prod").field_selector, { field: "readOnly", equals: ["true"] }],
+            },
+          ],
         }),
       },
     }),
@@ -247,7 +302,12 @@ export const auditCases: RuleCase[] = [
     rule: "RX-SH-1",
     title: "a hub subscribes to the FSBP standard in its own region",
     json: stack({
-      aws_securityhub_account: { pass: { enable_default_standards: false }, pass_region: { provider: "aws.eu-west-1" }, fail: { provider: "aws.us-east-1" }, fail2: { provider: "aws.us-west-2" } },
+      aws_securityhub_account: {
+        pass: { enable_default_standards: false },
+        pass_region: { provider: "aws.eu-west-1" },
+        fail: { provider: "aws.us-east-1" },
+        fail2: { provider: "aws.us-west-2" },
+      },
       aws_securityhub_standards_subscription: {
         fsbp: { standards_arn: FSBP("eu-central-1") },
         fsbp_eu_west_1: { standards_arn: FSBP("eu-west-1"), provider: "aws.eu-west-1" },
@@ -265,23 +325,43 @@ export const auditCases: RuleCase[] = [
 const PROVIDERS = { aws: [{ region: "eu-central-1" }, { region: "eu-west-1", alias: "eu-west-1" }] };
 const dataStacks = {
   data: { provider: PROVIDERS, resource: { aws_db_instance: { postgres: { identifier: "restartix-prod" } } } },
-  storage: { provider: PROVIDERS, resource: { aws_s3_bucket: { uploads: { bucket: "restartix-uploads-prod" }, logs: { bucket: "restartix-access-logs-prod" } } } },
+  storage: {
+    provider: PROVIDERS,
+    resource: { aws_s3_bucket: { uploads: { bucket: "restartix-uploads-prod" }, logs: { bucket: "restartix-access-logs-prod" } } },
+  },
   backups: {
     provider: PROVIDERS,
-    resource: { aws_s3_bucket: { primary: { bucket: "restartix-backups-primary" }, replica: { bucket: "restartix-backups-replica", provider: "aws.eu-west-1" } } },
+    resource: {
+      aws_s3_bucket: {
+        primary: { bucket: "restartix-backups-primary" },
+        replica: { bucket: "restartix-backups-replica", provider: "aws.eu-west-1" },
+      },
+    },
   },
 };
 
 type Owner = "stack" | "organization";
 const declared = (owners: Partial<Record<"cloudtrail" | "guardduty" | "config" | "security_hub", Owner>> = {}) => ({
-  audit_controls: { value: { cloudtrail: "stack", guardduty: "stack", config: "stack", security_hub: "stack", regions: ["eu-central-1", "eu-west-1"], ...owners } },
+  audit_controls: {
+    value: {
+      cloudtrail: "stack",
+      guardduty: "stack",
+      config: "stack",
+      security_hub: "stack",
+      regions: ["eu-central-1", "eu-west-1"],
+      ...owners,
+    },
+  },
 });
 
 /** The audit stack: a trail over `dataBuckets`, and the regional controls in `regions`. */
-function auditStack(options: { dataBuckets?: string[]; regions?: string[]; detector?: object; owners?: Parameters<typeof declared>[0]; trail?: boolean } = {}) {
+function auditStack(
+  options: { dataBuckets?: string[]; regions?: string[]; detector?: object; owners?: Parameters<typeof declared>[0]; trail?: boolean } = {},
+) {
   const regions = options.regions ?? ["eu-central-1", "eu-west-1"];
   const p = (r: string) => (r === "eu-central-1" ? {} : { provider: `aws.${r}` });
-  const perRegion = (make: (r: string) => object) => Object.fromEntries(regions.map((r) => [r.replace(/-/g, "_"), { ...make(r), ...p(r) }]));
+  const perRegion = (make: (r: string) => object) =>
+    Object.fromEntries(regions.map((r) => [r.replace(/-/g, "_"), { ...make(r), ...p(r) }]));
   const resource: Record<string, object> = {
     aws_guardduty_detector: perRegion(() => detector(options.detector)),
     aws_config_configuration_recorder: perRegion((r) => recorder(r)),
@@ -289,7 +369,12 @@ function auditStack(options: { dataBuckets?: string[]; regions?: string[]; detec
   };
   if (options.trail !== false) {
     resource.aws_cloudtrail = {
-      trail: trail({ advanced_event_selector: [MANAGEMENT, dataEvents(...(options.dataBuckets ?? ["restartix-uploads-prod", "restartix-backups-primary", "restartix-backups-replica"]))] }),
+      trail: trail({
+        advanced_event_selector: [
+          MANAGEMENT,
+          dataEvents(...(options.dataBuckets ?? ["restartix-uploads-prod", "restartix-backups-primary", "restartix-backups-replica"])),
+        ],
+      }),
     };
   }
   return { provider: PROVIDERS, resource, output: declared(options.owners) };
@@ -321,14 +406,20 @@ export const auditDeploymentCases: DeploymentCase[] = [
     title: "every control left to the organization by its input: nothing is required here",
     stacks: {
       ...dataStacks,
-      audit: { provider: PROVIDERS, output: declared({ cloudtrail: "organization", guardduty: "organization", config: "organization", security_hub: "organization" }) },
+      audit: {
+        provider: PROVIDERS,
+        output: declared({ cloudtrail: "organization", guardduty: "organization", config: "organization", security_hub: "organization" }),
+      },
     },
     fail: [],
   },
   {
     rule: "RX-AUDIT-1",
     title: "a region holding data without its controls, and a backup bucket outside the trail's data events",
-    stacks: { ...dataStacks, audit: auditStack({ regions: ["eu-central-1"], dataBuckets: ["restartix-uploads-prod", "restartix-backups-primary"] }) },
+    stacks: {
+      ...dataStacks,
+      audit: auditStack({ regions: ["eu-central-1"], dataBuckets: ["restartix-uploads-prod", "restartix-backups-primary"] }),
+    },
     fail: [
       "audit: aws_guardduty_detector (eu-west-1)",
       "audit: aws_config_configuration_recorder (eu-west-1)",

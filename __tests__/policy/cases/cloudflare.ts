@@ -2,7 +2,14 @@ import { RuleCase, stack } from "../harness";
 
 const ZONE = "023e105f4ecef8ad9ca31a8372d0c353";
 const app = { zone_id: ZONE, name: "api.example.com", type: "CNAME", content: "origin.example.net", proxied: true, ttl: 1 };
-const validation = { zone_id: ZONE, name: "_abc123.api.example.com", type: "CNAME", content: "_xyz.acm-validations.aws", proxied: false, ttl: 1 };
+const validation = {
+  zone_id: ZONE,
+  name: "_abc123.api.example.com",
+  type: "CNAME",
+  content: "_xyz.acm-validations.aws",
+  proxied: false,
+  ttl: 1,
+};
 /** As the edge stack writes App Runner's validation records: names known only after the compute stack is applied. */
 const computedValidation = {
   zone_id: ZONE,
@@ -30,7 +37,10 @@ const configRule = (hosts: string[], ssl = "strict") => ({
   enabled: true,
 });
 const configRules = (rules: object[], zone_id = ZONE) => ({ zone_id, kind: "zone", name: "config", phase: "http_config_settings", rules });
-const edge = { cloudflare_zone_setting: { ssl: setting("ssl", "strict"), tls: setting("min_tls_version", "1.2") }, cloudflare_ruleset: { waf } };
+const edge = {
+  cloudflare_zone_setting: { ssl: setting("ssl", "strict"), tls: setting("min_tls_version", "1.2") },
+  cloudflare_ruleset: { waf },
+};
 const R = (name: string) => `cloudflare_dns_record.${name}`;
 const S = (name: string) => `cloudflare_zone_setting.${name}`;
 
@@ -73,7 +83,11 @@ export const cloudflareCases: RuleCase[] = [
     rule: "RX-CF-3",
     title: 'ssl must be "strict", and a proxied record needs that setting for its zone',
     json: stack({
-      cloudflare_zone_setting: { pass: setting("ssl", "strict"), pass_other: setting("always_use_https", "on"), fail: setting("ssl", "full", "other-zone") },
+      cloudflare_zone_setting: {
+        pass: setting("ssl", "strict"),
+        pass_other: setting("always_use_https", "on"),
+        fail: setting("ssl", "full", "other-zone"),
+      },
       cloudflare_ruleset: { waf },
       cloudflare_dns_record: { pass: app, pass_dns_only: { ...validation }, fail: { ...app, zone_id: "other-zone" } },
     }),
@@ -89,7 +103,10 @@ export const cloudflareCases: RuleCase[] = [
         pass_single: configRules([configRule(["single.example.com"])], "single-zone"),
         fail_downgrade: configRules([configRule(["www.example.com"], "flexible")], "www-zone"),
         pass_disabled: configRules([{ ...configRule(["off.example.com"]), enabled: false }], "off-zone"),
-        pass_narrowed: configRules([{ ...configRule(["narrow.example.com"]), expression: '(http.host eq "narrow.example.com") and http.request.uri.path eq "/"' }], "narrow-zone"),
+        pass_narrowed: configRules(
+          [{ ...configRule(["narrow.example.com"]), expression: '(http.host eq "narrow.example.com") and http.request.uri.path eq "/"' }],
+          "narrow-zone",
+        ),
       },
       cloudflare_dns_record: {
         pass_api: app,
@@ -102,8 +119,23 @@ export const cloudflareCases: RuleCase[] = [
         fail_computed_name: { ...app, name: "${var.host}" },
       },
     }),
-    pass: ["cloudflare_ruleset.pass_config", "cloudflare_ruleset.pass_single", "cloudflare_ruleset.pass_disabled", "cloudflare_ruleset.pass_narrowed", R("pass_api"), R("pass_telemetry"), R("pass_single")],
-    fail: ["cloudflare_ruleset.fail_downgrade", R("fail_not_named"), R("fail_downgraded"), R("fail_disabled"), R("fail_narrowed"), R("fail_computed_name")],
+    pass: [
+      "cloudflare_ruleset.pass_config",
+      "cloudflare_ruleset.pass_single",
+      "cloudflare_ruleset.pass_disabled",
+      "cloudflare_ruleset.pass_narrowed",
+      R("pass_api"),
+      R("pass_telemetry"),
+      R("pass_single"),
+    ],
+    fail: [
+      "cloudflare_ruleset.fail_downgrade",
+      R("fail_not_named"),
+      R("fail_downgraded"),
+      R("fail_disabled"),
+      R("fail_narrowed"),
+      R("fail_computed_name"),
+    ],
   },
   {
     rule: "RX-CF-4",
@@ -113,7 +145,12 @@ export const cloudflareCases: RuleCase[] = [
       cloudflare_ruleset: {
         waf,
         disabled: { ...waf, zone_id: "disabled-zone", rules: [{ ...waf.rules[0], enabled: false }] },
-        custom_only: { ...waf, zone_id: "custom-zone", phase: "http_request_firewall_custom", rules: [{ action: "block", expression: "true" }] },
+        custom_only: {
+          ...waf,
+          zone_id: "custom-zone",
+          phase: "http_request_firewall_custom",
+          rules: [{ action: "block", expression: "true" }],
+        },
       },
       cloudflare_dns_record: {
         pass: app,
@@ -147,12 +184,20 @@ export const cloudflareCases: RuleCase[] = [
           name: "custom",
           phase: "http_request_firewall_custom",
           rules: [
-            { action: "block", expression: '(http.host in {"api.example.com" "telemetry.example.com"}) and cf.tls_version in {"TLSv1" "TLSv1.1"}', enabled: true },
+            {
+              action: "block",
+              expression: '(http.host in {"api.example.com" "telemetry.example.com"}) and cf.tls_version in {"TLSv1" "TLSv1.1"}',
+              enabled: true,
+            },
             // Refuses TLS 1.0 only: TLS 1.1 still gets through.
             { action: "block", expression: '(http.host eq "partial.example.com") and cf.tls_version in {"TLSv1"}', enabled: true },
             // Logs instead of blocking.
             { action: "log", expression: '(http.host eq "logged.example.com") and cf.tls_version in {"TLSv1" "TLSv1.1"}', enabled: true },
-            { action: "block", expression: '(http.host eq "disabled.example.com") and cf.tls_version in {"TLSv1" "TLSv1.1"}', enabled: false },
+            {
+              action: "block",
+              expression: '(http.host eq "disabled.example.com") and cf.tls_version in {"TLSv1" "TLSv1.1"}',
+              enabled: false,
+            },
           ],
         },
       },
@@ -172,6 +217,13 @@ export const cloudflareCases: RuleCase[] = [
       },
     }),
     pass: ["cloudflare_hostname_tls_setting.pass", R("pass_api"), R("pass_telemetry"), R("pass_acm")],
-    fail: ["cloudflare_hostname_tls_setting.fail", R("fail_partial"), R("fail_logged"), R("fail_disabled"), R("fail_old"), R("fail_unnamed")],
+    fail: [
+      "cloudflare_hostname_tls_setting.fail",
+      R("fail_partial"),
+      R("fail_logged"),
+      R("fail_disabled"),
+      R("fail_old"),
+      R("fail_unnamed"),
+    ],
   },
 ];

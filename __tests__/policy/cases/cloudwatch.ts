@@ -8,7 +8,13 @@ export const cloudwatchCases: RuleCase[] = [
   {
     rule: "RX-LOG-1",
     title: "retention must be set",
-    json: stack({ aws_cloudwatch_log_group: { pass: group, pass_forever: { ...group, retention_in_days: 0 }, fail: { ...group, retention_in_days: undefined } } }),
+    json: stack({
+      aws_cloudwatch_log_group: {
+        pass: group,
+        pass_forever: { ...group, retention_in_days: 0 },
+        fail: { ...group, retention_in_days: undefined },
+      },
+    }),
     pass: [L("pass"), L("pass_forever")],
     fail: [L("fail")],
   },
@@ -16,7 +22,12 @@ export const cloudwatchCases: RuleCase[] = [
     rule: "RX-LOG-2",
     title: "a year or more (or forever); unset is RX-LOG-1's finding",
     json: stack({
-      aws_cloudwatch_log_group: { pass: group, pass_forever: { ...group, retention_in_days: 0 }, pass_unset: { ...group, retention_in_days: undefined }, fail: { ...group, retention_in_days: 90 } },
+      aws_cloudwatch_log_group: {
+        pass: group,
+        pass_forever: { ...group, retention_in_days: 0 },
+        pass_unset: { ...group, retention_in_days: undefined },
+        fail: { ...group, retention_in_days: 90 },
+      },
     }),
     pass: [L("pass"), L("pass_forever"), L("pass_unset")],
     fail: [L("fail")],
@@ -32,10 +43,23 @@ export const cloudwatchCases: RuleCase[] = [
     rule: "RX-CW-1",
     title: "metric and composite alarms need an enabled action",
     json: stack({
-      aws_cloudwatch_metric_alarm: { pass: alarm, fail: { ...alarm, alarm_actions: [] }, fail2: { ...alarm, actions_enabled: false }, fail3: { ...alarm, alarm_actions: undefined } },
-      aws_cloudwatch_composite_alarm: { pass: { alarm_name: "any", alarm_rule: "ALARM(db-cpu)", alarm_actions: ["${aws_sns_topic.alerts.arn}"] }, fail: { alarm_name: "none", alarm_rule: "ALARM(db-cpu)" } },
+      aws_cloudwatch_metric_alarm: {
+        pass: alarm,
+        fail: { ...alarm, alarm_actions: [] },
+        fail2: { ...alarm, actions_enabled: false },
+        fail3: { ...alarm, alarm_actions: undefined },
+      },
+      aws_cloudwatch_composite_alarm: {
+        pass: { alarm_name: "any", alarm_rule: "ALARM(db-cpu)", alarm_actions: ["${aws_sns_topic.alerts.arn}"] },
+        fail: { alarm_name: "none", alarm_rule: "ALARM(db-cpu)" },
+      },
     }),
     pass: ["aws_cloudwatch_metric_alarm.pass", "aws_cloudwatch_composite_alarm.pass"],
-    fail: ["aws_cloudwatch_metric_alarm.fail", "aws_cloudwatch_metric_alarm.fail2", "aws_cloudwatch_metric_alarm.fail3", "aws_cloudwatch_composite_alarm.fail"],
+    fail: [
+      "aws_cloudwatch_metric_alarm.fail",
+      "aws_cloudwatch_metric_alarm.fail2",
+      "aws_cloudwatch_metric_alarm.fail3",
+      "aws_cloudwatch_composite_alarm.fail",
+    ],
   },
 ];

@@ -34,7 +34,11 @@ const rule = (destination: string, over: Record<string, unknown> = {}, destinati
   },
   ...over,
 });
-const replication = (source: string, r: Record<string, unknown>) => ({ bucket: `\${aws_s3_bucket.${source}.id}`, role: "${aws_iam_role.replication.arn}", rule: [r] });
+const replication = (source: string, r: Record<string, unknown>) => ({
+  bucket: `\${aws_s3_bucket.${source}.id}`,
+  role: "${aws_iam_role.replication.arn}",
+  rule: [r],
+});
 const S3 = (name: string) => `aws_s3_bucket.${name}`;
 
 export const dataLayerCases: RuleCase[] = [
@@ -68,7 +72,13 @@ export const dataLayerCases: RuleCase[] = [
       aws_db_instance: {
         source: primary,
         pass: { ...replica, replicate_source_db: "${aws_db_instance.source.identifier}", kms_key_id: undefined },
-        pass_cross_region: { ...replica, identifier: "db-replica-9", replicate_source_db: "${aws_db_instance.source.arn}", provider: "aws.eu-west-1", kms_key_id: KEY },
+        pass_cross_region: {
+          ...replica,
+          identifier: "db-replica-9",
+          replicate_source_db: "${aws_db_instance.source.arn}",
+          provider: "aws.eu-west-1",
+          kms_key_id: KEY,
+        },
         fail: { ...replica, identifier: "db-replica-2", replicate_source_db: "${aws_db_instance.source.identifier}", kms_key_id: KEY },
       },
     }),
@@ -92,7 +102,10 @@ export const dataLayerCases: RuleCase[] = [
       aws_s3_bucket_replication_configuration: {
         ok: replication("pass", rule("pass_replica")),
         same: replication("fail_same_region", rule("same_region_copy")),
-        unstated: replication("fail_unstated", rule("replica_4", { delete_marker_replication: undefined }, { metrics: undefined, encryption_configuration: undefined })),
+        unstated: replication(
+          "fail_unstated",
+          rule("replica_4", { delete_marker_replication: undefined }, { metrics: undefined, encryption_configuration: undefined }),
+        ),
       },
     }),
     pass: [S3("pass"), S3("pass_replica"), S3("pass_not_phi"), S3("same_region_copy"), S3("replica_4")],

@@ -51,10 +51,26 @@ export const datalossSecretCases: RuleCase[] = [
       output: { url: { value: SAMPLES.connection } },
       resource: {
         aws_apprunner_service: {
-          pass: { service_name: "api", source_configuration: { image_repository: { image_configuration: { runtime_environment_variables: { APP_ENV: "production", REDIS_URL_FROM: "${aws_secretsmanager_secret.redis.arn}" } } } } },
-          fail: { service_name: "api", source_configuration: { image_repository: { image_configuration: { runtime_environment_variables: { CLERK_WEBHOOK_SECRET: SAMPLES.webhookSecret } } } } },
+          pass: {
+            service_name: "api",
+            source_configuration: {
+              image_repository: {
+                image_configuration: {
+                  runtime_environment_variables: { APP_ENV: "production", REDIS_URL_FROM: "${aws_secretsmanager_secret.redis.arn}" },
+                },
+              },
+            },
+          },
+          fail: {
+            service_name: "api",
+            source_configuration: {
+              image_repository: { image_configuration: { runtime_environment_variables: { CLERK_WEBHOOK_SECRET: SAMPLES.webhookSecret } } },
+            },
+          },
         },
-        aws_secretsmanager_secret: { pass: { name: "app/DATABASE_URL", kms_key_id: KEY, description: "postgres://user@host (value set out of band)" } },
+        aws_secretsmanager_secret: {
+          pass: { name: "app/DATABASE_URL", kms_key_id: KEY, description: "postgres://user@host (value set out of band)" },
+        },
         aws_ssm_parameter: { fail: { name: "deploy-key", type: "SecureString", value: SAMPLES.pem } },
         github_actions_variable: { fail: { repository: "app", variable_name: "NOTIFY", value: SAMPLES.slackWebhook } },
         aws_db_instance: { fail: { identifier: "db", password: "correct-horse-battery" } },

@@ -11,8 +11,17 @@ const lb = {
   drop_invalid_header_fields: true,
   access_logs: { bucket: "${aws_s3_bucket.logs.bucket}", prefix: "alb/x", enabled: true },
 };
-const https = { protocol: "HTTPS", port: 443, ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06", default_action: [{ type: "fixed-response" }] };
-const redirect = { protocol: "HTTP", port: 80, default_action: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", status_code: "HTTP_301" } }] };
+const https = {
+  protocol: "HTTPS",
+  port: 443,
+  ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+  default_action: [{ type: "fixed-response" }],
+};
+const redirect = {
+  protocol: "HTTP",
+  port: 80,
+  default_action: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", status_code: "HTTP_301" } }],
+};
 const targetGroup = { port: 9000, protocol: "HTTP", health_check: { enabled: true, path: "/health", interval: 10 } };
 const cluster = { name: "c", setting: [{ name: "containerInsights", value: "enabled" }] };
 const service = {
@@ -23,7 +32,10 @@ const service = {
 const container = (over: Record<string, unknown> = {}) => ({
   name: "api",
   image: "x:latest",
-  environment: [{ name: "APP_ENV", value: "production" }, { name: "S3_BUCKET", value: "b" }],
+  environment: [
+    { name: "APP_ENV", value: "production" },
+    { name: "S3_BUCKET", value: "b" },
+  ],
   secrets: [{ name: "DATABASE_URL", valueFrom: "${aws_secretsmanager_secret.db.arn}" }],
   logConfiguration: { logDriver: "awslogs", options: {} },
   ...over,
@@ -48,21 +60,31 @@ export const ecsElbCases: RuleCase[] = [
   {
     rule: "RX-ELB-1",
     title: "deletion protection on the ALB",
-    json: stack({ aws_lb: { pass: lb, fail: { ...lb, enable_deletion_protection: false }, fail2: { ...lb, enable_deletion_protection: undefined } } }),
+    json: stack({
+      aws_lb: { pass: lb, fail: { ...lb, enable_deletion_protection: false }, fail2: { ...lb, enable_deletion_protection: undefined } },
+    }),
     pass: [LB("pass")],
     fail: [LB("fail"), LB("fail2")],
   },
   {
     rule: "RX-ELB-2",
     title: "invalid headers dropped",
-    json: stack({ aws_lb: { pass: lb, pass2: { ...lb, load_balancer_type: "network", drop_invalid_header_fields: undefined }, fail: { ...lb, drop_invalid_header_fields: false } } }),
+    json: stack({
+      aws_lb: {
+        pass: lb,
+        pass2: { ...lb, load_balancer_type: "network", drop_invalid_header_fields: undefined },
+        fail: { ...lb, drop_invalid_header_fields: false },
+      },
+    }),
     pass: [LB("pass"), LB("pass2")],
     fail: [LB("fail")],
   },
   {
     rule: "RX-ELB-3",
     title: "access logs enabled with a bucket",
-    json: stack({ aws_lb: { pass: lb, fail: { ...lb, access_logs: undefined }, fail2: { ...lb, access_logs: { bucket: "b", enabled: false } } } }),
+    json: stack({
+      aws_lb: { pass: lb, fail: { ...lb, access_logs: undefined }, fail2: { ...lb, access_logs: { bucket: "b", enabled: false } } },
+    }),
     pass: [LB("pass")],
     fail: [LB("fail"), LB("fail2")],
   },
@@ -85,7 +107,11 @@ export const ecsElbCases: RuleCase[] = [
     rule: "RX-ELB-5",
     title: "target groups check an HTTP path",
     json: stack({
-      aws_lb_target_group: { pass: targetGroup, fail: { ...targetGroup, health_check: { enabled: false, path: "/health" } }, fail2: { ...targetGroup, health_check: undefined } },
+      aws_lb_target_group: {
+        pass: targetGroup,
+        fail: { ...targetGroup, health_check: { enabled: false, path: "/health" } },
+        fail2: { ...targetGroup, health_check: undefined },
+      },
     }),
     pass: [TG("pass")],
     fail: [TG("fail"), TG("fail2")],
@@ -93,14 +119,22 @@ export const ecsElbCases: RuleCase[] = [
   {
     rule: "RX-ECS-1",
     title: "Container Insights on",
-    json: stack({ aws_ecs_cluster: { pass: cluster, fail: { name: "c" }, fail2: { name: "c", setting: [{ name: "containerInsights", value: "disabled" }] } } }),
+    json: stack({
+      aws_ecs_cluster: {
+        pass: cluster,
+        fail: { name: "c" },
+        fail2: { name: "c", setting: [{ name: "containerInsights", value: "disabled" }] },
+      },
+    }),
     pass: [C("pass")],
     fail: [C("fail"), C("fail2")],
   },
   {
     rule: "RX-ECS-2",
     title: "no public IPs on tasks",
-    json: stack({ aws_ecs_service: { pass: service, fail: { ...service, network_configuration: { subnets: ["x"], assign_public_ip: true } } } }),
+    json: stack({
+      aws_ecs_service: { pass: service, fail: { ...service, network_configuration: { subnets: ["x"], assign_public_ip: true } } },
+    }),
     pass: [S("pass")],
     fail: [S("fail")],
   },
@@ -108,7 +142,11 @@ export const ecsElbCases: RuleCase[] = [
     rule: "RX-ECS-3",
     title: "circuit breaker with rollback",
     json: stack({
-      aws_ecs_service: { pass: service, fail: { ...service, deployment_circuit_breaker: { enable: true, rollback: false } }, fail2: { ...service, deployment_circuit_breaker: undefined } },
+      aws_ecs_service: {
+        pass: service,
+        fail: { ...service, deployment_circuit_breaker: { enable: true, rollback: false } },
+        fail2: { ...service, deployment_circuit_breaker: undefined },
+      },
     }),
     pass: [S("pass")],
     fail: [S("fail"), S("fail2")],
@@ -137,7 +175,9 @@ export const ecsElbCases: RuleCase[] = [
         fail: task([container({ environment: [{ name: "CLERK_SECRET_KEY", value: "x" }] })]),
         fail2: task([container({ environment: [{ name: "DATABASE_URL", value: "postgres://h/db" }] })]),
         pass_encoded: encoded([container()]),
-        fail_encoded: encoded([container({ environment: [{ name: "REDIS_URL", value: "${aws_elasticache_replication_group.r.primary_endpoint_address}" }] })]),
+        fail_encoded: encoded([
+          container({ environment: [{ name: "REDIS_URL", value: "${aws_elasticache_replication_group.r.primary_endpoint_address}" }] }),
+        ]),
       },
     }),
     pass: [T("pass"), T("pass_encoded")],
@@ -151,7 +191,16 @@ export const ecsElbCases: RuleCase[] = [
         pass: task([container()]),
         pass_encoded: encoded([container({ environment: [{ name: "ECS_SERVICE_ARNS", value: "${aws_ecs_service.s.id}" }] })]),
         fail: task([container({ environment: [{ name: "APPRUNNER_SERVICE_ARNS", value: "" }] })]),
-        fail_encoded: encoded([container(), container({ name: "rotate", environment: [{ name: "APP_ENV", value: "production" }, { name: "ECS_SERVICE_ARNS", value: "" }] })]),
+        fail_encoded: encoded([
+          container(),
+          container({
+            name: "rotate",
+            environment: [
+              { name: "APP_ENV", value: "production" },
+              { name: "ECS_SERVICE_ARNS", value: "" },
+            ],
+          }),
+        ]),
       },
     }),
     pass: [T("pass"), T("pass_encoded")],

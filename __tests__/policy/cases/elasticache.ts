@@ -24,14 +24,24 @@ export const elasticacheCases: RuleCase[] = [
   {
     rule: "RX-EC-1",
     title: "at-rest encryption off or missing fails",
-    json: redis({ pass: group, pass_bool: { ...group, at_rest_encryption_enabled: true }, fail: { ...group, at_rest_encryption_enabled: "false" }, fail2: { ...group, at_rest_encryption_enabled: undefined } }),
+    json: redis({
+      pass: group,
+      pass_bool: { ...group, at_rest_encryption_enabled: true },
+      fail: { ...group, at_rest_encryption_enabled: "false" },
+      fail2: { ...group, at_rest_encryption_enabled: undefined },
+    }),
     pass: [A("pass"), A("pass_bool")],
     fail: [A("fail"), A("fail2")],
   },
   {
     rule: "RX-EC-2",
     title: "transit encryption off, or in preferred mode, fails",
-    json: redis({ pass: group, pass_mode_default: { ...group, transit_encryption_mode: undefined }, fail: { ...group, transit_encryption_enabled: false }, fail2: { ...group, transit_encryption_mode: "preferred" } }),
+    json: redis({
+      pass: group,
+      pass_mode_default: { ...group, transit_encryption_mode: undefined },
+      fail: { ...group, transit_encryption_enabled: false },
+      fail2: { ...group, transit_encryption_mode: "preferred" },
+    }),
     pass: [A("pass"), A("pass_mode_default")],
     fail: [A("fail"), A("fail2")],
   },

@@ -3,13 +3,21 @@ import { RuleCase, stack } from "../harness";
 
 // Workflow text is assembled at run time: "${{" written literally here would itself be the finding.
 const expr = (inner: string) => `$${"{{"} ${inner} }}`;
-const credentials = { uses: "aws-actions/configure-aws-credentials@v4", with: { "role-to-assume": expr("vars.ROLE"), "aws-region": "eu-central-1" } };
+const credentials = {
+  uses: "aws-actions/configure-aws-credentials@v4",
+  with: { "role-to-assume": expr("vars.ROLE"), "aws-region": "eu-central-1" },
+};
 const deployJob = { "runs-on": "ubuntu-latest", steps: [{ uses: "actions/checkout@v4" }, credentials, { run: "docker push" }] };
 const testJob = { "runs-on": "ubuntu-latest", steps: [{ uses: "actions/checkout@v4" }, { run: "npm test" }] };
 
 /** Terraform's escape: the file GitHub receives has "${{", the JSON has "$${{". */
 const escaped = (workflow: object) => stringify(workflow).split("${").join("$${");
-const file = (workflow: object, path = ".github/workflows/deploy.yml") => ({ repository: "app", file: path, content: escaped(workflow), branch: "main" });
+const file = (workflow: object, path = ".github/workflows/deploy.yml") => ({
+  repository: "app",
+  file: path,
+  content: escaped(workflow),
+  branch: "main",
+});
 const F = (name: string) => `github_repository_file.${name}`;
 
 export const githubCases: RuleCase[] = [
@@ -17,8 +25,13 @@ export const githubCases: RuleCase[] = [
     rule: "RX-GH-1",
     title: "a literal plaintext_value fails; a variable passes",
     json: stack({
-      github_actions_secret: { pass: { repository: "app", secret_name: "TOKEN", plaintext_value: "${var.token}" }, fail: { repository: "app", secret_name: "TOKEN", plaintext_value: "hunter2-literal" } },
-      github_actions_environment_secret: { fail: { repository: "app", environment: "production", secret_name: "KEY", plaintext_value: "literal" } },
+      github_actions_secret: {
+        pass: { repository: "app", secret_name: "TOKEN", plaintext_value: "${var.token}" },
+        fail: { repository: "app", secret_name: "TOKEN", plaintext_value: "hunter2-literal" },
+      },
+      github_actions_environment_secret: {
+        fail: { repository: "app", environment: "production", secret_name: "KEY", plaintext_value: "literal" },
+      },
     }),
     pass: ["github_actions_secret.pass"],
     fail: ["github_actions_secret.fail", "github_actions_environment_secret.fail"],
@@ -44,9 +57,17 @@ export const githubCases: RuleCase[] = [
     json: stack({
       github_repository_file: {
         pass: file({ on: "push", permissions: { "id-token": "write", contents: "read" }, jobs: { deploy: deployJob } }),
-        pass_job_level: file({ on: "push", permissions: { contents: "read" }, jobs: { test: testJob, deploy: { ...deployJob, permissions: { "id-token": "write", contents: "read" } } } }),
+        pass_job_level: file({
+          on: "push",
+          permissions: { contents: "read" },
+          jobs: { test: testJob, deploy: { ...deployJob, permissions: { "id-token": "write", contents: "read" } } },
+        }),
         fail: file({ on: "push", permissions: { "id-token": "write", contents: "read" }, jobs: { test: testJob, deploy: deployJob } }),
-        fail2: file({ on: "push", permissions: { contents: "read" }, jobs: { test: { ...testJob, permissions: { "id-token": "write" } } } }),
+        fail2: file({
+          on: "push",
+          permissions: { contents: "read" },
+          jobs: { test: { ...testJob, permissions: { "id-token": "write" } } },
+        }),
       },
     }),
     pass: [F("pass"), F("pass_job_level")],
@@ -58,7 +79,10 @@ export const githubCases: RuleCase[] = [
     json: stack({
       github_repository_file: {
         pass: file({ on: "push", permissions: { contents: "read" }, jobs: { deploy: deployJob } }),
-        fail: { ...file({ on: "push" }), content: stringify({ on: "push", permissions: { contents: "read" }, jobs: { deploy: deployJob } }) },
+        fail: {
+          ...file({ on: "push" }),
+          content: stringify({ on: "push", permissions: { contents: "read" }, jobs: { deploy: deployJob } }),
+        },
       },
     }),
     pass: [F("pass")],

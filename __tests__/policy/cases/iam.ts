@@ -1,12 +1,18 @@
 import { RuleCase, stack } from "../harness";
 
 const doc = (...statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
-const allow = (action: string | string[], resource: string | string[], sid?: string) => ({ ...(sid ? { Sid: sid } : {}), Effect: "Allow", Action: action, Resource: resource });
+const allow = (action: string | string[], resource: string | string[], sid?: string) => ({
+  ...(sid ? { Sid: sid } : {}),
+  Effect: "Allow",
+  Action: action,
+  Resource: resource,
+});
 const scoped = allow(["s3:GetObject", "s3:PutObject"], "${aws_s3_bucket.uploads.arn}/*", "Uploads");
 const P = (name: string) => `aws_iam_policy.${name}`;
 const R = (name: string) => `aws_iam_role.${name}`;
 
-const trust = (service = "tasks.apprunner.amazonaws.com") => doc({ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" });
+const trust = (service = "tasks.apprunner.amazonaws.com") =>
+  doc({ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" });
 const HOST = "token.actions.githubusercontent.com";
 const github = (condition: object, federated = "${aws_iam_openid_connect_provider.github.arn}") =>
   doc({ Effect: "Allow", Principal: { Federated: federated }, Action: "sts:AssumeRoleWithWebIdentity", Condition: condition });
@@ -24,11 +30,23 @@ export const iamCases: RuleCase[] = [
           fail2: { policy: doc({ Effect: "Allow", NotAction: "iam:*", Resource: "*" }) },
           fail_document: { policy: "${data.aws_iam_policy_document.used.json}" },
         },
-        aws_iam_role: { pass: { assume_role_policy: trust() }, fail_inline: { assume_role_policy: trust(), inline_policy: [{ name: "x", policy: doc(allow(["*"], "${aws_s3_bucket.b.arn}")) }] } },
+        aws_iam_role: {
+          pass: { assume_role_policy: trust() },
+          fail_inline: { assume_role_policy: trust(), inline_policy: [{ name: "x", policy: doc(allow(["*"], "${aws_s3_bucket.b.arn}")) }] },
+        },
       },
       {
         aws_iam_policy_document: {
-          pass_key_policy: { statement: [{ effect: "Allow", actions: ["*"], resources: ["*"], principals: [{ type: "AWS", identifiers: ["arn:aws:iam::123456789012:root"] }] }] },
+          pass_key_policy: {
+            statement: [
+              {
+                effect: "Allow",
+                actions: ["*"],
+                resources: ["*"],
+                principals: [{ type: "AWS", identifiers: ["arn:aws:iam::123456789012:root"] }],
+              },
+            ],
+          },
           fail: { statement: [{ actions: ["*"], resources: ["*"] }] },
           // The form lib/iam.ts synthesizes: the finding is reported once, on the policy that uses the document.
           used: { statement: [{ effect: "Allow", actions: ["*"], resources: ["*"] }] },
@@ -42,7 +60,10 @@ export const iamCases: RuleCase[] = [
     rule: "RX-IAM-2",
     title: '"svc:*" fails in policies and inline role policies; Deny statements are fine',
     json: stack({
-      aws_iam_policy: { pass: { policy: doc(scoped, { Effect: "Deny", Action: "s3:*", Resource: "*" }) }, fail: { policy: doc(allow("s3:*", "${aws_s3_bucket.b.arn}")) } },
+      aws_iam_policy: {
+        pass: { policy: doc(scoped, { Effect: "Deny", Action: "s3:*", Resource: "*" }) },
+        fail: { policy: doc(allow("s3:*", "${aws_s3_bucket.b.arn}")) },
+      },
       aws_iam_role_policy: { fail: { role: "r", policy: doc(allow(["kms:Decrypt", "kms:*"], "${aws_kms_key.k.arn}")) } },
     }),
     pass: [P("pass")],
@@ -57,10 +78,20 @@ export const iamCases: RuleCase[] = [
         fail: { policy: doc(allow(["ecr:GetAuthorizationToken", "secretsmanager:GetSecretValue"], "*", "TooWide")) },
         fail2: { policy: doc(allow("s3:Get*", ["*"])) },
         // RegisterTaskDefinition takes task-definition/<family>:* (issue 20 item 21); DescribeTaskDefinition has no resource type.
-        pass2: { policy: doc(allow("ecs:DescribeTaskDefinition", "*"), allow("ecs:RegisterTaskDefinition", "arn:aws:ecs:eu-central-1:123456789012:task-definition/app:*")) },
+        pass2: {
+          policy: doc(
+            allow("ecs:DescribeTaskDefinition", "*"),
+            allow("ecs:RegisterTaskDefinition", "arn:aws:ecs:eu-central-1:123456789012:task-definition/app:*"),
+          ),
+        },
         fail3: { policy: doc(allow(["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"], "*")) },
         // The deploy workflow's discovery: ListServices has no resource type (held to clusters by ecs:cluster); DescribeServices has one.
-        pass3: { policy: doc({ ...allow("ecs:ListServices", "*"), Condition: { ArnEquals: { "ecs:cluster": ["arn:aws:ecs:eu-central-1:123456789012:cluster/app"] } } }) },
+        pass3: {
+          policy: doc({
+            ...allow("ecs:ListServices", "*"),
+            Condition: { ArnEquals: { "ecs:cluster": ["arn:aws:ecs:eu-central-1:123456789012:cluster/app"] } },
+          }),
+        },
         fail4: { policy: doc(allow(["ecs:ListServices", "ecs:DescribeServices"], "*")) },
       },
     }),
@@ -75,7 +106,10 @@ export const iamCases: RuleCase[] = [
         pass: { role: "r", policy_arn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole" },
         fail: { role: "r", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" },
       },
-      aws_iam_role: { pass: { assume_role_policy: trust() }, fail: { assume_role_policy: trust(), managed_policy_arns: ["arn:aws:iam::aws:policy/IAMFullAccess"] } },
+      aws_iam_role: {
+        pass: { assume_role_policy: trust() },
+        fail: { assume_role_policy: trust(), managed_policy_arns: ["arn:aws:iam::aws:policy/IAMFullAccess"] },
+      },
     }),
     pass: ["aws_iam_role_policy_attachment.pass", R("pass")],
     fail: ["aws_iam_role_policy_attachment.fail", R("fail")],
@@ -83,7 +117,11 @@ export const iamCases: RuleCase[] = [
   {
     rule: "RX-IAM-5",
     title: "IAM users and access keys fail by existing",
-    json: stack({ aws_iam_user: { fail: { name: "ci" } }, aws_iam_access_key: { fail: { user: "${aws_iam_user.fail.name}" } }, aws_iam_role: { pass: { assume_role_policy: trust() } } }),
+    json: stack({
+      aws_iam_user: { fail: { name: "ci" } },
+      aws_iam_access_key: { fail: { user: "${aws_iam_user.fail.name}" } },
+      aws_iam_role: { pass: { assume_role_policy: trust() } },
+    }),
     pass: [],
     fail: ["aws_iam_user.fail", "aws_iam_access_key.fail"],
   },
@@ -93,7 +131,11 @@ export const iamCases: RuleCase[] = [
     json: stack({
       aws_iam_openid_connect_provider: { github: { url: `https://${HOST}`, client_id_list: ["sts.amazonaws.com"] } },
       aws_iam_role: {
-        pass: { assume_role_policy: github({ StringEquals: { ...AUD, [`${HOST}:sub`]: ["repo:acme/app:ref:refs/heads/main", "repo:acme/app:environment:production"] } }) },
+        pass: {
+          assume_role_policy: github({
+            StringEquals: { ...AUD, [`${HOST}:sub`]: ["repo:acme/app:ref:refs/heads/main", "repo:acme/app:environment:production"] },
+          }),
+        },
         pass_like: { assume_role_policy: github({ StringEquals: AUD, StringLike: { [`${HOST}:sub`]: "repo:acme/app:*" } }) },
         pass_service: { assume_role_policy: trust() },
         fail_no_sub: { assume_role_policy: github({ StringEquals: AUD }) },
@@ -113,7 +155,14 @@ export const iamCases: RuleCase[] = [
       aws_iam_role: {
         pass: { assume_role_policy: trust() },
         fail: { assume_role_policy: doc({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }) },
-        fail2: { assume_role_policy: doc({ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-1" } } }) },
+        fail2: {
+          assume_role_policy: doc({
+            Effect: "Allow",
+            Principal: "*",
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "aws:PrincipalOrgID": "o-1" } },
+          }),
+        },
       },
     }),
     pass: [R("pass")],
@@ -123,7 +172,10 @@ export const iamCases: RuleCase[] = [
     rule: "RX-IAM-8",
     title: "inline policies warn; a managed policy attachment passes",
     json: stack({
-      aws_iam_role: { pass: { assume_role_policy: trust() }, fail: { assume_role_policy: trust(), inline_policy: [{ name: "inline", policy: doc(scoped) }] } },
+      aws_iam_role: {
+        pass: { assume_role_policy: trust() },
+        fail: { assume_role_policy: trust(), inline_policy: [{ name: "inline", policy: doc(scoped) }] },
+      },
       aws_iam_role_policy: { fail: { role: "r", policy: doc(scoped) } },
     }),
     pass: [R("pass")],

@@ -27,7 +27,13 @@ export const networkCases: RuleCase[] = [
   {
     rule: "RX-VPC-3",
     title: "subnets must not assign public IPs",
-    json: stack({ aws_subnet: { pass: { vpc_id: "v", map_public_ip_on_launch: false }, pass_default: { vpc_id: "v" }, fail: { vpc_id: "v", map_public_ip_on_launch: true } } }),
+    json: stack({
+      aws_subnet: {
+        pass: { vpc_id: "v", map_public_ip_on_launch: false },
+        pass_default: { vpc_id: "v" },
+        fail: { vpc_id: "v", map_public_ip_on_launch: true },
+      },
+    }),
     pass: ["aws_subnet.pass", "aws_subnet.pass_default"],
     fail: ["aws_subnet.fail"],
   },
@@ -40,7 +46,13 @@ export const networkCases: RuleCase[] = [
         fail: { name: "open", ingress: [{ protocol: "tcp", from_port: 443, to_port: 443, cidr_blocks: ["0.0.0.0/0"] }] },
       },
       aws_vpc_security_group_ingress_rule: {
-        pass: { security_group_id: "sg", ip_protocol: "tcp", from_port: 5432, to_port: 5432, referenced_security_group_id: "${aws_security_group.app.id}" },
+        pass: {
+          security_group_id: "sg",
+          ip_protocol: "tcp",
+          from_port: 5432,
+          to_port: 5432,
+          referenced_security_group_id: "${aws_security_group.app.id}",
+        },
         fail: { security_group_id: "sg", ip_protocol: "tcp", from_port: 22, to_port: 22, cidr_ipv4: "0.0.0.0/0" },
         fail_v6: { security_group_id: "sg", ip_protocol: "tcp", from_port: 80, to_port: 80, cidr_ipv6: "::/0" },
       },
@@ -50,7 +62,12 @@ export const networkCases: RuleCase[] = [
       },
     }),
     pass: ["aws_security_group.pass", "aws_vpc_security_group_ingress_rule.pass", "aws_security_group_rule.pass_egress"],
-    fail: ["aws_security_group.fail", "aws_vpc_security_group_ingress_rule.fail", "aws_vpc_security_group_ingress_rule.fail_v6", "aws_security_group_rule.fail"],
+    fail: [
+      "aws_security_group.fail",
+      "aws_vpc_security_group_ingress_rule.fail",
+      "aws_vpc_security_group_ingress_rule.fail_v6",
+      "aws_security_group_rule.fail",
+    ],
   },
   {
     rule: "RX-SG-2",
@@ -58,7 +75,10 @@ export const networkCases: RuleCase[] = [
     json: stack({
       aws_security_group: {
         pass: { name: "app", egress: [{ protocol: "tcp", from_port: 443, to_port: 443, cidr_blocks: ["0.0.0.0/0"] }] },
-        fail: { name: "default-like", egress: [{ protocol: "-1", from_port: 0, to_port: 0, cidr_blocks: ["0.0.0.0/0"], ipv6_cidr_blocks: ["::/0"] }] },
+        fail: {
+          name: "default-like",
+          egress: [{ protocol: "-1", from_port: 0, to_port: 0, cidr_blocks: ["0.0.0.0/0"], ipv6_cidr_blocks: ["::/0"] }],
+        },
       },
       aws_vpc_security_group_egress_rule: {
         pass: { security_group_id: "sg", ip_protocol: "tcp", from_port: 443, to_port: 443, cidr_ipv4: "0.0.0.0/0" },

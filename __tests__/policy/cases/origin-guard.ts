@@ -15,7 +15,8 @@ const headerRule = (value: string) => ({
   },
   visibility_config: { cloudwatch_metrics_enabled: true, metric_name: "h", sampled_requests_enabled: true },
 });
-const SECRET = "${data.terraform_remote_state.cross-stack-reference-input-platform.outputs.cross-stack-output-aws_secretsmanager_secret_versionorigin-secret-valuesecret_string}";
+const SECRET =
+  "${data.terraform_remote_state.cross-stack-reference-input-platform.outputs.cross-stack-output-aws_secretsmanager_secret_versionorigin-secret-valuesecret_string}";
 const acl = (over: Record<string, unknown> = {}) => ({
   name: "restartix-origin-guard",
   scope: "REGIONAL",
@@ -57,7 +58,11 @@ export const originGuardCases: RuleCase[] = [
     title: "every App Runner service and internet-facing ALB has a web ACL association",
     json: stack({
       aws_apprunner_service: { pass: service, fail: service },
-      aws_lb: { pass: { load_balancer_type: "application" }, pass_internal: { load_balancer_type: "application", internal: true }, fail: { load_balancer_type: "application" } },
+      aws_lb: {
+        pass: { load_balancer_type: "application" },
+        pass_internal: { load_balancer_type: "application", internal: true },
+        fail: { load_balancer_type: "application" },
+      },
       aws_wafv2_web_acl_association: { a: association("aws_apprunner_service.pass"), b: association("aws_lb.pass") },
     }),
     pass: [SVC("pass"), LB("pass"), LB("pass_internal")],
@@ -95,7 +100,12 @@ export const originGuardCases: RuleCase[] = [
   {
     rule: "RX-ECS-6",
     title: "every container has a read-only root filesystem",
-    json: stack({ aws_ecs_task_definition: { pass: task([container(), container({ name: "tls-proxy" })]), fail: task([container(), container({ name: "x", readonlyRootFilesystem: false })]) } }),
+    json: stack({
+      aws_ecs_task_definition: {
+        pass: task([container(), container({ name: "tls-proxy" })]),
+        fail: task([container(), container({ name: "x", readonlyRootFilesystem: false })]),
+      },
+    }),
     pass: [TASK("pass")],
     fail: [TASK("fail")],
   },

@@ -32,10 +32,21 @@ export const primary = {
 /** A read replica: no engine, username, backups or final snapshot of its own. */
 export const replica = (() => {
   const { engine: _e, engine_version: _v, username: _u, final_snapshot_identifier: _f, ...rest } = primary;
-  return { ...rest, identifier: "db-replica-1", replicate_source_db: "${aws_db_instance.pass.identifier}", multi_az: false, backup_retention_period: 0, skip_final_snapshot: true };
+  return {
+    ...rest,
+    identifier: "db-replica-1",
+    replicate_source_db: "${aws_db_instance.pass.identifier}",
+    multi_az: false,
+    backup_retention_period: 0,
+    skip_final_snapshot: true,
+  };
 })();
 
-const parameterGroup = (parameters: { name: string; value: string }[], name = "db-postgres17") => ({ name, family: "postgres17", parameter: parameters });
+const parameterGroup = (parameters: { name: string; value: string }[], name = "db-postgres17") => ({
+  name,
+  family: "postgres17",
+  parameter: parameters,
+});
 const TLS_AND_LOGS = [
   { name: "rds.force_ssl", value: "1" },
   { name: "log_statement", value: "ddl" },
@@ -80,35 +91,60 @@ export const rdsCases: RuleCase[] = [
   {
     rule: "RX-RDS-4",
     title: "retention under 7 days fails on primaries; a replica's 0 passes",
-    json: rds({ pass: primary, pass35: { ...primary, backup_retention_period: 35 }, replica, fail: { ...primary, backup_retention_period: 3 }, fail2: { ...primary, backup_retention_period: 0 }, fail3: without(primary, "backup_retention_period") }),
+    json: rds({
+      pass: primary,
+      pass35: { ...primary, backup_retention_period: 35 },
+      replica,
+      fail: { ...primary, backup_retention_period: 3 },
+      fail2: { ...primary, backup_retention_period: 0 },
+      fail3: without(primary, "backup_retention_period"),
+    }),
     pass: [A("pass"), A("pass35"), A("replica")],
     fail: [A("fail"), A("fail2"), A("fail3")],
   },
   {
     rule: "RX-RDS-5",
     title: "interval 0, an unsupported interval or a missing role fails",
-    json: rds({ pass: primary, pass5: { ...primary, monitoring_interval: 5 }, fail: { ...primary, monitoring_interval: 0 }, fail2: without(primary, "monitoring_role_arn"), fail3: { ...primary, monitoring_interval: 45 } }),
+    json: rds({
+      pass: primary,
+      pass5: { ...primary, monitoring_interval: 5 },
+      fail: { ...primary, monitoring_interval: 0 },
+      fail2: without(primary, "monitoring_role_arn"),
+      fail3: { ...primary, monitoring_interval: 45 },
+    }),
     pass: [A("pass"), A("pass5")],
     fail: [A("fail"), A("fail2"), A("fail3")],
   },
   {
     rule: "RX-RDS-6",
     title: "Performance Insights off or missing fails",
-    json: rds({ pass: primary, fail: { ...primary, performance_insights_enabled: false }, fail2: without(primary, "performance_insights_enabled") }),
+    json: rds({
+      pass: primary,
+      fail: { ...primary, performance_insights_enabled: false },
+      fail2: without(primary, "performance_insights_enabled"),
+    }),
     pass: [A("pass")],
     fail: [A("fail"), A("fail2")],
   },
   {
     rule: "RX-RDS-7",
     title: "Performance Insights on without its key fails; off is not this rule's concern",
-    json: rds({ pass: primary, pass_off: { ...without(primary, "performance_insights_kms_key_id"), performance_insights_enabled: false }, fail: without(primary, "performance_insights_kms_key_id") }),
+    json: rds({
+      pass: primary,
+      pass_off: { ...without(primary, "performance_insights_kms_key_id"), performance_insights_enabled: false },
+      fail: without(primary, "performance_insights_kms_key_id"),
+    }),
     pass: [A("pass"), A("pass_off")],
     fail: [A("fail")],
   },
   {
     rule: "RX-RDS-8",
     title: "auto minor upgrade false fails; absent takes the default (true)",
-    json: rds({ pass: primary, pass_default: without(primary, "auto_minor_version_upgrade"), fail: { ...primary, auto_minor_version_upgrade: false } }),
+    json: rds({
+      pass: primary,
+      pass_default: without(primary, "auto_minor_version_upgrade"),
+      fail: { ...primary, auto_minor_version_upgrade: false },
+    }),
     pass: [A("pass"), A("pass_default")],
     fail: [A("fail")],
   },
@@ -181,7 +217,10 @@ export const rdsCases: RuleCase[] = [
       {
         pg: parameterGroup(TLS_AND_LOGS),
         quiet: parameterGroup([{ name: "rds.force_ssl", value: "1" }], "quiet"),
-        half: parameterGroup([...TLS_AND_LOGS.filter((p) => p.name !== "log_disconnections"), { name: "log_disconnections", value: "0" }], "half"),
+        half: parameterGroup(
+          [...TLS_AND_LOGS.filter((p) => p.name !== "log_disconnections"), { name: "log_disconnections", value: "0" }],
+          "half",
+        ),
       },
     ),
     pass: [A("pass"), A("pass_mysql")],
@@ -190,14 +229,24 @@ export const rdsCases: RuleCase[] = [
   {
     rule: "RX-RDS-14",
     title: "an old or unpinned CA fails",
-    json: rds({ pass: primary, pass_ecc: { ...primary, ca_cert_identifier: "rds-ca-ecc384-g1" }, fail: { ...primary, ca_cert_identifier: "rds-ca-2019" }, fail2: without(primary, "ca_cert_identifier") }),
+    json: rds({
+      pass: primary,
+      pass_ecc: { ...primary, ca_cert_identifier: "rds-ca-ecc384-g1" },
+      fail: { ...primary, ca_cert_identifier: "rds-ca-2019" },
+      fail2: without(primary, "ca_cert_identifier"),
+    }),
     pass: [A("pass"), A("pass_ecc")],
     fail: [A("fail"), A("fail2")],
   },
   {
     rule: "RX-RDS-15",
     title: "primaries keep a final snapshot; replicas may skip it",
-    json: rds({ pass: primary, replica, fail: { ...primary, skip_final_snapshot: true }, fail2: without(primary, "final_snapshot_identifier") }),
+    json: rds({
+      pass: primary,
+      replica,
+      fail: { ...primary, skip_final_snapshot: true },
+      fail2: without(primary, "final_snapshot_identifier"),
+    }),
     pass: [A("pass"), A("replica")],
     fail: [A("fail"), A("fail2")],
   },
@@ -211,7 +260,12 @@ export const rdsCases: RuleCase[] = [
   {
     rule: "RX-RDS-17",
     title: "PostgreSQL without IAM authentication warns",
-    json: rds({ pass: primary, pass_mysql: { ...without(primary, "iam_database_authentication_enabled"), engine: "mysql" }, fail: { ...primary, iam_database_authentication_enabled: false }, fail2: without(primary, "iam_database_authentication_enabled") }),
+    json: rds({
+      pass: primary,
+      pass_mysql: { ...without(primary, "iam_database_authentication_enabled"), engine: "mysql" },
+      fail: { ...primary, iam_database_authentication_enabled: false },
+      fail2: without(primary, "iam_database_authentication_enabled"),
+    }),
     pass: [A("pass"), A("pass_mysql")],
     fail: [A("fail"), A("fail2")],
   },

@@ -18,7 +18,13 @@ const tlsOnly = (name: string) => ({
 function bucket(name: string, change: Record<string, object | null> = {}, config: object = {}): Parts {
   const ref = `\${aws_s3_bucket.${name}.id}`;
   const parts: Record<string, object | null> = {
-    aws_s3_bucket_public_access_block: { bucket: ref, block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true },
+    aws_s3_bucket_public_access_block: {
+      bucket: ref,
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    },
     aws_s3_bucket_versioning: { bucket: ref, versioning_configuration: { status: "Enabled" } },
     aws_s3_bucket_server_side_encryption_configuration: {
       bucket: ref,
@@ -30,7 +36,9 @@ function bucket(name: string, change: Record<string, object | null> = {}, config
     aws_s3_bucket_lifecycle_configuration: { bucket: ref, rule: [{ id: "abort", status: "Enabled", filter: [{ prefix: "" }] }] },
     ...change,
   };
-  const out: Parts = { aws_s3_bucket: { [name]: { bucket: `${name}-bucket`, force_destroy: false, lifecycle: { prevent_destroy: true }, ...config } } };
+  const out: Parts = {
+    aws_s3_bucket: { [name]: { bucket: `${name}-bucket`, force_destroy: false, lifecycle: { prevent_destroy: true }, ...config } },
+  };
   for (const [type, part] of Object.entries(parts)) if (part !== null) out[type] = { [name]: part };
   return out;
 }
@@ -50,9 +58,25 @@ export const s3Cases: RuleCase[] = [
     title: "a public access block with all four flags, by reference or by name",
     json: merge(
       bucket("pass"),
-      bucket("pass_by_name", { aws_s3_bucket_public_access_block: { bucket: "pass_by_name-bucket", block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true } }),
+      bucket("pass_by_name", {
+        aws_s3_bucket_public_access_block: {
+          bucket: "pass_by_name-bucket",
+          block_public_acls: true,
+          block_public_policy: true,
+          ignore_public_acls: true,
+          restrict_public_buckets: true,
+        },
+      }),
       bucket("fail", { aws_s3_bucket_public_access_block: null }),
-      bucket("fail2", { aws_s3_bucket_public_access_block: { bucket: "${aws_s3_bucket.fail2.id}", block_public_acls: true, block_public_policy: false, ignore_public_acls: true, restrict_public_buckets: true } }),
+      bucket("fail2", {
+        aws_s3_bucket_public_access_block: {
+          bucket: "${aws_s3_bucket.fail2.id}",
+          block_public_acls: true,
+          block_public_policy: false,
+          ignore_public_acls: true,
+          restrict_public_buckets: true,
+        },
+      }),
     ),
     pass: [A("pass"), A("pass_by_name")],
     fail: [A("fail"), A("fail2")],
@@ -64,7 +88,9 @@ export const s3Cases: RuleCase[] = [
       bucket("pass"),
       bucket("pass_inline", { aws_s3_bucket_versioning: null }, { versioning: { enabled: true } }),
       bucket("fail", { aws_s3_bucket_versioning: null }),
-      bucket("fail2", { aws_s3_bucket_versioning: { bucket: "${aws_s3_bucket.fail2.id}", versioning_configuration: { status: "Suspended" } } }),
+      bucket("fail2", {
+        aws_s3_bucket_versioning: { bucket: "${aws_s3_bucket.fail2.id}", versioning_configuration: { status: "Suspended" } },
+      }),
     ),
     pass: [A("pass"), A("pass_inline")],
     fail: [A("fail"), A("fail2")],
@@ -74,7 +100,12 @@ export const s3Cases: RuleCase[] = [
     title: "a default encryption configuration is required",
     json: merge(
       bucket("pass"),
-      bucket("pass_sse_s3", { aws_s3_bucket_server_side_encryption_configuration: { bucket: "${aws_s3_bucket.pass_sse_s3.id}", rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }] } }),
+      bucket("pass_sse_s3", {
+        aws_s3_bucket_server_side_encryption_configuration: {
+          bucket: "${aws_s3_bucket.pass_sse_s3.id}",
+          rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }],
+        },
+      }),
       bucket("fail", { aws_s3_bucket_server_side_encryption_configuration: null }),
     ),
     pass: [A("pass"), A("pass_sse_s3")],
@@ -86,8 +117,18 @@ export const s3Cases: RuleCase[] = [
     json: merge(
       bucket("pass"),
       bucket("pass_unconfigured", { aws_s3_bucket_server_side_encryption_configuration: null }),
-      bucket("fail", { aws_s3_bucket_server_side_encryption_configuration: { bucket: "${aws_s3_bucket.fail.id}", rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }] } }),
-      bucket("fail2", { aws_s3_bucket_server_side_encryption_configuration: { bucket: "${aws_s3_bucket.fail2.id}", rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms" } }] } }),
+      bucket("fail", {
+        aws_s3_bucket_server_side_encryption_configuration: {
+          bucket: "${aws_s3_bucket.fail.id}",
+          rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }],
+        },
+      }),
+      bucket("fail2", {
+        aws_s3_bucket_server_side_encryption_configuration: {
+          bucket: "${aws_s3_bucket.fail2.id}",
+          rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms" } }],
+        },
+      }),
     ),
     pass: [A("pass"), A("pass_unconfigured")],
     fail: [A("fail"), A("fail2")],
@@ -95,7 +136,11 @@ export const s3Cases: RuleCase[] = [
   {
     rule: "RX-S3-5",
     title: "server access logging is required",
-    json: merge(bucket("pass"), bucket("pass_inline", { aws_s3_bucket_logging: null }, { logging: { target_bucket: "logs" } }), bucket("fail", { aws_s3_bucket_logging: null })),
+    json: merge(
+      bucket("pass"),
+      bucket("pass_inline", { aws_s3_bucket_logging: null }, { logging: { target_bucket: "logs" } }),
+      bucket("fail", { aws_s3_bucket_logging: null }),
+    ),
     pass: [A("pass"), A("pass_inline")],
     fail: [A("fail")],
   },
@@ -105,8 +150,13 @@ export const s3Cases: RuleCase[] = [
     json: merge(
       bucket("pass"),
       bucket("fail", { aws_s3_bucket_policy: null }),
-      bucket("fail2", { aws_s3_bucket_policy: { bucket: "${aws_s3_bucket.fail2.id}", policy: policy({ Effect: "Allow", Principal: { Service: "logging.s3.amazonaws.com" }, Action: "s3:PutObject", Resource: "*" }) } }),
-      bucket("fail3", { aws_s3_bucket_policy: { bucket: "${aws_s3_bucket.fail3.id}", policy: '${jsonencode({Statement = []})}' } }),
+      bucket("fail2", {
+        aws_s3_bucket_policy: {
+          bucket: "${aws_s3_bucket.fail2.id}",
+          policy: policy({ Effect: "Allow", Principal: { Service: "logging.s3.amazonaws.com" }, Action: "s3:PutObject", Resource: "*" }),
+        },
+      }),
+      bucket("fail3", { aws_s3_bucket_policy: { bucket: "${aws_s3_bucket.fail3.id}", policy: "${jsonencode({Statement = []})}" } }),
     ),
     pass: [A("pass")],
     fail: [A("fail"), A("fail2"), A("fail3")],
@@ -117,7 +167,9 @@ export const s3Cases: RuleCase[] = [
     json: merge(
       bucket("pass"),
       bucket("fail", { aws_s3_bucket_ownership_controls: null }),
-      bucket("fail2", { aws_s3_bucket_ownership_controls: { bucket: "${aws_s3_bucket.fail2.id}", rule: { object_ownership: "BucketOwnerPreferred" } } }),
+      bucket("fail2", {
+        aws_s3_bucket_ownership_controls: { bucket: "${aws_s3_bucket.fail2.id}", rule: { object_ownership: "BucketOwnerPreferred" } },
+      }),
     ),
     pass: [A("pass")],
     fail: [A("fail"), A("fail2")],
@@ -135,7 +187,9 @@ export const s3Cases: RuleCase[] = [
     json: merge(
       bucket("pass"),
       bucket("fail", { aws_s3_bucket_lifecycle_configuration: null }),
-      bucket("fail2", { aws_s3_bucket_lifecycle_configuration: { bucket: "${aws_s3_bucket.fail2.id}", rule: [{ id: "off", status: "Disabled" }] } }),
+      bucket("fail2", {
+        aws_s3_bucket_lifecycle_configuration: { bucket: "${aws_s3_bucket.fail2.id}", rule: [{ id: "off", status: "Disabled" }] },
+      }),
     ),
     pass: [A("pass")],
     fail: [A("fail"), A("fail2")],
@@ -159,7 +213,16 @@ export const s3Cases: RuleCase[] = [
     rule: "RX-S3-11",
     title: "backup buckets need Object Lock with a default retention; other buckets are exempt",
     json: merge(
-      bucket("pass", { aws_s3_bucket_object_lock_configuration: { bucket: "${aws_s3_bucket.pass.id}", rule: { default_retention: { mode: "COMPLIANCE", days: 30 } } } }, { bucket: "db-backups-primary", object_lock_enabled: true }),
+      bucket(
+        "pass",
+        {
+          aws_s3_bucket_object_lock_configuration: {
+            bucket: "${aws_s3_bucket.pass.id}",
+            rule: { default_retention: { mode: "COMPLIANCE", days: 30 } },
+          },
+        },
+        { bucket: "db-backups-primary", object_lock_enabled: true },
+      ),
       bucket("pass_plain"),
       bucket("fail", {}, { bucket: "db-backups-replica" }),
       bucket("fail2", {}, { bucket: "dumps", object_lock_enabled: true, tags: { purpose: "backups" } }),
@@ -174,11 +237,26 @@ export const s3Cases: RuleCase[] = [
       bucket("pass", {
         aws_s3_bucket_policy: {
           bucket: "${aws_s3_bucket.pass.id}",
-          policy: policy(tlsOnly("pass"), { Effect: "Allow", Principal: { Service: "logging.s3.amazonaws.com" }, Action: "s3:PutObject", Resource: "*" }),
+          policy: policy(tlsOnly("pass"), {
+            Effect: "Allow",
+            Principal: { Service: "logging.s3.amazonaws.com" },
+            Action: "s3:PutObject",
+            Resource: "*",
+          }),
         },
       }),
-      bucket("fail", { aws_s3_bucket_policy: { bucket: "${aws_s3_bucket.fail.id}", policy: policy(tlsOnly("fail"), { Sid: "Public", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "*" }) } }),
-      bucket("fail2", { aws_s3_bucket_policy: { bucket: "${aws_s3_bucket.fail2.id}", policy: policy({ Effect: "Allow", Principal: { AWS: "*" }, Action: "s3:GetObject", Resource: "*" }) } }),
+      bucket("fail", {
+        aws_s3_bucket_policy: {
+          bucket: "${aws_s3_bucket.fail.id}",
+          policy: policy(tlsOnly("fail"), { Sid: "Public", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "*" }),
+        },
+      }),
+      bucket("fail2", {
+        aws_s3_bucket_policy: {
+          bucket: "${aws_s3_bucket.fail2.id}",
+          policy: policy({ Effect: "Allow", Principal: { AWS: "*" }, Action: "s3:GetObject", Resource: "*" }),
+        },
+      }),
     ),
     pass: [A("pass")],
     fail: [A("fail"), A("fail2")],

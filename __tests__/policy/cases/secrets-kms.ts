@@ -4,9 +4,21 @@ const secret = { name: "app/API_KEY", kms_key_id: KEY, recovery_window_in_days: 
 const S = (name: string) => `aws_secretsmanager_secret.${name}`;
 const R = (name: string) => `aws_secretsmanager_secret_rotation.${name}`;
 
-const statement = (principal: unknown, sid = "Root") => ({ Sid: sid, Effect: "Allow", Principal: principal, Action: "kms:*", Resource: "*" });
+const statement = (principal: unknown, sid = "Root") => ({
+  Sid: sid,
+  Effect: "Allow",
+  Principal: principal,
+  Action: "kms:*",
+  Resource: "*",
+});
 const keyPolicy = (...statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
-const key = { description: "data", enable_key_rotation: true, deletion_window_in_days: 30, policy: keyPolicy(statement({ AWS: "arn:aws:iam::123456789012:root" })), lifecycle: { prevent_destroy: true } };
+const key = {
+  description: "data",
+  enable_key_rotation: true,
+  deletion_window_in_days: 30,
+  policy: keyPolicy(statement({ AWS: "arn:aws:iam::123456789012:root" })),
+  lifecycle: { prevent_destroy: true },
+};
 const K = (name: string) => `aws_kms_key.${name}`;
 
 export const secretsKmsCases: RuleCase[] = [
@@ -38,7 +50,11 @@ export const secretsKmsCases: RuleCase[] = [
         fail_other_tag: { ...secret, tags: { Rotation: "monthly, by hand" } },
       },
       aws_secretsmanager_secret_rotation: {
-        pass: { secret_id: "${aws_secretsmanager_secret.pass.id}", rotation_lambda_arn: "${aws_lambda_function.rotate.arn}", rotation_rules: { automatically_after_days: 30 } },
+        pass: {
+          secret_id: "${aws_secretsmanager_secret.pass.id}",
+          rotation_lambda_arn: "${aws_lambda_function.rotate.arn}",
+          rotation_rules: { automatically_after_days: 30 },
+        },
         by_name: { secret_id: "app/DB_PASSWORD", rotation_rules: { automatically_after_days: 30 } },
       },
     }),
@@ -77,8 +93,15 @@ export const secretsKmsCases: RuleCase[] = [
     rule: "RX-KMS-2",
     title: 'an Allow for "*" in the key policy fails (aws_kms_key and aws_kms_key_policy)',
     json: stack({
-      aws_kms_key: { pass: key, fail: { ...key, policy: keyPolicy(statement("*", "Everyone")) }, fail2: { ...key, policy: keyPolicy(statement({ AWS: ["*"] }, "AnyAccount")) } },
-      aws_kms_key_policy: { pass: { key_id: "${aws_kms_key.pass.id}", policy: key.policy }, fail: { key_id: "${aws_kms_key.pass.id}", policy: keyPolicy(statement("*")) } },
+      aws_kms_key: {
+        pass: key,
+        fail: { ...key, policy: keyPolicy(statement("*", "Everyone")) },
+        fail2: { ...key, policy: keyPolicy(statement({ AWS: ["*"] }, "AnyAccount")) },
+      },
+      aws_kms_key_policy: {
+        pass: { key_id: "${aws_kms_key.pass.id}", policy: key.policy },
+        fail: { key_id: "${aws_kms_key.pass.id}", policy: keyPolicy(statement("*")) },
+      },
     }),
     pass: [K("pass"), "aws_kms_key_policy.pass"],
     fail: [K("fail"), K("fail2"), "aws_kms_key_policy.fail"],
@@ -96,7 +119,13 @@ export const secretsKmsCases: RuleCase[] = [
   {
     rule: "RX-KMS-4",
     title: "a deletion window under 30 days warns; the default is 30",
-    json: stack({ aws_kms_key: { pass: key, pass_default: { ...key, deletion_window_in_days: undefined }, fail: { ...key, deletion_window_in_days: 7 } } }),
+    json: stack({
+      aws_kms_key: {
+        pass: key,
+        pass_default: { ...key, deletion_window_in_days: undefined },
+        fail: { ...key, deletion_window_in_days: 7 },
+      },
+    }),
     pass: [K("pass"), K("pass_default")],
     fail: [K("fail")],
   },
@@ -108,7 +137,11 @@ const urlSecret = (rotatedBy: string) => ({ ...secret, name: "app/DATABASE_URL",
 const rotationSchedule = (name: string, extra: object = {}) => ({
   name,
   schedule_expression: "cron(30 4 1 * ? *)",
-  target: { arn: "${aws_ecs_cluster.cluster.arn}", role_arn: "x", ecs_parameters: { task_definition_arn: "${aws_ecs_task_definition.task.arn_without_revision}" } },
+  target: {
+    arn: "${aws_ecs_cluster.cluster.arn}",
+    role_arn: "x",
+    ecs_parameters: { task_definition_arn: "${aws_ecs_task_definition.task.arn_without_revision}" },
+  },
   ...extra,
 });
 const dataStack = (tags: Record<string, string>) => ({

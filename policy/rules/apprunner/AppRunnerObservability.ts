@@ -6,7 +6,8 @@ export const AppRunnerObservability: Rule = {
   name: "AppRunnerObservability",
   level: "error",
   title: "App Runner service has observability (tracing) off",
-  explanation: "Without X-Ray tracing a slow or failing request cannot be followed through the service and its calls to the database and third parties.",
+  explanation:
+    "Without X-Ray tracing a slow or failing request cannot be followed through the service and its calls to the database and third parties.",
   fix: "Set observability_configuration { observability_enabled = true, observability_configuration_arn = <an aws_apprunner_observability_configuration> }.",
   mirrors: [],
   appliesTo: ["aws_apprunner_service"],

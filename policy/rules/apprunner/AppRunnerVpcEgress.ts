@@ -6,7 +6,8 @@ export const AppRunnerVpcEgress: Rule = {
   name: "AppRunnerVpcEgress",
   level: "error",
   title: "App Runner service does not send its traffic through the VPC",
-  explanation: "With DEFAULT egress the service reaches the internet directly and cannot reach the private database; through a VPC connector its traffic passes our security groups and flow logs.",
+  explanation:
+    "With DEFAULT egress the service reaches the internet directly and cannot reach the private database; through a VPC connector its traffic passes our security groups and flow logs.",
   fix: 'Set network_configuration.egress_configuration { egress_type = "VPC", vpc_connector_arn = <the connector> }.',
   mirrors: [],
   appliesTo: ["aws_apprunner_service"],

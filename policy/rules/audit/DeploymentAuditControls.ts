@@ -68,17 +68,29 @@ export const DeploymentAuditControls: Rule = {
       };
     };
 
-    const dataRegions = [...new Set(STATEFUL_TYPES.flatMap((t) => all(stacks, t)).map((l) => l.region).filter((r): r is string => r !== undefined))].sort();
+    const dataRegions = [
+      ...new Set(
+        STATEFUL_TYPES.flatMap((t) => all(stacks, t))
+          .map((l) => l.region)
+          .filter((r): r is string => r !== undefined),
+      ),
+    ].sort();
 
     if (!delegated.has("cloudtrail")) {
-      const trails = all(stacks, "aws_cloudtrail").filter((t) => isTrue(t.resource.config.is_multi_region_trail) && !isFalse(t.resource.config.enable_logging));
+      const trails = all(stacks, "aws_cloudtrail").filter(
+        (t) => isTrue(t.resource.config.is_multi_region_trail) && !isFalse(t.resource.config.enable_logging),
+      );
       if (trails.length === 0) out.push(missing("cloudtrail"));
       else {
         const prefixes = trails.flatMap((t) => s3DataEventPrefixes(t.resource));
         for (const b of all(stacks, "aws_s3_bucket").filter((l) => holdsPatientData(l.resource))) {
           const name = b.resource.config.bucket;
           if (typeof name === "string" && !coversBucket(prefixes, name)) {
-            out.push({ stack: b.stack.stackName, address: b.resource.address, message: `bucket ${name} holds patient data but no trail records its object reads and writes (data events)` });
+            out.push({
+              stack: b.stack.stackName,
+              address: b.resource.address,
+              message: `bucket ${name} holds patient data but no trail records its object reads and writes (data events)`,
+            });
           }
         }
       }

@@ -9,7 +9,8 @@ export const CloudflareApplicationRecordProxied: Rule = {
   name: "CloudflareApplicationRecordProxied",
   level: "error",
   title: "Application hostname bypasses Cloudflare",
-  explanation: "A DNS-only record publishes the origin to the world: traffic skips the WAF, rate limits and TLS settings, and the origin can be attacked directly.",
+  explanation:
+    "A DNS-only record publishes the origin to the world: traffic skips the WAF, rate limits and TLS settings, and the origin can be attacked directly.",
   fix: "Set proxied = true (and ttl = 1) on application A/AAAA/CNAME records.",
   mirrors: [],
   appliesTo: DNS_TYPES,

@@ -7,7 +7,8 @@ export const CloudflareManagedWaf: Rule = {
   name: "CloudflareManagedWaf",
   level: "error",
   title: "Proxied hostname without Cloudflare's managed WAF rules",
-  explanation: "Proxying only helps if the traffic is inspected: the managed rulesets (Cloudflare Managed, OWASP) block known exploit patterns before they reach the API.",
+  explanation:
+    "Proxying only helps if the traffic is inspected: the managed rulesets (Cloudflare Managed, OWASP) block known exploit patterns before they reach the API.",
   fix: 'Add a cloudflare_ruleset with phase = "http_request_firewall_managed" and an enabled rule { action = "execute" } for the zone.',
   mirrors: [],
   appliesTo: DNS_TYPES,

@@ -20,22 +20,38 @@ export const CloudflareMinTlsVersion: Rule = {
   name: "CloudflareMinTlsVersion",
   level: "error",
   title: "Cloudflare accepts TLS versions below 1.2",
-  explanation: "TLS 1.0 and 1.1 are deprecated (RFC 8996) and fail HIPAA transmission-security reviews; Cloudflare's default minimum is 1.0.",
+  explanation:
+    "TLS 1.0 and 1.1 are deprecated (RFC 8996) and fail HIPAA transmission-security reviews; Cloudflare's default minimum is 1.0.",
   fix: 'For every proxied hostname: a blocking custom firewall rule `(http.host in {...}) and cf.tls_version in {"TLSv1" "TLSv1.1"}`, a cloudflare_hostname_tls_setting { setting_id = "min_tls_version", value = "1.2" }, or a cloudflare_zone_setting { setting_id = "min_tls_version", value = "1.2" } for the whole zone.',
   mirrors: [],
   appliesTo: ["cloudflare_zone_setting", "cloudflare_hostname_tls_setting", ...DNS_TYPES],
   evaluate: (r, stack) => {
     if (r.type === "cloudflare_zone_setting" || r.type === "cloudflare_hostname_tls_setting") {
-      return r.config.setting_id === "min_tls_version" && !ACCEPTED.includes(String(r.config.value)) ? `min_tls_version is ${JSON.stringify(r.config.value)}` : undefined;
+      return r.config.setting_id === "min_tls_version" && !ACCEPTED.includes(String(r.config.value))
+        ? `min_tls_version is ${JSON.stringify(r.config.value)}`
+        : undefined;
     }
     if (!isProxied(r)) return undefined;
     const host = r.config.name;
-    if (zoneSettingValues(stack, r.config.zone_id, "min_tls_version").map(String).some((v) => ACCEPTED.includes(v))) return undefined;
+    if (
+      zoneSettingValues(stack, r.config.zone_id, "min_tls_version")
+        .map(String)
+        .some((v) => ACCEPTED.includes(v))
+    )
+      return undefined;
     const perHostname = stack
       .resources("cloudflare_hostname_tls_setting")
-      .some((s) => s.config.zone_id === r.config.zone_id && s.config.setting_id === "min_tls_version" && s.config.hostname === host && ACCEPTED.includes(String(s.config.value)));
+      .some(
+        (s) =>
+          s.config.zone_id === r.config.zone_id &&
+          s.config.setting_id === "min_tls_version" &&
+          s.config.hostname === host &&
+          ACCEPTED.includes(String(s.config.value)),
+      );
     if (perHostname) return undefined;
-    const refused = enabledRules(stack, r.config.zone_id, "http_request_firewall_custom").some((rule) => typeof host === "string" && tlsFloorHosts(rule).includes(host));
+    const refused = enabledRules(stack, r.config.zone_id, "http_request_firewall_custom").some(
+      (rule) => typeof host === "string" && tlsFloorHosts(rule).includes(host),
+    );
     if (refused) return undefined;
     return `proxied, but nothing refuses TLS below 1.2 for ${JSON.stringify(host)} (no host rule, per-hostname setting or zone setting)`;
   },

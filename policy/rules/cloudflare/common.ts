@@ -48,8 +48,11 @@ export function enabledRules(stack: StackView, zoneId: unknown, phase: string): 
   return stack
     .resources("cloudflare_ruleset")
     .filter((rs) => rs.config.phase === phase && rs.config.zone_id === zoneId)
-    .flatMap((rs) => [rs.config.rules].flat().filter((rule) => rule && typeof rule === "object" && rule.enabled !== false && rule.enabled !== "false"));
+    .flatMap((rs) =>
+      [rs.config.rules].flat().filter((rule) => rule && typeof rule === "object" && rule.enabled !== false && rule.enabled !== "false"),
+    );
 }
 
 /** Whether a proxied record's hostname is covered by a host-scoped rule: `host` must be a literal name. */
-export const covers = (rule: Record<string, any>, host: unknown): boolean => typeof host === "string" && (matchedHosts(rule.expression) ?? []).includes(host);
+export const covers = (rule: Record<string, any>, host: unknown): boolean =>
+  typeof host === "string" && (matchedHosts(rule.expression) ?? []).includes(host);

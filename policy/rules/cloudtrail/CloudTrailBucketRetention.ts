@@ -26,7 +26,8 @@ export const CloudTrailBucketRetention: Rule = {
     if (!isTrue(bucket.config.object_lock_enabled)) out.push(`bucket ${bucket.address} has object_lock_enabled not true`);
     const locks = bucketParts(bucket, stack, "aws_s3_bucket_object_lock_configuration");
     const days = Math.max(0, ...locks.map((l) => retentionDays(l.config)));
-    if (days < HIPAA_RETENTION_DAYS) out.push(`bucket ${bucket.address} keeps log files ${days} days under Object Lock (at least ${HIPAA_RETENTION_DAYS} needed)`);
+    if (days < HIPAA_RETENTION_DAYS)
+      out.push(`bucket ${bucket.address} keeps log files ${days} days under Object Lock (at least ${HIPAA_RETENTION_DAYS} needed)`);
     if (bucketParts(bucket, stack, "aws_s3_bucket_logging").length === 0) out.push(`bucket ${bucket.address} has no server access logging`);
     return out;
   },

@@ -12,7 +12,11 @@ const events = (...names: string[]) => names.map((n) => `$.eventName=${n}`);
 
 /** CIS AWS Foundations Benchmark v1.4.0, section 4 (Security Hub CloudWatch.1, .4, .5, .6, .10). */
 export const CIS_CONTROLS: readonly CisControl[] = [
-  { id: "CloudWatch.1", title: "root account usage (CIS 4.3)", clauses: ["$.userIdentity.type=Root", "$.userIdentity.invokedByNOTEXISTS", "$.eventType!=AwsServiceEvent"] },
+  {
+    id: "CloudWatch.1",
+    title: "root account usage (CIS 4.3)",
+    clauses: ["$.userIdentity.type=Root", "$.userIdentity.invokedByNOTEXISTS", "$.eventType!=AwsServiceEvent"],
+  },
   {
     id: "CloudWatch.4",
     title: "IAM policy changes (CIS 4.4)",
@@ -35,12 +39,27 @@ export const CIS_CONTROLS: readonly CisControl[] = [
       "DetachGroupPolicy",
     ),
   },
-  { id: "CloudWatch.5", title: "CloudTrail configuration changes (CIS 4.5)", clauses: events("CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging") },
-  { id: "CloudWatch.6", title: "console sign-in failures (CIS 4.6)", clauses: ["$.eventName=ConsoleLogin", "$.errorMessage=Failedauthentication"] },
+  {
+    id: "CloudWatch.5",
+    title: "CloudTrail configuration changes (CIS 4.5)",
+    clauses: events("CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging"),
+  },
+  {
+    id: "CloudWatch.6",
+    title: "console sign-in failures (CIS 4.6)",
+    clauses: ["$.eventName=ConsoleLogin", "$.errorMessage=Failedauthentication"],
+  },
   {
     id: "CloudWatch.10",
     title: "security group changes (CIS 4.10)",
-    clauses: events("AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress", "CreateSecurityGroup", "DeleteSecurityGroup"),
+    clauses: events(
+      "AuthorizeSecurityGroupIngress",
+      "AuthorizeSecurityGroupEgress",
+      "RevokeSecurityGroupIngress",
+      "RevokeSecurityGroupEgress",
+      "CreateSecurityGroup",
+      "DeleteSecurityGroup",
+    ),
   },
 ];
 
@@ -57,7 +76,13 @@ function alarmed(filter: ResourceView, stack: StackView): boolean {
   const t = block(filter.config.metric_transformation);
   return stack
     .resources("aws_cloudwatch_metric_alarm")
-    .some((a) => a.config.metric_name === t.name && a.config.namespace === t.namespace && strings(a.config.alarm_actions).length > 0 && !isFalse(a.config.actions_enabled));
+    .some(
+      (a) =>
+        a.config.metric_name === t.name &&
+        a.config.namespace === t.namespace &&
+        strings(a.config.alarm_actions).length > 0 &&
+        !isFalse(a.config.actions_enabled),
+    );
 }
 
 export const CloudTrailCisAlarms: Rule = {
@@ -74,8 +99,9 @@ export const CloudTrailCisAlarms: Rule = {
     const group = stack.targets(trail.config.cloud_watch_logs_group_arn, "aws_cloudwatch_log_group")[0];
     if (!group) return "its CloudWatch log group is not in this stack (RX-CT-4 when there is none)";
     const filters = stack.attached(group, "aws_cloudwatch_log_metric_filter", "log_group_name", "name");
-    return CIS_CONTROLS.filter((control) => !filters.some((f) => typeof f.config.pattern === "string" && implementsControl(f.config.pattern, control) && alarmed(f, stack))).map(
-      (control) => `no metric filter with an alarm for ${control.title}`,
-    );
+    return CIS_CONTROLS.filter(
+      (control) =>
+        !filters.some((f) => typeof f.config.pattern === "string" && implementsControl(f.config.pattern, control) && alarmed(f, stack)),
+    ).map((control) => `no metric filter with an alarm for ${control.title}`);
   },
 };

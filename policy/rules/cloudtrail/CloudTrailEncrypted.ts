@@ -6,7 +6,8 @@ export const CloudTrailEncrypted: Rule = {
   name: "CloudTrailEncrypted",
   level: "error",
   title: "Trail log files are not encrypted with a customer-managed key",
-  explanation: "The trail records object keys, IP addresses and identities of everyone who touched patient data; with a CMK, reading it also takes kms:Decrypt under that key's policy, and every read is itself logged (164.312(a)(2)(iv)).",
+  explanation:
+    "The trail records object keys, IP addresses and identities of everyone who touched patient data; with a CMK, reading it also takes kms:Decrypt under that key's policy, and every read is itself logged (164.312(a)(2)(iv)).",
   fix: "Set kms_key_id to a customer-managed key whose policy lets cloudtrail.amazonaws.com generate data keys for this trail.",
   mirrors: ["CKV_AWS_35", "HIPAA.Security-CloudTrailEncryptionEnabled", "CloudTrail.2"],
   appliesTo: ["aws_cloudtrail"],

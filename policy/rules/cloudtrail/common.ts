@@ -9,7 +9,8 @@ export function advancedSelectors(trail: ResourceView): Record<string, any>[][] 
 const field = (selector: Record<string, any>[], name: string): Record<string, any> | undefined => selector.find((f) => f.field === name);
 
 /** Whether a field selector admits exactly `value` through `equals` (and nothing narrows it away). */
-const equalsOnly = (f: Record<string, any> | undefined, value: string): boolean => f !== undefined && strings(f.equals).length === 1 && strings(f.equals)[0] === value;
+const equalsOnly = (f: Record<string, any> | undefined, value: string): boolean =>
+  f !== undefined && strings(f.equals).length === 1 && strings(f.equals)[0] === value;
 
 /**
  * Whether the trail records every management event, read and write: no selectors (CloudTrail's
@@ -21,7 +22,12 @@ export function recordsAllManagementEvents(trail: ResourceView): boolean {
   const basic = blocks(trail.config.event_selector);
   if (advanced.length === 0 && basic.length === 0) return true;
   if (advanced.length > 0) return advanced.some((s) => equalsOnly(field(s, "eventCategory"), "Management") && s.length === 1);
-  return basic.some((s) => s.include_management_events !== false && (s.read_write_type === undefined || s.read_write_type === "All") && strings(s.exclude_management_event_sources).length === 0);
+  return basic.some(
+    (s) =>
+      s.include_management_events !== false &&
+      (s.read_write_type === undefined || s.read_write_type === "All") &&
+      strings(s.exclude_management_event_sources).length === 0,
+  );
 }
 
 /** The S3 object ARN prefixes a trail records data events for ("arn:aws:s3" alone means every bucket). */
@@ -43,7 +49,10 @@ export function s3DataEventPrefixes(trail: ResourceView): string[] {
 
 /** Whether object events of `bucketName` are among the prefixes. */
 export const coversBucket = (prefixes: readonly string[], bucketName: string): boolean =>
-  prefixes.some((p) => p === "arn:aws:s3" || p === "arn:aws:s3:::" || p === `arn:aws:s3:::${bucketName}/` || p === `arn:aws:s3:::${bucketName}`);
+  prefixes.some(
+    (p) => p === "arn:aws:s3" || p === "arn:aws:s3:::" || p === `arn:aws:s3:::${bucketName}/` || p === `arn:aws:s3:::${bucketName}`,
+  );
 
 /** The trail's bucket, when it is in the same stack (by reference or literal name). */
-export const trailBucket = (trail: ResourceView, stack: StackView): ResourceView | undefined => stack.targets(trail.config.s3_bucket_name, "aws_s3_bucket", "bucket")[0];
+export const trailBucket = (trail: ResourceView, stack: StackView): ResourceView | undefined =>
+  stack.targets(trail.config.s3_bucket_name, "aws_s3_bucket", "bucket")[0];

@@ -8,7 +8,8 @@ export const CloudWatchLogGroupMinimumRetention: Rule = {
   name: "CloudWatchLogGroupMinimumRetention",
   level: "error",
   title: `Log group keeps logs for less than ${MIN_DAYS} days`,
-  explanation: "Audit and access logs must still exist when an incident is investigated months later (HIPAA 164.312(b)); a year is the floor.",
+  explanation:
+    "Audit and access logs must still exist when an incident is investigated months later (HIPAA 164.312(b)); a year is the floor.",
   fix: `Set retention_in_days to ${MIN_DAYS} or more (0 keeps logs forever).`,
   mirrors: ["CKV_AWS_338", "CloudWatch.16"],
   appliesTo: ["aws_cloudwatch_log_group"],

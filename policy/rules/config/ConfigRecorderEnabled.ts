@@ -18,8 +18,10 @@ export const ConfigRecorderEnabled: Rule = {
     const out: string[] = [];
     if (isFalse(block(recorder.config.recording_group).all_supported)) out.push("recording_group.all_supported is false");
     const status = stack.attached(recorder, "aws_config_configuration_recorder_status", "name", "name");
-    if (!status.some((s) => isTrue(s.config.is_enabled))) out.push("no aws_config_configuration_recorder_status turns it on (is_enabled = true)");
-    if (!stack.resources("aws_config_delivery_channel").some((c) => sameProvider(c, recorder))) out.push("no aws_config_delivery_channel in its region");
+    if (!status.some((s) => isTrue(s.config.is_enabled)))
+      out.push("no aws_config_configuration_recorder_status turns it on (is_enabled = true)");
+    if (!stack.resources("aws_config_delivery_channel").some((c) => sameProvider(c, recorder)))
+      out.push("no aws_config_delivery_channel in its region");
     return out;
   },
 };

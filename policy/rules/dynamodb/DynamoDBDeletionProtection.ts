@@ -11,5 +11,7 @@ export const DynamoDBDeletionProtection: Rule = {
   mirrors: ["DynamoDB.6"],
   appliesTo: ["aws_dynamodb_table"],
   evaluate: (table) =>
-    isTrue(table.config.deletion_protection_enabled) ? undefined : `deletion_protection_enabled is ${show(table.config.deletion_protection_enabled)}`,
+    isTrue(table.config.deletion_protection_enabled)
+      ? undefined
+      : `deletion_protection_enabled is ${show(table.config.deletion_protection_enabled)}`,
 };

@@ -10,5 +10,6 @@ export const DynamoDBPITREnabled: Rule = {
   fix: "Set point_in_time_recovery { enabled = true }.",
   mirrors: ["CKV_AWS_28", "HIPAA.Security-DynamoDBPITREnabled", "DynamoDB.2"],
   appliesTo: ["aws_dynamodb_table"],
-  evaluate: (table) => (isTrue(block(table.config.point_in_time_recovery).enabled) ? undefined : "point_in_time_recovery.enabled is not true"),
+  evaluate: (table) =>
+    isTrue(block(table.config.point_in_time_recovery).enabled) ? undefined : "point_in_time_recovery.enabled is not true",
 };

@@ -6,7 +6,8 @@ export const DynamoDBReplicaCustomerManagedKey: Rule = {
   name: "DynamoDBReplicaCustomerManagedKey",
   level: "error",
   title: "DynamoDB global table replica is not encrypted with a customer-managed key",
-  explanation: "Each replica lives in its own region with its own key; a replica block without kms_key_arn silently falls back to the AWS-managed key there. checkov does not look inside replica blocks.",
+  explanation:
+    "Each replica lives in its own region with its own key; a replica block without kms_key_arn silently falls back to the AWS-managed key there. checkov does not look inside replica blocks.",
   fix: "Give every replica {} block (and aws_dynamodb_table_replica) kms_key_arn = the key of its region.",
   mirrors: ["CKV_AWS_271"],
   appliesTo: ["aws_dynamodb_table", "aws_dynamodb_table_replica"],

@@ -10,5 +10,8 @@ export const ECRImmutableTags: Rule = {
   fix: 'Set image_tag_mutability = "IMMUTABLE" (deploy by digest or commit tag).',
   mirrors: ["CKV_AWS_51", "ECR.2"],
   appliesTo: ["aws_ecr_repository"],
-  evaluate: (repo) => (repo.config.image_tag_mutability === "IMMUTABLE" ? undefined : `image_tag_mutability is ${show(repo.config.image_tag_mutability ?? "MUTABLE")}`),
+  evaluate: (repo) =>
+    repo.config.image_tag_mutability === "IMMUTABLE"
+      ? undefined
+      : `image_tag_mutability is ${show(repo.config.image_tag_mutability ?? "MUTABLE")}`,
 };

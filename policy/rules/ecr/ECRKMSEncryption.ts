@@ -6,7 +6,8 @@ export const ECRKMSEncryption: Rule = {
   name: "ECRKMSEncryption",
   level: "error",
   title: "ECR repository is not encrypted with KMS",
-  explanation: "Images carry the application's code and configuration; KMS encryption puts them under our key policy. It can only be set at creation.",
+  explanation:
+    "Images carry the application's code and configuration; KMS encryption puts them under our key policy. It can only be set at creation.",
   fix: 'Set encryption_configuration { encryption_type = "KMS", kms_key = <the region\'s key> }.',
   mirrors: ["CKV_AWS_136"],
   appliesTo: ["aws_ecr_repository"],

@@ -9,5 +9,8 @@ export const ECRLifecyclePolicy: Rule = {
   fix: "Add an aws_ecr_lifecycle_policy for the repository (expire untagged images, keep the last N tagged).",
   mirrors: ["ECR.3"],
   appliesTo: ["aws_ecr_repository"],
-  evaluate: (repo, stack) => (stack.attached(repo, "aws_ecr_lifecycle_policy", "repository", "name").length > 0 ? undefined : "no aws_ecr_lifecycle_policy points at it"),
+  evaluate: (repo, stack) =>
+    stack.attached(repo, "aws_ecr_lifecycle_policy", "repository", "name").length > 0
+      ? undefined
+      : "no aws_ecr_lifecycle_policy points at it",
 };

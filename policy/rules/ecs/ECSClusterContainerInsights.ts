@@ -11,5 +11,7 @@ export const ECSClusterContainerInsights: Rule = {
   mirrors: ["CKV_AWS_65", "ECS.12"],
   appliesTo: ["aws_ecs_cluster"],
   evaluate: (c) =>
-    blocks(c.config.setting).some((s) => s.name === "containerInsights" && (s.value === "enabled" || s.value === "enhanced")) ? undefined : "containerInsights is not enabled",
+    blocks(c.config.setting).some((s) => s.name === "containerInsights" && (s.value === "enabled" || s.value === "enhanced"))
+      ? undefined
+      : "containerInsights is not enabled",
 };

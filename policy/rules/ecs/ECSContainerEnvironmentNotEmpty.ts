@@ -15,7 +15,9 @@ export const ECSContainerEnvironmentNotEmpty: Rule = {
     const containers = containersOf(t.config.container_definitions);
     if (containers === undefined) return undefined;
     return containers.flatMap((c) =>
-      (c.environment ?? []).filter((e) => e.value === undefined || e.value === null || e.value === "").map((e) => `container ${JSON.stringify(c.name)} sets ${e.name} to ""`),
+      (c.environment ?? [])
+        .filter((e) => e.value === undefined || e.value === null || e.value === "")
+        .map((e) => `container ${JSON.stringify(c.name)} sets ${e.name} to ""`),
     );
   },
 };

@@ -19,9 +19,11 @@ export const ECSContainerNonRoot: Rule = {
     const out: string[] = [];
     for (const c of containers) {
       const name = JSON.stringify(c.name);
-      if (c.user === undefined || ROOT_USERS.has(String(c.user))) out.push(`container ${name} runs as ${c.user === undefined ? "the image's user (root unless the image says otherwise)" : "root"}`);
+      if (c.user === undefined || ROOT_USERS.has(String(c.user)))
+        out.push(`container ${name} runs as ${c.user === undefined ? "the image's user (root unless the image says otherwise)" : "root"}`);
       if (c.privileged === true) out.push(`container ${name} is privileged`);
-      if (!(c.linuxParameters?.capabilities?.drop ?? []).includes("ALL")) out.push(`container ${name} keeps its Linux capabilities (drop ALL)`);
+      if (!(c.linuxParameters?.capabilities?.drop ?? []).includes("ALL"))
+        out.push(`container ${name} keeps its Linux capabilities (drop ALL)`);
     }
     return out;
   },

@@ -6,7 +6,8 @@ export const ECSServiceCircuitBreaker: Rule = {
   name: "ECSServiceCircuitBreaker",
   level: "error",
   title: "ECS service deploys without the circuit breaker and rollback",
-  explanation: "A broken image would otherwise keep replacing healthy tasks; the circuit breaker stops the deployment and rolls back to the last working one.",
+  explanation:
+    "A broken image would otherwise keep replacing healthy tasks; the circuit breaker stops the deployment and rolls back to the last working one.",
   fix: "Set deployment_circuit_breaker { enable = true, rollback = true }.",
   mirrors: [],
   appliesTo: ["aws_ecs_service"],

@@ -13,6 +13,8 @@ export const ECSTaskDefinitionLogging: Rule = {
   evaluate: (t) => {
     const containers = containersOf(t.config.container_definitions);
     if (containers === undefined) return undefined;
-    return containers.filter((c) => !c.logConfiguration?.logDriver).map((c) => `container ${JSON.stringify(c.name)} has no logConfiguration`);
+    return containers
+      .filter((c) => !c.logConfiguration?.logDriver)
+      .map((c) => `container ${JSON.stringify(c.name)} has no logConfiguration`);
   },
 };

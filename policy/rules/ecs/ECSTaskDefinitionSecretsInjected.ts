@@ -11,7 +11,8 @@ export const ECSTaskDefinitionSecretsInjected: Rule = {
   name: "ECSTaskDefinitionSecretsInjected",
   level: "error",
   title: "ECS container receives a credential as a plain environment variable",
-  explanation: "Plain environment values are stored in the task definition, readable by anyone who can describe it; credentials come from Secrets Manager through the container's `secrets`.",
+  explanation:
+    "Plain environment values are stored in the task definition, readable by anyone who can describe it; credentials come from Secrets Manager through the container's `secrets`.",
   fix: "Move the variable from `environment` to `secrets` (valueFrom = the Secrets Manager secret ARN).",
   mirrors: ["CKV_AWS_249"],
   appliesTo: ["aws_ecs_task_definition"],

@@ -10,5 +10,6 @@ export const ElastiCacheAtRestEncryption: Rule = {
   fix: 'Set at_rest_encryption_enabled = true ("true" in provider 5.x).',
   mirrors: ["CKV_AWS_29", "AwsSolutions-AEC3", "ElastiCache.4"],
   appliesTo: ["aws_elasticache_replication_group"],
-  evaluate: (g) => (isTrue(g.config.at_rest_encryption_enabled) ? undefined : `at_rest_encryption_enabled is ${show(g.config.at_rest_encryption_enabled)}`),
+  evaluate: (g) =>
+    isTrue(g.config.at_rest_encryption_enabled) ? undefined : `at_rest_encryption_enabled is ${show(g.config.at_rest_encryption_enabled)}`,
 };

@@ -13,6 +13,8 @@ export const ElastiCacheInTransitEncryption: Rule = {
   evaluate: (g) => {
     if (!isTrue(g.config.transit_encryption_enabled)) return `transit_encryption_enabled is ${show(g.config.transit_encryption_enabled)}`;
     const mode = g.config.transit_encryption_mode;
-    return mode === undefined || mode === "required" ? undefined : `transit_encryption_mode is ${JSON.stringify(mode)} (plain-text clients still accepted)`;
+    return mode === undefined || mode === "required"
+      ? undefined
+      : `transit_encryption_mode is ${JSON.stringify(mode)} (plain-text clients still accepted)`;
   },
 };

@@ -7,7 +7,8 @@ export const ElastiCacheMultiAZ: Rule = {
   name: "ElastiCacheMultiAZ",
   level: "error",
   title: "ElastiCache replicas without automatic failover and Multi-AZ",
-  explanation: "Replicas only help availability if a replica in another zone is promoted when the primary fails. A single-node group has nothing to fail over to and is exempt.",
+  explanation:
+    "Replicas only help availability if a replica in another zone is promoted when the primary fails. A single-node group has nothing to fail over to and is exempt.",
   fix: "When the group has replicas, set automatic_failover_enabled = true and multi_az_enabled = true.",
   mirrors: ["CKV2_AWS_50", "AwsSolutions-AEC4", "ElastiCache.3"],
   appliesTo: ["aws_elasticache_replication_group"],

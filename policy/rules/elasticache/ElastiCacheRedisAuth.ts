@@ -7,7 +7,8 @@ export const ElastiCacheRedisAuth: Rule = {
   // An error since the cache got AUTH: the cache holds session-adjacent data of a healthcare app.
   level: "error",
   title: "Redis accepts connections without authentication",
-  explanation: "Without an AUTH token or RBAC user group, anything that reaches the port can read and write the cache; the security group is then the only control.",
+  explanation:
+    "Without an AUTH token or RBAC user group, anything that reaches the port can read and write the cache; the security group is then the only control.",
   fix: "With transit encryption on, set auth_token (from Secrets Manager) or user_group_ids.",
   mirrors: ["CKV_AWS_31", "AwsSolutions-AEC6", "ElastiCache.6"],
   appliesTo: ["aws_elasticache_replication_group"],

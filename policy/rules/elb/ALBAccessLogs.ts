@@ -6,7 +6,8 @@ export const ALBAccessLogs: Rule = {
   name: "ALBAccessLogs",
   level: "error",
   title: "Load balancer access logs are off",
-  explanation: "Access logs are the record of who reached the APIs and when; HIPAA audit controls expect them for systems that serve patient data.",
+  explanation:
+    "Access logs are the record of who reached the APIs and when; HIPAA audit controls expect them for systems that serve patient data.",
   fix: "Set access_logs { enabled = true, bucket = <the access-log bucket> }.",
   mirrors: ["CKV_AWS_91", "ELB.5"],
   appliesTo: ["aws_lb"],

@@ -6,7 +6,8 @@ export const ALBDeletionProtection: Rule = {
   name: "ALBDeletionProtection",
   level: "error",
   title: "Load balancer has no deletion protection",
-  explanation: "The ALB carries every request of the APIs; deleting it by mistake is an outage for every clinic until it is rebuilt and DNS follows.",
+  explanation:
+    "The ALB carries every request of the APIs; deleting it by mistake is an outage for every clinic until it is rebuilt and DNS follows.",
   fix: "Set enable_deletion_protection = true.",
   mirrors: ["CKV_AWS_150", "ELB.6"],
   appliesTo: ["aws_lb"],

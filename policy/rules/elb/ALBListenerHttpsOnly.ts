@@ -16,7 +16,9 @@ export const ALBListenerHttpsOnly: Rule = {
   evaluate: (l) => {
     const protocol = l.config.protocol ?? "HTTP";
     if (protocol === "HTTPS" || protocol === "TLS") {
-      return MODERN_POLICY.test(String(l.config.ssl_policy ?? "")) ? undefined : `ssl_policy ${JSON.stringify(l.config.ssl_policy ?? "default")} allows TLS below 1.2`;
+      return MODERN_POLICY.test(String(l.config.ssl_policy ?? ""))
+        ? undefined
+        : `ssl_policy ${JSON.stringify(l.config.ssl_policy ?? "default")} allows TLS below 1.2`;
     }
     const actions = blocks(l.config.default_action);
     const redirects = actions.length > 0 && actions.every((a) => a.type === "redirect" && blocks(a.redirect)[0]?.protocol === "HTTPS");

@@ -6,7 +6,8 @@ export const TargetGroupHealthCheck: Rule = {
   name: "TargetGroupHealthCheck",
   level: "error",
   title: "Target group has no HTTP health check path",
-  explanation: "Without a health check on the application's own endpoint the ALB keeps sending patients to tasks that accept connections but cannot serve.",
+  explanation:
+    "Without a health check on the application's own endpoint the ALB keeps sending patients to tasks that accept connections but cannot serve.",
   fix: 'Set health_check { enabled = true, path = "/health", ... }.',
   mirrors: [],
   appliesTo: ["aws_lb_target_group"],

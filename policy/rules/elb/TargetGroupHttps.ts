@@ -6,7 +6,8 @@ export const TargetGroupHttps: Rule = {
   name: "TargetGroupHttps",
   level: "error",
   title: "Load balancer reaches its targets over plain HTTP",
-  explanation: "Between the ALB and the tasks, requests carry patient data and session tokens: the hop inside the VPC must be encrypted as well (HIPAA transmission security).",
+  explanation:
+    "Between the ALB and the tasks, requests carry patient data and session tokens: the hop inside the VPC must be encrypted as well (HIPAA transmission security).",
   fix: 'Set protocol = "HTTPS" and health_check { protocol = "HTTPS" } on the target group, with a TLS listener in the task (the TLS sidecar of modules/fargate-service.ts).',
   mirrors: ["CKV_AWS_378"],
   appliesTo: ["aws_lb_target_group"],

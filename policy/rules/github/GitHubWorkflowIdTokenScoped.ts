@@ -4,7 +4,8 @@ import { isWorkflowFile, workflowOf } from "./common";
 const AWS_CREDENTIALS = "aws-actions/configure-aws-credentials";
 
 const grantsIdToken = (permissions: unknown): boolean =>
-  permissions === "write-all" || (typeof permissions === "object" && permissions !== null && (permissions as Record<string, unknown>)["id-token"] === "write");
+  permissions === "write-all" ||
+  (typeof permissions === "object" && permissions !== null && (permissions as Record<string, unknown>)["id-token"] === "write");
 
 const usesAwsCredentials = (job: Record<string, any>): boolean =>
   Array.isArray(job.steps) && job.steps.some((s: any) => typeof s?.uses === "string" && s.uses.startsWith(`${AWS_CREDENTIALS}@`));
@@ -14,7 +15,8 @@ export const GitHubWorkflowIdTokenScoped: Rule = {
   name: "GitHubWorkflowIdTokenScoped",
   level: "error",
   title: "Workflow job can mint an OIDC token it does not use for AWS",
-  explanation: "id-token: write lets a job request the token our deploy role trusts; any job that has it without configuring AWS credentials is an unnecessary path to production.",
+  explanation:
+    "id-token: write lets a job request the token our deploy role trusts; any job that has it without configuring AWS credentials is an unnecessary path to production.",
   fix: `Grant id-token: write only in jobs that use ${AWS_CREDENTIALS} (job-level permissions), or make every job inheriting it use that action.`,
   mirrors: [],
   appliesTo: ["github_repository_file"],
@@ -26,6 +28,9 @@ export const GitHubWorkflowIdTokenScoped: Rule = {
     return Object.entries(wf.jobs ?? {})
       .filter(([, job]) => job && typeof job === "object" && job.uses === undefined) // reusable-workflow calls are checked where they live
       .filter(([, job]) => (job.permissions === undefined ? topLevel : grantsIdToken(job.permissions)) && !usesAwsCredentials(job))
-      .map(([id, job]) => `${r.config.file}: job ${id} gets id-token: write ${job.permissions === undefined ? "from the top level " : ""}without using ${AWS_CREDENTIALS}`);
+      .map(
+        ([id, job]) =>
+          `${r.config.file}: job ${id} gets id-token: write ${job.permissions === undefined ? "from the top level " : ""}without using ${AWS_CREDENTIALS}`,
+      );
   },
 };

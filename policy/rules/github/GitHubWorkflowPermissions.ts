@@ -6,7 +6,8 @@ export const GitHubWorkflowPermissions: Rule = {
   name: "GitHubWorkflowPermissions",
   level: "error",
   title: "Workflow does not restrict its GITHUB_TOKEN",
-  explanation: "Without a top-level permissions block the token gets the repository's default, often write to everything; a compromised step could then push code or releases.",
+  explanation:
+    "Without a top-level permissions block the token gets the repository's default, often write to everything; a compromised step could then push code or releases.",
   fix: "Declare top-level permissions with only what the workflow needs (e.g. contents: read), never write-all.",
   mirrors: ["CKV2_GHA_1"],
   appliesTo: ["github_repository_file"],

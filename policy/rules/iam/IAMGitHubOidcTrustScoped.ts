@@ -10,7 +10,10 @@ const NAMED_REPO = /^repo:[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+(:.+)?$/;
 function trustsGitHub(s: Statement, stack: StackView): boolean {
   const federated = s.principals.get("Federated") ?? [];
   if (federated.some((f) => f.includes(GITHUB_OIDC_HOST))) return true;
-  if (federated.some((f) => stack.targets(f, "aws_iam_openid_connect_provider").some((p) => String(p.config.url).includes(GITHUB_OIDC_HOST)))) return true;
+  if (
+    federated.some((f) => stack.targets(f, "aws_iam_openid_connect_provider").some((p) => String(p.config.url).includes(GITHUB_OIDC_HOST)))
+  )
+    return true;
   return s.conditions.some((c) => c.key.startsWith(`${GITHUB_OIDC_HOST}:`));
 }
 
@@ -20,7 +23,9 @@ function problems(s: Statement): string[] {
   if (subs.length === 0) out.push(`no StringEquals/StringLike condition on ${SUB}`);
   const loose = subs.flatMap((c) => c.values).filter((v) => !NAMED_REPO.test(v));
   if (loose.length > 0) out.push(`${SUB} ${loose.map((v) => JSON.stringify(v)).join(", ")} does not name one repository`);
-  const aud = s.conditions.some((c) => c.key === AUD && c.operator === "StringEquals" && c.values.length > 0 && c.values.every((v) => v === "sts.amazonaws.com"));
+  const aud = s.conditions.some(
+    (c) => c.key === AUD && c.operator === "StringEquals" && c.values.length > 0 && c.values.every((v) => v === "sts.amazonaws.com"),
+  );
   if (!aud) out.push(`no StringEquals ${AUD} = "sts.amazonaws.com"`);
   return out;
 }
@@ -30,7 +35,8 @@ export const IAMGitHubOidcTrustScoped: Rule = {
   name: "IAMGitHubOidcTrustScoped",
   level: "error",
   title: "GitHub OIDC trust is not scoped to a repository",
-  explanation: "Every GitHub Actions workflow in the world can get a token from token.actions.githubusercontent.com; only the sub condition decides which repository may assume the role.",
+  explanation:
+    "Every GitHub Actions workflow in the world can get a token from token.actions.githubusercontent.com; only the sub condition decides which repository may assume the role.",
   fix: 'Condition the trust with StringEquals (or StringLike) "token.actions.githubusercontent.com:sub" = "repo:<owner>/<repo>:<ref or environment>" and StringEquals ":aud" = "sts.amazonaws.com".',
   mirrors: ["CKV_AWS_393"],
   appliesTo: ["aws_iam_role"],

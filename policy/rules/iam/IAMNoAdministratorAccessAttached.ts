@@ -8,7 +8,8 @@ export const IAMNoAdministratorAccessAttached: Rule = {
   name: "IAMNoAdministratorAccessAttached",
   level: "error",
   title: "AdministratorAccess or IAMFullAccess is attached",
-  explanation: "These AWS-managed policies grant everything (or the power to grant oneself everything); no workload or pipeline role needs them.",
+  explanation:
+    "These AWS-managed policies grant everything (or the power to grant oneself everything); no workload or pipeline role needs them.",
   fix: "Attach a customer-managed policy with the actions the role needs.",
   mirrors: ["CKV_AWS_274", "CKV2_AWS_40", "CKV2_AWS_56"],
   appliesTo: [

@@ -40,7 +40,8 @@ export const IAMNoWildcardResource: Rule = {
   name: "IAMNoWildcardResource",
   level: "error",
   title: 'IAM policy allows resource-scoped actions on "*"',
-  explanation: 'An action that can be limited to named resources must be; "*" extends it to every current and future resource of the account, other tenants\' data included.',
+  explanation:
+    'An action that can be limited to named resources must be; "*" extends it to every current and future resource of the account, other tenants\' data included.',
   fix: 'Name the resources (ARNs) in Resource; keep "*" only for actions without resource-level permissions (e.g. ecr:GetAuthorizationToken, xray:PutTraceSegments).',
   mirrors: ["CKV_AWS_355", "CKV_AWS_356", "AwsSolutions-IAM5"],
   appliesTo: IDENTITY_TYPES,

@@ -6,7 +6,8 @@ export const IAMPolicyNoStatementsWithAdminAccess: Rule = {
   name: "IAMPolicyNoStatementsWithAdminAccess",
   level: "error",
   title: 'IAM policy allows every action ("*" or NotAction)',
-  explanation: "A statement allowing all actions makes its holder an administrator of whatever resources it names: least privilege is gone.",
+  explanation:
+    "A statement allowing all actions makes its holder an administrator of whatever resources it names: least privilege is gone.",
   fix: "List the actions the principal needs.",
   mirrors: ["CKV_AWS_1", "CKV_AWS_62", "CKV_AWS_63", "HIPAA.Security-IAMPolicyNoStatementsWithAdminAccess", "IAM.1"],
   appliesTo: IDENTITY_TYPES,

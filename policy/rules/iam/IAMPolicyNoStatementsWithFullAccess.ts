@@ -6,7 +6,8 @@ export const IAMPolicyNoStatementsWithFullAccess: Rule = {
   name: "IAMPolicyNoStatementsWithFullAccess",
   level: "error",
   title: 'IAM policy allows a whole service ("svc:*")',
-  explanation: '"s3:*" or "kms:*" include the destructive and permission-changing actions of the service (DeleteBucket, PutBucketPolicy, ScheduleKeyDeletion).',
+  explanation:
+    '"s3:*" or "kms:*" include the destructive and permission-changing actions of the service (DeleteBucket, PutBucketPolicy, ScheduleKeyDeletion).',
   fix: "List the service's actions the principal needs.",
   mirrors: ["CKV_AWS_49", "HIPAA.Security-IAMPolicyNoStatementsWithFullAccess", "IAM.21"],
   appliesTo: IDENTITY_TYPES,

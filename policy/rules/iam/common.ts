@@ -18,14 +18,16 @@ export function identityAllows(resource: ResourceView, stack: StackView): Statem
     // lib/iam.ts renders every policy as a data source; the policy or role using it reports the finding.
     if (usedByIdentityPolicy(resource, stack)) return [];
     statements = fromDataSource(resource.config);
-  }
-  else if (resource.type === "aws_iam_role") statements = blocks(resource.config.inline_policy).flatMap((p) => statementsOf(p.policy, stack) ?? []);
+  } else if (resource.type === "aws_iam_role")
+    statements = blocks(resource.config.inline_policy).flatMap((p) => statementsOf(p.policy, stack) ?? []);
   else statements = statementsOf(resource.config.policy, stack) ?? [];
   return statements.filter((s) => s.effect === "Allow" && !s.hasPrincipal);
 }
 
 function usedByIdentityPolicy(document: ResourceView, stack: StackView): boolean {
-  return [...IDENTITY_POLICY_TYPES, "aws_iam_role"].some((type) => stack.resources(type).some((r) => stack.referencesOf(r).has(document.address)));
+  return [...IDENTITY_POLICY_TYPES, "aws_iam_role"].some((type) =>
+    stack.resources(type).some((r) => stack.referencesOf(r).has(document.address)),
+  );
 }
 
 export const label = (s: Statement): string => (s.sid ? `statement ${s.sid}` : `statement allowing ${s.actions.slice(0, 3).join(", ")}`);

@@ -8,7 +8,8 @@ export const KMSKeyDeletionWindow: Rule = {
   name: "KMSKeyDeletionWindow",
   level: "warning",
   title: `KMS key deletion window is shorter than ${MIN_DAYS} days`,
-  explanation: "A scheduled key deletion can be cancelled only within the window; once the key is gone, everything it encrypted is unreadable.",
+  explanation:
+    "A scheduled key deletion can be cancelled only within the window; once the key is gone, everything it encrypted is unreadable.",
   fix: `Set deletion_window_in_days = ${MIN_DAYS} (the maximum, and the default).`,
   mirrors: ["KMS.3"],
   appliesTo: ["aws_kms_key"],

@@ -11,5 +11,7 @@ export const KMSKeyPolicyDefined: Rule = {
   mirrors: ["CKV2_AWS_64"],
   appliesTo: ["aws_kms_key"],
   evaluate: (key, stack) =>
-    isSet(key.config.policy) || stack.attached(key, "aws_kms_key_policy", "key_id").length > 0 ? undefined : "no policy and no aws_kms_key_policy",
+    isSet(key.config.policy) || stack.attached(key, "aws_kms_key_policy", "key_id").length > 0
+      ? undefined
+      : "no policy and no aws_kms_key_policy",
 };

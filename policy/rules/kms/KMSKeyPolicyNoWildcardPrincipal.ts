@@ -6,7 +6,8 @@ export const KMSKeyPolicyNoWildcardPrincipal: Rule = {
   name: "KMSKeyPolicyNoWildcardPrincipal",
   level: "error",
   title: 'KMS key policy allows Principal "*"',
-  explanation: "A key policy is the key's root of trust: an Allow for everyone can hand decrypt rights to any AWS account the conditions let through.",
+  explanation:
+    "A key policy is the key's root of trust: an Allow for everyone can hand decrypt rights to any AWS account the conditions let through.",
   fix: "Name the account root, roles or services as principals; let IAM policies grant use within the account.",
   mirrors: ["CKV_AWS_33"],
   appliesTo: ["aws_kms_key", "aws_kms_key_policy"],

@@ -36,7 +36,12 @@ export const today = (): string => new Date().toISOString().slice(0, 10);
  * Why `runtime` cannot be created on `day` (YYYY-MM-DD), or undefined when it can. A runtime not in
  * the table is refused: its dates are unknown. References (`${...}`) are checked where they resolve.
  */
-export function runtimeProblem(kind: "lambda" | "synthetics", runtime: unknown, day: string, table: RuntimeTable = RUNTIME_TABLE): string | undefined {
+export function runtimeProblem(
+  kind: "lambda" | "synthetics",
+  runtime: unknown,
+  day: string,
+  table: RuntimeTable = RUNTIME_TABLE,
+): string | undefined {
   if (typeof runtime !== "string" || runtime.includes("${")) return undefined;
   const what = kind === "lambda" ? "Lambda runtime" : "Synthetics runtime";
   const dates = table[kind][runtime];

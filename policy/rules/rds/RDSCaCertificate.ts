@@ -8,9 +8,11 @@ export const RDSCaCertificate: Rule = {
   name: "RDSCaCertificate",
   level: "error",
   title: "RDS instance does not name a current CA certificate",
-  explanation: "Clients verify the server with this CA; an expired or unpinned CA breaks verify-full TLS or leaves the choice to a regional default that changes over time.",
+  explanation:
+    "Clients verify the server with this CA; an expired or unpinned CA breaks verify-full TLS or leaves the choice to a regional default that changes over time.",
   fix: `Set ca_cert_identifier to one of ${CURRENT.join(", ")}.`,
   mirrors: ["CKV_AWS_211"],
   appliesTo: ["aws_db_instance"],
-  evaluate: (db) => (CURRENT.includes(db.config.ca_cert_identifier) ? undefined : `ca_cert_identifier is ${show(db.config.ca_cert_identifier)}`),
+  evaluate: (db) =>
+    CURRENT.includes(db.config.ca_cert_identifier) ? undefined : `ca_cert_identifier is ${show(db.config.ca_cert_identifier)}`,
 };

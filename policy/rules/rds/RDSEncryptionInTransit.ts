@@ -7,7 +7,8 @@ export const RDSEncryptionInTransit: Rule = {
   name: "RDSEncryptionInTransit",
   level: "error",
   title: "PostgreSQL instance does not require TLS",
-  explanation: "Without rds.force_ssl = 1 a client can connect in plain text and patient data crosses the VPC unencrypted (HIPAA 164.312(e)(1)). The default parameter group leaves it off.",
+  explanation:
+    "Without rds.force_ssl = 1 a client can connect in plain text and patient data crosses the VPC unencrypted (HIPAA 164.312(e)(1)). The default parameter group leaves it off.",
   fix: 'Give the instance its own aws_db_parameter_group (parameter_group_name) with parameter { name = "rds.force_ssl", value = "1" }.',
   mirrors: ["CKV2_AWS_69"],
   appliesTo: ["aws_db_instance"],

@@ -8,7 +8,8 @@ export const RDSEnhancedMonitoringEnabled: Rule = {
   name: "RDSEnhancedMonitoringEnabled",
   level: "error",
   title: "RDS instance has no Enhanced Monitoring",
-  explanation: "Enhanced Monitoring gives OS-level metrics (memory, swap, processes) that CloudWatch's hypervisor view lacks. The provider default (0) turns it off.",
+  explanation:
+    "Enhanced Monitoring gives OS-level metrics (memory, swap, processes) that CloudWatch's hypervisor view lacks. The provider default (0) turns it off.",
   fix: `Set monitoring_interval to one of ${INTERVALS.join(", ")} and monitoring_role_arn to the Enhanced Monitoring role.`,
   mirrors: ["CKV_AWS_118", "HIPAA.Security-RDSEnhancedMonitoringEnabled", "RDS.6"],
   appliesTo: ["aws_db_instance"],

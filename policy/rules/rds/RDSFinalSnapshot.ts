@@ -7,7 +7,8 @@ export const RDSFinalSnapshot: Rule = {
   name: "RDSFinalSnapshot",
   level: "error",
   title: "Primary RDS instance would be deleted without a final snapshot",
-  explanation: "If the instance is ever destroyed, the final snapshot is the last copy of its data. Replicas (replicate_source_db) hold no data of their own and may skip it.",
+  explanation:
+    "If the instance is ever destroyed, the final snapshot is the last copy of its data. Replicas (replicate_source_db) hold no data of their own and may skip it.",
   fix: "On primaries set skip_final_snapshot = false and final_snapshot_identifier.",
   mirrors: [],
   appliesTo: ["aws_db_instance"],

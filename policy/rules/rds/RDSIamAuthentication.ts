@@ -12,5 +12,7 @@ export const RDSIamAuthentication: Rule = {
   mirrors: ["CKV_AWS_161", "RDS.10"],
   appliesTo: ["aws_db_instance"],
   evaluate: (db) =>
-    !isPostgres(db) || isTrue(db.config.iam_database_authentication_enabled) ? undefined : "iam_database_authentication_enabled is not true",
+    !isPostgres(db) || isTrue(db.config.iam_database_authentication_enabled)
+      ? undefined
+      : "iam_database_authentication_enabled is not true",
 };

@@ -17,6 +17,8 @@ export const RDSInstanceBackupEnabled: Rule = {
   evaluate: (db) => {
     if (isReplica(db)) return undefined;
     const days = num(db.config.backup_retention_period);
-    return days !== undefined && days >= MIN_DAYS && days <= 35 ? undefined : `backup_retention_period is ${show(db.config.backup_retention_period)}`;
+    return days !== undefined && days >= MIN_DAYS && days <= 35
+      ? undefined
+      : `backup_retention_period is ${show(db.config.backup_retention_period)}`;
   },
 };

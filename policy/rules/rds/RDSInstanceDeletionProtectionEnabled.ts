@@ -6,7 +6,8 @@ export const RDSInstanceDeletionProtectionEnabled: Rule = {
   name: "RDSInstanceDeletionProtectionEnabled",
   level: "error",
   title: "RDS instance has no deletion protection",
-  explanation: "Deletion protection makes AWS refuse to delete the instance, whatever tool or person asks; prevent_destroy only stops Terraform.",
+  explanation:
+    "Deletion protection makes AWS refuse to delete the instance, whatever tool or person asks; prevent_destroy only stops Terraform.",
   fix: "Set deletion_protection = true.",
   mirrors: ["CKV_AWS_293", "HIPAA.Security-RDSInstanceDeletionProtectionEnabled", "RDS.8"],
   appliesTo: ["aws_db_instance"],

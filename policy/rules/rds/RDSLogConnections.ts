@@ -17,7 +17,11 @@ export const RDSLogConnections: Rule = {
   evaluate: (db, stack) => {
     if (!isPostgres(db) || db.config.parameter_group_name === undefined) return undefined;
     const groups = stack.targets(db.config.parameter_group_name, "aws_db_parameter_group", "name");
-    const missing = groups.filter((g) => !REQUIRED.every((name) => blocks(g.config.parameter).some((p) => p.name === name && String(p.value) === "1")));
-    return missing.length === 0 ? undefined : `parameter group ${missing.map((g) => g.address).join(", ")} does not set ${REQUIRED.map((n) => `${n} = 1`).join(" and ")}`;
+    const missing = groups.filter(
+      (g) => !REQUIRED.every((name) => blocks(g.config.parameter).some((p) => p.name === name && String(p.value) === "1")),
+    );
+    return missing.length === 0
+      ? undefined
+      : `parameter group ${missing.map((g) => g.address).join(", ")} does not set ${REQUIRED.map((n) => `${n} = 1`).join(" and ")}`;
   },
 };

@@ -15,7 +15,8 @@ export const RDSLogExportGroupsManaged: Rule = {
     const exports = strings(db.config.enabled_cloudwatch_logs_exports);
     const identifier = db.config.identifier;
     if (exports.length === 0) return undefined;
-    if (typeof identifier !== "string" || identifier.includes("${")) return "the identifier is not a literal, so its log groups cannot be checked";
+    if (typeof identifier !== "string" || identifier.includes("${"))
+      return "the identifier is not a literal, so its log groups cannot be checked";
     const dependsOn = strings(db.config.depends_on);
     return exports.flatMap((log) => {
       const name = `/aws/rds/instance/${identifier}/${log}`;

@@ -17,6 +17,8 @@ export const RDSLogStatements: Rule = {
     if (!isPostgres(db) || db.config.parameter_group_name === undefined) return undefined;
     const groups = stack.targets(db.config.parameter_group_name, "aws_db_parameter_group", "name");
     const logs = groups.every((g) => blocks(g.config.parameter).some((p) => LOG_PARAMETERS.includes(p.name)));
-    return groups.length === 0 || logs ? undefined : `parameter group ${groups.map((g) => g.address).join(", ")} sets neither ${LOG_PARAMETERS.join(" nor ")}`;
+    return groups.length === 0 || logs
+      ? undefined
+      : `parameter group ${groups.map((g) => g.address).join(", ")} sets neither ${LOG_PARAMETERS.join(" nor ")}`;
   },
 };

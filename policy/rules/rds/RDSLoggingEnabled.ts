@@ -9,7 +9,8 @@ export const RDSLoggingEnabled: Rule = {
   name: "RDSLoggingEnabled",
   level: "error",
   title: "RDS instance does not export its logs to CloudWatch",
-  explanation: "Database logs (connections, errors, slow and DDL statements) are audit evidence (HIPAA 164.312(b)); exported, they outlive the instance and its 3-day local retention.",
+  explanation:
+    "Database logs (connections, errors, slow and DDL statements) are audit evidence (HIPAA 164.312(b)); exported, they outlive the instance and its 3-day local retention.",
   fix: `Set enabled_cloudwatch_logs_exports = ${JSON.stringify(POSTGRES_LOGS)} for PostgreSQL (any non-empty list for other engines).`,
   mirrors: ["CKV_AWS_129", "HIPAA.Security-RDSLoggingEnabled", "RDS.9"],
   appliesTo: ["aws_db_instance"],

@@ -7,7 +7,8 @@ export const RDSMultiAZSupport: Rule = {
   name: "RDSMultiAZSupport",
   level: "error",
   title: "Primary RDS instance is not Multi-AZ",
-  explanation: "A single-AZ primary loses writes and availability with its zone. Replicas are exempt: they are read capacity, not failover.",
+  explanation:
+    "A single-AZ primary loses writes and availability with its zone. Replicas are exempt: they are read capacity, not failover.",
   fix: "Set multi_az = true on the primary (replicas keep replicate_source_db and may stay single-AZ).",
   mirrors: ["CKV_AWS_157", "HIPAA.Security-RDSMultiAZSupport", "RDS.5"],
   appliesTo: ["aws_db_instance"],

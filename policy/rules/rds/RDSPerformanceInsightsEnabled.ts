@@ -11,5 +11,7 @@ export const RDSPerformanceInsightsEnabled: Rule = {
   mirrors: ["CKV_AWS_353"],
   appliesTo: ["aws_db_instance"],
   evaluate: (db) =>
-    isTrue(db.config.performance_insights_enabled) ? undefined : `performance_insights_enabled is ${show(db.config.performance_insights_enabled)}`,
+    isTrue(db.config.performance_insights_enabled)
+      ? undefined
+      : `performance_insights_enabled is ${show(db.config.performance_insights_enabled)}`,
 };

@@ -6,7 +6,8 @@ export const RDSPerformanceInsightsEncrypted: Rule = {
   name: "RDSPerformanceInsightsEncrypted",
   level: "error",
   title: "Performance Insights data is not encrypted with a customer-managed key",
-  explanation: "Performance Insights stores query text, which can contain patient data; without a key of ours it uses the AWS-managed key, outside our key policy.",
+  explanation:
+    "Performance Insights stores query text, which can contain patient data; without a key of ours it uses the AWS-managed key, outside our key policy.",
   fix: "Set performance_insights_kms_key_id to the region's customer-managed key.",
   mirrors: ["CKV_AWS_354"],
   appliesTo: ["aws_db_instance"],

@@ -19,6 +19,8 @@ export const RDSReplicaKmsKeySameRegion: Rule = {
       .find((r) => r?.type === "aws_db_instance");
     // Only a source of this stack can be proven to share the region: the same provider.
     if (!sourceDb) return undefined;
-    return (sourceDb.config.provider ?? "aws") === (db.config.provider ?? "aws") ? "kms_key_id is set although the source is in the same region" : undefined;
+    return (sourceDb.config.provider ?? "aws") === (db.config.provider ?? "aws")
+      ? "kms_key_id is set although the source is in the same region"
+      : undefined;
   },
 };

@@ -14,7 +14,8 @@ export const S3BackupBucketObjectLock: Rule = {
   name: "S3BackupBucketObjectLock",
   level: "error",
   title: "Backup bucket has no Object Lock default retention",
-  explanation: "Backups are the last line against ransomware and mistakes; Object Lock keeps each object undeletable until its retention ends. It can only be enabled when the bucket is created.",
+  explanation:
+    "Backups are the last line against ransomware and mistakes; Object Lock keeps each object undeletable until its retention ends. It can only be enabled when the bucket is created.",
   fix: "Set object_lock_enabled = true on the bucket and add an aws_s3_bucket_object_lock_configuration with rule.default_retention (mode and days or years).",
   mirrors: [],
   appliesTo: ["aws_s3_bucket"],

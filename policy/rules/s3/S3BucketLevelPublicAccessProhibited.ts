@@ -9,9 +9,18 @@ export const S3BucketLevelPublicAccessProhibited: Rule = {
   name: "S3BucketLevelPublicAccessProhibited",
   level: "error",
   title: "S3 bucket has no public access block with all four flags",
-  explanation: "The bucket-level public access block is what stops a later ACL or policy from exposing patient files to the internet, whatever else changes.",
+  explanation:
+    "The bucket-level public access block is what stops a later ACL or policy from exposing patient files to the internet, whatever else changes.",
   fix: `Add an aws_s3_bucket_public_access_block for the bucket with ${FLAGS.join(", ")} all true.`,
-  mirrors: ["CKV2_AWS_6", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "HIPAA.Security-S3BucketLevelPublicAccessProhibited", "S3.8"],
+  mirrors: [
+    "CKV2_AWS_6",
+    "CKV_AWS_53",
+    "CKV_AWS_54",
+    "CKV_AWS_55",
+    "CKV_AWS_56",
+    "HIPAA.Security-S3BucketLevelPublicAccessProhibited",
+    "S3.8",
+  ],
   appliesTo: ["aws_s3_bucket"],
   evaluate: (bucket, stack) => {
     const blocks = bucketParts(bucket, stack, "aws_s3_bucket_public_access_block");

@@ -11,5 +11,7 @@ export const S3BucketNoForceDestroy: Rule = {
   mirrors: [],
   appliesTo: ["aws_s3_bucket"],
   evaluate: (bucket) =>
-    bucket.config.force_destroy === undefined || isFalse(bucket.config.force_destroy) ? undefined : `force_destroy is ${JSON.stringify(bucket.config.force_destroy)}`,
+    bucket.config.force_destroy === undefined || isFalse(bucket.config.force_destroy)
+      ? undefined
+      : `force_destroy is ${JSON.stringify(bucket.config.force_destroy)}`,
 };

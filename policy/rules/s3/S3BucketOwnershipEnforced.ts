@@ -7,7 +7,8 @@ export const S3BucketOwnershipEnforced: Rule = {
   name: "S3BucketOwnershipEnforced",
   level: "error",
   title: "S3 bucket ACLs are not disabled",
-  explanation: "With BucketOwnerEnforced, ACLs are ignored: access is decided by policies alone, and objects written by others still belong to us.",
+  explanation:
+    "With BucketOwnerEnforced, ACLs are ignored: access is decided by policies alone, and objects written by others still belong to us.",
   fix: 'Add an aws_s3_bucket_ownership_controls for the bucket with rule { object_ownership = "BucketOwnerEnforced" }.',
   mirrors: ["CKV2_AWS_65", "S3.12"],
   appliesTo: ["aws_s3_bucket"],

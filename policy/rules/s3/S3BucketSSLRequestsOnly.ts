@@ -21,6 +21,8 @@ export const S3BucketSSLRequestsOnly: Rule = {
     const { readable, unreadable, policies } = bucketPolicyStatements(bucket, stack);
     if (policies === 0) return "no aws_s3_bucket_policy points at it";
     if (readable.some(deniesPlainHttp)) return undefined;
-    return unreadable > 0 ? "its bucket policy is built by an expression and cannot be checked for the TLS-only statement" : "its bucket policy has no Deny on aws:SecureTransport = false";
+    return unreadable > 0
+      ? "its bucket policy is built by an expression and cannot be checked for the TLS-only statement"
+      : "its bucket policy has no Deny on aws:SecureTransport = false";
   },
 };

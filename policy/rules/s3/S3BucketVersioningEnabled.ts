@@ -13,7 +13,9 @@ export const S3BucketVersioningEnabled: Rule = {
   appliesTo: ["aws_s3_bucket"],
   evaluate: (bucket, stack) => {
     if (isTrue(block(bucket.config.versioning).enabled)) return undefined;
-    const enabled = bucketParts(bucket, stack, "aws_s3_bucket_versioning").some((v) => block(v.config.versioning_configuration).status === "Enabled");
+    const enabled = bucketParts(bucket, stack, "aws_s3_bucket_versioning").some(
+      (v) => block(v.config.versioning_configuration).status === "Enabled",
+    );
     return enabled ? undefined : "no aws_s3_bucket_versioning with status Enabled points at it";
   },
 };

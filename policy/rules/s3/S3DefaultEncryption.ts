@@ -8,7 +8,10 @@ export function encryptionDefaults(bucket: ResourceView, stack: StackView): Reco
     ...bucketParts(bucket, stack, "aws_s3_bucket_server_side_encryption_configuration").map((c) => c.config),
     ...blocks(bucket.config.server_side_encryption_configuration),
   ];
-  return configs.flatMap((c) => blocks(c.rule)).map((r) => block(r.apply_server_side_encryption_by_default)).filter((d) => isSet(d.sse_algorithm));
+  return configs
+    .flatMap((c) => blocks(c.rule))
+    .map((r) => block(r.apply_server_side_encryption_by_default))
+    .filter((d) => isSet(d.sse_algorithm));
 }
 
 export const S3DefaultEncryption: Rule = {
@@ -20,5 +23,6 @@ export const S3DefaultEncryption: Rule = {
   fix: "Add an aws_s3_bucket_server_side_encryption_configuration for the bucket (aws:kms with the region's key, or AES256 where documented).",
   mirrors: ["CKV_AWS_19", "S3.4"],
   appliesTo: ["aws_s3_bucket"],
-  evaluate: (bucket, stack) => (encryptionDefaults(bucket, stack).length > 0 ? undefined : "no server-side encryption configuration points at it"),
+  evaluate: (bucket, stack) =>
+    encryptionDefaults(bucket, stack).length > 0 ? undefined : "no server-side encryption configuration points at it",
 };

@@ -7,7 +7,8 @@ export const S3DefaultEncryptionKMS: Rule = {
   name: "S3DefaultEncryptionKMS",
   level: "warning",
   title: "S3 bucket is not encrypted with a customer-managed KMS key",
-  explanation: "With SSE-KMS and our key, reading an object also needs kms:Decrypt under our key policy, and every use is in CloudTrail; SSE-S3 has neither.",
+  explanation:
+    "With SSE-KMS and our key, reading an object also needs kms:Decrypt under our key policy, and every use is in CloudTrail; SSE-S3 has neither.",
   fix: 'Set sse_algorithm = "aws:kms" and kms_master_key_id to the region\'s key (bucket_key_enabled = true keeps KMS costs down).',
   mirrors: ["CKV_AWS_145", "HIPAA.Security-S3DefaultEncryptionKMS"],
   appliesTo: ["aws_s3_bucket"],

@@ -19,7 +19,12 @@ export const S3PatientFilesReplicated: Rule = {
   evaluate: (bucket, stack) => {
     if (block(bucket.config.tags)[PHI_TAG] !== PHI_VALUE) return undefined;
     // A replica: the destination of a replication rule from a patient-file bucket.
-    const destination = stack.resources("aws_s3_bucket_replication_configuration").some((rc) => stack.referencesOf(rc).has(bucket.address) && !bucketParts(bucket, stack, "aws_s3_bucket_replication_configuration").includes(rc));
+    const destination = stack
+      .resources("aws_s3_bucket_replication_configuration")
+      .some(
+        (rc) =>
+          stack.referencesOf(rc).has(bucket.address) && !bucketParts(bucket, stack, "aws_s3_bucket_replication_configuration").includes(rc),
+      );
     if (destination) return undefined;
     const configs = bucketParts(bucket, stack, "aws_s3_bucket_replication_configuration");
     if (configs.length === 0) return "no replication configuration has it as source or destination";
@@ -32,7 +37,8 @@ export const S3PatientFilesReplicated: Rule = {
     if (crossRegion.length === 0) return "no enabled rule replicates it to a bucket of another region in this stack";
     for (const r of crossRegion) {
       const id = String(r.id ?? "rule");
-      if (!block(block(r.destination).encryption_configuration).replica_kms_key_id) problems.push(`rule ${id}: the replica is not encrypted with a KMS key (replica_kms_key_id)`);
+      if (!block(block(r.destination).encryption_configuration).replica_kms_key_id)
+        problems.push(`rule ${id}: the replica is not encrypted with a KMS key (replica_kms_key_id)`);
       if (!block(r.delete_marker_replication).status) problems.push(`rule ${id}: delete_marker_replication is not stated`);
       if (!block(block(r.destination).metrics).status) problems.push(`rule ${id}: replication metrics are not stated`);
     }

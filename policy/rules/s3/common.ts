@@ -6,7 +6,10 @@ export const bucketParts = (bucket: ResourceView, stack: StackView, type: string
   stack.attached(bucket, type, "bucket", "bucket");
 
 /** Statements of every bucket policy attached to the bucket; undefined entries are documents that cannot be read at synth. */
-export function bucketPolicyStatements(bucket: ResourceView, stack: StackView): { readable: Statement[]; unreadable: number; policies: number } {
+export function bucketPolicyStatements(
+  bucket: ResourceView,
+  stack: StackView,
+): { readable: Statement[]; unreadable: number; policies: number } {
   const policies = bucketParts(bucket, stack, "aws_s3_bucket_policy");
   const readable: Statement[] = [];
   let unreadable = 0;

@@ -16,6 +16,8 @@ export const SecretsManagerRotationPeriod: Rule = {
     const rules = block(rotation.config.rotation_rules);
     if (isSet(rules.schedule_expression)) return undefined;
     const days = num(rules.automatically_after_days);
-    return days !== undefined && days <= MAX_DAYS ? undefined : `rotation_rules.automatically_after_days is ${show(rules.automatically_after_days)}`;
+    return days !== undefined && days <= MAX_DAYS
+      ? undefined
+      : `rotation_rules.automatically_after_days is ${show(rules.automatically_after_days)}`;
   },
 };

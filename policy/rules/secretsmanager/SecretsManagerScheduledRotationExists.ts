@@ -25,7 +25,10 @@ export const SecretsManagerScheduledRotationExists: Rule = {
       for (const r of s.resources("aws_scheduler_schedule")) {
         if (typeof r.config.name !== "string") continue;
         const target = Array.isArray(r.config.target) ? r.config.target[0] : r.config.target;
-        schedules.set(r.config.name, { enabled: r.config.state !== "DISABLED" && !isFalse(r.config.state), runsTask: target?.ecs_parameters !== undefined });
+        schedules.set(r.config.name, {
+          enabled: r.config.state !== "DISABLED" && !isFalse(r.config.state),
+          runsTask: target?.ecs_parameters !== undefined,
+        });
       }
     }
     const out: DeploymentVerdict[] = [];

@@ -6,7 +6,8 @@ export const SecretsManagerUsingKMSKey: Rule = {
   name: "SecretsManagerUsingKMSKey",
   level: "error",
   title: "Secret is not encrypted with a customer-managed key",
-  explanation: "With the AWS-managed aws/secretsmanager key anyone allowed GetSecretValue can decrypt; with our key, reading also needs kms:Decrypt under our key policy.",
+  explanation:
+    "With the AWS-managed aws/secretsmanager key anyone allowed GetSecretValue can decrypt; with our key, reading also needs kms:Decrypt under our key policy.",
   fix: "Set kms_key_id to the region's customer-managed key (not an alias/aws/ key), and kms_key_id in every replica block to the key of its region.",
   mirrors: ["CKV_AWS_149", "HIPAA.Security-SecretsManagerUsingKMSKey"],
   appliesTo: ["aws_secretsmanager_secret"],

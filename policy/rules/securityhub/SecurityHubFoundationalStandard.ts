@@ -15,7 +15,11 @@ export const SecurityHubFoundationalStandard: Rule = {
     const region = hub.config.provider ?? "aws";
     const subscribed = stack
       .resources("aws_securityhub_standards_subscription")
-      .some((s) => (s.config.provider ?? "aws") === region && strings(s.config.standards_arn).some((a) => a.includes(":standards/aws-foundational-security-best-practices/")));
+      .some(
+        (s) =>
+          (s.config.provider ?? "aws") === region &&
+          strings(s.config.standards_arn).some((a) => a.includes(":standards/aws-foundational-security-best-practices/")),
+      );
     return subscribed ? undefined : "no aws_securityhub_standards_subscription to FSBP in its region";
   },
 };

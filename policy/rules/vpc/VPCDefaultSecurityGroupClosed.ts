@@ -6,7 +6,8 @@ export const VPCDefaultSecurityGroupClosed: Rule = {
   name: "VPCDefaultSecurityGroupClosed",
   level: "error",
   title: "VPC default security group is not closed",
-  explanation: "AWS's default group allows all traffic between its members and all egress; anything launched without a group lands in it. Terraform can empty it (CloudFormation cannot).",
+  explanation:
+    "AWS's default group allows all traffic between its members and all egress; anything launched without a group lands in it. Terraform can empty it (CloudFormation cannot).",
   fix: "Add an aws_default_security_group for the VPC with no ingress and no egress blocks.",
   mirrors: ["CKV2_AWS_12", "HIPAA.Security-VPCDefaultSecurityGroupClosed", "EC2.2"],
   appliesTo: ["aws_vpc"],

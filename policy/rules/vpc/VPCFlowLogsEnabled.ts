@@ -5,7 +5,8 @@ export const VPCFlowLogsEnabled: Rule = {
   name: "VPCFlowLogsEnabled",
   level: "error",
   title: "VPC has no flow log",
-  explanation: "Flow logs are the record of which addresses talked to what inside the network, the evidence an incident investigation starts from.",
+  explanation:
+    "Flow logs are the record of which addresses talked to what inside the network, the evidence an incident investigation starts from.",
   fix: 'Add an aws_flow_log with vpc_id pointing at the VPC (traffic_type = "ALL").',
   mirrors: ["CKV2_AWS_11", "HIPAA.Security-VPCFlowLogsEnabled", "AwsSolutions-VPC7", "EC2.6"],
   appliesTo: ["aws_vpc"],

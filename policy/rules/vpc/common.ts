@@ -38,7 +38,16 @@ export function sgRules(r: ResourceView): SgRule[] {
   }
 }
 
-export const SG_TYPES = ["aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"];
+export const SG_TYPES = [
+  "aws_security_group",
+  "aws_security_group_rule",
+  "aws_vpc_security_group_ingress_rule",
+  "aws_vpc_security_group_egress_rule",
+];
 
 export const portText = (r: SgRule): string =>
-  r.protocol === "-1" || r.protocol === "all" ? "all traffic" : r.fromPort === r.toPort ? `${r.protocol} ${r.fromPort}` : `${r.protocol} ${r.fromPort}-${r.toPort}`;
+  r.protocol === "-1" || r.protocol === "all"
+    ? "all traffic"
+    : r.fromPort === r.toPort
+      ? `${r.protocol} ${r.fromPort}`
+      : `${r.protocol} ${r.fromPort}-${r.toPort}`;

@@ -12,7 +12,10 @@ export const WebAclAssociated: Rule = {
   mirrors: ["CKV2_AWS_28"],
   appliesTo: ["aws_apprunner_service", "aws_lb"],
   evaluate: (r, stack) => {
-    if (r.type === "aws_lb" && ((r.config.load_balancer_type ?? "application") !== "application" || isTrue(r.config.internal))) return undefined;
-    return stack.attached(r, "aws_wafv2_web_acl_association", "resource_arn").length > 0 ? undefined : "no aws_wafv2_web_acl_association points at it";
+    if (r.type === "aws_lb" && ((r.config.load_balancer_type ?? "application") !== "application" || isTrue(r.config.internal)))
+      return undefined;
+    return stack.attached(r, "aws_wafv2_web_acl_association", "resource_arn").length > 0
+      ? undefined
+      : "no aws_wafv2_web_acl_association points at it";
   },
 };

@@ -29,7 +29,8 @@ export const WebAclOriginHeader: Rule = {
     if (rules.length === 0) problems.push("no allow rule matching a single header exactly");
     for (const rule of rules) {
       const value = blocks(blocks(rule.statement)[0].byte_match_statement)[0].search_string;
-      if (!isExpression(value)) problems.push(`rule ${JSON.stringify(rule.name)} compares the header with a literal value (the secret would be in the JSON)`);
+      if (!isExpression(value))
+        problems.push(`rule ${JSON.stringify(rule.name)} compares the header with a literal value (the secret would be in the JSON)`);
     }
     return problems;
   },

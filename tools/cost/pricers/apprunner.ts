@@ -29,14 +29,18 @@ export function parseMemoryGb(value: unknown): number {
 export function isHealthChecked(r: Resource, ctx: PricingContext): boolean {
   // Same stack: ${aws_apprunner_service.<name>.service_url}; other stack: the output cdktf names
   // cross-stack-output-aws_apprunner_service<name>service_url.
-  return ctx.anyMentions("aws_route53_health_check", `${r.type}.${r.name}.`) || ctx.anyMentions("aws_route53_health_check", `${r.type}${r.name}`);
+  return (
+    ctx.anyMentions("aws_route53_health_check", `${r.type}.${r.name}.`) || ctx.anyMentions("aws_route53_health_check", `${r.type}${r.name}`)
+  );
 }
 
 /** The Synthetics canary (any stack) probing this service, if the canary health probe is in use. */
 function probingCanary(r: Resource, ctx: PricingContext): Resource | undefined {
   const needles = [`${r.type}.${r.name}.`, `${r.type}${r.name}`];
   for (const stack of ctx.stacks) {
-    const found = ctx.resourcesOf(stack, "aws_synthetics_canary").find((c) => needles.some((n) => JSON.stringify(c.config.run_config ?? {}).includes(n)));
+    const found = ctx
+      .resourcesOf(stack, "aws_synthetics_canary")
+      .find((c) => needles.some((n) => JSON.stringify(c.config.run_config ?? {}).includes(n)));
     if (found) return found;
   }
   return undefined;
@@ -56,7 +60,10 @@ const service: Pricer = (r, ctx) => {
   const checked = u.activeWhenHealthChecked && isHealthChecked(r, ctx);
   const canary = checked ? undefined : probingCanary(r, ctx);
   // A canary run wakes an idle service for at least a minute of active vCPU; it stays idle otherwise.
-  const idleRuns = canary ? ((runsPerMonth(canary.config.schedule?.expression, ctx.hours) ?? 0) * (ctx.hours - Math.min(u.activeHoursPerMonth, ctx.hours))) / ctx.hours : 0;
+  const idleRuns = canary
+    ? ((runsPerMonth(canary.config.schedule?.expression, ctx.hours) ?? 0) * (ctx.hours - Math.min(u.activeHoursPerMonth, ctx.hours))) /
+      ctx.hours
+    : 0;
   const wakeHours = (idleRuns * u.activeMinutesPerWake) / 60;
   const activeHours = checked ? ctx.hours : Math.min(u.activeHoursPerMonth + wakeHours, ctx.hours);
   const extra = use.extraAtPeak;
@@ -98,11 +105,23 @@ const service: Pricer = (r, ctx) => {
   }
   if (c.source_configuration?.auto_deployments_enabled === true) {
     items.push(
-      ctx.item(r, { service: "App Runner", component: "automatic deployments", quantity: 1, unit: "app-month", priceKey: "apprunner.autoDeploymentMonth" }),
+      ctx.item(r, {
+        service: "App Runner",
+        component: "automatic deployments",
+        quantity: 1,
+        unit: "app-month",
+        priceKey: "apprunner.autoDeploymentMonth",
+      }),
     );
   }
   items.push(
-    ctx.item(r, { service: "Data transfer", component: "responses to the internet (Cloudflare)", quantity: use.egressGbMonth, unit: "GB", priceKey: "transfer.internetOutGb" }),
+    ctx.item(r, {
+      service: "Data transfer",
+      component: "responses to the internet (Cloudflare)",
+      quantity: use.egressGbMonth,
+      unit: "GB",
+      priceKey: "transfer.internetOutGb",
+    }),
     ...logCharges(r, ctx, use.logGbMonth, "application logs"),
   );
   // X-Ray tracing through the region's shared observability configuration (platform stack).

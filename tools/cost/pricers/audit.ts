@@ -41,7 +41,10 @@ const trail: Pricer = (r, ctx) => {
   const a = ctx.usage.audit;
   const management = managementEvents(ctx);
   const free = isFirstTrail(r, ctx);
-  const data = s3DataEventPrefixes({ type: r.type, name: r.name, address: r.address, config: r.config }).length > 0 ? workloadRegions(ctx).size * a.s3DataEventsPerWorkloadRegionMonth : 0;
+  const data =
+    s3DataEventPrefixes({ type: r.type, name: r.name, address: r.address, config: r.config }).length > 0
+      ? workloadRegions(ctx).size * a.s3DataEventsPerWorkloadRegionMonth
+      : 0;
   const items = [
     ctx.item(r, {
       service: "CloudTrail",
@@ -65,7 +68,15 @@ const trail: Pricer = (r, ctx) => {
   }
   if (r.config.cloud_watch_logs_group_arn !== undefined) {
     const gb = ((management + data) * a.eventKb) / 1_048_576;
-    items.push(...logCharges(r, ctx, gb, "CloudTrail events", "the trail's copy in CloudWatch Logs feeds the CIS metric filters; the S3 copy is the six-year record"));
+    items.push(
+      ...logCharges(
+        r,
+        ctx,
+        gb,
+        "CloudTrail events",
+        "the trail's copy in CloudWatch Logs feeds the CIS metric filters; the S3 copy is the six-year record",
+      ),
+    );
   }
   return items;
 };
@@ -74,7 +85,9 @@ const detector: Pricer = (r, ctx) => {
   const a = ctx.usage.audit;
   const workload = isWorkload(r, ctx);
   const vpcs = ctx.stacks.flatMap((s) => ctx.resourcesOf(s, "aws_vpc")).filter((v) => v.region === r.region).length;
-  const features = ctx.stacks.flatMap((s) => ctx.resourcesOf(s, "aws_guardduty_detector_feature")).filter((f) => ctx.resolve(f.stack, f.config.detector_id)?.address === r.address && f.stack.name === r.stack.name);
+  const features = ctx.stacks
+    .flatMap((s) => ctx.resourcesOf(s, "aws_guardduty_detector_feature"))
+    .filter((f) => ctx.resolve(f.stack, f.config.detector_id)?.address === r.address && f.stack.name === r.stack.name);
   const s3 = features.some((f) => f.config.name === "S3_DATA_EVENTS" && f.config.status === "ENABLED");
   const items = [
     ctx.item(r, {

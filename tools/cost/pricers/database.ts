@@ -76,7 +76,13 @@ const dbInstance: Pricer = (r, ctx) => {
   if (exports > 0) items.push(...logCharges(r, ctx, ctx.usage.database.logExportGbPerInstanceMonth, "PostgreSQL log export"));
   if (Number(c.monitoring_interval ?? 0) > 0) {
     items.push(
-      ...logCharges(r, ctx, ctx.usage.database.enhancedMonitoringGbPerInstanceMonth, "Enhanced Monitoring", "Enhanced Monitoring is billed as CloudWatch Logs (RDSOSMetrics)"),
+      ...logCharges(
+        r,
+        ctx,
+        ctx.usage.database.enhancedMonitoringGbPerInstanceMonth,
+        "Enhanced Monitoring",
+        "Enhanced Monitoring is billed as CloudWatch Logs (RDSOSMetrics)",
+      ),
     );
   }
   return items;

@@ -36,11 +36,34 @@ const table: Pricer = (r, ctx) => {
       );
     } else {
       items.push(
-        ctx.item(r, { service: "DynamoDB", component: `provisioned writes in ${region}`, quantity: Number(c.write_capacity ?? 0) * ctx.hours, unit: "WCU-hour", priceKey: "dynamodb.provisionedWcuHour", region }),
-        ctx.item(r, { service: "DynamoDB", component: `provisioned reads in ${region}`, quantity: Number(c.read_capacity ?? 0) * ctx.hours, unit: "RCU-hour", priceKey: "dynamodb.provisionedRcuHour", region }),
+        ctx.item(r, {
+          service: "DynamoDB",
+          component: `provisioned writes in ${region}`,
+          quantity: Number(c.write_capacity ?? 0) * ctx.hours,
+          unit: "WCU-hour",
+          priceKey: "dynamodb.provisionedWcuHour",
+          region,
+        }),
+        ctx.item(r, {
+          service: "DynamoDB",
+          component: `provisioned reads in ${region}`,
+          quantity: Number(c.read_capacity ?? 0) * ctx.hours,
+          unit: "RCU-hour",
+          priceKey: "dynamodb.provisionedRcuHour",
+          region,
+        }),
       );
     }
-    items.push(ctx.item(r, { service: "DynamoDB", component: `storage in ${region}`, quantity: storedGb, unit: "GB-month", priceKey: "dynamodb.storageGbMonth", region }));
+    items.push(
+      ctx.item(r, {
+        service: "DynamoDB",
+        component: `storage in ${region}`,
+        quantity: storedGb,
+        unit: "GB-month",
+        priceKey: "dynamodb.storageGbMonth",
+        region,
+      }),
+    );
   }
   return items;
 };

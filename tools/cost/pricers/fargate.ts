@@ -18,7 +18,8 @@ interface TaskSize {
 
 function taskSize(r: Resource, ctx: PricingContext, ref: unknown): TaskSize {
   const td = ctx.resolve(r.stack, ref);
-  if (!td || td.type !== "aws_ecs_task_definition") throw new MissingPrice(`task definition ${String(ref)} not found in the synthesized stacks`);
+  if (!td || td.type !== "aws_ecs_task_definition")
+    throw new MissingPrice(`task definition ${String(ref)} not found in the synthesized stacks`);
   const vcpu = parseVcpu(td.config.cpu);
   const memGb = parseMemoryGb(td.config.memory);
   const arch = String(td.config.runtime_platform?.cpu_architecture ?? "X86_64");
@@ -27,14 +28,41 @@ function taskSize(r: Resource, ctx: PricingContext, ref: unknown): TaskSize {
 }
 
 /** Fargate charges of `taskHours`; `service` tells a long-running service from a scheduled job. */
-function fargateItems(r: Resource, ctx: PricingContext, size: TaskSize, taskHours: number, what: string, service: "ECS Fargate" | "Scheduled tasks"): LineItem[] {
+function fargateItems(
+  r: Resource,
+  ctx: PricingContext,
+  size: TaskSize,
+  taskHours: number,
+  what: string,
+  service: "ECS Fargate" | "Scheduled tasks",
+): LineItem[] {
   const items = [
-    ctx.item(r, { service, component: `${what} vCPU (${size.label})`, quantity: taskHours * size.vcpu, unit: "vCPU-hour", priceKey: "fargate.vcpuHour", variant: size.arch }),
-    ctx.item(r, { service, component: `${what} memory (${size.label})`, quantity: taskHours * size.memGb, unit: "GB-hour", priceKey: "fargate.gbHour", variant: size.arch }),
+    ctx.item(r, {
+      service,
+      component: `${what} vCPU (${size.label})`,
+      quantity: taskHours * size.vcpu,
+      unit: "vCPU-hour",
+      priceKey: "fargate.vcpuHour",
+      variant: size.arch,
+    }),
+    ctx.item(r, {
+      service,
+      component: `${what} memory (${size.label})`,
+      quantity: taskHours * size.memGb,
+      unit: "GB-hour",
+      priceKey: "fargate.gbHour",
+      variant: size.arch,
+    }),
   ];
   if (size.extraEphemeralGb > 0) {
     items.push(
-      ctx.item(r, { service, component: `${what} ephemeral storage above 20 GB`, quantity: taskHours * size.extraEphemeralGb, unit: "GB-hour", priceKey: "fargate.ephemeralGbHour" }),
+      ctx.item(r, {
+        service,
+        component: `${what} ephemeral storage above 20 GB`,
+        quantity: taskHours * size.extraEphemeralGb,
+        unit: "GB-hour",
+        priceKey: "fargate.ephemeralGbHour",
+      }),
     );
   }
   return items;
@@ -46,7 +74,8 @@ export const isCellService = (name: string): boolean => /-(tenant|shard)-/.test(
 const ecsService: Pricer = (r, ctx) => {
   const c = r.config;
   const strategy = Array.isArray(c.capacity_provider_strategy) ? c.capacity_provider_strategy : [];
-  const onFargate = c.launch_type === "FARGATE" || (c.launch_type === undefined && strategy.some((s: any) => s.capacity_provider === "FARGATE"));
+  const onFargate =
+    c.launch_type === "FARGATE" || (c.launch_type === undefined && strategy.some((s: any) => s.capacity_provider === "FARGATE"));
   if (!onFargate) throw new MissingPrice(`launch type ${c.launch_type ?? "(capacity providers)"}: only FARGATE (on-demand) is priced`);
   const size = taskSize(r, ctx, c.task_definition);
   // The scaling target names the service by reference, or literally (service/<cluster>/<name>).
@@ -67,7 +96,14 @@ const ecsService: Pricer = (r, ctx) => {
   // (platform), the capacity units its own traffic adds are priced here, with the cell.
   const behindGateway = isCellService(name) && Array.isArray(c.load_balancer) && c.load_balancer.length > 0;
   return [
-    ...fargateItems(r, ctx, size, taskHours, `${tasks} task(s) x ${ctx.hours} h${extra ? ` + ${extra} x ${peak} peak h` : ""}:`, "ECS Fargate"),
+    ...fargateItems(
+      r,
+      ctx,
+      size,
+      taskHours,
+      `${tasks} task(s) x ${ctx.hours} h${extra ? ` + ${extra} x ${peak} peak h` : ""}:`,
+      "ECS Fargate",
+    ),
     ...(behindGateway
       ? [
           ctx.item(r, {
@@ -79,7 +115,13 @@ const ecsService: Pricer = (r, ctx) => {
           }),
         ]
       : []),
-    ctx.item(r, { service: "Data transfer", component: "responses to the internet (Cloudflare)", quantity: use.egressGbMonth, unit: "GB", priceKey: "transfer.internetOutGb" }),
+    ctx.item(r, {
+      service: "Data transfer",
+      component: "responses to the internet (Cloudflare)",
+      quantity: use.egressGbMonth,
+      unit: "GB",
+      priceKey: "transfer.internetOutGb",
+    }),
     ...logCharges(r, ctx, use.logGbMonth, "application logs"),
   ];
 };
@@ -91,7 +133,13 @@ const loadBalancer: Pricer = (r, ctx) => {
   const alb = kind === "application";
   const azs = Array.isArray(c.subnets) ? c.subnets.length : Array.isArray(c.subnet_mapping) ? c.subnet_mapping.length : 2;
   const items = [
-    ctx.item(r, { service: "Load balancing", component: `${alb ? "ALB" : "NLB"} hours`, quantity: ctx.hours, unit: "hour", priceKey: alb ? "elb.albHour" : "elb.nlbHour" }),
+    ctx.item(r, {
+      service: "Load balancing",
+      component: `${alb ? "ALB" : "NLB"} hours`,
+      quantity: ctx.hours,
+      unit: "hour",
+      priceKey: alb ? "elb.albHour" : "elb.nlbHour",
+    }),
     ctx.item(r, {
       service: "Load balancing",
       component: `capacity units (${ctx.usage.fargate.averageLcu} on average)`,
@@ -132,7 +180,16 @@ const schedule: Pricer = (r, ctx) => {
   if (ecs) {
     const size = taskSize(r, ctx, ecs.task_definition_arn);
     const taskHours = (runs * Number(ecs.task_count ?? 1) * ctx.usage.fargate.scheduledTaskMinutes) / 60;
-    items.push(...fargateItems(r, ctx, size, taskHours, `scheduled task (${runs.toFixed(1)} runs x ${ctx.usage.fargate.scheduledTaskMinutes} min):`, "Scheduled tasks"));
+    items.push(
+      ...fargateItems(
+        r,
+        ctx,
+        size,
+        taskHours,
+        `scheduled task (${runs.toFixed(1)} runs x ${ctx.usage.fargate.scheduledTaskMinutes} min):`,
+        "Scheduled tasks",
+      ),
+    );
   }
   return items;
 };

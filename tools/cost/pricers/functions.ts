@@ -14,7 +14,9 @@ export function runsPerMonth(expression: unknown, hours: number): number | undef
 
 /** The schedule of the EventBridge rule whose target invokes `fn` (same stack). */
 function invocationsOf(fn: Resource, ctx: PricingContext): number {
-  const targets = ctx.resourcesOf(fn.stack, "aws_cloudwatch_event_target").filter((t) => String(t.config.arn ?? "").includes(`${fn.type}.${fn.name}.`));
+  const targets = ctx
+    .resourcesOf(fn.stack, "aws_cloudwatch_event_target")
+    .filter((t) => String(t.config.arn ?? "").includes(`${fn.type}.${fn.name}.`));
   return targets.reduce((n, t) => n + (runsPerMonth(ctx.resolve(fn.stack, t.config.rule)?.config.schedule_expression, ctx.hours) ?? 0), 0);
 }
 

@@ -6,11 +6,31 @@ import { logCharges } from "./logs";
 
 const natGateway: Pricer = (r, ctx) => {
   if (r.config.connectivity_type === "private") {
-    return [ctx.item(r, { service: "NAT Gateway", component: "private NAT gateway hours", quantity: ctx.hours, unit: "hour", priceKey: "vpc.natGatewayHour" })];
+    return [
+      ctx.item(r, {
+        service: "NAT Gateway",
+        component: "private NAT gateway hours",
+        quantity: ctx.hours,
+        unit: "hour",
+        priceKey: "vpc.natGatewayHour",
+      }),
+    ];
   }
   return [
-    ctx.item(r, { service: "NAT Gateway", component: "NAT gateway hours", quantity: ctx.hours, unit: "hour", priceKey: "vpc.natGatewayHour" }),
-    ctx.item(r, { service: "NAT Gateway", component: "data processed", quantity: ctx.usage.natGbPerGatewayMonth, unit: "GB", priceKey: "vpc.natGatewayGb" }),
+    ctx.item(r, {
+      service: "NAT Gateway",
+      component: "NAT gateway hours",
+      quantity: ctx.hours,
+      unit: "hour",
+      priceKey: "vpc.natGatewayHour",
+    }),
+    ctx.item(r, {
+      service: "NAT Gateway",
+      component: "data processed",
+      quantity: ctx.usage.natGbPerGatewayMonth,
+      unit: "GB",
+      priceKey: "vpc.natGatewayGb",
+    }),
   ];
 };
 
@@ -28,20 +48,46 @@ const elasticIp: Pricer = (r, ctx) => [
 const vpcEndpoint: Pricer = (r, ctx) => {
   const kind = String(r.config.vpc_endpoint_type ?? "Gateway");
   if (kind === "Gateway") {
-    return [ctx.item(r, { service: "VPC", component: "gateway endpoint (no charge)", quantity: 0, unit: "endpoint", priceKey: "vpc.interfaceEndpointGb" })];
+    return [
+      ctx.item(r, {
+        service: "VPC",
+        component: "gateway endpoint (no charge)",
+        quantity: 0,
+        unit: "endpoint",
+        priceKey: "vpc.interfaceEndpointGb",
+      }),
+    ];
   }
   if (kind !== "Interface") throw new MissingPrice(`VPC endpoint type ${kind} is not in the price table`);
   const azs = Array.isArray(r.config.subnet_ids) ? Math.max(1, r.config.subnet_ids.length) : 1;
   return [
-    ctx.item(r, { service: "VPC", component: `interface endpoint (${azs} AZs)`, quantity: ctx.hours * azs, unit: "endpoint-AZ-hour", priceKey: "vpc.interfaceEndpointAzHour" }),
-    ctx.item(r, { service: "VPC", component: "interface endpoint data", quantity: ctx.usage.interfaceEndpointGbMonth, unit: "GB", priceKey: "vpc.interfaceEndpointGb" }),
+    ctx.item(r, {
+      service: "VPC",
+      component: `interface endpoint (${azs} AZs)`,
+      quantity: ctx.hours * azs,
+      unit: "endpoint-AZ-hour",
+      priceKey: "vpc.interfaceEndpointAzHour",
+    }),
+    ctx.item(r, {
+      service: "VPC",
+      component: "interface endpoint data",
+      quantity: ctx.usage.interfaceEndpointGbMonth,
+      unit: "GB",
+      priceKey: "vpc.interfaceEndpointGb",
+    }),
   ];
 };
 
 const flowLog: Pricer = (r, ctx) => {
   const destination = String(r.config.log_destination_type ?? "cloud-watch-logs");
   if (destination !== "cloud-watch-logs") throw new MissingPrice(`flow logs to ${destination} are not in the price table`);
-  return logCharges(r, ctx, ctx.usage.flowLogGbPerFlowLogMonth, `VPC flow logs (${r.config.traffic_type ?? "ALL"} traffic)`, "flow logs of ALL traffic are vended logs ingested into CloudWatch Logs");
+  return logCharges(
+    r,
+    ctx,
+    ctx.usage.flowLogGbPerFlowLogMonth,
+    `VPC flow logs (${r.config.traffic_type ?? "ALL"} traffic)`,
+    "flow logs of ALL traffic are vended logs ingested into CloudWatch Logs",
+  );
 };
 
 export const networkPricers: Readonly<Record<string, Pricer>> = {

@@ -50,15 +50,35 @@ const queue: Pricer = (r, ctx) => [
 ];
 
 const compositeAlarm: Pricer = (r, ctx) => [
-  ctx.item(r, { service: "CloudWatch", component: "composite alarm", quantity: 1, unit: "alarm-month", priceKey: "cloudwatch.compositeAlarmMonth" }),
+  ctx.item(r, {
+    service: "CloudWatch",
+    component: "composite alarm",
+    quantity: 1,
+    unit: "alarm-month",
+    priceKey: "cloudwatch.compositeAlarmMonth",
+  }),
 ];
 
 const dashboard: Pricer = (r, ctx) => [
-  ctx.item(r, { service: "CloudWatch", component: "dashboard", quantity: 1, unit: "dashboard-month", priceKey: "cloudwatch.dashboardMonth", freeTier: "cloudwatch.dashboards" }),
+  ctx.item(r, {
+    service: "CloudWatch",
+    component: "dashboard",
+    quantity: 1,
+    unit: "dashboard-month",
+    priceKey: "cloudwatch.dashboardMonth",
+    freeTier: "cloudwatch.dashboards",
+  }),
 ];
 
 const metricFilter: Pricer = (r, ctx) => [
-  ctx.item(r, { service: "CloudWatch", component: "custom metric from a log filter", quantity: 1, unit: "metric-month", priceKey: "cloudwatch.customMetricMonth", freeTier: "cloudwatch.customMetrics" }),
+  ctx.item(r, {
+    service: "CloudWatch",
+    component: "custom metric from a log filter",
+    quantity: 1,
+    unit: "metric-month",
+    priceKey: "cloudwatch.customMetricMonth",
+    freeTier: "cloudwatch.customMetrics",
+  }),
 ];
 
 /** Health checks on resources of the account are "AWS endpoints"; anything else bills as non-AWS. */
@@ -76,7 +96,16 @@ const healthCheck: Pricer = (r, ctx) => {
     c.measure_latency === true ? "latency measurement" : undefined,
   ].filter((o): o is string => o !== undefined);
   const endpoint = kind === "aws" ? "AWS endpoint" : "non-AWS endpoint";
-  const items = [ctx.item(r, { service: "Route 53", component: `health check (${endpoint})`, quantity: 1, unit: "check-month", priceKey: "route53.healthCheckMonth", variant: kind })];
+  const items = [
+    ctx.item(r, {
+      service: "Route 53",
+      component: `health check (${endpoint})`,
+      quantity: 1,
+      unit: "check-month",
+      priceKey: "route53.healthCheckMonth",
+      variant: kind,
+    }),
+  ];
   if (options.length) {
     items.push(
       ctx.item(r, {
@@ -93,7 +122,9 @@ const healthCheck: Pricer = (r, ctx) => {
   return items;
 };
 
-const hostedZone: Pricer = (r, ctx) => [ctx.item(r, { service: "Route 53", component: "hosted zone", quantity: 1, unit: "zone-month", priceKey: "route53.hostedZoneMonth" })];
+const hostedZone: Pricer = (r, ctx) => [
+  ctx.item(r, { service: "Route 53", component: "hosted zone", quantity: 1, unit: "zone-month", priceKey: "route53.hostedZoneMonth" }),
+];
 
 const topic: Pricer = (r, ctx) => [
   ctx.item(r, {

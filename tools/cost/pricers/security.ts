@@ -3,7 +3,14 @@ import { Pricer } from "../context";
 /** KMS keys, Secrets Manager secrets, SSM parameters, AWS WAF. */
 
 const kmsKey: Pricer = (r, ctx) => [
-  ctx.item(r, { service: "KMS", component: "customer managed key", quantity: 1, unit: "key-month", priceKey: "kms.keyMonth", why: "each customer managed key bills $1/month; the document counts none" }),
+  ctx.item(r, {
+    service: "KMS",
+    component: "customer managed key",
+    quantity: 1,
+    unit: "key-month",
+    priceKey: "kms.keyMonth",
+    why: "each customer managed key bills $1/month; the document counts none",
+  }),
   ctx.item(r, {
     service: "KMS",
     component: "requests",
@@ -17,9 +24,22 @@ const kmsKey: Pricer = (r, ctx) => [
 const secret: Pricer = (r, ctx) => {
   const replicas = Array.isArray(r.config.replica) ? (r.config.replica as any[]) : [];
   return [
-    ctx.item(r, { service: "Secrets Manager", component: "secret", quantity: 1, unit: "secret-month", priceKey: "secretsmanager.secretMonth" }),
+    ctx.item(r, {
+      service: "Secrets Manager",
+      component: "secret",
+      quantity: 1,
+      unit: "secret-month",
+      priceKey: "secretsmanager.secretMonth",
+    }),
     ...replicas.map((rep) =>
-      ctx.item(r, { service: "Secrets Manager", component: `replica secret in ${rep.region}`, quantity: 1, unit: "secret-month", priceKey: "secretsmanager.secretMonth", region: String(rep.region) }),
+      ctx.item(r, {
+        service: "Secrets Manager",
+        component: `replica secret in ${rep.region}`,
+        quantity: 1,
+        unit: "secret-month",
+        priceKey: "secretsmanager.secretMonth",
+        region: String(rep.region),
+      }),
     ),
     ctx.item(r, {
       service: "Secrets Manager",

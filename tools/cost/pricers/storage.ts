@@ -17,17 +17,29 @@ function lifecycleOf(bucket: Resource, ctx: PricingContext): { transitions: Tier
     .find((l) => ctx.resolve(l.stack, l.config.bucket)?.name === bucket.name);
   // Rules that apply to the whole bucket (empty prefix filter) decide where an object ends up.
   const rules = ((config?.config.rule ?? []) as any[]).filter(
-    (rule) => rule.status === "Enabled" && (rule.filter === undefined || JSON.stringify(rule.filter).replace(/"prefix":""/g, "").replace(/[[\]{},]/g, "") === ""),
+    (rule) =>
+      rule.status === "Enabled" &&
+      (rule.filter === undefined ||
+        JSON.stringify(rule.filter)
+          .replace(/"prefix":""/g, "")
+          .replace(/[[\]{},]/g, "") === ""),
   );
   const transitions: Tier[] = rules
     .flatMap((rule) => (rule.transition ?? []) as any[])
     .map((t) => ({ storageClass: String(t.storage_class), days: Number(t.days ?? 0) }))
     .sort((a, b) => a.days - b.days);
-  const expirations = rules.flatMap((rule) => (rule.expiration ?? []) as any[]).map((e) => Number(e.days)).filter((d) => d > 0);
+  const expirations = rules
+    .flatMap((rule) => (rule.expiration ?? []) as any[])
+    .map((e) => Number(e.days))
+    .filter((d) => d > 0);
   const replication = ctx.stacks
     .flatMap((s) => ctx.resourcesOf(s, "aws_s3_bucket_replication_configuration"))
     .flatMap((rc) => ((rc.config.rule ?? []) as any[]).map((rule) => ({ rc, rule })))
-    .find(({ rc, rule }) => ctx.resolve(rc.stack, rule.destination?.bucket)?.name === bucket.name && ctx.resolve(rc.stack, rule.destination?.bucket)?.stack === bucket.stack);
+    .find(
+      ({ rc, rule }) =>
+        ctx.resolve(rc.stack, rule.destination?.bucket)?.name === bucket.name &&
+        ctx.resolve(rc.stack, rule.destination?.bucket)?.stack === bucket.stack,
+    );
   return {
     transitions,
     expireDays: expirations.length ? Math.min(...expirations) : undefined,
@@ -54,7 +66,17 @@ const bucket: Pricer = (r, ctx) => {
   if ("storedGb" in use) {
     // A replication destination holds what replication writes into it (the rule's storage class).
     const storageClass = lifecycleOf(r, ctx).initialClass;
-    return [ctx.item(r, { service: "S3", component: `${storageClass} storage`, quantity: use.storedGb, unit: "GB-month", priceKey: "s3.storageGbMonth", variant: storageClass, why: use.why })];
+    return [
+      ctx.item(r, {
+        service: "S3",
+        component: `${storageClass} storage`,
+        quantity: use.storedGb,
+        unit: "GB-month",
+        priceKey: "s3.storageGbMonth",
+        variant: storageClass,
+        why: use.why,
+      }),
+    ];
   }
   // Objects written every day, aged through the lifecycle: at steady state each class holds
   // (days spent in it) x (GB written per day).
@@ -116,7 +138,13 @@ const replication: Pricer = (r, ctx) => {
 };
 
 const ecrRepository: Pricer = (r, ctx) => [
-  ctx.item(r, { service: "ECR", component: "image storage", quantity: ctx.usage.ecrGbPerRepository, unit: "GB-month", priceKey: "ecr.storageGbMonth" }),
+  ctx.item(r, {
+    service: "ECR",
+    component: "image storage",
+    quantity: ctx.usage.ecrGbPerRepository,
+    unit: "GB-month",
+    priceKey: "ecr.storageGbMonth",
+  }),
 ];
 
 /** Registry replication: a copy of every repository of the stack in each destination region. */
@@ -131,7 +159,14 @@ const ecrReplication: Pricer = (r, ctx) => {
   const regions = rules.flatMap((rule) => ((rule.destination ?? []) as any[]).map((d) => String(d.region)));
   const gb = repos * ctx.usage.ecrGbPerRepository;
   return regions.flatMap((region) => [
-    ctx.item(r, { service: "ECR", component: `replicated image storage (${repos} repositories)`, quantity: gb, unit: "GB-month", priceKey: "ecr.storageGbMonth", region }),
+    ctx.item(r, {
+      service: "ECR",
+      component: `replicated image storage (${repos} repositories)`,
+      quantity: gb,
+      unit: "GB-month",
+      priceKey: "ecr.storageGbMonth",
+      region,
+    }),
     ctx.item(r, {
       service: "Inter-region transfer",
       component: `ECR replication to ${region} (one full copy a month)`,
