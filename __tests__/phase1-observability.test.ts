@@ -47,7 +47,7 @@ describe("phase 1 observability (the document's alarms, dashboard and budget)", 
     });
   });
 
-  test("health-check failures: a canary per service (the default probe; __tests__/health-probe.test.ts has both probes)", () => {
+  test("health-check failures: a canary per service (the default probe; __tests__/compute-observability.test.ts has both probes)", () => {
     expect(resources(obs, "aws_route53_health_check")).toEqual([]);
     expect(
       resources(obs, "aws_synthetics_canary")

@@ -63,7 +63,7 @@ describe("lockFileFor: the providers one stack requires, nothing else", () => {
     expect(() =>
       lockFileFor(lock, { terraform: { required_providers: { github: { source: "integrations/github" } } } }, "delivery-github"),
     ).toThrow(
-      /^delivery-github requires registry\.terraform\.io\/integrations\/github, which terraform\/lock\/\.terraform\.lock\.hcl does not pin\. Fix: run the "Provider lock" workflow/,
+      /^delivery-github requires registry\.terraform\.io\/integrations\/github, which terraform-cli\/lock\/\.terraform\.lock\.hcl does not pin\. Fix: run the "Provider lock" workflow/,
     );
   });
 });

@@ -147,8 +147,8 @@ describe("the terraform setup every terraform job uses", () => {
   test("TF_PLUGIN_CACHE_DIR restored by actions/cache, keyed on the lock file; the registry CLI config, not the mirror's", () => {
     const env = action.runs.steps.map((s) => s.run ?? "").join("\n");
     expect(env).toMatch(/TF_PLUGIN_CACHE_DIR=\$HOME\/\.terraform\.d\/plugin-cache/);
-    expect(env).toMatch(/TF_CLI_CONFIG_FILE=\$GITHUB_WORKSPACE\/terraform\/registry\.tfrc/);
-    expect(env).toMatch(/RESTARTIX_TF_CLI_CONFIG=terraform\/registry\.tfrc/);
+    expect(env).toMatch(/TF_CLI_CONFIG_FILE=\$GITHUB_WORKSPACE\/terraform-cli\/registry\.tfrc/);
+    expect(env).toMatch(/RESTARTIX_TF_CLI_CONFIG=terraform-cli\/registry\.tfrc/);
     const cache = action.runs.steps.find((s) => s.uses?.startsWith("actions/cache@"))!;
     expect(cache.with).toEqual({ path: "~/.terraform.d/plugin-cache", key: expect.stringMatching(/hashFiles\('package-lock\.json'/) });
     expect(fs.readFileSync(path.join(ROOT, "terraform-cli", "registry.tfrc"), "utf8")).toMatch(
@@ -663,7 +663,7 @@ describe("provider lock file (issue 20 item 25)", () => {
 
   it("a workflow locks aws, cloudflare and github for linux_amd64 and darwin_arm64 and opens a pull request", () => {
     const lock = stepRunning(w, "providers lock", "lock")!.run!;
-    expect(lock).toMatch(/terraform -chdir=terraform\/lock providers lock -platform=linux_amd64 -platform=darwin_arm64/);
+    expect(lock).toMatch(/terraform -chdir=terraform-cli\/lock providers lock -platform=linux_amd64 -platform=darwin_arm64/);
     for (const p of ["hashicorp/aws", "cloudflare/cloudflare", "integrations/github"]) expect(lock).toContain(`registry.terraform.io/${p}`);
     expect(stepUsing(w.jobs.lock, "peter-evans/create-pull-request")!.with).toMatchObject({
       "add-paths": "terraform-cli/lock/.terraform.lock.hcl",

@@ -278,7 +278,7 @@ if (layerAvailable(reason, ".ci/tf-stacks with terraform")) {
       expect(v.result("needs-github")).toMatchObject({
         ok: false,
         line: expect.stringMatching(
-          /requires registry\.terraform\.io\/integrations\/github, which terraform\/lock\/\.terraform\.lock\.hcl does not pin\. Fix: run the "Provider lock" workflow/,
+          /requires registry\.terraform\.io\/integrations\/github, which terraform-cli\/lock\/\.terraform\.lock\.hcl does not pin\. Fix: run the "Provider lock" workflow/,
         ),
       });
       fs.rmSync(dir, { recursive: true });

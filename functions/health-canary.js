@@ -2,7 +2,7 @@
 // probes the service's health URL up to PROBES times, SPACING_SECONDS apart, with Cloudflare's
 // origin header (the service's WAF admits nothing else); the run fails, and the alarm on its
 // SuccessPercent fires, only when every probe of the run failed. A healthy first probe ends the run.
-// Generated into the canary's code archive by modules/canary.ts; tested in functions/health-canary.test.ts.
+// Generated into the canary's code archive by modules/canary.ts; tested in __tests__/compute-observability.test.ts.
 "use strict";
 
 const https = require("https");

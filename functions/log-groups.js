@@ -2,7 +2,7 @@
 // {application,service}, without the customer-managed key and with no retention, under names that
 // contain the service id (known only after the service exists); Synthetics does the same for its
 // canaries' /aws/lambda/cwsyn-* groups. On a schedule this function gives every such group of its
-// region the key and the retention. Tested in functions/log-groups.test.ts.
+// region the key and the retention. Tested in __tests__/compute-observability.test.ts.
 "use strict";
 
 /** What to change on one log group: [] when it already has the key and the retention. */

@@ -49,7 +49,7 @@ export interface Rule {
   readonly explanation: string;
   /** What to change. */
   readonly fix: string;
-  /** IDs of the public rule sets this rule corresponds to (docs/policy-catalogue.md); empty when none covers it. */
+  /** IDs of the public rule sets this rule corresponds to (../shared/docs/policy-catalogue.md); empty when none covers it. */
   readonly mirrors: readonly string[];
   /** Terraform types it reads; `*` is every block of the stack (providers, variables and outputs included). */
   readonly appliesTo: readonly string[];
