@@ -21,6 +21,7 @@ if (!process.env.TF_CLI_CONFIG_FILE || !fs.existsSync(process.env.TF_CLI_CONFIG_
 const SLOW = [
   "__tests__/backup-script.test.ts", // busybox + backup/dump.sh
   "__tests__/cutover.test.ts", // PostgreSQL: the runbook's roles and pg_restore
+  "__tests__/fargate-scale.test.ts", // a synthesis of 1000 tenants on Fargate (scale: about a minute)
   "__tests__/hcl-output.test.ts", // cdktf synth --hcl of five layouts, parsed (the way out of CDKTF: minutes)
   "__tests__/moto-patches.test.ts", // the moto emulator
   "__tests__/offline-plan.test.ts", // terraform init + plan, every phase 1 stack

@@ -17,7 +17,6 @@ import { phaseConfig } from "../phases";
 import { quotaProblems, quotaUse } from "../policy/quotas";
 import { engineNotice } from "../scripts/start";
 import { firstDeploySteps, runsServices } from "../tools/deploy-order";
-import { writeTenantRegistry } from "../tools/bench/tenants";
 import { DEFAULT_ENGINE, EXAMPLE_VARS, json, only, policy, resources, stack, synth, varsWith } from "./helpers";
 
 const p3 = synth({ phase: 3, compute: DEFAULT_ENGINE });
@@ -318,21 +317,5 @@ describe("the synth-time quota check counts the gateways and Fargate", () => {
     );
     // A new account's default (6) is far below phase 3's cells: the phase configs record the increase to request.
     expect(phaseConfig(3).quotas?.fargateOnDemandVcpu).toBeGreaterThanOrEqual(23);
-  });
-});
-
-describe("1000 tenants on Fargate: the region's Redis group no longer grows with cells", () => {
-  test("Redis's inbound rules stay constant (one per client group), gateways stay under 90 cells each", () => {
-    const file = writeTenantRegistry(ROOT, 1000, path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rx-fc-")), "tenants.json"));
-    const result = synth({ phase: 4, tenantsFile: file, quotaCheck: "report", compute: DEFAULT_ENGINE });
-    const problems = result.built.quotaProblems.join("\n");
-    expect(problems).not.toMatch(/restartix-redis/);
-    expect(problems).not.toMatch(/per Application Load Balancer/);
-    const redisRules = result.stacks.flatMap((s) =>
-      resources(s, "aws_vpc_security_group_ingress_rule").filter(([, r]) => r.from_port === 6379),
-    );
-    expect(redisRules.length).toBeLessThanOrEqual(4);
-    // 1000 tenants from slot 11 + 2 shards: 12 gateways in eu-central-1.
-    expect(resources(stack(result, "gateways"), "aws_lb")).toHaveLength(12);
   });
 });

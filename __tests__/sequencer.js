@@ -20,6 +20,7 @@ const SECONDS = {
   "__tests__/moto-patches.test.ts": 60,
   "__tests__/fargate.test.ts": 80,
   "__tests__/fargate-plans.test.ts": 180,
+  "__tests__/fargate-scale.test.ts": 60,
   "__tests__/synth-output.test.ts": 45,
   "__tests__/tenant.test.ts": 40,
   "__tests__/tf-stacks.test.ts": 30,
