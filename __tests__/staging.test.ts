@@ -12,7 +12,7 @@ import { environmentName, stagingName, stateKey, workspaceName } from "../lib/na
 import { phaseConfig } from "../phases";
 import { forEnvironment, STAGING_DB_CLASS, STAGING_SERVICE } from "../phases/environment";
 import type { SynthStack } from "../tools/synth";
-import { DEFAULT_ENGINE, EXAMPLE_VARS, resources, stack, synth } from "./helpers";
+import { DEFAULT_ENGINE, EXAMPLE_VARS, policy, resources, stack, synth } from "./helpers";
 
 /** Staging beside the example's production: an account and a zone of its own (the recommended set-up). */
 const STAGING_VARS = path.join(ROOT, "staging.tfvars.example");
@@ -106,6 +106,24 @@ describe("staging: names of its own, nothing in common with production", () => {
     const production = namesOf(synth({ phase: 1 }).stacks);
     const staging = namesOf(synth({ phase: 1, varsFile: STAGING_VARS }).stacks);
     expect([...staging.keys()].filter((n) => production.has(n))).toEqual([]);
+  });
+
+  test("each environment's plans key admits only its own CI roles' tag values (staging cannot decrypt production's plans)", () => {
+    const conditions = (varsFile?: string) => {
+      const b = stack(synth({ phase: 1, compute: DEFAULT_ENGINE, ...(varsFile ? { varsFile } : {}) }), "bootstrap");
+      const [, key] = resources(b, "aws_kms_key")[0];
+      return policy(key.policy, b)
+        .Statement.filter((st) => st.Condition)
+        .map((st) => [st.Sid, st.Condition.StringEquals["aws:PrincipalTag/restartix-ci-role"]]);
+    };
+    expect(conditions()).toEqual([
+      ["PlanRoleEncrypts", "plan"],
+      ["ApplyRoleDecrypts", "apply"],
+    ]);
+    expect(conditions(STAGING_VARS)).toEqual([
+      ["PlanRoleEncrypts", "plan-staging"],
+      ["ApplyRoleDecrypts", "apply-staging"],
+    ]);
   });
 
   test("state keys under staging/, hostnames staging-*, secrets under restartix/staging/", () => {

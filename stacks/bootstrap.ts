@@ -14,6 +14,15 @@ export const CI_PLANS_KEY_ALIAS = "alias/restartix-ci-plans";
 /** IAM principal tag that admits the CI roles to the plans key: `plan` generates data keys, `apply` decrypts them. */
 export const CI_ROLE_TAG = "restartix-ci-role";
 
+/**
+ * The tag value of an environment's CI roles: production's `plan` / `apply` (unchanged since the key
+ * exists), staging's `plan-staging` / `apply-staging`. In an account both share, staging's apply role
+ * must not decrypt production's plans (they hold production's secrets), whatever the encryption context.
+ */
+export function ciRoleTagValue(role: "plan" | "apply", environment: string): string {
+  return environment === "production" ? role : `${role}-${environment}`;
+}
+
 /** The state bucket's access-log bucket: `<state bucket>-logs`, one clear error when that is not a valid name. */
 export function stateLogBucketName(stateBucket: string): string {
   const name = `${stateBucket}-logs`;
@@ -83,7 +92,9 @@ export class BootstrapStack extends BaseStack {
     );
 
     const root = accountRoot(deployment.accountId);
-    const ciRole = (value: "plan" | "apply") => ({ StringEquals: { [`aws:PrincipalTag/${CI_ROLE_TAG}`]: value } });
+    const ciRole = (value: "plan" | "apply") => ({
+      StringEquals: { [`aws:PrincipalTag/${CI_ROLE_TAG}`]: ciRoleTagValue(value, phase.environment) },
+    });
     this.plansKey = new KmsKey(this, "ci-plans-key", {
       description: "RestartiX CI: encrypts saved Terraform plans between the plan and apply jobs (.ci/tf-stacks)",
       enableKeyRotation: true,
