@@ -70,5 +70,16 @@ describe("paths on the command line resolve from the directory the user ran the 
     // A relative INIT_CWD is not npm's: the working directory stands.
     expect(invocationDir({ INIT_CWD: "phases" })).toBe(process.cwd());
     expect(resolveFromInvocation("plan.json", { INIT_CWD: "/tmp/ci" })).toBe(path.join("/tmp/ci", "plan.json"));
+    // npm started this script (`npm run plan-gate -- plan.json`): the user's directory.
+    const gate = "/repo/dist/scripts/plan-gate.js";
+    expect(invocationDir({ INIT_CWD: "/home/me", npm_lifecycle_script: "npm run -s build && node dist/scripts/plan-gate.js" }, gate)).toBe(
+      "/home/me",
+    );
+    // A script another program started below `npm run test:all` (.ci/tf-stacks in a stack's directory)
+    // inherits INIT_CWD but not as its own: the working directory stands.
+    expect(invocationDir({ INIT_CWD: "/home/me", npm_lifecycle_script: "npm run -s typecheck && jest" }, gate)).toBe(process.cwd());
+    expect(resolveFromInvocation("plan.json", { INIT_CWD: "/home/me", npm_lifecycle_script: "jest" }, gate)).toBe(
+      path.join(process.cwd(), "plan.json"),
+    );
   });
 });

@@ -42,7 +42,7 @@ describe("paths and flags from the user's directory, under npm run", () => {
       cwd: ROOT,
       encoding: "utf8",
       timeout: 60_000,
-      env: { ...process.env, INIT_CWD: dir },
+      env: { ...process.env, INIT_CWD: dir, npm_lifecycle_script: `npm run -s build && node dist/scripts/${script}.js` },
     });
 
   test("a relative --base-dir is looked up in INIT_CWD, and the error names the flag and the resolved path", () => {
