@@ -3,16 +3,9 @@ import { loadPriceTable, PriceTable } from "../tools/cost/price-table";
 import { SynthStack } from "../tools/synth";
 import { phaseConfig } from "../phases";
 import { USAGE, UsageAssumptions } from "../phases/usage";
-import { synth } from "./helpers";
+import { flatPrice as flat, synth } from "./helpers";
 
 // Round test prices, so every figure below is worked out by hand.
-const flat = (global: number | Record<string, number>) => ({
-  unit: "test",
-  source: "https://example.test",
-  asOf: "2025-01",
-  basis: "test",
-  global,
-});
 const PRICES: PriceTable = {
   about: "test prices",
   currency: "USD",

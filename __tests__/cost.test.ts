@@ -6,7 +6,7 @@ import { runsPerMonth } from "../tools/cost/pricers/schedule";
 import { SynthStack } from "../tools/synth";
 import { phaseConfig } from "../phases";
 import { USAGE, UsageAssumptions } from "../phases/usage";
-import { synth } from "./helpers";
+import { flatPrice as flat, synth } from "./helpers";
 
 // A small price table of round figures, so every expected value below is worked out by hand from
 // it and the tests do not change when the real list prices are updated.
@@ -16,13 +16,6 @@ const entry = (regions: Record<string, number | Record<string, number>>) => ({
   asOf: "2025-01",
   basis: "test",
   regions,
-});
-const flat = (global: number | Record<string, number>) => ({
-  unit: "test",
-  source: "https://example.test",
-  asOf: "2025-01",
-  basis: "test",
-  global,
 });
 const PRICES: PriceTable = {
   about: "test prices",

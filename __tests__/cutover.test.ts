@@ -111,31 +111,16 @@ if (layerAvailable(pg.ok ? undefined : pg.reason, "cutover restore against Postg
       expect([app.status, app.stdout.trim()]).toEqual([0, "3"]);
       // The backup login reads everything (pg_read_all_data) and writes nothing.
       cluster.sql("postgres", "ALTER ROLE restartix_backup PASSWORD 'backup-test-pw';");
-      const read = spawnSync(
-        path.join(BIN, "psql"),
-        [
-          "-X",
-          "-At",
-          "-d",
-          `postgresql://restartix_backup:backup-test-pw@127.0.0.1:${cluster.port}/restartix`,
-          "-c",
-          "SELECT count(*) FROM patients",
-        ],
-        { encoding: "utf8" },
-      );
+      // As the backup login, over TCP with its password.
+      const asBackup = (sql: string) =>
+        spawnSync(
+          path.join(BIN, "psql"),
+          ["-X", "-At", "-d", `postgresql://restartix_backup:backup-test-pw@127.0.0.1:${cluster.port}/restartix`, "-c", sql],
+          { encoding: "utf8" },
+        );
+      const read = asBackup("SELECT count(*) FROM patients");
       expect(read.stdout.trim()).toBe("3");
-      const write = spawnSync(
-        path.join(BIN, "psql"),
-        [
-          "-X",
-          "-At",
-          "-d",
-          `postgresql://restartix_backup:backup-test-pw@127.0.0.1:${cluster.port}/restartix`,
-          "-c",
-          "DELETE FROM patients",
-        ],
-        { encoding: "utf8" },
-      );
+      const write = asBackup("DELETE FROM patients");
       expect(write.stderr).toMatch(/permission denied/);
     });
 

@@ -153,3 +153,12 @@ export function varsWith(overrides: Record<string, string>): string {
   fs.writeFileSync(file, text);
   return file;
 }
+
+/** A test price, the same in every region (or per region): round figures the cost tests work out by hand. */
+export const flatPrice = (global: number | Record<string, number>) => ({
+  unit: "test",
+  source: "https://example.test",
+  asOf: "2025-01",
+  basis: "test",
+  global,
+});
