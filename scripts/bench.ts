@@ -1,3 +1,4 @@
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -99,12 +100,16 @@ async function phases(): Promise<number> {
 async function phase4WithBuild(): Promise<void> {
   const dir = path.join(work, "build-copy");
   fs.mkdirSync(dir);
-  for (const d of ["config", "phases", "lib", "stacks", "modules", "policy", "scripts", "worker"].filter((x) =>
-    fs.existsSync(path.join(ROOT, x)),
-  )) {
-    fs.cpSync(path.join(ROOT, d), path.join(dir, d), { recursive: true, filter: (src) => !src.endsWith(".test.ts") });
+  // Every tracked file, as a fresh clone has them (a fixed list of folders went stale when main.ts
+  // began to import tools/): build.js then transpiles what a user's clone holds.
+  const tracked = execFileSync("git", ["ls-files", "-z"], { cwd: ROOT, encoding: "utf8" })
+    .split("\0")
+    .filter((f) => f !== "");
+  for (const f of tracked) {
+    if (!fs.existsSync(path.join(ROOT, f))) continue;
+    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
   }
-  for (const f of ["main.ts", "terraform.tfvars.example"]) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
   const r = await repeat("build + synth phase 4", RUNS, (i) => {
     fs.rmSync(path.join(dir, "dist"), { recursive: true, force: true });

@@ -23,7 +23,7 @@ export const spec: CommandSpec = {
     phase: { type: "string", description: "growth phase to apply", choices: ["1", "2", "3", "4"], valueName: "N" },
     compute: {
       type: "string",
-      description: "compute engine (default: the example inputs' apprunner)",
+      description: "compute engine (default: the example inputs' fargate, the engine new AWS accounts can use)",
       choices: ["apprunner", "fargate"],
       valueName: "ENGINE",
     },
