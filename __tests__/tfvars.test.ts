@@ -9,6 +9,9 @@ import { resolveSettings } from "../config/settings";
 import { parseTfvars, TfvarsSyntaxError } from "../config/tfvars";
 import { EXAMPLE_VARS } from "./helpers";
 
+// The parser itself, never its answers cached on disk: these tests compare it with the package and load its WebAssembly.
+process.env.RESTARTIX_HCL_CACHE = "0";
+
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "rx-tfvars-"));
 const example = fs.readFileSync(EXAMPLE_VARS, "utf8");
 

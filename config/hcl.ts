@@ -1,3 +1,4 @@
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
@@ -102,7 +103,7 @@ export class HclParseError extends Error {
  */
 export function parseHcl(filename: string, text: string): Record<string, unknown> {
   const key = `${filename}\0${text}`;
-  let answer = answers.get(key);
+  let answer = answers.get(key) ?? readCached(key);
   if (!answer) {
     let called = false;
     load().parse(filename, text, (error, result) => {
@@ -110,15 +111,72 @@ export function parseHcl(filename: string, text: string): Record<string, unknown
       answer = { error, result };
     });
     if (!called || !answer) throw new Error("@cdktf/hcl2json: parse() did not answer synchronously");
-    answers.set(key, answer);
+    writeCached(key, answer);
   }
+  answers.set(key, answer);
   if (answer.error !== null) throw new HclParseError(diagnosticsOf(answer.error, filename), answer.error);
   // Parsed afresh on every call: callers get their own objects.
   return JSON.parse(answer.result ?? "{}") as Record<string, unknown>;
 }
 
 /** The parser's answers by file name and text (a pure function; a process reads the same file many times). */
-const answers = new Map<string, { readonly error: string | null; readonly result?: string }>();
+const answers = new Map<string, Answer>();
+type Answer = { readonly error: string | null; readonly result?: string };
+
+/**
+ * The answers on disk, by the sha-256 of the parser's version, the file name and the text: loading
+ * the WebAssembly parser costs each process about 0.4 s of a 1-2 s synth, and the inputs rarely
+ * change between two synths. The answer of a pure function keyed by everything it reads can never
+ * be stale; a file that cannot be read or written is skipped (the parser answers instead).
+ * RESTARTIX_HCL_CACHE=0 turns it off (the tests that compare the parser with the package's own
+ * async parse() do).
+ */
+function cacheFile(key: string): string | undefined {
+  if (process.env.RESTARTIX_HCL_CACHE === "0") return undefined;
+  parser ??= parserPackage();
+  const digest = crypto.createHash("sha256").update(`${parser.version}\0${key}`).digest("hex");
+  return path.join(parser.cacheDir, `${digest}.json`);
+}
+
+let parser: { version: string; cacheDir: string } | undefined;
+function parserPackage(): { version: string; cacheDir: string } {
+  const pkg = require.resolve("@cdktf/hcl2json/package.json");
+  const version = (JSON.parse(fs.readFileSync(pkg, "utf8")) as { version: string }).version;
+  // <node_modules>/.cache/restartix-hcl: the conventional home of tools' caches, removed with node_modules.
+  return { version, cacheDir: path.join(path.dirname(path.dirname(path.dirname(pkg))), ".cache", "restartix-hcl") };
+}
+
+/** Where the answers are kept (tests look there). */
+export function hclCacheFile(filename: string, text: string): string | undefined {
+  return cacheFile(`${filename}\0${text}`);
+}
+
+function readCached(key: string): Answer | undefined {
+  try {
+    const file = cacheFile(key);
+    if (file === undefined || !fs.existsSync(file)) return undefined;
+    const answer = JSON.parse(fs.readFileSync(file, "utf8")) as Answer;
+    return typeof answer === "object" && answer !== null && (answer.error === null || typeof answer.error === "string")
+      ? answer
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCached(key: string, answer: Answer): void {
+  try {
+    const file = cacheFile(key);
+    if (file === undefined) return;
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // Written whole then renamed: a process reading at the same moment sees the old file or the new one.
+    const partial = `${file}.${process.pid}.partial`;
+    fs.writeFileSync(partial, JSON.stringify(answer));
+    fs.renameSync(partial, file);
+  } catch {
+    // A read-only node_modules: the parser answers every time.
+  }
+}
 
 /**
  * hcl2json reports `parse config: [<file>:<line>,<col>-<endline>,<endcol>: <summary>; <detail> ...]`
