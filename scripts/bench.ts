@@ -84,7 +84,8 @@ async function phases(): Promise<number> {
   for (const phase of [1, 2, 3, 4]) {
     const r = await repeat(`synth phase ${phase}`, RUNS, (i) => synth(["--phase", String(phase)], path.join(work, `p${phase}-${i}`)));
     if (phase === 1) phase1 = r.seconds;
-    const target = phase === 1 ? 1.5 : undefined;
+    // Phase 1: the everyday synth; phase 4: the largest layout (issue 19 keeps it at 2 s or less).
+    const target = phase === 1 ? 1.5 : phase === 4 ? 2 : undefined;
     rows.push({
       what: `synth phase ${phase} (cold process)`,
       figure: `${secs(r.seconds)}, ${mb(r.peakMb)}`,
@@ -131,12 +132,13 @@ async function tenants(): Promise<void> {
   for (const count of TENANT_COUNTS) {
     const file = writeTenantRegistry(ROOT, count, path.join(work, `tenants-${count}.json`));
     const runs = count >= 1000 ? 1 : RUNS;
+    // Phase 4 (shards, both regions, a route per cell), quotas reported rather than refused.
     const r = await repeat(`synth ${count} tenants`, runs, (i) =>
-      synth(["--phase", "3", "--tenants", file], path.join(work, `t${count}-${i}`)),
+      measure(process.execPath, ["dist/tools/bench/synth-tenants.js", "4", file, path.join(work, `t${count}-${i}`)], { cwd: ROOT }),
     );
     const big = count >= 1000;
     rows.push({
-      what: `synth phase 3 with ${count} enterprise tenants`,
+      what: `synth phase 4 with ${count} enterprise tenants`,
       figure: `${secs(r.seconds)}, ${mb(r.peakMb)}`,
       target: big ? "<= 20 s and <= 2 GB" : undefined,
       pass: big ? r.seconds <= 20 && (r.peakMb ?? 0) <= 2048 : undefined,
