@@ -13,10 +13,13 @@ export const RUNTIME_TABLE_FILE = path.join(ROOT, "policy", "rules", "lambda", "
 export interface RuntimeDates {
   readonly deprecated: string | null;
   readonly createBlocked: string | null;
+  /** @default - not announced (AWS has published no update block) */
   readonly updateBlocked?: string | null;
+  /** @default - not recorded (Synthetics entries name the Lambda runtime they run on) */
   readonly lambdaRuntime?: string | null;
-  /** Why the pinned AWS provider refuses this runtime at plan although AWS offers it. */
+  /** Why the pinned AWS provider refuses this runtime at plan although AWS offers it. @default - the pinned provider accepts the runtime */
   readonly providerRefuses?: string;
+  /** @default - no note */
   readonly note?: string;
 }
 
