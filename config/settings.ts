@@ -26,13 +26,13 @@ export interface Settings {
 
 /** Options from the command line and the environment; each overrides deployment.tfvars. */
 export interface Options {
-  /** @default - the inputs file's `phase` */
+  /** @default - the inputs file's `phase` (1 when it leaves it out) */
   readonly phase?: string | number;
-  /** @default - the inputs file's `backend` */
+  /** @default - the inputs file's `backend` ("s3" when it leaves it out) */
   readonly backend?: string;
-  /** @default - the inputs file's `compute` (else DEFAULT_COMPUTE, "fargate") */
+  /** @default - the inputs file's `compute` ("fargate" when it may leave it out: see INPUT_FIELDS) */
   readonly compute?: string;
-  /** production | staging (overrides `environment` in the inputs file). @default - the inputs file's `environment` */
+  /** production | staging (overrides `environment` in the inputs file). @default - the inputs file's `environment` ("production" when it leaves it out) */
   readonly environment?: string;
   /**
    * Deployment inputs file (default deployment.tfvars, else terraform.tfvars.example).

@@ -13,9 +13,9 @@ export const RUNTIME_TABLE_FILE = path.join(ROOT, "policy", "rules", "lambda", "
 export interface RuntimeDates {
   readonly deprecated: string | null;
   readonly createBlocked: string | null;
-  /** @default - not announced (AWS has published no update block) */
+  /** @default - no update block recorded (Synthetics runtimes, and Lambda runtimes without a published date) */
   readonly updateBlocked?: string | null;
-  /** @default - not recorded (Synthetics entries name the Lambda runtime they run on) */
+  /** @default - not recorded (Lambda entries; a Synthetics entry names the Lambda runtime it runs on) */
   readonly lambdaRuntime?: string | null;
   /** Why the pinned AWS provider refuses this runtime at plan although AWS offers it. @default - the pinned provider accepts the runtime */
   readonly providerRefuses?: string;
