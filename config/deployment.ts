@@ -30,11 +30,18 @@ export interface Adoption {
   readonly records: Readonly<Partial<Record<ServiceKey, string>>>;
   /** Ids of the zone's existing entry-point rulesets (one per phase per zone). */
   readonly rulesets: {
+    /** @default - created (no existing http_request_firewall_managed entry point to adopt) */
     readonly managed?: string;
+    /** @default - created (no existing http_request_firewall_custom entry point to adopt) */
     readonly custom?: string;
+    /** @default - created (no existing http_ratelimit entry point to adopt) */
     readonly rateLimit?: string;
+    /** @default - created (no existing http_config_settings entry point to adopt) */
     readonly config?: string;
-    /** The zone's http_request_late_transform entry point (the origin header rule joins it). */
+    /**
+     * The zone's http_request_late_transform entry point (the origin header rule joins it).
+     * @default - created (no existing http_request_late_transform entry point to adopt)
+     */
     readonly originHeader?: string;
   };
   /**
@@ -43,10 +50,15 @@ export interface Adoption {
    * limits or the origin header), so an adopted ruleset keeps the name it has in the zone.
    */
   readonly rulesetNames: {
+    /** @default "RestartiX managed WAF" */
     readonly managed?: string;
+    /** @default "RestartiX custom rules" */
     readonly custom?: string;
+    /** @default "RestartiX rate limits" */
     readonly rateLimit?: string;
+    /** @default "RestartiX configuration rules" */
     readonly config?: string;
+    /** @default "RestartiX origin header" */
     readonly originHeader?: string;
   };
   /**
@@ -55,7 +67,10 @@ export interface Adoption {
    * and kept, in front of the origin header rule, instead of being deleted by the first deploy.
    */
   readonly keptLateTransformRules: readonly KeptHeaderRule[];
-  /** ARN of the account's existing GitHub OIDC provider (one per URL per account). */
+  /**
+   * ARN of the account's existing GitHub OIDC provider (one per URL per account).
+   * @default - the delivery stack creates the account's GitHub OIDC provider
+   */
   readonly githubOidcProviderArn?: string;
   /** Settings the existing uploads bucket already has: imported, then changed in place by the plan. */
   readonly uploadsSettings: readonly UploadsSetting[];
@@ -64,9 +79,15 @@ export interface Adoption {
 /** One header operation of a request header transform rule (Cloudflare: action_parameters.headers). */
 export interface HeaderOperation {
   readonly operation: "set" | "remove";
-  /** A static value (operation "set"). */
+  /**
+   * A static value (operation "set").
+   * @default - none: a "set" needs exactly one of value and expression (validation refuses both or neither)
+   */
   readonly value?: string;
-  /** A Rules language expression (operation "set", dynamic). */
+  /**
+   * A Rules language expression (operation "set", dynamic).
+   * @default - none: a "set" needs exactly one of value and expression (validation refuses both or neither)
+   */
   readonly expression?: string;
 }
 
@@ -124,7 +145,7 @@ export interface DeploymentInputs {
   readonly tfcOrganization: string;
   readonly backend: BackendKind;
   readonly compute: ComputeEngine;
-  /** A second engine kept running beside `compute` while traffic moves between them. */
+  /** A second engine kept running beside `compute` while traffic moves between them. @default - none: one engine only (`compute`) */
   readonly computeStandby?: ComputeEngine;
   readonly phase: PhaseNumber;
   readonly cutover: Readonly<Record<ServiceKey, Cutover>>;
@@ -152,7 +173,7 @@ export interface InputField {
   readonly name: string;
   readonly description: string;
   readonly example: string | number | boolean | readonly string[];
-  /** Value used when the file leaves the field out; fields without one are required. */
+  /** Value used when the file leaves the field out; fields without one are required. @default - none: the field is required */
   readonly default?: string | number | boolean | readonly string[];
 }
 

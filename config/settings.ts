@@ -26,16 +26,28 @@ export interface Settings {
 
 /** Options from the command line and the environment; each overrides deployment.tfvars. */
 export interface Options {
+  /** @default - the inputs file's `phase` (1 when it leaves it out) */
   readonly phase?: string | number;
+  /** @default - the inputs file's `backend` ("s3" when it leaves it out) */
   readonly backend?: string;
+  /** @default - the inputs file's `compute` ("fargate" when it may leave it out: see INPUT_FIELDS) */
   readonly compute?: string;
-  /** production | staging (overrides `environment` in the inputs file). */
+  /** production | staging (overrides `environment` in the inputs file). @default - the inputs file's `environment` ("production" when it leaves it out) */
   readonly environment?: string;
-  /** Deployment inputs file (default deployment.tfvars, else terraform.tfvars.example). */
+  /**
+   * Deployment inputs file (default deployment.tfvars, else terraform.tfvars.example).
+   * @default - deployment.tfvars (staging.tfvars for staging), else terraform.tfvars, else the example
+   */
   readonly varsFile?: string;
-  /** Tenant registry file (default phases/tenants/<the phase's registry>). */
+  /**
+   * Tenant registry file (default phases/tenants/<the phase's registry>).
+   * @default - phases/tenants/<the phase's registry>; none when the phase has no enterprise tier (phases 1 and 2)
+   */
   readonly tenantsFile?: string;
-  /** Tenants given in memory (benchmarks, tests, a registry about to be written); wins over tenantsFile, which then names them in errors. */
+  /**
+   * Tenants given in memory (benchmarks, tests, a registry about to be written); wins over tenantsFile, which then names them in errors.
+   * @default - read from tenantsFile
+   */
   readonly tenants?: unknown;
   /** See Settings.quotaCheck. @default "enforce" */
   readonly quotaCheck?: "enforce" | "report";

@@ -10,26 +10,60 @@ export type Kind =
   | NumberKind
   | {
       readonly t: "string";
+      /** A value may be left out. @default false (left out: "is required") */
       readonly optional?: boolean;
+      /** "" and blanks are accepted. @default false (a blank string is refused) */
       readonly empty?: boolean;
+      /** @default - any string */
       readonly pattern?: RegExp;
+      /** What `pattern` means, for the message. @default - "a value matching <pattern>" */
       readonly expected?: string;
+      /** The value the fix suggests. @default "..." */
       readonly example?: string;
     }
-  | { readonly t: "enum"; readonly optional?: boolean; readonly values: readonly (string | number)[] }
-  | { readonly t: "boolean"; readonly optional?: boolean }
-  | { readonly t: "list"; readonly optional?: boolean; readonly of: Kind; readonly min?: number }
+  | {
+      readonly t: "enum";
+      /** A value may be left out. @default false (left out: "is required") */
+      readonly optional?: boolean;
+      readonly values: readonly (string | number)[];
+    }
+  | {
+      readonly t: "boolean";
+      /** A value may be left out. @default false (left out: "is required") */
+      readonly optional?: boolean;
+    }
+  | {
+      readonly t: "list";
+      /** A value may be left out. @default false (left out: "is required") */
+      readonly optional?: boolean;
+      readonly of: Kind;
+      /** Fewest items. @default - no minimum */
+      readonly min?: number;
+    }
   | {
       readonly t: "object";
+      /** A value may be left out. @default false (left out: "is required") */
       readonly optional?: boolean;
       readonly what: string;
       readonly fields: Readonly<Record<string, Kind>>;
-      /** Further fields passed over unread: TypeScript lets a wider object stand in (a service config where sizing belongs). */
+      /**
+       * Further fields passed over unread: TypeScript lets a wider object stand in (a service config where sizing belongs).
+       * @default - none: a field not in `fields` is refused
+       */
       readonly ignores?: readonly string[];
     }
-  | { readonly t: "map"; readonly optional?: boolean; readonly of: Kind }
+  | {
+      readonly t: "map";
+      /** A value may be left out. @default false (left out: "is required") */
+      readonly optional?: boolean;
+      readonly of: Kind;
+    }
   /** Checked entirely elsewhere (e.g. a tenant's id and name, which validateTenants reads first). */
-  | { readonly t: "any"; readonly optional?: boolean };
+  | {
+      readonly t: "any";
+      /** A value may be left out. @default false (left out: "is required") */
+      readonly optional?: boolean;
+    };
 
 interface NumberKind {
   readonly t: "number";

@@ -13,13 +13,18 @@ export interface TenantEntry {
   readonly id: string;
   readonly name: string;
   readonly region: string;
+  /** @default - no preset named: the entry's own values are what is deployed */
   readonly size?: string;
   readonly instanceClass: string;
   readonly allocatedStorageGb: number;
   readonly maxAllocatedStorageGb: number;
   readonly service: ServiceSizing;
+  /** @default false */
   readonly decommission?: boolean;
-  /** Fargate: the tenant's slot on its region's cell gateways (CellSpec.slot), recorded by `npm run tenant -- add`. */
+  /**
+   * Fargate: the tenant's slot on its region's cell gateways (CellSpec.slot), recorded by `npm run tenant -- add`.
+   * @default - none: required on Fargate (validation refuses the entry without one); unused on App Runner
+   */
   readonly slot?: number;
 }
 

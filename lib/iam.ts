@@ -11,11 +11,15 @@ import { Construct } from "constructs";
  */
 
 export interface PolicyStatement {
+  /** @default - no Sid */
   readonly Sid?: string;
   readonly Effect: "Allow" | "Deny";
   readonly Action: string | readonly string[];
+  /** @default - no resources (a trust policy names a Principal instead) */
   readonly Resource?: string | readonly string[];
+  /** @default - no principal (an identity policy) */
   readonly Principal?: Record<string, string | readonly string[]> | "*";
+  /** @default - no condition */
   readonly Condition?: Record<string, Record<string, string | boolean | readonly string[]>>;
 }
 

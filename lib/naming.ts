@@ -30,7 +30,12 @@ export function secretsPath(prefix: string, serviceName: string, project: string
 
 /** Where S3 bucket names come from: the phase's base names and the region layout. */
 export interface BucketNaming {
-  readonly storage: { readonly uploadsBucket: string; readonly accessLogsBucket: string; readonly createUploadsBucket?: boolean };
+  readonly storage: {
+    readonly uploadsBucket: string;
+    readonly accessLogsBucket: string;
+    /** Staging creates its own uploads bucket (scoped name). @default false (the primary region's bucket is adopted, its name as given) */
+    readonly createUploadsBucket?: boolean;
+  };
   readonly backups: { readonly primaryBucket: string; readonly replicaBucket: string };
 }
 

@@ -194,7 +194,9 @@ export interface PolicyDocument {
 export interface StackJson {
   readonly name: string;
   readonly json: {
+    /** @default - no resources in the stack */
     readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
+    /** @default - no data sources in the stack */
     readonly data?: Record<string, Record<string, unknown>>;
   };
 }

@@ -15,7 +15,10 @@ export interface ServiceMetrics {
   readonly latency: string;
   /** Latency metric units per millisecond (App Runner reports ms, the ALB seconds). */
   readonly latencyPerMs: number;
-  /** The ALB counts unhealthy targets; App Runner has no such metric (a Route 53 check covers it). */
+  /**
+   * The ALB counts unhealthy targets; App Runner has no such metric (a Route 53 check covers it).
+   * @default - no unhealthy-host alarm (App Runner's metrics)
+   */
   readonly unhealthyHosts?: string;
 }
 
@@ -45,6 +48,7 @@ export interface ServiceAlarmsProps {
   readonly thresholds: AlarmThresholds;
   /** SNS topic in the service's region. */
   readonly topicArn: string;
+  /** @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -129,6 +133,7 @@ export interface DatabaseAlarmsProps {
   readonly maxConnections: number;
   readonly thresholds: AlarmThresholds;
   readonly topicArn: string;
+  /** @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 

@@ -9,6 +9,7 @@ export interface AlertTopicProps {
   readonly name: string;
   readonly email: string;
   readonly kmsKeyArn: string;
+  /** @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 

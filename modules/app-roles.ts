@@ -16,6 +16,7 @@ export interface InstanceRoleProps {
   readonly uploadsKmsKeyArn?: string;
   /** Service principals of the runtimes (App Runner, ECS tasks; both while an engine migration runs). */
   readonly principals: readonly ("tasks.apprunner.amazonaws.com" | "ecs-tasks.amazonaws.com")[];
+  /** @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -73,6 +74,7 @@ export function instanceRole(scope: Construct, id: string, props: InstanceRolePr
 export interface ImagePullRoleProps {
   readonly name: string;
   readonly repositoryArns: readonly string[];
+  /** @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 

@@ -32,6 +32,7 @@ export interface AppSecretsProps {
   readonly region: string;
   /** prevent_destroy; off only to decommission a tenant (deleted secrets stay recoverable 30 days). @default true */
   readonly protect?: boolean;
+  /** @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 

@@ -58,6 +58,7 @@ export interface AppRunnerServiceProps {
   /** Role the application runs as (trusted by tasks.apprunner.amazonaws.com). */
   readonly instanceRoleArn: string;
   readonly kmsKeyArn: string;
+  /** @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 

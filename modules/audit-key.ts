@@ -13,6 +13,7 @@ export interface AuditKeyProps {
   readonly trailArn: string;
   /** Name of the trail bucket: objects CloudTrail writes there without its own key header use the bucket default. */
   readonly trailBucketName: string;
+  /** @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 

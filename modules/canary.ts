@@ -40,6 +40,7 @@ export interface CanaryFleetProps {
   /** The origin header secret the canaries send (it may live in another region). */
   readonly originSecret: { readonly arn: string; readonly region: string; readonly kmsKeyArn: string };
   readonly roleName: string;
+  /** @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -136,6 +137,7 @@ export interface HealthCanaryProps {
   readonly originSecret: { readonly arn: string; readonly region: string };
   /** SNS topic in the canary's region. */
   readonly topicArn: string;
+  /** @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 

@@ -5,7 +5,7 @@ export interface DashboardService {
   readonly name: string;
   /** App Runner service id, or the ECS cluster name on Fargate. */
   readonly id: string;
-  /** Fargate: the ALB and target group dimensions. */
+  /** Fargate: the ALB and target group dimensions. @default - App Runner's metrics (AWS/AppRunner by service name and id) */
   readonly alb?: { readonly loadBalancer: string; readonly targetGroup: string };
 }
 

@@ -8,6 +8,7 @@ export interface DataKeyProps {
   readonly alias: string;
   readonly accountId: string;
   readonly region: string;
+  /** @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 

@@ -16,6 +16,7 @@ export const GUARDDUTY_FEATURES = ["S3_DATA_EVENTS", "RDS_LOGIN_EVENTS"] as cons
 export interface ThreatDetectionProps {
   readonly findingPublishingFrequency: string;
   readonly name: string;
+  /** @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -52,6 +53,7 @@ export interface ConfigRecordingProps {
   readonly includeGlobalResources: boolean;
   /** Resources the delivery channel waits for (the bucket policy: AWS Config checks access when the channel is created). @default - none */
   readonly deliveryAfter?: readonly TerraformResource[];
+  /** @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -92,6 +94,7 @@ export const fsbpStandardArn = (region: string): string =>
 
 export interface PostureProps {
   readonly region: string;
+  /** @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 

@@ -8,6 +8,7 @@ export interface ImageRepositoryProps {
   readonly name: string;
   readonly kmsKeyArn: string;
   readonly lifecycle: RegistryConfig;
+  /** @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 

@@ -63,8 +63,12 @@ export interface FargateServiceProps {
   readonly taskRoleArn: string;
   readonly vpcId: string;
   readonly subnetIds: readonly string[];
-  /** The tasks' group (the shared tier's), or `securityGroupIds` for several. */
+  /**
+   * The tasks' group (the shared tier's), or `securityGroupIds` for several.
+   * @default - none: required in practice unless `securityGroupIds` is given (the service needs a group)
+   */
   readonly securityGroupId?: string;
+  /** @default - [securityGroupId] */
   readonly securityGroupIds?: readonly string[];
   readonly loadBalancer: Pick<LoadBalancer, "lb" | "https">;
   /** The listener rule forwards this host's requests (the shared tier's API hostnames). */

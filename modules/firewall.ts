@@ -8,6 +8,7 @@ export interface FirewallProps {
   readonly name: string;
   readonly description: string;
   readonly vpcId: string;
+  /** @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -16,7 +17,9 @@ export interface PortRule {
   readonly id: string;
   readonly port: number;
   readonly description: string;
+  /** @default - none: give this or `cidr` (a rule needs a peer; AWS rejects one with neither) */
   readonly peerGroupId?: string;
+  /** @default - none: give this or `peerGroupId` */
   readonly cidr?: string;
 }
 

@@ -45,6 +45,7 @@ export interface LogGroupSweeperProps {
   readonly schedule?: string;
   /** The region's restartix-alerts topic: errors and undeliverable runs alarm there. */
   readonly alertTopicArn: string;
+  /** @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 

@@ -41,6 +41,7 @@ export interface PostgresProps {
    * @default true
    */
   readonly protect?: boolean;
+  /** @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 

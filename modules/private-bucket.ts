@@ -58,6 +58,7 @@ export interface PrivateBucketProps {
   readonly ownerEnforced?: boolean;
   /** Tags beside Name (data-classification = phi on patient-file buckets). @default - Name only */
   readonly tags?: Readonly<Record<string, string>>;
+  /** @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 

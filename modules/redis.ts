@@ -22,6 +22,7 @@ export interface RedisCacheProps {
    * SET. @default "enforced"
    */
   readonly auth?: RedisAuth;
+  /** @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 

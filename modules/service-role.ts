@@ -8,9 +8,12 @@ import { PolicyStatement, policyDocument, serviceTrust } from "../lib/iam";
 export interface ServiceRoleProps {
   readonly name: string;
   readonly description: string;
-  /** Service principal(s) allowed to assume the role, e.g. tasks.apprunner.amazonaws.com. */
+  /**
+   * Service principal(s) allowed to assume the role, e.g. tasks.apprunner.amazonaws.com.
+   * @default - none: required unless `trustPolicy` is given (the constructor throws without either)
+   */
   readonly service?: string | readonly string[];
-  /** A complete trust policy (built with `policyDocument`); overrides `service`. */
+  /** A complete trust policy (built with `policyDocument`); overrides `service`. @default - a trust policy for `service` */
   readonly trustPolicy?: string;
   /**
    * Permissions, as a customer-managed policy (no inline policies: cdk-nag IAMNoInlinePolicy).
@@ -19,6 +22,7 @@ export interface ServiceRoleProps {
   readonly statements?: readonly PolicyStatement[];
   /** AWS-managed policies to attach (by ARN). @default - none */
   readonly managedPolicyArns?: readonly string[];
+  /** @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 

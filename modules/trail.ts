@@ -39,6 +39,7 @@ export interface AuditTrailProps {
   readonly logRetentionDays: number;
   /** Buckets whose object-level reads and writes are recorded (data events). @default - none */
   readonly dataEventBuckets?: readonly string[];
+  /** @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -201,7 +202,9 @@ export interface CisAlarmsProps {
   /** Prefix of the alarm names (restartix). */
   readonly prefix: string;
   readonly topicArn: string;
+  /** @default - CIS_FILTERS (every CIS CloudWatch filter of this module) */
   readonly filters?: readonly CisFilter[];
+  /** @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 

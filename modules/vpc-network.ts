@@ -22,6 +22,7 @@ export interface VpcNetworkProps {
   /** Key that encrypts the flow-log group. */
   readonly kmsKeyArn: string;
   readonly logRetentionDays: number;
+  /** @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 

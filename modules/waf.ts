@@ -20,6 +20,7 @@ export interface OriginGuardAclProps {
   readonly healthCheckers?: { readonly cidrs: readonly string[]; readonly path: string };
   /** Where blocked requests are logged: a log group encrypted with the region's key, kept this long. */
   readonly logs: { readonly kmsKeyArn: string; readonly retentionDays: number };
+  /** @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 

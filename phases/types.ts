@@ -334,6 +334,7 @@ export interface CellSpec {
   /**
    * Being removed (`npm run tenant -- remove`): protection comes off so `cdktf destroy` can run;
    * the final snapshot stays.
+   * @default false
    */
   readonly decommission?: boolean;
   readonly instanceClass: string;
@@ -344,6 +345,7 @@ export interface CellSpec {
    * Fargate: the cell's place on its region's cell gateways (stacks/gateways.ts): gateway
    * ceil(slot / CELLS_PER_GATEWAY), listener rule priority = slot. Fixed for life, unique per region:
    * shards 1-10 (phases/phase4.ts), tenants from 11 (`npm run tenant -- add` records it).
+   * @default - none: required on Fargate (validation refuses the cell without one); unused on App Runner
    */
   readonly slot?: number;
 }
@@ -351,7 +353,10 @@ export interface CellSpec {
 export interface ShardConfig {
   /** eu-2, us-1, ...: stack shard-<id>; EU-1 is the shared tier itself. */
   readonly id: string;
-  /** See CellSpec.slot: 1-10, fixed here (required when cells run on Fargate). */
+  /**
+   * See CellSpec.slot: 1-10, fixed here (required when cells run on Fargate).
+   * @default - none: required when cells run on Fargate (validation refuses the shard without one)
+   */
   readonly slot?: number;
   readonly instanceClass: string;
   readonly allocatedStorageGb: number;
@@ -460,7 +465,9 @@ export interface PhaseConfig {
   readonly delivery: DeliveryConfig;
   readonly fargate: FargateConfig;
   readonly audit: AuditConfig;
+  /** @default - no enterprise tenants (phases 1 and 2) */
   readonly enterprise?: EnterpriseConfig;
+  /** @default - no global routing: no routing stack, no Worker (phases 1 to 3) */
   readonly globalRouting?: GlobalRoutingConfig;
   readonly originGuard: OriginGuardConfig;
   /**

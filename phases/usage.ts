@@ -17,7 +17,7 @@ export type BucketUsage = (
   /** Objects written per day; the bucket's lifecycle rules (read from the JSON) age them. */
   | { readonly writtenGbPerDay: number }
 ) & {
-  /** Shown beside the bucket's charge where the design document counts it elsewhere. */
+  /** Shown beside the bucket's charge where the design document counts it elsewhere. @default - nothing shown beside the charge */
   readonly why?: string;
 };
 

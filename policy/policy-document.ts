@@ -3,6 +3,7 @@ import { StackView } from "./types";
 
 /** A policy statement in one shape, whether it came from a JSON document or an aws_iam_policy_document data source. */
 export interface Statement {
+  /** @default - no Sid */
   readonly sid?: string;
   readonly effect: "Allow" | "Deny";
   readonly actions: readonly string[];

@@ -27,14 +27,17 @@ export interface QuotaSpec {
   readonly service: string;
   /** The quota's name in Service Quotas (and in AWS's error message). */
   readonly name: string;
-  /** Service Quotas code, where known. */
+  /** Service Quotas code, where known. @default - unknown: messages name the quota by its name only */
   readonly code?: string;
   /** What one unit is counted over. */
   readonly scope: "region" | "account" | "security group" | "event bus" | "load balancer";
   readonly defaultValue: number;
-  /** Regions whose default differs from `defaultValue`. */
+  /** Regions whose default differs from `defaultValue`. @default - `defaultValue` in every region */
   readonly regionalDefaults?: Readonly<Record<string, number>>;
-  /** The highest value AWS grants on request, where AWS documents one. */
+  /**
+   * The highest value AWS grants on request, where AWS documents one.
+   * @default - no documented ceiling: only the increase request is suggested
+   */
   readonly maximum?: { readonly value: number; readonly fix: string };
   /** Where the default comes from; `confirmed: false` when no AWS page stating it was at hand. */
   readonly source: string;

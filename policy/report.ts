@@ -85,7 +85,7 @@ export function toJson(rules: readonly Rule[], findings: readonly Finding[], met
 export interface SarifOptions {
   /** The synthesized file of a stack, relative to the repository root (where code scanning resolves it). */
   readonly artifactUri: (stack: string) => string;
-  /** Line of a resource in that file, when known. */
+  /** Line of a resource in that file, when known. @default - no line: results point at the file only */
   readonly line?: (stack: string, address: string) => number | undefined;
 }
 

@@ -77,9 +77,12 @@ export interface Suppression {
   readonly ruleId: string;
   /** Why the finding is acceptable here; shown in every report. */
   readonly reason: string;
-  /** Resource address the suppression covers. */
+  /** Resource address the suppression covers. @default - none: the suppression covers `path` only (give one of address and path) */
   readonly address?: string;
-  /** Construct path: covers every resource at or below it (matched against the JSON's `//` metadata). */
+  /**
+   * Construct path: covers every resource at or below it (matched against the JSON's `//` metadata).
+   * @default - none: the suppression covers `address` only
+   */
   readonly path?: string;
 }
 
@@ -90,8 +93,8 @@ export interface Finding {
   readonly address: string;
   readonly message: string;
   readonly suppressed: boolean;
-  /** The suppression's reason, when suppressed. */
+  /** The suppression's reason, when suppressed. @default - none: the finding is open (not suppressed) */
   readonly reason?: string;
-  /** Construct path of the resource, when the JSON records it. */
+  /** Construct path of the resource, when the JSON records it. @default - none: the JSON records no `//` metadata for the resource */
   readonly constructPath?: string;
 }

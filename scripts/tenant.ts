@@ -39,6 +39,7 @@ export type TenantAction = "add" | "remove" | "forget" | "list";
 
 export interface TenantCommand {
   readonly action: TenantAction;
+  /** @default - none: `list` takes none; add, remove and forget need it */
   readonly id?: string;
   readonly flags: Readonly<Record<string, string | undefined>>;
 }

@@ -26,7 +26,7 @@ export interface ComputeStackProps extends BaseStackProps {
   readonly storage: StorageStack;
   /** The primary region's shared App Runner configurations and origin guard. */
   readonly platform: PlatformStack;
-  /** Fargate only: the ALB's certificate. */
+  /** Fargate only: the ALB's certificate. @default - none: required on Fargate (the constructor throws without it) */
   readonly certificates?: CertificatesStack;
 }
 
@@ -43,9 +43,12 @@ export interface RunningService {
   readonly url: string;
   /** Where the public CNAME must point once traffic moves to AWS. */
   readonly dnsTarget: string;
-  /** App Runner's certificate validation records, known once this stack is applied. */
+  /**
+   * App Runner's certificate validation records, known once this stack is applied.
+   * @default - none: Fargate (the ALB's certificate is validated by the certificates stack)
+   */
   readonly validationRecords?: ApprunnerCustomDomainAssociation["certificateValidationRecords"];
-  /** Fargate: CloudWatch dimensions of the ALB and the service's target group. */
+  /** Fargate: CloudWatch dimensions of the ALB and the service's target group. @default - none: App Runner (its own metrics) */
   readonly alb?: { readonly loadBalancer: string; readonly targetGroup: string };
 }
 

@@ -13,9 +13,15 @@ export interface EcsDeployTarget {
   readonly primary: boolean;
   /** Every cluster the workflow searches in this region: the shared tier's, then the cells'. */
   readonly clusters: readonly string[];
-  /** The shared tier's cluster (clusterNameOf) and its services by name: primary region, Fargate engine only. */
+  /**
+   * The shared tier's cluster (clusterNameOf) and its services by name: primary region, Fargate engine only.
+   * @default - none: not the primary region, or no engine is Fargate
+   */
   readonly shared?: { readonly cluster: string; readonly services: readonly string[] };
-  /** The cells' cluster (cellsClusterNameOf) and the name prefixes of the cells it may run (restartix-tenant-, restartix-shard-). */
+  /**
+   * The cells' cluster (cellsClusterNameOf) and the name prefixes of the cells it may run (restartix-tenant-, restartix-shard-).
+   * @default - none: no cell runs on Fargate in this region
+   */
   readonly cells?: { readonly cluster: string; readonly prefixes: readonly string[] };
 }
 

@@ -61,6 +61,7 @@ export interface Stacks {
   readonly edge: EdgeStack;
   readonly delivery: DeliveryStack;
   readonly deliveryGithub: DeliveryGithubStack;
+  /** @default - none: phases without global routing (1 to 3) */
   readonly routing?: RoutingStack;
   /** Account-level audit and detection: CloudTrail, GuardDuty, AWS Config, Security Hub, CIS alarms. */
   readonly audit: AuditStack;
@@ -68,7 +69,10 @@ export interface Stacks {
   readonly cells: readonly CellStack[];
   /** Fargate cells: each cell's ECS service, target group, listener rule and alarms (<cell>-service). */
   readonly cellServices: readonly CellServiceStack[];
-  /** Fargate cells: the gateways' certificates, the per-region gateway stacks and their DNS records. */
+  /**
+   * Fargate cells: the gateways' certificates, the per-region gateway stacks and their DNS records.
+   * @default - none: no cell runs on Fargate
+   */
   readonly gateways?: {
     readonly certificates: GatewayCertificatesStack;
     readonly certificatesDns: GatewayCertificatesDnsStack;

@@ -29,10 +29,14 @@ export interface ObservabilityStackProps extends BaseStackProps {
    * @default false
    */
   readonly appRunner?: boolean;
-  /** Primary region only: the shared tier to watch. */
+  /** Primary region only: the shared tier to watch. @default - none: no dashboard, service or database alarms (secondary regions) */
   readonly compute?: ComputeStack;
+  /** @default - none: no dashboard, service or database alarms (secondary regions) */
   readonly data?: DataStack;
-  /** Secondary regions: the primary region's stack (its us-east-1 topic is reused, never created twice). */
+  /**
+   * Secondary regions: the primary region's stack (its us-east-1 topic is reused, never created twice).
+   * @default - this stack is the primary region's (a secondary region's stack needs it for the shared topic and the origin secret)
+   */
   readonly primary?: ObservabilityStack;
 }
 

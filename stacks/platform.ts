@@ -20,7 +20,10 @@ export interface PlatformStackProps extends BaseStackProps {
    * @default - none (no App Runner service in the region)
    */
   readonly sizings?: readonly ServiceSizing[];
-  /** Secondary regions: the primary region's platform stack, which holds the origin header secret. */
+  /**
+   * Secondary regions: the primary region's platform stack, which holds the origin header secret.
+   * @default - none: required in secondary regions (the constructor throws without it)
+   */
   readonly primary?: PlatformStack;
   /**
    * App Runner services run in this region: the X-Ray observability configuration exists. A Fargate

@@ -15,13 +15,15 @@ export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 export interface FlagSpec {
   readonly type: "string" | "boolean" | "integer";
   readonly description: string;
-  /** Allowed values of a string flag. */
+  /** Allowed values of a string flag. @default - any value */
   readonly choices?: readonly string[];
-  /** Placeholder shown in usage, e.g. N or FILE. */
+  /** Placeholder shown in usage, e.g. N or FILE. @default - in usage "N" for an integer flag, "VALUE" otherwise */
   readonly valueName?: string;
-  /** Integer bounds (inclusive). */
+  /** Integer bounds (inclusive). @default - no lower bound */
   readonly min?: number;
+  /** @default - no upper bound */
   readonly max?: number;
+  /** @default - no short form */
   readonly short?: string;
   /**
    * The value is a path: a relative one is resolved from the directory the user ran the command in
@@ -58,7 +60,10 @@ export function resolveFromInvocation(
 export interface CommandSpec {
   /** npm script name, e.g. "plan" (shown as `npm run plan -- ...`). */
   readonly name: string;
-  /** For a command of a group (`npm run tenant -- add ...`): its name, e.g. "add". */
+  /**
+   * For a command of a group (`npm run tenant -- add ...`): its name, e.g. "add".
+   * @default - none: a command of its own (`npm run <name> --`)
+   */
   readonly subcommand?: string;
   readonly summary: string;
   /** Usage lines after `npm run <name> --`. */
@@ -66,7 +71,7 @@ export interface CommandSpec {
   readonly flags: Readonly<Record<string, FlagSpec>>;
   /** Positional arguments: how many are accepted, and what they are (for messages). @default none */
   readonly positionals?: { readonly min: number; readonly max: number; readonly describe: string };
-  /** Extra lines printed after the flags (examples, exit codes). */
+  /** Extra lines printed after the flags (examples, exit codes). @default - nothing after the flags */
   readonly epilog?: readonly string[];
 }
 

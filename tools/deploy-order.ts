@@ -33,9 +33,9 @@ export interface DeployStep {
   readonly title: string;
   /** Stacks this step applies (empty for the manual step). */
   readonly stacks: readonly string[];
-  /** The cdktf command of the step. */
+  /** The cdktf command of the step. @default - none: a step run by hand (`commands`) */
   readonly command?: string;
-  /** Shell commands to run by hand, in order (the images step). */
+  /** Shell commands to run by hand, in order (the images step). @default - none: a cdktf step (`command`) */
   readonly commands?: readonly string[];
   readonly notes: readonly string[];
 }

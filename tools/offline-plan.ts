@@ -135,21 +135,26 @@ export interface PlanResult {
   readonly skippedImports: number;
   readonly seconds: number;
   readonly output: string;
-  /** `terraform show -json` of the plan, when asked for. */
+  /** `terraform show -json` of the plan, when asked for. @default - absent: not asked for */
   readonly planJson?: PlanJson;
 }
 
 export interface PlanJson {
+  /** @default - absent: the plan changes no resource */
   readonly resource_changes?: readonly {
     readonly address: string;
     readonly type: string;
     readonly change: {
       readonly actions: readonly string[];
+      /** @default - absent: nothing forces a replacement */
       readonly replace_paths?: unknown;
+      /** @default - absent: the resource is created */
       readonly before?: unknown;
+      /** @default - absent: the resource is deleted */
       readonly after?: unknown;
     };
   }[];
+  /** @default - absent: the plan has no planned values */
   readonly planned_values?: unknown;
   readonly [key: string]: unknown;
 }

@@ -16,6 +16,7 @@ export interface CellIdentity {
   readonly kind: "tenant" | "shard";
   readonly id: string;
   readonly name: string;
+  /** @default - none: the cell has no gateway slot (an App Runner tenant) */
   readonly slot?: number;
 }
 

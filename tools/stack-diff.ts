@@ -83,11 +83,13 @@ export interface Expansion {
   /**
    * Add what the selected stacks read from. `cdktf deploy <stacks>` refuses a selection whose
    * dependencies are missing (unless told to ignore them); deploying an unchanged one is a no-op.
+   * @default false
    */
   readonly dependencies?: boolean;
   /**
    * Add what reads from the selected stacks: a changed output reaches its consumers only when they
    * are applied again, and their own JSON does not change.
+   * @default false
    */
   readonly dependents?: boolean;
 }

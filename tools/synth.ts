@@ -22,16 +22,33 @@ export interface SynthStack {
 
 /** The parts of a synthesized cdk.tf.json the tools read. */
 export interface TerraformJson {
+  /** @default - no terraform block */
   readonly terraform?: {
+    /** @default - no provider requirements */
     readonly required_providers?: Record<string, unknown>;
+    /** @default - no backend block (local state, unless `cloud` is set) */
     readonly backend?: Record<string, unknown>;
+    /** @default - no Terraform Cloud block */
     readonly cloud?: unknown;
   };
+  /** @default - no provider blocks */
   readonly provider?: Record<string, readonly Record<string, unknown>[]>;
+  /** @default - no resources */
   readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
+  /** @default - no data sources */
   readonly data?: Record<string, Record<string, Record<string, unknown>>>;
-  readonly output?: Record<string, { value: unknown; sensitive?: boolean }>;
+  /** @default - no outputs */
+  readonly output?: Record<
+    string,
+    {
+      value: unknown;
+      /** @default false (terraform's default) */
+      sensitive?: boolean;
+    }
+  >;
+  /** @default - no import blocks */
   readonly import?: readonly Record<string, unknown>[];
+  /** @default - no variables */
   readonly variable?: Record<string, Record<string, unknown>>;
   readonly [key: string]: unknown;
 }

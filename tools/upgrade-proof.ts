@@ -31,8 +31,9 @@ export interface UpgradeResult {
   /** Plans needed until the phase-N state stopped changing. */
   readonly iterations: number;
   readonly changes: readonly ResourceChange[];
-  /** `terraform show -json` of the upgrade plan (what plan-gate reads in CI). */
+  /** `terraform show -json` of the upgrade plan (what plan-gate reads in CI). @default - absent: not asked for */
   readonly planJson?: PlanJson;
+  /** @default - absent: the upgrade was proven */
   readonly error?: string;
 }
 
@@ -172,6 +173,7 @@ function isChange(change: Json): boolean {
 export interface ProofOptions {
   readonly workdir: string;
   readonly accountId: string;
+  /** @default 6 */
   readonly maxIterations?: number;
 }
 

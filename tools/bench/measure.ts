@@ -5,9 +5,9 @@ import * as fs from "fs";
 
 export interface Measurement {
   readonly seconds: number;
-  /** Peak resident set size of the process, MB; undefined when it could not be read. */
+  /** Peak resident set size of the process, MB; undefined when it could not be read. @default - absent: the peak could not be read */
   readonly peakMb?: number;
-  /** User + system CPU seconds (GNU time only): steadier than wall time on a busy machine. */
+  /** User + system CPU seconds (GNU time only): steadier than wall time on a busy machine. @default - absent: no GNU time on the machine */
   readonly cpuSeconds?: number;
   readonly code: number;
   readonly output: string;

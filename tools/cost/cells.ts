@@ -13,7 +13,10 @@ export const CELLS_PER_GATEWAY = 90;
 /** What one more cell costs a month, by kind, and what a region's gateway costs (Fargate). */
 export interface CellCosts {
   readonly kinds: readonly { readonly kind: "tenant" | "shard"; readonly count: number; readonly averageUsd: number }[];
-  /** One gateway ALB of the primary region (hours, its base LCUs, its public IPv4 addresses); absent on App Runner. */
+  /**
+   * One gateway ALB of the primary region (hours, its base LCUs, its public IPv4 addresses); absent on App Runner.
+   * @default - absent on App Runner
+   */
   readonly gateway?: { readonly region: string; readonly monthlyUsd: number; readonly perCellUsd: number };
 }
 

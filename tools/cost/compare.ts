@@ -22,6 +22,7 @@ export interface Comparison {
   readonly lines: readonly LineComparison[];
   /** Service lines the model prices and no document line covers. */
   readonly notInDocument: readonly LineComparison[];
+  /** @default - no note */
   readonly note?: string;
 }
 

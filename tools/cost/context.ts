@@ -20,13 +20,15 @@ export interface ItemSpec {
   readonly quantity: number;
   readonly unit: string;
   readonly priceKey: string;
+  /** @default - none: the price key has one figure per region (a key with variants then fails with MissingPrice) */
   readonly variant?: string;
-  /** Region of the price when it is not the resource's (replicas, destinations of replication). */
+  /** Region of the price when it is not the resource's (replicas, destinations of replication). @default - the resource's own region */
   readonly region?: string;
-  /** Free-tier pool this quantity draws from (pricing/aws-prices.json freeTier). */
+  /** Free-tier pool this quantity draws from (pricing/aws-prices.json freeTier). @default - no free tier: every unit is charged */
   readonly freeTier?: string;
-  /** Multiplies the unit price (Multi-AZ bills the standby like the primary). */
+  /** Multiplies the unit price (Multi-AZ bills the standby like the primary). @default 1 */
   readonly priceFactor?: number;
+  /** @default - nothing shown beside the charge */
   readonly why?: string;
 }
 

@@ -22,7 +22,7 @@ export interface DocumentEstimate {
   readonly low: number;
   readonly high: number;
   readonly lines: readonly DocumentLine[];
-  /** Where the document's own lines and total disagree. */
+  /** Where the document's own lines and total disagree. @default - no note: the document's lines add up to its total */
   readonly note?: string;
 }
 

@@ -58,7 +58,9 @@ export interface CostEstimate {
 }
 
 export interface EstimateOptions {
+  /** @default - the phase's usage assumptions (usageFor) */
   readonly usage?: UsageAssumptions;
+  /** @default - pricing/aws-prices.json (loadPriceTable) */
   readonly prices?: PriceTable;
 }
 

@@ -47,9 +47,9 @@ export interface LineItem {
   readonly unit: string;
   readonly unitPriceUsd: number;
   readonly monthlyUsd: number;
-  /** Free-tier units this item used up (already taken off `monthlyUsd`). */
+  /** Free-tier units this item used up (already taken off `monthlyUsd`). @default - absent: no free-tier units used */
   readonly freeQuantity?: number;
-  /** Why this charge may surprise a reader of the design document (Multi-AZ doubling, ...). */
+  /** Why this charge may surprise a reader of the design document (Multi-AZ doubling, ...). @default - absent: nothing to explain */
   readonly why?: string;
 }
 

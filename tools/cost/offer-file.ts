@@ -12,26 +12,34 @@
 
 export interface OfferProduct {
   readonly sku: string;
+  /** @default - absent in the offer file */
   readonly productFamily?: string;
   readonly attributes: Readonly<Record<string, string>>;
 }
 
 export interface PriceDimension {
   readonly unit: string;
+  /** @default - absent in the offer file */
   readonly description?: string;
+  /** @default - absent in the offer file (the price is not tiered) */
   readonly beginRange?: string;
+  /** @default - absent in the offer file (the price is not tiered) */
   readonly endRange?: string;
   readonly pricePerUnit: Readonly<Record<string, string>>;
 }
 
 export interface OfferTerm {
+  /** @default - absent in the offer file */
   readonly offerTermCode?: string;
   readonly priceDimensions: Readonly<Record<string, PriceDimension>>;
 }
 
 export interface Offer {
+  /** @default - absent in the offer file */
   readonly formatVersion?: string;
+  /** @default - absent in the offer file */
   readonly offerCode?: string;
+  /** @default - absent in the offer file */
   readonly publicationDate?: string;
   readonly products: ReadonlyMap<string, OfferProduct>;
   /** On-demand terms of the kept products, by SKU. */

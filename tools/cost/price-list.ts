@@ -135,13 +135,17 @@ export const httpFetcher: Fetcher = async (url) => {
 };
 
 export interface RefreshOptions {
+  /** @default PRICE_LIST_BASE ("https://pricing.us-east-1.amazonaws.com") */
   readonly base?: string;
+  /** @default PRICE_FILE (pricing/aws-prices.json) */
   readonly file?: string;
-  /** Regions to read (default: the table's regions). */
+  /** Regions to read (default: the table's regions). @default - the table's regions */
   readonly regions?: readonly string[];
+  /** @default - httpFetcher (HTTPS to the AWS price list) */
   readonly fetcher?: Fetcher;
-  /** The date written to the table (default today, UTC). */
+  /** The date written to the table (default today, UTC). @default - today, UTC */
   readonly today?: string;
+  /** @default - no progress lines */
   readonly log?: (line: string) => void;
 }
 

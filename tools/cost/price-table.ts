@@ -10,9 +10,15 @@ export interface PriceEntry {
   readonly asOf: string;
   /** recalled or derived, and from what. */
   readonly basis: string;
-  /** By region, then (for sized things) by variant: instance class, storage class, architecture. */
+  /**
+   * By region, then (for sized things) by variant: instance class, storage class, architecture.
+   * @default - none: `global` then holds the figure (a price with neither fails with MissingPrice)
+   */
   readonly regions?: Readonly<Record<string, number | Readonly<Record<string, number>>>>;
-  /** One figure (or variants) for every region: global services and region-independent prices. */
+  /**
+   * One figure (or variants) for every region: global services and region-independent prices.
+   * @default - none: only `regions` (a region it does not list fails with MissingPrice)
+   */
   readonly global?: number | Readonly<Record<string, number>>;
 }
 

@@ -17,10 +17,11 @@ export interface CostReport {
   readonly comparison: Comparison;
   /** Months of the AWS price lists the table's figures come from. */
   readonly priceListAsOf: readonly string[];
-  /** What one more tenant or shard costs, and (Fargate) a region's gateway. */
+  /** What one more tenant or shard costs, and (Fargate) a region's gateway. @default - absent: not asked for */
   readonly cells?: CellCosts;
   /** Where the figures come from: the date of the last `--refresh-prices`, and what is still recalled. */
   readonly priceProvenance: string;
+  /** @default - absent: the table was never refreshed from the price list (its figures are recalled) */
   readonly pricesRefreshed?: string;
 }
 

@@ -21,7 +21,7 @@ export interface StackCluster {
   readonly members: readonly string[];
   /** The provider boundary the stack is drawn inside: its only provider, or "mixed". */
   readonly provider: string;
-  /** Region of the stack's default AWS provider. */
+  /** Region of the stack's default AWS provider. @default - none: the stack has no regional AWS provider (Cloudflare, GitHub) */
   readonly region?: string;
   readonly nodes: readonly ServiceNode[];
 }

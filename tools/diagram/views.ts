@@ -62,6 +62,7 @@ export function areaGraph(graph: ArchitectureGraph, area: string): AreaGraph {
 export interface StackGroup {
   readonly id: string;
   readonly provider: string;
+  /** @default - none: not an AWS group (Cloudflare, GitHub) */
   readonly region?: string;
   readonly kind: string;
   readonly stacks: readonly string[];

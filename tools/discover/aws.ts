@@ -184,8 +184,12 @@ export async function uploadsBucketSettings(cli: AwsCli, bucket: string, region:
 export interface ZoneMapping {
   readonly region: string;
   readonly name: string;
-  /** The physical zone's id (euc1-az2): the same in every account, unlike the name. */
+  /**
+   * The physical zone's id (euc1-az2): the same in every account, unlike the name.
+   * @default - absent: the zone name is not listed for the account
+   */
   readonly id?: string;
+  /** @default - absent: the zone name is not listed for the account */
   readonly state?: string;
 }
 

@@ -7,6 +7,7 @@
 /** Cloudflare's v4 response envelope. */
 export interface CloudflareEnvelope<T = unknown> {
   readonly success: boolean;
+  /** @default - no errors */
   readonly errors?: readonly { readonly code: number; readonly message: string }[];
   readonly result: T;
 }
@@ -87,7 +88,9 @@ export const ENTRY_POINT_PHASES = [
 /** One header operation of a request header transform rule (action_parameters.headers). */
 export interface ExistingHeaderOperation {
   readonly operation: string;
+  /** @default - none (a remove, or a set with an expression) */
   readonly value?: string;
+  /** @default - none (a remove, or a set with a static value) */
   readonly expression?: string;
 }
 
@@ -96,7 +99,7 @@ export interface ExistingRule {
   readonly expression: string;
   readonly description: string;
   readonly enabled: boolean;
-  /** Rewrite rules of the late-transform phase: the headers they set or remove. */
+  /** Rewrite rules of the late-transform phase: the headers they set or remove. @default - none: not a header rewrite rule */
   readonly headers?: Readonly<Record<string, ExistingHeaderOperation>>;
 }
 

@@ -28,19 +28,26 @@ export interface DiscoverTarget {
   /** The public hostnames by service (api.<domain>, telemetry.<domain>). */
   readonly hostnames: Readonly<Record<ServiceKey, string>>;
   readonly uploadsBucket: string;
-  /** The phase config's availability zone names, by region (network.azs). */
+  /** The phase config's availability zone names, by region (network.azs). @default - none: the zones are not checked */
   readonly azs?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface Discovery {
+  /** @default - absent: Cloudflare was not read (--skip-cloudflare) or failed (see problems) */
   readonly cloudflare?: {
     readonly records: Readonly<Record<ServiceKey, readonly ExistingRecord[]>>;
     readonly rulesets: ReadonlyMap<string, ExistingRuleset>;
   };
+  /** @default - absent: AWS was not read (--skip-aws) or failed (see problems) */
   readonly aws?: {
+    /** @default - absent: the account has no GitHub OIDC provider */
     readonly oidc?: OidcProvider;
+    /** @default - absent: the uploads bucket could not be read (see problems) */
     readonly uploads?: BucketSettings;
-    /** The configured zone names with their ids in this account. */
+    /**
+     * The configured zone names with their ids in this account.
+     * @default - none: discover always sets it (empty when DiscoverTarget.azs names no zones)
+     */
     readonly zones?: readonly ZoneMapping[];
   };
   /** What a person must look at before deploying (each also shown next to its line). */

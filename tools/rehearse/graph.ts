@@ -17,8 +17,11 @@ export interface RemoteRef {
 }
 
 export interface StackJson {
+  /** @default - no resources */
   resource?: Record<string, Record<string, Json>>;
+  /** @default - no data sources */
   data?: Record<string, Record<string, Json>>;
+  /** @default - no outputs */
   output?: Record<string, Json>;
   [key: string]: unknown;
 }
@@ -122,9 +125,15 @@ export function deleteElements(json: StackJson, addresses: Iterable<Address>): v
 export interface Removal {
   readonly stack: string;
   readonly address: Address;
-  /** The emulator gap (id) that excluded it, when it was excluded directly. */
+  /**
+   * The emulator gap (id) that excluded it, when it was excluded directly.
+   * @default - absent: removed because of something it depended on (`because`)
+   */
   readonly gap?: string;
-  /** What it depended on that was removed (an address in the same stack, or `stack:output.name`). */
+  /**
+   * What it depended on that was removed (an address in the same stack, or `stack:output.name`).
+   * @default - absent: excluded directly by a gap (`gap`)
+   */
   readonly because?: string;
 }
 

@@ -9,12 +9,15 @@ import { ScratchApp } from "./scratch";
 
 export interface RehearsalOptions {
   readonly phase: PhaseNumber;
+  /** @default - the example inputs' `compute` (terraform.tfvars.example: "fargate") */
   readonly compute?: "apprunner" | "fargate";
   /** production (terraform.tfvars.example) or staging (staging.tfvars.example in the emulator's account). @default "production" */
   readonly environment?: "production" | "staging";
   /** Stacks to rehearse (their dependencies are applied first). @default - every AWS-only stack */
   readonly stacks?: readonly string[];
+  /** @default false */
   readonly upgrade?: boolean;
+  /** @default false */
   readonly destroy?: boolean;
   /** Keep the scratch directory (prepared stacks, state files, logs). @default - removed unless a step failed */
   readonly keep?: boolean;
@@ -22,6 +25,7 @@ export interface RehearsalOptions {
   readonly scratchDir?: string;
   /** Stacks of one wave applied (or destroyed) at the same time. @default - the number of CPUs */
   readonly jobs?: number;
+  /** @default - lines to standard output */
   readonly log?: (line: string) => void;
 }
 
@@ -42,8 +46,9 @@ export interface StackRun {
   readonly destroyed: number;
   readonly seconds: number;
   readonly replan: ReplanOutcome;
-  /** Upgrades: plan-gate on the upgrade plan. */
+  /** Upgrades: plan-gate on the upgrade plan. @default - absent: not an upgrade, or the stack failed before its upgrade plan */
   readonly gate?: "pass" | "fail" | "no changes";
+  /** @default - absent: the stack's steps succeeded */
   readonly error?: string;
   readonly log: string;
 }
@@ -66,6 +71,7 @@ export interface DestroyRun {
   readonly deletionProtectionUnenforced: readonly { readonly address: string; readonly gap: string }[];
   readonly destroyed: number;
   readonly seconds: number;
+  /** @default - absent: the destroy succeeded */
   readonly error?: string;
   readonly log: string;
 }
@@ -73,6 +79,7 @@ export interface DestroyRun {
 export interface RehearsalSummary {
   readonly ok: boolean;
   readonly phase: number;
+  /** @default - absent: not an upgrade rehearsal */
   readonly upgradedTo?: number;
   readonly compute: string;
   readonly moto: string;
@@ -87,7 +94,10 @@ export interface RehearsalSummary {
   readonly destroyed: readonly DestroyRun[];
   /** Applied stacks the destroy left alone because a consumer of theirs could not be destroyed. */
   readonly destroySkipped: readonly { readonly stack: string; readonly reason: string }[];
-  /** The allowed_account_ids guard, tried with a foreign account against the emulator's STS. */
+  /**
+   * The allowed_account_ids guard, tried with a foreign account against the emulator's STS.
+   * @default - absent: the guard was not tried (the run stopped before its first stack)
+   */
   readonly accountGuard?: { readonly stack: string; readonly allowed: string; readonly refused: boolean; readonly error: string };
   /** Stacks of the phase not rehearsed, with the reason. */
   readonly notApplied: readonly { readonly stack: string; readonly reason: string }[];

@@ -2,13 +2,33 @@ import { readJsonExpression } from "../../../lib/json-expression";
 
 /** The containers of a task definition's container_definitions (JSON text or `jsonencode(...)`, references inside). */
 export interface Container {
+  /** @default - none: ECS requires a name on every container (the rules' messages would print `undefined`) */
   readonly name?: string;
-  readonly environment?: readonly { readonly name: string; readonly value?: string }[];
-  readonly logConfiguration?: { readonly logDriver?: string };
+  /** @default - no environment entries */
+  readonly environment?: readonly {
+    readonly name: string;
+    /** @default - no value: read like "" (ECS drops the entry; RX rule ECSContainerEnvironmentNotEmpty reports it) */
+    readonly value?: string;
+  }[];
+  /** @default - no log configuration: the container's output is not collected */
+  readonly logConfiguration?: {
+    /** @default - none (no driver named) */
+    readonly logDriver?: string;
+  };
+  /** @default false (ECS: the root filesystem is writable) */
   readonly readonlyRootFilesystem?: boolean;
+  /** @default - the image's user (root unless the image says otherwise) */
   readonly user?: string;
+  /** @default false (ECS's default) */
   readonly privileged?: boolean;
-  readonly linuxParameters?: { readonly capabilities?: { readonly drop?: readonly string[] } };
+  /** @default - none: the container keeps Docker's default Linux capabilities */
+  readonly linuxParameters?: {
+    /** @default - none: Docker's default capabilities */
+    readonly capabilities?: {
+      /** @default - none dropped */
+      readonly drop?: readonly string[];
+    };
+  };
 }
 
 /** undefined when the definitions are not a literal array (a whole-value reference). */

@@ -4,7 +4,12 @@ import { ResourceView } from "../../types";
 export const isWorkflowFile = (r: ResourceView): boolean =>
   typeof r.config.file === "string" && /^\.github\/workflows\/[^/]+\.ya?ml$/.test(r.config.file);
 
-export type Workflow = { readonly permissions?: unknown; readonly jobs?: Record<string, any> };
+export type Workflow = {
+  /** @default - the repository's default GITHUB_TOKEN permissions (read here as no id-token grant) */
+  readonly permissions?: unknown;
+  /** @default - no jobs */
+  readonly jobs?: Record<string, any>;
+};
 
 const parsed = new WeakMap<object, Workflow | string>();
 

@@ -13,10 +13,13 @@ export const RUNTIME_TABLE_FILE = path.join(ROOT, "policy", "rules", "lambda", "
 export interface RuntimeDates {
   readonly deprecated: string | null;
   readonly createBlocked: string | null;
+  /** @default - no update block recorded (Synthetics runtimes, and Lambda runtimes without a published date) */
   readonly updateBlocked?: string | null;
+  /** @default - not recorded (Lambda entries; a Synthetics entry names the Lambda runtime it runs on) */
   readonly lambdaRuntime?: string | null;
-  /** Why the pinned AWS provider refuses this runtime at plan although AWS offers it. */
+  /** Why the pinned AWS provider refuses this runtime at plan although AWS offers it. @default - the pinned provider accepts the runtime */
   readonly providerRefuses?: string;
+  /** @default - no note */
   readonly note?: string;
 }
 

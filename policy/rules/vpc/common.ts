@@ -7,7 +7,9 @@ export const ANYWHERE = ["0.0.0.0/0", "::/0"];
 export interface SgRule {
   readonly direction: "ingress" | "egress";
   readonly protocol: string;
+  /** @default - none: the resource gives no port (all traffic, protocol -1) */
   readonly fromPort?: number;
+  /** @default - none: the resource gives no port (all traffic, protocol -1) */
   readonly toPort?: number;
   readonly cidrs: readonly string[];
 }
