@@ -92,10 +92,16 @@ describe("cdktf's preparing resolution is kept and written (lib/prepared-resolut
       { phase: 4, compute: "apprunner", environment: "production" },
       { phase: 3, compute: "fargate", environment: "staging" },
     ])("phase $phase on $compute ($environment): every file the same with and without it", (options) => {
+      // buildStacks installs the reuse unless the switch says no: off for the first synth.
+      process.env.RESTARTIX_PREPARED_RESOLUTION = "0";
       restoreCdktfResolution();
       const plain = tmp();
-      synthesize(options, plain);
-      reusePreparedResolution({});
+      try {
+        synthesize(options, plain);
+      } finally {
+        delete process.env.RESTARTIX_PREPARED_RESOLUTION;
+      }
+      expect(reusePreparedResolution({})).toBe(true);
       const reused = tmp();
       synthesize(options, reused);
       const a = filesOf(plain);

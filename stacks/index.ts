@@ -34,6 +34,7 @@ import { RegistryStack } from "./registry";
 import { RoutesStack, routesStackName, RoutingStack, workerOriginOf } from "./routing";
 import { suppressForStaging } from "./staging-suppressions";
 import { StorageStack } from "./storage";
+import { tuneCdktfRuntime } from "../lib/cdktf-runtime";
 
 /** The stacks one region has: its network, data, patient files and alerts. */
 export interface RegionStacks {
@@ -88,6 +89,7 @@ export interface Stacks {
  * changes these same stacks (and adds new ones), planned against the same state.
  */
 export function buildStacks(app: App, settings: Settings): Stacks {
+  tuneCdktfRuntime();
   const { phase } = settings;
   const primaryConfig = phase.regions.find((r) => r.primary)!;
   const base = { settings, region: primaryConfig.region };

@@ -4,14 +4,10 @@ import { App } from "cdktf";
 import { Options, resolveSettings, Settings } from "../config/settings";
 import { policyFailureReport } from "../policy/aspect";
 import { buildStacks, Stacks } from "../stacks";
-import { disableTokenStackTraces } from "../lib/fast-tokens";
-import { runVersionChecksOnce } from "../lib/version-checks";
-import { reusePreparedResolution } from "../lib/prepared-resolution";
+import { tuneCdktfRuntime } from "../lib/cdktf-runtime";
 import { CheckFailed, UsageError } from "./cli";
 
-disableTokenStackTraces();
-runVersionChecksOnce();
-reusePreparedResolution();
+tuneCdktfRuntime();
 
 /** One synthesized stack as the tools see it: its name, JSON and the stacks it reads from. */
 export interface SynthStack {
