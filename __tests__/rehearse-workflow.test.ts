@@ -41,12 +41,13 @@ test("installs the moto the gaps file was verified with, and terraform 1.11.4", 
   expect(text).toContain('pip install --quiet "moto[server]==${MOTO_VERSION}"');
 });
 
-test("covers phase 1 on both engines with upgrade and destroy, phases 3 and 4, and the restore rehearsal", () => {
+test("covers phase 1 on both engines with upgrade and destroy, phase 1 in staging, phases 3 and 4, and the restore rehearsal", () => {
   const args = (job.strategy.matrix.include as { args: string }[]).map((m) => m.args);
   expect(args).toEqual(
     expect.arrayContaining([
       "--phase 1 --compute apprunner --upgrade --destroy",
       "--phase 1 --compute fargate --upgrade --destroy",
+      "--phase 1 --environment staging --destroy",
       expect.stringMatching(/^--phase 3\b/),
       expect.stringMatching(/^--phase 4\b/),
       "--restore",
