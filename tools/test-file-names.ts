@@ -1,0 +1,46 @@
+import * as fs from "fs";
+import * as path from "path";
+import { importsOf, parseModule } from "./dead-exports";
+
+/** Kebab-case subject, then `.test.ts` (docs/testing.md). */
+const TEST_FILE = /^[a-z0-9]+(-[a-z0-9]+)*\.test\.ts$/;
+/** Names other tools use for a test file, which jest (its testMatch is *.test.ts) would never run. */
+const OTHER_TEST_NAMES = /([._-](test|tests|spec)\.[cm]?[jt]sx?|\.test\.[cm]?jsx?|\.spec\.ts)$/;
+
+/**
+ * The test files under `__tests__/` and `worker/` that break the naming scheme, as `file: what is wrong`.
+ * A helper (any other `.ts` in `__tests__/`) must be kebab-case too and imported by a test or named in
+ * jest.config.js: a test file named like a helper is never run, and nothing says so.
+ */
+export function testFileProblems(root: string): string[] {
+  const files: string[] = [];
+  for (const dir of ["__tests__", "worker"]) listAll(root, dir, files);
+  const problems: string[] = [];
+  const jestConfig = fs.existsSync(path.join(root, "jest.config.js")) ? fs.readFileSync(path.join(root, "jest.config.js"), "utf8") : "";
+  const importers = files.filter((f) => f.endsWith(".ts")).map((f) => parseModule(root, f));
+  const imported = new Set(importers.flatMap((m) => importsOf(root, m).map((u) => u.file)));
+  for (const file of files) {
+    const name = path.posix.basename(file);
+    if (file.includes("/fixtures/")) continue;
+    if (name.endsWith(".test.ts")) {
+      if (!TEST_FILE.test(name)) problems.push(`${file}: not kebab-case (<subject>.test.ts, lower case words joined by -)`);
+    } else if (OTHER_TEST_NAMES.test(name)) {
+      problems.push(`${file}: jest runs only *.test.ts files; rename it to <subject>.test.ts`);
+    } else if (name.endsWith(".ts") && !name.endsWith(".d.ts") && file.startsWith("__tests__/")) {
+      if (!/^[a-z0-9]+(-[a-z0-9]+)*\.ts$/.test(name)) problems.push(`${file}: a helper's name is kebab-case too`);
+      else if (!imported.has(file) && !jestConfig.includes(file))
+        problems.push(`${file}: neither a test (*.test.ts, which jest runs) nor imported by one nor named in jest.config.js`);
+    }
+  }
+  return problems.sort();
+}
+
+function listAll(root: string, dir: string, out: string[]): void {
+  const full = path.join(root, dir);
+  if (!fs.existsSync(full)) return;
+  for (const entry of fs.readdirSync(full, { withFileTypes: true })) {
+    const rel = `${dir}/${entry.name}`;
+    if (entry.isDirectory()) listAll(root, rel, out);
+    else out.push(rel);
+  }
+}
