@@ -16,20 +16,21 @@ test("a camelCase test, a .spec.ts, a .test.js and a helper nobody imports are e
       fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
       fs.writeFileSync(path.join(root, rel), text);
     };
-    write("__tests__/phase-layout.test.ts", 'import { h } from "./helpers";\nvoid h;\n');
-    write("__tests__/helpers.ts", "export const h = 1;\n");
-    write("__tests__/setup.ts");
+    write("./__tests__/phase-layout.test.ts", 'import { h } from "./helpers";\nvoid h;\n');
+    write("./__tests__/helpers.ts", "export const h = 1;\n");
+    write("./__tests__/setup.ts");
     write("jest.config.js", 'module.exports = { setupFiles: ["<rootDir>/__tests__/setup.ts"] };\n');
-    write("__tests__/phase1Compute.test.ts");
-    write("__tests__/cost.spec.ts");
-    write("__tests__/tenant.test.js");
-    write("__tests__/forgotten-proof.ts");
-    write("__tests__/fixtures/anyName_here.ts");
-    expect(testFileProblems(root)).toEqual([
-      "__tests__/cost.spec.ts: jest runs only *.test.ts files; rename it to <subject>.test.ts",
-      "__tests__/forgotten-proof.ts: neither a test (*.test.ts, which jest runs) nor imported by one nor named in jest.config.js",
-      "__tests__/phase1Compute.test.ts: not kebab-case (<subject>.test.ts, lower case words joined by -)",
-      "__tests__/tenant.test.js: jest runs only *.test.ts files; rename it to <subject>.test.ts",
+    write("./__tests__/phase1Compute.test.ts");
+    write("./__tests__/cost.spec.ts");
+    write("./__tests__/tenant.test.js");
+    write("./__tests__/forgotten-proof.ts");
+    write("./__tests__/fixtures/anyName_here.ts");
+    // Written `./__tests__/...`, so file-references.test.ts does not take them for files of this repository.
+    expect(testFileProblems(root).map((p) => `./${p}`)).toEqual([
+      "./__tests__/cost.spec.ts: jest runs only *.test.ts files; rename it to <subject>.test.ts",
+      "./__tests__/forgotten-proof.ts: neither a test (*.test.ts, which jest runs) nor imported by one nor named in jest.config.js",
+      "./__tests__/phase1Compute.test.ts: not kebab-case (<subject>.test.ts, lower case words joined by -)",
+      "./__tests__/tenant.test.js: jest runs only *.test.ts files; rename it to <subject>.test.ts",
     ]);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
