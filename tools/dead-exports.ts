@@ -47,7 +47,7 @@ interface Export {
   node: ts.Node;
 }
 
-export interface Module {
+interface Module {
   file: string;
   source: ts.SourceFile;
   exports: Map<string, Export>;
@@ -96,7 +96,7 @@ function importedBindings(root: string, file: string, source: ts.SourceFile): Ma
   return bindings;
 }
 
-export function parseModule(root: string, file: string): Module {
+function parseModule(root: string, file: string): Module {
   const text = fs.readFileSync(path.join(root, file), "utf8");
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
   const exports = new Map<string, Export>();
@@ -182,7 +182,7 @@ function namesTakenBy(source: ts.SourceFile, call: ts.Expression): string[] | un
 }
 
 /** Every (file, name) some file imports, by import, re-export, require or dynamic import; "*" for all of a file's exports. */
-export function importsOf(root: string, module: Module): { file: string; name: string }[] {
+function importsOf(root: string, module: Module): { file: string; name: string }[] {
   const uses: { file: string; name: string }[] = [];
   const take = (target: string | undefined, names: string[] | undefined): void => {
     if (target) for (const name of names ?? ["*"]) uses.push({ file: target, name });
