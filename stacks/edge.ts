@@ -39,7 +39,7 @@ export interface EdgeStackProps extends ProjectStackProps {
   readonly routing?: { readonly workerName: string; readonly defaultRegionKey: string; readonly regions: readonly RoutedRegion[] };
 }
 
-/** The Worker's source, uploaded as-is (tests in worker/router.test.ts). */
+/** The Worker's source, uploaded as-is (tests in __tests__/worker-router.test.ts). */
 export const WORKER_SOURCE = path.join(ROOT, "worker", "router.js");
 
 /** Cloudflare's managed rulesets (ids are fixed across accounts). */
