@@ -3,10 +3,10 @@ import * as path from "path";
 import * as ts from "typescript";
 
 /**
- * Exports that no other file imports. TypeScript's parser only (no type-checker: a program of the
- * whole repository takes seconds, parsing it well under one), with the imports resolved here: the
- * project imports its own files by relative path only, with no path aliases, so `./x` is x.ts,
- * x/index.ts or x.json.
+ * Exports that no other file imports. TypeScript's parser only, with the imports resolved here: a
+ * type-checked program of the repository takes about 6 s (`npx tsc`), parsing its 460 files about 2 s
+ * of CPU (mostly the parser's warm-up). The project imports its own files by relative path only, with
+ * no path aliases, so `./x` is x.ts or x/index.ts.
  *
  * Tests count as importers: a unit's tests import what they prove (a validation, a parser), and that
  * is a use. A symbol nobody imports, not even a test, is dead: delete it, or drop its `export` when
@@ -32,7 +32,7 @@ const ENTRY_POINTS: { file: RegExp; names: "*" | string[] }[] = [
   { file: /^scripts\/[^/]+\.ts$/, names: ["spec"] },
 ];
 
-interface DeadExport {
+export interface DeadExport {
   /** Relative to the root, with `/`. */
   file: string;
   name: string;
