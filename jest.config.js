@@ -47,7 +47,7 @@ const PARTIAL = [
 const project = {
   testEnvironment: "node",
   rootDir: __dirname,
-  roots: ["<rootDir>/__tests__", "<rootDir>/worker"],
+  roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
   transform: {
     "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" } }],

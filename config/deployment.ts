@@ -425,7 +425,7 @@ export const INPUTS_FILE = "deployment.tfvars";
 /** The name used before; still read (with a warning) when deployment.tfvars does not exist. */
 export const LEGACY_INPUTS_FILE = "terraform.tfvars";
 /** Staging's inputs file, read when the environment is staging and no --vars is given (else staging.tfvars.example). */
-export const STAGING_INPUTS_FILE = "staging.tfvars";
+const STAGING_INPUTS_FILE = "staging.tfvars";
 let legacyWarned = false;
 
 export function loadInputs(file?: string, environment?: string): LoadedInputs {
@@ -465,7 +465,7 @@ function isMissing(file: string): boolean {
 }
 
 /** The text of an inputs file; every way it can fail is a ConfigError naming the file and the fix. */
-export function readInputsFile(file: string): string {
+function readInputsFile(file: string): string {
   const field = `deployment inputs (${path.basename(file)})`;
   const fail = (problem: string, fix: string): never => {
     throw new ConfigError([{ field, value: file, problem, fix }]);

@@ -14,12 +14,12 @@ export class ConfigError extends Error {
 }
 
 /** Where a field's value is written, when the field name does not already say: phaseN.* lives in phases/phaseN.ts. */
-export function sourceOf(field: string): string {
+function sourceOf(field: string): string {
   const phase = /^phase([1-4])\./.exec(field);
   return phase && !field.includes("(") ? ` (phases/phase${phase[1]}.ts)` : "";
 }
 
-export function formatIssues(issues: readonly ConfigIssue[]): string {
+function formatIssues(issues: readonly ConfigIssue[]): string {
   const lines = issues.map((i) => `  - ${i.field}${sourceOf(i.field)}: got ${JSON.stringify(i.value)}; ${i.problem}. Fix: ${i.fix}.`);
   return `Invalid configuration (${issues.length} problem${issues.length === 1 ? "" : "s"}); nothing was synthesized:\n${lines.join("\n")}`;
 }

@@ -80,7 +80,7 @@ export function subdomainProblem(subdomain: string, domain: string): Problem {
  * PostgreSQL key words that cannot name a database unquoted (the "reserved" column of the
  * PostgreSQL key word table), plus the names RDS and PostgreSQL keep for themselves.
  */
-export const POSTGRES_RESERVED: readonly string[] = [
+const POSTGRES_RESERVED: readonly string[] = [
   "all",
   "analyse",
   "analyze",

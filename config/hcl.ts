@@ -182,7 +182,7 @@ function writeCached(key: string, answer: Answer): void {
  * hcl2json reports `parse config: [<file>:<line>,<col>-<endline>,<endcol>: <summary>; <detail> ...]`
  * with several diagnostics joined by spaces; each starts at a `<file>:<line>,<col>` position.
  */
-export function diagnosticsOf(message: string, filename: string): HclDiagnostic[] {
+function diagnosticsOf(message: string, filename: string): HclDiagnostic[] {
   const body = message.replace(/^parse config: \[/, "").replace(/\]$/, "");
   const escaped = filename.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const start = new RegExp(`(?:^| )${escaped}:(\\d+),(\\d+)(?:-(?:\\d+,)?\\d+)?: `, "g");

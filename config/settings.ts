@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { phaseConfig } from "../phases";
 import { cellsForEnvironment, forEnvironment } from "../phases/environment";
-import { BackendKind, CellSpec, ComputeEngine, PhaseConfig, PhaseNumber } from "../phases/types";
+import { CellSpec, PhaseConfig } from "../phases/types";
 import { DeploymentInputs, loadInputs, localStateFiles, ROOT } from "./deployment";
 import { Issues } from "./errors";
 import { validateDeployment, validatePhase, validateTenants } from "./validate";
@@ -59,7 +59,7 @@ export interface Options {
 }
 
 /** The environment variables that stand in for the synth flags (cdktf runs the app with no argv). */
-export const OPTION_ENV = {
+const OPTION_ENV = {
   phase: "PHASE",
   backend: "BACKEND",
   compute: "COMPUTE",
@@ -100,41 +100,6 @@ export function optionsFrom(flags: Readonly<Record<string, string | number | boo
 }
 
 export const TENANTS_DIR = path.join(ROOT, "phases", "tenants");
-
-/**
- * Reads `--name value` / `--name=value` flags and PHASE/BACKEND/COMPUTE from the environment,
- * permissively (unknown flags ignored).
- * @deprecated parse argv with tools/cli.ts (runCommand) and call optionsFrom(flags, env); kept
- * only until scripts/bench.ts and scripts/diagram.ts are converted.
- */
-export function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options {
-  const flags = parseFlags(argv);
-  return {
-    phase: flags.phase ?? env.PHASE,
-    backend: flags.backend ?? env.BACKEND,
-    compute: flags.compute ?? env.COMPUTE,
-    varsFile: flags.vars ?? env.RESTARTIX_TFVARS,
-    tenantsFile: flags.tenants ?? env.RESTARTIX_TENANTS,
-  };
-}
-
-/** @deprecated the permissive parser: use tools/cli.ts (see readOptions). */
-export function parseFlags(argv: readonly string[]): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith("--")) continue;
-    const eq = arg.indexOf("=");
-    if (eq > 0) {
-      out[arg.slice(2, eq)] = arg.slice(eq + 1);
-    } else if (i + 1 < argv.length && !argv[i + 1].startsWith("--")) {
-      out[arg.slice(2)] = argv[++i];
-    } else {
-      out[arg.slice(2)] = "true";
-    }
-  }
-  return out;
-}
 
 /**
  * Resolves and validates the whole configuration before any construct exists. Every problem is
@@ -196,5 +161,3 @@ function readJson(file: string, issues: Issues): unknown {
     return [];
   }
 }
-
-export type { BackendKind, ComputeEngine, PhaseNumber };

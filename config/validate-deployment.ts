@@ -431,7 +431,7 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
  * origin_header_kept_rules: request header transform rules as npm run discover prints them, e.g.
  * `[{ description = "...", expression = "...", enabled = true, headers = { "X-Name" = { operation = "set", value = "v" } } }]`.
  */
-export function keptHeaderRules(raw: TfvarsValue | undefined, field: (path: string) => string, issues: Issues): KeptHeaderRule[] {
+function keptHeaderRules(raw: TfvarsValue | undefined, field: (path: string) => string, issues: Issues): KeptHeaderRule[] {
   const example =
     'origin_header_kept_rules = [{ description = "...", expression = "true", enabled = true, headers = { "X-Name" = { operation = "set", value = "v" } } }]';
   if (raw === undefined) return [];

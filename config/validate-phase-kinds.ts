@@ -43,7 +43,7 @@ import { any, bool, checkKind, Kind, list, map, number, object, oneOf, optional,
  */
 
 /** CloudWatch Logs accepts only these retention periods (PutRetentionPolicy). */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 /** The regions Route 53 health checkers run in (HealthCheckRegion). */
 const ROUTE53_CHECKER_REGIONS = [
   "us-east-1",
@@ -58,7 +58,7 @@ const ROUTE53_CHECKER_REGIONS = [
 /** PostgreSQL's integer settings in kB top out at 2147483647 kB (about 2 TB). */
 const PG_MAX_MB = 2097151;
 
-export const SERVICE_SIZING_FIELDS = {
+const SERVICE_SIZING_FIELDS = {
   cpu: number(),
   memory: number(),
   minInstances: number(),
@@ -295,7 +295,7 @@ const quotas = object<Partial<Record<QuotaKey, number>>>(
 );
 
 /** The kinds of PhaseConfig: the compiler keeps this list in step with phases/types.ts. */
-export const PHASE_KINDS: Kind = object<PhaseConfig>("a phase", {
+const PHASE_KINDS: Kind = object<PhaseConfig>("a phase", {
   phase: oneOf([1, 2, 3, 4]),
   project: str(),
   environment: str(),

@@ -6,7 +6,7 @@ import { SERVICE_SIZING } from "./validate-phase-kinds";
 import { any, checkKind, Kind, object, optional } from "./validate-shape";
 import { validateCellConnections, validateSizing, validateStorage } from "./validate-sizing";
 
-export const TENANT_ID = /^[a-z][a-z0-9-]{1,18}[a-z0-9]$/;
+const TENANT_ID = /^[a-z][a-z0-9-]{1,18}[a-z0-9]$/;
 
 /** Raw registry entry as stored in phases/tenants/*.json. */
 export interface TenantEntry {

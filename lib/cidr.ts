@@ -17,7 +17,7 @@ export function parseCidr(text: string): Cidr | undefined {
   return { base, prefix };
 }
 
-export function formatCidr(c: Cidr): string {
+function formatCidr(c: Cidr): string {
   const b = c.base;
   return `${b >>> 24}.${(b >>> 16) & 255}.${(b >>> 8) & 255}.${b & 255}/${c.prefix}`;
 }

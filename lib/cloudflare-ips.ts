@@ -9,10 +9,9 @@ import { parseCidr } from "./cidr";
  * refused by the ALB's security group.
  */
 export const CLOUDFLARE_IPS_API = "https://api.cloudflare.com/client/v4/ips";
-export const CLOUDFLARE_IPS_TEXT = "https://www.cloudflare.com/ips-v4";
 
 /** Days after which the synth warns that the recorded list should be refreshed. */
-export const STALE_AFTER_DAYS = 90;
+const STALE_AFTER_DAYS = 90;
 
 export interface CloudflareIps {
   /** The day the list was read from Cloudflare (YYYY-MM-DD, UTC). */

@@ -26,7 +26,7 @@ export interface PolicyStatement {
 const list = (v: string | readonly string[]): string[] => (typeof v === "string" ? [v] : [...v]);
 
 /** The data source's statement block for one IAM JSON-shaped statement. */
-export function statementBlock(s: PolicyStatement): DataAwsIamPolicyDocumentStatement {
+function statementBlock(s: PolicyStatement): DataAwsIamPolicyDocumentStatement {
   const principals =
     s.Principal === undefined
       ? undefined

@@ -172,7 +172,7 @@ export const READ_ACTIONS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Every configured AWS provider checks its credentials and account (allowed_account_ids). */
-export const PROVIDER_ACTIONS: readonly string[] = ["sts:GetCallerIdentity"];
+const PROVIDER_ACTIONS: readonly string[] = ["sts:GetCallerIdentity"];
 
 /** Actions whose reads return data, not configuration: granted only on what Terraform holds. */
 const SCOPED = new Set(["s3:GetObject", "s3:GetObjectTagging", "secretsmanager:GetSecretValue"]);
@@ -202,7 +202,7 @@ export interface StackJson {
 }
 
 /** Every resource and data source type of the stacks (data sources as `data.<type>` is not needed: names do not collide). */
-export function typesOf(stacks: readonly StackJson[]): string[] {
+function typesOf(stacks: readonly StackJson[]): string[] {
   return [...new Set(stacks.flatMap((s) => [...Object.keys(s.json.resource ?? {}), ...Object.keys(s.json.data ?? {})]))].sort();
 }
 

@@ -42,8 +42,8 @@ export interface BackupJobProps {
 }
 
 /** Custom metric namespace the dump script writes to after each complete upload. */
-export const BACKUP_METRIC_NAMESPACE = "RestartiX/Backups";
-export const BACKUP_METRIC = "DumpsCompleted";
+const BACKUP_METRIC_NAMESPACE = "RestartiX/Backups";
+const BACKUP_METRIC = "DumpsCompleted";
 /** The container's name in the task definition (the failure rule matches it). */
 export const BACKUP_CONTAINER = "pg-dump";
 

@@ -13,9 +13,9 @@ import { PrivateBucket } from "./private-bucket";
 import { ServiceRole } from "./service-role";
 
 /** The canary's script (functions/health-canary.js), packaged the way Synthetics' Node.js runtimes load it. */
-export const CANARY_SOURCE = path.join(ROOT, "functions", "health-canary.js");
+const CANARY_SOURCE = path.join(ROOT, "functions", "health-canary.js");
 const CANARY_FILE = "nodejs/node_modules/health.js";
-export const CANARY_HANDLER = "health.handler";
+const CANARY_HANDLER = "health.handler";
 
 export function canaryArchive(): Buffer {
   return zip([{ name: CANARY_FILE, content: fs.readFileSync(CANARY_SOURCE, "utf8") }]);

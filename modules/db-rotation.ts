@@ -8,7 +8,7 @@ import { ServiceRole } from "./service-role";
 /** The tag a rotated secret carries: the name of the schedule that rotates it (RX-SM-2, RX-SM-4). */
 export const ROTATED_BY_TAG = ROTATED_BY;
 /** The container's name in the task definition (the failure rule matches it). */
-export const ROTATION_CONTAINER = "rotate-db-credentials";
+const ROTATION_CONTAINER = "rotate-db-credentials";
 
 /** Name of a database's rotation (schedule, cluster, task family, roles): <prefix>-db-rotation. */
 export const rotationName = (prefix: string): string => `${prefix}-db-rotation`;

@@ -11,7 +11,7 @@ import { Fn, TerraformProvider, TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 
 /** GuardDuty features this project turns on explicitly (a new detector's defaults vary by region and date). */
-export const GUARDDUTY_FEATURES = ["S3_DATA_EVENTS", "RDS_LOGIN_EVENTS"] as const;
+const GUARDDUTY_FEATURES = ["S3_DATA_EVENTS", "RDS_LOGIN_EVENTS"] as const;
 
 export interface ThreatDetectionProps {
   readonly findingPublishingFrequency: string;
@@ -89,7 +89,7 @@ export class ConfigRecording extends Construct {
 }
 
 /** The AWS Foundational Security Best Practices standard, v1.0.0, in one region. */
-export const fsbpStandardArn = (region: string): string =>
+const fsbpStandardArn = (region: string): string =>
   `arn:aws:securityhub:${region}::standards/aws-foundational-security-best-practices/v/1.0.0`;
 
 export interface PostureProps {

@@ -19,7 +19,7 @@ import { SWEEPER_RUNTIME } from "./log-group-sweeper";
 import { PrivateBucket } from "./private-bucket";
 import { ServiceRole } from "./service-role";
 
-export const NOTIFIER_SOURCE = path.join(ROOT, "functions", "finding-notifier.js");
+const NOTIFIER_SOURCE = path.join(ROOT, "functions", "finding-notifier.js");
 
 /*
  * No reserved concurrency, on purpose: a new account often starts with a Lambda concurrency quota of
@@ -35,7 +35,7 @@ export const NOTIFIER_SOURCE = path.join(ROOT, "functions", "finding-notifier.js
  * several keys would deny only a request that sets all of them). The list and the key form are
  * those of AWS's own AWSSystemsManagerOpsDataSyncServiceRolePolicy, plus the Severity fields.
  */
-export const UNTOUCHED_FINDING_FIELDS = [
+const UNTOUCHED_FINDING_FIELDS = [
   "Confidence",
   "Criticality",
   "Note.Text",

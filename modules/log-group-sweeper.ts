@@ -25,10 +25,10 @@ import { ServiceRole } from "./service-role";
  */
 export const SWEEPER_RUNTIME = "nodejs22.x";
 
-export const SWEEPER_SOURCE = path.join(ROOT, "functions", "log-groups.js");
+const SWEEPER_SOURCE = path.join(ROOT, "functions", "log-groups.js");
 
 /** Log groups AWS services create on their own in this project: App Runner's and the canaries' Lambdas. */
-export const SERVICE_LOG_GROUP_PREFIXES = ["/aws/apprunner/", "/aws/lambda/cwsyn-"];
+const SERVICE_LOG_GROUP_PREFIXES = ["/aws/apprunner/", "/aws/lambda/cwsyn-"];
 
 export interface LogGroupSweeperProps {
   /** Function and role name (role names are account-wide: include the region key). */

@@ -49,10 +49,10 @@ export interface PostgresProps {
 const PAGE_BYTES = 8192;
 
 /** Logs every instance exports to CloudWatch (RDS writes them to /aws/rds/instance/<id>/<log>). */
-export const POSTGRES_LOG_EXPORTS = ["postgresql", "upgrade"] as const;
+const POSTGRES_LOG_EXPORTS = ["postgresql", "upgrade"] as const;
 
 /** The log group RDS writes an export to; RDS creates it unencrypted and kept forever unless it exists. */
-export const rdsLogGroupName = (identifier: string, log: string): string => `/aws/rds/instance/${identifier}/${log}`;
+const rdsLogGroupName = (identifier: string, log: string): string => `/aws/rds/instance/${identifier}/${log}`;
 
 /**
  * An RDS parameter formula for `percent` of the instance's memory in 8 kB pages. RDS resolves
@@ -73,7 +73,7 @@ export function resolveMemoryFormula(formula: string, memoryBytes: number): numb
 }
 
 /** The document's parameters in RDS's units: 8 kB pages for buffers and cache, kB for memory. */
-export function postgresParameters(p: PostgresParameters): { name: string; value: string; applyMethod: string }[] {
+function postgresParameters(p: PostgresParameters): { name: string; value: string; applyMethod: string }[] {
   return [
     // Static parameters: they change at the next reboot, never by replacing anything.
     { name: "max_connections", value: String(p.maxConnections), applyMethod: "pending-reboot" },

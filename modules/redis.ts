@@ -37,11 +37,11 @@ export interface RedisCacheProps {
  * (SET with the current token removes password-less access); ROTATE otherwise, so a token change
  * keeps the previous token valid until the services restarted.
  */
-export function authTokenUpdateStrategy(auth: RedisAuth): "ROTATE" | "SET" {
+function authTokenUpdateStrategy(auth: RedisAuth): "ROTATE" | "SET" {
   return auth === "enforce" ? "SET" : "ROTATE";
 }
 
-export const GENERATED_AUTH_TOKEN = Fn.replace(Fn.join("", [Fn.uuid(), Fn.uuid()]), "-", "");
+const GENERATED_AUTH_TOKEN = Fn.replace(Fn.join("", [Fn.uuid(), Fn.uuid()]), "-", "");
 
 /**
  * ElastiCache Redis, cluster mode disabled, in the private subnets behind its group: TLS required,

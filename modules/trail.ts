@@ -13,7 +13,7 @@ export const trailArn = (region: string, accountId: string, name: string): strin
   `arn:aws:cloudtrail:${region}:${accountId}:trail/${name}`;
 
 /** S3 data events for the objects of these buckets: every read and write of a patient file or a dump. */
-export function dataEventSelector(bucketNames: readonly string[]): CloudtrailAdvancedEventSelector {
+function dataEventSelector(bucketNames: readonly string[]): CloudtrailAdvancedEventSelector {
   return {
     name: "Object reads and writes of patient files and database dumps",
     fieldSelector: [

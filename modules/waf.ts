@@ -30,7 +30,7 @@ export const WAF_LOG_PREFIX = "aws-waf-logs-";
 const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true });
 
 /** A byte match on a single header or the URI path (Terraform JSON: `statement` is free-form in the bindings). */
-export function exactMatch(field: { readonly header: string } | { readonly uriPath: true }, value: string): Record<string, unknown> {
+function exactMatch(field: { readonly header: string } | { readonly uriPath: true }, value: string): Record<string, unknown> {
   return {
     byte_match_statement: {
       positional_constraint: "EXACTLY",

@@ -22,7 +22,7 @@ export function cellsForEnvironment(cells: readonly CellSpec[], environment: str
  * rule of lib/naming.ts (stagingName); names the stacks derive from `project` follow from the new
  * project. Secrets move under restartix/staging/.
  */
-export function stagingNames(phase: PhaseConfig): PhaseConfig {
+function stagingNames(phase: PhaseConfig): PhaseConfig {
   const n = stagingName;
   const services = Object.fromEntries(
     Object.entries(phase.services).map(([key, s]) => [
@@ -105,7 +105,7 @@ export const STAGING_SERVICE: Pick<ServiceSizing, "cpu" | "memory" | "minInstanc
 export const STAGING_DB_CLASS = "db.t4g.medium";
 
 /** The staging size of a tenant's or a shard's database: the staging class, the smallest gp3 volume. */
-export const STAGING_CELL: Pick<TenantSize, "instanceClass" | "allocatedStorageGb" | "maxAllocatedStorageGb"> = {
+const STAGING_CELL: Pick<TenantSize, "instanceClass" | "allocatedStorageGb" | "maxAllocatedStorageGb"> = {
   instanceClass: STAGING_DB_CLASS,
   allocatedStorageGb: 20,
   maxAllocatedStorageGb: 50,
@@ -120,7 +120,7 @@ const stagingService = <S extends ServiceSizing>(s: S): S => ({ ...s, ...STAGING
  * encryption at rest (KMS) and in transit (TLS), logging (flow logs, RDS logs, access logs,
  * CloudTrail when this account runs it), automated backups and the daily dump, deletion protection.
  */
-export function stagingSize(phase: PhaseConfig): PhaseConfig {
+function stagingSize(phase: PhaseConfig): PhaseConfig {
   const primary = phase.regions.find((r) => r.primary)!;
   const sizes = phase.enterprise?.sizes ?? {};
   return {

@@ -8,7 +8,7 @@ import { suppressionsOf } from "./suppress";
 import { Finding, Rule } from "./types";
 
 export type PolicyMode = "enforce" | "report";
-export const POLICY_MODES: readonly PolicyMode[] = ["enforce", "report"];
+const POLICY_MODES: readonly PolicyMode[] = ["enforce", "report"];
 
 /**
  * App context key that overrides the mode given in code. `npm run check` sets it to "report" so
@@ -41,7 +41,7 @@ export function formatBlocking(f: Finding): string {
  * tree a second time with toTerraform()) and, in enforce mode, fails app.synth() with every blocking
  * finding of every stack at once.
  */
-export class PolicyRun {
+class PolicyRun {
   readonly rules: readonly Rule[] = RULES;
   private readonly results = new Map<TerraformStack, Finding[]>();
   private readonly jsons = new Map<TerraformStack, Record<string, any>>();
@@ -106,7 +106,7 @@ export class PolicyRun {
 }
 
 /** cdk-nag's manner on cdktf: an aspect that hands each stack it visits to the run. */
-export class PolicyAspect implements IAspect {
+class PolicyAspect implements IAspect {
   constructor(private readonly run: PolicyRun) {}
 
   visit(node: IConstruct): void {

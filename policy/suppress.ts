@@ -3,7 +3,7 @@ import { IConstruct } from "constructs";
 import { RULES } from "./rules";
 import { Suppression } from "./types";
 
-export const MIN_REASON_LENGTH = 10;
+const MIN_REASON_LENGTH = 10;
 
 const KNOWN_RULES = new Set(RULES.map((r) => r.id));
 const registry = new WeakMap<TerraformStack, Suppression[]>();

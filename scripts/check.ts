@@ -8,7 +8,7 @@ import { SynthResult, synthesize } from "../tools/synth";
 import { evaluateDeployment, evaluateStack, Finding, POLICY_MODE_CONTEXT, RULES, suppressionsOf } from "../policy";
 import { formatTable, ReportMeta, summarize, toJson, toSarif } from "../policy/report";
 
-export const FORMATS = ["table", "json", "sarif"] as const;
+const FORMATS = ["table", "json", "sarif"] as const;
 export type Format = (typeof FORMATS)[number];
 
 export const spec: CommandSpec = {

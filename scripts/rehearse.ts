@@ -64,7 +64,7 @@ export const spec: CommandSpec = {
   ],
 };
 
-export async function main({ flags }: ParsedCommand): Promise<void> {
+async function main({ flags }: ParsedCommand): Promise<void> {
   if (flags.restore === true) {
     if (
       flags.phase !== undefined ||

@@ -127,7 +127,7 @@ function readRegistry(file: string): TenantEntry[] {
 }
 
 /** The registry entry `add` writes: the size preset's values, copied, so later preset changes never move a tenant. */
-export function newEntry(settings: Settings, id: string, flags: TenantCommand["flags"]): TenantEntry {
+function newEntry(settings: Settings, id: string, flags: TenantCommand["flags"]): TenantEntry {
   const enterprise = settings.phase.enterprise!;
   const sizeName = flags.size ?? enterprise.defaultSize;
   const size = enterprise.sizes[sizeName];
@@ -161,7 +161,7 @@ export function newEntry(settings: Settings, id: string, flags: TenantCommand["f
 }
 
 /** The lowest slot above SHARD_SLOTS that no tenant of `region` holds. */
-export function freeSlot(tenants: readonly Pick<TenantEntry, "region" | "slot">[], region: string): number {
+function freeSlot(tenants: readonly Pick<TenantEntry, "region" | "slot">[], region: string): number {
   const taken = new Set(tenants.filter((t) => t.region === region).map((t) => t.slot));
   let slot = SHARD_SLOTS + 1;
   while (taken.has(slot)) slot++;

@@ -36,7 +36,7 @@ export interface AuditStackProps extends BaseStackProps {
 }
 
 /** A bucket's literal name, as the producing stack set it; refuses a name only known after apply. */
-export function literalBucketName(bucket: PrivateBucket): string {
+function literalBucketName(bucket: PrivateBucket): string {
   const name = bucket.bucket.bucketInput;
   if (typeof name !== "string" || Token.isUnresolved(name)) {
     throw new Error(
@@ -47,7 +47,7 @@ export function literalBucketName(bucket: PrivateBucket): string {
 }
 
 /** How the audit stack reports each control in its output, and the policy pack reads it. */
-export type ControlOwner = "stack" | "organization";
+type ControlOwner = "stack" | "organization";
 
 /**
  * Account-level audit and detection: the multi-region CloudTrail trail (Object Lock bucket, log

@@ -100,7 +100,7 @@ export class BaseStack extends ProjectStack {
   }
 }
 
-export function configureBackend(stack: TerraformStack, name: string, kind: BackendKind, settings: Settings): void {
+function configureBackend(stack: TerraformStack, name: string, kind: BackendKind, settings: Settings): void {
   const { phase, deployment } = settings;
   const primaryRegion = phase.regions.find((r) => r.primary)!.region;
   switch (kind) {

@@ -19,7 +19,7 @@ export const CI_ROLE_TAG = "restartix-ci-role";
  * exists), staging's `plan-staging` / `apply-staging`. In an account both share, staging's apply role
  * must not decrypt production's plans (they hold production's secrets), whatever the encryption context.
  */
-export function ciRoleTagValue(role: "plan" | "apply", environment: string): string {
+function ciRoleTagValue(role: "plan" | "apply", environment: string): string {
   return environment === "production" ? role : `${role}-${environment}`;
 }
 

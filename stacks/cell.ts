@@ -31,8 +31,6 @@ import { RouteEntry, routeEntryOf, RoutingStack, routingItemOf } from "./routing
 import { StorageStack } from "./storage";
 import { shortPrefix } from "../lib/naming";
 
-export { CELL_OWN_SECRETS };
-
 export interface CellStackProps extends BaseStackProps {
   readonly cell: CellSpec;
   readonly regionConfig: RegionConfig;
@@ -78,7 +76,7 @@ export interface FargateCell {
 }
 
 /** Names of a cell's resources: restartix-tenant-org-101, restartix-shard-us-2. */
-export function cellNames(project: string, cell: Pick<CellSpec, "kind" | "id">, environment = "production") {
+function cellNames(project: string, cell: Pick<CellSpec, "kind" | "id">, environment = "production") {
   const base = `${project}-${cell.kind}-${cell.id}`;
   return {
     base,

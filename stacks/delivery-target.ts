@@ -44,7 +44,7 @@ export const STAGING_DELIVERY = {
 } as const;
 
 /** The sub claim GitHub issues to a job that names a deployment environment. */
-export const environmentSubject = (owner: string, repository: string, environment: string): string =>
+const environmentSubject = (owner: string, repository: string, environment: string): string =>
   `repo:${owner}/${repository}:environment:${environment}`;
 
 /** Where the application deploy of this environment lives (see DeliveryTarget). */

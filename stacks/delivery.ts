@@ -13,12 +13,7 @@ export interface DeliveryStackProps extends BaseStackProps {
   readonly registry: RegistryStack;
 }
 
-export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
-
-/** The sub claims GitHub issues for the application repository's main branch and production environment. */
-export function deploySubjects(owner: string, repo: string, branch: string, environment: string): string[] {
-  return deliveryTarget("production", { workflowPath: "", environmentName: environment, branch, actionsSecrets: [] }).subjects(owner, repo);
-}
+const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 
 /**
  * The AWS side of delivery: GitHub's OIDC identity provider and GitHubActionsDeployRole, which

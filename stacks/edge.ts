@@ -39,12 +39,12 @@ export interface EdgeStackProps extends ProjectStackProps {
   readonly routing?: { readonly workerName: string; readonly defaultRegionKey: string; readonly regions: readonly RoutedRegion[] };
 }
 
-/** The Worker's source, uploaded as-is (tests in worker/router.test.ts). */
+/** The Worker's source, uploaded as-is (tests in __tests__/worker-router.test.ts). */
 export const WORKER_SOURCE = path.join(ROOT, "worker", "router.js");
 
 /** Cloudflare's managed rulesets (ids are fixed across accounts). */
-export const CLOUDFLARE_MANAGED_RULESET = "efb7b8c949ac4650a09736fc376e9aee";
-export const CLOUDFLARE_OWASP_RULESET = "4814384a9e5d4991b9815dcfc25d2f1f";
+const CLOUDFLARE_MANAGED_RULESET = "efb7b8c949ac4650a09736fc376e9aee";
+const CLOUDFLARE_OWASP_RULESET = "4814384a9e5d4991b9815dcfc25d2f1f";
 
 /**
  * The Cloudflare side: the public hostnames (proxied CNAMEs whose target is the cutover switch),
@@ -328,7 +328,7 @@ export class EdgeStack extends ProjectStack {
  * The origin header rule comes after them, so it has the last word on its header; a kept rule that
  * touches that header is refused: it would fight the origin guard.
  */
-export function keptTransformRules(kept: readonly KeptHeaderRule[], originHeader: string) {
+function keptTransformRules(kept: readonly KeptHeaderRule[], originHeader: string) {
   return kept.map((r, i) => {
     const clash = Object.keys(r.headers).find((h) => h.toLowerCase() === originHeader.toLowerCase());
     if (clash) {
@@ -355,13 +355,13 @@ export function keptTransformRules(kept: readonly KeptHeaderRule[], originHeader
 }
 
 /** Rules language: the request's host is one of `hostnames`. */
-export function hostExpression(hostnames: readonly string[]): string {
+function hostExpression(hostnames: readonly string[]): string {
   const quoted = hostnames.map((h) => JSON.stringify(h));
   return quoted.length === 1 ? `(http.host eq ${quoted[0]})` : `(http.host in {${quoted.join(" ")}})`;
 }
 
 /** `cf.tls_version` values below a minimum TLS version ("1.2" -> TLSv1, TLSv1.1). */
-export function tlsVersionsBelow(minimum: string): string[] {
+function tlsVersionsBelow(minimum: string): string[] {
   const all: [string, string][] = [
     ["1.0", "TLSv1"],
     ["1.1", "TLSv1.1"],
@@ -379,7 +379,7 @@ export function tlsVersionsBelow(minimum: string): string[] {
  * refused (403), not redirected: a misconfigured client fails at once instead of sending its token
  * in clear text first. A request over an older TLS version is refused before it reaches the origin.
  */
-export function transportRules(
+function transportRules(
   apiHosts: string,
   minimum: string,
 ): { action: string; expression: string; description: string; enabled: boolean }[] {
@@ -405,4 +405,4 @@ export function transportRules(
 }
 
 /** Import id of a zone-level ruleset (cloudflare provider 5.x: `zones/<zone_id>/<ruleset_id>`). */
-export const rulesetImportId = (zoneId: string, rulesetId: string): string => `zones/${zoneId}/${rulesetId}`;
+const rulesetImportId = (zoneId: string, rulesetId: string): string => `zones/${zoneId}/${rulesetId}`;

@@ -29,14 +29,14 @@ import { StorageStack } from "./storage";
  * A cell's slot (CellSpec.slot) fixes its gateway and its rule priority for life: adding or removing
  * a cell never moves another one.
  */
-export const CELLS_PER_GATEWAY = 90;
+const CELLS_PER_GATEWAY = 90;
 /** The request header the Worker adds so the gateway forwards to the cell's target group. */
 export const CELL_HEADER = "X-Restartix-Cell";
 /** The header's value for one cell: tenant-org-101, shard-us-2. */
 export { cellHeaderValue } from "./routing";
 /** The gateway (1-based) a slot lives on. */
-export const gatewayOfSlot = (slot: number): number => Math.ceil(slot / CELLS_PER_GATEWAY);
-export const gatewayHostname = (regionKey: string, n: number, domain: string, environment = "production"): string =>
+const gatewayOfSlot = (slot: number): number => Math.ceil(slot / CELLS_PER_GATEWAY);
+const gatewayHostname = (regionKey: string, n: number, domain: string, environment = "production"): string =>
   `${hostLabel(`cells-${regionKey}-${n}`, environment)}.${domain}`;
 
 /** A cell's slot; a Fargate cell without one is a bug the validation should have refused. */

@@ -7,7 +7,7 @@ import { suppress } from "../policy/suppress";
  * staging size preset (phases/environment.ts); every other rule (encryption, TLS, logging on,
  * backups, deletion protection, no public access) holds for staging as for production.
  */
-export const STAGING_SUPPRESSIONS: Readonly<Record<string, string>> = {
+const STAGING_SUPPRESSIONS: Readonly<Record<string, string>> = {
   "RX-RDS-2":
     "Staging holds no patient data (docs/staging.md): its database is Single-AZ, which halves the instance bill; production stays Multi-AZ",
   "RX-LOG-2":

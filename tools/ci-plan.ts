@@ -50,7 +50,7 @@ export const DEFAULT_LIMITS: CiLimits = {
  * restored 0.2 GB, Cloudflare + GitHub providers 0.1 GB, per stack 20 MB (synthesized JSON, plan
  * file, plan JSON, logs; .terraform holds symlinks into the plugin cache).
  */
-export const DISK = {
+const DISK = {
   nodeModules: 1.0,
   npmCache: 0.4,
   checkout: 0.05,
@@ -61,7 +61,7 @@ export const DISK = {
 } as const;
 
 /** Minutes per stack and job overhead (checkout, npm ci, cache restore, synth), for the time estimate. */
-export const MINUTES = { setup: 4, planPerStack: 1, applyPerStack: 2 } as const;
+const MINUTES = { setup: 4, planPerStack: 1, applyPerStack: 2 } as const;
 
 export interface Batch {
   /** Matrix key: p1, p2 ... for plans; w3-b2 for wave 3, batch 2. */
@@ -99,10 +99,10 @@ export interface CiLayout {
 }
 
 /** Jobs of one environment's deploy besides the matrices: select, summary, approve, report, backup-image. */
-export const FIXED_JOBS = 5;
+const FIXED_JOBS = 5;
 
 /** Splits `names` into batches of at most `size`, as evenly as possible. */
-export function batches(names: readonly string[], size: number, prefix: string): Batch[] {
+function batches(names: readonly string[], size: number, prefix: string): Batch[] {
   if (names.length === 0) return [];
   const count = Math.ceil(names.length / size);
   const per = Math.ceil(names.length / count);
@@ -209,7 +209,7 @@ export function describeLayout(title: string, layout: CiLayout, limits: CiLimits
  * refreshes each Workers KV entry with at least one request (how many exactly the provider makes
  * per entry was not measured here: no Cloudflare provider in the local mirror).
  */
-export const CLOUDFLARE_REQUESTS_PER_5_MIN = 1200;
+const CLOUDFLARE_REQUESTS_PER_5_MIN = 1200;
 
 /** The phase 4 routes stacks (stacks/routing.ts RoutesStack): `routes`, `routes-us`. */
 export const ROUTES_STACK = /^routes(-[a-z0-9]+)?$/;

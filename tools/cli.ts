@@ -10,7 +10,7 @@ import { ConfigError } from "../config/errors";
  *
  * Exit codes: 0 success, 1 a check failed (policy errors, plan failed, gate refused), 2 bad input.
  */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 export interface FlagSpec {
   readonly type: "string" | "boolean" | "integer";
@@ -324,7 +324,7 @@ export interface CommandGroup {
   readonly commands: Readonly<Record<string, CommandSpec>>;
 }
 
-export function groupUsageText(group: CommandGroup): string {
+function groupUsageText(group: CommandGroup): string {
   const lines = [group.summary, "", "Usage:"];
   for (const spec of Object.values(group.commands)) for (const u of spec.usage) lines.push(`  ${invocation(spec)} ${u}`.trimEnd());
   lines.push(

@@ -41,7 +41,7 @@ export interface DeployStep {
 }
 
 /** Resource types that start containers from an image (and read secret values when they do). */
-export const SERVICE_TYPES: readonly string[] = ["aws_apprunner_service", "aws_ecs_service"];
+const SERVICE_TYPES: readonly string[] = ["aws_apprunner_service", "aws_ecs_service"];
 
 export function runsServices(stack: SynthStack): boolean {
   return SERVICE_TYPES.some((t) => Object.keys(stack.json.resource?.[t] ?? {}).length > 0);

@@ -31,7 +31,7 @@ export const EXAMPLE_ACCOUNT_ID = String(INPUT_FIELDS.find((f) => f.name === "ac
  * one made from the example inputs would have to be edited everywhere, or would be applied to an
  * account that does not exist. Refused with the field, the value and the fix.
  */
-export function refuseExampleAccount(settings: Settings): void {
+function refuseExampleAccount(settings: Settings): void {
   if (settings.deployment.accountId !== EXAMPLE_ACCOUNT_ID) return;
   const source = settings.usingExampleInputs ? `${path.basename(settings.inputsFile)} (deployment.tfvars not found)` : settings.inputsFile;
   throw new UsageError(
@@ -59,7 +59,7 @@ export interface EjectResult {
 }
 
 /** Synthesizes the app with cdktf's HCL output into `outdir` (the app reads SYNTH_HCL_OUTPUT when each stack is built). */
-export function synthHcl(options: Options, outdir: string): Settings {
+function synthHcl(options: Options, outdir: string): Settings {
   const settings = resolveSettings(options);
   fs.rmSync(outdir, { recursive: true, force: true });
   fs.mkdirSync(outdir, { recursive: true });

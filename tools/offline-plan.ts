@@ -13,8 +13,8 @@ import { providersOf, SynthStack } from "./synth";
  * backend, upstream stacks' outputs stubbed in state files, import blocks left out.
  */
 
-export const PROVIDER_VERSION = "5.100.0";
-export const MIRROR = process.env.TF_PLUGIN_MIRROR ?? "/opt/tf-plugins";
+const PROVIDER_VERSION = "5.100.0";
+const MIRROR = process.env.TF_PLUGIN_MIRROR ?? "/opt/tf-plugins";
 export const TERRAFORM = process.env.TERRAFORM_BIN ?? "terraform";
 const REPO_CLI_CONFIG = path.join(ROOT, "terraform-cli", "cli.tfrc");
 
@@ -42,7 +42,7 @@ export function offlinePlanAvailability(): Availability {
  * runners, which reach the registry), else the repository's mirror-only file, or one pointing at
  * TF_PLUGIN_MIRROR.
  */
-export function cliConfigFile(): string {
+function cliConfigFile(): string {
   if (process.env.RESTARTIX_TF_CLI_CONFIG) return path.resolve(ROOT, process.env.RESTARTIX_TF_CLI_CONFIG);
   if (!process.env.TF_PLUGIN_MIRROR) return REPO_CLI_CONFIG;
   const file = path.join(os.tmpdir(), `restartix-tfrc-${process.pid}`);
@@ -72,13 +72,13 @@ export function isAwsOnly(stack: SynthStack): boolean {
   return providers.length > 0 && providers.every((p) => p === "aws");
 }
 
-export interface PreparedStack {
+interface PreparedStack {
   readonly dir: string;
   readonly skippedImports: number;
 }
 
 /** Writes the plan-ready copy of a stack: local backend, skip flags, stubbed upstream state. */
-export function prepareStack(
+function prepareStack(
   stack: SynthStack,
   all: ReadonlyMap<string, SynthStack>,
   dir: string,

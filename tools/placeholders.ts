@@ -188,7 +188,7 @@ function arnFor(type: string, given: string, region: string, acct: string, servi
 }
 
 /** Terraform's JSON type of a value, as state files record output types. */
-export function terraformType(value: unknown): unknown {
+function terraformType(value: unknown): unknown {
   if (typeof value === "string") return "string";
   if (typeof value === "number") return "number";
   if (typeof value === "boolean") return "bool";
@@ -200,7 +200,7 @@ export function terraformType(value: unknown): unknown {
 }
 
 /** Resolves an output value (a reference, a literal, or a structure of them) to placeholders. */
-export function stubValue(value: unknown, ctx: PlaceholderContext): unknown {
+function stubValue(value: unknown, ctx: PlaceholderContext): unknown {
   if (typeof value === "string") return value.startsWith("${") ? placeholderFor(value, ctx) : value;
   if (Array.isArray(value)) return value.map((v) => stubValue(v, ctx));
   if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stubValue(v, ctx)]));

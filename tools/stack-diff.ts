@@ -60,7 +60,7 @@ export function stripJsonWhitespace(text: string): string {
   return out;
 }
 
-export function diffStacks(base: readonly OutdirStack[], head: readonly OutdirStack[]): StackDiff {
+function diffStacks(base: readonly OutdirStack[], head: readonly OutdirStack[]): StackDiff {
   const before = new Map(base.map((s) => [s.name, stripJsonWhitespace(s.text)]));
   const after = new Set(head.map((s) => s.name));
   const changed: string[] = [];

@@ -47,12 +47,12 @@ interface Block {
   readonly block_types?: Record<string, { readonly nesting_mode: string; readonly block: Block }>;
 }
 
-export interface ResourceSchemas {
+interface ResourceSchemas {
   readonly [type: string]: { readonly version: number; readonly block: Block };
 }
 
 /** Reads the AWS provider's resource schemas through terraform (once per work directory). */
-export async function loadSchemas(workdir: string): Promise<ResourceSchemas> {
+async function loadSchemas(workdir: string): Promise<ResourceSchemas> {
   const cache = path.join(workdir, ".providers", "schema.json");
   if (!fs.existsSync(cache)) {
     await initProviders(workdir);
@@ -125,7 +125,7 @@ function fillAfterApply(type: string, attributes: Json, unknown: Json, block: Bl
 }
 
 /** A state file holding what applying `plan` would leave (unknowns filled with stand-ins). */
-export function stateFromPlan(plan: PlanJson, stack: SynthStack, serial: number, schemas: ResourceSchemas, accountId: string): string {
+function stateFromPlan(plan: PlanJson, stack: SynthStack, serial: number, schemas: ResourceSchemas, accountId: string): string {
   const changes = new Map((plan.resource_changes ?? []).map((c) => [c.address, c.change as Json]));
   const planned = ((plan.planned_values as Json)?.root_module?.resources ?? []) as Json[];
   const resources = planned

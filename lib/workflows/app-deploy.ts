@@ -147,7 +147,7 @@ export function appDeployWorkflow(input: AppDeployInput): string {
 }
 
 /** Bounded waits of the ECS roll-out (seconds). */
-export const ECS_WAITS = { replicationSeconds: 600, steadyStateSeconds: 1800, pollSeconds: 15 } as const;
+const ECS_WAITS = { replicationSeconds: 600, steadyStateSeconds: 1800, pollSeconds: 15 } as const;
 
 function ecsRollout(input: AppDeployInput, ecs: AppDeployEcs, credentials: object, onBranch: string): object {
   const repos = input.services.map((s) => s.name);

@@ -13,7 +13,7 @@ export interface Measurement {
   readonly output: string;
 }
 
-export const TIME_BIN = "/usr/bin/time";
+const TIME_BIN = "/usr/bin/time";
 const hasGnuTime = (): boolean => fs.existsSync(TIME_BIN);
 
 export function peakMethod(): string {

@@ -130,7 +130,7 @@ export class PricingContext {
 }
 
 /** The name a person knows a resource by. */
-export function displayName(r: Resource): string {
+function displayName(r: Resource): string {
   const c = r.config;
   const candidates = [
     c.identifier,

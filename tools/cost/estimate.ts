@@ -17,7 +17,7 @@ import { securityPricers } from "./pricers/security";
 import { storagePricers } from "./pricers/storage";
 
 /** Every resource type the model prices, by type. */
-export const PRICERS: Readonly<Record<string, Pricer>> = {
+const PRICERS: Readonly<Record<string, Pricer>> = {
   ...appRunnerPricers,
   ...auditPricers,
   ...functionPricers,

@@ -65,6 +65,3 @@ export interface NotPriced {
 export const round2 = (n: number): number => Math.round(n * 100) / 100;
 
 export const usd = (n: number): string => `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-
-/** Compact unit prices: $0.074, $0.00805, $0.4. */
-export const unitUsd = (n: number): string => `$${Number(n.toPrecision(4))}`;

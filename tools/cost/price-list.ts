@@ -10,7 +10,7 @@ import { PRICE_FILE, PriceEntry, PriceTable } from "./price-table";
  */
 
 export const PRICE_LIST_BASE = "https://pricing.us-east-1.amazonaws.com";
-export const PRICE_LIST_INDEX = "/offers/v1.0/aws/index.json";
+const PRICE_LIST_INDEX = "/offers/v1.0/aws/index.json";
 
 /** How one table entry is found in one service's offer file. */
 export interface PriceRule {
@@ -118,7 +118,7 @@ export class PriceListError extends Error {}
 export type Fetcher = (url: string) => Promise<AsyncIterable<Uint8Array>>;
 
 /** Streams a URL's body; a failed connection or an HTTP error status is a PriceListError naming the URL. */
-export const httpFetcher: Fetcher = async (url) => {
+const httpFetcher: Fetcher = async (url) => {
   let res: Response | undefined;
   // A connection reset (a kept-alive socket the server closed) is retried; an HTTP status is not.
   for (let attempt = 1; !res; attempt++) {

@@ -33,7 +33,7 @@ export interface UnavailableEngine {
 }
 
 /** The problem lines of a configuration error ("  - compute: got ..."), else its first line. */
-export const reasonOf = (message: string): string => {
+const reasonOf = (message: string): string => {
   const problems = message
     .split("\n")
     .filter((l) => /^\s*- /.test(l))

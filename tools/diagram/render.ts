@@ -33,7 +33,7 @@ export function dotToSvg(dot: string): string {
 }
 
 /** Rasterizes an SVG at `dpi` (Graphviz writes points, 72 per inch). Text uses the system's fonts, DejaVu Sans when the named one is missing. */
-export function svgToPng(svg: string, dpi = 110): Buffer {
+function svgToPng(svg: string, dpi = 110): Buffer {
   const { Resvg } = require("@resvg/resvg-js") as typeof import("@resvg/resvg-js");
   const resvg = new Resvg(svg, {
     // resvg reads pt as 96/72 px; zoom to `dpi` pixels per inch.

@@ -76,7 +76,7 @@ export async function callerAccount(cli: AwsCli): Promise<string> {
   return String(parse(result, "aws sts get-caller-identity").Account ?? "");
 }
 
-export const GITHUB_OIDC_URL = "token.actions.githubusercontent.com";
+const GITHUB_OIDC_URL = "token.actions.githubusercontent.com";
 
 export interface OidcProvider {
   readonly arn: string;

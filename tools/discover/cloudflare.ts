@@ -24,7 +24,7 @@ export class DiscoverError extends Error {
   }
 }
 
-export const CLOUDFLARE_API = "https://api.cloudflare.com/client/v4";
+const CLOUDFLARE_API = "https://api.cloudflare.com/client/v4";
 
 /**
  * The real client: a bearer token from the environment. The token is never part of a message: an

@@ -10,12 +10,12 @@ function authorization(service: string, region: string): string {
   return `AWS4-HMAC-SHA256 Credential=rehearsal-stub-key/20260101/${region}/${service}/aws4_request, SignedHeaders=host, Signature=0`;
 }
 
-export interface Response {
+interface Response {
   readonly status: number;
   readonly body: string;
 }
 
-export function request(
+function request(
   endpoint: string,
   method: string,
   pathAndQuery: string,
@@ -41,7 +41,7 @@ export function request(
 }
 
 /** Creates an S3 bucket in the emulator (path-style), as an existing bucket to adopt. */
-export async function createBucket(endpoint: string, bucket: string, region: string): Promise<void> {
+async function createBucket(endpoint: string, bucket: string, region: string): Promise<void> {
   const body =
     region === "us-east-1"
       ? ""

@@ -172,7 +172,7 @@ const DELETE_ERROR_TYPES: readonly (readonly [RegExp, readonly string[]])[] = [
  * are not unique across types (the database and its subnet group are both `restartix-prod`), so a
  * resource of the type the error names wins.
  */
-export function addressOfFailedDelete(json: any, inState: readonly string[], error: string, id: string): string | undefined {
+function addressOfFailedDelete(json: any, inState: readonly string[], error: string, id: string): string | undefined {
   const candidates = inState.filter((a) => configHolds(json, a, id));
   const types = DELETE_ERROR_TYPES.find(([re]) => re.test(error))?.[1] ?? [];
   return candidates.find((a) => types.includes(a.slice(0, a.indexOf(".")))) ?? candidates[0];

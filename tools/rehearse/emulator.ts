@@ -12,7 +12,7 @@ import { startProcess, stopAndWait } from "./processes";
  * reviewed patches), stopped by its pid.
  */
 export const PYTHON = process.env.REHEARSAL_PYTHON ?? "python3";
-export const MOTO_LAUNCHER = path.join(ROOT, "tools", "rehearse", "emulator", "moto_server.py");
+const MOTO_LAUNCHER = path.join(ROOT, "tools", "rehearse", "emulator", "moto_server.py");
 /** moto's default account: every request without a known access key acts in it. */
 export const MOTO_ACCOUNT_ID = "123456789012";
 
@@ -57,7 +57,7 @@ export function freePort(): Promise<number> {
 }
 
 /** The environment moto runs with: the settings listed (and justified) in the gaps file. */
-export function emulatorEnv(gaps: EmulatorGaps): NodeJS.ProcessEnv {
+function emulatorEnv(gaps: EmulatorGaps): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const s of gaps.settings) env[s.name] = s.value;
   return env;

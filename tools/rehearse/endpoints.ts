@@ -66,7 +66,7 @@ const LOCAL_DATA = new Set([
 ]);
 
 /** Every provider calls STS (caller identity: the allowed_account_ids guard) and EC2 (availability zones). */
-export const ALWAYS: readonly string[] = ["sts", "iam", "ec2"];
+const ALWAYS: readonly string[] = ["sts", "iam", "ec2"];
 
 export function endpointFor(type: string): string | undefined {
   return BY_PREFIX.find(([prefix]) => type.startsWith(prefix))?.[1];

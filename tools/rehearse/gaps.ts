@@ -197,7 +197,7 @@ export function excludedTypes(gaps: EmulatorGaps): Map<string, string> {
 }
 
 /** Types whose deletion protection the emulator does not enforce, each with the id of its gap. */
-export function unenforcedProtections(gaps: EmulatorGaps): Map<string, string> {
+function unenforcedProtections(gaps: EmulatorGaps): Map<string, string> {
   return new Map(gaps.unenforced.map((e) => [e.type, e.id] as const));
 }
 

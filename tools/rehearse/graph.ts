@@ -31,7 +31,7 @@ const REMOTE = "terraform_remote_state";
 export const REMOTE_INPUT_PREFIX = "cross-stack-reference-input-";
 
 /** Every element of a stack with its configuration. */
-export function elements(json: StackJson): Map<Address, Json> {
+function elements(json: StackJson): Map<Address, Json> {
   const out = new Map<Address, Json>();
   for (const [type, byName] of Object.entries(json.resource ?? {}))
     for (const [name, c] of Object.entries(byName)) out.set(`${type}.${name}`, c);
@@ -99,7 +99,7 @@ export function closureOf(json: StackJson, seeds: Iterable<Address>): Set<Addres
 }
 
 /** Deletes elements from the stack JSON (in place); empty type maps are dropped. */
-export function deleteElements(json: StackJson, addresses: Iterable<Address>): void {
+function deleteElements(json: StackJson, addresses: Iterable<Address>): void {
   for (const a of addresses) {
     if (a.startsWith("output.")) {
       delete json.output?.[a.slice("output.".length)];

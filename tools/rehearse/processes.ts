@@ -9,7 +9,7 @@ const running = new Set<ChildProcess>();
 let handlersInstalled = false;
 
 /** Sends `signal` to the child's process group (its pid, negated), falling back to the pid alone. */
-export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): void {
+function stopProcess(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): void {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
   try {
     process.kill(-child.pid, signal);

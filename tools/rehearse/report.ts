@@ -3,7 +3,7 @@ import { table } from "../../lib/table";
 import { RehearsalSummary } from "./run";
 
 /** The rehearsal's summary table: one row per stack and phase applied, with its destroy outcome. */
-export function summaryTable(s: RehearsalSummary): string {
+function summaryTable(s: RehearsalSummary): string {
   const destroy = new Map(s.destroyed.map((d) => [d.stack, d]));
   const skipped = new Map((s.destroySkipped ?? []).map((d) => [d.stack, d.reason]));
   const lastRun = new Map<string, string>();

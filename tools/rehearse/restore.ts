@@ -79,7 +79,7 @@ export function requiredVariables(script = fs.readFileSync(DUMP_SCRIPT, "utf8"))
 }
 
 /** The shell the image runs dump.sh with (busybox ash on Alpine); bash where busybox is missing. */
-export function imageShell(): { cmd: string; args: string[]; name: string } | undefined {
+function imageShell(): { cmd: string; args: string[]; name: string } | undefined {
   for (const [cmd, args, name] of [
     ["busybox", ["sh"], "busybox ash (the image's shell)"],
     ["bash", [], "bash (busybox not installed)"],
@@ -108,7 +108,7 @@ export function restoreAvailability(): RestoreAvailability {
 }
 
 /** A schema with the shapes that break naive dumps: identity and serial keys, foreign keys, jsonb, bytea, enum, timestamptz, unicode, a view. */
-export const SEED_SQL = `
+const SEED_SQL = `
 CREATE TYPE appointment_status AS ENUM ('booked', 'done', 'cancelled');
 CREATE TABLE organizations (id uuid PRIMARY KEY, name text NOT NULL, created_at timestamptz NOT NULL);
 CREATE TABLE patients (
@@ -140,7 +140,7 @@ INSERT INTO appointments (patient_id, starts_at, status, price)
 const TABLES = ["organizations", "patients", "appointments"];
 
 /** Row count and an order-independent checksum of every row's text form, per table, plus the sequences' positions. */
-export function fingerprint(cluster: Cluster, db: string): Record<string, string> {
+function fingerprint(cluster: Cluster, db: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const t of TABLES) {
     out[t] = cluster.sql(

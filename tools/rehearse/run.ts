@@ -18,7 +18,7 @@ import { applyStack, checkAccountGuard, Run, upgradeStack } from "./stack-steps"
 import { destroyStack, destroyWaves } from "./destroy";
 
 export * from "./types";
-export { addressOfFailedDelete, destroyStack } from "./destroy";
+export { destroyStack } from "./destroy";
 
 /**
  * The apply rehearsal: the AWS stacks of a phase applied to moto in deploy waves, each re-planned
@@ -27,7 +27,7 @@ export { addressOfFailedDelete, destroyStack } from "./destroy";
  * protection blocked.
  */
 
-export const EXAMPLE_INPUTS = path.join(ROOT, "terraform.tfvars.example");
+const EXAMPLE_INPUTS = path.join(ROOT, "terraform.tfvars.example");
 
 export class RehearsalUnavailable extends Error {}
 

@@ -40,7 +40,7 @@ export interface ScratchApp {
 
 export const stateFile = (stateDir: string, stack: string): string => path.join(stateDir, `${stack}.tfstate`);
 
-export function resourceTotal(json: StackJson): number {
+function resourceTotal(json: StackJson): number {
   return Object.values(json.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
 }
 
@@ -69,7 +69,7 @@ function relocateState(stacks: ReadonlyMap<string, Json>, stateDir: string): voi
 }
 
 /** Points every AWS provider of a stack at the emulator; the account guard stays on. */
-export function pointProvidersAt(json: Json, endpoint: string): void {
+function pointProvidersAt(json: Json, endpoint: string): void {
   const resourceTypes = Object.keys(json.resource ?? {});
   const dataTypes = Object.keys(json.data ?? {});
   const endpoints = Object.fromEntries(endpointsFor(resourceTypes, dataTypes).map((k) => [k, endpoint]));
@@ -186,7 +186,7 @@ export function deletionProtectedAddresses(json: Json): string[] {
 }
 
 /** Attributes that let a delete remove what a resource still holds (objects, images). */
-export const FORCE_DELETE: Readonly<Record<string, string>> = {
+const FORCE_DELETE: Readonly<Record<string, string>> = {
   aws_s3_bucket: "force_destroy",
   aws_ecr_repository: "force_delete",
 };

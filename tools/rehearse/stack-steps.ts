@@ -12,7 +12,7 @@ export const firstError = (out: string): string => errorsOf(out)[0] ?? out.trim(
 
 // One stack's steps in the rehearsal: import seeds, the account guard, apply and re-plan, upgrade.
 
-export function logFile(logDir: string, phase: number, stack: string, step: string): string {
+function logFile(logDir: string, phase: number, stack: string, step: string): string {
   return path.join(logDir, `phase${phase}-${stack}-${step}.log`);
 }
 

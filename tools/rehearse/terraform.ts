@@ -9,7 +9,7 @@ import { runProcess, RunResult } from "./processes";
  * and the emulator as the endpoint of last resort.
  */
 
-export function rehearsalEnv(endpoint: string): NodeJS.ProcessEnv {
+function rehearsalEnv(endpoint: string): NodeJS.ProcessEnv {
   return {
     ...terraformEnv(),
     // Stub credentials: moto accepts any key and answers in its default account.

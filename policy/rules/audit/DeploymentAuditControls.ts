@@ -8,7 +8,7 @@ import { isBackupBucket } from "../s3/S3BackupBucketObjectLock";
 export const AUDIT_CONTROLS_OUTPUT = "audit_controls";
 
 /** Controls by the key the audit stack's output uses. */
-export const AUDIT_CONTROLS = {
+const AUDIT_CONTROLS = {
   cloudtrail: { input: "manage_cloudtrail", type: "aws_cloudtrail", what: "a multi-region CloudTrail trail" },
   guardduty: { input: "manage_guardduty", type: "aws_guardduty_detector", what: "a GuardDuty detector" },
   config: { input: "manage_config", type: "aws_config_configuration_recorder", what: "an AWS Config recorder" },
@@ -17,7 +17,7 @@ export const AUDIT_CONTROLS = {
 type ControlKey = keyof typeof AUDIT_CONTROLS;
 
 /** Buckets whose objects are patient data or copies of it: patient files (uploads) and database dumps. */
-export function holdsPatientData(bucket: ResourceView): boolean {
+function holdsPatientData(bucket: ResourceView): boolean {
   const name = typeof bucket.config.bucket === "string" ? bucket.config.bucket : "";
   const purpose = bucket.config.tags?.purpose;
   return isBackupBucket(bucket) || /uploads/i.test(name) || (typeof purpose === "string" && /patient|uploads/i.test(purpose));

@@ -7,7 +7,7 @@ const ACCEPTED = ["1.2", "1.3"];
  * The hostnames a custom firewall rule closes to TLS below 1.2: a blocking rule whose expression is
  * `<host match> and cf.tls_version in {"TLSv1" "TLSv1.1" ...}`.
  */
-export function tlsFloorHosts(rule: Record<string, any>): string[] {
+function tlsFloorHosts(rule: Record<string, any>): string[] {
   if (rule.action !== "block" || typeof rule.expression !== "string") return [];
   const m = /^(.*\))\s+and\s+cf\.tls_version\s+in\s+\{((?:\s*"[^"]*")+)\s*\}$/.exec(rule.expression.trim());
   if (!m) return [];

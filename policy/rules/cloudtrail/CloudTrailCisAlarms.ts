@@ -64,7 +64,7 @@ export const CIS_CONTROLS: readonly CisControl[] = [
 ];
 
 /** A filter pattern without spaces and quotes: CloudWatch accepts both spellings of a term. */
-export const normalizePattern = (pattern: string): string => pattern.replace(/[\s"]/g, "");
+const normalizePattern = (pattern: string): string => pattern.replace(/[\s"]/g, "");
 
 /** Whether a metric filter pattern implements a CIS control. */
 export const implementsControl = (pattern: string, control: CisControl): boolean => {

@@ -2,7 +2,7 @@ import { blocks, strings } from "../../json";
 import { ResourceView, StackView } from "../../types";
 
 /** The field selectors of each advanced event selector of a trail. */
-export function advancedSelectors(trail: ResourceView): Record<string, any>[][] {
+function advancedSelectors(trail: ResourceView): Record<string, any>[][] {
   return blocks(trail.config.advanced_event_selector).map((s) => blocks(s.field_selector));
 }
 

@@ -3,8 +3,6 @@ import { Rule } from "../../types";
 
 import { STATEFUL_TYPES } from "../../../lib/stateful";
 
-export { STATEFUL_TYPES };
-
 export const StatefulPreventDestroy: Rule = {
   id: "RX-DL-1",
   name: "StatefulPreventDestroy",

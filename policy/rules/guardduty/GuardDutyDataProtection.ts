@@ -2,7 +2,7 @@ import { block, isTrue } from "../../json";
 import { Rule } from "../../types";
 
 /** The features GuardDuty needs for the data this platform holds: S3 objects and database logins. */
-export const REQUIRED_FEATURES: Readonly<Record<string, string>> = { S3_DATA_EVENTS: "S3 Protection", RDS_LOGIN_EVENTS: "RDS Protection" };
+const REQUIRED_FEATURES: Readonly<Record<string, string>> = { S3_DATA_EVENTS: "S3 Protection", RDS_LOGIN_EVENTS: "RDS Protection" };
 
 export const GuardDutyDataProtection: Rule = {
   id: "RX-GD-2",

@@ -1,7 +1,7 @@
 import { Statement, statementsOf } from "../../policy-document";
 import { Rule, StackView } from "../../types";
 
-export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
+const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 const SUB = `${GITHUB_OIDC_HOST}:sub`;
 const AUD = `${GITHUB_OIDC_HOST}:aud`;
 // repo:<owner>/<repo>[:<ref, environment, ...>], with owner and repository written out.

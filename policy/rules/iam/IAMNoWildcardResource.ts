@@ -9,7 +9,7 @@ import { identityAllows, IDENTITY_TYPES, label } from "./common";
  * ecs:ListServices has no resource type either; it takes the ecs:cluster condition key, which is
  * how a policy narrows it (the deploy role: ArnEquals on the project's cluster ARNs).
  */
-export const NO_RESOURCE_LEVEL_ACTIONS = [
+const NO_RESOURCE_LEVEL_ACTIONS = [
   "ecr:GetAuthorizationToken",
   "xray:Put*",
   "xray:PutTraceSegments",

@@ -3,7 +3,7 @@ import { fromDataSource, Statement, statementsOf } from "../../policy-document";
 import { ResourceView, StackView } from "../../types";
 
 /** Types whose `policy` is an identity policy (what a principal may do). */
-export const IDENTITY_POLICY_TYPES = ["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"];
+const IDENTITY_POLICY_TYPES = ["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"];
 
 /** Everything identity-policy shaped: policies, inline role policies and policy document data sources. */
 export const IDENTITY_TYPES = [...IDENTITY_POLICY_TYPES, "aws_iam_role", "data.aws_iam_policy_document"];

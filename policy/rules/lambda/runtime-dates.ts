@@ -8,7 +8,7 @@ import { ROOT } from "../../../config/deployment";
  * with it, so a first deploy (or a new region, a new tenant) fails at apply. JSON so that the
  * rehearsal's moto patch (tools/rehearse/emulator/moto_server.py) reads the same dates.
  */
-export const RUNTIME_TABLE_FILE = path.join(ROOT, "policy", "rules", "lambda", "runtime-dates.json");
+const RUNTIME_TABLE_FILE = path.join(ROOT, "policy", "rules", "lambda", "runtime-dates.json");
 
 export interface RuntimeDates {
   readonly deprecated: string | null;

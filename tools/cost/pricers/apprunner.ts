@@ -26,7 +26,7 @@ export function parseMemoryGb(value: unknown): number {
 }
 
 /** Whether a Route 53 health check (in any stack) probes this resource. */
-export function isHealthChecked(r: Resource, ctx: PricingContext): boolean {
+function isHealthChecked(r: Resource, ctx: PricingContext): boolean {
   // Same stack: ${aws_apprunner_service.<name>.service_url}; other stack: the output cdktf names
   // cross-stack-output-aws_apprunner_service<name>service_url.
   return (

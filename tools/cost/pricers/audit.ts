@@ -13,10 +13,10 @@ const regionsOf = (ctx: PricingContext, types: readonly string[]): Set<string> =
   new Set(ctx.stacks.flatMap((s) => types.flatMap((t) => ctx.resourcesOf(s, t).map((r) => r.region))).filter((r) => r !== "unknown"));
 
 /** Regions whose VPC runs services: where API calls, object reads and resource changes happen. */
-export const workloadRegions = (ctx: PricingContext): Set<string> => regionsOf(ctx, ["aws_vpc"]);
+const workloadRegions = (ctx: PricingContext): Set<string> => regionsOf(ctx, ["aws_vpc"]);
 
 /** Every region holding data: the regions a multi-region trail sees activity in. */
-export const regionsInUse = (ctx: PricingContext): Set<string> => regionsOf(ctx, STATEFUL_TYPES);
+const regionsInUse = (ctx: PricingContext): Set<string> => regionsOf(ctx, STATEFUL_TYPES);
 
 const isWorkload = (r: Resource, ctx: PricingContext): boolean => workloadRegions(ctx).has(r.region);
 

@@ -69,7 +69,7 @@ function fargateItems(
 }
 
 /** Cell services by the naming contract (cellNames: restartix-tenant-<id>, restartix-shard-<id>). */
-export const isCellService = (name: string): boolean => /-(tenant|shard)-/.test(name);
+const isCellService = (name: string): boolean => /-(tenant|shard)-/.test(name);
 
 const ecsService: Pricer = (r, ctx) => {
   const c = r.config;

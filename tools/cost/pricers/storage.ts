@@ -51,7 +51,7 @@ function lifecycleOf(bucket: Resource, ctx: PricingContext): { transitions: Tier
  * Usage of a bucket by its name; names this code creates end in the account id
  * (restartix-backups-primary-123456789012), and the assumptions are kept by the name before it.
  */
-export function usageOfBucket(bucketName: string, ctx: PricingContext): BucketUsage {
+function usageOfBucket(bucketName: string, ctx: PricingContext): BucketUsage {
   const logical = bucketName.replace(/-\d{12}$/, "");
   const exact = ctx.usage.buckets[bucketName] ?? ctx.usage.buckets[logical];
   if (exact) return exact;

@@ -8,7 +8,7 @@ import worker, {
   parseShardOrigins,
   RouterEnv,
   withShardOrigin,
-} from "./router";
+} from "../worker/router";
 
 const ORIGINS = { eu: "api-eu.example.com", us: "api-us.example.com" };
 const ROUTES: Record<string, unknown> = {
@@ -331,7 +331,7 @@ describe("failover", () => {
 
 describe("origin header (the AWS web ACLs admit nothing without it)", () => {
   test("the proxied request carries the origin header from the Worker's secret binding, replacing a client's", async () => {
-    const { upstreamRequest } = await import("./router");
+    const { upstreamRequest } = await import("../worker/router");
     const request = new Request("https://api.example.com/v1/x", { headers: { "x-origin-verify": "forged" } });
     const route = { region: "eu", shard: null, origin: "abc.eu-central-1.awsapprunner.com" } as any;
     const out = upstreamRequest(request, route, null, { ORIGIN_HEADER: "X-Origin-Verify", ORIGIN_VERIFY: "from-secrets-manager" });
