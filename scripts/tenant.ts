@@ -118,7 +118,8 @@ function registryPath(settings: Settings, flags: TenantCommand["flags"]): string
       `phase ${settings.phase.phase} has no enterprise tier (it starts in phase 3). Fix: pass --phase 3 or 4, or set phase in deployment.tfvars`,
     );
   }
-  return flags.tenants ?? process.env.RESTARTIX_TENANTS ?? path.join(TENANTS_DIR, settings.phase.enterprise.registryFile);
+  // optionsFrom: --tenants, else RESTARTIX_TENANTS resolved from the user's directory, as for the synth.
+  return optionsFrom(flags, process.env).tenantsFile ?? path.join(TENANTS_DIR, settings.phase.enterprise.registryFile);
 }
 
 function readRegistry(file: string): TenantEntry[] {
