@@ -43,7 +43,8 @@ describe("a jest run leaves its TMPDIR as it found it", () => {
       cacheDirectory: path.join(outerTmpdir(), `jest_${(process.getuid?.() ?? 0).toString(36)}`),
     };
     const tmp = tempDir("rx-jest-tmpdir-");
-    const childEnv: NodeJS.ProcessEnv = { ...process.env, TMPDIR: tmp, ...env };
+    // Not strict unless asked (this run itself may be strict).
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, TMPDIR: tmp, RESTARTIX_STRICT_TMPDIR: "", ...env };
     delete childEnv[RUN_TMPDIR_ENV];
     const r = spawnSync(
       process.execPath,
