@@ -29,6 +29,9 @@ export function startRunTmpdir(): string {
       fs.rmSync(p, { recursive: true, force: true });
   }
   const dir = fs.mkdtempSync(path.join(outer, PREFIX));
+  // The outer directory's mode (1777 for /tmp), not mkdtemp's 0700: tests run PostgreSQL as another
+  // user (nobody, postgres) in directories under TMPDIR, which that user must be able to reach.
+  fs.chmodSync(dir, fs.statSync(outer).mode & 0o7777);
   process.env[RUN_TMPDIR_ENV] = dir;
   process.env.TMPDIR = dir;
   return dir;
