@@ -28,6 +28,8 @@ test("the suite runs with a private TMPDIR of its own (global-setup.ts), outside
   expect(own).toBeDefined();
   expect(os.tmpdir()).toBe(own);
   expect(path.dirname(own!)).toBe(outerTmpdir());
+  // Reachable as the outer one is (PostgreSQL runs as another user in directories under it).
+  expect(fs.statSync(own!).mode & 0o7777).toBe(fs.statSync(outerTmpdir()).mode & 0o7777);
 });
 
 describe("a jest run leaves its TMPDIR as it found it", () => {
