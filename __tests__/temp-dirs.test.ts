@@ -32,6 +32,27 @@ test("the suite runs with a private TMPDIR of its own (global-setup.ts), outside
   expect(fs.statSync(own!).mode & 0o7777).toBe(fs.statSync(outerTmpdir()).mode & 0o7777);
 });
 
+test("test files make temporary directories with tempDir only (mkdtemp, Testing.app() and new App() leave theirs behind)", () => {
+  const TESTS = path.join(ROOT, "__tests__");
+  const files = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+      const p = path.join(dir, e.name);
+      // The leaking fixture leaks on purpose; temp-dirs.ts and run-tmpdir.ts make the directories the others use.
+      if (e.isDirectory()) return e.name === "fixtures" ? [] : files(p);
+      return e.name.endsWith(".ts") && !["temp-dirs.ts", "run-tmpdir.ts", "temp-dirs.test.ts"].includes(e.name) ? [p] : [];
+    });
+  const offending = /\bmkdtempSync\(|\bTesting\.app\(\s*\)|\bnew App\(\s*\)|\bTesting\.(fullSynth|synthScope)\(/;
+  const found = files(TESTS).flatMap((f) =>
+    fs
+      .readFileSync(f, "utf8")
+      .split("\n")
+      .flatMap((line, i) =>
+        offending.test(line) && !/^\s*(\*|\/\/)/.test(line) ? [`${path.relative(ROOT, f)}:${i + 1}: ${line.trim()}`] : [],
+      ),
+  );
+  expect(found).toEqual([]);
+});
+
 describe("a jest run leaves its TMPDIR as it found it", () => {
   // A jest of its own on fixture files, with TMPDIR an empty directory of this test.
   const runFixture = (fixture: string, env: Record<string, string> = {}) => {
