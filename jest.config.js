@@ -45,7 +45,8 @@ const PARTIAL = [
 
 /** Jest transpiles with swc (no type-checking: `npm run typecheck` is its own step of `npm test`). */
 const project = {
-  testEnvironment: "node",
+  // jest's node environment, which also removes each file's temporary directories (__tests__/temp-dirs.ts).
+  testEnvironment: "<rootDir>/__tests__/environment.ts",
   rootDir: __dirname,
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
@@ -55,7 +56,9 @@ const project = {
     "^.+/worker/.+\\.js$": ["@swc/jest", { jsc: { parser: { syntax: "ecmascript" }, target: "es2022" }, module: { type: "commonjs" } }],
   },
   // One synthesis of each phase per run, shared by every test file (__tests__/synth-cache.ts).
+  // The run's private TMPDIR too (__tests__/run-tmpdir.ts): removed at the end, leftovers named.
   globalSetup: "<rootDir>/__tests__/global-setup.ts",
+  globalTeardown: "<rootDir>/__tests__/global-teardown.ts",
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
 };
 const escape = (file) => `<rootDir>/${file}`.replace(/[.]/g, "\\.") + "$";

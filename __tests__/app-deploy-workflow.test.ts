@@ -1,11 +1,11 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { phaseConfig } from "../phases";
 import { AppDeployInput, appDeployWorkflow } from "../lib/workflows/app-deploy";
 import { formatFindings, lintWorkflow } from "../tools/workflow-lint";
+import { tempDir } from "./temp-dirs";
 
 // The input the GitHub delivery stack builds from the phase config.
 const phase = phaseConfig(1);
@@ -160,7 +160,7 @@ describe("app deploy workflow: compute engines", () => {
 
 /** Runs one step's script as GitHub does (bash -eo pipefail) with a scripted `aws` and a no-op `sleep`. */
 function runStep(script: string, fakeAws: string, files: Record<string, string> = {}) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "app-deploy-step-"));
+  const dir = tempDir("app-deploy-step-");
   const bin = path.join(dir, "bin");
   fs.mkdirSync(bin);
   // arg FLAG "$@": the value after FLAG in the call.

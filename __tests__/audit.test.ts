@@ -1,5 +1,4 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
@@ -15,6 +14,7 @@ import { StorageStack } from "../stacks/storage";
 import { phaseConfig } from "../phases";
 import { deployWaves } from "../tools/waves";
 import { EXAMPLE_VARS, json, only, policy, resources, stack, synth } from "./helpers";
+import { tempDir } from "./temp-dirs";
 
 const ACCOUNT = "123456789012";
 const p1 = synth({ phase: 1 });
@@ -26,7 +26,7 @@ const audit4 = stack(p4, "audit");
 function varsWith(values: Record<string, string>): string {
   let text = fs.readFileSync(EXAMPLE_VARS, "utf8");
   for (const [name, value] of Object.entries(values)) text = text.replace(new RegExp(`^${name} = .*$`, "m"), `${name} = ${value}`);
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "audit-vars-")), "terraform.tfvars");
+  const file = path.join(tempDir("audit-vars-"), "terraform.tfvars");
   fs.writeFileSync(file, text);
   return file;
 }
@@ -503,7 +503,7 @@ describe("guards", () => {
   test("a retention shorter than six years is refused, naming the field, the value and the fix", () => {
     const settings = resolveSettings({ varsFile: EXAMPLE_VARS, phase: 1 });
     const short = { ...settings, phase: { ...settings.phase, audit: { ...settings.phase.audit, retentionDays: 365 } } };
-    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "audit-guard-")) });
+    const app = new App({ outdir: tempDir("audit-guard-") });
     const base = { settings: short, region: "eu-central-1" };
     const keys = new KeysStack(app, "keys", base);
     const storage = new StorageStack(app, "storage", { ...base, regionConfig: short.phase.regions[0], keys });
@@ -518,7 +518,7 @@ describe("guards", () => {
 
   test("the app builder turns the deployment rules on: an app holding data without an audit trail fails synth", () => {
     const build = (deploymentRules: boolean) => {
-      const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "audit-pack-")) });
+      const app = new App({ outdir: tempDir("audit-pack-") });
       const s = new TerraformStack(app, "data");
       new AwsProvider(s, "aws", { region: "eu-central-1" });
       new DbInstance(s, "db", { instanceClass: "db.t4g.micro", engine: "postgres", lifecycle: { preventDestroy: true } });

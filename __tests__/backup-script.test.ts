@@ -1,9 +1,9 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
 import { layerAvailable } from "./layers";
+import { tempDir } from "./temp-dirs";
 
 /**
  * backup/dump.sh under BusyBox (the shell and timeout of the postgres:17-alpine image), with
@@ -17,7 +17,7 @@ const describeIf = layerAvailable(busybox ? undefined : "busybox not installed (
   : describe.skip;
 
 function run(pgDump: string, maxRuntime = "10") {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rx-dump-"));
+  const dir = tempDir("rx-dump-");
   const bin = path.join(dir, "bin");
   fs.mkdirSync(bin);
   for (const applet of ["sh", "timeout", "date", "cat", "sleep"]) fs.symlinkSync(busybox!, path.join(bin, applet));

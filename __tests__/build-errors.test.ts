@@ -1,8 +1,8 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
+import { tempDir } from "./temp-dirs";
 
 /**
  * A syntax error in a file a user edits (phases/*.ts) reaches them through scripts/build.js, which
@@ -13,7 +13,7 @@ const BUILD = path.join(ROOT, "scripts", "build.js");
 
 /** A throwaway source tree holding main.ts and one phase file with `phase` as its text. */
 function tree(phase: string): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "rx-build-"));
+  const root = tempDir("rx-build-");
   fs.mkdirSync(path.join(root, "phases"));
   fs.writeFileSync(path.join(root, "main.ts"), "export const ok: number = 1;\n");
   fs.writeFileSync(path.join(root, "phases", "phase2.ts"), phase);

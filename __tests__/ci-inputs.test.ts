@@ -1,12 +1,12 @@
 // The infrastructure workflows write each job's deployment inputs with tools/ci-inputs.ts: a job of
 // one environment must never run on the other's inputs (issue 22, delivery).
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { ciEnvironments, ciVariable, writeCiInputs } from "../tools/ci-inputs";
 import { EXAMPLE_VARS } from "./helpers";
+import { tempDir } from "./temp-dirs";
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rx-ci-inputs-"));
+const dir = tempDir("rx-ci-inputs-");
 const file = path.join(dir, "deployment.tfvars");
 const example = fs.readFileSync(EXAMPLE_VARS, "utf8");
 const withEnvironment = (env: string) => example.replace(/^environment = .*$/m, `environment = "${env}"`);

@@ -1,5 +1,3 @@
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
 import { writeTenantRegistry } from "../tools/bench/tenants";
@@ -8,6 +6,7 @@ import { StackNode } from "../tools/waves";
 import { docRow, scaleRow } from "./ci-table";
 import { synth } from "./helpers";
 import { slowPart } from "./layers";
+import { tempDir } from "./temp-dirs";
 
 const nodes = (r: ReturnType<typeof synth>): StackNode[] => r.stacks.map((s) => ({ name: s.name, dependencies: s.dependencies }));
 
@@ -44,7 +43,7 @@ describe.each([1, 2, 3, 4])("phase %i on GitHub Actions", (phase) => {
 // The scale proof: minutes of synth, so the slow layer only (jest.config.js PARTIAL).
 if (slowPart("the 1000-tenant layout"))
   describe("a 1000-tenant registry (phase 4)", () => {
-    const file = writeTenantRegistry(ROOT, 1000, path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rx-ci-plan-")), "tenants.json"));
+    const file = writeTenantRegistry(ROOT, 1000, path.join(tempDir("rx-ci-plan-"), "tenants.json"));
     const result = synth({ phase: 4, tenantsFile: file, quotaCheck: "report" });
     const stacks = nodes(result);
 

@@ -1,5 +1,4 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { parseCloudflareIps, renderCloudflareIpsModule, staleCloudflareIpsWarning } from "../lib/cloudflare-ips";
 import { synthWarnings } from "../main";
@@ -7,6 +6,7 @@ import { phaseConfig } from "../phases";
 import { CLOUDFLARE_IPS } from "../phases/cloudflare-ips";
 import { main, IPS_FILE } from "../scripts/cloudflare-ips";
 import { CheckFailed } from "../tools/cli";
+import { tempDir } from "./temp-dirs";
 
 // Issue 20 item 19: the ALB's allowed sources were a hand-copied list with no way to refresh it.
 const FIXTURES = path.join(__dirname, "fixtures", "cloudflare-ips");
@@ -44,7 +44,7 @@ describe("Cloudflare's published ranges", () => {
   });
 
   describe("npm run cloudflare-ips", () => {
-    const tmpFile = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rx-cf-ips-")), "cloudflare-ips.ts");
+    const tmpFile = () => path.join(tempDir("rx-cf-ips-"), "cloudflare-ips.ts");
     let out: jest.SpyInstance;
     beforeEach(() => (out = jest.spyOn(process.stdout, "write").mockImplementation(() => true)));
     afterEach(() => out.mockRestore());

@@ -1,6 +1,5 @@
 import { spawn } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
 import { resolveSettings, Settings } from "../config/settings";
@@ -17,6 +16,7 @@ import { group as tenantGroup, main as tenantMain } from "../scripts/tenant";
 import { CommandIO, CommandSpec, executeCommand, executeGroup, ParsedCommand } from "../tools/cli";
 import { synthesizeAtomically } from "../tools/synth";
 import { EXAMPLE_VARS } from "./helpers";
+import { tempDir } from "./temp-dirs";
 
 /**
  * Every mistaken input, fed to the real commands: exit code 2 for bad input (1 for a failing
@@ -25,7 +25,7 @@ import { EXAMPLE_VARS } from "./helpers";
  * few end to end through `node dist/...` to prove the wiring.
  */
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "rx-cmd-"));
+const tmp = () => tempDir("rx-cmd-");
 const example = fs.readFileSync(EXAMPLE_VARS, "utf8");
 const STACK_TRACE = /^\s+at /m;
 

@@ -1,6 +1,5 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { resolveSettings } from "../config/settings";
 import { contentTag, CONTENT_TAG_SHELL } from "../lib/image-tag";
@@ -15,6 +14,7 @@ import { App, TerraformStack } from "cdktf";
 import { QUOTAS, quotaProblems, quotaUse } from "../policy/quotas";
 import { synthesize, SynthResult } from "../tools/synth";
 import { EXAMPLE_VARS, only, onlyUnder, policy, resources, stack, synth, varsWith } from "./helpers";
+import { tempDir } from "./temp-dirs";
 
 const canaryScript = require("../functions/health-canary.js");
 const sweeper = require("../functions/log-groups.js");
@@ -227,7 +227,7 @@ describe("synth-time quota check", () => {
   });
   const synthWith = (tenants: unknown[], quotas?: Record<string, number>): SynthResult => {
     const settings = resolveSettings({ phase: 3, varsFile: EXAMPLE_VARS, tenants, compute: "apprunner" });
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "rx-quota-"));
+    const outdir = tempDir("rx-quota-");
     return synthesize(
       {},
       outdir,
@@ -287,7 +287,7 @@ describe("synth-time quota check", () => {
   });
 
   test("a region with a lower EventBridge default (eu-south-1: 100 rules) is counted against its own default", () => {
-    const app = new App();
+    const app = new App({ outdir: tempDir("rx-quota-") });
     const s = new TerraformStack(app, "milan");
     new AwsProvider(s, "aws", { region: "eu-south-1" });
     for (let i = 0; i < 101; i++) new CloudwatchEventRule(s, `rule-${i}`, { name: `r${i}`, scheduleExpression: "rate(1 day)" });
@@ -448,7 +448,7 @@ describe("the canary script (functions/health-canary.js)", () => {
   });
 
   test("the archive holds it where Synthetics' Node.js runtimes load it", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rx-zip-"));
+    const dir = tempDir("rx-zip-");
     fs.writeFileSync(path.join(dir, "code.zip"), canaryArchive());
     const unzip = spawnSync("unzip", ["-l", path.join(dir, "code.zip")], { encoding: "utf8" });
     if (unzip.error) {

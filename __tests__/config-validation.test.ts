@@ -7,6 +7,7 @@ import { validateDeployment, validatePhase, validateTenants } from "../config/va
 import { phaseConfig } from "../phases";
 import { PhaseConfig } from "../phases/types";
 import { EXAMPLE_VARS } from "./helpers";
+import { tempDir } from "./temp-dirs";
 
 const exampleValues = () => ({ ...loadInputs(EXAMPLE_VARS).values });
 const deployment = () => validateDeployment(exampleValues(), EXAMPLE_VARS, new Issues());
@@ -145,7 +146,7 @@ describe("deployment inputs: every error names the field, the value and the fix"
   });
 
   test("all errors are reported at once, each with field, value and fix, and nothing is synthesized", () => {
-    const file = `${fs.mkdtempSync("/tmp/rx-")}/terraform.tfvars`;
+    const file = `${tempDir("rx-")}/terraform.tfvars`;
     fs.writeFileSync(
       file,
       fs

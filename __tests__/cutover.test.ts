@@ -1,10 +1,10 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
 import { Cluster, postgresAvailability, startCluster } from "../tools/rehearse/postgres";
 import { layerAvailable } from "./layers";
+import { tempDir } from "./temp-dirs";
 
 /**
  * docs/cutover.md's role creation and step 3 (pg_restore) against a real PostgreSQL: a "Neon" dump
@@ -57,7 +57,7 @@ if (layerAvailable(pg.ok ? undefined : pg.reason, "cutover restore against Postg
         "neon",
         "SET ROLE neon_owner; CREATE TABLE patients (id serial PRIMARY KEY, name text); INSERT INTO patients (name) VALUES ('a'), ('b'); GRANT SELECT ON patients TO neon_superuser;",
       );
-      dump = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rx-cutover-")), "restartix-dump.pgdump");
+      dump = path.join(tempDir("rx-cutover-"), "restartix-dump.pgdump");
       // Step 2, as the runbook writes it.
       const d = spawnSync(path.join(BIN, "pg_dump"), [cluster.url("neon"), "--format=custom", "--no-owner", "--file", dump], {
         encoding: "utf8",

@@ -1,8 +1,8 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { memoryFormula, resolveMemoryFormula } from "../modules/postgres";
 import { EXAMPLE_VARS, json, only, onlyUnder, policy, resources, stack, synth, varsWith } from "./helpers";
+import { tempDir } from "./temp-dirs";
 
 const GiB = 1024 ** 3;
 const p1 = synth({ phase: 1 });
@@ -356,7 +356,7 @@ describe("IAM and log group names are unique per account (IAM is global: a secon
 
 describe("the adopted uploads bucket: its existing settings are imported, so the plan shows what changes", () => {
   const withSettings = (settings: string[]) => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rx-vars-")), "terraform.tfvars");
+    const file = path.join(tempDir("rx-vars-"), "terraform.tfvars");
     fs.writeFileSync(
       file,
       fs

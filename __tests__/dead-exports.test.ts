@@ -1,7 +1,7 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { deadExports } from "../tools/dead-exports";
+import { tempDir } from "./temp-dirs";
 
 const ROOT = path.join(__dirname, "..");
 
@@ -14,7 +14,7 @@ test("no dead exports: every export of the sources is imported by another file, 
 
 /** A throwaway repository: relative path to file text (written `./lib/a.ts`, so file-references.test.ts does not take it for a file of this one). */
 function tree(files: Record<string, string>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "dead-exports-"));
+  const root = tempDir("dead-exports-");
   for (const [rel, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
     fs.writeFileSync(path.join(root, rel), text);

@@ -1,5 +1,4 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
 import { fromTerraformLiteral } from "../lib/terraform-literal";
@@ -9,6 +8,7 @@ import { PolicyStatement } from "../lib/iam";
 import { phaseConfig } from "../phases";
 import { ecsDeployStatements } from "../stacks/delivery";
 import { DEFAULT_ENGINE, only, policy, resources, stack, synth } from "./helpers";
+import { tempDir } from "./temp-dirs";
 
 // Phase 4's layout with cells on Fargate: nothing here reads the tenant registry.
 const phase4 = phaseConfig(4);
@@ -142,7 +142,7 @@ describe("the deploy role's ECS permissions (issue 20 item 21: no RegisterTaskDe
 // The issue `npm run tenant -- add` hit: the workflow listed every cell, so adding one changed delivery-github.
 describe("adding or removing a tenant changes neither the deploy workflow nor the deploy role", () => {
   const withOneMore = (phaseNumber: 3 | 4): string => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rx-deploy-tenants-")), `phase${phaseNumber}.json`);
+    const file = path.join(tempDir("rx-deploy-tenants-"), `phase${phaseNumber}.json`);
     const registry = JSON.parse(fs.readFileSync(path.join(ROOT, "phases", "tenants", `phase${phaseNumber}.json`), "utf8")) as Record<
       string,
       unknown

@@ -1,11 +1,11 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { checkIfAllDependenciesAreIncluded } from "@cdktf/cli-core/src/lib/helpers/stack-helpers";
 import { contentTag } from "../lib/image-tag";
 import { deployImages, DeployImages, firstDeploySteps, imageCommands, runsServices } from "../tools/deploy-order";
 import { resources, stack, synth } from "./helpers";
+import { tempDir } from "./temp-dirs";
 
 const layouts = [
   { phase: 1 },
@@ -47,7 +47,7 @@ describe("first deploy steps (npm run deploy-order)", () => {
 
 /** Runs the images step's commands with a scripted `aws` and a `docker` that records its calls. */
 function runImages(commands: readonly string[], fakeAws: string) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "deploy-order-images-"));
+  const dir = tempDir("deploy-order-images-");
   const bin = path.join(dir, "bin");
   fs.mkdirSync(bin);
   fs.writeFileSync(path.join(bin, "aws"), `#!/usr/bin/env bash\necho "aws $*" >> "$WORK/calls.log"\n${fakeAws}\n`, { mode: 0o755 });

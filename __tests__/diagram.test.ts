@@ -1,5 +1,4 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
 import { PHASES } from "../phases/types";
@@ -13,6 +12,7 @@ import { dotToSvg, renderDot } from "../tools/diagram/render";
 import { serviceOf } from "../tools/diagram/services";
 import { SynthStack } from "../tools/synth";
 import { DEFAULT_ENGINE, synth } from "./helpers";
+import { tempDir } from "./temp-dirs";
 
 const phase1 = synth({ phase: 1 });
 const graph = buildGraph(phase1.stacks);
@@ -114,7 +114,7 @@ test.each([
 
 // Rendering needs no system package (Graphviz as WebAssembly, resvg from npm): this test never skips.
 test("the phase 1 DOT renders to SVG and PNG with Graphviz from npm", () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "restartix-diagram-test-"));
+  const dir = tempDir("restartix-diagram-test-");
   renderDot(dot, "svg", path.join(dir, "phase1.svg"));
   renderDot(dot, "png", path.join(dir, "phase1.png"));
   const svg = fs.readFileSync(path.join(dir, "phase1.svg"), "utf8");

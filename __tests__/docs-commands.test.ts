@@ -1,11 +1,11 @@
 import { checkIfAllDependantsAreIncluded, checkIfAllDependenciesAreIncluded } from "@cdktf/cli-core/src/lib/helpers/stack-helpers";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
 import { firstDeploySteps } from "../tools/deploy-order";
 import { SynthStack } from "../tools/synth";
 import { DEFAULT_ENGINE, EXAMPLE_VARS, synth } from "./helpers";
+import { tempDir } from "./temp-dirs";
 
 /** Every markdown page users follow: README and docs/. */
 const pages = [
@@ -68,7 +68,7 @@ function stacksFor(c: DocCommand): SynthStack[] {
   let varsFile: string | undefined;
   if (Object.keys(inputs).length > 0) {
     // The inputs the page says are set, written over the example inputs.
-    varsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rx-docs-")), "terraform.tfvars");
+    varsFile = path.join(tempDir("rx-docs-"), "terraform.tfvars");
     const lines = fs
       .readFileSync(EXAMPLE_VARS, "utf8")
       .split("\n")

@@ -1,5 +1,4 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { fromTerraformLiteral } from "../lib/terraform-literal";
 import { Options } from "../config/settings";
@@ -12,6 +11,7 @@ import { RULESET_PHASE_PERMISSIONS } from "../lib/cloudflare-token";
 
 // cdktf-cli's own check, the one `cdktf deploy` runs before anything else.
 import { checkIfAllDependenciesAreIncluded } from "@cdktf/cli-core/src/lib/helpers/stack-helpers";
+import { tempDir } from "./temp-dirs";
 
 const result = synth({ phase: 1 });
 const edge = stack(result, "edge");
@@ -21,7 +21,7 @@ const records = (s = edge) => Object.fromEntries(resources(s, "cloudflare_dns_re
 
 /** A copy of the example inputs with some fields changed. */
 function varsWith(changes: Record<string, string | boolean>): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rx-vars-")), "terraform.tfvars");
+  const file = path.join(tempDir("rx-vars-"), "terraform.tfvars");
   let text = fs.readFileSync(EXAMPLE_VARS, "utf8");
   for (const [k, v] of Object.entries(changes)) {
     const re = new RegExp(`^${k} = .*$`, "m");

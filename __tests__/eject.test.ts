@@ -1,6 +1,5 @@
 import { spawn } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import {
   eject,
@@ -17,13 +16,14 @@ import {
 import { offlinePlanAvailability, TERRAFORM, terraformEnv } from "../tools/offline-plan";
 import { EXAMPLE_VARS, varsWith } from "./helpers";
 import { layerAvailable } from "./layers";
+import { tempDir } from "./temp-dirs";
 
 /**
  * The way out of CDKTF: `npm run eject` writes plain Terraform per stack. Every AWS stack of phase 1
  * ejected this way must pass `terraform init` + `terraform validate` with the real provider (local
  * mirror), with no warning: what a team that leaves CDKTF would run next.
  */
-const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+const tmp = (prefix: string) => tempDir(prefix);
 
 describe("the post-processing of cdktf's HCL", () => {
   test("quoted references (deprecated since Terraform 0.12) are unquoted; strings are not", () => {

@@ -1,5 +1,4 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
@@ -18,6 +17,7 @@ import { quotaProblems, quotaUse } from "../policy/quotas";
 import { engineNotice } from "../scripts/start";
 import { firstDeploySteps, runsServices } from "../tools/deploy-order";
 import { DEFAULT_ENGINE, EXAMPLE_VARS, json, only, policy, resources, stack, synth, varsWith } from "./helpers";
+import { tempDir } from "./temp-dirs";
 
 const p3 = synth({ phase: 3, compute: DEFAULT_ENGINE });
 const p4 = synth({ phase: 4, compute: DEFAULT_ENGINE });
@@ -257,7 +257,7 @@ describe("slots: unique per region, stable, refused with a clear error", () => {
 describe("the synth-time quota check counts the gateways and Fargate", () => {
   const phase = phaseConfig(4);
   const build = (f: (stack: TerraformStack) => void) => {
-    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "rx-q-")) });
+    const app = new App({ outdir: tempDir("rx-q-") });
     const s = new TerraformStack(app, "s");
     new AwsProvider(s, "aws", { region: "eu-central-1" });
     f(s);

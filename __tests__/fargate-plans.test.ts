@@ -6,6 +6,7 @@ import { cellIdentities, cellTemplate, Coverage, planCoverage, PhaseStacks } fro
 import { dependencyOrder, SynthResult } from "../tools/synth";
 import { DEFAULT_ENGINE, stack, synth } from "./helpers";
 import { layerAvailable } from "./layers";
+import { tempDir } from "./temp-dirs";
 
 /**
  * Offline plans of every AWS stack of phases 2, 3 and 4 on the default engine (Fargate), with the
@@ -98,7 +99,7 @@ if (
   describe("offline plans of phases 2-4 on Fargate with the real provider", () => {
     let results: (PlanResult & { phase: number })[] = [];
     beforeAll(async () => {
-      const workdir = fs.mkdtempSync(path.join(os.tmpdir(), "rx-fargate-plans-"));
+      const workdir = tempDir("rx-fargate-plans-");
       const init = await initProviders(workdir);
       if (!init.ok) throw new Error(init.output);
       // One queue across the three phases (no idle worker at a phase's end), one provider install,

@@ -1,9 +1,8 @@
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
 import { writeTenantRegistry } from "../tools/bench/tenants";
 import { DEFAULT_ENGINE, resources, stack, synth } from "./helpers";
+import { tempDir } from "./temp-dirs";
 
 /**
  * Scale (slow layer: one synthesis of 1000 tenants takes about a minute on 2 cores). Issue 19 item 3:
@@ -12,7 +11,7 @@ import { DEFAULT_ENGINE, resources, stack, synth } from "./helpers";
  */
 describe("1000 tenants on Fargate: the region's Redis group no longer grows with cells", () => {
   test("Redis's inbound rules stay constant (one per client group), gateways stay under 90 cells each", () => {
-    const file = writeTenantRegistry(ROOT, 1000, path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rx-fc-")), "tenants.json"));
+    const file = writeTenantRegistry(ROOT, 1000, path.join(tempDir("rx-fc-"), "tenants.json"));
     const result = synth({ phase: 4, tenantsFile: file, quotaCheck: "report", compute: DEFAULT_ENGINE });
     const problems = result.built.quotaProblems.join("\n");
     expect(problems).not.toMatch(/restartix-redis/);

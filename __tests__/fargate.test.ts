@@ -10,6 +10,7 @@ import { lintWorkflow } from "../tools/workflow-lint";
 import { resolveSettings } from "../config/settings";
 import { EXAMPLE_VARS, json, only, policy, resources, stack, synth, text } from "./helpers";
 import { layerAvailable } from "./layers";
+import { tempDir } from "./temp-dirs";
 
 const app = synth({ phase: 1, compute: "fargate" });
 const compute = stack(app, "compute");
@@ -212,7 +213,7 @@ describe('Fargate: the second compute engine (compute = "fargate")', () => {
 });
 
 function aws(): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rx-fargate-")), "terraform.tfvars");
+  const file = path.join(tempDir("rx-fargate-"), "terraform.tfvars");
   fs.writeFileSync(
     file,
     fs
@@ -235,7 +236,7 @@ if (layerAvailable(availability.ok ? undefined : `${availability.reason} (the Fa
     beforeAll(async () => {
       const targets = dependencyOrder(local.stacks).filter((s) => changed.includes(s.name));
       results = await planAll(targets, all, {
-        workdir: fs.mkdtempSync(path.join(os.tmpdir(), "rx-fargate-plan-")),
+        workdir: tempDir("rx-fargate-plan-"),
         accountId: "123456789012",
         jobs: os.cpus().length,
       });
@@ -261,7 +262,7 @@ if (layerAvailable(availability.ok ? undefined : `${availability.reason} (the Fa
 
 describe("moving between engines: both run side by side while DNS moves", () => {
   const vars = (compute: string, standby: string, target: string) => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rx-migrate-")), "terraform.tfvars");
+    const file = path.join(tempDir("rx-migrate-"), "terraform.tfvars");
     fs.writeFileSync(
       file,
       fs

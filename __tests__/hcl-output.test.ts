@@ -1,11 +1,11 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { parse } from "@cdktf/hcl2json";
 import { App } from "cdktf";
 import { resolveSettings } from "../config/settings";
 import { buildStacks } from "../stacks";
 import { EXAMPLE_VARS } from "./helpers";
+import { tempDir } from "./temp-dirs";
 
 /**
  * `cdktf synth --hcl` (HashiCorp's way out of CDKTF) must write HCL that Terraform can parse, for
@@ -15,7 +15,7 @@ import { EXAMPLE_VARS } from "./helpers";
  * Parsed in-process with cdktf's own HCL parser, so this never needs terraform.
  */
 function synthHcl(options: { phase: number; compute?: string }): string {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "restartix-hcl-"));
+  const outdir = tempDir("restartix-hcl-");
   const previous = process.env.SYNTH_HCL_OUTPUT;
   process.env.SYNTH_HCL_OUTPUT = "true";
   try {

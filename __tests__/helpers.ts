@@ -1,11 +1,14 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
 import { readJsonExpression } from "../lib/json-expression";
 import { Options } from "../config/settings";
 import type { SynthResult, SynthStack, TerraformJson } from "../tools/synth";
 import { cached } from "./synth-cache";
+import { tempDir } from "./temp-dirs";
+
+/** Temporary directories for tests: removed when the test file ends (__tests__/temp-dirs.ts). */
+export { tempDir };
 
 /** The deployment inputs every test uses (a developer's own terraform.tfvars never leaks in). */
 export const EXAMPLE_VARS = path.join(ROOT, "terraform.tfvars.example");
@@ -20,7 +23,8 @@ const shareable = (options: Options) =>
   );
 
 /**
- * Synthesizes once per option set and test file, into a temporary directory. A phase with the
+ * Synthesizes once per option set and test file, into a temporary directory removed when the file
+ * ends (tempDir: nothing reads it from another file, the shared stacks below are in the synth cache). A phase with the
  * example inputs is synthesized once per jest run and shared between test files (synth-cache.ts):
  * its stacks are read from disk, and `app`, `built`, `settings` and `outdir` are made on first use
  * (tools/synth.ts, and the provider classes behind it, are loaded only by the files that need them).
@@ -43,7 +47,7 @@ export function synth(options: Options = {}): SynthResult {
       if (!real) {
         // Loaded here, not at the top: a file that only reads shared stacks never loads the stacks' code.
         const { synthesize } = require("../tools/synth") as typeof import("../tools/synth");
-        real = synthesize(full, fs.mkdtempSync(path.join(os.tmpdir(), "restartix-synth-")));
+        real = synthesize(full, tempDir("restartix-synth-"));
       }
       return real;
     };
@@ -149,7 +153,7 @@ export function varsWith(overrides: Record<string, string>): string {
     if (!line.test(text)) throw new Error(`varsWith: no input ${name} in terraform.tfvars.example`);
     text = text.replace(line, `${name} = ${value}`);
   }
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "restartix-vars-")), "terraform.tfvars");
+  const file = path.join(tempDir("restartix-vars-"), "terraform.tfvars");
   fs.writeFileSync(file, text);
   return file;
 }

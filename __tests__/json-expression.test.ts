@@ -1,12 +1,12 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { App, LocalBackend, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import { resolve } from "cdktf/lib/_tokens";
 import { Json, jsonExpression, readJsonExpression } from "../lib/json-expression";
 import { TERRAFORM } from "../tools/offline-plan";
 import { layerAvailable } from "./layers";
+import { tempDir } from "./temp-dirs";
 
 /** Text no cdktf escaping leaves alone by accident: quotes, backslashes, newlines, template markers. */
 const TRICKY: Json = {
@@ -19,7 +19,7 @@ const TRICKY: Json = {
 };
 
 function synthOutputs(hcl: boolean): { dir: string; file: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "restartix-jsonexpr-"));
+  const dir = tempDir("restartix-jsonexpr-");
   const previous = process.env.SYNTH_HCL_OUTPUT;
   process.env.SYNTH_HCL_OUTPUT = hcl ? "true" : "false";
   try {
@@ -39,7 +39,7 @@ function synthOutputs(hcl: boolean): { dir: string; file: string } {
 }
 
 describe("jsonExpression: JSON documents with references, valid in JSON and HCL output", () => {
-  const scratch = new TerraformStack(new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "restartix-scratch-")) }), "scratch");
+  const scratch = new TerraformStack(new App({ outdir: tempDir("restartix-scratch-") }), "scratch");
   const ref = new TerraformVariable(scratch, "bucket", { type: "string" });
 
   test("reads back what it writes: literals exact, references as ${...}", () => {

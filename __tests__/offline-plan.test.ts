@@ -1,10 +1,9 @@
-import * as fs from "fs";
 import * as os from "os";
-import * as path from "path";
 import { isAwsOnly, offlinePlanAvailability, planAll, PlanResult } from "../tools/offline-plan";
 import { dependencyOrder } from "../tools/synth";
 import { synth } from "./helpers";
 import { layerAvailable } from "./layers";
+import { tempDir } from "./temp-dirs";
 
 /**
  * The proof that the synthesized JSON is valid for the real provider: terraform init + plan of every
@@ -20,7 +19,7 @@ if (layerAvailable(availability.ok ? undefined : availability.reason, "offline p
     let results: PlanResult[] = [];
 
     beforeAll(async () => {
-      const workdir = fs.mkdtempSync(path.join(os.tmpdir(), "restartix-plan-"));
+      const workdir = tempDir("restartix-plan-");
       results = await planAll(targets, all, { workdir, accountId: "123456789012", jobs: os.cpus().length, showJson: true });
       // Eleven stacks, each about 20-30 s of terraform init + plan on a quiet 2-core machine; a shared
       // machine can double that.

@@ -29,6 +29,7 @@ import { resolveSettings, Settings } from "../config/settings";
 import { RegionConfig } from "../phases/types";
 import { buildStacks } from "../stacks";
 import { EXAMPLE_VARS } from "./helpers";
+import { tempDir } from "./temp-dirs";
 import { Wafv2WebAcl } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import { ApprunnerObservabilityConfiguration } from "@cdktf/provider-aws/lib/apprunner-observability-configuration";
 
@@ -50,7 +51,7 @@ interface Layout {
 
 function layout(phase: 1 | 2 | 3 | 4, compute: "apprunner" | "fargate" = "apprunner"): Layout {
   const settings = resolveSettings({ varsFile: EXAMPLE_VARS, phase, compute });
-  const app = Testing.app();
+  const app = Testing.app({ outdir: tempDir("cdktf.outdir.") });
   buildStacks(app, settings);
   const stacks = app.node.findAll().filter(TerraformStack.isStack);
   // What app.synth() does first: resolve the cross-stack references (remote state, outputs).

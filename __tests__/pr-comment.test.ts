@@ -1,7 +1,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
+import { tempDir } from "./temp-dirs";
 
 /**
  * The pull request comment (.ci/pr-comment.js, printed by `node .ci/report.js pr`) from fixtures: the
@@ -61,7 +61,7 @@ const withJq = hasJq ? it : it.skip;
 /** tf-stacks's own jq functions, run on a plan JSON: what result.json's `changes` holds. */
 function changesOf(plan: object): Change[] {
   const script = `source <(sed -n '/^secrets_of()/,/^}/p; /^changes_of()/,/^}/p' "$1"); changes_of "$(secrets_of < "$2")" < "$2"`;
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rx-pr-comment-")), "plan.json");
+  const file = path.join(tempDir("rx-pr-comment-"), "plan.json");
   fs.writeFileSync(file, JSON.stringify(plan));
   const r = spawnSync("bash", ["-c", script, "_", TF_STACKS, file], { encoding: "utf8" });
   expect(r.stderr).toBe("");
@@ -269,7 +269,7 @@ describe("the pull request comment", () => {
         ],
       },
     ];
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rx-pr-comment-"));
+    const dir = tempDir("rx-pr-comment-");
     fs.mkdirSync(path.join(dir, "results", "data"), { recursive: true });
     fs.writeFileSync(path.join(dir, "results", "data", "result.json"), JSON.stringify(leaky[0]));
     const r = spawnSync("node", [REPORT, "pr", "results"], { cwd: dir, encoding: "utf8", env: { ...process.env, CHANGED: "data" } });
@@ -349,7 +349,7 @@ describe("the pull request comment", () => {
   });
 
   it("report.js pr reads NAME=DIR sections, each with its own input files", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rx-pr-comment-"));
+    const dir = tempDir("rx-pr-comment-");
     for (const [env, delta] of [
       ["production", 12],
       ["staging", -3],
@@ -437,7 +437,7 @@ describe("the pull request comment", () => {
   );
 
   it("report.js deploy: the approval summary lists each plan's addresses, the destructive first; an apply report has none", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rx-pr-comment-"));
+    const dir = tempDir("rx-pr-comment-");
     const write = (r: Result) => {
       fs.mkdirSync(path.join(dir, "results", r.stack), { recursive: true });
       fs.writeFileSync(path.join(dir, "results", r.stack, "result.json"), JSON.stringify(r));

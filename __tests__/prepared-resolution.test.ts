@@ -1,5 +1,4 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { App, TerraformOutput, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
@@ -7,6 +6,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { restoreCdktfResolution, reusePreparedResolution } from "../lib/prepared-resolution";
 import { synthesize } from "../tools/synth";
 import { slowPart } from "./layers";
+import { tempDir } from "./temp-dirs";
 
 /** Every file of a synth output directory, by relative path. */
 function filesOf(dir: string): Map<string, string> {
@@ -37,16 +37,8 @@ function twoStackApp(outdir: string): App {
 }
 
 describe("cdktf's preparing resolution is kept and written (lib/prepared-resolution.ts)", () => {
-  const dirs: string[] = [];
-  const tmp = () => {
-    const d = fs.mkdtempSync(path.join(os.tmpdir(), "rx-prepared-"));
-    dirs.push(d);
-    return d;
-  };
-  afterAll(() => {
-    dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
-    reusePreparedResolution({});
-  });
+  const tmp = () => tempDir("rx-prepared-");
+  afterAll(() => reusePreparedResolution({}));
 
   test("a cross-stack reference synthesizes to the same bytes with and without it", () => {
     restoreCdktfResolution();

@@ -1,7 +1,6 @@
 import * as fs from "fs";
 import * as http from "http";
 import { AddressInfo } from "net";
-import * as os from "os";
 import * as path from "path";
 import { main as costMain, spec as costSpec } from "../scripts/cost";
 import { executeCommand, ParsedCommand } from "../tools/cli";
@@ -12,6 +11,7 @@ import { resolveSettings } from "../config/settings";
 import { estimateMonthlyCost } from "../tools/cost/estimate";
 import { costJson, costMarkdown, costReport, costTable } from "../tools/cost/report";
 import { EXAMPLE_VARS } from "./helpers";
+import { tempDir } from "./temp-dirs";
 
 /**
  * The reader of AWS's Price List bulk files, against trimmed copies of real offer files
@@ -166,7 +166,7 @@ describe("refresh against a local copy of the Price List", () => {
   });
 
   test("the written file loads, and the cost output names the refresh date", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "restartix-prices-"));
+    const dir = tempDir("restartix-prices-");
     const file = path.join(dir, "aws-prices.json");
     fs.copyFileSync(PRICE_FILE, file);
     expect(priceProvenance(loadPriceTable(file))).toMatch(
@@ -225,7 +225,7 @@ describe("a network failure exits 1 and leaves pricing/aws-prices.json untouched
   });
 
   test("refreshPriceFile rejects, naming the URL; the file is byte-for-byte unchanged", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "restartix-prices-"));
+    const dir = tempDir("restartix-prices-");
     const file = path.join(dir, "aws-prices.json");
     fs.copyFileSync(PRICE_FILE, file);
     const bytes = fs.readFileSync(file);

@@ -1,10 +1,10 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { offlinePlanAvailability, TERRAFORM, terraformEnv } from "../tools/offline-plan";
 import { LOCK_FILE, lockBlocks, lockFileFor, providerAddress, requiredProviders, writeLockFor } from "../tools/provider-lock";
 import { synth } from "./helpers";
+import { tempDir } from "./temp-dirs";
 
 /**
  * The committed provider lock file (issue 20 item 25): every init runs on it with
@@ -75,7 +75,7 @@ const tf = (dir: string, args: string[]) =>
 (available.ok ? describe : describe.skip)(
   `terraform init -lockfile=readonly (${available.ok ? available.version : available.reason})`,
   () => {
-    const work = fs.mkdtempSync(path.join(os.tmpdir(), "rx-lock-"));
+    const work = tempDir("rx-lock-");
     const dir = (name: string, json: unknown) => {
       const d = path.join(work, name);
       fs.mkdirSync(d, { recursive: true });

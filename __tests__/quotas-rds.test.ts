@@ -1,6 +1,3 @@
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
@@ -12,6 +9,7 @@ import { QuotaKey } from "../phases/types";
 import { QUOTAS, quotaProblems, quotaUse } from "../policy/quotas";
 import { synthesize, SynthResult } from "../tools/synth";
 import { EXAMPLE_VARS, synth } from "./helpers";
+import { tempDir } from "./temp-dirs";
 
 // Issue 20 item 15: every database brings an RDS instance, a parameter group and a subnet group;
 // AWS refuses the 41st instance (the 51st group) in a region halfway through a deploy.
@@ -35,7 +33,7 @@ describe("RDS quotas: DB instances, parameter groups, subnet groups per region",
 
   const synth4With = (quotas: Record<string, number>): SynthResult => {
     const settings = resolveSettings({ phase: 4, varsFile: EXAMPLE_VARS });
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "rx-quota-rds-"));
+    const outdir = tempDir("rx-quota-rds-");
     return synthesize({}, outdir, { ...settings, phase: { ...settings.phase, quotas: { ...settings.phase.quotas, ...quotas } } });
   };
 
@@ -52,7 +50,7 @@ describe("RDS quotas: DB instances, parameter groups, subnet groups per region",
   });
 
   test("ap-south-1 is counted against its own default of 20", () => {
-    const app = new App();
+    const app = new App({ outdir: tempDir("rx-quota-") });
     const s = new TerraformStack(app, "mumbai");
     new AwsProvider(s, "aws", { region: "ap-south-1" });
     for (let i = 0; i < 21; i++) {

@@ -1,10 +1,10 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { EmulatorGaps, loadGaps } from "../tools/rehearse/gaps";
 import { destroyStack } from "../tools/rehearse/run";
 import { DELETION_PROTECTION } from "../tools/rehearse/scratch";
 import { Terraform } from "../tools/rehearse/terraform";
+import { tempDir } from "./temp-dirs";
 
 /**
  * The destroy step's bookkeeping against a fake terraform that behaves as terraform and the AWS API
@@ -104,7 +104,7 @@ const NO_GAPS: EmulatorGaps = {
 function setup(
   resources: { address: string; enforced?: boolean; dependsOn?: string[]; id: string; protect?: boolean; preventDestroy?: boolean }[],
 ) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rx-destroy-"));
+  const dir = tempDir("rx-destroy-");
   const json: any = { resource: {} };
   for (const r of resources) {
     const [type, name] = [r.address.slice(0, r.address.indexOf(".")), r.address.slice(r.address.indexOf(".") + 1)];
@@ -132,7 +132,7 @@ function setup(
   return { dir, json, tf };
 }
 
-const ctx = (gaps: EmulatorGaps) => ({ logDir: fs.mkdtempSync(path.join(os.tmpdir(), "rx-destroy-log-")), log: () => undefined, gaps });
+const ctx = (gaps: EmulatorGaps) => ({ logDir: tempDir("rx-destroy-log-"), log: () => undefined, gaps });
 
 describe("the destroy step", () => {
   // Phase 2's data stack: two protected read replicas on a protected primary, all under prevent_destroy.

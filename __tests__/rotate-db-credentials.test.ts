@@ -1,10 +1,10 @@
 import { spawnSync, SpawnSyncReturns } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
 import { postgresAvailability } from "../tools/rehearse/postgres";
 import { layerAvailable } from "./layers";
+import { tempDir } from "./temp-dirs";
 
 /**
  * backup/rotate-db-credentials.sh under BusyBox (the shell of the postgres:17-alpine image) against
@@ -41,7 +41,7 @@ const MASTER_PASSWORD = "Master-Pw_0a9b8c7d6e5f";
 const APP_PASSWORD = "OriginalAppPassword123";
 
 function suite(): void {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rx-rotate-"));
+  const dir = tempDir("rx-rotate-");
   fs.chmodSync(dir, 0o755);
   const data = path.join(dir, "pgdata");
   const socketDir = path.join(dir, "socket");

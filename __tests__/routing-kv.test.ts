@@ -1,5 +1,4 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { App, TerraformStack, Testing } from "cdktf";
 import { WorkersKvNamespace } from "@cdktf/provider-cloudflare/lib/workers-kv-namespace";
@@ -9,6 +8,7 @@ import { readJsonExpression } from "../lib/json-expression";
 import { RouteEntry, routeEntryOf, RoutesStack, routingItemOf, routeValueOf, workerOriginOf } from "../stacks/routing";
 import { providersOf } from "../tools/synth";
 import { EXAMPLE_VARS, resources, stack, synth } from "./helpers";
+import { tempDir } from "./temp-dirs";
 
 /** Phase 4: one routes stack per region holds every routed cell's entry in the Worker's ROUTES namespace. */
 const p4 = synth({ phase: 4 });
@@ -103,7 +103,7 @@ describe("phase 4: each cell's routing entry in the Worker's KV namespace", () =
   });
 
   const withTenants = (change: (registry: Record<string, unknown>[]) => Record<string, unknown>[]) => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rx-tenants-")), "phase4.json");
+    const file = path.join(tempDir("rx-tenants-"), "phase4.json");
     const registry = JSON.parse(fs.readFileSync(path.join(ROOT, "phases", "tenants", "phase4.json"), "utf8")) as Record<string, unknown>[];
     fs.writeFileSync(file, JSON.stringify(change(registry), null, 2));
     return synth({ phase: 4, varsFile: EXAMPLE_VARS, tenantsFile: file });
@@ -191,7 +191,7 @@ describe("a Fargate cell's route: the region's cell gateway and X-Restartix-Cell
   });
 
   test("the routes stack writes the cell into the KV value, and follows the cell's stack", () => {
-    const app = Testing.app();
+    const app = Testing.app({ outdir: tempDir("cdktf.outdir.") });
     const edge = new TerraformStack(app, "edge");
     const namespace = new WorkersKvNamespace(edge, "routes", { accountId: "0".repeat(32), title: "restartix-router-routes" });
     const cellStack = new TerraformStack(app, "tenant-org-201");
@@ -216,7 +216,7 @@ describe("a Fargate cell's route: the region's cell gateway and X-Restartix-Cell
 
 describe("npm run tenant in phase 4", () => {
   test("prints the deploy and destroy commands with the tenant's region's routes stack", async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rx-tenants-")), "phase4.json");
+    const file = path.join(tempDir("rx-tenants-"), "phase4.json");
     fs.copyFileSync(path.join(ROOT, "phases", "tenants", "phase4.json"), file);
     const logs: string[] = [];
     const spy = jest.spyOn(console, "log").mockImplementation((m) => void logs.push(String(m)));

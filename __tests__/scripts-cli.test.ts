@@ -1,8 +1,8 @@
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
+import { tempDir } from "./temp-dirs";
 
 /** The scripts converted to the shared strict parser: --help does nothing else, bad flags exit 2 in one line. */
 const SCRIPTS = ["bench", "diagram", "eject", "ci-plan"];
@@ -11,7 +11,7 @@ beforeAll(() => {
   execFileSync(process.execPath, [path.join(ROOT, "scripts", "build.js")], { cwd: ROOT });
 }, 120_000);
 
-const run = (script: string, args: string[], tmp = fs.mkdtempSync(path.join(os.tmpdir(), "rx-cli-"))) =>
+const run = (script: string, args: string[], tmp = tempDir("rx-cli-")) =>
   spawnSync(process.execPath, [path.join(ROOT, "dist", "scripts", `${script}.js`), ...args], {
     cwd: ROOT,
     encoding: "utf8",
@@ -21,7 +21,7 @@ const run = (script: string, args: string[], tmp = fs.mkdtempSync(path.join(os.t
 
 test.each(SCRIPTS)("npm run %s -- --help prints the usage, exits 0 and writes nothing", (script) => {
   const benchmark = fs.statSync(path.join(ROOT, "docs", "benchmark.md")).mtimeMs;
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "rx-cli-"));
+  const tmp = tempDir("rx-cli-");
   const r = run(script, ["--help"], tmp);
   expect([r.status, r.stderr]).toEqual([0, ""]);
   expect(r.stdout).toMatch(new RegExp(`Usage:\\n  npm run ${script} -- `));
@@ -46,7 +46,7 @@ describe("paths and flags from the user's directory, under npm run", () => {
     });
 
   test("a relative --base-dir is looked up in INIT_CWD, and the error names the flag and the resolved path", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rx-cwd-"));
+    const dir = tempDir("rx-cwd-");
     const r = fromDir("changed-stacks", ["--base-dir", "base", "--head-dir", "head"], dir);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(
@@ -55,7 +55,7 @@ describe("paths and flags from the user's directory, under npm run", () => {
   });
 
   test("plan-gate reads a relative plan file from INIT_CWD and names it as given", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rx-cwd-"));
+    const dir = tempDir("rx-cwd-");
     fs.copyFileSync(path.join(ROOT, "__tests__", "fixtures", "plan-gate", "safe.json"), path.join(dir, "plan.json"));
     const r = fromDir("plan-gate", ["plan.json"], dir);
     expect([r.status, r.stderr]).toEqual([0, ""]);

@@ -2,9 +2,6 @@
 // application repository without touching any of production's GitHub objects, and staging's deploy
 // role trusts staging's GitHub environment only. Staging is built here from settings whose
 // deployment.environment is "staging" directly (config/validate.ts may still refuse it from a file).
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { parse } from "yaml";
 import { resolveSettings, Settings } from "../config/settings";
 import { fromTerraformLiteral } from "../lib/terraform-literal";
@@ -14,6 +11,7 @@ import { synthesize } from "../tools/synth";
 import { lintWorkflow } from "../tools/workflow-lint";
 import type { SynthStack } from "../tools/synth";
 import { EXAMPLE_VARS, only, policy, resources, stack } from "./helpers";
+import { tempDir } from "./temp-dirs";
 
 const base = resolveSettings({ varsFile: EXAMPLE_VARS, phase: 1, compute: "apprunner" });
 const withSecret = (s: Settings): Settings => ({
@@ -21,7 +19,7 @@ const withSecret = (s: Settings): Settings => ({
   phase: { ...s.phase, delivery: { ...s.phase.delivery, actionsSecrets: ["SENTRY_AUTH_TOKEN"] } },
 });
 const staging: Settings = { ...base, deployment: { ...base.deployment, environment: "staging" } };
-const run = (settings: Settings) => synthesize({}, fs.mkdtempSync(path.join(os.tmpdir(), "rx-staging-delivery-")), settings);
+const run = (settings: Settings) => synthesize({}, tempDir("rx-staging-delivery-"), settings);
 const prod = run(withSecret(base));
 const stag = run(withSecret(staging));
 const prodGithub = stack(prod, "delivery-github");

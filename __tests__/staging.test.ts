@@ -1,5 +1,4 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { loadInputs, ROOT } from "../config/deployment";
 import { AUDIT_SINGLETONS, renderStagingExample, STAGING_EXAMPLE } from "../config/environment";
@@ -13,6 +12,7 @@ import { phaseConfig } from "../phases";
 import { forEnvironment, STAGING_DB_CLASS, STAGING_SERVICE } from "../phases/environment";
 import type { SynthStack } from "../tools/synth";
 import { DEFAULT_ENGINE, EXAMPLE_VARS, policy, resources, stack, synth } from "./helpers";
+import { tempDir } from "./temp-dirs";
 
 /** Staging beside the example's production: an account and a zone of its own (the recommended set-up). */
 const STAGING_VARS = path.join(ROOT, "staging.tfvars.example");
@@ -86,7 +86,7 @@ describe("staging: names of its own, nothing in common with production", () => {
         /^github_oidc_provider_arn = .*$/m,
         'github_oidc_provider_arn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"',
       );
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "restartix-staging-")), "staging.tfvars");
+    const file = path.join(tempDir("restartix-staging-"), "staging.tfvars");
     fs.writeFileSync(file, shared);
     const result = synth({ phase: 1, compute: DEFAULT_ENGINE, varsFile: file });
     const production = namesOf(synth({ phase: 1, compute: DEFAULT_ENGINE }).stacks);
@@ -258,7 +258,7 @@ describe("environment validations: each names the field, the value and the fix",
   });
 
   test("the staging rehearsal's inputs: staging in the emulator's account, valid", () => {
-    const file = stagingRehearsalInputs(fs.mkdtempSync(path.join(os.tmpdir(), "restartix-staging-")), MOTO_ACCOUNT_ID);
+    const file = stagingRehearsalInputs(tempDir("restartix-staging-"), MOTO_ACCOUNT_ID);
     const settings = resolveSettings({ varsFile: file, phase: 1 });
     expect(settings.deployment).toMatchObject({ environment: "staging", accountId: MOTO_ACCOUNT_ID, audit: { cloudtrail: true } });
     expect(settings.deployment.production?.accountId).not.toBe(MOTO_ACCOUNT_ID);

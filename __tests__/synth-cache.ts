@@ -1,7 +1,7 @@
 import { createHash } from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
+import { outerTmpdir } from "./run-tmpdir";
 
 /**
  * A synthesized phase shared by every test file of one jest run (and of later runs while the
@@ -10,7 +10,8 @@ import * as path from "path";
  * any source file, phase, input example or dependency version starts a fresh cache.
  */
 export const CACHE_ENV = "RESTARTIX_SYNTH_CACHE";
-const PARENT = path.join(os.tmpdir(), "restartix-synth-cache");
+/** Outside the run's private TMPDIR (run-tmpdir.ts), which goes at the end of each run. */
+const parent = (): string => path.join(outerTmpdir(), "restartix-synth-cache");
 
 /** Folders and files that are not synth inputs (tests, docs, build output, caches). */
 const NOT_INPUTS = new Set([
@@ -54,6 +55,7 @@ export function sourceHash(root: string): string {
 
 /** Creates this run's cache directory and removes the ones older than a day (other checkouts' are left alone). */
 export function prepareCache(root: string): string {
+  const PARENT = parent();
   const dir = path.join(PARENT, sourceHash(root));
   fs.mkdirSync(dir, { recursive: true });
   const dayAgo = Date.now() - 24 * 3600 * 1000;

@@ -1,6 +1,5 @@
 import { spawn } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../config/deployment";
 import { resolveSettings, Settings } from "../config/settings";
@@ -8,10 +7,11 @@ import { CheckFailed } from "../tools/cli";
 import { launchedByCdktfCli, synthesizeAtomically } from "../tools/synth";
 import { EXAMPLE_VARS } from "./helpers";
 import { layerAvailable } from "./layers";
+import { tempDir } from "./temp-dirs";
 
 // cdktf.out changes only when a whole synth succeeds, and never under cdktf-cli's feet.
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "rx-out-"));
+const tmp = () => tempDir("rx-out-");
 
 /** Every file under a directory with its content, to compare before and after. */
 function snapshot(dir: string): Record<string, string> {

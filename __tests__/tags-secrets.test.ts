@@ -1,9 +1,7 @@
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { resolveSettings } from "../config/settings";
 import { synthesize } from "../tools/synth";
 import { EXAMPLE_VARS, only, resources, stack, synth } from "./helpers";
+import { tempDir } from "./temp-dirs";
 
 describe("tags: provider default tags plus Name", () => {
   const result = synth({ phase: 4 });
@@ -43,7 +41,7 @@ describe("GitHub Actions secrets come from sensitive Terraform variables, never 
     ...settings,
     phase: { ...settings.phase, delivery: { ...settings.phase.delivery, actionsSecrets: ["SENTRY_AUTH_TOKEN"] } },
   };
-  const github = stack(synthesize({}, fs.mkdtempSync(path.join(os.tmpdir(), "rx-secret-")), withSecret), "delivery-github");
+  const github = stack(synthesize({}, tempDir("rx-secret-"), withSecret), "delivery-github");
 
   test("each configured secret is a github_actions_secret fed by a sensitive, non-nullable variable", () => {
     const secret = only(github, "github_actions_secret");

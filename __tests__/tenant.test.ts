@@ -1,5 +1,4 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { ConfigError } from "../config/errors";
 import { ROOT } from "../config/deployment";
@@ -7,9 +6,10 @@ import { offlinePlanAvailability } from "../tools/offline-plan";
 import { parseCommand, runTenant, TenantCommandError } from "../scripts/tenant";
 import { DEFAULT_ENGINE, EXAMPLE_VARS, only, resources, stack, synth } from "./helpers";
 import { layerAvailable } from "./layers";
+import { tempDir } from "./temp-dirs";
 
 function tempRegistry(): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rx-tenants-")), "phase3.json");
+  const file = path.join(tempDir("rx-tenants-"), "phase3.json");
   fs.copyFileSync(path.join(ROOT, "phases", "tenants", "phase3.json"), file);
   return file;
 }

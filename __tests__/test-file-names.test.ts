@@ -1,7 +1,7 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { testFileProblems } from "../tools/test-file-names";
+import { tempDir } from "./temp-dirs";
 
 const ROOT = path.join(__dirname, "..");
 
@@ -10,7 +10,7 @@ test("every test file is <subject>.test.ts in kebab-case, and every other file i
 });
 
 test("a camelCase test, a .spec.ts, a .test.js, a test beside its source and a helper nobody imports are each named", () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "test-names-"));
+  const root = tempDir("test-names-");
   try {
     const write = (rel: string, text = "") => {
       fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });

@@ -1,9 +1,9 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { TERRAFORM } from "../tools/offline-plan";
 import { layerAvailable } from "./layers";
+import { tempDir } from "./temp-dirs";
 
 /**
  * .ci/tf-stacks, what every plan/apply/drift job of the workflows runs, against real terraform with
@@ -90,7 +90,7 @@ function writeStacks(outdir: string, value: string): void {
   });
 }
 
-const work = fs.mkdtempSync(path.join(os.tmpdir(), "rx-tf-stacks-"));
+const work = tempDir("rx-tf-stacks-");
 const bin = path.join(work, "bin");
 fakeAws(bin);
 

@@ -1,5 +1,4 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { loadInputs, renderExample } from "../config/deployment";
 import { ConfigError } from "../config/errors";
@@ -8,11 +7,12 @@ import { lintWorkflow } from "../tools/workflow-lint";
 import { resolveSettings } from "../config/settings";
 import { parseTfvars, TfvarsSyntaxError } from "../config/tfvars";
 import { EXAMPLE_VARS } from "./helpers";
+import { tempDir } from "./temp-dirs";
 
 // The parser itself, never its answers cached on disk: these tests compare it with the package and load its WebAssembly.
 process.env.RESTARTIX_HCL_CACHE = "0";
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "rx-tfvars-"));
+const tmp = () => tempDir("rx-tfvars-");
 const example = fs.readFileSync(EXAMPLE_VARS, "utf8");
 
 /** The one issue a tfvars text raises: its field, value, problem and fix. */

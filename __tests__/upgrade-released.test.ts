@@ -1,11 +1,11 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { offlinePlanAvailability } from "../tools/offline-plan";
 import { SynthStack, TerraformJson } from "../tools/synth";
 import { proveUpgrade, UpgradeResult } from "../tools/upgrade-proof";
 import { stack, synth } from "./helpers";
 import { layerAvailable } from "./layers";
+import { tempDir } from "./temp-dirs";
 
 /**
  * The services deployed before the shared configurations existed (each with its own auto scaling
@@ -52,7 +52,7 @@ if (
     ] as const;
 
     beforeAll(async () => {
-      const workdir = fs.mkdtempSync(path.join(os.tmpdir(), "restartix-released-"));
+      const workdir = tempDir("restartix-released-");
       await Promise.all(
         cases.map(async (c) => {
           const to = synth({ phase: c.phase });

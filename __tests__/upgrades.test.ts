@@ -1,4 +1,3 @@
-import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { offlinePlanAvailability } from "../tools/offline-plan";
@@ -16,6 +15,7 @@ import {
 } from "../tools/upgrade-proof";
 import { DEFAULT_ENGINE, synth } from "./helpers";
 import { layerAvailable } from "./layers";
+import { tempDir } from "./temp-dirs";
 
 /**
  * Phase N -> N+1 keeps every stateful resource (database, cache, bucket, table, key, secret,
@@ -154,7 +154,7 @@ if (layerAvailable(availability.ok ? undefined : `${availability.reason} (upgrad
       `${engine === "apprunner" ? "" : `${engine} `}${label} ${stack}`;
 
     beforeAll(async () => {
-      const workdir = fs.mkdtempSync(path.join(os.tmpdir(), "restartix-upgrade-"));
+      const workdir = tempDir("restartix-upgrade-");
       const queue = [...jobs];
       const worker = async () => {
         for (let job = queue.shift(); job; job = queue.shift()) {

@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { resolveFromInvocation } from "../lib/invocation-dir";
 import { phaseConfig } from "../phases";
 import { cellsForEnvironment, forEnvironment } from "../phases/environment";
 import { CellSpec, PhaseConfig } from "../phases/types";
@@ -71,6 +72,8 @@ const OPTION_ENV = {
 /**
  * Options from command-line flags already parsed strictly (tools/cli.ts), then the environment:
  * a flag wins over its variable, and both over deployment.tfvars. An empty variable counts as unset.
+ * A relative path in RESTARTIX_TFVARS or RESTARTIX_TENANTS is resolved as --vars and --tenants are:
+ * from the directory the user ran the command in (INIT_CWD under `npm run`), not the package root.
  */
 export function optionsFrom(flags: Readonly<Record<string, string | number | boolean | undefined>>, env: NodeJS.ProcessEnv): Options {
   const pick = (flag: keyof typeof OPTION_ENV): { value?: string; source?: string } => {
@@ -78,6 +81,11 @@ export function optionsFrom(flags: Readonly<Record<string, string | number | boo
     if (f !== undefined && f !== false) return { value: String(f), source: `--${flag}` };
     const e = env[OPTION_ENV[flag]];
     return e !== undefined && e !== "" ? { value: e, source: OPTION_ENV[flag] } : {};
+  };
+  // Path flags come resolved from the parser; the same file named in the environment must mean the same file.
+  const file = (flag: "vars" | "tenants"): string | undefined => {
+    const { value } = pick(flag);
+    return value === undefined ? undefined : resolveFromInvocation(value, env);
   };
   const phase = pick("phase");
   const backend = pick("backend");
@@ -93,8 +101,8 @@ export function optionsFrom(flags: Readonly<Record<string, string | number | boo
     ...(backend.value !== undefined ? { backend: backend.value } : {}),
     ...(compute.value !== undefined ? { compute: compute.value } : {}),
     ...(environment.value !== undefined ? { environment: environment.value } : {}),
-    ...(pick("vars").value !== undefined ? { varsFile: pick("vars").value } : {}),
-    ...(pick("tenants").value !== undefined ? { tenantsFile: pick("tenants").value } : {}),
+    ...(file("vars") !== undefined ? { varsFile: file("vars") } : {}),
+    ...(file("tenants") !== undefined ? { tenantsFile: file("tenants") } : {}),
     sources,
   };
 }

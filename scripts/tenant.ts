@@ -119,7 +119,8 @@ function registryPath(settings: Settings, flags: TenantCommand["flags"]): string
       `phase ${settings.phase.phase} has no enterprise tier (it starts in phase 3). Fix: pass --phase 3 or 4, or set phase in deployment.tfvars`,
     );
   }
-  return flags.tenants ?? process.env.RESTARTIX_TENANTS ?? path.join(TENANTS_DIR, settings.phase.enterprise.registryFile);
+  // optionsFrom: --tenants, else RESTARTIX_TENANTS resolved from the user's directory, as for the synth.
+  return optionsFrom(flags, process.env).tenantsFile ?? path.join(TENANTS_DIR, settings.phase.enterprise.registryFile);
 }
 
 function readRegistry(file: string): TenantEntry[] {
@@ -187,20 +188,25 @@ async function confirm(id: string, flags: TenantCommand["flags"], what: string):
 async function checkAndPlan(tenants: TenantEntry[], id: string, flags: TenantCommand["flags"], file: string): Promise<void> {
   const options = { ...optionsFrom(flags, process.env), tenants, tenantsFile: file };
   const settings = resolveSettings(options); // throws ConfigError naming every problem
+  // The synth is scratch: its stacks are read into memory and the plan runs in .plan/tenant.
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "restartix-tenant-"));
-  const result = synthesize(options, outdir, settings);
-  const name = cellStackName("tenant", id);
-  const stack = result.stacks.find((s) => s.name === name);
-  if (!stack) throw new Error(`tenant: no stack ${name} after synth`);
-  const availability = offlinePlanAvailability();
-  if (!availability.ok) {
-    console.log(`plan skipped: ${availability.reason}`);
-    return;
+  try {
+    const result = synthesize(options, outdir, settings);
+    const name = cellStackName("tenant", id);
+    const stack = result.stacks.find((s) => s.name === name);
+    if (!stack) throw new Error(`tenant: no stack ${name} after synth`);
+    const availability = offlinePlanAvailability();
+    if (!availability.ok) {
+      console.log(`plan skipped: ${availability.reason}`);
+      return;
+    }
+    const all = new Map(result.stacks.map((s) => [s.name, s]));
+    const plan = await planStack(stack, all, { workdir: path.join(ROOT, ".plan", "tenant"), accountId: settings.deployment.accountId });
+    console.log(`offline plan of ${name}: ${plan.summary}`);
+    if (!plan.ok) throw new CheckFailed(`the offline plan of ${name} failed; nothing written\n${plan.output.slice(-3000)}`);
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
   }
-  const all = new Map(result.stacks.map((s) => [s.name, s]));
-  const plan = await planStack(stack, all, { workdir: path.join(ROOT, ".plan", "tenant"), accountId: settings.deployment.accountId });
-  console.log(`offline plan of ${name}: ${plan.summary}`);
-  if (!plan.ok) throw new CheckFailed(`the offline plan of ${name} failed; nothing written\n${plan.output.slice(-3000)}`);
 }
 
 function write(file: string, tenants: TenantEntry[]): void {

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import * as path from "path";
 import { ConfigError } from "../config/errors";
+import { invocationDir } from "../lib/invocation-dir";
 
 /**
  * One strict command-line parser for every script (node:util parseArgs, strict): unknown flags,
@@ -33,29 +34,10 @@ export interface FlagSpec {
 }
 
 /**
- * The directory the user ran the command in. `npm run` starts scripts in the package root and keeps
- * the user's directory in INIT_CWD; without npm it is the working directory. INIT_CWD counts only
- * when npm started this very script (its lifecycle command runs this file): every process below an
- * `npm run` inherits INIT_CWD, and a script another program starts in its own directory (.ci/tf-stacks
- * runs plan-gate in each stack's directory, under `npm run test:all`) means that directory.
+ * The directory the user ran the command in, and paths resolved from it: in lib/ so that config/
+ * (RESTARTIX_TFVARS, RESTARTIX_TENANTS) resolves paths from the environment the way flags are.
  */
-export function invocationDir(env: NodeJS.ProcessEnv = process.env, script: string | undefined = process.argv[1]): string {
-  const init = env.INIT_CWD;
-  if (init === undefined || !path.isAbsolute(init)) return process.cwd();
-  const lifecycle = env.npm_lifecycle_script;
-  if (lifecycle === undefined) return init; // INIT_CWD without a lifecycle command: set by hand, honoured
-  const runsThis = script !== undefined && lifecycle.includes(`${path.basename(path.dirname(script))}/${path.basename(script)}`);
-  return runsThis ? init : process.cwd();
-}
-
-/** A path from the command line, resolved from invocationDir (absolute paths are kept). */
-export function resolveFromInvocation(
-  file: string,
-  env: NodeJS.ProcessEnv = process.env,
-  script: string | undefined = process.argv[1],
-): string {
-  return path.resolve(invocationDir(env, script), file);
-}
+export { invocationDir, resolveFromInvocation } from "../lib/invocation-dir";
 
 export interface CommandSpec {
   /** npm script name, e.g. "plan" (shown as `npm run plan -- ...`). */

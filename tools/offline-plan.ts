@@ -47,6 +47,8 @@ function cliConfigFile(): string {
   if (!process.env.TF_PLUGIN_MIRROR) return REPO_CLI_CONFIG;
   const file = path.join(os.tmpdir(), `restartix-tfrc-${process.pid}`);
   const text = fs.readFileSync(REPO_CLI_CONFIG, "utf8").replace(/path\s*=\s*"[^"]*"/, `path = ${JSON.stringify(MIRROR)}`);
+  // One file per process, rewritten on each call and removed when the process ends (not one per run left in /tmp).
+  if (!fs.existsSync(file)) process.once("exit", () => fs.rmSync(file, { force: true }));
   fs.writeFileSync(file, text);
   return file;
 }

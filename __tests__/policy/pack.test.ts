@@ -1,14 +1,12 @@
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { App, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { addressesOf, applyPolicyPack, POLICY_MODE_CONTEXT, suppress } from "../../policy";
+import { tempDir } from "../temp-dirs";
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "policy-pack-"));
+const tmp = () => tempDir("policy-pack-");
 
 function awsStack(app: App, name: string): TerraformStack {
   const stack = new TerraformStack(app, name);

@@ -98,20 +98,33 @@ export function startCluster(bin: string): Promise<Cluster> {
       if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status}): ${r.stderr || r.stdout || r.error}`);
       return r.stdout;
     };
-    run("initdb", ["-D", data, "-A", "trust", "-U", admin, "-E", "UTF8", "--no-locale", "--no-sync"]);
-    run("pg_ctl", [
-      "-D",
-      data,
-      "-l",
-      path.join(dir, "server.log"),
-      "-w",
-      "-t",
-      "60",
-      "-o",
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`,
-      "start",
-    ]);
-    const pid = Number(fs.readFileSync(path.join(data, "postmaster.pid"), "utf8").split("\n")[0]);
+    let pid: number;
+    try {
+      run("initdb", ["-D", data, "-A", "trust", "-U", admin, "-E", "UTF8", "--no-locale", "--no-sync"]);
+      run("pg_ctl", [
+        "-D",
+        data,
+        "-l",
+        path.join(dir, "server.log"),
+        "-w",
+        "-t",
+        "60",
+        "-o",
+        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`,
+        "start",
+      ]);
+      pid = Number(fs.readFileSync(path.join(data, "postmaster.pid"), "utf8").split("\n")[0]);
+    } catch (e) {
+      // A cluster that did not start leaves nothing behind (its error already carries initdb's or pg_ctl's output).
+      spawnSync(path.join(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "-t", "10", "stop"], {
+        ...as,
+        cwd: dir,
+        env,
+        encoding: "utf8",
+      });
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
     let stopped = false;
     const cluster: Cluster = {
       port,

@@ -189,16 +189,22 @@ export async function restoreRehearsal(log: (line: string) => void = () => undef
   const pg = postgresAvailability();
   if (!pg.ok) throw new Error(pg.reason);
   const shell = imageShell()!;
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), "restartix-restore-"));
   const settings = resolveSettings({ phase: 1, backend: "local", varsFile: EXAMPLE_INPUTS });
-  const backups = synthesize({}, path.join(work, "synth"), settings).stacks.find((s) => s.name === "backups");
-  if (!backups) throw new Error("phase 1 has no backups stack");
-  const target = backupTarget(backups);
-  const missing = requiredVariables().filter((v) => !target.containerVariables.includes(v));
-  if (missing.length) throw new Error(`dump.sh needs ${missing.join(", ")}, which the backup task definition does not provide`);
-
-  const gaps = loadGaps();
-  const emulator = await startEmulator(gaps, path.join(work, "moto.log"));
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "restartix-restore-"));
+  let prepared: { target: ReturnType<typeof backupTarget>; emulator: Awaited<ReturnType<typeof startEmulator>> };
+  try {
+    const backups = synthesize({}, path.join(work, "synth"), settings).stacks.find((s) => s.name === "backups");
+    if (!backups) throw new Error("phase 1 has no backups stack");
+    const target = backupTarget(backups);
+    const missing = requiredVariables().filter((v) => !target.containerVariables.includes(v));
+    if (missing.length) throw new Error(`dump.sh needs ${missing.join(", ")}, which the backup task definition does not provide`);
+    prepared = { target, emulator: await startEmulator(loadGaps(), path.join(work, "moto.log")) };
+  } catch (e) {
+    // A failed start removes the scratch directory too (the run's own finally below comes later).
+    fs.rmSync(work, { recursive: true, force: true });
+    throw e;
+  }
+  const { target, emulator } = prepared;
   let cluster: Cluster | undefined;
   try {
     // `aws` on PATH with the emulator's endpoint: dump.sh itself runs unchanged.
