@@ -27,6 +27,8 @@ const SECONDS = {
   "__tests__/rotate-db-credentials.test.ts": 20,
   "__tests__/json-expression.test.ts": 15,
   "__tests__/prepared-resolution.test.ts": 40,
+  "__tests__/temp-dirs.test.ts": 30,
+  "__tests__/input-paths.test.ts": 20,
   "__tests__/backup-script.test.ts": 5,
 };
 const DEFAULT = 10;

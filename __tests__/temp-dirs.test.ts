@@ -5,6 +5,7 @@ import * as path from "path";
 import { ROOT } from "../config/deployment";
 import { outerTmpdir, RUN_TMPDIR_ENV } from "./run-tmpdir";
 import { pendingTempDirs, removeTempDirs, tempDir } from "./temp-dirs";
+import { slowPart } from "./layers";
 
 const jestConfig = require("../jest.config.js") as { projects: Record<string, unknown>[] };
 
@@ -53,49 +54,52 @@ test("test files make temporary directories with tempDir only (mkdtemp, Testing.
   expect(found).toEqual([]);
 });
 
-describe("a jest run leaves its TMPDIR as it found it", () => {
-  // A jest of its own on fixture files, with TMPDIR an empty directory of this test.
-  const runFixture = (fixture: string, env: Record<string, string> = {}) => {
-    const project = jestConfig.projects[0];
-    const pick = ["rootDir", "transform", "testEnvironment", "setupFilesAfterEnv", "globalSetup", "globalTeardown"];
-    const config = {
-      ...Object.fromEntries(pick.map((k) => [k, project[k]])),
-      roots: ["<rootDir>/__tests__/fixtures/temp-dirs"],
-      testMatch: [`**/${fixture}.fixture.ts`],
-      // jest's transform cache where the suite's is, not in the TMPDIR under test.
-      cacheDirectory: path.join(outerTmpdir(), `jest_${(process.getuid?.() ?? 0).toString(36)}`),
+// Child processes (minutes on a loaded machine): in the slow layer (npm run test:all) only.
+if (slowPart("child jest runs on the temp-dir fixtures")) {
+  describe("a jest run leaves its TMPDIR as it found it", () => {
+    // A jest of its own on fixture files, with TMPDIR an empty directory of this test.
+    const runFixture = (fixture: string, env: Record<string, string> = {}) => {
+      const project = jestConfig.projects[0];
+      const pick = ["rootDir", "transform", "testEnvironment", "setupFilesAfterEnv", "globalSetup", "globalTeardown"];
+      const config = {
+        ...Object.fromEntries(pick.map((k) => [k, project[k]])),
+        roots: ["<rootDir>/__tests__/fixtures/temp-dirs"],
+        testMatch: [`**/${fixture}.fixture.ts`],
+        // jest's transform cache where the suite's is, not in the TMPDIR under test.
+        cacheDirectory: path.join(outerTmpdir(), `jest_${(process.getuid?.() ?? 0).toString(36)}`),
+      };
+      const tmp = tempDir("rx-jest-tmpdir-");
+      // Not strict unless asked (this run itself may be strict).
+      const childEnv: NodeJS.ProcessEnv = { ...process.env, TMPDIR: tmp, RESTARTIX_STRICT_TMPDIR: "", ...env };
+      delete childEnv[RUN_TMPDIR_ENV];
+      const r = spawnSync(
+        process.execPath,
+        [path.join(ROOT, "node_modules", "jest", "bin", "jest.js"), "--config", JSON.stringify(config), "--ci"],
+        {
+          cwd: ROOT,
+          encoding: "utf8",
+          env: childEnv,
+          timeout: 120_000,
+        },
+      );
+      return { status: r.status, output: `${r.stdout}${r.stderr}`, left: fs.readdirSync(tmp) };
     };
-    const tmp = tempDir("rx-jest-tmpdir-");
-    // Not strict unless asked (this run itself may be strict).
-    const childEnv: NodeJS.ProcessEnv = { ...process.env, TMPDIR: tmp, RESTARTIX_STRICT_TMPDIR: "", ...env };
-    delete childEnv[RUN_TMPDIR_ENV];
-    const r = spawnSync(
-      process.execPath,
-      [path.join(ROOT, "node_modules", "jest", "bin", "jest.js"), "--config", JSON.stringify(config), "--ci"],
-      {
-        cwd: ROOT,
-        encoding: "utf8",
-        env: childEnv,
-        timeout: 120_000,
-      },
-    );
-    return { status: r.status, output: `${r.stdout}${r.stderr}`, left: fs.readdirSync(tmp) };
-  };
 
-  test("the helpers (synth, varsWith, tempDir) and Testing.app leave nothing, even with strict checking", () => {
-    const r = runFixture("clean", { RESTARTIX_STRICT_TMPDIR: "1" });
-    expect([r.status, r.left]).toEqual([0, []]);
-    expect(r.output).not.toMatch(/temporary entries left/);
-  }, 120_000);
+    test("the helpers (synth, varsWith, tempDir) and Testing.app leave nothing, even with strict checking", () => {
+      const r = runFixture("clean", { RESTARTIX_STRICT_TMPDIR: "1" });
+      expect([r.status, r.left]).toEqual([0, []]);
+      expect(r.output).not.toMatch(/temporary entries left/);
+    }, 120_000);
 
-  test("a directory made without tempDir is named at the end of the run, and fails it under RESTARTIX_STRICT_TMPDIR=1", () => {
-    const warned = runFixture("leaks");
-    expect(warned.status).toBe(0);
-    expect(warned.output).toMatch(
-      /warning: 1 temporary entries left by tests or the tools they ran, in \S+restartix-jest-\w+: rx-leaked-\w+\. Fix: /,
-    );
-    const strict = runFixture("leaks", { RESTARTIX_STRICT_TMPDIR: "1" });
-    expect(strict.status).not.toBe(0);
-    expect(strict.output).toMatch(/1 temporary entries left .*rx-leaked-/);
-  }, 120_000);
-});
+    test("a directory made without tempDir is named at the end of the run, and fails it under RESTARTIX_STRICT_TMPDIR=1", () => {
+      const warned = runFixture("leaks");
+      expect(warned.status).toBe(0);
+      expect(warned.output).toMatch(
+        /warning: 1 temporary entries left by tests or the tools they ran, in \S+restartix-jest-\w+: rx-leaked-\w+\. Fix: /,
+      );
+      const strict = runFixture("leaks", { RESTARTIX_STRICT_TMPDIR: "1" });
+      expect(strict.status).not.toBe(0);
+      expect(strict.output).toMatch(/1 temporary entries left .*rx-leaked-/);
+    }, 120_000);
+  });
+}
