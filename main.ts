@@ -2,7 +2,6 @@ import { computeEngines } from "./config/deployment";
 import { optionsFrom, resolveSettings, Settings } from "./config/settings";
 import { staleCloudflareIpsWarning } from "./lib/cloudflare-ips";
 import { CLOUDFLARE_IPS } from "./phases/cloudflare-ips";
-import { disableTokenStackTraces } from "./lib/fast-tokens";
 import { CommandSpec, ParsedCommand, runCommand, SYNTH_FLAGS } from "./tools/cli";
 import { writeStackLocks } from "./tools/provider-lock";
 import { synthesizeAtomically } from "./tools/synth";
@@ -53,7 +52,5 @@ export function synthWarnings(settings: Pick<Settings, "deployment">, today: Dat
   return stale ? [stale] : [];
 }
 
-if (require.main === module) {
-  disableTokenStackTraces();
-  runCommand(spec, main);
-}
+// tools/synth (imported above) installs the cdktf runtime changes, token traces off included (lib/cdktf-runtime.ts).
+if (require.main === module) runCommand(spec, main);
