@@ -3,6 +3,7 @@ import * as path from "path";
 import { App, TerraformOutput, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { CDKTF_OWN_RESOLUTION, restoreCdktfRuntime, tuneCdktfRuntime } from "../lib/cdktf-runtime";
 import { restoreCdktfResolution, reusePreparedResolution } from "../lib/prepared-resolution";
 import { synthesize } from "../tools/synth";
 import { slowPart } from "./layers";
@@ -35,6 +36,14 @@ function twoStackApp(outdir: string): App {
   new TerraformOutput(consumer, "copied", { value: source.version });
   return app;
 }
+
+/** cdktf's own TerraformStack.toTerraform, before anything replaced it. */
+const ownToTerraform = (() => {
+  restoreCdktfResolution();
+  const own = TerraformStack.prototype.toTerraform;
+  reusePreparedResolution({});
+  return own;
+})();
 
 describe("cdktf's preparing resolution is kept and written (lib/prepared-resolution.ts)", () => {
   const tmp = () => tempDir("rx-prepared-");
@@ -76,24 +85,28 @@ describe("cdktf's preparing resolution is kept and written (lib/prepared-resolut
     expect(reusePreparedResolution({})).toBe(false);
   });
 
-  // The proof on the real layouts: the largest (phase 4, both engines) and staging's names. Slow
-  // project only (three synths of phase 4 each way); the fast layer has the cases above.
-  if (slowPart("byte comparison of phases 3 and 4 synthesized with and without the reuse"))
+  // The proof on the real layouts, for every change lib/cdktf-runtime.ts makes to what a synth
+  // computes (this file's reuse, the plain-value walk, the backend memo, the expression memo): the
+  // largest layout (phase 4, both engines) and staging's names, cdktf's own runtime against the
+  // app's. Slow project only (three synths of phase 4 each way); the fast layer has the cases above
+  // and each change's own test file.
+  if (slowPart("byte comparison of phases 3 and 4 synthesized with cdktf's own resolution and the app's"))
     test.each([
       { phase: 4, compute: "fargate", environment: "production" },
       { phase: 4, compute: "apprunner", environment: "production" },
       { phase: 3, compute: "fargate", environment: "staging" },
-    ])("phase $phase on $compute ($environment): every file the same with and without it", (options) => {
-      // buildStacks installs the reuse unless the switch says no: off for the first synth.
-      process.env.RESTARTIX_PREPARED_RESOLUTION = "0";
-      restoreCdktfResolution();
+    ])("phase $phase on $compute ($environment): every file the same with cdktf's resolution and the app's", (options) => {
+      // buildStacks installs the changes unless the switches say no: off for the first synth.
+      Object.assign(process.env, CDKTF_OWN_RESOLUTION);
+      restoreCdktfRuntime();
       const plain = tmp();
       try {
         synthesize(options, plain);
       } finally {
-        delete process.env.RESTARTIX_PREPARED_RESOLUTION;
+        for (const name of Object.keys(CDKTF_OWN_RESOLUTION)) delete process.env[name];
       }
-      expect(reusePreparedResolution({})).toBe(true);
+      tuneCdktfRuntime();
+      expect(TerraformStack.prototype.toTerraform).not.toBe(ownToTerraform);
       const reused = tmp();
       synthesize(options, reused);
       const a = filesOf(plain);

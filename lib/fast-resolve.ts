@@ -1,0 +1,140 @@
+/**
+ * cdktf resolves a stack by walking every value of every element with one generic function
+ * (cdktf/lib/tokens/private/resolve.js): for each object key, each string and each number it builds
+ * a resolution context (two closures, a copied options object, a copied path array) and runs three
+ * regular expressions, whether or not the value holds a token. Most of a synthesized stack is plain
+ * JSON (names, ports, policy text), so that walk was the largest single cost of a synth.
+ *
+ * The app walks the plain part itself and hands every value that holds (or might hold) a token to
+ * cdktf's own function, with the same options and path, so each token resolves exactly as before:
+ * - a string with no token marker ("TfToken[") and nothing cdktf's number-token pattern matches is
+ *   returned as it is (cdktf returns it unchanged too); any other string goes to cdktf;
+ * - a number that is not an encoded token is returned as it is; a token number goes to cdktf;
+ * - an array with a token string or token number in it, an object with a key that is not plain,
+ *   anything resolvable (a `resolve` method), a construct, a function and cdktf's map-token
+ *   placeholder values go to cdktf whole (before any of their members is walked);
+ * - plain arrays and objects are walked: undefined members dropped, keys resolved like strings.
+ * Only the entry point (`Tokenization.resolve`, the one caller of the module's export) changes; a
+ * resolution that starts inside a token (a token resolving its own parts) is cdktf's throughout.
+ * __tests__/fast-resolve.test.ts compares both on every kind of value and token;
+ * __tests__/prepared-resolution.test.ts compares whole phases byte for byte.
+ * RESTARTIX_FAST_RESOLVE=0 turns it off.
+ */
+interface ResolveOptions {
+  readonly scope: unknown;
+  readonly preparing: boolean;
+  readonly resolver: unknown;
+  /** @default [] */
+  readonly prefix?: string[];
+  /** @default - none (the top of a resolution) */
+  readonly previousContext?: unknown;
+}
+
+type Resolve = (obj: unknown, options: ResolveOptions) => unknown;
+
+const resolveModule = require("cdktf/lib/tokens/private/resolve") as { resolve: Resolve };
+const encoding = require("cdktf/lib/tokens/private/encoding") as {
+  extractTokenDouble: (x: number, list: boolean) => number | undefined;
+};
+const { Token } = require("cdktf/lib/tokens/token") as {
+  Token: { STRING_MAP_TOKEN_VALUE: string; ANY_MAP_TOKEN_VALUE: string; NUMBER_MAP_TOKEN_VALUE: number };
+};
+
+const cdktfResolve: Resolve = resolveModule.resolve;
+
+/** cdktf's pattern for numbers encoded into strings (encoding.js NUMBER_TOKEN_REGEX), our own copy: no shared lastIndex. */
+const NUMBER_TOKEN = /[-|\d|.+]+(e[-|\d|.|e|E|+]+)/;
+/** Deeper than this, cdktf's own walk takes over (it refuses paths over 200 as circular). */
+const MAX_OWN_DEPTH = 150;
+
+function plainString(s: string): boolean {
+  return s.indexOf("TfToken[") === -1 && !NUMBER_TOKEN.test(s) && s !== Token.STRING_MAP_TOKEN_VALUE && s !== Token.ANY_MAP_TOKEN_VALUE;
+}
+
+function plainNumber(n: number): boolean {
+  return n !== Token.NUMBER_MAP_TOKEN_VALUE && encoding.extractTokenDouble(n, false) === undefined;
+}
+
+/** What cdktf hands to its resolver whole rather than walking: see the header. */
+function opaqueObject(obj: object): boolean {
+  if (typeof (obj as { resolve?: unknown }).resolve === "function") return true;
+  const c = obj as { _children?: unknown; _metadata?: unknown };
+  if (c._children !== undefined && c._metadata !== undefined) return true;
+  // Keys are checked before any value is walked: a value's tokens must not resolve twice.
+  for (const key of Object.keys(obj)) if (!plainString(key)) return true;
+  return false;
+}
+
+function opaqueArray(arr: readonly unknown[]): boolean {
+  for (const x of arr) {
+    if (typeof x === "string" && x.indexOf("TfToken[") !== -1) return true;
+    if (typeof x === "number" && encoding.extractTokenDouble(x, true) !== undefined) return true;
+  }
+  return false;
+}
+
+function walk(obj: unknown, options: ResolveOptions, path: string[]): unknown {
+  const cdktf = () =>
+    cdktfResolve(obj, { scope: options.scope, preparing: options.preparing, resolver: options.resolver, prefix: [...path] });
+  if (obj === undefined || obj === null) return obj;
+  switch (typeof obj) {
+    case "string":
+      return plainString(obj) ? obj : cdktf();
+    case "number":
+      return plainNumber(obj) ? obj : cdktf();
+    case "object":
+      break;
+    case "function":
+      return cdktf();
+    default:
+      return obj;
+  }
+  if (obj instanceof Date) return obj;
+  if (path.length > MAX_OWN_DEPTH) return cdktf();
+  if (Array.isArray(obj)) {
+    if (opaqueArray(obj)) return cdktf();
+    const out: unknown[] = [];
+    for (let i = 0; i < obj.length; i++) {
+      path.push(`${i}`);
+      const value = walk(obj[i], options, path);
+      path.pop();
+      if (value !== undefined) out.push(value);
+    }
+    return out;
+  }
+  if (opaqueObject(obj)) return cdktf();
+  const out: Record<string, unknown> = {};
+  const record = obj as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    path.push(key);
+    const value = walk(record[key], options, path);
+    path.pop();
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+/** The entry point the app installs: its own walk from the top of a resolution, cdktf's otherwise. */
+function fastResolve(obj: unknown, options: ResolveOptions): unknown {
+  if (options.previousContext !== undefined || (options.prefix !== undefined && options.prefix.length > 0))
+    return cdktfResolve(obj, options);
+  return walk(obj, options, []);
+}
+
+/** Installs the walk once per process; false when it is off or already installed. */
+export function resolvePlainValuesFast(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.RESTARTIX_FAST_RESOLVE === "0") return false;
+  if (resolveModule.resolve !== cdktfResolve) return false;
+  resolveModule.resolve = fastResolve;
+  return true;
+}
+
+/** cdktf's own function back (tests compare both in one process). */
+export function restoreCdktfResolve(): void {
+  resolveModule.resolve = cdktfResolve;
+}
+
+/** cdktf's function, for the comparison tests. */
+export function cdktfResolveForTests(obj: unknown, options: ResolveOptions): unknown {
+  return cdktfResolve(obj, options);
+}
