@@ -33,9 +33,17 @@ interface ResolveOptions {
 type Resolve = (obj: unknown, options: ResolveOptions) => unknown;
 
 const resolveModule = require("cdktf/lib/tokens/private/resolve") as { resolve: Resolve };
+interface Fragments {
+  mapTokens(context: unknown): { join(concat: unknown): unknown };
+}
 const encoding = require("cdktf/lib/tokens/private/encoding") as {
   extractTokenDouble: (x: number, list: boolean) => number | undefined;
+  TokenString: { forNumbers(s: unknown): { test(): boolean; split(lookup: (id: string) => unknown): Fragments } };
 };
+const { TokenMap } = require("cdktf/lib/tokens/private/token-map") as {
+  TokenMap: { instance(): { lookupToken(key: string): unknown; lookupNumberToken(x: number): unknown } };
+};
+const { StringConcat } = require("cdktf/lib/tokens/resolvable") as { StringConcat: new () => unknown };
 const { Token } = require("cdktf/lib/tokens/token") as {
   Token: { STRING_MAP_TOKEN_VALUE: string; ANY_MAP_TOKEN_VALUE: string; NUMBER_MAP_TOKEN_VALUE: number };
 };
@@ -44,6 +52,10 @@ const cdktfResolve: Resolve = resolveModule.resolve;
 
 /** cdktf's pattern for numbers encoded into strings (encoding.js NUMBER_TOKEN_REGEX), our own copy: no shared lastIndex. */
 const NUMBER_TOKEN = /[-|\d|.+]+(e[-|\d|.|e|E|+]+)/;
+/** cdktf's list-token pattern (LIST_TOKEN_REGEX): an array holding one is resolved whole by cdktf. */
+const LIST_TOKEN = /#\{TfToken\[([a-zA-Z0-9:._-]+)\]\}/;
+/** A string that is one string token and nothing else (STRING_TOKEN_REGEX, anchored). */
+const WHOLE_STRING_TOKEN = /^\$\{TfToken\[([a-zA-Z0-9:._-]+)\]\}$/;
 /** Deeper than this, cdktf's own walk takes over (it refuses paths over 200 as circular). */
 const MAX_OWN_DEPTH = 150;
 
@@ -65,12 +77,40 @@ function opaqueObject(obj: object): boolean {
   return false;
 }
 
+/** cdktf's own test (containsStringListTokenElement, containsNumberListTokenElement): such an array is resolved whole. */
 function opaqueArray(arr: readonly unknown[]): boolean {
   for (const x of arr) {
-    if (typeof x === "string" && x.indexOf("TfToken[") !== -1) return true;
+    if (typeof x === "string" && x.indexOf("#{TfToken[") !== -1 && LIST_TOKEN.test(x)) return true;
     if (typeof x === "number" && encoding.extractTokenDouble(x, true) !== undefined) return true;
   }
   return false;
+}
+
+/**
+ * A string that is exactly one string token (most token strings: an attribute reference), resolved
+ * as cdktf's string branch does it, less its scaffolding: cdktf splits the string into one token
+ * fragment, resolves that token (the same `resolve(token)` call as here, so the token's own
+ * resolution, cross-stack references included, is cdktf's), turns a resolvable answer into its
+ * string, then replaces encoded numbers. Undefined when the string is not one known token.
+ */
+function wholeStringToken(s: string, options: ResolveOptions, path: readonly string[]): { value: unknown } | undefined {
+  const m = WHOLE_STRING_TOKEN.exec(s);
+  if (!m) return undefined;
+  let token: unknown;
+  try {
+    token = TokenMap.instance().lookupToken(m[1]);
+  } catch {
+    return undefined; // an unknown key: cdktf's branch raises its own error
+  }
+  const opts = { scope: options.scope, preparing: options.preparing, resolver: options.resolver, prefix: [...path] };
+  const mapped = cdktfResolve(token, opts);
+  const value = typeof (mapped as { resolve?: unknown } | null)?.resolve === "function" ? (mapped as object).toString() : mapped;
+  // cdktf's number step (resolve.js "replace concatenated token numbers"), on the same value.
+  const numbers = encoding.TokenString.forNumbers(value);
+  if (!numbers.test()) return { value };
+  const fragments = numbers.split((id) => TokenMap.instance().lookupNumberToken(parseFloat(id)));
+  const context = { preparing: options.preparing, scope: options.scope, resolve: (x: unknown) => cdktfResolve(x, opts) };
+  return { value: fragments.mapTokens(context).join(new StringConcat()) };
 }
 
 function walk(obj: unknown, options: ResolveOptions, path: string[]): unknown {
@@ -78,8 +118,11 @@ function walk(obj: unknown, options: ResolveOptions, path: string[]): unknown {
     cdktfResolve(obj, { scope: options.scope, preparing: options.preparing, resolver: options.resolver, prefix: [...path] });
   if (obj === undefined || obj === null) return obj;
   switch (typeof obj) {
-    case "string":
-      return plainString(obj) ? obj : cdktf();
+    case "string": {
+      if (plainString(obj)) return obj;
+      const token = wholeStringToken(obj, options, path);
+      return token ? token.value : cdktf();
+    }
     case "number":
       return plainNumber(obj) ? obj : cdktf();
     case "object":

@@ -60,10 +60,10 @@ export function lockFileFor(lockText: string, stackJson: unknown, stackName = "t
 }
 
 /** Writes `<dir>/.terraform.lock.hcl` for the stack JSON in `dir` (cdk.tf.json or main.tf.json). */
-export function writeLockFor(dir: string, lockFile = LOCK_FILE): void {
+export function writeLockFor(dir: string, lockFile = LOCK_FILE, lockText?: string): void {
   const json = ["cdk.tf.json", "main.tf.json"].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
   if (!json) throw new Error(`${dir}: no cdk.tf.json or main.tf.json to read the required providers from`);
-  const text = lockFileFor(fs.readFileSync(lockFile, "utf8"), JSON.parse(fs.readFileSync(json, "utf8")), path.basename(dir));
+  const text = lockFileFor(lockText ?? fs.readFileSync(lockFile, "utf8"), JSON.parse(fs.readFileSync(json, "utf8")), path.basename(dir));
   fs.writeFileSync(path.join(dir, ".terraform.lock.hcl"), text);
 }
 
@@ -75,11 +75,12 @@ export function writeStackLocks(outdir: string, lockFile = LOCK_FILE): string[] 
   const stacks = path.join(outdir, "stacks");
   if (!fs.existsSync(stacks)) return [];
   const problems: string[] = [];
+  const lockText = fs.readFileSync(lockFile, "utf8");
   for (const name of fs.readdirSync(stacks).sort()) {
     const dir = path.join(stacks, name);
     if (!fs.existsSync(path.join(dir, "cdk.tf.json"))) continue;
     try {
-      writeLockFor(dir, lockFile);
+      writeLockFor(dir, lockFile, lockText);
     } catch (e) {
       problems.push((e as Error).message);
     }

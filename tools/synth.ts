@@ -137,6 +137,12 @@ function removeStaleStaging(outdir: string): void {
 function publish(staging: string, outdir: string, removeOrphans: boolean): void {
   const manifest = readManifest(staging);
   const stacksDir = path.join(outdir, "stacks");
+  if (!fs.existsSync(stacksDir) && fs.existsSync(path.join(staging, "stacks"))) {
+    // A first synth into this directory: nothing to keep or remove, the staged stacks move in one rename.
+    fs.renameSync(path.join(staging, "stacks"), stacksDir);
+    fs.renameSync(path.join(staging, "manifest.json"), path.join(outdir, "manifest.json"));
+    return;
+  }
   fs.mkdirSync(stacksDir, { recursive: true });
   const names = new Set(Object.values(manifest.stacks).map((s) => s.name));
   for (const name of names) {

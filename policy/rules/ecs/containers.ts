@@ -31,8 +31,16 @@ export interface Container {
   };
 }
 
-/** undefined when the definitions are not a literal array (a whole-value reference). */
-export function containersOf(definitions: unknown): Container[] | undefined {
+/**
+ * undefined when the definitions are not a literal array (a whole-value reference). The last answer
+ * is kept: the engine runs every ECS rule on one task definition before the next, and parsing a
+ * `jsonencode(...)` text each time was most of those rules' cost. Treat the answer as read-only.
+ */
+export function containersOf(definitions: unknown): readonly Container[] | undefined {
+  if (last && last.definitions === definitions) return last.containers;
   const parsed = readJsonExpression(definitions);
-  return Array.isArray(parsed) ? (parsed as Container[]) : undefined;
+  const containers = Array.isArray(parsed) ? (parsed as Container[]) : undefined;
+  last = { definitions, containers };
+  return containers;
 }
+let last: { readonly definitions: unknown; readonly containers: readonly Container[] | undefined } | undefined;
