@@ -1,4 +1,7 @@
+import * as fs from "fs";
+import * as path from "path";
 import { App, Fn, Lazy, TerraformStack, TerraformVariable, Token } from "cdktf";
+import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { cdktfResolveForTests, resolvePlainValuesFast, restoreCdktfResolve } from "../lib/fast-resolve";
@@ -89,6 +92,50 @@ describe("the app's walk of plain values gives cdktf's answer (lib/fast-resolve.
     const theirs = outcome(make(f));
     resolvePlainValuesFast({});
     expect(outcome(make(f))).toEqual(theirs);
+  });
+
+  /** Two stacks reading each other's attributes (both ways when `cycle`), synthesized into a fresh directory. */
+  function crossStackApp(cycle: boolean) {
+    const outdir = tempDir("rx-fast-resolve-xs-");
+    const app = new App({ outdir });
+    const a = new TerraformStack(app, "a");
+    new AwsProvider(a, "aws", { region: "eu-central-1" });
+    const b = new TerraformStack(app, "b");
+    new AwsProvider(b, "aws", { region: "eu-central-1" });
+    const pa = new SsmParameter(a, "p", { name: "/a", type: "String", value: "x" });
+    const pb = new SsmParameter(b, "p", { name: "/b", type: "String", value: pa.arn, tags: { v: pa.version.toString(), id: pa.id } });
+    if (cycle) new SsmParameter(a, "back", { name: "/c", type: "String", value: pb.arn });
+    return { app, outdir };
+  }
+
+  test("references across stacks: the same outputs, remote state and expressions", () => {
+    const synthOnce = () => {
+      const { app, outdir } = crossStackApp(false);
+      app.synth();
+      return ["a", "b"].map((s) => fs.readFileSync(path.join(outdir, "stacks", s, "cdk.tf.json"), "utf8"));
+    };
+    restoreCdktfResolve();
+    const theirs = synthOnce();
+    resolvePlainValuesFast({});
+    const ours = synthOnce();
+    expect(ours).toEqual(theirs);
+    expect(theirs[1]).toContain("terraform_remote_state");
+  });
+
+  test("a cycle between stacks is cdktf's error, word for word", () => {
+    const outcome = () => {
+      try {
+        crossStackApp(true).app.synth();
+        return "no error";
+      } catch (e) {
+        return (e as Error).message.split("\n")[0];
+      }
+    };
+    restoreCdktfResolve();
+    const theirs = outcome();
+    resolvePlainValuesFast({});
+    expect(outcome()).toEqual(theirs);
+    expect(theirs).toMatch(/circular|cycl/i);
   });
 
   test("a path deeper than the walk's own limit goes to cdktf, which refuses it as circular", () => {
