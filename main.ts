@@ -3,7 +3,8 @@ import { optionsFrom, resolveSettings, Settings } from "./config/settings";
 import { staleCloudflareIpsWarning } from "./lib/cloudflare-ips";
 import { CLOUDFLARE_IPS } from "./phases/cloudflare-ips";
 import { CommandSpec, ParsedCommand, runCommand, SYNTH_FLAGS } from "./tools/cli";
-import { writeStackLocks } from "./tools/provider-lock";
+import { policyRunOf } from "./policy/aspect";
+import { LOCK_FILE, writeStackLocks } from "./tools/provider-lock";
 import { synthesizeAtomically } from "./tools/synth";
 
 // Reads the phase and options, wires the stacks, writes cdktf.out. Nothing else lives here.
@@ -32,10 +33,12 @@ export function main({ flags }: ParsedCommand): void {
     );
   }
   const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
-  synthesizeAtomically(settings, outdir);
+  const { app } = synthesizeAtomically(settings, outdir);
   // The committed provider lock file in every stack: `cdktf deploy`'s terraform init then installs
-  // exactly the pinned, checksummed providers (docs/provider-lock.md).
-  const unpinned = writeStackLocks(outdir);
+  // exactly the pinned, checksummed providers (docs/provider-lock.md). The policy pack parsed every
+  // stack's JSON already; the lock writer reads the required providers from those.
+  const policy = policyRunOf(app);
+  const unpinned = writeStackLocks(outdir, LOCK_FILE, (name) => policy?.evaluatedJson(name));
   if (unpinned.length > 0)
     process.stderr.write(`note: ${unpinned[0]}
       (${unpinned.length} stack(s) without the committed lock file)

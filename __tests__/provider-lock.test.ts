@@ -2,7 +2,15 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { offlinePlanAvailability, TERRAFORM, terraformEnv } from "../tools/offline-plan";
-import { LOCK_FILE, lockBlocks, lockFileFor, providerAddress, requiredProviders, writeLockFor } from "../tools/provider-lock";
+import {
+  LOCK_FILE,
+  lockBlocks,
+  lockFileFor,
+  providerAddress,
+  requiredProviders,
+  writeLockFor,
+  writeStackLocks,
+} from "../tools/provider-lock";
 import { synth } from "./helpers";
 import { tempDir } from "./temp-dirs";
 
@@ -57,6 +65,26 @@ describe("lockFileFor: the providers one stack requires, nothing else", () => {
     const aws = lockFileFor(lock, { terraform: { required_providers: { aws: { source: "aws", version: "5.100.0" } } } });
     expect([...lockBlocks(aws).keys()]).toEqual(["registry.terraform.io/hashicorp/aws"]);
     expect(lockBlocks(lockFileFor(lock, { resource: {} })).size).toBe(0);
+  });
+
+  test("writeStackLocks takes the JSON the synth already parsed when given, the file otherwise (same text either way)", () => {
+    const out = tempDir("rx-lock-parsed-");
+    const stack = (name: string, json: unknown) => {
+      fs.mkdirSync(path.join(out, "stacks", name), { recursive: true });
+      fs.writeFileSync(path.join(out, "stacks", name, "cdk.tf.json"), JSON.stringify(json));
+    };
+    const aws = { terraform: { required_providers: { aws: { source: "aws", version: "5.100.0" } } } };
+    stack("a", aws);
+    stack("b", aws);
+    const lockOf = (name: string) => fs.readFileSync(path.join(out, "stacks", name, ".terraform.lock.hcl"), "utf8");
+    expect(writeStackLocks(out)).toEqual([]);
+    const fromFiles = [lockOf("a"), lockOf("b")];
+    expect(writeStackLocks(out, LOCK_FILE, () => aws)).toEqual([]);
+    expect([lockOf("a"), lockOf("b")]).toEqual(fromFiles);
+    // The parsed JSON is what is read: a stack said (in memory) to need nothing gets no provider block.
+    writeStackLocks(out, LOCK_FILE, (name) => (name === "b" ? {} : undefined));
+    expect(lockOf("a")).toEqual(fromFiles[0]);
+    expect(lockOf("b")).not.toContain("provider ");
   });
 
   test("a provider the lock file does not pin: one error naming the stack, the provider and the fix", () => {

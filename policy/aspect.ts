@@ -45,6 +45,7 @@ class PolicyRun {
   readonly rules: readonly Rule[] = RULES;
   private readonly results = new Map<TerraformStack, Finding[]>();
   private readonly jsons = new Map<TerraformStack, Record<string, any>>();
+  private readonly jsonsByName = new Map<string, Record<string, any>>();
   private readonly stacks = new Set<TerraformStack>();
 
   constructor(
@@ -63,6 +64,11 @@ class PolicyRun {
   /** Unsuppressed error-level findings. */
   get blocking(): Finding[] {
     return blocking(this.findings);
+  }
+
+  /** The synthesized JSON the run evaluated for a stack, by stack name (read-only: other tools reuse it instead of parsing the file again). */
+  evaluatedJson(stackName: string): Readonly<Record<string, unknown>> | undefined {
+    return this.jsonsByName.get(stackName);
   }
 
   /** Marks a stack for checking (the aspect's job). */
@@ -87,6 +93,7 @@ class PolicyRun {
     const findings = evaluateStack(stack.node.id, json, suppressionsOf(stack));
     this.results.set(stack, findings);
     this.jsons.set(stack, json);
+    this.jsonsByName.set(stack.node.id, json);
     return findings;
   }
 

@@ -60,10 +60,11 @@ export function lockFileFor(lockText: string, stackJson: unknown, stackName = "t
 }
 
 /** Writes `<dir>/.terraform.lock.hcl` for the stack JSON in `dir` (cdk.tf.json or main.tf.json). */
-export function writeLockFor(dir: string, lockFile = LOCK_FILE, lockText?: string): void {
+export function writeLockFor(dir: string, lockFile = LOCK_FILE, lockText?: string, stackJson?: unknown): void {
   const json = ["cdk.tf.json", "main.tf.json"].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
   if (!json) throw new Error(`${dir}: no cdk.tf.json or main.tf.json to read the required providers from`);
-  const text = lockFileFor(lockText ?? fs.readFileSync(lockFile, "utf8"), JSON.parse(fs.readFileSync(json, "utf8")), path.basename(dir));
+  const parsed = stackJson ?? JSON.parse(fs.readFileSync(json, "utf8"));
+  const text = lockFileFor(lockText ?? fs.readFileSync(lockFile, "utf8"), parsed, path.basename(dir));
   fs.writeFileSync(path.join(dir, ".terraform.lock.hcl"), text);
 }
 
@@ -71,7 +72,12 @@ export function writeLockFor(dir: string, lockFile = LOCK_FILE, lockText?: strin
  * Writes the cut lock file into every stack directory of a synth output; returns why a stack was
  * left without one (a provider the committed file does not pin yet).
  */
-export function writeStackLocks(outdir: string, lockFile = LOCK_FILE): string[] {
+export function writeStackLocks(
+  outdir: string,
+  lockFile = LOCK_FILE,
+  /** The stack's JSON as the synth already parsed it (the policy pack's), so it is not read again. @default - each stack's cdk.tf.json is read */
+  parsedJson: (stackName: string) => unknown = () => undefined,
+): string[] {
   const stacks = path.join(outdir, "stacks");
   if (!fs.existsSync(stacks)) return [];
   const problems: string[] = [];
@@ -80,7 +86,7 @@ export function writeStackLocks(outdir: string, lockFile = LOCK_FILE): string[] 
     const dir = path.join(stacks, name);
     if (!fs.existsSync(path.join(dir, "cdk.tf.json"))) continue;
     try {
-      writeLockFor(dir, lockFile, lockText);
+      writeLockFor(dir, lockFile, lockText, parsedJson(name));
     } catch (e) {
       problems.push((e as Error).message);
     }
