@@ -12,7 +12,20 @@ export const IDENTITY_TYPES = [...IDENTITY_POLICY_TYPES, "aws_iam_role", "data.a
  * The Allow statements of an identity policy. Statements with a principal belong to resource or
  * trust policies (a data source may build either), which have their own rules.
  */
-export function identityAllows(resource: ResourceView, stack: StackView): Statement[] {
+export function identityAllows(resource: ResourceView, stack: StackView): readonly Statement[] {
+  // Several IAM rules ask for the same resource in one evaluation of its stack (a StackView each time).
+  let ofStack = allows.get(stack);
+  if (!ofStack) allows.set(stack, (ofStack = new WeakMap()));
+  let answer = ofStack.get(resource.config);
+  if (answer === undefined) {
+    answer = computeIdentityAllows(resource, stack);
+    ofStack.set(resource.config, answer);
+  }
+  return answer;
+}
+const allows = new WeakMap<StackView, WeakMap<object, readonly Statement[]>>();
+
+function computeIdentityAllows(resource: ResourceView, stack: StackView): Statement[] {
   let statements: readonly Statement[];
   if (resource.type === "data.aws_iam_policy_document") {
     // lib/iam.ts renders every policy as a data source; the policy or role using it reports the finding.
