@@ -1,3 +1,5 @@
+// First: the loader skips the inline source maps of cdktf and the providers (lib/lean-modules.ts).
+import "./lib/lean-modules";
 import { computeEngines } from "./config/deployment";
 import { optionsFrom, resolveSettings, Settings } from "./config/settings";
 import { staleCloudflareIpsWarning } from "./lib/cloudflare-ips";

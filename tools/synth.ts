@@ -1,3 +1,5 @@
+// First: the loader skips the inline source maps of cdktf and the providers (lib/lean-modules.ts).
+import "../lib/lean-modules";
 import * as fs from "fs";
 import * as path from "path";
 import { App } from "cdktf";
