@@ -33,7 +33,7 @@ export function withoutInlineSourceMap(text: string): string {
 }
 
 /** Installs the loader change once per process; false when it is off, not wanted, or already installed. */
-export function loadPackagesWithoutInlineMaps(
+function loadPackagesWithoutInlineMaps(
   env: NodeJS.ProcessEnv = process.env,
   execArgv: readonly string[] = process.execArgv,
 ): boolean {
