@@ -19,6 +19,7 @@
  * RESTARTIX_EXPRESSION_MEMO=0 turns it off.
  */
 import { Tokenization } from "cdktf";
+import { resolveInContext } from "./fast-resolve";
 
 interface ResolveContext {
   resolve(x: unknown): unknown;
@@ -105,7 +106,10 @@ function keep(answers: Map<unknown, unknown>, member: unknown, resolved: unknown
 function resolvedOnce(context: ResolveContext, arg: unknown): unknown {
   const { answers } = memoryOf(context);
   if (arg !== undefined && answers.has(arg)) return answers.get(arg);
-  const resolved = context.resolve(arg);
+  // The app's walk where it can (lib/fast-resolve.ts), cdktf's context otherwise: the same answer.
+  const resolved = (
+    resolveInContext(arg, context as ResolveContext & { scope: unknown; preparing: boolean }) ?? { value: context.resolve(arg) }
+  ).value;
   if (arg !== undefined) {
     answers.set(arg, resolved);
     keepMembers(answers, arg, resolved);

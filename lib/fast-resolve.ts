@@ -81,12 +81,13 @@ const MAX_OWN_DEPTH = 150;
  * tfExpression.js) at the top of a resolution, where no flag is set yet.
  */
 function isPlainReference(token: unknown, options: ResolveOptions): token is Reference {
-  const resolver = options.resolver as { constructor?: unknown; concat?: unknown } | undefined;
-  return (
-    Object.getPrototypeOf(token) === REFERENCE_PROTOTYPE &&
-    resolver?.constructor === DefaultTokenResolver &&
-    Object.getPrototypeOf(resolver.concat) === StringConcat.prototype
-  );
+  return Object.getPrototypeOf(token) === REFERENCE_PROTOTYPE && isDefaultResolver(options.resolver);
+}
+
+/** cdktf's default resolver with its string concatenation (every resolution of a synth uses one). */
+function isDefaultResolver(resolver: unknown): boolean {
+  const r = resolver as { constructor?: unknown; concat?: unknown } | undefined;
+  return r?.constructor === DefaultTokenResolver && Object.getPrototypeOf(r.concat) === StringConcat.prototype;
 }
 
 function resolveReference(reference: Reference, opts: ResolveOptions): unknown {
@@ -99,13 +100,42 @@ function resolveReference(reference: Reference, opts: ResolveOptions): unknown {
       reference.crossStackIdentifier[stackName] = csr;
     }
     const crossStack = reference.crossStackIdentifier[stackName];
-    const text = `\${${crossStack ? crossStack : reference.identifier}}`;
+    const identifier = crossStack ? crossStack : reference.identifier;
+    // The flags the token's context inherited (none at the top; an expression's inside one).
+    const flags = (opts.previousContext ?? {}) as Flags;
+    const text = flags.suppressBraces ? identifier : `\${${identifier}}`;
     // resolveToken resolves the answer again, with the flag Reference.resolve set; a plain string resolves to itself.
-    return plainString(text) ? text : cdktfResolve(text, { ...opts, previousContext: { suppressBraces: true } });
+    if (plainString(text)) return text;
+    return cdktfResolve(text, { ...opts, previousContext: { ...pickFlags(flags), suppressBraces: true } });
   } catch {
     // cdktf's own path raises the same error, worded by its resolver (a stack cycle, an unknown stack).
     return cdktfResolve(reference, opts);
   }
+}
+
+/** The flags a resolution context hands to the resolutions inside it (cdktf's makeContext copies these four). */
+interface Flags {
+  readonly suppressBraces?: boolean;
+  readonly ignoreEscapes?: boolean;
+  readonly warnEscapes?: boolean;
+  readonly iteratorContext?: unknown;
+}
+const pickFlags = (f: Flags): Flags => ({
+  suppressBraces: f.suppressBraces,
+  ignoreEscapes: f.ignoreEscapes,
+  warnEscapes: f.warnEscapes,
+  iteratorContext: f.iteratorContext,
+});
+
+/** The options cdktf's own function gets for a value at `path` below where the walk started. */
+function optionsAt(options: ResolveOptions, path: readonly string[]): ResolveOptions {
+  return {
+    scope: options.scope,
+    preparing: options.preparing,
+    resolver: options.resolver,
+    prefix: [...(options.prefix ?? []), ...path],
+    previousContext: options.previousContext,
+  };
 }
 
 function plainString(s: string): boolean {
@@ -151,7 +181,7 @@ function wholeStringToken(s: string, options: ResolveOptions, path: readonly str
   } catch {
     return undefined; // an unknown key: cdktf's branch raises its own error
   }
-  const opts = { scope: options.scope, preparing: options.preparing, resolver: options.resolver, prefix: [...path] };
+  const opts = optionsAt(options, path);
   const mapped = isPlainReference(token, options) ? resolveReference(token, opts) : cdktfResolve(token, opts);
   const value = typeof (mapped as { resolve?: unknown } | null)?.resolve === "function" ? (mapped as object).toString() : mapped;
   // cdktf's number step (resolve.js "replace concatenated token numbers"), on the same value.
@@ -163,8 +193,7 @@ function wholeStringToken(s: string, options: ResolveOptions, path: readonly str
 }
 
 function walk(obj: unknown, options: ResolveOptions, path: string[]): unknown {
-  const cdktf = () =>
-    cdktfResolve(obj, { scope: options.scope, preparing: options.preparing, resolver: options.resolver, prefix: [...path] });
+  const cdktf = () => cdktfResolve(obj, { ...optionsAt(options, path) });
   if (obj === undefined || obj === null) return obj;
   switch (typeof obj) {
     case "string": {
@@ -210,7 +239,38 @@ function walk(obj: unknown, options: ResolveOptions, path: string[]): unknown {
 function fastResolve(obj: unknown, options: ResolveOptions): unknown {
   if (options.previousContext !== undefined || (options.prefix !== undefined && options.prefix.length > 0))
     return cdktfResolve(obj, options);
-  return walk(obj, options, []);
+  resolvers.push(options.resolver);
+  try {
+    return walk(obj, options, []);
+  } finally {
+    resolvers.pop();
+  }
+}
+
+/** The resolver of each resolution the walk started, innermost last (a token's context does not name its resolver). */
+const resolvers: unknown[] = [];
+
+/** What cdktf's context exposes to a token resolving inside it. */
+interface ResolveContext extends Flags {
+  readonly scope: unknown;
+  readonly preparing: boolean;
+}
+
+/**
+ * `context.resolve(x)` by the walk, for a token resolving its own parts (lib/expression-args.ts):
+ * the same options cdktf's context would pass (its scope, its flags as the previous context), under
+ * the resolver of the resolution the walk started. Undefined when that resolver is not cdktf's
+ * default one, or when anything fails: the caller then asks the context, which gives cdktf's
+ * answer or cdktf's error (the path in an error message starts at the context, not here).
+ */
+export function resolveInContext(x: unknown, context: ResolveContext): { value: unknown } | undefined {
+  const resolver = resolvers[resolvers.length - 1];
+  if (resolver === undefined || !isDefaultResolver(resolver)) return undefined;
+  try {
+    return { value: walk(x, { scope: context.scope, preparing: context.preparing, resolver, previousContext: context }, []) };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Installs the walk once per process; false when it is off or already installed. */
