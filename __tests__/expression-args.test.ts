@@ -2,6 +2,7 @@ import { App, Fn, Op, TerraformStack, TerraformVariable, Token } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { resolveExpressionArgsOnce, restoreExpressionArgs } from "../lib/expression-args";
+import { resolvePlainValuesFast, restoreCdktfResolve } from "../lib/fast-resolve";
 import { jsonExpression } from "../lib/json-expression";
 import { tempDir } from "./temp-dirs";
 
@@ -55,15 +56,27 @@ function expressions(f: ReturnType<typeof fixture>): Record<string, unknown> {
 describe("each argument of a Terraform expression is resolved once (lib/expression-args.ts)", () => {
   afterAll(() => resolveExpressionArgsOnce({}));
 
-  test.each([false, true])("the same text as cdktf's own, argument by argument (preparing: %s)", (preparing) => {
+  test.each([
+    { preparing: false, walk: false },
+    { preparing: true, walk: false },
+    { preparing: false, walk: true },
+    { preparing: true, walk: true },
+  ])("the same text as cdktf's own, argument by argument (preparing: $preparing, with the app's walk: $walk)", ({ preparing, walk }) => {
     restoreExpressionArgs();
+    restoreCdktfResolve();
     const f = fixture();
     const theirs = tokens.resolve(f.stack, expressions(f), preparing) as Record<string, string>;
     expect(resolveExpressionArgsOnce({})).toBe(true);
-    const ours = tokens.resolve(f.stack, expressions(f), preparing) as Record<string, string>;
-    for (const key of Object.keys(theirs)) expect({ key, text: ours[key] }).toEqual({ key, text: theirs[key] });
-    expect(Object.keys(ours).sort()).toEqual(Object.keys(theirs).sort());
-    expect(theirs.containerDefinitions).toContain("aws_security_group.sg.arn");
+    // With the walk installed, each argument is resolved by it under the expression's context (resolveInContext).
+    if (walk) expect(resolvePlainValuesFast({})).toBe(true);
+    try {
+      const ours = tokens.resolve(f.stack, expressions(f), preparing) as Record<string, string>;
+      for (const key of Object.keys(theirs)) expect({ key, text: ours[key] }).toEqual({ key, text: theirs[key] });
+      expect(Object.keys(ours).sort()).toEqual(Object.keys(theirs).sort());
+      expect(theirs.containerDefinitions).toContain("aws_security_group.sg.arn");
+    } finally {
+      restoreCdktfResolve();
+    }
   });
 
   test("a leaf five levels down a jsonencode() is resolved once or twice, not a dozen times", () => {
