@@ -8,14 +8,19 @@
  * The app walks the plain part itself and hands every value that holds (or might hold) a token to
  * cdktf's own function, with the same options and path, so each token resolves exactly as before:
  * - a string with no token marker ("TfToken[") and nothing cdktf's number-token pattern matches is
- *   returned as it is (cdktf returns it unchanged too); any other string goes to cdktf;
+ *   returned as it is (cdktf returns it unchanged too);
+ * - a string that is exactly one string token has cdktf's string scaffolding (split, fragments,
+ *   join) skipped: its token goes to cdktf's function, or, for a plain attribute reference (6500 of
+ *   phase 4's 7600 tokens), through `Reference.resolve`'s own steps written out; any other string
+ *   goes to cdktf whole;
  * - a number that is not an encoded token is returned as it is; a token number goes to cdktf;
- * - an array with a token string or token number in it, an object with a key that is not plain,
+ * - an array holding a list token or a number-list token, an object with a key that is not plain,
  *   anything resolvable (a `resolve` method), a construct, a function and cdktf's map-token
  *   placeholder values go to cdktf whole (before any of their members is walked);
- * - plain arrays and objects are walked: undefined members dropped, keys resolved like strings.
- * Only the entry point (`Tokenization.resolve`, the one caller of the module's export) changes; a
- * resolution that starts inside a token (a token resolving its own parts) is cdktf's throughout.
+ * - plain arrays and objects are walked: undefined members dropped.
+ * The entry point (`Tokenization.resolve`, the one caller of the module's export) starts the walk;
+ * inside a token, only an expression's arguments are walked (`resolveInContext`, for
+ * lib/expression-args.ts), with the expression's context passed on as cdktf passes it.
  * __tests__/fast-resolve.test.ts compares both on every kind of value and token;
  * __tests__/prepared-resolution.test.ts compares whole phases byte for byte.
  * RESTARTIX_FAST_RESOLVE=0 turns it off.
