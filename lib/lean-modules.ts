@@ -33,10 +33,7 @@ export function withoutInlineSourceMap(text: string): string {
 }
 
 /** Installs the loader change once per process; false when it is off, not wanted, or already installed. */
-function loadPackagesWithoutInlineMaps(
-  env: NodeJS.ProcessEnv = process.env,
-  execArgv: readonly string[] = process.execArgv,
-): boolean {
+function loadPackagesWithoutInlineMaps(env: NodeJS.ProcessEnv = process.env, execArgv: readonly string[] = process.execArgv): boolean {
   if (installed || env.RESTARTIX_LEAN_MODULES === "0") return false;
   if (execArgv.includes("--enable-source-maps") || /--enable-source-maps/.test(env.NODE_OPTIONS ?? "")) return false;
   const original = Module._extensions[".js"];
