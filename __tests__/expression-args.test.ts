@@ -1,26 +1,13 @@
-import { App, Fn, Op, TerraformStack, TerraformVariable, Token } from "cdktf";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { Fn, Op, Token } from "cdktf";
 import { resolveExpressionArgsOnce, restoreExpressionArgs } from "../lib/expression-args";
 import { resolvePlainValuesFast, restoreCdktfResolve } from "../lib/fast-resolve";
 import { jsonExpression } from "../lib/json-expression";
-import { tempDir } from "./temp-dirs";
+import { TokenFixture, tokenFixture, tokens } from "./token-fixture";
 
-const tokens = require("cdktf/lib/_tokens") as { resolve: (scope: unknown, obj: unknown, preparing?: boolean) => unknown };
-
-function fixture() {
-  const app = new App({ outdir: tempDir("rx-expression-args-") });
-  const stack = new TerraformStack(app, "s");
-  new AwsProvider(stack, "aws", { region: "eu-central-1" });
-  const sg = new SecurityGroup(stack, "sg", { name: "n", vpcId: "vpc-1" });
-  const list = new TerraformVariable(stack, "list", { type: "list(string)" });
-  const num = new TerraformVariable(stack, "num", { type: "number" });
-  const map = new TerraformVariable(stack, "map", { type: "map(string)" });
-  return { stack, sg, list, num, map };
-}
+const fixture = () => tokenFixture("rx-expression-args-");
 
 /** Expressions with nested, token-bearing and oddly shaped arguments, built fresh per call. */
-function expressions(f: ReturnType<typeof fixture>): Record<string, unknown> {
+function expressions(f: TokenFixture): Record<string, unknown> {
   const container = {
     name: "api",
     image: `${f.sg.arn}:latest`,

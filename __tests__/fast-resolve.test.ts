@@ -1,28 +1,16 @@
 import * as fs from "fs";
 import * as path from "path";
-import { App, Fn, Lazy, TerraformStack, TerraformVariable, Token } from "cdktf";
+import { App, Fn, Lazy, TerraformStack, Token } from "cdktf";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { cdktfResolveForTests, resolvePlainValuesFast, restoreCdktfResolve } from "../lib/fast-resolve";
 import { tempDir } from "./temp-dirs";
+import { TokenFixture, tokenFixture, tokens } from "./token-fixture";
 
-const tokens = require("cdktf/lib/_tokens") as { resolve: (scope: unknown, obj: unknown, preparing?: boolean) => unknown };
-
-/** A stack with a resource, a variable and their tokens of every kind (string, list, number, map). */
-function fixture() {
-  const app = new App({ outdir: tempDir("rx-fast-resolve-") });
-  const stack = new TerraformStack(app, "s");
-  new AwsProvider(stack, "aws", { region: "eu-central-1" });
-  const sg = new SecurityGroup(stack, "sg", { name: "n", vpcId: "vpc-1" });
-  const list = new TerraformVariable(stack, "list", { type: "list(string)" });
-  const num = new TerraformVariable(stack, "num", { type: "number" });
-  const map = new TerraformVariable(stack, "map", { type: "map(string)" });
-  return { stack, sg, list, num, map };
-}
+const fixture = () => tokenFixture("rx-fast-resolve-");
 
 /** Values that exercise every branch of the walk, built fresh per call (tokens are objects). */
-function values(f: ReturnType<typeof fixture>): Record<string, unknown> {
+function values(f: TokenFixture): Record<string, unknown> {
   return {
     plain: { name: "restartix", port: 5432, on: true, nothing: null, gone: undefined, when: new Date(0) },
     nested: [[1, 2, undefined, [undefined, "x"]], { a: { b: { c: [{ d: "e" }] } } }],
@@ -74,8 +62,8 @@ describe("the app's walk of plain values gives cdktf's answer (lib/fast-resolve.
 
   test.each([
     ["a function (its error names the path)", () => ({ a: [{ b: () => 1 }] })],
-    ["a construct", (f: ReturnType<typeof fixture>) => ({ inner: f.sg })],
-    ["a list token in a string", (f: ReturnType<typeof fixture>) => `x-${f.list.listValue[0]}`],
+    ["a construct", (f: TokenFixture) => ({ inner: f.sg })],
+    ["a list token in a string", (f: TokenFixture) => `x-${f.list.listValue[0]}`],
     ["cdktf's map placeholder string", () => Token.STRING_MAP_TOKEN_VALUE],
     ["cdktf's map placeholder number", () => Token.NUMBER_MAP_TOKEN_VALUE],
     ["a circular token", () => ({ loop: { resolve: (): unknown => ({ again: { resolve: () => ({}) } }) } })],
