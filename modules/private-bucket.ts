@@ -67,6 +67,22 @@ export interface PrivateBucketProps {
  * flags, ACLs disabled, versioning, default encryption, TLS-only policy, optional access logs and
  * Object Lock. Never force-destroyed and protected by prevent_destroy.
  */
+/**
+ * The lifecycle rule of the buckets that keep records (audit trail, Config history, access logs):
+ * every object to Glacier after `glacierAfterDays`, expired after `expireAfterDays` (with Object Lock,
+ * only once its retention ends), old versions after 30 days.
+ */
+export function archiveThenExpire(glacierAfterDays: number, expireAfterDays: number): S3BucketLifecycleConfigurationRule {
+  return {
+    id: "archive-then-expire",
+    status: "Enabled",
+    filter: [{ prefix: "" }],
+    transition: [{ days: glacierAfterDays, storageClass: "GLACIER" }],
+    expiration: [{ days: expireAfterDays }],
+    noncurrentVersionExpiration: [{ noncurrentDays: 30 }],
+  };
+}
+
 export class PrivateBucket extends Construct {
   readonly bucket: S3Bucket;
   readonly versioning: S3BucketVersioningA;

@@ -5,7 +5,7 @@ import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric
 import { TerraformProvider, TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { PolicyStatement } from "../lib/iam";
-import { PrivateBucket } from "./private-bucket";
+import { archiveThenExpire, PrivateBucket } from "./private-bucket";
 import { ServiceRole } from "./service-role";
 
 /** The trail's ARN, known before it exists (the key and bucket policies name it). */
@@ -66,17 +66,8 @@ export class AuditTrail extends Construct {
       kmsKeyArn: props.kmsKeyArn,
       objectLock: props.objectLock,
       accessLogs: props.accessLogs,
-      lifecycleRules: [
-        {
-          id: "archive-then-expire",
-          status: "Enabled",
-          filter: [{ prefix: "" }],
-          transition: [{ days: props.transitionToGlacierDays, storageClass: "GLACIER" }],
-          // Object Lock keeps every version until its retention ends; expiry only acts after that.
-          expiration: [{ days: props.retentionDays }],
-          noncurrentVersionExpiration: [{ noncurrentDays: 30 }],
-        },
-      ],
+      // Object Lock keeps every version until its retention ends; expiry only acts after that.
+      lifecycleRules: [archiveThenExpire(props.transitionToGlacierDays, props.retentionDays)],
       policyStatements: (bucketArn): PolicyStatement[] => [
         {
           Sid: "CloudTrailAclCheck",

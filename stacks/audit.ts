@@ -8,7 +8,7 @@ import { PolicyStatement } from "../lib/iam";
 import { AuditKey } from "../modules/audit-key";
 import { ConfigRecording, FindingAlerts, SecurityPosture, ThreatDetection } from "../modules/detection";
 import { SecurityHubNotifier } from "../modules/finding-notifier";
-import { PrivateBucket } from "../modules/private-bucket";
+import { archiveThenExpire, PrivateBucket } from "../modules/private-bucket";
 import { AuditTrail, CisAlarms, trailArn } from "../modules/trail";
 import { AUDIT_CONTROLS_OUTPUT } from "../policy/rules/audit/DeploymentAuditControls";
 import { suppress } from "../policy/suppress";
@@ -143,16 +143,7 @@ export class AuditStack extends BaseStack {
         bucketName: configBucketName,
         kmsKeyArn: this.key!.arn,
         accessLogs: { target: accessLogs, prefix: `s3/${configBucketName}/` },
-        lifecycleRules: [
-          {
-            id: "archive-then-expire",
-            status: "Enabled",
-            filter: [{ prefix: "" }],
-            transition: [{ days: a.transitionToGlacierDays, storageClass: "GLACIER" }],
-            expiration: [{ days: a.retentionDays }],
-            noncurrentVersionExpiration: [{ noncurrentDays: 30 }],
-          },
-        ],
+        lifecycleRules: [archiveThenExpire(a.transitionToGlacierDays, a.retentionDays)],
         // The statements AWS Config's guide gives for delivery with the service-linked role.
         policyStatements: (arn): PolicyStatement[] => [
           {

@@ -4,7 +4,7 @@ import { computeEngines } from "../config/deployment";
 import { ELB_LOG_ACCOUNTS } from "../config/allowed";
 import { PolicyStatement } from "../lib/iam";
 import { bucketNames } from "../lib/naming";
-import { PrivateBucket } from "../modules/private-bucket";
+import { archiveThenExpire, PrivateBucket } from "../modules/private-bucket";
 import { ServiceRole } from "../modules/service-role";
 import { RegionConfig } from "../phases/types";
 import { PHI_TAG, PHI_VALUE } from "../policy/rules/s3/S3PatientFilesReplicated";
@@ -18,16 +18,7 @@ export interface StorageStackProps extends BaseStackProps {
 }
 
 /** Access logs are kept six years (HIPAA documentation retention), in Glacier after 90 days. */
-export const LOG_LIFECYCLE = [
-  {
-    id: "archive-then-expire",
-    status: "Enabled",
-    filter: [{ prefix: "" }],
-    transition: [{ days: 90, storageClass: "GLACIER" }],
-    expiration: [{ days: 2192 }],
-    noncurrentVersionExpiration: [{ noncurrentDays: 30 }],
-  },
-];
+export const LOG_LIFECYCLE = [archiveThenExpire(90, 2192)];
 
 /**
  * Patient files of one region, in two regions. In the primary region the uploads bucket already

@@ -63,15 +63,16 @@ export async function checkAccountGuard(s: ScratchStack, ctx: Context): Promise<
   };
 }
 
-export async function applyStack(s: ScratchStack, phase: number, p: Phase, ctx: Context, wave: number): Promise<Run> {
+/** What apply and upgrade share: the stack's terraform directory, its log, the run's fixed fields and how it fails. */
+async function startRun(s: ScratchStack, phase: number, p: Phase, ctx: Context, wave: number, step: "apply" | "upgrade") {
   const { emulator, workdir, logDir, log } = ctx;
   const started = Date.now();
-  const file = logFile(logDir, phase, s.name, "apply");
+  const file = logFile(logDir, phase, s.name, step);
   const tf = await terraformIn(workdir, path.join(workdir, `phase${phase}`, s.name), s.json, emulator.endpoint);
   const base = {
     stack: s.name,
     phase,
-    step: "apply" as const,
+    step,
     resources: s.resources,
     excluded: p.excludedBySynthStack.get(s.name) ?? 0,
     log: file,
@@ -92,6 +93,12 @@ export async function applyStack(s: ScratchStack, phase: number, p: Phase, ctx: 
       error,
     };
   };
+  return { started, file, tf, base, fail };
+}
+
+export async function applyStack(s: ScratchStack, phase: number, p: Phase, ctx: Context, wave: number): Promise<Run> {
+  const { emulator, log } = ctx;
+  const { started, file, tf, base, fail } = await startRun(s, phase, p, ctx, wave, "apply");
   const init = await tf.init();
   append(file, `terraform init, ${init.seconds.toFixed(0)} s`, init.out);
   if (init.code !== 0) return fail(`terraform init: ${firstError(init.out)}`);
@@ -118,34 +125,8 @@ export async function applyStack(s: ScratchStack, phase: number, p: Phase, ctx: 
 }
 
 export async function upgradeStack(s: ScratchStack, phase: number, p: Phase, ctx: Context, wave: number): Promise<Run> {
-  const { emulator, workdir, logDir, log } = ctx;
-  const started = Date.now();
-  const file = logFile(logDir, phase, s.name, "upgrade");
-  const tf = await terraformIn(workdir, path.join(workdir, `phase${phase}`, s.name), s.json, emulator.endpoint);
-  const base = {
-    stack: s.name,
-    phase,
-    step: "upgrade" as const,
-    resources: s.resources,
-    excluded: p.excludedBySynthStack.get(s.name) ?? 0,
-    log: file,
-    tf,
-  };
-  const fail = (error: string, partial: Partial<StackRun> = {}): Run => {
-    log(`  [wave ${wave}] FAIL ${s.name}: ${error.split("\n")[0]} (log: ${file})`);
-    return {
-      ...base,
-      ok: false,
-      imported: 0,
-      added: 0,
-      changed: 0,
-      destroyed: 0,
-      replan: "not run",
-      ...partial,
-      seconds: (Date.now() - started) / 1000,
-      error,
-    };
-  };
+  const { log } = ctx;
+  const { started, file, tf, base, fail } = await startRun(s, phase, p, ctx, wave, "upgrade");
   const init = await tf.init();
   append(file, `terraform init, ${init.seconds.toFixed(0)} s`, init.out);
   if (init.code !== 0) return fail(`terraform init: ${firstError(init.out)}`);
