@@ -78,3 +78,22 @@ export function serviceTrust(
 }
 
 export const accountRoot = (accountId: string): string => `arn:aws:iam::${accountId}:root`;
+
+/** The key-policy statement every customer managed key starts with: the account administers the key through IAM. */
+export const accountAdministersKey = (accountId: string): PolicyStatement => ({
+  Sid: "AccountAdministersThroughIam",
+  Effect: "Allow",
+  Principal: { AWS: accountRoot(accountId) },
+  Action: "kms:*",
+  Resource: "*",
+});
+
+/** The key-policy statement that lets CloudWatch Logs encrypt this account's log groups of `region` with the key. */
+export const cloudWatchLogsUseKey = (region: string, accountId: string): PolicyStatement => ({
+  Sid: "CloudWatchLogs",
+  Effect: "Allow",
+  Principal: { Service: `logs.${region}.amazonaws.com` },
+  Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+  Resource: "*",
+  Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${accountId}:*` } },
+});

@@ -2,7 +2,7 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { accountRoot, PolicyStatement, policyDocument } from "../lib/iam";
+import { accountAdministersKey, cloudWatchLogsUseKey, PolicyStatement, policyDocument } from "../lib/iam";
 
 export interface AuditKeyProps {
   readonly alias: string;
@@ -33,7 +33,7 @@ export class AuditKey extends Construct {
     const { accountId, region, trailArn } = props;
     const cloudTrail = { Service: "cloudtrail.amazonaws.com" };
     const statements: PolicyStatement[] = [
-      { Sid: "AccountAdministersThroughIam", Effect: "Allow", Principal: { AWS: accountRoot(accountId) }, Action: "kms:*", Resource: "*" },
+      accountAdministersKey(accountId),
       {
         Sid: "CloudTrailEncryptsLogFiles",
         Effect: "Allow",
@@ -63,14 +63,7 @@ export class AuditKey extends Construct {
         Resource: "*",
         Condition: { StringLike: { "kms:EncryptionContext:aws:s3:arn": `arn:aws:s3:::${props.trailBucketName}*` } },
       },
-      {
-        Sid: "CloudWatchLogs",
-        Effect: "Allow",
-        Principal: { Service: `logs.${region}.amazonaws.com` },
-        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-        Resource: "*",
-        Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${accountId}:*` } },
-      },
+      cloudWatchLogsUseKey(region, accountId),
       {
         // AWS Config's service-linked role delivers snapshots and history to the SSE-KMS Config bucket.
         Sid: "ConfigDelivers",

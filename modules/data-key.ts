@@ -2,7 +2,7 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { accountRoot, policyDocument } from "../lib/iam";
+import { accountAdministersKey, cloudWatchLogsUseKey, policyDocument } from "../lib/iam";
 
 export interface DataKeyProps {
   readonly alias: string;
@@ -34,21 +34,8 @@ export class DataKey extends Construct {
         this,
         "key-policy",
         [
-          {
-            Sid: "AccountAdministersThroughIam",
-            Effect: "Allow",
-            Principal: { AWS: accountRoot(accountId) },
-            Action: "kms:*",
-            Resource: "*",
-          },
-          {
-            Sid: "CloudWatchLogs",
-            Effect: "Allow",
-            Principal: { Service: `logs.${region}.amazonaws.com` },
-            Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-            Resource: "*",
-            Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${accountId}:*` } },
-          },
+          accountAdministersKey(accountId),
+          cloudWatchLogsUseKey(region, accountId),
           {
             // EventBridge rules (failed backups and rotations, security findings) publish to the
             // encrypted alert topic. No aws:SourceAccount / aws:SourceArn here: AWS's key policy for
