@@ -9,9 +9,10 @@ import { runProcess, RunResult } from "./processes";
  * and the emulator as the endpoint of last resort.
  */
 
-function rehearsalEnv(endpoint: string): NodeJS.ProcessEnv {
+function rehearsalEnv(endpoint: string, workdir: string): NodeJS.ProcessEnv {
   return {
     ...terraformEnv(),
+    ...pluginTmpdir(workdir),
     // Stub credentials: moto accepts any key and answers in its default account.
     AWS_ACCESS_KEY_ID: "rehearsal-stub-key",
     AWS_SECRET_ACCESS_KEY: "rehearsal-stub-secret",
@@ -20,6 +21,18 @@ function rehearsalEnv(endpoint: string): NodeJS.ProcessEnv {
     AWS_MAX_ATTEMPTS: "6",
     TF_INPUT: "0",
   };
+}
+
+/**
+ * Terraform's provider plugins put their RPC socket (`plugin<digits>`) in TMPDIR and leave it
+ * when terraform is stopped mid-run; the rehearsal's go in its own work directory, removed with it.
+ * Only where the socket's path stays well inside the 108 bytes a Unix socket path may have.
+ */
+function pluginTmpdir(workdir: string): NodeJS.ProcessEnv {
+  const dir = path.join(workdir, ".tmp");
+  if (Buffer.byteLength(dir) > 70) return {};
+  fs.mkdirSync(dir, { recursive: true });
+  return { TMPDIR: dir };
 }
 
 export interface Terraform {
@@ -49,7 +62,7 @@ export async function terraformIn(workdir: string, dir: string, json: unknown, e
     fs.symlinkSync(path.join(shared, ".terraform", "providers"), path.join(dir, ".terraform", "providers"));
   }
   fs.copyFileSync(path.join(shared, ".terraform.lock.hcl"), path.join(dir, ".terraform.lock.hcl"));
-  const env = rehearsalEnv(endpoint);
+  const env = rehearsalEnv(endpoint, workdir);
   const tf = (args: string[], timeoutMs = 30 * MINUTES) => runProcess(TERRAFORM, [...args, "-no-color"], { cwd: dir, env, timeoutMs });
   return {
     dir,
