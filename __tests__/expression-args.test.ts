@@ -2,7 +2,7 @@ import { Fn, Op, Token } from "cdktf";
 import { resolveExpressionArgsOnce, restoreExpressionArgs } from "../lib/expression-args";
 import { resolvePlainValuesFast, restoreCdktfResolve } from "../lib/fast-resolve";
 import { jsonExpression } from "../lib/json-expression";
-import { TokenFixture, tokenFixture, tokens } from "./token-fixture";
+import { outcomeOf, TokenFixture, tokenFixture, tokens } from "./token-fixture";
 
 const fixture = () => tokenFixture("rx-expression-args-");
 
@@ -86,13 +86,7 @@ describe("each argument of a Terraform expression is resolved once (lib/expressi
   test("an error in an argument is still cdktf's error", () => {
     const f = fixture();
     const bad = () => Fn.jsonencode({ a: [{ b: () => 1 }] });
-    const outcome = () => {
-      try {
-        return tokens.resolve(f.stack, bad());
-      } catch (e) {
-        return (e as Error).message.split("\n")[0];
-      }
-    };
+    const outcome = () => outcomeOf(() => tokens.resolve(f.stack, bad()), true);
     restoreExpressionArgs();
     const theirs = outcome();
     resolveExpressionArgsOnce({});

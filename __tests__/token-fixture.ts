@@ -19,3 +19,16 @@ export function tokenFixture(prefix: string) {
 }
 
 export type TokenFixture = ReturnType<typeof tokenFixture>;
+
+/**
+ * What running `run` gives, to compare cdktf's runtime with the app's: its value, or its error's
+ * message (only the first line with `firstLine`: later lines may carry creation stacks).
+ */
+export function outcomeOf(run: () => unknown, firstLine = false): { value: unknown } | { error: string } {
+  try {
+    return { value: run() };
+  } catch (e) {
+    const message = (e as Error).message;
+    return { error: firstLine ? message.split("\n")[0] : message };
+  }
+}
